@@ -1,0 +1,47 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := wsgi
+# PostgreSQL 15 on this machine: trust auth, database "test". Set it empty to run SQLite only.
+TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run setup test test-unit test-integration test-e2e bench install clean
+
+$(BIN)/flask: pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(BIN)/flask
+
+install: $(BIN)/flask
+
+## Set up (venv, migrated database, built-in content, demo accounts) and serve the app.
+run: setup
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+setup: install
+	$(BIN)/flask setup
+
+## The whole suite: unit, integration on SQLite and PostgreSQL, end-to-end in headless chromium.
+test: install
+	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' $(BIN)/python -m pytest
+
+test-unit: install
+	$(BIN)/python -m pytest tests/unit
+
+test-integration: install
+	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' $(BIN)/python -m pytest tests/integration
+
+test-e2e: install
+	$(BIN)/python -m pytest tests/e2e
+
+## Performance targets, printed as ratios against a floor measured in the same run.
+bench: install
+	$(BIN)/python benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache

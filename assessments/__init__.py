@@ -1,0 +1,1 @@
+"""Assessments room: enrolments, observations, moderation, progress and training plans."""

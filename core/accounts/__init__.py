@@ -1,0 +1,1 @@
+"""People, their roles, signing in and out."""

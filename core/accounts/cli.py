@@ -1,0 +1,88 @@
+"""``flask users …``: scripted set-up of people and roles."""
+from __future__ import annotations
+
+import click
+from flask.cli import with_appcontext
+
+from core.accounts import services
+from core.accounts.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from core.accounts.roles import Role
+
+ROLE_NAMES = [role.value for role in Role]
+
+
+def _check_password(_ctx: click.Context, _param: click.Parameter, value: str) -> str:
+    if not PASSWORD_MIN_LENGTH <= len(value) <= PASSWORD_MAX_LENGTH:
+        raise click.BadParameter(f"use {PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters")
+    return value
+
+
+def _person(email: str):  # type: ignore[no-untyped-def]
+    person = services.find_by_email(email)
+    if person is None:
+        raise click.ClickException(f"No person has the email address {email}")
+    return person
+
+
+@click.group()
+def users() -> None:
+    """Create and manage people and their roles."""
+
+
+@users.command("create")
+@click.option("--email", required=True, help="Email address, used to sign in.")
+@click.option("--name", required=True, help="Full name.")
+@click.option(
+    "--role", "roles", multiple=True, required=True, type=click.Choice(ROLE_NAMES),
+    help="A role; repeat for several.",
+)
+@click.option(
+    "--password", prompt=True, hide_input=True, confirmation_prompt=True, callback=_check_password,
+    help="Prompted for when not given.",
+)
+@with_appcontext
+def create(email: str, name: str, roles: tuple[str, ...], password: str) -> None:
+    """Add a person."""
+    try:
+        person = services.create_person(name, email, password, {Role(r) for r in roles})
+    except services.AccountError as error:
+        raise click.ClickException(f"--{error.field or 'email'}: {error.message}") from None
+    click.echo(f"Added {person.name} <{person.email}> as {', '.join(r.label for r in person.sorted_roles())}.")
+
+
+@users.command("list")
+@with_appcontext
+def list_() -> None:
+    """List people with their roles."""
+    for person in services.list_people():
+        state = "" if person.active else " (deactivated)"
+        roles = ", ".join(r.value for r in person.sorted_roles())
+        click.echo(f"{person.email}\t{person.name}\t{roles}{state}")
+
+
+@users.command("set-roles")
+@click.argument("email")
+@click.option("--role", "roles", multiple=True, required=True, type=click.Choice(ROLE_NAMES))
+@with_appcontext
+def set_roles(email: str, roles: tuple[str, ...]) -> None:
+    """Replace a person's roles."""
+    person = services.set_roles(_person(email), {Role(r) for r in roles})
+    click.echo(f"{person.email} now holds: {', '.join(r.value for r in person.sorted_roles())}.")
+
+
+@users.command("deactivate")
+@click.argument("email")
+@with_appcontext
+def deactivate(email: str) -> None:
+    """Stop a person signing in, and end their sessions."""
+    services.set_active(None, _person(email), False)
+    click.echo(f"{email} is deactivated.")
+
+
+@users.command("activate")
+@click.argument("email")
+@with_appcontext
+def activate(email: str) -> None:
+    """Let a deactivated person sign in again."""
+    services.set_active(None, _person(email), True)
+    click.echo(f"{email} is active.")

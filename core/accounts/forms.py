@@ -1,0 +1,118 @@
+"""Forms for signing in, changing a password and managing people (GOV.UK widgets)."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovCheckboxInput,
+    GovPasswordInput,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import BooleanField, EmailField, PasswordField, SelectMultipleField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
+
+from core.accounts.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
+from core.accounts.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from core.accounts.roles import HOME_PRIORITY, Role
+
+PASSWORD_RULE = f"Enter a password of {PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters"
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
+
+
+def _email_field(label: str = "Email address") -> EmailField:
+    return EmailField(
+        label,
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter an email address"),
+            Length(max=EMAIL_MAX_LENGTH, message=f"Email address must be {EMAIL_MAX_LENGTH} characters or fewer"),
+            Email(message=EMAIL_FORMAT, check_deliverability=False),
+        ],
+    )
+
+
+def _new_password_field(label: str, required: bool = True) -> PasswordField:
+    first = InputRequired(message=PASSWORD_RULE) if required else Optional()
+    return PasswordField(
+        label,
+        widget=GovPasswordInput(),
+        validators=[first, Length(min=PASSWORD_MIN_LENGTH, max=PASSWORD_MAX_LENGTH, message=PASSWORD_RULE)],
+        description=f"At least {PASSWORD_MIN_LENGTH} characters. A few unrelated words make a strong password.",
+    )
+
+
+class SignInForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter your email address")],
+    )
+    password = PasswordField(
+        "Password", widget=GovPasswordInput(), validators=[InputRequired(message="Enter your password")]
+    )
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter your current password")],
+    )
+    new_password = _new_password_field("New password")
+    confirm_password = PasswordField(
+        "Confirm new password",
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired(message="Enter your new password again"),
+            EqualTo("new_password", message="The passwords do not match"),
+        ],
+    )
+    submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in HOME_PRIORITY]
+
+
+class PersonForm(FlaskForm):
+    name = StringField(
+        "Full name",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter the person’s full name"),
+            Length(max=NAME_MAX_LENGTH, message=f"Full name must be {NAME_MAX_LENGTH} characters or fewer"),
+        ],
+    )
+    email = _email_field()
+    roles = SelectMultipleField(
+        "Roles",
+        choices=ROLE_CHOICES,
+        widget=GovCheckboxesInput(),
+        validators=[InputRequired(message="Select at least one role")],
+        description="Select all that apply. One person may hold several roles.",
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+    def selected_roles(self) -> set[Role]:
+        return {Role(value) for value in self.roles.data or []}
+
+    def validate_name(self, field: StringField) -> None:
+        if not field.data.strip():
+            raise ValidationError("Enter the person’s full name")
+
+
+class NewPersonForm(PersonForm):
+    password = _new_password_field("Temporary password")
+    submit = SubmitField("Add person", widget=GovSubmitInput())
+
+
+class EditPersonForm(PersonForm):
+    active = BooleanField(
+        "Account is active",
+        widget=GovCheckboxInput(),
+        description="A deactivated person cannot sign in and is signed out everywhere.",
+    )
+    password = _new_password_field("New password (optional)", required=False)
+    submit = SubmitField("Save changes", widget=GovSubmitInput())

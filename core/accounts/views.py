@@ -1,0 +1,176 @@
+"""Signing in and out, changing a password, each role's home, and managing people."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_user, logout_user
+from werkzeug.wrappers import Response
+
+from core.access import public, restrict_blueprint
+from core.accounts import services
+from core.accounts.forms import ChangePasswordForm, EditPersonForm, NewPersonForm, SignInForm
+from core.accounts.models import User, utcnow
+from core.accounts.roles import Role
+from core.extensions import db, login_manager
+from core.layout import navigation
+
+auth = Blueprint("auth", __name__)
+people = Blueprint("people", __name__, url_prefix="/admin/people")
+restrict_blueprint(people, Role.ADMIN)
+
+
+def _throttle_policy() -> services.ThrottlePolicy:
+    config = current_app.config
+    return services.ThrottlePolicy(
+        max_failures_per_account=config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"],
+        max_failures_per_address=config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"],
+        window=timedelta(seconds=config["SIGN_IN_WINDOW_SECONDS"]),
+    )
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only a local path: an absolute URL here would make us an open redirect."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+@auth.route("/")
+def home() -> Response:
+    """Send a signed-in person to the home page of their first role."""
+    endpoint = navigation().home_for(current_user.roles)
+    if endpoint is None:
+        abort(403)
+    return redirect(url_for(endpoint))
+
+
+@auth.route("/health")
+@public
+def health() -> tuple[str, int]:
+    """Liveness check for a load balancer."""
+    return "ok", 200
+
+
+@auth.route("/sign-in", methods=["GET", "POST"])
+@public
+def sign_in():  # type: ignore[no-untyped-def]
+    """Check an email address and password, with a limit on failed attempts."""
+    if current_user.is_authenticated:
+        return redirect(url_for("auth.home"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        result = services.sign_in(
+            form.email.data, form.password.data, request.remote_addr or "unknown", _throttle_policy()
+        )
+        if result.throttled:
+            response = render_template("accounts/too_many_attempts.html", retry_after=result.retry_after)
+            return response, 429, {"Retry-After": _seconds_until(result.retry_after)}
+        if result.user is None:
+            # One message, on the first field: it must not hint which of the two was wrong.
+            form.email.errors.append("Enter a correct email address and password")
+        else:
+            login_user(result.user)
+            return redirect(_safe_next(request.args.get("next")) or url_for("auth.home"))
+    return render_template("accounts/sign_in.html", form=form)
+
+
+def _seconds_until(moment: datetime) -> str:
+    return str(max(1, int((moment - utcnow()).total_seconds())))
+
+
+@auth.route("/sign-out", methods=["POST"])
+def sign_out() -> Response:
+    """End this session and every copy of it."""
+    services.sign_out(current_user._get_current_object())
+    logout_user()
+    flash("You have signed out.", "success")
+    return redirect(url_for("auth.sign_in"))
+
+
+@auth.route("/account/password", methods=["GET", "POST"])
+def change_password():  # type: ignore[no-untyped-def]
+    """Change your own password; other sessions end."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            services.change_password(user, form.current_password.data, form.new_password.data)
+        except services.AccountError as error:
+            getattr(form, error.field or "current_password").errors.append(error.message)
+        else:
+            login_user(user)  # this session carries on under the new token
+            flash("Your password has been changed. You have been signed out everywhere else.", "success")
+            return redirect(url_for("auth.home"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@people.route("/")
+def index() -> str:
+    """List people, with a search by name or email."""
+    search = request.args.get("q", "").strip()
+    return render_template("accounts/people.html", people=services.list_people(search), search=search)
+
+
+@people.route("/new", methods=["GET", "POST"])
+def new():  # type: ignore[no-untyped-def]
+    """Add a person with a temporary password and one or more roles."""
+    form = NewPersonForm()
+    if form.validate_on_submit():
+        try:
+            person = services.create_person(
+                form.name.data, form.email.data, form.password.data, form.selected_roles()
+            )
+        except services.AccountError as error:
+            getattr(form, error.field or "email").errors.append(error.message)
+        else:
+            flash(f"{person.name} has been added.", "success")
+            return redirect(url_for("people.index"))
+    return render_template("accounts/person_form.html", form=form, person=None)
+
+
+def _person_or_404(person_id: int) -> User:
+    return db.get_or_404(User, person_id)
+
+
+@people.route("/<int:person_id>", methods=["GET", "POST"])
+def edit(person_id: int):  # type: ignore[no-untyped-def]
+    """Edit a person's details, roles and whether their account is active."""
+    person = _person_or_404(person_id)
+    form = EditPersonForm(obj=person) if request.method == "GET" else EditPersonForm()
+    if request.method == "GET":
+        form.roles.data = [role.value for role in person.sorted_roles()]
+    if form.validate_on_submit():
+        try:
+            services.update_person(
+                current_user._get_current_object(),
+                person,
+                name=form.name.data,
+                email=form.email.data,
+                roles=form.selected_roles(),
+                active=form.active.data,
+                new_password=form.password.data or None,
+            )
+        except services.AccountError as error:
+            db.session.rollback()
+            getattr(form, error.field or "email").errors.append(error.message)
+        else:
+            flash(f"Changes to {person.name} have been saved.", "success")
+            return redirect(url_for("people.index"))
+    return render_template("accounts/person_form.html", form=form, person=person)
+
+
+@login_manager.user_loader
+def _load_user(session_token: str) -> User | None:
+    return services.load_user(session_token)
+
+
+def init_app(app: Flask) -> None:
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to continue."
+    login_manager.login_message_category = "info"
+    app.register_blueprint(auth)
+    app.register_blueprint(people)
+    nav = navigation(app)
+    nav.add("People", "people.index", Role.ADMIN, section="/admin/people")
+    nav.set_home(Role.ADMIN, "people.index")

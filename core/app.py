@@ -1,0 +1,65 @@
+"""The application factory: wiring only. It is the one place that knows the rooms exist."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+
+import assessments.views
+import competencies.views
+import curriculum.views
+from core import access, config, database, errors, layout, security
+from core.accounts import cli as accounts_cli
+from core.accounts import views as accounts_views
+from core.extensions import csrf, db, login_manager, migrate
+from core.setup import setup_command
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+MIGRATIONS_DIR = REPO_ROOT / "migrations"
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    instance_path = (
+        (test_config or {}).get("INSTANCE_PATH")
+        or os.environ.get("INSTANCE_PATH")
+        or str(REPO_ROOT / "instance")
+    )
+    app = Flask(__name__.split(".")[0], instance_path=instance_path, instance_relative_config=True)
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(config.from_environment(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    app.jinja_loader = ChoiceLoader(  # type: ignore[assignment]
+        [
+            app.jinja_loader,
+            PrefixLoader(
+                {
+                    "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+                    "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+                }
+            ),
+        ]
+    )
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    layout.init_app(app)
+    access.init_app(app)
+
+    accounts_views.init_app(app)
+    curriculum.views.init_app(app)
+    competencies.views.init_app(app)
+    assessments.views.init_app(app)
+
+    app.cli.add_command(accounts_cli.users)
+    app.cli.add_command(setup_command)
+    return app

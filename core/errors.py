@@ -1,0 +1,55 @@
+"""Error pages in the site's layout, saying what happened and what to do next."""
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from core.extensions import db
+
+MESSAGES: dict[int, tuple[str, str]] = {
+    400: ("Sorry, there is a problem with your request", "Check what you entered and try again."),
+    403: (
+        "You do not have permission to see this page",
+        "Your account does not have the role this page needs. Ask an administrator if you think it should.",
+    ),
+    404: ("Page not found", "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address."),
+    405: ("Sorry, there is a problem with your request", "This page cannot be used that way."),
+    413: ("The file is too large", "Choose a smaller file and try again."),
+    429: ("Too many attempts", "Wait a few minutes, then try again."),
+    500: ("Sorry, there is a problem with the service", "Try again later. What you entered has not been saved."),
+}
+
+
+def render_error(status: int, heading: str | None = None, body: str | None = None):  # type: ignore[no-untyped-def]
+    default_heading, default_body = MESSAGES.get(status, MESSAGES[500])
+    return (
+        render_template("errors/error.html", heading=heading or default_heading, body=body or default_body),
+        status,
+    )
+
+
+def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    if error.response is not None:  # e.g. a redirect to sign in, passed through abort()
+        return error.response
+    return render_error(error.code or 500)
+
+
+def _csrf_error(_error: CSRFError):  # type: ignore[no-untyped-def]
+    return render_error(
+        400,
+        "This form has expired",
+        "For your security, forms expire after a while or when you sign in again. "
+        "Go back, refresh the page and enter your answers again.",
+    )
+
+
+def _server_error(_error: Exception):  # type: ignore[no-untyped-def]
+    db.session.rollback()
+    return render_error(500)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(500, _server_error)

@@ -1,0 +1,4 @@
+// Start GOV.UK Frontend's components (error summary focus, password reveal, menus…).
+import { initAll } from '../govuk/govuk-frontend.min.js';
+
+initAll();

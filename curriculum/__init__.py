@@ -1,0 +1,1 @@
+"""Curriculum room: the built-in catalogue, programmes and their analysis."""

@@ -1,0 +1,103 @@
+"""A real server on localhost and Debian's chromium driven by Playwright, with axe-core checks."""
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from flask_migrate import upgrade
+from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from werkzeug.serving import make_server
+
+from core.accounts import services
+from core.accounts.roles import Role
+from core.app import create_app
+from core.extensions import db
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+# The machine has no network: stop chromium phoning home, which would only fail noisily.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+PASSWORD = "e2e password that is long"
+PEOPLE = {
+    Role.ADMIN: ("Ada Admin", "admin@example.org"),
+    Role.DESIGNER: ("Dev Designer", "designer@example.org"),
+    Role.MENTOR: ("Mo Mentor", "mentor@example.org"),
+    Role.TRAINEE: ("Tia Trainee", "trainee@example.org"),
+}
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app served on a free localhost port from a migrated SQLite file with one person per role."""
+    folder = tmp_path_factory.mktemp("e2e")
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'e2e.sqlite3'}", "INSTANCE_PATH": str(folder)}
+    )
+    with app.app_context():
+        upgrade()
+        for role, (name, email) in PEOPLE.items():
+            services.create_person(name, email, PASSWORD, {role})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"chromium is not at {CHROMIUM}: install it with 'apt-get install chromium'")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, live_server: str) -> Iterator[Page]:
+    context = browser.new_context(base_url=live_server)
+    page = context.new_page()
+    console_errors: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        # A 403 or 404 page is itself reported as a failed load: tests check those statuses.
+        if message.type == "error" and message.location.get("url") != page.url:
+            console_errors.append(f"{message.text} ({message.location.get('url')})")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: console_errors.append(str(error)))
+    yield page
+    context.close()
+    assert console_errors == [], f"the browser reported errors: {console_errors}"
+
+
+_axe = Axe()
+
+
+def assert_accessible(page: Page) -> None:
+    """axe-core finds no WCAG 2.2 A or AA violation on the page as it is now."""
+    results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
+    assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def sign_in(page: Page, role: Role) -> None:
+    page.goto("/sign-in")
+    page.get_by_label("Email address").fill(PEOPLE[role][1])
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()

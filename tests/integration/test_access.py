@@ -1,0 +1,72 @@
+"""Roles on every route, CSRF on every form, and error pages in the site's layout."""
+from __future__ import annotations
+
+import pytest
+
+from core.accounts.roles import Role
+
+PUBLIC = {"/sign-in", "/health"}
+
+
+def _plain_get_routes(app):  # type: ignore[no-untyped-def]
+    for rule in app.url_map.iter_rules():
+        if "GET" in rule.methods and not rule.arguments and rule.endpoint != "static":
+            yield rule.rule
+
+
+def test_every_route_but_sign_in_needs_a_signed_in_person(app, client):
+    routes = list(_plain_get_routes(app))
+    assert len(routes) >= 8
+    for route in routes:
+        response = client.get(route)
+        if route in PUBLIC:
+            assert response.status_code == 200, route
+        else:
+            assert response.status_code == 302, route
+            assert response.headers["Location"].startswith("/sign-in"), route
+
+
+def test_post_only_routes_need_a_signed_in_person_too(client, app):
+    app.config["WTF_CSRF_ENABLED"] = False  # reach the access check, not the CSRF one
+    assert client.post("/sign-out").headers["Location"].startswith("/sign-in")
+
+
+@pytest.mark.parametrize(
+    "role, path",
+    [
+        (Role.DESIGNER, "/admin/people/"),
+        (Role.DESIGNER, "/admin/people/new"),
+        (Role.MENTOR, "/curriculum/"),
+        (Role.TRAINEE, "/assessments/observations"),
+        (Role.MENTOR, "/assessments/my-training"),
+        (Role.TRAINEE, "/competencies/"),
+    ],
+)
+def test_another_roles_page_gets_a_403_page(role, path, auth, make_person, client):
+    make_person("person@example.org", role)
+    auth.sign_in("person@example.org")
+    response = client.get(path)
+    assert response.status_code == 403
+    page = response.get_data(as_text=True)
+    assert "You do not have permission to see this page" in page
+    assert 'class="govuk-footer"' in page
+
+
+def test_an_unknown_address_gets_a_404_page_in_the_layout(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "Page not found" in page and "Skip to main content" in page
+
+
+def test_a_form_posted_without_its_token_gets_a_page_saying_it_expired(client, make_person):
+    make_person("admin@example.org", Role.ADMIN)
+    response = client.post("/sign-in", data={"email": "admin@example.org", "password": "x"})
+    assert response.status_code == 400
+    assert "This form has expired" in response.get_data(as_text=True)
+
+
+def test_a_stale_token_is_refused_the_same_way(client):
+    response = client.post("/sign-in", data={"csrf_token": "stale.token", "email": "a@b.org", "password": "x"})
+    assert response.status_code == 400
+    assert "This form has expired" in response.get_data(as_text=True)

@@ -1,0 +1,79 @@
+"""Scripted set-up: ``flask setup`` and ``flask users``."""
+from __future__ import annotations
+
+import re
+
+from sqlalchemy import func, select
+
+from core.accounts.models import User
+from core.accounts.roles import Role
+from core.extensions import db
+from core.setup import DEMO_PEOPLE
+from tests.conftest import Auth
+
+DEMO_LINE = re.compile(r"^\s+(.+?)\s+(\S+@example\.org)\s+password: (\S+)$", re.MULTILINE)
+
+
+def test_setup_prints_demo_accounts_once_and_each_signs_in(app, runner):
+    first = runner.invoke(args=["setup"])
+    assert first.exit_code == 0, first.output
+    accounts = DEMO_LINE.findall(first.output)
+    assert [email for _, email, _ in accounts] == [email for _, email, _ in DEMO_PEOPLE]
+    for _, email, password in accounts:
+        client = app.test_client()
+        assert Auth(client).sign_in(email, password).status_code == 302, email
+
+    again = runner.invoke(args=["setup"])
+    assert again.exit_code == 0, again.output
+    assert DEMO_LINE.findall(again.output) == []
+    assert "no demo accounts added" in again.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User)) == len(DEMO_PEOPLE)
+
+
+def test_users_create_adds_a_person_with_several_roles(app, runner):
+    result = runner.invoke(
+        args=["users", "create", "--email", "Kim@School.example", "--name", "Kim Khan",
+              "--role", "mentor", "--role", "designer", "--password", "long enough password"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Added Kim Khan <kim@school.example> as Course designer, Mentor." in result.output
+    with app.app_context():
+        person = db.session.scalar(select(User).where(User.email == "kim@school.example"))
+        assert person.roles == {Role.MENTOR, Role.DESIGNER}
+    assert Auth(app.test_client()).sign_in("kim@school.example", "long enough password").status_code == 302
+
+
+def test_users_create_refuses_a_duplicate_or_malformed_email(runner, make_person):
+    make_person("taken@example.org", Role.TRAINEE)
+    args = ["users", "create", "--name", "X", "--role", "trainee", "--password", "long enough password"]
+    duplicate = runner.invoke(args=args + ["--email", "taken@example.org"])
+    assert duplicate.exit_code == 1
+    assert "--email: A person with this email address already exists" in duplicate.output
+    malformed = runner.invoke(args=args + ["--email", "not an email"])
+    assert malformed.exit_code == 1 and "--email: Enter an email address in the correct format" in malformed.output
+
+
+def test_users_create_refuses_a_short_password_and_an_unknown_role(runner):
+    base = ["users", "create", "--email", "a@example.org", "--name", "A"]
+    short = runner.invoke(args=base + ["--role", "mentor", "--password", "short"])
+    assert short.exit_code == 2 and "use 12 to 128 characters" in short.output
+    unknown = runner.invoke(args=base + ["--role", "wizard", "--password", "long enough password"])
+    assert unknown.exit_code == 2 and "'wizard' is not one of" in unknown.output
+
+
+def test_users_deactivate_stops_sign_in_and_activate_restores_it(app, runner, make_person):
+    make_person("leaver@example.org", Role.MENTOR)
+    assert runner.invoke(args=["users", "deactivate", "leaver@example.org"]).exit_code == 0
+    assert Auth(app.test_client()).sign_in("leaver@example.org").status_code == 200
+    assert runner.invoke(args=["users", "activate", "leaver@example.org"]).exit_code == 0
+    assert Auth(app.test_client()).sign_in("leaver@example.org").status_code == 302
+    unknown = runner.invoke(args=["users", "deactivate", "nobody@example.org"])
+    assert unknown.exit_code == 1 and "No person has the email address nobody@example.org" in unknown.output
+
+
+def test_users_set_roles_and_list(runner, make_person):
+    make_person("multi@example.org", Role.TRAINEE)
+    assert runner.invoke(args=["users", "set-roles", "multi@example.org", "--role", "mentor", "--role", "trainee"]).exit_code == 0
+    listing = runner.invoke(args=["users", "list"]).output
+    assert "multi@example.org\tMulti\tmentor, trainee" in listing

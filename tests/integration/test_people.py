@@ -1,0 +1,104 @@
+"""An administrator adds, edits and deactivates people and sets their roles."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from core.accounts.models import User
+from core.accounts.roles import Role
+from core.extensions import db
+from tests.conftest import Auth, post_form
+
+NEW_PERSON = {
+    "name": "Sam Senco",
+    "email": "sam@school.example",
+    "roles": ["mentor", "trainee"],
+    "password": "a long temporary password",
+}
+
+
+def _signed_in_admin(auth, make_person) -> int:  # type: ignore[no-untyped-def]
+    admin_id = make_person("admin@example.org", Role.ADMIN, name="Ada Admin")
+    auth.sign_in("admin@example.org")
+    return admin_id
+
+
+def test_an_admin_adds_a_person_who_can_then_sign_in(app, auth, client, make_person):
+    _signed_in_admin(auth, make_person)
+    response = post_form(client, "/admin/people/new", NEW_PERSON)
+    assert response.headers["Location"] == "/admin/people/"
+    listing = client.get("/admin/people/").get_data(as_text=True)
+    assert "Sam Senco has been added." in listing
+    assert "sam@school.example" in listing and "Mentor, Trainee" in listing
+    auth.sign_out()
+    newcomer = app.test_client()
+    assert Auth(newcomer).sign_in("sam@school.example", NEW_PERSON["password"]).status_code == 302
+
+
+def test_a_duplicate_email_is_an_error_on_the_email_field(auth, client, make_person):
+    _signed_in_admin(auth, make_person)
+    response = post_form(client, "/admin/people/new", {**NEW_PERSON, "email": "ADMIN@example.org"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'href="#email">A person with this email address already exists' in page
+    assert 'value="Sam Senco"' in page  # what was typed is kept
+
+
+def test_each_invalid_field_is_named_in_the_error_summary(auth, client, make_person):
+    _signed_in_admin(auth, make_person)
+    page = post_form(
+        client, "/admin/people/new", {"name": " ", "email": "not-an-email", "password": "short"}
+    ).get_data(as_text=True)
+    assert 'href="#name">' in page
+    assert 'href="#email">Enter an email address in the correct format' in page
+    assert 'href="#roles">Select at least one role' in page
+    assert 'href="#password">Enter a password of 12 to 128 characters' in page
+
+
+def test_an_admin_changes_roles_and_deactivates_a_person(app, auth, client, make_person):
+    _signed_in_admin(auth, make_person)
+    person_id = make_person("mentor@example.org", Role.MENTOR, name="Mo Mentor")
+    form = client.get(f"/admin/people/{person_id}").get_data(as_text=True)
+    assert 'value="Mo Mentor"' in form
+    response = post_form(
+        client,
+        f"/admin/people/{person_id}",
+        {"name": "Mo Mentor", "email": "mentor@example.org", "roles": ["designer"], "password": ""},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        person = db.session.get(User, person_id)
+        assert person.roles == {Role.DESIGNER}
+        assert person.active is False  # the "active" box was left unticked
+    assert "Deactivated" in client.get("/admin/people/").get_data(as_text=True)
+
+
+def test_an_admin_cannot_remove_their_own_admin_role(app, auth, client, make_person):
+    admin_id = _signed_in_admin(auth, make_person)
+    page = post_form(
+        client,
+        f"/admin/people/{admin_id}",
+        {"name": "Ada Admin", "email": "admin@example.org", "roles": ["mentor"], "active": "y"},
+    ).get_data(as_text=True)
+    assert 'href="#roles">You cannot remove your own administrator role' in page
+    with app.app_context():
+        assert Role.ADMIN in db.session.get(User, admin_id).roles
+
+
+def test_search_finds_people_by_name_or_email(auth, client, make_person):
+    _signed_in_admin(auth, make_person)
+    make_person("zoe@school.example", Role.TRAINEE, name="Zoe Zephyr")
+    page = client.get("/admin/people/?q=zeph").get_data(as_text=True)
+    assert "zoe@school.example" in page and "admin@example.org" not in page
+    assert "No one matches" in client.get("/admin/people/?q=qqq").get_data(as_text=True)
+
+
+def test_editing_an_unknown_person_is_a_404(auth, client, make_person):
+    _signed_in_admin(auth, make_person)
+    assert client.get("/admin/people/99999").status_code == 404
+
+
+def test_nothing_is_saved_when_the_form_is_refused(app, auth, client, make_person):
+    _signed_in_admin(auth, make_person)
+    post_form(client, "/admin/people/new", {**NEW_PERSON, "roles": []})
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.email == "sam@school.example")) is None

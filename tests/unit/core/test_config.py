@@ -1,0 +1,29 @@
+"""Configuration read from the environment."""
+from __future__ import annotations
+
+from core.config import database_url, masked, secret_key
+
+
+def test_sqlite_in_the_instance_folder_by_default(monkeypatch, tmp_path):
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert database_url(str(tmp_path)) == f"sqlite:///{tmp_path / 'senco.sqlite3'}"
+
+
+def test_plain_postgresql_urls_use_psycopg_3(monkeypatch, tmp_path):
+    monkeypatch.setenv("DATABASE_URL", "postgres://u:p@db/senco")
+    assert database_url(str(tmp_path)) == "postgresql+psycopg://u:p@db/senco"
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u:p@db/senco")
+    assert database_url(str(tmp_path)) == "postgresql+psycopg://u:p@db/senco"
+
+
+def test_passwords_are_hidden_in_printed_urls():
+    assert masked("postgresql+psycopg://u:hunter2@db/senco") == "postgresql+psycopg://u:***@db/senco"
+
+
+def test_a_secret_key_is_generated_once_and_kept_private(monkeypatch, tmp_path):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    first = secret_key(str(tmp_path))
+    assert len(first) == 64 and secret_key(str(tmp_path)) == first
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment")
+    assert secret_key(str(tmp_path)) == "from-the-environment"
