@@ -74,7 +74,7 @@ def _service_navigation() -> list[dict[str, object]]:
     items = []
     for item in navigation().items_for(current_user.roles):
         href = url_for(item.endpoint)
-        active = bool(item.section) and request.path.startswith(item.section)
+        active = request.path == href or (bool(item.section) and request.path.startswith(item.section))
         items.append({"href": href, "text": item.text, "active": active})
     return items
 

@@ -1,24 +1,314 @@
-"""Curriculum pages for course designers."""
+"""Curriculum pages for course designers: the catalogue, programmes, versions and their exchange."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, render_template
+from typing import Any
+
+from flask import Blueprint, Flask, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from core.access import restrict_blueprint
 from core.accounts.roles import Role
 from core.layout import navigation
+from core.validation import DocumentError
+from curriculum import catalogue_service, services
+from curriculum.diff import diff
+from curriculum.forms import ImportForm, LockedForm, ModuleForm, OwnModuleForm, ProgrammeForm
+from curriculum.models import Programme, ProgrammeVersion
 
 bp = Blueprint("curriculum", __name__, url_prefix="/curriculum", template_folder="templates")
 restrict_blueprint(bp, Role.DESIGNER)
 
 
+def _programme(programme_id: int) -> Programme:
+    programme = services.get_programme(programme_id)
+    if programme is None:
+        abort(404)
+    return programme
+
+
+def _draft(programme: Programme) -> ProgrammeVersion:
+    if programme.draft is None:
+        abort(409)
+    return programme.draft
+
+
+def _field_error(form: Any, error: services.CurriculumError, default: str) -> None:
+    field = getattr(form, error.field or default, None) or getattr(form, default)
+    field.errors = [*field.errors, error.message]
+
+
+def _show(programme: Programme, errors: list[str] | None = None, status: int = 200):  # type: ignore[no-untyped-def]
+    """The programme page; ``errors`` come from an action that was refused."""
+    version = programme.current
+    page_errors = [{"text": e, "href": "#modules"} for e in errors or []]
+    return (
+        render_template(
+            "curriculum/programme.html",
+            programme=programme,
+            version=version,
+            analysis=catalogue_service.analyse(version),
+            lock=LockedForm(lock_version=version.lock_version),
+            page_errors=page_errors,
+        ),
+        status,
+    )
+
+
+def _refused(programme: Programme, error: services.CurriculumError):  # type: ignore[no-untyped-def]
+    status = 409 if isinstance(error, services.ConflictError) else 400
+    return _show(programme, [error.message, *error.problems], status)
+
+
 @bp.route("/")
 def index() -> str:
     """The course designer's home: their programmes."""
-    return render_template("curriculum/index.html")
+    return render_template("curriculum/index.html", programmes=services.list_programmes())
+
+
+@bp.route("/programmes/new", methods=["GET", "POST"])
+def new_programme():  # type: ignore[no-untyped-def]
+    """Start a programme: its name, provider, cohort start and length."""
+    form = ProgrammeForm()
+    if form.validate_on_submit():
+        try:
+            programme = services.create_programme(current_user._get_current_object(), _details(form))
+        except services.CurriculumError as error:
+            _field_error(form, error, "name")
+        else:
+            flash("Programme created. Add modules from the catalogue or write your own.", "success")
+            return redirect(url_for("curriculum.programme", programme_id=programme.id))
+    return render_template("curriculum/programme_form.html", form=form, programme=None)
+
+
+def _details(form: ProgrammeForm) -> services.ProgrammeDetails:
+    return services.ProgrammeDetails(form.name.data, form.provider.data, form.cohort_start.data, form.length_weeks.data)
+
+
+@bp.route("/programmes/<int:programme_id>")
+def programme(programme_id: int):  # type: ignore[no-untyped-def]
+    """A programme's current draft (or newest version) with its analysis."""
+    return _show(_programme(programme_id))
+
+
+@bp.route("/programmes/<int:programme_id>/details", methods=["GET", "POST"])
+def edit_details(programme_id: int):  # type: ignore[no-untyped-def]
+    """Change the draft's name, provider, cohort start or length."""
+    programme = _programme(programme_id)
+    draft = _draft(programme)
+    form = ProgrammeForm(obj=draft) if request.method == "GET" else ProgrammeForm()
+    if request.method == "GET":
+        form.lock_version.data = draft.lock_version
+    if form.validate_on_submit():
+        try:
+            services.update_details(draft, form.seen_lock_version(), _details(form))
+        except services.CurriculumError as error:
+            _field_error(form, error, "name")
+        else:
+            flash("Programme details saved.", "success")
+            return redirect(url_for("curriculum.programme", programme_id=programme.id))
+    return render_template("curriculum/programme_form.html", form=form, programme=programme)
+
+
+@bp.route("/programmes/<int:programme_id>/add-modules")
+def add_modules(programme_id: int) -> str:
+    """The catalogue, filtered, with a button to add each module to the draft."""
+    programme = _programme(programme_id)
+    draft = _draft(programme)
+    filters = catalogue_service.Filters.from_args(request.args)
+    return render_template(
+        "curriculum/add_modules.html",
+        programme=programme,
+        version=draft,
+        lock=LockedForm(lock_version=draft.lock_version),
+        filters=filters,
+        **catalogue_service.browse(filters),
+    )
+
+
+@bp.route("/programmes/<int:programme_id>/modules", methods=["POST"])
+def add_catalogue_module(programme_id: int):  # type: ignore[no-untyped-def]
+    """Copy one catalogue module into the draft."""
+    programme = _programme(programme_id)
+    form = LockedForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        module = services.add_catalogue_module(_draft(programme), form.seen_lock_version(), request.form.get("catalogue_key", ""))
+    except services.CurriculumError as error:
+        return _refused(programme, error)
+    flash(f"‘{module.title}’ added ({module.hours} hours).", "success")
+    return redirect(request.form.get("back") or url_for("curriculum.programme", programme_id=programme.id))
+
+
+@bp.route("/programmes/<int:programme_id>/modules/new", methods=["GET", "POST"])
+def new_module(programme_id: int):  # type: ignore[no-untyped-def]
+    """Write a module that is not in the catalogue."""
+    programme = _programme(programme_id)
+    draft = _draft(programme)
+    form = OwnModuleForm()
+    form.area_key.choices = [("", "None")] + catalogue_service.area_choices()
+    if request.method == "GET":
+        form.lock_version.data = draft.lock_version
+    if form.validate_on_submit():
+        own = services.OwnModule(
+            title=form.title.data, summary=form.summary.data or "", hours=form.hours.data, block=form.block.data or "",
+            area_key=form.area_key.data or None, outcomes=form.parsed_outcomes(), sources=form.parsed_sources(),
+        )
+        try:
+            module = services.add_own_module(draft, form.seen_lock_version(), own)
+        except services.CurriculumError as error:
+            _field_error(form, error, "title")
+        else:
+            flash(f"‘{module.title}’ added.", "success")
+            return redirect(url_for("curriculum.programme", programme_id=programme.id))
+    return render_template("curriculum/own_module.html", form=form, programme=programme)
+
+
+@bp.route("/programmes/<int:programme_id>/modules/<key>", methods=["GET", "POST"])
+def edit_module(programme_id: int, key: str):  # type: ignore[no-untyped-def]
+    """Set a module's hours, block and prerequisites."""
+    programme = _programme(programme_id)
+    draft = _draft(programme)
+    module = draft.module(key) or abort(404)
+    form = ModuleForm(obj=module) if request.method == "GET" else ModuleForm()
+    form.prerequisite_keys.choices = [(m.key, m.title) for m in draft.modules if m.key != key]
+    if request.method == "GET":
+        form.lock_version.data = draft.lock_version
+        form.prerequisite_keys.data = list(module.prerequisite_keys)
+    if form.validate_on_submit():
+        changes = services.ModuleChanges(form.hours.data, form.block.data or "", frozenset(form.prerequisite_keys.data or []))
+        try:
+            services.update_module(draft, form.seen_lock_version(), key, changes)
+        except services.CurriculumError as error:
+            _field_error(form, error, "hours")
+        else:
+            flash(f"‘{module.title}’ saved.", "success")
+            return redirect(url_for("curriculum.programme", programme_id=programme.id) + f"#module-{key}")
+    return render_template("curriculum/module_form.html", form=form, programme=programme, module=module)
+
+
+def _action(programme_id: int, act) -> Response:  # type: ignore[no-untyped-def]
+    """Run a one-button change to the draft; a refusal re-shows the programme with the reason."""
+    programme = _programme(programme_id)
+    form = LockedForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        message = act(programme, form.seen_lock_version())
+    except services.CurriculumError as error:
+        return _refused(programme, error)
+    if message:
+        flash(message, "success")
+    return redirect(url_for("curriculum.programme", programme_id=programme.id) + request.form.get("anchor", ""))
+
+
+@bp.route("/programmes/<int:programme_id>/modules/<key>/move", methods=["POST"])
+def move_module(programme_id: int, key: str) -> Response:
+    """Move a module one place up or down (works without JavaScript)."""
+    offset = -1 if request.form.get("direction") == "up" else 1
+    return _action(programme_id, lambda p, lock: services.move_module(_draft(p), lock, key, offset))
+
+
+@bp.route("/programmes/<int:programme_id>/modules/<key>/remove", methods=["POST"])
+def remove_module(programme_id: int, key: str) -> Response:
+    """Take a module out of the draft, unless another module needs it."""
+    def act(p: Programme, lock: int | None) -> str:
+        title = (_draft(p).module(key) or abort(404)).title
+        services.remove_module(_draft(p), lock, key)
+        return f"‘{title}’ removed."
+    return _action(programme_id, act)
+
+
+@bp.route("/programmes/<int:programme_id>/publish", methods=["POST"])
+def publish(programme_id: int) -> Response:
+    """Publish the draft as the next numbered version."""
+    def act(p: Programme, lock: int | None) -> str:
+        version = services.publish(_draft(p), lock, current_user._get_current_object())
+        return f"Version {version.number} published. It can no longer change; edit to start a new draft."
+    return _action(programme_id, act)
+
+
+@bp.route("/programmes/<int:programme_id>/draft", methods=["POST"])
+def start_draft(programme_id: int) -> Response:
+    """Start a new draft from the newest published version."""
+    return _action(programme_id, lambda p, lock: services.start_draft(p) and "A new draft has been started from the newest version.")
+
+
+@bp.route("/programmes/<int:programme_id>/versions/<int:number>")
+def version(programme_id: int, number: int) -> str:
+    """One published version, read-only."""
+    programme = _programme(programme_id)
+    version = services.get_version(programme, number) or abort(404)
+    return render_template("curriculum/version.html", programme=programme, version=version,
+                           analysis=catalogue_service.analyse(version))
+
+
+def _version_by_label(programme: Programme, label: str | None) -> ProgrammeVersion:
+    if label == "draft" and programme.draft is not None:
+        return programme.draft
+    if label and label.isdigit():
+        found = services.get_version(programme, int(label))
+        if found is not None:
+            return found
+    abort(404)
+
+
+@bp.route("/programmes/<int:programme_id>/compare")
+def compare(programme_id: int) -> str:
+    """What changed between two versions (or a version and the draft)."""
+    programme = _programme(programme_id)
+    before = _version_by_label(programme, request.args.get("from"))
+    after = _version_by_label(programme, request.args.get("to"))
+    changes = diff(services.export_version(before), services.export_version(after))
+    return render_template("curriculum/compare.html", programme=programme, before=before, after=after, changes=changes)
+
+
+@bp.route("/programmes/<int:programme_id>/export.json")
+def export(programme_id: int) -> Response:
+    """Download a version (the current one unless ?version=N) as a programme document."""
+    programme = _programme(programme_id)
+    version = _version_by_label(programme, request.args.get("version")) if request.args.get("version") else programme.current
+    response = jsonify(services.export_version(version))
+    filename = f"programme-{programme.id}-{version.label.lower().replace(' ', '-')}.json"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.route("/programmes/import", methods=["GET", "POST"])
+def import_programme():  # type: ignore[no-untyped-def]
+    """Create a programme from a document; every problem is listed with its place, nothing saved."""
+    form = ImportForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        try:
+            programme = services.import_programme(current_user._get_current_object(), form.document.data.read())
+        except DocumentError as error:
+            problems = [str(e) for e in error.errors]
+            form.document.errors = ["The file has problems, listed below. Nothing was imported."]
+        else:
+            flash("Programme imported as a draft.", "success")
+            return redirect(url_for("curriculum.programme", programme_id=programme.id))
+    status = 400 if problems else 200
+    return render_template("curriculum/import.html", form=form, problems=problems), status
+
+
+@bp.route("/catalogue")
+def catalogue() -> str:
+    """Browse and search the built-in catalogue."""
+    filters = catalogue_service.Filters.from_args(request.args)
+    return render_template("curriculum/catalogue.html", filters=filters, **catalogue_service.browse(filters))
+
+
+@bp.route("/catalogue/<key>")
+def catalogue_module(key: str) -> str:
+    """One catalogue module with its outcomes and their sources."""
+    module = catalogue_service.get_module(key) or abort(404)
+    return render_template("curriculum/catalogue_module.html", module=module, **catalogue_service.reference())
 
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     nav = navigation(app)
-    nav.add("Programmes", "curriculum.index", Role.DESIGNER, section="/curriculum")
+    nav.add("Programmes", "curriculum.index", Role.DESIGNER, section="/curriculum/programmes")
+    nav.add("Catalogue", "curriculum.catalogue", Role.DESIGNER, section="/curriculum/catalogue")
     nav.set_home(Role.DESIGNER, "curriculum.index")

@@ -1,0 +1,124 @@
+"""Forms for composing programmes (GOV.UK widgets)."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovDateInput,
+    GovFileInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+
+from curriculum.models import NAME_MAX_LENGTH, TITLE_MAX_LENGTH
+from curriculum.services import HOURS_PER_MODULE_MAX, LENGTH_WEEKS_MAX
+
+HOURS_MESSAGE = f"Enter hours as a whole number between 1 and {HOURS_PER_MODULE_MAX:,}"
+OUTCOME_PREFIXES = {"Learn that": "knowledge", "Learn how to": "practice"}
+
+
+class LockedForm(FlaskForm):
+    """Every change to a draft carries the lock version the person saw (optimistic locking)."""
+
+    lock_version = HiddenField()
+
+    def seen_lock_version(self) -> int | None:
+        try:
+            return int(self.lock_version.data)
+        except (TypeError, ValueError):
+            return None
+
+
+class ProgrammeForm(LockedForm):
+    name = StringField(
+        "Programme name", widget=GovTextInput(),
+        validators=[InputRequired(message="Enter a programme name"),
+                    Length(max=NAME_MAX_LENGTH, message=f"Programme name must be {NAME_MAX_LENGTH} characters or fewer")],
+    )
+    provider = StringField(
+        "Provider", widget=GovTextInput(), description="The organisation that runs the programme.",
+        validators=[InputRequired(message="Enter the provider’s name"),
+                    Length(max=NAME_MAX_LENGTH, message=f"Provider must be {NAME_MAX_LENGTH} characters or fewer")],
+    )
+    cohort_start = DateField(
+        "Cohort start date", widget=GovDateInput(), format="%d %m %Y", description="For example, 1 9 2025",
+        validators=[InputRequired(message="Enter the cohort start date")],
+    )
+    length_weeks = IntegerField(
+        "Length in weeks", widget=GovTextInput(), description="The NPQ for SENCOs runs for about 18 months, or 78 weeks.",
+        validators=[InputRequired(message="Enter the length in weeks as a whole number"),
+                    NumberRange(1, LENGTH_WEEKS_MAX, message=f"Enter a length between 1 and {LENGTH_WEEKS_MAX} weeks")],
+    )
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class ModuleForm(LockedForm):
+    hours = IntegerField(
+        "Hours", widget=GovTextInput(),
+        validators=[InputRequired(message=HOURS_MESSAGE), NumberRange(1, HOURS_PER_MODULE_MAX, message=HOURS_MESSAGE)],
+    )
+    block = StringField(
+        "Term or block (optional)", widget=GovTextInput(), description="For example, Autumn term or Block 2.",
+        validators=[Optional(), Length(max=NAME_MAX_LENGTH, message=f"Use {NAME_MAX_LENGTH} characters or fewer")],
+    )
+    prerequisite_keys = SelectMultipleField(
+        "Prerequisites (optional)", widget=GovCheckboxesInput(), choices=[],
+        description="Modules a trainee should complete before this one.",
+    )
+    submit = SubmitField("Save module", widget=GovSubmitInput())
+
+
+class OwnModuleForm(LockedForm):
+    title = StringField(
+        "Module title", widget=GovTextInput(),
+        validators=[InputRequired(message="Enter a title for the module"),
+                    Length(max=TITLE_MAX_LENGTH, message=f"Title must be {TITLE_MAX_LENGTH} characters or fewer")],
+    )
+    summary = TextAreaField("Summary (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=4000)])
+    hours = IntegerField(
+        "Hours", widget=GovTextInput(),
+        validators=[InputRequired(message=HOURS_MESSAGE), NumberRange(1, HOURS_PER_MODULE_MAX, message=HOURS_MESSAGE)],
+    )
+    block = StringField("Term or block (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=NAME_MAX_LENGTH)])
+    area_key = SelectField("Curriculum area", widget=GovSelect(), choices=[], validators=[Optional()],
+                           description="Counts the module towards that area’s coverage.")
+    outcomes = TextAreaField(
+        "Learning outcomes (optional)", widget=GovTextArea(),
+        description="One per line, each starting “Learn that…” (knowledge) or “Learn how to…” (practice).",
+    )
+    sources = TextAreaField(
+        "Sources (optional)", widget=GovTextArea(),
+        description="One per line: the research, guidance or law the outcomes draw on.",
+    )
+    submit = SubmitField("Add module", widget=GovSubmitInput())
+
+    def parsed_outcomes(self) -> tuple[tuple[str, str], ...]:
+        found = []
+        for line in (self.outcomes.data or "").splitlines():
+            line = line.strip()
+            if line:
+                kind = next(k for prefix, k in OUTCOME_PREFIXES.items() if line.startswith(prefix))
+                found.append((kind, line))
+        return tuple(found)
+
+    def parsed_sources(self) -> tuple[str, ...]:
+        return tuple(line.strip() for line in (self.sources.data or "").splitlines() if line.strip())
+
+    def validate_outcomes(self, field: TextAreaField) -> None:
+        for number, line in enumerate((field.data or "").splitlines(), start=1):
+            line = line.strip()
+            if line and not any(line.startswith(prefix) for prefix in OUTCOME_PREFIXES):
+                raise ValidationError(f"Start line {number} with “Learn that” or “Learn how to”")
+
+
+class ImportForm(FlaskForm):
+    document = FileField(
+        "Programme file (JSON)", widget=GovFileInput(),
+        validators=[FileRequired(message="Choose a programme file exported from this app")],
+    )
+    submit = SubmitField("Import programme", widget=GovSubmitInput())

@@ -1,0 +1,19 @@
+"""Prerequisites between the modules of a programme: a graph that must have no cycle."""
+from __future__ import annotations
+
+from collections.abc import Mapping, Set
+from graphlib import CycleError, TopologicalSorter
+
+
+def find_cycle(requires: Mapping[str, Set[str]]) -> list[str] | None:
+    """A cycle as a list of module keys (first repeated last), or None when there is none."""
+    try:
+        TopologicalSorter({key: set(needed) for key, needed in requires.items()}).prepare()
+    except CycleError as error:
+        return list(error.args[1])
+    return None
+
+
+def dependants(requires: Mapping[str, Set[str]], key: str) -> list[str]:
+    """The modules that list ``key`` among their prerequisites, in a stable order."""
+    return sorted(other for other, needed in requires.items() if key in needed)
