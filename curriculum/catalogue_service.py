@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
 from sqlalchemy import select
@@ -9,7 +10,15 @@ from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from core.extensions import db
-from curriculum.models import CatalogueArea, CatalogueModule, NpqArea, SurveyOutcome
+from curriculum import analysis, catalogue
+from curriculum.models import (
+    CatalogueArea,
+    CatalogueModule,
+    CatalogueOutcome,
+    NpqArea,
+    ProgrammeVersion,
+    SurveyOutcome,
+)
 
 
 @dataclass(frozen=True)
@@ -88,6 +97,88 @@ def area_choices() -> list[tuple[str, str]]:
     return [(a.key, a.title) for a in db.session.scalars(select(CatalogueArea).order_by(CatalogueArea.position))]
 
 
-def analyse(version: Any) -> None:
-    """Placeholder until the analysis rules land; the template shows nothing for None."""
-    return None
+# ---- loading -------------------------------------------------------------------------
+
+
+@cache
+def shipped_catalogue() -> catalogue.Catalogue:
+    """The catalogue files shipped with the app, read once per process."""
+    return catalogue.load_catalogue()
+
+
+def load_catalogue(source: catalogue.Catalogue | None = None) -> str:
+    """Bring the database in line with the catalogue files: add, update, remove. Idempotent."""
+    data = source or shipped_catalogue()
+    for position, npq in enumerate(data.npq_areas, start=1):
+        db.session.merge(NpqArea(key=npq.key, title=npq.title, position=position))
+    for position, item in enumerate(data.survey_items, start=1):
+        db.session.merge(SurveyOutcome(key=item.key, group_key=item.group_key, group_title=item.group_title,
+                                       title=item.title, met_well_percent=item.met_well_percent, position=position))
+    for position, area in enumerate(data.areas, start=1):
+        db.session.merge(_area_row(area, position))  # merge cascades: changed children update, dropped ones go
+    db.session.flush()
+    _delete_missing(CatalogueArea, {a.key for a in data.areas})
+    _delete_missing(NpqArea, {a.key for a in data.npq_areas})
+    _delete_missing(SurveyOutcome, {s.key for s in data.survey_items})
+    db.session.commit()
+    outcomes = sum(len(m.outcomes) for m in data.modules)
+    return f"{len(data.areas)} areas, {len(data.modules)} modules and {outcomes} outcomes up to date"
+
+
+def _area_row(area: catalogue.Area, position: int) -> CatalogueArea:
+    return CatalogueArea(
+        key=area.key, title=area.title, summary=area.summary, mandatory=area.mandatory, position=position,
+        modules=[
+            CatalogueModule(
+                key=m.key, title=m.title, summary=m.summary, suggested_hours=m.hours, position=i,
+                delivery_modes=list(m.delivery_modes), scenario_keys=list(m.scenario_keys),
+                outcomes=[
+                    CatalogueOutcome(key=o.key, kind=o.kind, text=o.text, npq_areas=list(o.npq_areas),
+                                     survey_outcomes=list(o.survey_outcomes), sources=list(o.sources), position=j)
+                    for j, o in enumerate(m.outcomes, start=1)
+                ],
+            )
+            for i, m in enumerate(area.modules, start=1)
+        ],
+    )
+
+
+def _delete_missing(model: Any, keys: set[str]) -> None:
+    for row in db.session.scalars(select(model).where(model.key.not_in(keys))):
+        db.session.delete(row)
+
+
+# ---- analysis ------------------------------------------------------------------------
+
+
+def reference_for_analysis(data: catalogue.Catalogue | None = None) -> analysis.Reference:
+    data = data or shipped_catalogue()
+    return analysis.Reference(
+        npq_areas=tuple(analysis.NamedItem(a.key, a.title) for a in data.npq_areas),
+        survey_items=tuple(analysis.SurveyItem(s.key, s.title, s.group_key, s.group_title, s.met_well_percent)
+                           for s in data.survey_items),
+        benchmarks=tuple(analysis.Benchmark(b.key, b.title, b.hours) for b in data.benchmarks),
+        mandatory_areas=tuple(analysis.NamedItem(a.key, a.title) for a in data.areas if a.mandatory),
+        hours_per_week_low=data.hours_band.low,
+        hours_per_week_high=data.hours_band.high,
+    )
+
+
+def plan_of(version: ProgrammeVersion) -> analysis.Plan:
+    return analysis.Plan(
+        length_weeks=version.length_weeks,
+        modules=tuple(
+            analysis.PlannedModule(
+                key=m.key, title=m.title, hours=m.hours, area_key=m.area_key, scenario_keys=tuple(m.scenario_keys),
+                outcomes=tuple(
+                    analysis.PlannedOutcome(o.key, o.text, tuple(o.npq_areas), tuple(o.survey_outcomes), tuple(o.sources))
+                    for o in m.outcomes
+                ),
+            )
+            for m in version.modules
+        ),
+    )
+
+
+def analyse(version: ProgrammeVersion) -> analysis.ProgrammeAnalysis:
+    return analysis.analyse(plan_of(version), reference_for_analysis())

@@ -317,12 +317,12 @@ def publish(version: ProgrammeVersion, seen_lock_version: int | None, publisher:
     _check_draft(version, seen_lock_version)
     if not version.modules:
         raise CurriculumError("Add at least one module before publishing")
-    missing = mandatory_areas_missing(version)
+    missing = [
+        f"Add a module from ‘{area.title}’ before publishing: the area is mandatory"
+        for area in mandatory_areas_missing(version)
+    ]
     if missing:
-        raise CurriculumError(
-            "This draft cannot be published until it covers every mandatory area:",
-            problems=[f"{area.title}: add at least one of its modules" for area in missing],
-        )
+        raise CurriculumError(missing[0], problems=missing[1:])
     numbers = [v.number for v in version.programme.published if v.number]
     version.number = max(numbers, default=0) + 1
     version.status = VersionStatus.PUBLISHED

@@ -7,10 +7,11 @@ from flask import Blueprint, Flask, Response, abort, flash, jsonify, redirect, r
 from flask_login import current_user
 
 from core.access import restrict_blueprint
+from core.content import register_loader
 from core.accounts.roles import Role
 from core.layout import navigation
 from core.validation import DocumentError
-from curriculum import catalogue_service, services
+from curriculum import catalogue_service, cli, services
 from curriculum.diff import diff
 from curriculum.forms import ImportForm, LockedForm, ModuleForm, OwnModuleForm, ProgrammeForm
 from curriculum.models import Programme, ProgrammeVersion
@@ -308,6 +309,8 @@ def catalogue_module(key: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.cli.add_command(cli.catalogue)
+    register_loader(app, "Catalogue", catalogue_service.load_catalogue)
     nav = navigation(app)
     nav.add("Programmes", "curriculum.index", Role.DESIGNER, section="/curriculum/programmes")
     nav.add("Catalogue", "curriculum.catalogue", Role.DESIGNER, section="/curriculum/catalogue")

@@ -77,7 +77,7 @@ def test_publishing_without_send_law_is_refused_with_the_list(app, programme_id)
         services.remove_module(draft, None, "send-law-foundations")
         with pytest.raises(services.CurriculumError) as refused:
             services.publish(draft, None, None)
-        assert refused.value.problems == ["SEND law: add at least one of its modules"]
+        assert refused.value.message == "Add a module from ‘SEND law’ before publishing: the area is mandatory"
         assert _programme(programme_id).published == []
 
 

@@ -1,0 +1,86 @@
+"""Marshmallow schemas for the catalogue's data files (see ``curriculum/data``).
+
+The programme document's schemas live in :mod:`curriculum.exchange`.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, ValidationError, fields, validate, validates
+
+KEY = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,79}$", error="Use 1 to 80 lower-case letters, digits and hyphens")
+DELIVERY_MODES = ("online-study", "seminar", "peer-group", "mentoring", "in-school-practice")
+OUTCOME_PREFIXES = {"Learn that ": "knowledge", "Learn how to ": "practice"}
+
+
+def _keys(**kwargs: Any) -> fields.List:
+    return fields.List(fields.String(validate=KEY), **kwargs)
+
+
+class TitledSchema(Schema):
+    key = fields.String(required=True, validate=KEY)
+    title = fields.String(required=True, validate=validate.Length(1, 200))
+
+
+class SurveyOutcomeSchema(TitledSchema):
+    met_well_percent = fields.Integer(required=True, strict=True, validate=validate.Range(0, 100))
+
+
+class SurveyGroupSchema(TitledSchema):
+    outcomes = fields.List(fields.Nested(SurveyOutcomeSchema), required=True, validate=validate.Length(min=1))
+
+
+class SurveySchema(Schema):
+    source = fields.String(required=True, validate=KEY)
+    groups = fields.List(fields.Nested(SurveyGroupSchema), required=True, validate=validate.Length(min=1))
+
+
+class BenchmarkSchema(TitledSchema):
+    hours = fields.Integer(required=True, strict=True, validate=validate.Range(1, 10000))
+    weeks = fields.Integer(required=True, allow_none=True, strict=True, validate=validate.Range(1, 520))
+    sources = _keys(required=True, validate=validate.Length(min=1))
+
+
+class BandSchema(Schema):
+    low = fields.Float(required=True, validate=validate.Range(0, 40))
+    high = fields.Float(required=True, validate=validate.Range(0, 40))
+    sources = _keys(required=True, validate=validate.Length(min=1))
+
+
+class ReferenceSchema(Schema):
+    sources = fields.Dict(keys=fields.String(validate=KEY), values=fields.String(validate=validate.Length(1, 500)), required=True)
+    npq_areas = fields.List(fields.Nested(TitledSchema), required=True, validate=validate.Length(equal=8, error="The NPQ framework has 8 areas"))
+    survey = fields.Nested(SurveySchema, required=True)
+    benchmarks = fields.List(fields.Nested(BenchmarkSchema), required=True)
+    hours_per_week_band = fields.Nested(BandSchema, required=True)
+
+
+class OutcomeSchema(Schema):
+    key = fields.String(required=True, validate=KEY)
+    text = fields.String(required=True, validate=validate.Length(1, 2000))
+    npq = _keys(required=True, validate=validate.Length(min=1, error="Map the outcome to at least one NPQ area"))
+    survey = _keys(load_default=list)
+    sources = _keys(required=True, validate=validate.Length(min=1, error="Cite at least one source"))
+
+    @validates("text")
+    def _phrased_as_npq(self, text: str, **_kwargs: Any) -> None:
+        if not any(text.startswith(prefix) for prefix in OUTCOME_PREFIXES):
+            raise ValidationError("Start with “Learn that” (knowledge) or “Learn how to” (practice)")
+
+
+class ModuleSchema(TitledSchema):
+    summary = fields.String(required=True, validate=validate.Length(1, 2000))
+    hours = fields.Integer(required=True, strict=True, validate=validate.Range(1, 1000))
+    delivery = fields.List(fields.String(validate=validate.OneOf(DELIVERY_MODES)), required=True)
+    scenarios = _keys(required=True)
+    outcomes = fields.List(fields.Nested(OutcomeSchema), required=True, validate=validate.Length(min=1))
+
+
+class AreaSchema(TitledSchema):
+    mandatory = fields.Boolean(required=True)
+    summary = fields.String(required=True, validate=validate.Length(1, 2000))
+    modules = fields.List(fields.Nested(ModuleSchema), required=True, validate=validate.Length(min=1))
+
+
+class AreasSchema(Schema):
+    areas = fields.List(fields.Nested(AreaSchema), required=True, validate=validate.Length(min=1))
