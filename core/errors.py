@@ -1,7 +1,7 @@
 """Error pages in the site's layout, saying what happened and what to do next."""
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
@@ -32,6 +32,9 @@ def render_error(status: int, heading: str | None = None, body: str | None = Non
 def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
     if error.response is not None:  # e.g. a redirect to sign in, passed through abort()
         return error.response
+    if error.code == 413:
+        limit_mb = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+        return render_error(413, body=f"Files must be smaller than {limit_mb} MB. Nothing was saved. Choose a smaller file and try again.")
     return render_error(error.code or 500)
 
 
