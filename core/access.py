@@ -53,6 +53,8 @@ def _require_sign_in() -> None:
     view = current_app.view_functions.get(request.endpoint)
     if getattr(view, "is_public", False):
         return
+    if request.blueprint in current_app.extensions.get("api_blueprints", ()):
+        return  # the API authenticates each request by bearer token instead (core.api)
     if not current_user.is_authenticated:
         abort(current_app.login_manager.unauthorized())  # type: ignore[attr-defined]
 

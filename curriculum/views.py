@@ -11,6 +11,7 @@ from core.content import register_loader
 from core.accounts.roles import Role
 from core.layout import navigation
 from core.validation import DocumentError
+from curriculum import api as curriculum_api
 from curriculum import catalogue_service, cli, services
 from curriculum.diff import diff
 from curriculum.forms import ImportForm, LockedForm, ModuleForm, OwnModuleForm, ProgrammeForm
@@ -309,6 +310,7 @@ def catalogue_module(key: str) -> str:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    curriculum_api.init_app(app)
     app.cli.add_command(cli.catalogue)
     register_loader(app, "Catalogue", catalogue_service.load_catalogue)
     nav = navigation(app)

@@ -86,3 +86,32 @@ def activate(email: str) -> None:
     """Let a deactivated person sign in again."""
     services.set_active(None, _person(email), True)
     click.echo(f"{email} is active.")
+
+
+@users.command("token")
+@click.argument("email")
+@click.option("--name", default="API token", help="What the token is for, e.g. the script's name.")
+@with_appcontext
+def token(email: str, name: str) -> None:
+    """Issue an API token (shown once) for a person's scripts."""
+    issued = services.issue_token(_person(email), name)
+    click.echo(f"API token for {email} (shown once; keep it secret):\n{issued}")
+
+
+@users.command("revoke-tokens")
+@click.argument("email")
+@with_appcontext
+def revoke_tokens(email: str) -> None:
+    """Revoke every API token of a person."""
+    count = services.revoke_tokens(_person(email))
+    click.echo(f"Revoked {count} API token{'s' if count != 1 else ''} of {email}.")
+
+
+@users.command("set-password")
+@click.argument("email")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, callback=_check_password)
+@with_appcontext
+def set_password(email: str, password: str) -> None:
+    """Set a new password for a person (their sessions end)."""
+    services.set_password(_person(email), password)
+    click.echo(f"Password changed for {email}; their sessions have ended.")

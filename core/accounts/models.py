@@ -94,3 +94,17 @@ class SignInFailure(db.Model):
     email: Mapped[str] = mapped_column(String(EMAIL_MAX_LENGTH))
     address: Mapped[str] = mapped_column(String(64))
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ApiToken(db.Model):
+    """A personal token for scripts calling the JSON API. Only its SHA-256 is stored."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    user: Mapped[User] = relationship()

@@ -1,13 +1,15 @@
 """Use cases for people and sessions; each one holds its own transaction."""
 from __future__ import annotations
 
+import hashlib
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, func, or_, select
 
-from core.accounts.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, SignInFailure, User, utcnow
+from core.accounts.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, ApiToken, SignInFailure, User, utcnow
 from core.accounts.passwords import hash_password, needs_rehash, verify_password
 from core.accounts.roles import Role
 from core.extensions import db
@@ -98,6 +100,12 @@ def change_password(user: User, current_password: str, new_password: str) -> Non
         raise AccountError("Your current password is not right", field="current_password")
     user.password_hash = hash_password(new_password)
     user.rotate_session_token()
+    db.session.commit()
+
+
+def set_password(person: User, password: str) -> None:
+    person.password_hash = hash_password(password)
+    person.rotate_session_token()
     db.session.commit()
 
 
@@ -201,3 +209,33 @@ def load_user(session_token: str) -> User | None:
     return db.session.scalar(
         select(User).where(User.session_token == session_token, User.active.is_(True))
     )
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(person: User, name: str) -> str:
+    """A new API token for ``person``; returned once, stored only as a hash."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(ApiToken(user=person, name=name.strip() or "API token", token_hash=_token_hash(token)))
+    db.session.commit()
+    return token
+
+
+def revoke_tokens(person: User) -> int:
+    tokens = list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == person.id)))
+    for token in tokens:
+        db.session.delete(token)
+    db.session.commit()
+    return len(tokens)
+
+
+def user_for_token(token: str) -> User | None:
+    """The active person a token belongs to, or None. A deactivated person's tokens stop working."""
+    found = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
+    if found is None or not found.user.active:
+        return None
+    found.last_used_at = utcnow()
+    db.session.commit()
+    return found.user

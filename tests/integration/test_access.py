@@ -21,6 +21,8 @@ def test_every_route_but_sign_in_needs_a_signed_in_person(app, client):
         response = client.get(route)
         if route in PUBLIC:
             assert response.status_code == 200, route
+        elif route.startswith("/api/"):
+            assert response.status_code == 401, route  # the API wants a bearer token, not a cookie
         else:
             assert response.status_code == 302, route
             assert response.headers["Location"].startswith("/sign-in"), route

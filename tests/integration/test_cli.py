@@ -77,3 +77,22 @@ def test_users_set_roles_and_list(runner, make_person):
     assert runner.invoke(args=["users", "set-roles", "multi@example.org", "--role", "mentor", "--role", "trainee"]).exit_code == 0
     listing = runner.invoke(args=["users", "list"]).output
     assert "multi@example.org\tMulti\tmentor, trainee" in listing
+
+
+def test_users_token_prints_a_token_that_opens_the_api(app, runner, make_person):
+    make_person("robot@example.org", Role.DESIGNER)
+    result = runner.invoke(args=["users", "token", "robot@example.org", "--name", "nightly export"])
+    assert result.exit_code == 0, result.output
+    token = result.output.strip().splitlines()[-1]
+    client = app.test_client()
+    assert client.get("/api/v1/programmes", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    revoked = runner.invoke(args=["users", "revoke-tokens", "robot@example.org"])
+    assert "Revoked 1 API token of robot@example.org." in revoked.output
+    assert client.get("/api/v1/programmes", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+
+
+def test_users_set_password_replaces_the_password(app, runner, make_person):
+    make_person("forgot@example.org", Role.TRAINEE)
+    result = runner.invoke(args=["users", "set-password", "forgot@example.org", "--password", "a fresh long password"])
+    assert result.exit_code == 0, result.output
+    assert Auth(app.test_client()).sign_in("forgot@example.org", "a fresh long password").status_code == 302
