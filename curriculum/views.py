@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from core.access import restrict_blueprint
 from core.content import register_loader
@@ -148,7 +149,7 @@ def new_module(programme_id: int):  # type: ignore[no-untyped-def]
     programme = _programme(programme_id)
     draft = _draft(programme)
     form = OwnModuleForm()
-    form.area_key.choices = [("", "None")] + catalogue_service.area_choices()
+    form.area_key.choices = [SelectChoice("", "None")] + [SelectChoice(k, t) for k, t in catalogue_service.area_choices()]
     if request.method == "GET":
         form.lock_version.data = draft.lock_version
     if form.validate_on_submit():
@@ -173,7 +174,7 @@ def edit_module(programme_id: int, key: str):  # type: ignore[no-untyped-def]
     draft = _draft(programme)
     module = draft.module(key) or abort(404)
     form = ModuleForm(obj=module) if request.method == "GET" else ModuleForm()
-    form.prerequisite_keys.choices = [(m.key, m.title) for m in draft.modules if m.key != key]
+    form.prerequisite_keys.choices = [SelectChoice(m.key, m.title) for m in draft.modules if m.key != key]
     if request.method == "GET":
         form.lock_version.data = draft.lock_version
         form.prerequisite_keys.data = list(module.prerequisite_keys)

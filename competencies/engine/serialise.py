@@ -33,6 +33,18 @@ from competencies.engine.model import (
 from competencies.engine.validation import EvidenceError, Problem, RubricError, check_rubric
 
 
+RUBRIC_KEYS = {"key", "title", "model", "threshold", "fault_limit", "criteria"}
+CRITERION_KEYS = {"key", "title", "weight", "critical_level", "levels"}
+LEVEL_KEYS = {"value", "label", "descriptor"}
+
+
+def _unknown(data: dict[str, Any], known: set[str], path: str, problems: list[Problem]) -> None:
+    """Unknown keys are refused, never ignored: they are usually a typing or quoting mistake."""
+    for key in data:
+        if key not in known:
+            problems.append((f"{path}{key}", f"Unknown field; expected one of: {', '.join(sorted(known))}"))
+
+
 def _number(data: dict[str, Any], name: str, path: str, problems: list[Problem], default: Any, kind: type = float) -> Any:
     value = data.get(name, default)
     if value is None and default is None:
@@ -65,12 +77,18 @@ def _criterion(data: Any, i: int, model: RubricModel, problems: list[Problem]) -
         problems.append((f"{path}levels", "Give the levels as a list, lowest first"))
         levels = ()
     else:
+        for j, lv in enumerate(raw_levels):
+            if isinstance(lv, dict):
+                _unknown(lv, LEVEL_KEYS, f"{path}levels[{j}].", problems)
+            else:
+                problems.append((f"{path}levels[{j}]", "Each level is an object with value, label and descriptor"))
         levels = tuple(
             Level(_number(lv, "value", f"{path}levels[{j}].", problems, 0, int),
                   _text(lv, "label", f"{path}levels[{j}].", problems), lv.get("descriptor", "") or "")
             if isinstance(lv, dict) else Level(0, "")
             for j, lv in enumerate(raw_levels)
         )
+    _unknown(data, CRITERION_KEYS, path, problems)
     return Criterion(
         key=_text(data, "key", path, problems),
         title=_text(data, "title", path, problems),
@@ -85,6 +103,7 @@ def rubric_from_dict(data: Any) -> Rubric:
     if not isinstance(data, dict):
         raise RubricError([("", "A rubric is a JSON object")])
     problems: list[Problem] = []
+    _unknown(data, RUBRIC_KEYS, "", problems)
     try:
         model = RubricModel(data.get("model"))
     except ValueError:

@@ -15,7 +15,7 @@ from core.accounts import services
 from core.accounts.roles import Role
 from core.app import create_app
 from core.extensions import db
-from curriculum import catalogue_service
+from core.content import loaders
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # The machine has no network: stop chromium phoning home, which would only fail noisily.
@@ -49,7 +49,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     )
     with app.app_context():
         upgrade()
-        catalogue_service.load_catalogue()
+        for loader in loaders():
+            loader.load()
         for role, (name, email) in PEOPLE.items():
             services.create_person(name, email, PASSWORD, {role})
     server = make_server("127.0.0.1", 0, app, threaded=True)

@@ -152,3 +152,12 @@ def test_rubrics_round_trip_through_dicts():
 def test_the_engine_imports_no_framework():
     code = "import competencies.engine, sys; assert not {'flask', 'sqlalchemy'} & set(sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True).returncode == 0
+
+
+def test_unknown_fields_are_refused_not_ignored():
+    # A YAML descriptor with an unquoted comma becomes an extra key: it must not pass silently.
+    level = {"value": 1, "label": "Absent", "descriptor": "Not gathered", "or mentioned.": None}
+    bad = ANALYTIC | {"criteria": [ANALYTIC["criteria"][0] | {"levels": [level, *FOUR[1:]]}]}
+    with pytest.raises(RubricError) as refused:
+        rubric_from_dict(bad)
+    assert refused.value.errors[0][0] == "criteria[0].levels[0].or mentioned."

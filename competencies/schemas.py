@@ -1,0 +1,20 @@
+"""Marshmallow schemas for the scenario library's data files (``competencies/data/scenarios``)."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+KEY = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,79}$", error="Use 1 to 80 lower-case letters, digits and hyphens")
+TEXT = validate.Length(1, 2000)
+
+
+class ScenarioSchema(Schema):
+    key = fields.String(required=True, validate=KEY)
+    title = fields.String(required=True, validate=validate.Length(1, 200))
+    purpose = fields.String(required=True, validate=TEXT)
+    setting = fields.String(required=True, validate=TEXT)
+    present = fields.List(fields.String(validate=TEXT), required=True, validate=validate.Length(min=1))
+    looks_for = fields.List(fields.String(validate=TEXT), required=True, validate=validate.Length(min=1))
+    prepared_by = fields.List(fields.String(validate=KEY), required=True, validate=validate.Length(min=1))
+    sources = fields.List(fields.String(validate=validate.Length(1, 500)), required=True,
+                          validate=validate.Length(min=1, error="Cite at least one source"))
+    rubric = fields.Dict(required=True)  # checked by the rubric engine, which names its own paths

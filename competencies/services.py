@@ -1,0 +1,62 @@
+"""Use cases of the competencies room: loading the library, and trying a rubric on judgements."""
+from __future__ import annotations
+
+from sqlalchemy import select
+
+from competencies import engine
+from competencies.models import Rubric, RubricVersion, Scenario
+from competencies.scenarios import load_scenarios
+from core.extensions import db
+from curriculum import catalogue_service
+
+
+def _save_rubric(definition: dict, title: str) -> Rubric:  # type: ignore[type-arg]
+    """Store ``definition`` as the rubric's newest version; a version in use is never changed."""
+    rubric = db.session.scalar(select(Rubric).where(Rubric.key == definition["key"]))
+    if rubric is None:
+        rubric = Rubric(key=definition["key"], title=title, versions=[])
+        db.session.add(rubric)
+    rubric.title = title
+    latest = rubric.versions[-1] if rubric.versions else None
+    if latest is not None and latest.definition == definition:
+        return rubric
+    if latest is not None and not latest.in_use:
+        latest.definition = definition
+    else:
+        rubric.versions.append(RubricVersion(number=(latest.number + 1) if latest else 1, definition=definition))
+    return rubric
+
+
+def load_library() -> str:
+    """Bring the scenario library in the database in line with the shipped files. Idempotent."""
+    module_keys = {m.key for m in catalogue_service.shipped_catalogue().modules}
+    scenarios = load_scenarios(module_keys=module_keys)
+    for position, s in enumerate(scenarios, start=1):
+        rubric = _save_rubric(engine.rubric_to_dict(s.rubric), s.rubric.title)
+        db.session.flush()
+        db.session.merge(Scenario(
+            key=s.key, title=s.title, purpose=s.purpose, setting=s.setting, present=list(s.present),
+            looks_for=list(s.looks_for), module_keys=list(s.prepared_by), sources=list(s.sources),
+            position=position, rubric_id=rubric.id,
+        ))
+    for row in db.session.scalars(select(Scenario).where(Scenario.key.not_in([s.key for s in scenarios]))):
+        db.session.delete(row)
+    db.session.commit()
+    return f"{len(scenarios)} scenarios with their rubrics up to date"
+
+
+def list_scenarios() -> list[Scenario]:
+    return list(db.session.scalars(select(Scenario).order_by(Scenario.position)))
+
+
+def get_scenario(key: str) -> Scenario | None:
+    return db.session.get(Scenario, key)
+
+
+def rubric_of(version: RubricVersion) -> engine.Rubric:
+    return engine.rubric_from_dict(version.definition)
+
+
+def try_rubric(version: RubricVersion, evidence: dict) -> engine.Result:  # type: ignore[type-arg]
+    """Score sample judgements without storing anything: designers see outcome and reasons first."""
+    return engine.score(rubric_of(version), engine.evidence_from_dict(evidence))

@@ -1,0 +1,70 @@
+"""The scenario library in the database, and trying a rubric in the browser-facing page."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from competencies import services
+from competencies.models import Rubric, Scenario
+from core.accounts.roles import Role
+from core.extensions import db
+from curriculum import catalogue_service
+from tests.conftest import post_form
+
+
+@pytest.fixture
+def library(app):  # type: ignore[no-untyped-def]
+    with app.app_context():
+        catalogue_service.load_catalogue()
+        return services.load_library()
+
+
+def test_the_eight_scenarios_load_idempotently(app, library):
+    assert library == "8 scenarios with their rubrics up to date"
+    with app.app_context():
+        assert services.load_library() == library
+        assert db.session.query(Scenario).count() == 8
+        assert [len(r.versions) for r in db.session.scalars(select(Rubric))] == [1] * 8
+
+
+def test_a_rubric_in_use_is_never_changed_a_new_version_is_made(app, library):
+    with app.app_context():
+        rubric = db.session.scalar(select(Rubric).where(Rubric.key == "ta-deployment"))
+        rubric.latest.in_use = True
+        rubric.latest.definition = {**rubric.latest.definition, "threshold": 99}  # as if the files had changed
+        db.session.commit()
+        services.load_library()
+        rubric = db.session.scalar(select(Rubric).where(Rubric.key == "ta-deployment"))
+        assert [v.number for v in rubric.versions] == [1, 2]
+        assert rubric.versions[0].definition["threshold"] == 99 and rubric.versions[1].definition["threshold"] == 65
+
+
+def test_a_designer_tries_a_rubric_and_reads_the_reasons(client, auth, make_person, library):
+    make_person("designer@example.org", Role.DESIGNER)
+    auth.sign_in("designer@example.org")
+    listing = client.get("/competencies/").get_data(as_text=True)
+    assert "Lead the annual review of an EHC plan" in listing and "Faults, as in the driving test" in listing
+    # Levels in rubric order: timelines 3, voice 2, progress 4, chairing 4, actions 4.
+    response = post_form(client, "/competencies/scenarios/annual-review",
+                         {"c0": "3", "c1": "2", "c2": "4", "c3": "4", "c4": "4"})
+    page = response.get_data(as_text=True)
+    assert "Outcome: not yet met" in page
+    assert "it must reach level 3 (Central) whatever the total" in page
+    # (3 + 2×2 + 4 + 4 + 4) / (4 + 2×4 + 4 + 4 + 4) = 19/24 = 79 %
+    assert "The weighted score is 79%, reaching the 70% needed." in page
+
+
+def test_trying_a_faults_rubric_counts_faults(client, auth, make_person, library):
+    make_person("designer@example.org", Role.DESIGNER)
+    auth.sign_in("designer@example.org")
+    page = post_form(client, "/competencies/scenarios/screening-assessment",
+                     {"c1_minor": "2", "c4_dangerous": "1"}).get_data(as_text=True)
+    assert "Outcome: not yet met" in page and "A dangerous fault under ‘Explains the result accurately and plainly’" in page
+    bad = post_form(client, "/competencies/scenarios/screening-assessment", {"c0_minor": "-3"}).get_data(as_text=True)
+    assert "Enter a whole number from 0 to 99" in bad and "Outcome:" not in bad
+
+
+def test_other_roles_cannot_see_the_library(client, auth, make_person, library):
+    make_person("mentor@example.org", Role.MENTOR)
+    auth.sign_in("mentor@example.org")
+    assert client.get("/competencies/scenarios/annual-review").status_code == 403
