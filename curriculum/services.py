@@ -16,6 +16,7 @@ from core.extensions import db
 from core.validation import DocumentError, LocatedError, located, parse_json
 from curriculum import exchange, prerequisites
 from curriculum.models import (
+    NAME_MAX_LENGTH,
     CatalogueArea,
     CatalogueModule,
     CatalogueOutcome,
@@ -95,10 +96,10 @@ def get_version(programme: Programme, number: int) -> ProgrammeVersion | None:
 
 
 def _check_details(details: ProgrammeDetails) -> None:
-    if not details.name.strip():
-        raise CurriculumError("Enter a programme name", field="name")
-    if not details.provider.strip():
-        raise CurriculumError("Enter the provider’s name", field="provider")
+    if not details.name.strip() or len(details.name.strip()) > NAME_MAX_LENGTH:
+        raise CurriculumError(f"Enter a programme name of 1 to {NAME_MAX_LENGTH} characters", field="name")
+    if not details.provider.strip() or len(details.provider.strip()) > NAME_MAX_LENGTH:
+        raise CurriculumError(f"Enter the provider’s name in 1 to {NAME_MAX_LENGTH} characters", field="provider")
     if not 1 <= details.length_weeks <= LENGTH_WEEKS_MAX:
         raise CurriculumError(
             f"Enter a length between 1 and {LENGTH_WEEKS_MAX} weeks", field="length_weeks"

@@ -120,6 +120,7 @@ def test_own_modules_get_a_unique_key_and_check_their_area(app, programme_id):
     "details, field",
     [
         (services.ProgrammeDetails(" ", "P", date(2025, 9, 1), 78), "name"),
+        (services.ProgrammeDetails("N" * 121, "P", date(2025, 9, 1), 78), "name"),
         (services.ProgrammeDetails("N", "", date(2025, 9, 1), 78), "provider"),
         (services.ProgrammeDetails("N", "P", date(2025, 9, 1), 0), "length_weeks"),
         (services.ProgrammeDetails("N", "P", date(2025, 9, 1), 999), "length_weeks"),
