@@ -4,10 +4,28 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
-from wtforms import IntegerField, SelectField, SubmitField
+from flask_wtf.file import FileField, FileRequired
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovFileInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    DecimalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from competencies import engine
 
@@ -47,3 +65,61 @@ def evidence_of(form: FlaskForm, rubric: engine.Rubric) -> dict[str, Any]:
         elif getattr(form, f"c{i}").data:
             judgements.append({"criterion": criterion.key, "level": int(getattr(form, f"c{i}").data)})
     return {"judgements": judgements, "faults": faults}
+
+
+MODEL_CHOICES = [
+    SelectChoice(engine.RubricModel.ANALYTIC.value, "Levels and weights, with a pass mark"),
+    SelectChoice(engine.RubricModel.FAULTS.value, "Faults, as in the driving test"),
+    SelectChoice(engine.RubricModel.ENTRUSTMENT.value, "Entrustment: how much supervision was needed"),
+]
+
+
+class RubricForm(FlaskForm):
+    title = StringField("Rubric title", widget=GovTextInput(),
+                        validators=[InputRequired(message="Enter a title for the rubric"), Length(max=200)])
+    model = RadioField("How is it scored?", choices=MODEL_CHOICES, widget=GovRadioInput(),
+                       validators=[InputRequired(message="Choose how the rubric is scored")])
+    threshold = DecimalField(
+        "Pass mark or unsupervised level", widget=GovTextInput(), places=None, default=70,
+        description="Levels and weights: the weighted score needed, 1 to 100 (per cent). "
+                    "Entrustment: the level that means “unsupervised”, 1 to 5. Faults: not used.",
+        validators=[InputRequired(message="Enter the pass mark or unsupervised level as a number")],
+    )
+    fault_limit = IntegerField(
+        "Most minor faults allowed", widget=GovTextInput(), default=engine.DVSA_MINOR_FAULT_LIMIT,
+        description="Faults rubrics only. The driving test allows 15.",
+        validators=[InputRequired(message="Enter the most minor faults allowed as a whole number")],
+    )
+    module_keys = SelectMultipleField("Curriculum modules it assesses (optional)", choices=[], widget=GovCheckboxesInput())
+    submit = SubmitField("Save", widget=GovSubmitInput())
+
+
+class CriterionForm(FlaskForm):
+    title = StringField("Criterion", widget=GovTextInput(), description="What the observer judges, for example “Keeps the child’s voice central”.",
+                        validators=[InputRequired(message="Enter the criterion"), Length(max=200)])
+    weight = DecimalField("Weight", widget=GovTextInput(), places=None, default=1,
+                          description="Levels and weights only: how much this criterion counts.",
+                          validators=[InputRequired(message="Enter a weight as a number, 0 or more")])
+    critical_level = IntegerField(
+        "Must-meet level (optional)", widget=GovTextInput(), validators=[Optional()],
+        description="The level this criterion must reach whatever the total. Leave empty if it can be traded off.",
+    )
+    levels = TextAreaField(
+        "Levels (levels and weights only)", widget=GovTextArea(),
+        description="One per line, lowest first, as “Label: what the observer sees”. They are numbered 1, 2, 3…",
+    )
+    submit = SubmitField("Save criterion", widget=GovSubmitInput())
+
+    def parsed_levels(self) -> tuple[tuple[str, str], ...]:
+        found = []
+        for line in (self.levels.data or "").splitlines():
+            if line.strip():
+                label, _, text = line.partition(":")
+                found.append((label.strip(), text.strip()))
+        return tuple(found)
+
+
+class ImportRubricForm(FlaskForm):
+    document = FileField("Rubric file (JSON)", widget=GovFileInput(),
+                         validators=[FileRequired(message="Choose a rubric file exported from this app")])
+    submit = SubmitField("Import rubric", widget=GovSubmitInput())

@@ -21,6 +21,7 @@ class Rubric(db.Model):
     key: Mapped[str] = mapped_column(String(80), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    module_keys: Mapped[list[str]] = mapped_column(JSON, default=list)  # curriculum modules it assesses
     versions: Mapped[list[RubricVersion]] = relationship(
         back_populates="rubric", order_by="RubricVersion.number", cascade="all, delete-orphan"
     )
@@ -28,6 +29,14 @@ class Rubric(db.Model):
     @property
     def latest(self) -> RubricVersion:
         return self.versions[-1]
+
+    @property
+    def draft(self) -> RubricVersion | None:
+        return self.latest if self.latest.published_at is None else None
+
+    @property
+    def published(self) -> list[RubricVersion]:
+        return [v for v in self.versions if v.published_at is not None]
 
 
 class RubricVersion(db.Model):
@@ -39,6 +48,7 @@ class RubricVersion(db.Model):
     definition: Mapped[dict[str, Any]] = mapped_column(JSON)  # the engine's dict format
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     in_use: Mapped[bool] = mapped_column(default=False)
+    published_at: Mapped[datetime | None]  # None: a draft, still being written
     rubric: Mapped[Rubric] = relationship(back_populates="versions")
 
 

@@ -6,6 +6,7 @@ from sqlalchemy import select
 from competencies import engine
 from competencies.models import Rubric, RubricVersion, Scenario
 from competencies.scenarios import load_scenarios
+from core.accounts.models import utcnow
 from core.extensions import db
 from curriculum import catalogue_service
 
@@ -22,8 +23,10 @@ def _save_rubric(definition: dict, title: str) -> Rubric:  # type: ignore[type-a
         return rubric
     if latest is not None and not latest.in_use:
         latest.definition = definition
+        latest.published_at = latest.published_at or utcnow()
     else:
-        rubric.versions.append(RubricVersion(number=(latest.number + 1) if latest else 1, definition=definition))
+        rubric.versions.append(RubricVersion(number=(latest.number + 1) if latest else 1, definition=definition,
+                                             published_at=utcnow()))
     return rubric
 
 

@@ -1,10 +1,14 @@
 """Scenario and rubric pages for course designers."""
 from __future__ import annotations
 
-from flask import Blueprint, Flask, abort, render_template, request
+from flask import Blueprint, Flask, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
-from competencies import cli, engine, services
-from competencies.forms import evidence_of, try_form
+from competencies import authoring, cli, engine, services
+from competencies.forms import CriterionForm, ImportRubricForm, RubricForm, evidence_of, try_form
+from competencies.models import Rubric
+from core.validation import DocumentError
 from core.access import restrict_blueprint
 from core.accounts.roles import Role
 from core.content import register_loader
@@ -34,6 +38,178 @@ def scenario(key: str) -> str:
     modules = {m.key: m for m in (catalogue_service.get_module(k) for k in found.module_keys) if m is not None}
     return render_template("competencies/scenario.html", scenario=found, version=version, rubric=rubric,
                            form=form, result=result, modules=modules, models=engine.RubricModel)
+
+
+# ---- designers' own rubrics ----------------------------------------------------------------
+
+
+def _rubric(rubric_id: int) -> Rubric:
+    return authoring.get_rubric(rubric_id) or abort(404)
+
+
+def _settings(form: RubricForm) -> authoring.Settings:
+    return authoring.Settings(form.title.data, engine.RubricModel(form.model.data), float(form.threshold.data),
+                              form.fault_limit.data, tuple(form.module_keys.data or ()))
+
+
+def _module_choices() -> list[SelectChoice]:
+    return [SelectChoice(m.key, m.title) for m in catalogue_service.shipped_catalogue().modules]
+
+
+def _blame(form: FlaskForm, error: authoring.AuthoringError) -> None:
+    for field_name, message in error.problems:
+        field = getattr(form, field_name, None) or getattr(form, "title")
+        field.errors = [*field.errors, message]
+
+
+@bp.route("/rubrics")
+def rubrics() -> str:
+    """Every rubric, the library's and the designers' own."""
+    return render_template("competencies/rubrics.html", rubrics=authoring.list_rubrics())
+
+
+@bp.route("/rubrics/new", methods=["GET", "POST"])
+def new_rubric():  # type: ignore[no-untyped-def]
+    """Start a rubric: its title, how it is scored, and the modules it assesses."""
+    form = RubricForm()
+    form.module_keys.choices = _module_choices()
+    if form.validate_on_submit():
+        try:
+            rubric = authoring.create_rubric(_settings(form))
+        except authoring.AuthoringError as error:
+            _blame(form, error)
+        else:
+            flash("Rubric started. Add its criteria, try it, then publish it.", "success")
+            return redirect(url_for("competencies.rubric", rubric_id=rubric.id))
+    return render_template("competencies/rubric_form.html", form=form, rubric=None)
+
+
+@bp.route("/rubrics/<int:rubric_id>/settings", methods=["GET", "POST"])
+def rubric_settings(rubric_id: int):  # type: ignore[no-untyped-def]
+    """Change a draft's title, pass mark or fault limit, and its modules."""
+    rubric = _rubric(rubric_id)
+    definition = rubric.latest.definition
+    form = RubricForm(data={"title": rubric.title, "model": definition["model"], "threshold": definition["threshold"],
+                            "fault_limit": definition["fault_limit"], "module_keys": rubric.module_keys}
+                      if request.method == "GET" else None)
+    form.module_keys.choices = _module_choices()
+    if form.validate_on_submit():
+        try:
+            authoring.update_settings(rubric, _settings(form))
+        except authoring.AuthoringError as error:
+            _blame(form, error)
+        else:
+            return redirect(url_for("competencies.rubric", rubric_id=rubric.id))
+    return render_template("competencies/rubric_form.html", form=form, rubric=rubric)
+
+
+@bp.route("/rubrics/<int:rubric_id>", methods=["GET", "POST"])
+def rubric(rubric_id: int):  # type: ignore[no-untyped-def]
+    """A rubric's newest version: its criteria, what stops it being published, and a try-out."""
+    found = _rubric(rubric_id)
+    version = found.latest
+    problems = authoring.problems_of(version.definition)
+    checked = None if problems else services.rubric_of(version)
+    form = try_form(checked, request.form if request.method == "POST" else None) if checked else None
+    result = None
+    if form is not None and request.method == "POST" and form.validate():
+        result = services.try_rubric(version, evidence_of(form, checked))
+    modules = [m for m in (catalogue_service.get_module(k) for k in found.module_keys) if m is not None]
+    return render_template("competencies/rubric.html", rubric=found, version=version, problems=problems,
+                           checked=checked, form=form, result=result, models=engine.RubricModel,
+                           lock=FlaskForm(), modules=modules)
+
+
+def _criterion_input(form: CriterionForm) -> authoring.CriterionInput:
+    return authoring.CriterionInput(form.title.data, float(form.weight.data), form.critical_level.data, form.parsed_levels())
+
+
+@bp.route("/rubrics/<int:rubric_id>/criteria/new", methods=["GET", "POST"])
+@bp.route("/rubrics/<int:rubric_id>/criteria/<int:index>", methods=["GET", "POST"])
+def criterion(rubric_id: int, index: int | None = None):  # type: ignore[no-untyped-def]
+    """Add a criterion to the draft, or change one."""
+    found = _rubric(rubric_id)
+    existing = found.latest.definition["criteria"][index] if index is not None and index < len(found.latest.definition["criteria"]) else None
+    if index is not None and existing is None:
+        abort(404)
+    data = None
+    if request.method == "GET" and existing:
+        data = {"title": existing["title"], "weight": existing.get("weight", 1), "critical_level": existing.get("critical_level"),
+                "levels": "\n".join(f"{lv['label']}: {lv['descriptor']}" for lv in existing.get("levels", []))}
+    form = CriterionForm(data=data) if data else CriterionForm()
+    if form.validate_on_submit():
+        try:
+            if index is None:
+                authoring.add_criterion(found, _criterion_input(form))
+            else:
+                authoring.update_criterion(found, index, _criterion_input(form))
+        except authoring.AuthoringError as error:
+            _blame(form, error)
+        else:
+            return redirect(url_for("competencies.rubric", rubric_id=found.id) + "#criteria")
+    return render_template("competencies/criterion_form.html", form=form, rubric=found, index=index,
+                           analytic=found.latest.definition["model"] == engine.RubricModel.ANALYTIC.value)
+
+
+def _rubric_action(rubric_id: int, act) -> Response:  # type: ignore[no-untyped-def]
+    found = _rubric(rubric_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        message = act(found)
+    except authoring.AuthoringError as error:
+        flash("Not done: " + "; ".join(m for _, m in error.problems), "error")
+    else:
+        flash(message, "success")
+    return redirect(url_for("competencies.rubric", rubric_id=found.id))
+
+
+@bp.route("/rubrics/<int:rubric_id>/criteria/<int:index>/remove", methods=["POST"])
+def remove_criterion(rubric_id: int, index: int) -> Response:
+    """Take a criterion out of the draft."""
+    return _rubric_action(rubric_id, lambda r: authoring.remove_criterion(r, index) or "Criterion removed.")
+
+
+@bp.route("/rubrics/<int:rubric_id>/publish", methods=["POST"])
+def publish_rubric(rubric_id: int) -> Response:
+    """Publish the draft once the engine finds nothing wrong with it."""
+    return _rubric_action(rubric_id, lambda r: f"Version {authoring.publish(r).number} published. It will never change.")
+
+
+@bp.route("/rubrics/<int:rubric_id>/draft", methods=["POST"])
+def new_rubric_draft(rubric_id: int) -> Response:
+    """Start a new draft version from the newest published one."""
+    return _rubric_action(rubric_id, lambda r: f"Draft version {authoring.start_draft(r).number} started.")
+
+
+@bp.route("/rubrics/<int:rubric_id>/export.json")
+def export_rubric(rubric_id: int) -> Response:
+    """Download the newest version (or ?version=N) as JSON in the engine's format."""
+    found = _rubric(rubric_id)
+    number = request.args.get("version", type=int)
+    version = next((v for v in found.versions if v.number == number), None) if number else found.latest
+    if version is None:
+        abort(404)
+    response = jsonify(version.definition)
+    response.headers["Content-Disposition"] = f'attachment; filename="rubric-{found.key}-v{version.number}.json"'
+    return response
+
+
+@bp.route("/rubrics/import", methods=["GET", "POST"])
+def import_rubric():  # type: ignore[no-untyped-def]
+    """Create a rubric from a JSON file; every problem is listed with its place, nothing saved."""
+    form = ImportRubricForm()
+    problems: list[str] = []
+    if form.validate_on_submit():
+        try:
+            found = authoring.import_rubric(form.document.data.read())
+        except DocumentError as error:
+            problems = [str(e) for e in error.errors]
+            form.document.errors = ["The file has problems, listed below. Nothing was imported."]
+        else:
+            flash("Rubric imported as a draft. Try it, then publish it.", "success")
+            return redirect(url_for("competencies.rubric", rubric_id=found.id))
+    return render_template("competencies/import.html", form=form, problems=problems), 400 if problems else 200
 
 
 def init_app(app: Flask) -> None:

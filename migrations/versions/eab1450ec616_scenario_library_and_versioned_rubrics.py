@@ -1,8 +1,8 @@
 """scenario library and versioned rubrics
 
-Revision ID: 1a63330037ec
+Revision ID: eab1450ec616
 Revises: 27e86048da65
-Create Date: 2026-11-24 15:50:56.034631
+Create Date: 2026-11-24 15:57:17.726464
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import core.types
 
 
 # revision identifiers, used by Alembic.
-revision = '1a63330037ec'
+revision = 'eab1450ec616'
 down_revision = '27e86048da65'
 branch_labels = None
 depends_on = None
@@ -25,6 +25,7 @@ def upgrade():
     sa.Column('key', sa.String(length=80), nullable=False),
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('created_at', core.types.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('module_keys', sa.JSON(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rubric')),
     sa.UniqueConstraint('key', name=op.f('uq_rubric_key'))
     )
@@ -35,6 +36,7 @@ def upgrade():
     sa.Column('definition', sa.JSON(), nullable=False),
     sa.Column('created_at', core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('in_use', sa.Boolean(), nullable=False),
+    sa.Column('published_at', core.types.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['rubric_id'], ['rubric.id'], name=op.f('fk_rubric_version_rubric_id_rubric'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rubric_version')),
     sa.UniqueConstraint('rubric_id', 'number', name=op.f('uq_rubric_version_rubric_id'))

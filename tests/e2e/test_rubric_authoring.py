@@ -1,0 +1,44 @@
+"""A designer authors a rubric in the browser, tries it, publishes it and finds it in use."""
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from core.accounts.roles import Role
+from tests.e2e.conftest import assert_accessible, sign_in
+
+
+def test_a_designer_authors_tries_and_publishes_a_rubric(page: Page):
+    sign_in(page, Role.DESIGNER)
+    page.goto("/competencies/rubrics")
+    page.get_by_role("button", name="Create a rubric").click()
+    assert_accessible(page)
+    page.get_by_label("Rubric title").fill("Chair a multi-agency meeting")
+    page.get_by_label("Levels and weights, with a pass mark").check()
+    page.get_by_label("Pass mark or unsupervised level").fill("60")
+    page.get_by_label("Working with other professionals").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_text("Add at least one criterion")).to_be_visible()
+    assert_accessible(page)
+
+    for title, weight, critical in [("Keeps the child's voice central", "2", "2"), ("Agrees actions", "1", "")]:
+        page.get_by_role("button", name="Add a criterion").click()
+        page.get_by_label("Criterion", exact=True).fill(title)
+        page.get_by_label("Weight", exact=True).fill(weight)
+        page.get_by_label("Must-meet level (optional)").fill(critical)
+        page.get_by_label("Levels (levels and weights only)").fill("Absent: not seen\nPartial: sometimes\nSecure: throughout")
+        page.get_by_role("button", name="Save criterion").click()
+    assert_accessible(page)
+
+    page.get_by_label("Keeps the child's voice central").select_option("3")
+    page.get_by_label("Agrees actions").select_option("1")
+    page.get_by_role("button", name="Try the rubric").click()
+    # (2×3 + 1×1) / 9 = 78 % ≥ 60 %, voice at 3 ≥ 2: met.
+    expect(page.locator(".app-result")).to_contain_text("Outcome: met")
+    page.get_by_role("button", name="Publish version 1").click()
+    expect(page.get_by_text("Version 1 published. It will never change.")).to_be_visible()
+    expect(page.get_by_text("Assesses: Working with other professionals")).to_be_visible()
+    assert_accessible(page)
+
+    page.get_by_role("link", name="Rubrics", exact=True).click()
+    row = page.get_by_role("row").filter(has_text="Chair a multi-agency meeting")
+    expect(row).to_contain_text("Published")
