@@ -174,10 +174,10 @@ def start_draft(rubric: Rubric) -> RubricVersion:
     return draft
 
 
-def import_rubric(raw: bytes | str) -> Rubric:
-    """A new rubric, as a draft, from a JSON file in the engine's format; all or nothing."""
+def import_rubric(raw: bytes | str | dict[str, Any]) -> Rubric:
+    """A new rubric, as a draft, from JSON in the engine's format; all or nothing."""
     try:
-        checked = engine.rubric_from_dict(parse_json(raw))
+        checked = engine.rubric_from_dict(raw if isinstance(raw, dict) else parse_json(raw))
     except engine.RubricError as error:
         raise DocumentError([LocatedError(path, message) for path, message in error.errors]) from None
     definition = engine.rubric_to_dict(checked)

@@ -5,6 +5,7 @@ from flask import Blueprint, Flask, Response, abort, flash, jsonify, redirect, r
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
+from competencies import api as competencies_api
 from competencies import authoring, cli, engine, services
 from competencies.forms import CriterionForm, ImportRubricForm, RubricForm, evidence_of, try_form
 from competencies.models import Rubric
@@ -214,6 +215,7 @@ def import_rubric():  # type: ignore[no-untyped-def]
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    competencies_api.init_app(app)
     app.cli.add_command(cli.scenarios)
     register_loader(app, "Scenarios", services.load_library)
     navigation(app).add("Scenarios and rubrics", "competencies.index", Role.DESIGNER, section="/competencies")

@@ -82,6 +82,7 @@ class RubricIndex:
     critical: tuple[Criterion, ...]  # the must-meet criteria
     weights: dict[str, float]
     tops: dict[str, int]
+    points: dict[tuple[str, int], float]  # (criterion, level) → weight × level; also the valid pairs
 
     @classmethod
     def of(cls, criteria: tuple[Criterion, ...]) -> RubricIndex:
@@ -92,6 +93,7 @@ class RubricIndex:
             critical=tuple(c for c in criteria if c.critical_level is not None),
             weights={c.key: c.weight for c in criteria},
             tops={c.key: c.levels[-1].value if c.levels else 0 for c in criteria},
+            points={(c.key, lv.value): c.weight * lv.value for c in criteria for lv in c.levels},
         )
 
 

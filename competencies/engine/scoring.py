@@ -40,8 +40,7 @@ def _critical_reasons(rubric: Rubric, levels: dict[str, int]) -> list[str]:
 
 
 def _analytic(rubric: Rubric, levels: dict[str, int], evidence: Evidence) -> Result:
-    weights = rubric.index.weights
-    earned = sum([weights[key] * level for key, level in levels.items()])
+    earned = sum(map(rubric.index.points.__getitem__, levels.items()))
     score = 100.0 * earned / rubric.index.possible
     critical_failed = any(levels[c.key] < c.critical_level for c in rubric.index.critical)  # type: ignore[operator]
     met = score >= rubric.threshold and not critical_failed

@@ -89,14 +89,16 @@ def check_rubric(rubric: Rubric) -> Rubric:
 def fitting_levels(rubric: Rubric, evidence: Evidence) -> dict[str, int | None] | None:
     """The judged levels by criterion when the evidence fits the rubric (the common case,
     checked fast), else None: then :func:`check_evidence` says exactly what is wrong."""
-    levels = dict(map(_CRITERION_AND_LEVEL, evidence.judgements))
+    pairs = list(map(_CRITERION_AND_LEVEL, evidence.judgements))
+    levels = dict(pairs)
     allowed = rubric.index.levels
-    if len(levels) != len(evidence.judgements) or not levels.keys() <= allowed.keys():
-        return None
-    if rubric.model is not RubricModel.FAULTS:
-        for key, level in levels.items():
-            if level not in allowed[key]:
-                return None
+    if len(levels) != len(pairs):
+        return None  # a criterion judged twice
+    if rubric.model is RubricModel.FAULTS:
+        if not levels.keys() <= allowed.keys():
+            return None
+    elif not rubric.index.points.keys() >= set(pairs):
+        return None  # an unknown criterion, or a level off its scale
     for fault in evidence.faults:
         if fault.criterion not in allowed:
             return None
