@@ -14,6 +14,7 @@ import yaml
 from marshmallow import ValidationError
 
 from core.validation import DocumentError, LocatedError, located
+from curriculum.analysis import NamedItem, SurveyItem
 from curriculum.schemas import OUTCOME_PREFIXES, AreasSchema, ReferenceSchema
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -21,21 +22,6 @@ DATA_DIR = Path(__file__).parent / "data"
 
 class CatalogueError(DocumentError):
     """The shipped (or given) catalogue files are not valid."""
-
-
-@dataclass(frozen=True)
-class NpqAreaRef:
-    key: str
-    title: str
-
-
-@dataclass(frozen=True)
-class SurveyItem:
-    key: str
-    title: str
-    group_key: str
-    group_title: str
-    met_well_percent: int
 
 
 @dataclass(frozen=True)
@@ -88,7 +74,7 @@ class Area:
 @dataclass(frozen=True)
 class Catalogue:
     areas: tuple[Area, ...]
-    npq_areas: tuple[NpqAreaRef, ...]
+    npq_areas: tuple[NamedItem, ...]
     survey_items: tuple[SurveyItem, ...]
     benchmarks: tuple[Benchmark, ...]
     hours_band: HoursBand
@@ -186,7 +172,7 @@ def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
             )
             for a in areas
         ),
-        npq_areas=tuple(NpqAreaRef(a["key"], a["title"]) for a in reference["npq_areas"]),
+        npq_areas=tuple(NamedItem(a["key"], a["title"]) for a in reference["npq_areas"]),
         survey_items=tuple(
             SurveyItem(o["key"], o["title"], g["key"], g["title"], o["met_well_percent"])
             for g in survey["groups"] for o in g["outcomes"]

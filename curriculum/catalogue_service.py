@@ -154,9 +154,8 @@ def _delete_missing(model: Any, keys: set[str]) -> None:
 def reference_for_analysis(data: catalogue.Catalogue | None = None) -> analysis.Reference:
     data = data or shipped_catalogue()
     return analysis.Reference(
-        npq_areas=tuple(analysis.NamedItem(a.key, a.title) for a in data.npq_areas),
-        survey_items=tuple(analysis.SurveyItem(s.key, s.title, s.group_key, s.group_title, s.met_well_percent)
-                           for s in data.survey_items),
+        npq_areas=data.npq_areas,
+        survey_items=data.survey_items,
         benchmarks=tuple(analysis.Benchmark(b.key, b.title, b.hours) for b in data.benchmarks),
         mandatory_areas=tuple(analysis.NamedItem(a.key, a.title) for a in data.areas if a.mandatory),
         hours_per_week_low=data.hours_band.low,
