@@ -20,6 +20,7 @@ from competencies.engine import (
     aggregate,
     rubric_from_dict,
     score,
+    score_many,
     sign_off,
 )
 
@@ -66,7 +67,8 @@ def engine(evidence: list[list[Evidence]]) -> int:
     policy = AggregationPolicy.parse("decaying-average")
     mastered = 0
     for trainee in evidence:
-        scored = [ScoredObservation(score(RUBRIC, e), n, OBSERVERS[n % 3], SETTINGS[n % 4]) for n, e in enumerate(trainee)]
+        results = score_many(RUBRIC, trainee)
+        scored = [ScoredObservation(r, n, OBSERVERS[n % 3], SETTINGS[n % 4]) for n, r in enumerate(results)]
         mastered += aggregate(scored, policy).outcome is Outcome.MET
     return mastered
 

@@ -25,6 +25,7 @@ def _rubric(rubric_id: int) -> Rubric:
 def _summary(rubric: Rubric) -> dict[str, Any]:
     return {
         "id": rubric.id, "key": rubric.key, "title": rubric.title, "modules": rubric.module_keys,
+        "scenario": rubric.scenario_key,
         "versions": [{"number": v.number, "published": v.published_at is not None, "in_use": v.in_use}
                      for v in rubric.versions],
         "url": url_for("competencies_api.get_rubric", rubric_id=rubric.id),

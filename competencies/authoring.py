@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import select
 
 from competencies import engine
-from competencies.models import Rubric, RubricVersion
+from competencies.models import Rubric, RubricVersion, Scenario
 from core.accounts.models import utcnow
 from core.extensions import db
 from core.validation import DocumentError, LocatedError, parse_json
@@ -31,6 +31,7 @@ class Settings:
     threshold: float
     fault_limit: int
     module_keys: tuple[str, ...] = ()
+    scenario_key: str | None = None
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,10 @@ class CriterionInput:
 
 def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "rubric"
+
+
+def rubrics_for_scenario(key: str) -> list[Rubric]:
+    return list(db.session.scalars(select(Rubric).where(Rubric.scenario_key == key).order_by(Rubric.title)))
 
 
 def list_rubrics() -> list[Rubric]:
@@ -61,14 +66,20 @@ def _unique_key(title: str) -> str:
     return key
 
 
-def create_rubric(settings: Settings) -> Rubric:
+def _check_settings(settings: Settings) -> None:
     if not settings.title.strip():
         raise AuthoringError([("title", "Enter a title for the rubric")])
+    if settings.scenario_key and db.session.get(Scenario, settings.scenario_key) is None:
+        raise AuthoringError([("scenario_key", "Choose a scenario from the list")])
+
+
+def create_rubric(settings: Settings) -> Rubric:
+    _check_settings(settings)
     key = _unique_key(settings.title)
     definition = {"key": key, "title": settings.title.strip(), "model": settings.model.value,
                   "threshold": settings.threshold, "fault_limit": settings.fault_limit, "criteria": []}
     rubric = Rubric(key=key, title=settings.title.strip(), module_keys=list(settings.module_keys),
-                    versions=[RubricVersion(number=1, definition=definition)])
+                    scenario_key=settings.scenario_key, versions=[RubricVersion(number=1, definition=definition)])
     db.session.add(rubric)
     db.session.commit()
     return rubric
@@ -87,10 +98,10 @@ def _save(version: RubricVersion, definition: dict[str, Any]) -> None:
 
 def update_settings(rubric: Rubric, settings: Settings) -> None:
     draft = _draft(rubric)
-    if not settings.title.strip():
-        raise AuthoringError([("title", "Enter a title for the rubric")])
+    _check_settings(settings)
     rubric.title = settings.title.strip()
     rubric.module_keys = list(settings.module_keys)
+    rubric.scenario_key = settings.scenario_key
     _save(draft, {**draft.definition, "title": rubric.title, "model": settings.model.value,
                   "threshold": settings.threshold, "fault_limit": settings.fault_limit})
 

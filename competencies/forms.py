@@ -90,6 +90,7 @@ class RubricForm(FlaskForm):
         description="Faults rubrics only. The driving test allows 15.",
         validators=[InputRequired(message="Enter the most minor faults allowed as a whole number")],
     )
+    scenario_key = SelectField("Observed scenario it scores (optional)", choices=[], widget=GovSelect(), validators=[Optional()])
     module_keys = SelectMultipleField("Curriculum modules it assesses (optional)", choices=[], widget=GovCheckboxesInput())
     submit = SubmitField("Save", widget=GovSubmitInput())
 

@@ -22,6 +22,10 @@ class Rubric(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     module_keys: Mapped[list[str]] = mapped_column(JSON, default=list)  # curriculum modules it assesses
+    # The observed scenario (competency) a designer's own rubric scores; the library's rubrics are
+    # linked the other way, by Scenario.rubric_id. A checked key rather than a foreign key, so the
+    # two tables do not point at each other.
+    scenario_key: Mapped[str | None] = mapped_column(String(80))
     versions: Mapped[list[RubricVersion]] = relationship(
         back_populates="rubric", order_by="RubricVersion.number", cascade="all, delete-orphan"
     )

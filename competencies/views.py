@@ -38,7 +38,8 @@ def scenario(key: str) -> str:
         result = services.try_rubric(version, evidence_of(form, rubric))
     modules = {m.key: m for m in (catalogue_service.get_module(k) for k in found.module_keys) if m is not None}
     return render_template("competencies/scenario.html", scenario=found, version=version, rubric=rubric,
-                           form=form, result=result, modules=modules, models=engine.RubricModel)
+                           form=form, result=result, modules=modules, models=engine.RubricModel,
+                           own_rubrics=authoring.rubrics_for_scenario(found.key))
 
 
 # ---- designers' own rubrics ----------------------------------------------------------------
@@ -50,11 +51,12 @@ def _rubric(rubric_id: int) -> Rubric:
 
 def _settings(form: RubricForm) -> authoring.Settings:
     return authoring.Settings(form.title.data, engine.RubricModel(form.model.data), float(form.threshold.data),
-                              form.fault_limit.data, tuple(form.module_keys.data or ()))
+                              form.fault_limit.data, tuple(form.module_keys.data or ()), form.scenario_key.data or None)
 
 
-def _module_choices() -> list[SelectChoice]:
-    return [SelectChoice(m.key, m.title) for m in catalogue_service.shipped_catalogue().modules]
+def _choices(form: RubricForm) -> None:
+    form.module_keys.choices = [SelectChoice(m.key, m.title) for m in catalogue_service.shipped_catalogue().modules]
+    form.scenario_key.choices = [SelectChoice("", "None")] + [SelectChoice(s.key, s.title) for s in services.list_scenarios()]
 
 
 def _blame(form: FlaskForm, error: authoring.AuthoringError) -> None:
@@ -73,7 +75,7 @@ def rubrics() -> str:
 def new_rubric():  # type: ignore[no-untyped-def]
     """Start a rubric: its title, how it is scored, and the modules it assesses."""
     form = RubricForm()
-    form.module_keys.choices = _module_choices()
+    _choices(form)
     if form.validate_on_submit():
         try:
             rubric = authoring.create_rubric(_settings(form))
@@ -91,9 +93,10 @@ def rubric_settings(rubric_id: int):  # type: ignore[no-untyped-def]
     rubric = _rubric(rubric_id)
     definition = rubric.latest.definition
     form = RubricForm(data={"title": rubric.title, "model": definition["model"], "threshold": definition["threshold"],
-                            "fault_limit": definition["fault_limit"], "module_keys": rubric.module_keys}
+                            "fault_limit": definition["fault_limit"], "module_keys": rubric.module_keys,
+                            "scenario_key": rubric.scenario_key or ""}
                       if request.method == "GET" else None)
-    form.module_keys.choices = _module_choices()
+    _choices(form)
     if form.validate_on_submit():
         try:
             authoring.update_settings(rubric, _settings(form))
@@ -116,9 +119,10 @@ def rubric(rubric_id: int):  # type: ignore[no-untyped-def]
     if form is not None and request.method == "POST" and form.validate():
         result = services.try_rubric(version, evidence_of(form, checked))
     modules = [m for m in (catalogue_service.get_module(k) for k in found.module_keys) if m is not None]
+    scenario = services.get_scenario(found.scenario_key) if found.scenario_key else None
     return render_template("competencies/rubric.html", rubric=found, version=version, problems=problems,
                            checked=checked, form=form, result=result, models=engine.RubricModel,
-                           lock=FlaskForm(), modules=modules)
+                           lock=FlaskForm(), modules=modules, scenario=scenario)
 
 
 def _criterion_input(form: CriterionForm) -> authoring.CriterionInput:

@@ -8,6 +8,8 @@ Missing judgements give "insufficient evidence", naming what was not observed.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from competencies.engine.model import (
     ENTRUSTMENT_SCALE,
     Evidence,
@@ -108,10 +110,21 @@ _SCORERS = {RubricModel.ANALYTIC: _analytic, RubricModel.FAULTS: _faults, Rubric
 
 def score(rubric: Rubric, evidence: Evidence) -> Result:
     """The explained result of one observation. Evidence that does not fit raises EvidenceError."""
-    levels = fitting_levels(rubric, evidence)
-    if levels is None:
-        check_evidence(rubric, evidence)  # raises EvidenceError naming each problem
-        raise AssertionError("evidence that does not fit must be refused")  # pragma: no cover
-    if len(levels) < len(rubric.criteria):
-        return _missing(rubric, levels)  # the evidence fits, so fewer means some were not observed
-    return _SCORERS[rubric.model](rubric, levels, evidence)
+    return score_many(rubric, (evidence,))[0]
+
+
+def score_many(rubric: Rubric, evidences: Iterable[Evidence]) -> list[Result]:
+    """Results for many observations with one rubric, its lookups kept at hand across them."""
+    scorer = _SCORERS[rubric.model]
+    criteria_count = len(rubric.criteria)
+    results = []
+    for evidence in evidences:
+        levels = fitting_levels(rubric, evidence)
+        if levels is None:
+            check_evidence(rubric, evidence)  # raises EvidenceError naming each problem
+            raise AssertionError("evidence that does not fit must be refused")  # pragma: no cover
+        if len(levels) < criteria_count:
+            results.append(_missing(rubric, levels))  # it fits, so fewer means some were not observed
+        else:
+            results.append(scorer(rubric, levels, evidence))
+    return results

@@ -60,6 +60,20 @@ def test_author_try_publish_and_revise_a_rubric(app, client, designer):
         assert [c["weight"] for c in rubric.versions[1].definition["criteria"]] == [2.0, 3.0]
 
 
+def test_a_rubric_can_score_a_library_scenario(app, client, designer):
+    from competencies import services
+
+    with app.app_context():
+        services.load_library()
+    url = _new_rubric(client, scenario_key="annual-review")
+    assert "Scores the observed scenario" in client.get(url).get_data(as_text=True)
+    scenario = client.get("/competencies/scenarios/annual-review").get_data(as_text=True)
+    assert "Designers’ rubrics for this scenario" in scenario and "Lead a multi-agency meeting" in scenario
+    refused = post_form(client, "/competencies/rubrics/new", {"title": "X", "model": "analytic", "threshold": "60",
+                                                               "fault_limit": "15", "scenario_key": "no-such"})
+    assert "Not a valid choice" in refused.get_data(as_text=True)
+
+
 def test_a_bad_criterion_is_refused_beside_its_field(client, designer):
     url = _new_rubric(client)
     page = post_form(client, f"{url}/criteria/new", {"title": "Voice", "weight": "-1", "critical_level": "7",

@@ -18,6 +18,7 @@ from competencies.engine import (
     rubric_from_dict,
     rubric_to_dict,
     score,
+    score_many,
 )
 
 FOUR = [{"value": v, "label": label} for v, label in [(1, "Not yet"), (2, "Emerging"), (3, "Secure"), (4, "Strong")]]
@@ -161,3 +162,10 @@ def test_unknown_fields_are_refused_not_ignored():
     with pytest.raises(RubricError) as refused:
         rubric_from_dict(bad)
     assert refused.value.errors[0][0] == "criteria[0].levels[0].or mentioned."
+
+
+def test_scoring_in_a_batch_gives_the_same_results_as_one_by_one():
+    rubric = rubric_from_dict(ANALYTIC)
+    batch = [judged(voice=3, timelines=3, actions=3), judged(voice=1, timelines=4, actions=4), judged(voice=4)]
+    assert [(r.outcome, r.score, r.reasons) for r in score_many(rubric, batch)] == \
+        [(r.outcome, r.score, r.reasons) for r in (score(rubric, e) for e in batch)]

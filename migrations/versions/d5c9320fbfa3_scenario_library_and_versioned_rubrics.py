@@ -1,8 +1,8 @@
 """scenario library and versioned rubrics
 
-Revision ID: eab1450ec616
+Revision ID: d5c9320fbfa3
 Revises: 27e86048da65
-Create Date: 2026-11-24 15:57:17.726464
+Create Date: 2026-11-24 16:14:00.463089
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import core.types
 
 
 # revision identifiers, used by Alembic.
-revision = 'eab1450ec616'
+revision = 'd5c9320fbfa3'
 down_revision = '27e86048da65'
 branch_labels = None
 depends_on = None
@@ -26,6 +26,7 @@ def upgrade():
     sa.Column('title', sa.String(length=200), nullable=False),
     sa.Column('created_at', core.types.UTCDateTime(timezone=True), nullable=False),
     sa.Column('module_keys', sa.JSON(), nullable=False),
+    sa.Column('scenario_key', sa.String(length=80), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rubric')),
     sa.UniqueConstraint('key', name=op.f('uq_rubric_key'))
     )
