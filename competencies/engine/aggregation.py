@@ -14,8 +14,13 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from operator import attrgetter
+
 from competencies.engine.model import Aggregate, Outcome, ScoredObservation
 from competencies.engine.validation import RubricError
+
+
+_SEQUENCE = attrgetter("sequence")
 
 
 class AggregationMethod(str, enum.Enum):
@@ -68,8 +73,8 @@ def _value(method: AggregationMethod, values: list[float], weight: float) -> flo
 
 
 def aggregate(observations: Sequence[ScoredObservation], policy: AggregationPolicy) -> Aggregate:
-    usable = sorted((o for o in observations if o.result.outcome is not Outcome.INSUFFICIENT_EVIDENCE),
-                    key=lambda o: o.sequence)
+    usable = sorted([o for o in observations if o.result.outcome is not Outcome.INSUFFICIENT_EVIDENCE],
+                    key=_SEQUENCE)
     if not usable:
         return Aggregate(Outcome.INSUFFICIENT_EVIDENCE, None, ("No observation with enough evidence yet.",))
     if policy.method is AggregationMethod.N_TIMES:

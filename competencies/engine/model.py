@@ -4,6 +4,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 class RubricModel(str, enum.Enum):
@@ -116,9 +117,12 @@ class Rubric:
         return self.index.by_key.get(key)
 
 
-@dataclass(frozen=True, slots=True)
-class Judgement:
-    """The level an observer gave a criterion (faults rubrics: level None means 'observed')."""
+class Judgement(NamedTuple):
+    """The level an observer gave a criterion (faults rubrics: level None means 'observed').
+
+    A NamedTuple, so a judgement *is* its (criterion, level) pair: checking and scoring a batch
+    then runs on plain tuples at C speed.
+    """
 
     criterion: str
     level: int | None = None
@@ -139,18 +143,18 @@ class Evidence:
     faults: tuple[Fault, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
-class Result:
+class Result(NamedTuple):
     """The explained outcome of one observation. ``percent`` puts every model on 0–100.
 
     The reasons are written when first asked for: scoring a national cohort should not pay for
-    sentences nobody reads, while every result can still explain itself.
+    sentences nobody reads, while every result can still explain itself. A NamedTuple rather than
+    a frozen dataclass: as immutable, and several times cheaper to make, once per observation.
     """
 
     outcome: Outcome
     score: float          # analytic: weighted %; entrustment: lowest level given; faults: minor faults
     percent: float        # 0–100, comparable across models, used when aggregating
-    explain: Callable[[], tuple[str, ...]] = field(repr=False, compare=False)
+    explain: Callable[[], tuple[str, ...]]
     dangerous: bool = False
 
     @property
@@ -163,9 +167,8 @@ class Result:
         return cls(outcome, score, percent, lambda: reasons, dangerous)
 
 
-@dataclass(frozen=True, slots=True)
-class ScoredObservation:
-    """A result placed in time and context, for aggregation and sign-off."""
+class ScoredObservation(NamedTuple):
+    """A result placed in time and context, for aggregation and sign-off (made once per observation)."""
 
     result: Result
     sequence: int          # chronological order (e.g. date ordinal, or an increasing id)

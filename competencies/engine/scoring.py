@@ -44,8 +44,11 @@ def _critical_reasons(rubric: Rubric, levels: dict[str, int]) -> list[str]:
 def _analytic(rubric: Rubric, levels: dict[str, int], evidence: Evidence) -> Result:
     earned = sum(map(rubric.index.points.__getitem__, levels.items()))
     score = 100.0 * earned / rubric.index.possible
-    critical_failed = any(levels[c.key] < c.critical_level for c in rubric.index.critical)  # type: ignore[operator]
-    met = score >= rubric.threshold and not critical_failed
+    met = score >= rubric.threshold
+    for criterion in rubric.index.critical:  # a plain loop: this runs once per observation
+        if levels[criterion.key] < criterion.critical_level:  # type: ignore[operator]
+            met = False
+            break
     return Result(Outcome.MET if met else Outcome.NOT_YET_MET, score, score,
                   lambda: _analytic_reasons(rubric, levels, score))
 

@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from collections import Counter
-from operator import attrgetter
 
 from competencies.engine.model import ENTRUSTMENT_SCALE, Evidence, Rubric, RubricModel
 
 Problem = tuple[str, str]  # (path, message)
-_CRITERION_AND_LEVEL = attrgetter("criterion", "level")
+
 
 
 class EngineError(ValueError):
@@ -89,7 +88,7 @@ def check_rubric(rubric: Rubric) -> Rubric:
 def fitting_levels(rubric: Rubric, evidence: Evidence) -> dict[str, int | None] | None:
     """The judged levels by criterion when the evidence fits the rubric (the common case,
     checked fast), else None: then :func:`check_evidence` says exactly what is wrong."""
-    pairs = list(map(_CRITERION_AND_LEVEL, evidence.judgements))
+    pairs = evidence.judgements  # each Judgement is a (criterion, level) tuple
     levels = dict(pairs)
     allowed = rubric.index.levels
     if len(levels) != len(pairs):
