@@ -172,7 +172,10 @@ def _rubric_action(rubric_id: int, act) -> Response:  # type: ignore[no-untyped-
 @bp.route("/rubrics/<int:rubric_id>/criteria/<int:index>/remove", methods=["POST"])
 def remove_criterion(rubric_id: int, index: int) -> Response:
     """Take a criterion out of the draft."""
-    return _rubric_action(rubric_id, lambda r: authoring.remove_criterion(r, index) or "Criterion removed.")
+    def act(rubric: Rubric) -> str:
+        authoring.remove_criterion(rubric, index)
+        return "Criterion removed."
+    return _rubric_action(rubric_id, act)
 
 
 @bp.route("/rubrics/<int:rubric_id>/publish", methods=["POST"])

@@ -102,10 +102,6 @@ class BenchmarkComparison:
     hours: int
     ratio: float  # programme hours ÷ benchmark hours
 
-    @property
-    def sentence(self) -> str:
-        return f"{self.ratio:.2f} times {self.title} ({self.hours} hours)"
-
 
 @dataclass(frozen=True)
 class Coverage:
@@ -133,10 +129,6 @@ class ProgrammeAnalysis:
     modules_without_scenario: tuple[str, ...]  # module keys
     outcomes_without_source: tuple[tuple[str, str], ...]  # (module key, outcome key)
     warnings: tuple[Warning, ...]
-
-    @property
-    def uncovered_npq_areas(self) -> tuple[Coverage, ...]:
-        return tuple(c for c in self.npq_coverage if not c.covered)
 
 
 # ---- the rules -----------------------------------------------------------------------

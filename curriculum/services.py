@@ -368,17 +368,6 @@ def _copy_module(module: ProgrammeModule) -> ProgrammeModule:
     )
 
 
-def discard_draft(programme: Programme, seen_lock_version: int | None) -> None:
-    draft = programme.draft
-    if draft is None:
-        return
-    _check_draft(draft, seen_lock_version)
-    if not programme.published:
-        raise CurriculumError("A programme that was never published has only its draft; it cannot be discarded")
-    programme.versions.remove(draft)
-    db.session.commit()
-
-
 # ---- exchange ------------------------------------------------------------------------
 
 

@@ -234,7 +234,10 @@ def publish(programme_id: int) -> Response:
 @bp.route("/programmes/<int:programme_id>/draft", methods=["POST"])
 def start_draft(programme_id: int) -> Response:
     """Start a new draft from the newest published version."""
-    return _action(programme_id, lambda p, lock: services.start_draft(p) and "A new draft has been started from the newest version.")
+    def act(p: Programme, _lock: int | None) -> str:
+        services.start_draft(p)
+        return "A new draft has been started from the newest version."
+    return _action(programme_id, act)
 
 
 @bp.route("/programmes/<int:programme_id>/versions/<int:number>")
