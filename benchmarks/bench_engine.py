@@ -1,8 +1,9 @@
 """Score and aggregate a synthetic national cohort with the rubric engine.
 
-25,000 trainees × 10 observations × 8 criteria. The floor is a bare Python loop over the same
-tuples (weighted sum against the threshold, then a decaying average per trainee), measured in
-the same run; the engine's time is printed as a ratio to it. Target: within 5×.
+25,000 trainees × 10 observations × 8 criteria, as rows of levels (what a bulk import gives).
+The floor is a bare Python loop over the same tuples (weighted sum, then a decaying average per
+trainee), measured in the same run; the engine (every level checked, every result explained on
+demand, aggregated) is printed as a ratio to it. Target: within 5×.
 """
 from __future__ import annotations
 
@@ -16,12 +17,10 @@ from competencies.engine import (
     Judgement,
     Outcome,
     ScoredObservation,
-    SignOffPolicy,
     aggregate,
     rubric_from_dict,
     score,
-    score_many,
-    sign_off,
+    score_rows,
 )
 
 TRAINEES = 25_000
@@ -62,22 +61,25 @@ def floor(data: list[list[tuple[int, ...]]]) -> int:
     return mastered
 
 
-def engine(evidence: list[list[Evidence]]) -> int:
-    """What the issue asks to measure: score every observation, aggregate per trainee."""
+def engine(data: list[list[tuple[int, ...]]]) -> int:
+    """What the issue asks to measure: score every observation (checked, explained), aggregate per trainee."""
     policy = AggregationPolicy.parse("decaying-average")
     mastered = 0
-    for trainee in evidence:
-        results = score_many(RUBRIC, trainee)
+    for trainee in data:
+        results = score_rows(RUBRIC, trainee)
         scored = [ScoredObservation(r, n, OBSERVERS[n % 3], SETTINGS[n % 4]) for n, r in enumerate(results)]
         mastered += aggregate(scored, policy).outcome is Outcome.MET
     return mastered
 
 
-def engine_with_sign_off(evidence: list[list[Evidence]]) -> None:
-    """Sign-off on top, reported separately: it is extra work the floor does not do."""
-    policy = SignOffPolicy(min_met=3, min_observers=2, min_settings=2)
+def engine_one_by_one(evidence: list[list[Evidence]]) -> int:
+    """The same through score(), one Evidence object per observation, reported alongside."""
+    policy = AggregationPolicy.parse("decaying-average")
+    mastered = 0
     for trainee in evidence:
-        sign_off([ScoredObservation(score(RUBRIC, e), n, OBSERVERS[n % 3], SETTINGS[n % 4]) for n, e in enumerate(trainee)], policy)
+        scored = [ScoredObservation(score(RUBRIC, e), n, OBSERVERS[n % 3], SETTINGS[n % 4]) for n, e in enumerate(trainee)]
+        mastered += aggregate(scored, policy).outcome is Outcome.MET
+    return mastered
 
 
 REPEATS = 3  # best of three: the least disturbed run of each, on a shared machine
@@ -103,14 +105,15 @@ def main() -> None:
     data = cohort()
     evidence = [[Evidence(tuple(Judgement(k, lv) for k, lv in zip(KEYS, levels))) for levels in trainee] for trainee in data]
     floor_seconds, floor_result = best_time(floor, data)
-    engine_seconds, engine_result = best_time(engine, evidence)
-    sign_off_seconds, _ = best_time(engine_with_sign_off, evidence)
+    engine_seconds, engine_result = best_time(engine, data)
+    single_seconds, single_result = best_time(engine_one_by_one, evidence)
+    assert floor_result == engine_result == single_result, "the engine and the floor disagree"
     ratio = engine_seconds / floor_seconds
     print(f"rubric engine: {TRAINEES:,} trainees × {OBSERVATIONS} observations × {CRITERIA} criteria")
     print(f"  floor (bare loop)  {floor_seconds:7.3f} s   mastered: {floor_result:,}")
     print(f"  engine             {engine_seconds:7.3f} s   mastered: {engine_result:,}")
     print(f"  engine/floor = {ratio:.1f}x (target ≤ {TARGET_RATIO:g}x) {'OK' if ratio <= TARGET_RATIO else 'ABOVE TARGET'}")
-    print(f"  (score + sign-off instead: {sign_off_seconds / floor_seconds:.1f}x)")
+    print(f"  (one Evidence object at a time through score(): {single_seconds / floor_seconds:.1f}x)")
 
 
 if __name__ == "__main__":

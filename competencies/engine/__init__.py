@@ -21,7 +21,7 @@ from competencies.engine.model import (
     RubricModel,
     ScoredObservation,
 )
-from competencies.engine.scoring import score, score_many
+from competencies.engine.scoring import score, score_many, score_rows
 from competencies.engine.serialise import evidence_from_dict, rubric_from_dict, rubric_to_dict
 from competencies.engine.signoff import SignOff, SignOffPolicy, sign_off
 from competencies.engine.validation import EngineError, EvidenceError, RubricError, check_rubric, rubric_problems
@@ -31,5 +31,5 @@ __all__ = [
     "Criterion", "EngineError", "Evidence", "EvidenceError", "Fault", "FaultSeverity", "Judgement", "Level",
     "Outcome", "Result", "Rubric", "RubricError", "RubricModel", "ScoredObservation", "SignOff", "SignOffPolicy",
     "aggregate", "check_rubric", "evidence_from_dict", "rubric_from_dict", "rubric_problems", "rubric_to_dict",
-    "score", "score_many", "sign_off",
+    "score", "score_many", "score_rows", "sign_off",
 ]

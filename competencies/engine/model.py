@@ -84,6 +84,11 @@ class RubricIndex:
     weights: dict[str, float]
     tops: dict[str, int]
     points: dict[tuple[str, int], float]  # (criterion, level) → weight × level; also the valid pairs
+    # The same in criterion order, for rows of levels (bulk scoring).
+    keys: tuple[str, ...]
+    weights_in_order: tuple[float, ...]
+    levels_in_order: tuple[frozenset[int], ...]
+    critical_positions: tuple[tuple[int, int], ...]  # (position, must-meet level)
 
     @classmethod
     def of(cls, criteria: tuple[Criterion, ...]) -> RubricIndex:
@@ -95,6 +100,10 @@ class RubricIndex:
             weights={c.key: c.weight for c in criteria},
             tops={c.key: c.levels[-1].value if c.levels else 0 for c in criteria},
             points={(c.key, lv.value): c.weight * lv.value for c in criteria for lv in c.levels},
+            keys=tuple(c.key for c in criteria),
+            weights_in_order=tuple(c.weight for c in criteria),
+            levels_in_order=tuple(frozenset(lv.value for lv in c.levels) for c in criteria),
+            critical_positions=tuple((i, c.critical_level) for i, c in enumerate(criteria) if c.critical_level is not None),
         )
 
 

@@ -8,18 +8,22 @@ Missing judgements give "insufficient evidence", naming what was not observed.
 """
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
+from functools import partial
+from operator import contains as _contains
+from operator import mul
 
 from competencies.engine.model import (
     ENTRUSTMENT_SCALE,
     Evidence,
     FaultSeverity,
+    Judgement,
     Outcome,
     Result,
     Rubric,
     RubricModel,
 )
-from competencies.engine.validation import check_evidence, fitting_levels
+from competencies.engine.validation import EvidenceError, check_evidence, fitting_levels
 
 
 def _missing(rubric: Rubric, levels: dict[str, int]) -> Result:
@@ -43,14 +47,18 @@ def _critical_reasons(rubric: Rubric, levels: dict[str, int]) -> list[str]:
 
 def _analytic(rubric: Rubric, levels: dict[str, int], evidence: Evidence) -> Result:
     earned = sum(map(rubric.index.points.__getitem__, levels.items()))
+    critical_met = all(levels[c.key] >= c.critical_level for c in rubric.index.critical)  # type: ignore[operator]
+    return _analytic_result(rubric, earned, critical_met, lambda: levels)
+
+
+def _analytic_result(rubric: Rubric, earned: float, critical_met: bool,
+                     levels: Callable[[], dict[str, int]]) -> Result:
+    """The analytic rule, in one place: score = earned ÷ possible, met at the threshold with
+    every must-meet criterion reached. ``levels`` is only called if reasons are asked for."""
     score = 100.0 * earned / rubric.index.possible
-    met = score >= rubric.threshold
-    for criterion in rubric.index.critical:  # a plain loop: this runs once per observation
-        if levels[criterion.key] < criterion.critical_level:  # type: ignore[operator]
-            met = False
-            break
+    met = critical_met and score >= rubric.threshold
     return Result(Outcome.MET if met else Outcome.NOT_YET_MET, score, score,
-                  lambda: _analytic_reasons(rubric, levels, score))
+                  lambda: _analytic_reasons(rubric, levels(), score))
 
 
 def _analytic_reasons(rubric: Rubric, levels: dict[str, int], score: float) -> tuple[str, ...]:
@@ -131,3 +139,53 @@ def score_many(rubric: Rubric, evidences: Iterable[Evidence]) -> list[Result]:
         else:
             results.append(scorer(rubric, levels, evidence))
     return results
+
+
+_NO_EVIDENCE = Evidence()
+
+
+def score_rows(rubric: Rubric, rows: Iterable[Sequence[int | None]]) -> list[Result]:
+    """Bulk scoring for graded rubrics: each row is the levels in the rubric's criterion order
+    (None: not observed), as a CSV import or a database query gives them. Same checks, same
+    explained results as :func:`score`; a row that does not fit raises EvidenceError naming it.
+    Complete analytic rows take a fast path over the criterion-ordered lookups.
+    """
+    if rubric.model is RubricModel.FAULTS:
+        raise ValueError("Faults rubrics record faults, not levels: use score()")
+    index = rubric.index
+    keys, weights, allowed, critical = index.keys, index.weights_in_order, index.levels_in_order, index.critical_positions
+    analytic = rubric.model is RubricModel.ANALYTIC
+    scorer = _SCORERS[rubric.model]
+    results = []
+    for number, row in enumerate(rows):
+        if len(row) != len(keys):
+            _refuse_row(rubric, number, row)
+        if None in row:  # some criteria not observed: insufficient evidence, once the rest is checked
+            levels = {key: level for key, level in zip(keys, row) if level is not None}
+            if not all(level in a for level, a in zip(row, allowed) if level is not None):
+                _refuse_row(rubric, number, row)
+            results.append(_missing(rubric, levels))
+            continue
+        if not all(map(_contains, allowed, row)):
+            _refuse_row(rubric, number, row)
+        if analytic:
+            critical_met = all(row[i] >= level for i, level in critical) if critical else True
+            results.append(_analytic_result(rubric, sum(map(mul, weights, row)), critical_met,
+                                            partial(_row_levels, keys, row)))
+        else:
+            results.append(scorer(rubric, dict(zip(keys, row)), _NO_EVIDENCE))
+    return results
+
+
+def _row_levels(keys: tuple[str, ...], row: Sequence[int]) -> dict[str, int]:
+    return dict(zip(keys, row))
+
+
+def _refuse_row(rubric: Rubric, number: int, row: Sequence[int | None]) -> None:
+    if len(row) != len(rubric.criteria):
+        raise EvidenceError([(f"rows[{number}]", f"Give {len(rubric.criteria)} levels, one per criterion, in order")])
+    evidence = Evidence(tuple(Judgement(c.key, lv) for c, lv in zip(rubric.criteria, row) if lv is not None))
+    try:
+        check_evidence(rubric, evidence)
+    except EvidenceError as error:
+        raise EvidenceError([(f"rows[{number}].{path}", message) for path, message in error.errors]) from None

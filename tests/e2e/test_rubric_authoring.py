@@ -16,6 +16,7 @@ def test_a_designer_authors_tries_and_publishes_a_rubric(page: Page):
     page.get_by_label("Levels and weights, with a pass mark").check()
     page.get_by_label("Pass mark or unsupervised level").fill("60")
     page.get_by_label("Working with other professionals").check()
+    page.get_by_label("Observed scenario it scores (optional)").select_option(label="Lead the annual review of an EHC plan")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Add at least one criterion")).to_be_visible()
     assert_accessible(page)
@@ -42,3 +43,8 @@ def test_a_designer_authors_tries_and_publishes_a_rubric(page: Page):
     page.get_by_role("link", name="Rubrics", exact=True).click()
     row = page.get_by_role("row").filter(has_text="Chair a multi-agency meeting")
     expect(row).to_contain_text("Published")
+
+    # In use: the scenario it scores lists it beside the library's own rubric.
+    page.goto("/competencies/scenarios/annual-review")
+    page.get_by_role("link", name="Chair a multi-agency meeting").click()
+    expect(page.get_by_text("Scores the observed scenario Lead the annual review of an EHC plan.")).to_be_visible()

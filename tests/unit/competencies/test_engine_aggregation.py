@@ -20,9 +20,15 @@ from competencies.engine import (
     aggregate,
     rubric_from_dict,
     score,
+    score_rows,
     sign_off,
 )
 from tests.unit.competencies.test_engine_scoring import ANALYTIC, FAULTS
+
+# A three-criterion entrustment rubric (levels 1 to 4 are on its 1-to-5 scale).
+ENTRUST_4 = {"key": "e", "title": "E", "model": "entrustment", "threshold": 3,
+             "criteria": [{"key": k, "title": k.title(), "critical_level": 2 if k == "voice" else None}
+                          for k in ("voice", "timelines", "actions")]}
 
 
 def obs(percent: float, seq: int, outcome: Outcome = Outcome.MET, observer: str = "a", setting: str = "s1",
@@ -134,3 +140,17 @@ def test_adding_a_fault_never_raises_the_outcome(faults, criterion, severity):
     before = score(rubric, Evidence(seen, existing))
     after = score(rubric, Evidence(seen, (*existing, Fault(criterion, severity))))
     assert after.outcome.rank <= before.outcome.rank and after.percent <= before.percent
+
+
+row_levels = st.one_of(st.none(), st.integers(1, 4))
+
+
+@given(st.lists(st.tuples(row_levels, row_levels, row_levels), max_size=6),
+       st.sampled_from([ANALYTIC, ENTRUST_4]))
+def test_bulk_rows_and_single_judgements_always_agree(rows, data):
+    # score_rows has a fast path of its own; it must never disagree with score().
+    rubric = rubric_from_dict(data)
+    keys = [c.key for c in rubric.criteria]
+    for row, fast in zip(rows, score_rows(rubric, rows)):
+        slow = score(rubric, Evidence(tuple(Judgement(k, v) for k, v in zip(keys, row) if v is not None)))
+        assert (fast.outcome, fast.score, fast.percent, fast.reasons) == (slow.outcome, slow.score, slow.percent, slow.reasons)

@@ -19,6 +19,7 @@ from competencies.engine import (
     rubric_to_dict,
     score,
     score_many,
+    score_rows,
 )
 
 FOUR = [{"value": v, "label": label} for v, label in [(1, "Not yet"), (2, "Emerging"), (3, "Secure"), (4, "Strong")]]
@@ -169,3 +170,24 @@ def test_scoring_in_a_batch_gives_the_same_results_as_one_by_one():
     batch = [judged(voice=3, timelines=3, actions=3), judged(voice=1, timelines=4, actions=4), judged(voice=4)]
     assert [(r.outcome, r.score, r.reasons) for r in score_many(rubric, batch)] == \
         [(r.outcome, r.score, r.reasons) for r in (score(rubric, e) for e in batch)]
+
+
+def test_rows_of_levels_score_exactly_as_judgements_do():
+    rubric = rubric_from_dict(ANALYTIC)
+    rows = [(3, 3, 3), (2, 4, 4), (4, None, 4)]
+    by_rows = score_rows(rubric, rows)
+    one_by_one = [score(rubric, judged(**{k: v for k, v in zip(("voice", "timelines", "actions"), row) if v is not None}))
+                  for row in rows]
+    assert [(r.outcome, r.score, r.reasons) for r in by_rows] == [(r.outcome, r.score, r.reasons) for r in one_by_one]
+
+
+def test_a_row_that_does_not_fit_is_refused_naming_the_row_and_criterion():
+    rubric = rubric_from_dict(ANALYTIC)
+    with pytest.raises(EvidenceError) as refused:
+        score_rows(rubric, [(3, 3, 3), (3, 9, 3)])
+    assert refused.value.errors == [("rows[1].judgements[1].level",
+                                     "Level 9 is not on the scale of ‘Follows the statutory timelines’ (1 to 4)")]
+    with pytest.raises(EvidenceError, match="Give 3 levels"):
+        score_rows(rubric, [(3, 3)])
+    with pytest.raises(ValueError, match="Faults rubrics record faults"):
+        score_rows(rubric_from_dict(FAULTS), [(None, None)])
