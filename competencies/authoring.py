@@ -5,7 +5,6 @@ with the engine and freezes the version; editing afterwards starts a new draft.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,6 +14,7 @@ from competencies import engine
 from competencies.models import Rubric, RubricVersion, Scenario
 from core.accounts.models import utcnow
 from core.extensions import db
+from core.keys import slug, unique_key
 from core.validation import DocumentError, LocatedError, parse_json
 
 
@@ -42,10 +42,6 @@ class CriterionInput:
     levels: tuple[tuple[str, str], ...] = ()  # (label, descriptor), lowest first; values 1, 2, 3…
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "rubric"
-
-
 def rubrics_for_scenario(key: str) -> list[Rubric]:
     return list(db.session.scalars(select(Rubric).where(Rubric.scenario_key == key).order_by(Rubric.title)))
 
@@ -59,11 +55,8 @@ def get_rubric(rubric_id: int) -> Rubric | None:
 
 
 def _unique_key(title: str) -> str:
-    base, n = _slug(title), 2
-    key = base
-    while db.session.scalar(select(Rubric.id).where(Rubric.key == key)) is not None:
-        key, n = f"{base}-{n}", n + 1
-    return key
+    return unique_key(slug(title, "rubric"),
+                      lambda key: db.session.scalar(select(Rubric.id).where(Rubric.key == key)) is not None)
 
 
 def _check_settings(settings: Settings) -> None:
@@ -110,9 +103,7 @@ def _criterion_dict(definition: dict[str, Any], data: CriterionInput, keep_key: 
     """The criterion in the engine's format. Only analytic criteria carry their own levels:
     entrustment uses the 5-point scale and faults need none."""
     taken = {c["key"] for c in definition["criteria"]} - {keep_key}
-    key, n = keep_key or _slug(data.title), 2
-    while key in taken:
-        key, n = f"{_slug(data.title)}-{n}", n + 1
+    key = keep_key or unique_key(slug(data.title, "criterion"), taken.__contains__)
     criterion: dict[str, Any] = {"key": key, "title": data.title.strip(), "weight": data.weight,
                                  "critical_level": data.critical_level}
     if definition["model"] == engine.RubricModel.ANALYTIC.value:

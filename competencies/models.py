@@ -27,7 +27,7 @@ class Rubric(db.Model):
     # two tables do not point at each other.
     scenario_key: Mapped[str | None] = mapped_column(String(80))
     versions: Mapped[list[RubricVersion]] = relationship(
-        back_populates="rubric", order_by="RubricVersion.number", cascade="all, delete-orphan"
+        back_populates="rubric", order_by="RubricVersion.number", cascade="all, delete-orphan", lazy="selectin"
     )
 
     @property
@@ -68,4 +68,4 @@ class Scenario(db.Model):
     sources: Mapped[list[str]] = mapped_column(JSON, default=list)
     position: Mapped[int]
     rubric_id: Mapped[int] = mapped_column(ForeignKey("rubric.id"))
-    rubric: Mapped[Rubric] = relationship()
+    rubric: Mapped[Rubric] = relationship(lazy="selectin")

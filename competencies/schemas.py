@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-KEY = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,79}$", error="Use 1 to 80 lower-case letters, digits and hyphens")
+from curriculum.schemas import KEY
 TEXT = validate.Length(1, 2000)
 
 

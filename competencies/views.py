@@ -36,7 +36,7 @@ def scenario(key: str) -> str:
     result = None
     if request.method == "POST" and form.validate():
         result = services.try_rubric(version, evidence_of(form, rubric))
-    modules = {m.key: m for m in (catalogue_service.get_module(k) for k in found.module_keys) if m is not None}
+    modules = {m.key: m for m in catalogue_service.get_modules(found.module_keys)}
     return render_template("competencies/scenario.html", scenario=found, version=version, rubric=rubric,
                            form=form, result=result, modules=modules, models=engine.RubricModel,
                            own_rubrics=authoring.rubrics_for_scenario(found.key))
@@ -118,7 +118,7 @@ def rubric(rubric_id: int):  # type: ignore[no-untyped-def]
     result = None
     if form is not None and request.method == "POST" and form.validate():
         result = services.try_rubric(version, evidence_of(form, checked))
-    modules = [m for m in (catalogue_service.get_module(k) for k in found.module_keys) if m is not None]
+    modules = catalogue_service.get_modules(found.module_keys)
     scenario = services.get_scenario(found.scenario_key) if found.scenario_key else None
     return render_template("competencies/rubric.html", rubric=found, version=version, problems=problems,
                            checked=checked, form=form, result=result, models=engine.RubricModel,

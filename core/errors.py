@@ -15,6 +15,11 @@ MESSAGES: dict[int, tuple[str, str]] = {
     ),
     404: ("Page not found", "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address."),
     405: ("Sorry, there is a problem with your request", "This page cannot be used that way."),
+    409: (
+        "This page is out of date",
+        "What it was about has changed since you opened it, for example it was published. "
+        "Go back, reload the page to see where things stand, then try again.",
+    ),
     413: ("The file is too large", "Choose a smaller file and try again."),
     429: ("Too many attempts", "Wait a few minutes, then try again."),
     500: ("Sorry, there is a problem with the service", "Try again later. What you entered has not been saved."),

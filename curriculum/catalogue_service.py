@@ -6,7 +6,6 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 from werkzeug.datastructures import MultiDict
 
 from core.extensions import db
@@ -56,12 +55,7 @@ class AreaView:
 
 
 def _areas() -> list[CatalogueArea]:
-    query = (
-        select(CatalogueArea)
-        .options(selectinload(CatalogueArea.modules).selectinload(CatalogueModule.outcomes))
-        .order_by(CatalogueArea.position)
-    )
-    return list(db.session.scalars(query))
+    return list(db.session.scalars(select(CatalogueArea).order_by(CatalogueArea.position)))
 
 
 def reference() -> dict[str, Any]:
@@ -91,6 +85,12 @@ def browse(filters: Filters) -> dict[str, Any]:
 
 def get_module(key: str) -> CatalogueModule | None:
     return db.session.get(CatalogueModule, key)
+
+
+def get_modules(keys: list[str]) -> list[CatalogueModule]:
+    """The catalogue modules with these keys, in the order given, in one query; unknown keys are skipped."""
+    found = {m.key: m for m in db.session.scalars(select(CatalogueModule).where(CatalogueModule.key.in_(keys)))}
+    return [found[key] for key in keys if key in found]
 
 
 def area_choices() -> list[tuple[str, str]]:

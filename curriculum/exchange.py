@@ -10,11 +10,10 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates_schema
 
 from curriculum.prerequisites import find_cycle
+from curriculum.schemas import DELIVERY_MODES, KEY, OUTCOME_PREFIXES
 
 SCHEMA_VERSION = 1
-KEY = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,79}$", error="Use 1 to 80 lower-case letters, digits and hyphens")
-OUTCOME_KINDS = ("knowledge", "practice")
-DELIVERY_MODES = ("online-study", "seminar", "peer-group", "mentoring", "in-school-practice")
+OUTCOME_KINDS = tuple(OUTCOME_PREFIXES.values())
 
 
 def _text(maximum: int, required: bool = True) -> fields.String:

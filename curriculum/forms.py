@@ -12,14 +12,15 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
+from core.forms import RealDateField
 from curriculum.models import NAME_MAX_LENGTH, TITLE_MAX_LENGTH
+from curriculum.schemas import OUTCOME_PREFIXES
 from curriculum.services import HOURS_PER_MODULE_MAX, LENGTH_WEEKS_MAX
 
 HOURS_MESSAGE = f"Enter hours as a whole number between 1 and {HOURS_PER_MODULE_MAX:,}"
-OUTCOME_PREFIXES = {"Learn that": "knowledge", "Learn how to": "practice"}
 
 
 class LockedForm(FlaskForm):
@@ -45,7 +46,7 @@ class ProgrammeForm(LockedForm):
         validators=[InputRequired(message="Enter the provider’s name"),
                     Length(max=NAME_MAX_LENGTH, message=f"Provider must be {NAME_MAX_LENGTH} characters or fewer")],
     )
-    cohort_start = DateField(
+    cohort_start = RealDateField(
         "Cohort start date", widget=GovDateInput(), format="%d %m %Y", description="For example, 1 9 2025",
         validators=[InputRequired(message="Enter the cohort start date")],
     )

@@ -52,7 +52,7 @@ class CatalogueArea(db.Model):
     mandatory: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int]
     modules: Mapped[list[CatalogueModule]] = relationship(
-        back_populates="area", order_by="CatalogueModule.position", cascade="all, delete-orphan"
+        back_populates="area", order_by="CatalogueModule.position", cascade="all, delete-orphan", lazy="selectin"
     )
 
 
@@ -68,7 +68,7 @@ class CatalogueModule(db.Model):
     position: Mapped[int]
     area: Mapped[CatalogueArea] = relationship(back_populates="modules")
     outcomes: Mapped[list[CatalogueOutcome]] = relationship(
-        back_populates="module", order_by="CatalogueOutcome.position", cascade="all, delete-orphan"
+        back_populates="module", order_by="CatalogueOutcome.position", cascade="all, delete-orphan", lazy="selectin"
     )
 
 
@@ -99,7 +99,7 @@ class Programme(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_by: Mapped[User | None] = relationship()
     versions: Mapped[list[ProgrammeVersion]] = relationship(
-        back_populates="programme", cascade="all, delete-orphan", order_by="ProgrammeVersion.id"
+        back_populates="programme", cascade="all, delete-orphan", order_by="ProgrammeVersion.id", lazy="selectin"
     )
 
     @property
@@ -139,7 +139,7 @@ class ProgrammeVersion(db.Model):
     programme: Mapped[Programme] = relationship(back_populates="versions")
     published_by: Mapped[User | None] = relationship()
     modules: Mapped[list[ProgrammeModule]] = relationship(
-        back_populates="version", order_by="ProgrammeModule.position", cascade="all, delete-orphan"
+        back_populates="version", order_by="ProgrammeModule.position", cascade="all, delete-orphan", lazy="selectin"
     )
 
     __mapper_args__ = {"version_id_col": lock_version}
@@ -176,7 +176,7 @@ class ProgrammeModule(db.Model):
 
     version: Mapped[ProgrammeVersion] = relationship(back_populates="modules")
     outcomes: Mapped[list[ProgrammeOutcome]] = relationship(
-        back_populates="module", order_by="ProgrammeOutcome.position", cascade="all, delete-orphan"
+        back_populates="module", order_by="ProgrammeOutcome.position", cascade="all, delete-orphan", lazy="selectin"
     )
 
 

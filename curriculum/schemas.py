@@ -8,7 +8,10 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
-KEY = validate.Regexp(r"^[a-z0-9][a-z0-9-]{0,79}$", error="Use 1 to 80 lower-case letters, digits and hyphens")
+from core.keys import KEY_PATTERN
+
+# Shared by the catalogue files, the programme document (curriculum.exchange) and the scenario files.
+KEY = validate.Regexp(KEY_PATTERN, error="Use 1 to 80 lower-case letters, digits and hyphens")
 DELIVERY_MODES = ("online-study", "seminar", "peer-group", "mentoring", "in-school-practice")
 OUTCOME_PREFIXES = {"Learn that ": "knowledge", "Learn how to ": "practice"}
 

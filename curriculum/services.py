@@ -2,7 +2,6 @@
 changes nothing and raises :class:`CurriculumError` saying what is wrong and where."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -13,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from core.accounts.models import User, utcnow
 from core.extensions import db
+from core.keys import slug, unique_key
 from core.validation import DocumentError, LocatedError, located, parse_json
 from curriculum import exchange, prerequisites
 from curriculum.models import (
@@ -211,10 +211,6 @@ def _copy_outcome(outcome: CatalogueOutcome | ProgrammeOutcome) -> ProgrammeOutc
     )
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "module"
-
-
 def add_own_module(version: ProgrammeVersion, seen_lock_version: int | None, own: OwnModule) -> ProgrammeModule:
     """A module the designer writes themselves, keyed from its title."""
     _check_draft(version, seen_lock_version)
@@ -223,9 +219,7 @@ def add_own_module(version: ProgrammeVersion, seen_lock_version: int | None, own
     _check_hours(own.hours)
     if own.area_key and db.session.get(CatalogueArea, own.area_key) is None:
         raise CurriculumError("Choose an area from the list", field="area_key")
-    key, n = f"own-{_slug(own.title)}", 2
-    while version.module(key) is not None:
-        key, n = f"own-{_slug(own.title)}-{n}", n + 1
+    key = unique_key(f"own-{slug(own.title, 'module')}", lambda k: version.module(k) is not None)
     module = ProgrammeModule(
         position=_next_position(version),
         key=key,

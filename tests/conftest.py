@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -18,13 +19,20 @@ from core.accounts.roles import Role
 from core.app import create_app
 from core.extensions import db
 
-TEST_SCHEMA = "senco_test"  # PostgreSQL tests live in their own schema, dropped at the start
+# Each test run gets schemas of its own, so that two runs on one server never meet; they are
+# dropped when the run ends.
+RUN_ID = f"{os.getpid()}_{secrets.token_hex(3)}"
+TEST_SCHEMA = f"senco_test_{RUN_ID}"
+_created_schemas: list[str] = []
 PASSWORD = "correct horse battery staple"
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
 def postgresql_url(schema: str = TEST_SCHEMA) -> str:
-    """TEST_DATABASE_URL pointed at ``schema``, which is created empty; fails if unreachable."""
+    """TEST_DATABASE_URL pointed at ``schema`` (suffixed with this run's id), created empty;
+    fails if unreachable."""
+    if not schema.endswith(RUN_ID):
+        schema = f"{schema}_{RUN_ID}"
     base = os.environ.get("TEST_DATABASE_URL")
     if not base:
         if os.environ.get("CI"):
@@ -36,11 +44,28 @@ def postgresql_url(schema: str = TEST_SCHEMA) -> str:
         with engine.begin() as connection:
             connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
             connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+        _created_schemas.append(schema)
     except OperationalError as error:
         pytest.fail(f"PostgreSQL at TEST_DATABASE_URL is unreachable: {error.orig}")
     finally:
         engine.dispose()
     return url.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Drop this run's PostgreSQL schemas."""
+    base = os.environ.get("TEST_DATABASE_URL")
+    if not (base and _created_schemas):
+        return
+    engine = create_engine(make_url(base.replace("postgresql://", "postgresql+psycopg://", 1)))
+    try:
+        with engine.begin() as connection:
+            for schema in _created_schemas:
+                connection.execute(text(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE'))
+    except OperationalError:
+        pass  # the run's result matters more than tidying up
+    finally:
+        engine.dispose()
 
 
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])

@@ -81,7 +81,6 @@ class RubricIndex:
     levels: dict[str, frozenset[int]]
     possible: float  # Σ weight × top level
     critical: tuple[Criterion, ...]  # the must-meet criteria
-    weights: dict[str, float]
     tops: dict[str, int]
     points: dict[tuple[str, int], float]  # (criterion, level) → weight × level; also the valid pairs
     # The same in criterion order, for rows of levels (bulk scoring).
@@ -97,7 +96,6 @@ class RubricIndex:
             levels={c.key: frozenset(lv.value for lv in c.levels) for c in criteria},
             possible=sum(c.weight * c.levels[-1].value for c in criteria if c.levels),
             critical=tuple(c for c in criteria if c.critical_level is not None),
-            weights={c.key: c.weight for c in criteria},
             tops={c.key: c.levels[-1].value if c.levels else 0 for c in criteria},
             points={(c.key, lv.value): c.weight * lv.value for c in criteria for lv in c.levels},
             keys=tuple(c.key for c in criteria),

@@ -68,7 +68,7 @@ def test_creating_a_programme_with_bad_details_names_each_field(client, designer
     page = post_form(client, "/curriculum/programmes/new",
                      {"name": "", "provider": "P", "cohort_start": ["31", "2", "2025"], "length_weeks": "-4"}).get_data(as_text=True)
     assert 'href="#name">Enter a programme name' in page
-    assert 'href="#cohort_start">' in page
+    assert 'href="#cohort_start">Cohort start date must be a real date' in page
     assert 'href="#length_weeks">Enter a length between 1 and 260 weeks' in page
 
 
