@@ -28,9 +28,34 @@ def test_every_route_but_sign_in_needs_a_signed_in_person(app, client):
             assert response.headers["Location"].startswith("/sign-in"), route
 
 
-def test_post_only_routes_need_a_signed_in_person_too(client, app):
+def _every_route_and_method(app):  # type: ignore[no-untyped-def]
+    """Each rule of the URL map with each method it answers, its parameters filled in."""
+    with app.test_request_context():
+        for rule in app.url_map.iter_rules():
+            if rule.endpoint == "static":
+                continue
+            values = {name: 1 if type(rule._converters[name]).__name__ == "IntegerConverter" else "x"
+                      for name in rule.arguments}
+            path = rule.build(values, append_unknown=False)[1]
+            for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+                yield rule, path, method
+
+
+def test_every_method_of_every_route_needs_a_signed_in_person(client, app):
     app.config["WTF_CSRF_ENABLED"] = False  # reach the access check, not the CSRF one
-    assert client.post("/sign-out").headers["Location"].startswith("/sign-in")
+    checked = 0
+    for rule, path, method in _every_route_and_method(app):
+        view = app.view_functions[rule.endpoint]
+        if getattr(view, "is_public", False):
+            continue
+        response = client.open(path, method=method)
+        checked += 1
+        if path.startswith("/api/"):
+            assert response.status_code == 401, f"{method} {rule.rule}"
+        else:
+            assert response.status_code == 302, f"{method} {rule.rule}"
+            assert response.headers["Location"].startswith("/sign-in"), f"{method} {rule.rule}"
+    assert checked >= 40  # parameterised and POST-only routes are in the walk too
 
 
 @pytest.mark.parametrize(
