@@ -343,10 +343,14 @@ def track(history: SencoHistory, today: date) -> Duty:
 
 # Words ---------------------------------------------------------------------------------------
 
+MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+               "October", "November", "December")  # not calendar.month_name, which follows the locale
+
+
 def format_date(iso: str) -> str:
     """GOV.UK style: 3 March 2025."""
     day = date.fromisoformat(iso)
-    return f"{day.day} {calendar.month_name[day.month]} {day.year}"
+    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def _span(months: int, days: int) -> str:

@@ -70,6 +70,14 @@ def test_quadratic_weighted_kappa_matches_a_hand_worked_three_level_table() -> N
     assert weighted_kappa(pairs_of([1, 1, 2, 3], [1, 2, 2, 2]), (1, 2, 3)).value == Fraction(3, 7)
 
 
+def test_kappa_below_chance_is_negative_and_shown_to_two_places() -> None:
+    # Always opposite on a two-outcome scale: p_o = 0, p_e = 1/2, kappa = -1.
+    pairs = [Pair("met", "not_yet_met"), Pair("not_yet_met", "met")] * 5
+    f = kappa(pairs, OUTCOMES)
+    assert f.value == -1
+    assert describe(f) == "Cohen's kappa: -1.00 (10 pairs)."
+
+
 def test_exact_and_adjacent_agreement_count_pairs_within_zero_and_one_level() -> None:
     pairs = pairs_of([1, 2, 3, 4, 4], [1, 3, 1, 4, 2])
     assert exact_agreement(pairs, LEVELS).value == 40
