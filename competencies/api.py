@@ -197,6 +197,7 @@ def publish(data: dict[str, Any], rubric_id: int) -> Any:
 @bp.post("/rubrics/<int:rubric_id>/try")
 @bp.arguments(TrySchema)
 @bp.response(200, TryResultSchema)
+@bp.alt_response(409, schema=api.ErrorsSchema, description="The rubric version cannot score: fix the rubric first")
 def try_rubric(data: dict[str, Any], rubric_id: int) -> Any:
     """Score sample evidence with a version; nothing is saved."""
     version = _version(_rubric(rubric_id), data["version"])

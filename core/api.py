@@ -10,6 +10,9 @@ from __future__ import annotations
 from typing import Any, NoReturn
 
 import flask_smorest
+from apispec import BasePlugin
+from apispec.ext.marshmallow import MarshmallowPlugin, resolver
+from apispec.ext.marshmallow.common import resolve_schema_cls
 from flask import Blueprint, Flask, Response, current_app, g, jsonify, render_template, request
 from marshmallow import Schema, ValidationError, fields
 from webargs.flaskparser import FlaskParser
@@ -231,6 +234,41 @@ def api_blueprint(name: str, import_name: str, *roles: Role, description: str = 
 # ---- the OpenAPI document and its page -----------------------------------------------
 
 
+class _CommonErrors(BasePlugin):
+    """Document the answers every call can give: 401 and 403, 404 for an id, 413 for a body."""
+
+    def operation_helper(self, path: str | None = None, operations: dict[str, Any] | None = None, **_: Any) -> None:
+        for operation in (operations or {}).values():
+            responses = operation.setdefault("responses", {})
+            responses.setdefault(401, "UNAUTHORIZED")
+            responses.setdefault(403, "FORBIDDEN")
+            if path and "{" in path:
+                responses.setdefault(404, "NOT_FOUND")
+            if "requestBody" in operation:
+                responses.setdefault(400, "BAD_REQUEST")
+                responses.setdefault(413, "REQUEST_ENTITY_TOO_LARGE")
+
+
+class UniqueSchemaNames:
+    """Name each schema in the document by its class, refusing two classes of one name.
+
+    apispec's default would let a second ``ProgrammeSchema`` quietly stand for the first.
+    """
+
+    def __init__(self) -> None:
+        self.classes: dict[str, type[Schema]] = {}
+
+    def __call__(self, schema: Any) -> str:
+        found = resolve_schema_cls(schema)
+        cls = found[0] if isinstance(found, list) else found
+        name = resolver(cls)
+        known = self.classes.setdefault(name, cls)
+        if known is not cls:
+            raise ValueError(f"Two schemas are called {name} in the API document: "
+                             f"{known.__module__}.{known.__qualname__} and {cls.__module__}.{cls.__qualname__}; rename one")
+        return name
+
+
 class Api(flask_smorest.Api):
     ERROR_SCHEMA = ErrorsSchema
 
@@ -268,7 +306,9 @@ def init_app(app: Flask) -> None:
     """The OpenAPI document (public: it describes the calls, not anyone's data) and its page."""
     for key, value in _spec_config(app).items():
         app.config.setdefault(key, value)
-    rest_api = Api(app)
+    plugins = {"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=UniqueSchemaNames()),
+               "extra_plugins": [_CommonErrors()]}
+    rest_api = Api(app, spec_kwargs=plugins)
     rest_api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     app.extensions["senco_api"] = rest_api
 

@@ -61,9 +61,9 @@ class ProgrammeSummarySchema(Schema):
         lambda p: [v.number for v in p.published], required=True,
         metadata={"type": "array", "items": {"type": "integer"}},
     )
-    lock_version = fields.Integer(
-        required=True, allow_none=True, attribute="draft.lock_version",
-        metadata={"description": "The draft's lock_version (also its ETag); null without a draft"},
+    lock_version = fields.Function(
+        lambda p: p.draft.lock_version if p.draft else None, required=True,
+        metadata={"type": "integer", "nullable": True, "description": "The draft's lock_version (also its ETag); null without a draft"},
     )
     url = fields.Function(
         lambda p: url_for("curriculum_api.get_programme", programme_id=p.id), required=True, metadata=_typed("string")
@@ -80,7 +80,7 @@ class _Document(fields.Nested):
         return None if value is None else services.export_version(value)
 
 
-class ProgrammeSchema(ProgrammeSummarySchema):
+class ProgrammeDetailSchema(ProgrammeSummarySchema):
     document = _Document(required=True, attribute="current")
 
 
@@ -233,7 +233,7 @@ def list_programmes() -> list[Programme]:
 
 
 @bp.get("/programmes/<int:programme_id>")
-@bp.response(200, ProgrammeSchema, headers=api.ETAG_HEADER)
+@bp.response(200, ProgrammeDetailSchema, headers=api.ETAG_HEADER)
 def get_programme(programme_id: int) -> Any:
     """A programme's summary and its current version's document (the draft if there is one)."""
     return _tagged(_programme(programme_id))
