@@ -286,7 +286,6 @@ def _spec_config(app: Flask) -> dict[str, Any]:
         "API_SPEC_OPTIONS": {
             "info": {"description": "For course designers' scripts. Send Authorization: Bearer <token> "
                                     "(flask users token). Errors: {\"errors\": [{\"path\", \"message\"}]}."},
-            "servers": [{"url": "/"}],
             "security": [{"bearer": []}],
         },
     }
