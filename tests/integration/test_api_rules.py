@@ -176,3 +176,18 @@ def test_a_server_error_under_the_api_is_json(app, client):
 def test_answers_to_a_token_are_never_cached(client, headers):
     for response in (client.get("/api/v1/programmes", headers=headers), client.get("/api/v1/programmes")):
         assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_a_refused_prerequisite_is_located_at_the_field_the_body_names(client, headers, programme):
+    response = client.patch(f"{programme['url']}/draft/modules/send-law-foundations",
+                            json={"hours": 6, "prerequisites": ["nowhere"], "lock_version": programme["lock_version"]},
+                            headers=headers)
+    assert response.status_code == 400
+    assert response.json["errors"] == [{"path": "prerequisites", "message": "Choose prerequisites from this programme’s modules"}]
+
+
+def test_an_unknown_field_in_a_body_is_refused_not_ignored(client, headers, programme):
+    response = client.patch(f"{programme['url']}/draft/modules/send-law-foundations",
+                            json={"hours": 6, "hrs": 7, "lock_version": programme["lock_version"]}, headers=headers)
+    assert response.status_code == 400
+    assert response.json["errors"] == [{"path": "hrs", "message": "Unknown field."}]
