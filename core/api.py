@@ -276,7 +276,7 @@ class Api(flask_smorest.Api):
         """Keep the site's HTML error pages: API errors are handled by ``api_blueprint`` and core.errors."""
 
 
-def _spec_config(app: Flask) -> dict[str, Any]:
+def _spec_config() -> dict[str, Any]:
     return {
         "API_TITLE": "NPQ SENCO designer",
         "API_VERSION": "1",
@@ -303,7 +303,7 @@ def docs() -> str:
 
 def init_app(app: Flask) -> None:
     """The OpenAPI document (public: it describes the calls, not anyone's data) and its page."""
-    for key, value in _spec_config(app).items():
+    for key, value in _spec_config().items():
         app.config.setdefault(key, value)
     plugins = {"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=UniqueSchemaNames()),
                "extra_plugins": [_CommonErrors()]}
