@@ -76,8 +76,8 @@ class _Document(fields.Nested):
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(exchange.ProgrammeDocumentSchema, **kwargs)
 
-    def _serialize(self, value: ProgrammeVersion | None, attr: str | None, obj: Any, **kwargs: Any) -> Any:
-        return None if value is None else services.export_version(value)
+    def _serialize(self, nested_obj: ProgrammeVersion | None, attr: Any, obj: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        return None if nested_obj is None else services.export_version(nested_obj)
 
 
 class ProgrammeDetailSchema(ProgrammeSummarySchema):

@@ -136,7 +136,7 @@ def test_utf16_bodies_are_refused_by_every_body_taking_call(client, headers, pro
 
 
 def test_a_repeated_key_in_a_small_body_is_refused_with_its_path(client, headers, programme):
-    body = '{"hours": 3, "hours": 900, "lock_version": %d}' % programme["lock_version"]
+    body = f'{{"hours": 3, "hours": 900, "lock_version": {programme["lock_version"]}}}'
     response = client.patch(f"{programme['url']}/draft/modules/send-law-foundations", data=body,
                             content_type="application/json", headers=headers)
     assert response.status_code == 400
