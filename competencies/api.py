@@ -151,6 +151,7 @@ def scenarios() -> Any:
 @bp.get("/rubrics")
 @bp.response(200, RubricSummarySchema(many=True))
 def list_rubrics() -> Any:
+    """Rubrics with their versions and the draft's lock_version."""
     return authoring.list_rubrics()
 
 
@@ -172,6 +173,7 @@ def get_rubric(rubric_id: int) -> Any:
 @bp.get("/rubrics/<int:rubric_id>/versions/<int:number>")
 @bp.response(200, RubricDefinitionSchema)
 def get_version(rubric_id: int, number: int) -> Any:
+    """One version's definition in the engine's format."""
     return _version(_rubric(rubric_id), number).definition
 
 
