@@ -1,13 +1,17 @@
 """JSON API for rubrics and the scenario library (course designers' tokens).
 
-Rubrics travel in the engine's dict format (see competencies/engine/serialise.py); problems come
-back as ``{"errors": [{"path": "criteria[1].levels[0].value", "message": …}]}``.
+Rubrics travel in the engine's dict format (see competencies/engine/serialise.py), which the
+engine checks itself; problems come back as
+``{"errors": [{"path": "criteria[1].levels[0].value", "message": …}]}``.
 """
 from __future__ import annotations
 
+import json
+import zlib
 from typing import Any
 
-from flask import Flask, Response, abort, jsonify, request, url_for
+from flask import Flask, url_for
+from marshmallow import Schema, fields
 
 from competencies import authoring, engine, services
 from competencies.models import Rubric, RubricVersion
@@ -15,92 +19,198 @@ from core import api
 from core.accounts.roles import Role
 from core.validation import LocatedError
 
-bp = api.api_blueprint("competencies_api", __name__, Role.DESIGNER)
+bp = api.api_blueprint("competencies_api", __name__, Role.DESIGNER, description="Scenarios and rubrics")
+
+# ---- schemas -------------------------------------------------------------------------
+
+
+class LevelSchema(Schema):
+    value = fields.Integer(required=True)
+    label = fields.String(required=True)
+    descriptor = fields.String()
+
+
+class CriterionSchema(Schema):
+    key = fields.String(required=True)
+    title = fields.String(required=True)
+    weight = fields.Float()
+    critical_level = fields.Integer(allow_none=True)
+    levels = fields.List(fields.Nested(LevelSchema))
+
+
+class RubricDefinitionSchema(Schema):
+    """The engine's rubric format, described for readers; the engine checks it and names each path."""
+
+    key = fields.String(required=True)
+    title = fields.String(required=True)
+    model = fields.String(required=True, metadata={"enum": [m.value for m in engine.RubricModel]})
+    threshold = fields.Float(allow_none=True)
+    fault_limit = fields.Integer(allow_none=True)
+    criteria = fields.List(fields.Nested(CriterionSchema), required=True)
+
+
+class TrySchema(Schema):
+    evidence = fields.Dict(
+        required=True,
+        metadata={"description": 'Sample evidence: {"judgements": [{"criterion", "level"}], '
+                                 '"faults": [{"criterion", "severity", "note"}]}'},
+    )
+    version = fields.Integer(load_default=None, strict=True, metadata={"description": "The newest unless given"})
+
+
+class ScenarioSchema(Schema):
+    key = fields.String(required=True)
+    title = fields.String(required=True)
+    purpose = fields.String(required=True)
+    modules = fields.List(fields.String(), required=True, attribute="module_keys")
+    sources = fields.List(fields.String(), required=True)
+    rubric = fields.Function(
+        lambda s: url_for("competencies_api.get_rubric", rubric_id=s.rubric_id), required=True, metadata={"type": "string"}
+    )
+
+
+class VersionSummarySchema(Schema):
+    number = fields.Integer(required=True)
+    published = fields.Function(lambda v: v.published_at is not None, required=True, metadata={"type": "boolean"})
+    in_use = fields.Boolean(required=True)
+
+
+class RubricSummarySchema(Schema):
+    id = fields.Integer(required=True)
+    key = fields.String(required=True)
+    title = fields.String(required=True)
+    modules = fields.List(fields.String(), required=True, attribute="module_keys")
+    scenario = fields.String(required=True, allow_none=True, attribute="scenario_key")
+    versions = fields.List(fields.Nested(VersionSummarySchema), required=True)
+    lock_version = fields.Function(
+        lambda r: _lock_version(r.draft) if r.draft else None, required=True,
+        metadata={"type": "integer", "nullable": True, "description": "The draft's lock (its ETag); null without a draft"},
+    )
+    url = fields.Function(lambda r: url_for("competencies_api.get_rubric", rubric_id=r.id), required=True,
+                          metadata={"type": "string"})
+
+
+class RubricSchema(RubricSummarySchema):
+    latest = fields.Nested(RubricDefinitionSchema, required=True, attribute="latest.definition")
+
+
+class PublishedRubricSchema(RubricSummarySchema):
+    published = fields.Function(lambda r: r.published[-1].number, required=True, metadata={"type": "integer"})
+
+
+class TryResultSchema(Schema):
+    version = fields.Integer(required=True)
+    outcome = fields.String(required=True, metadata={"enum": [o.value for o in engine.Outcome]})
+    score = fields.Float(required=True)
+    percent = fields.Float(required=True)
+    reasons = fields.List(fields.String(), required=True)
+
+
+# ---- helpers -------------------------------------------------------------------------
+
+
+def _lock_version(draft: RubricVersion) -> int:
+    """The draft's lock: a checksum of what it says, until rubric drafts carry a lock_version column.
+
+    Any save that changes the draft changes it, so a publish based on an older reading is refused.
+    """
+    canonical = json.dumps([draft.number, draft.definition], sort_keys=True, separators=(",", ":"))
+    return zlib.crc32(canonical.encode())
 
 
 def _rubric(rubric_id: int) -> Rubric:
-    return authoring.get_rubric(rubric_id) or abort(404, "No rubric has this id")
-
-
-def _summary(rubric: Rubric) -> dict[str, Any]:
-    return {
-        "id": rubric.id, "key": rubric.key, "title": rubric.title, "modules": rubric.module_keys,
-        "scenario": rubric.scenario_key,
-        "versions": [{"number": v.number, "published": v.published_at is not None, "in_use": v.in_use}
-                     for v in rubric.versions],
-        "url": url_for("competencies_api.get_rubric", rubric_id=rubric.id),
-    }
+    return authoring.get_rubric(rubric_id) or api.fail(404, "No rubric has this id")
 
 
 def _version(rubric: Rubric, number: int | None) -> RubricVersion:
     if number is None:
         return rubric.latest
-    return next((v for v in rubric.versions if v.number == number), None) or abort(404, f"This rubric has no version {number}")
+    found = next((v for v in rubric.versions if v.number == number), None)
+    return found or api.fail(404, f"This rubric has no version {number}")
+
+
+def _tagged(rubric: Rubric, status: int = 200) -> tuple[Rubric, int, dict[str, str]]:
+    draft = rubric.draft
+    return rubric, status, ({"ETag": api.etag(_lock_version(draft))} if draft else {})
 
 
 def _located(errors: list[tuple[str, str]], prefix: str = "") -> list[LocatedError]:
     return [LocatedError(f"{prefix}{path}" if path else prefix.rstrip("."), message) for path, message in errors]
 
 
+# ---- routes --------------------------------------------------------------------------
+
+
 @bp.get("/scenarios")
-def scenarios() -> Response:
-    return jsonify([
-        {"key": s.key, "title": s.title, "purpose": s.purpose, "modules": s.module_keys, "sources": s.sources,
-         "rubric": url_for("competencies_api.get_rubric", rubric_id=s.rubric_id)}
-        for s in services.list_scenarios()
-    ])
+@bp.response(200, ScenarioSchema(many=True))
+def scenarios() -> Any:
+    """The library of observed scenarios, each with the rubric that scores it."""
+    return services.list_scenarios()
 
 
 @bp.get("/rubrics")
-def list_rubrics() -> Response:
-    return jsonify([_summary(r) for r in authoring.list_rubrics()])
+@bp.response(200, RubricSummarySchema(many=True))
+def list_rubrics() -> Any:
+    """Rubrics with their versions and the draft's lock_version."""
+    return authoring.list_rubrics()
 
 
 @bp.post("/rubrics")
-def create_rubric():  # type: ignore[no-untyped-def]
+@bp.doc(requestBody={"required": True, "content": {"application/json": {"schema": RubricDefinitionSchema}}})
+@bp.response(201, RubricSummarySchema, headers=api.ETAG_HEADER)
+def create_rubric() -> Any:
     """A new draft rubric from a rubric in the engine's format; every problem located."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise api.ApiError(400, [LocatedError("", "Send a rubric as a JSON object")])
-    return jsonify(_summary(authoring.import_rubric(body))), 201
+    return _tagged(authoring.import_rubric(api.json_body()), 201)
 
 
 @bp.get("/rubrics/<int:rubric_id>")
-def get_rubric(rubric_id: int) -> Response:
-    rubric = _rubric(rubric_id)
-    return jsonify(_summary(rubric) | {"latest": rubric.latest.definition})
+@bp.response(200, RubricSchema, headers=api.ETAG_HEADER)
+def get_rubric(rubric_id: int) -> Any:
+    """A rubric's summary and its newest version's definition."""
+    return _tagged(_rubric(rubric_id))
 
 
 @bp.get("/rubrics/<int:rubric_id>/versions/<int:number>")
-def get_version(rubric_id: int, number: int) -> Response:
-    return jsonify(_version(_rubric(rubric_id), number).definition)
+@bp.response(200, RubricDefinitionSchema)
+def get_version(rubric_id: int, number: int) -> Any:
+    """One version's definition in the engine's format."""
+    return _version(_rubric(rubric_id), number).definition
 
 
 @bp.post("/rubrics/<int:rubric_id>/publish")
-def publish(rubric_id: int) -> Response:
+@bp.arguments(api.LockSchema, required=False)
+@bp.response(200, PublishedRubricSchema)
+@api.documented_lock(bp)
+def publish(data: dict[str, Any], rubric_id: int) -> Any:
+    """Publish the draft once the engine finds nothing wrong with it."""
     rubric = _rubric(rubric_id)
+    seen = api.required_lock(data["lock_version"])
+    draft = rubric.draft or api.fail(409, "This rubric has no draft: its newest version is published")
+    if seen != _lock_version(draft):
+        api.fail(409, "This rubric was changed by someone else since you read it. "
+                      "Read it again to see their changes, then publish.", "lock_version")
     try:
-        version = authoring.publish(rubric)
+        authoring.publish(rubric)
     except authoring.AuthoringError as error:
         raise api.ApiError(400, _located(error.problems)) from None
-    return jsonify(_summary(rubric) | {"published": version.number})
+    return rubric
 
 
 @bp.post("/rubrics/<int:rubric_id>/try")
-def try_rubric(rubric_id: int) -> Response:
-    """Score sample evidence with a version (the newest unless "version" is given); nothing is saved."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise api.ApiError(400, [LocatedError("", 'Send {"evidence": {"judgements": […], "faults": […]}}')])
-    version = _version(_rubric(rubric_id), body.get("version"))
+@bp.arguments(TrySchema)
+@bp.response(200, TryResultSchema)
+@bp.alt_response(409, schema=api.ErrorsSchema, description="The rubric version cannot score: fix the rubric first")
+def try_rubric(data: dict[str, Any], rubric_id: int) -> Any:
+    """Score sample evidence with a version; nothing is saved."""
+    version = _version(_rubric(rubric_id), data["version"])
     try:
-        result = services.try_rubric(version, body.get("evidence"))
+        result = services.try_rubric(version, data["evidence"])
     except engine.RubricError as error:
         raise api.ApiError(409, _located(error.errors, "rubric.")) from None
     except engine.EvidenceError as error:
         raise api.ApiError(400, _located(error.errors, "evidence.")) from None
-    return jsonify({"version": version.number, "outcome": result.outcome.value, "score": result.score,
-                    "percent": result.percent, "reasons": list(result.reasons)})
+    return {"version": version.number, "outcome": result.outcome.value, "score": result.score,
+            "percent": result.percent, "reasons": list(result.reasons)}
 
 
 def init_app(app: Flask) -> None:

@@ -1,23 +1,44 @@
-"""The JSON API's common ground: bearer-token authentication by role, and JSON errors.
+"""The JSON API's common ground, on flask-smorest: bearer tokens by role, strict JSON bodies,
+one error shape, the draft's lock as ETag / If-Match, and the OpenAPI 3 document and its page.
 
 API routes never accept the session cookie, so a browser cannot be tricked into calling them
 (no CSRF exposure); scripts send ``Authorization: Bearer <token>`` from ``flask users token``.
+Every error, whatever raised it, answers ``{"errors": [{"path": …, "message": …}]}``.
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
-from flask import Blueprint, Flask, g, jsonify, request
-from marshmallow import Schema, ValidationError
+import flask_smorest
+from apispec import BasePlugin
+from apispec.ext.marshmallow import MarshmallowPlugin, resolver
+from apispec.ext.marshmallow.common import resolve_schema_cls
+from flask import (
+    Blueprint,
+    Flask,
+    Response,
+    current_app,
+    g,
+    jsonify,
+    render_template,
+    request,
+)
+from marshmallow import Schema, ValidationError, fields
+from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 
+from core.access import public
 from core.accounts import services
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import csrf
-from core.validation import DocumentError, LocatedError, located
+from core.validation import DocumentError, LocatedError, located, parse_json
 
+API_PREFIX = "/api/v1"
 API_BLUEPRINTS = "api_blueprints"
+LOCK_HEADER = "If-Match"
+
+# ---- errors --------------------------------------------------------------------------
 
 
 class ApiError(Exception):
@@ -27,60 +48,287 @@ class ApiError(Exception):
         self.errors = errors
 
 
-def error_response(status: int, errors: list[LocatedError]):  # type: ignore[no-untyped-def]
-    body = {"errors": [{"path": e.path, "message": e.message} for e in errors]}
-    return jsonify(body), status
+def fail(status: int, message: str, path: str = "") -> NoReturn:
+    raise ApiError(status, [LocatedError(path, message)])
+
+
+class ErrorSchema(Schema):
+    path = fields.String(required=True, metadata={"description": "Where: a JSON path such as modules[0].hours, or empty"})
+    message = fields.String(required=True)
+
+
+class ErrorsSchema(Schema):
+    errors = fields.List(fields.Nested(ErrorSchema), required=True)
+
+
+def error_response(status: int, errors: list[LocatedError]) -> Response:
+    response = jsonify({"errors": [{"path": e.path, "message": e.message} for e in errors]})
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = "Bearer"
+    return response
+
+
+HTTP_MESSAGES = {
+    404: "Nothing is at this address. Check the id or key in it.",
+    405: "This address does not take that method: see /api/v1/openapi.json",
+    413: "The body is too large: send less than {limit_mb} MB",
+    429: "Too many requests: wait a few minutes, then try again",
+    500: "Something went wrong on the server and nothing was saved. Try again later.",
+}
+
+
+def http_error_response(error: HTTPException) -> Response:
+    """An HTTP error (404, 405, 413, 429, 500 …) under /api/ as JSON, never the HTML page."""
+    status = error.code or 500
+    message = HTTP_MESSAGES.get(status, error.description or error.name)
+    if status == 413:
+        message = message.format(limit_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
+    response = error_response(status, [LocatedError("", message)])
+    if error.response is None:
+        for name, value in error.get_headers():  # e.g. Allow on 405, Retry-After on 429
+            if name.lower() != "content-type":
+                response.headers[name] = value
+    return response
+
+
+def is_api_request() -> bool:
+    return request.path == API_PREFIX or request.path.startswith(API_PREFIX + "/")
+
+
+# ---- bodies --------------------------------------------------------------------------
+
+
+def json_body(optional: bool = False) -> dict[str, Any]:
+    """The request body as a JSON object, parsed strictly (UTF-8 only, no repeated keys).
+
+    ``optional``: no body at all reads as ``{}`` (the schema then names any missing field).
+    """
+    raw = request.get_data(cache=True)  # over MAX_CONTENT_LENGTH: a 413, before reading it
+    if optional and not raw:
+        return {}
+    if not request.is_json or not raw.strip():
+        fail(400, "Send a JSON body with Content-Type: application/json")
+    body = parse_json(raw)
+    if not isinstance(body, dict):
+        fail(400, "Send a JSON object ({…}), not an array or a single value")
+    return body
+
+
+class _Parser(FlaskParser):
+    """webargs, reading bodies through ``json_body`` and answering problems in the API's shape."""
+
+    DEFAULT_VALIDATION_STATUS = 400
+
+    def load_json(self, req: Any, schema: Schema) -> Any:
+        return json_body(optional=True)
+
+    def handle_error(self, error: ValidationError, req: Any, schema: Schema, **_kwargs: Any) -> NoReturn:
+        messages = error.messages
+        # webargs files messages under their location ({"json": {...}}); paths start inside it.
+        if isinstance(messages, dict) and len(messages) == 1 and next(iter(messages)) in {"json", "query"}:
+            messages = next(iter(messages.values()))
+        raise ApiError(400, located(messages))
+
+
+class ApiBlueprint(flask_smorest.Blueprint):
+    ARGUMENTS_PARSER = _Parser()
+
+
+# ---- concurrency: the draft's lock_version is its ETag -------------------------------
+
+
+class LockSchema(Schema):
+    """``lock_version`` in a body; the ``If-Match`` header carries the same number."""
+
+    lock_version = fields.Integer(
+        load_default=None, strict=True,
+        metadata={"description": "The draft's lock_version (its ETag) as last seen; or send If-Match"},
+    )
+
+
+class LockQuerySchema(Schema):
+    lock_version = fields.Integer(load_default=None, metadata={"description": "Or send If-Match"})
+
+
+IF_MATCH_PARAMETER = {
+    "in": "header",
+    "name": LOCK_HEADER,
+    "required": False,
+    "schema": {"type": "string"},
+    "description": 'The draft\'s ETag as last seen, e.g. "7". Required unless lock_version is sent.',
+}
+ETAG_HEADER = {"ETag": {"description": "The draft's lock_version, quoted", "schema": {"type": "string"}}}
+
+
+def etag(lock_version: int) -> str:
+    return f'"{lock_version}"'
+
+
+def required_lock(lock_version: int | None) -> int:
+    """The lock the client last saw, from ``lock_version`` or ``If-Match``; 428 if neither.
+
+    A change without it would overwrite whatever someone else saved meanwhile, so it is refused.
+    """
+    header = request.headers.get(LOCK_HEADER)
+    from_header = None
+    if header is not None:
+        tag = header.strip().removeprefix("W/").strip('"')
+        if not tag.isdigit():
+            fail(400, f'Send {LOCK_HEADER} as the ETag you were given, for example "3"', LOCK_HEADER)
+        from_header = int(tag)
+    if from_header is not None and lock_version is not None and from_header != lock_version:
+        fail(400, f"{LOCK_HEADER} and lock_version disagree: send one of them", "lock_version")
+    seen = from_header if from_header is not None else lock_version
+    if seen is None:
+        fail(428, f"Send the draft's lock_version (or its ETag in {LOCK_HEADER}) so that a change "
+                  "made by someone else since you read it is not overwritten", "lock_version")
+    return seen
+
+
+LOCK_RESPONSES = {
+    409: "The draft changed since lock_version / If-Match: read it again, then retry",
+    428: "Neither lock_version nor If-Match was sent",
+}
+
+
+def documented_lock(bp: flask_smorest.Blueprint) -> Any:
+    """Document If-Match, 409 and 428 on a mutation of a draft."""
+
+    def decorator(view: Any) -> Any:
+        view = bp.doc(parameters=[IF_MATCH_PARAMETER])(view)
+        for status, description in LOCK_RESPONSES.items():
+            view = bp.alt_response(status, schema=ErrorsSchema, description=description)(view)
+        return view
+
+    return decorator
+
+
+# ---- authentication ------------------------------------------------------------------
 
 
 def current_api_user() -> User:
     return g.api_user
 
 
-def load_json(schema: Schema) -> dict[str, Any]:
-    """The request body validated by ``schema``; a 400 listing every located problem otherwise."""
-    body = request.get_json(silent=True)
-    if body is None:
-        raise ApiError(400, [LocatedError("", "Send a JSON body with Content-Type: application/json")])
-    try:
-        return schema.load(body)
-    except ValidationError as error:
-        raise ApiError(400, located(error.messages)) from None
+def _authenticate(roles: tuple[Role, ...]) -> Response | None:
+    header = request.headers.get("Authorization", "")
+    token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
+    user = services.user_for_token(token) if token else None
+    if user is None:
+        return error_response(401, [LocatedError("", "Send a valid API token: Authorization: Bearer <token>")])
+    if roles and not user.has_role(*roles):
+        return error_response(403, [LocatedError("", "Your account does not have the role this API needs")])
+    g.api_user = user
+    return None
 
 
-def api_blueprint(name: str, import_name: str, *roles: Role, url_prefix: str = "/api/v1") -> Blueprint:
+def _no_store(response: Response) -> Response:
+    # Answers to a token are about a person's work: never kept by a cache on the way.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def api_blueprint(name: str, import_name: str, *roles: Role, description: str = "") -> ApiBlueprint:
     """A blueprint whose every route needs a bearer token of a person holding one of ``roles``."""
-    bp = Blueprint(name, import_name, url_prefix=url_prefix)
-
-    @bp.before_request
-    def _authenticate():  # type: ignore[no-untyped-def]
-        header = request.headers.get("Authorization", "")
-        token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
-        user = services.user_for_token(token) if token else None
-        if user is None:
-            response, status = error_response(401, [LocatedError("", "Send a valid API token: Authorization: Bearer <token>")])
-            response.headers["WWW-Authenticate"] = "Bearer"
-            return response, status
-        if roles and not user.has_role(*roles):
-            return error_response(403, [LocatedError("", "Your account does not have the role this API needs")])
-        g.api_user = user
-        return None
-
-    @bp.errorhandler(ApiError)
-    def _api_error(error: ApiError):  # type: ignore[no-untyped-def]
-        return error_response(error.status, error.errors)
-
-    @bp.errorhandler(DocumentError)
-    def _document_error(error: DocumentError):  # type: ignore[no-untyped-def]
-        return error_response(400, error.errors)
-
-    @bp.errorhandler(HTTPException)
-    def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
-        return error_response(error.code or 500, [LocatedError("", error.description or error.name)])
-
+    bp = ApiBlueprint(name, import_name, url_prefix=API_PREFIX, description=description)
+    bp.before_request(lambda: _authenticate(roles))
+    bp.after_request(_no_store)
+    bp.register_error_handler(ApiError, lambda error: error_response(error.status, error.errors))
+    bp.register_error_handler(DocumentError, lambda error: error_response(400, error.errors))
+    bp.register_error_handler(HTTPException, http_error_response)
     return bp
 
 
-def register(app: Flask, bp: Blueprint) -> None:
+# ---- the OpenAPI document and its page -----------------------------------------------
+
+
+class _CommonErrors(BasePlugin):
+    """Document the answers every call can give: 401 and 403, 404 for an id, 413 for a body."""
+
+    def operation_helper(self, path: str | None = None, operations: dict[str, Any] | None = None, **_: Any) -> None:
+        for operation in (operations or {}).values():
+            responses = operation.setdefault("responses", {})
+            responses.setdefault(401, "UNAUTHORIZED")
+            responses.setdefault(403, "FORBIDDEN")
+            if path and "{" in path:
+                responses.setdefault(404, "NOT_FOUND")
+            if "requestBody" in operation:
+                responses.setdefault(400, "BAD_REQUEST")
+                responses.setdefault(413, "REQUEST_ENTITY_TOO_LARGE")
+
+
+class UniqueSchemaNames:
+    """Name each schema in the document by its class, refusing two classes of one name.
+
+    apispec's default would let a second ``ProgrammeSchema`` quietly stand for the first.
+    """
+
+    def __init__(self) -> None:
+        self.classes: dict[str, type[Schema]] = {}
+
+    def __call__(self, schema: Any) -> str:
+        found = resolve_schema_cls(schema)
+        cls = found[0] if isinstance(found, list) else found
+        name = resolver(cls)
+        known = self.classes.setdefault(name, cls)
+        if known is not cls:
+            raise ValueError(f"Two schemas are called {name} in the API document: "
+                             f"{known.__module__}.{known.__qualname__} and {cls.__module__}.{cls.__qualname__}; rename one")
+        return name
+
+
+class Api(flask_smorest.Api):
+    ERROR_SCHEMA = ErrorsSchema
+
+    def _register_error_handlers(self) -> None:
+        """Keep the site's HTML error pages: API errors are handled by ``api_blueprint`` and core.errors."""
+
+
+def _spec_config() -> dict[str, Any]:
+    return {
+        "API_TITLE": "NPQ SENCO designer",
+        "API_VERSION": "1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": API_PREFIX,
+        "OPENAPI_JSON_PATH": "openapi.json",
+        "API_SPEC_OPTIONS": {
+            "info": {"description": "For course designers' scripts. Send Authorization: Bearer <token> "
+                                    "(flask users token). Errors: {\"errors\": [{\"path\", \"message\"}]}."},
+            "security": [{"bearer": []}],
+        },
+    }
+
+
+docs_page = Blueprint("api_docs_page", __name__, url_prefix=API_PREFIX)
+
+
+@docs_page.get("/docs")
+@public
+def docs() -> str:
+    """Swagger UI over /api/v1/openapi.json, from files this app serves (no other host)."""
+    return render_template("api/docs.html")
+
+
+def init_app(app: Flask) -> None:
+    """The OpenAPI document (public: it describes the calls, not anyone's data) and its page."""
+    for key, value in _spec_config().items():
+        app.config.setdefault(key, value)
+    plugins = {"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=UniqueSchemaNames()),
+               "extra_plugins": [_CommonErrors()]}
+    rest_api = Api(app, spec_kwargs=plugins)
+    rest_api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
+    app.extensions["senco_api"] = rest_api
+
+    @public
+    def openapi_json() -> Response:
+        return rest_api._openapi_json()  # flask-smorest's view, marked public for core.access
+
+    app.view_functions["api-docs.openapi_json"] = openapi_json
+    app.register_blueprint(docs_page)
+
+
+def register(app: Flask, bp: ApiBlueprint) -> None:
     csrf.exempt(bp)
-    app.register_blueprint(bp)
+    app.extensions["senco_api"].register_blueprint(bp)
     app.extensions.setdefault(API_BLUEPRINTS, set()).add(bp.name)

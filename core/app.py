@@ -11,7 +11,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 import assessments.views
 import competencies.views
 import curriculum.views
-from core import access, config, database, errors, layout, security
+from core import access, api, config, database, errors, layout, security
 from core.accounts import cli as accounts_cli
 from core.accounts import views as accounts_views
 from core.extensions import csrf, db, login_manager, migrate
@@ -55,6 +55,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     layout.init_app(app)
     access.init_app(app)
 
+    api.init_app(app)  # before the rooms, which register their API blueprints on it
     accounts_views.init_app(app)
     curriculum.views.init_app(app)
     competencies.views.init_app(app)

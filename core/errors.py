@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from flask import Flask, current_app, render_template
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, InternalServerError
 
+from core import api
 from core.extensions import db
 
 MESSAGES: dict[int, tuple[str, str]] = {
@@ -35,6 +36,8 @@ def render_error(status: int, heading: str | None = None, body: str | None = Non
 
 
 def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
+    if api.is_api_request():  # e.g. a 404 or 405 that no API blueprint saw: JSON all the same
+        return api.http_error_response(error)
     if error.response is not None:  # e.g. a redirect to sign in, passed through abort()
         return error.response
     if error.code == 413:
@@ -54,6 +57,8 @@ def _csrf_error(_error: CSRFError):  # type: ignore[no-untyped-def]
 
 def _server_error(_error: Exception):  # type: ignore[no-untyped-def]
     db.session.rollback()
+    if api.is_api_request():
+        return api.http_error_response(InternalServerError())
     return render_error(500)
 
 

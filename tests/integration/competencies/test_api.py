@@ -35,7 +35,7 @@ def test_a_script_creates_tries_and_publishes_a_rubric(client, headers):
     assert tried["outcome"] == "not yet met"
     assert tried["reasons"] == ["A serious fault under ‘Hears the child’: spoke over the pupil. "
                                 "Any serious or dangerous fault means not yet met, whatever else went well."]
-    published = client.post(f"{url}/publish", headers=headers).json
+    published = client.post(f"{url}/publish", headers=headers | {"If-Match": created.headers["ETag"]}).json
     assert published["published"] == 1 and published["versions"] == [{"number": 1, "published": True, "in_use": False}]
 
 

@@ -59,11 +59,11 @@ def test_a_script_creates_composes_publishes_and_compares(client, token):
     created = client.post("/api/v1/programmes", json=DOCUMENT, headers=_headers(token))
     assert created.status_code == 201, created.json
     programme = created.json
-    url = programme["url"]
+    url, lock = programme["url"], programme["lock_version"]
     for key in ("send-law-foundations", "cohort-data-analysis"):
-        response = client.post(f"{url}/draft/modules", json={"catalogue_key": key}, headers=_headers(token))
+        response = client.post(f"{url}/draft/modules", json={"catalogue_key": key, "lock_version": lock}, headers=_headers(token))
         assert response.status_code == 201, response.json
-    lock = response.json["lock_version"]
+        lock = response.json["lock_version"]
     changed = client.patch(f"{url}/draft/modules/cohort-data-analysis", json={"hours": 12, "lock_version": lock}, headers=_headers(token))
     assert changed.status_code == 200, changed.json
 
@@ -71,11 +71,14 @@ def test_a_script_creates_composes_publishes_and_compares(client, token):
     assert analysis["total_hours"] == 6 + 12
     assert analysis["length_weeks"] == 52
 
-    published = client.post(f"{url}/publish", json={}, headers=_headers(token))
+    published = client.post(f"{url}/publish", json={"lock_version": changed.json["lock_version"]}, headers=_headers(token))
     assert published.json["published"] == 1
-    client.post(f"{url}/draft", headers=_headers(token))
-    client.delete(f"{url}/draft/modules/cohort-data-analysis", headers=_headers(token))
-    client.post(f"{url}/publish", json={}, headers=_headers(token))
+    draft = client.post(f"{url}/draft", headers=_headers(token))
+    tag = draft.headers["ETag"]
+    removed = client.delete(f"{url}/draft/modules/cohort-data-analysis", headers=_headers(token) | {"If-Match": tag})
+    assert removed.status_code == 200, removed.json
+    republished = client.post(f"{url}/publish", headers=_headers(token) | {"If-Match": removed.headers["ETag"]})
+    assert republished.status_code == 200, republished.json
     changes = client.get(f"{url}/compare?from=1&to=2", headers=_headers(token)).json
     assert changes["removed"] == ["Analysing cohort data"]
     assert client.get(f"{url}/versions/2", headers=_headers(token)).json["version"]["number"] == 2
@@ -87,7 +90,7 @@ def test_api_errors_are_json_and_name_the_path(client, token):
     assert response.status_code == 400
     assert response.json == {"errors": [{"path": "modules[0].hours", "message": "Enter hours as a whole number between 1 and 1,000"}]}
     url = client.post("/api/v1/programmes", json=DOCUMENT, headers=_headers(token)).json["url"]
-    refused = client.post(f"{url}/publish", json={}, headers=_headers(token))
+    refused = client.post(f"{url}/publish", json={"lock_version": 1}, headers=_headers(token))
     assert refused.status_code == 400 and refused.json["errors"][0]["message"] == "Add at least one module before publishing"
     wrong_type = client.patch(f"{url}/draft/modules/nope", json={"hours": "many"}, headers=_headers(token))
     assert wrong_type.json["errors"] == [{"path": "hours", "message": "Not a valid integer."}]
@@ -96,7 +99,7 @@ def test_api_errors_are_json_and_name_the_path(client, token):
 
 def test_a_stale_lock_version_gets_409(client, token):
     url = client.post("/api/v1/programmes", json=DOCUMENT, headers=_headers(token)).json["url"]
-    first = client.post(f"{url}/draft/modules", json={"catalogue_key": "advocacy"}, headers=_headers(token)).json
+    first = client.post(f"{url}/draft/modules", json={"catalogue_key": "advocacy", "lock_version": 1}, headers=_headers(token)).json
     stale = first["lock_version"] - 1
     response = client.patch(f"{url}/draft/modules/advocacy", json={"hours": 5, "lock_version": stale}, headers=_headers(token))
     assert response.status_code == 409

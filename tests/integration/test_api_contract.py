@@ -1,0 +1,200 @@
+"""The OpenAPI document: valid, complete, served with its page from this app, and true.
+
+"True" means every documented operation is called here and answers with its documented status
+and a body that matches its documented schema; an operation added without a call here fails.
+"""
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from marshmallow import Schema
+from openapi_schema_validator import OAS30Validator
+from openapi_spec_validator import validate
+
+from competencies import services as competencies_services
+from core.accounts import services as accounts
+from core.accounts.models import User
+from core.accounts.roles import Role
+from core.api import UniqueSchemaNames
+from core.extensions import db
+from curriculum import catalogue_service
+
+SPEC_URL = "/api/v1/openapi.json"
+METHODS = {"get", "post", "put", "patch", "delete"}
+# Operations that take no body by design: starting a draft changes nothing anyone has edited.
+BODYLESS = {("post", "/api/v1/programmes/{programme_id}/draft")}
+DOCUMENT = {
+    "schema_version": 1,
+    "programme": {"name": "Contract", "provider": "Spec Trust", "cohort_start": "2026-01-05", "length_weeks": 52},
+    "modules": [],
+}
+RUBRIC = {
+    "key": "chair-meeting", "title": "Chair a meeting", "model": "faults", "fault_limit": 2,
+    "criteria": [{"key": "agenda", "title": "Keeps to the agenda"}, {"key": "voice", "title": "Hears the child"}],
+}
+
+
+@pytest.fixture
+def spec(client) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+    response = client.get(SPEC_URL)
+    assert response.status_code == 200
+    return response.json
+
+
+@pytest.fixture
+def headers(app, make_person) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    person_id = make_person("contract@example.org", Role.DESIGNER)
+    with app.app_context():
+        catalogue_service.load_catalogue()
+        competencies_services.load_library()
+        return {"Authorization": f"Bearer {accounts.issue_token(db.session.get(User, person_id), 'contract')}"}
+
+
+def _operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
+    return [(method, path, op) for path, item in spec["paths"].items() for method, op in item.items() if method in METHODS]
+
+
+def _check(spec: dict[str, Any], operation: dict[str, Any], response) -> None:  # type: ignore[no-untyped-def]
+    """The answer's status is documented and its JSON matches the documented schema."""
+    documented = operation["responses"].get(str(response.status_code))
+    assert documented is not None, f"status {response.status_code} is not documented: {response.json}"
+    if "$ref" in documented:
+        documented = spec["components"]["responses"][documented["$ref"].rsplit("/", 1)[-1]]
+    schema = documented["content"]["application/json"]["schema"]
+    OAS30Validator({**schema, "components": spec["components"]}).validate(response.json)
+
+
+def test_the_document_is_valid_openapi_3(spec):
+    validate(spec)
+    assert spec["openapi"].startswith("3.")
+
+
+def test_every_operation_documents_its_request_and_response_schemas(spec):
+    missing = []
+    for method, path, op in _operations(spec):
+        successes = [r for status, r in op["responses"].items() if status.startswith("2")]
+        if not successes or not all("schema" in r.get("content", {}).get("application/json", {}) for r in successes):
+            missing.append(f"{method.upper()} {path}: response schema")
+        body = op.get("requestBody", {}).get("content", {}).get("application/json", {})
+        if method in {"post", "put", "patch"} and (method, path) not in BODYLESS and "schema" not in body:
+            missing.append(f"{method.upper()} {path}: request schema")
+        for status in ("401", "403"):
+            if status not in op["responses"]:
+                missing.append(f"{method.upper()} {path}: {status}")
+    assert missing == []
+
+
+def test_every_change_to_a_draft_documents_if_match_409_and_428(spec):
+    for method, path, op in _operations(spec):
+        if method in {"patch", "delete"} or path.endswith(("/publish", "/draft/modules")):
+            names = [p.get("name") for p in op.get("parameters", [])]
+            assert "If-Match" in names, path
+            assert {"409", "428"} <= set(op["responses"]), path
+
+
+class _Assets(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.inline: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        self.urls += [v for k, v in attrs if k in {"src", "href"} and v]
+        if tag == "script" and not found.get("src"):
+            self.inline.append("an inline script")
+        if tag == "style" or "style" in found or any(k.startswith("on") for k in found):
+            self.inline.append(f"inline style or handler on <{tag}>")
+
+
+def test_the_docs_page_loads_every_file_from_this_app_with_no_inline_code(client):
+    response = client.get("/api/v1/docs")
+    assert response.status_code == 200
+    assert "unsafe-inline" not in response.headers["Content-Security-Policy"]
+    page = _Assets()
+    page.feed(response.get_data(as_text=True))
+    assert page.inline == []
+    assert any(url.endswith("swagger-ui-bundle.js") for url in page.urls)
+    for url in page.urls:
+        parts = urlsplit(url)
+        assert not parts.scheme and not parts.netloc, f"{url} comes from another host"
+        assert client.get(url).status_code == 200, url
+
+
+def test_the_docs_script_asks_no_other_host_for_anything(client):
+    script = client.get("/static/api-docs/init.js").get_data(as_text=True)
+    assert re.search(r"https?://", script) is None
+    assert "validatorUrl: null" in script  # Swagger UI's default badge is an image from elsewhere
+
+
+def test_every_documented_operation_answers_as_documented(client, spec, headers):
+    operations = {(method, path): op for method, path, op in _operations(spec)}
+    called: set[tuple[str, str]] = set()
+
+    def call(method: str, template: str, url: str | None = None, **kwargs: Any):  # type: ignore[no-untyped-def]
+        response = client.open(url or template, method=method.upper(), headers=headers | kwargs.pop("extra", {}), **kwargs)
+        assert response.status_code < 300, (method, url or template, response.json)
+        _check(spec, operations[(method, template)], response)
+        called.add((method, template))
+        return response
+
+    p = "/api/v1/programmes/{programme_id}"
+    r = "/api/v1/rubrics/{rubric_id}"
+    call("get", "/api/v1/catalogue/modules", "/api/v1/catalogue/modules?q=law")
+    programme = call("post", "/api/v1/programmes", json=DOCUMENT).json
+    at = programme["url"]
+    lock = call("post", f"{p}/draft/modules", f"{at}/draft/modules",
+                json={"catalogue_key": "send-law-foundations", "lock_version": programme["lock_version"]}).json["lock_version"]
+    lock = call("patch", f"{p}/draft/modules/{{key}}", f"{at}/draft/modules/send-law-foundations",
+                json={"hours": 8, "lock_version": lock}).json["lock_version"]
+    call("get", "/api/v1/programmes")
+    call("get", p, at)
+    call("get", f"{p}/versions/{{label}}", f"{at}/versions/draft")
+    call("get", f"{p}/analysis", f"{at}/analysis")
+    call("post", f"{p}/publish", f"{at}/publish", json={"lock_version": lock})
+    tag = call("post", f"{p}/draft", f"{at}/draft").headers["ETag"]
+    call("delete", f"{p}/draft/modules/{{key}}", f"{at}/draft/modules/send-law-foundations", extra={"If-Match": tag})
+    call("get", f"{p}/compare", f"{at}/compare?from=1&to=draft")
+
+    call("get", "/api/v1/scenarios")
+    rubric = call("post", "/api/v1/rubrics", json=RUBRIC).json
+    call("get", "/api/v1/rubrics")
+    call("get", r, rubric["url"])
+    call("get", f"{r}/versions/{{number}}", f"{rubric['url']}/versions/1")
+    call("post", f"{r}/try", f"{rubric['url']}/try", json={"evidence": {"judgements": [{"criterion": "agenda"}]}})
+    call("post", f"{r}/publish", f"{rubric['url']}/publish", json={"lock_version": rubric["lock_version"]})
+
+    assert called == set(operations), "documented but not exercised here (or the reverse)"
+
+
+def test_every_operation_refuses_a_missing_token_as_documented(client, spec):
+    for method, path, op in _operations(spec):
+        url = path.replace("{programme_id}", "1").replace("{rubric_id}", "1").replace("{number}", "1")
+        url = url.replace("{label}", "draft").replace("{key}", "advocacy")
+        response = client.open(url, method=method.upper())
+        assert response.status_code == 401, (method, path)
+        _check(spec, op, response)
+
+
+def test_errors_answer_with_the_documented_error_shape(client, spec, headers):
+    operations = {(method, path): op for method, path, op in _operations(spec)}
+    missing = client.get("/api/v1/programmes/99999", headers=headers)
+    assert missing.status_code == 404
+    _check(spec, operations[("get", "/api/v1/programmes/{programme_id}")], missing)
+    at = client.post("/api/v1/programmes", json=DOCUMENT, headers=headers).json["url"]
+    unlocked = client.post(f"{at}/draft/modules", json={"catalogue_key": "advocacy"}, headers=headers)
+    assert unlocked.status_code == 428
+    _check(spec, operations[("post", "/api/v1/programmes/{programme_id}/draft/modules")], unlocked)
+
+
+def test_two_schemas_of_one_name_are_refused_when_the_document_is_built():
+    first = type("ProgrammeSchema", (Schema,), {})
+    second = type("ProgrammeSchema", (Schema,), {})
+    names = UniqueSchemaNames()
+    assert names(first) == "Programme" and names(first()) == "Programme"
+    with pytest.raises(ValueError, match="Two schemas are called Programme"):
+        names(second)
