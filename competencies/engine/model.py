@@ -342,7 +342,7 @@ def rubric_problems(rubric: Rubric) -> list[Problem]:
         problems += _fault_type_problems(rubric, i, keys)
     if rubric.model is RubricModel.ANALYTIC:
         weights = [exact(c.weight) for c in rubric.criteria if isinstance(c, Criterion)]
-        if weights and all(w is not None for w in weights) and sum(w for w in weights if w is not None) <= 0:
+        if weights and all(w is not None and w >= 0 for w in weights) and sum(w for w in weights if w is not None) == 0:
             problems.append(Problem("criteria", "The weights add up to zero: give at least one criterion a positive weight"))
     if rubric.model is RubricModel.FAULTS and not rubric.fault_types:
         problems.append(Problem("fault_types", "Add at least one fault type that a mentor can record"))
