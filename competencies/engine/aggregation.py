@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import enum
 import math
+from operator import attrgetter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -26,7 +27,7 @@ from typing import Any
 
 from competencies.engine.errors import EvidenceError, PolicyError, Problem
 from competencies.engine.model import ENGINE_VERSION, Outcome, Rubric, RubricModel
-from competencies.engine.numbers import exact, plain, whole
+from competencies.engine.numbers import exact, whole
 from competencies.engine.results import Aggregate, Reason, Result, reason
 from competencies.engine.scoring import NOT_APPLICABLE
 
@@ -93,8 +94,7 @@ class AggregationPolicy:
                 "mixed_rubrics": self.mixed_rubrics.value}
 
 
-def _order(result: Result) -> tuple[str, str]:
-    return result.observation.observed_at, result.observation.id
+_order = attrgetter("observation")  # Observation's fields begin (observed_at, id): time, then id
 
 
 def usable_results(rubric: Rubric, results: Sequence[Result], mixed: MixedRubrics) -> tuple[list[Result], list[Reason]]:
@@ -103,12 +103,13 @@ def usable_results(rubric: Rubric, results: Sequence[Result], mixed: MixedRubric
         raise EvidenceError([Problem("rubric", "Give the Rubric the results were scored with")])
     if not isinstance(results, (list, tuple)):
         raise EvidenceError([Problem("results", "Give the results as a list")])
-    problems = [Problem(f"results[{i}]", "Each result is a Result from score()") for i, r in enumerate(results)
-                if not isinstance(r, Result)]
-    if problems:
-        raise EvidenceError(problems)
-    ours = rubric.stamp.fingerprint
-    others = [i for i, r in enumerate(results) if r.rubric.fingerprint != ours]
+    if not all(type(r) is Result for r in results):
+        raise EvidenceError([Problem(f"results[{i}]", "Each result is a Result from score()")
+                             for i, r in enumerate(results) if not isinstance(r, Result)] or
+                            [Problem("results", "Each result is a Result from score()")])
+    ours = rubric.stamp
+    others = [] if all(r.rubric is ours for r in results) else \
+        [i for i, r in enumerate(results) if r.rubric.fingerprint != ours.fingerprint]
     notes: list[Reason] = []
     if others and mixed is MixedRubrics.REFUSE:
         raise EvidenceError([Problem(f"results[{i}].rubric", f"Scored with another form of the rubric "
@@ -118,10 +119,11 @@ def usable_results(rubric: Rubric, results: Sequence[Result], mixed: MixedRubric
         notes.append(reason("other_rubric_left_out", count=len(others), version=rubric.version))
         left = set(others)
         results = [r for i, r in enumerate(results) if i not in left]
-    seen: dict[str, int] = {}
-    for i, r in enumerate(results):
-        if r.observation.id and seen.setdefault(r.observation.id, i) != i:
-            raise EvidenceError([Problem(f"results[{i}].observation.id", f"Observation ‘{r.observation.id}’ appears twice")])
+    if len({r.observation.id for r in results}) != len(results):
+        seen: dict[str, int] = {}
+        for i, r in enumerate(results):
+            if r.observation.id and seen.setdefault(r.observation.id, i) != i:
+                raise EvidenceError([Problem(f"results[{i}].observation.id", f"Observation ‘{r.observation.id}’ appears twice")])
     return list(results), notes
 
 
@@ -137,6 +139,14 @@ def _level(method: AggregationMethod, series: list[int], weight: Fraction) -> tu
         return series[0], 1
     a, b, earlier = weight.numerator, weight.denominator, len(series) - 1
     return a * series[-1] * earlier + (b - a) * sum(series[:-1]), b * earlier
+
+
+def _columns(complete: list[Result]) -> list[Sequence[int]]:
+    """Each criterion's levels over time (not applicable left out), in criterion order."""
+    rows = [r.levels for r in complete]
+    if not any(NOT_APPLICABLE in row for row in rows):
+        return list(zip(*rows))  # type: ignore[arg-type]
+    return [[level for level in column if level != NOT_APPLICABLE] for column in zip(*rows)]
 
 
 def aggregate(rubric: Rubric, results: Sequence[Result], policy: AggregationPolicy) -> Aggregate:
@@ -171,18 +181,23 @@ def _by_levels(rubric: Rubric, counted: list[Result], policy: AggregationPolicy,
     complete = [r for r in counted if r.complete]
     if not complete:
         return done(Outcome.NOT_YET_MET, None, [*blocks, reason("no_complete_observation")])
-    series: dict[str, list[int]] = {}
-    for r in complete:
-        for key, level in r.levels:
-            if level != NOT_APPLICABLE:
-                series.setdefault(key, []).append(level)
     index = rubric.index
-    positions = [i for i, key in enumerate(index.keys) if key in series]
-    fractions = {i: _level(policy.method, series[index.keys[i]], policy.decay_weight) for i in positions}
+    columns = _columns(complete)
+    positions = [i for i, column in enumerate(columns) if column]
     if not positions:
         return done(Outcome.INSUFFICIENT_EVIDENCE, None, [reason("nothing_applicable")])
-    d = math.lcm(*(den for _, den in fractions.values()))
-    numerators = {i: num * (d // den) for i, (num, den) in fractions.items()}
+    method, weight = policy.method, policy.decay_weight
+    if method is AggregationMethod.DECAYING_AVERAGE and len(complete) > 1 and len(positions) == len(columns) \
+            and len({len(c) for c in columns}) == 1:
+        # The common case in whole numbers at once: every criterion has the same number of levels.
+        a, b, k = weight.numerator, weight.denominator, len(complete) - 1
+        d = b * k
+        numerators = {i: a * c[-1] * k + (b - a) * (sum(c) - c[-1]) for i, c in enumerate(columns)}
+    else:
+        fractions = {i: _level(method, list(columns[i]), weight) for i in positions}
+        dens = {den for _, den in fractions.values()}
+        d = dens.pop() if len(dens) == 1 else math.lcm(*dens)
+        numerators = {i: num * (d // den) for i, (num, den) in fractions.items()}
     reasons = [reason("must_meet_below", index.keys[i], given=round(numerators[i] / d, 2), needed=level)
                for i, level in index.critical if i in numerators and numerators[i] < level * d]
     if rubric.model is RubricModel.ANALYTIC:
@@ -193,7 +208,7 @@ def _by_levels(rubric: Rubric, counted: list[Result], policy: AggregationPolicy,
         value = 100.0 * earned / possible
         reached = 100 * index.pass_denominator * earned >= index.pass_numerator * possible
         reasons.append(reason("aggregate_reached" if reached else "aggregate_below", method=policy.method.value,
-                              percent=round(value, 2), needed=plain(rubric.threshold)))
+                              percent=round(value, 2), needed=index.pass_mark))
         met = reached and len(reasons) == 1
     else:
         needed = int(rubric.threshold)
