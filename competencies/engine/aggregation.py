@@ -184,8 +184,8 @@ def _by_levels(rubric: Rubric, counted: list[Result], policy: AggregationPolicy,
     index = rubric.index
     columns = _columns(complete)
     positions = [i for i, column in enumerate(columns) if column]
-    if not positions:
-        return done(Outcome.INSUFFICIENT_EVIDENCE, None, [reason("nothing_applicable")])
+    if not positions:  # only observations failed by a fault, with nothing applicable: counted, never met
+        return done(Outcome.NOT_YET_MET if blocks else Outcome.INSUFFICIENT_EVIDENCE, None, [*blocks, reason("nothing_applicable")])
     method, weight = policy.method, policy.decay_weight
     if method is AggregationMethod.DECAYING_AVERAGE and len(complete) > 1 and len(positions) == len(columns) \
             and len({len(c) for c in columns}) == 1:
@@ -204,7 +204,7 @@ def _by_levels(rubric: Rubric, counted: list[Result], policy: AggregationPolicy,
         earned = sum(index.int_weights[i] * numerators[i] for i in positions)
         possible = sum(index.int_weights[i] * index.tops[i] for i in positions) * d
         if possible == 0:
-            return done(Outcome.INSUFFICIENT_EVIDENCE, None, [reason("nothing_applicable")])
+            return done(Outcome.NOT_YET_MET if blocks else Outcome.INSUFFICIENT_EVIDENCE, None, [*blocks, reason("nothing_applicable")])
         value = 100.0 * earned / possible
         reached = 100 * index.pass_denominator * earned >= index.pass_numerator * possible
         reasons.append(reason("aggregate_reached" if reached else "aggregate_below", method=policy.method.value,

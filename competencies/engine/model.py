@@ -138,6 +138,7 @@ class RubricIndex:
     fault_types: dict[str, FaultType]
     pass_mark: int | float                       # the pass mark as shown in reasons
     uniform: bool                                # one scale and a positive weight for every criterion
+    reasons: dict[Any, Any] = field(default_factory=dict)  # reasons already made, reused (they are immutable)
 
     @classmethod
     def of(cls, rubric: Rubric) -> RubricIndex:

@@ -13,6 +13,7 @@ p/q is compared as 100·q·earned ≥ p·possible, so 0.1 + 0.2 against 30 % is 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from itertools import repeat
 from operator import contains, mul
 from typing import Any
 
@@ -177,16 +178,29 @@ def _analytic(rubric: Rubric, row: Sequence[Any]) -> tuple[bool | None, float, l
 
 def _analytic_rule(rubric: Rubric, row: Sequence[Any], earned: int, possible: int) -> tuple[bool, float, list[Reason]]:
     index = rubric.index
-    reasons = [Reason("must_meet_below", index.keys[i], (("given", row[i]), ("needed", level)))
+    made = index.reasons
+    reasons = [made.get((i, row[i])) or _made(made, (i, row[i]), Reason("must_meet_below", index.keys[i],
+                                                                          (("given", row[i]), ("needed", level))))
                for i, level in index.critical if row[i] < level] if index.critical else []
     percent = 100.0 * earned / possible
     if 100 * index.pass_denominator * earned >= index.pass_numerator * possible:
-        reasons.append(Reason("score_reached", None, (("percent", round(percent, 2)), ("needed", index.pass_mark))))
+        reasons.append(_reached(index, earned, possible))
         return len(reasons) == 1, percent, reasons
     lowest = _lowest(index, row)
-    reasons.append(Reason("score_below", index.keys[lowest], (("percent", round(percent, 2)), ("needed", index.pass_mark),
-                                                             ("given", row[lowest]), ("top", index.tops[lowest]))))
+    key = (earned, possible, lowest, row[lowest])
+    reasons.append(made.get(key) or _made(made, key, Reason("score_below", index.keys[lowest], (
+        ("percent", round(percent, 2)), ("needed", index.pass_mark), ("given", row[lowest]), ("top", index.tops[lowest])))))
     return False, percent, reasons
+
+
+_REASONS_KEPT_MAX = 10_000
+
+
+def _made(made: dict[Any, Reason], key: Any, reason: Reason) -> Reason:
+    """Keep a reason for reuse: a rubric gives the same few reasons again and again."""
+    if len(made) < _REASONS_KEPT_MAX:
+        made[key] = reason
+    return reason
 
 
 def _lowest(index: Any, row: Sequence[Any]) -> int:
@@ -267,10 +281,13 @@ def score_rows(rubric: Rubric, rows: Iterable[Sequence[Any]],
     critical = index.critical
     # The analytic rule, inlined for the common case (see _analytic_rule, which it must equal).
     pass_left, pass_right = 100 * index.pass_denominator, index.pass_numerator * possible
-    results = []
+    rows = rows if type(rows) in _SEQUENCES else list(rows)  # type: ignore[assignment]
+    if observations is not None and len(observations) < len(rows):  # type: ignore[arg-type]
+        raise EvidenceError([Problem(f"observations[{len(observations)}]", "Give one Observation per row")])
+    results: list[Result] = []
     append = results.append
-    for number, row in enumerate(rows):
-        observation = _NO_OBSERVATION if observations is None else _nth(observations, number)
+    made = index.reasons
+    for number, (row, observation) in enumerate(zip(rows, repeat(_NO_OBSERVATION) if observations is None else observations)):
         try:
             fits = type(row) in _SEQUENCES and len(row) == width and all(map(contains, scales, row)) \
                 and set(map(type, row)) == _INTS
@@ -285,7 +302,7 @@ def score_rows(rubric: Rubric, rows: Iterable[Sequence[Any]],
             if critical and any(levels[i] < level for i, level in critical) or pass_left * earned < pass_right:
                 met, percent, reasons = _analytic_rule(rubric, levels, earned, possible)
             else:
-                met, percent, reasons = True, 100.0 * earned / possible, [_reached(index, earned, possible)]
+                met, percent, reasons = True, 100.0 * earned / possible, [made.get((earned, possible)) or _reached(index, earned, possible)]
         else:
             met, percent, reasons = _entrustment(rubric, levels)
         append(_new(Result, (_MET if met else _NOT_YET_MET, percent, tuple(reasons), keys, levels, (), True, False, False,
@@ -294,7 +311,9 @@ def score_rows(rubric: Rubric, rows: Iterable[Sequence[Any]],
 
 
 def _reached(index: Any, earned: int, possible: int) -> Reason:
-    return Reason("score_reached", None, (("percent", round(100.0 * earned / possible, 2)), ("needed", index.pass_mark)))
+    key = (earned, possible)
+    return index.reasons.get(key) or _made(index.reasons, key, Reason(
+        "score_reached", None, (("percent", round(100.0 * earned / possible, 2)), ("needed", index.pass_mark))))
 
 
 _new = tuple.__new__  # builds a NamedTuple without its Python-level __new__: once per observation
@@ -307,12 +326,6 @@ _SEQUENCES = (tuple, list)
 _CHECKED_MOMENTS: set[str] = set()  # observed_at texts known to be in Evidence's form
 _CHECKED_OBSERVATIONS: set[Observation] = set()  # Observations already checked (equal ones are alike)
 _CHECKED_MOMENTS_MAX = 100_000
-
-
-def _nth(observations: Sequence[Observation], number: int) -> Observation:
-    if number >= len(observations):
-        raise EvidenceError([Problem(f"observations[{number}]", "Give one Observation per row")])
-    return observations[number]
 
 
 def _check_observations(observations: Sequence[Observation]) -> None:
