@@ -61,13 +61,15 @@ def cohort(seed: int = 2026) -> list[list[tuple[int, ...]]]:
 
 
 def floor(data: list[list[tuple[int, ...]]]) -> int:
-    """The same rule as the engine, as a bare loop: the least any checked scorer must do."""
+    """The same rule as the engine, as a bare loop: the least any checked scorer must do
+    (observations put in time order first, as the engine must, since input order is not time)."""
     weights = (1, 2, 3, 1, 2, 3, 1, 2)
     scale = frozenset((1, 2, 3, 4))
     possible = sum(w * 4 for w in weights)
     a, b = 13, 20  # decay weight 0.65 = 13/20
     mastered = 0
     for trainee in data:
+        trainee = [row for _, row in sorted(zip(OBSERVED, trainee))]
         outcomes = []
         for row in trainee:
             if len(row) != CRITERIA or not all(lv in scale and type(lv) is int for lv in row):

@@ -139,6 +139,7 @@ class RubricIndex:
     pass_mark: int | float                       # the pass mark as shown in reasons
     uniform: bool                                # one scale and a positive weight for every criterion
     reasons: dict[Any, Any] = field(default_factory=dict)  # reasons already made, reused (they are immutable)
+    reached: dict[int, Any] = field(default_factory=dict)  # complete rows: earned → (percent, reasons) when met
 
     @classmethod
     def of(cls, rubric: Rubric) -> RubricIndex:

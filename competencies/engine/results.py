@@ -111,8 +111,7 @@ def _loading(build: Any, data: Any, kind: str) -> Any:
         raise EvidenceError([Problem("", f"A stored {kind} is damaged: {error}")]) from None
 
 
-@dataclass(frozen=True, slots=True)
-class Aggregate:
+class Aggregate(NamedTuple):
     """Many observations of one competency, combined by a method, then judged by the rubric's
     own rule. ``value``: 0–100 for showing; ``count``: how many were met (n times only)."""
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from itertools import repeat
-from operator import contains, mul
+from operator import contains, itemgetter, lt, mul
 from typing import Any
 
 from competencies.engine.errors import EngineError, EvidenceError, Problem
@@ -279,6 +279,9 @@ def score_rows(rubric: Rubric, rows: Iterable[Sequence[Any]],
     if observations is not None:
         _check_observations(observations)
     critical = index.critical
+    # The must-meet check as one C-level comparison of the must-meet positions with their levels.
+    must_positions, must_levels = tuple(i for i, _ in critical), tuple(level for _, level in critical)
+    must_get = itemgetter(*must_positions) if len(must_positions) > 1 else None
     # The analytic rule, inlined for the common case (see _analytic_rule, which it must equal).
     pass_left, pass_right = 100 * index.pass_denominator, index.pass_numerator * possible
     rows = rows if type(rows) in _SEQUENCES else list(rows)  # type: ignore[assignment]
@@ -286,7 +289,7 @@ def score_rows(rubric: Rubric, rows: Iterable[Sequence[Any]],
         raise EvidenceError([Problem(f"observations[{len(observations)}]", "Give one Observation per row")])
     results: list[Result] = []
     append = results.append
-    made = index.reasons
+    reached = index.reached  # earned → (percent, reasons) when met: the same few again and again
     for number, (row, observation) in enumerate(zip(rows, repeat(_NO_OBSERVATION) if observations is None else observations)):
         try:
             fits = type(row) in _SEQUENCES and len(row) == width and all(map(contains, scales, row)) \
@@ -296,18 +299,29 @@ def score_rows(rubric: Rubric, rows: Iterable[Sequence[Any]],
         if not fits:
             append(_slow_row(rubric, number, row, observation))
             continue
-        levels = tuple(row)
+        levels = row if type(row) is tuple else tuple(row)
         if analytic:
             earned = sum(map(mul, weights, levels))
-            if critical and any(levels[i] < level for i, level in critical) or pass_left * earned < pass_right:
+            if must_positions and (any(map(lt, must_get(levels), must_levels)) if must_get
+                                   else levels[must_positions[0]] < must_levels[0]) or pass_left * earned < pass_right:
                 met, percent, reasons = _analytic_rule(rubric, levels, earned, possible)
+                reasons = tuple(reasons)
             else:
-                met, percent, reasons = True, 100.0 * earned / possible, [made.get((earned, possible)) or _reached(index, earned, possible)]
+                met = True
+                percent, reasons = reached.get(earned) or _reached_once(index, earned, possible)
         else:
             met, percent, reasons = _entrustment(rubric, levels)
-        append(_new(Result, (_MET if met else _NOT_YET_MET, percent, tuple(reasons), keys, levels, (), True, False, False,
+            reasons = tuple(reasons)
+        append(_new(Result, (_MET if met else _NOT_YET_MET, percent, reasons, keys, levels, (), True, False, False,
                              observation, stamp, ENGINE_VERSION)))
     return results
+
+
+def _reached_once(index: Any, earned: int, possible: int) -> tuple[float, tuple[Reason, ...]]:
+    found = (100.0 * earned / possible, (_reached(index, earned, possible),))
+    if len(index.reached) < _REASONS_KEPT_MAX:
+        index.reached[earned] = found
+    return found
 
 
 def _reached(index: Any, earned: int, possible: int) -> Reason:
