@@ -71,7 +71,33 @@ def test_a_rubric_can_score_a_library_scenario(app, client, designer):
     assert "Designers’ rubrics for this scenario" in scenario and "Lead a multi-agency meeting" in scenario
     refused = post_form(client, "/competencies/rubrics/new", {"title": "X", "model": "analytic", "pass_mark": "60",
                                                                "scenario_key": "no-such"})
-    assert "Not a valid choice" in refused.get_data(as_text=True)
+    assert "Choose a scenario from the list" in refused.get_data(as_text=True)
+
+
+WTFORMS_DEFAULTS = ("Not a valid", "is not a valid choice", "This field is required", "Invalid input")
+
+
+def test_bad_values_in_every_rubric_field_get_govuk_messages_not_wtforms_defaults(client, designer):
+    new = post_form(client, "/competencies/rubrics/new", {
+        "title": "", "model": "vibes", "pass_mark": "lots", "pass_level": "high", "fault_limit": "many",
+        "scenario_key": "nowhere", "module_keys": ["no-such-module"]}).get_data(as_text=True)
+    assert "Choose how the rubric is scored" in new and "Enter the pass mark as a number from 1 to 100" in new
+    assert not any(text in new for text in WTFORMS_DEFAULTS)
+    for model, field, message in [("entrustment", "pass_level", "Enter the pass level as a whole number"),
+                                  ("faults", "fault_limit", "Enter the most minor faults allowed as a whole number")]:
+        page = post_form(client, "/competencies/rubrics/new", {"title": "T", "model": model, field: "x"}).get_data(as_text=True)
+        assert message in page and not any(text in page for text in WTFORMS_DEFAULTS)
+    url = _new_rubric(client)
+    criterion = post_form(client, f"{url}/criteria/new", {"title": "", "weight": "heavy", "critical_level": "top"}).get_data(as_text=True)
+    assert "Enter a weight as a number" in criterion and "Enter the must-meet level as a whole number" in criterion
+    assert not any(text in criterion for text in WTFORMS_DEFAULTS)
+    fault = post_form(client, f"{url}/fault-types/new", {"title": "", "severity": "awful", "fails_alone": "maybe",
+                                                         "criterion": "nothing"}).get_data(as_text=True)
+    assert "Choose how severe the fault is" in fault and "Choose a criterion from the list" in fault
+    assert not any(text in fault for text in WTFORMS_DEFAULTS)
+    post_form(client, f"{url}/criteria/new", {"title": "Voice", "weight": "1", "levels": LEVELS})
+    tried = post_form(client, url, {"c0": "9"}).get_data(as_text=True)
+    assert "Choose a level for ‘Voice’ from the list" in tried and not any(text in tried for text in WTFORMS_DEFAULTS)
 
 
 def test_a_bad_criterion_is_refused_beside_its_field(client, designer):

@@ -55,6 +55,24 @@ def test_a_designer_tries_a_rubric_and_reads_the_reasons(client, auth, make_pers
     assert "The weighted score is 79%, reaching the 70% needed." in page
 
 
+def test_the_try_page_shows_the_engines_own_outcome_and_rendered_reasons(app, client, auth, make_person, library):
+    import html
+
+    from competencies import engine
+    from competencies.scenarios import load_scenarios
+
+    make_person("designer@example.org", Role.DESIGNER)
+    auth.sign_in("designer@example.org")
+    rubric = next(s.rubric for s in load_scenarios() if s.key == "provision-map")
+    for levels in [(1, 1, 1, 1, 1), (4, 3, 2, 4, 3), (4, 4, 4, 4, 4), (2, None, 3, 3, 3)]:
+        row = dict(zip((c.key for c in rubric.criteria), levels))
+        form = {f"c{i}": str(row.get(c.key) or "") for i, c in enumerate(rubric.criteria)}
+        page = html.unescape(post_form(client, "/competencies/scenarios/provision-map", form).get_data(as_text=True))
+        expected = engine.score(rubric, engine.Evidence(tuple(engine.Judgement(k, v) for k, v in row.items() if v)))
+        assert f"Outcome: {expected.outcome.value}" in page
+        assert all(reason in page for reason in engine.render_all(expected.reasons, rubric))
+
+
 def test_trying_a_faults_rubric_counts_faults(client, auth, make_person, library):
     make_person("designer@example.org", Role.DESIGNER)
     auth.sign_in("designer@example.org")
