@@ -21,7 +21,7 @@ import enum
 import math
 from operator import attrgetter, mul
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
@@ -65,6 +65,8 @@ class AggregationPolicy:
     decay_weight: Fraction = Fraction(65, 100)
     times: int = 3
     mixed_rubrics: MixedRubrics = MixedRubrics.REFUSE
+    decay_numerator: int = field(init=False, repr=False, compare=False, default=0)
+    decay_denominator: int = field(init=False, repr=False, compare=False, default=1)
 
     def __post_init__(self) -> None:
         problems: list[Problem] = []
@@ -75,6 +77,8 @@ class AggregationPolicy:
             problems.append(Problem("decay_weight", "Enter the weight of the newest observation as a number above 0 and below 1"))
         else:
             object.__setattr__(self, "decay_weight", weight)
+            object.__setattr__(self, "decay_numerator", weight.numerator)
+            object.__setattr__(self, "decay_denominator", weight.denominator)
         times = whole(self.times)
         if times is None or not 1 <= times <= TIMES_MAX:
             problems.append(Problem("times", f"Enter how many met observations are needed as a whole number from 1 to {TIMES_MAX:,}"))
@@ -145,6 +149,20 @@ def _level(method: AggregationMethod, series: list[int], weight: Fraction) -> tu
     return a * series[-1] * earlier + (b - a) * sum(series[:-1]), b * earlier
 
 
+def _whole_numerators(method: AggregationMethod, policy: AggregationPolicy, complete: list[Result]) -> list[int] | None:
+    """Each criterion's aggregated level × the shared denominator, for decaying average (more
+    than one observation) and mean, when every level is a number; None otherwise."""
+    try:
+        if method is AggregationMethod.DECAYING_AVERAGE and len(complete) > 1:
+            a, b, k = policy.decay_numerator, policy.decay_denominator, len(complete) - 1
+            return [(b - a) * (sum(c) - c[-1]) + a * k * c[-1] for c in zip(*[r.levels for r in complete])]
+        if method is AggregationMethod.MEAN:
+            return [sum(c) for c in zip(*[r.levels for r in complete])]
+    except TypeError:  # "n/a" in a column: criterion by criterion instead
+        return None
+    return None
+
+
 def _columns(complete: list[Result]) -> list[Sequence[int]]:
     """Each criterion's levels over time (not applicable left out), in criterion order."""
     rows = [r.levels for r in complete]
@@ -187,15 +205,14 @@ def _by_levels(rubric: Rubric, counted: list[Result], policy: AggregationPolicy,
     if not complete:
         return done(Outcome.NOT_YET_MET, None, [*blocks, reason("no_complete_observation")])
     index = rubric.index
-    columns = _columns(complete)
     method, weight = policy.method, policy.decay_weight
-    every = all(columns)  # every criterion applied at least once
-    if every and method is AggregationMethod.DECAYING_AVERAGE and len(complete) > 1 and len(set(map(len, columns))) == 1:
-        # The common case in whole numbers at once: every criterion has the same number of levels.
-        a, b, k = weight.numerator, weight.denominator, len(complete) - 1
-        d = b * k
-        numerators: list[int | None] = [a * c[-1] * k + (b - a) * (sum(c) - c[-1]) for c in columns]
+    numerators = _whole_numerators(method, policy, complete)
+    if numerators is not None:  # the common case, at once: no criterion was ever not applicable
+        d = policy.decay_denominator * (len(complete) - 1) if method is AggregationMethod.DECAYING_AVERAGE else len(complete)
+        every = True
     else:
+        columns = _columns(complete)
+        every = all(columns)  # every criterion applied at least once
         fractions = [_level(method, list(c), weight) if c else None for c in columns]
         dens = {f[1] for f in fractions if f is not None}
         if not dens:  # only observations failed by a fault, with nothing applicable: counted, never met

@@ -136,7 +136,7 @@ def judge(rubric: Rubric, row: Sequence[Any], faults: tuple[Fault, ...] = (),
     keys = rubric.index.keys
     blocking, dangerous = _fault_reasons(rubric, faults) if faults else ([], False)
     blocked = bool(blocking)
-    missing = tuple(k for k, v in zip(keys, row) if v is None)
+    missing = tuple(k for k, v in zip(keys, row) if v is None) if None in row else ()
     levels = tuple(row)
     if missing:
         outcome = Outcome.NOT_YET_MET if blocked else Outcome.INSUFFICIENT_EVIDENCE
@@ -245,9 +245,21 @@ def _check_rubric(rubric: Any) -> None:
 
 def score(rubric: Rubric, evidence: Evidence) -> Result:
     """The explained result of one observation. Evidence that does not fit raises EvidenceError."""
-    _check_rubric(rubric)
+    if type(rubric) is not Rubric:
+        _check_rubric(rubric)
     row = _row_of(rubric, evidence)
-    return judge(rubric, row, _resolved(rubric, evidence.faults), evidence.observation)
+    if not evidence.faults and rubric.model is RubricModel.ANALYTIC and None not in row and NOT_APPLICABLE not in row:
+        return _complete_analytic(rubric, tuple(row), evidence.observation)
+    return judge(rubric, row, _resolved(rubric, evidence.faults) if evidence.faults else (), evidence.observation)
+
+
+def _complete_analytic(rubric: Rubric, levels: tuple[int, ...], observation: Observation) -> Result:
+    """The analytic rule for a complete row with no fault: what score_rows inlines."""
+    index = rubric.index
+    earned = sum(map(mul, index.int_weights, levels))
+    met, percent, reasons = _analytic_rule(rubric, levels, earned, index.possible)
+    return _new(Result, (_MET if met else _NOT_YET_MET, percent, tuple(reasons), index.keys, levels, (), True, False, False,
+                         observation, rubric.stamp, ENGINE_VERSION))
 
 
 def score_many(rubric: Rubric, evidences: Iterable[Evidence]) -> list[Result]:
