@@ -6,8 +6,6 @@ engine checks itself; problems come back as
 """
 from __future__ import annotations
 
-import json
-import zlib
 from typing import Any
 
 from flask import Flask, url_for
@@ -33,9 +31,20 @@ class LevelSchema(Schema):
 class CriterionSchema(Schema):
     key = fields.String(required=True)
     title = fields.String(required=True)
-    weight = fields.Float()
+    weight = fields.Raw(metadata={"type": "number", "description": "Decimal text of the weight is kept exactly"})
     critical_level = fields.Integer(allow_none=True)
     levels = fields.List(fields.Nested(LevelSchema))
+    sources = fields.List(fields.String())
+
+
+class FaultTypeSchema(Schema):
+    key = fields.String(required=True)
+    title = fields.String(required=True)
+    criterion = fields.String(allow_none=True)
+    severity = fields.String(required=True, metadata={"enum": [s.value for s in engine.FaultSeverity]})
+    fails_alone = fields.Boolean()
+    why = fields.String()
+    sources = fields.List(fields.String())
 
 
 class RubricDefinitionSchema(Schema):
@@ -44,16 +53,18 @@ class RubricDefinitionSchema(Schema):
     key = fields.String(required=True)
     title = fields.String(required=True)
     model = fields.String(required=True, metadata={"enum": [m.value for m in engine.RubricModel]})
-    threshold = fields.Float(allow_none=True)
+    threshold = fields.Raw(allow_none=True, metadata={"type": "number"})
     fault_limit = fields.Integer(allow_none=True)
+    pass_rationale = fields.String()
     criteria = fields.List(fields.Nested(CriterionSchema), required=True)
+    fault_types = fields.List(fields.Nested(FaultTypeSchema))
 
 
 class TrySchema(Schema):
     evidence = fields.Dict(
         required=True,
-        metadata={"description": 'Sample evidence: {"judgements": [{"criterion", "level"}], '
-                                 '"faults": [{"criterion", "severity", "note"}]}'},
+        metadata={"description": 'Sample evidence: {"judgements": [{"criterion", "level", "comment", '
+                                 '"not_applicable"}], "faults": [{"fault", "severity", "note"}]}'},
     )
     version = fields.Integer(load_default=None, strict=True, metadata={"description": "The newest unless given"})
 
@@ -101,21 +112,18 @@ class PublishedRubricSchema(RubricSummarySchema):
 class TryResultSchema(Schema):
     version = fields.Integer(required=True)
     outcome = fields.String(required=True, metadata={"enum": [o.value for o in engine.Outcome]})
-    score = fields.Float(required=True)
     percent = fields.Float(required=True)
-    reasons = fields.List(fields.String(), required=True)
+    reasons = fields.List(fields.String(), required=True, metadata={"description": "The reasons in English"})
+    result = fields.Dict(required=True, metadata={"description": "The stored form: reason codes with parameters, "
+                                                                 "the rubric's key, version and fingerprint, the engine version"})
 
 
 # ---- helpers -------------------------------------------------------------------------
 
 
 def _lock_version(draft: RubricVersion) -> int:
-    """The draft's lock: a checksum of what it says, until rubric drafts carry a lock_version column.
-
-    Any save that changes the draft changes it, so a publish based on an older reading is refused.
-    """
-    canonical = json.dumps([draft.number, draft.definition], sort_keys=True, separators=(",", ":"))
-    return zlib.crc32(canonical.encode())
+    """The draft's lock (its ETag): the version counter every saved change raises."""
+    return draft.lock_version
 
 
 def _rubric(rubric_id: int) -> Rubric:
@@ -185,12 +193,12 @@ def publish(data: dict[str, Any], rubric_id: int) -> Any:
     """Publish the draft once the engine finds nothing wrong with it."""
     rubric = _rubric(rubric_id)
     seen = api.required_lock(data["lock_version"])
-    draft = rubric.draft or api.fail(409, "This rubric has no draft: its newest version is published")
-    if seen != _lock_version(draft):
-        api.fail(409, "This rubric was changed by someone else since you read it. "
-                      "Read it again to see their changes, then publish.", "lock_version")
+    if rubric.draft is None:
+        api.fail(409, "This rubric has no draft: its newest version is published")
     try:
-        authoring.publish(rubric)
+        authoring.publish(rubric, seen)
+    except authoring.ConflictError as error:
+        raise api.ApiError(409, _located(error.problems)) from None
     except authoring.AuthoringError as error:
         raise api.ApiError(400, _located(error.problems)) from None
     return rubric
@@ -206,11 +214,12 @@ def try_rubric(data: dict[str, Any], rubric_id: int) -> Any:
     try:
         result = services.try_rubric(version, data["evidence"])
     except engine.RubricError as error:
-        raise api.ApiError(409, _located(error.errors, "rubric.")) from None
+        raise api.ApiError(409, _located(error.problems, "rubric.")) from None
     except engine.EvidenceError as error:
-        raise api.ApiError(400, _located(error.errors, "evidence.")) from None
-    return {"version": version.number, "outcome": result.outcome.value, "score": result.score,
-            "percent": result.percent, "reasons": list(result.reasons)}
+        raise api.ApiError(400, _located(error.problems, "evidence.")) from None
+    rubric = services.rubric_of(version)
+    return {"version": version.number, "outcome": result.outcome.value, "percent": result.percent,
+            "reasons": list(services.explained(result, rubric)), "result": result.to_dict()}
 
 
 def init_app(app: Flask) -> None:

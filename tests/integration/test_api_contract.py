@@ -35,6 +35,7 @@ DOCUMENT = {
 RUBRIC = {
     "key": "chair-meeting", "title": "Chair a meeting", "model": "faults", "fault_limit": 2,
     "criteria": [{"key": "agenda", "title": "Keeps to the agenda"}, {"key": "voice", "title": "Hears the child"}],
+    "fault_types": [{"key": "speaks-over-pupil", "title": "Speaks over the pupil", "criterion": "voice", "severity": "minor"}],
 }
 
 

@@ -49,18 +49,40 @@ def test_a_designer_tries_a_rubric_and_reads_the_reasons(client, auth, make_pers
                          {"c0": "3", "c1": "2", "c2": "4", "c3": "4", "c4": "4"})
     page = response.get_data(as_text=True)
     assert "Outcome: not yet met" in page
+    assert "voice central’ was at level 2 (Noted)" in page
     assert "it must reach level 3 (Central) whatever the total" in page
     # (3 + 2×2 + 4 + 4 + 4) / (4 + 2×4 + 4 + 4 + 4) = 19/24 = 79 %
     assert "The weighted score is 79%, reaching the 70% needed." in page
 
 
+def test_the_try_page_shows_the_engines_own_outcome_and_rendered_reasons(app, client, auth, make_person, library):
+    import html
+
+    from competencies import engine
+    from competencies.scenarios import load_scenarios
+
+    make_person("designer@example.org", Role.DESIGNER)
+    auth.sign_in("designer@example.org")
+    rubric = next(s.rubric for s in load_scenarios() if s.key == "provision-map")
+    for levels in [(1, 1, 1, 1, 1), (4, 3, 2, 4, 3), (4, 4, 4, 4, 4), (2, None, 3, 3, 3)]:
+        row = dict(zip((c.key for c in rubric.criteria), levels))
+        form = {f"c{i}": str(row.get(c.key) or "") for i, c in enumerate(rubric.criteria)}
+        page = html.unescape(post_form(client, "/competencies/scenarios/provision-map", form).get_data(as_text=True))
+        expected = engine.score(rubric, engine.Evidence(tuple(engine.Judgement(k, v) for k, v in row.items() if v)))
+        assert f"Outcome: {expected.outcome.value}" in page
+        assert all(reason in page for reason in engine.render_all(expected.reasons, rubric))
+
+
 def test_trying_a_faults_rubric_counts_faults(client, auth, make_person, library):
     make_person("designer@example.org", Role.DESIGNER)
     auth.sign_in("designer@example.org")
-    page = post_form(client, "/competencies/scenarios/screening-assessment",
-                     {"c1_minor": "2", "c4_dangerous": "1"}).get_data(as_text=True)
-    assert "Outcome: not yet met" in page and "A dangerous fault under ‘Explains the result accurately and plainly’" in page
-    bad = post_form(client, "/competencies/scenarios/screening-assessment", {"c0_minor": "-3"}).get_data(as_text=True)
+    # Fault types in file order: f2 "a small slip in administration" (minor), f7 "presents a screen as a diagnosis".
+    page = post_form(client, "/competencies/scenarios/screening-assessment", {"f2": "2"}).get_data(as_text=True)
+    assert "Outcome: met" in page and "2 minor faults (no more than 3 allowed)" in page
+    page = post_form(client, "/competencies/scenarios/screening-assessment", {"f2": "2", "f7": "1"}).get_data(as_text=True)
+    assert "Outcome: not yet met" in page
+    assert "A serious fault under ‘Explains the result accurately and plainly’, ‘Presents a screen as a diagnosis’" in page
+    bad = post_form(client, "/competencies/scenarios/screening-assessment", {"f0": "-3"}).get_data(as_text=True)
     assert "Enter a whole number from 0 to 99" in bad and "Outcome:" not in bad
 
 
