@@ -67,7 +67,7 @@ def test_signing_in_is_case_insensitive_on_the_email(auth, make_person):
 
 def test_too_many_failures_get_a_429_page_saying_when_to_retry(auth, make_person, app):
     make_person("target@example.org", Role.ADMIN)
-    for _ in range(app.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"]):
+    for _ in range(app.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS"]):
         assert auth.sign_in("target@example.org", "wrong password!!").status_code == 200
     # Even the right password is refused while the account is paused.
     response = auth.sign_in("target@example.org")
@@ -81,7 +81,7 @@ def test_the_failure_count_is_shared_by_every_server_process(database_url, make_
     # Two app instances stand for two gunicorn workers: failures on one count on the other.
     make_person("shared@example.org", Role.ADMIN)
     first, second = (make_app(database_url, INSTANCE_PATH=str(tmp_path)) for _ in range(2))
-    limit = first.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"]
+    limit = first.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS"]
     for attempt in range(limit):
         worker = first if attempt % 2 else second
         post_form(worker.test_client(), "/sign-in", {"email": "shared@example.org", "password": "nope nope nope"})
@@ -102,11 +102,11 @@ def test_one_address_trying_many_accounts_is_throttled_too(auth, app, make_perso
 
 def test_a_successful_sign_in_clears_earlier_failures(auth, make_person, app):
     make_person("forgetful@example.org", Role.ADMIN)
-    for _ in range(app.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"] - 1):
+    for _ in range(app.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS"] - 1):
         auth.sign_in("forgetful@example.org", "wrong password!!")
     assert auth.sign_in("forgetful@example.org").status_code == 302
     auth.sign_out()
-    for _ in range(app.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"] - 1):
+    for _ in range(app.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS"] - 1):
         assert auth.sign_in("forgetful@example.org", "wrong password!!").status_code == 200
 
 
