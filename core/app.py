@@ -33,6 +33,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
+    app.config["SESSION_COOKIE_NAME"] = config.session_cookie_name(app.config["SESSION_COOKIE_SECURE"])
     config.prepare_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
     hops = app.config["TRUSTED_PROXY_HOPS"]
     if hops:

@@ -108,6 +108,13 @@ def secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+def session_cookie_name(secure: bool) -> str:
+    """``__Host-`` makes browsers refuse the cookie unless it is Secure, host-only and for the
+    whole site, so no subdomain or plain-HTTP page can plant or overwrite it; it needs Secure,
+    so plain-HTTP local use keeps the bare name."""
+    return "__Host-session" if secure else "session"
+
+
 def from_environment(instance_path: str) -> dict[str, object]:
     # Secure cookies by default: only `make run` on http://127.0.0.1 turns them off, explicitly.
     secure_cookies = _env_flag("SESSION_COOKIE_SECURE", default=True)

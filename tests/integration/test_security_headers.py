@@ -39,8 +39,8 @@ def test_every_route_sends_the_security_headers_signed_out_and_in(app, client, a
         assert response.headers["Cache-Control"] == "no-store", route
 
 
-def _session_cookie(response) -> str:  # type: ignore[no-untyped-def]
-    return next(v for k, v in response.headers.items() if k == "Set-Cookie" and v.startswith("session="))
+def _session_cookie(response, name: str = "__Host-session") -> str:  # type: ignore[no-untyped-def]
+    return next(v for k, v in response.headers.items() if k == "Set-Cookie" and v.startswith(f"{name}="))
 
 
 def test_session_cookie_is_secure_httponly_and_samesite_lax_by_default(auth, make_person, monkeypatch):
@@ -48,12 +48,14 @@ def test_session_cookie_is_secure_httponly_and_samesite_lax_by_default(auth, mak
     make_person("cookie@example.org", Role.MENTOR)
     cookie = _session_cookie(auth.sign_in("cookie@example.org"))
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    # The __Host- prefix holds only with Path=/ and no Domain: a browser would drop it otherwise.
+    assert "Path=/;" in cookie + ";" and "Domain=" not in cookie
 
 
 def test_plain_http_development_may_turn_the_secure_flag_off(database_url, monkeypatch, tmp_path):
     monkeypatch.setenv("SESSION_COOKIE_SECURE", "0")
     app = make_app(database_url, INSTANCE_PATH=str(tmp_path))
-    cookie = _session_cookie(app.test_client().get("/sign-in"))
+    cookie = _session_cookie(app.test_client().get("/sign-in"), name="session")
     assert "Secure" not in cookie and "HttpOnly" in cookie
     with app.app_context():
         db.engine.dispose()

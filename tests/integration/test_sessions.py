@@ -17,8 +17,8 @@ from tests.conftest import PASSWORD, Auth, csrf_token, post_form
 def _second_browser(app, client):  # type: ignore[no-untyped-def]
     """A client holding a copy of ``client``'s session cookie, as a thief would."""
     thief = app.test_client()
-    cookie = client.get_cookie("session")
-    thief.set_cookie("session", cookie.value)
+    name = app.config["SESSION_COOKIE_NAME"]
+    thief.set_cookie(name, client.get_cookie(name).value)
     return thief
 
 

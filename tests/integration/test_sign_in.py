@@ -78,7 +78,7 @@ def test_too_many_failures_get_a_429_page_saying_when_to_retry(auth, make_person
     assert response.status_code == 429
     assert int(response.headers["Retry-After"]) > 0
     page = response.get_data(as_text=True)
-    assert "Too many sign-in attempts" in page and "You can try again after" in page
+    assert "Too many password attempts" in page and "You can try again after" in page
 
 
 def test_the_failure_count_is_shared_by_every_server_process(database_url, make_person, tmp_path):
