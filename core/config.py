@@ -69,16 +69,32 @@ def create_private_file(path: Path, content: str = "") -> bool:
     """Create ``path`` readable by its owner only from the first byte; False if it existed.
 
     ``os.open`` with the mode (rather than write then chmod) leaves no moment when another
-    user could open it; an existing file is tightened instead.
+    user could open it. The content goes to a private temporary file first, linked into place
+    whole, so a second server process starting at the same moment never reads a half-written
+    key. An existing file is tightened instead.
     """
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
     try:
-        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+        with os.fdopen(descriptor, "w") as file:
+            file.write(content)
+        _link_or_create(temporary, path, content)
     except FileExistsError:
         make_private(path)
         return False
-    with os.fdopen(descriptor, "w") as file:
-        file.write(content)
+    finally:
+        temporary.unlink()
     return True
+
+
+def _link_or_create(temporary: Path, path: Path, content: str) -> None:
+    try:
+        os.link(temporary, path)  # fails if path exists: the first process's file is kept
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: create in place, still private
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE), "w") as file:
+            file.write(content)
 
 
 def prepare_sqlite_file(database_uri: str) -> None:
