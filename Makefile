@@ -20,8 +20,9 @@ $(BIN)/flask: pyproject.toml
 install: $(BIN)/flask
 
 ## Set up (venv, migrated database, built-in content, demo accounts) and serve the app.
+# Plain HTTP on this machine only, so the session cookie may not carry the Secure flag here.
 run: setup
-	$(BIN)/flask run --host $(HOST) --port $(PORT)
+	SESSION_COOKIE_SECURE=0 $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 setup: install
 	$(BIN)/flask setup

@@ -7,6 +7,7 @@ from typing import Any
 
 from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 import assessments.views
 import competencies.views
@@ -28,10 +29,15 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         or str(REPO_ROOT / "instance")
     )
     app = Flask(__name__.split(".")[0], instance_path=instance_path, instance_relative_config=True)
-    os.makedirs(app.instance_path, exist_ok=True)
+    config.create_private_folder(app.instance_path)
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
+    app.config["SESSION_COOKIE_NAME"] = config.session_cookie_name(app.config["SESSION_COOKIE_SECURE"])
+    config.prepare_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
+    hops = app.config["TRUSTED_PROXY_HOPS"]
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
 
     app.jinja_loader = ChoiceLoader(  # type: ignore[assignment]
         [

@@ -9,13 +9,26 @@ from sqlalchemy.engine import make_url
 
 SECRET_KEY_FILE = "secret_key"
 SESSION_LIFETIME_SECONDS = 8 * 60 * 60  # a working day; the session dies after that
+API_TOKEN_LIFETIME_DAYS = 90
+PRIVATE_FILE_MODE = 0o600  # instance files (database, key): the server's user only
+PRIVATE_FOLDER_MODE = 0o700
 
 
 def _env_flag(name: str, default: bool = False) -> bool:
     value = os.environ.get(name)
-    if value is None:
+    if value is None or not value.strip():
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise SystemExit(f"{name} must be a whole number, not {value!r}") from None
 
 
 def default_database_url(instance_path: str) -> str:
@@ -40,20 +53,87 @@ def masked(url: str) -> str:
         return url
 
 
+def make_private(path: Path) -> None:
+    """Take group and world access away from an existing instance file or folder."""
+    mode = path.stat().st_mode & 0o777
+    if mode & 0o077:
+        path.chmod(mode & 0o700)
+
+
+def create_private_folder(path: str) -> None:
+    os.makedirs(path, mode=PRIVATE_FOLDER_MODE, exist_ok=True)
+    make_private(Path(path))
+
+
+def create_private_file(path: Path, content: str = "") -> bool:
+    """Create ``path`` readable by its owner only from the first byte; False if it existed.
+
+    ``os.open`` with the mode (rather than write then chmod) leaves no moment when another
+    user could open it. The content goes to a private temporary file first, linked into place
+    whole, so a second server process starting at the same moment never reads a half-written
+    key. An existing file is tightened instead.
+    """
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+    try:
+        with os.fdopen(descriptor, "w") as file:
+            file.write(content)
+        _link_or_create(temporary, path, content)
+    except FileExistsError:
+        make_private(path)
+        return False
+    finally:
+        temporary.unlink()
+    return True
+
+
+def _link_or_create(temporary: Path, path: Path, content: str) -> None:
+    try:
+        os.link(temporary, path)  # fails if path exists: the first process's file is kept
+    except FileExistsError:
+        raise
+    except OSError:  # a file system without hard links: create in place, still private
+        with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE), "w") as file:
+            file.write(content)
+
+
+def prepare_sqlite_file(database_uri: str) -> None:
+    """Create a SQLite database file 0600 before SQLite does (it would use the umask, often
+    0644); SQLite gives its -wal and -shm files the same mode as the database."""
+    url = make_url(database_uri)
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return
+    if url.database.startswith("file:"):
+        return  # a URI filename names its own options; leave it to SQLite
+    path = Path(url.database)
+    if path.parent.is_dir():
+        create_private_file(path)
+        for suffix in ("-wal", "-shm"):
+            companion = path.with_name(path.name + suffix)
+            if companion.exists():
+                make_private(companion)
+
+
 def secret_key(instance_path: str) -> str:
-    """SECRET_KEY from the environment, else one generated once into instance/."""
+    """SECRET_KEY from the environment, else one generated once into instance/ (mode 0600)."""
     from_env = os.environ.get("SECRET_KEY")
     if from_env:
         return from_env
     path = Path(instance_path) / SECRET_KEY_FILE
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
+    create_private_file(path, secrets.token_hex(32))
     return path.read_text().strip()
 
 
+def session_cookie_name(secure: bool) -> str:
+    """``__Host-`` makes browsers refuse the cookie unless it is Secure, host-only and for the
+    whole site, so no subdomain or plain-HTTP page can plant or overwrite it; it needs Secure,
+    so plain-HTTP local use keeps the bare name."""
+    return "__Host-session" if secure else "session"
+
+
 def from_environment(instance_path: str) -> dict[str, object]:
-    secure_cookies = _env_flag("SECURE_COOKIES")
+    # Secure cookies by default: only `make run` on http://127.0.0.1 turns them off, explicitly.
+    secure_cookies = _env_flag("SESSION_COOKIE_SECURE", default=True)
     return {
         "SECRET_KEY": secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
@@ -63,11 +143,17 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure_cookies,
         "REMEMBER_COOKIE_SECURE": secure_cookies,
-        "PREFERRED_URL_SCHEME": "https" if secure_cookies else "http",
         "PERMANENT_SESSION_LIFETIME": SESSION_LIFETIME_SECONDS,
+        "SESSION_ABSOLUTE_LIFETIME_SECONDS": _env_int("SESSION_LIFETIME_SECONDS", SESSION_LIFETIME_SECONDS),
         "WTF_CSRF_TIME_LIMIT": SESSION_LIFETIME_SECONDS,
         "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
-        "SIGN_IN_MAX_FAILURES_PER_ACCOUNT": 5,
+        "SIGN_IN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS": 5,
         "SIGN_IN_MAX_FAILURES_PER_ADDRESS": 30,
+        "SIGN_IN_SLOW_DOWN_AFTER_ACCOUNT_FAILURES": 10,
+        "SIGN_IN_SLOW_DOWN_MAX_SECONDS": 5 * 60,
         "SIGN_IN_WINDOW_SECONDS": 15 * 60,
+        "API_TOKEN_LIFETIME_DAYS": _env_int("API_TOKEN_LIFETIME_DAYS", API_TOKEN_LIFETIME_DAYS),
+        # How many reverse proxies in front of the app set X-Forwarded-For/-Proto; none by default,
+        # so a client cannot pick its own address (and escape or aim the sign-in limits).
+        "TRUSTED_PROXY_HOPS": _env_int("TRUSTED_PROXY_HOPS", 0),
     }

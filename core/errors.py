@@ -43,7 +43,10 @@ def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
     if error.code == 413:
         limit_mb = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
         return render_error(413, body=f"Files must be smaller than {limit_mb} MB. Nothing was saved. Choose a smaller file and try again.")
-    return render_error(error.code or 500)
+    page, status = render_error(error.code or 500)
+    # e.g. Allow on a 405, WWW-Authenticate on a 401: what the client needs to try again.
+    headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]
+    return page, status, headers
 
 
 def _csrf_error(_error: CSRFError):  # type: ignore[no-untyped-def]

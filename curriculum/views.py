@@ -11,6 +11,7 @@ from core.access import restrict_blueprint
 from core.content import register_loader
 from core.accounts.roles import Role
 from core.layout import navigation
+from core.redirects import redirect_to_local
 from core.validation import DocumentError
 from curriculum import api as curriculum_api
 from curriculum import catalogue_service, cli, services
@@ -140,7 +141,7 @@ def add_catalogue_module(programme_id: int):  # type: ignore[no-untyped-def]
     except services.CurriculumError as error:
         return _refused(programme, error)
     flash(f"‘{module.title}’ added ({module.hours} hours).", "success")
-    return redirect(request.form.get("back") or url_for("curriculum.programme", programme_id=programme.id))
+    return redirect_to_local(request.form.get("back"), url_for("curriculum.programme", programme_id=programme.id))
 
 
 @bp.route("/programmes/<int:programme_id>/modules/new", methods=["GET", "POST"])

@@ -1,10 +1,14 @@
 """``flask users …``: scripted set-up of people and roles."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 
 from core.accounts import services
+from core.accounts.models import utcnow
 from core.accounts.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 from core.accounts.roles import Role
 
@@ -76,7 +80,7 @@ def set_roles(email: str, roles: tuple[str, ...]) -> None:
 def deactivate(email: str) -> None:
     """Stop a person signing in, and end their sessions."""
     services.set_active(None, _person(email), False)
-    click.echo(f"{email} is deactivated.")
+    click.echo(f"{email} is deactivated; their sessions have ended and API tokens are revoked.")
 
 
 @users.command("activate")
@@ -91,11 +95,18 @@ def activate(email: str) -> None:
 @users.command("token")
 @click.argument("email")
 @click.option("--name", default="API token", help="What the token is for, e.g. the script's name.")
+@click.option("--days", type=click.IntRange(min=1), help="Days until it expires (at most API_TOKEN_LIFETIME_DAYS).")
 @with_appcontext
-def token(email: str, name: str) -> None:
-    """Issue an API token (shown once) for a person's scripts."""
-    issued = services.issue_token(_person(email), name)
-    click.echo(f"API token for {email} (shown once; keep it secret):\n{issued}")
+def token(email: str, name: str, days: int | None) -> None:
+    """Issue an API token (shown once) for a person's scripts; it expires."""
+    longest = current_app.config["API_TOKEN_LIFETIME_DAYS"]
+    if days is not None and days > longest:
+        raise click.BadParameter(f"use 1 to {longest} days", param_hint="--days")
+    lifetime = timedelta(days=days or longest)
+    issued = services.issue_token(_person(email), name, lifetime)
+    ends = utcnow() + lifetime
+    expires = f"{ends.day} {ends:%B %Y}"
+    click.echo(f"API token for {email} (shown once; keep it secret; expires {expires}):\n{issued}")
 
 
 @users.command("revoke-tokens")
@@ -112,6 +123,9 @@ def revoke_tokens(email: str) -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, callback=_check_password)
 @with_appcontext
 def set_password(email: str, password: str) -> None:
-    """Set a new password for a person (their sessions end)."""
-    services.set_password(_person(email), password)
-    click.echo(f"Password changed for {email}; their sessions have ended.")
+    """Set a new password for a person (their sessions end and API tokens are revoked)."""
+    try:
+        services.set_password(_person(email), password)
+    except services.AccountError as error:
+        raise click.ClickException(f"--password: {error.message}") from None
+    click.echo(f"Password changed for {email}; their sessions have ended and API tokens are revoked.")

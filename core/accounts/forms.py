@@ -9,15 +9,14 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import BooleanField, EmailField, PasswordField, SelectMultipleField, StringField, SubmitField
+from wtforms import BooleanField, EmailField, Field, PasswordField, SelectMultipleField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, ValidationError
+from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, StopValidation, ValidationError
 
 from core.accounts.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
-from core.accounts.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from core.accounts.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_RULE
 from core.accounts.roles import HOME_PRIORITY, Role
 
-PASSWORD_RULE = f"Enter a password of {PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters"
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
 
 
@@ -39,18 +38,43 @@ def _new_password_field(label: str, required: bool = True) -> PasswordField:
         label,
         widget=GovPasswordInput(),
         validators=[first, Length(min=PASSWORD_MIN_LENGTH, max=PASSWORD_MAX_LENGTH, message=PASSWORD_RULE)],
-        description=f"At least {PASSWORD_MIN_LENGTH} characters. A few unrelated words make a strong password.",
+        description=(
+            f"At least {PASSWORD_MIN_LENGTH} characters. A few unrelated words make a strong password; "
+            "common passwords and your own name or email address are refused."
+        ),
     )
+
+
+class _NotLongerThan:
+    """Refuse a value longer than ``limit`` and forget it, so it is neither checked nor echoed."""
+
+    def __init__(self, limit: int, message: str) -> None:
+        self.limit = limit
+        self.message = message
+
+    def __call__(self, _form: FlaskForm, field: Field) -> None:
+        if field.data is not None and len(field.data) > self.limit:
+            field.data = ""
+            field.raw_data = []
+            raise StopValidation(self.message)
 
 
 class SignInForm(FlaskForm):
     email = EmailField(
         "Email address",
         widget=GovTextInput(),
-        validators=[InputRequired(message="Enter your email address")],
+        validators=[
+            InputRequired(message="Enter your email address"),
+            _NotLongerThan(EMAIL_MAX_LENGTH, f"Email address must be {EMAIL_MAX_LENGTH} characters or fewer"),
+        ],
     )
     password = PasswordField(
-        "Password", widget=GovPasswordInput(), validators=[InputRequired(message="Enter your password")]
+        "Password",
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired(message="Enter your password"),
+            _NotLongerThan(PASSWORD_MAX_LENGTH, f"Password must be {PASSWORD_MAX_LENGTH} characters or fewer"),
+        ],
     )
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
@@ -59,7 +83,10 @@ class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
         "Current password",
         widget=GovPasswordInput(),
-        validators=[InputRequired(message="Enter your current password")],
+        validators=[
+            InputRequired(message="Enter your current password"),
+            _NotLongerThan(PASSWORD_MAX_LENGTH, f"Password must be {PASSWORD_MAX_LENGTH} characters or fewer"),
+        ],
     )
     new_password = _new_password_field("New password")
     confirm_password = PasswordField(

@@ -13,6 +13,7 @@ from core.extensions import db
 
 EMAIL_MAX_LENGTH = 254
 NAME_MAX_LENGTH = 120
+ADDRESS_MAX_LENGTH = 64  # an IPv6 address with zone fits; anything longer is cut, never stored whole
 
 
 def utcnow() -> datetime:
@@ -92,7 +93,7 @@ class SignInFailure(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(EMAIL_MAX_LENGTH))
-    address: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(ADDRESS_MAX_LENGTH))
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
@@ -106,5 +107,6 @@ class ApiToken(db.Model):
     name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
     last_used_at: Mapped[datetime | None]
     user: Mapped[User] = relationship()

@@ -1,11 +1,21 @@
-"""Password hashing with Argon2id (argon2-cffi), the OWASP first choice."""
+"""Password hashing with Argon2id (argon2-cffi), the OWASP first choice, and the password rule."""
 from __future__ import annotations
+
+import re
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from zxcvbn import zxcvbn
 
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 128
+# zxcvbn's scale: 3 is "safely unguessable: moderate protection from offline slow-hash attacks".
+PASSWORD_MIN_STRENGTH = 3
+PASSWORD_RULE = f"Enter a password of {PASSWORD_MIN_LENGTH} to {PASSWORD_MAX_LENGTH} characters"
+PASSWORD_TOO_GUESSABLE = "Enter a password that is harder to guess, for example 3 or 4 unrelated words"
+PASSWORD_HAS_OWN_DETAILS = "Enter a password that does not contain the person’s name or email address"
+# A part of a name or email shorter than this is too common to forbid ("jo", "uk").
+_OWN_DETAIL_MIN_LENGTH = 3
 
 _hasher = PasswordHasher()
 # A hash to check against when the e-mail is unknown, so both paths take the same time.
@@ -17,6 +27,7 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
+    """Exactly one Argon2 verification whatever the input: a missing hash checks the dummy."""
     try:
         return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
     except (VerificationError, InvalidHashError):
@@ -25,3 +36,25 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 def needs_rehash(password_hash: str) -> bool:
     return _hasher.check_needs_rehash(password_hash)
+
+
+def _long_enough(words: list[str]) -> list[str]:
+    return [word.lower() for word in words if len(word) >= _OWN_DETAIL_MIN_LENGTH]
+
+
+def password_problem(password: str, *, email: str = "", name: str = "") -> str | None:
+    """What is wrong with ``password`` as a new password for this person, or None."""
+    if not PASSWORD_MIN_LENGTH <= len(password) <= PASSWORD_MAX_LENGTH:
+        return PASSWORD_RULE
+    local_part = email.partition("@")[0]
+    # The school's domain may well appear in a good password; the person's own name may not.
+    own = _long_enough([email, local_part, *re.split(r"[\W_]+", local_part), *re.split(r"[\W_]+", name)])
+    folded = password.lower()
+    if any(detail in folded for detail in own):
+        return PASSWORD_HAS_OWN_DETAILS
+    details = own + _long_enough(re.split(r"[\W_]+", email))
+    # zxcvbn knows common passwords, words, names, keyboard walks, dates and l33t; it is slow on
+    # long input, so it reads the first 72 characters (past that a password is long enough).
+    if zxcvbn(password[:72], user_inputs=details)["score"] < PASSWORD_MIN_STRENGTH:
+        return PASSWORD_TOO_GUESSABLE
+    return None

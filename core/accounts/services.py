@@ -3,16 +3,30 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import delete, func, or_, select
 
-from core.accounts.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, ApiToken, SignInFailure, User, utcnow
-from core.accounts.passwords import hash_password, needs_rehash, verify_password
+from core.accounts.models import (
+    ADDRESS_MAX_LENGTH,
+    EMAIL_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    ApiToken,
+    SignInFailure,
+    User,
+    utcnow,
+)
+from core.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
 from core.accounts.roles import Role
 from core.extensions import db
+
+
+# An API token stops working after this unless issued for less (`flask users token --days`).
+API_TOKEN_LIFETIME = timedelta(days=90)
 
 
 class AccountError(Exception):
@@ -26,9 +40,29 @@ class AccountError(Exception):
 
 @dataclass(frozen=True)
 class ThrottlePolicy:
-    max_failures_per_account: int
-    max_failures_per_address: int
-    window: timedelta
+    """How failed sign-ins (and wrong current passwords) slow guessing down.
+
+    One address guessing one account is paused after a few failures; one address guessing many
+    accounts after more. An account under attack from many addresses is slowed down, not locked:
+    only addresses that have already failed on it wait, so its owner signing in from a clean
+    address always gets in with the right password.
+    """
+
+    max_failures_per_account_and_address: int = 5
+    max_failures_per_address: int = 30
+    slow_down_after_account_failures: int = 10
+    slow_down_max: timedelta = timedelta(minutes=5)
+    window: timedelta = timedelta(minutes=15)
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> ThrottlePolicy:
+        return cls(
+            max_failures_per_account_and_address=config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS"],
+            max_failures_per_address=config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"],
+            slow_down_after_account_failures=config["SIGN_IN_SLOW_DOWN_AFTER_ACCOUNT_FAILURES"],
+            slow_down_max=timedelta(seconds=config["SIGN_IN_SLOW_DOWN_MAX_SECONDS"]),
+            window=timedelta(seconds=config["SIGN_IN_WINDOW_SECONDS"]),
+        )
 
 
 @dataclass(frozen=True)
@@ -41,6 +75,14 @@ class SignInResult:
         return self.retry_after is not None
 
 
+class Throttled(Exception):
+    """Too many wrong passwords lately; try again at ``retry_after``."""
+
+    def __init__(self, retry_after: datetime) -> None:
+        super().__init__(retry_after)
+        self.retry_after = retry_after
+
+
 def normalise_email(email: str) -> str:
     return email.strip().lower()
 
@@ -49,42 +91,86 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
-def _retry_after(column, value: str, limit: int, since: datetime, window: timedelta) -> datetime | None:
-    """When the oldest failure in the window expires, if the limit is reached; else None."""
-    count, oldest = db.session.execute(
-        select(func.count(), func.min(SignInFailure.occurred_at)).where(
-            column == value, SignInFailure.occurred_at > since
+def _bounded(email: str, address: str) -> tuple[str, str]:
+    """What a failure record stores: never more than its columns hold, whatever was sent."""
+    return normalise_email(email)[:EMAIL_MAX_LENGTH], address[:ADDRESS_MAX_LENGTH]
+
+
+def _count_and_span(*conditions: Any) -> tuple[int, datetime | None, datetime | None]:
+    count, oldest, newest = db.session.execute(
+        select(func.count(), func.min(SignInFailure.occurred_at), func.max(SignInFailure.occurred_at)).where(
+            *conditions
         )
     ).one()
-    if count < limit:
+    return count, oldest, newest
+
+
+def _retry_after(email: str, address: str, policy: ThrottlePolicy, now: datetime) -> datetime | None:
+    """When this address may next try this account, if not now. Reads only."""
+    recent = SignInFailure.occurred_at > now - policy.window
+    pair_count, pair_oldest, _ = _count_and_span(SignInFailure.email == email, SignInFailure.address == address, recent)
+    if pair_count >= policy.max_failures_per_account_and_address:
+        return pair_oldest + policy.window  # func.min keeps the column's type: aware UTC
+    address_count, address_oldest, _ = _count_and_span(SignInFailure.address == address, recent)
+    if address_count >= policy.max_failures_per_address:
+        return address_oldest + policy.window
+    if pair_count == 0:
+        return None  # a clean address is never slowed down: the owner cannot be locked out
+    account_count, _, account_newest = _count_and_span(SignInFailure.email == email, recent)
+    excess = account_count - policy.slow_down_after_account_failures + 1
+    if excess <= 0:
         return None
-    return oldest + window  # func.min keeps the column's type, so this is aware UTC
+    delay = min(policy.slow_down_max, timedelta(seconds=2 ** min(excess, 20)))
+    ready = account_newest + delay
+    return ready if ready > now else None
+
+
+def _record_failure(email: str, address: str, now: datetime) -> None:
+    db.session.add(SignInFailure(email=email, address=address, occurred_at=now))
+    db.session.commit()
+
+
+def _end_read() -> None:
+    """End the read transaction, so that the slow Argon2 work that follows holds no lock."""
+    db.session.rollback()
+
+
+def _hash_outside_transaction(password: str) -> str:
+    _end_read()
+    return hash_password(password)
 
 
 def sign_in(email: str, password: str, address: str, policy: ThrottlePolicy) -> SignInResult:
-    """Check the credentials unless this account or address has failed too often lately."""
-    email = normalise_email(email)
+    """Check the credentials unless this address has failed too often lately on this account.
+
+    Every path that reaches the password check verifies exactly one Argon2 hash (a dummy one
+    for an unknown email), so the answer takes as long whether or not the account exists.
+    """
+    email, address = _bounded(email, address)
     now = utcnow()
-    since = now - policy.window
-    retry_after = _retry_after(
-        SignInFailure.email, email, policy.max_failures_per_account, since, policy.window
-    ) or _retry_after(
-        SignInFailure.address, address, policy.max_failures_per_address, since, policy.window
-    )
+    retry_after = _retry_after(email, address, policy, now)
+    found = db.session.execute(
+        select(User.id, User.password_hash, User.active).where(User.email == email)
+    ).one_or_none()
+    _end_read()
     if retry_after is not None:
-        db.session.rollback()
         return SignInResult(retry_after=retry_after)
 
-    user = find_by_email(email)
-    if user is None or not verify_password(user.password_hash, password) or not user.active:
-        db.session.add(SignInFailure(email=email, address=address, occurred_at=now))
-        db.session.commit()
+    right = verify_password(found.password_hash if found else None, password)
+    if found is None or not right or not found.active:
+        _record_failure(email, address, now)
         return SignInResult()
 
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
+    new_hash = hash_password(password) if needs_rehash(found.password_hash) else None
+    user = db.session.get(User, found.id)
+    if user is None or user.password_hash != found.password_hash or not user.active:
+        _end_read()  # changed while we checked: treat as a failure rather than guess
+        _record_failure(email, address, now)
+        return SignInResult()
+    if new_hash is not None:
+        user.password_hash = new_hash
     user.last_signed_in_at = now
-    db.session.execute(delete(SignInFailure).where(SignInFailure.email == email))
+    db.session.execute(delete(SignInFailure).where(SignInFailure.email == email, SignInFailure.address == address))
     db.session.commit()
     return SignInResult(user=user)
 
@@ -95,18 +181,45 @@ def sign_out(user: User) -> None:
     db.session.commit()
 
 
-def change_password(user: User, current_password: str, new_password: str) -> None:
-    if not verify_password(user.password_hash, current_password):
-        raise AccountError("Your current password is not right", field="current_password")
-    user.password_hash = hash_password(new_password)
-    user.rotate_session_token()
+def _check_new_password(password: str, email: str, name: str, field: str) -> None:
+    problem = password_problem(password, email=normalise_email(email), name=name)
+    if problem is not None:
+        raise AccountError(problem, field=field)
+
+
+def _store_password_hash(person_id: int, password_hash: str) -> User:
+    """A new password ends every session and revokes every API token of the person."""
+    person = db.session.get(User, person_id)
+    if person is None:
+        raise AccountError("This person no longer exists", field="email")
+    person.password_hash = password_hash
+    person.rotate_session_token()
+    _delete_tokens(person.id)
     db.session.commit()
+    return person
+
+
+def change_password(
+    user: User, current_password: str, new_password: str, *, address: str, policy: ThrottlePolicy
+) -> None:
+    """Change one's own password; wrong current passwords count as failed sign-ins."""
+    user_id, name, old_hash = user.id, user.name, user.password_hash
+    email, address = _bounded(user.email, address)
+    now = utcnow()
+    retry_after = _retry_after(email, address, policy, now)
+    _end_read()
+    if retry_after is not None:
+        raise Throttled(retry_after)
+    if not verify_password(old_hash, current_password):
+        _record_failure(email, address, now)
+        raise AccountError("Your current password is not right", field="current_password")
+    _check_new_password(new_password, email, name, "new_password")
+    _store_password_hash(user_id, hash_password(new_password))
 
 
 def set_password(person: User, password: str) -> None:
-    person.password_hash = hash_password(password)
-    person.rotate_session_token()
-    db.session.commit()
+    _check_new_password(password, person.email, person.name, "password")
+    _store_password_hash(person.id, _hash_outside_transaction(password))
 
 
 def _check_details(name: str, email: str) -> None:
@@ -135,8 +248,10 @@ def create_person(name: str, email: str, password: str, roles: set[Role], active
     email = normalise_email(email)
     _check_details(name, email)
     _check_roles(roles)
+    _check_new_password(password, email, name, "password")
+    password_hash = _hash_outside_transaction(password)
     _check_email_free(email)
-    user = User(name=name.strip(), email=email, password_hash=hash_password(password), active=active)
+    user = User(name=name.strip(), email=email, password_hash=password_hash, active=active)
     user.set_roles(roles)
     db.session.add(user)
     db.session.commit()
@@ -157,22 +272,34 @@ def update_person(
     email = normalise_email(email)
     _check_details(name, email)
     _check_roles(roles)
-    _check_email_free(email, person.id)
     if person.id == acting.id and Role.ADMIN not in roles:
         raise AccountError("You cannot remove your own administrator role", field="roles")
     if person.id == acting.id and not active:
         raise AccountError("You cannot deactivate your own account", field="active")
+    new_hash = None
+    if new_password:
+        _check_new_password(new_password, email, name, "password")
+        new_hash = _hash_outside_transaction(new_password)
+    _check_email_free(email, person.id)
     person.name = name.strip()
     person.email = email
     person.set_roles(roles)
-    if person.active and not active:
-        person.rotate_session_token()  # a deactivated person's open sessions end now
-    person.active = active
-    if new_password:
-        person.password_hash = hash_password(new_password)
+    if person.active != active:
+        _on_activity_change(person, active)
+    if new_hash is not None:
+        person.password_hash = new_hash
         person.rotate_session_token()
+        _delete_tokens(person.id)
     db.session.commit()
     return person
+
+
+def _on_activity_change(person: User, active: bool) -> None:
+    """Deactivation ends open sessions; either change revokes API tokens, so none outlives it."""
+    if not active:
+        person.rotate_session_token()
+    person.active = active
+    _delete_tokens(person.id)
 
 
 def _check_roles(roles: set[Role]) -> None:
@@ -190,9 +317,8 @@ def set_roles(person: User, roles: set[Role]) -> User:
 def set_active(acting: User | None, person: User, active: bool) -> None:
     if acting is not None and person.id == acting.id and not active:
         raise AccountError("You cannot deactivate your own account", field="active")
-    if person.active and not active:
-        person.rotate_session_token()
-    person.active = active
+    if person.active != active:
+        _on_activity_change(person, active)
     db.session.commit()
 
 
@@ -215,27 +341,41 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(person: User, name: str) -> str:
-    """A new API token for ``person``; returned once, stored only as a hash."""
+def issue_token(person: User, name: str, lifetime: timedelta = API_TOKEN_LIFETIME) -> str:
+    """A new API token for ``person``, valid for ``lifetime``; returned once, stored only as a hash."""
+    if lifetime <= timedelta(0):
+        raise AccountError("Enter a token life of at least 1 day", field="days")
     token = secrets.token_urlsafe(32)
-    db.session.add(ApiToken(user=person, name=name.strip() or "API token", token_hash=_token_hash(token)))
+    now = utcnow()
+    db.session.add(
+        ApiToken(
+            user=person,
+            name=name.strip()[:NAME_MAX_LENGTH] or "API token",
+            token_hash=_token_hash(token),
+            created_at=now,
+            expires_at=now + lifetime,
+        )
+    )
     db.session.commit()
     return token
 
 
+def _delete_tokens(person_id: int) -> int:
+    return db.session.execute(delete(ApiToken).where(ApiToken.user_id == person_id)).rowcount
+
+
 def revoke_tokens(person: User) -> int:
-    tokens = list(db.session.scalars(select(ApiToken).where(ApiToken.user_id == person.id)))
-    for token in tokens:
-        db.session.delete(token)
+    count = _delete_tokens(person.id)
     db.session.commit()
-    return len(tokens)
+    return count
 
 
 def user_for_token(token: str) -> User | None:
-    """The active person a token belongs to, or None. A deactivated person's tokens stop working."""
+    """The active person an unexpired token belongs to, or None."""
     found = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
-    if found is None or not found.user.active:
+    now = utcnow()
+    if found is None or found.expires_at <= now or not found.user.active:
         return None
-    found.last_used_at = utcnow()
+    found.last_used_at = now
     db.session.commit()
     return found.user

@@ -1,9 +1,9 @@
 """Signing in and out, changing a password, each role's home, and managing people."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime
 
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
@@ -14,26 +14,36 @@ from core.accounts.models import User, utcnow
 from core.accounts.roles import Role
 from core.extensions import db, login_manager
 from core.layout import navigation
+from core.redirects import redirect_to_local
 
 auth = Blueprint("auth", __name__)
 people = Blueprint("people", __name__, url_prefix="/admin/people")
 restrict_blueprint(people, Role.ADMIN)
 
 
+SIGNED_IN_AT = "signed_in_at"  # session key: when this session signed in, in epoch seconds
+
+
 def _throttle_policy() -> services.ThrottlePolicy:
-    config = current_app.config
-    return services.ThrottlePolicy(
-        max_failures_per_account=config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT"],
-        max_failures_per_address=config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"],
-        window=timedelta(seconds=config["SIGN_IN_WINDOW_SECONDS"]),
-    )
+    return services.ThrottlePolicy.from_config(current_app.config)
 
 
-def _safe_next(target: str | None) -> str | None:
-    """Only a local path: an absolute URL here would make us an open redirect."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+def _client_address() -> str:
+    # The proxy's X-Forwarded-For is only read when TRUSTED_PROXY_HOPS says how many to trust
+    # (ProxyFix in core.app); otherwise this is the connecting address.
+    return request.remote_addr or "unknown"
+
+
+def _too_many_attempts(retry_after: datetime):  # type: ignore[no-untyped-def]
+    page = render_template("accounts/too_many_attempts.html", retry_after=retry_after)
+    return page, 429, {"Retry-After": _seconds_until(retry_after)}
+
+
+def _start_session(user: User) -> None:
+    """A fresh session at sign-in: nothing from before (CSRF token included) carries over."""
+    session.clear()
+    login_user(user)
+    session[SIGNED_IN_AT] = int(utcnow().timestamp())
 
 
 @auth.route("/")
@@ -60,18 +70,15 @@ def sign_in():  # type: ignore[no-untyped-def]
         return redirect(url_for("auth.home"))
     form = SignInForm()
     if form.validate_on_submit():
-        result = services.sign_in(
-            form.email.data, form.password.data, request.remote_addr or "unknown", _throttle_policy()
-        )
+        result = services.sign_in(form.email.data, form.password.data, _client_address(), _throttle_policy())
         if result.throttled:
-            response = render_template("accounts/too_many_attempts.html", retry_after=result.retry_after)
-            return response, 429, {"Retry-After": _seconds_until(result.retry_after)}
+            return _too_many_attempts(result.retry_after)
         if result.user is None:
             # One message, on the first field: it must not hint which of the two was wrong.
             form.email.errors.append("Enter a correct email address and password")
         else:
-            login_user(result.user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("auth.home"))
+            _start_session(result.user)
+            return redirect_to_local(request.args.get("next"), url_for("auth.home"))
     return render_template("accounts/sign_in.html", form=form)
 
 
@@ -95,11 +102,19 @@ def change_password():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         user = current_user._get_current_object()
         try:
-            services.change_password(user, form.current_password.data, form.new_password.data)
+            services.change_password(
+                user,
+                form.current_password.data,
+                form.new_password.data,
+                address=_client_address(),
+                policy=_throttle_policy(),
+            )
+        except services.Throttled as throttled:
+            return _too_many_attempts(throttled.retry_after)
         except services.AccountError as error:
             getattr(form, error.field or "current_password").errors.append(error.message)
         else:
-            login_user(user)  # this session carries on under the new token
+            _keep_session(user)  # this session carries on under the new token
             flash("Your password has been changed. You have been signed out everywhere else.", "success")
             return redirect(url_for("auth.home"))
     return render_template("accounts/change_password.html", form=form)
@@ -160,8 +175,28 @@ def edit(person_id: int):  # type: ignore[no-untyped-def]
     return render_template("accounts/person_form.html", form=form, person=person)
 
 
+def _keep_session(user: User) -> None:
+    """Carry this session on under the user's new token, keeping when it signed in."""
+    signed_in_at = session.get(SIGNED_IN_AT)
+    login_user(user)
+    session[SIGNED_IN_AT] = signed_in_at
+
+
+def _session_expired() -> bool:
+    # Measured from sign-in and never refreshed, so no request (a flashed message, a save)
+    # can stretch a session past its absolute lifetime.
+    signed_in_at = session.get(SIGNED_IN_AT)
+    if not isinstance(signed_in_at, int):
+        return True
+    age = utcnow().timestamp() - signed_in_at
+    return not 0 <= age <= current_app.config["SESSION_ABSOLUTE_LIFETIME_SECONDS"]
+
+
 @login_manager.user_loader
 def _load_user(session_token: str) -> User | None:
+    if _session_expired():
+        session.clear()
+        return None
     return services.load_user(session_token)
 
 

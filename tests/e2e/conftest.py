@@ -45,7 +45,11 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app served on a free localhost port from a migrated SQLite file with one person per role."""
     folder = tmp_path_factory.mktemp("e2e")
     app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'e2e.sqlite3'}", "INSTANCE_PATH": str(folder)}
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'e2e.sqlite3'}",
+            "INSTANCE_PATH": str(folder),
+            "SESSION_COOKIE_SECURE": False,  # served over plain http on 127.0.0.1, as `make run`
+        }
     )
     with app.app_context():
         upgrade()

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from core.accounts.models import User
+from core.accounts.models import ApiToken, User
 from core.accounts.roles import Role
 from core.extensions import db
 from core.setup import DEMO_PEOPLE
@@ -96,3 +97,24 @@ def test_users_set_password_replaces_the_password(app, runner, make_person):
     result = runner.invoke(args=["users", "set-password", "forgot@example.org", "--password", "a fresh long password"])
     assert result.exit_code == 0, result.output
     assert Auth(app.test_client()).sign_in("forgot@example.org", "a fresh long password").status_code == 302
+
+
+def test_users_token_can_be_issued_for_fewer_days_but_not_more_than_the_limit(app, runner, make_person):
+    make_person("designer@example.org", Role.DESIGNER)
+    short = runner.invoke(args=["users", "token", "designer@example.org", "--days", "7"])
+    assert short.exit_code == 0, short.output
+    assert "expires" in short.output
+    with app.app_context():
+        issued = db.session.scalars(select(ApiToken)).one()
+        assert issued.expires_at - issued.created_at == timedelta(days=7)
+    too_long = runner.invoke(args=["users", "token", "designer@example.org", "--days", "1000"])
+    assert too_long.exit_code != 0 and "use 1 to 90 days" in too_long.output
+
+
+def test_users_set_password_refuses_a_common_password_without_a_traceback(runner, make_person):
+    make_person("kim@school.example", Role.MENTOR, name="Kim Khan")
+    result = runner.invoke(args=["users", "set-password", "kim@school.example", "--password", "password1234"])
+    assert result.exit_code == 1
+    assert "--password: Enter a password that is harder to guess" in result.output
+    own = runner.invoke(args=["users", "set-password", "kim@school.example", "--password", "kim khan forever!"])
+    assert "does not contain the person’s name or email address" in own.output

@@ -102,3 +102,14 @@ def test_nothing_is_saved_when_the_form_is_refused(app, auth, client, make_perso
     post_form(client, "/admin/people/new", {**NEW_PERSON, "roles": []})
     with app.app_context():
         assert db.session.scalar(select(User).where(User.email == "sam@school.example")) is None
+
+
+def test_a_guessable_temporary_password_is_refused_and_nothing_is_saved(app, auth, client, make_person):
+    _signed_in_admin(auth, make_person)
+    response = post_form(client, "/admin/people/new", {**NEW_PERSON, "password": "sam senco school"})
+    page = response.get_data(as_text=True)
+    assert 'href="#password">Enter a password that does not contain the person’s name or email address' in page
+    response = post_form(client, "/admin/people/new", {**NEW_PERSON, "password": "123456789012"})
+    assert 'href="#password">Enter a password that is harder to guess' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(User).where(User.email == "sam@school.example")) is None

@@ -1,7 +1,7 @@
 """Configuration read from the environment."""
 from __future__ import annotations
 
-from core.config import database_url, masked, secret_key
+from core.config import create_private_file, database_url, from_environment, masked, secret_key, session_cookie_name
 
 
 def test_sqlite_in_the_instance_folder_by_default(monkeypatch, tmp_path):
@@ -27,3 +27,20 @@ def test_a_secret_key_is_generated_once_and_kept_private(monkeypatch, tmp_path):
     assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
     monkeypatch.setenv("SECRET_KEY", "from-the-environment")
     assert secret_key(str(tmp_path)) == "from-the-environment"
+
+
+def test_a_private_file_is_created_once_and_never_replaced(tmp_path):
+    path = tmp_path / "secret_key"
+    assert create_private_file(path, "first") is True
+    assert create_private_file(path, "second") is False
+    assert path.read_text() == "first"
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["secret_key"]  # no temporary file left
+
+
+def test_secure_cookies_are_the_default_and_only_an_explicit_0_turns_them_off(monkeypatch, tmp_path):
+    monkeypatch.delenv("SESSION_COOKIE_SECURE", raising=False)
+    assert from_environment(str(tmp_path))["SESSION_COOKIE_SECURE"] is True
+    monkeypatch.setenv("SESSION_COOKIE_SECURE", "0")
+    assert from_environment(str(tmp_path))["SESSION_COOKIE_SECURE"] is False
+    assert session_cookie_name(True) == "__Host-session" and session_cookie_name(False) == "session"
