@@ -1,7 +1,7 @@
 """API tokens expire
 
 Revision ID: b7e1c4a2f9d0
-Revises: d5c9320fbfa3
+Revises: e8a4c1d27b90
 Create Date: 2026-11-26 14:40:00.000000
 
 """
@@ -15,7 +15,7 @@ import core.types
 
 # revision identifiers, used by Alembic.
 revision = 'b7e1c4a2f9d0'
-down_revision = 'd5c9320fbfa3'
+down_revision = 'e8a4c1d27b90'
 branch_labels = None
 depends_on = None
 
