@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask, Response, abort, jsonify, request, url_for
 
-from competencies import authoring, engine, services
+from competencies import authoring, engine, rubric_imports, services
 from competencies.models import Rubric, RubricVersion
 from core import api
 from core.accounts.roles import Role
@@ -58,11 +58,14 @@ def list_rubrics() -> Response:
 
 @bp.post("/rubrics")
 def create_rubric():  # type: ignore[no-untyped-def]
-    """A new draft rubric from a rubric in the engine's format; every problem located."""
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise api.ApiError(400, [LocatedError("", "Send a rubric as a JSON object")])
-    return jsonify(_summary(authoring.import_rubric(body))), 201
+    """A new draft rubric from a rubric in the engine's format; every problem located.
+
+    With ``?dry_run=true`` nothing is saved: the answer is the preview of what would be created."""
+    dry_run = request.args.get("dry_run", "").lower() in ("true", "1")
+    result = rubric_imports.import_rubric(api.current_api_user().id, request.get_data(), dry_run=dry_run)
+    if dry_run:
+        return jsonify({"dry_run": True, "preview": [{"label": k, "value": v} for k, v in result.preview]}), 200
+    return jsonify(_summary(result.created)), 201
 
 
 @bp.get("/rubrics/<int:rubric_id>")

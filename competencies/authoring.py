@@ -10,12 +10,11 @@ from typing import Any
 
 from sqlalchemy import select
 
-from competencies import engine
+from competencies import engine, rubric_imports
 from competencies.models import Rubric, RubricVersion, Scenario
 from core.accounts.models import utcnow
 from core.extensions import db
 from core.keys import slug, unique_key
-from core.validation import DocumentError, LocatedError, parse_json
 
 
 class AuthoringError(Exception):
@@ -178,14 +177,5 @@ def start_draft(rubric: Rubric) -> RubricVersion:
 
 def import_rubric(raw: bytes | str | dict[str, Any]) -> Rubric:
     """A new rubric, as a draft, from JSON in the engine's format; all or nothing."""
-    try:
-        checked = engine.rubric_from_dict(raw if isinstance(raw, dict) else parse_json(raw))
-    except engine.RubricError as error:
-        raise DocumentError([LocatedError(path, message) for path, message in error.errors]) from None
-    definition = engine.rubric_to_dict(checked)
-    key = _unique_key(checked.key)
-    definition["key"] = key
-    rubric = Rubric(key=key, title=checked.title, module_keys=[], versions=[RubricVersion(number=1, definition=definition)])
-    db.session.add(rubric)
-    db.session.commit()
-    return rubric
+    created: Rubric = rubric_imports.import_rubric(None, raw).created
+    return created

@@ -15,7 +15,9 @@ from core.accounts import services
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import csrf
-from core.validation import DocumentError, LocatedError, located
+from core.documents import parse_object
+from core.problems import Invalid, api_errors
+from core.validation import LocatedError, located
 
 API_BLUEPRINTS = "api_blueprints"
 
@@ -38,9 +40,9 @@ def current_api_user() -> User:
 
 def load_json(schema: Schema) -> dict[str, Any]:
     """The request body validated by ``schema``; a 400 listing every located problem otherwise."""
-    body = request.get_json(silent=True)
-    if body is None:
+    if not request.is_json:
         raise ApiError(400, [LocatedError("", "Send a JSON body with Content-Type: application/json")])
+    body = parse_object(request.get_data())  # strict: UTF-8 only, no repeated keys, NaN or deep nesting
     try:
         return schema.load(body)
     except ValidationError as error:
@@ -69,9 +71,9 @@ def api_blueprint(name: str, import_name: str, *roles: Role, url_prefix: str = "
     def _api_error(error: ApiError):  # type: ignore[no-untyped-def]
         return error_response(error.status, error.errors)
 
-    @bp.errorhandler(DocumentError)
-    def _document_error(error: DocumentError):  # type: ignore[no-untyped-def]
-        return error_response(400, error.errors)
+    @bp.errorhandler(Invalid)
+    def _invalid(error: Invalid):  # type: ignore[no-untyped-def]
+        return jsonify(api_errors(error)), error.status
 
     @bp.errorhandler(HTTPException)
     def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]

@@ -12,8 +12,7 @@ from marshmallow import Schema, fields, validate
 
 from core import api
 from core.accounts.roles import Role
-from core.validation import LocatedError
-from curriculum import catalogue_service, services
+from curriculum import catalogue_service, programme_imports, services
 from curriculum.diff import diff
 from curriculum.models import Programme, ProgrammeVersion
 
@@ -54,7 +53,7 @@ def _summary(programme: Programme) -> dict[str, Any]:
 def _version(programme: Programme, label: str) -> ProgrammeVersion:
     if label == "draft" and programme.draft is not None:
         return programme.draft
-    found = services.get_version(programme, int(label)) if label.isdigit() else None
+    found = services.get_version(programme, int(label)) if label.isascii() and label.isdigit() and len(label) < 10 else None
     return found or abort(404, f"This programme has no version ‘{label}’")
 
 
@@ -65,12 +64,7 @@ def _draft(programme: Programme) -> ProgrammeVersion:
 
 
 def _run(action) -> Any:  # type: ignore[no-untyped-def]
-    try:
-        return action()
-    except services.CurriculumError as error:
-        status = 409 if isinstance(error, services.ConflictError) else 400
-        problems = [error.message, *error.problems]
-        raise api.ApiError(status, [LocatedError(error.field or "", p) for p in problems]) from None
+    return action()  # a refusal (Invalid, or Conflict for 409) is answered by the blueprint's handler
 
 
 @bp.get("/catalogue/modules")
@@ -93,12 +87,14 @@ def list_programmes() -> Response:
 
 @bp.post("/programmes")
 def create_programme():  # type: ignore[no-untyped-def]
-    """Create a programme from a programme document (schema version 1); it becomes a draft."""
-    body = request.get_json(silent=True)
-    if body is None:
-        raise api.ApiError(400, [LocatedError("", "Send a programme document as JSON")])
-    programme = services.import_programme(api.current_api_user(), body)
-    return jsonify(_summary(programme)), 201
+    """Create a programme from a programme document (schema version 1); it becomes a draft.
+
+    With ``?dry_run=true`` nothing is saved: the answer is the preview of what would be created."""
+    dry_run = request.args.get("dry_run", "").lower() in ("true", "1")
+    result = programme_imports.import_programme(api.current_api_user().id, request.get_data(), dry_run=dry_run)
+    if dry_run:
+        return jsonify({"dry_run": True, "preview": [{"label": k, "value": v} for k, v in result.preview]}), 200
+    return jsonify(_summary(result.created)), 201
 
 
 @bp.get("/programmes/<int:programme_id>")

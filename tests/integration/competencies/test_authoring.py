@@ -99,6 +99,8 @@ def test_export_then_import_a_rubric_and_a_bad_file_is_refused_whole(app, client
     ok = client.post("/competencies/rubrics/import", data={"csrf_token": csrf_token(page),
                                                             "document": (io.BytesIO(exported.data), "r.json")})
     assert ok.status_code == 302
+    preview = client.get(ok.headers["Location"]).get_data(as_text=True)
+    assert client.post(ok.headers["Location"], data={"csrf_token": csrf_token(preview)}).status_code == 302
     broken = json.loads(exported.data) | {"threshold": 500}
     broken["criteria"][0]["levels"][1]["value"] = 1
     page = client.get("/competencies/rubrics/import").get_data(as_text=True)
@@ -106,8 +108,9 @@ def test_export_then_import_a_rubric_and_a_bad_file_is_refused_whole(app, client
                                                                  "document": (io.BytesIO(json.dumps(broken).encode()), "r.json")})
     text = refused.get_data(as_text=True)
     assert refused.status_code == 400
-    assert "criteria[0].levels[1].value: Levels must rise strictly: 1 follows 1" in text
-    assert "threshold: Set the pass mark between 1 and 100 per cent" in text
+    assert "Criterion 1 ‘Voice’, level 2 ‘Partial’, value: Levels must rise strictly: 1 follows 1" in text
+    assert "(criteria[0].levels[1].value)" in text
+    assert "Set the pass mark between 1 and 100 per cent <span class=\"govuk-hint\">(threshold)</span>" in text
     with app.app_context():
         assert db.session.query(Rubric).count() == 2
     assert re.search(r"2 problems in the file", text)
