@@ -20,7 +20,7 @@ INTEGER_DIGITS_MAX = 15  # every such integer is exact in a double, so every JSO
 UTF16_MESSAGE = "The file is UTF-16 text. Save it again as UTF-8 (in most editors: Save as, Encoding, UTF-8)."
 NOT_UTF8_MESSAGE = "The file is not UTF-8 text: byte {offset:,} (line {line}) cannot be read. Save it again as UTF-8."
 NOT_OBJECT_MESSAGE = "The file must hold one JSON object, starting with {{ — it starts with {kind}"
-_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]', re.DOTALL)
+_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
 UNSTORABLE = re.compile(r"[\x00\ud800-\udfff]")  # NUL (PostgreSQL refuses it) and lone surrogates
 UNSTORABLE_MESSAGE = "This text holds a character that cannot be saved (NUL or a lone surrogate). Remove it"
 
@@ -38,17 +38,31 @@ def read_text(raw: bytes | str) -> str:
         raise Invalid(NOT_UTF8_MESSAGE.format(offset=error.start + 1, line=line)) from None
 
 
-def _check_depth(text: str) -> None:
+_STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
+
+
+def _too_deep(value: Any) -> bool:
+    """Whether containers nest deeper than DEPTH_MAX: one pass over the values, level by level."""
+    level = [value] if isinstance(value, (dict, list)) else []
+    for _ in range(DEPTH_MAX):
+        level = [item for container in level for item in (container.values() if isinstance(container, dict) else container)
+                 if isinstance(item, (dict, list))]
+        if not level:
+            return False
+    return True
+
+
+def _refuse_depth(text: str) -> Invalid:
+    """The refusal of a too-deep document, naming the line where it goes too deep (a slow scan, run
+    only when refusing)."""
     depth = 0
     for match in _TOKENS.finditer(text):
-        token = match.group()
-        if token in "[{":
-            depth += 1
-            if depth > DEPTH_MAX:
-                line = text.count("\n", 0, match.start()) + 1
-                raise Invalid(f"The file nests lists and objects more than {DEPTH_MAX} deep (line {line}). Nothing this app reads nests that deep.")
-        elif token in "]}":
-            depth -= 1
+        depth += _STEP.get(match.group(), 0)
+        if depth > DEPTH_MAX:
+            line = text.count("\n", 0, match.start()) + 1
+            return Invalid(f"The file nests lists and objects more than {DEPTH_MAX} deep (line {line}). "
+                           "Nothing this app reads nests that deep.")
+    return Invalid(f"The file nests lists and objects more than {DEPTH_MAX} deep.")
 
 
 class _Refused:
@@ -58,72 +72,88 @@ class _Refused:
         self.message = message
 
 
+class _Parser:
+    """``json.loads`` hooks that note what must be refused, so that a clean document (the usual
+    case) is not walked again; a refused one is walked once to say where."""
+
+    def __init__(self) -> None:
+        self.suspect = False
+
+    def object(self, pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        obj = dict(pairs)
+        if len(obj) != len(pairs):
+            self.suspect = True
+            return _Object(pairs)
+        return obj
+
+    def integer(self, text: str) -> int | _Refused:
+        if len(text) > INTEGER_DIGITS_MAX and len(text.lstrip("-")) > INTEGER_DIGITS_MAX:
+            self.suspect = True
+            return _Refused(f"Numbers can have at most {INTEGER_DIGITS_MAX} digits")
+        return int(text)
+
+    def float(self, text: str) -> float | _Refused:
+        value = float(text)
+        if math.isinf(value):
+            self.suspect = True
+            return _Refused("This number is too large")
+        return value
+
+    def constant(self, text: str) -> _Refused:
+        self.suspect = True
+        return _Refused(f"{text} is not a number JSON allows. Use a number")
+
+
 class _Object(dict):  # type: ignore[type-arg]
-    duplicates: list[str]
+    """An object given the same key more than once (the last value wins, as in JSON.parse)."""
+
+    def __init__(self, pairs: list[tuple[str, Any]]) -> None:
+        super().__init__(pairs)
+        seen: set[str] = set()
+        self.duplicates = [key for key, _ in pairs if key in seen or seen.add(key)]  # type: ignore[func-returns-value]
 
 
-def _object(pairs: list[tuple[str, Any]]) -> _Object:
-    obj = _Object()
-    obj.duplicates = []
-    for key, value in pairs:
-        if key in obj:
-            obj.duplicates.append(key)
-        obj[key] = value
-    return obj
-
-
-def _integer(text: str) -> int | _Refused:
-    if len(text.lstrip("-")) > INTEGER_DIGITS_MAX:
-        return _Refused(f"Numbers can have at most {INTEGER_DIGITS_MAX} digits")
-    return int(text)
-
-
-def _float(text: str) -> float | _Refused:
-    value = float(text)
-    return _Refused("This number is too large") if math.isinf(value) else value
-
-
-def _constant(text: str) -> _Refused:
-    return _Refused(f"{text} is not a number JSON allows. Use a number")
-
-
-def _plain(value: Any, path: str, problems: list[Problem]) -> Any:
-    """``value`` as plain dicts and lists, with each refused value, repeated key or lone surrogate noted."""
-    if isinstance(value, _Object):
+def _problems(value: Any, path: str, problems: list[Problem]) -> None:
+    """Note each refused value, repeated key and unstorable text in ``value``, with its path."""
+    if isinstance(value, dict):
         problems += [Problem(join_path(path, key), "This key appears more than once in the same object; keep one")
-                     for key in value.duplicates]
-        plain = {}
+                     for key in getattr(value, "duplicates", ())]
         for key, item in value.items():
             if UNSTORABLE.search(key):
                 problems.append(Problem(path, UNSTORABLE_MESSAGE.replace("This text", "A key")))
-            plain[key] = _plain(item, join_path(path, key), problems)
-        return plain
-    if isinstance(value, list):
-        return [_plain(item, join_path(path, i), problems) for i, item in enumerate(value)]
-    if isinstance(value, _Refused):
+            _problems(item, join_path(path, key), problems)
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _problems(item, join_path(path, i), problems)
+    elif isinstance(value, _Refused):
         problems.append(Problem(path, value.message))
-        return None
-    if isinstance(value, str) and UNSTORABLE.search(value):
+    elif isinstance(value, str) and UNSTORABLE.search(value):
         problems.append(Problem(path, UNSTORABLE_MESSAGE))
-    return value
+
+
+# A lone surrogate or NUL can only come from a \u escape once the text is valid UTF-8.
+_SUSPECT_ESCAPE = re.compile(r"\\u(?:[dD][89a-fA-F]|0000)")
 
 
 def parse_json(raw: bytes | str) -> Any:
     """Any JSON value, parsed strictly; :class:`Invalid` listing every problem otherwise."""
     text = read_text(raw)
-    _check_depth(text)
+    parser = _Parser()
     try:
-        value = json.loads(text, object_pairs_hook=_object, parse_int=_integer, parse_float=_float,
-                           parse_constant=_constant)
+        value = json.loads(text, object_pairs_hook=parser.object, parse_int=parser.integer,
+                           parse_float=parser.float, parse_constant=parser.constant)
     except json.JSONDecodeError as error:
         raise Invalid(f"This is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
-    except RecursionError:  # deeper than the interpreter allows, yet not seen by _check_depth
-        raise Invalid(f"The file nests lists and objects more than {DEPTH_MAX} deep") from None
-    problems: list[Problem] = []
-    plain = _plain(value, "", problems)
-    if problems:
-        raise Invalid(problems)
-    return plain
+    except RecursionError:  # far deeper than DEPTH_MAX: the parser's own guard stopped it
+        raise _refuse_depth(text) from None
+    if _too_deep(value):
+        raise _refuse_depth(text)
+    if parser.suspect or UNSTORABLE.search(text) or _SUSPECT_ESCAPE.search(text):
+        problems: list[Problem] = []
+        _problems(value, "", problems)
+        if problems:
+            raise Invalid(problems)
+    return value
 
 
 def parse_object(raw: bytes | str) -> dict[str, Any]:
