@@ -1,6 +1,8 @@
 """Use cases of the competencies room: loading the library, and trying a rubric on judgements."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import select
 
 from competencies import engine
@@ -30,10 +32,11 @@ def _save_rubric(definition: dict, title: str) -> Rubric:  # type: ignore[type-a
     return rubric
 
 
-def load_library() -> str:
-    """Bring the scenario library in the database in line with the shipped files. Idempotent."""
+def load_library(data_dir: Path | None = None) -> str:
+    """Bring the scenario library in the database in line with the shipped files (or those in
+    ``data_dir``). Idempotent."""
     module_keys = {m.key for m in catalogue_service.shipped_catalogue().modules}
-    scenarios = load_scenarios(module_keys=module_keys)
+    scenarios = load_scenarios(data_dir, module_keys=module_keys) if data_dir else load_scenarios(module_keys=module_keys)
     for position, s in enumerate(scenarios, start=1):
         rubric = _save_rubric(engine.rubric_to_dict(s.rubric), s.rubric.title)
         db.session.flush()

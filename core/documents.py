@@ -11,7 +11,10 @@ from __future__ import annotations
 import json
 import math
 import re
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 from core.problems import Invalid, Problem, join_path
 
@@ -168,3 +171,30 @@ def parse_object(raw: bytes | str) -> dict[str, Any]:
 def ensure_object(value: Any) -> dict[str, Any]:
     """A document already parsed elsewhere (for example by a test), checked as parse_json would."""
     return parse_object(json.dumps(value))
+
+
+def read_file(path: Path) -> str:
+    """A data file's text, strictly as :func:`read_text`; a missing or unreadable file is Invalid too."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise Invalid(f"{path}: there is no such file") from None
+    except OSError as error:
+        raise Invalid(f"{path}: the file cannot be read ({error.strerror})") from None
+    try:
+        return read_text(raw)
+    except Invalid as error:
+        raise Invalid((path.name, p.message) for p in error.problems) from None
+
+
+def read_yaml(path: Path) -> Any:
+    """A YAML data file (safe types only), with a syntax error located by line and column."""
+    text = read_file(path)
+    try:
+        return yaml.safe_load(text)
+    except yaml.MarkedYAMLError as error:
+        mark = error.problem_mark
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        raise Invalid([(path.name, f"Not valid YAML: {error.problem}{where}")]) from None
+    except yaml.YAMLError as error:
+        raise Invalid([(path.name, f"Not valid YAML: {error}")]) from None

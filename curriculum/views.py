@@ -339,7 +339,7 @@ def catalogue_module(key: str) -> str:
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     curriculum_api.init_app(app)
-    app.cli.add_command(cli.catalogue)
+    app.cli.add_command(cli.catalogue_cli)
     register_loader(app, "Catalogue", catalogue_service.load_catalogue)
     nav = navigation(app)
     nav.add("Programmes", "curriculum.index", Role.DESIGNER, section="/curriculum/programmes")
