@@ -21,10 +21,11 @@ class RealDateField(DateField):
     """
 
     def process_formdata(self, valuelist: list[Any]) -> None:
-        if not valuelist or not any(str(v).strip() for v in valuelist):
+        parts = [str(v).strip() for v in valuelist]
+        self.raw_data = (parts + ["", "", ""])[:3]  # the date widget shows back exactly three parts
+        if not any(parts):
             self.data = None
             return
-        parts = [str(v).strip() for v in valuelist]
         if len(parts) != 3 or not all(part.isascii() and part.isdigit() for part in parts):
             self.data = None
             raise ValueError(f"{self.label.text} must be a real date")

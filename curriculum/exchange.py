@@ -34,30 +34,30 @@ class KnownKeys:
     survey_outcomes: frozenset[str]
 
 
-def _text(maximum: int, required: bool = True) -> fields.String:
+def _text(maximum: int, what: str, required: bool = True) -> fields.String:
     if required:
-        return fields.String(required=True, validate=text(maximum))
-    return fields.String(load_default="", validate=text(maximum, minimum=0))
+        return fields.String(required=True, validate=text(maximum, what))
+    return fields.String(load_default="", validate=text(maximum, what, required=False))
 
 
 class OutcomeSchema(Schema):
     key = fields.String(required=True, validate=KEY)
     kind = fields.String(required=True, validate=validate.OneOf(OUTCOME_KINDS))
-    text = _text(rules.OUTCOME_TEXT_MAX_LENGTH)
+    text = _text(rules.OUTCOME_TEXT_MAX_LENGTH, "Outcome")
     npq_areas = fields.List(fields.String(validate=KEY), load_default=list)
     survey_outcomes = fields.List(fields.String(validate=KEY), load_default=list)
-    sources = fields.List(_text(rules.SOURCE_MAX_LENGTH), load_default=list)
+    sources = fields.List(_text(rules.SOURCE_MAX_LENGTH, "Source"), load_default=list)
 
 
 class ModuleSchema(Schema):
     key = fields.String(required=True, validate=KEY)
-    title = _text(rules.TITLE_MAX_LENGTH)
-    summary = _text(rules.SUMMARY_MAX_LENGTH, required=False)
+    title = _text(rules.TITLE_MAX_LENGTH, "Title")
+    summary = _text(rules.SUMMARY_MAX_LENGTH, "Summary", required=False)
     hours = fields.Integer(
         required=True, strict=True,
         validate=validate.Range(rules.HOURS_PER_MODULE_MIN, rules.HOURS_PER_MODULE_MAX, error=rules.HOURS_MESSAGE),
     )
-    block = _text(rules.NAME_MAX_LENGTH, required=False)
+    block = _text(rules.NAME_MAX_LENGTH, "Term or block", required=False)
     area = fields.String(load_default=None, allow_none=True, validate=KEY)
     catalogue_module = fields.String(load_default=None, allow_none=True, validate=KEY)
     delivery_modes = fields.List(fields.String(validate=validate.OneOf(DELIVERY_MODES)), load_default=list)
@@ -67,8 +67,8 @@ class ModuleSchema(Schema):
 
 
 class ProgrammeSchema(Schema):
-    name = _text(rules.NAME_MAX_LENGTH)
-    provider = _text(rules.NAME_MAX_LENGTH)
+    name = _text(rules.NAME_MAX_LENGTH, "Programme name")
+    provider = _text(rules.NAME_MAX_LENGTH, "Provider")
     cohort_start = fields.Date(required=True)
     length_weeks = fields.Integer(
         required=True, strict=True,

@@ -36,12 +36,12 @@ class ProgrammeForm(LockedForm):
     name = StringField(
         "Programme name", widget=GovTextInput(),
         validators=[InputRequired(message="Enter a programme name"),
-                    Length(max=NAME_MAX_LENGTH, message=f"Programme name must be {NAME_MAX_LENGTH} characters or fewer")],
+                    Length(max=NAME_MAX_LENGTH, message=rules.too_long(NAME_MAX_LENGTH, "Programme name"))],
     )
     provider = StringField(
         "Provider", widget=GovTextInput(), description="The organisation that runs the programme.",
         validators=[InputRequired(message="Enter the provider’s name"),
-                    Length(max=NAME_MAX_LENGTH, message=f"Provider must be {NAME_MAX_LENGTH} characters or fewer")],
+                    Length(max=NAME_MAX_LENGTH, message=rules.too_long(NAME_MAX_LENGTH, "Provider"))],
     )
     cohort_start = RealDateField(
         "Cohort start date", widget=GovDateInput(), format="%d %m %Y", description="For example, 1 9 2025",
@@ -63,7 +63,7 @@ class ModuleForm(LockedForm):
     )
     block = StringField(
         "Term or block (optional)", widget=GovTextInput(), description="For example, Autumn term or Block 2.",
-        validators=[Optional(), Length(max=NAME_MAX_LENGTH, message=rules.too_long(NAME_MAX_LENGTH))],
+        validators=[Optional(), Length(max=NAME_MAX_LENGTH, message=rules.too_long(NAME_MAX_LENGTH, "Term or block"))],
     )
     prerequisite_keys = SelectMultipleField(
         "Prerequisites (optional)", widget=GovCheckboxesInput(), choices=[],
@@ -76,17 +76,17 @@ class OwnModuleForm(LockedForm):
     title = StringField(
         "Module title", widget=GovTextInput(),
         validators=[InputRequired(message="Enter a title for the module"),
-                    Length(max=TITLE_MAX_LENGTH, message=f"Title must be {TITLE_MAX_LENGTH} characters or fewer")],
+                    Length(max=TITLE_MAX_LENGTH, message=rules.too_long(TITLE_MAX_LENGTH, "Title"))],
     )
     summary = TextAreaField("Summary (optional)", widget=GovTextArea(), validators=[
-        Optional(), Length(max=rules.SUMMARY_MAX_LENGTH, message=rules.too_long(rules.SUMMARY_MAX_LENGTH))])
+        Optional(), Length(max=rules.SUMMARY_MAX_LENGTH, message=rules.too_long(rules.SUMMARY_MAX_LENGTH, "Summary"))])
     hours = WholeNumberField(
         "Hours", widget=GovTextInput(), message=HOURS_MESSAGE,
         validators=[InputRequired(message=HOURS_MESSAGE),
                     NumberRange(rules.HOURS_PER_MODULE_MIN, rules.HOURS_PER_MODULE_MAX, message=HOURS_MESSAGE)],
     )
     block = StringField("Term or block (optional)", widget=GovTextInput(), validators=[
-        Optional(), Length(max=NAME_MAX_LENGTH, message=rules.too_long(NAME_MAX_LENGTH))])
+        Optional(), Length(max=NAME_MAX_LENGTH, message=rules.too_long(NAME_MAX_LENGTH, "Term or block"))])
     area_key = SelectField("Curriculum area", widget=GovSelect(), choices=[], validators=[Optional()],
                            description="Counts the module towards that area’s coverage.")
     outcomes = TextAreaField(
@@ -117,12 +117,12 @@ class OwnModuleForm(LockedForm):
             if line and rules.outcome_kind(line) is None:
                 raise ValidationError(f"Start line {number} with “Learn that” or “Learn how to”")
             if len(line) > rules.OUTCOME_TEXT_MAX_LENGTH:
-                raise ValidationError(f"Line {number}: {rules.too_long(rules.OUTCOME_TEXT_MAX_LENGTH)}")
+                raise ValidationError(f"Line {number}: {rules.too_long(rules.OUTCOME_TEXT_MAX_LENGTH, 'Outcome')}")
 
     def validate_sources(self, field: TextAreaField) -> None:
         for number, line in enumerate((field.data or "").splitlines(), start=1):
             if len(line.strip()) > rules.SOURCE_MAX_LENGTH:
-                raise ValidationError(f"Line {number}: {rules.too_long(rules.SOURCE_MAX_LENGTH)}")
+                raise ValidationError(f"Line {number}: {rules.too_long(rules.SOURCE_MAX_LENGTH, 'Source')}")
 
 
 class ImportForm(FlaskForm):

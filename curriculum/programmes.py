@@ -231,7 +231,7 @@ def update_module(version: ProgrammeVersion, seen_lock_version: int | None, key:
     module = _module_or_error(version, key)
     _check_hours(changes.hours)
     if len(changes.block.strip()) > rules.NAME_MAX_LENGTH:
-        raise Invalid(rules.too_long(rules.NAME_MAX_LENGTH), path="block")
+        raise Invalid(rules.too_long(rules.NAME_MAX_LENGTH, "Term or block"), path="block")
     unknown = changes.prerequisite_keys - {m.key for m in version.modules}
     if unknown:
         raise Invalid("Choose prerequisites from this programme’s modules", path="prerequisites")

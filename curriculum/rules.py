@@ -33,8 +33,13 @@ OUTCOME_WORDING_MESSAGE = "Start with “Learn that” (knowledge) or “Learn h
 KEY_MESSAGE = f"Use 1 to {KEY_MAX_LENGTH} lower-case letters, digits and hyphens, starting with a letter or digit"
 
 
-def too_long(maximum: int) -> str:
-    return f"Use {maximum:,} characters or fewer"
+def too_long(maximum: int, what: str = "Text") -> str:
+    """``Title must be 200 characters or fewer``: the same words on a form, in a file and from the API."""
+    return f"{what} must be {maximum:,} characters or fewer"
+
+
+def missing(what: str) -> str:
+    return f"Enter the {what.lower()}"
 
 
 def hours_problem(hours: int) -> str | None:

@@ -17,10 +17,10 @@ KEY = validate.Regexp(KEY_PATTERN, error=rules.KEY_MESSAGE)
 __all__ = ["DELIVERY_MODES", "KEY", "OUTCOME_PREFIXES", "text"]
 
 
-def text(maximum: int, minimum: int = 1) -> validate.Length:
-    """A text length rule whose message says the limit (the column's length)."""
-    message = f"Enter 1 to {maximum:,} characters" if minimum else rules.too_long(maximum)
-    return validate.Length(minimum, maximum, error=message)
+def text(maximum: int, what: str = "Text", required: bool = True) -> list[validate.Validator]:
+    """Length rules whose messages name the field and say the limit (the column's length)."""
+    too_long = validate.Length(max=maximum, error=rules.too_long(maximum, what))
+    return [validate.Length(min=1, error=rules.missing(what)), too_long] if required else [too_long]
 
 
 def _keys(**kwargs: Any) -> fields.List:
@@ -29,7 +29,7 @@ def _keys(**kwargs: Any) -> fields.List:
 
 class TitledSchema(Schema):
     key = fields.String(required=True, validate=KEY)
-    title = fields.String(required=True, validate=text(rules.TITLE_MAX_LENGTH))
+    title = fields.String(required=True, validate=text(rules.TITLE_MAX_LENGTH, "Title"))
 
 
 class SurveyOutcomeSchema(TitledSchema):
@@ -58,7 +58,7 @@ class BandSchema(Schema):
 
 
 class ReferenceSchema(Schema):
-    sources = fields.Dict(keys=fields.String(validate=KEY), values=fields.String(validate=text(rules.SOURCE_MAX_LENGTH)), required=True)
+    sources = fields.Dict(keys=fields.String(validate=KEY), values=fields.String(validate=text(rules.SOURCE_MAX_LENGTH, "Source")), required=True)
     npq_areas = fields.List(fields.Nested(TitledSchema), required=True, validate=validate.Length(equal=8, error="The NPQ framework has 8 areas"))
     survey = fields.Nested(SurveySchema, required=True)
     benchmarks = fields.List(fields.Nested(BenchmarkSchema), required=True)
@@ -67,7 +67,7 @@ class ReferenceSchema(Schema):
 
 class OutcomeSchema(Schema):
     key = fields.String(required=True, validate=KEY)
-    text = fields.String(required=True, validate=text(rules.OUTCOME_TEXT_MAX_LENGTH))
+    text = fields.String(required=True, validate=text(rules.OUTCOME_TEXT_MAX_LENGTH, "Outcome"))
     npq = _keys(required=True, validate=validate.Length(min=1, error="Map the outcome to at least one NPQ area"))
     survey = _keys(load_default=list)
     sources = _keys(required=True, validate=validate.Length(min=1, error="Cite at least one source"))
@@ -79,7 +79,7 @@ class OutcomeSchema(Schema):
 
 
 class ModuleSchema(TitledSchema):
-    summary = fields.String(required=True, validate=text(rules.SUMMARY_MAX_LENGTH))
+    summary = fields.String(required=True, validate=text(rules.SUMMARY_MAX_LENGTH, "Summary"))
     hours = fields.Integer(required=True, strict=True, validate=validate.Range(
         rules.HOURS_PER_MODULE_MIN, rules.HOURS_PER_MODULE_MAX, error=rules.HOURS_MESSAGE))
     delivery = fields.List(fields.String(validate=validate.OneOf(DELIVERY_MODES)), required=True)
@@ -89,7 +89,7 @@ class ModuleSchema(TitledSchema):
 
 class AreaSchema(TitledSchema):
     mandatory = fields.Boolean(required=True)
-    summary = fields.String(required=True, validate=text(rules.SUMMARY_MAX_LENGTH))
+    summary = fields.String(required=True, validate=text(rules.SUMMARY_MAX_LENGTH, "Summary"))
     modules = fields.List(fields.Nested(ModuleSchema), required=True, validate=validate.Length(min=1))
 
 
