@@ -63,6 +63,8 @@ def rubric_of(version: RubricVersion) -> engine.Rubric:
     return engine.rubric_from_dict(version.definition)
 
 
-def try_rubric(version: RubricVersion, evidence: dict) -> engine.Result:  # type: ignore[type-arg]
-    """Score sample judgements without storing anything: designers see outcome and reasons first."""
-    return engine.score(rubric_of(version), engine.evidence_from_dict(evidence))
+def try_rubric(version: RubricVersion | engine.Rubric, evidence: dict) -> engine.Result:  # type: ignore[type-arg]
+    """Score sample judgements without storing anything: designers see outcome and reasons first.
+    Pass the rubric already parsed, if the caller has it, so a request parses it once."""
+    rubric = version if isinstance(version, engine.Rubric) else rubric_of(version)
+    return engine.score(rubric, engine.evidence_from_dict(evidence))

@@ -38,7 +38,7 @@ def scenario(key: str) -> str:
     form = try_form(rubric, request.form if request.method == "POST" else None)
     result = None
     if request.method == "POST" and form.validate():
-        result = services.try_rubric(version, evidence_of(form, rubric))
+        result = services.try_rubric(rubric, evidence_of(form, rubric))
     modules = {m.key: m for m in catalogue_service.get_modules(found.module_keys)}
     return render_template("competencies/scenario.html", scenario=found, version=version, rubric=rubric,
                            form=form, result=result, modules=modules, models=engine.RubricModel,
@@ -115,12 +115,14 @@ def rubric(rubric_id: int):  # type: ignore[no-untyped-def]
     """A rubric's newest version: its criteria, what stops it being published, and a try-out."""
     found = _rubric(rubric_id)
     version = found.latest
-    problems = authoring.problems_of(version.definition)
-    checked = None if problems else services.rubric_of(version)
+    try:  # parsed once per request, then reused for the form and the try-out
+        checked, problems = services.rubric_of(version), []
+    except engine.RubricError as error:
+        checked, problems = None, error.errors
     form = try_form(checked, request.form if request.method == "POST" else None) if checked else None
     result = None
-    if form is not None and request.method == "POST" and form.validate():
-        result = services.try_rubric(version, evidence_of(form, checked))
+    if checked is not None and form is not None and request.method == "POST" and form.validate():
+        result = services.try_rubric(checked, evidence_of(form, checked))
     modules = catalogue_service.get_modules(found.module_keys)
     scenario = services.get_scenario(found.scenario_key) if found.scenario_key else None
     return render_template("competencies/rubric.html", rubric=found, version=version, problems=problems,

@@ -11,7 +11,7 @@ from core.accounts.models import User, utcnow
 from core.extensions import db
 from core.keys import slug, unique_key
 from core.problems import Conflict, Invalid
-from curriculum import prerequisites, rules
+from curriculum import catalogue_service, prerequisites, rules
 from curriculum.drafts import ModuleDraft, OutcomeDraft, ProgrammeDetails
 from curriculum.models import (
     CatalogueArea,
@@ -282,8 +282,7 @@ def remove_module(version: ProgrammeVersion, seen_lock_version: int | None, key:
 def mandatory_areas_missing(version: ProgrammeVersion) -> list[CatalogueArea]:
     """Mandatory catalogue areas (SEND law) with no module in the version."""
     covered = {m.area_key for m in version.modules}
-    mandatory = db.session.scalars(select(CatalogueArea).where(CatalogueArea.mandatory.is_(True)).order_by(CatalogueArea.position))
-    return [area for area in mandatory if area.key not in covered]
+    return [area for area in catalogue_service.mandatory_areas() if area.key not in covered]
 
 
 def publish(version: ProgrammeVersion, seen_lock_version: int | None, publisher: User | None) -> ProgrammeVersion:
