@@ -10,7 +10,7 @@ from competencies.models import Rubric, RubricVersion
 from core import importing
 from core.extensions import db
 from core.keys import unique_key
-from core.problems import Invalid, Problem, named_places, problems_of
+from core.problems import Invalid, Problem, document_order, named_places, problems_of
 
 PLACE_NAMES = {"criteria": "criterion", "levels": "level"}
 
@@ -24,7 +24,7 @@ def _check(document: dict[str, Any]) -> engine.Rubric:
     except engine.RubricError as error:
         problems += problems_of(error)
     if problems or checked is None:
-        problems.sort(key=lambda p: p.path)
+        problems.sort(key=lambda p: document_order(p.path))
         raise Invalid(named_places(problems, document, PLACE_NAMES))
     return checked
 

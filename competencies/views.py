@@ -12,11 +12,11 @@ from competencies.forms import CriterionForm, ImportRubricForm, RubricForm, evid
 from competencies.models import Rubric
 from competencies.rubric_imports import RUBRIC_JSON
 from core import importing
-from core.problems import Invalid, Problem
 from core.access import restrict_blueprint
 from core.accounts.roles import Role
 from core.content import register_loader
 from core.layout import navigation
+from core.problems import Invalid, Problem
 from curriculum import catalogue_service
 
 bp = Blueprint("competencies", __name__, url_prefix="/competencies", template_folder="templates")
@@ -64,7 +64,7 @@ def _choices(form: RubricForm) -> None:
 
 def _blame(form: FlaskForm, error: authoring.AuthoringError) -> None:
     for field_name, message in error.problems:
-        field = getattr(form, field_name, None) or getattr(form, "title")
+        field = getattr(form, field_name, None) or form.title
         field.errors = [*field.errors, message]
 
 

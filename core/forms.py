@@ -11,6 +11,7 @@ from typing import Any
 from wtforms import DateField, Form, IntegerField, StringField
 
 from core.documents import INTEGER_DIGITS_MAX, UNSTORABLE
+
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,%d}" % INTEGER_DIGITS_MAX)  # ASCII digits only: not "²" or "١"
 
 

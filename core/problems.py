@@ -93,6 +93,12 @@ def from_marshmallow(messages: Any, path: str = "") -> list[Problem]:
     return [Problem(path, str(messages))]
 
 
+def document_order(path: str) -> tuple[Any, ...]:
+    """A sort key putting problems in document order: ``modules[2]`` before ``modules[10]``."""
+    parts = re.split(r"\[(\d+)\]", path)  # names and indexes alternate, so tuples always compare
+    return tuple(int(part) if i % 2 else part for i, part in enumerate(parts))
+
+
 # ---- the two translations ---------------------------------------------------------------
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from core.problems import Invalid, Problem, from_marshmallow, named_places
+from core.problems import Invalid, Problem, document_order, from_marshmallow, named_places
 from curriculum import rules
 from curriculum.drafts import ModuleDraft, OutcomeDraft, ProgrammeDetails, ProgrammeDraft
 from curriculum.prerequisites import find_cycle
@@ -192,15 +192,8 @@ def check(document: dict[str, Any], known: KnownKeys) -> ProgrammeDraft:
         problems += _loop_problems(draft)
         if not problems:
             return draft
-    problems.sort(key=lambda p: _order(p.path))
+    problems.sort(key=lambda p: document_order(p.path))
     raise Invalid(named_places(problems, document, PLACE_NAMES))
-
-
-def _order(path: str) -> tuple[Any, ...]:
-    """Document order: ``modules[2]`` before ``modules[10]``."""
-    import re
-
-    return tuple(int(part) if part.isdigit() else part for part in re.split(r"\[(\d+)\]", path))
 
 
 def dump_version(version: Any) -> dict[str, Any]:

@@ -8,18 +8,18 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
-from core.access import restrict_blueprint
-from core.content import register_loader
-from core.accounts.roles import Role
 from core import importing
+from core.access import restrict_blueprint
+from core.accounts.roles import Role
+from core.content import register_loader
 from core.layout import navigation
 from core.problems import Conflict, Invalid, Problem, blame_fields, problems_of
 from curriculum import api as curriculum_api
 from curriculum import catalogue_service, cli, services
-from curriculum.programme_imports import PROGRAMME_JSON
 from curriculum.diff import diff
 from curriculum.forms import ImportForm, LockedForm, ModuleForm, OwnModuleForm, ProgrammeForm
 from curriculum.models import Programme, ProgrammeVersion
+from curriculum.programme_imports import PROGRAMME_JSON
 
 bp = Blueprint("curriculum", __name__, url_prefix="/curriculum", template_folder="templates")
 restrict_blueprint(bp, Role.DESIGNER)
