@@ -54,6 +54,11 @@ class Conflict(Invalid):
     status = 409
 
 
+def too_long(maximum: int, what: str = "Text") -> str:
+    """``Title must be 200 characters or fewer``: the same words on a form, in a file and from the API."""
+    return f"{what} must be {maximum:,} characters or fewer"
+
+
 def problems_of(error: BaseException) -> list[Problem]:
     """The located problems of ``error``: ours, the engine's (``.errors`` pairs), or its text."""
     for name in ("problems", "errors"):

@@ -6,6 +6,9 @@ read these. Plain Python: no Flask, no database.
 from __future__ import annotations
 
 from core.keys import KEY_MAX_LENGTH
+from core.problems import too_long
+
+__all__ = ["too_long"]  # with the limits below: the room's rules, in one import
 
 HOURS_PER_MODULE_MIN = 1
 HOURS_PER_MODULE_MAX = 1_000
@@ -31,11 +34,6 @@ HOURS_MESSAGE = f"Enter hours as a whole number between {HOURS_PER_MODULE_MIN} a
 LENGTH_WEEKS_MESSAGE = f"Enter a length between {LENGTH_WEEKS_MIN} and {LENGTH_WEEKS_MAX} weeks"
 OUTCOME_WORDING_MESSAGE = "Start with “Learn that” (knowledge) or “Learn how to” (practice)"
 KEY_MESSAGE = f"Use 1 to {KEY_MAX_LENGTH} lower-case letters, digits and hyphens, starting with a letter or digit"
-
-
-def too_long(maximum: int, what: str = "Text") -> str:
-    """``Title must be 200 characters or fewer``: the same words on a form, in a file and from the API."""
-    return f"{what} must be {maximum:,} characters or fewer"
 
 
 def missing(what: str) -> str:

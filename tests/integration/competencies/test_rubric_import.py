@@ -46,12 +46,12 @@ def _with_criterion(**changes: object) -> dict[str, object]:
 
 
 @pytest.mark.parametrize(("document", "path", "message"), [
-    ({**RUBRIC, "title": "T" * 1_000_000}, "title", "Use 200 characters or fewer"),
+    ({**RUBRIC, "title": "T" * 1_000_000}, "title", "Title must be 200 characters or fewer"),
     ({**RUBRIC, "key": "k" * 81}, "key", "Use 1 to 80 lower-case letters"),
     (_with_criterion(title="C" * 201), "criteria[0].title", "Criterion 1 ‘CCCC"),
     (_with_criterion(levels=[{"value": 1, "label": "Low", "descriptor": "D" * 5_000_000},
                              {"value": 2, "label": "High", "descriptor": "Fine."}]),
-     "criteria[0].levels[0].descriptor", "Criterion 1 ‘Keeps the child's voice central’, level 1 ‘Low’, descriptor: Use 2,000"),
+     "criteria[0].levels[0].descriptor", "Criterion 1 ‘Keeps the child's voice central’, level 1 ‘Low’, descriptor: Descriptor must be 2,000 characters or fewer"),
 ])
 def test_over_long_text_and_long_keys_are_refused_with_their_place_by_upload_and_api(app, client, headers, document, path, message):
     api = client.post("/api/v1/rubrics", json=document, headers=headers)
