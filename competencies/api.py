@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, url_for
+from flask import Flask, request, url_for
 from marshmallow import Schema, fields
 
-from competencies import authoring, engine, services
+from competencies import authoring, engine, rubric_imports, services
 from competencies.models import Rubric, RubricVersion
 from core import api
 from core.accounts.roles import Role
@@ -164,11 +164,17 @@ def list_rubrics() -> Any:
 
 
 @bp.post("/rubrics")
-@bp.doc(requestBody={"required": True, "content": {"application/json": {"schema": RubricDefinitionSchema}}})
+@bp.doc(requestBody={"required": True, "content": {"application/json": {"schema": RubricDefinitionSchema}}},
+        parameters=[api.DRY_RUN_PARAMETER])
 @bp.response(201, RubricSummarySchema, headers=api.ETAG_HEADER)
+@bp.alt_response(200, schema=api.DryRunSchema, description="dry_run=true: what would be created; nothing is saved")
 def create_rubric() -> Any:
-    """A new draft rubric from a rubric in the engine's format; every problem located."""
-    return _tagged(authoring.import_rubric(api.json_body()), 201)
+    """A new draft rubric from a rubric in the engine's format; every problem located.
+
+    With ``?dry_run=true`` nothing is saved: the answer is the preview of what would be created."""
+    dry_run = api.dry_run_requested()
+    result = rubric_imports.import_rubric(api.current_api_user().id, api.json_body(), dry_run=dry_run)
+    return api.dry_run_answer(result.preview) if dry_run else _tagged(result.created, 201)
 
 
 @bp.get("/rubrics/<int:rubric_id>")

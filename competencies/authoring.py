@@ -16,13 +16,12 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from competencies import engine
+from competencies import engine, rubric_imports
 from competencies.engine.numbers import exact, plain
 from competencies.models import Rubric, RubricVersion, Scenario
 from core.accounts.models import utcnow
 from core.extensions import db
 from core.keys import slug, unique_key
-from core.validation import DocumentError, LocatedError, parse_json
 
 CHANGED_SINCE_OPENED = (
     "This rubric was changed by someone else since you opened it. "
@@ -343,14 +342,5 @@ def start_draft(rubric: Rubric) -> RubricVersion:
 
 def import_rubric(raw: bytes | str | dict[str, Any]) -> Rubric:
     """A new rubric, as a draft, from JSON in the engine's format; all or nothing."""
-    try:
-        checked = engine.rubric_from_dict(raw if isinstance(raw, dict) else parse_json(raw))
-    except engine.RubricError as error:
-        raise DocumentError([LocatedError(path, message) for path, message in error.problems]) from None
-    definition = engine.canonical_form(checked)
-    key = _unique_key(checked.key)
-    definition["key"] = key
-    rubric = Rubric(key=key, title=checked.title, module_keys=[], versions=[RubricVersion(number=1, definition=definition)])
-    db.session.add(rubric)
-    db.session.commit()
-    return rubric
+    created: Rubric = rubric_imports.import_rubric(None, raw).created
+    return created

@@ -1,26 +1,14 @@
-"""``flask scenarios …``: load the built-in scenario library into the database."""
+"""``flask scenarios load [--from DIR]``: load the built-in scenario library into the database."""
 from __future__ import annotations
 
-import click
-from flask.cli import with_appcontext
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from pathlib import Path
 
 from competencies import services
-from competencies.scenarios import ScenarioError
+from core.content import content_group
 
 
-@click.group()
-def scenarios() -> None:
-    """The built-in scenario library and its rubrics."""
+def _load(data_dir: Path | None) -> str:
+    return services.load_library(data_dir) if data_dir else services.load_library()
 
 
-@scenarios.command("load")
-@with_appcontext
-def load() -> None:
-    """Load or update the scenarios from the shipped files (safe to repeat)."""
-    try:
-        click.echo(services.load_library())
-    except (OperationalError, ProgrammingError):
-        raise click.ClickException("the database has no scenario tables yet: run 'flask setup' first") from None
-    except ScenarioError as error:
-        raise click.ClickException("the scenario files have problems:\n" + "\n".join(f"  {e}" for e in error.errors)) from None
+scenarios = content_group("scenarios", "scenario library", _load)

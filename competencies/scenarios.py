@@ -9,11 +9,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from marshmallow import ValidationError
 
 from competencies.engine import Rubric, RubricError, rubric_from_dict
 from competencies.schemas import ScenarioSchema
+from core.documents import read_yaml
+from core.problems import Invalid
 from core.validation import DocumentError, LocatedError, located
 
 DATA_DIR = Path(__file__).parent / "data" / "scenarios"
@@ -39,9 +40,9 @@ class Scenario:
 def _load_file(path: Path, module_keys: set[str] | None) -> tuple[Scenario | None, list[LocatedError]]:
     name = path.name
     try:
-        data = ScenarioSchema().load(yaml.safe_load(path.read_text(encoding="utf-8")))
-    except yaml.YAMLError as error:
-        return None, [LocatedError(name, f"Not valid YAML: {error}")]
+        data = ScenarioSchema().load(read_yaml(path))
+    except Invalid as error:  # missing, not UTF-8, or not YAML
+        return None, list(error.problems)
     except ValidationError as error:
         return None, [LocatedError(f"{name}: {e.path}", e.message) for e in located(error.messages)]
     errors = []

@@ -1,6 +1,8 @@
 """Use cases of the competencies room: loading the library, and trying a rubric on judgements."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import select
 
 from competencies import engine
@@ -30,10 +32,11 @@ def _save_rubric(definition: dict, title: str) -> Rubric:  # type: ignore[type-a
     return rubric
 
 
-def load_library() -> str:
-    """Bring the scenario library in the database in line with the shipped files. Idempotent."""
+def load_library(data_dir: Path | None = None) -> str:
+    """Bring the scenario library in the database in line with the shipped files (or those in
+    ``data_dir``). Idempotent."""
     module_keys = {m.key for m in catalogue_service.shipped_catalogue().modules}
-    scenarios = load_scenarios(module_keys=module_keys)
+    scenarios = load_scenarios(data_dir, module_keys=module_keys) if data_dir else load_scenarios(module_keys=module_keys)
     for position, s in enumerate(scenarios, start=1):
         rubric = _save_rubric(engine.canonical_form(s.rubric), s.rubric.title)
         db.session.flush()
@@ -61,9 +64,11 @@ def rubric_of(version: RubricVersion) -> engine.Rubric:
     return engine.rubric_from_dict({**version.definition, "version": version.number})
 
 
-def try_rubric(version: RubricVersion, evidence: dict) -> engine.Result:  # type: ignore[type-arg]
-    """Score sample judgements without storing anything: designers see outcome and reasons first."""
-    return engine.score(rubric_of(version), engine.evidence_from_dict(evidence))
+def try_rubric(version: RubricVersion | engine.Rubric, evidence: dict) -> engine.Result:  # type: ignore[type-arg]
+    """Score sample judgements without storing anything: designers see outcome and reasons first.
+    Pass the rubric already parsed, if the caller has it, so a request parses it once."""
+    rubric = version if isinstance(version, engine.Rubric) else rubric_of(version)
+    return engine.score(rubric, engine.evidence_from_dict(evidence))
 
 
 def explained(result: engine.Result, rubric: engine.Rubric) -> tuple[str, ...]:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
@@ -10,11 +11,13 @@ from competencies import authoring, cli, engine, services
 from competencies.forms import CriterionForm, FaultTypeForm, ImportRubricForm, RubricForm, evidence_of, try_form
 from curriculum.forms import LockedForm
 from competencies.models import Rubric
-from core.validation import DocumentError
+from competencies.rubric_imports import RUBRIC_JSON
+from core import importing
 from core.access import restrict_blueprint
 from core.accounts.roles import Role
 from core.content import register_loader
 from core.layout import navigation
+from core.problems import Invalid, Problem
 from curriculum import catalogue_service
 
 bp = Blueprint("competencies", __name__, url_prefix="/competencies", template_folder="templates")
@@ -36,7 +39,7 @@ def scenario(key: str) -> str:
     form = try_form(rubric, request.form if request.method == "POST" else None)
     result = None
     if request.method == "POST" and form.validate():
-        result = services.try_rubric(version, evidence_of(form, rubric))
+        result = services.try_rubric(rubric, evidence_of(form, rubric))
     modules = {m.key: m for m in catalogue_service.get_modules(found.module_keys)}
     return render_template("competencies/scenario.html", scenario=found, version=version, rubric=rubric,
                            form=form, result=result, reasons=services.explained(result, rubric) if result else (), modules=modules, models=engine.RubricModel,
@@ -125,12 +128,14 @@ def rubric(rubric_id: int):  # type: ignore[no-untyped-def]
     and a try-out."""
     found = _rubric(rubric_id)
     version = found.latest
-    problems = authoring.described_problems(version.definition)
-    checked = None if problems else services.rubric_of(version)
+    try:  # parsed once per request, then reused for the form and the try-out
+        checked, problems = services.rubric_of(version), []
+    except engine.RubricError:
+        checked, problems = None, authoring.described_problems(version.definition)
     form = try_form(checked, request.form if request.method == "POST" else None) if checked else None
     result = None
-    if form is not None and checked is not None and request.method == "POST" and form.validate():
-        result = services.try_rubric(version, evidence_of(form, checked))
+    if checked is not None and form is not None and request.method == "POST" and form.validate():
+        result = services.try_rubric(checked, evidence_of(form, checked))
     modules = catalogue_service.get_modules(found.module_keys)
     scenario = services.get_scenario(found.scenario_key) if found.scenario_key else None
     titles = {c["key"]: c["title"] for c in version.definition["criteria"]}
@@ -273,19 +278,35 @@ def export_rubric(rubric_id: int) -> Response:
 
 @bp.route("/rubrics/import", methods=["GET", "POST"])
 def import_rubric():  # type: ignore[no-untyped-def]
-    """Create a rubric from a JSON file; every problem is listed with its place, nothing saved."""
+    """Check a rubric file; every problem is listed with its place, and nothing is saved yet."""
     form = ImportRubricForm()
-    problems: list[str] = []
+    problems: list[Problem] = []
     if form.validate_on_submit():
         try:
-            found = authoring.import_rubric(form.document.data.read())
-        except DocumentError as error:
-            problems = [str(e) for e in error.errors]
+            staged_id, _ = importing.stage(RUBRIC_JSON, form.document.data.read(), current_user.id)
+        except Invalid as error:
+            problems = error.problems
             form.document.errors = ["The file has problems, listed below. Nothing was imported."]
         else:
+            return redirect(url_for("competencies.confirm_import", staged_id=staged_id))
+    return render_template("competencies/import.html", form=form, problems=problems), 400 if problems else 200
+
+
+@bp.route("/rubrics/import/<staged_id>", methods=["GET", "POST"])
+def confirm_import(staged_id: str):  # type: ignore[no-untyped-def]
+    """What a checked rubric file will create, and the button that creates it."""
+    form = FlaskForm()
+    try:
+        if form.validate_on_submit():
+            found = importing.confirm(RUBRIC_JSON, staged_id, current_user.id).created
             flash("Rubric imported as a draft. Try it, then publish it.", "success")
             return redirect(url_for("competencies.rubric", rubric_id=found.id))
-    return render_template("competencies/import.html", form=form, problems=problems), 400 if problems else 200
+        preview = importing.staged_preview(RUBRIC_JSON, staged_id, current_user.id).preview
+    except Invalid as error:
+        flash(" ".join(p.message for p in error.problems[:3]), "error")
+        return redirect(url_for("competencies.import_rubric"))
+    return render_template("import_preview.html", form=form, preview=preview, what="rubric",
+                           back_url=url_for("competencies.import_rubric"))
 
 
 def init_app(app: Flask) -> None:

@@ -32,7 +32,9 @@ from core.accounts import services
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import csrf
-from core.validation import DocumentError, LocatedError, located, parse_json
+from core.documents import parse_json  # strict: UTF-8 only, no repeated keys, NaN, huge numbers or deep nesting
+from core.problems import Invalid
+from core.validation import LocatedError, located
 
 API_PREFIX = "/api/v1"
 API_BLUEPRINTS = "api_blueprints"
@@ -135,6 +137,31 @@ class ApiBlueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = _Parser()
 
 
+# ---- imports: ?dry_run=true answers the preview and saves nothing ------------------------
+
+
+class PreviewLineSchema(Schema):
+    label = fields.String(required=True)
+    value = fields.String(required=True)
+
+
+class DryRunSchema(Schema):
+    dry_run = fields.Boolean(required=True)
+    preview = fields.List(fields.Nested(PreviewLineSchema), required=True)
+
+
+DRY_RUN_PARAMETER = {"in": "query", "name": "dry_run", "required": False, "schema": {"type": "boolean"},
+                     "description": "true: check the document and answer the preview; nothing is saved"}
+
+
+def dry_run_requested() -> bool:
+    return request.args.get("dry_run", "").lower() in ("true", "1")
+
+
+def dry_run_answer(preview: list[tuple[str, str]]) -> Response:
+    return jsonify(DryRunSchema().dump({"dry_run": True, "preview": [{"label": k, "value": v} for k, v in preview]}))
+
+
 # ---- concurrency: the draft's lock_version is its ETag -------------------------------
 
 
@@ -235,7 +262,8 @@ def api_blueprint(name: str, import_name: str, *roles: Role, description: str = 
     bp.before_request(lambda: _authenticate(roles))
     bp.after_request(_no_store)
     bp.register_error_handler(ApiError, lambda error: error_response(error.status, error.errors))
-    bp.register_error_handler(DocumentError, lambda error: error_response(400, error.errors))
+    # A broken rule from any service or reader: 400, or 409 for a Conflict (changed since read).
+    bp.register_error_handler(Invalid, lambda error: error_response(error.status, error.problems))
     bp.register_error_handler(HTTPException, http_error_response)
     return bp
 

@@ -4,8 +4,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-KEY_PATTERN = r"^[a-z0-9][a-z0-9-]{0,79}$"  # what every schema accepts as a key
+KEY_MAX_LENGTH = 80  # the length of every key column
+KEY_PATTERN = rf"^[a-z0-9][a-z0-9-]{{0,{KEY_MAX_LENGTH - 1}}}$"  # what every schema accepts as a key
 SLUG_MAX_LENGTH = 60  # leaves room for a prefix or a "-12" suffix within 80
+_KEY = re.compile(KEY_PATTERN)
+
+
+def is_key(text: str) -> bool:
+    return _KEY.fullmatch(text) is not None
 
 
 def slug(text: str, fallback: str) -> str:

@@ -8,13 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, url_for
+from flask import Flask, Response, jsonify, request, url_for
 from marshmallow import Schema, fields, validate
 
 from core import api
 from core.accounts.roles import Role
-from core.validation import LocatedError
-from curriculum import catalogue_service, exchange, services
+from curriculum import catalogue_service, exchange, programme_imports, services
 from curriculum.analysis import WarningCode
 from curriculum.diff import diff
 from curriculum.models import Programme, ProgrammeVersion
@@ -179,10 +178,6 @@ class ProgrammeDiffSchema(Schema):
 
 # ---- helpers -------------------------------------------------------------------------
 
-# Service fields named differently from the API's (the PATCH body says "prerequisites").
-_PATHS = {"prerequisite_keys": "prerequisites"}
-
-
 def _programme(programme_id: int) -> Programme:
     return services.get_programme(programme_id) or api.fail(404, "No programme has this id")
 
@@ -190,7 +185,7 @@ def _programme(programme_id: int) -> Programme:
 def _version(programme: Programme, label: str) -> ProgrammeVersion:
     if label == "draft" and programme.draft is not None:
         return programme.draft
-    found = services.get_version(programme, int(label)) if label.isdigit() else None
+    found = services.get_version(programme, int(label)) if label.isascii() and label.isdigit() and len(label) < 10 else None
     return found or api.fail(404, f"This programme has no version ‘{label}’")
 
 
@@ -204,13 +199,8 @@ def _tagged(programme: Programme, status: int = 200) -> tuple[Programme, int, di
     return programme, status, ({"ETag": api.etag(draft.lock_version)} if draft else {})
 
 
-def _run(action) -> Any:  # type: ignore[no-untyped-def]
-    try:
-        return action()
-    except services.CurriculumError as error:
-        status = 409 if isinstance(error, services.ConflictError) else 400
-        path = _PATHS.get(error.field or "", error.field or "")
-        raise api.ApiError(status, [LocatedError(path, p) for p in [error.message, *error.problems]]) from None
+def _run(action: Any) -> Any:
+    return action()  # a refusal (Invalid, or Conflict for 409) is answered by the blueprint's handler
 
 
 # ---- reading -------------------------------------------------------------------------
@@ -274,10 +264,16 @@ def compare(query: dict[str, str], programme_id: int) -> Any:
 
 @bp.post("/programmes")
 @bp.doc(requestBody={"required": True, "content": {"application/json": {"schema": exchange.ProgrammeDocumentSchema}}})
+@bp.doc(parameters=[api.DRY_RUN_PARAMETER])
 @bp.response(201, ProgrammeSummarySchema, headers=api.ETAG_HEADER)
+@bp.alt_response(200, schema=api.DryRunSchema, description="dry_run=true: what would be created; nothing is saved")
 def create_programme() -> Any:
-    """Create a programme from a programme document (schema version 1); it becomes a draft."""
-    return _tagged(services.import_programme(api.current_api_user(), api.json_body()), 201)
+    """Create a programme from a programme document (schema version 1); it becomes a draft.
+
+    With ``?dry_run=true`` nothing is saved: the answer is the preview of what would be created."""
+    dry_run = api.dry_run_requested()
+    result = programme_imports.import_programme(api.current_api_user().id, api.json_body(), dry_run=dry_run)
+    return api.dry_run_answer(result.preview) if dry_run else _tagged(result.created, 201)
 
 
 @bp.post("/programmes/<int:programme_id>/draft/modules")

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from marshmallow import ValidationError
 
+from core.documents import read_yaml
+from core.problems import Invalid
 from core.validation import DocumentError, LocatedError, located
 from curriculum.analysis import NamedItem, SurveyItem
-from curriculum.schemas import OUTCOME_PREFIXES, AreasSchema, ReferenceSchema
+from curriculum.rules import outcome_kind
+from curriculum.schemas import AreasSchema, ReferenceSchema
 
 DATA_DIR = Path(__file__).parent / "data"
 
@@ -88,16 +90,11 @@ class Catalogue:
         return next((m for m in self.modules if m.key == key), None)
 
 
-def _read(path: Path) -> Any:
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as error:
-        raise CatalogueError([LocatedError(path.name, f"Not valid YAML: {error}")]) from None
-
-
 def _validated(schema: Any, path: Path) -> dict[str, Any]:
     try:
-        return schema.load(_read(path))
+        return schema.load(read_yaml(path))
+    except Invalid as error:  # missing, not UTF-8, or not YAML
+        raise CatalogueError(error.problems) from None
     except ValidationError as error:
         raise CatalogueError([LocatedError(f"{path.name}: {e.path}", e.message) for e in located(error.messages)]) from None
 
@@ -138,7 +135,7 @@ def _cross_check(reference: dict[str, Any], areas: list[dict[str, Any]], file: s
 
 
 def _outcome(data: dict[str, Any], citations: dict[str, str]) -> Outcome:
-    kind = next(k for prefix, k in OUTCOME_PREFIXES.items() if data["text"].startswith(prefix))
+    kind = outcome_kind(data["text"]) or ""  # the schema has refused any other wording
     return Outcome(
         key=data["key"], kind=kind, text=data["text"], npq_areas=tuple(data["npq"]),
         survey_outcomes=tuple(data["survey"]), sources=tuple(citations[s] for s in data["sources"]),

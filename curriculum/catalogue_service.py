@@ -151,13 +151,20 @@ def _delete_missing(model: Any, keys: set[str]) -> None:
 # ---- analysis ------------------------------------------------------------------------
 
 
+def mandatory_areas() -> list[CatalogueArea]:
+    """The areas every programme must cover (SEND law), as the database holds them: the one place
+    both publishing and the analysis read."""
+    return list(db.session.scalars(select(CatalogueArea).where(CatalogueArea.mandatory.is_(True))
+                                   .order_by(CatalogueArea.position)))
+
+
 def reference_for_analysis(data: catalogue.Catalogue | None = None) -> analysis.Reference:
     data = data or shipped_catalogue()
     return analysis.Reference(
         npq_areas=data.npq_areas,
         survey_items=data.survey_items,
         benchmarks=tuple(analysis.Benchmark(b.key, b.title, b.hours) for b in data.benchmarks),
-        mandatory_areas=tuple(analysis.NamedItem(a.key, a.title) for a in data.areas if a.mandatory),
+        mandatory_areas=tuple(analysis.NamedItem(a.key, a.title) for a in mandatory_areas()),
         hours_per_week_low=data.hours_band.low,
         hours_per_week_high=data.hours_band.high,
     )

@@ -1,26 +1,14 @@
-"""``flask catalogue …``: load the built-in catalogue into the database."""
+"""``flask catalogue load [--from DIR]``: load the built-in catalogue into the database."""
 from __future__ import annotations
 
-import click
-from flask.cli import with_appcontext
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from pathlib import Path
 
-from curriculum import catalogue_service
-from curriculum.catalogue import CatalogueError
+from core.content import content_group
+from curriculum import catalogue, catalogue_service
 
 
-@click.group()
-def catalogue() -> None:
-    """The built-in curriculum catalogue."""
+def _load(data_dir: Path | None) -> str:
+    return catalogue_service.load_catalogue(catalogue.load_catalogue(data_dir) if data_dir else None)
 
 
-@catalogue.command("load")
-@with_appcontext
-def load() -> None:
-    """Load or update the catalogue from the shipped data files (safe to repeat)."""
-    try:
-        click.echo(catalogue_service.load_catalogue())
-    except (OperationalError, ProgrammingError):
-        raise click.ClickException("the database has no catalogue tables yet: run 'flask setup' first") from None
-    except CatalogueError as error:
-        raise click.ClickException("the catalogue files have problems:\n" + "\n".join(f"  {e}" for e in error.errors)) from None
+catalogue_cli = content_group("catalogue", "catalogue", _load)

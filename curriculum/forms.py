@@ -12,18 +12,15 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from core.forms import RealDateField
-from curriculum.models import NAME_MAX_LENGTH, TITLE_MAX_LENGTH
-from curriculum.schemas import OUTCOME_PREFIXES
-from curriculum.services import HOURS_PER_MODULE_MAX, LENGTH_WEEKS_MAX
-
-HOURS_MESSAGE = f"Enter hours as a whole number between 1 and {HOURS_PER_MODULE_MAX:,}"
+from core.forms import RealDateField, TextChecked, WholeNumberField
+from curriculum import rules
+from curriculum.rules import HOURS_MESSAGE, NAME_MAX_LENGTH, TITLE_MAX_LENGTH
 
 
-class LockedForm(FlaskForm):
+class LockedForm(TextChecked, FlaskForm):
     """Every change to a draft carries the lock version the person saw (optimistic locking)."""
 
     lock_version = HiddenField()
@@ -39,33 +36,34 @@ class ProgrammeForm(LockedForm):
     name = StringField(
         "Programme name", widget=GovTextInput(),
         validators=[InputRequired(message="Enter a programme name"),
-                    Length(max=NAME_MAX_LENGTH, message=f"Programme name must be {NAME_MAX_LENGTH} characters or fewer")],
+                    Length(max=NAME_MAX_LENGTH, message=rules.too_long(NAME_MAX_LENGTH, "Programme name"))],
     )
     provider = StringField(
         "Provider", widget=GovTextInput(), description="The organisation that runs the programme.",
         validators=[InputRequired(message="Enter the provider’s name"),
-                    Length(max=NAME_MAX_LENGTH, message=f"Provider must be {NAME_MAX_LENGTH} characters or fewer")],
+                    Length(max=NAME_MAX_LENGTH, message=rules.too_long(NAME_MAX_LENGTH, "Provider"))],
     )
     cohort_start = RealDateField(
         "Cohort start date", widget=GovDateInput(), format="%d %m %Y", description="For example, 1 9 2025",
         validators=[InputRequired(message="Enter the cohort start date")],
     )
-    length_weeks = IntegerField(
+    length_weeks = WholeNumberField(
         "Length in weeks", widget=GovTextInput(), description="The NPQ for SENCOs runs for about 18 months, or 78 weeks.",
         validators=[InputRequired(message="Enter the length in weeks as a whole number"),
-                    NumberRange(1, LENGTH_WEEKS_MAX, message=f"Enter a length between 1 and {LENGTH_WEEKS_MAX} weeks")],
+                    NumberRange(rules.LENGTH_WEEKS_MIN, rules.LENGTH_WEEKS_MAX, message=rules.LENGTH_WEEKS_MESSAGE)],
     )
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
 class ModuleForm(LockedForm):
-    hours = IntegerField(
-        "Hours", widget=GovTextInput(),
-        validators=[InputRequired(message=HOURS_MESSAGE), NumberRange(1, HOURS_PER_MODULE_MAX, message=HOURS_MESSAGE)],
+    hours = WholeNumberField(
+        "Hours", widget=GovTextInput(), message=HOURS_MESSAGE,
+        validators=[InputRequired(message=HOURS_MESSAGE),
+                    NumberRange(rules.HOURS_PER_MODULE_MIN, rules.HOURS_PER_MODULE_MAX, message=HOURS_MESSAGE)],
     )
     block = StringField(
         "Term or block (optional)", widget=GovTextInput(), description="For example, Autumn term or Block 2.",
-        validators=[Optional(), Length(max=NAME_MAX_LENGTH, message=f"Use {NAME_MAX_LENGTH} characters or fewer")],
+        validators=[Optional(), Length(max=NAME_MAX_LENGTH, message=rules.too_long(NAME_MAX_LENGTH, "Term or block"))],
     )
     prerequisite_keys = SelectMultipleField(
         "Prerequisites (optional)", widget=GovCheckboxesInput(), choices=[],
@@ -78,14 +76,17 @@ class OwnModuleForm(LockedForm):
     title = StringField(
         "Module title", widget=GovTextInput(),
         validators=[InputRequired(message="Enter a title for the module"),
-                    Length(max=TITLE_MAX_LENGTH, message=f"Title must be {TITLE_MAX_LENGTH} characters or fewer")],
+                    Length(max=TITLE_MAX_LENGTH, message=rules.too_long(TITLE_MAX_LENGTH, "Title"))],
     )
-    summary = TextAreaField("Summary (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=4000)])
-    hours = IntegerField(
-        "Hours", widget=GovTextInput(),
-        validators=[InputRequired(message=HOURS_MESSAGE), NumberRange(1, HOURS_PER_MODULE_MAX, message=HOURS_MESSAGE)],
+    summary = TextAreaField("Summary (optional)", widget=GovTextArea(), validators=[
+        Optional(), Length(max=rules.SUMMARY_MAX_LENGTH, message=rules.too_long(rules.SUMMARY_MAX_LENGTH, "Summary"))])
+    hours = WholeNumberField(
+        "Hours", widget=GovTextInput(), message=HOURS_MESSAGE,
+        validators=[InputRequired(message=HOURS_MESSAGE),
+                    NumberRange(rules.HOURS_PER_MODULE_MIN, rules.HOURS_PER_MODULE_MAX, message=HOURS_MESSAGE)],
     )
-    block = StringField("Term or block (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=NAME_MAX_LENGTH)])
+    block = StringField("Term or block (optional)", widget=GovTextInput(), validators=[
+        Optional(), Length(max=NAME_MAX_LENGTH, message=rules.too_long(NAME_MAX_LENGTH, "Term or block"))])
     area_key = SelectField("Curriculum area", widget=GovSelect(), choices=[], validators=[Optional()],
                            description="Counts the module towards that area’s coverage.")
     outcomes = TextAreaField(
@@ -102,8 +103,8 @@ class OwnModuleForm(LockedForm):
         found = []
         for line in (self.outcomes.data or "").splitlines():
             line = line.strip()
-            if line:
-                kind = next(k for prefix, k in OUTCOME_PREFIXES.items() if line.startswith(prefix))
+            kind = rules.outcome_kind(line)
+            if line and kind:
                 found.append((kind, line))
         return tuple(found)
 
@@ -113,8 +114,15 @@ class OwnModuleForm(LockedForm):
     def validate_outcomes(self, field: TextAreaField) -> None:
         for number, line in enumerate((field.data or "").splitlines(), start=1):
             line = line.strip()
-            if line and not any(line.startswith(prefix) for prefix in OUTCOME_PREFIXES):
+            if line and rules.outcome_kind(line) is None:
                 raise ValidationError(f"Start line {number} with “Learn that” or “Learn how to”")
+            if len(line) > rules.OUTCOME_TEXT_MAX_LENGTH:
+                raise ValidationError(f"Line {number}: {rules.too_long(rules.OUTCOME_TEXT_MAX_LENGTH, 'Outcome')}")
+
+    def validate_sources(self, field: TextAreaField) -> None:
+        for number, line in enumerate((field.data or "").splitlines(), start=1):
+            if len(line.strip()) > rules.SOURCE_MAX_LENGTH:
+                raise ValidationError(f"Line {number}: {rules.too_long(rules.SOURCE_MAX_LENGTH, 'Source')}")
 
 
 class ImportForm(FlaskForm):

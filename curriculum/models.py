@@ -8,15 +8,30 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.accounts.models import User, utcnow
 from core.extensions import db
+from core.keys import KEY_MAX_LENGTH
+from curriculum.rules import (
+    HOURS_PER_MODULE_MAX,
+    HOURS_PER_MODULE_MIN,
+    KIND_MAX_LENGTH,
+    LENGTH_WEEKS_MAX,
+    LENGTH_WEEKS_MIN,
+    NAME_MAX_LENGTH,
+    OUTCOME_TEXT_MAX_LENGTH,
+    SUMMARY_MAX_LENGTH,
+    TITLE_MAX_LENGTH,
+)
 
-KEY_MAX_LENGTH = 80
-TITLE_MAX_LENGTH = 200
-NAME_MAX_LENGTH = 120
+__all__ = ["KEY_MAX_LENGTH", "NAME_MAX_LENGTH", "TITLE_MAX_LENGTH"]
+
+
+def _at_most(column: str, maximum: int) -> CheckConstraint:
+    """SQLite ignores VARCHAR lengths; this CHECK makes both databases hold the column's limit."""
+    return CheckConstraint(f"length({column}) <= {maximum}", name=f"{column}_length")
 
 
 def _enum(kind: type[enum.Enum]) -> Enum:
@@ -48,7 +63,7 @@ class CatalogueArea(db.Model):
     __tablename__ = "catalogue_area"
     key: Mapped[str] = mapped_column(String(KEY_MAX_LENGTH), primary_key=True)
     title: Mapped[str] = mapped_column(String(TITLE_MAX_LENGTH))
-    summary: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(String(SUMMARY_MAX_LENGTH), default="")
     mandatory: Mapped[bool] = mapped_column(default=False)
     position: Mapped[int]
     modules: Mapped[list[CatalogueModule]] = relationship(
@@ -61,7 +76,7 @@ class CatalogueModule(db.Model):
     key: Mapped[str] = mapped_column(String(KEY_MAX_LENGTH), primary_key=True)
     area_key: Mapped[str] = mapped_column(ForeignKey("catalogue_area.key", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(TITLE_MAX_LENGTH))
-    summary: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(String(SUMMARY_MAX_LENGTH), default="")
     suggested_hours: Mapped[int]
     delivery_modes: Mapped[list[str]] = mapped_column(JSON, default=list)
     scenario_keys: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -76,8 +91,8 @@ class CatalogueOutcome(db.Model):
     __tablename__ = "catalogue_outcome"
     key: Mapped[str] = mapped_column(String(KEY_MAX_LENGTH), primary_key=True)
     module_key: Mapped[str] = mapped_column(ForeignKey("catalogue_module.key", ondelete="CASCADE"))
-    kind: Mapped[str] = mapped_column(String(20))
-    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(KIND_MAX_LENGTH))
+    text: Mapped[str] = mapped_column(String(OUTCOME_TEXT_MAX_LENGTH))
     npq_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
     survey_outcomes: Mapped[list[str]] = mapped_column(JSON, default=list)
     sources: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -120,7 +135,12 @@ class ProgrammeVersion(db.Model):
     """A draft (editable, unnumbered) or a published version (numbered, dated, never changed)."""
 
     __tablename__ = "programme_version"
-    __table_args__ = (UniqueConstraint("programme_id", "number"),)
+    __table_args__ = (
+        UniqueConstraint("programme_id", "number"),
+        CheckConstraint(f"length_weeks BETWEEN {LENGTH_WEEKS_MIN} AND {LENGTH_WEEKS_MAX}", name="length_weeks_range"),
+        _at_most("name", NAME_MAX_LENGTH),
+        _at_most("provider", NAME_MAX_LENGTH),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id", ondelete="CASCADE"))
@@ -158,14 +178,20 @@ class ProgrammeVersion(db.Model):
 
 class ProgrammeModule(db.Model):
     __tablename__ = "programme_module"
-    __table_args__ = (UniqueConstraint("version_id", "key"),)
+    __table_args__ = (
+        UniqueConstraint("version_id", "key"),
+        CheckConstraint(f"hours BETWEEN {HOURS_PER_MODULE_MIN} AND {HOURS_PER_MODULE_MAX}", name="hours_range"),
+        _at_most("title", TITLE_MAX_LENGTH),
+        _at_most("summary", SUMMARY_MAX_LENGTH),
+        _at_most("block", NAME_MAX_LENGTH),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     version_id: Mapped[int] = mapped_column(ForeignKey("programme_version.id", ondelete="CASCADE"))
     position: Mapped[int]
     key: Mapped[str] = mapped_column(String(KEY_MAX_LENGTH))
     title: Mapped[str] = mapped_column(String(TITLE_MAX_LENGTH))
-    summary: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[str] = mapped_column(String(SUMMARY_MAX_LENGTH), default="")
     hours: Mapped[int]
     block: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH), default="")
     area_key: Mapped[str | None] = mapped_column(String(KEY_MAX_LENGTH))
@@ -182,14 +208,14 @@ class ProgrammeModule(db.Model):
 
 class ProgrammeOutcome(db.Model):
     __tablename__ = "programme_outcome"
-    __table_args__ = (UniqueConstraint("module_id", "key"),)
+    __table_args__ = (UniqueConstraint("module_id", "key"), _at_most("text", OUTCOME_TEXT_MAX_LENGTH))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     module_id: Mapped[int] = mapped_column(ForeignKey("programme_module.id", ondelete="CASCADE"))
     position: Mapped[int]
     key: Mapped[str] = mapped_column(String(KEY_MAX_LENGTH))
-    kind: Mapped[str] = mapped_column(String(20))
-    text: Mapped[str] = mapped_column(Text)
+    kind: Mapped[str] = mapped_column(String(KIND_MAX_LENGTH))
+    text: Mapped[str] = mapped_column(String(OUTCOME_TEXT_MAX_LENGTH))
     npq_areas: Mapped[list[str]] = mapped_column(JSON, default=list)
     survey_outcomes: Mapped[list[str]] = mapped_column(JSON, default=list)
     sources: Mapped[list[str]] = mapped_column(JSON, default=list)

@@ -9,11 +9,18 @@ from typing import Any
 from marshmallow import Schema, ValidationError, fields, validate, validates
 
 from core.keys import KEY_PATTERN
+from curriculum import rules
+from curriculum.rules import DELIVERY_MODES, OUTCOME_PREFIXES
 
 # Shared by the catalogue files, the programme document (curriculum.exchange) and the scenario files.
-KEY = validate.Regexp(KEY_PATTERN, error="Use 1 to 80 lower-case letters, digits and hyphens")
-DELIVERY_MODES = ("online-study", "seminar", "peer-group", "mentoring", "in-school-practice")
-OUTCOME_PREFIXES = {"Learn that ": "knowledge", "Learn how to ": "practice"}
+KEY = validate.Regexp(KEY_PATTERN, error=rules.KEY_MESSAGE)
+__all__ = ["DELIVERY_MODES", "KEY", "OUTCOME_PREFIXES", "text"]
+
+
+def text(maximum: int, what: str = "Text", required: bool = True) -> list[validate.Validator]:
+    """Length rules whose messages name the field and say the limit (the column's length)."""
+    too_long = validate.Length(max=maximum, error=rules.too_long(maximum, what))
+    return [validate.Length(min=1, error=rules.missing(what)), too_long] if required else [too_long]
 
 
 def _keys(**kwargs: Any) -> fields.List:
@@ -22,7 +29,7 @@ def _keys(**kwargs: Any) -> fields.List:
 
 class TitledSchema(Schema):
     key = fields.String(required=True, validate=KEY)
-    title = fields.String(required=True, validate=validate.Length(1, 200))
+    title = fields.String(required=True, validate=text(rules.TITLE_MAX_LENGTH, "Title"))
 
 
 class SurveyOutcomeSchema(TitledSchema):
@@ -39,8 +46,8 @@ class SurveySchema(Schema):
 
 
 class BenchmarkSchema(TitledSchema):
-    hours = fields.Integer(required=True, strict=True, validate=validate.Range(1, 10000))
-    weeks = fields.Integer(required=True, allow_none=True, strict=True, validate=validate.Range(1, 520))
+    hours = fields.Integer(required=True, strict=True, validate=validate.Range(1, rules.CATALOGUE_HOURS_MAX))
+    weeks = fields.Integer(required=True, allow_none=True, strict=True, validate=validate.Range(1, rules.CATALOGUE_WEEKS_MAX))
     sources = _keys(required=True, validate=validate.Length(min=1))
 
 
@@ -51,7 +58,7 @@ class BandSchema(Schema):
 
 
 class ReferenceSchema(Schema):
-    sources = fields.Dict(keys=fields.String(validate=KEY), values=fields.String(validate=validate.Length(1, 500)), required=True)
+    sources = fields.Dict(keys=fields.String(validate=KEY), values=fields.String(validate=text(rules.SOURCE_MAX_LENGTH, "Source")), required=True)
     npq_areas = fields.List(fields.Nested(TitledSchema), required=True, validate=validate.Length(equal=8, error="The NPQ framework has 8 areas"))
     survey = fields.Nested(SurveySchema, required=True)
     benchmarks = fields.List(fields.Nested(BenchmarkSchema), required=True)
@@ -60,20 +67,21 @@ class ReferenceSchema(Schema):
 
 class OutcomeSchema(Schema):
     key = fields.String(required=True, validate=KEY)
-    text = fields.String(required=True, validate=validate.Length(1, 2000))
+    text = fields.String(required=True, validate=text(rules.OUTCOME_TEXT_MAX_LENGTH, "Outcome"))
     npq = _keys(required=True, validate=validate.Length(min=1, error="Map the outcome to at least one NPQ area"))
     survey = _keys(load_default=list)
     sources = _keys(required=True, validate=validate.Length(min=1, error="Cite at least one source"))
 
     @validates("text")
     def _phrased_as_npq(self, text: str, **_kwargs: Any) -> None:
-        if not any(text.startswith(prefix) for prefix in OUTCOME_PREFIXES):
-            raise ValidationError("Start with “Learn that” (knowledge) or “Learn how to” (practice)")
+        if rules.outcome_kind(text) is None:
+            raise ValidationError(rules.OUTCOME_WORDING_MESSAGE)
 
 
 class ModuleSchema(TitledSchema):
-    summary = fields.String(required=True, validate=validate.Length(1, 2000))
-    hours = fields.Integer(required=True, strict=True, validate=validate.Range(1, 1000))
+    summary = fields.String(required=True, validate=text(rules.SUMMARY_MAX_LENGTH, "Summary"))
+    hours = fields.Integer(required=True, strict=True, validate=validate.Range(
+        rules.HOURS_PER_MODULE_MIN, rules.HOURS_PER_MODULE_MAX, error=rules.HOURS_MESSAGE))
     delivery = fields.List(fields.String(validate=validate.OneOf(DELIVERY_MODES)), required=True)
     scenarios = _keys(required=True)
     outcomes = fields.List(fields.Nested(OutcomeSchema), required=True, validate=validate.Length(min=1))
@@ -81,7 +89,7 @@ class ModuleSchema(TitledSchema):
 
 class AreaSchema(TitledSchema):
     mandatory = fields.Boolean(required=True)
-    summary = fields.String(required=True, validate=validate.Length(1, 2000))
+    summary = fields.String(required=True, validate=text(rules.SUMMARY_MAX_LENGTH, "Summary"))
     modules = fields.List(fields.Nested(ModuleSchema), required=True, validate=validate.Length(min=1))
 
 

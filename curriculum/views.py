@@ -5,19 +5,22 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
+from core import importing
 from core.access import restrict_blueprint
-from core.content import register_loader
 from core.accounts.roles import Role
+from core.content import register_loader
 from core.layout import navigation
 from core.redirects import redirect_to_local
-from core.validation import DocumentError
+from core.problems import Conflict, Invalid, Problem, blame_fields, problems_of
 from curriculum import api as curriculum_api
 from curriculum import catalogue_service, cli, services
 from curriculum.diff import diff
 from curriculum.forms import ImportForm, LockedForm, ModuleForm, OwnModuleForm, ProgrammeForm
 from curriculum.models import Programme, ProgrammeVersion
+from curriculum.programme_imports import PROGRAMME_JSON
 
 bp = Blueprint("curriculum", __name__, url_prefix="/curriculum", template_folder="templates")
 restrict_blueprint(bp, Role.DESIGNER)
@@ -36,9 +39,12 @@ def _draft(programme: Programme) -> ProgrammeVersion:
     return programme.draft
 
 
-def _field_error(form: Any, error: services.CurriculumError, default: str) -> None:
-    field = getattr(form, error.field or default, None) or getattr(form, default)
-    field.errors = [*field.errors, error.message]
+# The services locate problems by the API's names; a few form fields are named otherwise.
+FIELD_NAMES = {"prerequisites": "prerequisite_keys"}
+
+
+def _field_error(form: Any, error: Invalid, default: str) -> None:
+    blame_fields(form, error, default, FIELD_NAMES)
 
 
 def _show(programme: Programme, errors: list[str] | None = None, status: int = 200):  # type: ignore[no-untyped-def]
@@ -50,6 +56,8 @@ def _show(programme: Programme, errors: list[str] | None = None, status: int = 2
             "curriculum/programme.html",
             programme=programme,
             version=version,
+            next_number=services.next_version_number(programme),
+            total_hours=services.total_hours(version),
             analysis=catalogue_service.analyse(version),
             lock=LockedForm(lock_version=version.lock_version),
             page_errors=page_errors,
@@ -58,9 +66,9 @@ def _show(programme: Programme, errors: list[str] | None = None, status: int = 2
     )
 
 
-def _refused(programme: Programme, error: services.CurriculumError):  # type: ignore[no-untyped-def]
-    status = 409 if isinstance(error, services.ConflictError) else 400
-    return _show(programme, [error.message, *error.problems], status)
+def _refused(programme: Programme, error: Invalid):  # type: ignore[no-untyped-def]
+    status = 409 if isinstance(error, Conflict) else 400
+    return _show(programme, [p.message for p in problems_of(error)], status)
 
 
 @bp.route("/")
@@ -76,7 +84,7 @@ def new_programme():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             programme = services.create_programme(current_user._get_current_object(), _details(form))
-        except services.CurriculumError as error:
+        except Invalid as error:
             _field_error(form, error, "name")
         else:
             flash("Programme created. Add modules from the catalogue or write your own.", "success")
@@ -105,7 +113,7 @@ def edit_details(programme_id: int):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             services.update_details(draft, form.seen_lock_version(), _details(form))
-        except services.CurriculumError as error:
+        except Invalid as error:
             _field_error(form, error, "name")
         else:
             flash("Programme details saved.", "success")
@@ -138,7 +146,7 @@ def add_catalogue_module(programme_id: int):  # type: ignore[no-untyped-def]
         abort(400)
     try:
         module = services.add_catalogue_module(_draft(programme), form.seen_lock_version(), request.form.get("catalogue_key", ""))
-    except services.CurriculumError as error:
+    except Invalid as error:
         return _refused(programme, error)
     flash(f"‘{module.title}’ added ({module.hours} hours).", "success")
     return redirect_to_local(request.form.get("back"), url_for("curriculum.programme", programme_id=programme.id))
@@ -160,7 +168,7 @@ def new_module(programme_id: int):  # type: ignore[no-untyped-def]
         )
         try:
             module = services.add_own_module(draft, form.seen_lock_version(), own)
-        except services.CurriculumError as error:
+        except Invalid as error:
             _field_error(form, error, "title")
         else:
             flash(f"‘{module.title}’ added.", "success")
@@ -183,7 +191,7 @@ def edit_module(programme_id: int, key: str):  # type: ignore[no-untyped-def]
         changes = services.ModuleChanges(form.hours.data, form.block.data or "", frozenset(form.prerequisite_keys.data or []))
         try:
             services.update_module(draft, form.seen_lock_version(), key, changes)
-        except services.CurriculumError as error:
+        except Invalid as error:
             _field_error(form, error, "hours")
         else:
             flash(f"‘{module.title}’ saved.", "success")
@@ -199,7 +207,7 @@ def _action(programme_id: int, act) -> Response:  # type: ignore[no-untyped-def]
         abort(400)
     try:
         message = act(programme, form.seen_lock_version())
-    except services.CurriculumError as error:
+    except Invalid as error:
         return _refused(programme, error)
     if message:
         flash(message, "success")
@@ -253,7 +261,7 @@ def version(programme_id: int, number: int) -> str:
 def _version_by_label(programme: Programme, label: str | None) -> ProgrammeVersion:
     if label == "draft" and programme.draft is not None:
         return programme.draft
-    if label and label.isdigit():
+    if label and label.isascii() and label.isdigit() and len(label) < 10:
         found = services.get_version(programme, int(label))
         if found is not None:
             return found
@@ -283,20 +291,36 @@ def export(programme_id: int) -> Response:
 
 @bp.route("/programmes/import", methods=["GET", "POST"])
 def import_programme():  # type: ignore[no-untyped-def]
-    """Create a programme from a document; every problem is listed with its place, nothing saved."""
+    """Check a programme document; every problem is listed with its place, and nothing is saved yet."""
     form = ImportForm()
-    problems: list[str] = []
+    problems: list[Problem] = []
     if form.validate_on_submit():
         try:
-            programme = services.import_programme(current_user._get_current_object(), form.document.data.read())
-        except DocumentError as error:
-            problems = [str(e) for e in error.errors]
+            staged_id, _ = importing.stage(PROGRAMME_JSON, form.document.data.read(), current_user.id)
+        except Invalid as error:
+            problems = error.problems
             form.document.errors = ["The file has problems, listed below. Nothing was imported."]
         else:
-            flash("Programme imported as a draft.", "success")
-            return redirect(url_for("curriculum.programme", programme_id=programme.id))
+            return redirect(url_for("curriculum.confirm_import", staged_id=staged_id))
     status = 400 if problems else 200
     return render_template("curriculum/import.html", form=form, problems=problems), status
+
+
+@bp.route("/programmes/import/<staged_id>", methods=["GET", "POST"])
+def confirm_import(staged_id: str):  # type: ignore[no-untyped-def]
+    """What a checked document will create, and the button that creates it."""
+    form = FlaskForm()
+    try:
+        if form.validate_on_submit():
+            programme = importing.confirm(PROGRAMME_JSON, staged_id, current_user.id).created
+            flash("Programme imported as a draft.", "success")
+            return redirect(url_for("curriculum.programme", programme_id=programme.id))
+        preview = importing.staged_preview(PROGRAMME_JSON, staged_id, current_user.id).preview
+    except Invalid as error:
+        flash(" ".join(p.message for p in error.problems[:3]), "error")
+        return redirect(url_for("curriculum.import_programme"))
+    return render_template("import_preview.html", form=form, preview=preview, what="programme",
+                           back_url=url_for("curriculum.import_programme"))
 
 
 @bp.route("/catalogue")
@@ -316,7 +340,7 @@ def catalogue_module(key: str) -> str:
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     curriculum_api.init_app(app)
-    app.cli.add_command(cli.catalogue)
+    app.cli.add_command(cli.catalogue_cli)
     register_loader(app, "Catalogue", catalogue_service.load_catalogue)
     nav = navigation(app)
     nav.add("Programmes", "curriculum.index", Role.DESIGNER, section="/curriculum/programmes")

@@ -23,19 +23,18 @@ from core.accounts.models import (
 from core.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
 from core.accounts.roles import Role
 from core.extensions import db
+from core.problems import Invalid
 
 
 # An API token stops working after this unless issued for less (`flask users token --days`).
 API_TOKEN_LIFETIME = timedelta(days=90)
 
 
-class AccountError(Exception):
-    """A request that breaks an accounts rule; ``field`` says which form field to blame."""
+class AccountError(Invalid):
+    """A request that breaks an accounts rule, located at the form field to blame (``field``)."""
 
     def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.field = field
+        super().__init__(message, path=field or "")
 
 
 @dataclass(frozen=True)

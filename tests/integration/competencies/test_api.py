@@ -63,8 +63,9 @@ def test_rubric_and_evidence_problems_are_located(client, headers):
     bad = RUBRIC | {"fault_limit": -1, "criteria": [{"key": "a", "title": "A"}, {"key": "a", "title": "B", "weight": -2}]}
     refused = client.post("/api/v1/rubrics", json=bad, headers=headers)
     assert refused.status_code == 400
+    # Every problem in one answer, in path order (criteria[1] before criteria[10]).
     assert [e["path"] for e in refused.json["errors"]] == ["criteria[0].key", "criteria[1].key", "criteria[1].weight",
-                                                        "fault_types[0].criterion", "fault_limit"]
+                                                        "fault_limit", "fault_types[0].criterion"]
     nan = client.post("/api/v1/rubrics", data='{"key": "k", "title": "T", "model": "analytic", "threshold": NaN, '
                       '"criteria": [{"key": "a", "title": "A", "levels": [{"value": 1, "label": "x"}, {"value": 2, "label": "y"}]}]}',
                       headers=headers | {"Content-Type": "application/json"})

@@ -193,6 +193,8 @@ def test_export_then_import_a_rubric_and_a_bad_file_is_refused_whole(app, client
     ok = client.post("/competencies/rubrics/import", data={"csrf_token": csrf_token(page),
                                                             "document": (io.BytesIO(exported.data), "r.json")})
     assert ok.status_code == 302
+    preview = client.get(ok.headers["Location"]).get_data(as_text=True)
+    assert client.post(ok.headers["Location"], data={"csrf_token": csrf_token(preview)}).status_code == 302
     broken = json.loads(exported.data) | {"threshold": 500}
     broken["criteria"][0]["levels"][1]["value"] = 1
     page = client.get("/competencies/rubrics/import").get_data(as_text=True)
@@ -200,8 +202,9 @@ def test_export_then_import_a_rubric_and_a_bad_file_is_refused_whole(app, client
                                                                  "document": (io.BytesIO(json.dumps(broken).encode()), "r.json")})
     text = refused.get_data(as_text=True)
     assert refused.status_code == 400
-    assert "criteria[0].levels[1].value: Number the levels one after another, lowest first: 1 follows 1" in text
-    assert "threshold: Enter the pass mark as a number from 1 to 100 (per cent)" in text
+    assert "Criterion 1 ‘Voice’, level 2 ‘Partial’, value: Number the levels one after another, lowest first: 1 follows 1" in text
+    assert "(criteria[0].levels[1].value)" in text
+    assert "Enter the pass mark as a number from 1 to 100 (per cent)" in text and "(threshold)" in text
     with app.app_context():
         assert db.session.query(Rubric).count() == 2
     assert re.search(r"3 problems in the file", text)  # and level 3 no longer follows level 1 in order

@@ -88,7 +88,7 @@ def test_api_errors_are_json_and_name_the_path(client, token):
     bad = {**DOCUMENT, "modules": [{"key": "x", "title": "X", "hours": 0}]}
     response = client.post("/api/v1/programmes", json=bad, headers=_headers(token))
     assert response.status_code == 400
-    assert response.json == {"errors": [{"path": "modules[0].hours", "message": "Enter hours as a whole number between 1 and 1,000"}]}
+    assert response.json == {"errors": [{"path": "modules[0].hours", "message": "Module 1 ‘X’, hours: Enter hours as a whole number between 1 and 1,000"}]}
     url = client.post("/api/v1/programmes", json=DOCUMENT, headers=_headers(token)).json["url"]
     refused = client.post(f"{url}/publish", json={"lock_version": 1}, headers=_headers(token))
     assert refused.status_code == 400 and refused.json["errors"][0]["message"] == "Add at least one module before publishing"

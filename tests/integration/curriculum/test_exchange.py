@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.extensions import db
-from core.validation import DocumentError
+from core.problems import Invalid as DocumentError
 from curriculum import services
 from curriculum.diff import diff
 from curriculum.models import Programme
@@ -47,7 +47,9 @@ def _refusal(app, document) -> list[str]:  # type: ignore[no-untyped-def]
 def test_a_missing_outcome_text_is_located(app, programme_id):
     document = _document(app, programme_id)
     del document["modules"][1]["outcomes"][0]["text"]
-    assert _refusal(app, document) == ["modules[1].outcomes[0].text: Missing data for required field."]
+    assert _refusal(app, document) == [
+        "modules[1].outcomes[0].text: Module 2 ‘Screening reading and spelling’, outcome 1, text: Missing data for required field."
+    ]
 
 
 def test_a_wrong_schema_version_is_refused(app, programme_id):
@@ -60,15 +62,17 @@ def test_absurd_and_negative_hours_are_located(app, programme_id):
     document["modules"][0]["hours"] = 5000
     document["modules"][2]["hours"] = -2
     assert _refusal(app, document) == [
-        "modules[0].hours: Enter hours as a whole number between 1 and 1,000",
-        "modules[2].hours: Enter hours as a whole number between 1 and 1,000",
+        "modules[0].hours: Module 1 ‘SEND law foundations’, hours: Enter hours as a whole number between 1 and 1,000",
+        "modules[2].hours: Module 3 ‘Screening processing’, hours: Enter hours as a whole number between 1 and 1,000",
     ]
 
 
 def test_duplicate_module_keys_are_located(app, programme_id):
     document = _document(app, programme_id)
     document["modules"].append(copy.deepcopy(document["modules"][0]))
-    assert _refusal(app, document) == ["modules[3].key: Module key ‘send-law-foundations’ is used by modules[0] too"]
+    assert _refusal(app, document) == [
+        "modules[3].key: Module 4 ‘SEND law foundations’, key: Module key ‘send-law-foundations’ is used by module 1 too"
+    ]
 
 
 def test_a_duplicate_json_key_is_located(app, programme_id):
@@ -88,7 +92,7 @@ def test_a_prerequisite_cycle_in_a_document_is_refused(app, programme_id):
     document["modules"][1]["prerequisites"] = ["screening-processing"]
     [problem] = _refusal(app, document)
     assert problem.startswith("modules: The prerequisites make a loop: ")
-    assert "screening-literacy → screening-processing" in problem or "screening-processing → screening-literacy" in problem
+    assert "‘Screening reading and spelling’ → ‘Screening processing’" in problem
 
 
 def test_unknown_reference_keys_are_located(app, programme_id):
@@ -96,9 +100,59 @@ def test_unknown_reference_keys_are_located(app, programme_id):
     document["modules"][0]["outcomes"][0]["npq_areas"] = ["statutory-framework", "astrology"]
     document["modules"][1]["area"] = "nowhere"
     assert _refusal(app, document) == [
-        "modules[0].outcomes[0].npq_areas[1]: No NPQ area has the key ‘astrology’",
-        "modules[1].area: No catalogue area has the key ‘nowhere’",
+        "modules[0].outcomes[0].npq_areas[1]: Module 1 ‘SEND law foundations’, outcome 1, NPQ area 2: No NPQ area has the key ‘astrology’",
+        "modules[1].area: Module 2 ‘Screening reading and spelling’, area: No catalogue area has the key ‘nowhere’",
     ]
+
+
+def test_a_file_with_four_problems_lists_all_four_in_one_pass(app, programme_id):
+    document = _document(app, programme_id) | {"schema_version": 2}
+    document["modules"][0]["hours"] = 0
+    document["modules"][1]["prerequisites"] = ["nowhere"]
+    document["modules"][2]["area"] = "nowhere"
+    assert [problem.split(":")[0] for problem in _refusal(app, document)] == [
+        "modules[0].hours", "modules[1].prerequisites[0]", "modules[2].area", "schema_version",
+    ]
+
+
+def test_a_module_key_longer_than_its_column_is_refused_not_cut(app, programme_id):
+    document = _document(app, programme_id)
+    document["modules"][0]["key"] = "k" * 81
+    [problem] = _refusal(app, document)
+    assert problem.startswith("modules[0].key: Module 1 ‘SEND law foundations’, key: Use 1 to 80 lower-case letters")
+
+
+@pytest.mark.parametrize(("text", "located"), [
+    ("[1, 2]", "The file must hold one JSON object, starting with { — it starts with [ (a list)"),
+    ('{"schema_version": NaN}', "schema_version: NaN is not a number JSON allows. Use a number"),
+    ('{"schema_version": 1e400}', "schema_version: This number is too large"),
+    ('{"schema_version": ' + "9" * 5000 + "}", "schema_version: Numbers can have at most 15 digits"),
+    ('{"schema_version": 1, "programme": {"name": "\\ud800"}}',
+     "programme.name: This text holds a character that cannot be saved (NUL or a lone surrogate). Remove it"),
+    ("[" * 1500 + "]" * 1500, "The file nests lists and objects more than 64 deep (line 1). Nothing this app reads nests that deep."),
+    ("[" * 100_000, "The file nests lists and objects more than 64 deep (line 1). Nothing this app reads nests that deep."),
+])
+def test_hostile_json_is_refused_with_its_place(app, catalogue, text, located):
+    assert _refusal(app, text) == [located]
+
+
+@pytest.mark.parametrize(("raw", "located"), [
+    ('{"schema_version": 1}'.encode("utf-16"), "The file is UTF-16 text"),
+    ('{"schema_version": 1}'.encode("utf-16-le"), "The file is UTF-16 text"),
+    (b'{"programme":\n "caf\xe9"}', "The file is not UTF-8 text: byte 20 (line 2) cannot be read"),
+])
+def test_files_not_in_utf8_are_refused_saying_so(app, catalogue, raw, located):
+    with app.app_context(), pytest.raises(DocumentError) as refused:
+        services.import_programme(None, raw)
+    [problem] = refused.value.problems
+    assert problem.message.startswith(located)
+
+
+def test_a_byte_order_mark_is_accepted(app, programme_id):
+    document = _document(app, programme_id)
+    with app.app_context():
+        imported = services.import_programme(None, b"\xef\xbb\xbf" + json.dumps(document).encode())
+        assert services.export_version(imported.draft)["modules"] == document["modules"]
 
 
 def test_the_diff_lists_added_removed_and_changed_modules(app, programme_id):

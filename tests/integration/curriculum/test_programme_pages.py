@@ -11,7 +11,7 @@ from core.accounts.roles import Role
 from core.extensions import db
 from curriculum import catalogue_service
 from curriculum.models import CatalogueModule, Programme
-from tests.conftest import csrf_token, post_form
+from tests.conftest import Auth, csrf_token, post_form
 
 NEW = {"name": "SENCO 2025", "provider": "North Trust", "cohort_start": ["1", "9", "2025"], "length_weeks": "78"}
 
@@ -148,7 +148,33 @@ def test_export_and_import_through_the_pages(app, client, designer):
         "csrf_token": csrf_token(page), "document": (io.BytesIO(exported.data), "programme.json")})
     assert response.status_code == 302
     with app.app_context():
+        assert db.session.query(Programme).count() == 1, "a checked file waits for confirmation"
+    preview = client.get(response.headers["Location"])
+    text = preview.get_data(as_text=True)
+    assert "Check the programme before you import it" in text
+    assert "1 module, 6 hours in all" in text
+    confirmed = client.post(response.headers["Location"], data={"csrf_token": csrf_token(text)})
+    assert confirmed.status_code == 302 and "/curriculum/programmes/" in confirmed.headers["Location"]
+    with app.app_context():
         assert db.session.query(Programme).count() == 2
+    again = client.post(response.headers["Location"], data={"csrf_token": csrf_token(text)})
+    assert again.headers["Location"].endswith("/curriculum/programmes/import"), "a staged import is used once"
+    with app.app_context():
+        assert db.session.query(Programme).count() == 2
+
+
+def test_a_staged_import_belongs_to_the_person_who_uploaded_it(app, client, designer, make_person):
+    programme_id = _create(client)
+    exported = client.get(f"/curriculum/programmes/{programme_id}/export.json")
+    page = client.get("/curriculum/programmes/import").get_data(as_text=True)
+    staged_url = client.post("/curriculum/programmes/import", data={
+        "csrf_token": csrf_token(page), "document": (io.BytesIO(exported.data), "programme.json")}).headers["Location"]
+    other = app.test_client()
+    make_person("other@example.org", Role.DESIGNER)
+    Auth(other).sign_in("other@example.org")
+    assert other.get(staged_url).headers["Location"].endswith("/curriculum/programmes/import")
+    with app.app_context():
+        assert db.session.query(Programme).count() == 1
 
 
 def test_a_bad_import_lists_each_problem_and_imports_nothing(app, client, designer):
@@ -158,7 +184,9 @@ def test_a_bad_import_lists_each_problem_and_imports_nothing(app, client, design
     response = client.post("/curriculum/programmes/import", data={
         "csrf_token": csrf_token(page), "document": (io.BytesIO(json.dumps(document).encode()), "bad.json")})
     assert response.status_code == 400
-    assert "modules[0].hours: Enter hours as a whole number between 1 and 1,000" in response.get_data(as_text=True)
+    text = response.get_data(as_text=True)
+    assert "Module 1 ‘A’, hours: Enter hours as a whole number between 1 and 1,000" in text
+    assert "(modules[0].hours)" in text
     with app.app_context():
         assert db.session.query(Programme).count() == 0
 

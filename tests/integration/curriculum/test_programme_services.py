@@ -47,7 +47,7 @@ def test_a_prerequisite_cycle_is_refused_naming_the_loop(app, programme_id):
         services.update_module(draft, None, "screening-processing", services.ModuleChanges(5, "", frozenset({"screening-literacy"})))
         with pytest.raises(services.CurriculumError, match="would make a loop") as refused:
             services.update_module(draft, None, "screening-literacy", services.ModuleChanges(4, "", frozenset({"screening-processing"})))
-        assert refused.value.field == "prerequisite_keys"
+        assert refused.value.field == "prerequisites"
         db.session.rollback()
         assert _programme(programme_id).draft.module("screening-literacy").prerequisite_keys == []
 
