@@ -31,6 +31,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PEOPLE = 50
 DESIGNERS = 40  # the rest are mentors and trainees
+ARRIVAL_SECONDS = 10.0  # people arrive evenly over this long, then all work at once
 PASSWORD = "load-test horse battery staple"
 P95_TARGET_SECONDS = 2.0
 # The server as `make serve` runs it (gunicorn.conf.py); the figure is printed with these.
@@ -173,6 +174,7 @@ def _other(browser: Browser, n: int) -> None:
 
 
 def _person(base: str, result: LoadResult, n: int) -> None:
+    time.sleep(ARRIVAL_SECONDS * n / PEOPLE)
     browser = Browser(base, result.record)
     try:
         (_designer if n < DESIGNERS else _other)(browser, n)
@@ -216,7 +218,8 @@ def describe(result: LoadResult) -> tuple[str, bool]:
     client_errors = sum(1 for s in result.statuses if 400 <= s < 500)
     sent = len(result.statuses)
     ok = sent > 0 and errors == 0 and result.p95 < P95_TARGET_SECONDS and not result.broken
-    figure = (f"{sent} requests by {PEOPLE} people, gunicorn {WORKERS}w×{THREADS}t: {errors} × ≥500, "
+    figure = (f"{sent} requests by {PEOPLE} people arriving over {ARRIVAL_SECONDS:.0f} s, "
+              f"gunicorn {WORKERS} workers × {THREADS} threads: {errors} × ≥500, "
               f"p95 {result.p95:.2f} s, {client_errors} × 4xx, {len(result.broken)} scripts broken")
     return figure, ok
 
