@@ -39,6 +39,7 @@ def main(argv: list[str]) -> int:
             missed.append(title)
     print(f"\n{len(chosen) - len(missed)} of {len(chosen)} figures meet their targets"
           + (f"; missed: {', '.join(missed)}" if missed else ""))
+    print(f"verify: {len(chosen) - len(missed)} passed, {len(missed)} failed")
     return 1 if missed else 0
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from verify import client_rows, load
+from verify import client_rows, load, sign_in_rows
 
 Row = Callable[[], tuple[str, bool, list[str]]]
 
@@ -37,4 +37,6 @@ def all_rows(postgresql_url: str) -> dict[str, tuple[str, str, Row]]:
         "access": ("access matrix", "0 unexpected answers, every route listed", client_rows.access_matrix),
         "csrf": ("CSRF", "0 accepted", client_rows.csrf),
         "headers": ("headers", "0 violations", client_rows.headers),
+        "redirects": ("redirect bypasses", "0 followed off-site", sign_in_rows.redirects),
+        "timing": ("sign-in timing", f"known/unknown email ≤ {sign_in_rows.TIMING_RATIO_MAX}×", sign_in_rows.sign_in_timing),
     }

@@ -91,6 +91,7 @@ def build(**config: object) -> World:
         world.ids["rubric_id"] = rubric.id
         world.ids["scenario_key"] = next(iter(loaders_scenarios()))
         world.ids["catalogue_key"] = "send-law-foundations"
+        world.ids["other_catalogue_key"] = "identifying-need"
     return world
 
 
