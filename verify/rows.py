@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from verify import client_rows, load, sign_in_rows
+from verify import client_rows, hostile_row, load, sign_in_rows
 
 Row = Callable[[], tuple[str, bool, list[str]]]
 
@@ -34,6 +34,7 @@ def all_rows(postgresql_url: str) -> dict[str, tuple[str, str, Row]]:
     return {
         "load-sqlite": ("errors under load, SQLite", under_load, _load_sqlite),
         "load-postgresql": ("errors under load, PostgreSQL", under_load, _load_postgresql(postgresql_url)),
+        "hostile": ("hostile inputs", "0 × 5xx, 0 partial saves, each refusal names where", hostile_row.hostile),
         "access": ("access matrix", "0 unexpected answers, every route listed", client_rows.access_matrix),
         "csrf": ("CSRF", "0 accepted", client_rows.csrf),
         "headers": ("headers", "0 violations", client_rows.headers),
