@@ -187,12 +187,15 @@ def csrf() -> Figure:
         problems: list[str] = []
         routes = [r for r in _routes(world, []) if not r.is_api]
         sent = 0
+        bad_tokens: dict[str, list[tuple[str, FlaskClient, str | None]]] = {}
         for route in routes:
             for method in sorted(STATE_CHANGING & set(route.access.methods.split())):
                 audience = next((a for a in worlds.AUDIENCES if route.allows(a)), None)
                 if audience is None:
                     continue
-                for what, client, token in _bad_tokens(world, audience):
+                if audience not in bad_tokens:  # a refused post leaves the browser as it was
+                    bad_tokens[audience] = list(_bad_tokens(world, audience))
+                for what, client, token in bad_tokens[audience]:
                     before = world.row_counts()
                     response = client.open(route.url, method=method, data={"csrf_token": token} if token else {})
                     sent += 1

@@ -82,6 +82,20 @@ BAD_DATES = {
 }
 
 
+# Values that a field may legitimately take (an optional empty block, "²" in a title, a weight of
+# 6.5): a body holding one may be saved, but is still never a 5xx nor half-saved. Every other body
+# must be refused.
+MAY_BE_ACCEPTED = (
+    "-empty.json", "-spaces.json", "-rtl-override.json", "-superscript-two.json", "-zero.json", "-fraction.json",
+    "-negative.json", "-tiny-float.json", "-huge-int.json", "-string-number.json", "descriptor-over-long-10k.json",
+    "outcome-text-over-long-10k.json", "-date-with-time.json",
+)
+
+
+def must_be_refused(name: str) -> bool:
+    return name.startswith(("raw-", "deep-")) or not name.endswith(MAY_BE_ACCEPTED)
+
+
 def _set(document: dict[str, Any], path: list[Any], value: Any) -> dict[str, Any]:
     changed = copy.deepcopy(document)
     target: Any = changed
