@@ -5,6 +5,7 @@ load follows the app's forms as they change instead of copying their field names
 """
 from __future__ import annotations
 
+import random
 import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -96,8 +97,10 @@ class ScriptBroken(Exception):
 
 
 class Browser:
-    def __init__(self, base_url: str, record) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, base_url: str, record, think: random.Random | None = None,  # type: ignore[no-untyped-def]
+                 think_seconds: tuple[float, float] = (0.0, 0.0)) -> None:
         self.client = httpx.Client(base_url=base_url, follow_redirects=False, timeout=30.0)
+        self.think, self.think_seconds = think, think_seconds
         self.record = record  # record(method, path, status, seconds) for every response
         self.url = "/"
         self.page = ""
@@ -107,6 +110,8 @@ class Browser:
 
     def request(self, method: str, url: str, **kwargs) -> httpx.Response:  # type: ignore[no-untyped-def]
         """One click: the request and any redirects it leads to, timed as the person waits."""
+        if self.think is not None:
+            time.sleep(self.think.uniform(*self.think_seconds))
         started = time.perf_counter()
         response = self.client.request(method, url, **kwargs)
         self.record(method, url, response.status_code, time.perf_counter() - started)

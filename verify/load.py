@@ -7,6 +7,7 @@ browse their pages. The run is bounded: a fixed script per person, every request
 from __future__ import annotations
 
 import os
+import random
 import re
 import secrets
 import shutil
@@ -32,6 +33,7 @@ BIN = Path(sys.executable).parent
 PEOPLE = 50
 DESIGNERS = 40  # the rest are mentors and trainees
 ARRIVAL_SECONDS = 10.0  # people arrive evenly over this long, then all work at once
+THINK_SECONDS = (0.5, 1.5)  # a person reads a page before the next click: uniform, seeded per person
 PASSWORD = "load-test horse battery staple"
 P95_TARGET_SECONDS = 2.0
 # The server as `make serve` runs it (gunicorn.conf.py); the figure is printed with these.
@@ -175,7 +177,7 @@ def _other(browser: Browser, n: int) -> None:
 
 def _person(base: str, result: LoadResult, n: int) -> None:
     time.sleep(ARRIVAL_SECONDS * n / PEOPLE)
-    browser = Browser(base, result.record)
+    browser = Browser(base, result.record, think=random.Random(n), think_seconds=THINK_SECONDS)
     try:
         (_designer if n < DESIGNERS else _other)(browser, n)
     except (ScriptBroken, httpx.HTTPError) as error:
@@ -219,6 +221,7 @@ def describe(result: LoadResult) -> tuple[str, bool]:
     sent = len(result.statuses)
     ok = sent > 0 and errors == 0 and result.p95 < P95_TARGET_SECONDS and not result.broken
     figure = (f"{sent} requests by {PEOPLE} people arriving over {ARRIVAL_SECONDS:.0f} s, "
+              f"{THINK_SECONDS[0]:g}–{THINK_SECONDS[1]:g} s between clicks, "
               f"gunicorn {WORKERS} workers × {THREADS} threads: {errors} × ≥500, "
               f"p95 {result.p95:.2f} s, {client_errors} × 4xx, {len(result.broken)} scripts broken")
     return figure, ok

@@ -27,7 +27,9 @@ def bypasses() -> list[str]:
 def leaves_the_site(location: str) -> bool:
     """Whether a browser given this Location would go to another host. Browsers drop tabs and
     newlines, trim control characters and spaces, and read backslashes as slashes."""
-    cleaned = re.sub(r"[\t\n\r]", "", location).strip("\x00-\x20 ").replace("\\", "/")
+    cleaned = re.sub(r"[\t\n\r]", "", location).strip("".join(map(chr, range(0x21)))).replace("\\", "/")
+    if urlsplit(cleaned).scheme and urlsplit(cleaned).netloc != urlsplit(_SITE).netloc:
+        return True  # "http:evil.example" leaves an https site; "javascript:" is never a page here
     target = urlsplit(urljoin(_SITE, cleaned))
     return target.scheme not in ("http", "https") or target.netloc != urlsplit(_SITE).netloc
 
