@@ -15,6 +15,7 @@ from core.accounts.models import User
 from core.database import is_busy, take_write_lock
 from core.extensions import db
 from tests.conftest import csrf_token, make_app
+from tests.hostile.corpus import PROGRAMME
 
 
 @pytest.fixture
@@ -141,6 +142,32 @@ def test_a_write_that_cannot_get_the_lock_in_time_is_a_503_with_retry_after_and_
         blocker.close()
         with app.app_context():
             db.engine.dispose()
+
+
+def test_an_api_write_that_cannot_get_the_lock_in_time_is_a_json_503(tmp_path):
+    from flask_migrate import upgrade
+
+    from core.accounts import services
+    from core.accounts.roles import Role
+
+    app = make_app(f"sqlite:///{tmp_path / 'busy.sqlite3'}", INSTANCE_PATH=str(tmp_path), SQLITE_BUSY_TIMEOUT_MS=50)
+    with app.app_context():
+        upgrade()
+        token = services.issue_token(services.create_person("Dee", "dee@example.org", "a long enough password", {Role.DESIGNER}), "t")
+    blocker = sqlite3.connect(tmp_path / "busy.sqlite3", isolation_level=None)
+    try:
+        blocker.execute("BEGIN IMMEDIATE")
+        response = app.test_client().post(
+            "/api/v1/programmes", headers={"Authorization": f"Bearer {token}"}, json=PROGRAMME
+        )
+        blocker.execute("ROLLBACK")
+    finally:
+        blocker.close()
+        with app.app_context():
+            db.engine.dispose()
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "5"
+    assert response.get_json()["errors"][0]["message"].startswith("Too many people")
 
 
 def test_busy_means_locked_on_sqlite_and_lock_or_serialization_failures_on_postgresql():
