@@ -13,7 +13,9 @@ read under the lock by :func:`take_write_lock`.
 """
 from __future__ import annotations
 
+import logging
 import sqlite3
+import time
 from typing import Any
 
 from flask import Flask
@@ -34,6 +36,9 @@ RETRY_AFTER_SECONDS = 5
 # deadlock_detected, and too_many_connections.
 _POSTGRESQL_BUSY_STATES = frozenset({"55P03", "40001", "40P01", "53300"})
 _SQLITE_BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+
+log = logging.getLogger(__name__)
+LOCK_WAIT_WORTH_LOGGING_SECONDS = 0.1  # a longer wait is contention worth seeing in the log
 
 _TRANSACTION = "sqlite_transaction"  # in Connection.info: "pending", "read" or "write"
 _NO_TRANSACTION_NEEDED = frozenset({"PRAGMA", "COMMIT", "END", "ROLLBACK", "RELEASE", "BEGIN"})
@@ -77,7 +82,11 @@ def _take_write_lock(connection: Connection) -> None:
     assert driver is not None
     if state == "read":
         driver.execute("COMMIT")  # ends the read snapshot; it wrote nothing
+    started = time.perf_counter()
     driver.execute("BEGIN IMMEDIATE")  # waits up to busy_timeout, then "database is locked"
+    waited = time.perf_counter() - started
+    if waited > LOCK_WAIT_WORTH_LOGGING_SECONDS:
+        log.warning("waited %.0f ms for the SQLite write lock", waited * 1000)
     connection.info[_TRANSACTION] = "write"
 
 

@@ -61,7 +61,13 @@ class LoadResult:
     by_kind: dict[str, list[float]] = field(default_factory=dict)
     broken: list[str] = field(default_factory=list)
     server_errors: list[str] = field(default_factory=list)
+    lock_waits_ms: list[float] = field(default_factory=list)  # SQLite write-lock waits over 100 ms
+    worker_timeouts: int = 0
     lock = threading.Lock()
+
+    def read_server_log(self, text: str) -> None:
+        self.lock_waits_ms = [float(m) for m in re.findall(r"waited (\d+) ms for the SQLite write lock", text)]
+        self.worker_timeouts = text.count("WORKER TIMEOUT")
 
     def record(self, method: str, url: str, status: int, seconds: float) -> None:
         with self.lock:
@@ -91,7 +97,7 @@ def _run(args: list[str], env: dict[str, str]) -> None:
 
 
 @contextmanager
-def _server(database_url: str) -> Iterator[str]:
+def _server(database_url: str, result: LoadResult) -> Iterator[str]:
     """A migrated database with content and 50 people, served by gunicorn; stopped afterwards."""
     instance = tempfile.mkdtemp(prefix="verify-load-")
     env = {**os.environ, "DATABASE_URL": database_url, "INSTANCE_PATH": instance,
@@ -125,6 +131,9 @@ def _server(database_url: str) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()
+        server_log = Path(instance) / "gunicorn.log"
+        if server_log.exists():
+            result.read_server_log(server_log.read_text(errors="replace"))
         shutil.rmtree(instance, ignore_errors=True)
 
 
@@ -189,7 +198,7 @@ def _person(base: str, result: LoadResult, n: int) -> None:
 
 def run(database: str, database_url: str) -> LoadResult:
     result = LoadResult(database)
-    with _server(database_url) as base:
+    with _server(database_url, result) as base:
         with ThreadPoolExecutor(max_workers=PEOPLE) as pool:
             list(pool.map(lambda n: _person(base, result, n), range(PEOPLE)))
     return result
@@ -230,7 +239,12 @@ def describe(result: LoadResult) -> tuple[str, bool]:
 def details(result: LoadResult) -> list[str]:
     medians = sorted(((sorted(v)[len(v) // 2], k) for k, v in result.by_kind.items()), reverse=True)[:4]
     slowest = "slowest medians: " + ", ".join(f"{k} {m:.2f} s" for m, k in medians)
-    return [slowest] + sorted(set(result.server_errors))[:10] + result.broken[:10]
+    waits = result.lock_waits_ms
+    contention = (f"SQLite write-lock waits over 100 ms: {len(waits)}"
+                  + (f", longest {max(waits):.0f} ms" if waits else "")
+                  + f"; gunicorn worker timeouts: {result.worker_timeouts}; "
+                  + f"machine load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    return [slowest, contention] + sorted(set(result.server_errors))[:10] + result.broken[:10]
 
 
 Row = Callable[[], tuple[str, bool, list[str]]]
