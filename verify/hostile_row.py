@@ -148,9 +148,11 @@ def hostile() -> Figure:
             audience = next((a for a in worlds.AUDIENCES if route.allows(a)), "anonymous")
             client = world.app.test_client() if audience == "anonymous" else world.client(audience)
             for name, raw in values:
-                fields = _form_fields(client.get(route.url).get_data(as_text=True), route.url)
+                page = client.get(route.url)
+                fields = _form_fields(page.get_data(as_text=True), route.url)
                 if fields is None:
-                    problems.append(f"form {route.url}: no form posting to itself")
+                    problems.append(f"form {route.url}: after ← {name}, the page answers {page.status_code} "
+                                    "with no form posting to itself")
                     break
                 send = lambda: client.post(route.url, data=_form_body(fields, raw),  # noqa: E731
                                            content_type="application/x-www-form-urlencoded")
