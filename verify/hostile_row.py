@@ -147,17 +147,19 @@ def hostile() -> Figure:
         for route in forms:
             audience = next((a for a in worlds.AUDIENCES if route.allows(a)), "anonymous")
             client = world.app.test_client() if audience == "anonymous" else world.client(audience)
+            previous = "nothing"
             for name, raw in values:
                 page = client.get(route.url)
                 fields = _form_fields(page.get_data(as_text=True), route.url)
                 if fields is None:
-                    problems.append(f"form {route.url}: after ← {name}, the page answers {page.status_code} "
+                    problems.append(f"form {route.url}: after ← {previous}, the page answers {page.status_code} "
                                     "with no form posting to itself")
                     break
                 send = lambda: client.post(route.url, data=_form_body(fields, raw),  # noqa: E731
                                            content_type="application/x-www-form-urlencoded")
                 got = _check(world, f"form {route.url} ← {name}", send, False, False, problems)
                 outcomes[got] = outcomes.get(got, 0) + 1
+                previous = name
         sent = sum(outcomes.values())
         summary = ", ".join(f"{count} {kind}" for kind, count in sorted(outcomes.items()))
         failures = len(problems)
