@@ -75,7 +75,11 @@ def build(**config: object) -> World:
     app.logger.setLevel(logging.CRITICAL)
     world = World(app, folder)
     with app.app_context():
-        upgrade()
+        logging.disable(logging.INFO)  # Alembic's progress lines, once per row
+        try:
+            upgrade()
+        finally:
+            logging.disable(logging.NOTSET)
         for loader in loaders():
             loader.load()
         for audience in AUDIENCES[1:]:
