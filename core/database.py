@@ -120,6 +120,10 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         state = connection.info.get(_TRANSACTION)
         if state not in ("pending", "read"):
             return  # outside a transaction (autocommit), or already writing
+        if statement.lstrip().upper().startswith("BEGIN"):  # someone began explicitly: follow them
+            writes = any(word in statement.upper() for word in ("IMMEDIATE", "EXCLUSIVE"))
+            connection.info[_TRANSACTION] = "write" if writes else "read"
+            return
         needs = _statement_needs(statement)
         if needs == "write":
             _take_write_lock(connection)

@@ -204,3 +204,13 @@ def test_an_unreachable_database_url_gives_one_clear_line_and_no_traceback(tmp_p
     assert lines[0].startswith("Cannot connect to the database named by DATABASE_URL")
     assert "secret" not in lines[0] and "***" in lines[0]
     assert "Traceback" not in result.stderr
+
+
+def test_a_unit_that_begins_explicitly_keeps_the_transaction_it_asked_for(sqlite_app):
+    _make_counter()
+    with db.engine.connect() as connection:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        assert connection.execute(text("SELECT n FROM counter")).scalar_one() == 0
+        connection.execute(text("UPDATE counter SET n = 5"))
+        connection.commit()
+    assert _counter() == 5
