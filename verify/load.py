@@ -240,9 +240,9 @@ def details(result: LoadResult) -> list[str]:
     medians = sorted(((sorted(v)[len(v) // 2], k) for k, v in result.by_kind.items()), reverse=True)[:4]
     slowest = "slowest medians: " + ", ".join(f"{k} {m:.2f} s" for m, k in medians)
     waits = result.lock_waits_ms
-    contention = (f"SQLite write-lock waits over 100 ms: {len(waits)}"
-                  + (f", longest {max(waits):.0f} ms" if waits else "")
-                  + f"; gunicorn worker timeouts: {result.worker_timeouts}; "
+    lock_waits = (f"SQLite write-lock waits over 100 ms: {len(waits)}"
+                  + (f", longest {max(waits):.0f} ms" if waits else "") + "; ") if result.database == "SQLite" else ""
+    contention = (lock_waits + f"gunicorn worker timeouts: {result.worker_timeouts}; "
                   + f"machine load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     return [slowest, contention] + sorted(set(result.server_errors))[:10] + result.broken[:10]
 
