@@ -8,7 +8,7 @@ TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run setup test test-unit test-integration test-e2e bench install clean
+.PHONY: run serve setup test test-unit test-integration test-e2e bench verify install clean
 
 $(BIN)/flask: pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
@@ -27,6 +27,12 @@ run: setup
 setup: install
 	$(BIN)/flask setup
 
+## Production: gunicorn with the workers and threads of gunicorn.conf.py (2 × 4, as measured by
+## make verify). Set DATABASE_URL, SECRET_KEY and GUNICORN_BIND (default 127.0.0.1:8000).
+serve: install
+	$(BIN)/flask setup --no-demo
+	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
+
 ## The whole suite: unit, integration on SQLite and PostgreSQL, end-to-end in headless chromium.
 test: install
 	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' $(BIN)/python -m pytest
@@ -43,6 +49,10 @@ test-e2e: install
 ## Performance targets, printed as ratios against a floor measured in the same run.
 bench: install
 	$(BIN)/python benchmarks/run.py
+
+## The figures of issue 10, each with its target; exits non-zero on a miss. ROWS=... picks rows.
+verify: install
+	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' $(BIN)/python -m verify $(ROWS)
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache

@@ -1,45 +1,148 @@
-"""Engine set-up that SQLAlchemy leaves to us: SQLite pragmas and an early start-up check."""
+"""Engine set-up that SQLAlchemy leaves to us: SQLite transactions and pragmas, a busy database
+told apart from a broken one, and an early start-up check.
+
+SQLite under WAL lets any number of readers run beside one writer. So a transaction starts
+deferred (``BEGIN``) and reads never take the write lock; the first statement that writes takes
+it (``BEGIN IMMEDIATE``), as late as possible, and holds it only until the unit of work commits.
+Upgrading a read snapshot in place is what SQLite refuses with "database is locked"
+(SQLITE_BUSY_SNAPSHOT, which busy_timeout does not retry) whenever another writer committed in
+between, so the read snapshot is ended first: nothing was written in it. The write then sees the
+newest data, as on PostgreSQL under READ COMMITTED; lost updates are prevented the same way on
+both, by version counters and conditional updates (``version_id_col``), or for a unit that must
+read under the lock by :func:`take_write_lock`.
+"""
 from __future__ import annotations
+
+import logging
+import sqlite3
+import time
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import event, text
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 
 from core.config import masked
 from core.extensions import db
 
+# The bounded retry for the write lock: SQLite's busy handler retries with back-off for this
+# long, then the request is answered 503 (see core.errors) rather than waiting on.
 SQLITE_BUSY_TIMEOUT_MS = 5000
+RETRY_AFTER_SECONDS = 5
+
+# PostgreSQL conditions that mean "busy, try again": lock_not_available, serialization_failure,
+# deadlock_detected, and too_many_connections.
+_POSTGRESQL_BUSY_STATES = frozenset({"55P03", "40001", "40P01", "53300"})
+_SQLITE_BUSY_CODES = frozenset({sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED})
+
+log = logging.getLogger(__name__)
+LOCK_WAIT_WORTH_LOGGING_SECONDS = 0.1  # a longer wait is contention worth seeing in the log
+
+_TRANSACTION = "sqlite_transaction"  # in Connection.info: "pending", "read" or "write"
+_NO_TRANSACTION_NEEDED = frozenset({"PRAGMA", "COMMIT", "END", "ROLLBACK", "RELEASE", "BEGIN"})
+_READS = frozenset({"SELECT", "EXPLAIN", "VALUES"})
 
 
 class DatabaseUnreachable(SystemExit):
     """Raised at start-up with one line that names DATABASE_URL; SystemExit prints no traceback."""
 
 
-def _configure_sqlite(engine: Engine) -> None:
+def is_busy(error: BaseException) -> bool:
+    """Whether ``error`` means the database was too busy to answer in time (so: 503, try again)."""
+    if isinstance(error, PoolTimeout):
+        return True
+    original = error.orig if isinstance(error, DBAPIError) else error
+    if isinstance(original, sqlite3.OperationalError):
+        code = getattr(original, "sqlite_errorcode", None)
+        if code is not None:
+            return code & 0xFF in _SQLITE_BUSY_CODES  # extended codes, e.g. SQLITE_BUSY_SNAPSHOT
+        return "database is locked" in str(original) or "database is busy" in str(original)
+    return getattr(original, "sqlstate", None) in _POSTGRESQL_BUSY_STATES
+
+
+def _statement_needs(statement: str) -> str | None:
+    """"read", "write", or None for statements that run outside a transaction's start."""
+    words = statement.lstrip(" \t\r\n(").split(None, 1)
+    if not words:
+        return None
+    verb = words[0].upper()
+    if verb in _NO_TRANSACTION_NEEDED:
+        return None
+    # Anything not known to be a read (INSERT, UPDATE, DELETE, DDL, SAVEPOINT, WITH …) writes.
+    return "read" if verb in _READS else "write"
+
+
+def _take_write_lock(connection: Connection) -> None:
+    state = connection.info.get(_TRANSACTION)
+    if state not in ("pending", "read"):
+        return
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    if state == "read":
+        driver.execute("COMMIT")  # ends the read snapshot; it wrote nothing
+    started = time.perf_counter()
+    driver.execute("BEGIN IMMEDIATE")  # waits up to busy_timeout, then "database is locked"
+    waited = time.perf_counter() - started
+    if waited > LOCK_WAIT_WORTH_LOGGING_SECONDS:
+        log.warning("waited %.0f ms for the SQLite write lock", waited * 1000)
+    connection.info[_TRANSACTION] = "write"
+
+
+def take_write_lock() -> None:
+    """Take the write lock for the session's unit of work now, so that what it reads next no
+    other writer can change before it commits. Only for a unit whose reads decide its writes and
+    that has no version counter to catch a concurrent change; a no-op on PostgreSQL."""
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        _take_write_lock(connection)
+
+
+def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-        # Hand transaction control to SQLAlchemy, so that "begin" below decides how to start.
+        # Hand transaction control to SQLAlchemy and the listeners below.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_timeout_ms}")
         cursor.close()
 
     @event.listens_for(engine, "begin")
-    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
-        # In WAL a deferred transaction that reads then writes fails with "database is
-        # locked" when another writer got in first; IMMEDIATE takes the write lock up front
-        # and so waits (busy_timeout) instead of failing.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    def _on_begin(connection: Connection) -> None:
+        # Nothing is sent yet: the first statement decides whether this unit reads or writes.
+        connection.info[_TRANSACTION] = "pending"
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _before_execute(connection: Connection, _cursor: Any, statement: str, *_args: Any) -> None:
+        state = connection.info.get(_TRANSACTION)
+        if state not in ("pending", "read"):
+            return  # outside a transaction (autocommit), or already writing
+        if statement.lstrip().upper().startswith("BEGIN"):  # someone began explicitly: follow them
+            writes = any(word in statement.upper() for word in ("IMMEDIATE", "EXCLUSIVE"))
+            connection.info[_TRANSACTION] = "write" if writes else "read"
+            return
+        needs = _statement_needs(statement)
+        if needs == "write":
+            _take_write_lock(connection)
+        elif needs == "read" and state == "pending":
+            connection.connection.driver_connection.execute("BEGIN")  # type: ignore[union-attr]
+            connection.info[_TRANSACTION] = "read"
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(connection: Connection) -> None:
+        # pysqlite's commit() and rollback() do nothing when no BEGIN was sent.
+        connection.info.pop(_TRANSACTION, None)
 
 
 def init_app(app: Flask) -> None:
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
-            _configure_sqlite(engine)
+            _configure_sqlite(engine, int(app.config.get("SQLITE_BUSY_TIMEOUT_MS", SQLITE_BUSY_TIMEOUT_MS)))
         if app.config.get("CHECK_DATABASE_ON_START", True):
             check_reachable(engine)
 

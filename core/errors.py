@@ -1,11 +1,14 @@
 """Error pages in the site's layout, saying what happened and what to do next."""
 from __future__ import annotations
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from core import api
+from core.database import RETRY_AFTER_SECONDS, is_busy
 from core.extensions import db
 
 MESSAGES: dict[int, tuple[str, str]] = {
@@ -24,6 +27,11 @@ MESSAGES: dict[int, tuple[str, str]] = {
     413: ("The file is too large", "Choose a smaller file and try again."),
     429: ("Too many attempts", "Wait a few minutes, then try again."),
     500: ("Sorry, there is a problem with the service", "Try again later. What you entered has not been saved."),
+    503: (
+        "Sorry, the service is busy",
+        "Too many people are using it at the moment. What you entered has not been saved. "
+        "Wait a few seconds, then try again.",
+    ),
 }
 
 
@@ -65,7 +73,23 @@ def _server_error(_error: Exception):  # type: ignore[no-untyped-def]
     return render_error(500)
 
 
+def _database_error(error: Exception):  # type: ignore[no-untyped-def]
+    """A database too busy to answer within the bounded wait is a 503 to retry, never a 500."""
+    if not is_busy(error):
+        raise error
+    db.session.rollback()
+    if api.is_api_request():
+        response = jsonify({"errors": [{"path": "", "message": MESSAGES[503][1]}]})
+        response.status_code = 503
+    else:
+        response = current_app.make_response(render_error(503))
+    response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(OperationalError, _database_error)
+    app.register_error_handler(PoolTimeout, _database_error)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(500, _server_error)

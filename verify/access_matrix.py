@@ -1,0 +1,100 @@
+"""Who may use each route: the table the access-matrix row checks every route of the URL map
+against. A route that is not listed here, or whose methods differ, makes the row fail until it is
+listed, so adding a route means deciding who may use it.
+
+Each entry: endpoint → (methods, who, URL arguments). ``who`` is PUBLIC, SIGNED_IN, or the roles
+one of which is needed. Endpoints of an API blueprint (``*_api.``) authenticate by bearer token.
+URL arguments name a value of the verify world (``verify/world.py``) or give it literally.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from core.accounts.roles import Role
+
+PUBLIC = "public"
+SIGNED_IN = "signed-in"
+ADMIN = frozenset({Role.ADMIN})
+DESIGNER = frozenset({Role.DESIGNER})
+MENTOR = frozenset({Role.MENTOR})
+TRAINEE = frozenset({Role.TRAINEE})
+
+
+@dataclass(frozen=True)
+class Access:
+    methods: str  # e.g. "GET POST"
+    who: str | frozenset[Role]
+    arguments: dict[str, object] = field(default_factory=dict)
+
+
+PROGRAMME = {"programme_id": "programme_id"}
+MODULE = {"programme_id": "programme_id", "key": "module_key"}
+RUBRIC = {"rubric_id": "rubric_id"}
+
+ACCESS: dict[str, Access] = {
+    # core: signing in and the account
+    "static": Access("GET", PUBLIC, {"filename": "css/app.css"}),
+    "auth.health": Access("GET", PUBLIC),
+    "auth.sign_in": Access("GET POST", PUBLIC),
+    "auth.sign_out": Access("POST", SIGNED_IN),
+    "auth.home": Access("GET", SIGNED_IN),
+    "auth.change_password": Access("GET POST", SIGNED_IN),
+    # people (administrators)
+    "people.index": Access("GET", ADMIN),
+    "people.new": Access("GET POST", ADMIN),
+    "people.edit": Access("GET POST", ADMIN, {"person_id": "person:mentor"}),
+    # curriculum (course designers)
+    "curriculum.index": Access("GET", DESIGNER),
+    "curriculum.catalogue": Access("GET", DESIGNER),
+    "curriculum.catalogue_module": Access("GET", DESIGNER, {"key": "catalogue_key"}),
+    "curriculum.new_programme": Access("GET POST", DESIGNER),
+    "curriculum.import_programme": Access("GET POST", DESIGNER),
+    "curriculum.programme": Access("GET", DESIGNER, PROGRAMME),
+    "curriculum.edit_details": Access("GET POST", DESIGNER, PROGRAMME),
+    "curriculum.add_modules": Access("GET", DESIGNER, PROGRAMME),
+    "curriculum.add_catalogue_module": Access("POST", DESIGNER, PROGRAMME),
+    "curriculum.new_module": Access("GET POST", DESIGNER, PROGRAMME),
+    "curriculum.edit_module": Access("GET POST", DESIGNER, MODULE),
+    "curriculum.move_module": Access("POST", DESIGNER, MODULE),
+    "curriculum.remove_module": Access("POST", DESIGNER, MODULE),
+    "curriculum.publish": Access("POST", DESIGNER, PROGRAMME),
+    "curriculum.start_draft": Access("POST", DESIGNER, PROGRAMME),
+    "curriculum.version": Access("GET", DESIGNER, {**PROGRAMME, "number": "version_number"}),
+    "curriculum.compare": Access("GET", DESIGNER, PROGRAMME),
+    "curriculum.export": Access("GET", DESIGNER, PROGRAMME),
+    "curriculum_api.catalogue_modules": Access("GET", DESIGNER),
+    "curriculum_api.list_programmes": Access("GET", DESIGNER),
+    "curriculum_api.create_programme": Access("POST", DESIGNER),
+    "curriculum_api.get_programme": Access("GET", DESIGNER, PROGRAMME),
+    "curriculum_api.get_analysis": Access("GET", DESIGNER, PROGRAMME),
+    "curriculum_api.compare": Access("GET", DESIGNER, PROGRAMME),
+    "curriculum_api.start_draft": Access("POST", DESIGNER, PROGRAMME),
+    "curriculum_api.add_module": Access("POST", DESIGNER, PROGRAMME),
+    "curriculum_api.change_module": Access("PATCH", DESIGNER, MODULE),
+    "curriculum_api.remove_module": Access("DELETE", DESIGNER, MODULE),
+    "curriculum_api.publish": Access("POST", DESIGNER, PROGRAMME),
+    "curriculum_api.get_version": Access("GET", DESIGNER, {**PROGRAMME, "label": "1"}),
+    # competencies (course designers)
+    "competencies.index": Access("GET", DESIGNER),
+    "competencies.scenario": Access("GET POST", DESIGNER, {"key": "scenario_key"}),
+    "competencies.rubrics": Access("GET", DESIGNER),
+    "competencies.new_rubric": Access("GET POST", DESIGNER),
+    "competencies.import_rubric": Access("GET POST", DESIGNER),
+    "competencies.rubric": Access("GET POST", DESIGNER, RUBRIC),
+    "competencies.rubric_settings": Access("GET POST", DESIGNER, RUBRIC),
+    "competencies.criterion": Access("GET POST", DESIGNER, {**RUBRIC, "index": 0}),
+    "competencies.remove_criterion": Access("POST", DESIGNER, {**RUBRIC, "index": 0}),
+    "competencies.new_rubric_draft": Access("POST", DESIGNER, RUBRIC),
+    "competencies.publish_rubric": Access("POST", DESIGNER, RUBRIC),
+    "competencies.export_rubric": Access("GET", DESIGNER, RUBRIC),
+    "competencies_api.scenarios": Access("GET", DESIGNER),
+    "competencies_api.list_rubrics": Access("GET", DESIGNER),
+    "competencies_api.create_rubric": Access("POST", DESIGNER),
+    "competencies_api.get_rubric": Access("GET", DESIGNER, RUBRIC),
+    "competencies_api.publish": Access("POST", DESIGNER, RUBRIC),
+    "competencies_api.try_rubric": Access("POST", DESIGNER, RUBRIC),
+    "competencies_api.get_version": Access("GET", DESIGNER, {**RUBRIC, "number": 1}),
+    # assessments
+    "assessments.observations": Access("GET", MENTOR),
+    "assessments.my_training": Access("GET", TRAINEE),
+}

@@ -1,0 +1,43 @@
+"""The rows of ``make verify``: name → (title, target, a function giving (figure, met?, notes))."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from verify import client_rows, hostile_row, load, sign_in_rows
+
+Row = Callable[[], tuple[str, bool, list[str]]]
+
+
+def _load_sqlite() -> tuple[str, bool, list[str]]:
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="verify-sqlite-") as folder:
+        result = load.run("SQLite", f"sqlite:///{folder}/load.sqlite3")
+    figure, ok = load.describe(result)
+    return figure, ok, load.details(result)
+
+
+def _load_postgresql(base_url: str) -> Row:
+    def row() -> tuple[str, bool, list[str]]:
+        if not base_url:
+            return "not run: TEST_DATABASE_URL is not set", False, []
+        with load.postgresql_schema(base_url) as url:
+            result = load.run("PostgreSQL", url)
+        figure, ok = load.describe(result)
+        return figure, ok, load.details(result)
+
+    return row
+
+
+def all_rows(postgresql_url: str) -> dict[str, tuple[str, str, Row]]:
+    under_load = "0 responses ≥ 500 (503 too), p95 < 2 s, every script finished, > 0 requests"
+    return {
+        "load-sqlite": ("errors under load, SQLite", under_load, _load_sqlite),
+        "load-postgresql": ("errors under load, PostgreSQL", under_load, _load_postgresql(postgresql_url)),
+        "hostile": ("hostile inputs", "0 × 5xx, 0 partial saves, each refusal names where", hostile_row.hostile),
+        "access": ("access matrix", "0 unexpected answers, every route listed", client_rows.access_matrix),
+        "csrf": ("CSRF", "0 accepted", client_rows.csrf),
+        "headers": ("headers", "0 violations", client_rows.headers),
+        "redirects": ("redirect bypasses", "0 followed off-site", sign_in_rows.redirects),
+        "timing": ("sign-in timing", f"known/unknown email ≤ {sign_in_rows.TIMING_RATIO_MAX}×", sign_in_rows.sign_in_timing),
+    }

@@ -1,0 +1,111 @@
+"""A small populated app for the rows that use the Flask test client: one person per role (and
+one holding no role), an API token each, a programme with a published version and a draft, an
+own rubric with a draft, and the built-in content. On a temporary SQLite file."""
+from __future__ import annotations
+
+import logging
+import re
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from core.accounts import services as accounts
+from core.accounts.roles import Role
+from core.app import create_app
+from core.content import loaders
+from core.extensions import db
+
+PASSWORD = "verify horse battery staple"
+CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+# Records of attempts, not saves: a refused sign-in is meant to add one.
+AUDIT_TABLES = frozenset({"sign_in_failure"})
+AUDIENCES = ("anonymous", *(role.value for role in Role))  # a person holds at least one role
+
+
+@dataclass
+class World:
+    app: Flask
+    folder: tempfile.TemporaryDirectory  # type: ignore[type-arg]
+    emails: dict[str, str] = field(default_factory=dict)  # audience → email
+    tokens: dict[str, str] = field(default_factory=dict)  # audience → API token
+    ids: dict[str, object] = field(default_factory=dict)  # URL argument values
+
+    def close(self) -> None:
+        with self.app.app_context():
+            db.engine.dispose()
+        self.folder.cleanup()
+
+    def client(self, audience: str) -> FlaskClient:
+        """A browser signed in as ``audience`` (or not, for "anonymous")."""
+        client = self.app.test_client()
+        if audience != "anonymous":
+            page = client.get("/sign-in").get_data(as_text=True)
+            client.post("/sign-in", data={"csrf_token": csrf_token(page), "email": self.emails[audience], "password": PASSWORD})
+        return client
+
+    def row_counts(self) -> dict[str, int]:
+        with self.app.app_context():
+            return {t.name: db.session.scalar(select(func.count()).select_from(t)) or 0
+                    for t in db.metadata.sorted_tables if t.name not in AUDIT_TABLES}
+
+
+def csrf_token(html: str) -> str:
+    match = CSRF_INPUT.search(html)
+    return match.group(1) if match else ""
+
+
+def build(**config: object) -> World:
+    from flask_migrate import upgrade
+
+    from competencies import authoring, engine
+    from curriculum import services as curriculum
+
+    folder = tempfile.TemporaryDirectory(prefix="verify-world-")
+    app = create_app({
+        "TESTING": False, "SECRET_KEY": "verify", "INSTANCE_PATH": folder.name,
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder.name) / 'world.sqlite3'}",
+        "SIGN_IN_MAX_FAILURES_PER_ACCOUNT": 10**6, "SIGN_IN_MAX_FAILURES_PER_ADDRESS": 10**6, **config,
+    })
+    # Each 5xx is counted and listed by the row; the app's traceback for it would bury the figures.
+    app.logger.setLevel(logging.CRITICAL)
+    world = World(app, folder)
+    with app.app_context():
+        logging.disable(logging.INFO)  # Alembic's progress lines, once per row
+        try:
+            upgrade()
+        finally:
+            logging.disable(logging.NOTSET)
+        for loader in loaders():
+            loader.load()
+        for audience in AUDIENCES[1:]:
+            roles = {Role(audience)}
+            email = f"{audience}@verify.example"
+            person = accounts.create_person(f"Verify {audience.title()}", email, PASSWORD, roles)
+            world.emails[audience] = email
+            world.tokens[audience] = accounts.issue_token(person, "verify")
+            world.ids[f"person:{audience}"] = person.id
+        details = curriculum.ProgrammeDetails("Verify programme", "Verify Hub", date(2026, 9, 7), 78)
+        programme = curriculum.create_programme(None, details)
+        draft = programme.draft
+        module = curriculum.add_catalogue_module(draft, None, "send-law-foundations")
+        curriculum.publish(draft, None, None)
+        curriculum.start_draft(programme)
+        world.ids.update({"programme_id": programme.id, "module_key": module.key, "version_number": 1})
+        rubric = authoring.create_rubric(authoring.Settings("Verify rubric", engine.RubricModel.ANALYTIC, 50, 0))
+        authoring.add_criterion(rubric, authoring.CriterionInput("Listens", levels=(("Not yet", "a"), ("Secure", "b"))))
+        world.ids["rubric_id"] = rubric.id
+        world.ids["scenario_key"] = next(iter(loaders_scenarios()))
+        world.ids["catalogue_key"] = "send-law-foundations"
+        world.ids["other_catalogue_key"] = "identifying-need"
+    return world
+
+
+def loaders_scenarios() -> list[str]:
+    from competencies import services
+
+    return [s.key for s in services.list_scenarios()]
