@@ -5,22 +5,23 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovDateInput,
     GovFileInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import HiddenField, IntegerField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from core.forms import RealDateField
+from core.forms import ChoiceField, ChoicesField, RealDateField, WholeNumberField
 from curriculum.models import NAME_MAX_LENGTH, TITLE_MAX_LENGTH
 from curriculum.schemas import OUTCOME_PREFIXES
 from curriculum.services import HOURS_PER_MODULE_MAX, LENGTH_WEEKS_MAX
 
 HOURS_MESSAGE = f"Enter hours as a whole number between 1 and {HOURS_PER_MODULE_MAX:,}"
+HOURS_NOT_A_NUMBER = "Enter hours as a whole number, like 6"
+SUMMARY_MAX_LENGTH = 4000
 
 
 class LockedForm(FlaskForm):
@@ -47,11 +48,13 @@ class ProgrammeForm(LockedForm):
                     Length(max=NAME_MAX_LENGTH, message=f"Provider must be {NAME_MAX_LENGTH} characters or fewer")],
     )
     cohort_start = RealDateField(
-        "Cohort start date", widget=GovDateInput(), format="%d %m %Y", description="For example, 1 9 2025",
+        "Cohort start date", format="%d %m %Y", description="For example, 1 9 2025",
+        invalid_message="Enter the cohort start date as a real date",
         validators=[InputRequired(message="Enter the cohort start date")],
     )
-    length_weeks = IntegerField(
+    length_weeks = WholeNumberField(
         "Length in weeks", widget=GovTextInput(), description="The NPQ for SENCOs runs for about 18 months, or 78 weeks.",
+        invalid_message="Enter the length in weeks as a whole number, like 78",
         validators=[InputRequired(message="Enter the length in weeks as a whole number"),
                     NumberRange(1, LENGTH_WEEKS_MAX, message=f"Enter a length between 1 and {LENGTH_WEEKS_MAX} weeks")],
     )
@@ -59,16 +62,17 @@ class ProgrammeForm(LockedForm):
 
 
 class ModuleForm(LockedForm):
-    hours = IntegerField(
-        "Hours", widget=GovTextInput(),
+    hours = WholeNumberField(
+        "Hours", widget=GovTextInput(), invalid_message=HOURS_NOT_A_NUMBER,
         validators=[InputRequired(message=HOURS_MESSAGE), NumberRange(1, HOURS_PER_MODULE_MAX, message=HOURS_MESSAGE)],
     )
     block = StringField(
         "Term or block (optional)", widget=GovTextInput(), description="For example, Autumn term or Block 2.",
-        validators=[Optional(), Length(max=NAME_MAX_LENGTH, message=f"Use {NAME_MAX_LENGTH} characters or fewer")],
+        validators=[Optional(), Length(max=NAME_MAX_LENGTH, message=f"Term or block must be {NAME_MAX_LENGTH} characters or fewer")],
     )
-    prerequisite_keys = SelectMultipleField(
+    prerequisite_keys = ChoicesField(
         "Prerequisites (optional)", widget=GovCheckboxesInput(), choices=[],
+        invalid_message="Select prerequisites from the modules of this programme",
         description="Modules a trainee should complete before this one.",
     )
     submit = SubmitField("Save module", widget=GovSubmitInput())
@@ -80,13 +84,20 @@ class OwnModuleForm(LockedForm):
         validators=[InputRequired(message="Enter a title for the module"),
                     Length(max=TITLE_MAX_LENGTH, message=f"Title must be {TITLE_MAX_LENGTH} characters or fewer")],
     )
-    summary = TextAreaField("Summary (optional)", widget=GovTextArea(), validators=[Optional(), Length(max=4000)])
-    hours = IntegerField(
-        "Hours", widget=GovTextInput(),
+    summary = TextAreaField(
+        "Summary (optional)", widget=GovTextArea(),
+        validators=[Optional(), Length(max=SUMMARY_MAX_LENGTH, message=f"Summary must be {SUMMARY_MAX_LENGTH:,} characters or fewer")],
+    )
+    hours = WholeNumberField(
+        "Hours", widget=GovTextInput(), invalid_message=HOURS_NOT_A_NUMBER,
         validators=[InputRequired(message=HOURS_MESSAGE), NumberRange(1, HOURS_PER_MODULE_MAX, message=HOURS_MESSAGE)],
     )
-    block = StringField("Term or block (optional)", widget=GovTextInput(), validators=[Optional(), Length(max=NAME_MAX_LENGTH)])
-    area_key = SelectField("Curriculum area", widget=GovSelect(), choices=[], validators=[Optional()],
+    block = StringField(
+        "Term or block (optional)", widget=GovTextInput(),
+        validators=[Optional(), Length(max=NAME_MAX_LENGTH, message=f"Term or block must be {NAME_MAX_LENGTH} characters or fewer")],
+    )
+    area_key = ChoiceField("Curriculum area", widget=GovSelect(), choices=[], validators=[Optional()],
+                           invalid_message="Select a curriculum area from the list",
                            description="Counts the module towards that area’s coverage.")
     outcomes = TextAreaField(
         "Learning outcomes (optional)", widget=GovTextArea(),
@@ -115,6 +126,16 @@ class OwnModuleForm(LockedForm):
             line = line.strip()
             if line and not any(line.startswith(prefix) for prefix in OUTCOME_PREFIXES):
                 raise ValidationError(f"Start line {number} with “Learn that” or “Learn how to”")
+
+
+class AddModulesForm(LockedForm):
+    """Catalogue modules to add to the draft, several at once (choices: those not in it yet)."""
+
+    catalogue_key = ChoicesField(
+        "Modules to add", choices=[], validate_choice=False,  # the service names an unknown key
+        invalid_message="Select modules from the catalogue",
+        validators=[InputRequired(message="Select at least one module to add")],
+    )
 
 
 class ImportForm(FlaskForm):

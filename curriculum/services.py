@@ -175,28 +175,39 @@ def _next_position(version: ProgrammeVersion) -> int:
 
 def add_catalogue_module(version: ProgrammeVersion, seen_lock_version: int | None, catalogue_key: str) -> ProgrammeModule:
     """Copy a catalogue module, with its outcomes, to the end of the draft."""
+    return add_catalogue_modules(version, seen_lock_version, [catalogue_key])[0]
+
+
+def add_catalogue_modules(version: ProgrammeVersion, seen_lock_version: int | None, catalogue_keys: list[str]) -> list[ProgrammeModule]:
+    """Copy several catalogue modules, in the order given, to the end of the draft: all or none."""
     _check_draft(version, seen_lock_version)
-    source = db.session.get(CatalogueModule, catalogue_key)
-    if source is None:
-        raise CurriculumError(f"There is no catalogue module ‘{catalogue_key}’")
-    if version.module(catalogue_key) is not None:
-        raise CurriculumError(f"‘{source.title}’ is already in this programme")
-    module = ProgrammeModule(
-        position=_next_position(version),
-        key=source.key,
-        title=source.title,
-        summary=source.summary,
-        hours=source.suggested_hours,
-        area_key=source.area_key,
-        catalogue_key=source.key,
-        delivery_modes=list(source.delivery_modes),
-        scenario_keys=list(source.scenario_keys),
-        prerequisite_keys=[],
-        outcomes=[_copy_outcome(o) for o in source.outcomes],
-    )
-    version.modules.append(module)
+    sources = []
+    for catalogue_key in dict.fromkeys(catalogue_keys):
+        source = db.session.get(CatalogueModule, catalogue_key)
+        if source is None:
+            raise CurriculumError(f"There is no catalogue module ‘{catalogue_key}’")
+        if version.module(catalogue_key) is not None:
+            raise CurriculumError(f"‘{source.title}’ is already in this programme")
+        sources.append(source)
+    added = []
+    for source in sources:
+        module = ProgrammeModule(
+            position=_next_position(version),
+            key=source.key,
+            title=source.title,
+            summary=source.summary,
+            hours=source.suggested_hours,
+            area_key=source.area_key,
+            catalogue_key=source.key,
+            delivery_modes=list(source.delivery_modes),
+            scenario_keys=list(source.scenario_keys),
+            prerequisite_keys=[],
+            outcomes=[_copy_outcome(o) for o in source.outcomes],
+        )
+        version.modules.append(module)
+        added.append(module)
     _commit(version)
-    return module
+    return added
 
 
 def _copy_outcome(outcome: CatalogueOutcome | ProgrammeOutcome) -> ProgrammeOutcome:

@@ -1,4 +1,6 @@
 // Start GOV.UK Frontend's components (error summary focus, password reveal, menus…).
 import { initAll } from '../govuk/govuk-frontend.min.js';
+import { initSelectionCounts } from './selection-count.js';
 
 initAll();
+initSelectionCounts();
