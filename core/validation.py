@@ -85,7 +85,7 @@ def parse_json(raw: bytes | str) -> Any:
         document = json.loads(text, object_pairs_hook=_pairs_hook)
     except json.JSONDecodeError as error:
         raise DocumentError(
-            [LocatedError("", f"This is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}")]
+            [LocatedError("", f"This is not valid JSON: {error.msg.removesuffix(' at')} at line {error.lineno}, column {error.colno}")]
         ) from None
     duplicates = _duplicate_keys(document)
     if duplicates:
