@@ -69,12 +69,6 @@ def format_time(value: datetime) -> str:
     return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
 
 
-def ordinal(number: int) -> str:
-    """1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st."""
-    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
-    return f"{number}{suffix}"
-
-
 def _service_navigation() -> list[dict[str, object]]:
     if not current_user.is_authenticated:
         return []
@@ -106,5 +100,4 @@ def init_app(app: Flask) -> None:
     app.add_template_global(error_summary, "error_summary")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_time, "time")
-    app.add_template_filter(ordinal, "ordinal")
     app.context_processor(_context)

@@ -35,8 +35,9 @@ class ProgrammeDiff:
     hours_before: int = 0
     hours_after: int = 0
     hours_changed: tuple[tuple[str, int, int], ...] = field(default=())  # (title, before, after)
-    # The fewest modules that, moved, give the new running order: (title, place before, place after), from 1
-    order_changes: tuple[tuple[str, int, int], ...] = field(default=())
+    # The fewest modules that, moved, give the new running order, each with the module it now
+    # follows (None: it now comes first): (title, title before it)
+    order_changes: tuple[tuple[str, str | None], ...] = field(default=())
 
     @property
     def is_empty(self) -> bool:
@@ -74,6 +75,13 @@ def _moved(kept_old: list[str], kept_new: list[str]) -> set[str]:
     return {kept_new[i] for i in range(len(kept_new)) if i not in stay}
 
 
+def _order_changes(kept_old: list[str], kept_new: list[str], new: dict[str, Any]) -> tuple[tuple[str, str | None], ...]:
+    moved = _moved(kept_old, kept_new)
+    return tuple(
+        (new[k]["title"], new[kept_new[i - 1]]["title"] if i else None) for i, k in enumerate(kept_new) if k in moved
+    )
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> ProgrammeDiff:
     """Modules added, removed and changed (outcomes, hours…), from ``before`` to ``after``."""
     old = {m["key"]: m for m in before["modules"]}
@@ -87,10 +95,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> ProgrammeDiff:
         removed=tuple(old[k]["title"] for k in old if k not in new),
         changed=changed,
         moved=kept_old != kept_new,
-        order_changes=tuple(
-            (new[k]["title"], list(old).index(k) + 1, list(new).index(k) + 1)
-            for k in kept_new if k in _moved(kept_old, kept_new)
-        ),
+        order_changes=_order_changes(kept_old, kept_new, new),
         hours_before=sum(m["hours"] for m in before["modules"]),
         hours_after=sum(m["hours"] for m in after["modules"]),
         hours_changed=tuple(

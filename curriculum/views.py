@@ -177,6 +177,8 @@ def _added_message(added: list[ProgrammeModule]) -> str:
     hours = sum(m.hours for m in added)
     if len(added) == 1:
         return f"‘{added[0].title}’ added ({hours} hours)."
+    if len(added) > 3:  # a long list of titles would hide the modules themselves: they are below
+        return f"{len(added)} modules added ({hours} hours) at the end of the running order."
     return f"{len(added)} modules added ({hours} hours): " + ", ".join(f"‘{m.title}’" for m in added) + "."
 
 
