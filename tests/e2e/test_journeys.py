@@ -146,7 +146,7 @@ def test_on_a_320_pixel_screen_the_modules_reflow_and_remove_lines_up(page: Page
         assert box["x"] >= 0 and box["x"] + box["width"] <= 320, (title, box)
     # Each cell is labelled by its column, as the hidden header row no longer shows it.
     labels = rows.first.locator("td").evaluate_all("cells => cells.map(c => getComputedStyle(c, '::before').content)")
-    assert labels == ['"#: "', '"Module: "', '"Term or block: "', '"Hours: "', '"Actions: "'], labels
+    assert labels == ['"Order: "', '"Module: "', '"Term or block: "', '"Hours: "', '"Actions: "'], labels
     assert_accessible(page)
     _shot(page, "programme-320px")
 
