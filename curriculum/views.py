@@ -1,6 +1,7 @@
 """Curriculum pages for course designers: the catalogue, programmes, versions and their exchange."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -17,6 +18,8 @@ from curriculum import catalogue_service, cli, prerequisites, services
 from curriculum.diff import diff
 from curriculum.forms import AddModulesForm, ImportForm, LockedForm, ModuleForm, OwnModuleForm, ProgrammeForm
 from curriculum.models import Programme, ProgrammeModule, ProgrammeVersion
+
+ANCHOR = re.compile(r"#[A-Za-z0-9_-]{1,100}")
 
 bp = Blueprint("curriculum", __name__, url_prefix="/curriculum", template_folder="templates")
 restrict_blueprint(bp, Role.DESIGNER)
@@ -241,7 +244,12 @@ def _action(programme_id: int, act) -> Response:  # type: ignore[no-untyped-def]
         return _refused(programme, error)
     if message:
         flash(message, "success")
-    return redirect(url_for("curriculum.programme", programme_id=programme.id) + request.form.get("anchor", ""))
+    return redirect(url_for("curriculum.programme", programme_id=programme.id) + _anchor(request.form.get("anchor", "")))
+
+
+def _anchor(value: str) -> str:
+    """A fragment from the page's own form (``#module-key``); anything else is dropped."""
+    return value if ANCHOR.fullmatch(value) else ""
 
 
 @bp.route("/programmes/<int:programme_id>/modules/<key>/move", methods=["POST"])

@@ -13,6 +13,7 @@ def _add(page: Page, title: str) -> None:
     page.get_by_label(title, exact=True).check()
     page.get_by_role("button", name="Add selected modules").click()
     expect(page.get_by_text(f"‘{title}’ added")).to_be_visible()
+    page.wait_for_load_state("load")  # the jump to the new module is done before anything is clicked
 
 
 def _publish(page: Page, number: int) -> None:

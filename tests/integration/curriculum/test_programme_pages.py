@@ -298,3 +298,15 @@ def test_any_two_versions_can_be_compared_and_a_move_is_described(client, design
     assert "Running order changed" in changes
     assert "‘Deploying teaching assistants’ now comes first" in changes
     assert "Screening reading and spelling’ now comes" not in changes
+
+
+def test_a_move_returns_to_the_module_and_ignores_an_anchor_that_is_not_one(client, designer):
+    programme_id = _create(client)
+    for key in ("send-law-foundations", "screening-literacy"):
+        _add(client, programme_id, key)
+    moved = client.post(f"/curriculum/programmes/{programme_id}/modules/screening-literacy/move",
+                        data={**_lock(client, programme_id), "direction": "up", "anchor": "#module-screening-literacy"})
+    assert moved.headers["Location"].endswith(f"/curriculum/programmes/{programme_id}#module-screening-literacy")
+    tampered = client.post(f"/curriculum/programmes/{programme_id}/modules/screening-literacy/move",
+                           data={**_lock(client, programme_id), "direction": "down", "anchor": "@evil.example/"})
+    assert tampered.headers["Location"].endswith(f"/curriculum/programmes/{programme_id}")
