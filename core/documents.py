@@ -146,7 +146,7 @@ def parse_json(raw: bytes | str) -> Any:
         value = json.loads(text, object_pairs_hook=parser.object, parse_int=parser.integer,
                            parse_float=parser.float, parse_constant=parser.constant)
     except json.JSONDecodeError as error:
-        raise Invalid(f"This is not valid JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
+        raise Invalid(f"This is not valid JSON: {error.msg.removesuffix(' at')} at line {error.lineno}, column {error.colno}") from None
     except RecursionError:  # far deeper than DEPTH_MAX: the parser's own guard stopped it
         raise _refuse_depth(text) from None
     if _too_deep(value):

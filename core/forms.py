@@ -1,59 +1,124 @@
 """Form fields shared by the rooms, worded as the GOV.UK Design System advises.
 
-Whatever is typed or sent, a form answers with field errors, never a 500: dates with the wrong
-number of parts, numbers with odd digits, text holding characters no database stores.
+WTForms' own parse errors ("Not a valid integer value.", "Not a valid choice.") say what went
+wrong, not what to do; each field here takes the GOV.UK message to show instead. Whatever is
+typed or sent, a form answers with field errors, never a 500: dates with the wrong number of
+parts, numbers with odd digits, text holding characters no database stores.
 """
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from wtforms import DateField, Form, IntegerField, StringField
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from wtforms import DateField, Form, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import StopValidation, ValidationError
 
 from core.documents import INTEGER_DIGITS_MAX, UNSTORABLE
 
-_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,%d}" % INTEGER_DIGITS_MAX)  # ASCII digits only: not "²" or "١"
+# ASCII digits only: not "²" or "١"; "1,000" is how people write a thousand (and how hints show it).
+_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,%d}" % INTEGER_DIGITS_MAX)
 
 
-class RealDateField(DateField):
-    """A day-month-year date whose parse error says "<label> must be a real date" (GOV.UK wording).
+class _ParseErrorStops:
+    """A value that could not be read gets one message: the range check after it has nothing to check."""
+
+    process_errors: list[Any]
+
+    def pre_validate(self, form: Any) -> None:
+        if self.process_errors:
+            raise StopValidation()
+        super().pre_validate(form)  # type: ignore[misc]
+
+
+class RealDateInput(GovDateInput):
+    """The GOV.UK date input without ``required`` on its wrapper (it is not a form control)."""
+
+    def map_gov_params(self, field: Any, **kwargs: Any) -> dict[str, Any]:
+        params = super().map_gov_params(field, **kwargs)
+        params.get("attributes", {}).pop("required", None)
+        return params
+
+
+class RealDateField(_ParseErrorStops, DateField):
+    """A day-month-year date; one that is not a real date gets ``invalid_message``
+    (by default "<label> must be a real date", GOV.UK wording).
 
     The GOV.UK date input sends three parts; any other number of parts is not a real date.
     """
+
+    def __init__(self, *args: Any, invalid_message: str | None = None, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", RealDateInput())
+        super().__init__(*args, **kwargs)
+        self.invalid_message = invalid_message or f"{self.label.text} must be a real date"
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         parts = [str(v).strip() for v in valuelist]
         self.raw_data = (parts + ["", "", ""])[:3]  # the date widget shows back exactly three parts
         if not any(parts):
-            self.data = None
+            self.data = None  # nothing typed: the "Enter …" message of InputRequired says so
             return
         if len(parts) != 3 or not all(part.isascii() and part.isdigit() for part in parts):
             self.data = None
-            raise ValueError(f"{self.label.text} must be a real date")
+            raise ValueError(self.invalid_message)
         try:
             super().process_formdata([" ".join(parts)])
         except ValueError:
-            raise ValueError(f"{self.label.text} must be a real date") from None
+            raise ValueError(self.invalid_message) from None
+
+    @property
+    def summary_anchor(self) -> str:
+        """The error summary links to the day box: focus lands where typing starts."""
+        return f"{self.id}-day"
 
 
-class WholeNumberField(IntegerField):
-    """An integer typed in ASCII digits; anything else gets ``message`` (the rule's own words)."""
+class WholeNumberField(_ParseErrorStops, IntegerField):
+    """A whole number in ASCII digits; anything else gets ``invalid_message``, like
+    "Enter hours as a whole number, like 6"."""
 
-    def __init__(self, *args: Any, message: str | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, invalid_message: str | None = None, message: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.message = message
+        self.invalid_message = invalid_message or message
 
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist:
             return
-        text = str(valuelist[0]).strip()
+        text = str(valuelist[0]).strip().replace(",", "")
         if not text:
-            self.data = None
+            self.data = None  # nothing typed: the "Enter …" message of InputRequired says so
             return
         if not _WHOLE_NUMBER.fullmatch(text):
             self.data = None
-            raise ValueError(self.message or f"Enter {self.label.text.lower()} as a whole number")
+            raise ValueError(self.invalid_message or f"Enter {self.label.text.lower()} as a whole number")
         self.data = int(text)
+
+
+class ChoiceField(SelectField):
+    """A select whose unknown value gets ``invalid_message`` (a tampered or stale form)."""
+
+    def __init__(self, *args: Any, invalid_message: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invalid_message = invalid_message
+
+    def pre_validate(self, form: Any) -> None:
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(self.invalid_message) from None
+
+
+class ChoicesField(SelectMultipleField):
+    """Checkboxes whose unknown values get ``invalid_message``."""
+
+    def __init__(self, *args: Any, invalid_message: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.invalid_message = invalid_message
+
+    def pre_validate(self, form: Any) -> None:
+        try:
+            super().pre_validate(form)
+        except ValidationError:
+            raise ValidationError(self.invalid_message) from None
 
 
 class TextChecked(Form):

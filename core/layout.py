@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app, request, url_for
 from flask_login import current_user
-from govuk_frontend_wtf.main import WTFormsHelpers
+from govuk_frontend_wtf.main import WTFormsHelpers, wtforms_errors
 
 from core.accounts.roles import HOME_PRIORITY, Role
 
@@ -79,6 +80,16 @@ def _service_navigation() -> list[dict[str, object]]:
     return items
 
 
+def error_summary(form: Any) -> dict[str, Any]:
+    """The GOV.UK error summary of a form; a field may name the box its link focuses
+    (``summary_anchor``: the day of a date), as the Design System asks."""
+    summary = wtforms_errors(form)
+    anchors = {f"#{field.id}": f"#{field.summary_anchor}" for field in form if hasattr(field, "summary_anchor")}
+    for item in summary["errorList"]:
+        item["href"] = anchors.get(item["href"], item["href"])
+    return summary
+
+
 def _context() -> dict[str, object]:
     return {"product_name": PRODUCT_NAME, "service_navigation": _service_navigation}
 
@@ -86,6 +97,7 @@ def _context() -> dict[str, object]:
 def init_app(app: Flask) -> None:
     app.extensions["navigation"] = Navigation()
     WTFormsHelpers(app)
+    app.add_template_global(error_summary, "error_summary")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_time, "time")
     app.context_processor(_context)

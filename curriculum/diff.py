@@ -35,6 +35,9 @@ class ProgrammeDiff:
     hours_before: int = 0
     hours_after: int = 0
     hours_changed: tuple[tuple[str, int, int], ...] = field(default=())  # (title, before, after)
+    # The fewest modules that, moved, give the new running order, each with the module it now
+    # follows (None: it now comes first): (title, title before it)
+    order_changes: tuple[tuple[str, str | None], ...] = field(default=())
 
     @property
     def is_empty(self) -> bool:
@@ -61,6 +64,24 @@ def _module_change(before: dict[str, Any], after: dict[str, Any]) -> ModuleChang
     return None
 
 
+def _moved(kept_old: list[str], kept_new: list[str]) -> set[str]:
+    """Keys outside a longest run kept in the same relative order: those are the ones that moved."""
+    ranks = [kept_old.index(key) for key in kept_new]
+    best: list[list[int]] = []  # best[i]: longest increasing run of ranks ending at i
+    for i, rank in enumerate(ranks):
+        before = [best[j] for j in range(i) if ranks[j] < rank]
+        best.append(max(before, key=len, default=[]) + [i])
+    stay = max(best, key=len, default=[])
+    return {kept_new[i] for i in range(len(kept_new)) if i not in stay}
+
+
+def _order_changes(kept_old: list[str], kept_new: list[str], new: dict[str, Any]) -> tuple[tuple[str, str | None], ...]:
+    moved = _moved(kept_old, kept_new)
+    return tuple(
+        (new[k]["title"], new[kept_new[i - 1]]["title"] if i else None) for i, k in enumerate(kept_new) if k in moved
+    )
+
+
 def diff(before: dict[str, Any], after: dict[str, Any]) -> ProgrammeDiff:
     """Modules added, removed and changed (outcomes, hours…), from ``before`` to ``after``."""
     old = {m["key"]: m for m in before["modules"]}
@@ -74,6 +95,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> ProgrammeDiff:
         removed=tuple(old[k]["title"] for k in old if k not in new),
         changed=changed,
         moved=kept_old != kept_new,
+        order_changes=_order_changes(kept_old, kept_new, new),
         hours_before=sum(m["hours"] for m in before["modules"]),
         hours_after=sum(m["hours"] for m in after["modules"]),
         hours_changed=tuple(

@@ -5,19 +5,20 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovDateInput,
     GovFileInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
 )
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from core.forms import RealDateField, TextChecked, WholeNumberField
+from core.forms import ChoiceField, ChoicesField, RealDateField, TextChecked, WholeNumberField
 from curriculum import rules
 from curriculum.rules import HOURS_MESSAGE, NAME_MAX_LENGTH, TITLE_MAX_LENGTH
+
+HOURS_NOT_A_NUMBER = "Enter hours as a whole number, like 6"
 
 
 class LockedForm(TextChecked, FlaskForm):
@@ -44,11 +45,13 @@ class ProgrammeForm(LockedForm):
                     Length(max=NAME_MAX_LENGTH, message=rules.too_long(NAME_MAX_LENGTH, "Provider"))],
     )
     cohort_start = RealDateField(
-        "Cohort start date", widget=GovDateInput(), format="%d %m %Y", description="For example, 1 9 2025",
+        "Cohort start date", format="%d %m %Y", description="For example, 1 9 2025",
+        invalid_message="Enter the cohort start date as a real date",
         validators=[InputRequired(message="Enter the cohort start date")],
     )
     length_weeks = WholeNumberField(
         "Length in weeks", widget=GovTextInput(), description="The NPQ for SENCOs runs for about 18 months, or 78 weeks.",
+        invalid_message="Enter the length in weeks as a whole number, like 78",
         validators=[InputRequired(message="Enter the length in weeks as a whole number"),
                     NumberRange(rules.LENGTH_WEEKS_MIN, rules.LENGTH_WEEKS_MAX, message=rules.LENGTH_WEEKS_MESSAGE)],
     )
@@ -57,7 +60,7 @@ class ProgrammeForm(LockedForm):
 
 class ModuleForm(LockedForm):
     hours = WholeNumberField(
-        "Hours", widget=GovTextInput(), message=HOURS_MESSAGE,
+        "Hours", widget=GovTextInput(), invalid_message=HOURS_NOT_A_NUMBER,
         validators=[InputRequired(message=HOURS_MESSAGE),
                     NumberRange(rules.HOURS_PER_MODULE_MIN, rules.HOURS_PER_MODULE_MAX, message=HOURS_MESSAGE)],
     )
@@ -65,8 +68,9 @@ class ModuleForm(LockedForm):
         "Term or block (optional)", widget=GovTextInput(), description="For example, Autumn term or Block 2.",
         validators=[Optional(), Length(max=NAME_MAX_LENGTH, message=rules.too_long(NAME_MAX_LENGTH, "Term or block"))],
     )
-    prerequisite_keys = SelectMultipleField(
+    prerequisite_keys = ChoicesField(
         "Prerequisites (optional)", widget=GovCheckboxesInput(), choices=[],
+        invalid_message="Select prerequisites from the modules of this programme",
         description="Modules a trainee should complete before this one.",
     )
     submit = SubmitField("Save module", widget=GovSubmitInput())
@@ -81,13 +85,14 @@ class OwnModuleForm(LockedForm):
     summary = TextAreaField("Summary (optional)", widget=GovTextArea(), validators=[
         Optional(), Length(max=rules.SUMMARY_MAX_LENGTH, message=rules.too_long(rules.SUMMARY_MAX_LENGTH, "Summary"))])
     hours = WholeNumberField(
-        "Hours", widget=GovTextInput(), message=HOURS_MESSAGE,
+        "Hours", widget=GovTextInput(), invalid_message=HOURS_NOT_A_NUMBER,
         validators=[InputRequired(message=HOURS_MESSAGE),
                     NumberRange(rules.HOURS_PER_MODULE_MIN, rules.HOURS_PER_MODULE_MAX, message=HOURS_MESSAGE)],
     )
     block = StringField("Term or block (optional)", widget=GovTextInput(), validators=[
         Optional(), Length(max=NAME_MAX_LENGTH, message=rules.too_long(NAME_MAX_LENGTH, "Term or block"))])
-    area_key = SelectField("Curriculum area", widget=GovSelect(), choices=[], validators=[Optional()],
+    area_key = ChoiceField("Curriculum area", widget=GovSelect(), choices=[], validators=[Optional()],
+                           invalid_message="Select a curriculum area from the list",
                            description="Counts the module towards that area’s coverage.")
     outcomes = TextAreaField(
         "Learning outcomes (optional)", widget=GovTextArea(),
@@ -123,6 +128,16 @@ class OwnModuleForm(LockedForm):
         for number, line in enumerate((field.data or "").splitlines(), start=1):
             if len(line.strip()) > rules.SOURCE_MAX_LENGTH:
                 raise ValidationError(f"Line {number}: {rules.too_long(rules.SOURCE_MAX_LENGTH, 'Source')}")
+
+
+class AddModulesForm(LockedForm):
+    """Catalogue modules to add to the draft, several at once (choices: those not in it yet)."""
+
+    catalogue_key = ChoicesField(
+        "Modules to add", choices=[], validate_choice=False,  # the service names an unknown key
+        invalid_message="Select modules from the catalogue",
+        validators=[InputRequired(message="Select at least one module to add")],
+    )
 
 
 class ImportForm(FlaskForm):

@@ -185,16 +185,28 @@ def _next_position(version: ProgrammeVersion) -> int:
 
 def add_catalogue_module(version: ProgrammeVersion, seen_lock_version: int | None, catalogue_key: str) -> ProgrammeModule:
     """Copy a catalogue module, with its outcomes, to the end of the draft."""
+    return add_catalogue_modules(version, seen_lock_version, [catalogue_key])[0]
+
+
+def add_catalogue_modules(version: ProgrammeVersion, seen_lock_version: int | None,
+                          catalogue_keys: list[str]) -> list[ProgrammeModule]:
+    """Copy several catalogue modules, in the order given, to the end of the draft: all or none."""
     _check_draft(version, seen_lock_version)
-    source = db.session.get(CatalogueModule, catalogue_key)
-    if source is None:
-        raise Invalid(f"There is no catalogue module ‘{catalogue_key}’", path="catalogue_key")
-    if version.module(catalogue_key) is not None:
-        raise Invalid(f"‘{source.title}’ is already in this programme", path="catalogue_key")
-    module = module_row(draft_of(source), _next_position(version))
-    version.modules.append(module)
+    sources = []
+    for catalogue_key in dict.fromkeys(catalogue_keys):
+        source = db.session.get(CatalogueModule, catalogue_key)
+        if source is None:
+            raise Invalid(f"There is no catalogue module ‘{catalogue_key}’", path="catalogue_key")
+        if version.module(catalogue_key) is not None:
+            raise Invalid(f"‘{source.title}’ is already in this programme", path="catalogue_key")
+        sources.append(source)
+    added = []
+    for source in sources:
+        module = module_row(draft_of(source), _next_position(version))
+        version.modules.append(module)
+        added.append(module)
     _commit(version)
-    return module
+    return added
 
 
 def add_own_module(version: ProgrammeVersion, seen_lock_version: int | None, own: OwnModule) -> ProgrammeModule:

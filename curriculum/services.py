@@ -21,6 +21,7 @@ from curriculum.programmes import (
     ModuleChanges,
     OwnModule,
     add_catalogue_module,
+    add_catalogue_modules,
     add_own_module,
     create_programme,
     get_programme,
@@ -41,7 +42,7 @@ from curriculum.rules import HOURS_PER_MODULE_MAX, LENGTH_WEEKS_MAX
 __all__ = [
     "CHANGED_SINCE_OPENED", "HOURS_PER_MODULE_MAX", "LENGTH_WEEKS_MAX", "PROGRAMME_JSON", "Conflict", "ConflictError",
     "CurriculumError", "Invalid", "ModuleChanges", "OwnModule", "ProgrammeDetails", "add_catalogue_module",
-    "add_own_module", "check_document", "create_programme", "export_version", "get_programme", "get_version",
+    "add_catalogue_modules", "add_own_module", "check_document", "create_programme", "export_version", "get_programme", "get_version",
     "import_programme", "known_keys", "list_programmes", "mandatory_areas_missing", "move_module",
     "next_version_number", "publish", "remove_module", "start_draft", "total_hours", "update_details", "update_module",
 ]

@@ -1,6 +1,7 @@
 """Curriculum pages for course designers: the catalogue, programmes, versions and their exchange."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, flash, jsonify, redirect, render_template, request, url_for
@@ -13,14 +14,15 @@ from core.access import restrict_blueprint
 from core.accounts.roles import Role
 from core.content import register_loader
 from core.layout import navigation
-from core.redirects import redirect_to_local
 from core.problems import Conflict, Invalid, Problem, blame_fields, problems_of
 from curriculum import api as curriculum_api
-from curriculum import catalogue_service, cli, services
+from curriculum import catalogue_service, cli, prerequisites, services
 from curriculum.diff import diff
-from curriculum.forms import ImportForm, LockedForm, ModuleForm, OwnModuleForm, ProgrammeForm
-from curriculum.models import Programme, ProgrammeVersion
+from curriculum.forms import AddModulesForm, ImportForm, LockedForm, ModuleForm, OwnModuleForm, ProgrammeForm
+from curriculum.models import Programme, ProgrammeModule, ProgrammeVersion
 from curriculum.programme_imports import PROGRAMME_JSON
+
+ANCHOR = re.compile(r"#[A-Za-z0-9_-]{1,100}")
 
 bp = Blueprint("curriculum", __name__, url_prefix="/curriculum", template_folder="templates")
 restrict_blueprint(bp, Role.DESIGNER)
@@ -61,9 +63,29 @@ def _show(programme: Programme, errors: list[str] | None = None, status: int = 2
             analysis=catalogue_service.analyse(version),
             lock=LockedForm(lock_version=version.lock_version),
             page_errors=page_errors,
+            out_of_order=_out_of_order(version),
+            **_version_choices(programme),
         ),
         status,
     )
+
+
+def _out_of_order(version: ProgrammeVersion) -> list[tuple[ProgrammeModule, ProgrammeModule]]:
+    """Modules that run before one of their prerequisites, with that prerequisite."""
+    pairs = prerequisites.out_of_order([m.key for m in version.modules], {m.key: set(m.prerequisite_keys) for m in version.modules})
+    return [(version.module(key), version.module(needed)) for key, needed in pairs]
+
+
+def _version_choices(programme: Programme) -> dict[str, Any]:
+    """The versions a person may compare, newest last, and the two compared by default."""
+    labels = [(str(v.number), v.label) for v in programme.published]
+    if programme.draft is not None and programme.published:
+        labels.append(("draft", "Draft"))
+    return {
+        "version_choices": labels,
+        "compare_from": labels[-2][0] if len(labels) > 1 else None,
+        "compare_to": labels[-1][0] if labels else None,
+    }
 
 
 def _refused(programme: Programme, error: Invalid):  # type: ignore[no-untyped-def]
@@ -121,35 +143,54 @@ def edit_details(programme_id: int):  # type: ignore[no-untyped-def]
     return render_template("curriculum/programme_form.html", form=form, programme=programme)
 
 
-@bp.route("/programmes/<int:programme_id>/add-modules")
-def add_modules(programme_id: int) -> str:
-    """The catalogue, filtered, with a button to add each module to the draft."""
-    programme = _programme(programme_id)
+def _add_modules_page(programme: Programme, form: AddModulesForm, status: int = 200):  # type: ignore[no-untyped-def]
     draft = _draft(programme)
     filters = catalogue_service.Filters.from_args(request.args)
     return render_template(
         "curriculum/add_modules.html",
         programme=programme,
         version=draft,
-        lock=LockedForm(lock_version=draft.lock_version),
+        form=form,
         filters=filters,
         **catalogue_service.browse(filters),
-    )
+    ), status
+
+
+@bp.route("/programmes/<int:programme_id>/add-modules")
+def add_modules(programme_id: int):  # type: ignore[no-untyped-def]
+    """The catalogue, filtered, with a checkbox for each module not yet in the draft."""
+    programme = _programme(programme_id)
+    return _add_modules_page(programme, AddModulesForm(lock_version=_draft(programme).lock_version, formdata=None))
 
 
 @bp.route("/programmes/<int:programme_id>/modules", methods=["POST"])
-def add_catalogue_module(programme_id: int):  # type: ignore[no-untyped-def]
-    """Copy one catalogue module into the draft."""
+def add_catalogue_modules(programme_id: int):  # type: ignore[no-untyped-def]
+    """Copy the chosen catalogue modules into the draft, then go back where the person was:
+    the programme's modules, or the catalogue module page the button was on."""
     programme = _programme(programme_id)
-    form = LockedForm()
+    draft = _draft(programme)
+    form = AddModulesForm()
     if not form.validate_on_submit():
-        abort(400)
+        if form.csrf_token.errors:
+            abort(400)
+        return _add_modules_page(programme, form, 400)
     try:
-        module = services.add_catalogue_module(_draft(programme), form.seen_lock_version(), request.form.get("catalogue_key", ""))
+        added = services.add_catalogue_modules(draft, form.seen_lock_version(), form.catalogue_key.data)
     except Invalid as error:
         return _refused(programme, error)
-    flash(f"‘{module.title}’ added ({module.hours} hours).", "success")
-    return redirect_to_local(request.form.get("back"), url_for("curriculum.programme", programme_id=programme.id))
+    flash(_added_message(added), "success")
+    if request.form.get("return_to") == "catalogue" and len(added) == 1:
+        return redirect(url_for("curriculum.catalogue_module", key=added[0].key) + "#add-to-programme")
+    return redirect(url_for("curriculum.programme", programme_id=programme.id) + f"#module-{added[0].key}")
+
+
+def _added_message(added: list[ProgrammeModule]) -> str:
+    hours = sum(m.hours for m in added)
+    if len(added) == 1:
+        return f"‘{added[0].title}’ added ({hours} hours)."
+    if len(added) > 3:  # a long list of titles would hide the modules themselves: they are below
+        return f"{len(added)} modules added ({hours} hours) at the end of the running order."
+    return f"{len(added)} modules added ({hours} hours): " + ", ".join(f"‘{m.title}’" for m in added) + "."
 
 
 @bp.route("/programmes/<int:programme_id>/modules/new", methods=["GET", "POST"])
@@ -211,7 +252,12 @@ def _action(programme_id: int, act) -> Response:  # type: ignore[no-untyped-def]
         return _refused(programme, error)
     if message:
         flash(message, "success")
-    return redirect(url_for("curriculum.programme", programme_id=programme.id) + request.form.get("anchor", ""))
+    return redirect(url_for("curriculum.programme", programme_id=programme.id) + _anchor(request.form.get("anchor", "")))
+
+
+def _anchor(value: str) -> str:
+    """A fragment from the page's own form (``#module-key``); anything else is dropped."""
+    return value if ANCHOR.fullmatch(value) else ""
 
 
 @bp.route("/programmes/<int:programme_id>/modules/<key>/move", methods=["POST"])
@@ -219,6 +265,17 @@ def move_module(programme_id: int, key: str) -> Response:
     """Move a module one place up or down (works without JavaScript)."""
     offset = -1 if request.form.get("direction") == "up" else 1
     return _action(programme_id, lambda p, lock: services.move_module(_draft(p), lock, key, offset))
+
+
+@bp.route("/programmes/<int:programme_id>/modules/<key>/remove")
+def confirm_remove(programme_id: int, key: str) -> str:
+    """Ask before taking a module out of the draft."""
+    programme = _programme(programme_id)
+    draft = _draft(programme)
+    module = draft.module(key) or abort(404)
+    needed_by = [draft.module(k) for k in prerequisites.dependants({m.key: set(m.prerequisite_keys) for m in draft.modules}, key)]
+    return render_template("curriculum/confirm_remove.html", programme=programme, module=module, needed_by=needed_by,
+                           lock=LockedForm(lock_version=draft.lock_version))
 
 
 @bp.route("/programmes/<int:programme_id>/modules/<key>/remove", methods=["POST"])
@@ -229,6 +286,16 @@ def remove_module(programme_id: int, key: str) -> Response:
         services.remove_module(_draft(p), lock, key)
         return f"‘{title}’ removed."
     return _action(programme_id, act)
+
+
+@bp.route("/programmes/<int:programme_id>/publish")
+def confirm_publish(programme_id: int) -> str:
+    """Ask before publishing: a published version can never change."""
+    programme = _programme(programme_id)
+    draft = _draft(programme)
+    return render_template("curriculum/confirm_publish.html", programme=programme, version=draft,
+                           number=services.next_version_number(programme),
+                           lock=LockedForm(lock_version=draft.lock_version))
 
 
 @bp.route("/programmes/<int:programme_id>/publish", methods=["POST"])
@@ -275,7 +342,9 @@ def compare(programme_id: int) -> str:
     before = _version_by_label(programme, request.args.get("from"))
     after = _version_by_label(programme, request.args.get("to"))
     changes = diff(services.export_version(before), services.export_version(after))
-    return render_template("curriculum/compare.html", programme=programme, before=before, after=after, changes=changes)
+    return render_template("curriculum/compare.html", programme=programme, before=before, after=after, changes=changes,
+                           **{**_version_choices(programme), "compare_from": request.args.get("from"),
+                              "compare_to": request.args.get("to")})
 
 
 @bp.route("/programmes/<int:programme_id>/export.json")
@@ -334,7 +403,9 @@ def catalogue() -> str:
 def catalogue_module(key: str) -> str:
     """One catalogue module with its outcomes and their sources."""
     module = catalogue_service.get_module(key) or abort(404)
-    return render_template("curriculum/catalogue_module.html", module=module, **catalogue_service.reference())
+    drafts = [p for p in services.list_programmes() if p.draft is not None]
+    return render_template("curriculum/catalogue_module.html", module=module, drafts=drafts,
+                           lock_form=LockedForm, **catalogue_service.reference())
 
 
 def init_app(app: Flask) -> None:

@@ -4,18 +4,18 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
-    GovCheckboxInput,
     GovPasswordInput,
     GovSubmitInput,
     GovTextInput,
 )
-from wtforms import BooleanField, EmailField, Field, PasswordField, SelectMultipleField, StringField, SubmitField
+from wtforms import EmailField, Field, PasswordField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, StopValidation, ValidationError
 
 from core.accounts.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
 from core.accounts.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_RULE
 from core.accounts.roles import HOME_PRIORITY, Role
+from core.forms import ChoicesField
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
 
@@ -113,10 +113,11 @@ class PersonForm(FlaskForm):
         ],
     )
     email = _email_field()
-    roles = SelectMultipleField(
+    roles = ChoicesField(
         "Roles",
         choices=ROLE_CHOICES,
         widget=GovCheckboxesInput(),
+        invalid_message="Select roles from the list",
         validators=[InputRequired(message="Select at least one role")],
         description="Select all that apply. One person may hold several roles.",
     )
@@ -136,10 +137,9 @@ class NewPersonForm(PersonForm):
 
 
 class EditPersonForm(PersonForm):
-    active = BooleanField(
-        "Account is active",
-        widget=GovCheckboxInput(),
-        description="A deactivated person cannot sign in and is signed out everywhere.",
-    )
     password = _new_password_field("New password (optional)", required=False)
     submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class ConfirmForm(FlaskForm):
+    """A one-button confirmation (CSRF only)."""

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from core.access import public, restrict_blueprint
 from core.accounts import services
-from core.accounts.forms import ChangePasswordForm, EditPersonForm, NewPersonForm, SignInForm
+from core.accounts.forms import ChangePasswordForm, ConfirmForm, EditPersonForm, NewPersonForm, SignInForm
 from core.accounts.models import User, utcnow
 from core.accounts.roles import Role
 from core.extensions import db, login_manager
@@ -150,7 +150,7 @@ def _person_or_404(person_id: int) -> User:
 
 @people.route("/<int:person_id>", methods=["GET", "POST"])
 def edit(person_id: int):  # type: ignore[no-untyped-def]
-    """Edit a person's details, roles and whether their account is active."""
+    """Edit a person's details and roles (deactivating has its own button and confirmation)."""
     person = _person_or_404(person_id)
     form = EditPersonForm(obj=person) if request.method == "GET" else EditPersonForm()
     if request.method == "GET":
@@ -163,7 +163,7 @@ def edit(person_id: int):  # type: ignore[no-untyped-def]
                 name=form.name.data,
                 email=form.email.data,
                 roles=form.selected_roles(),
-                active=form.active.data,
+                active=person.active,
                 new_password=form.password.data or None,
             )
         except services.AccountError as error:
@@ -190,6 +190,33 @@ def _session_expired() -> bool:
         return True
     age = utcnow().timestamp() - signed_in_at
     return not 0 <= age <= current_app.config["SESSION_ABSOLUTE_LIFETIME_SECONDS"]
+@people.route("/<int:person_id>/deactivate", methods=["GET", "POST"])
+def deactivate(person_id: int):  # type: ignore[no-untyped-def]
+    """Ask, then stop a person signing in and end their sessions and tokens."""
+    person = _person_or_404(person_id)
+    form = ConfirmForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            services.set_active(current_user._get_current_object(), person, False)
+        except services.AccountError as refused:
+            error = refused.message
+        else:
+            flash(f"{person.name} has been deactivated. They can no longer sign in.", "success")
+            return redirect(url_for("people.index"))
+    page_errors = [{"text": error, "href": "#deactivate"}] if error else None
+    return render_template("accounts/confirm_deactivate.html", form=form, person=person, page_errors=page_errors), 400 if error else 200
+
+
+@people.route("/<int:person_id>/reactivate", methods=["POST"])
+def reactivate(person_id: int) -> Response:
+    """Let a deactivated person sign in again."""
+    person = _person_or_404(person_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    services.set_active(current_user._get_current_object(), person, True)
+    flash(f"{person.name} has been reactivated and can sign in again.", "success")
+    return redirect(url_for("people.edit", person_id=person.id))
 
 
 @login_manager.user_loader

@@ -68,8 +68,37 @@ def test_an_admin_changes_roles_and_deactivates_a_person(app, auth, client, make
     with app.app_context():
         person = db.session.get(User, person_id)
         assert person.roles == {Role.DESIGNER}
-        assert person.active is False  # the "active" box was left unticked
+        assert person.active is True  # editing never deactivates: that has its own button
+    assert 'name="active"' not in form and "Account is active" not in form
+    assert f'href="/admin/people/{person_id}/deactivate"' in form
+    confirm = client.get(f"/admin/people/{person_id}/deactivate").get_data(as_text=True)
+    assert "Deactivate Mo Mentor?" in confirm and "signed out everywhere" in confirm
+    with app.app_context():
+        assert db.session.get(User, person_id).active is True  # asking changes nothing
+    assert post_form(client, f"/admin/people/{person_id}/deactivate", {}).status_code == 302
     assert "Deactivated" in client.get("/admin/people/").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, person_id).active is False
+    assert post_form(client, f"/admin/people/{person_id}/reactivate", {}, form_url=f"/admin/people/{person_id}").status_code == 302
+    with app.app_context():
+        assert db.session.get(User, person_id).active is True
+
+
+def test_an_admin_cannot_deactivate_themselves(app, auth, client, make_person):
+    admin_id = _signed_in_admin(auth, make_person)
+    assert "/deactivate" not in client.get(f"/admin/people/{admin_id}").get_data(as_text=True)
+    response = post_form(client, f"/admin/people/{admin_id}/deactivate", {})
+    assert response.status_code == 400
+    assert "You cannot deactivate your own account" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(User, admin_id).active is True
+
+
+def test_a_search_that_finds_no_one_suggests_what_to_try(auth, client, make_person):
+    _signed_in_admin(auth, make_person)
+    page = client.get("/admin/people/?q=Zebedee+Quux").get_data(as_text=True)
+    assert "No one matches “Zebedee Quux”" in page
+    assert "part of a name only, like “Zebe”" in page and "Show everyone" in page
 
 
 def test_an_admin_cannot_remove_their_own_admin_role(app, auth, client, make_person):

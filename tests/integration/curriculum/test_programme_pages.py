@@ -32,6 +32,8 @@ def _create(client) -> int:  # type: ignore[no-untyped-def]
 
 def _lock(client, programme_id: int) -> dict[str, str]:  # type: ignore[no-untyped-def]
     page = client.get(f"/curriculum/programmes/{programme_id}").get_data(as_text=True)
+    if 'name="lock_version"' not in page:  # a draft too short to reorder: its publish page has the lock
+        page = client.get(f"/curriculum/programmes/{programme_id}/publish").get_data(as_text=True)
     return {"csrf_token": csrf_token(page), "lock_version": re.search(r'name="lock_version"[^>]*value="(\d+)"', page).group(1)}
 
 
@@ -68,7 +70,7 @@ def test_creating_a_programme_with_bad_details_names_each_field(client, designer
     page = post_form(client, "/curriculum/programmes/new",
                      {"name": "", "provider": "P", "cohort_start": ["31", "2", "2025"], "length_weeks": "-4"}).get_data(as_text=True)
     assert 'href="#name">Enter a programme name' in page
-    assert 'href="#cohort_start">Cohort start date must be a real date' in page
+    assert 'href="#cohort_start-day">Enter the cohort start date as a real date' in page
     assert 'href="#length_weeks">Enter a length between 1 and 260 weeks' in page
 
 
@@ -197,3 +199,142 @@ def test_a_huge_upload_is_refused_before_it_is_read(client, designer):
         "csrf_token": csrf_token(page), "document": (io.BytesIO(b" " * (11 * 1024 * 1024)), "huge.json")})
     assert response.status_code == 413
     assert "Files must be smaller than 10 MB" in response.get_data(as_text=True)
+
+
+def _page(client, programme_id: int, path: str = "") -> str:  # type: ignore[no-untyped-def]
+    return client.get(f"/curriculum/programmes/{programme_id}{path}").get_data(as_text=True)
+
+
+def test_a_date_that_is_not_real_is_one_message_linked_to_the_day_box(client, designer):
+    page = post_form(client, "/curriculum/programmes/new", {**NEW, "cohort_start": ["31", "2", "2025"]}).get_data(as_text=True)
+    assert 'href="#cohort_start-day">Enter the cohort start date as a real date</a>' in page
+    assert 'id="cohort_start-day"' in page
+    assert page.count("Enter the cohort start date") == 2  # once in the summary, once by the field
+    assert not re.search(r'<div class="govuk-date-input"[^>]*required', page)
+
+
+def test_an_empty_date_asks_for_it_and_a_word_for_hours_asks_for_a_whole_number(client, designer):
+    page = post_form(client, "/curriculum/programmes/new", {**NEW, "cohort_start": ["", "", ""], "length_weeks": "six"}).get_data(as_text=True)
+    assert 'href="#cohort_start-day">Enter the cohort start date</a>' in page
+    assert "Enter the length in weeks as a whole number, like 78" in page
+    programme_id = _create(client)
+    _add(client, programme_id, "screening-literacy")
+    page = client.post(f"/curriculum/programmes/{programme_id}/modules/screening-literacy",
+                       data={**_lock(client, programme_id), "hours": "six"}).get_data(as_text=True)
+    assert "Enter hours as a whole number, like 6" in page
+    assert "Not a valid integer value" not in page and "between 1 and 1,000" not in page
+
+
+def test_several_modules_are_added_in_one_go_and_the_page_returns_to_the_first(app, client, designer):
+    programme_id = _create(client)
+    keys = ["send-law-foundations", "screening-literacy", "ta-deployment"]
+    response = client.post(f"/curriculum/programmes/{programme_id}/modules", data={**_lock(client, programme_id), "catalogue_key": keys})
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/curriculum/programmes/{programme_id}#module-send-law-foundations")
+    page = _page(client, programme_id)
+    assert "3 modules added (15 hours)" in page
+    with app.app_context():
+        assert [m.key for m in db.session.get(Programme, programme_id).draft.modules] == keys
+
+
+def test_adding_nothing_or_a_module_already_there_adds_nothing(app, client, designer):
+    programme_id = _create(client)
+    _add(client, programme_id, "screening-literacy")
+    response = client.post(f"/curriculum/programmes/{programme_id}/modules", data=_lock(client, programme_id))
+    assert response.status_code == 400
+    assert 'href="#catalogue_key">Select at least one module to add</a>' in response.get_data(as_text=True)
+    response = client.post(f"/curriculum/programmes/{programme_id}/modules",
+                           data={**_lock(client, programme_id), "catalogue_key": ["send-law-foundations", "screening-literacy"]})
+    assert response.status_code == 400
+    assert "‘Screening reading and spelling’ is already in this programme" in response.get_data(as_text=True)
+    with app.app_context():
+        assert [m.key for m in db.session.get(Programme, programme_id).draft.modules] == ["screening-literacy"]
+
+
+def test_the_add_page_ticks_nothing_in_the_programme_and_lets_the_first_box_take_the_error_link(client, designer):
+    programme_id = _create(client)
+    _add(client, programme_id, "send-law-foundations")
+    page = _page(client, programme_id, "/add-modules")
+    assert 'value="send-law-foundations"' not in page and "In this programme" in page
+    assert re.search(r'<input class="govuk-checkboxes__input" id="catalogue_key" name="catalogue_key" type="checkbox"', page)
+    assert page.count('name="catalogue_key" type="checkbox"') == 23
+
+
+def test_a_catalogue_module_page_adds_the_module_to_a_draft_and_comes_back(client, designer):
+    programme_id = _create(client)
+    page = client.get("/curriculum/catalogue/ta-deployment").get_data(as_text=True)
+    assert ">Add to SENCO 2025</button>" in page
+    response = client.post(f"/curriculum/programmes/{programme_id}/modules",
+                           data={"csrf_token": csrf_token(page), "lock_version": re.search(r'name="lock_version"[^>]*value="(\d+)"', page).group(1),
+                                 "catalogue_key": "ta-deployment", "return_to": "catalogue"})
+    assert response.headers["Location"].endswith("/curriculum/catalogue/ta-deployment#add-to-programme")
+    page = client.get("/curriculum/catalogue/ta-deployment").get_data(as_text=True)
+    assert "added (4 hours)" in page and "In <a" in page
+
+
+def test_the_programme_page_has_a_change_link_for_each_detail_and_module(client, designer):
+    programme_id = _create(client)
+    _add(client, programme_id, "screening-literacy")
+    page = _page(client, programme_id)
+    for anchor, hidden in (("name", "name"), ("provider", "provider"), ("cohort_start-day", "cohort start"), ("length_weeks", "length")):
+        assert re.search(rf'href="/curriculum/programmes/{programme_id}/details#{anchor}">\s*Change<span class="govuk-visually-hidden"> {hidden}</span>', page)
+    assert f'href="/curriculum/programmes/{programme_id}/modules/screening-literacy">Change<span class="govuk-visually-hidden"> Screening reading and spelling' in page
+    assert '<th scope="col" class="govuk-table__header">Term or block</th>' in page
+
+
+def test_a_module_that_runs_before_its_prerequisite_is_flagged_until_it_moves(client, designer):
+    programme_id = _create(client)
+    for key in ("screening-literacy", "send-law-foundations"):
+        _add(client, programme_id, key)
+    client.post(f"/curriculum/programmes/{programme_id}/modules/screening-literacy",
+                data={**_lock(client, programme_id), "hours": "4", "prerequisite_keys": "send-law-foundations"})
+    page = _page(client, programme_id)
+    assert "runs before its prerequisite ‘The Children and Families Act and the Code of Practice’" in page
+    client.post(f"/curriculum/programmes/{programme_id}/modules/screening-literacy/move", data={**_lock(client, programme_id), "direction": "down"})
+    assert "runs before its prerequisite" not in _page(client, programme_id)
+
+
+def test_publish_and_remove_ask_first_and_say_what_happens(client, designer):
+    programme_id = _create(client)
+    for key in ("send-law-foundations", "screening-literacy"):
+        _add(client, programme_id, key)
+    programme_page = _page(client, programme_id)
+    assert f'href="/curriculum/programmes/{programme_id}/publish"' in programme_page
+    assert f'action="/curriculum/programmes/{programme_id}/publish"' not in programme_page
+    publish = _page(client, programme_id, "/publish")
+    assert "Publish version 1?" in publish and "Publishing cannot be undone" in publish
+    remove = _page(client, programme_id, "/modules/screening-literacy/remove")
+    assert "Remove ‘Screening reading and spelling’ from the draft?" in remove and "Yes, remove it" in remove
+    client.post(f"/curriculum/programmes/{programme_id}/modules/screening-literacy",
+                data={**_lock(client, programme_id), "hours": "4", "prerequisite_keys": "send-law-foundations"})
+    needed = _page(client, programme_id, "/modules/send-law-foundations/remove")
+    assert "cannot be removed while these modules list it" in needed and "Yes, remove it" not in needed
+
+
+def test_any_two_versions_can_be_compared_and_a_move_is_described(client, designer):
+    programme_id = _create(client)
+    for key in ("send-law-foundations", "screening-literacy", "ta-deployment"):
+        _add(client, programme_id, key)
+    client.post(f"/curriculum/programmes/{programme_id}/publish", data=_lock(client, programme_id))
+    client.post(f"/curriculum/programmes/{programme_id}/draft", data=_lock(client, programme_id))
+    for _ in range(2):
+        client.post(f"/curriculum/programmes/{programme_id}/modules/ta-deployment/move", data={**_lock(client, programme_id), "direction": "up"})
+    page = _page(client, programme_id)
+    assert '<select class="govuk-select" id="compare-from" name="from">' in page
+    assert '<option value="1" selected>Version 1</option>' in page and '<option value="draft" selected>Draft</option>' in page
+    changes = _page(client, programme_id, "/compare?from=1&to=draft")
+    assert "Running order changed" in changes
+    assert "‘Deploying teaching assistants’ now comes first" in changes
+    assert "Screening reading and spelling’ now comes" not in changes
+
+
+def test_a_move_returns_to_the_module_and_ignores_an_anchor_that_is_not_one(client, designer):
+    programme_id = _create(client)
+    for key in ("send-law-foundations", "screening-literacy"):
+        _add(client, programme_id, key)
+    moved = client.post(f"/curriculum/programmes/{programme_id}/modules/screening-literacy/move",
+                        data={**_lock(client, programme_id), "direction": "up", "anchor": "#module-screening-literacy"})
+    assert moved.headers["Location"].endswith(f"/curriculum/programmes/{programme_id}#module-screening-literacy")
+    tampered = client.post(f"/curriculum/programmes/{programme_id}/modules/screening-literacy/move",
+                           data={**_lock(client, programme_id), "direction": "down", "anchor": "@evil.example/"})
+    assert tampered.headers["Location"].endswith(f"/curriculum/programmes/{programme_id}")
