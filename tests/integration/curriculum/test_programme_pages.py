@@ -60,7 +60,8 @@ def test_the_catalogue_can_be_searched_by_keyword_area_and_npq_area(client, desi
 def test_a_catalogue_module_page_shows_outcomes_with_their_sources(client, designer):
     page = client.get("/curriculum/catalogue/ehc-process").get_data(as_text=True)
     assert "within 6 weeks whether to assess" in page
-    assert "SEND Code of Practice: 0 to 25 years (2015), chapter 9" in page
+    assert "Special educational needs and disability code of practice: 0 to 25 years, GOV.UK, ch. 9" in page
+    assert 'href="https://www.gov.uk/government/publications/send-code-of-practice-0-to-25"' in page
     assert client.get("/curriculum/catalogue/nope").status_code == 404
 
 
