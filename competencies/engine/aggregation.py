@@ -1,26 +1,36 @@
-"""Many observations of one competency → one judgement, by the method the programme chose.
+"""Many observations of one competency → one outcome, by the rubric's own rule.
 
-Values are each observation's ``percent`` (0–100) in chronological order (``sequence``):
+One rule for one observation and for many. For analytic and entrustment rubrics each
+criterion's level is aggregated over the counted observations, in time order, by the method:
 - latest, highest, mean: as named;
-- decaying average (weight w, e.g. 0.65): w × newest + (1 − w) × mean of the earlier ones,
-  and the newest alone when there is only one (the Canvas "decaying average");
-- n times met: how many observations were met; mastery when at least n.
-Mastery (for the value methods) is a value at or above ``mastery_percent``. Observations with
-insufficient evidence are left out; none left gives "insufficient evidence".
+- decaying average (weight w, e.g. 0.65): w × newest + (1 − w) × mean of the earlier ones, the
+  newest alone when there is one (Canvas's "decaying average");
+then the rubric's rule (weights, pass mark, must-meet and pass levels) is applied to the
+aggregated levels, exactly. Faults do not average: a faults rubric aggregates outcomes, by
+latest or n times. **n times** counts *met* observations and is met when the count reaches n;
+its value is the mean percent of those, and the count has its own field.
+
+Whatever the method, a serious or dangerous fault (or one that fails alone) in the latest
+counted observation means *not yet met*. Observations with insufficient evidence are not
+counted; none counted gives insufficient evidence. Order is (observed_at, observation id), so
+ties are broken by id. So the aggregate of one observation is that observation's outcome.
 """
 from __future__ import annotations
 
 import enum
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
 
-from operator import attrgetter
+from competencies.engine.errors import EvidenceError, PolicyError, Problem
+from competencies.engine.model import ENGINE_VERSION, Outcome, Rubric, RubricModel
+from competencies.engine.numbers import exact, plain, whole
+from competencies.engine.results import Aggregate, Reason, Result, reason
+from competencies.engine.scoring import NOT_APPLICABLE
 
-from competencies.engine.model import Aggregate, Outcome, ScoredObservation
-from competencies.engine.validation import RubricError
-
-
-_SEQUENCE = attrgetter("sequence")
+TIMES_MAX = 1_000
 
 
 class AggregationMethod(str, enum.Enum):
@@ -31,59 +41,166 @@ class AggregationMethod(str, enum.Enum):
     N_TIMES = "n-times"
 
 
+class MixedRubrics(str, enum.Enum):
+    """What to do with results scored by another rubric version (another fingerprint)."""
+
+    REFUSE = "refuse"        # the default: an error naming each such result
+    LEAVE_OUT = "leave-out"  # count only results of this rubric, and say how many were left out
+
+
+def _enum(kind: type[enum.Enum], value: Any, path: str, problems: list[Problem]) -> Any:
+    if isinstance(value, kind):
+        return value
+    try:
+        return kind(value)
+    except (ValueError, TypeError):
+        problems.append(Problem(path, f"Choose one of: {', '.join(m.value for m in kind)}"))
+        return None
+
+
 @dataclass(frozen=True, slots=True)
 class AggregationPolicy:
     method: AggregationMethod
-    mastery_percent: float = 75.0
-    decay_weight: float = 0.65
+    decay_weight: Fraction = Fraction(65, 100)
     times: int = 3
+    mixed_rubrics: MixedRubrics = MixedRubrics.REFUSE
+
+    def __post_init__(self) -> None:
+        problems: list[Problem] = []
+        object.__setattr__(self, "method", _enum(AggregationMethod, self.method, "method", problems))
+        object.__setattr__(self, "mixed_rubrics", _enum(MixedRubrics, self.mixed_rubrics, "mixed_rubrics", problems))
+        weight = exact(self.decay_weight)
+        if weight is None or not 0 < weight < 1:
+            problems.append(Problem("decay_weight", "Enter the weight of the newest observation as a number above 0 and below 1"))
+        else:
+            object.__setattr__(self, "decay_weight", weight)
+        times = whole(self.times)
+        if times is None or not 1 <= times <= TIMES_MAX:
+            problems.append(Problem("times", f"Enter how many met observations are needed as a whole number from 1 to {TIMES_MAX:,}"))
+        if problems:
+            raise PolicyError(problems)
 
     @classmethod
-    def parse(cls, method: str, **options: float) -> AggregationPolicy:
-        """Build a policy from plain values, refusing unknown methods and impossible options."""
-        problems = []
-        try:
-            chosen = AggregationMethod(method)
-        except ValueError:
-            known = ", ".join(m.value for m in AggregationMethod)
-            raise RubricError([("method", f"There is no aggregation method ‘{method}’; use one of: {known}")]) from None
-        policy = cls(chosen, **options)  # type: ignore[arg-type]
-        if not 0 < policy.mastery_percent <= 100:
-            problems.append(("mastery_percent", "Set mastery between 1 and 100 per cent"))
-        if not 0 < policy.decay_weight < 1:
-            problems.append(("decay_weight", "Set the weight of the newest observation above 0 and below 1"))
-        if policy.times < 1:
-            problems.append(("times", "Ask for at least 1 observation met"))
-        if problems:
-            raise RubricError(problems)
-        return policy
+    def parse(cls, method: Any, **options: Any) -> AggregationPolicy:
+        """A policy from plain values (e.g. JSON), refusing unknown options."""
+        unknown = sorted(set(options) - {"decay_weight", "times", "mixed_rubrics"})
+        if unknown:
+            raise PolicyError([Problem(name, "Unknown option; expected decay_weight, times or mixed_rubrics") for name in unknown])
+        return cls(method, **options)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"method": self.method.value, "decay_weight": str(self.decay_weight), "times": self.times,
+                "mixed_rubrics": self.mixed_rubrics.value}
 
 
-def _value(method: AggregationMethod, values: list[float], weight: float) -> float:
+def _order(result: Result) -> tuple[str, str]:
+    return result.observation.observed_at, result.observation.id
+
+
+def usable_results(rubric: Rubric, results: Sequence[Result], mixed: MixedRubrics) -> tuple[list[Result], list[Reason]]:
+    """Results of this rubric (checked), with a reason if others were left out as the policy says."""
+    if not isinstance(rubric, Rubric):
+        raise EvidenceError([Problem("rubric", "Give the Rubric the results were scored with")])
+    if not isinstance(results, (list, tuple)):
+        raise EvidenceError([Problem("results", "Give the results as a list")])
+    problems = [Problem(f"results[{i}]", "Each result is a Result from score()") for i, r in enumerate(results)
+                if not isinstance(r, Result)]
+    if problems:
+        raise EvidenceError(problems)
+    ours = rubric.stamp.fingerprint
+    others = [i for i, r in enumerate(results) if r.rubric.fingerprint != ours]
+    notes: list[Reason] = []
+    if others and mixed is MixedRubrics.REFUSE:
+        raise EvidenceError([Problem(f"results[{i}].rubric", f"Scored with another form of the rubric "
+                                     f"(‘{results[i].rubric.key}’ version {results[i].rubric.version}); "
+                                     "rescore it, or choose to leave such results out") for i in others])
+    if others:
+        notes.append(reason("other_rubric_left_out", count=len(others), version=rubric.version))
+        left = set(others)
+        results = [r for i, r in enumerate(results) if i not in left]
+    seen: dict[str, int] = {}
+    for i, r in enumerate(results):
+        if r.observation.id and seen.setdefault(r.observation.id, i) != i:
+            raise EvidenceError([Problem(f"results[{i}].observation.id", f"Observation ‘{r.observation.id}’ appears twice")])
+    return list(results), notes
+
+
+def _level(method: AggregationMethod, series: list[int], weight: Fraction) -> tuple[int, int]:
+    """A criterion's aggregated level as (numerator, denominator), exactly."""
     if method is AggregationMethod.LATEST:
-        return values[-1]
+        return series[-1], 1
     if method is AggregationMethod.HIGHEST:
-        return max(values)
+        return max(series), 1
     if method is AggregationMethod.MEAN:
-        return sum(values) / len(values)
-    if len(values) == 1:
-        return values[0]
-    earlier = values[:-1]
-    return weight * values[-1] + (1 - weight) * (sum(earlier) / len(earlier))
+        return sum(series), len(series)
+    if len(series) == 1:
+        return series[0], 1
+    a, b, earlier = weight.numerator, weight.denominator, len(series) - 1
+    return a * series[-1] * earlier + (b - a) * sum(series[:-1]), b * earlier
 
 
-def aggregate(observations: Sequence[ScoredObservation], policy: AggregationPolicy) -> Aggregate:
-    usable = sorted([o for o in observations if o.result.outcome is not Outcome.INSUFFICIENT_EVIDENCE],
-                    key=_SEQUENCE)
-    if not usable:
-        return Aggregate(Outcome.INSUFFICIENT_EVIDENCE, None, ("No observation with enough evidence yet.",))
-    if policy.method is AggregationMethod.N_TIMES:
-        met = sum(1 for o in usable if o.result.outcome is Outcome.MET)
-        outcome = Outcome.MET if met >= policy.times else Outcome.NOT_YET_MET
-        return Aggregate(outcome, float(met), (f"Met in {met} of {len(usable)} observations; {policy.times} needed.",))
-    value = _value(policy.method, [o.result.percent for o in usable], policy.decay_weight)
-    outcome = Outcome.MET if value >= policy.mastery_percent else Outcome.NOT_YET_MET
-    name = policy.method.value.replace("-", " ")
-    return Aggregate(outcome, value, (
-        f"The {name} of {len(usable)} observation{'s' if len(usable) != 1 else ''} is {value:.0f}%; "
-        f"{policy.mastery_percent:g}% shows mastery.",))
+def aggregate(rubric: Rubric, results: Sequence[Result], policy: AggregationPolicy) -> Aggregate:
+    """One outcome from many results of ``rubric``; see the module's docstring for the rule."""
+    if not isinstance(policy, AggregationPolicy):
+        raise PolicyError([Problem("policy", "Give an AggregationPolicy")])
+    method = policy.method
+    kept, notes = usable_results(rubric, results, policy.mixed_rubrics)
+    if rubric.model is RubricModel.FAULTS and method not in (AggregationMethod.LATEST, AggregationMethod.N_TIMES):
+        raise PolicyError([Problem("method", "A faults rubric is aggregated by latest or n times: faults do not average")])
+    counted = sorted((r for r in kept if r.outcome is not Outcome.INSUFFICIENT_EVIDENCE), key=_order)
+
+    def done(outcome: Outcome, value: float | None, reasons: list[Reason], count: int | None = None) -> Aggregate:
+        return Aggregate(outcome, method.value, value, count, len(counted), (*notes, *reasons), rubric.stamp, ENGINE_VERSION)
+
+    if not counted:
+        return done(Outcome.INSUFFICIENT_EVIDENCE, None, [reason("no_counted_observation")])
+    latest = counted[-1]
+    blocks = [reason("latest_fault_blocks", observation=latest.observation.id)] if latest.blocked else []
+    if method is AggregationMethod.N_TIMES:
+        met = [r.percent for r in counted if r.outcome is Outcome.MET]
+        value = sum(met) / len(met) if met else None
+        ok = len(met) >= policy.times and not latest.blocked
+        return done(Outcome.MET if ok else Outcome.NOT_YET_MET, value,
+                    [*blocks, reason("n_times", met=len(met), of=len(counted), needed=policy.times)], len(met))
+    if rubric.model is RubricModel.FAULTS:
+        return done(latest.outcome, latest.percent, [*blocks, *latest.reasons] if not latest.blocked else list(latest.reasons))
+    return _by_levels(rubric, counted, policy, blocks, done)
+
+
+def _by_levels(rubric: Rubric, counted: list[Result], policy: AggregationPolicy, blocks: list[Reason], done: Any) -> Aggregate:
+    complete = [r for r in counted if r.complete]
+    if not complete:
+        return done(Outcome.NOT_YET_MET, None, [*blocks, reason("no_complete_observation")])
+    series: dict[str, list[int]] = {}
+    for r in complete:
+        for key, level in r.levels:
+            if level != NOT_APPLICABLE:
+                series.setdefault(key, []).append(level)
+    index = rubric.index
+    positions = [i for i, key in enumerate(index.keys) if key in series]
+    fractions = {i: _level(policy.method, series[index.keys[i]], policy.decay_weight) for i in positions}
+    if not positions:
+        return done(Outcome.INSUFFICIENT_EVIDENCE, None, [reason("nothing_applicable")])
+    d = math.lcm(*(den for _, den in fractions.values()))
+    numerators = {i: num * (d // den) for i, (num, den) in fractions.items()}
+    reasons = [reason("must_meet_below", index.keys[i], given=round(numerators[i] / d, 2), needed=level)
+               for i, level in index.critical if i in numerators and numerators[i] < level * d]
+    if rubric.model is RubricModel.ANALYTIC:
+        earned = sum(index.int_weights[i] * numerators[i] for i in positions)
+        possible = sum(index.int_weights[i] * index.tops[i] for i in positions) * d
+        if possible == 0:
+            return done(Outcome.INSUFFICIENT_EVIDENCE, None, [reason("nothing_applicable")])
+        value = 100.0 * earned / possible
+        reached = 100 * index.pass_denominator * earned >= index.pass_numerator * possible
+        reasons.append(reason("aggregate_reached" if reached else "aggregate_below", method=policy.method.value,
+                              percent=round(value, 2), needed=plain(rubric.threshold)))
+        met = reached and len(reasons) == 1
+    else:
+        needed = int(rubric.threshold)
+        reasons += [reason("below_pass_level", index.keys[i], given=round(numerators[i] / d, 2), needed=needed)
+                    for i in positions if numerators[i] < needed * d]
+        met = not reasons
+        if met:
+            reasons.append(reason("entrusted", needed=needed))
+        value = min(100.0 * (numerators[i] / d - index.bottoms[i]) / (index.tops[i] - index.bottoms[i]) for i in positions)
+    return done(Outcome.MET if met and not blocks else Outcome.NOT_YET_MET, value, [*blocks, *reasons])

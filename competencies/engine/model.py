@@ -1,16 +1,26 @@
-"""The engine's vocabulary: rubrics, evidence from one observation, and results. Immutable."""
+"""Rubrics: criteria, levels and named fault types. A ``Rubric`` that exists is valid: it is
+checked as it is made, whoever makes it, and every problem is raised at once with its path."""
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+import hashlib
+import json
+import math
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from fractions import Fraction
+from typing import Any, NamedTuple
+
+from competencies.engine.errors import Problem, RubricError
+from competencies.engine.numbers import exact, plain, whole
+
+ENGINE_VERSION = "2.0"
 
 
 class RubricModel(str, enum.Enum):
-    ANALYTIC = "analytic"        # weighted levels against a threshold
-    FAULTS = "faults"            # driving-test style: minor, serious, dangerous faults
-    ENTRUSTMENT = "entrustment"  # how much supervision the trainee needed, 1 to 5
+    ANALYTIC = "analytic"        # weighted levels against a pass mark
+    FAULTS = "faults"            # driving-test style: minor faults against a limit
+    ENTRUSTMENT = "entrustment"  # how much supervision the trainee needed (O-SCORE)
 
 
 class Outcome(str, enum.Enum):
@@ -32,16 +42,28 @@ class FaultSeverity(str, enum.Enum):
     SERIOUS = "serious"
     DANGEROUS = "dangerous"
 
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {FaultSeverity.MINOR: 0, FaultSeverity.SERIOUS: 1, FaultSeverity.DANGEROUS: 2}
 
 DVSA_MINOR_FAULT_LIMIT = 15  # the driving test allows up to 15 driving (minor) faults
+FAULT_LIMIT_MAX = 1_000
+LEVEL_MIN, LEVEL_MAX = 0, 20  # levels are consecutive whole numbers within these
+WEIGHT_MAX = 1_000
+PASS_MARK_MIN, PASS_MARK_MAX = 1, 100  # per cent
+TEXT_MAX = 5_000  # titles, descriptors, reasons for a choice; keys are shorter
+KEY_MAX = 80
 
-# Entrustment: how much the observer had to step in (levels 1 to 5).
+# The O-SCORE (Gofton et al. 2012): how much the observer had to do. Only 5 is unsupervised.
 ENTRUSTMENT_SCALE = (
-    (1, "Observer did it", "The observer had to lead; the trainee watched or helped."),
-    (2, "Step by step", "The trainee acted with the observer guiding each step."),
-    (3, "Prompted", "The trainee led, with the observer prompting or correcting at key points."),
-    (4, "On call", "The trainee led alone; the observer was needed only to confirm or for an unusual turn."),
-    (5, "Not needed", "The observer did not need to be there."),
+    (1, "I had to do it", "The observer had to do it; the trainee watched or helped."),
+    (2, "I had to talk them through it", "The trainee acted with the observer talking them through each step."),
+    (3, "I had to prompt them from time to time", "The trainee led, with the observer prompting from time to time."),
+    (4, "I needed to be there in the room just in case", "The trainee led alone; the observer was there just in case."),
+    (5, "I did not need to be there", "The trainee did it safely and independently: unsupervised."),
 )
 
 
@@ -54,12 +76,15 @@ class Level:
 
 @dataclass(frozen=True, slots=True)
 class Criterion:
+    """One thing the observer judges. Checked as part of its :class:`Rubric`."""
+
     key: str
     title: str
     levels: tuple[Level, ...] = ()
-    weight: float = 1.0
+    weight: Fraction = Fraction(1)
     # Must-meet: the lowest level that meets this criterion whatever the total (None: none).
     critical_level: int | None = None
+    sources: tuple[str, ...] = ()
 
     @property
     def top(self) -> int:
@@ -74,117 +99,291 @@ class Criterion:
 
 
 @dataclass(frozen=True, slots=True)
+class FaultType:
+    """A fault a mentor can record, as on a driving-test marking sheet."""
+
+    key: str
+    title: str
+    severity: FaultSeverity = FaultSeverity.MINOR  # the default when recorded
+    criterion: str | None = None                   # the criterion it belongs to, if any
+    fails_alone: bool = False                      # fails the observation on its own
+    why: str = ""
+    sources: tuple[str, ...] = ()
+
+
+class RubricStamp(NamedTuple):
+    """The identity every result carries: which rubric, which version, and exactly what it said."""
+
+    key: str
+    version: int
+    fingerprint: str  # SHA-256 of the canonical form (see :func:`canonical_form`)
+
+
+@dataclass(frozen=True, slots=True)
 class RubricIndex:
-    """Lookups computed once per rubric, so scoring many observations stays cheap."""
+    """Lookups computed once per rubric, so scoring many observations stays cheap. Weights are
+    scaled to whole numbers by their common denominator, so thresholds compare as integers."""
 
     by_key: dict[str, Criterion]
-    levels: dict[str, frozenset[int]]
-    possible: float  # Σ weight × top level
-    critical: tuple[Criterion, ...]  # the must-meet criteria
-    tops: dict[str, int]
-    points: dict[tuple[str, int], float]  # (criterion, level) → weight × level; also the valid pairs
-    # The same in criterion order, for rows of levels (bulk scoring).
     keys: tuple[str, ...]
-    weights_in_order: tuple[float, ...]
-    levels_in_order: tuple[frozenset[int], ...]
-    critical_positions: tuple[tuple[int, int], ...]  # (position, must-meet level)
+    positions: dict[str, int]
+    scales: tuple[frozenset[int], ...]          # allowed levels, in criterion order
+    int_weights: tuple[int, ...]                 # weight × common denominator
+    tops: tuple[int, ...]
+    bottoms: tuple[int, ...]
+    critical: tuple[tuple[int, int], ...]        # (position, must-meet level)
+    possible: int                                # Σ scaled weight × top level
+    pass_numerator: int                          # pass mark = numerator / denominator (analytic)
+    pass_denominator: int
+    fault_types: dict[str, FaultType]
 
     @classmethod
-    def of(cls, criteria: tuple[Criterion, ...]) -> RubricIndex:
+    def of(cls, rubric: Rubric) -> RubricIndex:
+        criteria = rubric.criteria
+        denominator = math.lcm(*(c.weight.denominator for c in criteria)) if criteria else 1
+        threshold = Fraction(rubric.threshold)
         return cls(
             by_key={c.key: c for c in criteria},
-            levels={c.key: frozenset(lv.value for lv in c.levels) for c in criteria},
-            possible=sum(c.weight * c.levels[-1].value for c in criteria if c.levels),
-            critical=tuple(c for c in criteria if c.critical_level is not None),
-            tops={c.key: c.levels[-1].value if c.levels else 0 for c in criteria},
-            points={(c.key, lv.value): c.weight * lv.value for c in criteria for lv in c.levels},
             keys=tuple(c.key for c in criteria),
-            weights_in_order=tuple(c.weight for c in criteria),
-            levels_in_order=tuple(frozenset(lv.value for lv in c.levels) for c in criteria),
-            critical_positions=tuple((i, c.critical_level) for i, c in enumerate(criteria) if c.critical_level is not None),
+            positions={c.key: i for i, c in enumerate(criteria)},
+            scales=tuple(frozenset(lv.value for lv in c.levels) for c in criteria),
+            int_weights=tuple(int(c.weight * denominator) for c in criteria),
+            tops=tuple(c.top if c.levels else 0 for c in criteria),
+            bottoms=tuple(c.bottom if c.levels else 0 for c in criteria),
+            critical=tuple((i, c.critical_level) for i, c in enumerate(criteria) if c.critical_level is not None),
+            possible=sum(int(c.weight * denominator) * (c.top if c.levels else 0) for c in criteria),
+            pass_numerator=threshold.numerator,
+            pass_denominator=threshold.denominator,
+            fault_types={f.key: f for f in rubric.fault_types},
         )
 
 
 @dataclass(frozen=True, slots=True)
 class Rubric:
+    """A checked rubric. ``threshold`` is the pass mark (analytic, 1–100 per cent, exact) or the
+    pass level (entrustment, a level on every criterion's scale); faults rubrics use
+    ``fault_limit``. ``sources``, ``why`` and ``pass_rationale`` are opaque text for people."""
+
     key: str
     title: str
     model: RubricModel
     criteria: tuple[Criterion, ...]
-    # Analytic: the weighted score (0–100 %) needed. Entrustment: the level that means
-    # "can do this unsupervised". Faults: not used.
-    threshold: float = 0.0
+    threshold: Fraction | int = 0
     fault_limit: int = DVSA_MINOR_FAULT_LIMIT
-    index: RubricIndex = field(init=False, repr=False, compare=False, hash=False)
+    fault_types: tuple[FaultType, ...] = ()
+    pass_rationale: str = ""
+    version: int = 1
+    index: RubricIndex = field(init=False, repr=False, compare=False)
+    stamp: RubricStamp = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "index", RubricIndex.of(self.criteria))
+        problems = rubric_problems(self)
+        if problems:
+            raise RubricError(problems)
+        object.__setattr__(self, "threshold", _normal_threshold(self))
+        object.__setattr__(self, "criteria", tuple(_normal_criterion(c) for c in self.criteria))
+        object.__setattr__(self, "index", RubricIndex.of(self))
+        object.__setattr__(self, "stamp", RubricStamp(self.key, self.version, fingerprint(self)))
 
     def criterion(self, key: str) -> Criterion | None:
         return self.index.by_key.get(key)
 
-
-class Judgement(NamedTuple):
-    """The level an observer gave a criterion (faults rubrics: level None means 'observed').
-
-    A NamedTuple, so a judgement *is* its (criterion, level) pair: checking and scoring a batch
-    then runs on plain tuples at C speed.
-    """
-
-    criterion: str
-    level: int | None = None
+    def title_of(self, key: str | None) -> str:
+        if key is None:
+            return ""
+        found = self.index.by_key.get(key) or self.index.fault_types.get(key)
+        return found.title if found else key
 
 
-@dataclass(frozen=True, slots=True)
-class Fault:
-    criterion: str
-    severity: FaultSeverity
-    note: str = ""
+def _normal_threshold(rubric: Rubric) -> Fraction | int:
+    if rubric.model is RubricModel.ANALYTIC:
+        value = exact(rubric.threshold)
+        assert value is not None
+        return int(value) if value.denominator == 1 else value
+    return int(rubric.threshold) if rubric.model is RubricModel.ENTRUSTMENT else 0
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """What an observer recorded in one observation."""
-
-    judgements: tuple[Judgement, ...] = ()
-    faults: tuple[Fault, ...] = ()
-
-
-class Result(NamedTuple):
-    """The explained outcome of one observation. ``percent`` puts every model on 0–100.
-
-    The reasons are written when first asked for: scoring a national cohort should not pay for
-    sentences nobody reads, while every result can still explain itself. A NamedTuple rather than
-    a frozen dataclass: as immutable, and several times cheaper to make, once per observation.
-    """
-
-    outcome: Outcome
-    score: float          # analytic: weighted %; entrustment: lowest level given; faults: minor faults
-    percent: float        # 0–100, comparable across models, used when aggregating
-    explain: Callable[[], tuple[str, ...]]
-    dangerous: bool = False
-
-    @property
-    def reasons(self) -> tuple[str, ...]:
-        return self.explain()
-
-    @classmethod
-    def with_reasons(cls, outcome: Outcome, score: float, percent: float, reasons: tuple[str, ...],
-                     dangerous: bool = False) -> Result:
-        return cls(outcome, score, percent, lambda: reasons, dangerous)
+def _normal_criterion(criterion: Criterion) -> Criterion:
+    weight = exact(criterion.weight)
+    assert weight is not None
+    if weight == criterion.weight and type(criterion.weight) is Fraction:
+        return criterion
+    return Criterion(criterion.key, criterion.title, criterion.levels, weight, criterion.critical_level, criterion.sources)
 
 
-class ScoredObservation(NamedTuple):
-    """A result placed in time and context, for aggregation and sign-off (made once per observation)."""
-
-    result: Result
-    sequence: int          # chronological order (e.g. date ordinal, or an increasing id)
-    observer: str
-    setting: str = ""
+# ---- checks ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Aggregate:
-    outcome: Outcome
-    value: float | None    # 0–100, or a count for "n times met"
-    reasons: tuple[str, ...] = field(default=())
+def _text_problems(value: Any, path: str, what: str, required: bool = True, limit: int = TEXT_MAX) -> list[Problem]:
+    if not isinstance(value, str):
+        return [Problem(path, f"Enter {what} as text")]
+    if required and not value.strip():
+        return [Problem(path, f"Enter {what}")]
+    if len(value) > limit:
+        return [Problem(path, f"{what[0].upper()}{what[1:]} must be {limit:,} characters or fewer")]
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in value):
+        return [Problem(path, f"Enter {what} without broken characters")]
+    return []
+
+
+def _sources_problems(sources: Any, path: str) -> list[Problem]:
+    if not isinstance(sources, tuple):
+        return [Problem(path, "Give the sources as a list of citations")]
+    return [p for i, s in enumerate(sources) for p in _text_problems(s, f"{path}[{i}]", "the citation")]
+
+
+def _scale_problems(criterion: Criterion, path: str, model: RubricModel) -> list[Problem]:
+    levels = criterion.levels
+    if not isinstance(levels, tuple) or not all(isinstance(lv, Level) for lv in levels):
+        return [Problem(f"{path}.levels", "Give the levels as a list, lowest first")]
+    if model is RubricModel.FAULTS:
+        return [Problem(f"{path}.levels", "Leave out levels: a faults rubric counts faults")] if levels else []
+    problems: list[Problem] = []
+    if len(levels) < 2:
+        problems.append(Problem(f"{path}.levels", "Give at least two levels, lowest first"))
+    for j, lv in enumerate(levels):
+        value = whole(lv.value)
+        if value is None or not LEVEL_MIN <= value <= LEVEL_MAX:
+            problems.append(Problem(f"{path}.levels[{j}].value",
+                                    f"Enter the level as a whole number from {LEVEL_MIN} to {LEVEL_MAX}"))
+        elif j and whole(levels[j - 1].value) is not None and value != levels[j - 1].value + 1:
+            problems.append(Problem(f"{path}.levels[{j}].value",
+                                    f"Number the levels one after another, lowest first: {value} follows {levels[j - 1].value}"))
+        problems += _text_problems(lv.label, f"{path}.levels[{j}].label", "a label for the level", limit=200)
+        problems += _text_problems(lv.descriptor, f"{path}.levels[{j}].descriptor", "the descriptor", required=False)
+    return problems
+
+
+def _criterion_problems(rubric: Rubric, i: int) -> list[Problem]:
+    criterion = rubric.criteria[i]
+    path = f"criteria[{i}]"
+    if not isinstance(criterion, Criterion):
+        return [Problem(path, "Each criterion is a Criterion")]
+    problems = _text_problems(criterion.key, f"{path}.key", "a key for the criterion", limit=KEY_MAX)
+    problems += _text_problems(criterion.title, f"{path}.title", "the criterion", limit=200)
+    weight = exact(criterion.weight)
+    if weight is None or not 0 <= weight <= WEIGHT_MAX:
+        problems.append(Problem(f"{path}.weight", f"Enter a weight as a number from 0 to {WEIGHT_MAX:,}, "
+                                                  f"with at most 6 decimal places"))
+    scale = _scale_problems(criterion, path, rubric.model)
+    problems += scale
+    if criterion.critical_level is not None:
+        level = whole(criterion.critical_level)
+        if rubric.model is RubricModel.FAULTS:
+            problems.append(Problem(f"{path}.critical_level", "Leave out the must-meet level: a faults rubric has no levels"))
+        elif level is None:
+            problems.append(Problem(f"{path}.critical_level", "Enter the must-meet level as a whole number"))
+        elif not scale and not criterion.bottom <= level <= criterion.top:
+            problems.append(Problem(f"{path}.critical_level",
+                                    f"Enter a must-meet level from {criterion.bottom} to {criterion.top}, on the criterion’s scale"))
+    problems += _sources_problems(criterion.sources, f"{path}.sources")
+    return problems
+
+
+def _fault_type_problems(rubric: Rubric, i: int, criterion_keys: set[str]) -> list[Problem]:
+    fault = rubric.fault_types[i]
+    path = f"fault_types[{i}]"
+    if not isinstance(fault, FaultType):
+        return [Problem(path, "Each fault type is a FaultType")]
+    problems = _text_problems(fault.key, f"{path}.key", "a key for the fault type", limit=KEY_MAX)
+    problems += _text_problems(fault.title, f"{path}.title", "a description of the fault", limit=200)
+    if not isinstance(fault.severity, FaultSeverity):
+        problems.append(Problem(f"{path}.severity", "Choose the severity: minor, serious or dangerous"))
+    if fault.criterion is not None and fault.criterion not in criterion_keys:
+        problems.append(Problem(f"{path}.criterion", f"Choose a criterion of this rubric, not ‘{fault.criterion}’"))
+    if not isinstance(fault.fails_alone, bool):
+        problems.append(Problem(f"{path}.fails_alone", "Say yes or no: does this fault fail the observation on its own?"))
+    problems += _text_problems(fault.why, f"{path}.why", "why the fault is this severe", required=False)
+    problems += _sources_problems(fault.sources, f"{path}.sources")
+    return problems
+
+
+def _threshold_problems(rubric: Rubric) -> list[Problem]:
+    if rubric.model is RubricModel.ANALYTIC:
+        mark = exact(rubric.threshold)
+        if mark is None or not PASS_MARK_MIN <= mark <= PASS_MARK_MAX:
+            return [Problem("threshold", "Enter the pass mark as a number from 1 to 100 (per cent), "
+                                         "with at most 6 decimal places")]
+    elif rubric.model is RubricModel.ENTRUSTMENT:
+        level = whole(rubric.threshold)
+        if level is None:
+            return [Problem("threshold", "Enter the pass level as a whole number on the entrustment scale")]
+        for i, c in enumerate(rubric.criteria):
+            if isinstance(c, Criterion) and isinstance(c.levels, tuple) and len(c.levels) >= 2 \
+                    and all(isinstance(lv, Level) and whole(lv.value) is not None for lv in c.levels) \
+                    and not c.bottom <= level <= c.top:
+                return [Problem("threshold", f"Enter a pass level from {c.bottom} to {c.top}, on the scale of "
+                                             f"criterion {i + 1}")]
+    return []
+
+
+def rubric_problems(rubric: Rubric) -> list[Problem]:
+    """Every problem with ``rubric``, in the order a reader meets them; empty when it is sound."""
+    problems = _text_problems(rubric.key, "key", "a key for the rubric", limit=KEY_MAX)
+    problems += _text_problems(rubric.title, "title", "a title for the rubric", limit=200)
+    if not isinstance(rubric.model, RubricModel):
+        return problems + [Problem("model", "Choose the model: analytic, faults or entrustment")]
+    if not isinstance(rubric.criteria, tuple) or not rubric.criteria:
+        return problems + [Problem("criteria", "Add at least one criterion")]
+    if not isinstance(rubric.fault_types, tuple):
+        return problems + [Problem("fault_types", "Give the fault types as a list")]
+    counts = Counter(c.key for c in rubric.criteria if isinstance(c, Criterion))
+    for i, criterion in enumerate(rubric.criteria):
+        if isinstance(criterion, Criterion) and isinstance(criterion.key, str) and counts[criterion.key] > 1:
+            problems.append(Problem(f"criteria[{i}].key", f"The key ‘{criterion.key}’ is used by more than one criterion"))
+        problems += _criterion_problems(rubric, i)
+    keys = set(counts)
+    fault_counts = Counter(f.key for f in rubric.fault_types if isinstance(f, FaultType))
+    for i, fault in enumerate(rubric.fault_types):
+        if isinstance(fault, FaultType) and isinstance(fault.key, str) and fault_counts[fault.key] > 1:
+            problems.append(Problem(f"fault_types[{i}].key", f"The key ‘{fault.key}’ is used by more than one fault type"))
+        problems += _fault_type_problems(rubric, i, keys)
+    if rubric.model is RubricModel.ANALYTIC:
+        weights = [exact(c.weight) for c in rubric.criteria if isinstance(c, Criterion)]
+        if all(w is not None for w in weights) and sum(w for w in weights if w is not None) <= 0:
+            problems.append(Problem("criteria", "The weights add up to zero: give at least one criterion a positive weight"))
+    if rubric.model is RubricModel.FAULTS and not rubric.fault_types:
+        problems.append(Problem("fault_types", "Add at least one fault type that a mentor can record"))
+    problems += _threshold_problems(rubric)
+    limit = whole(rubric.fault_limit)
+    if limit is None or not 0 <= limit <= FAULT_LIMIT_MAX:
+        problems.append(Problem("fault_limit", f"Enter the most minor faults allowed as a whole number from 0 to {FAULT_LIMIT_MAX:,}"))
+    problems += _text_problems(rubric.pass_rationale, "pass_rationale", "why this pass mark was chosen", required=False)
+    version = whole(rubric.version)
+    if version is None or version < 1:
+        problems.append(Problem("version", "Enter the version as a whole number from 1"))
+    return problems
+
+
+# ---- canonical form --------------------------------------------------------------------------
+
+
+def canonical_form(rubric: Rubric) -> dict[str, Any]:
+    """The rubric as plain JSON values, every field present, in one fixed order: what is
+    fingerprinted and stored. The version is not part of it (it names, it does not define)."""
+    return {
+        "key": rubric.key,
+        "title": rubric.title,
+        "model": rubric.model.value,
+        "threshold": plain(rubric.threshold),
+        "fault_limit": rubric.fault_limit,
+        "pass_rationale": rubric.pass_rationale,
+        "criteria": [
+            {
+                "key": c.key, "title": c.title, "weight": plain(c.weight), "critical_level": c.critical_level,
+                "sources": list(c.sources),
+                "levels": [{"value": lv.value, "label": lv.label, "descriptor": lv.descriptor} for lv in c.levels],
+            }
+            for c in rubric.criteria
+        ],
+        "fault_types": [
+            {"key": f.key, "title": f.title, "criterion": f.criterion, "severity": f.severity.value,
+             "fails_alone": f.fails_alone, "why": f.why, "sources": list(f.sources)}
+            for f in rubric.fault_types
+        ],
+    }
+
+
+def fingerprint(rubric: Rubric) -> str:
+    text = json.dumps(canonical_form(rubric), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -1,191 +1,299 @@
-"""Scoring one observation against a rubric, with reasons a trainee can act on.
+"""Scoring one observation against a rubric: the rule of each model, decided exactly.
 
-Analytic: score = Σ(weight × level given) ÷ Σ(weight × top level) × 100, met when the score
-reaches the threshold and every must-meet criterion reaches its level.
-Faults (DVSA): met when minor faults ≤ the limit and there is no serious or dangerous fault.
-Entrustment: met when every criterion reaches the "unsupervised" level (and must-meet levels).
-Missing judgements give "insufficient evidence", naming what was not observed.
+- Any serious or dangerous fault, or a fault whose type fails alone, makes the observation
+  *not yet met*, whatever the model and whatever else was (or was not) observed.
+- Otherwise a criterion neither judged nor marked not applicable gives *insufficient evidence*.
+- Analytic: met when Σ(weight × level) ÷ Σ(weight × top level) reaches the pass mark and every
+  must-meet criterion reaches its level. Not-applicable criteria leave both sums.
+- Faults: met when the minor faults are at most the limit.
+- Entrustment: met when every criterion reaches the pass level (and its must-meet level).
+Comparisons are on integers: weights are scaled by their common denominator and the pass mark
+p/q is compared as 100·q·earned ≥ p·possible, so 0.1 + 0.2 against 30 % is exactly met.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
-from functools import partial
-from operator import contains as _contains
+from collections.abc import Iterable, Sequence
 from operator import mul
+from typing import Any
 
-from competencies.engine.model import (
-    ENTRUSTMENT_SCALE,
-    Evidence,
-    FaultSeverity,
-    Judgement,
-    Outcome,
-    Result,
-    Rubric,
-    RubricModel,
-)
-from competencies.engine.validation import EvidenceError, check_evidence, fitting_levels
+from competencies.engine.errors import EngineError, EvidenceError, Problem
+from competencies.engine.evidence import Evidence, Fault, Judgement, Observation, judgement_problems, moment
+from competencies.engine.model import ENGINE_VERSION, FaultSeverity, Outcome, Rubric, RubricModel
+from competencies.engine.numbers import plain
+from competencies.engine.results import Reason, Result, reason
 
-
-def _missing(rubric: Rubric, levels: dict[str, int]) -> Result:
-    missing = [c.title for c in rubric.criteria if c.key not in levels]
-    names = ", ".join(f"‘{t}’" for t in missing)
-    return Result.with_reasons(Outcome.INSUFFICIENT_EVIDENCE, 0.0, 0.0,
-                  (f"Not enough evidence: {names} {'was' if len(missing) == 1 else 'were'} not observed. "
-                   "Observe again before deciding.",))
+NOT_APPLICABLE = "n/a"   # in a row or in Result.levels: the criterion did not arise
+OBSERVED = "observed"    # in Result.levels of a faults rubric: the criterion was observed
+_NO_OBSERVATION = Observation()
 
 
-def _critical_reasons(rubric: Rubric, levels: dict[str, int]) -> list[str]:
+# ---- checking evidence against the rubric ------------------------------------------------------
+
+
+def _judgement_problems(rubric: Rubric, i: int, j: Judgement, seen: set[str]) -> list[Problem]:
+    path = f"judgements[{i}]"
+    criterion = rubric.criterion(j.criterion)
+    if criterion is None:
+        return [Problem(f"{path}.criterion", f"The rubric has no criterion ‘{j.criterion}’")]
+    problems = []
+    if j.criterion in seen:
+        problems.append(Problem(f"{path}.criterion", f"‘{criterion.title}’ is judged twice"))
+    seen.add(j.criterion)
+    if j.not_applicable:
+        if criterion.critical_level is not None:
+            problems.append(Problem(f"{path}.not_applicable",
+                                    f"‘{criterion.title}’ must be met whatever else: it cannot be marked not applicable"))
+    elif rubric.model is RubricModel.FAULTS:
+        if j.level is not None:
+            problems.append(Problem(f"{path}.level", "Leave out the level: a faults rubric records faults"))
+    elif j.level is None:
+        problems.append(Problem(f"{path}.level", f"Give a level for ‘{criterion.title}’, or mark it not applicable"))
+    elif j.level not in rubric.index.scales[rubric.index.positions[j.criterion]]:
+        problems.append(Problem(f"{path}.level", f"Level {j.level} is not on the scale of ‘{criterion.title}’ "
+                                                 f"({criterion.bottom} to {criterion.top})"))
+    return problems
+
+
+def _fault_problems(rubric: Rubric, i: int, fault: Fault) -> list[Problem]:
+    kind = rubric.index.fault_types.get(fault.fault)
+    if kind is None:
+        return [Problem(f"faults[{i}].fault", f"The rubric has no fault type ‘{fault.fault}’")]
+    if fault.severity is not None and kind.fails_alone and fault.severity.rank < kind.severity.rank:
+        return [Problem(f"faults[{i}].severity",
+                        f"Record ‘{kind.title}’ as {kind.severity.value} or more severe: it fails the observation on its own")]
+    return []
+
+
+def _row_of(rubric: Rubric, evidence: Evidence) -> list[Any]:
+    """The evidence as a row in criterion order (None: not observed), or EvidenceError."""
+    if not isinstance(evidence, Evidence):
+        raise EvidenceError([Problem("", "Give the evidence as an Evidence")])
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for i, j in enumerate(evidence.judgements):
+        problems += _judgement_problems(rubric, i, j, seen)
+    for i, fault in enumerate(evidence.faults):
+        problems += _fault_problems(rubric, i, fault)
+    if problems:
+        raise EvidenceError(problems)
+    row: list[Any] = [None] * len(rubric.criteria)
+    faults_model = rubric.model is RubricModel.FAULTS
+    positions = rubric.index.positions
+    for j in evidence.judgements:
+        row[positions[j.criterion]] = NOT_APPLICABLE if j.not_applicable else (OBSERVED if faults_model else j.level)
+    return row
+
+
+def _resolved(rubric: Rubric, faults: tuple[Fault, ...]) -> tuple[Fault, ...]:
+    types = rubric.index.fault_types
+    return tuple(f if f.severity is not None else Fault(f.fault, types[f.fault].severity, f.note) for f in faults)
+
+
+# ---- the rule ------------------------------------------------------------------------------------
+
+
+def _fault_reasons(rubric: Rubric, faults: tuple[Fault, ...]) -> tuple[list[Reason], bool]:
+    """Reasons for each fault that fails the observation, and whether any is dangerous."""
+    types = rubric.index.fault_types
     reasons = []
-    for c in rubric.index.critical:
-        if levels[c.key] < c.critical_level:  # type: ignore[operator]
-            reasons.append(
-                f"‘{c.title}’ was judged at level {levels[c.key]} ({c.label_of(levels[c.key])}); it must reach "
-                f"level {c.critical_level} ({c.label_of(c.critical_level)}) whatever the total, so this is not yet met."
-            )
-    return reasons
+    dangerous = False
+    for f in faults:
+        kind = types[f.fault]
+        if f.severity is not FaultSeverity.MINOR or kind.fails_alone:
+            reasons.append(reason("fault_fails", kind.criterion, fault=f.fault, severity=f.severity.value, note=f.note))  # type: ignore[union-attr]
+        dangerous = dangerous or f.severity is FaultSeverity.DANGEROUS
+    return reasons, dangerous
 
 
-def _analytic(rubric: Rubric, levels: dict[str, int], evidence: Evidence) -> Result:
-    earned = sum(map(rubric.index.points.__getitem__, levels.items()))
-    critical_met = all(levels[c.key] >= c.critical_level for c in rubric.index.critical)  # type: ignore[operator]
-    return _analytic_result(rubric, earned, critical_met, lambda: levels)
-
-
-def _analytic_result(rubric: Rubric, earned: float, critical_met: bool,
-                     levels: Callable[[], dict[str, int]]) -> Result:
-    """The analytic rule, in one place: score = earned ÷ possible, met at the threshold with
-    every must-meet criterion reached. ``levels`` is only called if reasons are asked for."""
-    score = 100.0 * earned / rubric.index.possible
-    met = critical_met and score >= rubric.threshold
-    return Result(Outcome.MET if met else Outcome.NOT_YET_MET, score, score,
-                  lambda: _analytic_reasons(rubric, levels(), score))
-
-
-def _analytic_reasons(rubric: Rubric, levels: dict[str, int], score: float) -> tuple[str, ...]:
-    reasons = _critical_reasons(rubric, levels)
-    if score < rubric.threshold:
-        reasons.append(f"The weighted score is {score:.0f}%, below the {rubric.threshold:g}% needed. "
-                       f"Lowest-rated: {_lowest(rubric, levels)}.")
+def judge(rubric: Rubric, row: Sequence[Any], faults: tuple[Fault, ...] = (),
+          observation: Observation = _NO_OBSERVATION) -> Result:
+    """The rule, in one place, for a checked row (criterion order) and resolved faults."""
+    keys = rubric.index.keys
+    blocking, dangerous = _fault_reasons(rubric, faults) if faults else ([], False)
+    blocked = bool(blocking)
+    missing = tuple(k for k, v in zip(keys, row) if v is None)
+    levels = tuple((k, v) for k, v in zip(keys, row) if v is not None)
+    if missing:
+        outcome = Outcome.NOT_YET_MET if blocked else Outcome.INSUFFICIENT_EVIDENCE
+        return Result(outcome, 0.0, (*blocking, reason("not_observed", criteria=missing)), levels, faults, False,
+                      blocked, dangerous, observation, rubric.stamp, ENGINE_VERSION)
+    if rubric.model is RubricModel.ANALYTIC:
+        met, percent, reasons = _analytic(rubric, row)
+    elif rubric.model is RubricModel.ENTRUSTMENT:
+        met, percent, reasons = _entrustment(rubric, row)
     else:
-        reasons.append(f"The weighted score is {score:.0f}%, reaching the {rubric.threshold:g}% needed.")
-    return tuple(reasons)
+        met, percent, reasons = _faults(rubric, faults, blocked)
+    if met is None:
+        outcome = Outcome.NOT_YET_MET if blocked else Outcome.INSUFFICIENT_EVIDENCE
+    else:
+        outcome = Outcome.MET if met and not blocked else Outcome.NOT_YET_MET
+    return Result(outcome, 0.0 if blocked else percent, (*blocking, *reasons), levels, faults, True, blocked, dangerous,
+                  observation, rubric.stamp, ENGINE_VERSION)
 
 
-def _lowest(rubric: Rubric, levels: dict[str, int]) -> str:
-    tops = rubric.index.tops
-    worst = rubric.index.by_key[min(tops, key=lambda key: levels[key] / tops[key])]
-    return f"‘{worst.title}’ at level {levels[worst.key]} of {worst.top}"
+def _must_meet(rubric: Rubric, row: Sequence[Any]) -> list[Reason]:
+    keys = rubric.index.keys
+    return [reason("must_meet_below", keys[i], given=row[i], needed=level)
+            for i, level in rubric.index.critical if row[i] < level]
 
 
-def _faults(rubric: Rubric, levels: dict[str, int], evidence: Evidence) -> Result:
-    counts = {severity: 0 for severity in FaultSeverity}
-    for fault in evidence.faults:
-        counts[fault.severity] += 1
-    minor, serious, dangerous = counts[FaultSeverity.MINOR], counts[FaultSeverity.SERIOUS], counts[FaultSeverity.DANGEROUS]
-    reasons = []
-    titles = {c.key: c.title for c in rubric.criteria}
-    for fault in evidence.faults:
-        if fault.severity is not FaultSeverity.MINOR:
-            note = f": {fault.note}" if fault.note else ""
-            reasons.append(f"A {fault.severity.value} fault under ‘{titles[fault.criterion]}’{note}. "
-                           "Any serious or dangerous fault means not yet met, whatever else went well.")
-    if minor > rubric.fault_limit:
-        reasons.append(f"{minor} minor faults were recorded; no more than {rubric.fault_limit} are allowed.")
+def _analytic(rubric: Rubric, row: Sequence[Any]) -> tuple[bool | None, float, list[Reason]]:
+    index = rubric.index
+    weights, tops = index.int_weights, index.tops
+    if NOT_APPLICABLE in row:
+        pairs = [(w, lv, top) for w, lv, top in zip(weights, row, tops) if lv != NOT_APPLICABLE]
+        earned = sum(w * lv for w, lv, _ in pairs)
+        possible = sum(w * top for w, _, top in pairs)
+        if possible == 0:
+            return None, 0.0, [reason("nothing_applicable")]
+    else:
+        earned, possible = sum(map(mul, weights, row)), index.possible
+    return _analytic_rule(rubric, row, earned, possible)
+
+
+def _analytic_rule(rubric: Rubric, row: Sequence[Any], earned: int, possible: int) -> tuple[bool, float, list[Reason]]:
+    index = rubric.index
+    reasons = _must_meet(rubric, row) if index.critical else []
+    percent = 100.0 * earned / possible
+    needed = rubric.threshold
+    if 100 * index.pass_denominator * earned >= index.pass_numerator * possible:
+        reasons.append(reason("score_reached", percent=round(percent, 2), needed=plain(needed)))
+        return not reasons[:-1], percent, reasons
+    lowest = min((i for i, lv in enumerate(row) if lv != NOT_APPLICABLE and index.int_weights[i]),
+                 key=lambda i: (row[i] - index.bottoms[i]) / (index.tops[i] - index.bottoms[i]))
+    reasons.append(reason("score_below", index.keys[lowest], percent=round(percent, 2), needed=plain(needed),
+                          given=row[lowest], top=index.tops[lowest]))
+    return False, percent, reasons
+
+
+def _entrustment(rubric: Rubric, row: Sequence[Any]) -> tuple[bool | None, float, list[Reason]]:
+    index = rubric.index
+    applicable = [i for i, lv in enumerate(row) if lv != NOT_APPLICABLE]
+    if not applicable:
+        return None, 0.0, [reason("nothing_applicable")]
+    reasons = _must_meet(rubric, row) if index.critical else []
+    needed = rubric.threshold
+    reasons += [reason("below_pass_level", index.keys[i], given=row[i], needed=needed) for i in applicable if row[i] < needed]
     met = not reasons
     if met:
-        reasons.append(f"{minor} minor fault{'s' if minor != 1 else ''} (no more than {rubric.fault_limit} allowed) "
-                       "and no serious or dangerous fault.")
-    percent = 0.0 if (serious or dangerous) else max(0.0, 100.0 * (1 - minor / (rubric.fault_limit + 1)))
-    return Result.with_reasons(Outcome.MET if met else Outcome.NOT_YET_MET, float(minor), percent, tuple(reasons),
-                               dangerous > 0)
+        reasons.append(reason("entrusted", needed=needed))
+    percent = min(100.0 * (row[i] - index.bottoms[i]) / (index.tops[i] - index.bottoms[i]) for i in applicable)
+    return met, percent, reasons
 
 
-def _entrustment(rubric: Rubric, levels: dict[str, int], evidence: Evidence) -> Result:
-    needed = int(rubric.threshold)
-    label = dict((v, lab) for v, lab, _ in ENTRUSTMENT_SCALE)
-    reasons = _critical_reasons(rubric, levels)
-    below = [c for c in rubric.criteria if levels[c.key] < needed]
-    for c in below:
-        reasons.append(f"‘{c.title}’ was rated {levels[c.key]} ({label.get(levels[c.key], '')}); level {needed} "
-                       f"({label.get(needed, '')}) is needed to do this unsupervised.")
-    lowest = min(levels[c.key] for c in rubric.criteria)
-    met = not reasons
-    if met:
-        reasons.append(f"Every part was rated at least {needed} ({label.get(needed, '')}): trusted to do this unsupervised.")
-    percent = 100.0 * (lowest - 1) / (len(ENTRUSTMENT_SCALE) - 1)
-    return Result.with_reasons(Outcome.MET if met else Outcome.NOT_YET_MET, float(lowest), percent, tuple(reasons))
+def _faults(rubric: Rubric, faults: tuple[Fault, ...], blocked: bool) -> tuple[bool, float, list[Reason]]:
+    types = rubric.index.fault_types
+    minor = sum(1 for f in faults if f.severity is FaultSeverity.MINOR and not types[f.fault].fails_alone)
+    limit = rubric.fault_limit
+    if minor > limit:
+        return False, max(0.0, 100.0 * (1 - minor / (limit + 1))), [reason("minor_faults_over", given=minor, allowed=limit)]
+    return True, 100.0 * (1 - minor / (limit + 1)), [] if blocked else [reason("minor_faults_within", given=minor, allowed=limit)]
 
 
-_SCORERS = {RubricModel.ANALYTIC: _analytic, RubricModel.FAULTS: _faults, RubricModel.ENTRUSTMENT: _entrustment}
+# ---- entry points ------------------------------------------------------------------------------
+
+
+def _check_rubric(rubric: Any) -> None:
+    if not isinstance(rubric, Rubric):
+        raise EvidenceError([Problem("rubric", "Give a Rubric (made by rubric_from_dict or Rubric(...))")])
 
 
 def score(rubric: Rubric, evidence: Evidence) -> Result:
     """The explained result of one observation. Evidence that does not fit raises EvidenceError."""
-    return score_many(rubric, (evidence,))[0]
+    _check_rubric(rubric)
+    row = _row_of(rubric, evidence)
+    return judge(rubric, row, _resolved(rubric, evidence.faults), evidence.observation)
 
 
 def score_many(rubric: Rubric, evidences: Iterable[Evidence]) -> list[Result]:
-    """Results for many observations with one rubric, its lookups kept at hand across them."""
-    scorer = _SCORERS[rubric.model]
-    criteria_count = len(rubric.criteria)
+    """Results for many observations with one rubric; a misfit raises EvidenceError naming it."""
+    _check_rubric(rubric)
     results = []
-    for evidence in evidences:
-        levels = fitting_levels(rubric, evidence)
-        if levels is None:
-            check_evidence(rubric, evidence)  # raises EvidenceError naming each problem
-            raise AssertionError("evidence that does not fit must be refused")  # pragma: no cover
-        if len(levels) < criteria_count:
-            results.append(_missing(rubric, levels))  # it fits, so fewer means some were not observed
-        else:
-            results.append(scorer(rubric, levels, evidence))
+    for number, evidence in enumerate(evidences):
+        try:
+            results.append(score(rubric, evidence))
+        except EngineError as error:
+            raise EvidenceError(error.within(f"evidence[{number}]").problems) from None
     return results
 
 
-_NO_EVIDENCE = Evidence()
-
-
-def score_rows(rubric: Rubric, rows: Iterable[Sequence[int | None]]) -> list[Result]:
-    """Bulk scoring for graded rubrics: each row is the levels in the rubric's criterion order
-    (None: not observed), as a CSV import or a database query gives them. Same checks, same
-    explained results as :func:`score`; a row that does not fit raises EvidenceError naming it.
-    Complete analytic rows take a fast path over the criterion-ordered lookups.
-    """
+def score_rows(rubric: Rubric, rows: Iterable[Sequence[Any]],
+               observations: Sequence[Observation] | None = None) -> list[Result]:
+    """Bulk scoring for graded rubrics: each row holds the levels in the rubric's criterion
+    order (None: not observed; "n/a": not applicable), as a CSV import or a query gives them,
+    with an optional Observation per row. Same checks and same results as :func:`score`; a
+    row that does not fit raises EvidenceError naming it (``rows[3].judgements[1].level``)."""
+    _check_rubric(rubric)
     if rubric.model is RubricModel.FAULTS:
-        raise ValueError("Faults rubrics record faults, not levels: use score()")
+        raise EvidenceError([Problem("rows", "A faults rubric records faults, not levels: score each observation with score()")])
     index = rubric.index
-    keys, weights, allowed, critical = index.keys, index.weights_in_order, index.levels_in_order, index.critical_positions
+    scales, weights, possible, keys = index.scales, index.int_weights, index.possible, index.keys
+    width = len(keys)
     analytic = rubric.model is RubricModel.ANALYTIC
-    scorer = _SCORERS[rubric.model]
+    stamp = rubric.stamp
+    if observations is not None:
+        _check_observations(observations)
     results = []
     for number, row in enumerate(rows):
-        if len(row) != len(keys):
-            _refuse_row(rubric, number, row)
-        if None in row:  # some criteria not observed: insufficient evidence, once the rest is checked
-            levels = {key: level for key, level in zip(keys, row) if level is not None}
-            if not all(level in a for level, a in zip(row, allowed) if level is not None):
-                _refuse_row(rubric, number, row)
-            results.append(_missing(rubric, levels))
+        observation = _NO_OBSERVATION if observations is None else _nth(observations, number)
+        if not isinstance(row, (tuple, list)) or len(row) != width or not all(map(_on_scale, scales, row)) \
+                or set(map(type, row)) != _INTS:
+            results.append(_slow_row(rubric, number, row, observation))
             continue
-        if not all(map(_contains, allowed, row)):
-            _refuse_row(rubric, number, row)
         if analytic:
-            critical_met = all(row[i] >= level for i, level in critical) if critical else True
-            results.append(_analytic_result(rubric, sum(map(mul, weights, row)), critical_met,
-                                            partial(_row_levels, keys, row)))
+            met, percent, reasons = _analytic_rule(rubric, row, sum(map(mul, weights, row)), possible)
         else:
-            results.append(scorer(rubric, dict(zip(keys, row)), _NO_EVIDENCE))
+            met, percent, reasons = _entrustment(rubric, row)
+        results.append(Result(Outcome.MET if met else Outcome.NOT_YET_MET, percent, tuple(reasons),
+                              tuple(zip(keys, row)), (), True, False, False, observation, stamp, ENGINE_VERSION))
     return results
 
 
-def _row_levels(keys: tuple[str, ...], row: Sequence[int]) -> dict[str, int]:
-    return dict(zip(keys, row))
+_INTS = {int}
 
 
-def _refuse_row(rubric: Rubric, number: int, row: Sequence[int | None]) -> None:
-    if len(row) != len(rubric.criteria):
-        raise EvidenceError([(f"rows[{number}]", f"Give {len(rubric.criteria)} levels, one per criterion, in order")])
-    evidence = Evidence(tuple(Judgement(c.key, lv) for c, lv in zip(rubric.criteria, row) if lv is not None))
+def _nth(observations: Sequence[Observation], number: int) -> Observation:
+    if number >= len(observations):
+        raise EvidenceError([Problem(f"observations[{number}]", "Give one Observation per row")])
+    return observations[number]
+
+
+def _check_observations(observations: Sequence[Observation]) -> None:
+    """Each Observation as Evidence would have it (the same moment seen twice is checked once)."""
+    if not isinstance(observations, (list, tuple)):
+        raise EvidenceError([Problem("observations", "Give one Observation per row, as a list")])
+    moments: set[str] = set()
+    for number, o in enumerate(observations):
+        if type(o) is not Observation or not all(type(v) is str for v in o):
+            raise EvidenceError([Problem(f"observations[{number}]", "Give an Observation of text values")])
+        if o.observed_at not in moments:
+            if moment(o.observed_at) != o.observed_at:
+                raise EvidenceError([Problem(f"observations[{number}].observed_at",
+                                             "Give the time as Evidence keeps it: UTC ISO 8601 with microseconds")])
+            moments.add(o.observed_at)
+
+
+def _on_scale(scale: frozenset[int], level: Any) -> bool:
     try:
-        check_evidence(rubric, evidence)
+        return level in scale
+    except TypeError:  # an unhashable value: certainly not a level
+        return False
+
+
+def _slow_row(rubric: Rubric, number: int, row: Any, observation: Observation) -> Result:
+    """A row off the fast path: not observed or not applicable entries, or a misfit to refuse."""
+    if not isinstance(row, (tuple, list)):
+        raise EvidenceError([Problem(f"rows[{number}]", "Give each row as a list of levels")])
+    if len(row) != len(rubric.criteria):
+        raise EvidenceError([Problem(f"rows[{number}]", f"Give {len(rubric.criteria)} levels, one per criterion, in order")])
+    judgements = tuple(Judgement(c.key, None, "", True) if isinstance(lv, str) and lv == NOT_APPLICABLE else Judgement(c.key, lv)
+                       for c, lv in zip(rubric.criteria, row) if lv is not None)
+    problems = [p for i, j in enumerate(judgements) for p in judgement_problems(j, f"judgements[{i}]")]
+    if problems:
+        raise EvidenceError(EvidenceError(problems).within(f"rows[{number}]").problems)
+    evidence = Evidence(judgements, (), *observation)
+    try:
+        fitted = _row_of(rubric, evidence)
     except EvidenceError as error:
-        raise EvidenceError([(f"rows[{number}].{path}", message) for path, message in error.errors]) from None
+        raise EvidenceError(error.within(f"rows[{number}]").problems) from None
+    return judge(rubric, fitted, (), evidence.observation)

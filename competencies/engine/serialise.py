@@ -1,172 +1,169 @@
-"""Rubrics and evidence as plain dicts (JSON), for storage, import and export.
+"""Rubrics and evidence as plain dicts (JSON or YAML), for storage, import and export.
 
-Rubric::
+Rubric (fields other than key, title, model and criteria are optional)::
 
     {"key": "annual-review", "title": "Lead an annual review", "model": "analytic",
-     "threshold": 70, "fault_limit": 15,
+     "threshold": 70, "fault_limit": 15, "pass_rationale": "…", "version": 1,
      "criteria": [{"key": "child-voice", "title": "Keeps the child's voice central", "weight": 2,
-                   "critical_level": 3,
-                   "levels": [{"value": 1, "label": "Absent", "descriptor": "…"}, …]}]}
+                   "critical_level": 3, "sources": ["…"],
+                   "levels": [{"value": 1, "label": "Absent", "descriptor": "…"}, …]}],
+     "fault_types": [{"key": "breaches-confidentiality", "title": "…", "criterion": "child-voice",
+                      "severity": "serious", "fails_alone": true, "why": "…", "sources": ["…"]}]}
 
-Entrustment criteria may leave out ``levels``: they use the 5-point entrustment scale.
-Evidence::
+``threshold``: the pass mark (analytic, per cent) or the pass level (entrustment). Entrustment
+criteria may leave out ``levels``: they use the O-SCORE. Numbers are read from their decimal
+text (0.1 is one tenth). Evidence::
 
-    {"judgements": [{"criterion": "child-voice", "level": 3}],
-     "faults": [{"criterion": "timelines", "severity": "serious", "note": "…"}]}
+    {"observation_id": "obs-17", "observed_at": "2026-03-03T10:30:00+00:00", "observer": "…",
+     "setting": "…",
+     "judgements": [{"criterion": "child-voice", "level": 3, "comment": "…"},
+                    {"criterion": "timelines", "not_applicable": true}],
+     "faults": [{"fault": "breaches-confidentiality", "severity": "dangerous", "note": "…"}]}
 """
 from __future__ import annotations
 
 from typing import Any
 
+from competencies.engine.errors import EngineError, EvidenceError, Problem, RubricError
+from competencies.engine.evidence import Evidence, Fault, Judgement
 from competencies.engine.model import (
     DVSA_MINOR_FAULT_LIMIT,
     ENTRUSTMENT_SCALE,
     Criterion,
-    Evidence,
-    Fault,
     FaultSeverity,
-    Judgement,
+    FaultType,
     Level,
     Rubric,
     RubricModel,
+    canonical_form,
 )
-from competencies.engine.validation import EvidenceError, Problem, RubricError, check_rubric
+from competencies.engine.numbers import exact
 
-
-RUBRIC_KEYS = {"key", "title", "model", "threshold", "fault_limit", "criteria"}
-CRITERION_KEYS = {"key", "title", "weight", "critical_level", "levels"}
+RUBRIC_KEYS = {"key", "title", "model", "threshold", "fault_limit", "criteria", "fault_types", "pass_rationale", "version"}
+CRITERION_KEYS = {"key", "title", "weight", "critical_level", "levels", "sources"}
 LEVEL_KEYS = {"value", "label", "descriptor"}
+FAULT_TYPE_KEYS = {"key", "title", "criterion", "severity", "fails_alone", "why", "sources"}
+EVIDENCE_KEYS = {"judgements", "faults", "observation_id", "observed_at", "observer", "setting"}
+JUDGEMENT_KEYS = {"criterion", "level", "comment", "not_applicable"}
+FAULT_KEYS = {"fault", "severity", "note"}
 
 
-def _unknown(data: dict[str, Any], known: set[str], path: str, problems: list[Problem]) -> None:
-    """Unknown keys are refused, never ignored: they are usually a typing or quoting mistake."""
-    for key in data:
-        if key not in known:
-            problems.append((f"{path}{key}", f"Unknown field; expected one of: {', '.join(sorted(known))}"))
-
-
-def _number(data: dict[str, Any], name: str, path: str, problems: list[Problem], default: Any, kind: type = float) -> Any:
-    value = data.get(name, default)
-    if value is None and default is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or (kind is int and not float(value).is_integer()):
-        problems.append((f"{path}{name}", f"Enter {'a whole number' if kind is int else 'a number'}"))
-        return default
-    return kind(value)
-
-
-def _text(data: dict[str, Any], name: str, path: str, problems: list[Problem], default: str | None = None) -> str:
-    value = data.get(name, default)
-    if not isinstance(value, str):
-        problems.append((f"{path}{name}", "Enter some text" if value is None else "Enter text"))
-        return ""
-    return value
-
-
-def _criterion(data: Any, i: int, model: RubricModel, problems: list[Problem]) -> Criterion:
-    path = f"criteria[{i}]."
+def _object(data: Any, path: str, known: set[str], what: str, problems: list[Problem]) -> dict[str, Any] | None:
+    """``data`` when it is an object; unknown keys are refused, never ignored (usually a typing
+    or YAML quoting mistake)."""
     if not isinstance(data, dict):
-        problems.append((f"criteria[{i}]", "Each criterion is an object"))
-        return Criterion("", "")
-    raw_levels = data.get("levels")
-    if raw_levels is None and model is RubricModel.ENTRUSTMENT:
-        levels = tuple(Level(v, label, text) for v, label, text in ENTRUSTMENT_SCALE)
-    elif raw_levels is None and model is RubricModel.FAULTS:
-        levels = ()
-    elif not isinstance(raw_levels, list):
-        problems.append((f"{path}levels", "Give the levels as a list, lowest first"))
-        levels = ()
-    else:
-        for j, lv in enumerate(raw_levels):
-            if isinstance(lv, dict):
-                _unknown(lv, LEVEL_KEYS, f"{path}levels[{j}].", problems)
-            else:
-                problems.append((f"{path}levels[{j}]", "Each level is an object with value, label and descriptor"))
-        levels = tuple(
-            Level(_number(lv, "value", f"{path}levels[{j}].", problems, 0, int),
-                  _text(lv, "label", f"{path}levels[{j}].", problems), lv.get("descriptor", "") or "")
-            if isinstance(lv, dict) else Level(0, "")
-            for j, lv in enumerate(raw_levels)
-        )
-    _unknown(data, CRITERION_KEYS, path, problems)
-    return Criterion(
-        key=_text(data, "key", path, problems),
-        title=_text(data, "title", path, problems),
-        levels=levels,
-        weight=_number(data, "weight", path, problems, 1.0),
-        critical_level=_number(data, "critical_level", path, problems, None, int),
-    )
+        problems.append(Problem(path, f"Give {what} as an object"))
+        return None
+    prefix = f"{path}." if path else ""
+    problems += [Problem(f"{prefix}{key}", f"Unknown field; expected one of: {', '.join(sorted(known))}")
+                 for key in data if key not in known]
+    return data
+
+
+def _list(data: Any, path: str, what: str, problems: list[Problem]) -> list[Any]:
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        problems.append(Problem(path, f"Give {what} as a list"))
+        return []
+    return data
+
+
+def _number(value: Any) -> Any:
+    """Numbers exactly as written (floats through their decimal text); anything else is passed
+    on unchanged for the rubric's own checks to refuse with its path."""
+    number = exact(value)
+    return value if number is None else (int(number) if number.denominator == 1 else number)
+
+
+def _sources(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list) else value
+
+
+def _levels(raw: Any, path: str, model: RubricModel, problems: list[Problem]) -> tuple[Level, ...]:
+    if raw is None:
+        if model is RubricModel.ENTRUSTMENT:
+            return tuple(Level(v, label, text) for v, label, text in ENTRUSTMENT_SCALE)
+        return ()
+    levels = []
+    for j, lv in enumerate(_list(raw, f"{path}.levels", "the levels", problems)):
+        found = _object(lv, f"{path}.levels[{j}]", LEVEL_KEYS, "each level (value, label, descriptor)", problems)
+        if found is not None:
+            levels.append(Level(found.get("value"), found.get("label"), found.get("descriptor") or ""))
+    return tuple(levels)
+
+
+def _criterion(data: Any, i: int, model: RubricModel, problems: list[Problem]) -> Criterion | None:
+    path = f"criteria[{i}]"
+    found = _object(data, path, CRITERION_KEYS, "each criterion", problems)
+    if found is None:
+        return None
+    return Criterion(found.get("key"), found.get("title"), _levels(found.get("levels"), path, model, problems),
+                     _number(found.get("weight", 1)), found.get("critical_level"), _sources(found.get("sources", [])))
+
+
+def _fault_type(data: Any, i: int, problems: list[Problem]) -> FaultType | None:
+    found = _object(data, f"fault_types[{i}]", FAULT_TYPE_KEYS, "each fault type", problems)
+    if found is None:
+        return None
+    severity = found.get("severity", "minor")
+    try:
+        severity = FaultSeverity(severity)
+    except (ValueError, TypeError):
+        pass  # refused by the rubric's check, with its path
+    return FaultType(found.get("key"), found.get("title"), severity, found.get("criterion"),
+                     found.get("fails_alone", False), found.get("why") or "", _sources(found.get("sources", [])))
 
 
 def rubric_from_dict(data: Any) -> Rubric:
     """A checked Rubric, or RubricError listing every problem with its path."""
-    if not isinstance(data, dict):
-        raise RubricError([("", "A rubric is a JSON object")])
     problems: list[Problem] = []
-    _unknown(data, RUBRIC_KEYS, "", problems)
-    try:
-        model = RubricModel(data.get("model"))
-    except ValueError:
-        problems.append(("model", "Choose the model: analytic, faults or entrustment"))
-        model = RubricModel.ANALYTIC
-    raw_criteria = data.get("criteria", [])
-    if not isinstance(raw_criteria, list):
-        problems.append(("criteria", "Give the criteria as a list"))
-        raw_criteria = []
-    rubric = Rubric(
-        key=_text(data, "key", "", problems),
-        title=_text(data, "title", "", problems),
-        model=model,
-        criteria=tuple(_criterion(c, i, model, problems) for i, c in enumerate(raw_criteria)),
-        threshold=_number(data, "threshold", "", problems, 0.0),
-        fault_limit=_number(data, "fault_limit", "", problems, DVSA_MINOR_FAULT_LIMIT, int),
-    )
-    if problems:
+    found = _object(data, "", RUBRIC_KEYS, "a rubric", problems)
+    if found is None:
         raise RubricError(problems)
-    return check_rubric(rubric)
+    try:
+        model = RubricModel(found.get("model"))
+    except (ValueError, TypeError):
+        problems.append(Problem("model", "Choose the model: analytic, faults or entrustment"))
+        raise RubricError(problems) from None
+    criteria = [_criterion(c, i, model, problems) for i, c in enumerate(_list(found.get("criteria"), "criteria", "the criteria", problems))]
+    fault_types = [_fault_type(f, i, problems) for i, f in enumerate(_list(found.get("fault_types"), "fault_types", "the fault types", problems))]
+    if problems or None in criteria or None in fault_types:
+        raise RubricError(problems)
+    try:
+        return Rubric(found.get("key"), found.get("title"), model, tuple(criteria),  # type: ignore[arg-type]
+                      _number(found.get("threshold", 0)), found.get("fault_limit", DVSA_MINOR_FAULT_LIMIT),
+                      tuple(fault_types), found.get("pass_rationale") or "", found.get("version", 1))  # type: ignore[arg-type]
+    except RubricError as error:
+        raise RubricError(problems + error.problems) from None
 
 
 def rubric_to_dict(rubric: Rubric) -> dict[str, Any]:
-    return {
-        "key": rubric.key,
-        "title": rubric.title,
-        "model": rubric.model.value,
-        "threshold": rubric.threshold,
-        "fault_limit": rubric.fault_limit,
-        "criteria": [
-            {
-                "key": c.key,
-                "title": c.title,
-                "weight": c.weight,
-                "critical_level": c.critical_level,
-                "levels": [{"value": lv.value, "label": lv.label, "descriptor": lv.descriptor} for lv in c.levels],
-            }
-            for c in rubric.criteria
-        ],
-    }
+    """The canonical form, plus the version: ``rubric_from_dict`` of it gives the same rubric."""
+    return {**canonical_form(rubric), "version": rubric.version}
 
 
 def evidence_from_dict(data: Any) -> Evidence:
-    """Evidence from plain values; a malformed entry raises EvidenceError naming it."""
-    if not isinstance(data, dict):
-        raise EvidenceError([("", "Evidence is a JSON object with judgements and faults")])
+    """Evidence from plain values; every malformed entry raises EvidenceError naming it."""
     problems: list[Problem] = []
+    found = _object(data, "", EVIDENCE_KEYS, "the evidence (judgements and faults)", problems)
+    if found is None:
+        raise EvidenceError(problems)
     judgements = []
-    for i, j in enumerate(data.get("judgements", []) or []):
-        if not isinstance(j, dict) or not isinstance(j.get("criterion"), str):
-            problems.append((f"judgements[{i}].criterion", "Name the criterion"))
-            continue
-        level = j.get("level")
-        if level is not None and (isinstance(level, bool) or not isinstance(level, int)):
-            problems.append((f"judgements[{i}].level", "Give the level as a whole number"))
-            continue
-        judgements.append(Judgement(j["criterion"], level))
+    for i, j in enumerate(_list(found.get("judgements"), "judgements", "the judgements", problems)):
+        item = _object(j, f"judgements[{i}]", JUDGEMENT_KEYS, "each judgement", problems)
+        if item is not None:
+            judgements.append(Judgement(item.get("criterion"), item.get("level"), item.get("comment") or "",
+                                        item.get("not_applicable", False)))
     faults = []
-    for i, f in enumerate(data.get("faults", []) or []):
-        try:
-            faults.append(Fault(f["criterion"], FaultSeverity(f["severity"]), f.get("note", "") or ""))
-        except (KeyError, TypeError, ValueError):
-            problems.append((f"faults[{i}]", "Give each fault a criterion and a severity: minor, serious or dangerous"))
+    for i, f in enumerate(_list(found.get("faults"), "faults", "the faults", problems)):
+        item = _object(f, f"faults[{i}]", FAULT_KEYS, "each fault", problems)
+        if item is not None:
+            try:
+                faults.append(Fault(item.get("fault"), item.get("severity"), item.get("note") or ""))
+            except EngineError as error:
+                problems += error.within(f"faults[{i}]").problems
     if problems:
         raise EvidenceError(problems)
-    return Evidence(tuple(judgements), tuple(faults))
+    return Evidence(tuple(judgements), tuple(faults), found.get("observation_id", ""), found.get("observed_at", ""),
+                    found.get("observer", ""), found.get("setting", ""))

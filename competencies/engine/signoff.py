@@ -1,12 +1,24 @@
-"""When a competency counts as evidenced, as in workplace-based assessment: enough observations
-met, by enough different observers, in enough different settings, and no dangerous fault lately."""
+"""When a competency counts as evidenced, as in workplace-based assessment: enough met
+observations, by enough different observers, in enough different settings, the latest counted
+observation met, and no dangerous fault lately. What is missing is returned as data.
+
+Observers and settings are counted by identity (their exact text) among met observations; an
+empty observer or setting is refused, since it cannot be told apart from another.
+"""
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from competencies.engine.model import Outcome, ScoredObservation
-from competencies.engine.validation import RubricError
+from competencies.engine.aggregation import MixedRubrics, _enum, _order, usable_results
+from competencies.engine.errors import EvidenceError, PolicyError, Problem
+from competencies.engine.model import ENGINE_VERSION, FaultSeverity, Outcome, Rubric, RubricModel
+from competencies.engine.numbers import whole
+from competencies.engine.results import Missing, Result, SignOff
+from competencies.engine.scoring import NOT_APPLICABLE
+
+POLICY_MAX = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,39 +27,71 @@ class SignOffPolicy:
     min_observers: int = 2           # by J different observers
     min_settings: int = 2            # in S different settings
     no_dangerous_in_last: int = 3    # none of the last M observations had a dangerous fault
+    mixed_rubrics: MixedRubrics = MixedRubrics.REFUSE
 
     def __post_init__(self) -> None:
-        problems = [(name, "Use a whole number of 0 or more") for name in
-                    ("min_met", "min_observers", "min_settings", "no_dangerous_in_last") if getattr(self, name) < 0]
+        problems: list[Problem] = []
+        for name, least in (("min_met", 1), ("min_observers", 0), ("min_settings", 0), ("no_dangerous_in_last", 0)):
+            value = whole(getattr(self, name))
+            if value is None or not least <= value <= POLICY_MAX:
+                problems.append(Problem(name, f"Enter a whole number from {least} to {POLICY_MAX:,}"))
+        object.__setattr__(self, "mixed_rubrics", _enum(MixedRubrics, self.mixed_rubrics, "mixed_rubrics", problems))
         if problems:
-            raise RubricError(problems)
+            raise PolicyError(problems)
 
 
-@dataclass(frozen=True, slots=True)
-class SignOff:
-    evidenced: bool
-    reasons: tuple[str, ...]
-    missing: tuple[str, ...]  # the names of the conditions not yet satisfied
+def _criterion_met(rubric: Rubric, i: int, level: Any, result: Result) -> bool:
+    """Whether one criterion was met in one complete observation (for "never yet met")."""
+    index = rubric.index
+    if level == NOT_APPLICABLE:
+        return False
+    if rubric.model is RubricModel.FAULTS:
+        key = index.keys[i]
+        return not any(index.fault_types[f.fault].criterion == key
+                       and (f.severity is not FaultSeverity.MINOR or index.fault_types[f.fault].fails_alone)
+                       for f in result.faults)
+    critical = dict(index.critical).get(i)
+    if rubric.model is RubricModel.ENTRUSTMENT:
+        return level >= max(int(rubric.threshold), critical or 0)
+    if critical is not None:
+        return level >= critical
+    return 100 * index.pass_denominator * level >= index.pass_numerator * index.tops[i]
 
 
-def sign_off(observations: Sequence[ScoredObservation], policy: SignOffPolicy) -> SignOff:
-    ordered = sorted(observations, key=lambda o: o.sequence)
-    met = [o for o in ordered if o.result.outcome is Outcome.MET]
-    observers = {o.observer for o in met}
-    settings = {o.setting for o in met if o.setting}
+def never_met(rubric: Rubric, counted: Sequence[Result]) -> tuple[str, ...]:
+    met: set[str] = set()
+    positions = rubric.index.positions
+    for r in counted:
+        if r.complete:
+            met.update(k for k, level in r.levels if _criterion_met(rubric, positions[k], level, r))
+    return tuple(k for k in rubric.index.keys if k not in met)
+
+
+def sign_off(rubric: Rubric, results: Sequence[Result], policy: SignOffPolicy) -> SignOff:
+    if not isinstance(policy, SignOffPolicy):
+        raise PolicyError([Problem("policy", "Give a SignOffPolicy")])
+    kept, _ = usable_results(rubric, results, policy.mixed_rubrics)
+    problems = [Problem(f"results[{i}].observation.{name}", f"Name the {name}: an unnamed one cannot be told apart")
+                for i, r in enumerate(kept) for name in ("observer", "setting") if not getattr(r.observation, name).strip()]
+    if problems:
+        raise EvidenceError(problems)
+    ordered = sorted(kept, key=_order)
+    counted = [r for r in ordered if r.outcome is not Outcome.INSUFFICIENT_EVIDENCE]
+    met = [r for r in counted if r.outcome is Outcome.MET]
+    observers = tuple(sorted({r.observation.observer for r in met}))
+    settings = tuple(sorted({r.observation.setting for r in met}))
     recent = ordered[-policy.no_dangerous_in_last:] if policy.no_dangerous_in_last else []
-    checks = [
-        ("min_met", len(met) >= policy.min_met,
-         f"{len(met)} of {policy.min_met} observations met"),
-        ("min_observers", len(observers) >= policy.min_observers,
-         f"met with {len(observers)} of {policy.min_observers} different observers"),
-        ("min_settings", len(settings) >= policy.min_settings,
-         f"met in {len(settings)} of {policy.min_settings} different settings"),
-        ("no_dangerous_in_last", not any(o.result.dangerous for o in recent),
-         f"no dangerous fault in the last {policy.no_dangerous_in_last} observations"
-         if not any(o.result.dangerous for o in recent)
-         else f"a dangerous fault in the last {policy.no_dangerous_in_last} observations"),
-    ]
-    missing = tuple(name for name, ok, _ in checks if not ok)
-    reasons = tuple(("Done: " if ok else "Still needed: ") + text for _, ok, text in checks)
-    return SignOff(not missing, reasons, missing)
+    dangerous = sum(1 for r in recent if r.dangerous)
+    missing = []
+    if len(met) < policy.min_met:
+        missing.append(Missing("met_observations", len(met), policy.min_met))
+    if len(observers) < policy.min_observers:
+        missing.append(Missing("observers", len(observers), policy.min_observers))
+    if len(settings) < policy.min_settings:
+        missing.append(Missing("settings", len(settings), policy.min_settings))
+    if counted and counted[-1].outcome is not Outcome.MET:
+        missing.append(Missing("latest_met", 0, 1))
+    if dangerous:
+        missing.append(Missing("no_dangerous_recently", dangerous, 0))
+    return SignOff(not missing, tuple(missing), len(met), observers, settings, never_met(rubric, counted),
+                   rubric.stamp, ENGINE_VERSION)
