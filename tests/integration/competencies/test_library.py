@@ -19,12 +19,13 @@ def library(app):  # type: ignore[no-untyped-def]
         return services.load_library()
 
 
-def test_the_eight_scenarios_load_idempotently(app, library):
-    assert library == "8 scenarios with their rubrics up to date"
+def test_the_fourteen_scenarios_load_idempotently_with_their_observers(app, library):
+    assert library == "14 scenarios with their rubrics up to date"
     with app.app_context():
         assert services.load_library() == library
-        assert db.session.query(Scenario).count() == 8
-        assert [len(r.versions) for r in db.session.scalars(select(Rubric))] == [1] * 8
+        assert db.session.query(Scenario).count() == 14
+        assert [len(r.versions) for r in db.session.scalars(select(Rubric))] == [1] * 14
+        assert all(len(s.observers) >= 2 for s in db.session.scalars(select(Scenario)))
 
 
 def test_a_rubric_in_use_is_never_changed_a_new_version_is_made(app, library):
@@ -44,13 +45,13 @@ def test_a_designer_tries_a_rubric_and_reads_the_reasons(client, auth, make_pers
     auth.sign_in("designer@example.org")
     listing = client.get("/competencies/").get_data(as_text=True)
     assert "Lead the annual review of an EHC plan" in listing and "Faults, as in the driving test" in listing
-    # Levels in rubric order: timelines 3, voice 2, progress 4, chairing 4, actions 4.
+    # Levels in rubric order: timelines 3, facts and law 3, voice 2, progress 4, chairing 4, actions 4.
     response = post_form(client, "/competencies/scenarios/annual-review",
-                         {"c0": "3", "c1": "2", "c2": "4", "c3": "4", "c4": "4"})
+                         {"c0": "3", "c1": "3", "c2": "2", "c3": "4", "c4": "4", "c5": "4"})
     page = response.get_data(as_text=True)
     assert "Outcome: not yet met" in page
-    assert "it must reach level 3 (Central) whatever the total" in page
-    # (3 + 2×2 + 4 + 4 + 4) / (4 + 2×4 + 4 + 4 + 4) = 19/24 = 79 %
+    assert "it must reach level 3 (Secure) whatever the total" in page
+    # (3 + 3 + 2×2 + 4 + 4 + 4) / (4 + 4 + 2×4 + 4 + 4 + 4) = 22/28 = 79 %
     assert "The weighted score is 79%, reaching the 70% needed." in page
 
 
