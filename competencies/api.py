@@ -28,6 +28,7 @@ def _summary(rubric: Rubric) -> dict[str, Any]:
         "scenario": rubric.scenario_key,
         "versions": [{"number": v.number, "published": v.published_at is not None, "in_use": v.in_use}
                      for v in rubric.versions],
+        "lock_version": rubric.draft.lock_version if rubric.draft else None,
         "url": url_for("competencies_api.get_rubric", rubric_id=rubric.id),
     }
 
@@ -46,7 +47,7 @@ def _located(errors: list[tuple[str, str]], prefix: str = "") -> list[LocatedErr
 def scenarios() -> Response:
     return jsonify([
         {"key": s.key, "title": s.title, "purpose": s.purpose, "modules": s.module_keys, "sources": s.sources,
-         "rubric": url_for("competencies_api.get_rubric", rubric_id=s.rubric_id)}
+         "observers": s.observers, "rubric": url_for("competencies_api.get_rubric", rubric_id=s.rubric_id)}
         for s in services.list_scenarios()
     ])
 
@@ -78,9 +79,16 @@ def get_version(rubric_id: int, number: int) -> Response:
 
 @bp.post("/rubrics/<int:rubric_id>/publish")
 def publish(rubric_id: int) -> Response:
+    """Publish the draft; the body must carry the draft's ``lock_version`` as last read."""
     rubric = _rubric(rubric_id)
+    body = request.get_json(silent=True)
+    seen = body.get("lock_version") if isinstance(body, dict) else None
+    if type(seen) is not int:
+        raise api.ApiError(428, [LocatedError("lock_version", "Send the draft’s lock_version, as last read, to publish it")])
     try:
-        version = authoring.publish(rubric)
+        version = authoring.publish(rubric, seen)
+    except authoring.ConflictError as error:
+        raise api.ApiError(409, _located(error.problems)) from None
     except authoring.AuthoringError as error:
         raise api.ApiError(400, _located(error.problems)) from None
     return jsonify(_summary(rubric) | {"published": version.number})
@@ -96,11 +104,12 @@ def try_rubric(rubric_id: int) -> Response:
     try:
         result = services.try_rubric(version, body.get("evidence"))
     except engine.RubricError as error:
-        raise api.ApiError(409, _located(error.errors, "rubric.")) from None
+        raise api.ApiError(409, _located(error.problems, "rubric.")) from None
     except engine.EvidenceError as error:
-        raise api.ApiError(400, _located(error.errors, "evidence.")) from None
-    return jsonify({"version": version.number, "outcome": result.outcome.value, "score": result.score,
-                    "percent": result.percent, "reasons": list(result.reasons)})
+        raise api.ApiError(400, _located(error.problems, "evidence.")) from None
+    rubric = services.rubric_of(version)
+    return jsonify({"version": version.number, "outcome": result.outcome.value, "percent": result.percent,
+                    "reasons": list(services.explained(result, rubric)), "result": result.to_dict()})
 
 
 def init_app(app: Flask) -> None:

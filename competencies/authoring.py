@@ -1,21 +1,33 @@
-"""Course designers writing their own rubrics: drafts, criteria, publishing, import and export.
+"""Course designers writing their own rubrics: drafts, criteria, fault types, publishing, import
+and export.
 
 A rubric's draft is its newest version while unpublished. Publishing checks the whole rubric
-with the engine and freezes the version; editing afterwards starts a new draft.
+with the engine and freezes the version; editing afterwards starts a new draft. Criteria and
+fault types are addressed by their stable keys, never by list position, and every change
+carries the draft's ``lock_version`` as the person saw it: a change based on an older draft
+(someone else's save, or the second click of a double click) is refused, not applied twice.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from competencies import engine
+from competencies.engine.numbers import exact, plain
 from competencies.models import Rubric, RubricVersion, Scenario
 from core.accounts.models import utcnow
 from core.extensions import db
 from core.keys import slug, unique_key
 from core.validation import DocumentError, LocatedError, parse_json
+
+CHANGED_SINCE_OPENED = (
+    "This rubric was changed by someone else since you opened it. "
+    "Reload the page to see their changes, then make yours again."
+)
 
 
 class AuthoringError(Exception):
@@ -24,22 +36,47 @@ class AuthoringError(Exception):
         self.problems = problems  # (path or form field, message)
 
 
+class ConflictError(AuthoringError):
+    """The draft changed since the person opened it (optimistic locking)."""
+
+    def __init__(self) -> None:
+        super().__init__([("", CHANGED_SINCE_OPENED)])
+
+
 @dataclass(frozen=True)
 class Settings:
+    """A rubric's settings. Only the field of its model is used: ``pass_mark`` (analytic, per
+    cent), ``pass_level`` (entrustment) or ``fault_limit`` (faults)."""
+
     title: str
     model: engine.RubricModel
-    threshold: float
-    fault_limit: int
+    pass_mark: Decimal | float | None = None
+    pass_level: int | None = None
+    fault_limit: int | None = None
+    pass_rationale: str = ""
     module_keys: tuple[str, ...] = ()
     scenario_key: str | None = None
+
+
+DEFAULT_PASS_MARK = 70
+DEFAULT_PASS_LEVEL = 4  # "I needed to be there in the room just in case"; the designer chooses
 
 
 @dataclass(frozen=True)
 class CriterionInput:
     title: str
-    weight: float = 1.0
+    weight: Decimal | float = 1
     critical_level: int | None = None
     levels: tuple[tuple[str, str], ...] = ()  # (label, descriptor), lowest first; values 1, 2, 3…
+
+
+@dataclass(frozen=True)
+class FaultTypeInput:
+    title: str
+    severity: engine.FaultSeverity
+    criterion: str | None = None
+    fails_alone: bool = False
+    why: str = ""
 
 
 def rubrics_for_scenario(key: str) -> list[Rubric]:
@@ -59,18 +96,60 @@ def _unique_key(title: str) -> str:
                       lambda key: db.session.scalar(select(Rubric.id).where(Rubric.key == key)) is not None)
 
 
-def _check_settings(settings: Settings) -> None:
+def _json_number(value: Decimal | float | int | None) -> int | float | None:
+    """A form's number as JSON keeps it: exact decimal text in, the same text out."""
+    if value is None:
+        return None
+    number = exact(value)
+    return value if number is None else plain(number)  # type: ignore[return-value]
+
+
+def _settings_fields(settings: Settings) -> dict[str, Any]:
+    """The definition's fields for ``settings``; a field not used by the model keeps its default."""
+    model = settings.model
+    threshold: Any = 0
+    if model is engine.RubricModel.ANALYTIC:
+        threshold = _json_number(settings.pass_mark)
+    elif model is engine.RubricModel.ENTRUSTMENT:
+        threshold = settings.pass_level
+    fault_limit = settings.fault_limit if model is engine.RubricModel.FAULTS else engine.DVSA_MINOR_FAULT_LIMIT
+    return {"title": settings.title.strip(), "model": model.value, "threshold": threshold,
+            "fault_limit": fault_limit, "pass_rationale": settings.pass_rationale.strip()}
+
+
+SETTINGS_FIELDS = {"threshold": {"analytic": "pass_mark", "entrustment": "pass_level"}, "fault_limit": "fault_limit",
+                   "pass_rationale": "pass_rationale", "title": "title"}
+
+
+def _check_settings(settings: Settings, criteria: list[dict[str, Any]], fault_types: list[dict[str, Any]]) -> None:
+    """Check the settings as the engine would, on the draft's criteria (or a stand-in when there
+    are none yet), blaming the form's fields."""
     if not settings.title.strip():
         raise AuthoringError([("title", "Enter a title for the rubric")])
     if settings.scenario_key and db.session.get(Scenario, settings.scenario_key) is None:
         raise AuthoringError([("scenario_key", "Choose a scenario from the list")])
+    stand_in: list[dict[str, Any]] = [{"key": "stand-in", "title": "Stand-in"}]
+    if settings.model is engine.RubricModel.ANALYTIC:
+        stand_in[0]["levels"] = [{"value": v, "label": str(v)} for v in (1, 2)]
+    stand_in_fault = [{"key": "stand-in", "title": "Stand-in"}]
+    trial = {"key": "trial", **_settings_fields(settings), "criteria": criteria or stand_in,
+             "fault_types": fault_types or stand_in_fault}
+    problems = []
+    for path, message in problems_of(trial):
+        name = SETTINGS_FIELDS.get(path)
+        if isinstance(name, dict):
+            name = name.get(settings.model.value)
+        if name:
+            problems.append((name, message))
+    if problems:
+        raise AuthoringError(problems)
 
 
 def create_rubric(settings: Settings) -> Rubric:
-    _check_settings(settings)
+    settings = _with_defaults(settings)
+    _check_settings(settings, [], [])
     key = _unique_key(settings.title)
-    definition = {"key": key, "title": settings.title.strip(), "model": settings.model.value,
-                  "threshold": settings.threshold, "fault_limit": settings.fault_limit, "criteria": []}
+    definition = {"key": key, **_settings_fields(settings), "criteria": [], "fault_types": []}
     rubric = Rubric(key=key, title=settings.title.strip(), module_keys=list(settings.module_keys),
                     scenario_key=settings.scenario_key, versions=[RubricVersion(number=1, definition=definition)])
     db.session.add(rubric)
@@ -78,37 +157,60 @@ def create_rubric(settings: Settings) -> Rubric:
     return rubric
 
 
-def _draft(rubric: Rubric) -> RubricVersion:
+def _with_defaults(settings: Settings) -> Settings:
+    """A new rubric starts from the usual values for the fields its form did not show."""
+    return Settings(settings.title, settings.model,
+                    DEFAULT_PASS_MARK if settings.pass_mark is None else settings.pass_mark,
+                    DEFAULT_PASS_LEVEL if settings.pass_level is None else settings.pass_level,
+                    engine.DVSA_MINOR_FAULT_LIMIT if settings.fault_limit is None else settings.fault_limit,
+                    settings.pass_rationale, settings.module_keys, settings.scenario_key)
+
+
+def _draft(rubric: Rubric, seen_lock_version: int | None) -> RubricVersion:
     if rubric.draft is None:
         raise AuthoringError([("", "Published versions never change. Start a new draft to edit.")])
+    if seen_lock_version is not None and seen_lock_version != rubric.draft.lock_version:
+        raise ConflictError()
     return rubric.draft
 
 
 def _save(version: RubricVersion, definition: dict[str, Any]) -> None:
     version.definition = definition  # a new dict, so the JSON column sees the change
-    db.session.commit()
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise ConflictError() from None
 
 
-def update_settings(rubric: Rubric, settings: Settings) -> None:
-    draft = _draft(rubric)
-    _check_settings(settings)
+def update_settings(rubric: Rubric, seen_lock_version: int | None, settings: Settings) -> None:
+    draft = _draft(rubric, seen_lock_version)
+    definition = draft.definition
+    current = {"analytic": definition.get("threshold"), "entrustment": definition.get("threshold")}
+    settings = Settings(settings.title, settings.model,
+                        settings.pass_mark if settings.pass_mark is not None else current["analytic"],
+                        settings.pass_level if settings.pass_level is not None else current["entrustment"],
+                        settings.fault_limit if settings.fault_limit is not None else definition.get("fault_limit"),
+                        settings.pass_rationale, settings.module_keys, settings.scenario_key)
+    _check_settings(settings, definition["criteria"], definition.get("fault_types", []))
     rubric.title = settings.title.strip()
     rubric.module_keys = list(settings.module_keys)
     rubric.scenario_key = settings.scenario_key
-    _save(draft, {**draft.definition, "title": rubric.title, "model": settings.model.value,
-                  "threshold": settings.threshold, "fault_limit": settings.fault_limit})
+    _save(draft, {**definition, **_settings_fields(settings)})
 
 
 def _criterion_dict(definition: dict[str, Any], data: CriterionInput, keep_key: str | None = None) -> dict[str, Any]:
     """The criterion in the engine's format. Only analytic criteria carry their own levels:
-    entrustment uses the 5-point scale and faults need none."""
+    entrustment uses the O-SCORE and faults need none."""
     taken = {c["key"] for c in definition["criteria"]} - {keep_key}
     key = keep_key or unique_key(slug(data.title, "criterion"), taken.__contains__)
-    criterion: dict[str, Any] = {"key": key, "title": data.title.strip(), "weight": data.weight,
+    criterion: dict[str, Any] = {"key": key, "title": data.title.strip(), "weight": _json_number(data.weight),
                                  "critical_level": data.critical_level}
     if definition["model"] == engine.RubricModel.ANALYTIC.value:
         criterion["levels"] = [{"value": i, "label": label, "descriptor": text}
                                for i, (label, text) in enumerate(data.levels, start=1)]
+    if definition["model"] == engine.RubricModel.FAULTS:
+        criterion.pop("critical_level")
     return criterion
 
 
@@ -116,54 +218,117 @@ def problems_of(definition: dict[str, Any]) -> list[tuple[str, str]]:
     try:
         engine.rubric_from_dict(definition)
     except engine.RubricError as error:
-        return error.errors
+        return [(p.path, p.message) for p in error.problems]
     return []
 
 
-def _check_criterion(definition: dict[str, Any], criterion: dict[str, Any]) -> None:
-    """Check one criterion as the engine would, blaming the form's fields."""
-    trial = {**definition, "criteria": [criterion]}
-    problems = [(path.removeprefix("criteria[0]."), message)
-                for path, message in problems_of(trial) if path.startswith("criteria[0].")]
+def described_problems(definition: dict[str, Any]) -> list[tuple[str, str]]:
+    """What stops a draft being published, as (where, message) in the page's words, not paths."""
+    return [(_where(definition, path), message) for path, message in problems_of(definition)]
+
+
+def _where(definition: dict[str, Any], path: str) -> str:
+    head = path.split(".")[0]
+    for name, what in (("criteria", "Criterion"), ("fault_types", "Fault type")):
+        if head.startswith(f"{name}["):
+            try:
+                item = definition[name][int(head[len(name) + 1:-1])]
+                return f"{what} ‘{item.get('title', '')}’"
+            except (ValueError, IndexError, KeyError, TypeError, AttributeError):
+                return what
+    return {"threshold": "Pass mark" if definition.get("model") == "analytic" else "Pass level",
+            "fault_limit": "Most minor faults allowed", "title": "Title"}.get(head, "")
+
+
+def _check_part(definition: dict[str, Any], part: str, item: dict[str, Any]) -> None:
+    """Check one criterion or fault type as the engine would, blaming the form's fields."""
+    others = [c for c in definition.get(part, []) if c["key"] != item["key"]]
+    trial = {**definition, part: [item, *others]}
+    prefix = f"{part}[0]."
+    problems = [(path.removeprefix(prefix), message) for path, message in problems_of(trial) if path.startswith(prefix)]
     if problems:
-        raise AuthoringError([("levels" if p.startswith("levels") else p, m) for p, m in problems])
+        raise AuthoringError([(p.split(".")[0].split("[")[0], m) for p, m in problems])
 
 
-def add_criterion(rubric: Rubric, data: CriterionInput) -> None:
-    draft = _draft(rubric)
+def _position(items: list[dict[str, Any]], key: str) -> int:
+    for i, item in enumerate(items):
+        if item["key"] == key:
+            return i
+    raise AuthoringError([("", "That has already been removed. Reload the page to see the rubric as it is now.")])
+
+
+def add_criterion(rubric: Rubric, seen_lock_version: int | None, data: CriterionInput) -> str:
+    draft = _draft(rubric, seen_lock_version)
     definition = draft.definition
     criterion = _criterion_dict(definition, data)
-    _check_criterion(definition, criterion)
+    _check_part(definition, "criteria", criterion)
     _save(draft, {**definition, "criteria": [*definition["criteria"], criterion]})
+    return criterion["key"]
 
 
-def update_criterion(rubric: Rubric, index: int, data: CriterionInput) -> None:
-    draft = _draft(rubric)
+def update_criterion(rubric: Rubric, seen_lock_version: int | None, key: str, data: CriterionInput) -> None:
+    draft = _draft(rubric, seen_lock_version)
     definition = draft.definition
     criteria = list(definition["criteria"])
-    if not 0 <= index < len(criteria):
-        raise AuthoringError([("", "There is no such criterion")])
-    criteria[index] = _criterion_dict(definition, data, keep_key=criteria[index]["key"])
-    _check_criterion(definition, criteria[index])
+    position = _position(criteria, key)
+    criteria[position] = {**criteria[position], **_criterion_dict(definition, data, keep_key=key)}
+    _check_part(definition, "criteria", criteria[position])
     _save(draft, {**definition, "criteria": criteria})
 
 
-def remove_criterion(rubric: Rubric, index: int) -> None:
-    draft = _draft(rubric)
+def remove_criterion(rubric: Rubric, seen_lock_version: int | None, key: str) -> None:
+    draft = _draft(rubric, seen_lock_version)
     criteria = list(draft.definition["criteria"])
-    if 0 <= index < len(criteria):
-        del criteria[index]
-    _save(draft, {**draft.definition, "criteria": criteria})
+    del criteria[_position(criteria, key)]
+    fault_types = [f if f.get("criterion") != key else {**f, "criterion": None} for f in draft.definition.get("fault_types", [])]
+    _save(draft, {**draft.definition, "criteria": criteria, "fault_types": fault_types})
 
 
-def publish(rubric: Rubric) -> RubricVersion:
+def _fault_type_dict(definition: dict[str, Any], data: FaultTypeInput, keep_key: str | None = None) -> dict[str, Any]:
+    taken = {f["key"] for f in definition.get("fault_types", [])} - {keep_key}
+    key = keep_key or unique_key(slug(data.title, "fault"), taken.__contains__)
+    return {"key": key, "title": data.title.strip(), "criterion": data.criterion or None, "severity": data.severity.value,
+            "fails_alone": data.fails_alone, "why": data.why.strip(), "sources": []}
+
+
+def add_fault_type(rubric: Rubric, seen_lock_version: int | None, data: FaultTypeInput) -> str:
+    draft = _draft(rubric, seen_lock_version)
+    definition = draft.definition
+    fault = _fault_type_dict(definition, data)
+    _check_part(definition, "fault_types", fault)
+    _save(draft, {**definition, "fault_types": [*definition.get("fault_types", []), fault]})
+    return fault["key"]
+
+
+def update_fault_type(rubric: Rubric, seen_lock_version: int | None, key: str, data: FaultTypeInput) -> None:
+    draft = _draft(rubric, seen_lock_version)
+    definition = draft.definition
+    faults = list(definition.get("fault_types", []))
+    position = _position(faults, key)
+    faults[position] = {**faults[position], **_fault_type_dict(definition, data, keep_key=key)}
+    _check_part(definition, "fault_types", faults[position])
+    _save(draft, {**definition, "fault_types": faults})
+
+
+def remove_fault_type(rubric: Rubric, seen_lock_version: int | None, key: str) -> None:
+    draft = _draft(rubric, seen_lock_version)
+    faults = list(draft.definition.get("fault_types", []))
+    del faults[_position(faults, key)]
+    _save(draft, {**draft.definition, "fault_types": faults})
+
+
+def publish(rubric: Rubric, seen_lock_version: int | None = None) -> RubricVersion:
     """Freeze the draft once the engine finds nothing wrong with it."""
-    draft = _draft(rubric)
+    draft = _draft(rubric, seen_lock_version)
     problems = problems_of(draft.definition)
     if problems:
         raise AuthoringError(problems)
     draft.published_at = utcnow()
-    db.session.commit()
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise ConflictError() from None
     return draft
 
 
@@ -181,8 +346,8 @@ def import_rubric(raw: bytes | str | dict[str, Any]) -> Rubric:
     try:
         checked = engine.rubric_from_dict(raw if isinstance(raw, dict) else parse_json(raw))
     except engine.RubricError as error:
-        raise DocumentError([LocatedError(path, message) for path, message in error.errors]) from None
-    definition = engine.rubric_to_dict(checked)
+        raise DocumentError([LocatedError(path, message) for path, message in error.problems]) from None
+    definition = engine.canonical_form(checked)
     key = _unique_key(checked.key)
     definition["key"] = key
     rubric = Rubric(key=key, title=checked.title, module_keys=[], versions=[RubricVersion(number=1, definition=definition)])

@@ -53,7 +53,11 @@ class RubricVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     in_use: Mapped[bool] = mapped_column(default=False)
     published_at: Mapped[datetime | None]  # None: a draft, still being written
+    # Optimistic locking: every save bumps this; a save based on an older value is refused.
+    lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
     rubric: Mapped[Rubric] = relationship(back_populates="versions")
+
+    __mapper_args__ = {"version_id_col": lock_version}
 
 
 class Scenario(db.Model):

@@ -35,7 +35,7 @@ def load_library() -> str:
     module_keys = {m.key for m in catalogue_service.shipped_catalogue().modules}
     scenarios = load_scenarios(module_keys=module_keys)
     for position, s in enumerate(scenarios, start=1):
-        rubric = _save_rubric(engine.rubric_to_dict(s.rubric), s.rubric.title)
+        rubric = _save_rubric(engine.canonical_form(s.rubric), s.rubric.title)
         db.session.flush()
         db.session.merge(Scenario(
             key=s.key, title=s.title, purpose=s.purpose, setting=s.setting, present=list(s.present),
@@ -57,9 +57,15 @@ def get_scenario(key: str) -> Scenario | None:
 
 
 def rubric_of(version: RubricVersion) -> engine.Rubric:
-    return engine.rubric_from_dict(version.definition)
+    """The engine's rubric for a stored version, stamped with that version's number."""
+    return engine.rubric_from_dict({**version.definition, "version": version.number})
 
 
 def try_rubric(version: RubricVersion, evidence: dict) -> engine.Result:  # type: ignore[type-arg]
     """Score sample judgements without storing anything: designers see outcome and reasons first."""
     return engine.score(rubric_of(version), engine.evidence_from_dict(evidence))
+
+
+def explained(result: engine.Result, rubric: engine.Rubric) -> tuple[str, ...]:
+    """The result's reasons in English, rendered from their codes by the engine's one renderer."""
+    return engine.render_all(result.reasons, rubric)

@@ -7,7 +7,8 @@ from wtforms.fields.choices import SelectChoice
 
 from competencies import api as competencies_api
 from competencies import authoring, cli, engine, services
-from competencies.forms import CriterionForm, ImportRubricForm, RubricForm, evidence_of, try_form
+from competencies.forms import CriterionForm, FaultTypeForm, ImportRubricForm, RubricForm, evidence_of, try_form
+from curriculum.forms import LockedForm
 from competencies.models import Rubric
 from core.validation import DocumentError
 from core.access import restrict_blueprint
@@ -38,7 +39,7 @@ def scenario(key: str) -> str:
         result = services.try_rubric(version, evidence_of(form, rubric))
     modules = {m.key: m for m in catalogue_service.get_modules(found.module_keys)}
     return render_template("competencies/scenario.html", scenario=found, version=version, rubric=rubric,
-                           form=form, result=result, modules=modules, models=engine.RubricModel,
+                           form=form, result=result, reasons=services.explained(result, rubric) if result else (), modules=modules, models=engine.RubricModel,
                            own_rubrics=authoring.rubrics_for_scenario(found.key))
 
 
@@ -50,8 +51,9 @@ def _rubric(rubric_id: int) -> Rubric:
 
 
 def _settings(form: RubricForm) -> authoring.Settings:
-    return authoring.Settings(form.title.data, engine.RubricModel(form.model.data), float(form.threshold.data),
-                              form.fault_limit.data, tuple(form.module_keys.data or ()), form.scenario_key.data or None)
+    return authoring.Settings(form.title.data, engine.RubricModel(form.model.data), form.pass_mark.data, form.pass_level.data,
+                              form.fault_limit.data, form.pass_rationale.data or "", tuple(form.module_keys.data or ()),
+                              form.scenario_key.data or None)
 
 
 def _choices(form: RubricForm) -> None:
@@ -61,7 +63,8 @@ def _choices(form: RubricForm) -> None:
 
 def _blame(form: FlaskForm, error: authoring.AuthoringError) -> None:
     for field_name, message in error.problems:
-        field = getattr(form, field_name, None) or getattr(form, "title")
+        field = getattr(form, field_name, None) if field_name else None
+        field = field if field is not None and hasattr(field, "errors") else form.title  # type: ignore[attr-defined]
         field.errors = [*field.errors, message]
 
 
@@ -73,9 +76,14 @@ def rubrics() -> str:
 
 @bp.route("/rubrics/new", methods=["GET", "POST"])
 def new_rubric():  # type: ignore[no-untyped-def]
-    """Start a rubric: its title, how it is scored, and the modules it assesses."""
+    """Start a rubric: its title, how it is scored (with that model's pass mark, level or fault
+    limit), and the modules it assesses."""
     form = RubricForm()
     _choices(form)
+    if request.method == "GET":
+        form.pass_mark.data = authoring.DEFAULT_PASS_MARK
+        form.pass_level.data = authoring.DEFAULT_PASS_LEVEL
+        form.fault_limit.data = engine.DVSA_MINOR_FAULT_LIMIT
     if form.validate_on_submit():
         try:
             rubric = authoring.create_rubric(_settings(form))
@@ -89,17 +97,21 @@ def new_rubric():  # type: ignore[no-untyped-def]
 
 @bp.route("/rubrics/<int:rubric_id>/settings", methods=["GET", "POST"])
 def rubric_settings(rubric_id: int):  # type: ignore[no-untyped-def]
-    """Change a draft's title, pass mark or fault limit, and its modules."""
+    """Change a draft's title, its pass mark, pass level or fault limit, and its modules."""
     rubric = _rubric(rubric_id)
     definition = rubric.latest.definition
-    form = RubricForm(data={"title": rubric.title, "model": definition["model"], "threshold": definition["threshold"],
-                            "fault_limit": definition["fault_limit"], "module_keys": rubric.module_keys,
-                            "scenario_key": rubric.scenario_key or ""}
-                      if request.method == "GET" else None)
+    model = definition["model"]
+    form = RubricForm(data={
+        "title": rubric.title, "model": model, "fault_limit": definition.get("fault_limit"),
+        "pass_mark": definition.get("threshold") if model == "analytic" else None,
+        "pass_level": definition.get("threshold") if model == "entrustment" else None,
+        "pass_rationale": definition.get("pass_rationale", ""), "module_keys": rubric.module_keys,
+        "scenario_key": rubric.scenario_key or "", "lock_version": rubric.latest.lock_version,
+    } if request.method == "GET" else None)
     _choices(form)
     if form.validate_on_submit():
         try:
-            authoring.update_settings(rubric, _settings(form))
+            authoring.update_settings(rubric, form.seen_lock_version(), _settings(form))
         except authoring.AuthoringError as error:
             _blame(form, error)
         else:
@@ -109,59 +121,106 @@ def rubric_settings(rubric_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/rubrics/<int:rubric_id>", methods=["GET", "POST"])
 def rubric(rubric_id: int):  # type: ignore[no-untyped-def]
-    """A rubric's newest version: its criteria, what stops it being published, and a try-out."""
+    """A rubric's newest version: its criteria and fault types, what stops it being published,
+    and a try-out."""
     found = _rubric(rubric_id)
     version = found.latest
-    problems = authoring.problems_of(version.definition)
+    problems = authoring.described_problems(version.definition)
     checked = None if problems else services.rubric_of(version)
     form = try_form(checked, request.form if request.method == "POST" else None) if checked else None
     result = None
-    if form is not None and request.method == "POST" and form.validate():
+    if form is not None and checked is not None and request.method == "POST" and form.validate():
         result = services.try_rubric(version, evidence_of(form, checked))
     modules = catalogue_service.get_modules(found.module_keys)
     scenario = services.get_scenario(found.scenario_key) if found.scenario_key else None
+    titles = {c["key"]: c["title"] for c in version.definition["criteria"]}
     return render_template("competencies/rubric.html", rubric=found, version=version, problems=problems,
                            checked=checked, form=form, result=result, models=engine.RubricModel,
-                           lock=FlaskForm(), modules=modules, scenario=scenario)
+                           reasons=services.explained(result, checked) if result and checked else (),
+                           lock=LockedForm(lock_version=version.lock_version), modules=modules, scenario=scenario,
+                           titles=titles)
 
 
 def _criterion_input(form: CriterionForm) -> authoring.CriterionInput:
-    return authoring.CriterionInput(form.title.data, float(form.weight.data), form.critical_level.data, form.parsed_levels())
+    return authoring.CriterionInput(form.title.data, form.weight.data, form.critical_level.data, form.parsed_levels())
+
+
+def _part(found: Rubric, part: str, key: str | None) -> dict | None:  # type: ignore[type-arg]
+    """The criterion or fault type with ``key`` in the newest version (404 if there is none)."""
+    if key is None:
+        return None
+    return next((item for item in found.latest.definition.get(part, []) if item["key"] == key), None) or abort(404)
 
 
 @bp.route("/rubrics/<int:rubric_id>/criteria/new", methods=["GET", "POST"])
-@bp.route("/rubrics/<int:rubric_id>/criteria/<int:index>", methods=["GET", "POST"])
-def criterion(rubric_id: int, index: int | None = None):  # type: ignore[no-untyped-def]
-    """Add a criterion to the draft, or change one."""
+@bp.route("/rubrics/<int:rubric_id>/criteria/<key>", methods=["GET", "POST"])
+def criterion(rubric_id: int, key: str | None = None):  # type: ignore[no-untyped-def]
+    """Add a criterion to the draft, or change one (addressed by its key)."""
     found = _rubric(rubric_id)
-    existing = found.latest.definition["criteria"][index] if index is not None and index < len(found.latest.definition["criteria"]) else None
-    if index is not None and existing is None:
-        abort(404)
-    data = None
-    if request.method == "GET" and existing:
-        data = {"title": existing["title"], "weight": existing.get("weight", 1), "critical_level": existing.get("critical_level"),
-                "levels": "\n".join(f"{lv['label']}: {lv['descriptor']}" for lv in existing.get("levels", []))}
-    form = CriterionForm(data=data) if data else CriterionForm()
+    existing = _part(found, "criteria", key)
+    form = CriterionForm()
+    if request.method == "GET":
+        form.lock_version.data = found.latest.lock_version
+        if existing:
+            form.title.data, form.weight.data = existing["title"], existing.get("weight", 1)
+            form.critical_level.data = existing.get("critical_level")
+            form.levels.data = "\n".join(f"{lv['label']}: {lv['descriptor']}" for lv in existing.get("levels", []))
+    model = found.latest.definition["model"]
+    if model != engine.RubricModel.ANALYTIC.value:
+        form.weight.validators = []  # weights count only in the analytic model: the view leaves the field out
     if form.validate_on_submit():
         try:
-            if index is None:
-                authoring.add_criterion(found, _criterion_input(form))
+            if key is None:
+                authoring.add_criterion(found, form.seen_lock_version(), _criterion_input(form))
             else:
-                authoring.update_criterion(found, index, _criterion_input(form))
+                authoring.update_criterion(found, form.seen_lock_version(), key, _criterion_input(form))
         except authoring.AuthoringError as error:
             _blame(form, error)
         else:
             return redirect(url_for("competencies.rubric", rubric_id=found.id) + "#criteria")
-    return render_template("competencies/criterion_form.html", form=form, rubric=found, index=index,
-                           analytic=found.latest.definition["model"] == engine.RubricModel.ANALYTIC.value)
+    return render_template("competencies/criterion_form.html", form=form, rubric=found, key=key, model=model)
+
+
+def _fault_type_input(form: FaultTypeForm) -> authoring.FaultTypeInput:
+    return authoring.FaultTypeInput(form.title.data, engine.FaultSeverity(form.severity.data), form.criterion.data or None,
+                                    form.fails_alone.data == "yes", form.why.data or "")
+
+
+@bp.route("/rubrics/<int:rubric_id>/fault-types/new", methods=["GET", "POST"])
+@bp.route("/rubrics/<int:rubric_id>/fault-types/<key>", methods=["GET", "POST"])
+def fault_type(rubric_id: int, key: str | None = None):  # type: ignore[no-untyped-def]
+    """Add a fault type a mentor can record, or change one (addressed by its key)."""
+    found = _rubric(rubric_id)
+    existing = _part(found, "fault_types", key)
+    form = FaultTypeForm()
+    form.criterion.choices = [SelectChoice("", "Any part of the observation")] + [
+        SelectChoice(c["key"], c["title"]) for c in found.latest.definition["criteria"]]
+    if request.method == "GET":
+        form.lock_version.data = found.latest.lock_version
+        if existing:
+            form.title.data, form.severity.data = existing["title"], existing.get("severity", "minor")
+            form.fails_alone.data = "yes" if existing.get("fails_alone") else "no"
+            form.criterion.data, form.why.data = existing.get("criterion") or "", existing.get("why", "")
+    if form.validate_on_submit():
+        try:
+            if key is None:
+                authoring.add_fault_type(found, form.seen_lock_version(), _fault_type_input(form))
+            else:
+                authoring.update_fault_type(found, form.seen_lock_version(), key, _fault_type_input(form))
+        except authoring.AuthoringError as error:
+            _blame(form, error)
+        else:
+            return redirect(url_for("competencies.rubric", rubric_id=found.id) + "#fault-types")
+    return render_template("competencies/fault_type_form.html", form=form, rubric=found, key=key)
 
 
 def _rubric_action(rubric_id: int, act) -> Response:  # type: ignore[no-untyped-def]
     found = _rubric(rubric_id)
-    if not FlaskForm().validate_on_submit():
+    form = LockedForm()
+    if not form.validate_on_submit():
         abort(400)
     try:
-        message = act(found)
+        message = act(found, form.seen_lock_version())
     except authoring.AuthoringError as error:
         flash("Not done: " + "; ".join(m for _, m in error.problems), "error")
     else:
@@ -169,25 +228,34 @@ def _rubric_action(rubric_id: int, act) -> Response:  # type: ignore[no-untyped-
     return redirect(url_for("competencies.rubric", rubric_id=found.id))
 
 
-@bp.route("/rubrics/<int:rubric_id>/criteria/<int:index>/remove", methods=["POST"])
-def remove_criterion(rubric_id: int, index: int) -> Response:
+@bp.route("/rubrics/<int:rubric_id>/criteria/<key>/remove", methods=["POST"])
+def remove_criterion(rubric_id: int, key: str) -> Response:
     """Take a criterion out of the draft."""
-    def act(rubric: Rubric) -> str:
-        authoring.remove_criterion(rubric, index)
+    def act(rubric: Rubric, seen: int | None) -> str:
+        authoring.remove_criterion(rubric, seen, key)
         return "Criterion removed."
+    return _rubric_action(rubric_id, act)
+
+
+@bp.route("/rubrics/<int:rubric_id>/fault-types/<key>/remove", methods=["POST"])
+def remove_fault_type(rubric_id: int, key: str) -> Response:
+    """Take a fault type out of the draft."""
+    def act(rubric: Rubric, seen: int | None) -> str:
+        authoring.remove_fault_type(rubric, seen, key)
+        return "Fault type removed."
     return _rubric_action(rubric_id, act)
 
 
 @bp.route("/rubrics/<int:rubric_id>/publish", methods=["POST"])
 def publish_rubric(rubric_id: int) -> Response:
     """Publish the draft once the engine finds nothing wrong with it."""
-    return _rubric_action(rubric_id, lambda r: f"Version {authoring.publish(r).number} published. It will never change.")
+    return _rubric_action(rubric_id, lambda r, seen: f"Version {authoring.publish(r, seen).number} published. It will never change.")
 
 
 @bp.route("/rubrics/<int:rubric_id>/draft", methods=["POST"])
 def new_rubric_draft(rubric_id: int) -> Response:
     """Start a new draft version from the newest published one."""
-    return _rubric_action(rubric_id, lambda r: f"Draft version {authoring.start_draft(r).number} started.")
+    return _rubric_action(rubric_id, lambda r, seen: f"Draft version {authoring.start_draft(r).number} started.")
 
 
 @bp.route("/rubrics/<int:rubric_id>/export.json")

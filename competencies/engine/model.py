@@ -323,8 +323,10 @@ def rubric_problems(rubric: Rubric) -> list[Problem]:
     problems += _text_problems(rubric.title, "title", "a title for the rubric", limit=200)
     if not isinstance(rubric.model, RubricModel):
         return problems + [Problem("model", "Choose the model: analytic, faults or entrustment")]
-    if not isinstance(rubric.criteria, tuple) or not rubric.criteria:
-        return problems + [Problem("criteria", "Add at least one criterion")]
+    if not isinstance(rubric.criteria, tuple):
+        return problems + [Problem("criteria", "Give the criteria as a list")]
+    if not rubric.criteria:
+        problems.append(Problem("criteria", "Add at least one criterion"))
     if not isinstance(rubric.fault_types, tuple):
         return problems + [Problem("fault_types", "Give the fault types as a list")]
     counts = Counter(c.key for c in rubric.criteria if isinstance(c, Criterion))
@@ -340,7 +342,7 @@ def rubric_problems(rubric: Rubric) -> list[Problem]:
         problems += _fault_type_problems(rubric, i, keys)
     if rubric.model is RubricModel.ANALYTIC:
         weights = [exact(c.weight) for c in rubric.criteria if isinstance(c, Criterion)]
-        if all(w is not None for w in weights) and sum(w for w in weights if w is not None) <= 0:
+        if weights and all(w is not None and w >= 0 for w in weights) and sum(w for w in weights if w is not None) == 0:
             problems.append(Problem("criteria", "The weights add up to zero: give at least one criterion a positive weight"))
     if rubric.model is RubricModel.FAULTS and not rubric.fault_types:
         problems.append(Problem("fault_types", "Add at least one fault type that a mentor can record"))

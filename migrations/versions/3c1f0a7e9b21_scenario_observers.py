@@ -1,7 +1,7 @@
 """scenario observers: who may observe each library scenario
 
 Revision ID: 3c1f0a7e9b21
-Revises: d5c9320fbfa3
+Revises: e8a4c1d27b90
 Create Date: 2026-11-26 14:40:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '3c1f0a7e9b21'
-down_revision = 'd5c9320fbfa3'
+down_revision = 'e8a4c1d27b90'
 branch_labels = None
 depends_on = None
 

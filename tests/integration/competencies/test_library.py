@@ -50,6 +50,7 @@ def test_a_designer_tries_a_rubric_and_reads_the_reasons(client, auth, make_pers
                          {"c0": "3", "c1": "3", "c2": "2", "c3": "4", "c4": "4", "c5": "4"})
     page = response.get_data(as_text=True)
     assert "Outcome: not yet met" in page
+    assert "voice central’ was at level 2 (Emerging)" in page
     assert "it must reach level 3 (Secure) whatever the total" in page
     # (3 + 3 + 2×2 + 4 + 4 + 4) / (4 + 4 + 2×4 + 4 + 4 + 4) = 22/28 = 79 %
     assert "The weighted score is 79%, reaching the 70% needed." in page
@@ -58,10 +59,13 @@ def test_a_designer_tries_a_rubric_and_reads_the_reasons(client, auth, make_pers
 def test_trying_a_faults_rubric_counts_faults(client, auth, make_person, library):
     make_person("designer@example.org", Role.DESIGNER)
     auth.sign_in("designer@example.org")
-    page = post_form(client, "/competencies/scenarios/screening-assessment",
-                     {"c1_minor": "2", "c4_dangerous": "1"}).get_data(as_text=True)
-    assert "Outcome: not yet met" in page and "A dangerous fault under ‘Explains the result accurately and plainly’" in page
-    bad = post_form(client, "/competencies/scenarios/screening-assessment", {"c0_minor": "-3"}).get_data(as_text=True)
+    # Fault types in file order: f3 "a small slip in administration" (minor), f8 "presents a screening result as a diagnosis".
+    page = post_form(client, "/competencies/scenarios/screening-assessment", {"f3": "2"}).get_data(as_text=True)
+    assert "Outcome: met" in page and "2 minor faults (no more than 3 allowed)" in page
+    page = post_form(client, "/competencies/scenarios/screening-assessment", {"f3": "2", "f8": "1"}).get_data(as_text=True)
+    assert "Outcome: not yet met" in page
+    assert "A serious fault under ‘Explains the result accurately and plainly’, ‘Presents a screening result as a diagnosis’" in page
+    bad = post_form(client, "/competencies/scenarios/screening-assessment", {"f0": "-3"}).get_data(as_text=True)
     assert "Enter a whole number from 0 to 99" in bad and "Outcome:" not in bad
 
 
