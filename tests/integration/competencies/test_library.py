@@ -73,3 +73,14 @@ def test_other_roles_cannot_see_the_library(client, auth, make_person, library):
     make_person("mentor@example.org", Role.MENTOR)
     auth.sign_in("mentor@example.org")
     assert client.get("/competencies/scenarios/annual-review").status_code == 403
+
+
+def test_a_scenario_page_shows_observers_the_formative_framing_and_linked_sources(client, auth, make_person, library):
+    make_person("designer@example.org", Role.DESIGNER)
+    auth.sign_in("designer@example.org")
+    page = client.get("/competencies/scenarios/screening-assessment").get_data(as_text=True)
+    assert "Who may observe" in page and "A second mentor or specialist teacher qualified to use the test" in page
+    assert "formative evidence" in page and "case-study assessment" in page
+    assert "Afterwards, a teacher or parent, for the explanation" in page  # listed whole, not split at commas
+    assert "Gives a test whose publisher restricts it to a qualification the trainee does not hold: serious, fails on its own" in page
+    assert 'href="https://www.pearsonclinical.co.uk/information/qualificationcodes.aspx"' in page

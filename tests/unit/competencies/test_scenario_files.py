@@ -58,8 +58,9 @@ def test_every_scenario_defines_faults_that_fail_alone_before_the_observation(sc
         keys = {f.key for f in s.rubric.fault_types}
         assert {"breaches-confidentiality", "misses-safeguarding-disclosure"} <= keys, s.key
         for fault in s.rubric.fault_types:
-            if fault.severity is not FaultSeverity.MINOR or fault.fails_alone:
-                assert fault.why, (s.key, fault.key)  # each serious or dangerous fault says why
+            if fault.severity is not FaultSeverity.MINOR:
+                # The engine fails any serious or dangerous fault; the file says so and says why.
+                assert fault.fails_alone and fault.why, (s.key, fault.key)
 
 
 def test_screening_fails_alone_on_departure_diagnosis_and_restricted_tests(scenarios):
