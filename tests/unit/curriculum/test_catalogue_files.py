@@ -167,3 +167,9 @@ def test_an_outcome_not_phrased_as_the_npq_does_is_refused(tmp_path):
     assert _errors(tmp_path, edit) == [
         "areas.yaml: areas[0].modules[1].outcomes[0].text: Start with “Learn that” (knowledge) or “Learn how to” (practice)"
     ]
+
+
+def test_every_resolved_citation_fits_a_programme_document(catalogue):
+    # Programmes copy citations; the programme document accepts sources of up to 500 characters.
+    cited = [s for m in catalogue.modules for o in m.outcomes for s in o.sources]
+    assert cited and max(len(s) for s in cited) <= 500
