@@ -84,3 +84,13 @@ def test_a_scenario_page_shows_observers_the_formative_framing_and_linked_source
     assert "Afterwards, a teacher or parent, for the explanation" in page  # listed whole, not split at commas
     assert "Gives a test whose publisher restricts it to a qualification the trainee does not hold: serious, fails on its own" in page
     assert 'href="https://www.pearsonclinical.co.uk/information/qualificationcodes.aspx"' in page
+
+
+def test_every_library_scenario_page_opens_with_its_faults_and_observers(client, auth, make_person, library):
+    make_person("designer@example.org", Role.DESIGNER)
+    auth.sign_in("designer@example.org")
+    for key in ("annual-review", "coaching-after-observation", "ehc-needs-assessment-request", "sen-support-review",
+                "governors-report", "exam-access-arrangements", "transition-meeting", "cohort-data-action-plan"):
+        page = client.get(f"/competencies/scenarios/{key}").get_data(as_text=True)
+        assert "Who may observe" in page and "Faults a mentor can record" in page, key
+        assert "Does not pass a safeguarding concern or disclosure to the designated safeguarding lead at once" in page, key
