@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import enum
 import math
+from operator import attrgetter, mul
 from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -26,7 +27,7 @@ from typing import Any
 
 from competencies.engine.errors import EvidenceError, PolicyError, Problem
 from competencies.engine.model import ENGINE_VERSION, Outcome, Rubric, RubricModel
-from competencies.engine.numbers import exact, plain, whole
+from competencies.engine.numbers import exact, whole
 from competencies.engine.results import Aggregate, Reason, Result, reason
 from competencies.engine.scoring import NOT_APPLICABLE
 
@@ -93,8 +94,11 @@ class AggregationPolicy:
                 "mixed_rubrics": self.mixed_rubrics.value}
 
 
-def _order(result: Result) -> tuple[str, str]:
-    return result.observation.observed_at, result.observation.id
+_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__
+_INSUFFICIENT = Outcome.INSUFFICIENT_EVIDENCE
+_order = attrgetter("observation")
+_STAMP = attrgetter("rubric")
+_ID = attrgetter("id")  # Observation's fields begin (observed_at, id): time, then id
 
 
 def usable_results(rubric: Rubric, results: Sequence[Result], mixed: MixedRubrics) -> tuple[list[Result], list[Reason]]:
@@ -103,12 +107,13 @@ def usable_results(rubric: Rubric, results: Sequence[Result], mixed: MixedRubric
         raise EvidenceError([Problem("rubric", "Give the Rubric the results were scored with")])
     if not isinstance(results, (list, tuple)):
         raise EvidenceError([Problem("results", "Give the results as a list")])
-    problems = [Problem(f"results[{i}]", "Each result is a Result from score()") for i, r in enumerate(results)
-                if not isinstance(r, Result)]
-    if problems:
-        raise EvidenceError(problems)
-    ours = rubric.stamp.fingerprint
-    others = [i for i, r in enumerate(results) if r.rubric.fingerprint != ours]
+    if set(map(type, results)) - {Result}:
+        raise EvidenceError([Problem(f"results[{i}]", "Each result is a Result from score()")
+                             for i, r in enumerate(results) if not isinstance(r, Result)] or
+                            [Problem("results", "Each result is a Result from score()")])
+    ours = rubric.stamp
+    others = [] if all(map(ours.__eq__, map(_STAMP, results))) else \
+        [i for i, r in enumerate(results) if r.rubric.fingerprint != ours.fingerprint]
     notes: list[Reason] = []
     if others and mixed is MixedRubrics.REFUSE:
         raise EvidenceError([Problem(f"results[{i}].rubric", f"Scored with another form of the rubric "
@@ -118,11 +123,12 @@ def usable_results(rubric: Rubric, results: Sequence[Result], mixed: MixedRubric
         notes.append(reason("other_rubric_left_out", count=len(others), version=rubric.version))
         left = set(others)
         results = [r for i, r in enumerate(results) if i not in left]
-    seen: dict[str, int] = {}
-    for i, r in enumerate(results):
-        if r.observation.id and seen.setdefault(r.observation.id, i) != i:
-            raise EvidenceError([Problem(f"results[{i}].observation.id", f"Observation ‘{r.observation.id}’ appears twice")])
-    return list(results), notes
+    if len(set(map(_ID, map(_order, results)))) != len(results):
+        seen: dict[str, int] = {}
+        for i, r in enumerate(results):
+            if r.observation.id and seen.setdefault(r.observation.id, i) != i:
+                raise EvidenceError([Problem(f"results[{i}].observation.id", f"Observation ‘{r.observation.id}’ appears twice")])
+    return results if type(results) is list else list(results), notes
 
 
 def _level(method: AggregationMethod, series: list[int], weight: Fraction) -> tuple[int, int]:
@@ -139,6 +145,14 @@ def _level(method: AggregationMethod, series: list[int], weight: Fraction) -> tu
     return a * series[-1] * earlier + (b - a) * sum(series[:-1]), b * earlier
 
 
+def _columns(complete: list[Result]) -> list[Sequence[int]]:
+    """Each criterion's levels over time (not applicable left out), in criterion order."""
+    rows = [r.levels for r in complete]
+    if not any(NOT_APPLICABLE in row for row in rows):
+        return list(zip(*rows))  # type: ignore[arg-type]
+    return [[level for level in column if level != NOT_APPLICABLE] for column in zip(*rows)]
+
+
 def aggregate(rubric: Rubric, results: Sequence[Result], policy: AggregationPolicy) -> Aggregate:
     """One outcome from many results of ``rubric``; see the module's docstring for the rule."""
     if not isinstance(policy, AggregationPolicy):
@@ -147,10 +161,11 @@ def aggregate(rubric: Rubric, results: Sequence[Result], policy: AggregationPoli
     kept, notes = usable_results(rubric, results, policy.mixed_rubrics)
     if rubric.model is RubricModel.FAULTS and method not in (AggregationMethod.LATEST, AggregationMethod.N_TIMES):
         raise PolicyError([Problem("method", "A faults rubric is aggregated by latest or n times: faults do not average")])
-    counted = sorted((r for r in kept if r.outcome is not Outcome.INSUFFICIENT_EVIDENCE), key=_order)
+    counted = sorted([r for r in kept if r.outcome is not _INSUFFICIENT], key=_order)
 
     def done(outcome: Outcome, value: float | None, reasons: list[Reason], count: int | None = None) -> Aggregate:
-        return Aggregate(outcome, method.value, value, count, len(counted), (*notes, *reasons), rubric.stamp, ENGINE_VERSION)
+        return _new(Aggregate, (outcome, method.value, value, count, len(counted), (*notes, *reasons), rubric.stamp,
+                                ENGINE_VERSION))
 
     if not counted:
         return done(Outcome.INSUFFICIENT_EVIDENCE, None, [reason("no_counted_observation")])
@@ -171,36 +186,47 @@ def _by_levels(rubric: Rubric, counted: list[Result], policy: AggregationPolicy,
     complete = [r for r in counted if r.complete]
     if not complete:
         return done(Outcome.NOT_YET_MET, None, [*blocks, reason("no_complete_observation")])
-    series: dict[str, list[int]] = {}
-    for r in complete:
-        for key, level in r.levels:
-            if level != NOT_APPLICABLE:
-                series.setdefault(key, []).append(level)
     index = rubric.index
-    positions = [i for i, key in enumerate(index.keys) if key in series]
-    fractions = {i: _level(policy.method, series[index.keys[i]], policy.decay_weight) for i in positions}
-    if not positions:
-        return done(Outcome.INSUFFICIENT_EVIDENCE, None, [reason("nothing_applicable")])
-    d = math.lcm(*(den for _, den in fractions.values()))
-    numerators = {i: num * (d // den) for i, (num, den) in fractions.items()}
-    reasons = [reason("must_meet_below", index.keys[i], given=round(numerators[i] / d, 2), needed=level)
-               for i, level in index.critical if i in numerators and numerators[i] < level * d]
+    columns = _columns(complete)
+    method, weight = policy.method, policy.decay_weight
+    every = all(columns)  # every criterion applied at least once
+    if every and method is AggregationMethod.DECAYING_AVERAGE and len(complete) > 1 and len(set(map(len, columns))) == 1:
+        # The common case in whole numbers at once: every criterion has the same number of levels.
+        a, b, k = weight.numerator, weight.denominator, len(complete) - 1
+        d = b * k
+        numerators: list[int | None] = [a * c[-1] * k + (b - a) * (sum(c) - c[-1]) for c in columns]
+    else:
+        fractions = [_level(method, list(c), weight) if c else None for c in columns]
+        dens = {f[1] for f in fractions if f is not None}
+        if not dens:  # only observations failed by a fault, with nothing applicable: counted, never met
+            return done(Outcome.NOT_YET_MET if blocks else Outcome.INSUFFICIENT_EVIDENCE, None,
+                        [*blocks, reason("nothing_applicable")])
+        d = dens.pop() if len(dens) == 1 else math.lcm(*dens)
+        numerators = [None if f is None else f[0] * (d // f[1]) for f in fractions]
+    keys = index.keys
+    reasons = [Reason("must_meet_below", keys[i], (("given", round(numerators[i] / d, 2)), ("needed", level)))  # type: ignore[operator]
+               for i, level in index.critical if numerators[i] is not None and numerators[i] < level * d]  # type: ignore[operator]
     if rubric.model is RubricModel.ANALYTIC:
-        earned = sum(index.int_weights[i] * numerators[i] for i in positions)
-        possible = sum(index.int_weights[i] * index.tops[i] for i in positions) * d
+        if every:
+            earned, possible = sum(map(mul, index.int_weights, numerators)), index.possible * d  # type: ignore[arg-type]
+        else:
+            earned = sum(w * n for w, n in zip(index.int_weights, numerators) if n is not None)
+            possible = sum(w * top for w, top, n in zip(index.int_weights, index.tops, numerators) if n is not None) * d
         if possible == 0:
-            return done(Outcome.INSUFFICIENT_EVIDENCE, None, [reason("nothing_applicable")])
+            return done(Outcome.NOT_YET_MET if blocks else Outcome.INSUFFICIENT_EVIDENCE, None,
+                        [*blocks, reason("nothing_applicable")])
         value = 100.0 * earned / possible
         reached = 100 * index.pass_denominator * earned >= index.pass_numerator * possible
-        reasons.append(reason("aggregate_reached" if reached else "aggregate_below", method=policy.method.value,
-                              percent=round(value, 2), needed=plain(rubric.threshold)))
+        reasons.append(Reason("aggregate_reached" if reached else "aggregate_below", None,
+                              (("method", method.value), ("percent", round(value, 2)), ("needed", index.pass_mark))))
         met = reached and len(reasons) == 1
     else:
         needed = int(rubric.threshold)
-        reasons += [reason("below_pass_level", index.keys[i], given=round(numerators[i] / d, 2), needed=needed)
-                    for i in positions if numerators[i] < needed * d]
+        positions = [i for i, n in enumerate(numerators) if n is not None]
+        reasons += [Reason("below_pass_level", keys[i], (("given", round(numerators[i] / d, 2)), ("needed", needed)))  # type: ignore[operator]
+                    for i in positions if numerators[i] < needed * d]  # type: ignore[operator]
         met = not reasons
         if met:
-            reasons.append(reason("entrusted", needed=needed))
-        value = min(100.0 * (numerators[i] / d - index.bottoms[i]) / (index.tops[i] - index.bottoms[i]) for i in positions)
+            reasons.append(Reason("entrusted", None, (("needed", needed),)))
+        value = min(100.0 * (numerators[i] / d - index.bottoms[i]) / (index.tops[i] - index.bottoms[i]) for i in positions)  # type: ignore[operator]
     return done(Outcome.MET if met and not blocks else Outcome.NOT_YET_MET, value, [*blocks, *reasons])

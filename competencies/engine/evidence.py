@@ -58,11 +58,11 @@ def _fault_problems(fault: Fault, path: str) -> list[Problem]:
 
 class Observation(NamedTuple):
     """Where a result came from. ``observed_at`` is ISO 8601 in UTC (or "" if unknown); results
-    are put in order by (observed_at, id), so two observations at the same moment are ordered
-    by their ids, whatever order they arrive in."""
+    are put in order by (observed_at, id), the order of these fields, so two observations at the
+    same moment are ordered by their ids, whatever order they arrive in."""
 
-    id: str = ""
     observed_at: str = ""
+    id: str = ""
     observer: str = ""
     setting: str = ""
 
@@ -129,7 +129,7 @@ class Evidence:
 
     @property
     def observation(self) -> Observation:
-        return Observation(self.observation_id, self.observed_at, self.observer, self.setting)
+        return Observation(self.observed_at, self.observation_id, self.observer, self.setting)
 
 
 def judgement_problems(j: Any, path: str) -> list[Problem]:

@@ -136,6 +136,10 @@ class RubricIndex:
     pass_numerator: int                          # pass mark = numerator / denominator (analytic)
     pass_denominator: int
     fault_types: dict[str, FaultType]
+    pass_mark: int | float                       # the pass mark as shown in reasons
+    uniform: bool                                # one scale and a positive weight for every criterion
+    reasons: dict[Any, Any] = field(default_factory=dict)  # reasons already made, reused (they are immutable)
+    reached: dict[int, Any] = field(default_factory=dict)  # complete rows: earned → (percent, reasons) when met
 
     @classmethod
     def of(cls, rubric: Rubric) -> RubricIndex:
@@ -155,6 +159,9 @@ class RubricIndex:
             pass_numerator=threshold.numerator,
             pass_denominator=threshold.denominator,
             fault_types={f.key: f for f in rubric.fault_types},
+            pass_mark=plain(threshold),
+            uniform=len({(c.levels[0].value, c.levels[-1].value) if c.levels else None for c in criteria}) <= 1
+            and all(c.weight > 0 for c in criteria),
         )
 
 
@@ -289,7 +296,7 @@ def _fault_type_problems(rubric: Rubric, i: int, criterion_keys: set[str]) -> li
     problems += _text_problems(fault.title, f"{path}.title", "a description of the fault", limit=200)
     if not isinstance(fault.severity, FaultSeverity):
         problems.append(Problem(f"{path}.severity", "Choose the severity: minor, serious or dangerous"))
-    if fault.criterion is not None and fault.criterion not in criterion_keys:
+    if fault.criterion is not None and (not isinstance(fault.criterion, str) or fault.criterion not in criterion_keys):
         problems.append(Problem(f"{path}.criterion", f"Choose a criterion of this rubric, not ‘{fault.criterion}’"))
     if not isinstance(fault.fails_alone, bool):
         problems.append(Problem(f"{path}.fails_alone", "Say yes or no: does this fault fail the observation on its own?"))
@@ -329,13 +336,13 @@ def rubric_problems(rubric: Rubric) -> list[Problem]:
         problems.append(Problem("criteria", "Add at least one criterion"))
     if not isinstance(rubric.fault_types, tuple):
         return problems + [Problem("fault_types", "Give the fault types as a list")]
-    counts = Counter(c.key for c in rubric.criteria if isinstance(c, Criterion))
+    counts = Counter(c.key for c in rubric.criteria if isinstance(c, Criterion) and isinstance(c.key, str))
     for i, criterion in enumerate(rubric.criteria):
         if isinstance(criterion, Criterion) and isinstance(criterion.key, str) and counts[criterion.key] > 1:
             problems.append(Problem(f"criteria[{i}].key", f"The key ‘{criterion.key}’ is used by more than one criterion"))
         problems += _criterion_problems(rubric, i)
     keys = set(counts)
-    fault_counts = Counter(f.key for f in rubric.fault_types if isinstance(f, FaultType))
+    fault_counts = Counter(f.key for f in rubric.fault_types if isinstance(f, FaultType) and isinstance(f.key, str))
     for i, fault in enumerate(rubric.fault_types):
         if isinstance(fault, FaultType) and isinstance(fault.key, str) and fault_counts[fault.key] > 1:
             problems.append(Problem(f"fault_types[{i}].key", f"The key ‘{fault.key}’ is used by more than one fault type"))

@@ -46,8 +46,9 @@ def reason(code: str, criterion: str | None = None, **params: Any) -> Reason:
 class Result(NamedTuple):
     """The explained outcome of one observation, with everything needed to aggregate it later.
 
-    ``levels``: (criterion, level) for each criterion judged, level None when not applicable
-    (faults rubrics: None for every criterion observed). ``complete``: every criterion judged.
+    ``criteria`` and ``levels`` run in parallel, in the rubric's order: each level is a whole
+    number, "n/a" (not applicable), "observed" (faults rubrics) or None (not observed).
+    ``complete``: every criterion judged.
     ``blocked``: a serious or dangerous fault, or one that fails alone. ``percent`` (0–100) is
     for showing: the outcome is decided exactly, never by the rounded percent.
     """
@@ -55,7 +56,8 @@ class Result(NamedTuple):
     outcome: Outcome
     percent: float
     reasons: tuple[Reason, ...]
-    levels: tuple[tuple[str, int | None], ...]
+    criteria: tuple[str, ...]
+    levels: tuple[int | str | None, ...]
     faults: tuple[Fault, ...]
     complete: bool
     blocked: bool
@@ -65,6 +67,10 @@ class Result(NamedTuple):
     engine_version: str
 
     @property
+    def levels_by_criterion(self) -> dict[str, int | str | None]:
+        return dict(zip(self.criteria, self.levels))
+
+    @property
     def minor_faults(self) -> int:
         return sum(1 for f in self.faults if f.severity is FaultSeverity.MINOR)
 
@@ -72,7 +78,7 @@ class Result(NamedTuple):
         return {
             "schema": RESULT_SCHEMA, "kind": "result", "outcome": self.outcome.value, "percent": self.percent,
             "reasons": [r.to_dict() for r in self.reasons],
-            "levels": [[k, v] for k, v in self.levels],
+            "criteria": list(self.criteria), "levels": list(self.levels),
             "faults": [{"fault": f.fault, "severity": f.severity.value if f.severity else None, "note": f.note}
                        for f in self.faults],
             "complete": self.complete, "blocked": self.blocked, "dangerous": self.dangerous,
@@ -84,7 +90,7 @@ class Result(NamedTuple):
     def from_dict(cls, data: Any) -> Result:
         return _loading(lambda: cls(
             Outcome(data["outcome"]), float(data["percent"]), tuple(Reason.from_dict(r) for r in data["reasons"]),
-            tuple((k, v) for k, v in data["levels"]),
+            tuple(data["criteria"]), tuple(data["levels"]),
             tuple(Fault(f["fault"], f["severity"], f["note"]) for f in data["faults"]),
             bool(data["complete"]), bool(data["blocked"]), bool(data["dangerous"]),
             Observation(**data["observation"]), RubricStamp(**data["rubric"]), str(data["engine_version"]),
@@ -105,8 +111,7 @@ def _loading(build: Any, data: Any, kind: str) -> Any:
         raise EvidenceError([Problem("", f"A stored {kind} is damaged: {error}")]) from None
 
 
-@dataclass(frozen=True, slots=True)
-class Aggregate:
+class Aggregate(NamedTuple):
     """Many observations of one competency, combined by a method, then judged by the rubric's
     own rule. ``value``: 0–100 for showing; ``count``: how many were met (n times only)."""
 

@@ -13,11 +13,12 @@ p/q is compared as 100·q·earned ≥ p·possible, so 0.1 + 0.2 against 30 % is 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from operator import mul
+from itertools import repeat
+from operator import contains, itemgetter, lt, mul
 from typing import Any
 
 from competencies.engine.errors import EngineError, EvidenceError, Problem
-from competencies.engine.evidence import Evidence, Fault, Judgement, Observation, judgement_problems, moment
+from competencies.engine.evidence import IDENTITY_MAX, Evidence, Fault, Judgement, Observation, judgement_problems, moment
 from competencies.engine.model import ENGINE_VERSION, FaultSeverity, Outcome, Rubric, RubricModel
 from competencies.engine.numbers import plain
 from competencies.engine.results import Reason, Result, reason
@@ -68,6 +69,10 @@ def _row_of(rubric: Rubric, evidence: Evidence) -> list[Any]:
     """The evidence as a row in criterion order (None: not observed), or EvidenceError."""
     if not isinstance(evidence, Evidence):
         raise EvidenceError([Problem("", "Give the evidence as an Evidence")])
+    if rubric.model is not RubricModel.FAULTS:
+        row = _graded_row(rubric, evidence)
+        if row is not None:
+            return row
     problems: list[Problem] = []
     seen: set[str] = set()
     for i, j in enumerate(evidence.judgements):
@@ -81,6 +86,26 @@ def _row_of(rubric: Rubric, evidence: Evidence) -> list[Any]:
     positions = rubric.index.positions
     for j in evidence.judgements:
         row[positions[j.criterion]] = NOT_APPLICABLE if j.not_applicable else (OBSERVED if faults_model else j.level)
+    return row
+
+
+def _graded_row(rubric: Rubric, evidence: Evidence) -> list[Any] | None:
+    """The common case, checked fast: every judgement a level on its scale, every fault a known
+    type recorded no less severe than its type allows. None: let the full check say what is wrong."""
+    index = rubric.index
+    positions, scales = index.positions, index.scales
+    row: list[Any] = [None] * len(scales)
+    for criterion, level, _, not_applicable in evidence.judgements:
+        position = positions.get(criterion)
+        if position is None or not_applicable or row[position] is not None or type(level) is not int \
+                or level not in scales[position]:
+            return None
+        row[position] = level
+    types = index.fault_types
+    for fault in evidence.faults:
+        kind = types.get(fault.fault)
+        if kind is None or (fault.severity is not None and kind.fails_alone and fault.severity.rank < kind.severity.rank):
+            return None
     return row
 
 
@@ -112,10 +137,10 @@ def judge(rubric: Rubric, row: Sequence[Any], faults: tuple[Fault, ...] = (),
     blocking, dangerous = _fault_reasons(rubric, faults) if faults else ([], False)
     blocked = bool(blocking)
     missing = tuple(k for k, v in zip(keys, row) if v is None)
-    levels = tuple((k, v) for k, v in zip(keys, row) if v is not None)
+    levels = tuple(row)
     if missing:
         outcome = Outcome.NOT_YET_MET if blocked else Outcome.INSUFFICIENT_EVIDENCE
-        return Result(outcome, 0.0, (*blocking, reason("not_observed", criteria=missing)), levels, faults, False,
+        return Result(outcome, 0.0, (*blocking, reason("not_observed", criteria=missing)), keys, levels, faults, False,
                       blocked, dangerous, observation, rubric.stamp, ENGINE_VERSION)
     if rubric.model is RubricModel.ANALYTIC:
         met, percent, reasons = _analytic(rubric, row)
@@ -127,8 +152,8 @@ def judge(rubric: Rubric, row: Sequence[Any], faults: tuple[Fault, ...] = (),
         outcome = Outcome.NOT_YET_MET if blocked else Outcome.INSUFFICIENT_EVIDENCE
     else:
         outcome = Outcome.MET if met and not blocked else Outcome.NOT_YET_MET
-    return Result(outcome, 0.0 if blocked else percent, (*blocking, *reasons), levels, faults, True, blocked, dangerous,
-                  observation, rubric.stamp, ENGINE_VERSION)
+    return _new(Result, (outcome, 0.0 if blocked else percent, (*blocking, *reasons), keys, levels, faults, True, blocked,
+                         dangerous, observation, rubric.stamp, ENGINE_VERSION))
 
 
 def _must_meet(rubric: Rubric, row: Sequence[Any]) -> list[Reason]:
@@ -153,17 +178,37 @@ def _analytic(rubric: Rubric, row: Sequence[Any]) -> tuple[bool | None, float, l
 
 def _analytic_rule(rubric: Rubric, row: Sequence[Any], earned: int, possible: int) -> tuple[bool, float, list[Reason]]:
     index = rubric.index
-    reasons = _must_meet(rubric, row) if index.critical else []
+    made = index.reasons
+    reasons = [made.get((i, row[i])) or _made(made, (i, row[i]), Reason("must_meet_below", index.keys[i],
+                                                                          (("given", row[i]), ("needed", level))))
+               for i, level in index.critical if row[i] < level] if index.critical else []
     percent = 100.0 * earned / possible
-    needed = rubric.threshold
     if 100 * index.pass_denominator * earned >= index.pass_numerator * possible:
-        reasons.append(reason("score_reached", percent=round(percent, 2), needed=plain(needed)))
-        return not reasons[:-1], percent, reasons
-    lowest = min((i for i, lv in enumerate(row) if lv != NOT_APPLICABLE and index.int_weights[i]),
-                 key=lambda i: (row[i] - index.bottoms[i]) / (index.tops[i] - index.bottoms[i]))
-    reasons.append(reason("score_below", index.keys[lowest], percent=round(percent, 2), needed=plain(needed),
-                          given=row[lowest], top=index.tops[lowest]))
+        reasons.append(_reached(index, earned, possible))
+        return len(reasons) == 1, percent, reasons
+    lowest = _lowest(index, row)
+    key = (earned, possible, lowest, row[lowest])
+    reasons.append(made.get(key) or _made(made, key, Reason("score_below", index.keys[lowest], (
+        ("percent", round(percent, 2)), ("needed", index.pass_mark), ("given", row[lowest]), ("top", index.tops[lowest])))))
     return False, percent, reasons
+
+
+_REASONS_KEPT_MAX = 10_000
+
+
+def _made(made: dict[Any, Reason], key: Any, reason: Reason) -> Reason:
+    """Keep a reason for reuse: a rubric gives the same few reasons again and again."""
+    if len(made) < _REASONS_KEPT_MAX:
+        made[key] = reason
+    return reason
+
+
+def _lowest(index: Any, row: Sequence[Any]) -> int:
+    """The weighted criterion rated lowest for its scale (first of equals): what to work on."""
+    if index.uniform and NOT_APPLICABLE not in row:
+        return row.index(min(row))
+    return min((i for i, lv in enumerate(row) if lv != NOT_APPLICABLE and index.int_weights[i]),
+               key=lambda i: (row[i] - index.bottoms[i]) / (index.tops[i] - index.bottoms[i]))
 
 
 def _entrustment(rubric: Rubric, row: Sequence[Any]) -> tuple[bool | None, float, list[Reason]]:
@@ -233,51 +278,97 @@ def score_rows(rubric: Rubric, rows: Iterable[Sequence[Any]],
     stamp = rubric.stamp
     if observations is not None:
         _check_observations(observations)
-    results = []
-    for number, row in enumerate(rows):
-        observation = _NO_OBSERVATION if observations is None else _nth(observations, number)
-        if not isinstance(row, (tuple, list)) or len(row) != width or not all(map(_on_scale, scales, row)) \
-                or set(map(type, row)) != _INTS:
-            results.append(_slow_row(rubric, number, row, observation))
+    critical = index.critical
+    # The must-meet check as one C-level comparison of the must-meet positions with their levels.
+    must_positions, must_levels = tuple(i for i, _ in critical), tuple(level for _, level in critical)
+    must_get = itemgetter(*must_positions) if len(must_positions) > 1 else None
+    # The analytic rule, inlined for the common case (see _analytic_rule, which it must equal).
+    pass_left, pass_right = 100 * index.pass_denominator, index.pass_numerator * possible
+    rows = rows if type(rows) in _SEQUENCES else list(rows)  # type: ignore[assignment]
+    if observations is not None and len(observations) < len(rows):  # type: ignore[arg-type]
+        raise EvidenceError([Problem(f"observations[{len(observations)}]", "Give one Observation per row")])
+    results: list[Result] = []
+    append = results.append
+    reached = index.reached  # earned → (percent, reasons) when met: the same few again and again
+    for number, (row, observation) in enumerate(zip(rows, repeat(_NO_OBSERVATION) if observations is None else observations)):
+        try:
+            fits = type(row) in _SEQUENCES and len(row) == width and all(map(contains, scales, row)) \
+                and set(map(type, row)) == _INTS
+        except TypeError:  # an unhashable value: certainly not a level
+            fits = False
+        if not fits:
+            append(_slow_row(rubric, number, row, observation))
             continue
+        levels = row if type(row) is tuple else tuple(row)
         if analytic:
-            met, percent, reasons = _analytic_rule(rubric, row, sum(map(mul, weights, row)), possible)
+            earned = sum(map(mul, weights, levels))
+            if must_positions and (any(map(lt, must_get(levels), must_levels)) if must_get
+                                   else levels[must_positions[0]] < must_levels[0]) or pass_left * earned < pass_right:
+                met, percent, reasons = _analytic_rule(rubric, levels, earned, possible)
+                reasons = tuple(reasons)
+            else:
+                met = True
+                percent, reasons = reached.get(earned) or _reached_once(index, earned, possible)
         else:
-            met, percent, reasons = _entrustment(rubric, row)
-        results.append(Result(Outcome.MET if met else Outcome.NOT_YET_MET, percent, tuple(reasons),
-                              tuple(zip(keys, row)), (), True, False, False, observation, stamp, ENGINE_VERSION))
+            met, percent, reasons = _entrustment(rubric, levels)
+            reasons = tuple(reasons)
+        append(_new(Result, (_MET if met else _NOT_YET_MET, percent, reasons, keys, levels, (), True, False, False,
+                             observation, stamp, ENGINE_VERSION)))
     return results
 
 
+def _reached_once(index: Any, earned: int, possible: int) -> tuple[float, tuple[Reason, ...]]:
+    found = (100.0 * earned / possible, (_reached(index, earned, possible),))
+    if len(index.reached) < _REASONS_KEPT_MAX:
+        index.reached[earned] = found
+    return found
+
+
+def _reached(index: Any, earned: int, possible: int) -> Reason:
+    key = (earned, possible)
+    return index.reasons.get(key) or _made(index.reasons, key, Reason(
+        "score_reached", None, (("percent", round(100.0 * earned / possible, 2)), ("needed", index.pass_mark))))
+
+
+_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__: once per observation
+_MET, _NOT_YET_MET = Outcome.MET, Outcome.NOT_YET_MET
+
+
 _INTS = {int}
-
-
-def _nth(observations: Sequence[Observation], number: int) -> Observation:
-    if number >= len(observations):
-        raise EvidenceError([Problem(f"observations[{number}]", "Give one Observation per row")])
-    return observations[number]
+_STRS = {str}
+_SEQUENCES = (tuple, list)
+_CHECKED_MOMENTS: set[str] = set()  # observed_at texts known to be in Evidence's form
+_CHECKED_OBSERVATIONS: set[Observation] = set()  # Observations already checked (equal ones are alike)
+_CHECKED_MOMENTS_MAX = 100_000
 
 
 def _check_observations(observations: Sequence[Observation]) -> None:
     """Each Observation as Evidence would have it (the same moment seen twice is checked once)."""
     if not isinstance(observations, (list, tuple)):
         raise EvidenceError([Problem("observations", "Give one Observation per row, as a list")])
-    moments: set[str] = set()
+    moments = _CHECKED_MOMENTS
     for number, o in enumerate(observations):
-        if type(o) is not Observation or not all(type(v) is str for v in o):
+        try:
+            if type(o) is Observation and o in _CHECKED_OBSERVATIONS:
+                continue
+        except TypeError:  # unhashable inside: refused below
+            pass
+        if type(o) is not Observation or set(map(type, o)) != _STRS:
             raise EvidenceError([Problem(f"observations[{number}]", "Give an Observation of text values")])
         if o.observed_at not in moments:
             if moment(o.observed_at) != o.observed_at:
                 raise EvidenceError([Problem(f"observations[{number}].observed_at",
                                              "Give the time as Evidence keeps it: UTC ISO 8601 with microseconds")])
+            if len(moments) >= _CHECKED_MOMENTS_MAX:
+                moments.clear()
             moments.add(o.observed_at)
-
-
-def _on_scale(scale: frozenset[int], level: Any) -> bool:
-    try:
-        return level in scale
-    except TypeError:  # an unhashable value: certainly not a level
-        return False
+        problems = [Problem(f"observations[{number}].{name}", f"The {name} must be {IDENTITY_MAX} characters or fewer")
+                    for name in ("id", "observer", "setting") if len(getattr(o, name)) > IDENTITY_MAX]
+        if problems:
+            raise EvidenceError(problems)
+        if len(_CHECKED_OBSERVATIONS) >= _CHECKED_MOMENTS_MAX:
+            _CHECKED_OBSERVATIONS.clear()
+        _CHECKED_OBSERVATIONS.add(o)
 
 
 def _slow_row(rubric: Rubric, number: int, row: Any, observation: Observation) -> Result:
@@ -291,7 +382,7 @@ def _slow_row(rubric: Rubric, number: int, row: Any, observation: Observation) -
     problems = [p for i, j in enumerate(judgements) for p in judgement_problems(j, f"judgements[{i}]")]
     if problems:
         raise EvidenceError(EvidenceError(problems).within(f"rows[{number}]").problems)
-    evidence = Evidence(judgements, (), *observation)
+    evidence = Evidence(judgements, (), observation.id, observation.observed_at, observation.observer, observation.setting)
     try:
         fitted = _row_of(rubric, evidence)
     except EvidenceError as error:

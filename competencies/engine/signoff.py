@@ -63,7 +63,7 @@ def never_met(rubric: Rubric, counted: Sequence[Result]) -> tuple[str, ...]:
     positions = rubric.index.positions
     for r in counted:
         if r.complete:
-            met.update(k for k, level in r.levels if _criterion_met(rubric, positions[k], level, r))
+            met.update(k for k, level in zip(r.criteria, r.levels) if _criterion_met(rubric, positions[k], level, r))
     return tuple(k for k in rubric.index.keys if k not in met)
 
 

@@ -35,7 +35,7 @@ version_table = sa.table("rubric_version", sa.column("id", sa.Integer), sa.colum
 
 
 def _upgraded(definition: dict) -> dict:
-    definition = dict(definition)
+    definition = json.loads(json.dumps(definition))  # a deep copy: the original is compared after
     if definition.get("model") == "faults" and not definition.get("fault_types"):
         definition["fault_types"] = [
             {"key": f"{c['key']}-{severity}"[:80], "title": f"A {severity} fault in ‘{c['title']}’", "criterion": c["key"],

@@ -25,3 +25,16 @@ def test_a_designer_tries_the_annual_review_rubric(page: Page):
     expect(page.locator(".app-result")).to_contain_text("Outcome: met")
     expect(page.locator(".app-result")).to_contain_text("The weighted score is 71%, reaching the 70% needed.")
     assert_accessible(page)
+
+
+def test_a_designer_records_named_faults_on_the_screening_rubric(page: Page):
+    sign_in(page, Role.DESIGNER)
+    page.goto("/competencies/scenarios/screening-assessment")
+    expect(page.get_by_role("heading", name="Faults a mentor can record")).to_be_visible()
+    page.get_by_label("A small slip in administration that does not change the score (minor)").fill("2")
+    page.get_by_label("Presents a screen as a diagnosis (serious, fails on its own)").fill("1")
+    page.get_by_role("button", name="Try the rubric").click()
+    result = page.locator(".app-result")
+    expect(result).to_contain_text("Outcome: not yet met")
+    expect(result).to_contain_text("‘Presents a screen as a diagnosis’")
+    assert_accessible(page)
