@@ -75,6 +75,7 @@ class ScenarioSchema(Schema):
     purpose = fields.String(required=True)
     modules = fields.List(fields.String(), required=True, attribute="module_keys")
     sources = fields.List(fields.String(), required=True)
+    observers = fields.List(fields.String(), required=True, metadata={"description": "Who may observe it"})
     rubric = fields.Function(
         lambda s: url_for("competencies_api.get_rubric", rubric_id=s.rubric_id), required=True, metadata={"type": "string"}
     )

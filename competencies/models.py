@@ -69,6 +69,7 @@ class Scenario(db.Model):
     present: Mapped[list[str]] = mapped_column(JSON, default=list)
     looks_for: Mapped[list[str]] = mapped_column(JSON, default=list)
     module_keys: Mapped[list[str]] = mapped_column(JSON, default=list)
+    observers: Mapped[list[str]] = mapped_column(JSON, default=list)  # who may observe; sign-off needs more than one
     sources: Mapped[list[str]] = mapped_column(JSON, default=list)
     position: Mapped[int]
     rubric_id: Mapped[int] = mapped_column(ForeignKey("rubric.id"))

@@ -8,14 +8,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from marshmallow import ValidationError
+from marshmallow import ValidationError, validate
 
-from competencies.engine import Rubric, RubricError, rubric_from_dict
+from competencies.engine import ENTRUSTMENT_SCALE, Rubric, RubricError, rubric_from_dict
 from competencies.schemas import ScenarioSchema
 from core.documents import read_yaml
 from core.problems import Invalid
 from core.validation import DocumentError, LocatedError, located
+from curriculum.catalogue import load_sources, resolve, unknown_citations
+from curriculum.schemas import citations
 
 DATA_DIR = Path(__file__).parent / "data" / "scenarios"
 
@@ -33,11 +36,52 @@ class Scenario:
     present: tuple[str, ...]
     looks_for: tuple[str, ...]
     prepared_by: tuple[str, ...]  # curriculum module keys
-    sources: tuple[str, ...]
+    observers: tuple[str, ...]  # who may observe; sign-off needs more than one
+    sources: tuple[str, ...]  # full citations (curriculum/data/reference.yaml)
     rubric: Rubric
 
 
-def _load_file(path: Path, module_keys: set[str] | None) -> tuple[Scenario | None, list[LocatedError]]:
+# One set of level labels for every analytic rubric in the library, so moderators compare like
+# with like; entrustment levels take the O-SCORE's labels from the engine. Files give descriptors.
+ANALYTIC_LABELS = {1: "Not yet", 2: "Emerging", 3: "Secure", 4: "Strong"}
+_LABELS = {"analytic": ANALYTIC_LABELS, "entrustment": {value: label for value, label, _ in ENTRUSTMENT_SCALE}}
+
+
+def _label_levels(rubric: dict[str, Any]) -> None:
+    labels = _LABELS.get(rubric.get("model"), {})
+    for criterion in rubric.get("criteria") or []:
+        for level in (criterion.get("levels") or []) if isinstance(criterion, dict) else []:
+            if isinstance(level, dict) and "label" not in level and level.get("value") in labels:
+                level["label"] = labels[level["value"]]
+
+
+_CITED = citations(validate=validate.Length(min=1, error="Cite at least one source"))
+
+
+def _cited_parts(rubric: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The rubric's parts that carry citations: each criterion and each fault type, with its path."""
+    parts = [(f"criteria[{i}]", c) for i, c in enumerate(rubric.get("criteria") or []) if isinstance(c, dict)]
+    return parts + [(f"fault_types[{i}]", f) for i, f in enumerate(rubric.get("fault_types") or []) if isinstance(f, dict)]
+
+
+def _resolve_rubric_sources(rubric: dict[str, Any], sources: dict[str, Any], name: str) -> list[LocatedError]:
+    """Criteria and fault types cite like everything else; the engine receives readable strings."""
+    errors = []
+    for path, part in _cited_parts(rubric):
+        at = f"{name}: rubric.{path}.sources"
+        try:
+            cited = _CITED.deserialize(part.get("sources") or [])
+        except ValidationError as error:
+            errors += [LocatedError(f"{name}: {e.path}", e.message) for e in located(error.messages, f"rubric.{path}.sources")]
+            continue
+        problems = unknown_citations(sources, cited, at)
+        errors += problems
+        if not problems:
+            part["sources"] = list(resolve(sources, cited))
+    return errors
+
+
+def _load_file(path: Path, module_keys: set[str] | None, sources: dict[str, Any]) -> tuple[Scenario | None, list[LocatedError]]:
     name = path.name
     try:
         data = ScenarioSchema().load(read_yaml(path))
@@ -51,6 +95,11 @@ def _load_file(path: Path, module_keys: set[str] | None) -> tuple[Scenario | Non
     if module_keys is not None:
         errors += [LocatedError(f"{name}: prepared_by[{i}]", f"No curriculum module has the key ‘{key}’")
                    for i, key in enumerate(data["prepared_by"]) if key not in module_keys]
+    errors += unknown_citations(sources, data["sources"], f"{name}: sources")
+    errors += _resolve_rubric_sources(data["rubric"], sources, name)
+    _label_levels(data["rubric"])
+    if errors:
+        return None, errors
     try:
         rubric = rubric_from_dict(data["rubric"])
     except RubricError as error:
@@ -60,15 +109,18 @@ def _load_file(path: Path, module_keys: set[str] | None) -> tuple[Scenario | Non
     return Scenario(
         key=data["key"], title=data["title"], purpose=data["purpose"], setting=data["setting"],
         present=tuple(data["present"]), looks_for=tuple(data["looks_for"]), prepared_by=tuple(data["prepared_by"]),
-        sources=tuple(data["sources"]), rubric=rubric,
+        observers=tuple(data["observers"]), sources=resolve(sources, data["sources"]), rubric=rubric,
     ), []
 
 
-def load_scenarios(data_dir: Path = DATA_DIR, module_keys: set[str] | None = None) -> tuple[Scenario, ...]:
-    """Every scenario file, checked; ``module_keys`` (the catalogue's) checks ``prepared_by``."""
+def load_scenarios(data_dir: Path = DATA_DIR, module_keys: set[str] | None = None,
+                   sources: dict[str, Any] | None = None) -> tuple[Scenario, ...]:
+    """Every scenario file, checked; ``module_keys`` (the catalogue's) checks ``prepared_by``;
+    citations resolve against ``sources`` (default: the catalogue's reference.yaml)."""
+    sources = load_sources() if sources is None else sources
     scenarios, errors = [], []
     for path in sorted(data_dir.glob("*.yaml")):
-        scenario, problems = _load_file(path, module_keys)
+        scenario, problems = _load_file(path, module_keys, sources)
         errors += problems
         if scenario is not None:
             scenarios.append(scenario)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
 
-from curriculum.schemas import KEY
+from curriculum.schemas import KEY, citations
 TEXT = validate.Length(1, 2000)
 
 
@@ -15,6 +15,8 @@ class ScenarioSchema(Schema):
     present = fields.List(fields.String(validate=TEXT), required=True, validate=validate.Length(min=1))
     looks_for = fields.List(fields.String(validate=TEXT), required=True, validate=validate.Length(min=1))
     prepared_by = fields.List(fields.String(validate=KEY), required=True, validate=validate.Length(min=1))
-    sources = fields.List(fields.String(validate=validate.Length(1, 500)), required=True,
-                          validate=validate.Length(min=1, error="Cite at least one source"))
+    # Sign-off needs more than one observer, so each scenario names at least two who may observe.
+    observers = fields.List(fields.String(validate=TEXT), required=True,
+                            validate=validate.Length(min=2, error="Name at least two people who may observe"))
+    sources = citations(required=True, validate=validate.Length(min=1, error="Cite at least one source"))
     rubric = fields.Dict(required=True)  # checked by the rubric engine, which names its own paths

@@ -42,7 +42,7 @@ def load_library(data_dir: Path | None = None) -> str:
         db.session.flush()
         db.session.merge(Scenario(
             key=s.key, title=s.title, purpose=s.purpose, setting=s.setting, present=list(s.present),
-            looks_for=list(s.looks_for), module_keys=list(s.prepared_by), sources=list(s.sources),
+            looks_for=list(s.looks_for), module_keys=list(s.prepared_by), observers=list(s.observers), sources=list(s.sources),
             position=position, rubric_id=rubric.id,
         ))
     for row in db.session.scalars(select(Scenario).where(Scenario.key.not_in([s.key for s in scenarios]))):

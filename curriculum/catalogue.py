@@ -80,7 +80,8 @@ class Catalogue:
     survey_items: tuple[SurveyItem, ...]
     benchmarks: tuple[Benchmark, ...]
     hours_band: HoursBand
-    survey_source: str
+    survey_source: str  # full citation
+    survey_base: str  # who answered, and how many, section by section
 
     @property
     def modules(self) -> tuple[Module, ...]:
@@ -88,6 +89,30 @@ class Catalogue:
 
     def module(self, key: str) -> Module | None:
         return next((m for m in self.modules if m.key == key), None)
+
+
+def cite(source: dict[str, Any], at: str) -> str:
+    """One readable citation, ending with the document's address when it has one.
+
+    ``Author (year), Title, Publisher, locator https://…``: templates link the trailing address
+    (see ``curriculum/_citation.html``); programme documents keep the whole string.
+    """
+    text = f"{source['author']} ({source['year']}), {source['title']}, {source['publisher']}, {at}"
+    return f"{text} {source['url']}" if source.get("url") else text
+
+
+def resolve(sources: dict[str, dict[str, Any]], cited: list[dict[str, str]]) -> tuple[str, ...]:
+    return tuple(cite(sources[c["ref"]], c["at"]) for c in cited)
+
+
+def unknown_citations(sources: dict[str, Any], cited: list[dict[str, str]], path: str) -> list[LocatedError]:
+    return [LocatedError(f"{path}[{n}].ref", f"No source in reference.yaml has the key ‘{c['ref']}’")
+            for n, c in enumerate(cited) if c["ref"] not in sources]
+
+
+def load_sources(data_dir: Path = DATA_DIR) -> dict[str, dict[str, Any]]:
+    """The full references of ``reference.yaml``, by key (the scenario library cites them too)."""
+    return _validated(ReferenceSchema(), data_dir / "reference.yaml")["sources"]
 
 
 def _validated(schema: Any, path: Path) -> dict[str, Any]:
@@ -105,7 +130,6 @@ def _duplicates(keys: list[str]) -> set[str]:
 
 def _cross_check(reference: dict[str, Any], areas: list[dict[str, Any]], file: str) -> list[LocatedError]:
     """Keys must be unique and every reference must name something that exists."""
-    sources = set(reference["sources"])
     npq = {a["key"] for a in reference["npq_areas"]}
     survey = {o["key"] for g in reference["survey"]["groups"] for o in g["outcomes"]}
     modules = [m for a in areas for m in a["modules"]]
@@ -127,18 +151,19 @@ def _cross_check(reference: dict[str, Any], areas: list[dict[str, Any]], file: s
                 at = f"{path}.outcomes[{k}]"
                 if outcome["key"] in twice["outcome"]:
                     errors.append(LocatedError(f"{at}.key", f"The key ‘{outcome['key']}’ is used more than once"))
-                for name, known, what in (("npq", npq, "NPQ area"), ("survey", survey, "survey outcome"), ("sources", sources, "source")):
+                for name, known, what in (("npq", npq, "NPQ area"), ("survey", survey, "survey outcome")):
                     for n, key in enumerate(outcome[name]):
                         if key not in known:
                             errors.append(LocatedError(f"{at}.{name}[{n}]", f"No {what} has the key ‘{key}’"))
+                errors += unknown_citations(reference["sources"], outcome["sources"], f"{at}.sources")
     return errors
 
 
-def _outcome(data: dict[str, Any], citations: dict[str, str]) -> Outcome:
+def _outcome(data: dict[str, Any], citations: dict[str, dict[str, Any]]) -> Outcome:
     kind = outcome_kind(data["text"]) or ""  # the schema has refused any other wording
     return Outcome(
         key=data["key"], kind=kind, text=data["text"], npq_areas=tuple(data["npq"]),
-        survey_outcomes=tuple(data["survey"]), sources=tuple(citations[s] for s in data["sources"]),
+        survey_outcomes=tuple(data["survey"]), sources=resolve(citations, data["sources"]),
     )
 
 
@@ -149,8 +174,9 @@ def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
     errors = _cross_check(reference, areas, "areas.yaml")
     citations = reference["sources"]
     for i, benchmark in enumerate(reference["benchmarks"]):
-        errors += [LocatedError(f"reference.yaml: benchmarks[{i}].sources", f"No source has the key ‘{s}’")
-                   for s in benchmark["sources"] if s not in citations]
+        errors += unknown_citations(citations, benchmark["sources"], f"reference.yaml: benchmarks[{i}].sources")
+    errors += unknown_citations(citations, reference["hours_per_week_band"]["sources"], "reference.yaml: hours_per_week_band.sources")
+    errors += unknown_citations(citations, [reference["survey"]["source"]], "reference.yaml: survey.source")
     if errors:
         raise CatalogueError(errors)
     survey = reference["survey"]
@@ -175,12 +201,13 @@ def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
             for g in survey["groups"] for o in g["outcomes"]
         ),
         benchmarks=tuple(
-            Benchmark(b["key"], b["title"], b["hours"], b["weeks"], tuple(citations[s] for s in b["sources"]))
+            Benchmark(b["key"], b["title"], b["hours"], b["weeks"], resolve(citations, b["sources"]))
             for b in reference["benchmarks"]
         ),
         hours_band=HoursBand(
             reference["hours_per_week_band"]["low"], reference["hours_per_week_band"]["high"],
-            tuple(citations[s] for s in reference["hours_per_week_band"]["sources"]),
+            resolve(citations, reference["hours_per_week_band"]["sources"]),
         ),
-        survey_source=citations[survey["source"]],
+        survey_source=resolve(citations, [survey["source"]])[0],
+        survey_base=survey["base"],
     )

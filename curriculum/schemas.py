@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import Schema, ValidationError, fields, validate, validates
+from marshmallow import Schema, ValidationError, fields, validate, validates, validates_schema
 
 from core.keys import KEY_PATTERN
 from curriculum import rules
@@ -32,6 +32,33 @@ class TitledSchema(Schema):
     title = fields.String(required=True, validate=text(rules.TITLE_MAX_LENGTH, "Title"))
 
 
+class SourceSchema(Schema):
+    """A full reference: who, when, what, where published, and a link to the document itself."""
+
+    author = fields.String(required=True, validate=validate.Length(1, 300))
+    year = fields.Integer(required=True, strict=True, validate=validate.Range(1900, 2100))
+    title = fields.String(required=True, validate=validate.Length(1, 500))
+    publisher = fields.String(required=True, validate=validate.Length(1, 300))
+    url = fields.String(validate=validate.Regexp(r"^https://\S+$", error="Give the document's address, starting https://"))
+    note = fields.String(validate=validate.Length(1, 1000))
+
+    @validates_schema
+    def _linked_or_explained(self, data: dict[str, Any], **_kwargs: Any) -> None:
+        if "url" not in data and "note" not in data:
+            raise ValidationError("Give the document's address, or a note saying why there is none", "url")
+
+
+class CitationSchema(Schema):
+    """One citation: the reference key and where in that document (section, paragraph or page)."""
+
+    ref = fields.String(required=True, validate=KEY)
+    at = fields.String(required=True, validate=validate.Length(1, 200, error="Say where in the source: a section, paragraph or page"))
+
+
+def citations(**kwargs: Any) -> fields.List:
+    return fields.List(fields.Nested(CitationSchema), **kwargs)
+
+
 class SurveyOutcomeSchema(TitledSchema):
     met_well_percent = fields.Integer(required=True, strict=True, validate=validate.Range(0, 100))
 
@@ -41,24 +68,25 @@ class SurveyGroupSchema(TitledSchema):
 
 
 class SurveySchema(Schema):
-    source = fields.String(required=True, validate=KEY)
+    source = fields.Nested(CitationSchema, required=True)
+    base = fields.String(required=True, validate=validate.Length(1, 500))
     groups = fields.List(fields.Nested(SurveyGroupSchema), required=True, validate=validate.Length(min=1))
 
 
 class BenchmarkSchema(TitledSchema):
     hours = fields.Integer(required=True, strict=True, validate=validate.Range(1, rules.CATALOGUE_HOURS_MAX))
     weeks = fields.Integer(required=True, allow_none=True, strict=True, validate=validate.Range(1, rules.CATALOGUE_WEEKS_MAX))
-    sources = _keys(required=True, validate=validate.Length(min=1))
+    sources = citations(required=True, validate=validate.Length(min=1))
 
 
 class BandSchema(Schema):
     low = fields.Float(required=True, validate=validate.Range(0, 40))
     high = fields.Float(required=True, validate=validate.Range(0, 40))
-    sources = _keys(required=True, validate=validate.Length(min=1))
+    sources = citations(required=True, validate=validate.Length(min=1))
 
 
 class ReferenceSchema(Schema):
-    sources = fields.Dict(keys=fields.String(validate=KEY), values=fields.String(validate=text(rules.SOURCE_MAX_LENGTH, "Source")), required=True)
+    sources = fields.Dict(keys=fields.String(validate=KEY), values=fields.Nested(SourceSchema), required=True)
     npq_areas = fields.List(fields.Nested(TitledSchema), required=True, validate=validate.Length(equal=8, error="The NPQ framework has 8 areas"))
     survey = fields.Nested(SurveySchema, required=True)
     benchmarks = fields.List(fields.Nested(BenchmarkSchema), required=True)
@@ -70,7 +98,7 @@ class OutcomeSchema(Schema):
     text = fields.String(required=True, validate=text(rules.OUTCOME_TEXT_MAX_LENGTH, "Outcome"))
     npq = _keys(required=True, validate=validate.Length(min=1, error="Map the outcome to at least one NPQ area"))
     survey = _keys(load_default=list)
-    sources = _keys(required=True, validate=validate.Length(min=1, error="Cite at least one source"))
+    sources = citations(required=True, validate=validate.Length(min=1, error="Cite at least one source"))
 
     @validates("text")
     def _phrased_as_npq(self, text: str, **_kwargs: Any) -> None:

@@ -12,14 +12,16 @@ def test_a_designer_tries_the_annual_review_rubric(page: Page):
     page.get_by_role("link", name="Scenarios and rubrics").click()
     assert_accessible(page)
     page.get_by_role("link", name="Lead the annual review of an EHC plan").click()
-    expect(page.get_by_text("All deadlines were met and tracked, and the family was told each step.")).to_be_visible()
-    for label, level in [("Follows the statutory timelines", "3"), ("Keeps the child's voice central", "3"),
+    expect(page.get_by_text("The trainee tracked every deadline, told the family what happens at each step and when, and sent the report within 2 weeks.")).to_be_visible()
+    expect(page.get_by_text("Sign-off needs observations by more than one of these people.")).to_be_visible()
+    for label, level in [("Follows the statutory timelines", "3"), ("States the facts and the law accurately", "3"),
+                         ("Keeps the child's voice central", "3"),
                          ("Reviews progress against each outcome with evidence", "3"),
                          ("Chairs the meeting so every participant contributes", "3"),
                          ("Ends with agreed amendments and actions", "2")]:
         page.get_by_label(label).select_option(level)
     page.get_by_role("button", name="Try the rubric").click()
-    # (3 + 2×3 + 3 + 3 + 2) / 24 = 17/24 = 71 % ≥ 70 %, child's voice at 3: met.
+    # (3 + 3 + 2×3 + 3 + 3 + 2) / 28 = 20/28 = 71 % ≥ 70 %, must-meet criteria at 3: met.
     expect(page.locator(".app-result")).to_contain_text("Outcome: met")
     expect(page.locator(".app-result")).to_contain_text("The weighted score is 71%, reaching the 70% needed.")
     assert_accessible(page)
@@ -30,9 +32,9 @@ def test_a_designer_records_named_faults_on_the_screening_rubric(page: Page):
     page.goto("/competencies/scenarios/screening-assessment")
     expect(page.get_by_role("heading", name="Faults a mentor can record")).to_be_visible()
     page.get_by_label("A small slip in administration that does not change the score (minor)").fill("2")
-    page.get_by_label("Presents a screen as a diagnosis (serious, fails on its own)").fill("1")
+    page.get_by_label("Presents a screening result as a diagnosis (serious, fails on its own)").fill("1")
     page.get_by_role("button", name="Try the rubric").click()
     result = page.locator(".app-result")
     expect(result).to_contain_text("Outcome: not yet met")
-    expect(result).to_contain_text("‘Presents a screen as a diagnosis’")
+    expect(result).to_contain_text("‘Presents a screening result as a diagnosis’")
     assert_accessible(page)

@@ -78,4 +78,5 @@ def test_rubric_and_evidence_problems_are_located(client, headers):
 
 def test_the_scenario_library_is_listed(client, headers):
     scenarios = client.get("/api/v1/scenarios", headers=headers).json
-    assert len(scenarios) == 8 and scenarios[0]["rubric"].startswith("/api/v1/rubrics/")
+    assert len(scenarios) == 14 and scenarios[0]["rubric"].startswith("/api/v1/rubrics/")
+    assert all(len(s["observers"]) >= 2 and s["sources"] for s in scenarios)

@@ -19,12 +19,13 @@ def library(app):  # type: ignore[no-untyped-def]
         return services.load_library()
 
 
-def test_the_eight_scenarios_load_idempotently(app, library):
-    assert library == "8 scenarios with their rubrics up to date"
+def test_the_fourteen_scenarios_load_idempotently_with_their_observers(app, library):
+    assert library == "14 scenarios with their rubrics up to date"
     with app.app_context():
         assert services.load_library() == library
-        assert db.session.query(Scenario).count() == 8
-        assert [len(r.versions) for r in db.session.scalars(select(Rubric))] == [1] * 8
+        assert db.session.query(Scenario).count() == 14
+        assert [len(r.versions) for r in db.session.scalars(select(Rubric))] == [1] * 14
+        assert all(len(s.observers) >= 2 for s in db.session.scalars(select(Scenario)))
 
 
 def test_a_rubric_in_use_is_never_changed_a_new_version_is_made(app, library):
@@ -44,14 +45,14 @@ def test_a_designer_tries_a_rubric_and_reads_the_reasons(client, auth, make_pers
     auth.sign_in("designer@example.org")
     listing = client.get("/competencies/").get_data(as_text=True)
     assert "Lead the annual review of an EHC plan" in listing and "Faults, as in the driving test" in listing
-    # Levels in rubric order: timelines 3, voice 2, progress 4, chairing 4, actions 4.
+    # Levels in rubric order: timelines 3, facts and law 3, voice 2, progress 4, chairing 4, actions 4.
     response = post_form(client, "/competencies/scenarios/annual-review",
-                         {"c0": "3", "c1": "2", "c2": "4", "c3": "4", "c4": "4"})
+                         {"c0": "3", "c1": "3", "c2": "2", "c3": "4", "c4": "4", "c5": "4"})
     page = response.get_data(as_text=True)
     assert "Outcome: not yet met" in page
-    assert "voice central’ was at level 2 (Noted)" in page
-    assert "it must reach level 3 (Central) whatever the total" in page
-    # (3 + 2×2 + 4 + 4 + 4) / (4 + 2×4 + 4 + 4 + 4) = 19/24 = 79 %
+    assert "voice central’ was at level 2 (Emerging)" in page
+    assert "it must reach level 3 (Secure) whatever the total" in page
+    # (3 + 3 + 2×2 + 4 + 4 + 4) / (4 + 4 + 2×4 + 4 + 4 + 4) = 22/28 = 79 %
     assert "The weighted score is 79%, reaching the 70% needed." in page
 
 
@@ -76,12 +77,12 @@ def test_the_try_page_shows_the_engines_own_outcome_and_rendered_reasons(app, cl
 def test_trying_a_faults_rubric_counts_faults(client, auth, make_person, library):
     make_person("designer@example.org", Role.DESIGNER)
     auth.sign_in("designer@example.org")
-    # Fault types in file order: f2 "a small slip in administration" (minor), f7 "presents a screen as a diagnosis".
-    page = post_form(client, "/competencies/scenarios/screening-assessment", {"f2": "2"}).get_data(as_text=True)
+    # Fault types in file order: f3 "a small slip in administration" (minor), f8 "presents a screening result as a diagnosis".
+    page = post_form(client, "/competencies/scenarios/screening-assessment", {"f3": "2"}).get_data(as_text=True)
     assert "Outcome: met" in page and "2 minor faults (no more than 3 allowed)" in page
-    page = post_form(client, "/competencies/scenarios/screening-assessment", {"f2": "2", "f7": "1"}).get_data(as_text=True)
+    page = post_form(client, "/competencies/scenarios/screening-assessment", {"f3": "2", "f8": "1"}).get_data(as_text=True)
     assert "Outcome: not yet met" in page
-    assert "A serious fault under ‘Explains the result accurately and plainly’, ‘Presents a screen as a diagnosis’" in page
+    assert "A serious fault under ‘Explains the result accurately and plainly’, ‘Presents a screening result as a diagnosis’" in page
     bad = post_form(client, "/competencies/scenarios/screening-assessment", {"f0": "-3"}).get_data(as_text=True)
     assert "Enter a whole number from 0 to 99" in bad and "Outcome:" not in bad
 
@@ -90,3 +91,24 @@ def test_other_roles_cannot_see_the_library(client, auth, make_person, library):
     make_person("mentor@example.org", Role.MENTOR)
     auth.sign_in("mentor@example.org")
     assert client.get("/competencies/scenarios/annual-review").status_code == 403
+
+
+def test_a_scenario_page_shows_observers_the_formative_framing_and_linked_sources(client, auth, make_person, library):
+    make_person("designer@example.org", Role.DESIGNER)
+    auth.sign_in("designer@example.org")
+    page = client.get("/competencies/scenarios/screening-assessment").get_data(as_text=True)
+    assert "Who may observe" in page and "A second mentor or specialist teacher qualified to use the test" in page
+    assert "formative evidence" in page and "case-study assessment" in page
+    assert "Afterwards, a teacher or parent, for the explanation" in page  # listed whole, not split at commas
+    assert "Gives a test whose publisher restricts it to a qualification the trainee does not hold: serious, fails on its own" in page
+    assert 'href="https://www.pearsonclinical.co.uk/information/qualificationcodes.aspx"' in page
+
+
+def test_every_library_scenario_page_opens_with_its_faults_and_observers(client, auth, make_person, library):
+    make_person("designer@example.org", Role.DESIGNER)
+    auth.sign_in("designer@example.org")
+    for key in ("annual-review", "coaching-after-observation", "ehc-needs-assessment-request", "sen-support-review",
+                "governors-report", "exam-access-arrangements", "transition-meeting", "cohort-data-action-plan"):
+        page = client.get(f"/competencies/scenarios/{key}").get_data(as_text=True)
+        assert "Who may observe" in page and "Faults a mentor can record" in page, key
+        assert "Does not pass a safeguarding concern or disclosure to the designated safeguarding lead at once" in page, key
