@@ -5,6 +5,7 @@ from flask import Blueprint, Flask, render_template
 
 from core.access import roles_required
 from core.accounts.roles import Role
+from assessments import models  # noqa: F401  (the tables, for migrations)
 from core.layout import navigation
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments", template_folder="templates")
