@@ -9,6 +9,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from assessments import services
+from assessments.cli import enrol
 from assessments.demo import create_demo_cohort
 from assessments.forms import CohortForm, EnrolmentForm, answers_of, evidence_of, observation_form
 from assessments.models import Observation
@@ -181,6 +182,7 @@ def _demo_data() -> str:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+    app.cli.add_command(enrol)
     app.extensions.setdefault("demo_data", []).append(_demo_data)  # run by ``flask setup`` after the demo people
     nav = navigation(app)
     nav.add("Cohorts", "assessments.cohorts", Role.DESIGNER, Role.ADMIN, section="/assessments/cohorts")
