@@ -129,3 +129,33 @@ def test_trainees_and_mentors_cannot_open_each_others_pages(client, auth, enrolm
     auth.sign_out()
     auth.sign_in("mentor@example.org")
     assert client.get("/assessments/my-training").status_code == 403
+
+
+def test_a_trainee_sees_only_their_own_observations(client, auth, enrolment_id, other_enrolment_id):
+    auth.sign_in("mentor@example.org")
+    _observation(client, enrolment_id)
+    auth.sign_out()
+    auth.sign_in("second@example.org")
+    mine = client.get("/assessments/my-training").get_data(as_text=True)
+    assert "Outcome:" not in mine
+
+
+def test_a_draft_changed_by_someone_else_since_it_was_opened_is_refused(app, client, auth, enrolment_id):
+    auth.sign_in("mentor@example.org")
+    response, _ = _observation(client, enrolment_id, button="save_draft")
+    change = response.headers["Location"] + "/change"
+    stale = client.get(change).get_data(as_text=True)
+    fresh = client.get(change).get_data(as_text=True)
+    key = re.search(r'name="idempotency_key"[^>]*value="([^"]+)"', fresh).group(1)
+    base = {"idempotency_key": key, **_date(TODAY), "setting": "Library", "c0": "3", "c1": "3", "c2": "3", "c3": "3",
+            "c4": "3", "save_draft": "1"}
+    assert client.post(change, data={**base, "csrf_token": csrf_token(fresh), "lock_version": "1"}).status_code == 302
+    refused = client.post(change, data={**base, "setting": "Hall", "csrf_token": csrf_token(stale), "lock_version": "1"})
+    assert "Someone changed this observation since you opened it" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Observation)).setting == "Library"
+
+
+def test_a_scenario_outside_the_trainees_programme_is_not_found(client, auth, enrolment_id):
+    auth.sign_in("mentor@example.org")
+    assert client.get(f"/assessments/trainees/{enrolment_id}/observations/new/no-such-scenario").status_code == 404
