@@ -22,6 +22,7 @@ from assessments.models import (
     Enrolment,
     Observation,
     ObservationStatus,
+    enrolment_mentor,
 )
 from competencies import engine
 from competencies import services as competency_services
@@ -146,13 +147,14 @@ def _history(e: EnrolmentInput | Enrolment, today: date | None = None) -> deadli
 
 
 def mentor_enrolments(mentor_id: int) -> list[Enrolment]:
-    return [e for e in db.session.scalars(select(Enrolment).order_by(Enrolment.id)) if any(m.id == mentor_id for m in e.mentors)]
+    return list(db.session.scalars(select(Enrolment).join(enrolment_mentor)
+                                   .where(enrolment_mentor.c.mentor_id == mentor_id).order_by(Enrolment.id)))
 
 
 def enrolment_for_mentor(enrolment_id: int, mentor_id: int) -> Enrolment | None:
     """The enrolment, only if ``mentor_id`` mentors it: another mentor's trainee is not found."""
-    enrolment = db.session.get(Enrolment, enrolment_id)
-    return enrolment if enrolment is not None and any(m.id == mentor_id for m in enrolment.mentors) else None
+    return db.session.scalar(select(Enrolment).join(enrolment_mentor).where(
+        Enrolment.id == enrolment_id, enrolment_mentor.c.mentor_id == mentor_id))
 
 
 def trainee_enrolments(trainee_id: int) -> list[Enrolment]:
@@ -209,7 +211,9 @@ def _observation_problems(enrolment: Enrolment, given: ObservationInput, today: 
 
 def _scored(observation: Observation, observer: User, rubric: engine.Rubric) -> dict[str, Any]:
     evidence = {**observation.evidence, "observation_id": str(observation.idempotency_key),
-                "observed_at": observation.observed_on.isoformat(), "observer": observer.email,
+                "observed_at": observation.observed_on.isoformat(),
+                # counted by identity for sign-off: the person's id, which outlives a changed email address
+                "observer": f"person-{observer.id}",
                 "setting": observation.setting.strip()}
     try:
         return engine.score(rubric, engine.evidence_from_dict(evidence)).to_dict()
