@@ -4,6 +4,7 @@ from __future__ import annotations
 import secrets
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
@@ -55,6 +56,8 @@ def setup_command(no_demo: bool) -> None:
     if no_demo:
         return
     created = create_demo_people()
+    for add_demo_data in current_app.extensions.get("demo_data", []) if created else []:  # each room's own
+        click.echo(add_demo_data())
     if not created:
         click.echo("Accounts: the database already has people; no demo accounts added.")
         return

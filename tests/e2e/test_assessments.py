@@ -1,0 +1,68 @@
+"""A mentor records and submits an observation in the browser; the trainee then reads it."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from assessments import services
+from assessments.demo import published_programme
+from core.accounts.models import User
+from core.accounts.roles import Role
+from core.app import create_app
+from core.extensions import db
+from tests.e2e.conftest import PEOPLE, assert_accessible, sign_in
+
+
+@pytest.fixture
+def enrolled(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The e2e trainee enrolled with the e2e mentor, in the live server's database (found where
+    the live_server fixture made it)."""
+    database = next(tmp_path_factory.getbasetemp().glob("e2e*/e2e.sqlite3"))
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "INSTANCE_PATH": str(database.parent)})
+    today = date.today()
+    with app.app_context():
+        trainee, mentor = (db.session.scalar(select(User).where(User.email == PEOPLE[role][1]))
+                           for role in (Role.TRAINEE, Role.MENTOR))
+        version = published_programme(today - timedelta(days=30))
+        cohort = services.create_cohort("Browser cohort", version.id)
+        services.enrol(cohort.id, services.EnrolmentInput(trainee.id, (mentor.id,), "Hill Primary", today - timedelta(days=400)), today)
+        db.engine.dispose()
+
+
+def test_a_mentor_records_and_submits_an_observation_and_the_trainee_reads_it(page: Page, enrolled: None):
+    sign_in(page, Role.MENTOR)
+    page.get_by_role("link", name="Observations").first.click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Tia Trainee").click()
+    assert_accessible(page)
+    page.get_by_role("link", name="Record an observation of Lead the annual review of an EHC plan").click()
+    day = date.today() - timedelta(days=1)
+    page.get_by_label("Day").fill(str(day.day))
+    page.get_by_label("Month").fill(str(day.month))
+    page.get_by_label("Year").fill(str(day.year))
+    page.get_by_label("Setting").fill("Meeting room")
+    page.get_by_label("Parents or carers").check()
+    for label, level in [("Follows the statutory timelines", "3"), ("Keeps the child's voice central", "2"),
+                         ("Reviews progress against each outcome with evidence", "3"),
+                         ("Chairs the meeting so every participant contributes", "3"),
+                         ("Ends with agreed amendments and actions", "3")]:
+        page.get_by_label(label, exact=True).select_option(level)
+    page.get_by_label("Comment on ‘Keeps the child's voice central’ (optional)").fill("The pupil's views were read out only.")
+    assert_accessible(page)
+    page.get_by_role("button", name="Submit observation").click()
+    result = page.locator(".app-result")
+    expect(result).to_contain_text("Outcome: not yet met")
+    expect(result).to_contain_text("Keeps the child's voice central")
+    expect(page.get_by_text("Submitted", exact=True)).to_be_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Sign out").click()
+
+    sign_in(page, Role.TRAINEE)
+    page.goto("/assessments/my-training")
+    expect(page.get_by_text("On track")).to_be_visible()
+    expect(page.locator(".app-result").first).to_contain_text("Outcome: not yet met")
+    expect(page.get_by_text("The latest observation must be met.").first).to_be_visible()
+    assert_accessible(page)

@@ -1,0 +1,47 @@
+"""A published programme from the shipped catalogue, a cohort, and a trainee enrolled with a mentor."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from assessments import services
+from assessments.demo import published_programme
+from competencies import services as competency_services
+from core.accounts.roles import Role
+from curriculum import catalogue_service
+
+TODAY = date.today()
+
+
+@pytest.fixture
+def cohort_id(app) -> int:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        catalogue_service.load_catalogue()
+        competency_services.load_library()
+        version = published_programme(TODAY - timedelta(days=30))
+        return services.create_cohort("Autumn cohort", version.id).id
+
+
+@pytest.fixture
+def people(make_person) -> dict[str, int]:  # type: ignore[no-untyped-def]
+    return {
+        "mentor": make_person("mentor@example.org", Role.MENTOR, name="Mo Mentor"),
+        "other_mentor": make_person("other@example.org", Role.MENTOR, name="Olu Other"),
+        "trainee": make_person("trainee@example.org", Role.TRAINEE, name="Tia Trainee"),
+        "other_trainee": make_person("second@example.org", Role.TRAINEE, name="Sam Second"),
+    }
+
+
+@pytest.fixture
+def enrolment_id(app, cohort_id, people) -> int:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        given = services.EnrolmentInput(people["trainee"], (people["mentor"],), "Hill Primary", TODAY - timedelta(days=400))
+        return services.enrol(cohort_id, given, TODAY).id
+
+
+@pytest.fixture
+def other_enrolment_id(app, cohort_id, people) -> int:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        given = services.EnrolmentInput(people["other_trainee"], (people["other_mentor"],), "Vale Academy")
+        return services.enrol(cohort_id, given, TODAY).id
