@@ -1,7 +1,7 @@
 """Cohorts, enrolments (with mentors) and observations
 
 Revision ID: 5953c69d9922
-Revises: b7e1c0a4d2f9
+Revises: 3c1f0a7e9b21
 Create Date: 2026-11-26 15:32:24.384610
 
 """
@@ -13,7 +13,7 @@ import core.types
 
 # revision identifiers, used by Alembic.
 revision = '5953c69d9922'
-down_revision = 'b7e1c0a4d2f9'
+down_revision = '3c1f0a7e9b21'
 branch_labels = None
 depends_on = None
 
