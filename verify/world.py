@@ -20,7 +20,7 @@ from core.app import create_app
 from core.content import loaders
 from core.extensions import db
 
-PASSWORD = "verify horse battery staple"
+PASSWORD = "quartz lantern over seven meadows"
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 # Records of attempts, not saves: a refused sign-in is meant to add one.
 AUDIT_TABLES = frozenset({"sign_in_failure"})
