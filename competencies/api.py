@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, request, url_for
+from flask import Flask, url_for
 from marshmallow import Schema, fields
 
 from competencies import authoring, engine, rubric_imports, services

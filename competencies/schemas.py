@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import Schema, fields, validate
 
 from curriculum.schemas import KEY, citations
+
 TEXT = validate.Length(1, 2000)
 
 

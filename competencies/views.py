@@ -9,7 +9,6 @@ from wtforms.fields.choices import SelectChoice
 from competencies import api as competencies_api
 from competencies import authoring, cli, engine, services
 from competencies.forms import CriterionForm, FaultTypeForm, ImportRubricForm, RubricForm, evidence_of, try_form
-from curriculum.forms import LockedForm
 from competencies.models import Rubric
 from competencies.rubric_imports import RUBRIC_JSON
 from core import importing
@@ -19,6 +18,7 @@ from core.content import register_loader
 from core.layout import navigation
 from core.problems import Invalid, Problem
 from curriculum import catalogue_service
+from curriculum.forms import LockedForm
 
 bp = Blueprint("competencies", __name__, url_prefix="/competencies", template_folder="templates")
 restrict_blueprint(bp, Role.DESIGNER)

@@ -31,8 +31,8 @@ from core.access import public
 from core.accounts import services
 from core.accounts.models import User
 from core.accounts.roles import Role
-from core.extensions import csrf
 from core.documents import parse_json  # strict: UTF-8 only, no repeated keys, NaN, huge numbers or deep nesting
+from core.extensions import csrf
 from core.problems import Invalid
 from core.validation import LocatedError, located
 

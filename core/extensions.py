@@ -1,12 +1,12 @@
 """Extensions created unbound, bound to an app in :func:`core.app.create_app`."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from datetime import datetime
-
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase, registry
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Flask, Response, jsonify, request, url_for
+from flask import Flask, Response, jsonify, url_for
 from marshmallow import Schema, fields, validate
 
 from core import api

@@ -19,12 +19,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from flask_migrate import upgrade  # noqa: E402
+from flask_migrate import upgrade
 
-from core.accounts import services  # noqa: E402
-from core.accounts.roles import Role  # noqa: E402
-from core.app import create_app  # noqa: E402
-from core.extensions import db  # noqa: E402
+from core.accounts import services
+from core.accounts.roles import Role
+from core.app import create_app
+from core.extensions import db
 
 PASSWORD = "timing check password that is long"
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')

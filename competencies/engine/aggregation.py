@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import enum
 import math
-from operator import attrgetter, mul
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from operator import attrgetter, mul
 from typing import Any
 
 from competencies.engine.errors import EvidenceError, PolicyError, Problem

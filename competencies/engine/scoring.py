@@ -18,9 +18,16 @@ from operator import contains, itemgetter, lt, mul
 from typing import Any
 
 from competencies.engine.errors import EngineError, EvidenceError, Problem
-from competencies.engine.evidence import IDENTITY_MAX, Evidence, Fault, Judgement, Observation, judgement_problems, moment
+from competencies.engine.evidence import (
+    IDENTITY_MAX,
+    Evidence,
+    Fault,
+    Judgement,
+    Observation,
+    judgement_problems,
+    moment,
+)
 from competencies.engine.model import ENGINE_VERSION, FaultSeverity, Outcome, Rubric, RubricModel
-from competencies.engine.numbers import plain
 from competencies.engine.results import Reason, Result, reason
 
 NOT_APPLICABLE = "n/a"   # in a row or in Result.levels: the criterion did not arise

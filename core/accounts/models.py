@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, Index, String
@@ -17,7 +17,7 @@ ADDRESS_MAX_LENGTH = 64  # an IPv6 address with zone fits; anything longer is cu
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def new_session_token() -> str:

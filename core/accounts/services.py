@@ -25,7 +25,6 @@ from core.accounts.roles import Role
 from core.extensions import db
 from core.problems import Invalid
 
-
 # An API token stops working after this unless issued for less (`flask users token --days`).
 API_TOKEN_LIFETIME = timedelta(days=90)
 

@@ -14,8 +14,8 @@ from werkzeug.serving import make_server
 from core.accounts import services
 from core.accounts.roles import Role
 from core.app import create_app
-from core.extensions import db
 from core.content import loaders
+from core.extensions import db
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 # The machine has no network: stop chromium phoning home, which would only fail noisily.

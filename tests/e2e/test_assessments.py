@@ -45,7 +45,8 @@ def test_a_mentor_records_and_submits_an_observation_and_the_trainee_reads_it(pa
     page.get_by_label("Year").fill(str(day.year))
     page.get_by_label("Setting").fill("Meeting room")
     page.get_by_label("Parents or carers").check()
-    for label, level in [("Follows the statutory timelines", "3"), ("Keeps the child's voice central", "2"),
+    for label, level in [("Follows the statutory timelines", "3"), ("States the facts and the law accurately", "3"),
+                         ("Keeps the child's voice central", "2"),
                          ("Reviews progress against each outcome with evidence", "3"),
                          ("Chairs the meeting so every participant contributes", "3"),
                          ("Ends with agreed amendments and actions", "3")]:

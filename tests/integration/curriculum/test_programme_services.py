@@ -8,7 +8,6 @@ import pytest
 from core.extensions import db
 from curriculum import services
 from curriculum.models import Programme
-from tests.integration.curriculum.conftest import DETAILS
 
 
 def _programme(programme_id: int) -> Programme:
