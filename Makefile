@@ -8,13 +8,16 @@ TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve setup test test-unit test-integration test-e2e bench verify install clean
 
-$(BIN)/flask: pyproject.toml
+.PHONY: lint run serve setup test test-unit test-integration test-e2e bench verify install clean
+
+# Pinned versions from requirements.lock (reproducible), then the project itself.
+$(BIN)/flask: pyproject.toml requirements.lock
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed") if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -r requirements.lock
+	$(BIN)/pip install --quiet --no-deps -e .
 	touch $(BIN)/flask
 
 install: $(BIN)/flask
@@ -33,8 +36,16 @@ serve: install
 	$(BIN)/flask setup --no-demo
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-## The whole suite: unit, integration on SQLite and PostgreSQL, end-to-end in headless chromium.
-test: install
+## Guard rails: ruff, mypy (strict for the engine and the pure domain rules), import-linter contracts.
+PURE_MODULES := competencies/engine curriculum/analysis.py curriculum/prerequisites.py curriculum/diff.py \
+	core/keys.py assessments/deadlines.py assessments/agreement.py
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy $(PURE_MODULES)
+	$(BIN)/lint-imports
+
+## The whole suite: guard rails, then unit, integration on SQLite and PostgreSQL, end-to-end in headless chromium.
+test: install lint
 	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' $(BIN)/python -m pytest
 
 test-unit: install
