@@ -19,16 +19,16 @@ from __future__ import annotations
 
 import enum
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from operator import attrgetter, mul
-from typing import Any
+from typing import Any, cast
 
 from competencies.engine.errors import EvidenceError, PolicyError, Problem
 from competencies.engine.model import ENGINE_VERSION, Outcome, Rubric, RubricModel
 from competencies.engine.numbers import exact, whole
-from competencies.engine.results import Aggregate, Reason, Result, reason
+from competencies.engine.results import Aggregate, Reason, Result, TupleNew, reason
 from competencies.engine.scoring import NOT_APPLICABLE
 
 TIMES_MAX = 1_000
@@ -98,7 +98,7 @@ class AggregationPolicy:
                 "mixed_rubrics": self.mixed_rubrics.value}
 
 
-_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__
+_new = cast(TupleNew, tuple.__new__)  # builds a NamedTuple without its Python-level __new__
 _INSUFFICIENT = Outcome.INSUFFICIENT_EVIDENCE
 _order = attrgetter("observation")
 _STAMP = attrgetter("rubric")
@@ -167,7 +167,7 @@ def _columns(complete: list[Result]) -> list[Sequence[int]]:
     """Each criterion's levels over time (not applicable left out), in criterion order."""
     rows = [r.levels for r in complete]
     if not any(NOT_APPLICABLE in row for row in rows):
-        return list(zip(*rows))  # type: ignore[arg-type]
+        return list(zip(*rows))
     return [[level for level in column if level != NOT_APPLICABLE] for column in zip(*rows)]
 
 
@@ -200,16 +200,19 @@ def aggregate(rubric: Rubric, results: Sequence[Result], policy: AggregationPoli
     return _by_levels(rubric, counted, policy, blocks, done)
 
 
-def _by_levels(rubric: Rubric, counted: list[Result], policy: AggregationPolicy, blocks: list[Reason], done: Any) -> Aggregate:
+def _by_levels(rubric: Rubric, counted: list[Result], policy: AggregationPolicy, blocks: list[Reason],
+               done: Callable[[Outcome, float | None, list[Reason]], Aggregate]) -> Aggregate:
     complete = [r for r in counted if r.complete]
     if not complete:
         return done(Outcome.NOT_YET_MET, None, [*blocks, reason("no_complete_observation")])
     index = rubric.index
     method, weight = policy.method, policy.decay_weight
-    numerators = _whole_numerators(method, policy, complete)
-    if numerators is not None:  # the common case, at once: no criterion was ever not applicable
+    whole_numerators = _whole_numerators(method, policy, complete)
+    numerators: Sequence[int | None]  # None: the criterion was never applicable
+    if whole_numerators is not None:  # the common case, at once: no criterion was ever not applicable
         d = policy.decay_denominator * (len(complete) - 1) if method is AggregationMethod.DECAYING_AVERAGE else len(complete)
         every = True
+        numerators = whole_numerators
     else:
         columns = _columns(complete)
         every = all(columns)  # every criterion applied at least once
@@ -221,11 +224,11 @@ def _by_levels(rubric: Rubric, counted: list[Result], policy: AggregationPolicy,
         d = dens.pop() if len(dens) == 1 else math.lcm(*dens)
         numerators = [None if f is None else f[0] * (d // f[1]) for f in fractions]
     keys = index.keys
-    reasons = [Reason("must_meet_below", keys[i], (("given", round(numerators[i] / d, 2)), ("needed", level)))  # type: ignore[operator]
-               for i, level in index.critical if numerators[i] is not None and numerators[i] < level * d]  # type: ignore[operator]
+    reasons = [Reason("must_meet_below", keys[i], (("given", round(n / d, 2)), ("needed", level)))
+               for i, level in index.critical if (n := numerators[i]) is not None and n < level * d]
     if rubric.model is RubricModel.ANALYTIC:
         if every:
-            earned, possible = sum(map(mul, index.int_weights, numerators)), index.possible * d  # type: ignore[arg-type]
+            earned, possible = sum(map(mul, index.int_weights, numerators)), index.possible * d
         else:
             earned = sum(w * n for w, n in zip(index.int_weights, numerators) if n is not None)
             possible = sum(w * top for w, top, n in zip(index.int_weights, index.tops, numerators) if n is not None) * d
@@ -239,11 +242,11 @@ def _by_levels(rubric: Rubric, counted: list[Result], policy: AggregationPolicy,
         met = reached and len(reasons) == 1
     else:
         needed = int(rubric.threshold)
-        positions = [i for i, n in enumerate(numerators) if n is not None]
-        reasons += [Reason("below_pass_level", keys[i], (("given", round(numerators[i] / d, 2)), ("needed", needed)))  # type: ignore[operator]
-                    for i in positions if numerators[i] < needed * d]  # type: ignore[operator]
+        applicable = [(i, n) for i, n in enumerate(numerators) if n is not None]
+        reasons += [Reason("below_pass_level", keys[i], (("given", round(n / d, 2)), ("needed", needed)))
+                    for i, n in applicable if n < needed * d]
         met = not reasons
         if met:
             reasons.append(Reason("entrusted", None, (("needed", needed),)))
-        value = min(100.0 * (numerators[i] / d - index.bottoms[i]) / (index.tops[i] - index.bottoms[i]) for i in positions)  # type: ignore[operator]
+        value = min(100.0 * (n / d - index.bottoms[i]) / (index.tops[i] - index.bottoms[i]) for i, n in applicable)
     return done(Outcome.MET if met and not blocks else Outcome.NOT_YET_MET, value, [*blocks, *reasons])

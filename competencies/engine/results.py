@@ -2,8 +2,9 @@
 with a schema version. Reasons are codes with parameters; :mod:`.reasons` renders them."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from competencies.engine.errors import EvidenceError, Problem
 from competencies.engine.evidence import Fault, Observation
@@ -12,6 +13,16 @@ from competencies.engine.model import FaultSeverity, Outcome, RubricStamp
 RESULT_SCHEMA = 1
 
 Params = tuple[tuple[str, Any], ...]
+
+_T = TypeVar("_T")
+_Tuple = TypeVar("_Tuple", bound=tuple[Any, ...])
+
+
+class TupleNew(Protocol):
+    """``tuple.__new__`` as the hot paths call it: ``_new(Result, values)`` builds a Result
+    without its Python-level ``__new__``, and is a Result."""
+
+    def __call__(self, cls: type[_Tuple], iterable: Iterable[Any], /) -> _Tuple: ...
 
 
 class Reason(NamedTuple):
@@ -97,7 +108,7 @@ class Result(NamedTuple):
         ), data, "result")
 
 
-def _loading(build: Any, data: Any, kind: str) -> Any:
+def _loading(build: Callable[[], _T], data: Any, kind: str) -> _T:
     """Build from stored data, refusing another schema or a damaged record with a typed error."""
     if not isinstance(data, dict) or data.get("kind") != kind:
         raise EvidenceError([Problem("kind", f"This is not a stored {kind}")])
@@ -118,7 +129,8 @@ class Aggregate(NamedTuple):
     outcome: Outcome
     method: str
     value: float | None
-    count: int | None
+    # Shadows tuple.count (the method) on purpose: a stored field of the public result and of its JSON.
+    count: int | None  # type: ignore[assignment]
     counted: int                       # observations that counted
     reasons: tuple[Reason, ...]
     rubric: RubricStamp

@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from itertools import repeat
 from operator import contains, itemgetter, lt, mul
-from typing import Any
+from typing import Any, cast
 
 from competencies.engine.errors import EngineError, EvidenceError, Problem
 from competencies.engine.evidence import (
@@ -28,7 +28,7 @@ from competencies.engine.evidence import (
     moment,
 )
 from competencies.engine.model import ENGINE_VERSION, FaultSeverity, Outcome, Rubric, RubricModel
-from competencies.engine.results import Reason, Result, reason
+from competencies.engine.results import Reason, Result, TupleNew, reason
 
 NOT_APPLICABLE = "n/a"   # in a row or in Result.levels: the criterion did not arise
 OBSERVED = "observed"    # in Result.levels of a faults rubric: the criterion was observed
@@ -77,9 +77,9 @@ def _row_of(rubric: Rubric, evidence: Evidence) -> list[Any]:
     if not isinstance(evidence, Evidence):
         raise EvidenceError([Problem("", "Give the evidence as an Evidence")])
     if rubric.model is not RubricModel.FAULTS:
-        row = _graded_row(rubric, evidence)
-        if row is not None:
-            return row
+        graded = _graded_row(rubric, evidence)
+        if graded is not None:
+            return graded
     problems: list[Problem] = []
     seen: set[str] = set()
     for i, j in enumerate(evidence.judgements):
@@ -303,13 +303,16 @@ def score_rows(rubric: Rubric, rows: Iterable[Sequence[Any]],
     must_get = itemgetter(*must_positions) if len(must_positions) > 1 else None
     # The analytic rule, inlined for the common case (see _analytic_rule, which it must equal).
     pass_left, pass_right = 100 * index.pass_denominator, index.pass_numerator * possible
-    rows = rows if type(rows) in _SEQUENCES else list(rows)  # type: ignore[assignment]
-    if observations is not None and len(observations) < len(rows):  # type: ignore[arg-type]
+    table = cast("Sequence[Sequence[Any]]", rows) if type(rows) in _SEQUENCES else list(rows)
+    if observations is not None and len(observations) < len(table):
         raise EvidenceError([Problem(f"observations[{len(observations)}]", "Give one Observation per row")])
     results: list[Result] = []
     append = results.append
     reached = index.reached  # earned → (percent, reasons) when met: the same few again and again
-    for number, (row, observation) in enumerate(zip(rows, repeat(_NO_OBSERVATION) if observations is None else observations)):
+    met: bool | None
+    percent: float
+    reasons: tuple[Reason, ...]
+    for number, (row, observation) in enumerate(zip(table, repeat(_NO_OBSERVATION) if observations is None else observations)):
         try:
             fits = type(row) in _SEQUENCES and len(row) == width and all(map(contains, scales, row)) \
                 and set(map(type, row)) == _INTS
@@ -323,14 +326,14 @@ def score_rows(rubric: Rubric, rows: Iterable[Sequence[Any]],
             earned = sum(map(mul, weights, levels))
             if must_positions and (any(map(lt, must_get(levels), must_levels)) if must_get
                                    else levels[must_positions[0]] < must_levels[0]) or pass_left * earned < pass_right:
-                met, percent, reasons = _analytic_rule(rubric, levels, earned, possible)
-                reasons = tuple(reasons)
+                met, percent, found = _analytic_rule(rubric, levels, earned, possible)
+                reasons = tuple(found)
             else:
                 met = True
                 percent, reasons = reached.get(earned) or _reached_once(index, earned, possible)
         else:
-            met, percent, reasons = _entrustment(rubric, levels)
-            reasons = tuple(reasons)
+            met, percent, found = _entrustment(rubric, levels)
+            reasons = tuple(found)
         append(_new(Result, (_MET if met else _NOT_YET_MET, percent, reasons, keys, levels, (), True, False, False,
                              observation, stamp, ENGINE_VERSION)))
     return results
@@ -349,7 +352,7 @@ def _reached(index: Any, earned: int, possible: int) -> Reason:
         "score_reached", None, (("percent", round(100.0 * earned / possible, 2)), ("needed", index.pass_mark))))
 
 
-_new = tuple.__new__  # builds a NamedTuple without its Python-level __new__: once per observation
+_new = cast(TupleNew, tuple.__new__)  # builds a NamedTuple without its Python-level __new__: once per observation
 _MET, _NOT_YET_MET = Outcome.MET, Outcome.NOT_YET_MET
 
 

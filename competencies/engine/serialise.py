@@ -69,6 +69,12 @@ def _list(data: Any, path: str, what: str, problems: list[Problem]) -> list[Any]
     return data
 
 
+def _given(found: dict[str, Any], key: str) -> Any:
+    """A field exactly as given, unchecked (None when left out): the rubric's or the evidence's
+    own checks refuse a wrong value with its path."""
+    return found.get(key)
+
+
 def _number(value: Any) -> Any:
     """Numbers exactly as written (floats through their decimal text); anything else is passed
     on unchanged for the rubric's own checks to refuse with its path."""
@@ -89,7 +95,7 @@ def _levels(raw: Any, path: str, model: RubricModel, problems: list[Problem]) ->
     for j, lv in enumerate(_list(raw, f"{path}.levels", "the levels", problems)):
         found = _object(lv, f"{path}.levels[{j}]", LEVEL_KEYS, "each level (value, label, descriptor)", problems)
         if found is not None:
-            levels.append(Level(found.get("value"), found.get("label"), found.get("descriptor") or ""))
+            levels.append(Level(_given(found, "value"), _given(found, "label"), found.get("descriptor") or ""))
     return tuple(levels)
 
 
@@ -98,7 +104,7 @@ def _criterion(data: Any, i: int, model: RubricModel, problems: list[Problem]) -
     found = _object(data, path, CRITERION_KEYS, "each criterion", problems)
     if found is None:
         return None
-    return Criterion(found.get("key"), found.get("title"), _levels(found.get("levels"), path, model, problems),
+    return Criterion(_given(found, "key"), _given(found, "title"), _levels(found.get("levels"), path, model, problems),
                      _number(found.get("weight", 1)), found.get("critical_level"), _sources(found.get("sources", [])))
 
 
@@ -111,7 +117,7 @@ def _fault_type(data: Any, i: int, problems: list[Problem]) -> FaultType | None:
         severity = FaultSeverity(severity)
     except (ValueError, TypeError):
         pass  # refused by the rubric's check, with its path
-    return FaultType(found.get("key"), found.get("title"), severity, found.get("criterion"),
+    return FaultType(_given(found, "key"), _given(found, "title"), severity, found.get("criterion"),
                      found.get("fails_alone", False), found.get("why") or "", _sources(found.get("sources", [])))
 
 
@@ -153,14 +159,14 @@ def evidence_from_dict(data: Any) -> Evidence:
     for i, j in enumerate(_list(found.get("judgements"), "judgements", "the judgements", problems)):
         item = _object(j, f"judgements[{i}]", JUDGEMENT_KEYS, "each judgement", problems)
         if item is not None:
-            judgements.append(Judgement(item.get("criterion"), item.get("level"), item.get("comment") or "",
+            judgements.append(Judgement(_given(item, "criterion"), item.get("level"), item.get("comment") or "",
                                         item.get("not_applicable", False)))
     faults = []
     for i, f in enumerate(_list(found.get("faults"), "faults", "the faults", problems)):
         item = _object(f, f"faults[{i}]", FAULT_KEYS, "each fault", problems)
         if item is not None:
             try:
-                faults.append(Fault(item.get("fault"), item.get("severity"), item.get("note") or ""))
+                faults.append(Fault(_given(item, "fault"), item.get("severity"), item.get("note") or ""))
             except EngineError as error:
                 problems += error.within(f"faults[{i}]").problems
     if problems:

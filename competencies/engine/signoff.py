@@ -52,10 +52,10 @@ def _criterion_met(rubric: Rubric, i: int, level: Any, result: Result) -> bool:
                        for f in result.faults)
     critical = dict(index.critical).get(i)
     if rubric.model is RubricModel.ENTRUSTMENT:
-        return level >= max(int(rubric.threshold), critical or 0)
+        return bool(level >= max(int(rubric.threshold), critical or 0))
     if critical is not None:
-        return level >= critical
-    return 100 * index.pass_denominator * level >= index.pass_numerator * index.tops[i]
+        return bool(level >= critical)
+    return bool(100 * index.pass_denominator * level >= index.pass_numerator * index.tops[i])
 
 
 def never_met(rubric: Rubric, counted: Sequence[Result]) -> tuple[str, ...]:
