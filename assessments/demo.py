@@ -45,6 +45,7 @@ def create_demo_cohort(trainee_email: str, mentor_email: str, today: date) -> st
                                                                   today - timedelta(days=400)), today)
     evidence = {"judgements": [
         {"criterion": "statutory-timelines", "level": 3, "comment": "Notice went out three weeks before."},
+        {"criterion": "facts-and-law", "level": 3},
         {"criterion": "child-voice", "level": 2, "comment": "The pupil's views were read out but not discussed."},
         {"criterion": "evidence-of-progress", "level": 3}, {"criterion": "chairing", "level": 3},
         {"criterion": "agreed-actions", "level": 3},

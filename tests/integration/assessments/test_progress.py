@@ -10,7 +10,7 @@ from core.extensions import db
 from .conftest import TODAY
 
 MET = {"judgements": [{"criterion": k, "level": 3} for k in
-                      ("statutory-timelines", "child-voice", "evidence-of-progress", "chairing", "agreed-actions")],
+                      ("statutory-timelines", "facts-and-law", "child-voice", "evidence-of-progress", "chairing", "agreed-actions")],
        "faults": []}
 
 
