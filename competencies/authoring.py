@@ -86,6 +86,13 @@ def list_rubrics() -> list[Rubric]:
     return list(db.session.scalars(select(Rubric).order_by(Rubric.title)))
 
 
+def rubrics_by_origin() -> tuple[list[Rubric], list[Rubric]]:
+    """The built-in library's rubrics (those a library scenario is scored by) and the provider's own."""
+    library_ids = set(db.session.scalars(select(Scenario.rubric_id)))
+    rubrics = list_rubrics()
+    return [r for r in rubrics if r.id in library_ids], [r for r in rubrics if r.id not in library_ids]
+
+
 def get_rubric(rubric_id: int) -> Rubric | None:
     return db.session.get(Rubric, rubric_id)
 

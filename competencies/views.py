@@ -73,8 +73,9 @@ def _blame(form: FlaskForm, error: authoring.AuthoringError) -> None:
 
 @bp.route("/rubrics")
 def rubrics() -> str:
-    """Every rubric, the library's and the designers' own."""
-    return render_template("competencies/rubrics.html", rubrics=authoring.list_rubrics())
+    """Every rubric: the provider's own first, then the built-in library's."""
+    library, own = authoring.rubrics_by_origin()
+    return render_template("competencies/rubrics.html", library=library, own=own)
 
 
 @bp.route("/rubrics/new", methods=["GET", "POST"])

@@ -112,3 +112,18 @@ def test_every_library_scenario_page_opens_with_its_faults_and_observers(client,
         page = client.get(f"/competencies/scenarios/{key}").get_data(as_text=True)
         assert "Who may observe" in page and "Faults a mentor can record" in page, key
         assert "Does not pass a safeguarding concern or disclosure to the designated safeguarding lead at once" in page, key
+
+
+def test_the_rubrics_page_lists_the_providers_own_apart_from_the_built_in_library(client, auth, make_person, library):
+    make_person("designer@example.org", Role.DESIGNER)
+    auth.sign_in("designer@example.org")
+    before = client.get("/competencies/rubrics").get_data(as_text=True)
+    assert "You have not written or imported a rubric yet" in before
+    assert "Lead the annual review of an EHC plan" in before.split("Built-in library", 1)[1]
+    created = post_form(client, "/competencies/rubrics/new", {"title": "Our coaching rubric", "model": "analytic",
+                                                             "pass_mark": "70"})
+    assert created.status_code == 302
+    page = client.get("/competencies/rubrics").get_data(as_text=True)
+    own, built_in = page.split("Built-in library", 1)
+    assert "Our coaching rubric" in own and "Our coaching rubric" not in built_in
+    assert "Lead the annual review of an EHC plan" in built_in and "Lead the annual review of an EHC plan" not in own
