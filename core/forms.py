@@ -93,8 +93,8 @@ class WholeNumberField(_ParseErrorStops, IntegerField):
         self.data = int(text)
 
 
-class ChoiceField(SelectField):
-    """A select whose unknown value gets ``invalid_message`` (a tampered or stale form)."""
+class _OwnChoiceMessage:
+    """An unknown value (a tampered or stale form) gets ``invalid_message`` instead of WTForms' own."""
 
     def __init__(self, *args: Any, invalid_message: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -102,23 +102,17 @@ class ChoiceField(SelectField):
 
     def pre_validate(self, form: Any) -> None:
         try:
-            super().pre_validate(form)
+            super().pre_validate(form)  # type: ignore[misc]
         except ValidationError:
             raise ValidationError(self.invalid_message) from None
 
 
-class ChoicesField(SelectMultipleField):
+class ChoiceField(_OwnChoiceMessage, SelectField):
+    """A select whose unknown value gets ``invalid_message``."""
+
+
+class ChoicesField(_OwnChoiceMessage, SelectMultipleField):
     """Checkboxes whose unknown values get ``invalid_message``."""
-
-    def __init__(self, *args: Any, invalid_message: str, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.invalid_message = invalid_message
-
-    def pre_validate(self, form: Any) -> None:
-        try:
-            super().pre_validate(form)
-        except ValidationError:
-            raise ValidationError(self.invalid_message) from None
 
 
 class TextChecked(Form):
