@@ -51,3 +51,13 @@ def test_any_characters_are_allowed_without_composition_rules():
 def test_demo_passwords_always_pass_the_rule(person):
     name, email = person
     assert password_problem(demo_password(name, email), email=email, name=name) is None
+
+
+def test_new_hashes_use_owasps_argon2id_settings_and_older_ones_are_upgraded():
+    from argon2 import PasswordHasher
+
+    from core.accounts.passwords import hash_password, needs_rehash
+
+    assert "$argon2id$v=19$m=19456,t=2,p=1$" in hash_password("quartz lantern over seven meadows")
+    older = PasswordHasher().hash("quartz lantern over seven meadows")  # argon2-cffi's default settings
+    assert needs_rehash(older) and not needs_rehash(hash_password("quartz lantern over seven meadows"))
