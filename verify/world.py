@@ -89,6 +89,11 @@ def build(**config: object) -> World:
             world.emails[audience] = email
             world.tokens[audience] = accounts.issue_token(person, "verify")
             world.ids[f"person:{audience}"] = person.id
+        # Another person, whom the administrator's deactivate/reactivate routes may act on
+        # without locking out one of the audiences.
+        spare = accounts.create_person("Verify Spare", "spare@verify.example", PASSWORD, {Role.TRAINEE})
+        world.ids["person:spare"] = spare.id
+        _add_cohort(world)
         details = curriculum.ProgrammeDetails("Verify programme", "Verify Hub", date(2026, 9, 7), 78)
         programme = curriculum.create_programme(None, details)
         draft = programme.draft
@@ -97,12 +102,30 @@ def build(**config: object) -> World:
         curriculum.start_draft(programme)
         world.ids.update({"programme_id": programme.id, "module_key": module.key, "version_number": 1})
         rubric = authoring.create_rubric(authoring.Settings("Verify rubric", engine.RubricModel.ANALYTIC, 50, 0))
-        authoring.add_criterion(rubric, authoring.CriterionInput("Listens", levels=(("Not yet", "a"), ("Secure", "b"))))
+        world.ids["criterion_key"] = authoring.add_criterion(rubric, None, authoring.CriterionInput("Listens", levels=(("Not yet", "a"), ("Secure", "b"))))
+        world.ids["fault_type_key"] = authoring.add_fault_type(
+            rubric, None, authoring.FaultTypeInput("Talks over", engine.FaultSeverity.MINOR))
         world.ids["rubric_id"] = rubric.id
         world.ids["scenario_key"] = next(iter(loaders_scenarios()))
         world.ids["catalogue_key"] = "send-law-foundations"
         world.ids["other_catalogue_key"] = "identifying-need"
     return world
+
+
+def _add_cohort(world: World) -> None:
+    """A cohort whose trainee the mentor observes: one submitted observation and one draft."""
+    from assessments import demo
+    from assessments import services as assessments
+
+    today = date.today()
+    demo.create_demo_cohort(world.emails["trainee"], world.emails["mentor"], today)
+    enrolment = assessments.mentor_enrolments(world.ids["person:mentor"])[0]  # type: ignore[arg-type]
+    submitted = assessments.observations_of(enrolment.id)[0]
+    draft = assessments.record_observation(enrolment.id, world.ids["person:mentor"], assessments.ObservationInput(  # type: ignore[arg-type]
+        demo.DEMO_SCENARIO, today, "Classroom", ("The mentor as observer",), {"judgements": [], "faults": []},
+        "verify-draft-observation"), today)
+    world.ids.update({"cohort_id": enrolment.cohort_id, "enrolment_id": enrolment.id,
+                      "observation_id": submitted.id, "draft_observation_id": draft.id})
 
 
 def loaders_scenarios() -> list[str]:
