@@ -69,7 +69,8 @@ def build(**config: object) -> World:
     app = create_app({
         "TESTING": False, "SECRET_KEY": "verify", "INSTANCE_PATH": folder.name,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder.name) / 'world.sqlite3'}",
-        "SIGN_IN_MAX_FAILURES_PER_ACCOUNT": 10**6, "SIGN_IN_MAX_FAILURES_PER_ADDRESS": 10**6, **config,
+        "SIGN_IN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS": 10**6, "SIGN_IN_MAX_FAILURES_PER_ADDRESS": 10**6,
+        "SIGN_IN_SLOW_DOWN_AFTER_ACCOUNT_FAILURES": 10**6, **config,
     })
     # Each 5xx is counted and listed by the row; the app's traceback for it would bury the figures.
     app.logger.setLevel(logging.CRITICAL)
@@ -106,6 +107,7 @@ def build(**config: object) -> World:
         world.ids["fault_type_key"] = authoring.add_fault_type(
             rubric, None, authoring.FaultTypeInput("Talks over", engine.FaultSeverity.MINOR))
         world.ids["rubric_id"] = rubric.id
+        _stage_imports(world)
         world.ids["scenario_key"] = next(iter(loaders_scenarios()))
         world.ids["catalogue_key"] = "send-law-foundations"
         world.ids["other_catalogue_key"] = "identifying-need"
@@ -126,6 +128,21 @@ def _add_cohort(world: World) -> None:
         "verify-draft-observation"), today)
     world.ids.update({"cohort_id": enrolment.cohort_id, "enrolment_id": enrolment.id,
                       "observation_id": submitted.id, "draft_observation_id": draft.id})
+
+
+def _stage_imports(world: World) -> None:
+    """A checked programme document and rubric document waiting for the designer to confirm."""
+    import json
+
+    from competencies.rubric_imports import RUBRIC_JSON
+    from core import importing
+    from curriculum.programme_imports import PROGRAMME_JSON
+    from tests.hostile import corpus
+
+    designer = world.ids["person:designer"]
+    for name, fmt, document in (("staged_programme", PROGRAMME_JSON, corpus.PROGRAMME), ("staged_rubric", RUBRIC_JSON, corpus.RUBRIC)):
+        world.ids[name] = importing.stage(fmt, json.dumps(document), designer)[0]  # type: ignore[arg-type]
+    db.session.commit()
 
 
 def loaders_scenarios() -> list[str]:
