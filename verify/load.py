@@ -162,7 +162,10 @@ def _designer(browser: Browser, n: int) -> None:
         browser.submit("", {"name": f"Load programme {n}.{round_}"})
     for i in range(3):
         browser.get(f"{programme}/add-modules")
-        browser.submit("/modules")
+        offered = browser.form("/modules").checkboxes.get("catalogue_key", [])
+        if not offered:
+            raise ScriptBroken(f"person{n}: the add-modules page offers no module")
+        browser.submit("/modules", {"catalogue_key": offered[:2]})  # several at once, as the page allows
         if i == 0:
             browser.get(programme)
     browser.get("/competencies/")
