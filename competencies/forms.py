@@ -112,7 +112,7 @@ def evidence_of(form: FlaskForm, rubric: engine.Rubric) -> dict[str, Any]:
         answer = getattr(form, f"c{i}").data
         if answer == NOT_APPLICABLE_CHOICE:
             judgements.append({"criterion": criterion.key, "not_applicable": True})
-        elif answer:
+        elif answer and answer.strip():  # Optional() lets blank (whitespace) answers through as "not observed"
             judgements.append({"criterion": criterion.key, "level": int(answer)})
     faults = [{"fault": kind.key} for i, kind in enumerate(rubric.fault_types)
               for _ in range(getattr(form, f"f{i}").data or 0)]

@@ -15,6 +15,7 @@ from core import importing
 from core.access import restrict_blueprint
 from core.accounts.roles import Role
 from core.content import register_loader
+from core.errors import UPLOAD_PAGES
 from core.layout import navigation
 from core.problems import Invalid, Problem
 from curriculum import catalogue_service
@@ -277,6 +278,12 @@ def export_rubric(rubric_id: int) -> Response:
     return response
 
 
+def _import_too_large(message: str):  # type: ignore[no-untyped-def]
+    form = ImportRubricForm(formdata=None)
+    form.document.errors = [message]
+    return render_template("competencies/import.html", form=form, problems=[]), 413
+
+
 @bp.route("/rubrics/import", methods=["GET", "POST"])
 def import_rubric():  # type: ignore[no-untyped-def]
     """Check a rubric file; every problem is listed with its place, and nothing is saved yet."""
@@ -311,6 +318,7 @@ def confirm_import(staged_id: str):  # type: ignore[no-untyped-def]
 
 
 def init_app(app: Flask) -> None:
+    UPLOAD_PAGES["competencies.import_rubric"] = ((Role.DESIGNER,), _import_too_large)
     app.register_blueprint(bp)
     competencies_api.init_app(app)
     app.cli.add_command(cli.scenarios)

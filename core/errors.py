@@ -1,13 +1,18 @@
 """Error pages in the site's layout, saying what happened and what to do next."""
 from __future__ import annotations
 
-from flask import Flask, current_app, jsonify, render_template
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app, jsonify, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from core import api
+from core.accounts.roles import Role
 from core.database import RETRY_AFTER_SECONDS, is_busy
 from core.extensions import db
 
@@ -43,11 +48,25 @@ def render_error(status: int, heading: str | None = None, body: str | None = Non
     )
 
 
+# endpoint → its upload page with "file too large" on the file field (CSRF checking reads the
+# body before the view, so the 413 comes here; the page still names where the problem is).
+# Only for those holding one of its roles: the page is not shown to anyone else.
+UPLOAD_PAGES: dict[str, tuple[tuple[Role, ...], Callable[[str], Any]]] = {}
+
+
+def file_too_large_message() -> str:
+    limit_mb = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
+    return f"The selected file must be smaller than {limit_mb} MB"
+
+
 def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
     if api.is_api_request():  # e.g. a 404 or 405 that no API blueprint saw: JSON all the same
         return api.http_error_response(error)
     if error.response is not None:  # e.g. a redirect to sign in, passed through abort()
         return error.response
+    roles, upload_page = UPLOAD_PAGES.get(request.endpoint or "", ((), None))
+    if error.code == 413 and upload_page and current_user.is_authenticated and current_user.has_role(*roles):
+        return upload_page(file_too_large_message())
     if error.code == 413:
         limit_mb = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
         return render_error(413, body=f"Files must be smaller than {limit_mb} MB. Nothing was saved. Choose a smaller file and try again.")

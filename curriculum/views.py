@@ -13,6 +13,7 @@ from core import importing
 from core.access import restrict_blueprint
 from core.accounts.roles import Role
 from core.content import register_loader
+from core.errors import UPLOAD_PAGES
 from core.layout import navigation
 from core.problems import Conflict, Invalid, Problem, blame_fields, problems_of
 from curriculum import api as curriculum_api
@@ -358,6 +359,12 @@ def export(programme_id: int) -> Response:
     return response
 
 
+def _import_too_large(message: str):  # type: ignore[no-untyped-def]
+    form = ImportForm(formdata=None)
+    form.document.errors = [message]
+    return render_template("curriculum/import.html", form=form, problems=[]), 413
+
+
 @bp.route("/programmes/import", methods=["GET", "POST"])
 def import_programme():  # type: ignore[no-untyped-def]
     """Check a programme document; every problem is listed with its place, and nothing is saved yet."""
@@ -409,6 +416,7 @@ def catalogue_module(key: str) -> str:
 
 
 def init_app(app: Flask) -> None:
+    UPLOAD_PAGES["curriculum.import_programme"] = ((Role.DESIGNER,), _import_too_large)
     app.register_blueprint(bp)
     curriculum_api.init_app(app)
     app.cli.add_command(cli.catalogue_cli)

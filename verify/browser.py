@@ -21,6 +21,7 @@ class Form:
     fields: list[tuple[str, str]] = field(default_factory=list)
     submits: list[tuple[str, str]] = field(default_factory=list)
     radios: dict[str, str] = field(default_factory=dict)  # first value of each radio group
+    checkboxes: dict[str, list[str]] = field(default_factory=dict)  # every value each group offers
 
     def data(self, overrides: dict[str, str | list[str]]) -> dict[str, list[str]]:
         values: dict[str, list[str]] = {name: [value] for name, value in self.radios.items()}
@@ -59,6 +60,7 @@ class _FormParser(HTMLParser):
                 if "checked" in a:
                     self.forms[-1].radios[a["name"]] = a.get("value", "on")
             elif kind in ("checkbox",):
+                self.forms[-1].checkboxes.setdefault(a["name"], []).append(a.get("value", "on"))
                 if "checked" in a:
                     self.forms[-1].fields.append((a["name"], a.get("value", "on")))
             elif kind == "submit":

@@ -69,7 +69,8 @@ def build(**config: object) -> World:
     app = create_app({
         "TESTING": False, "SECRET_KEY": "verify", "INSTANCE_PATH": folder.name,
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder.name) / 'world.sqlite3'}",
-        "SIGN_IN_MAX_FAILURES_PER_ACCOUNT": 10**6, "SIGN_IN_MAX_FAILURES_PER_ADDRESS": 10**6, **config,
+        "SIGN_IN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS": 10**6, "SIGN_IN_MAX_FAILURES_PER_ADDRESS": 10**6,
+        "SIGN_IN_SLOW_DOWN_AFTER_ACCOUNT_FAILURES": 10**6, **config,
     })
     # Each 5xx is counted and listed by the row; the app's traceback for it would bury the figures.
     app.logger.setLevel(logging.CRITICAL)
@@ -89,6 +90,11 @@ def build(**config: object) -> World:
             world.emails[audience] = email
             world.tokens[audience] = accounts.issue_token(person, "verify")
             world.ids[f"person:{audience}"] = person.id
+        # Another person, whom the administrator's deactivate/reactivate routes may act on
+        # without locking out one of the audiences.
+        spare = accounts.create_person("Verify Spare", "spare@verify.example", PASSWORD, {Role.TRAINEE})
+        world.ids["person:spare"] = spare.id
+        _add_cohort(world)
         details = curriculum.ProgrammeDetails("Verify programme", "Verify Hub", date(2026, 9, 7), 78)
         programme = curriculum.create_programme(None, details)
         draft = programme.draft
@@ -97,12 +103,46 @@ def build(**config: object) -> World:
         curriculum.start_draft(programme)
         world.ids.update({"programme_id": programme.id, "module_key": module.key, "version_number": 1})
         rubric = authoring.create_rubric(authoring.Settings("Verify rubric", engine.RubricModel.ANALYTIC, 50, 0))
-        authoring.add_criterion(rubric, authoring.CriterionInput("Listens", levels=(("Not yet", "a"), ("Secure", "b"))))
+        world.ids["criterion_key"] = authoring.add_criterion(rubric, None, authoring.CriterionInput("Listens", levels=(("Not yet", "a"), ("Secure", "b"))))
+        world.ids["fault_type_key"] = authoring.add_fault_type(
+            rubric, None, authoring.FaultTypeInput("Talks over", engine.FaultSeverity.MINOR))
         world.ids["rubric_id"] = rubric.id
+        _stage_imports(world)
         world.ids["scenario_key"] = next(iter(loaders_scenarios()))
         world.ids["catalogue_key"] = "send-law-foundations"
         world.ids["other_catalogue_key"] = "identifying-need"
     return world
+
+
+def _add_cohort(world: World) -> None:
+    """A cohort whose trainee the mentor observes: one submitted observation and one draft."""
+    from assessments import demo
+    from assessments import services as assessments
+
+    today = date.today()
+    demo.create_demo_cohort(world.emails["trainee"], world.emails["mentor"], today)
+    enrolment = assessments.mentor_enrolments(world.ids["person:mentor"])[0]  # type: ignore[arg-type]
+    submitted = assessments.observations_of(enrolment.id)[0]
+    draft = assessments.record_observation(enrolment.id, world.ids["person:mentor"], assessments.ObservationInput(  # type: ignore[arg-type]
+        demo.DEMO_SCENARIO, today, "Classroom", ("The mentor as observer",), {"judgements": [], "faults": []},
+        "verify-draft-observation"), today)
+    world.ids.update({"cohort_id": enrolment.cohort_id, "enrolment_id": enrolment.id,
+                      "observation_id": submitted.id, "draft_observation_id": draft.id})
+
+
+def _stage_imports(world: World) -> None:
+    """A checked programme document and rubric document waiting for the designer to confirm."""
+    import json
+
+    from competencies.rubric_imports import RUBRIC_JSON
+    from core import importing
+    from curriculum.programme_imports import PROGRAMME_JSON
+    from tests.hostile import corpus
+
+    designer = world.ids["person:designer"]
+    for name, fmt, document in (("staged_programme", PROGRAMME_JSON, corpus.PROGRAMME), ("staged_rubric", RUBRIC_JSON, corpus.RUBRIC)):
+        world.ids[name] = importing.stage(fmt, json.dumps(document), designer)[0]  # type: ignore[arg-type]
+    db.session.commit()
 
 
 def loaders_scenarios() -> list[str]:

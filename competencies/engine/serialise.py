@@ -95,7 +95,7 @@ def _levels(raw: Any, path: str, model: RubricModel, problems: list[Problem]) ->
     for j, lv in enumerate(_list(raw, f"{path}.levels", "the levels", problems)):
         found = _object(lv, f"{path}.levels[{j}]", LEVEL_KEYS, "each level (value, label, descriptor)", problems)
         if found is not None:
-            levels.append(Level(_given(found, "value"), _given(found, "label"), found.get("descriptor") or ""))
+            levels.append(Level(_given(found, "value"), _given(found, "label"), found.get("descriptor", "")))
     return tuple(levels)
 
 

@@ -56,6 +56,14 @@ def test_a_designer_tries_a_rubric_and_reads_the_reasons(client, auth, make_pers
     assert "The weighted score is 79%, reaching the 70% needed." in page
 
 
+def test_a_blank_level_on_the_try_form_counts_as_not_observed(client, auth, make_person, library):
+    make_person("designer@example.org", Role.DESIGNER)
+    auth.sign_in("designer@example.org")
+    response = post_form(client, "/competencies/scenarios/annual-review", {"c0": "  \n ", "c1": "3"})
+    assert response.status_code == 200
+    assert "Outcome:" in response.get_data(as_text=True)
+
+
 def test_the_try_page_shows_the_engines_own_outcome_and_rendered_reasons(app, client, auth, make_person, library):
     import html
 

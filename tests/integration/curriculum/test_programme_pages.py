@@ -199,7 +199,7 @@ def test_a_huge_upload_is_refused_before_it_is_read(client, designer):
     response = client.post("/curriculum/programmes/import", data={
         "csrf_token": csrf_token(page), "document": (io.BytesIO(b" " * (11 * 1024 * 1024)), "huge.json")})
     assert response.status_code == 413
-    assert "Files must be smaller than 10 MB" in response.get_data(as_text=True)
+    assert 'href="#document">The selected file must be smaller than 10 MB</a>' in response.get_data(as_text=True)
 
 
 def _page(client, programme_id: int, path: str = "") -> str:  # type: ignore[no-untyped-def]

@@ -364,3 +364,11 @@ def test_a_row_that_does_not_fit_is_refused_naming_the_row_and_criterion():
         score_rows(rubric, [(3, 3)])
     with pytest.raises(EvidenceError, match="A faults rubric records faults"):
         score_rows(rubric_from_dict(FAULTS), [(None, None)])
+
+
+def test_a_null_descriptor_is_refused_where_it_is():
+    level = {"value": 1, "label": "Absent", "descriptor": None}
+    bad = ANALYTIC | {"criteria": [ANALYTIC["criteria"][0] | {"levels": [level, *FOUR[1:]]}]}
+    with pytest.raises(RubricError) as refused:
+        rubric_from_dict(bad)
+    assert refused.value.problems[0].path == "criteria[0].levels[0].descriptor"
