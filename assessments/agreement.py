@@ -34,6 +34,8 @@ from enum import Enum
 from fractions import Fraction
 from typing import Any
 
+from assessments.reasons import Reason
+
 MIN_PAIRS = 10
 PERCENT_MAX = 100
 KAPPA_MIN, KAPPA_MAX = -1, 1
@@ -71,19 +73,6 @@ class Pair:
     mentor: str = ""
     scenario: str = ""
     criterion: str = ""
-
-
-@dataclass(frozen=True)
-class Reason:
-    code: str
-    params: tuple[tuple[str, Any], ...] = ()
-
-    @property
-    def values(self) -> dict[str, Any]:
-        return dict(self.params)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "params": dict(self.params)}
 
 
 def _reason(code: str, **params: Any) -> Reason:

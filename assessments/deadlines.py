@@ -41,6 +41,8 @@ from datetime import date, timedelta
 from enum import Enum
 from typing import Any
 
+from assessments.reasons import Reason
+
 DUTY_APPLIES_AFTER = date(2009, 9, 1)        # reg. 49(4): "becomes the SENCO ... after 1st September 2009"
 NPQ_COURSES_FROM = date(2024, 9, 1)          # reg. 49(7)(b): NPQ course begun on or after this day
 NASENCO_COMPLETED_BEFORE = date(2027, 9, 1)  # reg. 49(7)(a): NASENCO completed before this day
@@ -98,21 +100,6 @@ class SencoHistory:
     head_teacher: bool = False
     nasenco: Course | None = None
     npq: Course | None = None
-
-
-@dataclass(frozen=True)
-class Reason:
-    """Why, as a code with parameters (dates as ISO text, so a reason is JSON as it stands)."""
-
-    code: str
-    params: tuple[tuple[str, Any], ...] = ()
-
-    @property
-    def values(self) -> dict[str, Any]:
-        return dict(self.params)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "params": dict(self.params)}
 
 
 def _reason(code: str, **params: Any) -> Reason:

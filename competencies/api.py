@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask, url_for
 from marshmallow import Schema, fields
 
-from competencies import authoring, engine, rubric_imports, services
+from competencies import authoring, document_imports, engine, services
 from competencies.models import Rubric, RubricVersion
 from core import api
 from core.accounts.roles import Role
@@ -174,7 +174,7 @@ def create_rubric() -> Any:
 
     With ``?dry_run=true`` nothing is saved: the answer is the preview of what would be created."""
     dry_run = api.dry_run_requested()
-    result = rubric_imports.import_rubric(api.current_api_user().id, api.json_body(), dry_run=dry_run)
+    result = document_imports.import_rubric(api.current_api_user().id, api.json_body(), dry_run=dry_run)
     return api.dry_run_answer(result.preview) if dry_run else _tagged(result.created, 201)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from competencies import engine, rubric_imports
+from competencies import document_imports, engine
 from competencies.engine.numbers import exact, plain
 from competencies.models import Rubric, RubricVersion, Scenario
 from core.accounts.models import utcnow
@@ -349,5 +349,5 @@ def start_draft(rubric: Rubric) -> RubricVersion:
 
 def import_rubric(raw: bytes | str | dict[str, Any]) -> Rubric:
     """A new rubric, as a draft, from JSON in the engine's format; all or nothing."""
-    created: Rubric = rubric_imports.import_rubric(None, raw).created
+    created: Rubric = document_imports.import_rubric(None, raw).created
     return created

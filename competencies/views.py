@@ -8,9 +8,9 @@ from wtforms.fields.choices import SelectChoice
 
 from competencies import api as competencies_api
 from competencies import authoring, cli, engine, services
+from competencies.document_imports import RUBRIC_JSON
 from competencies.forms import CriterionForm, FaultTypeForm, ImportRubricForm, RubricForm, evidence_of, try_form
 from competencies.models import Rubric
-from competencies.rubric_imports import RUBRIC_JSON
 from core import importing
 from core.access import restrict_blueprint
 from core.accounts.roles import Role

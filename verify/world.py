@@ -134,7 +134,7 @@ def _stage_imports(world: World) -> None:
     """A checked programme document and rubric document waiting for the designer to confirm."""
     import json
 
-    from competencies.rubric_imports import RUBRIC_JSON
+    from competencies.document_imports import RUBRIC_JSON
     from core import importing
     from curriculum.programme_imports import PROGRAMME_JSON
     from tests.hostile import corpus
