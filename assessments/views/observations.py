@@ -1,75 +1,24 @@
-"""Pages for designers (cohorts, enrolments), mentors (observing trainees) and trainees (their progress)."""
+"""Mentors: their trainees, and observing and scoring them."""
 from __future__ import annotations
 
 import secrets
-from datetime import date
 
-from flask import Blueprint, Flask, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from wtforms.fields.choices import SelectChoice
 
 from assessments import services
-from assessments.cli import enrol
-from assessments.demo import create_demo_cohort
-from assessments.forms import CohortForm, EnrolmentForm, answers_of, evidence_of, observation_form
+from assessments.forms import answers_of, evidence_of, observation_form
 from assessments.models import Observation
-from competencies import engine
+from assessments.views.base import bp, today
 from competencies import services as competency_services
 from core.access import roles_required
 from core.accounts.roles import Role
-from core.layout import navigation
 from core.problems import Invalid, blame_fields
-
-bp = Blueprint("assessments", __name__, url_prefix="/assessments", template_folder="templates")
 
 OBSERVATION_FIELDS = {"scenario_key": "setting", "evidence": "setting", "idempotency_key": "setting"}
 
 
-def today() -> date:
-    return date.today()
 
-
-# ---- cohorts (designers and administrators) --------------------------------------------------
-
-@bp.route("/cohorts", methods=["GET", "POST"])
-@roles_required(Role.DESIGNER, Role.ADMIN)
-def cohorts():  # type: ignore[no-untyped-def]
-    """Cohorts, and a form to start one on a published programme version."""
-    form = CohortForm()
-    form.programme_version_id.choices = [SelectChoice(v.id, f"{v.name} ({v.label})") for v in services.published_versions()]
-    if form.validate_on_submit():
-        try:
-            cohort = services.create_cohort(form.name.data, form.programme_version_id.data)
-        except Invalid as error:
-            blame_fields(form, error, "name")
-        else:
-            flash("Cohort created. Enrol its trainees.", "success")
-            return redirect(url_for("assessments.cohort", cohort_id=cohort.id))
-    return render_template("assessments/cohorts.html", cohorts=services.list_cohorts(), form=form)
-
-
-@bp.route("/cohorts/<int:cohort_id>", methods=["GET", "POST"])
-@roles_required(Role.DESIGNER, Role.ADMIN)
-def cohort(cohort_id: int):  # type: ignore[no-untyped-def]
-    """A cohort's trainees, and a form to enrol one with a mentor."""
-    found = services.get_cohort(cohort_id) or abort(404)
-    form = EnrolmentForm()
-    form.trainee_id.choices = [SelectChoice(p.id, f"{p.name} ({p.email})") for p in services.people_with(Role.TRAINEE)]
-    form.mentor_id.choices = [SelectChoice(p.id, f"{p.name} ({p.email})") for p in services.people_with(Role.MENTOR)]
-    if form.validate_on_submit():
-        given = services.EnrolmentInput(form.trainee_id.data, (form.mentor_id.data,), form.school.data or "",
-                                        form.became_senco.data, form.earlier_senco_months.data or 0)
-        try:
-            services.enrol(found.id, given, today())
-        except Invalid as error:
-            blame_fields(form, error, "trainee_id", {"mentor_ids": "mentor_id"})
-        else:
-            flash("Trainee enrolled.", "success")
-            return redirect(url_for("assessments.cohort", cohort_id=found.id))
-    return render_template("assessments/cohort.html", cohort=found, form=form)
-
-
-# ---- mentors --------------------------------------------------------------------------------
 
 @bp.route("/observations")
 @roles_required(Role.MENTOR)
@@ -163,30 +112,3 @@ def submit_observation(observation_id: int) -> Response:
     else:
         flash("Observation submitted.", "success")
     return redirect(url_for("assessments.observation", observation_id=found.id))
-
-
-# ---- trainees -------------------------------------------------------------------------------
-
-@bp.route("/my-training")
-@roles_required(Role.TRAINEE)
-def my_training() -> str:
-    """The trainee's home: the SENCO deadline, each scenario's progress, and what sign-off needs."""
-    enrolments = services.trainee_enrolments(current_user.id)
-    found = [(e, services.senco_duty(e, today()), services.progress(e, submitted_only=True)) for e in enrolments]
-    return render_template("assessments/my_training.html", enrolments=found, outcomes=engine.Outcome)
-
-
-def _demo_data() -> str:
-    return create_demo_cohort("trainee@example.org", "mentor@example.org", today())
-
-
-def init_app(app: Flask) -> None:
-    app.register_blueprint(bp)
-    app.cli.add_command(enrol)
-    app.extensions.setdefault("demo_data", []).append(_demo_data)  # run by ``flask setup`` after the demo people
-    nav = navigation(app)
-    nav.add("Cohorts", "assessments.cohorts", Role.DESIGNER, Role.ADMIN, section="/assessments/cohorts")
-    nav.add("Observations", "assessments.observations", Role.MENTOR, section="/assessments/observations")
-    nav.add("My training", "assessments.my_training", Role.TRAINEE, section="/assessments/my-training")
-    nav.set_home(Role.MENTOR, "assessments.observations")
-    nav.set_home(Role.TRAINEE, "assessments.my_training")

@@ -1,0 +1,30 @@
+"""Pages for designers (cohorts, enrolments), mentors (observing trainees) and trainees (their progress).
+
+One module a subject; each registers its routes on the room's blueprint (``base.bp``) when imported.
+"""
+from __future__ import annotations
+
+from flask import Flask
+
+from assessments.cli import enrol
+from assessments.demo import create_demo_cohort
+from assessments.views import cohorts, observations, trainees  # noqa: F401  (registers the routes)
+from assessments.views.base import bp, today
+from core.accounts.roles import Role
+from core.layout import navigation
+
+
+def _demo_data() -> str:
+    return create_demo_cohort("trainee@example.org", "mentor@example.org", today())
+
+
+def init_app(app: Flask) -> None:
+    app.register_blueprint(bp)
+    app.cli.add_command(enrol)
+    app.extensions.setdefault("demo_data", []).append(_demo_data)  # run by ``flask setup`` after the demo people
+    nav = navigation(app)
+    nav.add("Cohorts", "assessments.cohorts", Role.DESIGNER, Role.ADMIN, section="/assessments/cohorts")
+    nav.add("Observations", "assessments.observations", Role.MENTOR, section="/assessments/observations")
+    nav.add("My training", "assessments.my_training", Role.TRAINEE, section="/assessments/my-training")
+    nav.set_home(Role.MENTOR, "assessments.observations")
+    nav.set_home(Role.TRAINEE, "assessments.my_training")
