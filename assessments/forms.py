@@ -16,7 +16,7 @@ from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from assessments.models import NAME_MAX_LENGTH, SCHOOL_MAX_LENGTH, SETTING_MAX_LENGTH
+from assessments.models import NAME_MAX_LENGTH, REASON_MAX_LENGTH, SCHOOL_MAX_LENGTH, SETTING_MAX_LENGTH
 from competencies import engine
 from competencies.engine.evidence import COMMENT_MAX
 from competencies.forms import FAULT_COUNT_MAX, NOT_APPLICABLE_CHOICE, IntegerField, SelectField, SelectMultipleField
@@ -70,26 +70,49 @@ def observation_form(rubric: engine.Rubric, present_choices: list[str], data: An
         save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
         submit_observation = SubmitField("Submit observation", widget=GovSubmitInput())
 
+    _add_marks(ObservationForm, rubric)
+    return ObservationForm(formdata=data, **values)
+
+
+def _add_marks(form: type[FlaskForm], rubric: engine.Rubric) -> None:
+    """A level and a comment per criterion, and the rubric's named faults as counts."""
     if rubric.model is not engine.RubricModel.FAULTS:
         for i, criterion in enumerate(rubric.criteria):
             choices = [SelectChoice("", "Not observed")]
             if criterion.critical_level is None:
                 choices.append(SelectChoice(NOT_APPLICABLE_CHOICE, "Not applicable in this observation"))
             choices += [SelectChoice(str(lv.value), f"{lv.value}: {lv.label}") for lv in criterion.levels]
-            setattr(ObservationForm, f"c{i}", SelectField(
+            setattr(form, f"c{i}", SelectField(
                 criterion.title, choices=choices, widget=GovSelect(), validators=[Optional()],
                 invalid=f"Choose a level for ‘{criterion.title}’ from the list",
                 description=f"Must reach level {criterion.critical_level}" if criterion.critical_level is not None else ""))
     for i, criterion in enumerate(rubric.criteria):
-        setattr(ObservationForm, f"m{i}", TextAreaField(
+        setattr(form, f"m{i}", TextAreaField(
             f"Comment on ‘{criterion.title}’ (optional)", widget=GovTextArea(), validators=[
                 Optional(), Length(max=COMMENT_MAX, message=too_long(COMMENT_MAX, "Comment"))]))
     for i, kind in enumerate(rubric.fault_types):
-        setattr(ObservationForm, f"f{i}", IntegerField(
+        setattr(form, f"f{i}", IntegerField(
             f"{kind.title} ({kind.severity.value}{', fails on its own' if kind.fails_alone else ''})",
             widget=GovTextInput(), default=0, invalid=f"Enter a whole number from 0 to {FAULT_COUNT_MAX}",
             validators=[Optional(), NumberRange(0, FAULT_COUNT_MAX, message=f"Enter a whole number from 0 to {FAULT_COUNT_MAX}")]))
-    return ObservationForm(formdata=data, **values)
+
+
+def marks_form(rubric: engine.Rubric, data: Any = None, reason: bool = False, **values: Any) -> FlaskForm:
+    """Marks alone, without the observation's when and where: a moderator's blind second marking,
+    or (``reason``) the judgement mentor and moderator agreed, with why."""
+
+    class MarksForm(TextChecked, FlaskForm):
+        lock_version = HiddenField()
+        submit = SubmitField("Record the agreed judgement" if reason else "Submit my marks", widget=GovSubmitInput())
+
+    _add_marks(MarksForm, rubric)
+    if reason:
+        MarksForm.reason = TextAreaField(  # type: ignore[attr-defined]
+            "Reason for the agreed judgement", widget=GovTextArea(),
+            description="What you discussed and why you settled on these marks. The trainee’s progress will use them",
+            validators=[InputRequired(message="Enter the reason for the agreed judgement"),
+                        Length(max=REASON_MAX_LENGTH, message=too_long(REASON_MAX_LENGTH, "Reason"))])
+    return MarksForm(formdata=data, **values)
 
 
 def evidence_of(form: FlaskForm, rubric: engine.Rubric) -> dict[str, Any]:

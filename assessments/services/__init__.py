@@ -1,4 +1,5 @@
-"""Use cases of the assessments room: cohorts, enrolments, observations and progress.
+"""Use cases of the assessments room: cohorts, enrolments, observations and progress (moderation
+in :mod:`assessments.services.moderation`).
 
 Each function takes ids and plain values and owns its transaction. Rules live elsewhere: the
 SENCO duty in :mod:`assessments.deadlines`, scoring and sign-off in :mod:`competencies.engine`.
@@ -20,6 +21,7 @@ from assessments.models import (
     SETTING_MAX_LENGTH,
     Cohort,
     Enrolment,
+    ModerationItem,
     Observation,
     ObservationStatus,
     enrolment_mentor,
@@ -209,8 +211,11 @@ def _observation_problems(enrolment: Enrolment, given: ObservationInput, today: 
     return problems
 
 
-def _scored(observation: Observation, observer: User, rubric: engine.Rubric) -> dict[str, Any]:
-    evidence = {**observation.evidence, "observation_id": str(observation.idempotency_key),
+def _scored(observation: Observation, observer: User, rubric: engine.Rubric,
+            marks: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The engine's result for ``marks`` (the observation's own evidence unless given: a second
+    marker's marks of the same observation are scored as the same event, by their own person)."""
+    evidence = {**(observation.evidence if marks is None else marks), "observation_id": str(observation.idempotency_key),
                 "observed_at": observation.observed_on.isoformat(),
                 # counted by identity for sign-off: the person's id, which outlives a changed email address
                 "observer": f"person-{observer.id}",
@@ -309,6 +314,7 @@ class ObservationView:
     observation: Observation
     result: engine.Result
     reasons: tuple[str, ...]
+    moderated: bool = False   # the result is the judgement agreed after moderation, not the mentor's
 
 
 @dataclass(frozen=True)
@@ -331,10 +337,20 @@ class ScenarioProgress:
         return f"In progress: {self.sign_off.met} met observation{'s' if self.sign_off.met != 1 else ''} so far"
 
 
-def explained(observation: Observation) -> ObservationView:
+def explained(observation: Observation, agreed: dict[str, Any] | None = None) -> ObservationView:
+    """The observation's result and reasons: the agreed judgement after moderation, if given."""
     rubric = competency_services.rubric_of(observation.rubric_version)
-    result = engine.Result.from_dict(observation.result)
-    return ObservationView(observation, result, engine.render_all(result.reasons, rubric))
+    result = engine.Result.from_dict(agreed if agreed is not None else observation.result)
+    return ObservationView(observation, result, engine.render_all(result.reasons, rubric), agreed is not None)
+
+
+def agreed_results(observation_ids: list[int]) -> dict[int, dict[str, Any]]:
+    """Agreed judgements after moderation, by observation: they replace the mentor's in progress."""
+    if not observation_ids:
+        return {}
+    rows = db.session.execute(select(ModerationItem.observation_id, ModerationItem.agreed_result).where(
+        ModerationItem.observation_id.in_(observation_ids), ModerationItem.agreed_result.is_not(None)))
+    return {observation_id: result for observation_id, result in rows if result}
 
 
 def observations_of(enrolment_id: int, submitted_only: bool = False) -> list[Observation]:
@@ -346,12 +362,14 @@ def observations_of(enrolment_id: int, submitted_only: bool = False) -> list[Obs
 
 def progress(enrolment: Enrolment, submitted_only: bool = False) -> list[ScenarioProgress]:
     """Each scenario's observations, outcomes and reasons, and what sign-off still needs, in words.
-    Only submitted observations count towards sign-off; a trainee sees only those."""
+    Only submitted observations count towards sign-off; a trainee sees only those. A judgement
+    agreed after moderation replaces the mentor's for its observation."""
     every = observations_of(enrolment.id, submitted_only)
+    agreed = agreed_results([o.id for o in every])
     policy = engine.SignOffPolicy(**enrolment.cohort.sign_off_policy, mixed_rubrics=engine.MixedRubrics.LEAVE_OUT)
     found = []
     for scenario in scenarios_of(enrolment):
-        views = tuple(explained(o) for o in every if o.scenario_key == scenario.key)
+        views = tuple(explained(o, agreed.get(o.id)) for o in every if o.scenario_key == scenario.key)
         version = current_rubric(scenario)
         if version is None:
             found.append(ScenarioProgress(scenario, views, None, (), ()))

@@ -9,6 +9,7 @@ class Role(str, enum.Enum):
     DESIGNER = "designer"
     MENTOR = "mentor"
     TRAINEE = "trainee"
+    MODERATOR = "moderator"  # second-marks a sample of observations (issue 14)
 
     @property
     def label(self) -> str:
@@ -20,7 +21,8 @@ ROLE_LABELS = {
     Role.DESIGNER: "Course designer",
     Role.MENTOR: "Mentor",
     Role.TRAINEE: "Trainee",
+    Role.MODERATOR: "Moderator",
 }
 
 # When a person holds several roles they land on the first of these they hold.
-HOME_PRIORITY = (Role.ADMIN, Role.DESIGNER, Role.MENTOR, Role.TRAINEE)
+HOME_PRIORITY = (Role.ADMIN, Role.DESIGNER, Role.MODERATOR, Role.MENTOR, Role.TRAINEE)

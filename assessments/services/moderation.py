@@ -1,0 +1,606 @@
+"""Moderation: samples of submitted observations, blind second marking, agreed judgements and the
+agreement report (issue 14).
+
+Each function takes ids and plain values and owns its transaction. The rules live elsewhere:
+which observations a random draw takes in :mod:`assessments.sampling`, the agreement figures in
+:mod:`assessments.agreement`, scoring in :mod:`competencies.engine` (with the rubric version the
+mentor's marks were scored by, so both markers are judged by one rubric).
+
+Blindness is kept by construction: before the moderator has submitted, pages get a
+:class:`BlindView`, which holds the observation's context and the mentor's comments and nothing
+else, never the observation itself.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from assessments import agreement, sampling
+from assessments.models import (
+    REASON_MAX_LENGTH,
+    Cohort,
+    Enrolment,
+    ModerationItem,
+    ModerationPolicy,
+    ModerationSample,
+    Observation,
+    ObservationStatus,
+    SampleMethod,
+    enrolment_mentor,
+)
+from assessments.services import _scored
+from competencies import engine
+from competencies import services as competency_services
+from core.accounts.models import User, utcnow
+from core.accounts.roles import Role
+from core.extensions import db
+from core.problems import Conflict, Invalid, too_long
+
+DEFAULT_MINIMUM_KAPPA = Fraction(6, 10)   # "substantial" on Landis and Koch's (1977) bands begins at 0.61
+MIN_PAIRS_MAX = 1_000
+OUTCOMES = tuple(sorted(engine.Outcome, key=lambda o: o.rank))
+
+
+# ---- samples -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CohortSummary:
+    cohort: Cohort
+    submitted: int
+    sampled: int
+    marked: int
+    to_agree: int
+
+
+def _submitted(cohort_id: int) -> list[Observation]:
+    return list(db.session.scalars(
+        select(Observation).join(Enrolment).where(Enrolment.cohort_id == cohort_id,
+                                                   Observation.status == ObservationStatus.SUBMITTED)
+        .order_by(Observation.id)))
+
+
+def _items_of_cohort(cohort_id: int) -> list[ModerationItem]:
+    return list(db.session.scalars(select(ModerationItem).join(ModerationSample)
+                                   .where(ModerationSample.cohort_id == cohort_id).order_by(ModerationItem.id)))
+
+
+def cohorts() -> list[CohortSummary]:
+    """Every cohort with how far its moderation has gone."""
+    found = []
+    for cohort in db.session.scalars(select(Cohort).order_by(Cohort.id)):
+        items = _items_of_cohort(cohort.id)
+        found.append(CohortSummary(cohort, len(_submitted(cohort.id)), len(items), sum(1 for i in items if i.marked),
+                                   sum(1 for i in items if status_of(i) == "to-agree")))
+    return found
+
+
+def get_cohort(cohort_id: int) -> Cohort | None:
+    return db.session.get(Cohort, cohort_id)
+
+
+def candidates(cohort_id: int) -> list[Observation]:
+    """Submitted observations of the cohort not yet in any sample."""
+    taken = set(db.session.scalars(select(ModerationItem.observation_id)))
+    return [o for o in _submitted(cohort_id) if o.id not in taken]
+
+
+def _candidate(o: Observation) -> sampling.Candidate:
+    # strata by the people's ids and the scenario's key, which never change, not by names
+    return sampling.Candidate(o.id, f"person-{o.observer_id}" if o.observer_id else "nobody", o.scenario_key)
+
+
+def _moderator(person_id: int) -> User:
+    person = db.session.get(User, person_id)
+    if person is None or not person.active or Role.MODERATOR not in person.roles:
+        raise Invalid("Only a moderator can do this", "moderator")
+    return person
+
+
+def _cohort_with_candidates(cohort_id: int) -> tuple[Cohort, list[Observation]]:
+    cohort = get_cohort(cohort_id)
+    if cohort is None:
+        raise Invalid("Choose a cohort", "cohort_id")
+    if not _submitted(cohort_id):
+        raise Invalid("This cohort has no submitted observations yet, so there is nothing to sample", "cohort_id")
+    found = candidates(cohort_id)
+    if not found:
+        raise Invalid("Every submitted observation of this cohort is already in a sample", "cohort_id")
+    return cohort, found
+
+
+def _save_sample(sample: ModerationSample, observation_ids: Iterable[int]) -> ModerationSample:
+    sample.items = [ModerationItem(observation_id=i) for i in sorted(observation_ids)]
+    db.session.add(sample)
+    db.session.commit()
+    return sample
+
+
+def draw_random(cohort_id: int, moderator_id: int, percent: int, seed: str | None = None) -> ModerationSample:
+    """A random ``percent`` % of the cohort's unsampled submitted observations, stratified by mentor
+    and scenario. The seed (a new one unless given) and the candidates are recorded."""
+    _moderator(moderator_id)
+    seed = secrets.token_hex(8) if seed is None or not seed.strip() else seed.strip()
+    problems = []
+    try:
+        sampling.check([sampling.Candidate(0, "", "")], percent, seed)  # the settings first, then the cohort
+    except sampling.SamplingInputError as error:
+        problems += [(p.path, p.message) for p in error.problems]
+    if problems:
+        raise Invalid(problems)
+    cohort, found = _cohort_with_candidates(cohort_id)
+    pool = [_candidate(o) for o in found]
+    drawn = sampling.draw(pool, percent, seed)
+    sample = ModerationSample(cohort_id=cohort.id, drawn_by_id=moderator_id, method=SampleMethod.RANDOM,
+                              percent=percent, seed=seed,
+                              candidates=[{"observation_id": c.observation_id, "mentor": c.mentor, "scenario": c.scenario}
+                                          for c in pool])
+    return _save_sample(sample, drawn.chosen)
+
+
+def draw_chosen(cohort_id: int, moderator_id: int, observation_ids: Sequence[int]) -> ModerationSample:
+    """The observations the moderator ticked, each a submitted, unsampled one of this cohort."""
+    _moderator(moderator_id)
+    _, found = _cohort_with_candidates(cohort_id)
+    if not observation_ids:
+        raise Invalid("Choose at least one observation", "observation_ids")
+    allowed = {o.id for o in found}
+    if any(i not in allowed for i in observation_ids):
+        raise Invalid("Choose observations from the list", "observation_ids")
+    sample = ModerationSample(cohort_id=cohort_id, drawn_by_id=moderator_id, method=SampleMethod.CHOSEN)
+    return _save_sample(sample, set(observation_ids))
+
+
+def get_sample(sample_id: int) -> ModerationSample | None:
+    return db.session.get(ModerationSample, sample_id)
+
+
+def samples_of(cohort_id: int) -> list[ModerationSample]:
+    return list(db.session.scalars(select(ModerationSample).where(ModerationSample.cohort_id == cohort_id)
+                                   .order_by(ModerationSample.id)))
+
+
+@dataclass(frozen=True)
+class RedrawCheck:
+    matches: bool
+    drawn: tuple[int, ...]
+    recorded: tuple[int, ...]
+
+
+def redraw(sample: ModerationSample) -> RedrawCheck | None:
+    """Draw a random sample again from its recorded seed and candidates: the same observations, or not."""
+    if sample.method != SampleMethod.RANDOM or sample.seed is None or sample.percent is None:
+        return None
+    pool = [sampling.Candidate(int(c["observation_id"]), str(c["mentor"]), str(c["scenario"])) for c in sample.candidates]
+    drawn = sampling.draw(pool, sample.percent, sample.seed).chosen
+    recorded = tuple(sorted(i.observation_id for i in sample.items))
+    return RedrawCheck(drawn == recorded, drawn, recorded)
+
+
+# ---- who may mark --------------------------------------------------------------------------
+
+def status_of(item: ModerationItem) -> str:
+    """to-mark, same (the marks agree), to-agree (they differ) or agreed."""
+    if not item.marked:
+        return "to-mark"
+    if item.agreed:
+        return "agreed"
+    return "to-agree" if differs(item) else "same"
+
+
+STATUS_WORDS = {"to-mark": "To mark", "same": "Same marks", "to-agree": "Marks differ: to agree", "agreed": "Agreed"}
+
+
+def _mentors_of(enrolment_id: int) -> set[int]:
+    return set(db.session.scalars(select(enrolment_mentor.c.mentor_id).where(enrolment_mentor.c.enrolment_id == enrolment_id)))
+
+
+def refusal(item: ModerationItem, moderator_id: int) -> str | None:
+    """Why this moderator may not mark this item blind, in words; None if they may."""
+    o = item.observation
+    if o.observer_id == moderator_id:
+        return "You made this observation, so someone else must moderate it."
+    if moderator_id in _mentors_of(o.enrolment_id):
+        return "You mentor this trainee and can read the mentor’s marks, so you cannot mark this observation blind."
+    if item.marked and item.moderator_id != moderator_id:
+        return "Another moderator has already marked this observation."
+    return None
+
+
+def item_for_moderator(item_id: int, moderator_id: int) -> ModerationItem | None:
+    return db.session.get(ModerationItem, item_id)
+
+
+def item_of_observation(observation_id: int) -> ModerationItem | None:
+    return db.session.scalar(select(ModerationItem).where(ModerationItem.observation_id == observation_id))
+
+
+# ---- blind marking -------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Comment:
+    criterion: str
+    text: str
+
+
+@dataclass(frozen=True)
+class BlindView:
+    """What a moderator may read before marking: the context and the mentor's written evidence.
+    Deliberately no levels, faults, outcome or reasons."""
+
+    item_id: int
+    trainee: str
+    scenario: str
+    observed_on: Any
+    setting: str
+    present: tuple[str, ...]
+    rubric_title: str
+    rubric_version: int
+    comments: tuple[Comment, ...]
+
+
+def blind_view(item: ModerationItem) -> BlindView:
+    o = item.observation
+    rubric = competency_services.rubric_of(o.rubric_version)
+    scenario = competency_services.get_scenario(o.scenario_key)
+    comments = tuple(Comment(rubric.title_of(j.get("criterion")), str(j["comment"]))
+                     for j in o.evidence.get("judgements", []) if j.get("comment"))
+    return BlindView(item.id, o.enrolment.trainee.name, scenario.title if scenario else o.scenario_key, o.observed_on,
+                     o.setting, tuple(o.present), o.rubric_version.rubric.title, o.rubric_version.number, comments)
+
+
+def rubric_of_item(item: ModerationItem) -> engine.Rubric:
+    """The rubric version the mentor's marks were scored by: both markers are scored by it."""
+    return competency_services.rubric_of(item.observation.rubric_version)
+
+
+def _commit() -> None:
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict("Someone changed this moderation since you opened it. Check it and try again") from None
+
+
+def record_marks(observation_id: int, moderator_id: int, marks: dict[str, Any]) -> ModerationItem:
+    """The moderator's own levels and faults for a sampled observation, scored by the same engine
+    and rubric version as the mentor's. Refused for an observation not in a sample, one's own
+    observation, a trainee one mentors, and one another moderator has marked; marks once given
+    are not changed (the agreed judgement is where they are settled)."""
+    moderator = _moderator(moderator_id)
+    item = item_of_observation(observation_id)
+    if item is None:
+        raise Invalid("This observation is not in a moderation sample", "observation_id")
+    why = refusal(item, moderator_id)
+    if why:
+        raise Invalid(why, "observation_id")
+    if item.marked:
+        raise Conflict("You have already marked this observation")
+    item.moderator_result = _scored(item.observation, moderator, rubric_of_item(item), marks)
+    item.moderator_evidence = marks
+    item.moderator_id = moderator_id
+    item.marked_at = utcnow()
+    _commit()
+    return item
+
+
+# ---- side by side and the agreed judgement -------------------------------------------------
+
+def may_see_both(item: ModerationItem, person_id: int) -> bool:
+    """After the moderator has submitted: that moderator and the mentor who made the observation."""
+    return item.marked and person_id in (item.moderator_id, item.observation.observer_id)
+
+
+def _faults(result: engine.Result) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for f in result.faults:
+        counts[f.fault] = counts.get(f.fault, 0) + 1
+    return counts
+
+
+def differs(item: ModerationItem) -> bool:
+    """Marks differ when any level, any fault count or the outcome differs."""
+    if item.moderator_result is None:
+        return False
+    mentor = engine.Result.from_dict(item.observation.result)
+    moderator = engine.Result.from_dict(item.moderator_result)
+    return (mentor.levels_by_criterion != moderator.levels_by_criterion or _faults(mentor) != _faults(moderator)
+            or mentor.outcome is not moderator.outcome)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the side-by-side table: a criterion or a fault type."""
+
+    title: str
+    mentor: str
+    moderator: str
+    agreed: str | None
+
+    @property
+    def differs(self) -> bool:
+        return self.mentor != self.moderator
+
+
+@dataclass(frozen=True)
+class Marks:
+    outcome: str
+    reasons: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    item: ModerationItem
+    status: str
+    criteria: tuple[Row, ...]
+    faults: tuple[Row, ...]
+    mentor: Marks
+    moderator: Marks
+    agreed: Marks | None
+
+    @property
+    def status_words(self) -> str:
+        return STATUS_WORDS[self.status]
+
+
+def _level_words(rubric: engine.Rubric, key: str, level: int | str | None) -> str:
+    if level is None:
+        return "Not observed"
+    if level == "n/a":
+        return "Not applicable"
+    if level == "observed":
+        return "Observed"
+    criterion = rubric.criterion(key)
+    return f"{level}: {criterion.label_of(int(level))}" if criterion else str(level)
+
+
+def _marks(result: engine.Result, rubric: engine.Rubric) -> Marks:
+    return Marks(result.outcome.value, engine.render_all(result.reasons, rubric))
+
+
+def comparison(item: ModerationItem) -> Comparison:
+    """Both sets of marks, and the agreed one when recorded, criterion by criterion."""
+    rubric = rubric_of_item(item)
+    assert item.moderator_result is not None
+    mentor = engine.Result.from_dict(item.observation.result)
+    moderator = engine.Result.from_dict(item.moderator_result)
+    agreed = engine.Result.from_dict(item.agreed_result) if item.agreed_result else None
+    levels = [r.levels_by_criterion for r in (mentor, moderator)]
+    agreed_levels = agreed.levels_by_criterion if agreed else {}
+    criteria = tuple(Row(c.title, _level_words(rubric, c.key, levels[0].get(c.key)), _level_words(rubric, c.key, levels[1].get(c.key)),
+                         _level_words(rubric, c.key, agreed_levels.get(c.key)) if agreed else None) for c in rubric.criteria)
+    counts = [_faults(mentor), _faults(moderator), _faults(agreed) if agreed else {}]
+    faults = tuple(Row(k.title, str(counts[0].get(k.key, 0)), str(counts[1].get(k.key, 0)),
+                       str(counts[2].get(k.key, 0)) if agreed else None) for k in rubric.fault_types)
+    return Comparison(item, status_of(item), criteria, faults, _marks(mentor, rubric), _marks(moderator, rubric),
+                      _marks(agreed, rubric) if agreed else None)
+
+
+def agree(item_id: int, person_id: int, marks: dict[str, Any], reason: str, lock_version: int | None = None) -> ModerationItem:
+    """Record the judgement moderator and mentor agreed, with the reason; it replaces the mentor's
+    marks in the trainee's progress (both stay in the history). Only where the marks differ."""
+    item = db.session.get(ModerationItem, item_id)
+    person = db.session.get(User, person_id)
+    if item is None or person is None or not may_see_both(item, person_id):
+        raise Invalid("Choose a moderated observation of yours", "item_id")
+    if lock_version is not None and lock_version != item.lock_version:
+        raise Conflict("Someone changed this moderation since you opened it. Check it and try again")
+    if item.agreed:
+        raise Conflict("An agreed judgement is already recorded for this observation")
+    if not differs(item):
+        raise Invalid("The two sets of marks are the same, so the mentor’s judgement stands", "item_id")
+    reason = reason.strip()
+    if not reason:
+        raise Invalid("Enter the reason for the agreed judgement", "reason")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise Invalid(too_long(REASON_MAX_LENGTH, "Reason"), "reason")
+    item.agreed_result = _scored(item.observation, person, rubric_of_item(item), marks)
+    item.agreed_evidence = marks
+    item.agreed_reason = reason
+    item.agreed_by_id = person_id
+    item.agreed_at = utcnow()
+    _commit()
+    return item
+
+
+def items_for_mentor(mentor_id: int) -> list[ModerationItem]:
+    """Moderated observations the mentor made, once the moderator has submitted."""
+    return [i for i in db.session.scalars(select(ModerationItem).join(Observation)
+                                          .where(Observation.observer_id == mentor_id).order_by(ModerationItem.id))
+            if i.marked]
+
+
+# ---- the agreement report ------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Section:
+    """Figures for levels and for outcomes, grouped one way (overall, mentor, scenario, criterion)."""
+
+    by: str
+    levels: tuple[agreement.Summary, ...]
+    outcomes: tuple[agreement.Summary, ...]
+
+
+@dataclass(frozen=True)
+class Report:
+    cohort: Cohort
+    marked: int
+    level_scale: tuple[int, ...]
+    sections: tuple[Section, ...]
+    flags: tuple[agreement.MentorCheck, ...]
+    policy: agreement.CalibrationPolicy
+    names: dict[str, str]    # group key → words
+
+    @property
+    def empty(self) -> bool:
+        return self.marked == 0
+
+    def name(self, key: str) -> str:
+        return self.names.get(key, key)
+
+
+def _pairs(items: Sequence[ModerationItem]) -> tuple[list[agreement.Pair], list[agreement.Pair], dict[str, str]]:
+    """Level pairs (criteria both markers gave a level to) and outcome pairs, with names for keys."""
+    levels, outcomes, names = [], [], {}
+    for item in items:
+        if item.moderator_result is None:
+            continue
+        o = item.observation
+        rubric = rubric_of_item(item)
+        mentor, moderator = (engine.Result.from_dict(r) for r in (o.result, item.moderator_result))
+        who = f"person-{o.observer_id}" if o.observer_id else "nobody"
+        names[who] = o.observer.name if o.observer else "A removed account"
+        scenario = competency_services.get_scenario(o.scenario_key)
+        names[o.scenario_key] = scenario.title if scenario else o.scenario_key
+        outcomes.append(agreement.Pair(mentor.outcome.value, moderator.outcome.value, who, o.scenario_key, ""))
+        theirs = moderator.levels_by_criterion
+        for key, level in mentor.levels_by_criterion.items():
+            other = theirs.get(key)
+            if isinstance(level, int) and isinstance(other, int):
+                criterion = f"{o.scenario_key}/{key}"
+                names[criterion] = f"{rubric.title_of(key)} ({names[o.scenario_key]})"
+                levels.append(agreement.Pair(level, other, who, o.scenario_key, criterion))
+    return levels, outcomes, names
+
+
+def policy_of(cohort_id: int) -> agreement.CalibrationPolicy:
+    found = db.session.get(ModerationPolicy, cohort_id)
+    if found is None:
+        return agreement.CalibrationPolicy(agreement.Measure.WEIGHTED_KAPPA, DEFAULT_MINIMUM_KAPPA)
+    return agreement.CalibrationPolicy(agreement.Measure.WEIGHTED_KAPPA, Fraction(found.minimum_kappa), found.min_pairs)
+
+
+def set_policy(cohort_id: int, minimum_kappa: str, min_pairs: int | None) -> agreement.CalibrationPolicy:
+    """The provider's threshold for flagging a mentor: a quadratic-weighted kappa from -1 to 1,
+    and the fewest pairs that may flag anyone."""
+    if get_cohort(cohort_id) is None:
+        raise Invalid("Choose a cohort", "cohort_id")
+    problems = []
+    try:
+        minimum = Decimal(minimum_kappa.strip())
+        if not minimum.is_finite() or not agreement.KAPPA_MIN <= minimum <= agreement.KAPPA_MAX or len(minimum_kappa.strip()) > 10:
+            raise InvalidOperation
+    except (InvalidOperation, ValueError):
+        problems.append(("minimum_kappa", "Enter the minimum kappa as a number from -1 to 1, like 0.6"))
+    if min_pairs is None or not 1 <= min_pairs <= MIN_PAIRS_MAX:
+        problems.append(("min_pairs", f"Enter the fewest pairs as a whole number from 1 to {MIN_PAIRS_MAX:,}"))
+    if problems:
+        raise Invalid(problems)
+    found = db.session.get(ModerationPolicy, cohort_id) or ModerationPolicy(cohort_id=cohort_id)
+    found.minimum_kappa = str(minimum.normalize())
+    found.min_pairs = min_pairs
+    db.session.add(found)
+    db.session.commit()
+    return policy_of(cohort_id)
+
+
+def report(cohort_id: int) -> Report | None:
+    """Exact and adjacent agreement and quadratic-weighted kappa on levels, exact agreement and
+    kappa on outcomes: overall, per mentor, per scenario and per criterion; mentors flagged."""
+    cohort = get_cohort(cohort_id)
+    if cohort is None:
+        return None
+    items = _items_of_cohort(cohort_id)
+    levels, outcomes, names = _pairs(items)
+    scale = tuple(sorted({p.mentor_rating for p in levels} | {p.moderator_rating for p in levels}))  # type: ignore[type-var]
+    if scale:
+        scale = tuple(range(min(scale), max(scale) + 1))  # type: ignore[call-overload]  # equally spaced, gaps included
+    policy = policy_of(cohort_id)
+    n = policy.min_pairs
+    groupings = (("overall", lambda p: ""), ("mentor", lambda p: p.mentor), ("scenario", lambda p: p.scenario),
+                 ("criterion", lambda p: p.criterion))
+    sections = tuple(
+        Section(by, agreement.report(levels, scale, agreement.LEVEL_MEASURES, key, n) if levels else (),
+                agreement.report(outcomes, [o.value for o in OUTCOMES], agreement.OUTCOME_MEASURES, key, n)
+                if by != "criterion" and outcomes else ())
+        for by, key in groupings)
+    flags = agreement.flag_mentors(levels, scale, policy) if levels else ()
+    names[""] = "All sampled observations"
+    return Report(cohort, sum(1 for i in items if i.marked), scale, sections, flags, policy, names)  # type: ignore[arg-type]
+
+
+# ---- CSV (the report's export, and the parts of the external moderation pack) --------------
+
+def _cell(value: object) -> str:
+    """Text as a spreadsheet shows it, never as a formula (OWASP's CSV injection advice)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text) else text
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow([_cell(v) for v in row])
+    return out.getvalue()
+
+
+REPORT_HEADER = ("grouping", "group", "marks", "measure", "value", "pairs", "too_few_pairs", "note")
+
+
+def report_csv(cohort_id: int) -> str | None:
+    """The agreement report as CSV: one row per figure. A figure on too few pairs has no value."""
+    found = report(cohort_id)
+    if found is None:
+        return None
+    rows = []
+    for section in found.sections:
+        for what, summaries in (("levels", section.levels), ("outcomes", section.outcomes)):
+            for s in summaries:
+                for f in s.figures:
+                    shown = None if f.value is None or f.too_few else float(round(f.value, 4))
+                    rows.append((section.by, found.name(s.key), what, agreement.MEASURE_NAMES[f.measure], shown, f.pairs,
+                                 "yes" if f.too_few else "no", " ".join(agreement.render(r) for r in f.reasons)))
+    for check in found.flags:
+        rows.append(("calibration", found.name(check.mentor), "levels", agreement.MEASURE_NAMES[check.figure.measure],
+                     None if check.figure.value is None or check.figure.too_few else float(round(check.figure.value, 4)),
+                     check.figure.pairs, "yes" if check.figure.too_few else "no",
+                     ("Flagged for calibration. " if check.flagged else "") + agreement.render(check.reason)))
+    return _csv(REPORT_HEADER, rows)
+
+
+MARKS_HEADER = ("observation", "trainee", "scenario", "observed_on", "mentor", "moderator", "status", "marker", "criterion_or_fault",
+                "mark", "outcome")
+
+
+def marks_csv(cohort_id: int) -> str:
+    """Every sampled observation's marks, one row per criterion and fault type for each of mentor,
+    moderator and the agreed judgement: the marks part of the external moderation pack."""
+    rows: list[Sequence[object]] = []
+    for item in _items_of_cohort(cohort_id):
+        o = item.observation
+        head = (o.id, o.enrolment.trainee.name, o.scenario_key, o.observed_on.isoformat(),
+                o.observer.name if o.observer else "", item.moderator.name if item.moderator else "", status_of(item))
+        if not item.marked:
+            rows.append((*head, "", "", "", ""))
+            continue
+        c = comparison(item)
+        for marker, outcome, pick in (("mentor", c.mentor.outcome, lambda r: r.mentor), ("moderator", c.moderator.outcome, lambda r: r.moderator),
+                                      ("agreed", c.agreed.outcome if c.agreed else None, lambda r: r.agreed)):
+            if outcome is None:
+                continue
+            for row in (*c.criteria, *c.faults):
+                rows.append((*head, marker, row.title, pick(row), outcome))
+    return _csv(MARKS_HEADER, rows)
+
+
+def pack_csv_parts(cohort_id: int) -> dict[str, str]:
+    """The CSV files of the external moderation pack (the PDF work zips them with its PDF)."""
+    return {"marks.csv": marks_csv(cohort_id), "agreement.csv": report_csv(cohort_id) or ""}
