@@ -353,6 +353,18 @@ def render(r: Reason) -> str:
     return f"{code} ({', '.join(f'{k}: {v}' for k, v in r.params)})"
 
 
+def shown(f: Figure) -> str:
+    """A figure as a table cell shows it: "too few pairs" or "cannot be worked out" instead of a
+    number that would mislead."""
+    if f.pairs == 0:
+        return "No pairs yet"
+    if f.too_few:
+        return "Too few pairs to mean anything"
+    if f.value is None:
+        return "Cannot be worked out"
+    return _number(f.measure, f.value)
+
+
 def describe(f: Figure) -> str:
     """A figure as a reader should see it: the number only when there are enough pairs."""
     if f.pairs == 0:

@@ -16,12 +16,15 @@ from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from assessments import sampling
 from assessments.models import NAME_MAX_LENGTH, REASON_MAX_LENGTH, SCHOOL_MAX_LENGTH, SETTING_MAX_LENGTH
 from competencies import engine
 from competencies.engine.evidence import COMMENT_MAX
 from competencies.forms import FAULT_COUNT_MAX, NOT_APPLICABLE_CHOICE, IntegerField, SelectField, SelectMultipleField
 from core.forms import RealDateField, TextChecked, WholeNumberField
 from core.problems import too_long
+
+PERCENT_MESSAGE = f"Enter the percentage as a whole number from {sampling.PERCENT_MIN} to {sampling.PERCENT_MAX}"
 
 
 class CohortForm(TextChecked, FlaskForm):
@@ -144,3 +147,39 @@ def answers_of(evidence: dict[str, Any], rubric: engine.Rubric) -> dict[str, Any
     for i, kind in enumerate(rubric.fault_types):
         values[f"f{i}"] = sum(1 for f in evidence.get("faults", []) if f["fault"] == kind.key)
     return values
+
+
+class RandomSampleForm(TextChecked, FlaskForm):
+    """A random share of a cohort's submitted observations, stratified by mentor and scenario."""
+
+    percent = WholeNumberField(
+        "Percentage of submitted observations to sample", widget=GovTextInput(),
+        description=f"A whole number from {sampling.PERCENT_MIN} to {sampling.PERCENT_MAX}, for example 20",
+        message=PERCENT_MESSAGE,
+        validators=[InputRequired(message=PERCENT_MESSAGE), NumberRange(sampling.PERCENT_MIN, sampling.PERCENT_MAX, message=PERCENT_MESSAGE)])
+    seed = StringField("Seed (optional)", widget=GovTextInput(),
+                       description="Leave blank for a new one. Give a recorded seed to draw a sample the same way again",
+                       validators=[Optional(), Length(max=sampling.SEED_MAX_LENGTH, message=too_long(sampling.SEED_MAX_LENGTH, "Seed"))])
+    draw = SubmitField("Draw a random sample", widget=GovSubmitInput())
+
+
+def chosen_sample_form(choices: list[SelectChoice], data: Any = None) -> FlaskForm:
+    class ChosenSampleForm(TextChecked, FlaskForm):
+        observation_ids = SelectMultipleField("Choose observations to moderate", coerce=int, widget=GovCheckboxesInput(),
+                                              choices=choices, invalid="Choose observations from the list",
+                                              validators=[InputRequired(message="Choose at least one observation")])
+        choose = SubmitField("Add the chosen observations to a sample", widget=GovSubmitInput())
+
+    return ChosenSampleForm(formdata=data)
+
+
+class CalibrationForm(TextChecked, FlaskForm):
+    minimum_kappa = StringField("Lowest quadratic-weighted kappa before a mentor is flagged for calibration",
+                                widget=GovTextInput(), description="A number from -1 to 1, for example 0.6",
+                                validators=[InputRequired(message="Enter the minimum kappa as a number from -1 to 1, like 0.6"),
+                                            Length(max=10, message="Enter the minimum kappa as a number from -1 to 1, like 0.6")])
+    min_pairs = WholeNumberField("Fewest pairs of marks before a figure counts", widget=GovTextInput(),
+                                 message="Enter the fewest pairs as a whole number from 1 to 1,000",
+                                 validators=[InputRequired(message="Enter the fewest pairs as a whole number from 1 to 1,000"),
+                                             NumberRange(1, 1_000, message="Enter the fewest pairs as a whole number from 1 to 1,000")])
+    save = SubmitField("Save the threshold", widget=GovSubmitInput())

@@ -18,6 +18,7 @@ ADMIN = frozenset({Role.ADMIN})
 DESIGNER = frozenset({Role.DESIGNER})
 MENTOR = frozenset({Role.MENTOR})
 TRAINEE = frozenset({Role.TRAINEE})
+MODERATOR = frozenset({Role.MODERATOR})
 
 
 @dataclass(frozen=True)
@@ -115,4 +116,15 @@ ACCESS: dict[str, Access] = {
     "assessments.change_observation": Access("GET POST", MENTOR, {"observation_id": "draft_observation_id"}),
     "assessments.submit_observation": Access("POST", MENTOR, {"observation_id": "draft_observation_id"}),
     "assessments.my_training": Access("GET", TRAINEE),
+    # moderation (moderators; a mentor sees and agrees the marks of their own moderated observations)
+    "assessments.moderation": Access("GET", MODERATOR),
+    "assessments.moderation_cohort": Access("GET", MODERATOR, {"cohort_id": "cohort_id"}),
+    "assessments.draw_random": Access("POST", MODERATOR, {"cohort_id": "cohort_id"}),
+    "assessments.draw_chosen": Access("POST", MODERATOR, {"cohort_id": "cohort_id"}),
+    "assessments.moderation_sample": Access("GET", MODERATOR, {"sample_id": "sample_id"}),
+    "assessments.mark": Access("GET POST", MODERATOR, {"item_id": "moderation_item_id"}),
+    "assessments.moderated": Access("GET POST", MODERATOR | MENTOR, {"item_id": "moderation_item_id"}),
+    "assessments.my_moderations": Access("GET", MENTOR),
+    "assessments.moderation_report": Access("GET POST", MODERATOR, {"cohort_id": "cohort_id"}),
+    "assessments.moderation_report_csv": Access("GET", MODERATOR, {"cohort_id": "cohort_id"}),
 }

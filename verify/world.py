@@ -128,6 +128,10 @@ def _add_cohort(world: World) -> None:
         "verify-draft-observation"), today)
     world.ids.update({"cohort_id": enrolment.cohort_id, "enrolment_id": enrolment.id,
                       "observation_id": submitted.id, "draft_observation_id": draft.id})
+    from assessments.services import moderation
+
+    sample = moderation.draw_chosen(enrolment.cohort_id, world.ids["person:moderator"], [submitted.id])  # type: ignore[arg-type]
+    world.ids.update({"sample_id": sample.id, "moderation_item_id": sample.items[0].id})
 
 
 def _stage_imports(world: World) -> None:

@@ -73,14 +73,18 @@ def _items_of_cohort(cohort_id: int) -> list[ModerationItem]:
                                    .where(ModerationSample.cohort_id == cohort_id).order_by(ModerationItem.id)))
 
 
+def cohort_summary(cohort_id: int) -> CohortSummary | None:
+    cohort = get_cohort(cohort_id)
+    if cohort is None:
+        return None
+    items = _items_of_cohort(cohort.id)
+    return CohortSummary(cohort, len(_submitted(cohort.id)), len(items), sum(1 for i in items if i.marked),
+                         sum(1 for i in items if status_of(i) == "to-agree"))
+
+
 def cohorts() -> list[CohortSummary]:
     """Every cohort with how far its moderation has gone."""
-    found = []
-    for cohort in db.session.scalars(select(Cohort).order_by(Cohort.id)):
-        items = _items_of_cohort(cohort.id)
-        found.append(CohortSummary(cohort, len(_submitted(cohort.id)), len(items), sum(1 for i in items if i.marked),
-                                   sum(1 for i in items if status_of(i) == "to-agree")))
-    return found
+    return [s for c in db.session.scalars(select(Cohort.id).order_by(Cohort.id)) if (s := cohort_summary(c))]
 
 
 def get_cohort(cohort_id: int) -> Cohort | None:
@@ -215,7 +219,7 @@ def refusal(item: ModerationItem, moderator_id: int) -> str | None:
     return None
 
 
-def item_for_moderator(item_id: int, moderator_id: int) -> ModerationItem | None:
+def get_item(item_id: int) -> ModerationItem | None:
     return db.session.get(ModerationItem, item_id)
 
 
@@ -500,6 +504,11 @@ def set_policy(cohort_id: int, minimum_kappa: str, min_pairs: int | None) -> agr
     db.session.add(found)
     db.session.commit()
     return policy_of(cohort_id)
+
+
+def report_view(f: agreement.Figure) -> str:
+    """A figure in a table cell: the number only when there are enough pairs behind it."""
+    return agreement.shown(f)
 
 
 def report(cohort_id: int) -> Report | None:

@@ -8,7 +8,7 @@ from flask import Flask
 
 from assessments.cli import enrol
 from assessments.demo import create_demo_cohort
-from assessments.views import cohorts, observations, trainees  # noqa: F401  (registers the routes)
+from assessments.views import cohorts, moderation, observations, trainees  # noqa: F401  (registers the routes)
 from assessments.views.base import bp, today
 from core.accounts.roles import Role
 from core.layout import navigation
@@ -25,6 +25,9 @@ def init_app(app: Flask) -> None:
     nav = navigation(app)
     nav.add("Cohorts", "assessments.cohorts", Role.DESIGNER, Role.ADMIN, section="/assessments/cohorts")
     nav.add("Observations", "assessments.observations", Role.MENTOR, section="/assessments/observations")
+    nav.add("Moderation", "assessments.moderation", Role.MODERATOR, section="/assessments/moderation")
+    nav.add("Moderated", "assessments.my_moderations", Role.MENTOR, section="/assessments/moderated")
     nav.add("My training", "assessments.my_training", Role.TRAINEE, section="/assessments/my-training")
+    nav.set_home(Role.MODERATOR, "assessments.moderation")
     nav.set_home(Role.MENTOR, "assessments.observations")
     nav.set_home(Role.TRAINEE, "assessments.my_training")
