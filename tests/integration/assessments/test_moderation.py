@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import csv
-from markupsafe import escape
 import io
 import re
 from datetime import timedelta
 
 import pytest
+from markupsafe import escape
 from sqlalchemy import func, select
 
 from assessments import services
