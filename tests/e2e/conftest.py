@@ -35,6 +35,7 @@ PEOPLE = {
     Role.DESIGNER: ("Dev Designer", "designer@example.org"),
     Role.MENTOR: ("Mo Mentor", "mentor@example.org"),
     Role.TRAINEE: ("Tia Trainee", "trainee@example.org"),
+    Role.MODERATOR: ("Mia Moderator", "moderator@example.org"),
 }
 
 pytestmark = pytest.mark.e2e
