@@ -14,13 +14,15 @@ HOMES = {
     Role.DESIGNER: ("/curriculum/", "Programmes"),
     Role.MENTOR: ("/assessments/observations", "Observations"),
     Role.TRAINEE: ("/assessments/my-training", "My training"),
+    Role.MODERATOR: ("/assessments/moderation", "Moderation"),
 }
-NAV_ITEMS = {"People", "Programmes", "Scenarios and rubrics", "Observations", "My training"}
+NAV_ITEMS = {"People", "Programmes", "Scenarios and rubrics", "Observations", "My training", "Moderation", "Moderated"}
 NAV_FOR = {
     Role.ADMIN: {"People"},
     Role.DESIGNER: {"Programmes", "Scenarios and rubrics"},
-    Role.MENTOR: {"Observations"},
+    Role.MENTOR: {"Observations", "Moderated"},
     Role.TRAINEE: {"My training"},
+    Role.MODERATOR: {"Moderation"},
 }
 
 
