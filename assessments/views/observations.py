@@ -9,6 +9,7 @@ from flask_login import current_user
 from assessments import services
 from assessments.forms import answers_of, evidence_of, observation_form
 from assessments.models import Observation
+from assessments.services import moderation
 from assessments.views.base import bp, today
 from competencies import services as competency_services
 from core.access import roles_required
@@ -97,7 +98,8 @@ def observation(observation_id: int) -> str:
     """One observation: its outcome and reasons; a draft can be changed or submitted."""
     found = _my_observation(observation_id)
     return render_template("assessments/observation.html", view=services.explained(found),
-                           scenario=competency_services.get_scenario(found.scenario_key))
+                           scenario=competency_services.get_scenario(found.scenario_key),
+                           moderation=moderation.item_of_observation(found.id))
 
 
 @bp.route("/observations/<int:observation_id>/submit", methods=["POST"])

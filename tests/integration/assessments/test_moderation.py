@@ -222,10 +222,12 @@ def test_differing_marks_are_agreed_with_a_reason_and_the_trainees_progress_uses
     history = client.get(both).get_data(as_text=True)
     assert "Agreed judgement: met" in history and "The law was stated rightly on reflection." in history
     assert "not yet met" in history  # the mentor's first judgement stays in the history
+    own = client.get(f"/assessments/observations/{mentor_marks}").get_data(as_text=True)
+    assert "Outcome: not yet met" in own and "the agreed judgement is <strong>met</strong>" in own
     auth.sign_out()
     auth.sign_in("trainee@example.org")
     mine = client.get("/assessments/my-training").get_data(as_text=True)
-    assert "Outcome: met" in mine and "not yet met" not in mine
+    assert "Outcome: met (agreed after moderation)" in mine and "not yet met" not in mine
     with app.app_context():
         with pytest.raises(services.Conflict):
             moderation.agree(item_id, people["mentor"], _evidence((1,) * 6), "again")
