@@ -15,6 +15,8 @@ Measures (each on a stated set of categories, in scale order for ordered levels)
   ``e`` the chance proportions from each marker's own distribution. Levels are taken as equally
   spaced, as scikit-learn's ``cohen_kappa_score(weights="quadratic")`` does with ``labels``.
   Linear weights ``|i - j|`` are offered too (``Measure.LINEAR_KAPPA``) for providers who want them.
+- each kappa's large-sample 95% confidence interval (Fleiss, Cohen and Everitt 1969), see
+  :func:`kappa_interval`.
 
 Kappa is undefined when chance alone already predicts perfect agreement, that is when both
 markers put every pair in one and the same category: the figure says so (``value`` None, with a
@@ -28,6 +30,7 @@ one who needs calibration. It is a judgement, not a statistical law; the provide
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from enum import Enum
@@ -88,12 +91,14 @@ class Figure:
     pairs: int
     too_few: bool
     reasons: tuple[Reason, ...] = ()
+    interval: tuple[float, float] | None = None   # kappa's 95% confidence interval, when it can be worked out
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "measure": self.measure.value, "pairs": self.pairs, "too_few": self.too_few,
             "value": None if self.value is None else float(self.value),
             "exact": None if self.value is None else str(self.value),
+            "interval": None if self.interval is None else list(self.interval),
             "reasons": [r.to_dict() for r in self.reasons],
         }
 
@@ -222,6 +227,38 @@ def _linear(i: int, j: int) -> int:
 
 
 KAPPA_WEIGHTS = {Measure.KAPPA: _unweighted, Measure.WEIGHTED_KAPPA: _quadratic, Measure.LINEAR_KAPPA: _linear}
+Z_95 = 1.959963984540054  # the standard normal's 97.5th percentile: a two-sided 95% interval
+
+
+def kappa_interval(pairs: Sequence[Pair], categories: Sequence[Hashable], measure: Measure,
+                   z: float = Z_95) -> tuple[float, float] | None:
+    """The large-sample confidence interval ``κ ± z·SE`` of a kappa (weighted or not), with the
+    standard error of Fleiss, Cohen and Everitt (1969), as Fleiss, Levin and Paik (2003, ch. 18)
+    give it: ``Var = [Σ p_ij (w_ij − (w̄_i + w̄_j)(1 − κ))² − (κ − p_e(1 − κ))²] / (n (1 − p_e)²)``
+    with agreement weights ``w_ij = 1 − d_ij / d_max``. Clipped to [−1, 1]. None when kappa is
+    undefined. It is an approximation that needs many pairs; the report shows it only when the
+    figure is not marked too few."""
+    at = _positions(pairs, categories)
+    k, n = len(categories), len(at)
+    weight = KAPPA_WEIGHTS[measure]
+    d_max = max((weight(i, j) for i in range(k) for j in range(k)), default=0)
+    value = _kappa(pairs, categories, weight)
+    if value is None or n == 0 or d_max == 0:
+        return None
+    w = [[1 - Fraction(weight(i, j), d_max) for j in range(k)] for i in range(k)]
+    cells = [[0] * k for _ in range(k)]
+    for i, j in at:
+        cells[i][j] += 1
+    p = [[Fraction(c, n) for c in row] for row in cells]
+    rows = [sum(p[i]) for i in range(k)]
+    cols = [sum(p[i][j] for i in range(k)) for j in range(k)]
+    p_e = sum(w[i][j] * rows[i] * cols[j] for i in range(k) for j in range(k))
+    w_row = [sum(cols[j] * w[i][j] for j in range(k)) for i in range(k)]
+    w_col = [sum(rows[i] * w[i][j] for i in range(k)) for j in range(k)]
+    spread = sum(p[i][j] * (w[i][j] - (w_row[i] + w_col[j]) * (1 - value)) ** 2 for i in range(k) for j in range(k))
+    variance = (spread - (value - p_e * (1 - value)) ** 2) / (n * (1 - p_e) ** 2)
+    error = z * math.sqrt(max(float(variance), 0.0))
+    return (max(float(value) - error, KAPPA_MIN), min(float(value) + error, KAPPA_MAX))
 
 
 def figure(pairs: Sequence[Pair], categories: Sequence[Hashable], measure: Measure,
@@ -242,6 +279,7 @@ def figure(pairs: Sequence[Pair], categories: Sequence[Hashable], measure: Measu
         value = _kappa(pairs, categories, KAPPA_WEIGHTS[measure])
         if value is None:
             notes.append(_reason("kappa_undefined", category=str(pairs[0].mentor_rating), categories=len(categories)))
+        return Figure(measure, value, n, n < min_pairs, tuple(notes), kappa_interval(pairs, categories, measure))
     return Figure(measure, value, n, n < min_pairs, tuple(notes))
 
 
@@ -362,6 +400,9 @@ def shown(f: Figure) -> str:
         return "Too few pairs to mean anything"
     if f.value is None:
         return "Cannot be worked out"
+    if f.interval is not None:
+        low, high = (_number(f.measure, Fraction(x).limit_denominator(10**6)) for x in f.interval)
+        return f"{_number(f.measure, f.value)} (95% CI {low} to {high})"
     return _number(f.measure, f.value)
 
 

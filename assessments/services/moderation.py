@@ -561,7 +561,13 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return out.getvalue()
 
 
-REPORT_HEADER = ("grouping", "group", "marks", "measure", "value", "pairs", "too_few_pairs", "note")
+REPORT_HEADER = ("grouping", "group", "marks", "measure", "value", "ci95_low", "ci95_high", "pairs", "too_few_pairs", "note")
+
+
+def _interval(f: agreement.Figure) -> tuple[float | None, float | None]:
+    if f.interval is None or f.too_few:
+        return None, None
+    return round(f.interval[0], 4), round(f.interval[1], 4)
 
 
 def report_csv(cohort_id: int) -> str | None:
@@ -575,12 +581,12 @@ def report_csv(cohort_id: int) -> str | None:
             for s in summaries:
                 for f in s.figures:
                     shown = None if f.value is None or f.too_few else float(round(f.value, 4))
-                    rows.append((section.by, found.name(s.key), what, agreement.MEASURE_NAMES[f.measure], shown, f.pairs,
+                    rows.append((section.by, found.name(s.key), what, agreement.MEASURE_NAMES[f.measure], shown, *_interval(f), f.pairs,
                                  "yes" if f.too_few else "no", " ".join(agreement.render(r) for r in f.reasons)))
     for check in found.flags:
         rows.append(("calibration", found.name(check.mentor), "levels", agreement.MEASURE_NAMES[check.figure.measure],
                      None if check.figure.value is None or check.figure.too_few else float(round(check.figure.value, 4)),
-                     check.figure.pairs, "yes" if check.figure.too_few else "no",
+                     *_interval(check.figure), check.figure.pairs, "yes" if check.figure.too_few else "no",
                      ("Flagged for calibration. " if check.flagged else "") + agreement.render(check.reason)))
     return _csv(REPORT_HEADER, rows)
 

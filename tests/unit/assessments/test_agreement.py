@@ -2,6 +2,7 @@
 and properties of kappa and the percentages."""
 from __future__ import annotations
 
+import json
 import pickle
 from fractions import Fraction
 
@@ -24,8 +25,10 @@ from assessments.agreement import (
     figure,
     flag_mentors,
     kappa,
+    kappa_interval,
     render,
     report,
+    shown,
     weighted_kappa,
 )
 
@@ -48,6 +51,23 @@ def test_kappa_matches_the_grant_proposal_example() -> None:
     assert kappa(pairs, ("yes", "no")).value == Fraction(2, 5)
     assert exact_agreement(pairs, ("yes", "no")).value == 70
     assert describe(kappa(pairs, ("yes", "no"))) == "Cohen's kappa: 0.40 (50 pairs)."
+
+
+def test_kappas_confidence_interval_matches_fleiss_and_paiks_standard_error() -> None:
+    # statpsych's ci.kappa help page (Bonett; formula from Fleiss and Paik 2003): a 2 × 2 table of
+    # 31, 12, 4 and 58 ratings gives Cohen's kappa 0.6756757, SE 0.07344761, 95% CI 0.5317210 to
+    # 0.8196303 (https://dgbonett.github.io/statpsych/reference/ci.kappa.html).
+    pairs = [Pair(0, 0)] * 31 + [Pair(0, 1)] * 12 + [Pair(1, 0)] * 4 + [Pair(1, 1)] * 58
+    f = kappa(pairs, (0, 1))
+    assert abs(float(f.value) - 0.6756757) < 1e-7  # type: ignore[arg-type]
+    assert f.interval is not None
+    assert abs(f.interval[0] - 0.5317210) < 1e-6 and abs(f.interval[1] - 0.8196303) < 1e-6
+    assert shown(f) == "0.68 (95% CI 0.53 to 0.82)"
+
+
+def test_an_undefined_kappa_has_no_interval_and_too_few_pairs_show_no_number() -> None:
+    assert kappa_interval([Pair(1, 1)] * 12, LEVELS, Measure.KAPPA) is None
+    assert shown(kappa([Pair(1, 2)], LEVELS)) == "Too few pairs to mean anything"
 
 
 @pytest.mark.parametrize(("second", "published"), [
@@ -208,8 +228,11 @@ def test_a_minimum_off_its_scale_is_refused() -> None:
 def test_figures_are_data_that_pickle_and_write_as_json() -> None:
     f = weighted_kappa(pairs_of([1, 1, 2, 3], [1, 2, 2, 2]), (1, 2, 3))
     assert pickle.loads(pickle.dumps(f)) == f
-    assert f.to_dict() == {"measure": "weighted_kappa", "pairs": 4, "too_few": True, "value": 3 / 7, "exact": "3/7",
-                           "reasons": [{"code": "too_few_pairs", "params": {"pairs": 4, "needed": 10}}]}
+    written = json.loads(json.dumps(f.to_dict()))
+    low, high = written.pop("interval")
+    assert low < 3 / 7 < high
+    assert written == {"measure": "weighted_kappa", "pairs": 4, "too_few": True, "value": 3 / 7, "exact": "3/7",
+                       "reasons": [{"code": "too_few_pairs", "params": {"pairs": 4, "needed": 10}}]}
 
 
 # Properties -----------------------------------------------------------------------------------
@@ -268,3 +291,25 @@ def test_kappa_agrees_with_scikit_learn_on_any_pairs(pairs: list[Pair], measure:
         return
     theirs = metrics.cohen_kappa_score(first, second, labels=list(LEVELS), weights=SKLEARN_WEIGHTS[measure])
     assert abs(float(ours) - theirs) < 1e-9
+
+
+@given(level_pairs, st.sampled_from([Measure.KAPPA, Measure.WEIGHTED_KAPPA, Measure.LINEAR_KAPPA]))
+def test_the_interval_holds_kappa_stays_within_minus_one_and_one_and_is_symmetric_in_the_markers(
+        pairs: list[Pair], measure: Measure) -> None:
+    f = figure(pairs, LEVELS, measure)
+    swapped = [Pair(p.moderator_rating, p.mentor_rating) for p in pairs]
+    if f.value is None:
+        assert f.interval is None
+        return
+    assert f.interval is not None
+    low, high = f.interval
+    assert -1 <= low <= float(f.value) + 1e-12 and float(f.value) - 1e-12 <= high <= 1
+    other = kappa_interval(swapped, LEVELS, measure)
+    assert other is not None and abs(other[0] - low) < 1e-9 and abs(other[1] - high) < 1e-9
+
+
+@given(st.lists(st.tuples(st.sampled_from(OUTCOMES), st.sampled_from(OUTCOMES)), min_size=1, max_size=40))
+def test_on_two_categories_every_weighting_gives_the_same_kappa_and_interval(xs: list[tuple[str, str]]) -> None:
+    pairs = [Pair(a, b) for a, b in xs]
+    plain, quadratic = figure(pairs, OUTCOMES, Measure.KAPPA), figure(pairs, OUTCOMES, Measure.WEIGHTED_KAPPA)
+    assert plain.value == quadratic.value and plain.interval == quadratic.interval
