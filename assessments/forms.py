@@ -5,6 +5,7 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
     GovCheckboxesInput,
     GovDateInput,
     GovSelect,
@@ -12,7 +13,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
     GovTextInput,
 )
-from wtforms import HiddenField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
@@ -182,4 +183,6 @@ class CalibrationForm(TextChecked, FlaskForm):
                                  message="Enter the fewest pairs as a whole number from 1 to 1,000",
                                  validators=[InputRequired(message="Enter the fewest pairs as a whole number from 1 to 1,000"),
                                              NumberRange(1, 1_000, message="Enter the fewest pairs as a whole number from 1 to 1,000")])
-    save = SubmitField("Save the threshold", widget=GovSubmitInput())
+    hold_results = BooleanField("Hold results back from trainees until their sampled observations are moderated",
+                                widget=GovCheckboxInput(), validators=[Optional()])
+    save = SubmitField("Save the settings", widget=GovSubmitInput())

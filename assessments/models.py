@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from competencies.models import RubricVersion
@@ -162,10 +162,13 @@ class ModerationItem(db.Model):
 
 
 class ModerationPolicy(db.Model):
-    """A cohort's calibration threshold: mentors whose quadratic-weighted kappa on levels falls
+    """A cohort's moderation settings: mentors whose quadratic-weighted kappa on levels falls
     below ``minimum_kappa`` (given enough pairs) are flagged for calibration."""
 
     __tablename__ = "moderation_policy"
     cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), primary_key=True)
     minimum_kappa: Mapped[str] = mapped_column(String(20), default="0.6")  # a decimal, read as an exact Fraction
     min_pairs: Mapped[int] = mapped_column(default=10)
+    # Trainees do not see the outcome of a sampled observation until it is moderated (marked, and
+    # agreed where the marks differ), so nobody reads a judgement that changes the next day.
+    hold_results: Mapped[bool] = mapped_column(default=False, server_default=false())

@@ -324,6 +324,7 @@ class ScenarioProgress:
     sign_off: engine.SignOff | None
     missing: tuple[str, ...]      # in words
     never_met: tuple[str, ...]    # criterion titles
+    held: int = 0                 # observations awaiting moderation, not shown to the trainee yet
 
     @property
     def in_words(self) -> str:
@@ -360,11 +361,17 @@ def observations_of(enrolment_id: int, submitted_only: bool = False) -> list[Obs
     return list(db.session.scalars(query.order_by(Observation.observed_on, Observation.id)))
 
 
-def progress(enrolment: Enrolment, submitted_only: bool = False) -> list[ScenarioProgress]:
+def progress(enrolment: Enrolment, submitted_only: bool = False, held: frozenset[int] = frozenset()) -> list[ScenarioProgress]:
     """Each scenario's observations, outcomes and reasons, and what sign-off still needs, in words.
     Only submitted observations count towards sign-off; a trainee sees only those. A judgement
-    agreed after moderation replaces the mentor's for its observation."""
-    every = observations_of(enrolment.id, submitted_only)
+    agreed after moderation replaces the mentor's for its observation; ``held`` observations
+    (awaiting moderation in a cohort that holds results back) are left out and counted."""
+    found_all = observations_of(enrolment.id, submitted_only)
+    every = [o for o in found_all if o.id not in held]
+    waiting: dict[str, int] = {}
+    for o in found_all:
+        if o.id in held:
+            waiting[o.scenario_key] = waiting.get(o.scenario_key, 0) + 1
     agreed = agreed_results([o.id for o in every])
     policy = engine.SignOffPolicy(**enrolment.cohort.sign_off_policy, mixed_rubrics=engine.MixedRubrics.LEAVE_OUT)
     found = []
@@ -372,13 +379,13 @@ def progress(enrolment: Enrolment, submitted_only: bool = False) -> list[Scenari
         views = tuple(explained(o, agreed.get(o.id)) for o in every if o.scenario_key == scenario.key)
         version = current_rubric(scenario)
         if version is None:
-            found.append(ScenarioProgress(scenario, views, None, (), ()))
+            found.append(ScenarioProgress(scenario, views, None, (), (), waiting.get(scenario.key, 0)))
             continue
         rubric = competency_services.rubric_of(version)
         counted = [v.result for v in views if v.observation.submitted]
         decision = engine.sign_off(rubric, counted, policy)
         found.append(ScenarioProgress(scenario, views, decision, tuple(engine.render_missing(m) for m in decision.missing),
-                                      tuple(rubric.title_of(k) for k in decision.never_met)))
+                                      tuple(rubric.title_of(k) for k in decision.never_met), waiting.get(scenario.key, 0)))
     return found
 
 

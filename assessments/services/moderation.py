@@ -482,9 +482,23 @@ def policy_of(cohort_id: int) -> agreement.CalibrationPolicy:
     return agreement.CalibrationPolicy(agreement.Measure.WEIGHTED_KAPPA, Fraction(found.minimum_kappa), found.min_pairs)
 
 
-def set_policy(cohort_id: int, minimum_kappa: str, min_pairs: int | None) -> agreement.CalibrationPolicy:
+def holds_results(cohort_id: int) -> bool:
+    found = db.session.get(ModerationPolicy, cohort_id)
+    return bool(found and found.hold_results)
+
+
+def held_observations(cohort_id: int) -> set[int]:
+    """Observations whose outcome a trainee may not read yet: sampled in a cohort that holds
+    results, and not yet marked, or marked differently and not yet agreed."""
+    if not holds_results(cohort_id):
+        return set()
+    return {i.observation_id for i in _items_of_cohort(cohort_id) if status_of(i) in ("to-mark", "to-agree")}
+
+
+def set_policy(cohort_id: int, minimum_kappa: str, min_pairs: int | None,
+               hold_results: bool | None = None) -> agreement.CalibrationPolicy:
     """The provider's threshold for flagging a mentor: a quadratic-weighted kappa from -1 to 1,
-    and the fewest pairs that may flag anyone."""
+    and the fewest pairs that may flag anyone; and whether trainees wait for moderation."""
     if get_cohort(cohort_id) is None:
         raise Invalid("Choose a cohort", "cohort_id")
     problems = []
@@ -501,6 +515,8 @@ def set_policy(cohort_id: int, minimum_kappa: str, min_pairs: int | None) -> agr
     found = db.session.get(ModerationPolicy, cohort_id) or ModerationPolicy(cohort_id=cohort_id)
     found.minimum_kappa = str(minimum.normalize())
     found.min_pairs = min_pairs
+    if hold_results is not None:
+        found.hold_results = hold_results
     db.session.add(found)
     db.session.commit()
     return policy_of(cohort_id)

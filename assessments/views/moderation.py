@@ -159,14 +159,15 @@ def moderation_report(cohort_id: int):  # type: ignore[no-untyped-def]
     """Agreement per mentor, scenario and criterion, the calibration flags, and the threshold."""
     cohort = _cohort(cohort_id)
     policy = services.policy_of(cohort.id)
-    form = CalibrationForm(minimum_kappa=str(float(policy.minimum)), min_pairs=policy.min_pairs)
+    form = CalibrationForm(minimum_kappa=str(float(policy.minimum)), min_pairs=policy.min_pairs,
+                           hold_results=services.holds_results(cohort.id))
     if form.validate_on_submit():
         try:
-            services.set_policy(cohort.id, form.minimum_kappa.data or "", form.min_pairs.data)
+            services.set_policy(cohort.id, form.minimum_kappa.data or "", form.min_pairs.data, bool(form.hold_results.data))
         except Invalid as error:
             blame_fields(form, error, "minimum_kappa")
         else:
-            flash("Calibration threshold saved.", "success")
+            flash("Moderation settings saved.", "success")
             return redirect(url_for("assessments.moderation_report", cohort_id=cohort.id))
     return render_template("assessments/moderation/report.html", report=services.report(cohort.id), form=form,
                            view=services.report_view, render_reason=agreement.render, measure_names=agreement.MEASURE_NAMES)

@@ -24,6 +24,7 @@ def upgrade():
     sa.Column('cohort_id', sa.Integer(), nullable=False),
     sa.Column('minimum_kappa', sa.String(length=20), nullable=False),
     sa.Column('min_pairs', sa.Integer(), nullable=False),
+    sa.Column('hold_results', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.ForeignKeyConstraint(['cohort_id'], ['cohort.id'], name=op.f('fk_moderation_policy_cohort_id_cohort'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('cohort_id', name=op.f('pk_moderation_policy'))
     )

@@ -296,3 +296,20 @@ def test_the_pack_csv_parts_hold_both_sets_of_marks(app, cohort_id, moderator_id
     assert {r["marker"] for r in rows} == {"mentor", "moderator"}
     assert len(rows) == 2 * (len(rubric.criteria) + len(rubric.fault_types))
     assert "agreement.csv" in parts
+
+
+def test_a_cohort_that_holds_results_shows_trainees_a_sampled_outcome_only_once_it_is_moderated(
+        app, client, auth, cohort_id, moderator_id, mentor_marks):
+    _sample_of(app, cohort_id, moderator_id, [mentor_marks])
+    auth.sign_in(MODERATOR)
+    saved = _form(client, f"/assessments/moderation/cohorts/{cohort_id}/report",
+                  {"minimum_kappa": "0.6", "min_pairs": "10", "hold_results": "y"})
+    assert saved.status_code == 302
+    auth.sign_out()
+    auth.sign_in("trainee@example.org")
+    waiting = client.get("/assessments/my-training").get_data(as_text=True)
+    assert "1 observation is awaiting moderation" in waiting and "not yet met" not in waiting
+    with app.app_context():
+        moderation.record_marks(mentor_marks, moderator_id, _evidence((3, 3, 2, 3, 3, 3), (WRONG_LAW,)))  # the same marks
+    shown = client.get("/assessments/my-training").get_data(as_text=True)
+    assert "awaiting moderation" not in shown and "Outcome: not yet met" in shown
