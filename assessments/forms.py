@@ -25,6 +25,7 @@ from competencies.forms import FAULT_COUNT_MAX, NOT_APPLICABLE_CHOICE, IntegerFi
 from core.forms import RealDateField, TextChecked, WholeNumberField
 from core.problems import too_long
 
+RATE_MESSAGE = "Enter the rate as a whole number from 1 to 100"
 PERCENT_MESSAGE = f"Enter the percentage as a whole number from {sampling.PERCENT_MIN} to {sampling.PERCENT_MAX}"
 
 
@@ -183,6 +184,11 @@ class CalibrationForm(TextChecked, FlaskForm):
                                  message="Enter the fewest pairs as a whole number from 1 to 1,000",
                                  validators=[InputRequired(message="Enter the fewest pairs as a whole number from 1 to 1,000"),
                                              NumberRange(1, 1_000, message="Enter the fewest pairs as a whole number from 1 to 1,000")])
+    sample_rate = WholeNumberField("Sampling rate for each mentor, in percent", widget=GovTextInput(),
+                                   description="The share of each mentor’s submitted observations to moderate, for example 10",
+                                   message=RATE_MESSAGE, validators=[InputRequired(message=RATE_MESSAGE), NumberRange(1, 100, message=RATE_MESSAGE)])
+    raised_rate = WholeNumberField("Sampling rate for mentors flagged for calibration, in percent", widget=GovTextInput(),
+                                   message=RATE_MESSAGE, validators=[InputRequired(message=RATE_MESSAGE), NumberRange(1, 100, message=RATE_MESSAGE)])
     hold_results = BooleanField("Hold results back from trainees until their sampled observations are moderated",
                                 widget=GovCheckboxInput(), validators=[Optional()])
     save = SubmitField("Save the settings", widget=GovSubmitInput())

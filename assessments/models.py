@@ -172,3 +172,7 @@ class ModerationPolicy(db.Model):
     # Trainees do not see the outcome of a sampled observation until it is moderated (marked, and
     # agreed where the marks differ), so nobody reads a judgement that changes the next day.
     hold_results: Mapped[bool] = mapped_column(default=False, server_default=false())
+    # The sampling plan: the share of each mentor's submitted observations to sample, higher for
+    # mentors flagged for calibration; a mentor sampled less is shown as short.
+    sample_rate: Mapped[int] = mapped_column(default=10, server_default="10")
+    raised_rate: Mapped[int] = mapped_column(default=25, server_default="25")

@@ -118,3 +118,37 @@ def render(r: Reason) -> str:
     if r.code == "stratum_not_sampled":
         return f"No observation by {p['mentor']} in ‘{p['scenario']}’ was drawn: the share was too small to reach it."
     return f"{r.code} ({', '.join(f'{k}: {v}' for k, v in r.params)})"
+
+
+# ---- the sampling plan: each mentor's share so far -----------------------------------------
+
+DEFAULT_RATE = 10        # percent of each mentor's submitted observations
+DEFAULT_RAISED_RATE = 25  # for a mentor flagged for calibration
+
+
+@dataclass(frozen=True)
+class MentorSampling:
+    """How much of one mentor's work has been sampled against the plan's rate for them."""
+
+    mentor: str
+    submitted: int
+    sampled: int
+    rate: int
+    needed: int
+
+    @property
+    def short(self) -> bool:
+        return self.sampled < self.needed
+
+
+def plan(submitted: dict[str, int], sampled: dict[str, int], rate: int, raised_rate: int,
+         raised: frozenset[str] = frozenset()) -> tuple[MentorSampling, ...]:
+    """Each mentor's sample so far against ``rate`` % of their submitted observations (``raised_rate``
+    for the mentors in ``raised``, e.g. flagged for calibration), rounded up: a mentor whose
+    sample is smaller is short. Mentors in key order."""
+    found = []
+    for mentor in sorted(submitted):
+        r = raised_rate if mentor in raised else rate
+        found.append(MentorSampling(mentor, submitted[mentor], sampled.get(mentor, 0), r,
+                                    sample_size(submitted[mentor], r) if submitted[mentor] else 0))
+    return tuple(found)

@@ -495,10 +495,44 @@ def held_observations(cohort_id: int) -> set[int]:
     return {i.observation_id for i in _items_of_cohort(cohort_id) if status_of(i) in ("to-mark", "to-agree")}
 
 
-def set_policy(cohort_id: int, minimum_kappa: str, min_pairs: int | None,
-               hold_results: bool | None = None) -> agreement.CalibrationPolicy:
+@dataclass(frozen=True)
+class PlanRow:
+    name: str
+    sampling: sampling.MentorSampling
+
+
+def rates(cohort_id: int) -> tuple[int, int]:
+    found = db.session.get(ModerationPolicy, cohort_id)
+    return (found.sample_rate, found.raised_rate) if found else (sampling.DEFAULT_RATE, sampling.DEFAULT_RAISED_RATE)
+
+
+def sampling_plan(cohort_id: int) -> list[PlanRow]:
+    """Each mentor's sampling so far against the cohort's rate (raised for mentors flagged for
+    calibration), with those sampled short of it flagged."""
+    submitted: dict[str, int] = {}
+    names: dict[str, str] = {}
+    for o in _submitted(cohort_id):
+        who = _candidate(o).mentor
+        submitted[who] = submitted.get(who, 0) + 1
+        names[who] = o.observer.name if o.observer else "A removed account"
+    sampled: dict[str, int] = {}
+    for item in _items_of_cohort(cohort_id):
+        who = _candidate(item.observation).mentor
+        sampled[who] = sampled.get(who, 0) + 1
+    found = report(cohort_id)
+    flagged = frozenset(c.mentor for c in found.flags if c.flagged) if found else frozenset()
+    rate, raised = rates(cohort_id)
+    return [PlanRow(names[m.mentor], m) for m in sampling.plan(submitted, sampled, rate, raised, flagged)]
+
+
+RATE_MESSAGE = "Enter the rate as a whole number from 1 to 100"
+
+
+def set_policy(cohort_id: int, minimum_kappa: str, min_pairs: int | None, hold_results: bool | None = None,
+               sample_rate: int | None = None, raised_rate: int | None = None) -> agreement.CalibrationPolicy:
     """The provider's threshold for flagging a mentor: a quadratic-weighted kappa from -1 to 1,
-    and the fewest pairs that may flag anyone; and whether trainees wait for moderation."""
+    and the fewest pairs that may flag anyone; whether trainees wait for moderation; and the
+    sampling plan's rates (percentages of each mentor's observations)."""
     if get_cohort(cohort_id) is None:
         raise Invalid("Choose a cohort", "cohort_id")
     problems = []
@@ -510,9 +544,14 @@ def set_policy(cohort_id: int, minimum_kappa: str, min_pairs: int | None,
         problems.append(("minimum_kappa", "Enter the minimum kappa as a number from -1 to 1, like 0.6"))
     if min_pairs is None or not 1 <= min_pairs <= MIN_PAIRS_MAX:
         problems.append(("min_pairs", f"Enter the fewest pairs as a whole number from 1 to {MIN_PAIRS_MAX:,}"))
+    for name, value in (("sample_rate", sample_rate), ("raised_rate", raised_rate)):
+        if value is not None and not sampling.PERCENT_MIN <= value <= sampling.PERCENT_MAX:
+            problems.append((name, RATE_MESSAGE))
     if problems:
         raise Invalid(problems)
     found = db.session.get(ModerationPolicy, cohort_id) or ModerationPolicy(cohort_id=cohort_id)
+    found.sample_rate = sample_rate if sample_rate is not None else found.sample_rate or sampling.DEFAULT_RATE
+    found.raised_rate = raised_rate if raised_rate is not None else found.raised_rate or sampling.DEFAULT_RAISED_RATE
     found.minimum_kappa = str(minimum.normalize())
     found.min_pairs = min_pairs
     if hold_results is not None:

@@ -40,6 +40,7 @@ def _cohort_page(cohort: Cohort, random_form=None, chosen_form=None, status: int
     items = [i for s in services.samples_of(cohort.id) for i in s.items]
     errors = random_form if random_form.errors else chosen_form
     return render_template("assessments/moderation/cohort.html", cohort=cohort, summary=services.cohort_summary(cohort.id),
+                           plan=services.sampling_plan(cohort.id),
                            random_form=random_form, chosen_form=chosen_form, form=errors, items=items,
                            samples=services.samples_of(cohort.id), status_of=services.status_of,
                            words=services.STATUS_WORDS), status
@@ -159,11 +160,13 @@ def moderation_report(cohort_id: int):  # type: ignore[no-untyped-def]
     """Agreement per mentor, scenario and criterion, the calibration flags, and the threshold."""
     cohort = _cohort(cohort_id)
     policy = services.policy_of(cohort.id)
+    rate, raised = services.rates(cohort.id)
     form = CalibrationForm(minimum_kappa=str(float(policy.minimum)), min_pairs=policy.min_pairs,
-                           hold_results=services.holds_results(cohort.id))
+                           hold_results=services.holds_results(cohort.id), sample_rate=rate, raised_rate=raised)
     if form.validate_on_submit():
         try:
-            services.set_policy(cohort.id, form.minimum_kappa.data or "", form.min_pairs.data, bool(form.hold_results.data))
+            services.set_policy(cohort.id, form.minimum_kappa.data or "", form.min_pairs.data, bool(form.hold_results.data),
+                                form.sample_rate.data, form.raised_rate.data)
         except Invalid as error:
             blame_fields(form, error, "minimum_kappa")
         else:

@@ -25,6 +25,8 @@ def upgrade():
     sa.Column('minimum_kappa', sa.String(length=20), nullable=False),
     sa.Column('min_pairs', sa.Integer(), nullable=False),
     sa.Column('hold_results', sa.Boolean(), server_default=sa.false(), nullable=False),
+    sa.Column('sample_rate', sa.Integer(), server_default='10', nullable=False),
+    sa.Column('raised_rate', sa.Integer(), server_default='25', nullable=False),
     sa.ForeignKeyConstraint(['cohort_id'], ['cohort.id'], name=op.f('fk_moderation_policy_cohort_id_cohort'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('cohort_id', name=op.f('pk_moderation_policy'))
     )

@@ -266,7 +266,8 @@ def test_the_report_shows_one_pair_as_too_few_and_exports_csv_without_formulas(a
 @pytest.mark.parametrize("minimum", ["2", "-1.5", "NaN", "abc", "1e400"])
 def test_a_calibration_threshold_off_the_kappa_scale_is_refused(app, client, auth, cohort_id, moderator_id, minimum):
     auth.sign_in(MODERATOR)
-    response = _form(client, f"/assessments/moderation/cohorts/{cohort_id}/report", {"minimum_kappa": minimum, "min_pairs": "10"})
+    response = _form(client, f"/assessments/moderation/cohorts/{cohort_id}/report", {"minimum_kappa": minimum, "min_pairs": "10",
+                                                                                              "sample_rate": "10", "raised_rate": "25"})
     assert response.status_code == 200
     assert "Enter the minimum kappa as a number from -1 to 1" in response.get_data(as_text=True)
 
@@ -303,7 +304,7 @@ def test_a_cohort_that_holds_results_shows_trainees_a_sampled_outcome_only_once_
     _sample_of(app, cohort_id, moderator_id, [mentor_marks])
     auth.sign_in(MODERATOR)
     saved = _form(client, f"/assessments/moderation/cohorts/{cohort_id}/report",
-                  {"minimum_kappa": "0.6", "min_pairs": "10", "hold_results": "y"})
+                  {"minimum_kappa": "0.6", "min_pairs": "10", "hold_results": "y", "sample_rate": "10", "raised_rate": "25"})
     assert saved.status_code == 302
     auth.sign_out()
     auth.sign_in("trainee@example.org")
@@ -313,3 +314,18 @@ def test_a_cohort_that_holds_results_shows_trainees_a_sampled_outcome_only_once_
         moderation.record_marks(mentor_marks, moderator_id, _evidence((3, 3, 2, 3, 3, 3), (WRONG_LAW,)))  # the same marks
     shown = client.get("/assessments/my-training").get_data(as_text=True)
     assert "awaiting moderation" not in shown and "Outcome: not yet met" in shown
+
+
+def test_the_sampling_plan_flags_a_mentor_sampled_short_of_their_rate(app, client, auth, cohort_id, enrolment_id,
+                                                                       other_enrolment_id, people, moderator_id):
+    mine = [_submit(app, enrolment_id, people["mentor"], _evidence((3,) * 6), f"p{i}", days_ago=i + 1) for i in range(3)]
+    _submit(app, other_enrolment_id, people["other_mentor"], _evidence((3,) * 6), "q0")
+    _sample_of(app, cohort_id, moderator_id, mine[:1])
+    auth.sign_in(MODERATOR)
+    page = client.get(f"/assessments/moderation/cohorts/{cohort_id}").get_data(as_text=True)
+    table = page[page.index("Sampling so far"):]
+    mo, olu = table.index("Mo Mentor"), table.index("Olu Other")
+    assert "Enough" in table[mo:olu] and "Short by 1" in table[olu:]
+    refused = _form(client, f"/assessments/moderation/cohorts/{cohort_id}/report",
+                    {"minimum_kappa": "0.6", "min_pairs": "10", "sample_rate": "0", "raised_rate": "101"})
+    assert refused.get_data(as_text=True).count("Enter the rate as a whole number from 1 to 100") >= 2

@@ -77,3 +77,12 @@ def test_no_candidates_an_empty_seed_or_a_repeated_observation_are_refused():
     assert {p.path for p in error.value.problems} == {"seed", "cohort"}
     with pytest.raises(SamplingInputError, match="once"):
         draw([Candidate(1, "a", "b"), Candidate(1, "a", "b")], 20, "s")
+
+
+def test_a_mentor_sampled_below_their_rate_is_short_and_flagged_mentors_need_more():
+    from assessments.sampling import plan
+
+    found = {m.mentor: m for m in plan({"a": 20, "b": 20, "c": 3}, {"a": 2, "b": 2}, 10, 25, frozenset({"b"}))}
+    assert (found["a"].needed, found["a"].short) == (2, False)
+    assert (found["b"].rate, found["b"].needed, found["b"].short) == (25, 5, True)
+    assert (found["c"].needed, found["c"].short) == (1, True)  # 10% of 3, rounded up: never nothing
