@@ -102,13 +102,14 @@ def _add_marks(form: type[FlaskForm], rubric: engine.Rubric) -> None:
             validators=[Optional(), NumberRange(0, FAULT_COUNT_MAX, message=f"Enter a whole number from 0 to {FAULT_COUNT_MAX}")]))
 
 
-def marks_form(rubric: engine.Rubric, data: Any = None, reason: bool = False, **values: Any) -> FlaskForm:
+def marks_form(rubric: engine.Rubric, data: Any = None, reason: bool = False, final: bool = False, **values: Any) -> FlaskForm:
     """Marks alone, without the observation's when and where: a moderator's blind second marking,
-    or (``reason``) the judgement mentor and moderator agreed, with why."""
+    or (``reason``) the judgement mentor and moderator agreed (``final``: a third marker decided), with why."""
+    button = ("Record the final judgement" if final else "Record the agreed judgement") if reason else "Submit my marks"
 
     class MarksForm(TextChecked, FlaskForm):
         lock_version = HiddenField()
-        submit = SubmitField("Record the agreed judgement" if reason else "Submit my marks", widget=GovSubmitInput())
+        submit = SubmitField(button, widget=GovSubmitInput())
 
     _add_marks(MarksForm, rubric)
     if reason:

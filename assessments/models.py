@@ -144,6 +144,8 @@ class ModerationItem(db.Model):
     agreed_reason: Mapped[str] = mapped_column(String(REASON_MAX_LENGTH), default="")
     agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     agreed_at: Mapped[datetime | None]
+    # The markers differed by more than the cohort's gap: a third marker decides, not the two of them.
+    adjudicate: Mapped[bool] = mapped_column(default=False, server_default=false())
     lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
     sample: Mapped[ModerationSample] = relationship(back_populates="items")
     observation: Mapped[Observation] = relationship()
@@ -176,3 +178,5 @@ class ModerationPolicy(db.Model):
     # mentors flagged for calibration; a mentor sampled less is shown as short.
     sample_rate: Mapped[int] = mapped_column(default=10, server_default="10")
     raised_rate: Mapped[int] = mapped_column(default=25, server_default="25")
+    # Levels further apart than this on any criterion send the observation to a third marker.
+    adjudication_gap: Mapped[int] = mapped_column(default=1, server_default="1")

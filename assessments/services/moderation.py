@@ -79,7 +79,7 @@ def cohort_summary(cohort_id: int) -> CohortSummary | None:
         return None
     items = _items_of_cohort(cohort.id)
     return CohortSummary(cohort, len(_submitted(cohort.id)), len(items), sum(1 for i in items if i.marked),
-                         sum(1 for i in items if status_of(i) == "to-agree"))
+                         sum(1 for i in items if status_of(i) in ("to-agree", "to-adjudicate")))
 
 
 def cohorts() -> list[CohortSummary]:
@@ -192,15 +192,48 @@ def redraw(sample: ModerationSample) -> RedrawCheck | None:
 # ---- who may mark --------------------------------------------------------------------------
 
 def status_of(item: ModerationItem) -> str:
-    """to-mark, same (the marks agree), to-agree (they differ) or agreed."""
+    """to-mark, same (the marks agree), to-agree (they differ), to-adjudicate (by more than the
+    cohort's gap: a third marker decides) or agreed."""
     if not item.marked:
         return "to-mark"
     if item.agreed:
         return "agreed"
+    if item.adjudicate:
+        return "to-adjudicate"
     return "to-agree" if differs(item) else "same"
 
 
-STATUS_WORDS = {"to-mark": "To mark", "same": "Same marks", "to-agree": "Marks differ: to agree", "agreed": "Agreed"}
+STATUS_WORDS = {"to-mark": "To mark", "same": "Same marks", "to-agree": "Marks differ: to agree",
+                "to-adjudicate": "Far apart: a third marker decides", "agreed": "Agreed"}
+
+
+def adjudication_gap(cohort_id: int) -> int:
+    found = db.session.get(ModerationPolicy, cohort_id)
+    return found.adjudication_gap if found else 1
+
+
+def gap(item: ModerationItem) -> int:
+    """The largest difference between the two markers' levels on any criterion both levelled."""
+    if item.moderator_result is None:
+        return 0
+    mentor = engine.Result.from_dict(item.observation.result).levels_by_criterion
+    moderator = engine.Result.from_dict(item.moderator_result).levels_by_criterion
+    return max((abs(a - b) for k, a in mentor.items() if isinstance(a, int) and isinstance(b := moderator.get(k), int)),
+               default=0)
+
+
+def third_marker_refusal(item: ModerationItem, person_id: int) -> str | None:
+    """Why this person may not adjudicate: they marked it, or mentor the trainee."""
+    if person_id in (item.moderator_id, item.observation.observer_id):
+        return "You have already marked this observation, so a third marker must decide."
+    if person_id in _mentors_of(item.observation.enrolment_id):
+        return "You mentor this trainee, so a third marker must decide."
+    return None
+
+
+def _is_moderator(person_id: int) -> bool:
+    person = db.session.get(User, person_id)
+    return person is not None and person.active and Role.MODERATOR in person.roles
 
 
 def _mentors_of(enrolment_id: int) -> set[int]:
@@ -292,6 +325,7 @@ def record_marks(observation_id: int, moderator_id: int, marks: dict[str, Any]) 
     item.moderator_evidence = marks
     item.moderator_id = moderator_id
     item.marked_at = utcnow()
+    item.adjudicate = gap(item) > adjudication_gap(item.sample.cohort_id)
     _commit()
     return item
 
@@ -299,8 +333,20 @@ def record_marks(observation_id: int, moderator_id: int, marks: dict[str, Any]) 
 # ---- side by side and the agreed judgement -------------------------------------------------
 
 def may_see_both(item: ModerationItem, person_id: int) -> bool:
-    """After the moderator has submitted: that moderator and the mentor who made the observation."""
-    return item.marked and person_id in (item.moderator_id, item.observation.observer_id)
+    """After the moderator has submitted: that moderator and the mentor who made the observation;
+    and, for an observation sent to adjudication, any other moderator who may decide it."""
+    if not item.marked:
+        return False
+    if person_id in (item.moderator_id, item.observation.observer_id):
+        return True
+    return item.adjudicate and _is_moderator(person_id) and third_marker_refusal(item, person_id) is None
+
+
+def may_agree(item: ModerationItem, person_id: int) -> bool:
+    """Who records the final judgement: the two markers together, or the third marker alone."""
+    if item.adjudicate:
+        return _is_moderator(person_id) and third_marker_refusal(item, person_id) is None
+    return may_see_both(item, person_id)
 
 
 def _faults(result: engine.Result) -> dict[str, int]:
@@ -389,12 +435,15 @@ def comparison(item: ModerationItem) -> Comparison:
 
 
 def agree(item_id: int, person_id: int, marks: dict[str, Any], reason: str, lock_version: int | None = None) -> ModerationItem:
-    """Record the judgement moderator and mentor agreed, with the reason; it replaces the mentor's
+    """Record the judgement moderator and mentor agreed (or the third marker decided, where their
+    levels were further apart than the cohort's gap), with the reason; it replaces the mentor's
     marks in the trainee's progress (both stay in the history). Only where the marks differ."""
     item = db.session.get(ModerationItem, item_id)
     person = db.session.get(User, person_id)
     if item is None or person is None or not may_see_both(item, person_id):
         raise Invalid("Choose a moderated observation of yours", "item_id")
+    if not may_agree(item, person_id):
+        raise Invalid(third_marker_refusal(item, person_id) or "A third marker must decide", "item_id")
     if lock_version is not None and lock_version != item.lock_version:
         raise Conflict("Someone changed this moderation since you opened it. Check it and try again")
     if item.agreed:
@@ -492,7 +541,7 @@ def held_observations(cohort_id: int) -> set[int]:
     results, and not yet marked, or marked differently and not yet agreed."""
     if not holds_results(cohort_id):
         return set()
-    return {i.observation_id for i in _items_of_cohort(cohort_id) if status_of(i) in ("to-mark", "to-agree")}
+    return {i.observation_id for i in _items_of_cohort(cohort_id) if status_of(i) in ("to-mark", "to-agree", "to-adjudicate")}
 
 
 @dataclass(frozen=True)

@@ -43,7 +43,7 @@ def _cohort_page(cohort: Cohort, random_form=None, chosen_form=None, status: int
                            plan=services.sampling_plan(cohort.id),
                            random_form=random_form, chosen_form=chosen_form, form=errors, items=items,
                            samples=services.samples_of(cohort.id), status_of=services.status_of,
-                           words=services.STATUS_WORDS), status
+                           words=services.STATUS_WORDS, may_see=services.may_see_both), status
 
 
 @bp.route("/moderation/cohorts/<int:cohort_id>")
@@ -93,7 +93,7 @@ def moderation_sample(sample_id: int) -> str:
     """A sample: how it was drawn (seed, percentage), whether redrawing gives it again, its observations."""
     sample = services.get_sample(sample_id) or abort(404)
     return render_template("assessments/moderation/sample.html", sample=sample, check=services.redraw(sample),
-                           status_of=services.status_of, words=services.STATUS_WORDS, refusal=services.refusal)
+                           status_of=services.status_of, words=services.STATUS_WORDS, may_see=services.may_see_both)
 
 
 def _item(item_id: int) -> ModerationItem:
@@ -132,7 +132,7 @@ def moderated(item_id: int):  # type: ignore[no-untyped-def]
         abort(404)
     rubric = services.rubric_of_item(item)
     values = {**answers_of(item.observation.evidence, rubric), "lock_version": item.lock_version}
-    form = marks_form(rubric, request.form if request.method == "POST" else None, reason=True, **values)
+    form = marks_form(rubric, request.form if request.method == "POST" else None, reason=True, final=item.adjudicate, **values)
     if request.method == "POST" and form.validate():
         seen = str(form.lock_version.data or "")
         lock = int(seen) if seen.isdigit() else None
@@ -143,7 +143,8 @@ def moderated(item_id: int):  # type: ignore[no-untyped-def]
         else:
             flash("Agreed judgement recorded. The trainee’s progress now uses it.", "success")
             return redirect(url_for("assessments.moderated", item_id=item.id))
-    return render_template("assessments/moderation/moderated.html", c=services.comparison(item), rubric=rubric, form=form)
+    return render_template("assessments/moderation/moderated.html", c=services.comparison(item), rubric=rubric, form=form,
+                           may_agree=services.may_agree(item, current_user.id))
 
 
 @bp.route("/moderated")
@@ -151,7 +152,7 @@ def moderated(item_id: int):  # type: ignore[no-untyped-def]
 def my_moderations() -> str:
     """A mentor's observations that a moderator has second-marked."""
     return render_template("assessments/moderation/mine.html", items=services.items_for_mentor(current_user.id),
-                           status_of=services.status_of, words=services.STATUS_WORDS)
+                           status_of=services.status_of, words=services.STATUS_WORDS, may_see=services.may_see_both)
 
 
 @bp.route("/moderation/cohorts/<int:cohort_id>/report", methods=["GET", "POST"])

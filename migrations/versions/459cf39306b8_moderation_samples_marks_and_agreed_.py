@@ -27,6 +27,7 @@ def upgrade():
     sa.Column('hold_results', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('sample_rate', sa.Integer(), server_default='10', nullable=False),
     sa.Column('raised_rate', sa.Integer(), server_default='25', nullable=False),
+    sa.Column('adjudication_gap', sa.Integer(), server_default='1', nullable=False),
     sa.ForeignKeyConstraint(['cohort_id'], ['cohort.id'], name=op.f('fk_moderation_policy_cohort_id_cohort'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('cohort_id', name=op.f('pk_moderation_policy'))
     )
@@ -59,6 +60,7 @@ def upgrade():
     sa.Column('agreed_reason', sa.String(length=2000), nullable=False),
     sa.Column('agreed_by_id', sa.Integer(), nullable=True),
     sa.Column('agreed_at', core.types.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('adjudicate', sa.Boolean(), server_default=sa.false(), nullable=False),
     sa.Column('lock_version', sa.Integer(), server_default='1', nullable=False),
     sa.ForeignKeyConstraint(['agreed_by_id'], ['user.id'], name=op.f('fk_moderation_item_agreed_by_id_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['moderator_id'], ['user.id'], name=op.f('fk_moderation_item_moderator_id_user'), ondelete='SET NULL'),

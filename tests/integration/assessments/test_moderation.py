@@ -329,3 +329,28 @@ def test_the_sampling_plan_flags_a_mentor_sampled_short_of_their_rate(app, clien
     refused = _form(client, f"/assessments/moderation/cohorts/{cohort_id}/report",
                     {"minimum_kappa": "0.6", "min_pairs": "10", "sample_rate": "0", "raised_rate": "101"})
     assert refused.get_data(as_text=True).count("Enter the rate as a whole number from 1 to 100") >= 2
+
+
+def test_marks_further_apart_than_the_gap_go_to_a_third_marker_who_did_not_mark_it(
+        app, client, auth, cohort_id, people, make_person, moderator_id, mentor_marks):
+    item_id = _sample_of(app, cohort_id, moderator_id, [mentor_marks])
+    third = make_person("third@example.org", Role.MODERATOR, name="Tom Third")
+    with app.app_context():
+        moderation.record_marks(mentor_marks, moderator_id, _evidence((1, 3, 4, 3, 3, 3)))  # 2 levels apart: over the gap of 1
+        item = db.session.get(ModerationItem, item_id)
+        assert moderation.status_of(item) == "to-adjudicate"
+        for marker in (moderator_id, people["mentor"]):
+            with pytest.raises(services.Invalid, match="a third marker must decide"):
+                moderation.agree(item_id, marker, _evidence((3,) * 6), "We agree")
+    auth.sign_in("third@example.org")
+    both = f"/assessments/moderation/items/{item_id}"
+    page = client.get(both).get_data(as_text=True)
+    assert "Far apart: a third marker decides" in page and "Record the final judgement" in page
+    decided = _form(client, both, {**_marks((3, 3, 3, 3, 3, 3)), "reason": "Third marker: the timelines were met."})
+    assert decided.status_code == 302
+    with app.app_context():
+        item = db.session.get(ModerationItem, item_id)
+        assert item.agreed and item.agreed_by_id == third
+    auth.sign_out()
+    auth.sign_in("other@example.org")  # a mentor who did not mark it sees nothing
+    assert client.get(both).status_code == 404
