@@ -18,7 +18,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from assessments import sampling
-from assessments.models import NAME_MAX_LENGTH, REASON_MAX_LENGTH, SCHOOL_MAX_LENGTH, SETTING_MAX_LENGTH
+from assessments.models import GAP_MAX, NAME_MAX_LENGTH, REASON_MAX_LENGTH, SCHOOL_MAX_LENGTH, SETTING_MAX_LENGTH
 from competencies import engine
 from competencies.engine.evidence import COMMENT_MAX
 from competencies.forms import FAULT_COUNT_MAX, NOT_APPLICABLE_CHOICE, IntegerField, SelectField, SelectMultipleField
@@ -26,6 +26,7 @@ from core.forms import RealDateField, TextChecked, WholeNumberField
 from core.problems import too_long
 
 RATE_MESSAGE = "Enter the rate as a whole number from 1 to 100"
+GAP_MESSAGE = f"Enter the gap as a whole number of levels from 0 to {GAP_MAX}"
 PERCENT_MESSAGE = f"Enter the percentage as a whole number from {sampling.PERCENT_MIN} to {sampling.PERCENT_MAX}"
 
 
@@ -190,6 +191,10 @@ class CalibrationForm(TextChecked, FlaskForm):
                                    message=RATE_MESSAGE, validators=[InputRequired(message=RATE_MESSAGE), NumberRange(1, 100, message=RATE_MESSAGE)])
     raised_rate = WholeNumberField("Sampling rate for mentors flagged for calibration, in percent", widget=GovTextInput(),
                                    message=RATE_MESSAGE, validators=[InputRequired(message=RATE_MESSAGE), NumberRange(1, 100, message=RATE_MESSAGE)])
+    adjudication_gap = WholeNumberField(
+        "Levels apart before a third marker decides", widget=GovTextInput(),
+        description="When the mentor’s and the moderator’s levels on a criterion are further apart than this, a third marker decides. For example 1",
+        message=GAP_MESSAGE, validators=[InputRequired(message=GAP_MESSAGE), NumberRange(0, GAP_MAX, message=GAP_MESSAGE)])
     hold_results = BooleanField("Hold results back from trainees until their sampled observations are moderated",
                                 widget=GovCheckboxInput(), validators=[Optional()])
     save = SubmitField("Save the settings", widget=GovSubmitInput())

@@ -102,6 +102,7 @@ class Observation(db.Model):
 
 REASON_MAX_LENGTH = 2_000   # the reason for an agreed judgement
 SEED_MAX_LENGTH = 64        # sampling.SEED_MAX_LENGTH
+GAP_MAX = 20                # levels apart before adjudication: no rubric scale is longer
 
 
 class SampleMethod:

@@ -26,6 +26,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from assessments import agreement, sampling
 from assessments.models import (
+    GAP_MAX,
     REASON_MAX_LENGTH,
     Cohort,
     Enrolment,
@@ -578,7 +579,8 @@ RATE_MESSAGE = "Enter the rate as a whole number from 1 to 100"
 
 
 def set_policy(cohort_id: int, minimum_kappa: str, min_pairs: int | None, hold_results: bool | None = None,
-               sample_rate: int | None = None, raised_rate: int | None = None) -> agreement.CalibrationPolicy:
+               sample_rate: int | None = None, raised_rate: int | None = None,
+               gap_levels: int | None = None) -> agreement.CalibrationPolicy:
     """The provider's threshold for flagging a mentor: a quadratic-weighted kappa from -1 to 1,
     and the fewest pairs that may flag anyone; whether trainees wait for moderation; and the
     sampling plan's rates (percentages of each mentor's observations)."""
@@ -596,9 +598,12 @@ def set_policy(cohort_id: int, minimum_kappa: str, min_pairs: int | None, hold_r
     for name, value in (("sample_rate", sample_rate), ("raised_rate", raised_rate)):
         if value is not None and not sampling.PERCENT_MIN <= value <= sampling.PERCENT_MAX:
             problems.append((name, RATE_MESSAGE))
+    if gap_levels is not None and not 0 <= gap_levels <= GAP_MAX:
+        problems.append(("adjudication_gap", f"Enter the gap as a whole number of levels from 0 to {GAP_MAX}"))
     if problems:
         raise Invalid(problems)
     found = db.session.get(ModerationPolicy, cohort_id) or ModerationPolicy(cohort_id=cohort_id)
+    found.adjudication_gap = gap_levels if gap_levels is not None else found.adjudication_gap or 1
     found.sample_rate = sample_rate if sample_rate is not None else found.sample_rate or sampling.DEFAULT_RATE
     found.raised_rate = raised_rate if raised_rate is not None else found.raised_rate or sampling.DEFAULT_RAISED_RATE
     found.minimum_kappa = str(minimum.normalize())

@@ -267,7 +267,8 @@ def test_the_report_shows_one_pair_as_too_few_and_exports_csv_without_formulas(a
 def test_a_calibration_threshold_off_the_kappa_scale_is_refused(app, client, auth, cohort_id, moderator_id, minimum):
     auth.sign_in(MODERATOR)
     response = _form(client, f"/assessments/moderation/cohorts/{cohort_id}/report", {"minimum_kappa": minimum, "min_pairs": "10",
-                                                                                              "sample_rate": "10", "raised_rate": "25"})
+                                                                                              "sample_rate": "10", "raised_rate": "25",
+                                                                                              "adjudication_gap": "1"})
     assert response.status_code == 200
     assert "Enter the minimum kappa as a number from -1 to 1" in response.get_data(as_text=True)
 
@@ -304,7 +305,8 @@ def test_a_cohort_that_holds_results_shows_trainees_a_sampled_outcome_only_once_
     _sample_of(app, cohort_id, moderator_id, [mentor_marks])
     auth.sign_in(MODERATOR)
     saved = _form(client, f"/assessments/moderation/cohorts/{cohort_id}/report",
-                  {"minimum_kappa": "0.6", "min_pairs": "10", "hold_results": "y", "sample_rate": "10", "raised_rate": "25"})
+                  {"minimum_kappa": "0.6", "min_pairs": "10", "hold_results": "y", "sample_rate": "10", "raised_rate": "25",
+                   "adjudication_gap": "1"})
     assert saved.status_code == 302
     auth.sign_out()
     auth.sign_in("trainee@example.org")
@@ -335,6 +337,11 @@ def test_marks_further_apart_than_the_gap_go_to_a_third_marker_who_did_not_mark_
         app, client, auth, cohort_id, people, make_person, moderator_id, mentor_marks):
     item_id = _sample_of(app, cohort_id, moderator_id, [mentor_marks])
     third = make_person("third@example.org", Role.MODERATOR, name="Tom Third")
+    auth.sign_in(MODERATOR)
+    refused = _form(client, f"/assessments/moderation/cohorts/{cohort_id}/report",
+                    {"minimum_kappa": "0.6", "min_pairs": "10", "sample_rate": "10", "raised_rate": "25", "adjudication_gap": "-1"})
+    assert "Enter the gap as a whole number of levels from 0 to 20" in refused.get_data(as_text=True)
+    auth.sign_out()
     with app.app_context():
         moderation.record_marks(mentor_marks, moderator_id, _evidence((1, 3, 4, 3, 3, 3)))  # 2 levels apart: over the gap of 1
         item = db.session.get(ModerationItem, item_id)
