@@ -130,7 +130,8 @@ def evidence_of(form: FlaskForm, rubric: engine.Rubric) -> dict[str, Any]:
         if rubric.model is engine.RubricModel.FAULTS:
             judgements.append({"criterion": criterion.key, "comment": comment})
             continue
-        answer = getattr(form, f"c{i}").data
+        # Optional() lets blank or whitespace-only answers through unchecked: all of them are "not observed"
+        answer = str(getattr(form, f"c{i}").data or "").strip()
         if answer == NOT_APPLICABLE_CHOICE:
             judgements.append({"criterion": criterion.key, "not_applicable": True, "comment": comment})
         elif answer:

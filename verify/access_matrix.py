@@ -123,7 +123,7 @@ ACCESS: dict[str, Access] = {
     "assessments.draw_chosen": Access("POST", MODERATOR, {"cohort_id": "cohort_id"}),
     "assessments.moderation_sample": Access("GET", MODERATOR, {"sample_id": "sample_id"}),
     "assessments.mark": Access("GET POST", MODERATOR, {"item_id": "moderation_item_id"}),
-    "assessments.moderated": Access("GET POST", MODERATOR | MENTOR, {"item_id": "moderation_item_id"}),
+    "assessments.moderated": Access("GET POST", MODERATOR | MENTOR, {"item_id": "marked_item_id"}),
     "assessments.my_moderations": Access("GET", MENTOR),
     "assessments.moderation_report": Access("GET POST", MODERATOR, {"cohort_id": "cohort_id"}),
     "assessments.moderation_report_csv": Access("GET", MODERATOR, {"cohort_id": "cohort_id"}),

@@ -130,8 +130,16 @@ def _add_cohort(world: World) -> None:
                       "observation_id": submitted.id, "draft_observation_id": draft.id})
     from assessments.services import moderation
 
-    sample = moderation.draw_chosen(enrolment.cohort_id, world.ids["person:moderator"], [submitted.id])  # type: ignore[arg-type]
-    world.ids.update({"sample_id": sample.id, "moderation_item_id": sample.items[0].id})
+    # Two sampled observations: one for the moderator to mark blind, one already marked differently,
+    # whose two sets of marks the mentor and the moderator are to agree.
+    second = assessments.record_observation(enrolment.id, world.ids["person:mentor"], assessments.ObservationInput(  # type: ignore[arg-type]
+        demo.DEMO_SCENARIO, today, "Classroom", (), submitted.evidence, "verify-moderated-observation", submit=True), today)
+    moderator = world.ids["person:moderator"]
+    sample = moderation.draw_chosen(enrolment.cohort_id, moderator, [submitted.id, second.id])  # type: ignore[arg-type]
+    levels = {"judgements": [{**j, "level": 3} for j in submitted.evidence["judgements"]], "faults": []}
+    marked = moderation.record_marks(second.id, moderator, levels)  # type: ignore[arg-type]
+    world.ids.update({"sample_id": sample.id, "moderation_item_id": moderation.item_of_observation(submitted.id).id,  # type: ignore[union-attr]
+                      "marked_item_id": marked.id})
 
 
 def _stage_imports(world: World) -> None:

@@ -322,7 +322,12 @@ def record_marks(observation_id: int, moderator_id: int, marks: dict[str, Any]) 
         raise Invalid(why, "observation_id")
     if item.marked:
         raise Conflict("You have already marked this observation")
-    item.moderator_result = _scored(item.observation, moderator, rubric_of_item(item), marks)
+    rubric = rubric_of_item(item)
+    judged = [j for j in marks.get("judgements", []) if j.get("level") is not None or j.get("not_applicable")]
+    if rubric.model is not engine.RubricModel.FAULTS and not judged:
+        # a blank form is a slip, not a second marking: it would count as "not observed" throughout
+        raise Invalid("Choose your level for at least one criterion", "judgements")
+    item.moderator_result = _scored(item.observation, moderator, rubric, marks)
     item.moderator_evidence = marks
     item.moderator_id = moderator_id
     item.marked_at = utcnow()

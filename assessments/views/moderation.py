@@ -116,7 +116,7 @@ def mark(item_id: int):  # type: ignore[no-untyped-def]
         try:
             services.record_marks(item.observation_id, current_user.id, evidence_of(form, rubric))
         except Invalid as error:
-            blame_fields(form, error, "submit")
+            blame_fields(form, error, "c0" if "c0" in form else "m0", {"judgements": "c0"})
         else:
             flash("Your marks are submitted. Here are both sets side by side.", "success")
             return redirect(url_for("assessments.moderated", item_id=item.id))

@@ -361,3 +361,25 @@ def test_marks_further_apart_than_the_gap_go_to_a_third_marker_who_did_not_mark_
     auth.sign_out()
     auth.sign_in("other@example.org")  # a mentor who did not mark it sees nothing
     assert client.get(both).status_code == 404
+
+
+def test_a_blank_second_marking_is_refused_beside_the_first_criterion(app, client, auth, cohort_id, moderator_id, mentor_marks):
+    item_id = _sample_of(app, cohort_id, moderator_id, [mentor_marks])
+    auth.sign_in(MODERATOR)
+    response = _form(client, f"/assessments/moderation/items/{item_id}/mark", {"f0": "0", "f1": "0", "f2": "0"})
+    assert response.status_code == 200 and "Choose your level for at least one criterion" in response.get_data(as_text=True)
+    with app.app_context():
+        assert not db.session.get(ModerationItem, item_id).marked
+
+
+def test_a_level_of_only_spaces_or_newlines_counts_as_not_observed_not_a_server_error(app, client, auth, cohort_id,
+                                                                                      moderator_id, mentor_marks):
+    item_id = _sample_of(app, cohort_id, moderator_id, [mentor_marks])
+    auth.sign_in(MODERATOR)
+    blank = _form(client, f"/assessments/moderation/items/{item_id}/mark", {f"c{i}": " \n " for i in range(6)})
+    assert blank.status_code == 200 and "Choose your level for at least one criterion" in blank.get_data(as_text=True)
+    marked = _form(client, f"/assessments/moderation/items/{item_id}/mark", {**_marks((3, 3, 3, 3, 3, 3)), "c5": "  "})
+    assert marked.status_code == 302
+    with app.app_context():
+        levels = moderation.engine.Result.from_dict(db.session.get(ModerationItem, item_id).moderator_result).levels
+    assert levels[-1] is None
