@@ -21,6 +21,7 @@ DEMO_PEOPLE = (
     ("Dev Designer", "designer@example.org", {Role.DESIGNER}),
     ("Mo Mentor", "mentor@example.org", {Role.MENTOR}),
     ("Tia Trainee", "trainee@example.org", {Role.TRAINEE}),
+    ("Mia Moderator", "moderator@example.org", {Role.MODERATOR}),
 )
 
 
