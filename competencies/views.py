@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from competencies import api as competencies_api
-from competencies import authoring, cli, engine, services
+from competencies import authoring, cli, document_views, engine, services
 from competencies.document_imports import RUBRIC_JSON
 from competencies.forms import CriterionForm, FaultTypeForm, ImportRubricForm, RubricForm, evidence_of, try_form
 from competencies.models import Rubric
@@ -320,6 +320,7 @@ def confirm_import(staged_id: str):  # type: ignore[no-untyped-def]
 def init_app(app: Flask) -> None:
     UPLOAD_PAGES["competencies.import_rubric"] = ((Role.DESIGNER,), _import_too_large)
     app.register_blueprint(bp)
+    document_views.init_app(app)
     competencies_api.init_app(app)
     app.cli.add_command(cli.scenarios)
     register_loader(app, "Scenarios", services.load_library)
