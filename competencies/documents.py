@@ -219,3 +219,9 @@ def handbook_pdf(programme_id: int, number: int) -> printing.StoredPdf | None:
         HANDBOOK_TEMPLATE, book=book, title=f"Programme handbook: {book.programme}, {book.version}",
         header=f"Programme handbook · {book.programme} · {book.version}",
         footer=f"{book.version}, published on {book.published_on}" if book.published_on else book.version), [PRINT_CSS])
+
+
+def scenarios_printed_with(rubric_id: int) -> list[Scenario]:
+    """The scenarios this rubric scores that have a blank form to print (a published version)."""
+    return [s for s in db.session.scalars(select(Scenario).where(Scenario.rubric_id == rubric_id).order_by(Scenario.position))
+            if _published(s) is not None]

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from curriculum import schedule
 from assessments.deadlines import format_date
 from assessments.models import Enrolment, Observation
 from assessments.services import ScenarioProgress, explained, progress, senco_duty
@@ -22,6 +21,7 @@ from competencies import services as competency_services
 from core import printing
 from core.accounts.roles import Role
 from core.extensions import db
+from curriculum import schedule
 
 PLAN_TEMPLATE = "assessments/print/training_plan.html"
 PLAN_TEMPLATES = (PLAN_TEMPLATE, "print/base.html", "assessments/print/_chart.html")

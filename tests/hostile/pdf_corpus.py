@@ -25,7 +25,7 @@ RENDERS_HARMLESSLY = frozenset({"file: in SVG use"})
 class _Canary(http.server.BaseHTTPRequestHandler):
     hits: list[str] = []
 
-    def do_GET(self) -> None:  # noqa: N802 (the standard library's name)
+    def do_GET(self) -> None:
         self.hits.append(self.path)
         if self.path.startswith("/redirect"):
             self.send_response(302)
@@ -60,7 +60,7 @@ def canary() -> Iterator[tuple[str, list[str]]]:
 def documents(base: str) -> dict[str, str]:
     """Name → a hostile HTML document (the canary at ``base``)."""
     secret = f"file://{SECRET}"
-    svg = f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10">'
+    svg = '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10">'
     cases = {
         "file: in img": f'<img src="{secret}" alt="x">',
         "file: in a link stylesheet": f'<link rel="stylesheet" href="{secret}">',
@@ -76,7 +76,7 @@ def documents(base: str) -> dict[str, str]:
         "file: in list-style-image": f'<ul style="list-style-image: url({secret})"><li>x</li></ul>',
         "relative path out of the static folder": '<img src="fonts/../../../../../../etc/passwd" alt="x">',
         "encoded traversal": '<img src="fonts/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd" alt="x">',
-        "base element pointing at /etc": f'<base href="file:///etc/"><img src="passwd" alt="x">',
+        "base element pointing at /etc": '<base href="file:///etc/"><img src="passwd" alt="x">',
         "data: URL wrapping an SVG that reads a file": (
             '<img alt="x" src="data:image/svg+xml;utf8,' + svg.replace('"', "'")
             + f"<image href='{secret}' width='10' height='10'/></svg>\">"),
