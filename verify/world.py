@@ -142,6 +142,11 @@ def _stage_imports(world: World) -> None:
     designer = world.ids["person:designer"]
     for name, fmt, document in (("staged_programme", PROGRAMME_JSON, corpus.PROGRAMME), ("staged_rubric", RUBRIC_JSON, corpus.RUBRIC)):
         world.ids[name] = importing.stage(fmt, json.dumps(document), designer)[0]  # type: ignore[arg-type]
+    # A CSV file enrolling the spare trainee on the cohort, mentored by the world's mentor.
+    from assessments.services.enrolment_imports import enrolment_csv
+
+    rows = f"trainee_email,mentor_emails\r\nspare@verify.example,{world.emails['mentor']}\r\n"
+    world.ids["staged_enrolments"] = importing.stage(enrolment_csv(world.ids["cohort_id"], date.today()), rows, designer)[0]  # type: ignore[arg-type]
     db.session.commit()
 
 
