@@ -121,9 +121,10 @@ def _enrolled(cohort: Cohort, trainee_id: int, enrolled: set[int] | None) -> boo
 def add_checked(cohort: Cohort, given: EnrolmentInput) -> Enrolment:
     """An enrolment already checked by :func:`enrolment_problems` (in this transaction), added to
     the session without committing: the CSV import adds every row, then commits once."""
-    enrolment = Enrolment(cohort=cohort, trainee=db.session.get(User, given.trainee_id))
-    _apply(enrolment, [m for m in (db.session.get(User, i) for i in dict.fromkeys(given.mentor_ids)) if m is not None], given)
+    mentors = [m for m in (db.session.get(User, i) for i in dict.fromkeys(given.mentor_ids)) if m is not None]
+    enrolment = Enrolment(cohort_id=cohort.id, trainee_id=given.trainee_id)
     db.session.add(enrolment)
+    _apply(enrolment, mentors, given)
     return enrolment
 
 
