@@ -47,8 +47,7 @@ def change_enrolment(enrolment_id: int):  # type: ignore[no-untyped-def]
     found = _enrolment(enrolment_id)
     form = EnrolmentForm(obj=found, earlier_service=format_periods(enrolments.periods_of(found)),
                          mentor_ids=[m.id for m in found.mentors], lock_version=found.lock_version)
-    form.trainee_id.choices = [SelectChoice(found.trainee_id, found.trainee.name)]
-    form.trainee_id.data = found.trainee_id
+    del form.trainee_id  # the trainee of an enrolment stays; enrol them again on another cohort instead
     form.mentor_ids.choices = mentor_choices()
     form.submit.label.text = "Save changes"
     if form.validate_on_submit():
