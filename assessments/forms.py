@@ -130,7 +130,7 @@ def settings_form(pins: dict[str, tuple[str, list[SelectChoice]]], data: Any = N
     for key, (title, choices) in pins.items():
         setattr(Form, f"pin_{key}", SelectField(f"Rubric version for ‘{title}’", coerce=int, widget=GovSelect(), choices=choices,
                                                 invalid=f"Choose a published rubric version for ‘{title}’",
-                                                validators=[InputRequired(message=f"Choose a rubric version for ‘{title}’")]))
+                                                validators=[Optional()]))  # left out: the pin stays
     return Form(formdata=data, **values)
 
 

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import func, or_, select
@@ -140,9 +142,27 @@ class CohortSettings:
     pins: dict[str, int]              # scenario key -> rubric version id
 
 
+def _weight_text(stored: str) -> str:
+    """The stored weight (a fraction such as ``13/20``) as people write it: 0.65."""
+    try:
+        return f"{float(Fraction(stored)):.4f}".rstrip("0").rstrip(".")
+    except (ValueError, ZeroDivisionError):
+        return "0.65"
+
+
+def _weight(text: str) -> Decimal | None:
+    """The weight typed as a decimal number; the engine's policy checks its range and digits."""
+    try:
+        value = Decimal(text.strip())
+    except InvalidOperation:
+        return None
+    return value if value.is_finite() else None
+
+
 def settings_of(cohort: Cohort) -> CohortSettings:
     aggregation = cohort.aggregation or DEFAULT_AGGREGATION.to_dict()
-    return CohortSettings(aggregation["method"], str(aggregation.get("decay_weight", "0.65")), int(aggregation.get("times", 3)),
+    return CohortSettings(aggregation["method"], _weight_text(str(aggregation.get("decay_weight", "0.65"))),
+                          int(aggregation.get("times", 3)),
                           {k: int(cohort.sign_off_policy.get(k, v)) for k, v in DEFAULT_SIGN_OFF.items()},
                           dict(cohort.rubric_pins))
 
@@ -152,7 +172,7 @@ def _policies(given: CohortSettings) -> tuple[dict[str, Any], list[tuple[str, st
     problems: list[tuple[str, str]] = []
     aggregation: dict[str, Any] = {}
     try:
-        aggregation = engine.AggregationPolicy.parse(given.method, decay_weight=given.decay_weight, times=given.times,
+        aggregation = engine.AggregationPolicy.parse(given.method, decay_weight=_weight(given.decay_weight), times=given.times,
                                                      mixed_rubrics=engine.MixedRubrics.LEAVE_OUT).to_dict()
     except engine.EngineError as error:
         problems += [(p.path, p.message) for p in error.problems]

@@ -85,7 +85,7 @@ def cohort_settings(cohort_id: int):  # type: ignore[no-untyped-def]
         given = cohort_services.CohortSettings(
             form.method.data, form.decay_weight.data.strip(), form.times.data,
             {k: getattr(form, k).data for k in cohort_services.SIGN_OFF_FIELDS},
-            {k: getattr(form, f"pin_{k}").data for k in pins})
+            {k: getattr(form, f"pin_{k}").data for k in pins if getattr(form, f"pin_{k}").data is not None})
         lock = form.lock_version.data or ""
         try:
             cohort_services.update_settings(found.id, given, int(lock) if lock.isdigit() else -1)
