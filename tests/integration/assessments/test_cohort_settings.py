@@ -40,7 +40,9 @@ def _publish_new_version(app) -> int:  # type: ignore[no-untyped-def]
     with app.app_context():
         rubric = competency_services.get_scenario("annual-review").rubric
         draft = authoring.start_draft(rubric)
-        draft.definition = {**draft.definition, "title": draft.definition.get("title", "") + " (revised)"}
+        criteria = [dict(c) for c in draft.definition["criteria"]]
+        criteria[0]["title"] = "Follows the statutory timelines, revised"
+        draft.definition = {**draft.definition, "criteria": criteria}
         db.session.commit()
         return authoring.publish(rubric).id
 
@@ -102,16 +104,21 @@ def test_moving_to_a_new_rubric_version_is_confirmed_and_earlier_observations_ar
     assert "1 submitted observation of this scenario was scored with the current version" in page
     with app.app_context():
         assert db.session.get(Cohort, cohort_id).rubric_pins["annual-review"] != new_version  # nothing moved yet
+    not_moved = _observe(app, enrolment_id, people["mentor"], "published-but-not-moved")
+    with app.app_context():  # a newer published version alone changes nothing: the cohort's pin scores
+        assert db.session.get(Observation, not_moved).rubric_version_id == db.session.get(Observation, first).rubric_version_id
     moved = post_form(client, url, {"rubric_version_id": str(new_version), "lock_version": _lock(page)})
     assert moved.status_code == 302
     with app.app_context():
         cohort = db.session.get(Cohort, cohort_id)
         assert cohort.rubric_pins["annual-review"] == new_version
-        assert cohort.rubric_moves[-1]["to"] == new_version and cohort.rubric_moves[-1]["earlier_observations"] == 1
+        assert cohort.rubric_moves[-1]["to"] == new_version and cohort.rubric_moves[-1]["earlier_observations"] == 2
     auth.sign_out()
     auth.sign_in("mentor@example.org")
+    form = client.get(f"/assessments/trainees/{enrolment_id}/observations/new/annual-review").get_data(as_text=True)
+    assert "Follows the statutory timelines, revised" in form  # the form follows the cohort's new pin
     trainee_page = client.get(f"/assessments/trainees/{enrolment_id}").get_data(as_text=True)
-    assert "1 earlier observation under another rubric version, not counted" in trainee_page
+    assert "2 earlier observations under another rubric version, not counted" in trainee_page
     assert "Not started" in trainee_page  # the earlier observation does not count towards sign-off
     second = _observe(app, enrolment_id, people["mentor"], "after-the-move")
     with app.app_context():
