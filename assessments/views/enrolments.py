@@ -45,8 +45,11 @@ def _enrolment(enrolment_id: int) -> Enrolment:
 def change_enrolment(enrolment_id: int):  # type: ignore[no-untyped-def]
     """Change a trainee's mentors, school and SENCO history; a second editor is told it changed."""
     found = _enrolment(enrolment_id)
-    form = EnrolmentForm(obj=found, earlier_service=format_periods(enrolments.periods_of(found)),
-                         mentor_ids=[m.id for m in found.mentors], lock_version=found.lock_version)
+    form = EnrolmentForm(school=found.school, became_senco=found.became_senco, head_teacher=found.head_teacher,
+                         earlier_service=format_periods(enrolments.periods_of(found)),
+                         earlier_senco_months=found.earlier_senco_months, nasenco_started=found.nasenco_started,
+                         nasenco_completed=found.nasenco_completed, mentor_ids=[m.id for m in found.mentors],
+                         lock_version=found.lock_version)
     del form.trainee_id  # the trainee of an enrolment stays; enrol them again on another cohort instead
     form.mentor_ids.choices = mentor_choices()
     form.submit.label.text = "Save changes"

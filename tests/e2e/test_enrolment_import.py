@@ -59,3 +59,16 @@ def test_a_designer_enrols_trainees_from_a_csv_file_after_checking_the_preview(p
     expect(row).to_contain_text("Hill Primary")
     expect(row).to_contain_text("On track")
     assert_accessible(page)
+
+    # The enrolment can be changed (a second mentor), and the cohort's settings page is accessible too.
+    page.get_by_role("link", name=f"Change {PEOPLE[Role.TRAINEE][0]}’s enrolment").click()
+    assert_accessible(page)
+    page.get_by_label("The head teacher is the SENCO").check()
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.get_by_text("Enrolment saved.")).to_be_visible()
+    expect(page.get_by_role("row", name=PEOPLE[Role.TRAINEE][0])).to_contain_text("Head teacher as SENCO")
+    page.get_by_role("link", name="Assessment settings and rubric versions").click()
+    assert_accessible(page)
+    page.get_by_label("Met observations needed for sign-off (K)").fill("2")
+    page.get_by_role("button", name="Save settings").click()
+    expect(page.get_by_text("Settings saved.")).to_be_visible()

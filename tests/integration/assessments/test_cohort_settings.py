@@ -137,3 +137,16 @@ def test_only_designers_and_administrators_see_the_settings_and_an_unknown_scena
     assert client.get(f"/assessments/cohorts/{cohort_id}/settings").status_code == 200
     assert client.get(f"/assessments/cohorts/{cohort_id}/rubrics/no-such-scenario/move").status_code == 404
     assert client.get("/assessments/cohorts/99999/settings").status_code == 404
+
+
+def test_hostile_values_on_the_settings_page_are_refused_without_a_server_error(client, auth, make_person, cohort_id):
+    make_person("designer@example.org", Role.DESIGNER)
+    auth.sign_in("designer@example.org")
+    url = f"/assessments/cohorts/{cohort_id}/settings"
+    lock = _lock(client.get(url).get_data(as_text=True))
+    for changes in ({"decay_weight": "NaN"}, {"decay_weight": "1e999999"},
+                    {"min_met": "9" * 400}, {"times": "-1"}, {"method": "telepathy"}, {"pin_annual-review": "999999"},
+                    {"lock_version": "9" * 50}):
+        response = post_form(client, url, _settings(lock, **changes))
+        assert response.status_code in (200, 400), changes
+        assert "govuk-error-summary" in response.get_data(as_text=True), changes

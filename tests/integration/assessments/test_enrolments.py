@@ -134,3 +134,23 @@ def test_enrolling_on_a_cohort_whose_programme_version_is_not_published_is_refus
             assert "only on a published programme version" in error.message
         else:
             raise AssertionError("enrolled on a draft version")
+
+
+def test_the_change_page_shows_the_history_as_it_was_typed_and_saving_it_unchanged_works(app, client, auth, make_person, cohort_id, people):
+    from assessments import services
+    from assessments.enrolment_rules import parse_periods
+
+    with app.app_context():
+        enrolment_id = services.enrol(cohort_id, services.EnrolmentInput(
+            people["trainee"], (people["mentor"],), "Hill Primary", date(2024, 9, 1),
+            earlier_service=parse_periods("1/9/2019 to 31/8/2020"), head_teacher=True), TODAY).id
+    _designer(auth, make_person)
+    url = f"/assessments/enrolments/{enrolment_id}/change"
+    page = client.get(url).get_data(as_text=True)
+    assert "1/9/2019 to 31/8/2020</textarea>" in page and 'value="2024"' in page
+    saved = post_form(client, url, {"lock_version": re.search(r'name="lock_version"[^>]*value="(\d+)"', page).group(1),
+                                    "mentor_ids": [people["mentor"]], "school": "Hill Primary", "became_senco": ["1", "9", "2024"],
+                                    "earlier_service": "1/9/2019 to 31/8/2020", "head_teacher": "y"})
+    assert saved.status_code == 302
+    with app.app_context():
+        assert db.session.get(Enrolment, enrolment_id).earlier_service == [{"start": "2019-09-01", "end": "2020-08-31"}]
