@@ -19,6 +19,7 @@ from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from assessments.models import NAME_MAX_LENGTH, Cohort, Enrolment, Observation, ObservationStatus
@@ -48,6 +49,14 @@ def list_cohorts() -> list[Cohort]:
 
 def get_cohort(cohort_id: int) -> Cohort | None:
     return db.session.get(Cohort, cohort_id)
+
+
+def cohort_with_enrolments(cohort_id: int) -> Cohort | None:
+    """The cohort with its enrolments, trainees, mentors and programme version loaded up front:
+    the cohort page reads them all, in a number of queries that does not grow with the cohort."""
+    return db.session.scalar(select(Cohort).where(Cohort.id == cohort_id).options(
+        joinedload(Cohort.programme_version),
+        selectinload(Cohort.enrolments).options(joinedload(Enrolment.trainee), selectinload(Enrolment.mentors))))
 
 
 # ---- rubric versions a scenario can be scored by ----------------------------------------------

@@ -44,7 +44,7 @@ def _cohort(cohort_id: int) -> Cohort:
 @roles_required(Role.DESIGNER, Role.ADMIN)
 def cohort(cohort_id: int):  # type: ignore[no-untyped-def]
     """A cohort's trainees with their SENCO deadline status, and a form to enrol one."""
-    found = _cohort(cohort_id)
+    found = cohort_services.cohort_with_enrolments(cohort_id) or abort(404)
     form = EnrolmentForm()
     form.trainee_id.choices = [SelectChoice(p.id, f"{p.name} ({p.email})") for p in services.people_with(Role.TRAINEE)]
     form.mentor_ids.choices = mentor_choices()

@@ -154,3 +154,37 @@ def test_the_change_page_shows_the_history_as_it_was_typed_and_saving_it_unchang
     assert saved.status_code == 302
     with app.app_context():
         assert db.session.get(Enrolment, enrolment_id).earlier_service == [{"start": "2019-09-01", "end": "2020-08-31"}]
+
+
+def test_the_cohort_page_reads_its_trainees_in_a_number_of_queries_that_does_not_grow_with_them(app, client, auth, make_person, cohort_id, people):
+    from sqlalchemy import event
+
+    from assessments import services
+
+    _designer(auth, make_person)
+
+    def queries() -> int:
+        with app.app_context():
+            engine = db.engine
+        counted: list[str] = []
+
+        def count(*_args: object) -> None:
+            counted.append("q")
+        event.listen(engine, "before_cursor_execute", count)
+        try:
+            assert client.get(f"/assessments/cohorts/{cohort_id}").status_code == 200
+        finally:
+            event.remove(engine, "before_cursor_execute", count)
+        return len(counted)
+
+    def enrol_more(n: int, start: int) -> None:
+        for i in range(start, start + n):
+            person = make_person(f"t{i}@example.org", Role.TRAINEE, name=f"Trainee {i}")
+            with app.app_context():
+                services.enrol(cohort_id, services.EnrolmentInput(person, (people["mentor"], people["other_mentor"]),
+                                                                  f"School {i}", date(2024, 9, 1)), TODAY)
+
+    enrol_more(2, 0)
+    few = queries()
+    enrol_more(20, 2)
+    assert queries() == few
