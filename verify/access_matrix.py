@@ -108,7 +108,7 @@ ACCESS: dict[str, Access] = {
     # assessments: cohorts (designers and administrators), observing (mentors), own progress (trainees)
     "assessments.cohorts": Access("GET POST", DESIGNER | ADMIN),
     "assessments.cohort": Access("GET POST", DESIGNER | ADMIN, {"cohort_id": "cohort_id"}),
-    "assessments.cohort_settings": Access("GET POST", DESIGNER | ADMIN, {"cohort_id": "cohort_id"}),
+    "assessments.cohort_settings": Access("GET POST", DESIGNER | ADMIN, {"cohort_id": "open_cohort_id"}),
     "assessments.move_rubric": Access("GET POST", DESIGNER | ADMIN, {"cohort_id": "cohort_id", "scenario_key": "annual-review"}),
     "assessments.change_enrolment": Access("GET POST", DESIGNER | ADMIN, {"enrolment_id": "enrolment_id"}),
     "assessments.import_enrolments": Access("GET POST", DESIGNER | ADMIN, {"cohort_id": "cohort_id"}),
