@@ -81,6 +81,8 @@ def cohort_settings(cohort_id: int):  # type: ignore[no-untyped-def]
               **current.sign_off, "lock_version": found.lock_version,
               **{f"pin_{k}": v for k, v in current.pins.items()}}
     form = settings_form(pins, request.form if request.method == "POST" else None, **values)
+    if since is not None and request.method == "POST":  # a page opened before the first submission
+        flash("Nothing was saved: these settings were fixed when the cohort’s first observation was submitted.", "error")
     if since is None and request.method == "POST" and form.validate():
         given = cohort_services.CohortSettings(
             form.method.data, form.decay_weight.data.strip(), form.times.data,

@@ -81,7 +81,8 @@ def test_settings_freeze_at_the_first_submitted_observation_and_the_page_says_wh
     _observe(app, enrolment_id, people["mentor"], "first-submitted")
     page = client.get(url).get_data(as_text=True)
     assert "when the cohort’s first observation was submitted" in page and 'name="min_met"' not in page
-    post_form(client, url, _settings(lock, min_met="1"))
+    refused = post_form(client, url, _settings(lock, min_met="1"))
+    assert "Nothing was saved: these settings were fixed" in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Cohort, cohort_id).sign_off_policy["min_met"] == 3
         try:
