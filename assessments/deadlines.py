@@ -362,7 +362,8 @@ def render(r: Reason) -> str:
         return (f"Earlier service as SENCO totals {_span(p['months'], p['days'])}, not more than "
                 f"{p['limit']} months, so the duty still applies.")
     if code == "head_teacher_not_exempt":
-        return "Being the head teacher does not lift the qualification duty."
+        return ("Being the head teacher does not lift the qualification duty: a head teacher may be the SENCO "
+                "(SEND Regulations 2014, reg. 49(3)), but reg. 49(4) makes no exception for them.")
     if code == "deadline_passed":
         return f"The qualification had to be held by {format_date(p['deadline'])}."
     if code == "deadline_close":

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from assessments import services
+from assessments import deadlines, services
 from competencies import services as competency_services
 from core.accounts.models import User
 from core.extensions import db
@@ -41,8 +41,12 @@ def create_demo_cohort(trainee_email: str, mentor_email: str, today: date) -> st
     competency_services.load_library()
     version = published_programme(today - timedelta(days=60))
     cohort = services.create_cohort("Demo cohort", version.id)
-    enrolment = services.enrol(cohort.id, services.EnrolmentInput(trainee.id, (mentor.id,), "Demo Primary School",
-                                                                  today - timedelta(days=400)), today)
+    became_senco = today - timedelta(days=400)
+    # Five months as SENCO at another school some years before: not more than twelve months, so
+    # the duty still applies, and the tracker says why.
+    elsewhere = deadlines.ServicePeriod(became_senco - timedelta(days=3 * 365), became_senco - timedelta(days=3 * 365 - 150))
+    enrolment = services.enrol(cohort.id, services.EnrolmentInput(
+        trainee.id, (mentor.id,), "Demo Primary School", became_senco, earlier_service=(elsewhere,)), today)
     evidence = {"judgements": [
         {"criterion": "statutory-timelines", "level": 3, "comment": "Notice went out three weeks before."},
         {"criterion": "facts-and-law", "level": 3},

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from competencies.models import RubricVersion
@@ -43,9 +43,18 @@ class Cohort(db.Model):
     programme_version_id: Mapped[int] = mapped_column(ForeignKey("programme_version.id"))
     aggregation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)     # AggregationPolicy.to_dict()
     sign_off_policy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # SignOffPolicy fields
+    # The rubric version each scenario is scored by in this cohort: {scenario key: rubric_version id}.
+    # Set at creation to the current published versions; changed only by an explicit move.
+    rubric_pins: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    # Each move to another rubric version, as data: scenario, from, to, who, when (shown on the page).
+    rubric_moves: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Optimistic locking for the settings page: a save based on an older value is refused.
+    lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
     programme_version: Mapped[ProgrammeVersion] = relationship()
     enrolments: Mapped[list[Enrolment]] = relationship(back_populates="cohort", order_by="Enrolment.id")
+
+    __mapper_args__ = {"version_id_col": lock_version}
 
 
 class Enrolment(db.Model):
@@ -58,13 +67,20 @@ class Enrolment(db.Model):
     trainee_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     school: Mapped[str] = mapped_column(String(SCHOOL_MAX_LENGTH), default="")
     became_senco: Mapped[date | None]
-    earlier_senco_months: Mapped[int] = mapped_column(default=0)
+    earlier_senco_months: Mapped[int] = mapped_column(default=0)   # a stated total, when dates are not known
+    # Earlier SENCO service, here or elsewhere, as [{"start": iso, "end": iso}] (enrolment_rules).
+    earlier_service: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    head_teacher: Mapped[bool] = mapped_column(default=False, server_default=false())  # the head teacher acts as SENCO
     nasenco_started: Mapped[date | None]
     nasenco_completed: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Optimistic locking: two designers changing one enrolment; the second is told it changed.
+    lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
     cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
     trainee: Mapped[User] = relationship()
     mentors: Mapped[list[User]] = relationship(secondary=enrolment_mentor, order_by="User.name")
+
+    __mapper_args__ = {"version_id_col": lock_version}
 
 
 class Observation(db.Model):

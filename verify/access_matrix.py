@@ -108,6 +108,12 @@ ACCESS: dict[str, Access] = {
     # assessments: cohorts (designers and administrators), observing (mentors), own progress (trainees)
     "assessments.cohorts": Access("GET POST", DESIGNER | ADMIN),
     "assessments.cohort": Access("GET POST", DESIGNER | ADMIN, {"cohort_id": "cohort_id"}),
+    "assessments.cohort_settings": Access("GET POST", DESIGNER | ADMIN, {"cohort_id": "open_cohort_id"}),
+    "assessments.move_rubric": Access("GET POST", DESIGNER | ADMIN, {"cohort_id": "cohort_id", "scenario_key": "annual-review"}),
+    "assessments.change_enrolment": Access("GET POST", DESIGNER | ADMIN, {"enrolment_id": "enrolment_id"}),
+    "assessments.import_enrolments": Access("GET POST", DESIGNER | ADMIN, {"cohort_id": "cohort_id"}),
+    "assessments.confirm_enrolments": Access("GET POST", DESIGNER | ADMIN, {"cohort_id": "cohort_id", "staged_id": "staged_enrolments"}),
+    "assessments.enrolment_template": Access("GET", DESIGNER | ADMIN),
     "assessments.observations": Access("GET", MENTOR),
     "assessments.trainee": Access("GET", MENTOR, {"enrolment_id": "enrolment_id"}),
     "assessments.new_observation": Access("GET POST", MENTOR, {"enrolment_id": "enrolment_id", "scenario_key": "annual-review"}),

@@ -128,6 +128,17 @@ def _add_cohort(world: World) -> None:
         "verify-draft-observation"), today)
     world.ids.update({"cohort_id": enrolment.cohort_id, "enrolment_id": enrolment.id,
                       "observation_id": submitted.id, "draft_observation_id": draft.id})
+    # A cohort with no submitted observation, whose settings can still be changed, and a second
+    # published version of the demo scenario's rubric for the move page to offer.
+    from competencies import authoring
+    from competencies import services as competency_services
+
+    open_cohort = assessments.create_cohort("Verify open cohort", enrolment.cohort.programme_version_id)
+    world.ids["open_cohort_id"] = open_cohort.id
+    scenario = competency_services.get_scenario(demo.DEMO_SCENARIO)
+    assert scenario is not None
+    authoring.start_draft(scenario.rubric)
+    authoring.publish(scenario.rubric)
 
 
 def _stage_imports(world: World) -> None:
@@ -142,6 +153,13 @@ def _stage_imports(world: World) -> None:
     designer = world.ids["person:designer"]
     for name, fmt, document in (("staged_programme", PROGRAMME_JSON, corpus.PROGRAMME), ("staged_rubric", RUBRIC_JSON, corpus.RUBRIC)):
         world.ids[name] = importing.stage(fmt, json.dumps(document), designer)[0]  # type: ignore[arg-type]
+    # A CSV file enrolling the spare trainee on the cohort, mentored by the world's mentor.
+    from assessments.services.enrolment_imports import enrolment_csv
+
+    rows = f"trainee_email,mentor_emails\r\nspare@verify.example,{world.emails['mentor']}\r\n"
+    # Staged by the administrator: the first audience allowed, so the hostile-input row finds its form.
+    world.ids["staged_enrolments"] = importing.stage(enrolment_csv(world.ids["cohort_id"], date.today()), rows,  # type: ignore[arg-type]
+                                                     world.ids["person:admin"])[0]  # type: ignore[arg-type]
     db.session.commit()
 
 

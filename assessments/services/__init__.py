@@ -13,152 +13,39 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from assessments import deadlines
 from assessments.models import (
-    NAME_MAX_LENGTH,
-    SCHOOL_MAX_LENGTH,
     SETTING_MAX_LENGTH,
-    Cohort,
     Enrolment,
     Observation,
     ObservationStatus,
-    enrolment_mentor,
+)
+from assessments.services.cohorts import (  # noqa: F401  (re-exported: callers keep working)
+    DEFAULT_AGGREGATION,
+    DEFAULT_SIGN_OFF,
+    create_cohort,
+    current_rubric,
+    get_cohort,
+    list_cohorts,
+    published_versions,
+)
+from assessments.services.enrolments import (  # noqa: F401  (re-exported)
+    DutyView,
+    EnrolmentInput,
+    enrol,
+    enrolment_for_mentor,
+    mentor_enrolments,
+    people_with,
+    senco_duty,
+    trainee_enrolments,
 )
 from competencies import engine
 from competencies import services as competency_services
 from competencies.models import RubricVersion, Scenario
 from core.accounts.models import User, utcnow
-from core.accounts.roles import Role
 from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
-from curriculum.models import ProgrammeVersion, VersionStatus
 
-DEFAULT_AGGREGATION = engine.AggregationPolicy(engine.AggregationMethod.LATEST, mixed_rubrics=engine.MixedRubrics.LEAVE_OUT)
-DEFAULT_SIGN_OFF = {"min_met": 3, "min_observers": 2, "min_settings": 2, "no_dangerous_in_last": 3}
 PRESENT_MAX = 20  # roles present at one observation
-
-
-# ---- cohorts and enrolments ----------------------------------------------------------------
-
-def published_versions() -> list[ProgrammeVersion]:
-    return list(db.session.scalars(select(ProgrammeVersion).where(ProgrammeVersion.status == VersionStatus.PUBLISHED)
-                                   .order_by(ProgrammeVersion.id)))
-
-
-def list_cohorts() -> list[Cohort]:
-    return list(db.session.scalars(select(Cohort).order_by(Cohort.id)))
-
-
-def get_cohort(cohort_id: int) -> Cohort | None:
-    return db.session.get(Cohort, cohort_id)
-
-
-def create_cohort(name: str, programme_version_id: int, sign_off: dict[str, int] | None = None) -> Cohort:
-    """A cohort on a published programme version; its policies default to the provider's usual ones."""
-    name = name.strip()
-    problems = []
-    if not name:
-        problems.append(("name", "Enter a name for the cohort"))
-    elif len(name) > NAME_MAX_LENGTH:
-        problems.append(("name", too_long(NAME_MAX_LENGTH, "Cohort name")))
-    version = db.session.get(ProgrammeVersion, programme_version_id)
-    if version is None or version.status is not VersionStatus.PUBLISHED:
-        problems.append(("programme_version_id", "Choose a published programme version"))
-    policy = {**DEFAULT_SIGN_OFF, **(sign_off or {})}
-    try:
-        engine.SignOffPolicy(**policy)
-    except engine.EngineError as error:
-        problems += [(f"sign_off.{p.path}", p.message) for p in error.problems]
-    if problems:
-        raise Invalid(problems)
-    cohort = Cohort(name=name, programme_version_id=programme_version_id,
-                    aggregation=DEFAULT_AGGREGATION.to_dict(), sign_off_policy=policy)
-    db.session.add(cohort)
-    db.session.commit()
-    return cohort
-
-
-def people_with(role: Role) -> list[User]:
-    return sorted((u for u in db.session.scalars(select(User).where(User.active.is_(True))) if role in u.roles),
-                  key=lambda u: u.name)
-
-
-@dataclass(frozen=True)
-class EnrolmentInput:
-    trainee_id: int
-    mentor_ids: tuple[int, ...]
-    school: str = ""
-    became_senco: date | None = None
-    earlier_senco_months: int = 0
-    nasenco_started: date | None = None
-    nasenco_completed: date | None = None
-
-
-def _person_with(person_id: int, role: Role) -> User | None:
-    person = db.session.get(User, person_id)
-    return person if person is not None and role in person.roles else None
-
-
-def enrol(cohort_id: int, given: EnrolmentInput, today: date) -> Enrolment:
-    """Enrol a trainee on a cohort with their mentors; the SENCO history is checked by the tracker's own rules."""
-    cohort = get_cohort(cohort_id)
-    if cohort is None:
-        raise Invalid("Choose a cohort", "cohort_id")
-    problems: list[tuple[str, str]] = []
-    trainee = _person_with(given.trainee_id, Role.TRAINEE)
-    if trainee is None:
-        problems.append(("trainee_id", "Choose a trainee"))
-    mentors = [_person_with(i, Role.MENTOR) for i in given.mentor_ids]
-    if not mentors or None in mentors:
-        problems.append(("mentor_ids", "Choose a mentor"))
-    if len(given.school) > SCHOOL_MAX_LENGTH:
-        problems.append(("school", too_long(SCHOOL_MAX_LENGTH, "School")))
-    if given.became_senco is not None:
-        try:
-            deadlines.check(_history(given), today)
-        except deadlines.DeadlineInputError as error:
-            problems += [(_HISTORY_FIELDS.get(p.path.split(".")[0], p.path), p.message) for p in error.problems]
-    if trainee is not None and db.session.scalar(select(Enrolment).where(Enrolment.cohort_id == cohort_id,
-                                                                         Enrolment.trainee_id == trainee.id)):
-        problems.append(("trainee_id", f"{trainee.name} is already enrolled on this cohort"))
-    if problems:
-        raise Invalid(problems)
-    enrolment = Enrolment(cohort=cohort, trainee=trainee, mentors=mentors, school=given.school.strip(),
-                          became_senco=given.became_senco, earlier_senco_months=given.earlier_senco_months,
-                          nasenco_started=given.nasenco_started, nasenco_completed=given.nasenco_completed)
-    db.session.add(enrolment)
-    db.session.commit()
-    return enrolment
-
-
-_HISTORY_FIELDS = {"became_senco": "became_senco", "earlier_months": "earlier_senco_months",
-                   "nasenco": "nasenco_started"}
-
-
-def _history(e: EnrolmentInput | Enrolment, today: date | None = None) -> deadlines.SencoHistory:
-    """The tracker's view of an enrolment; the NPQ course counts from the cohort's start, once begun."""
-    assert e.became_senco is not None
-    nasenco = deadlines.Course(e.nasenco_started, e.nasenco_completed) if e.nasenco_started else None
-    npq = None
-    if isinstance(e, Enrolment) and today is not None and e.cohort.programme_version.cohort_start <= today:
-        npq = deadlines.Course(e.cohort.programme_version.cohort_start)
-    return deadlines.SencoHistory(became_senco=e.became_senco, earlier_months=e.earlier_senco_months,
-                                  nasenco=nasenco, npq=npq)
-
-
-def mentor_enrolments(mentor_id: int) -> list[Enrolment]:
-    return list(db.session.scalars(select(Enrolment).join(enrolment_mentor)
-                                   .where(enrolment_mentor.c.mentor_id == mentor_id).order_by(Enrolment.id)))
-
-
-def enrolment_for_mentor(enrolment_id: int, mentor_id: int) -> Enrolment | None:
-    """The enrolment, only if ``mentor_id`` mentors it: another mentor's trainee is not found."""
-    return db.session.scalar(select(Enrolment).join(enrolment_mentor).where(
-        Enrolment.id == enrolment_id, enrolment_mentor.c.mentor_id == mentor_id))
-
-
-def trainee_enrolments(trainee_id: int) -> list[Enrolment]:
-    return list(db.session.scalars(select(Enrolment).where(Enrolment.trainee_id == trainee_id).order_by(Enrolment.id)))
 
 
 # ---- observations --------------------------------------------------------------------------
@@ -168,11 +55,6 @@ def scenarios_of(enrolment: Enrolment) -> list[Scenario]:
     keys = {k for m in enrolment.cohort.programme_version.modules for k in m.scenario_keys}
     every = competency_services.list_scenarios()
     return [s for s in every if s.key in keys] or every
-
-
-def current_rubric(scenario: Scenario) -> RubricVersion | None:
-    published = scenario.rubric.published
-    return published[-1] if published else None
 
 
 @dataclass(frozen=True)
@@ -241,7 +123,7 @@ def record_observation(enrolment_id: int, observer_id: int, given: ObservationIn
     if problems:
         raise Invalid(problems)
     scenario = competency_services.get_scenario(given.scenario_key)
-    version = current_rubric(scenario) if scenario else None
+    version = current_rubric(scenario, enrolment.cohort) if scenario else None
     if version is None:
         raise Invalid("This scenario has no published rubric yet", "scenario_key")
     if observation_id is None:
@@ -318,6 +200,7 @@ class ScenarioProgress:
     sign_off: engine.SignOff | None
     missing: tuple[str, ...]      # in words
     never_met: tuple[str, ...]    # criterion titles
+    left_out: tuple[ObservationView, ...] = ()  # scored with another rubric version: not counted
 
     @property
     def in_words(self) -> str:
@@ -351,8 +234,12 @@ def progress(enrolment: Enrolment, submitted_only: bool = False) -> list[Scenari
     policy = engine.SignOffPolicy(**enrolment.cohort.sign_off_policy, mixed_rubrics=engine.MixedRubrics.LEAVE_OUT)
     found = []
     for scenario in scenarios_of(enrolment):
-        views = tuple(explained(o) for o in every if o.scenario_key == scenario.key)
-        version = current_rubric(scenario)
+        version = current_rubric(scenario, enrolment.cohort)
+        mine = [explained(o) for o in every if o.scenario_key == scenario.key]
+        # Scored with another rubric version than the cohort's pin: kept as evidence, shown apart,
+        # and left out of sign-off (the engine's leave-out rule), never mixed in silently.
+        views = tuple(v for v in mine if version is None or v.observation.rubric_version_id == version.id)
+        left_out = tuple(v for v in mine if version is not None and v.observation.rubric_version_id != version.id)
         if version is None:
             found.append(ScenarioProgress(scenario, views, None, (), ()))
             continue
@@ -360,22 +247,5 @@ def progress(enrolment: Enrolment, submitted_only: bool = False) -> list[Scenari
         counted = [v.result for v in views if v.observation.submitted]
         decision = engine.sign_off(rubric, counted, policy)
         found.append(ScenarioProgress(scenario, views, decision, tuple(engine.render_missing(m) for m in decision.missing),
-                                      tuple(rubric.title_of(k) for k in decision.never_met)))
+                                      tuple(rubric.title_of(k) for k in decision.never_met), left_out))
     return found
-
-
-@dataclass(frozen=True)
-class DutyView:
-    duty: deadlines.Duty | None
-    reasons: tuple[str, ...]
-
-
-def senco_duty(enrolment: Enrolment, today: date) -> DutyView:
-    """How the trainee stands against the SENCO qualification duty, with its reasons in words."""
-    if enrolment.became_senco is None:
-        return DutyView(None, ())
-    try:
-        duty = deadlines.track(_history(enrolment, today), today)
-    except deadlines.DeadlineInputError:
-        return DutyView(None, ())
-    return DutyView(duty, deadlines.render_all(duty.reasons))

@@ -8,9 +8,10 @@ from flask import Flask
 
 from assessments.cli import enrol
 from assessments.demo import create_demo_cohort
-from assessments.views import cohorts, documents, observations, trainees  # noqa: F401  (registers the routes)
+from assessments.views import cohorts, documents, enrolments, observations, trainees  # noqa: F401  (registers the routes)
 from assessments.views.base import bp, today
 from core.accounts.roles import Role
+from core.errors import UPLOAD_PAGES
 from core.layout import navigation
 
 
@@ -19,6 +20,7 @@ def _demo_data() -> str:
 
 
 def init_app(app: Flask) -> None:
+    UPLOAD_PAGES["assessments.import_enrolments"] = ((Role.DESIGNER, Role.ADMIN), enrolments.import_too_large)
     app.register_blueprint(bp)
     app.cli.add_command(enrol)
     app.extensions.setdefault("demo_data", []).append(_demo_data)  # run by ``flask setup`` after the demo people

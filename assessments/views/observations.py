@@ -42,7 +42,7 @@ def trainee(enrolment_id: int) -> str:
 
 
 def _observation_page(enrolment, scenario, observation: Observation | None):  # type: ignore[no-untyped-def]
-    version = services.current_rubric(scenario) or abort(404)
+    version = services.current_rubric(scenario, enrolment.cohort) or abort(404)  # the cohort's pinned version
     rubric = competency_services.rubric_of(version)
     values = {}
     if observation is not None and request.method == "GET":
