@@ -148,11 +148,10 @@ def answers_of(evidence: dict[str, Any], rubric: engine.Rubric) -> dict[str, Any
 
 
 def self_assessment_form(criteria: list[engine.Criterion], data: Any = None) -> FlaskForm:
-    """The trainee's own level on each criterion, or not rated; or skip to the mentor's feedback."""
+    """The trainee's own level on each criterion, or not rated."""
 
     class SelfAssessmentForm(FlaskForm):
-        rate = SubmitField("Save my ratings and see the feedback", widget=GovSubmitInput())
-        skip = SubmitField("Skip and see the feedback", widget=GovSubmitInput())
+        rate = SubmitField("Save my ratings", widget=GovSubmitInput())
 
     for i, criterion in enumerate(criteria):
         choices = [SelectChoice("", "Not rated")] + [SelectChoice(str(lv.value), f"{lv.value}: {lv.label}") for lv in criterion.levels]

@@ -166,16 +166,13 @@ class ObservationRequest(db.Model):
 
 
 class SelfAssessment(db.Model):
-    """The trainee's own levels on an observation's criteria, made before seeing the mentor's.
-
-    ``ratings`` maps a criterion key to a level (or null: not rated). ``skipped`` records a
-    trainee who chose to read the feedback without rating themselves."""
+    """The trainee's own levels on an observation's criteria, made while the mentor's record is a
+    draft (before the trainee can see the mentor's marks). ``ratings`` maps a criterion key to a level."""
 
     __tablename__ = "self_assessment"
     id: Mapped[int] = mapped_column(primary_key=True)
     observation_id: Mapped[int] = mapped_column(ForeignKey("observation.id", ondelete="CASCADE"), unique=True)
     ratings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    skipped: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     observation: Mapped[Observation] = relationship(back_populates="self_assessment")
 

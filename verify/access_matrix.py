@@ -115,4 +115,12 @@ ACCESS: dict[str, Access] = {
     "assessments.change_observation": Access("GET POST", MENTOR, {"observation_id": "draft_observation_id"}),
     "assessments.submit_observation": Access("POST", MENTOR, {"observation_id": "draft_observation_id"}),
     "assessments.my_training": Access("GET", TRAINEE),
+    "assessments.set_next_step": Access("POST", MENTOR, {"observation_id": "observation_id"}),
+    "assessments.review_next_step": Access("POST", MENTOR, {"next_step_id": "next_step_id"}),
+    "assessments.correct_observation": Access("GET POST", MENTOR, {"observation_id": "observation_id"}),
+    "assessments.observation_history": Access("GET", MENTOR, {"observation_id": "observation_id"}),
+    "assessments.observation_request": Access("GET POST", MENTOR, {"request_id": "request_id"}),
+    "assessments.ask_for_observation": Access("GET POST", TRAINEE, {"enrolment_id": "enrolment_id"}),
+    "assessments.my_observation": Access("GET POST", TRAINEE, {"observation_id": "observation_id"}),
+    "assessments.reflect": Access("POST", TRAINEE, {"observation_id": "observation_id"}),
 }

@@ -24,6 +24,7 @@ from assessments.services import DutyView, senco_duty
 from assessments.services.feedback import open_next_steps
 from assessments.services.observations import ScenarioProgress, progress
 from assessments.services.requests import open_requests_for_mentor
+from competencies import services as competency_services
 from core.extensions import db
 from curriculum.models import ProgrammeVersion
 
@@ -54,6 +55,7 @@ class Dashboard:
     drafts: tuple[Observation, ...]
     next_steps: tuple[NextStep, ...]
     deadlines_close: tuple[tuple[Enrolment, DutyView], ...]
+    titles: dict[str, str]  # scenario titles by key
 
 
 def mentor_dashboard(mentor_id: int, page: int, today: date) -> Dashboard:
@@ -77,7 +79,8 @@ def mentor_dashboard(mentor_id: int, page: int, today: date) -> Dashboard:
     close = tuple((e, duty) for e in every if (duty := senco_duty(e, today)).duty is not None
                   and duty.duty.status in CLOSE_STATUSES)
     return Dashboard(rows, page, pages, total, tuple(open_requests_for_mentor(mentor_id)), drafts,
-                     tuple(open_next_steps([e.id for e in every])), close)
+                     tuple(open_next_steps([e.id for e in every])), close,
+                     {sc.key: sc.title for sc in competency_services.list_scenarios()})
 
 
 def db_count(ids: Select[tuple[int]]) -> int:

@@ -1,10 +1,11 @@
 """What trainees and mentors add around a submitted observation: the trainee's self-assessment
 and reflection, and the mentor's next step.
 
-Self-assessment: a trainee rates themselves on the observation's criteria before reading the
-mentor's marks. Their own pages show the mentor's levels, comments and outcome only once they have
-rated themselves (or chosen to skip it); afterwards both are shown side by side. Only a submitted
-observation is ever shown to a trainee: a draft is the mentor's work in progress.
+Self-assessment: while the mentor's record is still a draft, the trainee sees that the
+observation exists (scenario, date, setting, observer: never the mentor's marks) and may rate
+themselves on the same criteria. When the mentor submits, the trainee reads the mentor's marks and
+both are shown side by side. Once submitted, the marks are visible, so a self-assessment can no
+longer be started: a mentor who wants one saves a draft first.
 """
 from __future__ import annotations
 
@@ -27,20 +28,29 @@ from competencies import engine
 from competencies import services as competency_services
 from core.accounts.models import utcnow
 from core.extensions import db
-from core.problems import Invalid, too_long
+from core.problems import Conflict, Invalid, too_long
 
 
 def observation_for_trainee(observation_id: int, trainee_id: int) -> Observation | None:
-    """A submitted observation of ``trainee_id``; a draft, or anyone else's, is not found."""
+    """An observation of ``trainee_id`` (a draft too: its page shows no marks); anyone else's is not found."""
     found = db.session.get(Observation, observation_id)
-    if found is None or found.status != ObservationStatus.SUBMITTED or found.enrolment.trainee_id != trainee_id:
+    if found is None or found.enrolment.trainee_id != trainee_id:
         return None
     return found
 
 
 def feedback_visible(observation: Observation) -> bool:
-    """The trainee may read the mentor's marks once they have rated themselves, or skipped it."""
-    return observation.self_assessment is not None
+    """The trainee reads the mentor's marks only once the observation is submitted."""
+    return observation.submitted
+
+
+def awaiting_self_assessment(enrolment_ids: list[int]) -> list[Observation]:
+    """Draft observations of these enrolments: the trainee may still rate themselves on them."""
+    if not enrolment_ids:
+        return []
+    return list(db.session.scalars(select(Observation).where(
+        Observation.enrolment_id.in_(enrolment_ids), Observation.status == ObservationStatus.DRAFT)
+        .order_by(Observation.observed_on, Observation.id)))
 
 
 # ---- self-assessment -----------------------------------------------------------------------
@@ -51,13 +61,17 @@ def rateable_criteria(observation: Observation) -> list[engine.Criterion]:
     return [] if rubric.model is engine.RubricModel.FAULTS else list(rubric.criteria)
 
 
-def self_assess(observation_id: int, trainee_id: int, ratings: dict[str, int | None], skip: bool = False) -> SelfAssessment:
-    """Store the trainee's own levels, once: after that the mentor's marks are shown beside them."""
+def self_assess(observation_id: int, trainee_id: int, ratings: dict[str, int | None]) -> SelfAssessment:
+    """Store the trainee's own levels on a draft observation, once; the mentor's are shown beside
+    them when the mentor submits."""
     observation = observation_for_trainee(observation_id, trainee_id)
     if observation is None:
         raise Invalid("Choose one of your observations", "observation_id")
     if observation.self_assessment is not None:
         return observation.self_assessment  # a second post (a double click) changes nothing
+    if observation.submitted:
+        raise Conflict("Your mentor has already submitted this observation, so you can read their marks. "
+                       "Rate yourself on the next one before they submit it", "ratings")
     criteria = {c.key: c for c in rateable_criteria(observation)}
     problems = []
     for key, level in ratings.items():
@@ -67,12 +81,11 @@ def self_assess(observation_id: int, trainee_id: int, ratings: dict[str, int | N
         elif level is not None and level not in {lv.value for lv in criterion.levels}:
             problems.append((f"ratings.{key}", f"Choose a level for ‘{criterion.title}’ from "
                                                f"{criterion.bottom} to {criterion.top}"))
-    if not skip and not any(v is not None for v in ratings.values()) and criteria:
-        problems.append(("ratings", "Rate yourself on at least one criterion, or choose to skip"))
+    if not any(v is not None for v in ratings.values()):
+        problems.append(("ratings", "Rate yourself on at least one criterion"))
     if problems:
         raise Invalid(problems)
-    found = SelfAssessment(observation_id=observation.id, skipped=skip,
-                           ratings={} if skip else {k: v for k, v in ratings.items() if v is not None})
+    found = SelfAssessment(observation_id=observation.id, ratings={k: v for k, v in ratings.items() if v is not None})
     db.session.add(found)
     db.session.commit()
     return found
@@ -86,8 +99,8 @@ class SideBySide:
 
 
 def side_by_side(observation: Observation) -> list[SideBySide]:
-    """The trainee's level and the mentor's, criterion by criterion."""
-    if observation.self_assessment is None or observation.self_assessment.skipped:
+    """The trainee's level and the mentor's, criterion by criterion, once the mentor has submitted."""
+    if observation.self_assessment is None or not observation.submitted:
         return []
     mentor_levels = {j["criterion"]: j for j in observation.evidence.get("judgements", [])}
     rows = []
@@ -110,7 +123,7 @@ def side_by_side(observation: Observation) -> list[SideBySide]:
 def reflect(observation_id: int, trainee_id: int, text: str) -> Observation:
     """The trainee's reflection on a submitted observation; they may rewrite it."""
     observation = observation_for_trainee(observation_id, trainee_id)
-    if observation is None:
+    if observation is None or not observation.submitted:
         raise Invalid("Choose one of your observations", "observation_id")
     text = text.strip()
     if not text:

@@ -2,7 +2,7 @@
 
 Revision ID: 4a8914acf8df
 Revises: 5953c69d9922
-Create Date: 2026-11-26 17:37:21.444137
+Create Date: 2026-11-26 17:39:57.914795
 
 """
 from alembic import op
@@ -83,7 +83,6 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('observation_id', sa.Integer(), nullable=False),
     sa.Column('ratings', sa.JSON(), nullable=False),
-    sa.Column('skipped', sa.Boolean(), nullable=False),
     sa.Column('created_at', core.types.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['observation_id'], ['observation.id'], name=op.f('fk_self_assessment_observation_id_observation'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_self_assessment')),
