@@ -9,7 +9,14 @@ import pytest
 from sqlalchemy import event, func, select
 
 from assessments import services
-from assessments.models import NextStep, Observation, ObservationRequest, ObservationRevision, RequestStatus, SelfAssessment
+from assessments.models import (
+    NextStep,
+    Observation,
+    ObservationRequest,
+    ObservationRevision,
+    RequestStatus,
+    SelfAssessment,
+)
 from assessments.services import feedback, requests
 from core.accounts.roles import Role
 from core.extensions import db
