@@ -121,6 +121,7 @@ ACCESS: dict[str, Access] = {
     "assessments.observation_history": Access("GET", MENTOR, {"observation_id": "observation_id"}),
     "assessments.observation_request": Access("GET POST", MENTOR, {"request_id": "request_id"}),
     "assessments.ask_for_observation": Access("GET POST", TRAINEE, {"enrolment_id": "enrolment_id"}),
-    "assessments.my_observation": Access("GET POST", TRAINEE, {"observation_id": "observation_id"}),
+    "assessments.my_observation": Access("GET", TRAINEE, {"observation_id": "observation_id"}),
+    "assessments.self_assess": Access("POST", TRAINEE, {"observation_id": "draft_observation_id"}),
     "assessments.reflect": Access("POST", TRAINEE, {"observation_id": "observation_id"}),
 }

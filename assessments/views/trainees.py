@@ -48,14 +48,19 @@ def _page(found: Observation, rate_form=None, reflection_form=None) -> str:  # t
         criterion_title=feedback.criterion_title, revisions=history(found))
 
 
-@bp.route("/my-training/observations/<int:observation_id>", methods=["GET", "POST"])
+@bp.route("/my-training/observations/<int:observation_id>")
 @roles_required(Role.TRAINEE)
 def my_observation(observation_id: int) -> str:
     """One of the trainee's observations. While the mentor's record is a draft it shows no marks
     and the trainee may rate themselves; once submitted, the marks, side by side with theirs."""
+    return _page(_mine(observation_id))
+
+
+@bp.route("/my-training/observations/<int:observation_id>/self-assessment", methods=["POST"])
+@roles_required(Role.TRAINEE)
+def self_assess(observation_id: int):  # type: ignore[no-untyped-def]
+    """The trainee's own levels on a draft observation's criteria, before the mentor's marks are shown."""
     found = _mine(observation_id)
-    if request.method == "GET":
-        return _page(found)
     criteria = feedback.rateable_criteria(found)
     form = self_assessment_form(criteria, request.form)
     if form.validate_on_submit():
@@ -66,7 +71,7 @@ def my_observation(observation_id: int) -> str:
             blame_fields(form, error, "r0" if criteria else "rate", aliases)
         else:
             flash("Your ratings are saved. You will see them beside your mentor’s when they submit the observation.", "success")
-            return redirect(url_for("assessments.my_observation", observation_id=found.id))  # type: ignore[return-value]
+            return redirect(url_for("assessments.my_observation", observation_id=found.id))
     return _page(found, rate_form=form)
 
 

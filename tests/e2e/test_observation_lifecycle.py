@@ -107,7 +107,7 @@ def test_request_observe_next_step_correction_and_reflection(page: Page, enrolle
     sign_in(page, Role.TRAINEE)
     page.goto("/assessments/my-training")
     expect(page.locator(".app-next-steps")).to_contain_text("Ask the pupil for their views")
-    page.locator(".app-result a").first.click()
+    page.locator(".app-result", has_text="(corrected)").get_by_role("link").click()
     expect(page.locator(".app-corrected")).to_contain_text("I left out my comment")
     page.get_by_label("Your reflection").fill("I will ask the pupil to speak first next time.")
     page.get_by_role("button", name="Save reflection").click()

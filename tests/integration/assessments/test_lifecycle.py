@@ -268,9 +268,9 @@ def test_a_trainee_rates_themselves_on_a_draft_without_seeing_the_marks_then_see
     url = f"/assessments/my-training/observations/{observation_id}"
     page = client.get(url).get_data(as_text=True)
     assert "Outcome:" not in page and "level 3" not in page and "not yet met" not in page
-    bad = client.post(url, data={"csrf_token": csrf_token(page), "r2": "9", "rate": "1"})
+    bad = client.post(f"{url}/self-assessment", data={"csrf_token": csrf_token(page), "r2": "9", "rate": "1"})
     assert "Choose a level for ‘Keeps the child&#39;s voice central’ from the list" in bad.get_data(as_text=True)
-    client.post(url, data={"csrf_token": csrf_token(page), "r2": "3", "r4": "2", "rate": "1"})
+    client.post(f"{url}/self-assessment", data={"csrf_token": csrf_token(page), "r2": "3", "r4": "2", "rate": "1"})
     with app.app_context():
         assert db.session.scalar(select(SelfAssessment)).ratings == {"child-voice": 3, "chairing": 2}
     auth.sign_out()
