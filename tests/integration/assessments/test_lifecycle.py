@@ -434,3 +434,36 @@ def test_the_dashboard_makes_as_many_queries_for_a_hundred_trainees_as_for_ten(a
     grow(100)
     large = _queries(app, client, "/assessments/observations")
     assert large == small, (small, large)
+
+
+# ---- bad evidence --------------------------------------------------------------------------
+
+def test_a_level_out_of_range_on_the_form_is_a_field_error_and_nothing_is_saved(app, client, auth, enrolment_id):
+    auth.sign_in("mentor@example.org")
+    page = client.get(NEW.format(enrolment_id)).get_data(as_text=True)
+    day = TODAY - timedelta(days=1)
+    response = client.post(NEW.format(enrolment_id), data={
+        **_hidden(page), "observed_on": [str(day.day), str(day.month), str(day.year)], "setting": "Hall",
+        "c0": "3", "c1": "3", "c2": "99", "c3": "3", "c4": "3", "c5": "3", "submit_observation": "1"})
+    assert response.status_code == 200
+    assert "Choose a level for ‘Keeps the child&#39;s voice central’ from the list" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Observation)) == 0
+
+
+@pytest.mark.parametrize("evidence", [
+    {"judgements": [{"criterion": "no-such-criterion", "level": 3}], "faults": []},
+    {"judgements": [{"criterion": "child-voice", "level": 99}], "faults": []},
+    {"judgements": [], "faults": [{"fault": "no-such-fault"}]},
+])
+def test_a_correction_with_bad_evidence_is_refused_with_where_and_nothing_changes(app, enrolment_id, people, evidence):
+    observation_id = _record(app, enrolment_id, people["mentor"])
+    with app.app_context():
+        found = db.session.get(Observation, observation_id)
+        given = services.AmendmentInput(found.observed_on, "Meeting room", ("Parents or carers",), evidence)
+        with pytest.raises(Invalid) as error:
+            services.amend_observation(observation_id, people["mentor"], given, "fix", found.lock_version, TODAY)
+        assert all(p.path.startswith("evidence") for p in error.value.problems)
+    with app.app_context():
+        assert db.session.get(Observation, observation_id).result["outcome"] == "met"
+        assert db.session.scalar(select(func.count()).select_from(ObservationRevision)) == 0
