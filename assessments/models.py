@@ -159,6 +159,7 @@ class ObservationRequest(db.Model):
     answered_at: Mapped[datetime | None]
     enrolment: Mapped[Enrolment] = relationship()
     mentor: Mapped[User] = relationship()
+    observation: Mapped[Observation | None] = relationship()
 
     @property
     def is_open(self) -> bool:

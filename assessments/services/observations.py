@@ -177,18 +177,22 @@ def _lock(observation: Observation, version: RubricVersion) -> None:
     observation.status = ObservationStatus.SUBMITTED
     observation.submitted_at = utcnow()
     version.in_use = True  # a rubric version that has scored a submitted observation never changes
-    db.session.flush()  # the observation's id, for the requests it answers
     _close_requests(observation)
 
 
 def _close_requests(observation: Observation) -> None:
-    """The trainee's open or accepted requests for this scenario are answered by this observation."""
-    for found in db.session.scalars(select(ObservationRequest).where(
+    """The trainee's open or accepted requests for this scenario are answered by this observation.
+
+    Nothing is flushed here: a second post of the same form must fail at the commit, where
+    :func:`_commit` turns the duplicate idempotency key into the first record."""
+    with db.session.no_autoflush:
+        answered = list(db.session.scalars(select(ObservationRequest).where(
             ObservationRequest.enrolment_id == observation.enrolment_id,
             ObservationRequest.scenario_key == observation.scenario_key,
-            ObservationRequest.status.in_(RequestStatus.OPEN_STATES))):
+            ObservationRequest.status.in_(RequestStatus.OPEN_STATES))))
+    for found in answered:
         found.status = RequestStatus.DONE
-        found.observation_id = observation.id
+        found.observation = observation
 
 
 def _commit(observation: Observation) -> Observation:
