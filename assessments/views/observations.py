@@ -41,7 +41,8 @@ def trainee(enrolment_id: int) -> str:
     """One trainee's scenarios, their observations, and what sign-off still needs."""
     enrolment = _my_trainee(enrolment_id)
     return render_template("assessments/trainee.html", enrolment=enrolment, progress=services.progress(enrolment),
-                           duty=services.senco_duty(enrolment, today()))
+                           duty=services.senco_duty(enrolment, today()), next_steps=feedback.open_next_steps([enrolment.id]),
+                           criterion_title=feedback.criterion_title)
 
 
 def _observation_page(enrolment, scenario, observation: Observation | None):  # type: ignore[no-untyped-def]
