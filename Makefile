@@ -39,7 +39,7 @@ serve: install
 ## Guard rails: ruff, mypy (strict for the engine and the pure domain rules), import-linter contracts.
 PURE_MODULES := competencies/engine curriculum/analysis.py curriculum/prerequisites.py curriculum/diff.py curriculum/schedule.py \
 	core/keys.py assessments/deadlines.py assessments/agreement.py assessments/reasons.py \
-	assessments/enrolment_rules.py
+	assessments/enrolment_rules.py assessments/revisions.py
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy $(PURE_MODULES)

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from assessments import deadlines, services
+from assessments.services import feedback
 from competencies import services as competency_services
 from core.accounts.models import User
 from core.extensions import db
@@ -54,7 +55,12 @@ def create_demo_cohort(trainee_email: str, mentor_email: str, today: date) -> st
         {"criterion": "evidence-of-progress", "level": 3}, {"criterion": "chairing", "level": 3},
         {"criterion": "agreed-actions", "level": 3},
     ], "faults": []}
-    services.record_observation(enrolment.id, mentor.id, services.ObservationInput(
+    observed = services.record_observation(enrolment.id, mentor.id, services.ObservationInput(
         DEMO_SCENARIO, today - timedelta(days=7), "Meeting room", ("Parents or carers", "The mentor as observer"),
         evidence, "demo-observation-1", submit=True), today)
-    return f"Cohorts: a demo cohort with {trainee.name}, mentored by {mentor.name}, and one submitted observation."
+    feedback.set_next_step(observed.id, mentor.id, "child-voice",
+                           "Ask the pupil for their views before the adults speak, and come back to them at the end.")
+    feedback.reflect(observed.id, trainee.id, "I read out the pupil's views but did not give them time. "
+                                              "Next time I will ask them to speak first.")
+    return (f"Cohorts: a demo cohort with {trainee.name}, mentored by {mentor.name}, and one submitted observation "
+            "with a next step and the trainee's reflection.")

@@ -22,7 +22,16 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from assessments.deadlines import EARLIER_MONTHS_MAX, ServicePeriod
 from assessments.enrolment_rules import PERIODS_TEXT_MAX, RuleError, parse_periods
-from assessments.models import NAME_MAX_LENGTH, SCHOOL_MAX_LENGTH, SETTING_MAX_LENGTH
+from assessments.models import (
+    NAME_MAX_LENGTH,
+    NEXT_STEP_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    PRESENT_NOTES_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    REFLECTION_MAX_LENGTH,
+    SCHOOL_MAX_LENGTH,
+    SETTING_MAX_LENGTH,
+)
 from competencies import engine
 from competencies.engine.evidence import COMMENT_MAX
 from competencies.forms import FAULT_COUNT_MAX, NOT_APPLICABLE_CHOICE, IntegerField, SelectField, SelectMultipleField
@@ -141,9 +150,11 @@ class MoveRubricForm(TextChecked, FlaskForm):
     submit = SubmitField("Move to this version", widget=GovSubmitInput())
 
 
-def observation_form(rubric: engine.Rubric, present_choices: list[str], data: Any = None, **values: Any) -> FlaskForm:
+def observation_form(rubric: engine.Rubric, present_choices: list[str], data: Any = None, correction: bool = False,
+                     **values: Any) -> FlaskForm:
     """When, where and who was present, then a level and a comment per criterion, and the named
-    faults of the rubric as counts. Two buttons: save a draft, or submit (which locks it)."""
+    faults of the rubric as counts. Two buttons: save a draft, or submit (which locks it).
+    A correction of a submitted observation asks for a reason and has one button."""
 
     class ObservationForm(TextChecked, FlaskForm):
         observed_on = RealDateField("Date of the observation", widget=GovDateInput(), format="%d %m %Y",
@@ -155,6 +166,12 @@ def observation_form(rubric: engine.Rubric, present_choices: list[str], data: An
         present = SelectMultipleField("Who was present", widget=GovCheckboxesInput(),
                                       choices=[SelectChoice(p, p) for p in present_choices], invalid="Choose who was present from the list",
                                       description="Roles only. Never record children’s names", validators=[Optional()])
+        present_notes = TextAreaField(
+            "Notes on who was present (optional)", widget=GovTextArea(),
+            description="Roles and context only, for example ‘class teacher joined for the second half’. "
+                        "Never record children’s names. Only you, other mentors of this trainee and the trainee see these notes",
+            validators=[Optional(), Length(max=PRESENT_NOTES_MAX_LENGTH,
+                                           message=too_long(PRESENT_NOTES_MAX_LENGTH, "Notes on who was present"))])
         idempotency_key = HiddenField()
         lock_version = HiddenField()
         save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
@@ -170,6 +187,13 @@ def observation_form(rubric: engine.Rubric, present_choices: list[str], data: An
                 criterion.title, choices=choices, widget=GovSelect(), validators=[Optional()],
                 invalid=f"Choose a level for ‘{criterion.title}’ from the list",
                 description=f"Must reach level {criterion.critical_level}" if criterion.critical_level is not None else ""))
+    if correction:
+        ObservationForm.reason = TextAreaField(  # type: ignore[attr-defined]
+            "Why are you correcting this observation?", widget=GovTextArea(),
+            description="The trainee and the other mentors read this in the observation’s history",
+            validators=[InputRequired(message="Enter why you are correcting this observation"),
+                        Length(max=REASON_MAX_LENGTH, message=too_long(REASON_MAX_LENGTH, "Reason"))])
+        ObservationForm.save_correction = SubmitField("Save the correction", widget=GovSubmitInput())  # type: ignore[attr-defined]
     for i, criterion in enumerate(rubric.criteria):
         setattr(ObservationForm, f"m{i}", TextAreaField(
             f"Comment on ‘{criterion.title}’ (optional)", widget=GovTextArea(), validators=[
@@ -211,3 +235,71 @@ def answers_of(evidence: dict[str, Any], rubric: engine.Rubric) -> dict[str, Any
     for i, kind in enumerate(rubric.fault_types):
         values[f"f{i}"] = sum(1 for f in evidence.get("faults", []) if f["fault"] == kind.key)
     return values
+
+
+def self_assessment_form(criteria: list[engine.Criterion], data: Any = None) -> FlaskForm:
+    """The trainee's own level on each criterion, or not rated."""
+
+    class SelfAssessmentForm(FlaskForm):
+        rate = SubmitField("Save my ratings", widget=GovSubmitInput())
+
+    for i, criterion in enumerate(criteria):
+        choices = [SelectChoice("", "Not rated")] + [SelectChoice(str(lv.value), f"{lv.value}: {lv.label}") for lv in criterion.levels]
+        setattr(SelfAssessmentForm, f"r{i}", SelectField(
+            criterion.title, choices=choices, widget=GovSelect(), validators=[Optional()],
+            invalid=f"Choose a level for ‘{criterion.title}’ from the list"))
+    return SelfAssessmentForm(formdata=data)
+
+
+def ratings_of(form: FlaskForm, criteria: list[engine.Criterion]) -> dict[str, int | None]:
+    return {c.key: int(getattr(form, f"r{i}").data) if getattr(form, f"r{i}").data else None
+            for i, c in enumerate(criteria)}
+
+
+class ReflectionForm(TextChecked, FlaskForm):
+    reflection = TextAreaField("Your reflection", widget=GovTextArea(),
+                               description="What went well, what you would do differently, and what you will try next. "
+                                           "Only you and your mentors can read it",
+                               validators=[InputRequired(message="Enter your reflection"),
+                                           Length(max=REFLECTION_MAX_LENGTH, message=too_long(REFLECTION_MAX_LENGTH, "Reflection"))])
+    save_reflection = SubmitField("Save reflection", widget=GovSubmitInput())
+
+
+class NextStepForm(TextChecked, FlaskForm):
+    criterion_key = SelectField("Criterion it works on", widget=GovSelect(), invalid="Choose a criterion from the list",
+                                validators=[InputRequired(message="Choose a criterion from the list")])
+    text = TextAreaField("Next step", widget=GovTextArea(),
+                         description="One thing to work on before the next observation of this scenario",
+                         validators=[InputRequired(message="Enter the next step"),
+                                     Length(max=NEXT_STEP_MAX_LENGTH, message=too_long(NEXT_STEP_MAX_LENGTH, "Next step"))])
+    save_next_step = SubmitField("Set next step", widget=GovSubmitInput())
+
+
+class RequestForm(TextChecked, FlaskForm):
+    mentor_id = SelectField("Mentor", coerce=int, widget=GovSelect(), invalid="Choose one of your mentors",
+                            validators=[InputRequired(message="Choose one of your mentors")])
+    scenario_key = SelectField("Scenario", widget=GovSelect(), invalid="Choose a scenario of your programme",
+                               validators=[InputRequired(message="Choose a scenario of your programme")])
+    note = TextAreaField("Note to your mentor (optional)", widget=GovTextArea(),
+                         description="For example, when the meeting is. Never include children’s names",
+                         validators=[Optional(), Length(max=NOTE_MAX_LENGTH, message=too_long(NOTE_MAX_LENGTH, "Note"))])
+    submit = SubmitField("Send request", widget=GovSubmitInput())
+
+
+class AcceptRequestForm(FlaskForm):
+    planned_on = RealDateField("Date you plan to observe", widget=GovDateInput(), format="%d %m %Y",
+                               description="For example, 3 3 2026",
+                               validators=[InputRequired(message="Enter the date you plan to observe")])
+    accept = SubmitField("Accept", widget=GovSubmitInput())
+
+
+class DeclineRequestForm(TextChecked, FlaskForm):
+    reason = TextAreaField("Why are you declining?", widget=GovTextArea(),
+                           validators=[InputRequired(message="Enter why you are declining, so your trainee knows what to do next"),
+                                       Length(max=REASON_MAX_LENGTH, message=too_long(REASON_MAX_LENGTH, "Reason"))])
+    decline = SubmitField("Decline", widget=GovSubmitInput())
+
+
+class ReviewNextStepForm(FlaskForm):
+    done = SubmitField("Done", widget=GovSubmitInput())
+    not_yet = SubmitField("Not yet", widget=GovSubmitInput())

@@ -126,4 +126,13 @@ ACCESS: dict[str, Access] = {
     "assessments.observation_record_pdf": Access("GET", TRAINEE | MENTOR | DESIGNER | ADMIN, {"observation_id": "observation_id"}),
     "documents.observation_form": Access("GET", MENTOR | DESIGNER, {"key": "annual-review"}),
     "documents.handbook": Access("GET", DESIGNER, {**PROGRAMME, "number": "version_number"}),
+    "assessments.set_next_step": Access("POST", MENTOR, {"observation_id": "observation_id"}),
+    "assessments.review_next_step": Access("POST", MENTOR, {"next_step_id": "next_step_id"}),
+    "assessments.correct_observation": Access("GET POST", MENTOR, {"observation_id": "observation_id"}),
+    "assessments.observation_history": Access("GET", MENTOR, {"observation_id": "observation_id"}),
+    "assessments.observation_request": Access("GET POST", MENTOR, {"request_id": "request_id"}),
+    "assessments.ask_for_observation": Access("GET POST", TRAINEE, {"enrolment_id": "enrolment_id"}),
+    "assessments.my_observation": Access("GET", TRAINEE, {"observation_id": "observation_id"}),
+    "assessments.self_assess": Access("POST", TRAINEE, {"observation_id": "draft_observation_id"}),
+    "assessments.reflect": Access("POST", TRAINEE, {"observation_id": "observation_id"}),
 }

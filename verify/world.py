@@ -115,9 +115,11 @@ def build(**config: object) -> World:
 
 
 def _add_cohort(world: World) -> None:
-    """A cohort whose trainee the mentor observes: one submitted observation and one draft."""
+    """A cohort whose trainee the mentor observes: one submitted observation (with a next step),
+    one draft, and a request from the trainee waiting for an answer."""
     from assessments import demo
     from assessments import services as assessments
+    from assessments.services import feedback, requests
 
     today = date.today()
     demo.create_demo_cohort(world.emails["trainee"], world.emails["mentor"], today)
@@ -126,8 +128,11 @@ def _add_cohort(world: World) -> None:
     draft = assessments.record_observation(enrolment.id, world.ids["person:mentor"], assessments.ObservationInput(  # type: ignore[arg-type]
         demo.DEMO_SCENARIO, today, "Classroom", ("The mentor as observer",), {"judgements": [], "faults": []},
         "verify-draft-observation"), today)
+    step = feedback.set_next_step(submitted.id, world.ids["person:mentor"], "child-voice", "Ask the pupil first.")  # type: ignore[arg-type]
+    asked = requests.ask(enrolment.id, enrolment.trainee_id, world.ids["person:mentor"], demo.DEMO_SCENARIO)  # type: ignore[arg-type]
     world.ids.update({"cohort_id": enrolment.cohort_id, "enrolment_id": enrolment.id,
-                      "observation_id": submitted.id, "draft_observation_id": draft.id})
+                      "observation_id": submitted.id, "draft_observation_id": draft.id,
+                      "next_step_id": step.id, "request_id": asked.id})
     # A cohort with no submitted observation, whose settings can still be changed, and a second
     # published version of the demo scenario's rubric for the move page to offer.
     from competencies import authoring

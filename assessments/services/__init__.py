@@ -2,24 +2,13 @@
 
 Each function takes ids and plain values and owns its transaction. Rules live elsewhere: the
 SENCO duty in :mod:`assessments.deadlines`, scoring and sign-off in :mod:`competencies.engine`.
+One module a subject beside this one (:mod:`.cohorts`, :mod:`.enrolments`, :mod:`.scope`,
+:mod:`.observations`, :mod:`.feedback`, :mod:`.requests`, :mod:`.dashboard`…); what pages, the
+CLI and the API call most is re-exported here.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from typing import Any
-
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
-
-from assessments.models import (
-    SETTING_MAX_LENGTH,
-    Enrolment,
-    Observation,
-    ObservationStatus,
-)
-from assessments.services.cohorts import (  # noqa: F401  (re-exported: callers keep working)
+from assessments.services.cohorts import (
     DEFAULT_AGGREGATION,
     DEFAULT_SIGN_OFF,
     create_cohort,
@@ -28,224 +17,32 @@ from assessments.services.cohorts import (  # noqa: F401  (re-exported: callers 
     list_cohorts,
     published_versions,
 )
-from assessments.services.enrolments import (  # noqa: F401  (re-exported)
-    DutyView,
-    EnrolmentInput,
-    enrol,
+from assessments.services.enrolments import DutyView, EnrolmentInput, enrol, people_with, senco_duty
+from assessments.services.observations import (
+    AmendmentInput,
+    ObservationInput,
+    ObservationView,
+    ScenarioProgress,
+    amend_observation,
+    explained,
+    get_observation_for_mentor,
+    observations_of,
+    progress,
+    record_observation,
+    scenarios_of,
+    submit_observation,
+)
+from assessments.services.scope import (
     enrolment_for_mentor,
+    enrolment_for_trainee,
     mentor_enrolments,
-    people_with,
-    senco_duty,
     trainee_enrolments,
 )
-from competencies import engine
-from competencies import services as competency_services
-from competencies.models import RubricVersion, Scenario
-from core.accounts.models import User, utcnow
-from core.extensions import db
-from core.problems import Conflict, Invalid, too_long
 
-PRESENT_MAX = 20  # roles present at one observation
-
-
-# ---- observations --------------------------------------------------------------------------
-
-def scenarios_of(enrolment: Enrolment) -> list[Scenario]:
-    """The scenarios the trainee's programme version prepares for; all of them if it names none."""
-    keys = {k for m in enrolment.cohort.programme_version.modules for k in m.scenario_keys}
-    every = competency_services.list_scenarios()
-    return [s for s in every if s.key in keys] or every
-
-
-@dataclass(frozen=True)
-class ObservationInput:
-    scenario_key: str
-    observed_on: date
-    setting: str
-    present: tuple[str, ...]
-    evidence: dict[str, Any]       # the engine's evidence format: judgements and faults
-    idempotency_key: str
-    submit: bool = False
-    lock_version: int | None = None  # of the draft being changed
-
-
-def get_observation_for_mentor(observation_id: int, mentor_id: int) -> Observation | None:
-    found = db.session.get(Observation, observation_id)
-    if found is None or enrolment_for_mentor(found.enrolment_id, mentor_id) is None:
-        return None
-    return found
-
-
-def _observation_problems(enrolment: Enrolment, given: ObservationInput, today: date) -> list[tuple[str, str]]:
-    problems = []
-    if given.scenario_key not in {s.key for s in scenarios_of(enrolment)}:
-        problems.append(("scenario_key", "Choose a scenario"))
-    if given.observed_on > today:
-        problems.append(("observed_on", "The date of the observation must be today or in the past"))
-    if not given.setting.strip():
-        problems.append(("setting", "Enter the setting, for example ‘Year 4 classroom’"))
-    elif len(given.setting) > SETTING_MAX_LENGTH:
-        problems.append(("setting", too_long(SETTING_MAX_LENGTH, "Setting")))
-    if len(given.present) > PRESENT_MAX:
-        problems.append(("present", f"Choose at most {PRESENT_MAX} people present"))
-    return problems
-
-
-def _scored(observation: Observation, observer: User, rubric: engine.Rubric) -> dict[str, Any]:
-    evidence = {**observation.evidence, "observation_id": str(observation.idempotency_key),
-                "observed_at": observation.observed_on.isoformat(),
-                # counted by identity for sign-off: the person's id, which outlives a changed email address
-                "observer": f"person-{observer.id}",
-                "setting": observation.setting.strip()}
-    try:
-        return engine.score(rubric, engine.evidence_from_dict(evidence)).to_dict()
-    except engine.EngineError as error:
-        raise Invalid([(f"evidence.{p.path}" if p.path else "evidence", p.message) for p in error.problems]) from None
-
-
-def record_observation(enrolment_id: int, observer_id: int, given: ObservationInput, today: date,
-                       observation_id: int | None = None) -> Observation:
-    """Save (or change) a draft observation, scored by the scenario's rubric; ``submit`` locks it.
-
-    The idempotency key makes a repeated post (a double click, a retry) return the first record
-    rather than make a second one. A submitted observation is never changed.
-    """
-    enrolment = enrolment_for_mentor(enrolment_id, observer_id)
-    observer = db.session.get(User, observer_id)
-    if enrolment is None or observer is None:
-        raise Invalid("Choose one of your trainees", "enrolment_id")
-    existing = db.session.scalar(select(Observation).where(Observation.idempotency_key == given.idempotency_key))
-    if existing is not None and observation_id is None:
-        if existing.enrolment_id != enrolment_id:
-            raise Invalid("This form was already used. Start the observation again", "idempotency_key")
-        return existing
-    problems = _observation_problems(enrolment, given, today)
-    if problems:
-        raise Invalid(problems)
-    scenario = competency_services.get_scenario(given.scenario_key)
-    version = current_rubric(scenario, enrolment.cohort) if scenario else None
-    if version is None:
-        raise Invalid("This scenario has no published rubric yet", "scenario_key")
-    if observation_id is None:
-        observation = Observation(enrolment_id=enrolment_id, idempotency_key=given.idempotency_key)
-        db.session.add(observation)
-    else:
-        observation = db.session.get(Observation, observation_id)
-        if observation is None or observation.enrolment_id != enrolment_id:
-            raise Invalid("Choose one of your observations", "observation_id")
-        if observation.submitted:
-            raise Conflict("This observation was submitted and can no longer be changed")
-        if given.lock_version is not None and given.lock_version != observation.lock_version:
-            raise Conflict("Someone changed this observation since you opened it. Check it and save again")
-    observation.scenario_key = given.scenario_key
-    observation.rubric_version_id = version.id
-    observation.observer_id = observer_id
-    observation.observed_on = given.observed_on
-    observation.setting = given.setting.strip()
-    observation.present = list(given.present)
-    observation.evidence = given.evidence
-    observation.result = _scored(observation, observer, competency_services.rubric_of(version))
-    if given.submit:
-        _lock(observation, version)
-    return _commit(observation)
-
-
-def _lock(observation: Observation, version: RubricVersion) -> None:
-    observation.status = ObservationStatus.SUBMITTED
-    observation.submitted_at = utcnow()
-    version.in_use = True  # a rubric version that has scored a submitted observation never changes
-
-
-def _commit(observation: Observation) -> Observation:
-    try:
-        db.session.commit()
-    except IntegrityError:  # the same form posted twice at once: the first one won
-        db.session.rollback()
-        winner = db.session.scalar(select(Observation).where(Observation.idempotency_key == observation.idempotency_key))
-        if winner is None:
-            raise
-        return winner
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict("Someone changed this observation since you opened it. Check it and save again") from None
-    return observation
-
-
-def submit_observation(observation_id: int, mentor_id: int, lock_version: int) -> Observation:
-    """Submit a draft: it is locked, and its rubric version is marked in use. Submitting twice is harmless."""
-    observation = get_observation_for_mentor(observation_id, mentor_id)
-    if observation is None:
-        raise Invalid("Choose one of your observations", "observation_id")
-    if observation.submitted:
-        return observation
-    if lock_version != observation.lock_version:
-        raise Conflict("Someone changed this observation since you opened it. Check it and submit again")
-    _lock(observation, observation.rubric_version)
-    return _commit(observation)
-
-
-# ---- progress ------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ObservationView:
-    observation: Observation
-    result: engine.Result
-    reasons: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ScenarioProgress:
-    scenario: Scenario
-    observations: tuple[ObservationView, ...]
-    sign_off: engine.SignOff | None
-    missing: tuple[str, ...]      # in words
-    never_met: tuple[str, ...]    # criterion titles
-    left_out: tuple[ObservationView, ...] = ()  # scored with another rubric version: not counted
-
-    @property
-    def in_words(self) -> str:
-        if self.sign_off is None:
-            return "No rubric published yet"
-        if self.sign_off.evidenced:
-            return "Evidenced: ready for sign-off"
-        submitted = sum(1 for o in self.observations if o.observation.submitted)
-        if not submitted:
-            return "Not started"
-        return f"In progress: {self.sign_off.met} met observation{'s' if self.sign_off.met != 1 else ''} so far"
-
-
-def explained(observation: Observation) -> ObservationView:
-    rubric = competency_services.rubric_of(observation.rubric_version)
-    result = engine.Result.from_dict(observation.result)
-    return ObservationView(observation, result, engine.render_all(result.reasons, rubric))
-
-
-def observations_of(enrolment_id: int, submitted_only: bool = False) -> list[Observation]:
-    query = select(Observation).where(Observation.enrolment_id == enrolment_id)
-    if submitted_only:
-        query = query.where(Observation.status == ObservationStatus.SUBMITTED)
-    return list(db.session.scalars(query.order_by(Observation.observed_on, Observation.id)))
-
-
-def progress(enrolment: Enrolment, submitted_only: bool = False) -> list[ScenarioProgress]:
-    """Each scenario's observations, outcomes and reasons, and what sign-off still needs, in words.
-    Only submitted observations count towards sign-off; a trainee sees only those."""
-    every = observations_of(enrolment.id, submitted_only)
-    policy = engine.SignOffPolicy(**enrolment.cohort.sign_off_policy, mixed_rubrics=engine.MixedRubrics.LEAVE_OUT)
-    found = []
-    for scenario in scenarios_of(enrolment):
-        version = current_rubric(scenario, enrolment.cohort)
-        mine = [explained(o) for o in every if o.scenario_key == scenario.key]
-        # Scored with another rubric version than the cohort's pin: kept as evidence, shown apart,
-        # and left out of sign-off (the engine's leave-out rule), never mixed in silently.
-        views = tuple(v for v in mine if version is None or v.observation.rubric_version_id == version.id)
-        left_out = tuple(v for v in mine if version is not None and v.observation.rubric_version_id != version.id)
-        if version is None:
-            found.append(ScenarioProgress(scenario, views, None, (), ()))
-            continue
-        rubric = competency_services.rubric_of(version)
-        counted = [v.result for v in views if v.observation.submitted]
-        decision = engine.sign_off(rubric, counted, policy)
-        found.append(ScenarioProgress(scenario, views, decision, tuple(engine.render_missing(m) for m in decision.missing),
-                                      tuple(rubric.title_of(k) for k in decision.never_met), left_out))
-    return found
+__all__ = [
+    "DEFAULT_AGGREGATION", "DEFAULT_SIGN_OFF", "AmendmentInput", "DutyView", "EnrolmentInput", "ObservationInput",
+    "ObservationView", "ScenarioProgress", "amend_observation", "create_cohort", "current_rubric", "enrol",
+    "enrolment_for_mentor", "enrolment_for_trainee", "explained", "get_cohort", "get_observation_for_mentor",
+    "list_cohorts", "mentor_enrolments", "observations_of", "people_with", "progress", "published_versions",
+    "record_observation", "scenarios_of", "senco_duty", "submit_observation", "trainee_enrolments",
+]

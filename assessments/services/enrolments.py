@@ -15,7 +15,7 @@ from sqlalchemy.orm.attributes import flag_modified
 from sqlalchemy.orm.exc import StaleDataError
 
 from assessments import deadlines, enrolment_rules
-from assessments.models import SCHOOL_MAX_LENGTH, Cohort, Enrolment, enrolment_mentor
+from assessments.models import SCHOOL_MAX_LENGTH, Cohort, Enrolment
 from assessments.services.cohorts import get_cohort
 from core.accounts.models import User
 from core.accounts.roles import Role
@@ -197,21 +197,6 @@ def _history(e: EnrolmentInput | Enrolment, today: date | None = None) -> deadli
     return deadlines.SencoHistory(became_senco=e.became_senco, earlier_service=periods,
                                   earlier_months=e.earlier_senco_months, head_teacher=e.head_teacher,
                                   nasenco=nasenco, npq=npq)
-
-
-def mentor_enrolments(mentor_id: int) -> list[Enrolment]:
-    return list(db.session.scalars(select(Enrolment).join(enrolment_mentor)
-                                   .where(enrolment_mentor.c.mentor_id == mentor_id).order_by(Enrolment.id)))
-
-
-def enrolment_for_mentor(enrolment_id: int, mentor_id: int) -> Enrolment | None:
-    """The enrolment, only if ``mentor_id`` mentors it: another mentor's trainee is not found."""
-    return db.session.scalar(select(Enrolment).join(enrolment_mentor).where(
-        Enrolment.id == enrolment_id, enrolment_mentor.c.mentor_id == mentor_id))
-
-
-def trainee_enrolments(trainee_id: int) -> list[Enrolment]:
-    return list(db.session.scalars(select(Enrolment).where(Enrolment.trainee_id == trainee_id).order_by(Enrolment.id)))
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,7 @@ from flask import Flask
 
 from assessments.cli import enrol
 from assessments.demo import create_demo_cohort
-from assessments.views import cohorts, documents, enrolments, observations, trainees  # noqa: F401  (registers the routes)
+from assessments.views import cohorts, documents, enrolments, observations, requests, trainees  # noqa: F401  (registers the routes)
 from assessments.views.base import bp, today
 from core.accounts.roles import Role
 from core.errors import UPLOAD_PAGES
