@@ -16,6 +16,7 @@ from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from assessments.case_study_rules import CaseStudyResult
 from assessments.models import NAME_MAX_LENGTH, SCHOOL_MAX_LENGTH, SETTING_MAX_LENGTH
 from competencies import engine
 from competencies.engine.evidence import COMMENT_MAX
@@ -121,3 +122,36 @@ def answers_of(evidence: dict[str, Any], rubric: engine.Rubric) -> dict[str, Any
     for i, kind in enumerate(rubric.fault_types):
         values[f"f{i}"] = sum(1 for f in evidence.get("faults", []) if f["fault"] == kind.key)
     return values
+
+
+RESULT_CHOICES = [SelectChoice("", "No result yet"),
+                  *(SelectChoice(r.value, r.label) for r in CaseStudyResult)]
+
+
+def _optional_date(label: str, hint: str = "For example, 3 3 2027") -> RealDateField:
+    return RealDateField(label, widget=GovDateInput(), format="%d %m %Y", description=hint, validators=[Optional()])
+
+
+class CaseStudyForm(TextChecked, FlaskForm):
+    """The case-study assessment as a designer or administrator records it: every date and the result."""
+
+    window_opens = _optional_date("Submission window opens")
+    window_closes = _optional_date("Submission window closes")
+    submitted_on = _optional_date("Date the case study was submitted")
+    result = SelectField("Result", choices=RESULT_CHOICES, widget=GovSelect(), invalid="Choose a result from the list",
+                         validators=[Optional()])
+    result_on = _optional_date("Date of the result")
+    submit = SubmitField("Save the case-study assessment", widget=GovSubmitInput())
+
+
+class SubmissionForm(TextChecked, FlaskForm):
+    """The trainee's own part: the date they submitted their case study."""
+
+    submitted_on = _optional_date("Date you submitted your case study", "For example, 3 3 2027. Leave blank if not submitted yet")
+    submit = SubmitField("Save the date", widget=GovSubmitInput())
+
+
+class AddMentorForm(TextChecked, FlaskForm):
+    mentor_id = SelectField("Mentor", coerce=int, widget=GovSelect(), invalid="Choose a mentor",
+                            validators=[InputRequired(message="Choose a mentor")])
+    submit = SubmitField("Add mentor", widget=GovSubmitInput())

@@ -5,7 +5,9 @@ from flask import abort, flash, redirect, render_template, url_for
 from wtforms.fields.choices import SelectChoice
 
 from assessments import services
+from assessments.case_study_rules import in_words
 from assessments.forms import CohortForm, EnrolmentForm
+from assessments.services.case_study import dates_of
 from assessments.views.base import bp, today
 from core.access import roles_required
 from core.accounts.roles import Role
@@ -47,4 +49,5 @@ def cohort(cohort_id: int):  # type: ignore[no-untyped-def]
         else:
             flash("Trainee enrolled.", "success")
             return redirect(url_for("assessments.cohort", cohort_id=found.id))
-    return render_template("assessments/cohort.html", cohort=found, form=form)
+    return render_template("assessments/cohort.html", cohort=found, form=form,
+                           case_studies={e.id: in_words(dates_of(e.case_study)) for e in found.enrolments})
