@@ -13,6 +13,7 @@ import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select
@@ -90,7 +91,10 @@ class Judge:
     """Cells for one cohort's policies; each scenario's current rubric is parsed once."""
 
     def __init__(self, cohort: Cohort) -> None:
-        self.aggregation = engine.AggregationPolicy.parse(**cohort.aggregation)
+        stored = dict(cohort.aggregation)
+        if "decay_weight" in stored:  # stored as exact text, "13/20"
+            stored["decay_weight"] = Fraction(str(stored["decay_weight"]))
+        self.aggregation = engine.AggregationPolicy.parse(**stored)
         self.sign_off = engine.SignOffPolicy(**cohort.sign_off_policy, mixed_rubrics=engine.MixedRubrics.LEAVE_OUT)
         self._rubrics: dict[str, engine.Rubric | None] = {}
 
