@@ -15,7 +15,6 @@ from assessments.services import case_study
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
-from tests.conftest import make_app
 
 from .conftest import TODAY
 from .test_progress import MET
