@@ -7,8 +7,10 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from assessments import services
+from assessments.case_study_rules import in_words
 from assessments.forms import answers_of, evidence_of, observation_form
 from assessments.models import Observation
+from assessments.services.case_study import dates_of
 from assessments.views.base import bp, today
 from competencies import services as competency_services
 from core.access import roles_required
@@ -38,7 +40,7 @@ def trainee(enrolment_id: int) -> str:
     """One trainee's scenarios, their observations, and what sign-off still needs."""
     enrolment = _my_trainee(enrolment_id)
     return render_template("assessments/trainee.html", enrolment=enrolment, progress=services.progress(enrolment),
-                           duty=services.senco_duty(enrolment, today()))
+                           duty=services.senco_duty(enrolment, today()), case_study=in_words(dates_of(enrolment.case_study)))
 
 
 def _observation_page(enrolment, scenario, observation: Observation | None):  # type: ignore[no-untyped-def]

@@ -61,6 +61,7 @@ PAGES: dict[str, tuple[str, Callable[[int, dict[str, int]], str]]] = {
     "my training": ("trainee@example.org", lambda cohort, ids: "/assessments/my-training"),
     "cohort grid": ("designer@example.org", lambda cohort, ids: f"/assessments/cohorts/{cohort}/grid"),
     "cohort grid CSV": ("designer@example.org", lambda cohort, ids: f"/assessments/cohorts/{cohort}/grid.csv"),
+    "cohort page": ("designer@example.org", lambda cohort, ids: f"/assessments/cohorts/{cohort}"),
     "register": ("designer@example.org", lambda cohort, ids: "/assessments/register?show=all"),
     "register CSV": ("designer@example.org", lambda cohort, ids: "/assessments/register.csv?show=all"),
 }
