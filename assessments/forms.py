@@ -138,8 +138,8 @@ class CaseStudyForm(TextChecked, FlaskForm):
     window_opens = _optional_date("Submission window opens")
     window_closes = _optional_date("Submission window closes")
     submitted_on = _optional_date("Date the case study was submitted")
-    result = SelectField("Result", choices=RESULT_CHOICES, widget=GovSelect(), invalid="Choose a result from the list",
-                         validators=[Optional()])
+    # No Optional(): it would let blank-looking text ("   ") through unchecked; "" is a choice of its own.
+    result = SelectField("Result", choices=RESULT_CHOICES, widget=GovSelect(), invalid="Choose a result from the list")
     result_on = _optional_date("Date of the result")
     submit = SubmitField("Save the case-study assessment", widget=GovSubmitInput())
 

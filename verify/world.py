@@ -126,6 +126,8 @@ def _add_cohort(world: World) -> None:
     draft = assessments.record_observation(enrolment.id, world.ids["person:mentor"], assessments.ObservationInput(  # type: ignore[arg-type]
         demo.DEMO_SCENARIO, today, "Classroom", ("The mentor as observer",), {"judgements": [], "faults": []},
         "verify-draft-observation"), today)
+    # A second mentor, whom the "Add a mentor" page can offer for the trainee.
+    accounts.create_person("Verify Second Mentor", "second-mentor@verify.example", PASSWORD, {Role.MENTOR})
     world.ids.update({"cohort_id": enrolment.cohort_id, "enrolment_id": enrolment.id,
                       "observation_id": submitted.id, "draft_observation_id": draft.id})
 

@@ -133,7 +133,8 @@ def cohort_mentors(cohort_id: int) -> list[User]:
 
 def _rows(cohort: Cohort, filters: GridFilters) -> tuple[list[GridRow], list[Scenario], list[Scenario]]:
     every = scenarios_for(cohort.programme_version, library())
-    shown = [s for s in every if s.key == filters.scenario_key] if filters.scenario_key else every
+    # An unknown scenario (a stale or edited address) shows every scenario rather than an empty grid.
+    shown = [s for s in every if s.key == filters.scenario_key] or every
     judge = Judge(cohort)
     results = submitted_results(cohort_id=cohort.id)
     rows = []

@@ -168,3 +168,12 @@ def test_a_designer_adds_a_second_mentor_who_may_then_observe(client, auth, desi
     auth.sign_out()
     auth.sign_in("other@example.org")
     assert client.get(f"/assessments/trainees/{enrolment_id}").status_code == 200
+
+
+@pytest.mark.parametrize("value", ["   ", "\n\n", "passed\u202e"])
+def test_a_result_that_is_not_one_of_the_choices_is_refused_not_an_error(client, auth, designer, enrolment_id, app, value):
+    auth.sign_in("designer@example.org")
+    response = post_form(client, f"/assessments/enrolments/{enrolment_id}/case-study", {"result": value})
+    assert response.status_code == 200 and "Choose a result from the list" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.query(CaseStudy).count() == 0
