@@ -151,7 +151,18 @@ class SubmissionForm(TextChecked, FlaskForm):
     submit = SubmitField("Save the date", widget=GovSubmitInput())
 
 
+def ascii_id(value: Any) -> int:
+    """An option's id as the browser sends it: ASCII digits only (``int`` would also read "１", a
+    full-width digit, as 1 and so pick a person nobody chose)."""
+    if isinstance(value, int):
+        return value
+    text = str(value)
+    if not (text.isascii() and text.isdigit() and len(text) < 10):
+        raise ValueError(text)
+    return int(text)
+
+
 class AddMentorForm(TextChecked, FlaskForm):
-    mentor_id = SelectField("Mentor", coerce=int, widget=GovSelect(), invalid="Choose a mentor",
+    mentor_id = SelectField("Mentor", coerce=ascii_id, widget=GovSelect(), invalid="Choose a mentor",
                             validators=[InputRequired(message="Choose a mentor")])
     submit = SubmitField("Add mentor", widget=GovSubmitInput())

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from assessments import services
-from assessments.models import CaseStudy
+from assessments.models import CaseStudy, Enrolment
 from core.accounts.roles import Role
 from core.extensions import db
 from tests.conftest import post_form
@@ -177,3 +177,12 @@ def test_a_result_that_is_not_one_of_the_choices_is_refused_not_an_error(client,
     assert response.status_code == 200 and "Choose a result from the list" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.query(CaseStudy).count() == 0
+
+
+def test_a_mentor_id_in_full_width_digits_is_not_read_as_a_mentor(client, auth, designer, enrolment_id, people, app):
+    auth.sign_in("designer@example.org")
+    full_width = "".join(chr(0xFF10 + int(d)) for d in str(people["other_mentor"]))
+    response = post_form(client, f"/assessments/enrolments/{enrolment_id}/mentors", {"mentor_id": full_width})
+    assert response.status_code == 200 and "Choose a mentor" in response.get_data(as_text=True)
+    with app.app_context():
+        assert [m.name for m in db.session.get(Enrolment, enrolment_id).mentors] == ["Mo Mentor"]
