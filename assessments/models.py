@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint, false
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from competencies.models import RubricVersion
@@ -37,6 +37,8 @@ enrolment_mentor = Table(
     "enrolment_mentor", db.metadata,
     Column("enrolment_id", ForeignKey("enrolment.id", ondelete="CASCADE"), primary_key=True),
     Column("mentor_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    # The mentor's dashboard and the grid's mentor filter look enrolments up by mentor.
+    Index("ix_enrolment_mentor_mentor_id", "mentor_id"),
 )
 
 
@@ -69,7 +71,7 @@ class Enrolment(db.Model):
     __tablename__ = "enrolment"
     __table_args__ = (UniqueConstraint("cohort_id", "trainee_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), index=True)  # the grid, the register
     trainee_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     school: Mapped[str] = mapped_column(String(SCHOOL_MAX_LENGTH), default="")
     became_senco: Mapped[date | None]
@@ -85,6 +87,8 @@ class Enrolment(db.Model):
     cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
     trainee: Mapped[User] = relationship()
     mentors: Mapped[list[User]] = relationship(secondary=enrolment_mentor, order_by="User.name")
+    case_study: Mapped[CaseStudy | None] = relationship(back_populates="enrolment", uselist=False,
+                                                        cascade="all, delete-orphan")
 
     __mapper_args__ = {"version_id_col": lock_version}
 
@@ -93,6 +97,8 @@ class Observation(db.Model):
     """One observation of a trainee in a scenario: draft until submitted, then never changed."""
 
     __tablename__ = "observation"
+    # Progress, the grid and the register read an enrolment's submitted observations.
+    __table_args__ = (Index("ix_observation_enrolment_id_status", "enrolment_id", "status"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id", ondelete="CASCADE"), index=True)
     scenario_key: Mapped[str] = mapped_column(String(KEY_MAX_LENGTH))
@@ -218,3 +224,22 @@ class NextStep(db.Model):
     reviewed_on: Mapped[date | None]   # when a mentor last marked it done or not yet
     observation: Mapped[Observation] = relationship()
     set_by: Mapped[User | None] = relationship()
+
+
+class CaseStudy(db.Model):
+    """The DfE's written case-study assessment of one enrolment, which alone awards the NPQ: its
+    submission window, when the trainee submitted, and the result with its date. One record an
+    enrolment (a re-sit replaces the dates and the result). The rules live in
+    :mod:`assessments.case_study_rules`."""
+
+    __tablename__ = "case_study"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id", ondelete="CASCADE"), unique=True)
+    window_opens: Mapped[date | None]
+    window_closes: Mapped[date | None]
+    submitted_on: Mapped[date | None]
+    result: Mapped[str | None] = mapped_column(String(20), index=True)  # case_study_rules.CaseStudyResult; the register filters on it
+    result_on: Mapped[date | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    enrolment: Mapped[Enrolment] = relationship(back_populates="case_study")

@@ -135,4 +135,12 @@ ACCESS: dict[str, Access] = {
     "assessments.my_observation": Access("GET", TRAINEE, {"observation_id": "observation_id"}),
     "assessments.self_assess": Access("POST", TRAINEE, {"observation_id": "draft_observation_id"}),
     "assessments.reflect": Access("POST", TRAINEE, {"observation_id": "observation_id"}),
+    # assessments: the grid, the register and the case-study assessment
+    "assessments.cohort_grid": Access("GET", DESIGNER | ADMIN, {"cohort_id": "cohort_id"}),
+    "assessments.cohort_grid_csv": Access("GET", DESIGNER | ADMIN, {"cohort_id": "cohort_id"}),
+    "assessments.register": Access("GET", DESIGNER | ADMIN),
+    "assessments.register_csv": Access("GET", DESIGNER | ADMIN),
+    "assessments.case_study_page": Access("GET POST", DESIGNER | ADMIN, {"enrolment_id": "enrolment_id"}),
+    "assessments.my_case_study": Access("GET POST", TRAINEE, {"enrolment_id": "enrolment_id"}),
+    "assessments.add_mentor": Access("GET POST", DESIGNER | ADMIN, {"enrolment_id": "enrolment_id"}),
 }

@@ -130,6 +130,8 @@ def _add_cohort(world: World) -> None:
         "verify-draft-observation"), today)
     step = feedback.set_next_step(submitted.id, world.ids["person:mentor"], "child-voice", "Ask the pupil first.")  # type: ignore[arg-type]
     asked = requests.ask(enrolment.id, enrolment.trainee_id, world.ids["person:mentor"], demo.DEMO_SCENARIO)  # type: ignore[arg-type]
+    # A second mentor, whom the "Add a mentor" page can offer for the trainee.
+    accounts.create_person("Verify Second Mentor", "second-mentor@verify.example", PASSWORD, {Role.MENTOR})
     world.ids.update({"cohort_id": enrolment.cohort_id, "enrolment_id": enrolment.id,
                       "observation_id": submitted.id, "draft_observation_id": draft.id,
                       "next_step_id": step.id, "request_id": asked.id})

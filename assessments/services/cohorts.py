@@ -56,7 +56,8 @@ def cohort_with_enrolments(cohort_id: int) -> Cohort | None:
     the cohort page reads them all, in a number of queries that does not grow with the cohort."""
     return db.session.scalar(select(Cohort).where(Cohort.id == cohort_id).options(
         joinedload(Cohort.programme_version),
-        selectinload(Cohort.enrolments).options(joinedload(Enrolment.trainee), selectinload(Enrolment.mentors))))
+        selectinload(Cohort.enrolments).options(joinedload(Enrolment.trainee), selectinload(Enrolment.mentors),
+                                                selectinload(Enrolment.case_study))))
 
 
 # ---- rubric versions a scenario can be scored by ----------------------------------------------

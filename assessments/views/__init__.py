@@ -8,7 +8,17 @@ from flask import Flask
 
 from assessments.cli import enrol
 from assessments.demo import create_demo_cohort
-from assessments.views import cohorts, documents, enrolments, observations, requests, trainees  # noqa: F401  (registers the routes)
+from assessments.views import (  # noqa: F401  (registers the routes)
+    case_study,
+    cohorts,
+    documents,
+    enrolments,
+    grid,
+    observations,
+    register,
+    requests,
+    trainees,
+)
 from assessments.views.base import bp, today
 from core.accounts.roles import Role
 from core.errors import UPLOAD_PAGES
@@ -26,6 +36,7 @@ def init_app(app: Flask) -> None:
     app.extensions.setdefault("demo_data", []).append(_demo_data)  # run by ``flask setup`` after the demo people
     nav = navigation(app)
     nav.add("Cohorts", "assessments.cohorts", Role.DESIGNER, Role.ADMIN, section="/assessments/cohorts")
+    nav.add("Register", "assessments.register", Role.DESIGNER, Role.ADMIN, section="/assessments/register")
     nav.add("Observations", "assessments.observations", Role.MENTOR, section="/assessments/observations")
     nav.add("My training", "assessments.my_training", Role.TRAINEE, section="/assessments/my-training")
     nav.set_home(Role.MENTOR, "assessments.observations")

@@ -7,9 +7,11 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from assessments import services
+from assessments.case_study_rules import in_words
 from assessments.forms import CohortForm, EnrolmentForm, MoveRubricForm, settings_form
 from assessments.models import Cohort
 from assessments.services import cohorts as cohort_services
+from assessments.services.case_study import dates_of
 from assessments.views.base import bp, today
 from assessments.views.enrolments import enrolment_input, mentor_choices
 from core.access import roles_required
@@ -60,7 +62,8 @@ def cohort(cohort_id: int):  # type: ignore[no-untyped-def]
                 return redirect(url_for("assessments.cohort", cohort_id=found.id))
     duties = {e.id: services.senco_duty(e, today()) for e in found.enrolments}
     return render_template("assessments/cohort.html", cohort=found, form=form, duties=duties,
-                           frozen_since=cohort_services.frozen_since(found.id))
+                           frozen_since=cohort_services.frozen_since(found.id),
+                           case_studies={e.id: in_words(dates_of(e.case_study)) for e in found.enrolments})
 
 
 def _pin_choices(found: Cohort) -> dict[str, tuple[str, list[SelectChoice]]]:

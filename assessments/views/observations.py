@@ -7,9 +7,11 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_login import current_user
 
 from assessments import services
+from assessments.case_study_rules import in_words
 from assessments.forms import NextStepForm, ReviewNextStepForm, answers_of, evidence_of, observation_form
 from assessments.models import Observation
 from assessments.services import dashboard, feedback
+from assessments.services.case_study import dates_of
 from assessments.services.observations import history
 from assessments.views.base import bp, page_number, today, whole_number
 from competencies import services as competency_services
@@ -42,7 +44,7 @@ def trainee(enrolment_id: int) -> str:
     enrolment = _my_trainee(enrolment_id)
     return render_template("assessments/trainee.html", enrolment=enrolment, progress=services.progress(enrolment),
                            duty=services.senco_duty(enrolment, today()), next_steps=feedback.open_next_steps([enrolment.id]),
-                           criterion_title=feedback.criterion_title)
+                           criterion_title=feedback.criterion_title, case_study=in_words(dates_of(enrolment.case_study)))
 
 
 def _observation_page(enrolment, scenario, observation: Observation | None):  # type: ignore[no-untyped-def]

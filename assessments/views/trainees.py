@@ -5,9 +5,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from assessments import services
+from assessments.case_study_rules import in_words
 from assessments.forms import ReflectionForm, ratings_of, self_assessment_form
 from assessments.models import Observation
 from assessments.services import feedback, requests
+from assessments.services.case_study import dates_of
 from assessments.services.observations import history
 from assessments.views.base import bp, today
 from competencies import engine
@@ -28,7 +30,8 @@ def my_training() -> str:
                            requests=requests.requests_of_trainee(current_user.id),
                            next_steps=feedback.open_next_steps([e.id for e in enrolments]),
                            awaiting=feedback.awaiting_self_assessment([e.id for e in enrolments]),
-                           criterion_title=feedback.criterion_title)
+                           criterion_title=feedback.criterion_title,
+                           case_studies={e.id: in_words(dates_of(e.case_study)) for e in enrolments})
 
 
 def _mine(observation_id: int) -> Observation:
