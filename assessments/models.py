@@ -62,9 +62,13 @@ class Enrolment(db.Model):
     nasenco_started: Mapped[date | None]
     nasenco_completed: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Optimistic locking (the API's ETag / If-Match): a change based on an older value is refused.
+    lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
     cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
     trainee: Mapped[User] = relationship()
     mentors: Mapped[list[User]] = relationship(secondary=enrolment_mentor, order_by="User.name")
+
+    __mapper_args__ = {"version_id_col": lock_version}
 
 
 class Observation(db.Model):
