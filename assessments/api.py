@@ -102,26 +102,26 @@ LOCK_412 = {"schema": api.ErrorsSchema,
 
 
 @bp.get("/cohorts")
+@api.roles(*STAFF)
 @bp.response(200, schemas.CohortSchema(many=True))
 @bp.paginate()
-@api.roles(*STAFF)
 def list_cohorts(pagination_parameters: Any) -> list[Cohort]:
     """Cohorts, oldest first, a page at a time."""
     return _page(visibility.cohorts(*_offset(pagination_parameters)), pagination_parameters)
 
 
 @bp.post("/cohorts")
+@api.roles(*STAFF)
 @bp.arguments(schemas.CohortInSchema)
 @bp.response(201, schemas.CohortSchema)
-@api.roles(*STAFF)
 def create_cohort(data: dict[str, Any]) -> Cohort:
     """Start a cohort on a published programme version, with its sign-off policy (the usual one unless given)."""
     return services.create_cohort(data["name"], data["programme_version_id"], data["sign_off"])
 
 
 @bp.get("/cohorts/<int:cohort_id>")
-@bp.response(200, schemas.CohortSchema, headers=api.ETAG_HEADER)
 @api.roles(*STAFF)
+@bp.response(200, schemas.CohortSchema, headers=api.ETAG_HEADER)
 def get_cohort(cohort_id: int) -> Any:
     """One cohort, with its programme version and policies. Its ETag changes when they do."""
     cohort = services.get_cohort(cohort_id) or api.fail(404, "No cohort has this id")
@@ -130,9 +130,9 @@ def get_cohort(cohort_id: int) -> Any:
 
 
 @bp.get("/cohorts/<int:cohort_id>/enrolments")
+@api.roles(*STAFF)
 @bp.response(200, schemas.EnrolmentSchema(many=True))
 @bp.paginate()
-@api.roles(*STAFF)
 def cohort_enrolments(cohort_id: int, pagination_parameters: Any) -> list[Enrolment]:
     """A cohort's enrolments, a page at a time."""
     services.get_cohort(cohort_id) or api.fail(404, "No cohort has this id")
@@ -140,9 +140,9 @@ def cohort_enrolments(cohort_id: int, pagination_parameters: Any) -> list[Enrolm
 
 
 @bp.post("/cohorts/<int:cohort_id>/enrolments")
+@api.roles(*STAFF)
 @bp.arguments(schemas.EnrolmentInSchema)
 @bp.response(201, schemas.EnrolmentSchema, headers=api.ETAG_HEADER)
-@api.roles(*STAFF)
 def enrol(data: dict[str, Any], cohort_id: int) -> Any:
     """Enrol a trainee on the cohort with one or more mentors and their SENCO history."""
     services.get_cohort(cohort_id) or api.fail(404, "No cohort has this id")
@@ -171,11 +171,11 @@ def get_enrolment(enrolment_id: int) -> Any:
 
 
 @bp.patch("/enrolments/<int:enrolment_id>")
+@api.roles(*STAFF)
 @bp.arguments(schemas.EnrolmentChangesSchema)
 @bp.response(200, schemas.EnrolmentSchema, headers=api.ETAG_HEADER)
 @bp.alt_response(412, **LOCK_412)
 @api.documented_lock(bp)
-@api.roles(*STAFF)
 def change_enrolment(data: dict[str, Any], enrolment_id: int) -> Any:
     """Change the school, mentors or SENCO history; only the fields sent change. Needs If-Match."""
     enrolment = _enrolment(enrolment_id)
@@ -201,6 +201,7 @@ def get_progress(enrolment_id: int) -> dict[str, Any]:
 
 
 @bp.get("/enrolments/<int:enrolment_id>/observations")
+@api.roles(Role.MENTOR, Role.TRAINEE)
 @bp.response(200, schemas.ObservationSchema(many=True))
 @bp.paginate()
 def enrolment_observations(enrolment_id: int, pagination_parameters: Any) -> list[Observation]:
@@ -210,10 +211,10 @@ def enrolment_observations(enrolment_id: int, pagination_parameters: Any) -> lis
 
 
 @bp.post("/enrolments/<int:enrolment_id>/observations")
+@api.roles(Role.MENTOR)
 @bp.arguments(schemas.ObservationInSchema)
 @bp.doc(parameters=[IDEMPOTENCY_PARAMETER])
 @bp.response(201, schemas.ObservationSchema, headers={**api.ETAG_HEADER, **REPLAYED})
-@api.roles(Role.MENTOR)
 def record_observation(data: dict[str, Any], enrolment_id: int) -> Any:
     """Record an observation of your trainee as a draft, or submitted at once with ``"submit": true``.
 
@@ -233,6 +234,7 @@ def _evidence(given: dict[str, Any] | None) -> dict[str, Any]:
 
 
 @bp.get("/observations/<int:observation_id>")
+@api.roles(Role.MENTOR, Role.TRAINEE)
 @bp.response(200, schemas.ObservationSchema, headers=api.ETAG_HEADER)
 def get_observation(observation_id: int) -> Any:
     """One observation with the engine's outcome and reasons; its ETag is its lock_version."""
@@ -240,11 +242,11 @@ def get_observation(observation_id: int) -> Any:
 
 
 @bp.patch("/observations/<int:observation_id>")
+@api.roles(Role.MENTOR)
 @bp.arguments(schemas.ObservationChangesSchema)
 @bp.response(200, schemas.ObservationSchema, headers=api.ETAG_HEADER)
 @bp.alt_response(412, **LOCK_412)
 @api.documented_lock(bp)
-@api.roles(Role.MENTOR)
 def change_observation(data: dict[str, Any], observation_id: int) -> Any:
     """Change a draft: only the fields sent change, and it is scored again. A submitted one is 409. Needs If-Match."""
     found = _observation(observation_id)
@@ -259,11 +261,11 @@ def change_observation(data: dict[str, Any], observation_id: int) -> Any:
 
 
 @bp.post("/observations/<int:observation_id>/submit")
+@api.roles(Role.MENTOR)
 @bp.arguments(api.LockSchema, required=False)
 @bp.response(200, schemas.ObservationSchema, headers=api.ETAG_HEADER)
 @bp.alt_response(412, **LOCK_412)
 @api.documented_lock(bp)
-@api.roles(Role.MENTOR)
 def submit_observation(data: dict[str, Any], observation_id: int) -> Any:
     """Submit a draft: it is locked for good and counts towards sign-off. Submitting again answers the same record."""
     found = _observation(observation_id)
