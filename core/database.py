@@ -145,7 +145,7 @@ ID_MAX = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL (SQLi
 class IdConverter(IntegerConverter):
     """``<int:…>`` in every URL: a number no id column can hold is "not found", not a database error."""
 
-    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:  # noqa: A002 (werkzeug's name)
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("max", ID_MAX)
         super().__init__(map, *args, **kwargs)
 
