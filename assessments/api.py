@@ -190,9 +190,9 @@ def change_enrolment(data: dict[str, Any], enrolment_id: int) -> Any:
 def get_progress(enrolment_id: int) -> dict[str, Any]:
     """Each scenario's progress by the cohort's sign-off policy, what is still missing, and the SENCO deadline.
 
-    A trainee's answer counts only submitted observations, as their page does."""
+    Only the trainee's mentors see drafts in it; everyone else, submitted observations only."""
     enrolment = _enrolment(enrolment_id)
-    submitted_only = visibility.trainee_only(enrolment, _me())
+    submitted_only = visibility.submitted_only(enrolment, _me())
     return schemas.progress_document(enrolment, services.progress(enrolment, submitted_only=submitted_only),
                                      services.senco_duty(enrolment, today()), submitted_only)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import TypeVar
 
 from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import selectinload
 
 from assessments.models import Cohort, Enrolment, Observation, ObservationStatus, enrolment_mentor
 from core.accounts.models import User
@@ -37,11 +38,18 @@ def _person(person_id: int) -> User | None:
 
 
 def cohorts(offset: int, limit: int) -> tuple[list[Cohort], int]:
-    return page_of(select(Cohort).order_by(Cohort.id), offset, limit)
+    return page_of(select(Cohort).options(selectinload(Cohort.programme_version)).order_by(Cohort.id), offset, limit)
+
+
+# What a page of enrolments or observations shows, loaded with the page: a bounded number of
+# queries however long the page (no query per row).
+_ENROLMENT_LOADS = (selectinload(Enrolment.trainee), selectinload(Enrolment.mentors))
+_OBSERVATION_LOADS = (selectinload(Observation.observer), selectinload(Observation.rubric_version))
 
 
 def cohort_enrolments(cohort_id: int, offset: int, limit: int) -> tuple[list[Enrolment], int]:
-    return page_of(select(Enrolment).where(Enrolment.cohort_id == cohort_id).order_by(Enrolment.id), offset, limit)
+    query = select(Enrolment).options(*_ENROLMENT_LOADS).where(Enrolment.cohort_id == cohort_id).order_by(Enrolment.id)
+    return page_of(query, offset, limit)
 
 
 def _visible_enrolments(person: User) -> Select[tuple[Enrolment]]:
@@ -72,7 +80,7 @@ def enrolments_for(person_id: int, offset: int, limit: int) -> tuple[list[Enrolm
     person = _person(person_id)
     if person is None:
         return [], 0
-    return page_of(_visible_enrolments(person).order_by(Enrolment.id), offset, limit)
+    return page_of(_visible_enrolments(person).options(*_ENROLMENT_LOADS).order_by(Enrolment.id), offset, limit)
 
 
 def mentors(enrolment: Enrolment, person_id: int) -> bool:
@@ -85,7 +93,7 @@ def _sees_drafts(enrolment: Enrolment, person_id: int) -> bool:
 
 
 def _observations_query(enrolment: Enrolment, person_id: int) -> Select[tuple[Observation]]:
-    query = select(Observation).where(Observation.enrolment_id == enrolment.id)
+    query = select(Observation).options(*_OBSERVATION_LOADS).where(Observation.enrolment_id == enrolment.id)
     if not _sees_drafts(enrolment, person_id):
         query = query.where(Observation.status == ObservationStatus.SUBMITTED)
     return query.order_by(Observation.observed_on, Observation.id)
@@ -117,7 +125,7 @@ def observation_for(observation_id: int, person_id: int) -> Observation | None:
     return found
 
 
-def trainee_only(enrolment: Enrolment, person_id: int) -> bool:
-    """True when the reader is the trainee (and not also a mentor of the enrolment): they see submitted work only."""
-    return enrolment.trainee_id == person_id and not mentors(enrolment, person_id)
+def submitted_only(enrolment: Enrolment, person_id: int) -> bool:
+    """Whether the reader sees only submitted observations: everyone but the trainee's mentors."""
+    return not _sees_drafts(enrolment, person_id)
 
