@@ -323,7 +323,7 @@ class _Queries:
     def _seen(self, *_args) -> None:  # type: ignore[no-untyped-def]
         self.count += 1
 
-    def during(self, call) -> int:  # type: ignore[no-untyped-def]
+    def during(self, client, url: str, headers: dict[str, str]) -> int:  # type: ignore[no-untyped-def]
         from sqlalchemy import event
 
         with self.app.app_context():
@@ -331,7 +331,7 @@ class _Queries:
         self.count = 0
         event.listen(engine, "before_cursor_execute", self._seen)
         try:
-            assert call().status_code == 200
+            assert client.get(url, headers=headers).status_code == 200
         finally:
             event.remove(engine, "before_cursor_execute", self._seen)
         return self.count
@@ -354,9 +354,8 @@ def test_lists_load_in_the_same_number_of_queries_at_two_sizes_ten_times_apart(a
                         headers=designer)
 
     add(2, 2)
-    small = [queries.during(lambda: client.get(url, headers=h)) for url, h in
-             ((observations, mentor), (enrolments, designer), ("/api/v1/enrolments?page_size=100", mentor))]
+    lists = ((observations, mentor), (enrolments, designer), ("/api/v1/enrolments?page_size=100", mentor))
+    small = [queries.during(client, url, h) for url, h in lists]
     add(20, 20)
-    large = [queries.during(lambda: client.get(url, headers=h)) for url, h in
-             ((observations, mentor), (enrolments, designer), ("/api/v1/enrolments?page_size=100", mentor))]
+    large = [queries.during(client, url, h) for url, h in lists]
     assert large == small
