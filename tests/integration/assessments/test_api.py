@@ -83,8 +83,10 @@ def test_a_cohort_on_a_draft_version_or_with_a_bad_policy_is_refused_with_each_p
     response = client.post("/api/v1/cohorts", json={"name": "", "programme_version_id": 999999,
                                                     "sign_off": {"min_met": 0}}, headers=token("designer"))
     assert response.status_code == 400
-    paths = {e["path"] for e in response.json["errors"]}
-    assert "name" in paths
+    assert {e["path"] for e in response.json["errors"]} == {"name"}  # the schema's checks come first
+    response = client.post("/api/v1/cohorts", json={"name": "Spring", "programme_version_id": 999999,
+                                                    "sign_off": {"min_met": 0}}, headers=token("designer"))
+    assert {e["path"] for e in response.json["errors"]} == {"programme_version_id", "sign_off.min_met"}, response.json
     from assessments.models import Cohort
     assert _count(app, Cohort) == 0
 
@@ -359,3 +361,15 @@ def test_lists_load_in_the_same_number_of_queries_at_two_sizes_ten_times_apart(a
     add(20, 20)
     large = [queries.during(client, url, h) for url, h in lists]
     assert large == small
+
+
+def test_a_cohort_on_a_draft_programme_version_is_refused(app, client, token):
+    from curriculum import services as curriculum
+
+    with app.app_context():
+        draft = curriculum.create_programme(None, curriculum.ProgrammeDetails("Draft only", "Hub", TODAY, 52)).draft
+        draft_id = draft.id
+    response = client.post("/api/v1/cohorts", json={"name": "Too soon", "programme_version_id": draft_id},
+                           headers=token("designer"))
+    assert response.status_code == 400
+    assert response.json["errors"] == [{"path": "programme_version_id", "message": "Choose a published programme version"}]
