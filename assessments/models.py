@@ -82,7 +82,8 @@ class Enrolment(db.Model):
     nasenco_started: Mapped[date | None]
     nasenco_completed: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    # Optimistic locking: two designers changing one enrolment; the second is told it changed.
+    # Optimistic locking: a change based on an older value is refused (the page's "changed since you
+    # opened it", the API's ETag / If-Match).
     lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
     cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
     trainee: Mapped[User] = relationship()

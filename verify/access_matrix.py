@@ -30,6 +30,8 @@ class Access:
 PROGRAMME = {"programme_id": "programme_id"}
 MODULE = {"programme_id": "programme_id", "key": "module_key"}
 RUBRIC = {"rubric_id": "rubric_id"}
+COHORT = {"cohort_id": "cohort_id"}
+ENROLMENT = {"enrolment_id": "enrolment_id"}
 
 ACCESS: dict[str, Access] = {
     # core: signing in and the account
@@ -143,4 +145,19 @@ ACCESS: dict[str, Access] = {
     "assessments.case_study_page": Access("GET POST", DESIGNER | ADMIN, {"enrolment_id": "enrolment_id"}),
     "assessments.my_case_study": Access("GET POST", TRAINEE, {"enrolment_id": "enrolment_id"}),
     "assessments.add_mentor": Access("GET POST", DESIGNER | ADMIN, {"enrolment_id": "enrolment_id"}),
+    # assessments API: staff run cohorts; a mentor observes their trainees; a trainee reads their own
+    "assessments_api.list_cohorts": Access("GET", DESIGNER | ADMIN),
+    "assessments_api.create_cohort": Access("POST", DESIGNER | ADMIN),
+    "assessments_api.get_cohort": Access("GET", DESIGNER | ADMIN, COHORT),
+    "assessments_api.cohort_enrolments": Access("GET", DESIGNER | ADMIN, COHORT),
+    "assessments_api.enrol": Access("POST", DESIGNER | ADMIN, COHORT),
+    "assessments_api.list_enrolments": Access("GET", DESIGNER | ADMIN | MENTOR | TRAINEE),
+    "assessments_api.get_enrolment": Access("GET", DESIGNER | ADMIN | MENTOR | TRAINEE, ENROLMENT),
+    "assessments_api.change_enrolment": Access("PATCH", DESIGNER | ADMIN, ENROLMENT),
+    "assessments_api.get_progress": Access("GET", DESIGNER | ADMIN | MENTOR | TRAINEE, ENROLMENT),
+    "assessments_api.enrolment_observations": Access("GET", MENTOR | TRAINEE, ENROLMENT),
+    "assessments_api.record_observation": Access("POST", MENTOR, ENROLMENT),
+    "assessments_api.get_observation": Access("GET", MENTOR | TRAINEE, {"observation_id": "observation_id"}),
+    "assessments_api.change_observation": Access("PATCH", MENTOR, {"observation_id": "draft_observation_id"}),
+    "assessments_api.submit_observation": Access("POST", MENTOR, {"observation_id": "draft_observation_id"}),
 }

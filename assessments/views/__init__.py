@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from assessments import api
 from assessments.cli import enrol
 from assessments.demo import create_demo_cohort
 from assessments.views import (  # noqa: F401  (registers the routes)
@@ -32,6 +33,7 @@ def _demo_data() -> str:
 def init_app(app: Flask) -> None:
     UPLOAD_PAGES["assessments.import_enrolments"] = ((Role.DESIGNER, Role.ADMIN), enrolments.import_too_large)
     app.register_blueprint(bp)
+    api.init_app(app)  # the room's JSON API (assessments/api.py)
     app.cli.add_command(enrol)
     app.extensions.setdefault("demo_data", []).append(_demo_data)  # run by ``flask setup`` after the demo people
     nav = navigation(app)
