@@ -13,6 +13,7 @@ from marshmallow import Schema, fields, validate
 
 from assessments import deadlines, services
 from assessments.models import KEY_MAX_LENGTH, NAME_MAX_LENGTH, SCHOOL_MAX_LENGTH, SETTING_MAX_LENGTH
+from assessments.services.observations import PRESENT_MAX
 from assessments.services.submissions import IDEMPOTENCY_KEY_MAX_LENGTH
 from competencies import engine
 from competencies.engine.evidence import COMMENT_MAX
@@ -83,7 +84,7 @@ class _ObservationFieldsSchema(Schema):
     observed_on = fields.Date(metadata={"description": "Not in the future, not before the cohort started"})
     setting = fields.String(validate=validate.Length(max=SETTING_MAX_LENGTH),
                             metadata={"description": "Where, e.g. ‘Year 4 classroom’: counted by its exact text"})
-    present = fields.List(fields.String(validate=validate.Length(1, 120)), validate=validate.Length(max=services.PRESENT_MAX),
+    present = fields.List(fields.String(validate=validate.Length(1, 120)), validate=validate.Length(max=PRESENT_MAX),
                           metadata={"description": "Roles present, never children's names"})
     evidence = fields.Nested(EvidenceInSchema)
 
