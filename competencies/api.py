@@ -11,8 +11,10 @@ from typing import Any
 from flask import Flask, url_for
 from marshmallow import Schema, fields
 
-from competencies import authoring, document_imports, engine, services
+from competencies import engine, services
 from competencies.models import Rubric, RubricVersion
+from competencies.services import authoring
+from competencies.services import imports as rubric_imports
 from core import api
 from core.accounts.roles import Role
 from core.validation import LocatedError
@@ -174,7 +176,7 @@ def create_rubric() -> Any:
 
     With ``?dry_run=true`` nothing is saved: the answer is the preview of what would be created."""
     dry_run = api.dry_run_requested()
-    result = document_imports.import_rubric(api.current_api_user().id, api.json_body(), dry_run=dry_run)
+    result = rubric_imports.import_rubric(api.current_api_user().id, api.json_body(), dry_run=dry_run)
     return api.dry_run_answer(result.preview) if dry_run else _tagged(result.created, 201)
 
 
@@ -219,12 +221,12 @@ def try_rubric(data: dict[str, Any], rubric_id: int) -> Any:
     """Score sample evidence with a version; nothing is saved."""
     version = _version(_rubric(rubric_id), data["version"])
     try:
-        result = services.try_rubric(version, data["evidence"])
+        rubric = services.rubric_of(version)  # parsed once: scored with, then explained with
+        result = services.try_rubric(rubric, data["evidence"])
     except engine.RubricError as error:
         raise api.ApiError(409, _located(error.problems, "rubric.")) from None
     except engine.EvidenceError as error:
         raise api.ApiError(400, _located(error.problems, "evidence.")) from None
-    rubric = services.rubric_of(version)
     return {"version": version.number, "outcome": result.outcome.value, "percent": result.percent,
             "reasons": list(services.explained(result, rubric)), "result": result.to_dict()}
 

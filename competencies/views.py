@@ -7,10 +7,11 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from competencies import api as competencies_api
-from competencies import authoring, cli, engine, services
-from competencies.document_imports import RUBRIC_JSON
+from competencies import cli, engine, services
 from competencies.forms import CriterionForm, FaultTypeForm, ImportRubricForm, RubricForm, evidence_of, try_form
 from competencies.models import Rubric
+from competencies.services import authoring
+from competencies.services.imports import RUBRIC_JSON
 from core import importing
 from core.access import restrict_blueprint
 from core.accounts.roles import Role
@@ -18,8 +19,8 @@ from core.content import register_loader
 from core.errors import UPLOAD_PAGES
 from core.layout import navigation
 from core.problems import Invalid, Problem
-from curriculum import catalogue_service
 from curriculum.forms import LockedForm
+from curriculum.services import catalogue as catalogue_service
 
 bp = Blueprint("competencies", __name__, url_prefix="/competencies", template_folder="templates")
 restrict_blueprint(bp, Role.DESIGNER)

@@ -13,10 +13,12 @@ from marshmallow import Schema, fields, validate
 
 from core import api
 from core.accounts.roles import Role
-from curriculum import catalogue_service, exchange, programme_imports, services
+from curriculum import exchange, services
 from curriculum.analysis import WarningCode
 from curriculum.diff import diff
 from curriculum.models import Programme, ProgrammeVersion
+from curriculum.services import catalogue as catalogue_service
+from curriculum.services import imports as programme_imports
 
 bp = api.api_blueprint("curriculum_api", __name__, Role.DESIGNER, description="The catalogue and programmes")
 

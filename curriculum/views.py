@@ -17,11 +17,12 @@ from core.errors import UPLOAD_PAGES
 from core.layout import navigation
 from core.problems import Conflict, Invalid, Problem, blame_fields, problems_of
 from curriculum import api as curriculum_api
-from curriculum import catalogue_service, cli, prerequisites, services
+from curriculum import cli, prerequisites, services
 from curriculum.diff import diff
 from curriculum.forms import AddModulesForm, ImportForm, LockedForm, ModuleForm, OwnModuleForm, ProgrammeForm
 from curriculum.models import Programme, ProgrammeModule, ProgrammeVersion
-from curriculum.programme_imports import PROGRAMME_JSON
+from curriculum.services import catalogue as catalogue_service
+from curriculum.services.imports import PROGRAMME_JSON
 
 ANCHOR = re.compile(r"#[A-Za-z0-9_-]{1,100}")
 

@@ -62,7 +62,8 @@ def csrf_token(html: str) -> str:
 def build(**config: object) -> World:
     from flask_migrate import upgrade
 
-    from competencies import authoring, engine
+    from competencies import engine
+    from competencies.services import authoring
     from curriculum import services as curriculum
 
     folder = tempfile.TemporaryDirectory(prefix="verify-world-")
@@ -134,9 +135,9 @@ def _stage_imports(world: World) -> None:
     """A checked programme document and rubric document waiting for the designer to confirm."""
     import json
 
-    from competencies.document_imports import RUBRIC_JSON
+    from competencies.services.imports import RUBRIC_JSON
     from core import importing
-    from curriculum.programme_imports import PROGRAMME_JSON
+    from curriculum.services.imports import PROGRAMME_JSON
     from tests.hostile import corpus
 
     designer = world.ids["person:designer"]

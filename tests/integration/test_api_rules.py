@@ -5,13 +5,13 @@ import json
 
 import pytest
 
-from competencies import authoring
+from competencies.services import authoring
 from core.access import public
 from core.accounts import services as accounts
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
-from curriculum import catalogue_service
+from curriculum.services import catalogue as catalogue_service
 
 DOCUMENT = {
     "schema_version": 1,

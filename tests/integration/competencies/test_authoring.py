@@ -10,7 +10,7 @@ import pytest
 from competencies.models import Rubric
 from core.accounts.roles import Role
 from core.extensions import db
-from curriculum import catalogue_service
+from curriculum.services import catalogue as catalogue_service
 from tests.conftest import csrf_token, post_form
 
 

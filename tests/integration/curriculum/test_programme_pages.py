@@ -9,8 +9,8 @@ import pytest
 
 from core.accounts.roles import Role
 from core.extensions import db
-from curriculum import catalogue_service
 from curriculum.models import CatalogueModule, Programme
+from curriculum.services import catalogue as catalogue_service
 from tests.conftest import Auth, csrf_token, post_form
 
 NEW = {"name": "SENCO 2025", "provider": "North Trust", "cohort_start": ["1", "9", "2025"], "length_weeks": "78"}

@@ -16,9 +16,10 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from competencies import document_imports, engine
+from competencies import engine
 from competencies.engine.numbers import exact, plain
 from competencies.models import Rubric, RubricVersion, Scenario
+from competencies.services import imports as rubric_imports
 from core.accounts.models import utcnow
 from core.extensions import db
 from core.keys import slug, unique_key
@@ -349,5 +350,5 @@ def start_draft(rubric: Rubric) -> RubricVersion:
 
 def import_rubric(raw: bytes | str | dict[str, Any]) -> Rubric:
     """A new rubric, as a draft, from JSON in the engine's format; all or nothing."""
-    created: Rubric = document_imports.import_rubric(None, raw).created
+    created: Rubric = rubric_imports.import_rubric(None, raw).created
     return created

@@ -11,7 +11,7 @@ from core.accounts.models import User, utcnow
 from core.extensions import db
 from core.keys import slug, unique_key
 from core.problems import Conflict, Invalid
-from curriculum import catalogue_service, prerequisites, rules
+from curriculum import prerequisites, rules
 from curriculum.drafts import ModuleDraft, OutcomeDraft, ProgrammeDetails
 from curriculum.models import (
     CatalogueArea,
@@ -22,6 +22,7 @@ from curriculum.models import (
     ProgrammeVersion,
     VersionStatus,
 )
+from curriculum.services import catalogue as catalogue_service
 
 CHANGED_SINCE_OPENED = (
     "This programme was changed by someone else since you opened it. "
