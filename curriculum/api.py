@@ -187,7 +187,7 @@ def _programme(programme_id: int) -> Programme:
 def _version(programme: Programme, label: str) -> ProgrammeVersion:
     if label == "draft" and programme.draft is not None:
         return programme.draft
-    found = services.get_version(programme, int(label)) if label.isascii() and label.isdigit() and len(label) < 10 else None
+    found = services.get_version(programme.id, int(label)) if label.isascii() and label.isdigit() and len(label) < 10 else None
     return found or api.fail(404, f"This programme has no version ‘{label}’")
 
 
@@ -286,7 +286,8 @@ def add_module(data: dict[str, Any], programme_id: int) -> Any:
     """Add a catalogue module to the draft."""
     programme = _programme(programme_id)
     lock = api.required_lock(data["lock_version"])
-    _run(lambda: services.add_catalogue_module(_draft(programme), lock, data["catalogue_key"]))
+    _draft(programme)  # no draft: 409, with what to do
+    _run(lambda: services.add_catalogue_module(programme_id, lock, data["catalogue_key"]))
     return _tagged(programme, 201)
 
 
@@ -299,7 +300,8 @@ def change_module(data: dict[str, Any], programme_id: int, key: str) -> Any:
     programme = _programme(programme_id)
     lock = api.required_lock(data["lock_version"])
     changes = services.ModuleChanges(data["hours"], data["block"], frozenset(data["prerequisites"]))
-    _run(lambda: services.update_module(_draft(programme), lock, key, changes))
+    _draft(programme)
+    _run(lambda: services.update_module(programme_id, lock, key, changes))
     return _tagged(programme)
 
 
@@ -311,7 +313,8 @@ def remove_module(query: dict[str, Any], programme_id: int, key: str) -> Any:
     """Remove a module from the draft."""
     programme = _programme(programme_id)
     lock = api.required_lock(query["lock_version"])
-    _run(lambda: services.remove_module(_draft(programme), lock, key))
+    _draft(programme)
+    _run(lambda: services.remove_module(programme_id, lock, key))
     return _tagged(programme)
 
 
@@ -323,7 +326,8 @@ def publish(data: dict[str, Any], programme_id: int) -> Any:
     """Publish the draft: it gets the next number and never changes again."""
     programme = _programme(programme_id)
     lock = api.required_lock(data["lock_version"])
-    _run(lambda: services.publish(_draft(programme), lock, api.current_api_user()))
+    _draft(programme)
+    _run(lambda: services.publish(programme_id, lock, api.current_api_user().id))
     return programme
 
 
@@ -335,7 +339,7 @@ def start_draft(programme_id: int) -> Any:
     Needs no lock_version: it changes nothing that anyone may have edited.
     """
     programme = _programme(programme_id)
-    _run(lambda: services.start_draft(programme))
+    _run(lambda: services.start_draft(programme_id))
     return _tagged(programme, 201)
 
 

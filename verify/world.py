@@ -98,10 +98,9 @@ def build(**config: object) -> World:
         _add_cohort(world)
         details = curriculum.ProgrammeDetails("Verify programme", "Verify Hub", date(2026, 9, 7), 78)
         programme = curriculum.create_programme(None, details)
-        draft = programme.draft
-        module = curriculum.add_catalogue_module(draft, None, "send-law-foundations")
-        curriculum.publish(draft, None, None)
-        curriculum.start_draft(programme)
+        module = curriculum.add_catalogue_module(programme.id, None, "send-law-foundations")
+        curriculum.publish(programme.id, None, None)
+        curriculum.start_draft(programme.id)
         world.ids.update({"programme_id": programme.id, "module_key": module.key, "version_number": 1})
         rubric = authoring.create_rubric(authoring.Settings("Verify rubric", engine.RubricModel.ANALYTIC, 50, 0))
         world.ids["criterion_key"] = authoring.add_criterion(rubric, None, authoring.CriterionInput("Listens", levels=(("Not yet", "a"), ("Secure", "b"))))
