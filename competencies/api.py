@@ -205,7 +205,7 @@ def publish(data: dict[str, Any], rubric_id: int) -> Any:
     if rubric.draft is None:
         api.fail(409, "This rubric has no draft: its newest version is published")
     try:
-        authoring.publish(rubric, seen)
+        authoring.publish(rubric.id, seen)
     except authoring.ConflictError as error:
         raise api.ApiError(409, _located(error.problems)) from None
     except authoring.AuthoringError as error:

@@ -103,9 +103,9 @@ def build(**config: object) -> World:
         curriculum.start_draft(programme.id)
         world.ids.update({"programme_id": programme.id, "module_key": module.key, "version_number": 1})
         rubric = authoring.create_rubric(authoring.Settings("Verify rubric", engine.RubricModel.ANALYTIC, 50, 0))
-        world.ids["criterion_key"] = authoring.add_criterion(rubric, None, authoring.CriterionInput("Listens", levels=(("Not yet", "a"), ("Secure", "b"))))
+        world.ids["criterion_key"] = authoring.add_criterion(rubric.id, None, authoring.CriterionInput("Listens", levels=(("Not yet", "a"), ("Secure", "b"))))
         world.ids["fault_type_key"] = authoring.add_fault_type(
-            rubric, None, authoring.FaultTypeInput("Talks over", engine.FaultSeverity.MINOR))
+            rubric.id, None, authoring.FaultTypeInput("Talks over", engine.FaultSeverity.MINOR))
         world.ids["rubric_id"] = rubric.id
         _stage_imports(world)
         world.ids["scenario_key"] = next(iter(loaders_scenarios()))

@@ -6,6 +6,10 @@ with the engine and freezes the version; editing afterwards starts a new draft. 
 fault types are addressed by their stable keys, never by list position, and every change
 carries the draft's ``lock_version`` as the person saw it: a change based on an older draft
 (someone else's save, or the second click of a double click) is refused, not applied twice.
+
+Commands take the rubric's id and plain values and own their transaction, so a page, the API
+and a background job call the same function. A broken rule raises :class:`core.problems.Invalid`
+(:class:`core.problems.Conflict` for a stale draft), located at the form's field names.
 """
 from __future__ import annotations
 
@@ -23,6 +27,7 @@ from competencies.services import imports as rubric_imports
 from core.accounts.models import utcnow
 from core.extensions import db
 from core.keys import slug, unique_key
+from core.problems import Conflict, Invalid
 
 CHANGED_SINCE_OPENED = (
     "This rubric was changed by someone else since you opened it. "
@@ -30,17 +35,14 @@ CHANGED_SINCE_OPENED = (
 )
 
 
-class AuthoringError(Exception):
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
-        super().__init__(problems)
-        self.problems = problems  # (path or form field, message)
+AuthoringError = Invalid  # the older name, kept while callers move
 
 
-class ConflictError(AuthoringError):
+class ConflictError(Conflict):
     """The draft changed since the person opened it (optimistic locking)."""
 
     def __init__(self) -> None:
-        super().__init__([("", CHANGED_SINCE_OPENED)])
+        super().__init__(CHANGED_SINCE_OPENED)
 
 
 @dataclass(frozen=True)
@@ -173,7 +175,16 @@ def _with_defaults(settings: Settings) -> Settings:
                     settings.pass_rationale, settings.module_keys, settings.scenario_key)
 
 
-def _draft(rubric: Rubric, seen_lock_version: int | None) -> RubricVersion:
+def _existing(rubric_id: int) -> Rubric:
+    rubric = get_rubric(rubric_id)
+    if rubric is None:
+        raise Invalid("There is no rubric with this id", path="rubric_id")
+    return rubric
+
+
+def _draft(rubric_id: int, seen_lock_version: int | None) -> RubricVersion:
+    """The rubric's draft, as the person saw it: a newer save by someone else is a conflict."""
+    rubric = _existing(rubric_id)
     if rubric.draft is None:
         raise AuthoringError([("", "Published versions never change. Start a new draft to edit.")])
     if seen_lock_version is not None and seen_lock_version != rubric.draft.lock_version:
@@ -190,8 +201,9 @@ def _save(version: RubricVersion, definition: dict[str, Any]) -> None:
         raise ConflictError() from None
 
 
-def update_settings(rubric: Rubric, seen_lock_version: int | None, settings: Settings) -> None:
-    draft = _draft(rubric, seen_lock_version)
+def update_settings(rubric_id: int, seen_lock_version: int | None, settings: Settings) -> None:
+    draft = _draft(rubric_id, seen_lock_version)
+    rubric = draft.rubric
     definition = draft.definition
     current = {"analytic": definition.get("threshold"), "entrustment": definition.get("threshold")}
     settings = Settings(settings.title, settings.model,
@@ -264,8 +276,8 @@ def _position(items: list[dict[str, Any]], key: str) -> int:
     raise AuthoringError([("", "That has already been removed. Reload the page to see the rubric as it is now.")])
 
 
-def add_criterion(rubric: Rubric, seen_lock_version: int | None, data: CriterionInput) -> str:
-    draft = _draft(rubric, seen_lock_version)
+def add_criterion(rubric_id: int, seen_lock_version: int | None, data: CriterionInput) -> str:
+    draft = _draft(rubric_id, seen_lock_version)
     definition = draft.definition
     criterion = _criterion_dict(definition, data)
     _check_part(definition, "criteria", criterion)
@@ -273,8 +285,8 @@ def add_criterion(rubric: Rubric, seen_lock_version: int | None, data: Criterion
     return criterion["key"]
 
 
-def update_criterion(rubric: Rubric, seen_lock_version: int | None, key: str, data: CriterionInput) -> None:
-    draft = _draft(rubric, seen_lock_version)
+def update_criterion(rubric_id: int, seen_lock_version: int | None, key: str, data: CriterionInput) -> None:
+    draft = _draft(rubric_id, seen_lock_version)
     definition = draft.definition
     criteria = list(definition["criteria"])
     position = _position(criteria, key)
@@ -283,8 +295,8 @@ def update_criterion(rubric: Rubric, seen_lock_version: int | None, key: str, da
     _save(draft, {**definition, "criteria": criteria})
 
 
-def remove_criterion(rubric: Rubric, seen_lock_version: int | None, key: str) -> None:
-    draft = _draft(rubric, seen_lock_version)
+def remove_criterion(rubric_id: int, seen_lock_version: int | None, key: str) -> None:
+    draft = _draft(rubric_id, seen_lock_version)
     criteria = list(draft.definition["criteria"])
     del criteria[_position(criteria, key)]
     fault_types = [f if f.get("criterion") != key else {**f, "criterion": None} for f in draft.definition.get("fault_types", [])]
@@ -298,8 +310,8 @@ def _fault_type_dict(definition: dict[str, Any], data: FaultTypeInput, keep_key:
             "fails_alone": data.fails_alone, "why": data.why.strip(), "sources": []}
 
 
-def add_fault_type(rubric: Rubric, seen_lock_version: int | None, data: FaultTypeInput) -> str:
-    draft = _draft(rubric, seen_lock_version)
+def add_fault_type(rubric_id: int, seen_lock_version: int | None, data: FaultTypeInput) -> str:
+    draft = _draft(rubric_id, seen_lock_version)
     definition = draft.definition
     fault = _fault_type_dict(definition, data)
     _check_part(definition, "fault_types", fault)
@@ -307,8 +319,8 @@ def add_fault_type(rubric: Rubric, seen_lock_version: int | None, data: FaultTyp
     return fault["key"]
 
 
-def update_fault_type(rubric: Rubric, seen_lock_version: int | None, key: str, data: FaultTypeInput) -> None:
-    draft = _draft(rubric, seen_lock_version)
+def update_fault_type(rubric_id: int, seen_lock_version: int | None, key: str, data: FaultTypeInput) -> None:
+    draft = _draft(rubric_id, seen_lock_version)
     definition = draft.definition
     faults = list(definition.get("fault_types", []))
     position = _position(faults, key)
@@ -317,16 +329,16 @@ def update_fault_type(rubric: Rubric, seen_lock_version: int | None, key: str, d
     _save(draft, {**definition, "fault_types": faults})
 
 
-def remove_fault_type(rubric: Rubric, seen_lock_version: int | None, key: str) -> None:
-    draft = _draft(rubric, seen_lock_version)
+def remove_fault_type(rubric_id: int, seen_lock_version: int | None, key: str) -> None:
+    draft = _draft(rubric_id, seen_lock_version)
     faults = list(draft.definition.get("fault_types", []))
     del faults[_position(faults, key)]
     _save(draft, {**draft.definition, "fault_types": faults})
 
 
-def publish(rubric: Rubric, seen_lock_version: int | None = None) -> RubricVersion:
+def publish(rubric_id: int, seen_lock_version: int | None = None) -> RubricVersion:
     """Freeze the draft once the engine finds nothing wrong with it."""
-    draft = _draft(rubric, seen_lock_version)
+    draft = _draft(rubric_id, seen_lock_version)
     problems = problems_of(draft.definition)
     if problems:
         raise AuthoringError(problems)
@@ -339,7 +351,9 @@ def publish(rubric: Rubric, seen_lock_version: int | None = None) -> RubricVersi
     return draft
 
 
-def start_draft(rubric: Rubric) -> RubricVersion:
+def start_draft(rubric_id: int) -> RubricVersion:
+    """A new draft copied from the newest published version (or the existing draft)."""
+    rubric = _existing(rubric_id)
     if rubric.draft is not None:
         return rubric.draft
     draft = RubricVersion(number=rubric.latest.number + 1, definition=dict(rubric.latest.definition))
