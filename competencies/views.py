@@ -4,8 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Blueprint, Flask, Response, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user
-from flask_wtf import FlaskForm
+from flask.typing import ResponseReturnValue
 from wtforms.fields.choices import SelectChoice
 
 from competencies import api as competencies_api
@@ -14,13 +13,12 @@ from competencies.forms import CriterionForm, FaultTypeForm, ImportRubricForm, R
 from competencies.models import Rubric
 from competencies.services import authoring
 from competencies.services.imports import RUBRIC_JSON
-from core import importing
 from core.access import restrict_blueprint
 from core.accounts.roles import Role
 from core.content import register_loader
-from core.errors import UPLOAD_PAGES
+from core.import_pages import ImportPages
 from core.layout import navigation
-from core.problems import Invalid, Problem, blame_fields
+from core.problems import Invalid, blame_fields
 from curriculum.forms import LockedForm
 from curriculum.services import catalogue as catalogue_service
 
@@ -276,47 +274,27 @@ def export_rubric(rubric_id: int) -> Response:
     return response
 
 
-def _import_too_large(message: str):  # type: ignore[no-untyped-def]
-    form = ImportRubricForm(formdata=None)
-    form.document.errors = [message]
-    return render_template("competencies/import.html", form=form, problems=[]), 413
+RUBRIC_IMPORT = ImportPages(
+    RUBRIC_JSON, "rubric", ImportRubricForm, "competencies/import.html", "competencies.import_rubric",
+    "competencies.confirm_import", lambda rubric: url_for("competencies.rubric", rubric_id=rubric.id),
+    "Rubric imported as a draft. Try it, then publish it.",
+)
 
 
 @bp.route("/rubrics/import", methods=["GET", "POST"])
-def import_rubric():  # type: ignore[no-untyped-def]
+def import_rubric() -> ResponseReturnValue:
     """Check a rubric file; every problem is listed with its place, and nothing is saved yet."""
-    form = ImportRubricForm()
-    problems: list[Problem] = []
-    if form.validate_on_submit():
-        try:
-            staged_id, _ = importing.stage(RUBRIC_JSON, form.document.data.read(), current_user.id)
-        except Invalid as error:
-            problems = error.problems
-            form.document.errors = ["The file has problems, listed below. Nothing was imported."]
-        else:
-            return redirect(url_for("competencies.confirm_import", staged_id=staged_id))
-    return render_template("competencies/import.html", form=form, problems=problems), 400 if problems else 200
+    return RUBRIC_IMPORT.choose()
 
 
 @bp.route("/rubrics/import/<staged_id>", methods=["GET", "POST"])
-def confirm_import(staged_id: str):  # type: ignore[no-untyped-def]
+def confirm_import(staged_id: str) -> ResponseReturnValue:
     """What a checked rubric file will create, and the button that creates it."""
-    form = FlaskForm()
-    try:
-        if form.validate_on_submit():
-            found = importing.confirm(RUBRIC_JSON, staged_id, current_user.id).created
-            flash("Rubric imported as a draft. Try it, then publish it.", "success")
-            return redirect(url_for("competencies.rubric", rubric_id=found.id))
-        preview = importing.staged_preview(RUBRIC_JSON, staged_id, current_user.id).preview
-    except Invalid as error:
-        flash(" ".join(p.message for p in error.problems[:3]), "error")
-        return redirect(url_for("competencies.import_rubric"))
-    return render_template("import_preview.html", form=form, preview=preview, what="rubric",
-                           back_url=url_for("competencies.import_rubric"))
+    return RUBRIC_IMPORT.confirm(staged_id)
 
 
 def init_app(app: Flask) -> None:
-    UPLOAD_PAGES["competencies.import_rubric"] = ((Role.DESIGNER,), _import_too_large)
+    RUBRIC_IMPORT.register(Role.DESIGNER)
     app.register_blueprint(bp)
     competencies_api.init_app(app)
     app.cli.add_command(cli.scenarios)

@@ -6,17 +6,16 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
-from core import importing
 from core.access import restrict_blueprint
 from core.accounts.roles import Role
 from core.content import register_loader
-from core.errors import UPLOAD_PAGES
+from core.import_pages import ImportPages
 from core.layout import navigation
-from core.problems import Conflict, Invalid, Problem, blame_fields, problems_of
+from core.problems import Conflict, Invalid, blame_fields, problems_of
 from curriculum import api as curriculum_api
 from curriculum import cli, prerequisites, services
 from curriculum.diff import diff
@@ -368,44 +367,23 @@ def export(programme_id: int) -> Response:
     return response
 
 
-def _import_too_large(message: str):  # type: ignore[no-untyped-def]
-    form = ImportForm(formdata=None)
-    form.document.errors = [message]
-    return render_template("curriculum/import.html", form=form, problems=[]), 413
+PROGRAMME_IMPORT = ImportPages(
+    PROGRAMME_JSON, "programme", ImportForm, "curriculum/import.html", "curriculum.import_programme",
+    "curriculum.confirm_import", lambda programme: url_for("curriculum.programme", programme_id=programme.id),
+    "Programme imported as a draft.",
+)
 
 
 @bp.route("/programmes/import", methods=["GET", "POST"])
-def import_programme():  # type: ignore[no-untyped-def]
+def import_programme() -> ResponseReturnValue:
     """Check a programme document; every problem is listed with its place, and nothing is saved yet."""
-    form = ImportForm()
-    problems: list[Problem] = []
-    if form.validate_on_submit():
-        try:
-            staged_id, _ = importing.stage(PROGRAMME_JSON, form.document.data.read(), current_user.id)
-        except Invalid as error:
-            problems = error.problems
-            form.document.errors = ["The file has problems, listed below. Nothing was imported."]
-        else:
-            return redirect(url_for("curriculum.confirm_import", staged_id=staged_id))
-    status = 400 if problems else 200
-    return render_template("curriculum/import.html", form=form, problems=problems), status
+    return PROGRAMME_IMPORT.choose()
 
 
 @bp.route("/programmes/import/<staged_id>", methods=["GET", "POST"])
-def confirm_import(staged_id: str):  # type: ignore[no-untyped-def]
+def confirm_import(staged_id: str) -> ResponseReturnValue:
     """What a checked document will create, and the button that creates it."""
-    form = FlaskForm()
-    try:
-        if form.validate_on_submit():
-            programme = importing.confirm(PROGRAMME_JSON, staged_id, current_user.id).created
-            flash("Programme imported as a draft.", "success")
-            return redirect(url_for("curriculum.programme", programme_id=programme.id))
-        preview = importing.staged_preview(PROGRAMME_JSON, staged_id, current_user.id).preview
-    except Invalid as error:
-        flash(" ".join(p.message for p in error.problems[:3]), "error")
-        return redirect(url_for("curriculum.import_programme"))
-    return render_template("import_preview.html", form=form, preview=preview, what="programme",
-                           back_url=url_for("curriculum.import_programme"))
+    return PROGRAMME_IMPORT.confirm(staged_id)
 
 
 @bp.route("/catalogue")
@@ -425,7 +403,7 @@ def catalogue_module(key: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    UPLOAD_PAGES["curriculum.import_programme"] = ((Role.DESIGNER,), _import_too_large)
+    PROGRAMME_IMPORT.register(Role.DESIGNER)
     app.register_blueprint(bp)
     curriculum_api.init_app(app)
     app.cli.add_command(cli.catalogue_cli)
