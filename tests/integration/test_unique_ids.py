@@ -7,10 +7,7 @@ from collections import Counter
 from datetime import date
 from html.parser import HTMLParser
 
-import pytest
-
 from competencies.services import authoring
-from core.accounts.roles import Role
 from curriculum import services
 from curriculum.services import catalogue as catalogue_service
 from tests.conftest import post_form
@@ -29,14 +26,6 @@ def repeated_ids(html: str) -> dict[str, int]:
     parser = _Ids()
     parser.feed(html)
     return {name: count for name, count in parser.ids.items() if count > 1}
-
-
-@pytest.fixture
-def designer(app, auth, make_person):  # type: ignore[no-untyped-def]
-    with app.app_context():
-        catalogue_service.load_catalogue()
-    make_person("designer@example.org", Role.DESIGNER)
-    auth.sign_in("designer@example.org")
 
 
 def _programme_with_modules(app) -> int:  # type: ignore[no-untyped-def]

@@ -5,8 +5,6 @@ import io
 import json
 import re
 
-import pytest
-
 from core.accounts.roles import Role
 from core.extensions import db
 from curriculum.models import CatalogueModule, Programme
@@ -14,14 +12,6 @@ from curriculum.services import catalogue as catalogue_service
 from tests.conftest import Auth, csrf_token, post_form
 
 NEW = {"name": "SENCO 2025", "provider": "North Trust", "cohort_start": ["1", "9", "2025"], "length_weeks": "78"}
-
-
-@pytest.fixture
-def designer(app, auth, make_person):  # type: ignore[no-untyped-def]
-    with app.app_context():
-        catalogue_service.load_catalogue()
-    make_person("designer@example.org", Role.DESIGNER)
-    auth.sign_in("designer@example.org")
 
 
 def _create(client) -> int:  # type: ignore[no-untyped-def]
