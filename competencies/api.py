@@ -167,17 +167,12 @@ def list_rubrics() -> Any:
 
 
 @bp.post("/rubrics")
-@bp.doc(requestBody={"required": True, "content": {"application/json": {"schema": RubricDefinitionSchema}}},
-        parameters=[api.DRY_RUN_PARAMETER])
-@bp.response(201, RubricSummarySchema, headers=api.ETAG_HEADER)
-@bp.alt_response(200, schema=api.DryRunSchema, description="dry_run=true: what would be created; nothing is saved")
+@api.documented_import(bp, RubricDefinitionSchema, RubricSummarySchema)
 def create_rubric() -> Any:
     """A new draft rubric from a rubric in the engine's format; every problem located.
 
     With ``?dry_run=true`` nothing is saved: the answer is the preview of what would be created."""
-    dry_run = api.dry_run_requested()
-    result = rubric_imports.import_rubric(api.current_api_user().id, api.json_body(), dry_run=dry_run)
-    return api.dry_run_answer(result.preview) if dry_run else _tagged(result.created, 201)
+    return api.imported(rubric_imports.RUBRIC_JSON, lambda rubric: _tagged(rubric, 201))
 
 
 @bp.get("/rubrics/<int:rubric_id>")

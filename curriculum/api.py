@@ -265,17 +265,12 @@ def compare(query: dict[str, str], programme_id: int) -> Any:
 
 
 @bp.post("/programmes")
-@bp.doc(requestBody={"required": True, "content": {"application/json": {"schema": exchange.ProgrammeDocumentSchema}}})
-@bp.doc(parameters=[api.DRY_RUN_PARAMETER])
-@bp.response(201, ProgrammeSummarySchema, headers=api.ETAG_HEADER)
-@bp.alt_response(200, schema=api.DryRunSchema, description="dry_run=true: what would be created; nothing is saved")
+@api.documented_import(bp, exchange.ProgrammeDocumentSchema, ProgrammeSummarySchema)
 def create_programme() -> Any:
     """Create a programme from a programme document (schema version 1); it becomes a draft.
 
     With ``?dry_run=true`` nothing is saved: the answer is the preview of what would be created."""
-    dry_run = api.dry_run_requested()
-    result = programme_imports.import_programme(api.current_api_user().id, api.json_body(), dry_run=dry_run)
-    return api.dry_run_answer(result.preview) if dry_run else _tagged(result.created, 201)
+    return api.imported(programme_imports.PROGRAMME_JSON, lambda programme: _tagged(programme, 201))
 
 
 @bp.post("/programmes/<int:programme_id>/draft/modules")
