@@ -336,7 +336,7 @@ def render(r: Reason) -> str:
                 "offer calibration.")
     if code == "meets_minimum":
         return f"{MEASURE_NAMES[Measure(p['measure'])]} is {p['value']}, meeting the minimum of {p['minimum']}."
-    return f"{code} ({', '.join(f'{k}: {v}' for k, v in r.params)})"
+    return r.unrendered()
 
 
 def describe(f: Figure) -> str:

@@ -369,7 +369,7 @@ def render(r: Reason) -> str:
         return f"NPQ for SENCOs begun on {format_date(p['started'])}, not yet completed."
     if code == "no_course":
         return "No qualifying course recorded yet: the NPQ for SENCOs is the one that counts."
-    return f"{code} ({', '.join(f'{k}: {v}' for k, v in r.params)})"
+    return r.unrendered()
 
 
 def render_all(reasons: tuple[Reason, ...]) -> tuple[str, ...]:

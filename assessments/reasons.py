@@ -24,6 +24,10 @@ class Reason:
     def to_dict(self) -> dict[str, Any]:
         return {"code": self.code, "params": dict(self.params)}
 
+    def unrendered(self) -> str:
+        """The words for a code its module does not know (a newer record read by older code)."""
+        return f"{self.code} ({', '.join(f'{k}: {v}' for k, v in self.params)})"
+
 
 @dataclass(frozen=True)
 class Problem:
