@@ -28,10 +28,12 @@ def rubric_of(version: RubricVersion) -> engine.Rubric:
     return _parsed(json.dumps(definition, sort_keys=True, ensure_ascii=False))
 
 
-def try_rubric(rubric: engine.Rubric, evidence: dict[str, Any]) -> engine.Result:
+def try_rubric(rubric: engine.Rubric | RubricVersion, evidence: dict[str, Any]) -> engine.Result:
     """Score sample judgements without storing anything: designers see outcome and reasons first.
-    The caller passes the rubric it already parsed (:func:`rubric_of`), so a request parses it once."""
-    return engine.score(rubric, engine.evidence_from_dict(evidence))
+    Pass the rubric already parsed (:func:`rubric_of`) when the caller has it; a stored version is
+    parsed through the same cache, so a request never parses it twice."""
+    parsed = rubric if isinstance(rubric, engine.Rubric) else rubric_of(rubric)
+    return engine.score(parsed, engine.evidence_from_dict(evidence))
 
 
 def explained(result: engine.Result, rubric: engine.Rubric) -> tuple[str, ...]:
