@@ -27,7 +27,7 @@ from competencies.services import imports as rubric_imports
 from core.accounts.models import utcnow
 from core.extensions import db
 from core.keys import slug, unique_key
-from core.problems import Conflict, Invalid
+from core.problems import Conflict, Invalid, found
 
 CHANGED_SINCE_OPENED = (
     "This rubric was changed by someone else since you opened it. "
@@ -176,10 +176,7 @@ def _with_defaults(settings: Settings) -> Settings:
 
 
 def _existing(rubric_id: int) -> Rubric:
-    rubric = get_rubric(rubric_id)
-    if rubric is None:
-        raise Invalid("There is no rubric with this id", path="rubric_id")
-    return rubric
+    return found(get_rubric(rubric_id), "rubric", "rubric_id")
 
 
 def _draft(rubric_id: int, seen_lock_version: int | None) -> RubricVersion:

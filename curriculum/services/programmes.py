@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from core.accounts.models import utcnow
 from core.extensions import db
 from core.keys import slug, unique_key
-from core.problems import Conflict, Invalid
+from core.problems import Conflict, Invalid, found
 from curriculum import prerequisites, rules
 from curriculum.drafts import ModuleDraft, OutcomeDraft, ProgrammeDetails
 from curriculum.models import (
@@ -101,10 +101,7 @@ def _check_hours(hours: int) -> None:
 
 
 def _existing(programme_id: int) -> Programme:
-    programme = get_programme(programme_id)
-    if programme is None:
-        raise Invalid("There is no programme with this id", path="programme_id")
-    return programme
+    return found(get_programme(programme_id), "programme", "programme_id")
 
 
 def _draft(programme_id: int, seen_lock_version: int | None) -> ProgrammeVersion:
