@@ -13,6 +13,7 @@ and a background job call the same function. A broken rule raises :class:`core.p
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -273,23 +274,36 @@ def _position(items: list[dict[str, Any]], key: str) -> int:
     raise AuthoringError([("", "That has already been removed. Reload the page to see the rubric as it is now.")])
 
 
-def add_criterion(rubric_id: int, seen_lock_version: int | None, data: CriterionInput) -> str:
+PartBuilder = Callable[[dict[str, Any], str | None], dict[str, Any]]  # (definition, key kept) -> the part
+
+
+def _add_part(rubric_id: int, seen_lock_version: int | None, part: str, build: PartBuilder) -> str:
+    """Append a criterion or fault type (``part``) built from the draft; returns its new key."""
     draft = _draft(rubric_id, seen_lock_version)
     definition = draft.definition
-    criterion = _criterion_dict(definition, data)
-    _check_part(definition, "criteria", criterion)
-    _save(draft, {**definition, "criteria": [*definition["criteria"], criterion]})
-    return criterion["key"]
+    item = build(definition, None)
+    _check_part(definition, part, item)
+    _save(draft, {**definition, part: [*definition.get(part, []), item]})
+    return str(item["key"])
+
+
+def _update_part(rubric_id: int, seen_lock_version: int | None, part: str, key: str, build: PartBuilder) -> None:
+    """Change the criterion or fault type with ``key`` in place; its key never changes."""
+    draft = _draft(rubric_id, seen_lock_version)
+    definition = draft.definition
+    items = list(definition.get(part, []))
+    position = _position(items, key)
+    items[position] = {**items[position], **build(definition, key)}
+    _check_part(definition, part, items[position])
+    _save(draft, {**definition, part: items})
+
+
+def add_criterion(rubric_id: int, seen_lock_version: int | None, data: CriterionInput) -> str:
+    return _add_part(rubric_id, seen_lock_version, "criteria", lambda d, keep: _criterion_dict(d, data, keep))
 
 
 def update_criterion(rubric_id: int, seen_lock_version: int | None, key: str, data: CriterionInput) -> None:
-    draft = _draft(rubric_id, seen_lock_version)
-    definition = draft.definition
-    criteria = list(definition["criteria"])
-    position = _position(criteria, key)
-    criteria[position] = {**criteria[position], **_criterion_dict(definition, data, keep_key=key)}
-    _check_part(definition, "criteria", criteria[position])
-    _save(draft, {**definition, "criteria": criteria})
+    _update_part(rubric_id, seen_lock_version, "criteria", key, lambda d, keep: _criterion_dict(d, data, keep))
 
 
 def remove_criterion(rubric_id: int, seen_lock_version: int | None, key: str) -> None:
@@ -308,22 +322,11 @@ def _fault_type_dict(definition: dict[str, Any], data: FaultTypeInput, keep_key:
 
 
 def add_fault_type(rubric_id: int, seen_lock_version: int | None, data: FaultTypeInput) -> str:
-    draft = _draft(rubric_id, seen_lock_version)
-    definition = draft.definition
-    fault = _fault_type_dict(definition, data)
-    _check_part(definition, "fault_types", fault)
-    _save(draft, {**definition, "fault_types": [*definition.get("fault_types", []), fault]})
-    return fault["key"]
+    return _add_part(rubric_id, seen_lock_version, "fault_types", lambda d, keep: _fault_type_dict(d, data, keep))
 
 
 def update_fault_type(rubric_id: int, seen_lock_version: int | None, key: str, data: FaultTypeInput) -> None:
-    draft = _draft(rubric_id, seen_lock_version)
-    definition = draft.definition
-    faults = list(definition.get("fault_types", []))
-    position = _position(faults, key)
-    faults[position] = {**faults[position], **_fault_type_dict(definition, data, keep_key=key)}
-    _check_part(definition, "fault_types", faults[position])
-    _save(draft, {**definition, "fault_types": faults})
+    _update_part(rubric_id, seen_lock_version, "fault_types", key, lambda d, keep: _fault_type_dict(d, data, keep))
 
 
 def remove_fault_type(rubric_id: int, seen_lock_version: int | None, key: str) -> None:
