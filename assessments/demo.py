@@ -28,9 +28,8 @@ def published_programme(cohort_start: date) -> ProgrammeVersion:
         keys += [m.key for m in area.modules[:1]]
     keys += [m.key for m in db.session.scalars(select(CatalogueModule).order_by(CatalogueModule.key))
              if DEMO_SCENARIO in m.scenario_keys]
-    for key in dict.fromkeys(keys):
-        curriculum_services.add_catalogue_module(programme.draft, None, key)
-    return curriculum_services.publish(programme.draft, None, None)
+    curriculum_services.add_catalogue_modules(programme.id, None, list(dict.fromkeys(keys)))
+    return curriculum_services.publish(programme.id, None, None)
 
 
 def create_demo_cohort(trainee_email: str, mentor_email: str, today: date) -> str:

@@ -7,6 +7,7 @@ Every error, whatever raised it, answers ``{"errors": [{"path": …, "message": 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import wraps
 from typing import Any, NoReturn
 
@@ -28,6 +29,7 @@ from marshmallow import Schema, ValidationError, fields
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 
+from core import importing
 from core.access import public
 from core.accounts import services
 from core.accounts.models import User
@@ -163,6 +165,27 @@ def dry_run_requested() -> bool:
 
 def dry_run_answer(preview: list[tuple[str, str]]) -> Response:
     return jsonify(DryRunSchema().dump({"dry_run": True, "preview": [{"label": k, "value": v} for k, v in preview]}))
+
+
+def documented_import(bp: flask_smorest.Blueprint, document: type[Schema], created: type[Schema]) -> Any:
+    """Document a POST that creates a draft from a whole ``document`` (the import pipeline's
+    formats): the body, ``?dry_run``, 201 with ``created`` and its ETag, or 200 with the preview."""
+
+    def decorator(view: Any) -> Any:
+        view = bp.alt_response(200, schema=DryRunSchema, description="dry_run=true: what would be created; nothing is saved")(view)
+        view = bp.response(201, created, headers=ETAG_HEADER)(view)
+        return bp.doc(requestBody={"required": True, "content": {"application/json": {"schema": document}}},
+                      parameters=[DRY_RUN_PARAMETER])(view)
+
+    return decorator
+
+
+def imported(fmt: importing.Format[Any], answer: Callable[[Any], Any]) -> Any:
+    """Import the request's JSON body in ``fmt`` for the signed-in API user: ``answer(created)``,
+    or with ``?dry_run=true`` the preview and nothing saved; every problem located (400)."""
+    dry_run = dry_run_requested()
+    result = importing.import_document(fmt, json_body(), current_api_user().id, dry_run)
+    return dry_run_answer(result.preview) if dry_run else answer(result.created)
 
 
 # ---- concurrency: the draft's lock_version is its ETag -------------------------------

@@ -62,7 +62,8 @@ def csrf_token(html: str) -> str:
 def build(**config: object) -> World:
     from flask_migrate import upgrade
 
-    from competencies import authoring, engine
+    from competencies import engine
+    from competencies.services import authoring
     from curriculum import services as curriculum
 
     folder = tempfile.TemporaryDirectory(prefix="verify-world-")
@@ -97,15 +98,14 @@ def build(**config: object) -> World:
         _add_cohort(world)
         details = curriculum.ProgrammeDetails("Verify programme", "Verify Hub", date(2026, 9, 7), 78)
         programme = curriculum.create_programme(None, details)
-        draft = programme.draft
-        module = curriculum.add_catalogue_module(draft, None, "send-law-foundations")
-        curriculum.publish(draft, None, None)
-        curriculum.start_draft(programme)
+        module = curriculum.add_catalogue_module(programme.id, None, "send-law-foundations")
+        curriculum.publish(programme.id, None, None)
+        curriculum.start_draft(programme.id)
         world.ids.update({"programme_id": programme.id, "module_key": module.key, "version_number": 1})
         rubric = authoring.create_rubric(authoring.Settings("Verify rubric", engine.RubricModel.ANALYTIC, 50, 0))
-        world.ids["criterion_key"] = authoring.add_criterion(rubric, None, authoring.CriterionInput("Listens", levels=(("Not yet", "a"), ("Secure", "b"))))
+        world.ids["criterion_key"] = authoring.add_criterion(rubric.id, None, authoring.CriterionInput("Listens", levels=(("Not yet", "a"), ("Secure", "b"))))
         world.ids["fault_type_key"] = authoring.add_fault_type(
-            rubric, None, authoring.FaultTypeInput("Talks over", engine.FaultSeverity.MINOR))
+            rubric.id, None, authoring.FaultTypeInput("Talks over", engine.FaultSeverity.MINOR))
         world.ids["rubric_id"] = rubric.id
         _stage_imports(world)
         world.ids["scenario_key"] = next(iter(loaders_scenarios()))
@@ -137,24 +137,24 @@ def _add_cohort(world: World) -> None:
                       "next_step_id": step.id, "request_id": asked.id})
     # A cohort with no submitted observation, whose settings can still be changed, and a second
     # published version of the demo scenario's rubric for the move page to offer.
-    from competencies import authoring
     from competencies import services as competency_services
+    from competencies.services import authoring
 
     open_cohort = assessments.create_cohort("Verify open cohort", enrolment.cohort.programme_version_id)
     world.ids["open_cohort_id"] = open_cohort.id
     scenario = competency_services.get_scenario(demo.DEMO_SCENARIO)
     assert scenario is not None
-    authoring.start_draft(scenario.rubric)
-    authoring.publish(scenario.rubric)
+    authoring.start_draft(scenario.rubric.id)
+    authoring.publish(scenario.rubric.id)
 
 
 def _stage_imports(world: World) -> None:
     """A checked programme document and rubric document waiting for the designer to confirm."""
     import json
 
-    from competencies.document_imports import RUBRIC_JSON
+    from competencies.services.imports import RUBRIC_JSON
     from core import importing
-    from curriculum.programme_imports import PROGRAMME_JSON
+    from curriculum.services.imports import PROGRAMME_JSON
     from tests.hostile import corpus
 
     designer = world.ids["person:designer"]

@@ -23,8 +23,8 @@ from core.accounts.models import User
 from core.accounts.roles import Role
 from core.api import UniqueSchemaNames
 from core.extensions import db
-from curriculum import catalogue_service
 from curriculum.models import ProgrammeVersion, VersionStatus
+from curriculum.services import catalogue as catalogue_service
 
 SPEC_URL = "/api/v1/openapi.json"
 METHODS = {"get", "post", "put", "patch", "delete"}

@@ -8,8 +8,8 @@ from datetime import timedelta
 
 from assessments import services
 from assessments.models import Cohort, Observation
-from competencies import authoring
 from competencies import services as competency_services
+from competencies.services import authoring
 from core.accounts.roles import Role
 from core.extensions import db
 from core.problems import Conflict
@@ -39,12 +39,12 @@ def _settings(lock: str, **changes: str) -> dict[str, str]:
 def _publish_new_version(app) -> int:  # type: ignore[no-untyped-def]
     with app.app_context():
         rubric = competency_services.get_scenario("annual-review").rubric
-        draft = authoring.start_draft(rubric)
+        draft = authoring.start_draft(rubric.id)
         criteria = [dict(c) for c in draft.definition["criteria"]]
         criteria[0]["title"] = "Follows the statutory timelines, revised"
         draft.definition = {**draft.definition, "criteria": criteria}
         db.session.commit()
-        return authoring.publish(rubric).id
+        return authoring.publish(rubric.id).id
 
 
 def test_a_new_cohort_pins_each_scenario_to_its_current_published_rubric_version(app, cohort_id):

@@ -12,7 +12,7 @@ from competencies.models import RubricVersion
 from core.accounts.models import utcnow
 from core.accounts.roles import Role
 from core.extensions import db
-from curriculum import catalogue_service
+from curriculum.services import catalogue as catalogue_service
 from tests import pdf_reading as read
 
 FORM = "/documents/scenarios/annual-review/observation-form.pdf"

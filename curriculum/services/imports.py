@@ -10,7 +10,7 @@ from core.extensions import db
 from curriculum import exchange
 from curriculum.drafts import ProgrammeDraft
 from curriculum.models import CatalogueArea, NpqArea, Programme, ProgrammeVersion, SurveyOutcome
-from curriculum.programmes import version_row
+from curriculum.services.programmes import version_row
 
 
 def export_version(version: ProgrammeVersion) -> dict[str, Any]:

@@ -1,5 +1,9 @@
 """Use cases for programmes: each call checks the rules, changes the draft and commits, or
-changes nothing and raises :class:`~core.problems.Invalid` saying what is wrong and where."""
+changes nothing and raises :class:`~core.problems.Invalid` saying what is wrong and where.
+
+Commands take ids and plain values (a programme's id, the ``lock_version`` the person saw, keys)
+and own their transaction, so a page, the API, the CLI and a background job call the same
+function: a programme that does not exist, or has no draft, is refused as a located problem."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,11 +11,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from core.accounts.models import User, utcnow
+from core.accounts.models import utcnow
 from core.extensions import db
 from core.keys import slug, unique_key
-from core.problems import Conflict, Invalid
-from curriculum import catalogue_service, prerequisites, rules
+from core.problems import Conflict, Invalid, found
+from curriculum import prerequisites, rules
 from curriculum.drafts import ModuleDraft, OutcomeDraft, ProgrammeDetails
 from curriculum.models import (
     CatalogueArea,
@@ -22,6 +26,7 @@ from curriculum.models import (
     ProgrammeVersion,
     VersionStatus,
 )
+from curriculum.services import catalogue as catalogue_service
 
 CHANGED_SINCE_OPENED = (
     "This programme was changed by someone else since you opened it. "
@@ -60,8 +65,10 @@ def get_programme(programme_id: int) -> Programme | None:
     return db.session.get(Programme, programme_id)
 
 
-def get_version(programme: Programme, number: int) -> ProgrammeVersion | None:
-    return next((v for v in programme.published if v.number == number), None)
+def get_version(programme_id: int, number: int) -> ProgrammeVersion | None:
+    """Published version ``number`` of the programme, if both exist."""
+    programme = get_programme(programme_id)
+    return next((v for v in programme.published if v.number == number), None) if programme else None
 
 
 def next_version_number(programme: Programme) -> int:
@@ -93,11 +100,18 @@ def _check_hours(hours: int) -> None:
         raise Invalid(rules.HOURS_MESSAGE, path="hours")
 
 
-def _check_draft(version: ProgrammeVersion, seen_lock_version: int | None) -> None:
-    if not version.is_draft:
+def _existing(programme_id: int) -> Programme:
+    return found(get_programme(programme_id), "programme", "programme_id")
+
+
+def _draft(programme_id: int, seen_lock_version: int | None) -> ProgrammeVersion:
+    """The programme's draft, as the person saw it: a newer save by someone else is a conflict."""
+    version = _existing(programme_id).draft
+    if version is None:
         raise Invalid("Published versions cannot be changed. Start a new draft to edit.")
     if seen_lock_version is not None and seen_lock_version != version.lock_version:
         raise Conflict(CHANGED_SINCE_OPENED)
+    return version
 
 
 def _commit(version: ProgrammeVersion) -> None:
@@ -158,16 +172,16 @@ def version_row(details: ProgrammeDetails, modules: tuple[ModuleDraft, ...] = ()
 # ---- programme -----------------------------------------------------------------------
 
 
-def create_programme(author: User | None, details: ProgrammeDetails) -> Programme:
+def create_programme(author_id: int | None, details: ProgrammeDetails) -> Programme:
     _check_details(details)
-    programme = Programme(created_by=author, versions=[version_row(details)])
+    programme = Programme(created_by_id=author_id, versions=[version_row(details)])
     db.session.add(programme)
     db.session.commit()
     return programme
 
 
-def update_details(version: ProgrammeVersion, seen_lock_version: int | None, details: ProgrammeDetails) -> None:
-    _check_draft(version, seen_lock_version)
+def update_details(programme_id: int, seen_lock_version: int | None, details: ProgrammeDetails) -> None:
+    version = _draft(programme_id, seen_lock_version)
     _check_details(details)
     version.name = details.name.strip()
     version.provider = details.provider.strip()
@@ -183,15 +197,15 @@ def _next_position(version: ProgrammeVersion) -> int:
     return max((m.position for m in version.modules), default=0) + 1
 
 
-def add_catalogue_module(version: ProgrammeVersion, seen_lock_version: int | None, catalogue_key: str) -> ProgrammeModule:
+def add_catalogue_module(programme_id: int, seen_lock_version: int | None, catalogue_key: str) -> ProgrammeModule:
     """Copy a catalogue module, with its outcomes, to the end of the draft."""
-    return add_catalogue_modules(version, seen_lock_version, [catalogue_key])[0]
+    return add_catalogue_modules(programme_id, seen_lock_version, [catalogue_key])[0]
 
 
-def add_catalogue_modules(version: ProgrammeVersion, seen_lock_version: int | None,
+def add_catalogue_modules(programme_id: int, seen_lock_version: int | None,
                           catalogue_keys: list[str]) -> list[ProgrammeModule]:
     """Copy several catalogue modules, in the order given, to the end of the draft: all or none."""
-    _check_draft(version, seen_lock_version)
+    version = _draft(programme_id, seen_lock_version)
     sources = []
     for catalogue_key in dict.fromkeys(catalogue_keys):
         source = db.session.get(CatalogueModule, catalogue_key)
@@ -209,9 +223,9 @@ def add_catalogue_modules(version: ProgrammeVersion, seen_lock_version: int | No
     return added
 
 
-def add_own_module(version: ProgrammeVersion, seen_lock_version: int | None, own: OwnModule) -> ProgrammeModule:
+def add_own_module(programme_id: int, seen_lock_version: int | None, own: OwnModule) -> ProgrammeModule:
     """A module the designer writes themselves, keyed from its title."""
-    _check_draft(version, seen_lock_version)
+    version = _draft(programme_id, seen_lock_version)
     if not own.title.strip():
         raise Invalid("Enter a title for the module", path="title")
     _check_hours(own.hours)
@@ -237,9 +251,9 @@ def _module_or_error(version: ProgrammeVersion, key: str) -> ProgrammeModule:
     return module
 
 
-def update_module(version: ProgrammeVersion, seen_lock_version: int | None, key: str, changes: ModuleChanges) -> None:
+def update_module(programme_id: int, seen_lock_version: int | None, key: str, changes: ModuleChanges) -> None:
     """Problems about prerequisites are located at ``prerequisites`` (the API's field; forms map it)."""
-    _check_draft(version, seen_lock_version)
+    version = _draft(programme_id, seen_lock_version)
     module = _module_or_error(version, key)
     _check_hours(changes.hours)
     if len(changes.block.strip()) > rules.NAME_MAX_LENGTH:
@@ -261,9 +275,9 @@ def update_module(version: ProgrammeVersion, seen_lock_version: int | None, key:
     _commit(version)
 
 
-def move_module(version: ProgrammeVersion, seen_lock_version: int | None, key: str, offset: int) -> None:
+def move_module(programme_id: int, seen_lock_version: int | None, key: str, offset: int) -> None:
     """Move a module up (-1) or down (+1) in the running order."""
-    _check_draft(version, seen_lock_version)
+    version = _draft(programme_id, seen_lock_version)
     modules = list(version.modules)
     index = modules.index(_module_or_error(version, key))
     target = index + offset
@@ -275,8 +289,9 @@ def move_module(version: ProgrammeVersion, seen_lock_version: int | None, key: s
     _commit(version)
 
 
-def remove_module(version: ProgrammeVersion, seen_lock_version: int | None, key: str) -> None:
-    _check_draft(version, seen_lock_version)
+def remove_module(programme_id: int, seen_lock_version: int | None, key: str) -> None:
+    """Take a module out of the draft, unless another module needs it."""
+    version = _draft(programme_id, seen_lock_version)
     module = _module_or_error(version, key)
     needed_by = prerequisites.dependants(_requires(version), key)
     if needed_by:
@@ -297,9 +312,9 @@ def mandatory_areas_missing(version: ProgrammeVersion) -> list[CatalogueArea]:
     return [area for area in catalogue_service.mandatory_areas() if area.key not in covered]
 
 
-def publish(version: ProgrammeVersion, seen_lock_version: int | None, publisher: User | None) -> ProgrammeVersion:
+def publish(programme_id: int, seen_lock_version: int | None, publisher_id: int | None) -> ProgrammeVersion:
     """Number, date and freeze the draft; refused while mandatory areas are missing."""
-    _check_draft(version, seen_lock_version)
+    version = _draft(programme_id, seen_lock_version)
     if not version.modules:
         raise Invalid("Add at least one module before publishing")
     missing = [("", f"Add a module from ‘{area.title}’ before publishing: the area is mandatory")
@@ -309,13 +324,14 @@ def publish(version: ProgrammeVersion, seen_lock_version: int | None, publisher:
     version.number = next_version_number(version.programme)
     version.status = VersionStatus.PUBLISHED
     version.published_at = utcnow()
-    version.published_by = publisher
+    version.published_by_id = publisher_id
     _commit(version)
     return version
 
 
-def start_draft(programme: Programme) -> ProgrammeVersion:
+def start_draft(programme_id: int) -> ProgrammeVersion:
     """A new draft copied from the newest published version (or the existing draft)."""
+    programme = _existing(programme_id)
     if programme.draft is not None:
         return programme.draft
     source = programme.published[-1]

@@ -6,9 +6,14 @@ with the engine and freezes the version; editing afterwards starts a new draft. 
 fault types are addressed by their stable keys, never by list position, and every change
 carries the draft's ``lock_version`` as the person saw it: a change based on an older draft
 (someone else's save, or the second click of a double click) is refused, not applied twice.
+
+Commands take the rubric's id and plain values and own their transaction, so a page, the API
+and a background job call the same function. A broken rule raises :class:`core.problems.Invalid`
+(:class:`core.problems.Conflict` for a stale draft), located at the form's field names.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -16,12 +21,14 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from competencies import document_imports, engine
+from competencies import engine
 from competencies.engine.numbers import exact, plain
 from competencies.models import Rubric, RubricVersion, Scenario
+from competencies.services import imports as rubric_imports
 from core.accounts.models import utcnow
 from core.extensions import db
 from core.keys import slug, unique_key
+from core.problems import Conflict, Invalid, found
 
 CHANGED_SINCE_OPENED = (
     "This rubric was changed by someone else since you opened it. "
@@ -29,17 +36,14 @@ CHANGED_SINCE_OPENED = (
 )
 
 
-class AuthoringError(Exception):
-    def __init__(self, problems: list[tuple[str, str]]) -> None:
-        super().__init__(problems)
-        self.problems = problems  # (path or form field, message)
+AuthoringError = Invalid  # the older name, kept while callers move
 
 
-class ConflictError(AuthoringError):
+class ConflictError(Conflict):
     """The draft changed since the person opened it (optimistic locking)."""
 
     def __init__(self) -> None:
-        super().__init__([("", CHANGED_SINCE_OPENED)])
+        super().__init__(CHANGED_SINCE_OPENED)
 
 
 @dataclass(frozen=True)
@@ -172,7 +176,13 @@ def _with_defaults(settings: Settings) -> Settings:
                     settings.pass_rationale, settings.module_keys, settings.scenario_key)
 
 
-def _draft(rubric: Rubric, seen_lock_version: int | None) -> RubricVersion:
+def _existing(rubric_id: int) -> Rubric:
+    return found(get_rubric(rubric_id), "rubric", "rubric_id")
+
+
+def _draft(rubric_id: int, seen_lock_version: int | None) -> RubricVersion:
+    """The rubric's draft, as the person saw it: a newer save by someone else is a conflict."""
+    rubric = _existing(rubric_id)
     if rubric.draft is None:
         raise AuthoringError([("", "Published versions never change. Start a new draft to edit.")])
     if seen_lock_version is not None and seen_lock_version != rubric.draft.lock_version:
@@ -189,8 +199,9 @@ def _save(version: RubricVersion, definition: dict[str, Any]) -> None:
         raise ConflictError() from None
 
 
-def update_settings(rubric: Rubric, seen_lock_version: int | None, settings: Settings) -> None:
-    draft = _draft(rubric, seen_lock_version)
+def update_settings(rubric_id: int, seen_lock_version: int | None, settings: Settings) -> None:
+    draft = _draft(rubric_id, seen_lock_version)
+    rubric = draft.rubric
     definition = draft.definition
     current = {"analytic": definition.get("threshold"), "entrustment": definition.get("threshold")}
     settings = Settings(settings.title, settings.model,
@@ -263,27 +274,40 @@ def _position(items: list[dict[str, Any]], key: str) -> int:
     raise AuthoringError([("", "That has already been removed. Reload the page to see the rubric as it is now.")])
 
 
-def add_criterion(rubric: Rubric, seen_lock_version: int | None, data: CriterionInput) -> str:
-    draft = _draft(rubric, seen_lock_version)
+PartBuilder = Callable[[dict[str, Any], str | None], dict[str, Any]]  # (definition, key kept) -> the part
+
+
+def _add_part(rubric_id: int, seen_lock_version: int | None, part: str, build: PartBuilder) -> str:
+    """Append a criterion or fault type (``part``) built from the draft; returns its new key."""
+    draft = _draft(rubric_id, seen_lock_version)
     definition = draft.definition
-    criterion = _criterion_dict(definition, data)
-    _check_part(definition, "criteria", criterion)
-    _save(draft, {**definition, "criteria": [*definition["criteria"], criterion]})
-    return criterion["key"]
+    item = build(definition, None)
+    _check_part(definition, part, item)
+    _save(draft, {**definition, part: [*definition.get(part, []), item]})
+    return str(item["key"])
 
 
-def update_criterion(rubric: Rubric, seen_lock_version: int | None, key: str, data: CriterionInput) -> None:
-    draft = _draft(rubric, seen_lock_version)
+def _update_part(rubric_id: int, seen_lock_version: int | None, part: str, key: str, build: PartBuilder) -> None:
+    """Change the criterion or fault type with ``key`` in place; its key never changes."""
+    draft = _draft(rubric_id, seen_lock_version)
     definition = draft.definition
-    criteria = list(definition["criteria"])
-    position = _position(criteria, key)
-    criteria[position] = {**criteria[position], **_criterion_dict(definition, data, keep_key=key)}
-    _check_part(definition, "criteria", criteria[position])
-    _save(draft, {**definition, "criteria": criteria})
+    items = list(definition.get(part, []))
+    position = _position(items, key)
+    items[position] = {**items[position], **build(definition, key)}
+    _check_part(definition, part, items[position])
+    _save(draft, {**definition, part: items})
 
 
-def remove_criterion(rubric: Rubric, seen_lock_version: int | None, key: str) -> None:
-    draft = _draft(rubric, seen_lock_version)
+def add_criterion(rubric_id: int, seen_lock_version: int | None, data: CriterionInput) -> str:
+    return _add_part(rubric_id, seen_lock_version, "criteria", lambda d, keep: _criterion_dict(d, data, keep))
+
+
+def update_criterion(rubric_id: int, seen_lock_version: int | None, key: str, data: CriterionInput) -> None:
+    _update_part(rubric_id, seen_lock_version, "criteria", key, lambda d, keep: _criterion_dict(d, data, keep))
+
+
+def remove_criterion(rubric_id: int, seen_lock_version: int | None, key: str) -> None:
+    draft = _draft(rubric_id, seen_lock_version)
     criteria = list(draft.definition["criteria"])
     del criteria[_position(criteria, key)]
     fault_types = [f if f.get("criterion") != key else {**f, "criterion": None} for f in draft.definition.get("fault_types", [])]
@@ -297,35 +321,24 @@ def _fault_type_dict(definition: dict[str, Any], data: FaultTypeInput, keep_key:
             "fails_alone": data.fails_alone, "why": data.why.strip(), "sources": []}
 
 
-def add_fault_type(rubric: Rubric, seen_lock_version: int | None, data: FaultTypeInput) -> str:
-    draft = _draft(rubric, seen_lock_version)
-    definition = draft.definition
-    fault = _fault_type_dict(definition, data)
-    _check_part(definition, "fault_types", fault)
-    _save(draft, {**definition, "fault_types": [*definition.get("fault_types", []), fault]})
-    return fault["key"]
+def add_fault_type(rubric_id: int, seen_lock_version: int | None, data: FaultTypeInput) -> str:
+    return _add_part(rubric_id, seen_lock_version, "fault_types", lambda d, keep: _fault_type_dict(d, data, keep))
 
 
-def update_fault_type(rubric: Rubric, seen_lock_version: int | None, key: str, data: FaultTypeInput) -> None:
-    draft = _draft(rubric, seen_lock_version)
-    definition = draft.definition
-    faults = list(definition.get("fault_types", []))
-    position = _position(faults, key)
-    faults[position] = {**faults[position], **_fault_type_dict(definition, data, keep_key=key)}
-    _check_part(definition, "fault_types", faults[position])
-    _save(draft, {**definition, "fault_types": faults})
+def update_fault_type(rubric_id: int, seen_lock_version: int | None, key: str, data: FaultTypeInput) -> None:
+    _update_part(rubric_id, seen_lock_version, "fault_types", key, lambda d, keep: _fault_type_dict(d, data, keep))
 
 
-def remove_fault_type(rubric: Rubric, seen_lock_version: int | None, key: str) -> None:
-    draft = _draft(rubric, seen_lock_version)
+def remove_fault_type(rubric_id: int, seen_lock_version: int | None, key: str) -> None:
+    draft = _draft(rubric_id, seen_lock_version)
     faults = list(draft.definition.get("fault_types", []))
     del faults[_position(faults, key)]
     _save(draft, {**draft.definition, "fault_types": faults})
 
 
-def publish(rubric: Rubric, seen_lock_version: int | None = None) -> RubricVersion:
+def publish(rubric_id: int, seen_lock_version: int | None = None) -> RubricVersion:
     """Freeze the draft once the engine finds nothing wrong with it."""
-    draft = _draft(rubric, seen_lock_version)
+    draft = _draft(rubric_id, seen_lock_version)
     problems = problems_of(draft.definition)
     if problems:
         raise AuthoringError(problems)
@@ -338,7 +351,9 @@ def publish(rubric: Rubric, seen_lock_version: int | None = None) -> RubricVersi
     return draft
 
 
-def start_draft(rubric: Rubric) -> RubricVersion:
+def start_draft(rubric_id: int) -> RubricVersion:
+    """A new draft copied from the newest published version (or the existing draft)."""
+    rubric = _existing(rubric_id)
     if rubric.draft is not None:
         return rubric.draft
     draft = RubricVersion(number=rubric.latest.number + 1, definition=dict(rubric.latest.definition))
@@ -349,5 +364,5 @@ def start_draft(rubric: Rubric) -> RubricVersion:
 
 def import_rubric(raw: bytes | str | dict[str, Any]) -> Rubric:
     """A new rubric, as a draft, from JSON in the engine's format; all or nothing."""
-    created: Rubric = document_imports.import_rubric(None, raw).created
+    created: Rubric = rubric_imports.import_rubric(None, raw).created
     return created

@@ -1,4 +1,4 @@
-"""Use cases of the competencies room: loading the library, and trying a rubric on judgements."""
+"""The built-in scenario library in the database: loading the shipped files, and reading scenarios."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -10,7 +10,7 @@ from competencies.models import Rubric, RubricVersion, Scenario
 from competencies.scenarios import load_scenarios
 from core.accounts.models import utcnow
 from core.extensions import db
-from curriculum import catalogue_service
+from curriculum.services import catalogue as catalogue_service
 
 
 def _save_rubric(definition: dict, title: str) -> Rubric:  # type: ignore[type-arg]
@@ -57,20 +57,3 @@ def list_scenarios() -> list[Scenario]:
 
 def get_scenario(key: str) -> Scenario | None:
     return db.session.get(Scenario, key)
-
-
-def rubric_of(version: RubricVersion) -> engine.Rubric:
-    """The engine's rubric for a stored version, stamped with that version's number."""
-    return engine.rubric_from_dict({**version.definition, "version": version.number})
-
-
-def try_rubric(version: RubricVersion | engine.Rubric, evidence: dict) -> engine.Result:  # type: ignore[type-arg]
-    """Score sample judgements without storing anything: designers see outcome and reasons first.
-    Pass the rubric already parsed, if the caller has it, so a request parses it once."""
-    rubric = version if isinstance(version, engine.Rubric) else rubric_of(version)
-    return engine.score(rubric, engine.evidence_from_dict(evidence))
-
-
-def explained(result: engine.Result, rubric: engine.Rubric) -> tuple[str, ...]:
-    """The result's reasons in English, rendered from their codes by the engine's one renderer."""
-    return engine.render_all(result.reasons, rubric)
