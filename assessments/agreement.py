@@ -37,7 +37,7 @@ from enum import Enum
 from fractions import Fraction
 from typing import Any
 
-from assessments.reasons import Reason
+from assessments.reasons import Problem, Reason, RuleInputError
 
 MIN_PAIRS = 10
 PERCENT_MAX = 100
@@ -132,22 +132,8 @@ class MentorCheck:
     reason: Reason
 
 
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    message: str
-
-
-class AgreementInputError(ValueError):
+class AgreementInputError(RuleInputError):
     """Pairs or settings that cannot be measured; ``problems`` lists each, located."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("; ".join(f"{p.path}: {p.message}" if p.path else p.message for p in self.problems))
-
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        return self.problems
 
 
 # Checks --------------------------------------------------------------------------------------
@@ -388,7 +374,7 @@ def render(r: Reason) -> str:
                 "offer calibration.")
     if code == "meets_minimum":
         return f"{MEASURE_NAMES[Measure(p['measure'])]} is {p['value']}, meeting the minimum of {p['minimum']}."
-    return f"{code} ({', '.join(f'{k}: {v}' for k, v in r.params)})"
+    return r.unrendered()
 
 
 def shown(f: Figure) -> str:

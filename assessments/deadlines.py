@@ -41,7 +41,7 @@ from datetime import date, timedelta
 from enum import Enum
 from typing import Any
 
-from assessments.reasons import Reason
+from assessments.reasons import Problem, Reason, RuleInputError
 
 DUTY_APPLIES_AFTER = date(2009, 9, 1)        # reg. 49(4): "becomes the SENCO ... after 1st September 2009"
 NPQ_COURSES_FROM = date(2024, 9, 1)          # reg. 49(7)(b): NPQ course begun on or after this day
@@ -145,22 +145,8 @@ class Duty:
         }
 
 
-@dataclass(frozen=True)
-class Problem:
-    path: str     # the field, e.g. "earlier_service[1].end"
-    message: str  # what to do, in GOV.UK style
-
-
-class DeadlineInputError(ValueError):
+class DeadlineInputError(RuleInputError):
     """The history cannot be judged as given; ``problems`` lists every located problem."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("; ".join(f"{p.path}: {p.message}" for p in self.problems))
-
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        return self.problems
 
 
 # Dates ---------------------------------------------------------------------------------------
@@ -362,7 +348,8 @@ def render(r: Reason) -> str:
         return (f"Earlier service as SENCO totals {_span(p['months'], p['days'])}, not more than "
                 f"{p['limit']} months, so the duty still applies.")
     if code == "head_teacher_not_exempt":
-        return "Being the head teacher does not lift the qualification duty."
+        return ("Being the head teacher does not lift the qualification duty: a head teacher may be the SENCO "
+                "(SEND Regulations 2014, reg. 49(3)), but reg. 49(4) makes no exception for them.")
     if code == "deadline_passed":
         return f"The qualification had to be held by {format_date(p['deadline'])}."
     if code == "deadline_close":
@@ -383,7 +370,7 @@ def render(r: Reason) -> str:
         return f"NPQ for SENCOs begun on {format_date(p['started'])}, not yet completed."
     if code == "no_course":
         return "No qualifying course recorded yet: the NPQ for SENCOs is the one that counts."
-    return f"{code} ({', '.join(f'{k}: {v}' for k, v in r.params)})"
+    return r.unrendered()
 
 
 def render_all(reasons: tuple[Reason, ...]) -> tuple[str, ...]:

@@ -7,7 +7,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from assessments import services
+from assessments import deadlines, services
+from assessments.services import feedback
 from competencies import services as competency_services
 from core.accounts.models import User
 from core.extensions import db
@@ -27,9 +28,8 @@ def published_programme(cohort_start: date) -> ProgrammeVersion:
         keys += [m.key for m in area.modules[:1]]
     keys += [m.key for m in db.session.scalars(select(CatalogueModule).order_by(CatalogueModule.key))
              if DEMO_SCENARIO in m.scenario_keys]
-    for key in dict.fromkeys(keys):
-        curriculum_services.add_catalogue_module(programme.draft, None, key)
-    return curriculum_services.publish(programme.draft, None, None)
+    curriculum_services.add_catalogue_modules(programme.id, None, list(dict.fromkeys(keys)))
+    return curriculum_services.publish(programme.id, None, None)
 
 
 def create_demo_cohort(trainee_email: str, mentor_email: str, today: date) -> str:
@@ -41,8 +41,12 @@ def create_demo_cohort(trainee_email: str, mentor_email: str, today: date) -> st
     competency_services.load_library()
     version = published_programme(today - timedelta(days=60))
     cohort = services.create_cohort("Demo cohort", version.id)
-    enrolment = services.enrol(cohort.id, services.EnrolmentInput(trainee.id, (mentor.id,), "Demo Primary School",
-                                                                  today - timedelta(days=400)), today)
+    became_senco = today - timedelta(days=400)
+    # Five months as SENCO at another school some years before: not more than twelve months, so
+    # the duty still applies, and the tracker says why.
+    elsewhere = deadlines.ServicePeriod(became_senco - timedelta(days=3 * 365), became_senco - timedelta(days=3 * 365 - 150))
+    enrolment = services.enrol(cohort.id, services.EnrolmentInput(
+        trainee.id, (mentor.id,), "Demo Primary School", became_senco, earlier_service=(elsewhere,)), today)
     evidence = {"judgements": [
         {"criterion": "statutory-timelines", "level": 3, "comment": "Notice went out three weeks before."},
         {"criterion": "facts-and-law", "level": 3},
@@ -50,7 +54,12 @@ def create_demo_cohort(trainee_email: str, mentor_email: str, today: date) -> st
         {"criterion": "evidence-of-progress", "level": 3}, {"criterion": "chairing", "level": 3},
         {"criterion": "agreed-actions", "level": 3},
     ], "faults": []}
-    services.record_observation(enrolment.id, mentor.id, services.ObservationInput(
+    observed = services.record_observation(enrolment.id, mentor.id, services.ObservationInput(
         DEMO_SCENARIO, today - timedelta(days=7), "Meeting room", ("Parents or carers", "The mentor as observer"),
         evidence, "demo-observation-1", submit=True), today)
-    return f"Cohorts: a demo cohort with {trainee.name}, mentored by {mentor.name}, and one submitted observation."
+    feedback.set_next_step(observed.id, mentor.id, "child-voice",
+                           "Ask the pupil for their views before the adults speak, and come back to them at the end.")
+    feedback.reflect(observed.id, trainee.id, "I read out the pupil's views but did not give them time. "
+                                              "Next time I will ask them to speak first.")
+    return (f"Cohorts: a demo cohort with {trainee.name}, mentored by {mentor.name}, and one submitted observation "
+            "with a next step and the trainee's reflection.")

@@ -4,10 +4,13 @@ from __future__ import annotations
 from typing import Any
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
     GovDateInput,
+    GovFileInput,
+    GovRadioInput,
     GovSelect,
     GovSubmitInput,
     GovTextArea,
@@ -18,13 +21,34 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from assessments import sampling
-from assessments.models import GAP_MAX, NAME_MAX_LENGTH, REASON_MAX_LENGTH, SCHOOL_MAX_LENGTH, SETTING_MAX_LENGTH
+from assessments.case_study_rules import CaseStudyResult
+from assessments.deadlines import EARLIER_MONTHS_MAX, ServicePeriod
+from assessments.enrolment_rules import PERIODS_TEXT_MAX, RuleError, parse_periods
+from assessments.models import (
+    AGREED_REASON_MAX_LENGTH,
+    GAP_MAX,
+    NAME_MAX_LENGTH,
+    NEXT_STEP_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    PRESENT_NOTES_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    REFLECTION_MAX_LENGTH,
+    SCHOOL_MAX_LENGTH,
+    SETTING_MAX_LENGTH,
+)
 from competencies import engine
 from competencies.engine.evidence import COMMENT_MAX
 from competencies.forms import FAULT_COUNT_MAX, NOT_APPLICABLE_CHOICE, IntegerField, SelectField, SelectMultipleField
 from core.forms import RealDateField, TextChecked, WholeNumberField
 from core.problems import too_long
 
+AGGREGATION_LABELS = {
+    engine.AggregationMethod.LATEST: "Latest observation",
+    engine.AggregationMethod.HIGHEST: "Highest level reached",
+    engine.AggregationMethod.MEAN: "Average of all observations",
+    engine.AggregationMethod.DECAYING_AVERAGE: "Decaying average (the newest counts most)",
+    engine.AggregationMethod.N_TIMES: "Met n times",
+}
 RATE_MESSAGE = "Enter the rate as a whole number from 1 to 100"
 GAP_MESSAGE = f"Enter the gap as a whole number of levels from 0 to {GAP_MAX}"
 PERCENT_MESSAGE = f"Enter the percentage as a whole number from {sampling.PERCENT_MIN} to {sampling.PERCENT_MAX}"
@@ -41,25 +65,103 @@ class CohortForm(TextChecked, FlaskForm):
 
 
 class EnrolmentForm(TextChecked, FlaskForm):
+    """A trainee's enrolment: mentors (one or more), school, and the SENCO history the statutory
+    tracker needs. On the change page the trainee is fixed and ``lock_version`` catches a second editor."""
+
     trainee_id = SelectField("Trainee", coerce=int, widget=GovSelect(), invalid="Choose a trainee",
                              validators=[InputRequired(message="Choose a trainee")])
-    mentor_id = SelectField("Mentor", coerce=int, widget=GovSelect(), invalid="Choose a mentor",
-                            validators=[InputRequired(message="Choose a mentor")])
+    mentor_ids = SelectMultipleField("Mentors", coerce=int, widget=GovCheckboxesInput(), invalid="Choose mentors from the list",
+                                     description="Choose one or more. Each mentor can observe the trainee",
+                                     validators=[InputRequired(message="Choose at least one mentor")])
     school = StringField("School", widget=GovTextInput(), validators=[
         Length(max=SCHOOL_MAX_LENGTH, message=too_long(SCHOOL_MAX_LENGTH, "School"))])
-    became_senco = RealDateField("Date they became SENCO at this school", widget=GovDateInput(), format="%d %m %Y",
+    became_senco = RealDateField("Date they became SENCO at this school", format="%d %m %Y",
                                  description="For example, 1 9 2025. Leave blank if not known yet",
                                  validators=[Optional()])
+    head_teacher = BooleanField("The head teacher is the SENCO", widget=GovCheckboxInput(), validators=[Optional()],
+                                description="The law lets a head teacher be the SENCO; the qualification duty still applies")
+    earlier_service = TextAreaField(
+        "Earlier SENCO service, here or at other schools (optional)", widget=GovTextArea(),
+        description="One period a line, from the first day to the last, for example 1/9/2019 to 31/8/2020",
+        validators=[Optional(), Length(max=PERIODS_TEXT_MAX, message=too_long(PERIODS_TEXT_MAX, "Earlier service"))])
     earlier_senco_months = WholeNumberField(
-        "Earlier SENCO service, in months", widget=GovTextInput(), default=0,
+        "Other earlier SENCO service whose dates are not known, in months", widget=GovTextInput(), default=0,
         message="Enter earlier service as a whole number of months between 0 and 1,200",
-        validators=[Optional(), NumberRange(0, 1_200, message="Enter earlier service as a whole number of months between 0 and 1,200")])
+        validators=[Optional(), NumberRange(0, EARLIER_MONTHS_MAX,
+                                            message="Enter earlier service as a whole number of months between 0 and 1,200")])
+    nasenco_started = RealDateField("Date a NASENCO course began (if any)", format="%d %m %Y", validators=[Optional()],
+                                    description="Only a NASENCO begun before 1 9 2024 can count. Leave blank if none")
+    nasenco_completed = RealDateField("Date the NASENCO was completed (if it was)", format="%d %m %Y", validators=[Optional()])
+    lock_version = HiddenField()
     submit = SubmitField("Enrol trainee", widget=GovSubmitInput())
 
+    def periods(self) -> tuple[ServicePeriod, ...] | None:
+        """The earlier service typed, or None with the field's error set."""
+        try:
+            return parse_periods(self.earlier_service.data or "")
+        except RuleError as error:
+            self.earlier_service.errors = [*self.earlier_service.errors, error.message]
+            return None
 
-def observation_form(rubric: engine.Rubric, present_choices: list[str], data: Any = None, **values: Any) -> FlaskForm:
+
+class EnrolmentImportForm(FlaskForm):
+    document = FileField("CSV file of enrolments", widget=GovFileInput(),
+                         validators=[FileRequired(message="Choose a CSV file of enrolments")])
+    submit = SubmitField("Check the file", widget=GovSubmitInput())
+
+
+class CohortSettingsForm(TextChecked, FlaskForm):
+    """How observations add up, and when a scenario is ready for sign-off; the engine's policy
+    types check the values (its limits live there)."""
+
+    method = SelectField("How observations add up for each criterion", widget=GovSelect(), invalid="Choose a method from the list",
+                         choices=[SelectChoice(m.value, label) for m, label in AGGREGATION_LABELS.items()],
+                         validators=[InputRequired(message="Choose a method")])
+    decay_weight = StringField("Weight of the newest observation (decaying average only)", widget=GovTextInput(),
+                               description="A number above 0 and below 1, for example 0.65",
+                               validators=[InputRequired(message="Enter the weight of the newest observation, for example 0.65"),
+                                           Length(max=20, message="Enter the weight as a number above 0 and below 1")])
+    times = WholeNumberField("Met observations needed (n times only)", widget=GovTextInput(),
+                             message="Enter how many met observations are needed as a whole number",
+                             validators=[InputRequired(message="Enter how many met observations are needed")])
+    min_met = WholeNumberField("Met observations needed for sign-off (K)", widget=GovTextInput(),
+                               message="Enter a whole number", validators=[InputRequired(message="Enter a whole number")])
+    min_observers = WholeNumberField("Different observers among them (J)", widget=GovTextInput(),
+                                     message="Enter a whole number", validators=[InputRequired(message="Enter a whole number")])
+    min_settings = WholeNumberField("Different settings among them (S)", widget=GovTextInput(),
+                                    message="Enter a whole number", validators=[InputRequired(message="Enter a whole number")])
+    no_dangerous_in_last = WholeNumberField("No dangerous fault in the last M observations (M)", widget=GovTextInput(),
+                                            message="Enter a whole number", description="0 turns this check off",
+                                            validators=[InputRequired(message="Enter a whole number")])
+    lock_version = HiddenField()
+    submit = SubmitField("Save settings", widget=GovSubmitInput())
+
+
+def settings_form(pins: dict[str, tuple[str, list[SelectChoice]]], data: Any = None, **values: Any) -> FlaskForm:
+    """The settings form with one rubric-version choice per scenario of the programme."""
+
+    class Form(CohortSettingsForm):
+        pass
+
+    for key, (title, choices) in pins.items():
+        setattr(Form, f"pin_{key}", SelectField(f"Rubric version for ‘{title}’", coerce=int, widget=GovSelect(), choices=choices,
+                                                invalid=f"Choose a published rubric version for ‘{title}’",
+                                                validators=[Optional()]))  # left out: the pin stays
+    return Form(formdata=data, **values)
+
+
+class MoveRubricForm(TextChecked, FlaskForm):
+    rubric_version_id = SelectField("New rubric version", coerce=int, widget=GovRadioInput(), invalid="Choose a rubric version",
+                                    validators=[InputRequired(message="Choose the rubric version to move to")])
+    lock_version = HiddenField()
+    submit = SubmitField("Move to this version", widget=GovSubmitInput())
+
+
+def observation_form(rubric: engine.Rubric, present_choices: list[str], data: Any = None, correction: bool = False,
+                     **values: Any) -> FlaskForm:
     """When, where and who was present, then a level and a comment per criterion, and the named
-    faults of the rubric as counts. Two buttons: save a draft, or submit (which locks it)."""
+    faults of the rubric as counts. Two buttons: save a draft, or submit (which locks it).
+    A correction of a submitted observation asks for a reason and has one button."""
 
     class ObservationForm(TextChecked, FlaskForm):
         observed_on = RealDateField("Date of the observation", widget=GovDateInput(), format="%d %m %Y",
@@ -71,12 +173,25 @@ def observation_form(rubric: engine.Rubric, present_choices: list[str], data: An
         present = SelectMultipleField("Who was present", widget=GovCheckboxesInput(),
                                       choices=[SelectChoice(p, p) for p in present_choices], invalid="Choose who was present from the list",
                                       description="Roles only. Never record children’s names", validators=[Optional()])
+        present_notes = TextAreaField(
+            "Notes on who was present (optional)", widget=GovTextArea(),
+            description="Roles and context only, for example ‘class teacher joined for the second half’. "
+                        "Never record children’s names. Only you, other mentors of this trainee and the trainee see these notes",
+            validators=[Optional(), Length(max=PRESENT_NOTES_MAX_LENGTH,
+                                           message=too_long(PRESENT_NOTES_MAX_LENGTH, "Notes on who was present"))])
         idempotency_key = HiddenField()
         lock_version = HiddenField()
         save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
         submit_observation = SubmitField("Submit observation", widget=GovSubmitInput())
 
     _add_marks(ObservationForm, rubric)
+    if correction:
+        ObservationForm.reason = TextAreaField(  # type: ignore[attr-defined]
+            "Why are you correcting this observation?", widget=GovTextArea(),
+            description="The trainee and the other mentors read this in the observation’s history",
+            validators=[InputRequired(message="Enter why you are correcting this observation"),
+                        Length(max=REASON_MAX_LENGTH, message=too_long(REASON_MAX_LENGTH, "Reason"))])
+        ObservationForm.save_correction = SubmitField("Save the correction", widget=GovSubmitInput())  # type: ignore[attr-defined]
     return ObservationForm(formdata=data, **values)
 
 
@@ -118,7 +233,7 @@ def marks_form(rubric: engine.Rubric, data: Any = None, reason: bool = False, fi
             "Reason for the agreed judgement", widget=GovTextArea(),
             description="What you discussed and why you settled on these marks. The trainee’s progress will use them",
             validators=[InputRequired(message="Enter the reason for the agreed judgement"),
-                        Length(max=REASON_MAX_LENGTH, message=too_long(REASON_MAX_LENGTH, "Reason"))])
+                        Length(max=AGREED_REASON_MAX_LENGTH, message=too_long(AGREED_REASON_MAX_LENGTH, "Reason"))])
     return MarksForm(formdata=data, **values)
 
 
@@ -152,6 +267,118 @@ def answers_of(evidence: dict[str, Any], rubric: engine.Rubric) -> dict[str, Any
     for i, kind in enumerate(rubric.fault_types):
         values[f"f{i}"] = sum(1 for f in evidence.get("faults", []) if f["fault"] == kind.key)
     return values
+
+
+def self_assessment_form(criteria: list[engine.Criterion], data: Any = None) -> FlaskForm:
+    """The trainee's own level on each criterion, or not rated."""
+
+    class SelfAssessmentForm(FlaskForm):
+        rate = SubmitField("Save my ratings", widget=GovSubmitInput())
+
+    for i, criterion in enumerate(criteria):
+        choices = [SelectChoice("", "Not rated")] + [SelectChoice(str(lv.value), f"{lv.value}: {lv.label}") for lv in criterion.levels]
+        setattr(SelfAssessmentForm, f"r{i}", SelectField(
+            criterion.title, choices=choices, widget=GovSelect(), validators=[Optional()],
+            invalid=f"Choose a level for ‘{criterion.title}’ from the list"))
+    return SelfAssessmentForm(formdata=data)
+
+
+def ratings_of(form: FlaskForm, criteria: list[engine.Criterion]) -> dict[str, int | None]:
+    return {c.key: int(getattr(form, f"r{i}").data) if getattr(form, f"r{i}").data else None
+            for i, c in enumerate(criteria)}
+
+
+class ReflectionForm(TextChecked, FlaskForm):
+    reflection = TextAreaField("Your reflection", widget=GovTextArea(),
+                               description="What went well, what you would do differently, and what you will try next. "
+                                           "Only you and your mentors can read it",
+                               validators=[InputRequired(message="Enter your reflection"),
+                                           Length(max=REFLECTION_MAX_LENGTH, message=too_long(REFLECTION_MAX_LENGTH, "Reflection"))])
+    save_reflection = SubmitField("Save reflection", widget=GovSubmitInput())
+
+
+class NextStepForm(TextChecked, FlaskForm):
+    criterion_key = SelectField("Criterion it works on", widget=GovSelect(), invalid="Choose a criterion from the list",
+                                validators=[InputRequired(message="Choose a criterion from the list")])
+    text = TextAreaField("Next step", widget=GovTextArea(),
+                         description="One thing to work on before the next observation of this scenario",
+                         validators=[InputRequired(message="Enter the next step"),
+                                     Length(max=NEXT_STEP_MAX_LENGTH, message=too_long(NEXT_STEP_MAX_LENGTH, "Next step"))])
+    save_next_step = SubmitField("Set next step", widget=GovSubmitInput())
+
+
+class RequestForm(TextChecked, FlaskForm):
+    mentor_id = SelectField("Mentor", coerce=int, widget=GovSelect(), invalid="Choose one of your mentors",
+                            validators=[InputRequired(message="Choose one of your mentors")])
+    scenario_key = SelectField("Scenario", widget=GovSelect(), invalid="Choose a scenario of your programme",
+                               validators=[InputRequired(message="Choose a scenario of your programme")])
+    note = TextAreaField("Note to your mentor (optional)", widget=GovTextArea(),
+                         description="For example, when the meeting is. Never include children’s names",
+                         validators=[Optional(), Length(max=NOTE_MAX_LENGTH, message=too_long(NOTE_MAX_LENGTH, "Note"))])
+    submit = SubmitField("Send request", widget=GovSubmitInput())
+
+
+class AcceptRequestForm(FlaskForm):
+    planned_on = RealDateField("Date you plan to observe", widget=GovDateInput(), format="%d %m %Y",
+                               description="For example, 3 3 2026",
+                               validators=[InputRequired(message="Enter the date you plan to observe")])
+    accept = SubmitField("Accept", widget=GovSubmitInput())
+
+
+class DeclineRequestForm(TextChecked, FlaskForm):
+    reason = TextAreaField("Why are you declining?", widget=GovTextArea(),
+                           validators=[InputRequired(message="Enter why you are declining, so your trainee knows what to do next"),
+                                       Length(max=REASON_MAX_LENGTH, message=too_long(REASON_MAX_LENGTH, "Reason"))])
+    decline = SubmitField("Decline", widget=GovSubmitInput())
+
+
+class ReviewNextStepForm(FlaskForm):
+    done = SubmitField("Done", widget=GovSubmitInput())
+    not_yet = SubmitField("Not yet", widget=GovSubmitInput())
+
+
+RESULT_CHOICES = [SelectChoice("", "No result yet"),
+                  *(SelectChoice(r.value, r.label) for r in CaseStudyResult)]
+
+
+def _optional_date(label: str, hint: str = "For example, 3 3 2027") -> RealDateField:
+    return RealDateField(label, widget=GovDateInput(), format="%d %m %Y", description=hint, validators=[Optional()])
+
+
+class CaseStudyForm(TextChecked, FlaskForm):
+    """The case-study assessment as a designer or administrator records it: every date and the result."""
+
+    window_opens = _optional_date("Submission window opens")
+    window_closes = _optional_date("Submission window closes")
+    submitted_on = _optional_date("Date the case study was submitted")
+    # No Optional(): it would let blank-looking text ("   ") through unchecked; "" is a choice of its own.
+    result = SelectField("Result", choices=RESULT_CHOICES, widget=GovSelect(), invalid="Choose a result from the list")
+    result_on = _optional_date("Date of the result")
+    submit = SubmitField("Save the case-study assessment", widget=GovSubmitInput())
+
+
+class SubmissionForm(TextChecked, FlaskForm):
+    """The trainee's own part: the date they submitted their case study."""
+
+    submitted_on = _optional_date("Date you submitted your case study", "For example, 3 3 2027. Leave blank if not submitted yet")
+    submit = SubmitField("Save the date", widget=GovSubmitInput())
+
+
+def ascii_id(value: Any) -> int:
+    """An option's id as the browser sends it: ASCII digits only (``int`` would also read "１", a
+    full-width digit, as 1 and so pick a person nobody chose)."""
+    if isinstance(value, int):
+        return value
+    text = str(value)
+    if not (text.isascii() and text.isdigit() and len(text) < 10):
+        raise ValueError(text)
+    return int(text)
+
+
+class AddMentorForm(TextChecked, FlaskForm):
+    mentor_id = SelectField("Mentor", coerce=ascii_id, widget=GovSelect(), invalid="Choose a mentor",
+                            validators=[InputRequired(message="Choose a mentor")])
+    submit = SubmitField("Add mentor", widget=GovSubmitInput())
 
 
 class RandomSampleForm(TextChecked, FlaskForm):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, UniqueConstraint, false
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from competencies.models import RubricVersion
@@ -20,6 +20,12 @@ NAME_MAX_LENGTH = 200
 SETTING_MAX_LENGTH = 200   # the engine's IDENTITY_MAX: a setting is counted by its exact text
 SCHOOL_MAX_LENGTH = 200
 KEY_MAX_LENGTH = 80
+# Free text written by people: one home for each limit (forms, services and the API read these).
+PRESENT_NOTES_MAX_LENGTH = 500   # who was present, by role: never children's names
+REASON_MAX_LENGTH = 1_000        # why a submitted observation was corrected, why a request was declined
+NOTE_MAX_LENGTH = 500            # a trainee's note on a request
+REFLECTION_MAX_LENGTH = 3_000    # a trainee's reflection on an observation (about 500 words)
+NEXT_STEP_MAX_LENGTH = 500
 
 
 class ObservationStatus:
@@ -31,6 +37,8 @@ enrolment_mentor = Table(
     "enrolment_mentor", db.metadata,
     Column("enrolment_id", ForeignKey("enrolment.id", ondelete="CASCADE"), primary_key=True),
     Column("mentor_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    # The mentor's dashboard and the grid's mentor filter look enrolments up by mentor.
+    Index("ix_enrolment_mentor_mentor_id", "mentor_id"),
 )
 
 
@@ -43,9 +51,18 @@ class Cohort(db.Model):
     programme_version_id: Mapped[int] = mapped_column(ForeignKey("programme_version.id"))
     aggregation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)     # AggregationPolicy.to_dict()
     sign_off_policy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # SignOffPolicy fields
+    # The rubric version each scenario is scored by in this cohort: {scenario key: rubric_version id}.
+    # Set at creation to the current published versions; changed only by an explicit move.
+    rubric_pins: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    # Each move to another rubric version, as data: scenario, from, to, who, when (shown on the page).
+    rubric_moves: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Optimistic locking for the settings page: a save based on an older value is refused.
+    lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
     programme_version: Mapped[ProgrammeVersion] = relationship()
     enrolments: Mapped[list[Enrolment]] = relationship(back_populates="cohort", order_by="Enrolment.id")
+
+    __mapper_args__ = {"version_id_col": lock_version}
 
 
 class Enrolment(db.Model):
@@ -54,23 +71,35 @@ class Enrolment(db.Model):
     __tablename__ = "enrolment"
     __table_args__ = (UniqueConstraint("cohort_id", "trainee_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"))
+    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), index=True)  # the grid, the register
     trainee_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     school: Mapped[str] = mapped_column(String(SCHOOL_MAX_LENGTH), default="")
     became_senco: Mapped[date | None]
-    earlier_senco_months: Mapped[int] = mapped_column(default=0)
+    earlier_senco_months: Mapped[int] = mapped_column(default=0)   # a stated total, when dates are not known
+    # Earlier SENCO service, here or elsewhere, as [{"start": iso, "end": iso}] (enrolment_rules).
+    earlier_service: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    head_teacher: Mapped[bool] = mapped_column(default=False, server_default=false())  # the head teacher acts as SENCO
     nasenco_started: Mapped[date | None]
     nasenco_completed: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # Optimistic locking: a change based on an older value is refused (the page's "changed since you
+    # opened it", the API's ETag / If-Match).
+    lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
     cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
     trainee: Mapped[User] = relationship()
     mentors: Mapped[list[User]] = relationship(secondary=enrolment_mentor, order_by="User.name")
+    case_study: Mapped[CaseStudy | None] = relationship(back_populates="enrolment", uselist=False,
+                                                        cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": lock_version}
 
 
 class Observation(db.Model):
     """One observation of a trainee in a scenario: draft until submitted, then never changed."""
 
     __tablename__ = "observation"
+    # Progress, the grid and the register read an enrolment's submitted observations.
+    __table_args__ = (Index("ix_observation_enrolment_id_status", "enrolment_id", "status"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id", ondelete="CASCADE"), index=True)
     scenario_key: Mapped[str] = mapped_column(String(KEY_MAX_LENGTH))
@@ -79,6 +108,7 @@ class Observation(db.Model):
     observed_on: Mapped[date]
     setting: Mapped[str] = mapped_column(String(SETTING_MAX_LENGTH))
     present: Mapped[list[str]] = mapped_column(JSON, default=list)      # roles, never children's names
+    present_notes: Mapped[str] = mapped_column(Text, default="", server_default="")
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the engine's evidence format
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)    # engine Result.to_dict()
     status: Mapped[str] = mapped_column(String(20), default=ObservationStatus.DRAFT)
@@ -87,9 +117,14 @@ class Observation(db.Model):
     submitted_at: Mapped[datetime | None]
     # Optimistic locking: a save based on an older value is refused.
     lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    reflection: Mapped[str] = mapped_column(Text, default="", server_default="")  # the trainee's, after submission
+    reflected_at: Mapped[datetime | None]
     enrolment: Mapped[Enrolment] = relationship()
     observer: Mapped[User | None] = relationship()
     rubric_version: Mapped[RubricVersion] = relationship()
+    revisions: Mapped[list[ObservationRevision]] = relationship(back_populates="observation",
+                                                                order_by="ObservationRevision.number")
+    self_assessment: Mapped[SelfAssessment | None] = relationship(back_populates="observation")
 
     __mapper_args__ = {"version_id_col": lock_version}
 
@@ -97,10 +132,122 @@ class Observation(db.Model):
     def submitted(self) -> bool:
         return self.status == ObservationStatus.SUBMITTED
 
+    @property
+    def corrected(self) -> bool:
+        return bool(self.revisions)
+
+
+class ObservationRevision(db.Model):
+    """One correction of a submitted observation: who, when, why, and what it was before and after.
+
+    ``before`` and ``after`` are snapshots (date, setting, who was present, the evidence and the
+    engine's result), so the history can be read, and diffed in words, without the live record."""
+
+    __tablename__ = "observation_revision"
+    __table_args__ = (UniqueConstraint("observation_id", "number"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    observation_id: Mapped[int] = mapped_column(ForeignKey("observation.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]  # 1 for the first correction
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(Text)
+    before: Mapped[dict[str, Any]] = mapped_column(JSON)
+    after: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    observation: Mapped[Observation] = relationship(back_populates="revisions")
+    author: Mapped[User | None] = relationship()
+
+
+class RequestStatus:
+    OPEN = "open"          # asked, not yet answered
+    ACCEPTED = "accepted"  # the mentor will observe on ``planned_on``
+    DECLINED = "declined"
+    DONE = "done"          # an observation of the scenario was submitted
+    OPEN_STATES = (OPEN, ACCEPTED)
+
+
+class ObservationRequest(db.Model):
+    """A trainee asks one of their mentors to observe them in a scenario."""
+
+    __tablename__ = "observation_request"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id", ondelete="CASCADE"), index=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    scenario_key: Mapped[str] = mapped_column(String(KEY_MAX_LENGTH))
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    status: Mapped[str] = mapped_column(String(20), default=RequestStatus.OPEN, index=True)
+    planned_on: Mapped[date | None]
+    decline_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    observation_id: Mapped[int | None] = mapped_column(ForeignKey("observation.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    answered_at: Mapped[datetime | None]
+    enrolment: Mapped[Enrolment] = relationship()
+    mentor: Mapped[User] = relationship()
+    observation: Mapped[Observation | None] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in RequestStatus.OPEN_STATES
+
+
+class SelfAssessment(db.Model):
+    """The trainee's own levels on an observation's criteria, made while the mentor's record is a
+    draft (before the trainee can see the mentor's marks). ``ratings`` maps a criterion key to a level."""
+
+    __tablename__ = "self_assessment"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    observation_id: Mapped[int] = mapped_column(ForeignKey("observation.id", ondelete="CASCADE"), unique=True)
+    ratings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    observation: Mapped[Observation] = relationship(back_populates="self_assessment")
+
+
+class NextStepStatus:
+    OPEN = "open"
+    DONE = "done"
+
+
+class NextStep(db.Model):
+    """What the mentor wants the trainee to work on next, tied to one criterion of a scenario.
+
+    Set on one observation (at most one each); the next observation of the scenario shows it at
+    the top, and the mentor marks it done, or not yet (it stays open, with the date it was seen)."""
+
+    __tablename__ = "next_step"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    observation_id: Mapped[int] = mapped_column(ForeignKey("observation.id", ondelete="CASCADE"), unique=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id", ondelete="CASCADE"), index=True)
+    scenario_key: Mapped[str] = mapped_column(String(KEY_MAX_LENGTH))
+    criterion_key: Mapped[str] = mapped_column(String(KEY_MAX_LENGTH))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default=NextStepStatus.OPEN)
+    set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    reviewed_on: Mapped[date | None]   # when a mentor last marked it done or not yet
+    observation: Mapped[Observation] = relationship()
+    set_by: Mapped[User | None] = relationship()
+
+
+class CaseStudy(db.Model):
+    """The DfE's written case-study assessment of one enrolment, which alone awards the NPQ: its
+    submission window, when the trainee submitted, and the result with its date. One record an
+    enrolment (a re-sit replaces the dates and the result). The rules live in
+    :mod:`assessments.case_study_rules`."""
+
+    __tablename__ = "case_study"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id", ondelete="CASCADE"), unique=True)
+    window_opens: Mapped[date | None]
+    window_closes: Mapped[date | None]
+    submitted_on: Mapped[date | None]
+    result: Mapped[str | None] = mapped_column(String(20), index=True)  # case_study_rules.CaseStudyResult; the register filters on it
+    result_on: Mapped[date | None]
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    enrolment: Mapped[Enrolment] = relationship(back_populates="case_study")
 
 # ---- moderation (issue 14) -----------------------------------------------------------------
 
-REASON_MAX_LENGTH = 2_000   # the reason for an agreed judgement
+AGREED_REASON_MAX_LENGTH = 2_000   # the reason for an agreed judgement
 SEED_MAX_LENGTH = 64        # sampling.SEED_MAX_LENGTH
 GAP_MAX = 20                # levels apart before adjudication: no rubric scale is longer
 
@@ -142,7 +289,7 @@ class ModerationItem(db.Model):
     marked_at: Mapped[datetime | None]
     agreed_evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     agreed_result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    agreed_reason: Mapped[str] = mapped_column(String(REASON_MAX_LENGTH), default="")
+    agreed_reason: Mapped[str] = mapped_column(String(AGREED_REASON_MAX_LENGTH), default="")
     agreed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     agreed_at: Mapped[datetime | None]
     # The markers differed by more than the cohort's gap: a third marker decides, not the two of them.

@@ -11,8 +11,10 @@ from typing import Any
 from flask import Flask, url_for
 from marshmallow import Schema, fields
 
-from competencies import authoring, document_imports, engine, services
+from competencies import engine, services
 from competencies.models import Rubric, RubricVersion
+from competencies.services import authoring
+from competencies.services import imports as rubric_imports
 from core import api
 from core.accounts.roles import Role
 from core.validation import LocatedError
@@ -165,17 +167,12 @@ def list_rubrics() -> Any:
 
 
 @bp.post("/rubrics")
-@bp.doc(requestBody={"required": True, "content": {"application/json": {"schema": RubricDefinitionSchema}}},
-        parameters=[api.DRY_RUN_PARAMETER])
-@bp.response(201, RubricSummarySchema, headers=api.ETAG_HEADER)
-@bp.alt_response(200, schema=api.DryRunSchema, description="dry_run=true: what would be created; nothing is saved")
+@api.documented_import(bp, RubricDefinitionSchema, RubricSummarySchema)
 def create_rubric() -> Any:
     """A new draft rubric from a rubric in the engine's format; every problem located.
 
     With ``?dry_run=true`` nothing is saved: the answer is the preview of what would be created."""
-    dry_run = api.dry_run_requested()
-    result = document_imports.import_rubric(api.current_api_user().id, api.json_body(), dry_run=dry_run)
-    return api.dry_run_answer(result.preview) if dry_run else _tagged(result.created, 201)
+    return api.imported(rubric_imports.RUBRIC_JSON, lambda rubric: _tagged(rubric, 201))
 
 
 @bp.get("/rubrics/<int:rubric_id>")
@@ -202,12 +199,7 @@ def publish(data: dict[str, Any], rubric_id: int) -> Any:
     seen = api.required_lock(data["lock_version"])
     if rubric.draft is None:
         api.fail(409, "This rubric has no draft: its newest version is published")
-    try:
-        authoring.publish(rubric, seen)
-    except authoring.ConflictError as error:
-        raise api.ApiError(409, _located(error.problems)) from None
-    except authoring.AuthoringError as error:
-        raise api.ApiError(400, _located(error.problems)) from None
+    authoring.publish(rubric_id, seen)  # a refusal (Invalid; Conflict is 409) is answered by the blueprint
     return rubric
 
 
@@ -219,12 +211,12 @@ def try_rubric(data: dict[str, Any], rubric_id: int) -> Any:
     """Score sample evidence with a version; nothing is saved."""
     version = _version(_rubric(rubric_id), data["version"])
     try:
-        result = services.try_rubric(version, data["evidence"])
+        rubric = services.rubric_of(version)  # parsed once: scored with, then explained with
+        result = services.try_rubric(rubric, data["evidence"])
     except engine.RubricError as error:
         raise api.ApiError(409, _located(error.problems, "rubric.")) from None
     except engine.EvidenceError as error:
         raise api.ApiError(400, _located(error.problems, "evidence.")) from None
-    rubric = services.rubric_of(version)
     return {"version": version.number, "outcome": result.outcome.value, "percent": result.percent,
             "reasons": list(services.explained(result, rubric)), "result": result.to_dict()}
 

@@ -1,25 +1,26 @@
 """Scenario and rubric pages for course designers."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, Flask, Response, abort, flash, jsonify, redirect, render_template, request, url_for
-from flask_login import current_user
-from flask_wtf import FlaskForm
+from flask.typing import ResponseReturnValue
 from wtforms.fields.choices import SelectChoice
 
 from competencies import api as competencies_api
-from competencies import authoring, cli, engine, services
-from competencies.document_imports import RUBRIC_JSON
+from competencies import cli, document_views, documents, engine, services
 from competencies.forms import CriterionForm, FaultTypeForm, ImportRubricForm, RubricForm, evidence_of, try_form
 from competencies.models import Rubric
-from core import importing
+from competencies.services import authoring
+from competencies.services.imports import RUBRIC_JSON
 from core.access import restrict_blueprint
 from core.accounts.roles import Role
 from core.content import register_loader
-from core.errors import UPLOAD_PAGES
+from core.import_pages import ImportPages
 from core.layout import navigation
-from core.problems import Invalid, Problem
-from curriculum import catalogue_service
+from core.problems import Invalid, blame_fields
 from curriculum.forms import LockedForm
+from curriculum.services import catalogue as catalogue_service
 
 bp = Blueprint("competencies", __name__, url_prefix="/competencies", template_folder="templates")
 restrict_blueprint(bp, Role.DESIGNER)
@@ -65,13 +66,6 @@ def _choices(form: RubricForm) -> None:
     form.scenario_key.choices = [SelectChoice("", "None")] + [SelectChoice(s.key, s.title) for s in services.list_scenarios()]
 
 
-def _blame(form: FlaskForm, error: authoring.AuthoringError) -> None:
-    for field_name, message in error.problems:
-        field = getattr(form, field_name, None) if field_name else None
-        field = field if field is not None and hasattr(field, "errors") else form.title  # type: ignore[attr-defined]
-        field.errors = [*field.errors, message]
-
-
 @bp.route("/rubrics")
 def rubrics() -> str:
     """Every rubric: the provider's own first, then the built-in library's."""
@@ -92,8 +86,8 @@ def new_rubric():  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             rubric = authoring.create_rubric(_settings(form))
-        except authoring.AuthoringError as error:
-            _blame(form, error)
+        except Invalid as error:
+            blame_fields(form, error, "title")  # a problem no field names goes on the title
         else:
             flash("Rubric started. Add its criteria, try it, then publish it.", "success")
             return redirect(url_for("competencies.rubric", rubric_id=rubric.id))
@@ -116,9 +110,9 @@ def rubric_settings(rubric_id: int):  # type: ignore[no-untyped-def]
     _choices(form)
     if form.validate_on_submit():
         try:
-            authoring.update_settings(rubric, form.seen_lock_version(), _settings(form))
-        except authoring.AuthoringError as error:
-            _blame(form, error)
+            authoring.update_settings(rubric.id, form.seen_lock_version(), _settings(form))
+        except Invalid as error:
+            blame_fields(form, error, "title")  # a problem no field names goes on the title
         else:
             return redirect(url_for("competencies.rubric", rubric_id=rubric.id))
     return render_template("competencies/rubric_form.html", form=form, rubric=rubric)
@@ -145,7 +139,7 @@ def rubric(rubric_id: int):  # type: ignore[no-untyped-def]
                            checked=checked, form=form, result=result, models=engine.RubricModel,
                            reasons=services.explained(result, checked) if result and checked else (),
                            lock=LockedForm(lock_version=version.lock_version), modules=modules, scenario=scenario,
-                           titles=titles)
+                           titles=titles, printable=documents.scenarios_printed_with(found.id))
 
 
 def _criterion_input(form: CriterionForm) -> authoring.CriterionInput:
@@ -178,11 +172,11 @@ def criterion(rubric_id: int, key: str | None = None):  # type: ignore[no-untype
     if form.validate_on_submit():
         try:
             if key is None:
-                authoring.add_criterion(found, form.seen_lock_version(), _criterion_input(form))
+                authoring.add_criterion(found.id, form.seen_lock_version(), _criterion_input(form))
             else:
-                authoring.update_criterion(found, form.seen_lock_version(), key, _criterion_input(form))
-        except authoring.AuthoringError as error:
-            _blame(form, error)
+                authoring.update_criterion(found.id, form.seen_lock_version(), key, _criterion_input(form))
+        except Invalid as error:
+            blame_fields(form, error, "title")  # a problem no field names goes on the title
         else:
             return redirect(url_for("competencies.rubric", rubric_id=found.id) + "#criteria")
     return render_template("competencies/criterion_form.html", form=form, rubric=found, key=key, model=model)
@@ -211,24 +205,26 @@ def fault_type(rubric_id: int, key: str | None = None):  # type: ignore[no-untyp
     if form.validate_on_submit():
         try:
             if key is None:
-                authoring.add_fault_type(found, form.seen_lock_version(), _fault_type_input(form))
+                authoring.add_fault_type(found.id, form.seen_lock_version(), _fault_type_input(form))
             else:
-                authoring.update_fault_type(found, form.seen_lock_version(), key, _fault_type_input(form))
-        except authoring.AuthoringError as error:
-            _blame(form, error)
+                authoring.update_fault_type(found.id, form.seen_lock_version(), key, _fault_type_input(form))
+        except Invalid as error:
+            blame_fields(form, error, "title")  # a problem no field names goes on the title
         else:
             return redirect(url_for("competencies.rubric", rubric_id=found.id) + "#fault-types")
     return render_template("competencies/fault_type_form.html", form=form, rubric=found, key=key)
 
 
-def _rubric_action(rubric_id: int, act) -> Response:  # type: ignore[no-untyped-def]
+def _rubric_action(rubric_id: int, act: Callable[[int | None], str]) -> Response:
+    """Run a one-button change to the draft (``act`` takes the lock_version the person saw);
+    a refusal is flashed on the rubric's page."""
     found = _rubric(rubric_id)
     form = LockedForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        message = act(found, form.seen_lock_version())
-    except authoring.AuthoringError as error:
+        message = act(form.seen_lock_version())
+    except Invalid as error:
         flash("Not done: " + "; ".join(m for _, m in error.problems), "error")
     else:
         flash(message, "success")
@@ -238,8 +234,8 @@ def _rubric_action(rubric_id: int, act) -> Response:  # type: ignore[no-untyped-
 @bp.route("/rubrics/<int:rubric_id>/criteria/<key>/remove", methods=["POST"])
 def remove_criterion(rubric_id: int, key: str) -> Response:
     """Take a criterion out of the draft."""
-    def act(rubric: Rubric, seen: int | None) -> str:
-        authoring.remove_criterion(rubric, seen, key)
+    def act(seen: int | None) -> str:
+        authoring.remove_criterion(rubric_id, seen, key)
         return "Criterion removed."
     return _rubric_action(rubric_id, act)
 
@@ -247,8 +243,8 @@ def remove_criterion(rubric_id: int, key: str) -> Response:
 @bp.route("/rubrics/<int:rubric_id>/fault-types/<key>/remove", methods=["POST"])
 def remove_fault_type(rubric_id: int, key: str) -> Response:
     """Take a fault type out of the draft."""
-    def act(rubric: Rubric, seen: int | None) -> str:
-        authoring.remove_fault_type(rubric, seen, key)
+    def act(seen: int | None) -> str:
+        authoring.remove_fault_type(rubric_id, seen, key)
         return "Fault type removed."
     return _rubric_action(rubric_id, act)
 
@@ -256,13 +252,13 @@ def remove_fault_type(rubric_id: int, key: str) -> Response:
 @bp.route("/rubrics/<int:rubric_id>/publish", methods=["POST"])
 def publish_rubric(rubric_id: int) -> Response:
     """Publish the draft once the engine finds nothing wrong with it."""
-    return _rubric_action(rubric_id, lambda r, seen: f"Version {authoring.publish(r, seen).number} published. It will never change.")
+    return _rubric_action(rubric_id, lambda seen: f"Version {authoring.publish(rubric_id, seen).number} published. It will never change.")
 
 
 @bp.route("/rubrics/<int:rubric_id>/draft", methods=["POST"])
 def new_rubric_draft(rubric_id: int) -> Response:
     """Start a new draft version from the newest published one."""
-    return _rubric_action(rubric_id, lambda r, seen: f"Draft version {authoring.start_draft(r).number} started.")
+    return _rubric_action(rubric_id, lambda _seen: f"Draft version {authoring.start_draft(rubric_id).number} started.")
 
 
 @bp.route("/rubrics/<int:rubric_id>/export.json")
@@ -278,48 +274,29 @@ def export_rubric(rubric_id: int) -> Response:
     return response
 
 
-def _import_too_large(message: str):  # type: ignore[no-untyped-def]
-    form = ImportRubricForm(formdata=None)
-    form.document.errors = [message]
-    return render_template("competencies/import.html", form=form, problems=[]), 413
+RUBRIC_IMPORT = ImportPages(
+    RUBRIC_JSON, "rubric", ImportRubricForm, "competencies/import.html", "competencies.import_rubric",
+    "competencies.confirm_import", lambda rubric: url_for("competencies.rubric", rubric_id=rubric.id),
+    "Rubric imported as a draft. Try it, then publish it.",
+)
 
 
 @bp.route("/rubrics/import", methods=["GET", "POST"])
-def import_rubric():  # type: ignore[no-untyped-def]
+def import_rubric() -> ResponseReturnValue:
     """Check a rubric file; every problem is listed with its place, and nothing is saved yet."""
-    form = ImportRubricForm()
-    problems: list[Problem] = []
-    if form.validate_on_submit():
-        try:
-            staged_id, _ = importing.stage(RUBRIC_JSON, form.document.data.read(), current_user.id)
-        except Invalid as error:
-            problems = error.problems
-            form.document.errors = ["The file has problems, listed below. Nothing was imported."]
-        else:
-            return redirect(url_for("competencies.confirm_import", staged_id=staged_id))
-    return render_template("competencies/import.html", form=form, problems=problems), 400 if problems else 200
+    return RUBRIC_IMPORT.choose()
 
 
 @bp.route("/rubrics/import/<staged_id>", methods=["GET", "POST"])
-def confirm_import(staged_id: str):  # type: ignore[no-untyped-def]
+def confirm_import(staged_id: str) -> ResponseReturnValue:
     """What a checked rubric file will create, and the button that creates it."""
-    form = FlaskForm()
-    try:
-        if form.validate_on_submit():
-            found = importing.confirm(RUBRIC_JSON, staged_id, current_user.id).created
-            flash("Rubric imported as a draft. Try it, then publish it.", "success")
-            return redirect(url_for("competencies.rubric", rubric_id=found.id))
-        preview = importing.staged_preview(RUBRIC_JSON, staged_id, current_user.id).preview
-    except Invalid as error:
-        flash(" ".join(p.message for p in error.problems[:3]), "error")
-        return redirect(url_for("competencies.import_rubric"))
-    return render_template("import_preview.html", form=form, preview=preview, what="rubric",
-                           back_url=url_for("competencies.import_rubric"))
+    return RUBRIC_IMPORT.confirm(staged_id)
 
 
 def init_app(app: Flask) -> None:
-    UPLOAD_PAGES["competencies.import_rubric"] = ((Role.DESIGNER,), _import_too_large)
+    RUBRIC_IMPORT.register(Role.DESIGNER)
     app.register_blueprint(bp)
+    document_views.init_app(app)
     competencies_api.init_app(app)
     app.cli.add_command(cli.scenarios)
     register_loader(app, "Scenarios", services.load_library)

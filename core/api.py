@@ -7,6 +7,8 @@ Every error, whatever raised it, answers ``{"errors": [{"path": …, "message": 
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import wraps
 from typing import Any, NoReturn
 
 import flask_smorest
@@ -27,6 +29,7 @@ from marshmallow import Schema, ValidationError, fields
 from webargs.flaskparser import FlaskParser
 from werkzeug.exceptions import HTTPException
 
+from core import importing
 from core.access import public
 from core.accounts import services
 from core.accounts.models import User
@@ -135,6 +138,8 @@ class _Parser(FlaskParser):
 
 class ApiBlueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = _Parser()
+    # ?page= and ?page_size= too: a bad one is a located 400 like any other argument, not a bare 422.
+    PAGINATION_ARGUMENTS_PARSER = _Parser()
 
 
 # ---- imports: ?dry_run=true answers the preview and saves nothing ------------------------
@@ -160,6 +165,27 @@ def dry_run_requested() -> bool:
 
 def dry_run_answer(preview: list[tuple[str, str]]) -> Response:
     return jsonify(DryRunSchema().dump({"dry_run": True, "preview": [{"label": k, "value": v} for k, v in preview]}))
+
+
+def documented_import(bp: flask_smorest.Blueprint, document: type[Schema], created: type[Schema]) -> Any:
+    """Document a POST that creates a draft from a whole ``document`` (the import pipeline's
+    formats): the body, ``?dry_run``, 201 with ``created`` and its ETag, or 200 with the preview."""
+
+    def decorator(view: Any) -> Any:
+        view = bp.alt_response(200, schema=DryRunSchema, description="dry_run=true: what would be created; nothing is saved")(view)
+        view = bp.response(201, created, headers=ETAG_HEADER)(view)
+        return bp.doc(requestBody={"required": True, "content": {"application/json": {"schema": document}}},
+                      parameters=[DRY_RUN_PARAMETER])(view)
+
+    return decorator
+
+
+def imported(fmt: importing.Format[Any], answer: Callable[[Any], Any]) -> Any:
+    """Import the request's JSON body in ``fmt`` for the signed-in API user: ``answer(created)``,
+    or with ``?dry_run=true`` the preview and nothing saved; every problem located (400)."""
+    dry_run = dry_run_requested()
+    result = importing.import_document(fmt, json_body(), current_api_user().id, dry_run)
+    return dry_run_answer(result.preview) if dry_run else answer(result.created)
 
 
 # ---- concurrency: the draft's lock_version is its ETag -------------------------------
@@ -248,6 +274,27 @@ def _authenticate(roles: tuple[Role, ...]) -> Response | None:
         return error_response(403, [LocatedError("", "Your account does not have the role this API needs")])
     g.api_user = user
     return None
+
+
+def roles(*allowed: Role) -> Any:
+    """Decorate an API view that only people holding one of ``allowed`` may call (403 otherwise).
+
+    For a blueprint whose routes differ by role; the blueprint's own roles are checked first.
+    Put it right under the route decorator, so the role is checked before the body is read:
+    someone who may not call the operation learns nothing from its validation messages.
+    """
+
+    def decorator(view: Any) -> Any:
+        @wraps(view)
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_api_user().has_role(*allowed):
+                fail(403, "Your account does not have the role this API needs")
+            return view(*args, **kwargs)
+
+        wrapped.required_roles = frozenset(allowed)
+        return wrapped
+
+    return decorator
 
 
 def _no_store(response: Response) -> Response:

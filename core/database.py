@@ -23,6 +23,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
+from werkzeug.routing import IntegerConverter, Map
 
 from core.config import masked
 from core.extensions import db
@@ -138,7 +139,19 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         connection.info.pop(_TRANSACTION, None)
 
 
+ID_MAX = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL (SQLite's are wider)
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…>`` in every URL: a number no id column can hold is "not found", not a database error."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", ID_MAX)
+        super().__init__(map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter  # before any blueprint adds its routes
     with app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":

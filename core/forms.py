@@ -10,9 +10,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from flask import g, has_app_context
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
-from wtforms import DateField, Form, IntegerField, SelectField, SelectMultipleField, StringField
+from markupsafe import Markup
+from wtforms import DateField, Field, Form, IntegerField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import StopValidation, ValidationError
+from wtforms.widgets import HiddenInput
 
 from core.documents import INTEGER_DIGITS_MAX, UNSTORABLE
 
@@ -130,3 +133,38 @@ class TextChecked(Form):
 
 def has_unstorable(text: str) -> bool:
     return UNSTORABLE.search(text) is not None
+
+
+# ---- hidden fields on pages with several forms ---------------------------------------------
+
+
+def id_on_page(base: str) -> str:
+    """``base`` numbered by how often it was rendered for this page: ``lock_version-1``, ``-2``…"""
+    if not has_app_context():
+        return base
+    rendered: dict[str, int] = g.setdefault("hidden_ids_rendered", {})
+    rendered[base] = rendered.get(base, 0) + 1
+    return f"{base}-{rendered[base]}"
+
+
+class HiddenInputOnPage(HiddenInput):
+    """A hidden input whose id is new each time it is rendered, so a page that repeats a small
+    form (a remove button a row, each with its ``csrf_token`` and ``lock_version``) has unique ids."""
+
+    def __call__(self, field: Field, **kwargs: Any) -> Markup:
+        kwargs.setdefault("id", id_on_page(field.id))
+        return super().__call__(field, **kwargs)
+
+
+HIDDEN_INPUT_ON_PAGE = HiddenInputOnPage()
+
+
+class HiddenIdsUnique(Form):
+    """For forms shown more than once on a page: every hidden field (the CSRF token too) gets an
+    id of its own each time it is rendered."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self:
+            if isinstance(field.widget, HiddenInput):
+                field.widget = HIDDEN_INPUT_ON_PAGE

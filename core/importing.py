@@ -1,7 +1,7 @@
 """One way in for every import: read → parse → check every problem → preview → save all or nothing.
 
-A room plugs in a :class:`Format` per kind of file (programme JSON, rubric JSON; CSV and CASE
-later). Its ``check`` turns a parsed document into the room's draft data or raises
+A room plugs in a :class:`Format` per kind of file (programme JSON, rubric JSON, enrolment CSV;
+CASE later). Its ``check`` turns a parsed document into the room's draft data or raises
 :class:`~core.problems.Invalid` listing every problem — before any transaction, and linear in the
 document. The web stages a checked file (:func:`stage`) for an hour, shows its preview, and saves
 it when its owner confirms (:func:`confirm`); the API and the CLI call :func:`import_document`,
@@ -36,6 +36,9 @@ class Format(Generic[Draft]):
     check: Callable[[dict[str, Any]], Draft]  # draft data, or Invalid listing every problem; writes nothing
     preview: Callable[[Draft], list[tuple[str, str]]]  # what will be created, as (label, value) rows
     add: Callable[[Draft, int | None], Any]  # adds the rows to the session (no commit); returns the new object
+    # Turns the file's bytes or text into the document ``check`` reads: a JSON object by default;
+    # a CSV format reads its rows (see assessments.services.enrolment_imports).
+    parse: Callable[[bytes | str], dict[str, Any]] = parse_object
 
 
 @dataclass(frozen=True)
@@ -58,7 +61,7 @@ class StagedImport(db.Model):
 
 def check(fmt: Format[Draft], raw: bytes | str | dict[str, Any]) -> Draft:
     """Read, parse and check a file (or an already-parsed object); Invalid listing every problem."""
-    document = ensure_object(raw) if isinstance(raw, dict) else parse_object(raw)
+    document = ensure_object(raw) if isinstance(raw, dict) else fmt.parse(raw)
     return fmt.check(document)
 
 

@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
+
+T = TypeVar("T")
 
 
 class Problem(NamedTuple):
@@ -52,6 +54,14 @@ class Conflict(Invalid):
     """What the person saw has changed since (optimistic locking): 409, not 400."""
 
     status = 409
+
+
+def found(row: T | None, what: str, path: str) -> T:
+    """``row``, or :class:`Invalid` at ``path`` when the id a command was given names nothing
+    (a stale link, a job queued before a delete): "There is no programme with this id"."""
+    if row is None:
+        raise Invalid(f"There is no {what} with this id", path=path)
+    return row
 
 
 def too_long(maximum: int, what: str = "Text") -> str:

@@ -13,10 +13,12 @@ from marshmallow import Schema, fields, validate
 
 from core import api
 from core.accounts.roles import Role
-from curriculum import catalogue_service, exchange, programme_imports, services
+from curriculum import exchange, services
 from curriculum.analysis import WarningCode
 from curriculum.diff import diff
 from curriculum.models import Programme, ProgrammeVersion
+from curriculum.services import catalogue as catalogue_service
+from curriculum.services import imports as programme_imports
 
 bp = api.api_blueprint("curriculum_api", __name__, Role.DESIGNER, description="The catalogue and programmes")
 
@@ -185,7 +187,7 @@ def _programme(programme_id: int) -> Programme:
 def _version(programme: Programme, label: str) -> ProgrammeVersion:
     if label == "draft" and programme.draft is not None:
         return programme.draft
-    found = services.get_version(programme, int(label)) if label.isascii() and label.isdigit() and len(label) < 10 else None
+    found = services.get_version(programme.id, int(label)) if label.isascii() and label.isdigit() and len(label) < 10 else None
     return found or api.fail(404, f"This programme has no version ‘{label}’")
 
 
@@ -263,17 +265,12 @@ def compare(query: dict[str, str], programme_id: int) -> Any:
 
 
 @bp.post("/programmes")
-@bp.doc(requestBody={"required": True, "content": {"application/json": {"schema": exchange.ProgrammeDocumentSchema}}})
-@bp.doc(parameters=[api.DRY_RUN_PARAMETER])
-@bp.response(201, ProgrammeSummarySchema, headers=api.ETAG_HEADER)
-@bp.alt_response(200, schema=api.DryRunSchema, description="dry_run=true: what would be created; nothing is saved")
+@api.documented_import(bp, exchange.ProgrammeDocumentSchema, ProgrammeSummarySchema)
 def create_programme() -> Any:
     """Create a programme from a programme document (schema version 1); it becomes a draft.
 
     With ``?dry_run=true`` nothing is saved: the answer is the preview of what would be created."""
-    dry_run = api.dry_run_requested()
-    result = programme_imports.import_programme(api.current_api_user().id, api.json_body(), dry_run=dry_run)
-    return api.dry_run_answer(result.preview) if dry_run else _tagged(result.created, 201)
+    return api.imported(programme_imports.PROGRAMME_JSON, lambda programme: _tagged(programme, 201))
 
 
 @bp.post("/programmes/<int:programme_id>/draft/modules")
@@ -284,7 +281,8 @@ def add_module(data: dict[str, Any], programme_id: int) -> Any:
     """Add a catalogue module to the draft."""
     programme = _programme(programme_id)
     lock = api.required_lock(data["lock_version"])
-    _run(lambda: services.add_catalogue_module(_draft(programme), lock, data["catalogue_key"]))
+    _draft(programme)  # no draft: 409, with what to do
+    _run(lambda: services.add_catalogue_module(programme_id, lock, data["catalogue_key"]))
     return _tagged(programme, 201)
 
 
@@ -297,7 +295,8 @@ def change_module(data: dict[str, Any], programme_id: int, key: str) -> Any:
     programme = _programme(programme_id)
     lock = api.required_lock(data["lock_version"])
     changes = services.ModuleChanges(data["hours"], data["block"], frozenset(data["prerequisites"]))
-    _run(lambda: services.update_module(_draft(programme), lock, key, changes))
+    _draft(programme)
+    _run(lambda: services.update_module(programme_id, lock, key, changes))
     return _tagged(programme)
 
 
@@ -309,7 +308,8 @@ def remove_module(query: dict[str, Any], programme_id: int, key: str) -> Any:
     """Remove a module from the draft."""
     programme = _programme(programme_id)
     lock = api.required_lock(query["lock_version"])
-    _run(lambda: services.remove_module(_draft(programme), lock, key))
+    _draft(programme)
+    _run(lambda: services.remove_module(programme_id, lock, key))
     return _tagged(programme)
 
 
@@ -321,7 +321,8 @@ def publish(data: dict[str, Any], programme_id: int) -> Any:
     """Publish the draft: it gets the next number and never changes again."""
     programme = _programme(programme_id)
     lock = api.required_lock(data["lock_version"])
-    _run(lambda: services.publish(_draft(programme), lock, api.current_api_user()))
+    _draft(programme)
+    _run(lambda: services.publish(programme_id, lock, api.current_api_user().id))
     return programme
 
 
@@ -333,7 +334,7 @@ def start_draft(programme_id: int) -> Any:
     Needs no lock_version: it changes nothing that anyone may have edited.
     """
     programme = _programme(programme_id)
-    _run(lambda: services.start_draft(programme))
+    _run(lambda: services.start_draft(programme_id))
     return _tagged(programme, 201)
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from core.content import content_group
-from curriculum import catalogue, catalogue_service
+from curriculum import catalogue
+from curriculum.services import catalogue as catalogue_service
 
 
 def _load(data_dir: Path | None) -> str:

@@ -1,7 +1,7 @@
 """What a programme draft is made of, as plain values: what every way in produces.
 
 The catalogue, a designer's own module, a copied version and an imported document all become
-these, and :mod:`curriculum.programmes` turns them into rows in one place. No Flask, no database.
+these, and :mod:`curriculum.services.programmes` turns them into rows in one place. No Flask, no database.
 """
 from __future__ import annotations
 

@@ -14,15 +14,16 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from core.forms import ChoiceField, ChoicesField, RealDateField, TextChecked, WholeNumberField
+from core.forms import ChoiceField, ChoicesField, HiddenIdsUnique, RealDateField, TextChecked, WholeNumberField
 from curriculum import rules
 from curriculum.rules import HOURS_MESSAGE, NAME_MAX_LENGTH, TITLE_MAX_LENGTH
 
 HOURS_NOT_A_NUMBER = "Enter hours as a whole number, like 6"
 
 
-class LockedForm(TextChecked, FlaskForm):
-    """Every change to a draft carries the lock version the person saw (optimistic locking)."""
+class LockedForm(TextChecked, HiddenIdsUnique, FlaskForm):
+    """Every change to a draft carries the lock version the person saw (optimistic locking). A page
+    may show it many times (a button a row): its hidden fields get an id of their own each time."""
 
     lock_version = HiddenField()
 

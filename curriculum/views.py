@@ -2,26 +2,27 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
-from core import importing
 from core.access import restrict_blueprint
 from core.accounts.roles import Role
 from core.content import register_loader
-from core.errors import UPLOAD_PAGES
+from core.import_pages import ImportPages
 from core.layout import navigation
-from core.problems import Conflict, Invalid, Problem, blame_fields, problems_of
+from core.problems import Conflict, Invalid, blame_fields, problems_of
 from curriculum import api as curriculum_api
-from curriculum import catalogue_service, cli, prerequisites, services
+from curriculum import cli, prerequisites, services
 from curriculum.diff import diff
 from curriculum.forms import AddModulesForm, ImportForm, LockedForm, ModuleForm, OwnModuleForm, ProgrammeForm
 from curriculum.models import Programme, ProgrammeModule, ProgrammeVersion
-from curriculum.programme_imports import PROGRAMME_JSON
+from curriculum.services import catalogue as catalogue_service
+from curriculum.services.imports import PROGRAMME_JSON
 
 ANCHOR = re.compile(r"#[A-Za-z0-9_-]{1,100}")
 
@@ -106,7 +107,7 @@ def new_programme():  # type: ignore[no-untyped-def]
     form = ProgrammeForm()
     if form.validate_on_submit():
         try:
-            programme = services.create_programme(current_user._get_current_object(), _details(form))
+            programme = services.create_programme(current_user.id, _details(form))
         except Invalid as error:
             _field_error(form, error, "name")
         else:
@@ -135,7 +136,7 @@ def edit_details(programme_id: int):  # type: ignore[no-untyped-def]
         form.lock_version.data = draft.lock_version
     if form.validate_on_submit():
         try:
-            services.update_details(draft, form.seen_lock_version(), _details(form))
+            services.update_details(programme.id, form.seen_lock_version(), _details(form))
         except Invalid as error:
             _field_error(form, error, "name")
         else:
@@ -169,14 +170,14 @@ def add_catalogue_modules(programme_id: int):  # type: ignore[no-untyped-def]
     """Copy the chosen catalogue modules into the draft, then go back where the person was:
     the programme's modules, or the catalogue module page the button was on."""
     programme = _programme(programme_id)
-    draft = _draft(programme)
+    _draft(programme)
     form = AddModulesForm()
     if not form.validate_on_submit():
         if form.csrf_token.errors:
             abort(400)
         return _add_modules_page(programme, form, 400)
     try:
-        added = services.add_catalogue_modules(draft, form.seen_lock_version(), form.catalogue_key.data)
+        added = services.add_catalogue_modules(programme.id, form.seen_lock_version(), form.catalogue_key.data)
     except Invalid as error:
         return _refused(programme, error)
     flash(_added_message(added), "success")
@@ -209,7 +210,7 @@ def new_module(programme_id: int):  # type: ignore[no-untyped-def]
             area_key=form.area_key.data or None, outcomes=form.parsed_outcomes(), sources=form.parsed_sources(),
         )
         try:
-            module = services.add_own_module(draft, form.seen_lock_version(), own)
+            module = services.add_own_module(programme.id, form.seen_lock_version(), own)
         except Invalid as error:
             _field_error(form, error, "title")
         else:
@@ -232,7 +233,7 @@ def edit_module(programme_id: int, key: str):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         changes = services.ModuleChanges(form.hours.data, form.block.data or "", frozenset(form.prerequisite_keys.data or []))
         try:
-            services.update_module(draft, form.seen_lock_version(), key, changes)
+            services.update_module(programme.id, form.seen_lock_version(), key, changes)
         except Invalid as error:
             _field_error(form, error, "hours")
         else:
@@ -241,14 +242,17 @@ def edit_module(programme_id: int, key: str):  # type: ignore[no-untyped-def]
     return render_template("curriculum/module_form.html", form=form, programme=programme, module=module)
 
 
-def _action(programme_id: int, act) -> Response:  # type: ignore[no-untyped-def]
-    """Run a one-button change to the draft; a refusal re-shows the programme with the reason."""
+def _action(programme_id: int, act: Callable[[int | None], str], needs_draft: bool = True) -> Response:
+    """Run a one-button change to the draft (``act`` takes the lock_version the person saw);
+    a refusal re-shows the programme with the reason."""
     programme = _programme(programme_id)
     form = LockedForm()
     if not form.validate_on_submit():
         abort(400)
+    if needs_draft:
+        _draft(programme)
     try:
-        message = act(programme, form.seen_lock_version())
+        message = act(form.seen_lock_version())
     except Invalid as error:
         return _refused(programme, error)
     if message:
@@ -265,7 +269,11 @@ def _anchor(value: str) -> str:
 def move_module(programme_id: int, key: str) -> Response:
     """Move a module one place up or down (works without JavaScript)."""
     offset = -1 if request.form.get("direction") == "up" else 1
-    return _action(programme_id, lambda p, lock: services.move_module(_draft(p), lock, key, offset))
+
+    def act(lock: int | None) -> str:
+        services.move_module(programme_id, lock, key, offset)
+        return ""
+    return _action(programme_id, act)
 
 
 @bp.route("/programmes/<int:programme_id>/modules/<key>/remove")
@@ -282,9 +290,9 @@ def confirm_remove(programme_id: int, key: str) -> str:
 @bp.route("/programmes/<int:programme_id>/modules/<key>/remove", methods=["POST"])
 def remove_module(programme_id: int, key: str) -> Response:
     """Take a module out of the draft, unless another module needs it."""
-    def act(p: Programme, lock: int | None) -> str:
-        title = (_draft(p).module(key) or abort(404)).title
-        services.remove_module(_draft(p), lock, key)
+    def act(lock: int | None) -> str:
+        title = (_draft(_programme(programme_id)).module(key) or abort(404)).title
+        services.remove_module(programme_id, lock, key)
         return f"‘{title}’ removed."
     return _action(programme_id, act)
 
@@ -302,8 +310,8 @@ def confirm_publish(programme_id: int) -> str:
 @bp.route("/programmes/<int:programme_id>/publish", methods=["POST"])
 def publish(programme_id: int) -> Response:
     """Publish the draft as the next numbered version."""
-    def act(p: Programme, lock: int | None) -> str:
-        version = services.publish(_draft(p), lock, current_user._get_current_object())
+    def act(lock: int | None) -> str:
+        version = services.publish(programme_id, lock, current_user.id)
         return f"Version {version.number} published. It can no longer change; edit to start a new draft."
     return _action(programme_id, act)
 
@@ -311,17 +319,17 @@ def publish(programme_id: int) -> Response:
 @bp.route("/programmes/<int:programme_id>/draft", methods=["POST"])
 def start_draft(programme_id: int) -> Response:
     """Start a new draft from the newest published version."""
-    def act(p: Programme, _lock: int | None) -> str:
-        services.start_draft(p)
+    def act(_lock: int | None) -> str:
+        services.start_draft(programme_id)
         return "A new draft has been started from the newest version."
-    return _action(programme_id, act)
+    return _action(programme_id, act, needs_draft=False)
 
 
 @bp.route("/programmes/<int:programme_id>/versions/<int:number>")
 def version(programme_id: int, number: int) -> str:
     """One published version, read-only."""
     programme = _programme(programme_id)
-    version = services.get_version(programme, number) or abort(404)
+    version = services.get_version(programme.id, number) or abort(404)
     return render_template("curriculum/version.html", programme=programme, version=version,
                            analysis=catalogue_service.analyse(version))
 
@@ -330,7 +338,7 @@ def _version_by_label(programme: Programme, label: str | None) -> ProgrammeVersi
     if label == "draft" and programme.draft is not None:
         return programme.draft
     if label and label.isascii() and label.isdigit() and len(label) < 10:
-        found = services.get_version(programme, int(label))
+        found = services.get_version(programme.id, int(label))
         if found is not None:
             return found
     abort(404)
@@ -359,44 +367,23 @@ def export(programme_id: int) -> Response:
     return response
 
 
-def _import_too_large(message: str):  # type: ignore[no-untyped-def]
-    form = ImportForm(formdata=None)
-    form.document.errors = [message]
-    return render_template("curriculum/import.html", form=form, problems=[]), 413
+PROGRAMME_IMPORT = ImportPages(
+    PROGRAMME_JSON, "programme", ImportForm, "curriculum/import.html", "curriculum.import_programme",
+    "curriculum.confirm_import", lambda programme: url_for("curriculum.programme", programme_id=programme.id),
+    "Programme imported as a draft.",
+)
 
 
 @bp.route("/programmes/import", methods=["GET", "POST"])
-def import_programme():  # type: ignore[no-untyped-def]
+def import_programme() -> ResponseReturnValue:
     """Check a programme document; every problem is listed with its place, and nothing is saved yet."""
-    form = ImportForm()
-    problems: list[Problem] = []
-    if form.validate_on_submit():
-        try:
-            staged_id, _ = importing.stage(PROGRAMME_JSON, form.document.data.read(), current_user.id)
-        except Invalid as error:
-            problems = error.problems
-            form.document.errors = ["The file has problems, listed below. Nothing was imported."]
-        else:
-            return redirect(url_for("curriculum.confirm_import", staged_id=staged_id))
-    status = 400 if problems else 200
-    return render_template("curriculum/import.html", form=form, problems=problems), status
+    return PROGRAMME_IMPORT.choose()
 
 
 @bp.route("/programmes/import/<staged_id>", methods=["GET", "POST"])
-def confirm_import(staged_id: str):  # type: ignore[no-untyped-def]
+def confirm_import(staged_id: str) -> ResponseReturnValue:
     """What a checked document will create, and the button that creates it."""
-    form = FlaskForm()
-    try:
-        if form.validate_on_submit():
-            programme = importing.confirm(PROGRAMME_JSON, staged_id, current_user.id).created
-            flash("Programme imported as a draft.", "success")
-            return redirect(url_for("curriculum.programme", programme_id=programme.id))
-        preview = importing.staged_preview(PROGRAMME_JSON, staged_id, current_user.id).preview
-    except Invalid as error:
-        flash(" ".join(p.message for p in error.problems[:3]), "error")
-        return redirect(url_for("curriculum.import_programme"))
-    return render_template("import_preview.html", form=form, preview=preview, what="programme",
-                           back_url=url_for("curriculum.import_programme"))
+    return PROGRAMME_IMPORT.confirm(staged_id)
 
 
 @bp.route("/catalogue")
@@ -416,7 +403,7 @@ def catalogue_module(key: str) -> str:
 
 
 def init_app(app: Flask) -> None:
-    UPLOAD_PAGES["curriculum.import_programme"] = ((Role.DESIGNER,), _import_too_large)
+    PROGRAMME_IMPORT.register(Role.DESIGNER)
     app.register_blueprint(bp)
     curriculum_api.init_app(app)
     app.cli.add_command(cli.catalogue_cli)

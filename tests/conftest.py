@@ -18,6 +18,7 @@ from core.accounts import services
 from core.accounts.roles import Role
 from core.app import create_app
 from core.extensions import db
+from curriculum.services import catalogue
 
 # Each test run gets schemas of its own, so that two runs on one server never meet; they are
 # dropped when the run ends.
@@ -154,3 +155,12 @@ def make_person(app: Flask):  # type: ignore[no-untyped-def]
             return person.id
 
     return make
+
+
+@pytest.fixture
+def designer(app: Flask, auth: Auth, make_person) -> None:  # type: ignore[no-untyped-def]
+    """A course designer signed in through the client, with the built-in catalogue loaded."""
+    with app.app_context():
+        catalogue.load_catalogue()
+    make_person("designer@example.org", Role.DESIGNER)
+    auth.sign_in("designer@example.org")

@@ -31,6 +31,8 @@ class Access:
 PROGRAMME = {"programme_id": "programme_id"}
 MODULE = {"programme_id": "programme_id", "key": "module_key"}
 RUBRIC = {"rubric_id": "rubric_id"}
+COHORT = {"cohort_id": "cohort_id"}
+ENROLMENT = {"enrolment_id": "enrolment_id"}
 
 ACCESS: dict[str, Access] = {
     # core: signing in and the account
@@ -109,6 +111,12 @@ ACCESS: dict[str, Access] = {
     # assessments: cohorts (designers and administrators), observing (mentors), own progress (trainees)
     "assessments.cohorts": Access("GET POST", DESIGNER | ADMIN),
     "assessments.cohort": Access("GET POST", DESIGNER | ADMIN, {"cohort_id": "cohort_id"}),
+    "assessments.cohort_settings": Access("GET POST", DESIGNER | ADMIN, {"cohort_id": "open_cohort_id"}),
+    "assessments.move_rubric": Access("GET POST", DESIGNER | ADMIN, {"cohort_id": "cohort_id", "scenario_key": "annual-review"}),
+    "assessments.change_enrolment": Access("GET POST", DESIGNER | ADMIN, {"enrolment_id": "enrolment_id"}),
+    "assessments.import_enrolments": Access("GET POST", DESIGNER | ADMIN, {"cohort_id": "cohort_id"}),
+    "assessments.confirm_enrolments": Access("GET POST", DESIGNER | ADMIN, {"cohort_id": "cohort_id", "staged_id": "staged_enrolments"}),
+    "assessments.enrolment_template": Access("GET", DESIGNER | ADMIN),
     "assessments.observations": Access("GET", MENTOR),
     "assessments.trainee": Access("GET", MENTOR, {"enrolment_id": "enrolment_id"}),
     "assessments.new_observation": Access("GET POST", MENTOR, {"enrolment_id": "enrolment_id", "scenario_key": "annual-review"}),
@@ -116,6 +124,43 @@ ACCESS: dict[str, Access] = {
     "assessments.change_observation": Access("GET POST", MENTOR, {"observation_id": "draft_observation_id"}),
     "assessments.submit_observation": Access("POST", MENTOR, {"observation_id": "draft_observation_id"}),
     "assessments.my_training": Access("GET", TRAINEE),
+    # printed documents (PDF): a trainee their own plan, mentors their trainees', designers all
+    "assessments.training_plan_pdf": Access("GET", TRAINEE | MENTOR | DESIGNER | ADMIN, {"enrolment_id": "enrolment_id"}),
+    "assessments.observation_record_pdf": Access("GET", TRAINEE | MENTOR | DESIGNER | ADMIN, {"observation_id": "observation_id"}),
+    "documents.observation_form": Access("GET", MENTOR | DESIGNER, {"key": "annual-review"}),
+    "documents.handbook": Access("GET", DESIGNER, {**PROGRAMME, "number": "version_number"}),
+    "assessments.set_next_step": Access("POST", MENTOR, {"observation_id": "observation_id"}),
+    "assessments.review_next_step": Access("POST", MENTOR, {"next_step_id": "next_step_id"}),
+    "assessments.correct_observation": Access("GET POST", MENTOR, {"observation_id": "observation_id"}),
+    "assessments.observation_history": Access("GET", MENTOR, {"observation_id": "observation_id"}),
+    "assessments.observation_request": Access("GET POST", MENTOR, {"request_id": "request_id"}),
+    "assessments.ask_for_observation": Access("GET POST", TRAINEE, {"enrolment_id": "enrolment_id"}),
+    "assessments.my_observation": Access("GET", TRAINEE, {"observation_id": "observation_id"}),
+    "assessments.self_assess": Access("POST", TRAINEE, {"observation_id": "draft_observation_id"}),
+    "assessments.reflect": Access("POST", TRAINEE, {"observation_id": "observation_id"}),
+    # assessments: the grid, the register and the case-study assessment
+    "assessments.cohort_grid": Access("GET", DESIGNER | ADMIN, {"cohort_id": "cohort_id"}),
+    "assessments.cohort_grid_csv": Access("GET", DESIGNER | ADMIN, {"cohort_id": "cohort_id"}),
+    "assessments.register": Access("GET", DESIGNER | ADMIN),
+    "assessments.register_csv": Access("GET", DESIGNER | ADMIN),
+    "assessments.case_study_page": Access("GET POST", DESIGNER | ADMIN, {"enrolment_id": "enrolment_id"}),
+    "assessments.my_case_study": Access("GET POST", TRAINEE, {"enrolment_id": "enrolment_id"}),
+    "assessments.add_mentor": Access("GET POST", DESIGNER | ADMIN, {"enrolment_id": "enrolment_id"}),
+    # assessments API: staff run cohorts; a mentor observes their trainees; a trainee reads their own
+    "assessments_api.list_cohorts": Access("GET", DESIGNER | ADMIN),
+    "assessments_api.create_cohort": Access("POST", DESIGNER | ADMIN),
+    "assessments_api.get_cohort": Access("GET", DESIGNER | ADMIN, COHORT),
+    "assessments_api.cohort_enrolments": Access("GET", DESIGNER | ADMIN, COHORT),
+    "assessments_api.enrol": Access("POST", DESIGNER | ADMIN, COHORT),
+    "assessments_api.list_enrolments": Access("GET", DESIGNER | ADMIN | MENTOR | TRAINEE),
+    "assessments_api.get_enrolment": Access("GET", DESIGNER | ADMIN | MENTOR | TRAINEE, ENROLMENT),
+    "assessments_api.change_enrolment": Access("PATCH", DESIGNER | ADMIN, ENROLMENT),
+    "assessments_api.get_progress": Access("GET", DESIGNER | ADMIN | MENTOR | TRAINEE, ENROLMENT),
+    "assessments_api.enrolment_observations": Access("GET", MENTOR | TRAINEE, ENROLMENT),
+    "assessments_api.record_observation": Access("POST", MENTOR, ENROLMENT),
+    "assessments_api.get_observation": Access("GET", MENTOR | TRAINEE, {"observation_id": "observation_id"}),
+    "assessments_api.change_observation": Access("PATCH", MENTOR, {"observation_id": "draft_observation_id"}),
+    "assessments_api.submit_observation": Access("POST", MENTOR, {"observation_id": "draft_observation_id"}),
     # moderation (moderators; a mentor sees and agrees the marks of their own moderated observations)
     "assessments.moderation": Access("GET", MODERATOR),
     "assessments.moderation_cohort": Access("GET", MODERATOR, {"cohort_id": "cohort_id"}),

@@ -10,8 +10,10 @@ from __future__ import annotations
 import io
 import json
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, timedelta
 from urllib.parse import quote, quote_from_bytes
 
 from flask.testing import FlaskClient
@@ -35,10 +37,23 @@ class Target:
     is_api: bool
 
 
-def _api(world: worlds.World, method: str, url: str) -> Callable[[bytes, str], TestResponse]:
+def _api(world: worlds.World, method: str, url: str, audience: str = "designer") -> Callable[[bytes, str], TestResponse]:
     def send(raw: bytes, _name: str) -> TestResponse:
-        headers = {"Authorization": f"Bearer {world.tokens['designer']}", "Content-Type": "application/json"}
+        headers = {"Authorization": f"Bearer {world.tokens[audience]}", "Content-Type": "application/json"}
         return world.app.test_client().open(url, method=method, data=raw, headers=headers)
+
+    return send
+
+
+def _observation(world: worlds.World, url: str) -> Callable[[bytes, str], TestResponse]:
+    """A mentor's new observation: a fresh idempotency key each time, and yesterday for the corpus's date."""
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+
+    def send(raw: bytes, _name: str) -> TestResponse:
+        headers = {"Authorization": f"Bearer {world.tokens['mentor']}", "Content-Type": "application/json",
+                   "Idempotency-Key": f"hostile-{uuid.uuid4()}"}
+        body = raw.replace(corpus.OBSERVED_ON.encode(), yesterday.encode())
+        return world.app.test_client().open(url, method="POST", data=body, headers=headers)
 
     return send
 
@@ -54,12 +69,16 @@ def _upload(world: worlds.World, browser: FlaskClient, url: str) -> Callable[[by
 
 def _targets(world: worlds.World, browser: FlaskClient) -> list[Target]:
     p, r, m = world.ids["programme_id"], world.ids["rubric_id"], world.ids["module_key"]
+    c, e, d = world.ids["cohort_id"], world.ids["enrolment_id"], world.ids["draft_observation_id"]
 
     def programme(name: str) -> bool:
-        return not name.startswith("rubric-")
+        return not name.startswith(("rubric-", "observation-"))
 
     def rubric(name: str) -> bool:
-        return not name.startswith("programme-")
+        return not name.startswith(("programme-", "observation-"))
+
+    def observation(name: str) -> bool:
+        return not name.startswith(("programme-", "rubric-"))
 
     def shapeless(name: str) -> bool:
         return name.startswith(("raw-", "deep-")) or "duplicate" in name or "utf" in name
@@ -73,6 +92,12 @@ def _targets(world: worlds.World, browser: FlaskClient) -> list[Target]:
         Target("POST …/draft/modules", shapeless, _api(world, "POST", f"/api/v1/programmes/{p}/draft/modules"), True),
         Target("PATCH …/draft/modules/KEY", shapeless, _api(world, "PATCH", f"/api/v1/programmes/{p}/draft/modules/{m}"), True),
         Target("POST …/publish", shapeless, _api(world, "POST", f"/api/v1/programmes/{p}/publish"), True),
+        Target("POST /api/v1/enrolments/ID/observations", observation, _observation(world, f"/api/v1/enrolments/{e}/observations"), True),
+        Target("PATCH /api/v1/observations/ID", shapeless, _api(world, "PATCH", f"/api/v1/observations/{d}", "mentor"), True),
+        Target("POST …/observations/ID/submit", shapeless, _api(world, "POST", f"/api/v1/observations/{d}/submit", "mentor"), True),
+        Target("POST /api/v1/cohorts", shapeless, _api(world, "POST", "/api/v1/cohorts"), True),
+        Target("POST /api/v1/cohorts/ID/enrolments", shapeless, _api(world, "POST", f"/api/v1/cohorts/{c}/enrolments"), True),
+        Target("PATCH /api/v1/enrolments/ID", shapeless, _api(world, "PATCH", f"/api/v1/enrolments/{e}"), True),
     ]
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from verify import client_rows, hostile_row, load, sign_in_rows
+from verify import client_rows, hostile_row, kill_row, load, pdf_row, sign_in_rows
 
 Row = Callable[[], tuple[str, bool, list[str]]]
 
@@ -29,6 +29,25 @@ def _load_postgresql(base_url: str) -> Row:
     return row
 
 
+def _kill(base_url: str) -> Row:
+    """Both databases in one row: the figure is the pair, and a miss on either misses the row."""
+
+    def row() -> tuple[str, bool, list[str]]:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="verify-kill-sqlite-") as folder:
+            results = [kill_row.run("SQLite", f"sqlite:///{folder}/kill.sqlite3")]
+        if base_url:
+            with load.postgresql_schema(base_url) as url:
+                results.append(kill_row.run("PostgreSQL", url))
+        described = [kill_row.describe(r) for r in results]
+        figure = "; ".join(f for f, _ in described) + ("" if base_url else "; PostgreSQL not run: TEST_DATABASE_URL is not set")
+        notes = [n for r in results for n in kill_row.details(r)]
+        return figure, bool(base_url) and all(ok for _, ok in described), notes
+
+    return row
+
+
 def all_rows(postgresql_url: str) -> dict[str, tuple[str, str, Row]]:
     under_load = "0 responses ≥ 500 (503 too), p95 < 2 s, every script finished, > 0 requests"
     return {
@@ -39,5 +58,8 @@ def all_rows(postgresql_url: str) -> dict[str, tuple[str, str, Row]]:
         "csrf": ("CSRF", "0 accepted", client_rows.csrf),
         "headers": ("headers", "0 violations", client_rows.headers),
         "redirects": ("redirect bypasses", "0 followed off-site", sign_in_rows.redirects),
+        "pdf": ("PDF fetches outside the allowlist", "0 (file, network, redirect; audit hook in the render worker)",
+                pdf_row.fetches_outside_allowlist),
+        "kill-9": ("observations lost after kill -9", "0 lost, 0 duplicated, SQLite and PostgreSQL", _kill(postgresql_url)),
         "timing": ("sign-in timing", f"known/unknown email ≤ {sign_in_rows.TIMING_RATIO_MAX}×", sign_in_rows.sign_in_timing),
     }

@@ -62,7 +62,8 @@ def csrf_token(html: str) -> str:
 def build(**config: object) -> World:
     from flask_migrate import upgrade
 
-    from competencies import authoring, engine
+    from competencies import engine
+    from competencies.services import authoring
     from curriculum import services as curriculum
 
     folder = tempfile.TemporaryDirectory(prefix="verify-world-")
@@ -97,15 +98,14 @@ def build(**config: object) -> World:
         _add_cohort(world)
         details = curriculum.ProgrammeDetails("Verify programme", "Verify Hub", date(2026, 9, 7), 78)
         programme = curriculum.create_programme(None, details)
-        draft = programme.draft
-        module = curriculum.add_catalogue_module(draft, None, "send-law-foundations")
-        curriculum.publish(draft, None, None)
-        curriculum.start_draft(programme)
+        module = curriculum.add_catalogue_module(programme.id, None, "send-law-foundations")
+        curriculum.publish(programme.id, None, None)
+        curriculum.start_draft(programme.id)
         world.ids.update({"programme_id": programme.id, "module_key": module.key, "version_number": 1})
         rubric = authoring.create_rubric(authoring.Settings("Verify rubric", engine.RubricModel.ANALYTIC, 50, 0))
-        world.ids["criterion_key"] = authoring.add_criterion(rubric, None, authoring.CriterionInput("Listens", levels=(("Not yet", "a"), ("Secure", "b"))))
+        world.ids["criterion_key"] = authoring.add_criterion(rubric.id, None, authoring.CriterionInput("Listens", levels=(("Not yet", "a"), ("Secure", "b"))))
         world.ids["fault_type_key"] = authoring.add_fault_type(
-            rubric, None, authoring.FaultTypeInput("Talks over", engine.FaultSeverity.MINOR))
+            rubric.id, None, authoring.FaultTypeInput("Talks over", engine.FaultSeverity.MINOR))
         world.ids["rubric_id"] = rubric.id
         _stage_imports(world)
         world.ids["scenario_key"] = next(iter(loaders_scenarios()))
@@ -115,9 +115,11 @@ def build(**config: object) -> World:
 
 
 def _add_cohort(world: World) -> None:
-    """A cohort whose trainee the mentor observes: one submitted observation and one draft."""
+    """A cohort whose trainee the mentor observes: one submitted observation (with a next step),
+    one draft, and a request from the trainee waiting for an answer."""
     from assessments import demo
     from assessments import services as assessments
+    from assessments.services import feedback, requests
 
     today = date.today()
     demo.create_demo_cohort(world.emails["trainee"], world.emails["mentor"], today)
@@ -126,8 +128,24 @@ def _add_cohort(world: World) -> None:
     draft = assessments.record_observation(enrolment.id, world.ids["person:mentor"], assessments.ObservationInput(  # type: ignore[arg-type]
         demo.DEMO_SCENARIO, today, "Classroom", ("The mentor as observer",), {"judgements": [], "faults": []},
         "verify-draft-observation"), today)
+    step = feedback.set_next_step(submitted.id, world.ids["person:mentor"], "child-voice", "Ask the pupil first.")  # type: ignore[arg-type]
+    asked = requests.ask(enrolment.id, enrolment.trainee_id, world.ids["person:mentor"], demo.DEMO_SCENARIO)  # type: ignore[arg-type]
+    # A second mentor, whom the "Add a mentor" page can offer for the trainee.
+    accounts.create_person("Verify Second Mentor", "second-mentor@verify.example", PASSWORD, {Role.MENTOR})
     world.ids.update({"cohort_id": enrolment.cohort_id, "enrolment_id": enrolment.id,
-                      "observation_id": submitted.id, "draft_observation_id": draft.id})
+                      "observation_id": submitted.id, "draft_observation_id": draft.id,
+                      "next_step_id": step.id, "request_id": asked.id})
+    # A cohort with no submitted observation, whose settings can still be changed, and a second
+    # published version of the demo scenario's rubric for the move page to offer.
+    from competencies import services as competency_services
+    from competencies.services import authoring
+
+    open_cohort = assessments.create_cohort("Verify open cohort", enrolment.cohort.programme_version_id)
+    world.ids["open_cohort_id"] = open_cohort.id
+    scenario = competency_services.get_scenario(demo.DEMO_SCENARIO)
+    assert scenario is not None
+    authoring.start_draft(scenario.rubric.id)
+    authoring.publish(scenario.rubric.id)
     from assessments.services import moderation
 
     # Two sampled observations: one for the moderator to mark blind, one already marked differently,
@@ -146,14 +164,21 @@ def _stage_imports(world: World) -> None:
     """A checked programme document and rubric document waiting for the designer to confirm."""
     import json
 
-    from competencies.document_imports import RUBRIC_JSON
+    from competencies.services.imports import RUBRIC_JSON
     from core import importing
-    from curriculum.programme_imports import PROGRAMME_JSON
+    from curriculum.services.imports import PROGRAMME_JSON
     from tests.hostile import corpus
 
     designer = world.ids["person:designer"]
     for name, fmt, document in (("staged_programme", PROGRAMME_JSON, corpus.PROGRAMME), ("staged_rubric", RUBRIC_JSON, corpus.RUBRIC)):
         world.ids[name] = importing.stage(fmt, json.dumps(document), designer)[0]  # type: ignore[arg-type]
+    # A CSV file enrolling the spare trainee on the cohort, mentored by the world's mentor.
+    from assessments.services.enrolment_imports import enrolment_csv
+
+    rows = f"trainee_email,mentor_emails\r\nspare@verify.example,{world.emails['mentor']}\r\n"
+    # Staged by the administrator: the first audience allowed, so the hostile-input row finds its form.
+    world.ids["staged_enrolments"] = importing.stage(enrolment_csv(world.ids["cohort_id"], date.today()), rows,  # type: ignore[arg-type]
+                                                     world.ids["person:admin"])[0]  # type: ignore[arg-type]
     db.session.commit()
 
 

@@ -26,8 +26,8 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from assessments import agreement, sampling
 from assessments.models import (
+    AGREED_REASON_MAX_LENGTH,
     GAP_MAX,
-    REASON_MAX_LENGTH,
     Cohort,
     Enrolment,
     ModerationItem,
@@ -38,7 +38,7 @@ from assessments.models import (
     SampleMethod,
     enrolment_mentor,
 )
-from assessments.services import _scored
+from assessments.services.observations import _scored
 from competencies import engine
 from competencies import services as competency_services
 from core.accounts.models import User, utcnow
@@ -253,6 +253,12 @@ def refusal(item: ModerationItem, moderator_id: int) -> str | None:
     return None
 
 
+def agreed_result_of(observation_id: int) -> dict[str, Any] | None:
+    """The judgement agreed after moderation, which replaces the mentor's; None if there is none."""
+    item = item_of_observation(observation_id)
+    return item.agreed_result if item is not None and item.agreed else None
+
+
 def get_item(item_id: int) -> ModerationItem | None:
     return db.session.get(ModerationItem, item_id)
 
@@ -327,7 +333,7 @@ def record_marks(observation_id: int, moderator_id: int, marks: dict[str, Any]) 
     if rubric.model is not engine.RubricModel.FAULTS and not judged:
         # a blank form is a slip, not a second marking: it would count as "not observed" throughout
         raise Invalid("Choose your level for at least one criterion", "judgements")
-    item.moderator_result = _scored(item.observation, moderator, rubric, marks)
+    item.moderator_result = _scored(item.observation, moderator.id, rubric, marks)
     item.moderator_evidence = marks
     item.moderator_id = moderator_id
     item.marked_at = utcnow()
@@ -459,9 +465,9 @@ def agree(item_id: int, person_id: int, marks: dict[str, Any], reason: str, lock
     reason = reason.strip()
     if not reason:
         raise Invalid("Enter the reason for the agreed judgement", "reason")
-    if len(reason) > REASON_MAX_LENGTH:
-        raise Invalid(too_long(REASON_MAX_LENGTH, "Reason"), "reason")
-    item.agreed_result = _scored(item.observation, person, rubric_of_item(item), marks)
+    if len(reason) > AGREED_REASON_MAX_LENGTH:
+        raise Invalid(too_long(AGREED_REASON_MAX_LENGTH, "Reason"), "reason")
+    item.agreed_result = _scored(item.observation, person.id, rubric_of_item(item), marks)
     item.agreed_evidence = marks
     item.agreed_reason = reason
     item.agreed_by_id = person_id

@@ -6,11 +6,24 @@ from __future__ import annotations
 
 from flask import Flask
 
+from assessments import api
 from assessments.cli import enrol
 from assessments.demo import create_demo_cohort
-from assessments.views import cohorts, moderation, observations, trainees  # noqa: F401  (registers the routes)
+from assessments.views import (  # noqa: F401  (registers the routes)
+    case_study,
+    cohorts,
+    documents,
+    enrolments,
+    grid,
+    moderation,
+    observations,
+    register,
+    requests,
+    trainees,
+)
 from assessments.views.base import bp, today
 from core.accounts.roles import Role
+from core.errors import UPLOAD_PAGES
 from core.layout import navigation
 
 
@@ -19,11 +32,14 @@ def _demo_data() -> str:
 
 
 def init_app(app: Flask) -> None:
+    UPLOAD_PAGES["assessments.import_enrolments"] = ((Role.DESIGNER, Role.ADMIN), enrolments.import_too_large)
     app.register_blueprint(bp)
+    api.init_app(app)  # the room's JSON API (assessments/api.py)
     app.cli.add_command(enrol)
     app.extensions.setdefault("demo_data", []).append(_demo_data)  # run by ``flask setup`` after the demo people
     nav = navigation(app)
     nav.add("Cohorts", "assessments.cohorts", Role.DESIGNER, Role.ADMIN, section="/assessments/cohorts")
+    nav.add("Register", "assessments.register", Role.DESIGNER, Role.ADMIN, section="/assessments/register")
     nav.add("Observations", "assessments.observations", Role.MENTOR, section="/assessments/observations")
     nav.add("Moderation", "assessments.moderation", Role.MODERATOR, section="/assessments/moderation")
     nav.add("Moderated", "assessments.my_moderations", Role.MENTOR, section="/assessments/moderated")

@@ -123,7 +123,10 @@ def _retry_after(email: str, address: str, policy: ThrottlePolicy, now: datetime
     return ready if ready > now else None
 
 
-def _record_failure(email: str, address: str, now: datetime) -> None:
+def _record_failure(email: str, address: str, now: datetime, policy: ThrottlePolicy) -> None:
+    """Keep this failure, and forget those older than the throttle's window: no rule reads them,
+    so the table holds one window of failures however long the app runs (no job to schedule)."""
+    db.session.execute(delete(SignInFailure).where(SignInFailure.occurred_at <= now - policy.window))
     db.session.add(SignInFailure(email=email, address=address, occurred_at=now))
     db.session.commit()
 
@@ -156,14 +159,14 @@ def sign_in(email: str, password: str, address: str, policy: ThrottlePolicy) -> 
 
     right = verify_password(found.password_hash if found else None, password)
     if found is None or not right or not found.active:
-        _record_failure(email, address, now)
+        _record_failure(email, address, now, policy)
         return SignInResult()
 
     new_hash = hash_password(password) if needs_rehash(found.password_hash) else None
     user = db.session.get(User, found.id)
     if user is None or user.password_hash != found.password_hash or not user.active:
         _end_read()  # changed while we checked: treat as a failure rather than guess
-        _record_failure(email, address, now)
+        _record_failure(email, address, now, policy)
         return SignInResult()
     if new_hash is not None:
         user.password_hash = new_hash
@@ -209,7 +212,7 @@ def change_password(
     if retry_after is not None:
         raise Throttled(retry_after)
     if not verify_password(old_hash, current_password):
-        _record_failure(email, address, now)
+        _record_failure(email, address, now, policy)
         raise AccountError("Your current password is not right", field="current_password")
     _check_new_password(new_password, email, name, "new_password")
     _store_password_hash(user_id, hash_password(new_password))

@@ -1,7 +1,7 @@
 """moderation samples, marks and agreed judgements (the moderator role needs no change: roles are stored as text)
 
 Revision ID: 459cf39306b8
-Revises: 5953c69d9922
+Revises: 19324725330d
 Create Date: 2026-11-26 17:37:21.527885
 
 """
@@ -13,7 +13,7 @@ import core.types
 
 # revision identifiers, used by Alembic.
 revision = '459cf39306b8'
-down_revision = '5953c69d9922'
+down_revision = '19324725330d'
 branch_labels = None
 depends_on = None
 

@@ -104,8 +104,23 @@ def assert_accessible(page: Page) -> None:
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
 
-def sign_in(page: Page, role: Role) -> None:
+def sign_in_with(page: Page, email: str, password: str) -> None:
+    """The sign-in steps as a person takes them; the tests that expect a refusal use this too."""
     page.goto("/sign-in")
-    page.get_by_label("Email address").fill(PEOPLE[role][1])
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+def sign_in(page: Page, role: Role) -> None:
+    sign_in_with(page, PEOPLE[role][1], PASSWORD)
+
+
+def fill_programme_details(page: Page, name: str, start: tuple[str, str, str] = ("7", "9", "2026"), weeks: str = "78",
+                           provider: str = "Riverside Teaching School Hub") -> None:
+    """Type a programme's details into its form (not submitted: a test may press Enter or click Save)."""
+    page.get_by_label("Programme name").fill(name)
+    page.get_by_label("Provider").fill(provider)
+    for label, value in zip(("Day", "Month", "Year"), start, strict=True):
+        page.get_by_label(label).fill(value)
+    page.get_by_label("Length in weeks").fill(weeks)

@@ -32,7 +32,10 @@ def test_the_docs_page_shows_every_operation_with_nothing_refused_or_fetched_els
 
 def test_the_docs_page_with_an_operation_open_is_accessible(page: Page):
     page.goto("/api/v1/docs")
-    change = page.locator(".opblock-patch")
+    change = page.locator(".opblock-patch").first
     change.locator(".opblock-summary-control").click()
     expect(change.get_by_text("If-Match", exact=True)).to_be_visible()
+    observe = page.locator(".opblock-post", has_text="/api/v1/enrolments/{enrolment_id}/observations")
+    observe.locator(".opblock-summary-control").click()
+    expect(observe.get_by_text("Idempotency-Key", exact=True)).to_be_visible()
     assert_accessible(page)  # with core/static/api-docs/overrides.css darkening Swagger UI's colours

@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import Page, expect
 
 from core.accounts.roles import Role
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import assert_accessible, fill_programme_details, sign_in
 
 
 def _add(page: Page, title: str) -> None:
@@ -25,12 +25,7 @@ def test_a_designer_builds_publishes_and_revises_a_programme(page: Page):
     sign_in(page, Role.DESIGNER)
     page.get_by_role("button", name="Create a programme").click()
     assert_accessible(page)
-    page.get_by_label("Programme name").fill("SENCO cohort 2026")
-    page.get_by_label("Provider").fill("Riverside Teaching School Hub")
-    page.get_by_label("Day").fill("7")
-    page.get_by_label("Month").fill("9")
-    page.get_by_label("Year").fill("2026")
-    page.get_by_label("Length in weeks").fill("10")
+    fill_programme_details(page, "SENCO cohort 2026", weeks="10")
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("SENCO cohort 2026")
 

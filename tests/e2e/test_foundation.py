@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from core.accounts.roles import Role
-from tests.e2e.conftest import PEOPLE, assert_accessible, sign_in
+from tests.e2e.conftest import PEOPLE, assert_accessible, sign_in, sign_in_with
 
 HOMES = {
     Role.ADMIN: ("/admin/people/", "People"),
@@ -57,10 +57,7 @@ def test_each_role_signs_in_to_its_own_accessible_home_and_signs_out(page: Page,
 
 
 def test_a_wrong_password_shows_an_error_summary_that_links_to_the_field(page: Page):
-    page.goto("/sign-in")
-    page.get_by_label("Email address").fill("admin@example.org")
-    page.get_by_label("Password", exact=True).fill("not the password at all")
-    page.get_by_role("button", name="Sign in").click()
+    sign_in_with(page, "admin@example.org", "not the password at all")
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_focused()  # GOV.UK Frontend's JS moves focus to the summary
     expect(summary).to_contain_text("Enter a correct email address and password")

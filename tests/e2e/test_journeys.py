@@ -13,7 +13,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 
 from core.accounts.roles import Role
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import assert_accessible, fill_programme_details, sign_in
 
 TEN_MODULES = [
     "The Children and Families Act and the Code of Practice",
@@ -41,12 +41,7 @@ def _create(page: Page, name: str, from_the_list: bool = False) -> None:
     if not from_the_list:
         page.get_by_role("link", name="Programmes", exact=True).click()
     page.get_by_role("button", name="Create a programme").click()
-    page.get_by_label("Programme name").fill(name)
-    page.get_by_label("Provider").fill("Riverside Teaching School Hub")
-    page.get_by_label("Day").fill("7")
-    page.get_by_label("Month").fill("9")
-    page.get_by_label("Year").fill("2026")
-    page.get_by_label("Length in weeks").fill("78")
+    fill_programme_details(page, name)
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(name)
 
@@ -89,16 +84,16 @@ def test_ten_modules_from_the_catalogue_take_four_page_loads_from_the_programmes
     _shot(page, "programme-ten-modules")
 
 
-def test_the_error_summary_takes_a_keyboard_user_to_the_day_box(page: Page):
+def _from_programmes(page: Page, button: str) -> None:
+    """A designer signs in, opens their programmes and presses ``button`` there."""
     sign_in(page, Role.DESIGNER)
     page.get_by_role("link", name="Programmes", exact=True).click()
-    page.get_by_role("button", name="Create a programme").click()
-    page.get_by_label("Programme name").fill("Keyboard only")
-    page.get_by_label("Provider").fill("Hub")
-    page.get_by_label("Day").fill("31")
-    page.get_by_label("Month").fill("2")
-    page.get_by_label("Year").fill("2026")
-    page.get_by_label("Length in weeks").fill("six")
+    page.get_by_role("button", name=button).click()
+
+
+def test_the_error_summary_takes_a_keyboard_user_to_the_day_box(page: Page):
+    _from_programmes(page, "Create a programme")
+    fill_programme_details(page, "Keyboard only", start=("31", "2", "2026"), weeks="six", provider="Hub")
     page.get_by_label("Length in weeks").press("Enter")
 
     summary = page.locator(".govuk-error-summary")
@@ -219,9 +214,7 @@ def test_a_catalogue_module_is_added_from_its_own_page_which_stays_put(page: Pag
 
 
 def test_the_import_page_uses_the_gov_uk_file_upload(page: Page):
-    sign_in(page, Role.DESIGNER)
-    page.get_by_role("link", name="Programmes", exact=True).click()
-    page.get_by_role("button", name="Import a programme").click()
+    _from_programmes(page, "Import a programme")
     expect(page.locator('[data-module="govuk-file-upload"]')).to_have_count(1)
     expect(page.get_by_role("button", name=re.compile("Choose file"))).to_be_visible()
     assert_accessible(page)

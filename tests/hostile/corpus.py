@@ -36,6 +36,14 @@ RUBRIC: dict[str, Any] = {
                   "levels": [{"value": 1, "label": "Not yet", "descriptor": "a"},
                              {"value": 2, "label": "Secure", "descriptor": "b"}]}],
 }
+# An observation as a mentor's script sends it to POST /api/v1/enrolments/ID/observations; the
+# hostile row puts yesterday in place of OBSERVED_ON, so the body stays valid as the days pass.
+OBSERVED_ON = "2026-09-07"
+OBSERVATION: dict[str, Any] = {
+    "scenario_key": "annual-review", "observed_on": OBSERVED_ON, "setting": "Hostile", "present": ["Parents or carers"],
+    "evidence": {"judgements": [{"criterion": "chairing", "level": 3, "comment": "Calm"}],
+                 "faults": [{"fault": "breaches-confidentiality", "note": "Named a pupil"}]},
+}
 
 # Where each kind of value is put: (document, path to the field).
 NUMBER_FIELDS = {
@@ -46,6 +54,7 @@ NUMBER_FIELDS = {
     "weight": ("rubric", ["criteria", 0, "weight"]),
     "level-value": ("rubric", ["criteria", 0, "levels", 1, "value"]),
     "fault-limit": ("rubric", ["fault_limit"]),
+    "level": ("observation", ["evidence", "judgements", 0, "level"]),
 }
 TEXT_FIELDS = {
     "programme-name": ("programme", ["programme", "name"]),
@@ -58,6 +67,11 @@ TEXT_FIELDS = {
     "criterion-title": ("rubric", ["criteria", 0, "title"]),
     "descriptor": ("rubric", ["criteria", 0, "levels", 0, "descriptor"]),
     "level-label": ("rubric", ["criteria", 0, "levels", 0, "label"]),
+    "setting": ("observation", ["setting"]),
+    "comment": ("observation", ["evidence", "judgements", 0, "comment"]),
+    "criterion": ("observation", ["evidence", "judgements", 0, "criterion"]),
+    "fault": ("observation", ["evidence", "faults", 0, "fault"]),
+    "present": ("observation", ["present", 0]),
 }
 # Raw JSON number tokens that Python's json accepts but no column or rule can hold.
 HOSTILE_NUMBERS = {
@@ -112,7 +126,7 @@ def _with_raw_number(document: dict[str, Any], path: list[Any], token: str) -> b
 
 
 def _documents() -> dict[str, dict[str, Any]]:
-    return {"programme": PROGRAMME, "rubric": RUBRIC}
+    return {"programme": PROGRAMME, "rubric": RUBRIC, "observation": OBSERVATION}
 
 
 def bodies() -> Iterator[tuple[str, bytes]]:
@@ -128,6 +142,7 @@ def bodies() -> Iterator[tuple[str, bytes]]:
             yield f"{doc}-{field}-{name}.json", json.dumps(_set(docs[doc], path, value)).encode()
     for name, value in BAD_DATES.items():
         yield f"programme-cohort-{name}.json", json.dumps(_set(PROGRAMME, ["programme", "cohort_start"], value)).encode()
+        yield f"observation-observed-on-{name}.json", json.dumps(_set(OBSERVATION, ["observed_on"], value)).encode()
     valid = {name: json.dumps(doc).encode() for name, doc in docs.items()}
     for doc, raw in valid.items():
         text = raw.decode()
@@ -159,6 +174,14 @@ def bodies() -> Iterator[tuple[str, bytes]]:
     yield "programme-unknown-npq-area.json", json.dumps(_set(PROGRAMME, ["modules", 0, "outcomes", 0, "npq_areas"], ["astrology"])).encode()
     yield "programme-modules-not-a-list.json", json.dumps(_set(PROGRAMME, ["modules"], {"a": 1})).encode()
     yield "programme-missing-programme.json", json.dumps({"schema_version": 1, "modules": []}).encode()
+    yield "observation-future-date.json", json.dumps(_set(OBSERVATION, ["observed_on"], "2999-01-01")).encode()
+    yield "observation-before-the-cohort.json", json.dumps(_set(OBSERVATION, ["observed_on"], "2001-01-01")).encode()
+    yield "observation-unknown-scenario.json", json.dumps(_set(OBSERVATION, ["scenario_key"], "astrology")).encode()
+    yield "observation-submit-as-text.json", json.dumps(_set(OBSERVATION, ["submit"], "yes")).encode()
+    yield "observation-judgements-not-a-list.json", json.dumps(_set(OBSERVATION, ["evidence", "judgements"], {"a": 1})).encode()
+    yield "observation-1000-present.json", json.dumps(_set(OBSERVATION, ["present"], ["Parent"] * 1000)).encode()
+    yield "observation-deep-in-evidence-1500.json", json.dumps(OBSERVATION).replace(
+        '"faults": [', '"faults": ' + "[" * 1_500 + "]" * 1_500 + ', "x": [').encode()
     yield "programme-schema-version-2.json", json.dumps(_set(PROGRAMME, ["schema_version"], 2)).encode()
     for name, raw in {"empty": b"", "whitespace": b" \n\t ", "null": b"null", "true": b"true", "number": b"6",
                       "string": b'"a programme"', "empty-array": b"[]", "empty-object": b"{}", "bom-only": codecs.BOM_UTF8,

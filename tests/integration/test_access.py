@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from core.accounts.roles import Role
 
@@ -35,7 +36,7 @@ def _every_route_and_method(app):  # type: ignore[no-untyped-def]
         for rule in app.url_map.iter_rules():
             if rule.endpoint == "static":
                 continue
-            values = {name: 1 if type(rule._converters[name]).__name__ == "IntegerConverter" else "x"
+            values = {name: 1 if isinstance(rule._converters[name], IntegerConverter) else "x"
                       for name in rule.arguments}
             path = rule.build(values, append_unknown=False)[1]
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):

@@ -6,6 +6,7 @@ and a body that matches its documented schema; an operation added without a call
 from __future__ import annotations
 
 import re
+from datetime import date, timedelta
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urlsplit
@@ -14,6 +15,7 @@ import pytest
 from marshmallow import Schema
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
+from sqlalchemy import select
 
 from competencies import services as competencies_services
 from core.accounts import services as accounts
@@ -21,7 +23,8 @@ from core.accounts.models import User
 from core.accounts.roles import Role
 from core.api import UniqueSchemaNames
 from core.extensions import db
-from curriculum import catalogue_service
+from curriculum.models import ProgrammeVersion, VersionStatus
+from curriculum.services import catalogue as catalogue_service
 
 SPEC_URL = "/api/v1/openapi.json"
 METHODS = {"get", "post", "put", "patch", "delete"}
@@ -132,7 +135,18 @@ def test_the_docs_script_asks_no_other_host_for_anything(client):
     assert "validatorUrl: null" in script  # Swagger UI's default badge is an image from elsewhere
 
 
-def test_every_documented_operation_answers_as_documented(client, spec, headers):
+def _token(app, make_person, email: str, role: Role) -> tuple[int, dict[str, str]]:  # type: ignore[no-untyped-def]
+    person_id = make_person(email, role)
+    with app.app_context():
+        return person_id, {"Authorization": f"Bearer {accounts.issue_token(db.session.get(User, person_id), email)}"}
+
+
+def _published_version_id(app) -> int:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        return db.session.scalar(select(ProgrammeVersion.id).where(ProgrammeVersion.status == VersionStatus.PUBLISHED))
+
+
+def test_every_documented_operation_answers_as_documented(app, client, spec, headers, make_person):
     operations = {(method, path): op for method, path, op in _operations(spec)}
     called: set[tuple[str, str]] = set()
 
@@ -169,6 +183,31 @@ def test_every_documented_operation_answers_as_documented(client, spec, headers)
     call("post", f"{r}/try", f"{rubric['url']}/try", json={"evidence": {"judgements": [{"criterion": "agenda"}]}})
     call("post", f"{r}/publish", f"{rubric['url']}/publish", json={"lock_version": rubric["lock_version"]})
 
+    # assessments: a cohort on the published version, a trainee enrolled, a mentor observing
+    mentor_id, mentor = _token(app, make_person, "walk-mentor@example.org", Role.MENTOR)
+    trainee_id = make_person("walk-trainee@example.org", Role.TRAINEE)
+    c, e, o = "/api/v1/cohorts/{cohort_id}", "/api/v1/enrolments/{enrolment_id}", "/api/v1/observations/{observation_id}"
+    cohort = call("post", "/api/v1/cohorts", json={"name": "Walk cohort", "programme_version_id": _published_version_id(app)}).json
+    call("get", "/api/v1/cohorts")
+    call("get", c, cohort["url"])
+    enrolment = call("post", f"{c}/enrolments", cohort["enrolments_url"],
+                     json={"trainee_id": trainee_id, "mentor_ids": [mentor_id], "school": "Walk School"})
+    call("get", f"{c}/enrolments", cohort["enrolments_url"])
+    call("get", "/api/v1/enrolments")
+    at = enrolment.json["url"]
+    call("get", e, at)
+    call("patch", e, at, json={"school": "Walk Academy"}, extra={"If-Match": enrolment.headers["ETag"]})
+    yesterday = (date.today() - timedelta(days=1)).isoformat()
+    observation = call("post", f"{e}/observations", enrolment.json["observations_url"],
+                       json={"scenario_key": "annual-review", "observed_on": yesterday, "setting": "Hall"},
+                       extra=mentor | {"Idempotency-Key": "walk-observation-1"})
+    call("get", f"{e}/observations", enrolment.json["observations_url"], extra=mentor)
+    changed = call("patch", o, observation.json["url"], json={"setting": "Library"},
+                   extra=mentor | {"If-Match": observation.headers["ETag"]})
+    call("post", f"{o}/submit", f"{observation.json['url']}/submit", extra=mentor | {"If-Match": changed.headers["ETag"]})
+    call("get", o, observation.json["url"], extra=mentor)
+    call("get", f"{e}/progress", enrolment.json["progress_url"], extra=mentor)
+
     assert called == set(operations), "documented but not exercised here (or the reverse)"
 
 
@@ -176,6 +215,8 @@ def test_every_operation_refuses_a_missing_token_as_documented(client, spec):
     for method, path, op in _operations(spec):
         url = path.replace("{programme_id}", "1").replace("{rubric_id}", "1").replace("{number}", "1")
         url = url.replace("{label}", "draft").replace("{key}", "advocacy")
+        for name in ("{cohort_id}", "{enrolment_id}", "{observation_id}"):
+            url = url.replace(name, "1")
         response = client.open(url, method=method.upper())
         assert response.status_code == 401, (method, path)
         _check(spec, op, response)

@@ -5,13 +5,13 @@ import json
 
 import pytest
 
-from competencies import authoring
+from competencies.services import authoring
 from core.access import public
 from core.accounts import services as accounts
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
-from curriculum import catalogue_service
+from curriculum.services import catalogue as catalogue_service
 
 DOCUMENT = {
     "schema_version": 1,
@@ -99,7 +99,7 @@ def test_a_rubric_publish_needs_the_drafts_lock_and_refuses_a_stale_one(app, cli
     assert created.headers["ETag"] == f'"{lock}"'
     assert client.post(f"{url}/publish", headers=headers).status_code == 428
     with app.app_context():  # someone else adds a criterion on the page meanwhile
-        authoring.add_criterion(authoring.get_rubric(created.json["id"]), lock, authoring.CriterionInput(title="Hears the child"))
+        authoring.add_criterion(created.json["id"], lock, authoring.CriterionInput(title="Hears the child"))
     stale = client.post(f"{url}/publish", json={"lock_version": lock}, headers=headers)
     assert stale.status_code == 409 and "changed by someone else" in stale.json["errors"][0]["message"]
     fresh = client.get(url, headers=headers)

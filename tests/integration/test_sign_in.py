@@ -1,12 +1,14 @@
 """Signing in and out, as each role, with the limits that protect accounts."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from core.accounts import passwords
-from core.accounts.models import ADDRESS_MAX_LENGTH, SignInFailure
+from core.accounts.models import ADDRESS_MAX_LENGTH, SignInFailure, utcnow
 from core.accounts.roles import Role
 from core.extensions import db
 from tests.conftest import PASSWORD, csrf_token, make_app, post_form
@@ -243,3 +245,20 @@ def test_failure_records_hold_bounded_values_whatever_is_sent(app, make_person):
     with app.app_context():
         failure = db.session.scalars(select(SignInFailure)).one()
         assert failure.email == long_email and len(failure.address) == ADDRESS_MAX_LENGTH
+
+
+def test_failures_older_than_the_throttle_window_are_forgotten_when_the_next_is_recorded(app, make_person):
+    """The table holds one window of failures, not every wrong password since the app began."""
+    make_person("mentor@example.org", Role.MENTOR)
+    window = timedelta(seconds=app.config["SIGN_IN_WINDOW_SECONDS"])
+    with app.app_context():
+        long_ago = utcnow() - window - timedelta(minutes=1)
+        db.session.add_all([SignInFailure(email=f"old{n}@example.org", address="203.0.113.9", occurred_at=long_ago)
+                            for n in range(3)])
+        db.session.add(SignInFailure(email="recent@example.org", address="203.0.113.9",
+                                     occurred_at=utcnow() - window / 2))
+        db.session.commit()
+    _sign_in_from(app, ATTACKER, "mentor@example.org", "guess guess guess")
+    with app.app_context():
+        kept = sorted(f.email for f in db.session.scalars(select(SignInFailure)))
+    assert kept == ["mentor@example.org", "recent@example.org"]

@@ -9,7 +9,7 @@ from assessments import services
 from assessments.demo import published_programme
 from competencies import services as competency_services
 from core.accounts.roles import Role
-from curriculum import catalogue_service
+from curriculum.services import catalogue as catalogue_service
 
 TODAY = date.today()
 

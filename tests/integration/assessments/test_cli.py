@@ -17,7 +17,7 @@ def test_flask_enrol_names_the_option_at_fault(runner, cohort_id, people):
     assert unknown.exit_code == 1 and "--trainee: no person has the email address nobody@example.org" in unknown.output
     not_a_mentor = runner.invoke(args=["enrol", "--cohort", str(cohort_id), "--trainee", "trainee@example.org",
                                        "--mentor", "second@example.org"])
-    assert not_a_mentor.exit_code == 1 and "--mentor: Choose a mentor" in not_a_mentor.output
+    assert not_a_mentor.exit_code == 1 and "--mentor: Choose at least one mentor" in not_a_mentor.output
     future = runner.invoke(args=["enrol", "--cohort", str(cohort_id), "--trainee", "trainee@example.org",
                                  "--mentor", "mentor@example.org", "--became-senco", "2999-01-01"])
     assert future.exit_code == 1 and "--became-senco:" in future.output

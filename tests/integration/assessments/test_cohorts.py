@@ -16,7 +16,7 @@ def test_a_designer_creates_a_cohort_and_enrols_a_trainee_whom_the_mentor_then_s
     assert created.status_code == 302
     cohort_url = created.headers["Location"]
     enrolled = post_form(client, cohort_url, {
-        "trainee_id": people["trainee"], "mentor_id": people["mentor"], "school": "Hill Primary",
+        "trainee_id": people["trainee"], "mentor_ids": people["mentor"], "school": "Hill Primary",
         "became_senco": [str(TODAY.day), str(TODAY.month), str(TODAY.year - 1)],
         "earlier_senco_months": "0"})
     assert enrolled.status_code == 302
@@ -30,13 +30,13 @@ def test_enrolling_twice_or_with_a_future_senco_date_is_refused_with_the_field_n
     make_person("designer@example.org", Role.DESIGNER)
     auth.sign_in("designer@example.org")
     url = f"/assessments/cohorts/{cohort_id}"
-    future = post_form(client, url, {"trainee_id": people["trainee"], "mentor_id": people["mentor"],
+    future = post_form(client, url, {"trainee_id": people["trainee"], "mentor_ids": people["mentor"],
                                      "became_senco": ["1", "1", str(TODAY.year + 1)]})
     assert future.status_code == 200
     assert "govuk-error-summary" in future.get_data(as_text=True)
-    first = post_form(client, url, {"trainee_id": people["trainee"], "mentor_id": people["mentor"]})
+    first = post_form(client, url, {"trainee_id": people["trainee"], "mentor_ids": people["mentor"]})
     assert first.status_code == 302
-    again = post_form(client, url, {"trainee_id": people["trainee"], "mentor_id": people["mentor"]})
+    again = post_form(client, url, {"trainee_id": people["trainee"], "mentor_ids": people["mentor"]})
     assert "Tia Trainee is already enrolled on this cohort" in again.get_data(as_text=True)
 
 

@@ -11,13 +11,14 @@ from markupsafe import escape
 from sqlalchemy import func, select
 
 from assessments import services
-from assessments.models import ModerationItem, ModerationSample
+from assessments.models import Enrolment, ModerationItem, ModerationSample, Observation
 from assessments.services import moderation
 from competencies import services as competency_services
 from core.accounts import services as accounts
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
+from core.problems import Conflict, Invalid
 from tests.conftest import csrf_token
 
 from .conftest import TODAY
@@ -153,7 +154,7 @@ def test_before_the_moderator_submits_no_page_or_api_answer_shows_the_mentors_le
         app, client, auth, cohort_id, enrolment_id, people, moderator_id, mentor_marks):
     item_id = _sample_of(app, cohort_id, moderator_id, [mentor_marks])
     with app.app_context():
-        observation = services.explained(db.session.get(services.Observation, mentor_marks))
+        observation = services.explained(db.session.get(Observation, mentor_marks))
         secrets_ = [str(escape(r)) for r in observation.reasons]
         token = accounts.issue_token(db.session.get(User, moderator_id), "test")
         sample_id = db.session.get(ModerationItem, item_id).sample_id
@@ -183,7 +184,7 @@ def test_moderating_ones_own_observation_or_one_not_in_a_sample_is_refused(app, 
                                                                            people, make_person, mentor_marks):
     both = make_person("both@example.org", Role.MENTOR, Role.MODERATOR, name="Bo Both")
     with app.app_context():
-        enrolment = db.session.get(services.Enrolment, enrolment_id)
+        enrolment = db.session.get(Enrolment, enrolment_id)
         enrolment.mentors.append(db.session.get(User, both))
         db.session.commit()
     own = _submit(app, enrolment_id, both, _evidence((3,) * 6), "own-1")
@@ -193,9 +194,9 @@ def test_moderating_ones_own_observation_or_one_not_in_a_sample_is_refused(app, 
     refused = client.get(f"/assessments/moderation/items/{item_id}/mark")
     assert refused.status_code == 403 and "You made this observation" in refused.get_data(as_text=True)
     with app.app_context():
-        with pytest.raises(services.Invalid, match="not in a moderation sample"):
+        with pytest.raises(Invalid, match="not in a moderation sample"):
             moderation.record_marks(mentor_marks, moderator, _evidence((3,) * 6))
-        with pytest.raises(services.Invalid, match="You made this observation"):
+        with pytest.raises(Invalid, match="You made this observation"):
             moderation.record_marks(own, both, _evidence((3,) * 6))
         assert db.session.get(ModerationItem, item_id).moderator_result is None
 
@@ -228,8 +229,10 @@ def test_differing_marks_are_agreed_with_a_reason_and_the_trainees_progress_uses
     auth.sign_in("trainee@example.org")
     mine = client.get("/assessments/my-training").get_data(as_text=True)
     assert "Outcome: met (agreed after moderation)" in mine and "not yet met" not in mine
+    one = client.get(f"/assessments/my-training/observations/{mentor_marks}").get_data(as_text=True)
+    assert "not yet met" not in one
     with app.app_context():
-        with pytest.raises(services.Conflict):
+        with pytest.raises(Conflict):
             moderation.agree(item_id, people["mentor"], _evidence((1,) * 6), "again")
 
 
@@ -293,7 +296,7 @@ def test_the_pack_csv_parts_hold_both_sets_of_marks(app, cohort_id, moderator_id
     with app.app_context():
         moderation.record_marks(mentor_marks, moderator_id, _evidence((3,) * 6))
         parts = moderation.pack_csv_parts(cohort_id)
-        rubric = competency_services.rubric_of(db.session.get(services.Observation, mentor_marks).rubric_version)
+        rubric = competency_services.rubric_of(db.session.get(Observation, mentor_marks).rubric_version)
     rows = list(csv.DictReader(io.StringIO(parts["marks.csv"])))
     assert {r["marker"] for r in rows} == {"mentor", "moderator"}
     assert len(rows) == 2 * (len(rubric.criteria) + len(rubric.fault_types))
@@ -312,6 +315,7 @@ def test_a_cohort_that_holds_results_shows_trainees_a_sampled_outcome_only_once_
     auth.sign_in("trainee@example.org")
     waiting = client.get("/assessments/my-training").get_data(as_text=True)
     assert "1 observation is awaiting moderation" in waiting and "not yet met" not in waiting
+    assert client.get(f"/assessments/my-training/observations/{mentor_marks}").status_code == 404
     with app.app_context():
         moderation.record_marks(mentor_marks, moderator_id, _evidence((3, 3, 2, 3, 3, 3), (WRONG_LAW,)))  # the same marks
     shown = client.get("/assessments/my-training").get_data(as_text=True)
@@ -347,7 +351,7 @@ def test_marks_further_apart_than_the_gap_go_to_a_third_marker_who_did_not_mark_
         item = db.session.get(ModerationItem, item_id)
         assert moderation.status_of(item) == "to-adjudicate"
         for marker in (moderator_id, people["mentor"]):
-            with pytest.raises(services.Invalid, match="a third marker must decide"):
+            with pytest.raises(Invalid, match="a third marker must decide"):
                 moderation.agree(item_id, marker, _evidence((3,) * 6), "We agree")
     auth.sign_in("third@example.org")
     both = f"/assessments/moderation/items/{item_id}"

@@ -8,7 +8,7 @@ from core.accounts import services as accounts
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
-from curriculum import catalogue_service
+from curriculum.services import catalogue as catalogue_service
 
 RUBRIC = {
     "key": "chair-meeting", "title": "Chair a meeting", "model": "faults", "fault_limit": 2,
@@ -80,3 +80,14 @@ def test_the_scenario_library_is_listed(client, headers):
     scenarios = client.get("/api/v1/scenarios", headers=headers).json
     assert len(scenarios) == 14 and scenarios[0]["rubric"].startswith("/api/v1/rubrics/")
     assert all(len(s["observers"]) >= 2 and s["sources"] for s in scenarios)
+
+
+def test_publishing_from_a_stale_view_is_a_409_and_changes_nothing(client, headers):
+    url = client.post("/api/v1/rubrics", json=RUBRIC, headers=headers).json["url"]
+    lock = client.get(url, headers=headers).json["lock_version"]
+    refused = client.post(f"{url}/publish", json={"lock_version": lock + 1}, headers=headers)
+    assert refused.status_code == 409
+    assert [e["message"] for e in refused.json["errors"]] == [
+        "This rubric was changed by someone else since you opened it. "
+        "Reload the page to see their changes, then make yours again."]
+    assert client.get(url, headers=headers).json["lock_version"] == lock

@@ -5,21 +5,9 @@ import io
 import json
 import re
 
-import pytest
-
 from competencies.models import Rubric
-from core.accounts.roles import Role
 from core.extensions import db
-from curriculum import catalogue_service
 from tests.conftest import csrf_token, post_form
-
-
-@pytest.fixture
-def designer(app, auth, make_person):  # type: ignore[no-untyped-def]
-    with app.app_context():
-        catalogue_service.load_catalogue()
-    make_person("designer@example.org", Role.DESIGNER)
-    auth.sign_in("designer@example.org")
 
 
 def _new_rubric(client, **fields) -> str:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from competencies import services
 from competencies.models import Rubric, Scenario
 from core.accounts.roles import Role
 from core.extensions import db
-from curriculum import catalogue_service
+from curriculum.services import catalogue as catalogue_service
 from tests.conftest import post_form
 
 

@@ -58,5 +58,5 @@ def programme_id(app, catalogue):  # type: ignore[no-untyped-def]
     with app.app_context():
         programme = services.create_programme(None, DETAILS)
         for key in ("send-law-foundations", "screening-literacy", "screening-processing"):
-            services.add_catalogue_module(programme.draft, None, key)
+            services.add_catalogue_module(programme.id, None, key)
         return programme.id

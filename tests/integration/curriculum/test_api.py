@@ -7,7 +7,7 @@ from core.accounts import services as accounts
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
-from curriculum import catalogue_service
+from curriculum.services import catalogue as catalogue_service
 
 DOCUMENT = {
     "schema_version": 1,

@@ -16,8 +16,7 @@ from curriculum.models import Programme
 
 def _document(app, programme_id):  # type: ignore[no-untyped-def]
     with app.app_context():
-        draft = db.session.get(Programme, programme_id).draft
-        services.update_module(draft, None, "screening-processing", services.ModuleChanges(5, "Spring", frozenset({"screening-literacy"})))
+        services.update_module(programme_id, None, "screening-processing", services.ModuleChanges(5, "Spring", frozenset({"screening-literacy"})))
         return services.export_version(db.session.get(Programme, programme_id).draft)
 
 
@@ -157,14 +156,13 @@ def test_a_byte_order_mark_is_accepted(app, programme_id):
 
 def test_the_diff_lists_added_removed_and_changed_modules(app, programme_id):
     with app.app_context():
-        programme = db.session.get(Programme, programme_id)
-        first = services.publish(programme.draft, None, None)
+        first = services.publish(programme_id, None, None)
         before = services.export_version(first)
-        draft = services.start_draft(programme)
-        services.update_module(draft, None, "screening-literacy", services.ModuleChanges(8))
-        services.remove_module(draft, None, "screening-processing")
-        services.add_own_module(draft, None, services.OwnModule(title="Local offer", summary="", hours=2))
-        changes = diff(before, services.export_version(draft))
+        services.start_draft(programme_id)
+        services.update_module(programme_id, None, "screening-literacy", services.ModuleChanges(8))
+        services.remove_module(programme_id, None, "screening-processing")
+        services.add_own_module(programme_id, None, services.OwnModule(title="Local offer", summary="", hours=2))
+        changes = diff(before, services.export_version(db.session.get(Programme, programme_id).draft))
     assert changes.added == ("Local offer",)
     assert changes.removed == ("Screening processing",)
     assert [(c.title, [(f.label, f.before, f.after) for f in c.fields]) for c in changes.changed] == [

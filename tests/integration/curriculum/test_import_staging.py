@@ -11,7 +11,7 @@ from core.accounts.roles import Role
 from core.extensions import db
 from core.problems import Invalid
 from curriculum.models import Programme
-from curriculum.programme_imports import PROGRAMME_JSON
+from curriculum.services.imports import PROGRAMME_JSON
 
 DOCUMENT = json.dumps({
     "schema_version": 1,

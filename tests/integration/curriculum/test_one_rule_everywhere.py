@@ -12,8 +12,8 @@ from core.accounts import services as accounts
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
-from curriculum import catalogue_service
 from curriculum.models import Programme, ProgrammeModule
+from curriculum.services import catalogue as catalogue_service
 from tests.conftest import csrf_token, post_form
 
 HOURS = "Enter hours as a whole number between 1 and 1,000"

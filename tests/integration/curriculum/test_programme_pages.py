@@ -9,19 +9,11 @@ import pytest
 
 from core.accounts.roles import Role
 from core.extensions import db
-from curriculum import catalogue_service
 from curriculum.models import CatalogueModule, Programme
+from curriculum.services import catalogue as catalogue_service
 from tests.conftest import Auth, csrf_token, post_form
 
 NEW = {"name": "SENCO 2025", "provider": "North Trust", "cohort_start": ["1", "9", "2025"], "length_weeks": "78"}
-
-
-@pytest.fixture
-def designer(app, auth, make_person):  # type: ignore[no-untyped-def]
-    with app.app_context():
-        catalogue_service.load_catalogue()
-    make_person("designer@example.org", Role.DESIGNER)
-    auth.sign_in("designer@example.org")
 
 
 def _create(client) -> int:  # type: ignore[no-untyped-def]
@@ -194,12 +186,16 @@ def test_a_bad_import_lists_each_problem_and_imports_nothing(app, client, design
         assert db.session.query(Programme).count() == 0
 
 
-def test_a_huge_upload_is_refused_before_it_is_read(client, designer):
-    page = client.get("/curriculum/programmes/import").get_data(as_text=True)
-    response = client.post("/curriculum/programmes/import", data={
+@pytest.mark.parametrize("url, heading", [("/curriculum/programmes/import", "Import a programme"),
+                                          ("/competencies/rubrics/import", "Import a rubric")])
+def test_a_huge_upload_is_refused_before_it_is_read_on_its_own_import_page(client, designer, url, heading):
+    page = client.get(url).get_data(as_text=True)
+    response = client.post(url, data={
         "csrf_token": csrf_token(page), "document": (io.BytesIO(b" " * (11 * 1024 * 1024)), "huge.json")})
     assert response.status_code == 413
-    assert 'href="#document">The selected file must be smaller than 10 MB</a>' in response.get_data(as_text=True)
+    text = response.get_data(as_text=True)
+    assert 'href="#document">The selected file must be smaller than 10 MB</a>' in text
+    assert heading in text
 
 
 def _page(client, programme_id: int, path: str = "") -> str:  # type: ignore[no-untyped-def]

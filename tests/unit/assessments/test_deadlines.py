@@ -137,7 +137,8 @@ def test_leftover_days_from_separate_stretches_make_a_month_only_at_31_days() ->
 def test_a_head_teacher_as_senco_still_has_to_qualify() -> None:
     duty = track(SencoHistory(became_senco=date(2025, 1, 6), head_teacher=True), TODAY)
     assert duty.duty_applies and duty.status is Status.ON_TRACK
-    assert "Being the head teacher does not lift the qualification duty." in render_all(duty.reasons)
+    assert ("Being the head teacher does not lift the qualification duty: a head teacher may be the SENCO "
+            "(SEND Regulations 2014, reg. 49(3)), but reg. 49(4) makes no exception for them.") in render_all(duty.reasons)
 
 
 # Which qualification counts --------------------------------------------------------------------

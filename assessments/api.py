@@ -1,0 +1,285 @@
+"""JSON API for the assessments room: cohorts, enrolments, observations and progress.
+
+The same people may do the same things as on the pages: designers and administrators run
+cohorts and enrolments; a mentor records observations of their own trainees; a trainee reads
+their own progress and submitted observations. Anything else is a 404, whether or not it
+exists. Lists are paginated (``?page=``, ``?page_size=``, totals in ``X-Pagination``); a
+record's ``lock_version`` is its ETag, and a change needs it back in ``If-Match`` (428 without;
+412 if it is stale; 409 if sent as ``lock_version`` in the body and stale, as elsewhere in this
+API). Creating an observation needs an idempotency key: sending the same key again answers the
+record the first request made, never a second one. See README "JSON API".
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import replace
+from typing import Any
+
+from flask import Flask, request
+
+from assessments import schemas, services
+from assessments.models import Cohort, Enrolment, Observation
+from assessments.services import enrolment_changes, submissions, visibility
+from assessments.views.base import today
+from core import api
+from core.accounts.roles import Role
+
+bp = api.api_blueprint("assessments_api", __name__, Role.DESIGNER, Role.ADMIN, Role.MENTOR, Role.TRAINEE,
+                       description="Cohorts, enrolments, observations and progress")
+STAFF = (Role.DESIGNER, Role.ADMIN)
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+CHANGED_SINCE = "This record changed since you read it (its ETag is no longer {seen}): read it again, then retry"
+
+IDEMPOTENCY_PARAMETER = {
+    "in": "header", "name": IDEMPOTENCY_HEADER, "required": False, "schema": {"type": "string"},
+    "description": "A key you make for this observation (8–64 letters, digits, . : - _; a UUID will do). "
+                   "Required here or as idempotency_key in the body. Sending it again answers the same record.",
+}
+REPLAYED = {REPLAYED_HEADER: {"description": "true when the key had been used: the answer is the first request's record",
+                              "schema": {"type": "string"}}}
+
+
+# ---- helpers ---------------------------------------------------------------------------
+
+
+def _me() -> int:
+    return api.current_api_user().id
+
+
+def _page(found: tuple[list[Any], int], pagination_parameters: Any) -> list[Any]:
+    items, total = found
+    pagination_parameters.item_count = total
+    return items
+
+
+def _offset(pagination_parameters: Any) -> tuple[int, int]:
+    return pagination_parameters.first_item, pagination_parameters.page_size
+
+
+def _tagged(record: Enrolment | Observation, status: int = 200, **headers: str) -> tuple[Any, int, dict[str, str]]:
+    return record, status, {"ETag": api.etag(record.lock_version), **headers}
+
+
+def _checked_lock(current: int, body_lock: int | None) -> int:
+    """The lock the client saw, refused unless it is ``current``: 412 for a stale If-Match, 409 for a stale body field."""
+    seen = api.required_lock(body_lock)
+    if seen != current:
+        message = CHANGED_SINCE.format(seen=api.etag(seen))
+        if request.headers.get(api.LOCK_HEADER) is not None:
+            api.fail(412, message, api.LOCK_HEADER)
+        api.fail(409, message, "lock_version")
+    return seen
+
+
+def _enrolment(enrolment_id: int) -> Enrolment:
+    return visibility.enrolment_for(enrolment_id, _me()) or api.fail(404, "No enrolment of yours has this id")
+
+
+def _observation(observation_id: int) -> Observation:
+    return visibility.observation_for(observation_id, _me()) or api.fail(404, "No observation of yours has this id")
+
+
+def _idempotency_key(body_key: str | None) -> str:
+    header = request.headers.get(IDEMPOTENCY_HEADER)
+    if header is not None and body_key is not None and header != body_key:
+        api.fail(400, f"The {IDEMPOTENCY_HEADER} header and idempotency_key disagree: send one of them", "idempotency_key")
+    key = header if header is not None else body_key
+    if key is None:
+        api.fail(400, f"Send an {IDEMPOTENCY_HEADER} header (or idempotency_key) so that a retry cannot record "
+                      "the observation twice", "idempotency_key")
+    if not submissions.is_idempotency_key(key):
+        api.fail(400, submissions.KEY_MESSAGE, "idempotency_key")
+    return key
+
+
+LOCK_412 = {"schema": api.ErrorsSchema,
+            "description": "If-Match names an older ETag: the record changed since it was read"}
+
+
+# ---- cohorts (designers and administrators) ----------------------------------------------
+
+
+@bp.get("/cohorts")
+@api.roles(*STAFF)
+@bp.response(200, schemas.CohortSchema(many=True))
+@bp.paginate()
+def list_cohorts(pagination_parameters: Any) -> list[Cohort]:
+    """Cohorts, oldest first, a page at a time."""
+    return _page(visibility.cohorts(*_offset(pagination_parameters)), pagination_parameters)
+
+
+@bp.post("/cohorts")
+@api.roles(*STAFF)
+@bp.arguments(schemas.CohortInSchema)
+@bp.response(201, schemas.CohortSchema)
+def create_cohort(data: dict[str, Any]) -> Cohort:
+    """Start a cohort on a published programme version, with its sign-off policy (the usual one unless given)."""
+    return services.create_cohort(data["name"], data["programme_version_id"], data["sign_off"])
+
+
+@bp.get("/cohorts/<int:cohort_id>")
+@api.roles(*STAFF)
+@bp.response(200, schemas.CohortSchema, headers=api.ETAG_HEADER)
+def get_cohort(cohort_id: int) -> Any:
+    """One cohort, with its programme version and policies. Its ETag changes when they do."""
+    cohort = services.get_cohort(cohort_id) or api.fail(404, "No cohort has this id")
+    dumped = json.dumps(schemas.CohortSchema().dump(cohort), sort_keys=True, default=str)
+    return cohort, 200, {"ETag": f'"c{hashlib.sha256(dumped.encode()).hexdigest()[:20]}"'}
+
+
+@bp.get("/cohorts/<int:cohort_id>/enrolments")
+@api.roles(*STAFF)
+@bp.response(200, schemas.EnrolmentSchema(many=True))
+@bp.paginate()
+def cohort_enrolments(cohort_id: int, pagination_parameters: Any) -> list[Enrolment]:
+    """A cohort's enrolments, a page at a time."""
+    services.get_cohort(cohort_id) or api.fail(404, "No cohort has this id")
+    return _page(visibility.cohort_enrolments(cohort_id, *_offset(pagination_parameters)), pagination_parameters)
+
+
+@bp.post("/cohorts/<int:cohort_id>/enrolments")
+@api.roles(*STAFF)
+@bp.arguments(schemas.EnrolmentInSchema)
+@bp.response(201, schemas.EnrolmentSchema, headers=api.ETAG_HEADER)
+def enrol(data: dict[str, Any], cohort_id: int) -> Any:
+    """Enrol a trainee on the cohort with one or more mentors and their SENCO history."""
+    services.get_cohort(cohort_id) or api.fail(404, "No cohort has this id")
+    given = services.EnrolmentInput(data["trainee_id"], tuple(data["mentor_ids"]), data.get("school", ""),
+                                    data.get("became_senco"), data.get("earlier_senco_months", 0),
+                                    data.get("nasenco_started"), data.get("nasenco_completed"))
+    return _tagged(services.enrol(cohort_id, given, today()), 201)
+
+
+# ---- enrolments (staff: all; a mentor: their trainees; a trainee: their own) ---------------
+
+
+@bp.get("/enrolments")
+@bp.response(200, schemas.EnrolmentSchema(many=True))
+@bp.paginate()
+def list_enrolments(pagination_parameters: Any) -> list[Enrolment]:
+    """The enrolments you may read: every one for staff, your trainees' for a mentor, your own for a trainee."""
+    return _page(visibility.enrolments_for(_me(), *_offset(pagination_parameters)), pagination_parameters)
+
+
+@bp.get("/enrolments/<int:enrolment_id>")
+@bp.response(200, schemas.EnrolmentSchema, headers=api.ETAG_HEADER)
+def get_enrolment(enrolment_id: int) -> Any:
+    """One enrolment; its ETag is its lock_version."""
+    return _tagged(_enrolment(enrolment_id))
+
+
+@bp.patch("/enrolments/<int:enrolment_id>")
+@api.roles(*STAFF)
+@bp.arguments(schemas.EnrolmentChangesSchema)
+@bp.response(200, schemas.EnrolmentSchema, headers=api.ETAG_HEADER)
+@bp.alt_response(412, **LOCK_412)
+@api.documented_lock(bp)
+def change_enrolment(data: dict[str, Any], enrolment_id: int) -> Any:
+    """Change the school, mentors or SENCO history; only the fields sent change. Needs If-Match."""
+    enrolment = _enrolment(enrolment_id)
+    seen = _checked_lock(enrolment.lock_version, data.pop("lock_version"))
+    given = replace(enrolment_changes.details_of(enrolment), **{k: tuple(v) if k == "mentor_ids" else v
+                                                                 for k, v in data.items()})
+    return _tagged(enrolment_changes.change_enrolment(enrolment.id, seen, given, today()))
+
+
+@bp.get("/enrolments/<int:enrolment_id>/progress")
+@bp.response(200, schemas.ProgressSchema)
+def get_progress(enrolment_id: int) -> dict[str, Any]:
+    """Each scenario's progress by the cohort's sign-off policy, what is still missing, and the SENCO deadline.
+
+    Only the trainee's mentors see drafts in it; everyone else, submitted observations only."""
+    enrolment = _enrolment(enrolment_id)
+    submitted_only = visibility.submitted_only(enrolment, _me())
+    return schemas.progress_document(enrolment, services.progress(enrolment, submitted_only=submitted_only),
+                                     services.senco_duty(enrolment, today()), submitted_only)
+
+
+# ---- observations (a mentor of the trainee; the trainee reads submitted ones) ---------------
+
+
+@bp.get("/enrolments/<int:enrolment_id>/observations")
+@api.roles(Role.MENTOR, Role.TRAINEE)
+@bp.response(200, schemas.ObservationSchema(many=True))
+@bp.paginate()
+def enrolment_observations(enrolment_id: int, pagination_parameters: Any) -> list[Observation]:
+    """An enrolment's observations, oldest first; a trainee sees submitted ones only."""
+    found = visibility.observations_for(enrolment_id, _me(), *_offset(pagination_parameters))
+    return _page(found or api.fail(404, "No enrolment of yours has this id"), pagination_parameters)
+
+
+@bp.post("/enrolments/<int:enrolment_id>/observations")
+@api.roles(Role.MENTOR)
+@bp.arguments(schemas.ObservationInSchema)
+@bp.doc(parameters=[IDEMPOTENCY_PARAMETER])
+@bp.response(201, schemas.ObservationSchema, headers={**api.ETAG_HEADER, **REPLAYED})
+def record_observation(data: dict[str, Any], enrolment_id: int) -> Any:
+    """Record an observation of your trainee as a draft, or submitted at once with ``"submit": true``.
+
+    The engine scores it as it is saved: the answer holds the outcome and its reasons. The
+    same idempotency key again answers the record it first made (``Idempotent-Replayed: true``)."""
+    key = _idempotency_key(data["idempotency_key"])
+    _enrolment(enrolment_id)
+    given = services.ObservationInput(data["scenario_key"], data["observed_on"], data["setting"],
+                                      tuple(data.get("present", ())), _evidence(data.get("evidence")), key,
+                                      submit=data["submit"])
+    recorded = submissions.record_once(enrolment_id, _me(), given, today())
+    return _tagged(recorded.observation, 201, **{REPLAYED_HEADER: "true" if recorded.replayed else "false"})
+
+
+def _evidence(given: dict[str, Any] | None) -> dict[str, Any]:
+    return {"judgements": [], "faults": [], **(given or {})}
+
+
+@bp.get("/observations/<int:observation_id>")
+@api.roles(Role.MENTOR, Role.TRAINEE)
+@bp.response(200, schemas.ObservationSchema, headers=api.ETAG_HEADER)
+def get_observation(observation_id: int) -> Any:
+    """One observation with the engine's outcome and reasons; its ETag is its lock_version."""
+    return _tagged(_observation(observation_id))
+
+
+@bp.patch("/observations/<int:observation_id>")
+@api.roles(Role.MENTOR)
+@bp.arguments(schemas.ObservationChangesSchema)
+@bp.response(200, schemas.ObservationSchema, headers=api.ETAG_HEADER)
+@bp.alt_response(412, **LOCK_412)
+@api.documented_lock(bp)
+def change_observation(data: dict[str, Any], observation_id: int) -> Any:
+    """Change a draft: only the fields sent change, and it is scored again. A submitted one is 409. Needs If-Match."""
+    found = _observation(observation_id)
+    if found.submitted:
+        api.fail(409, "This observation was submitted and can no longer be changed")
+    seen = _checked_lock(found.lock_version, data.pop("lock_version"))
+    given = services.ObservationInput(
+        found.scenario_key, data.get("observed_on", found.observed_on), data.get("setting", found.setting),
+        tuple(data.get("present", found.present)), _evidence(data["evidence"]) if "evidence" in data else found.evidence,
+        found.idempotency_key, lock_version=seen)
+    return _tagged(submissions.change_draft(found.id, _me(), given, today()))
+
+
+@bp.post("/observations/<int:observation_id>/submit")
+@api.roles(Role.MENTOR)
+@bp.arguments(api.LockSchema, required=False)
+@bp.response(200, schemas.ObservationSchema, headers=api.ETAG_HEADER)
+@bp.alt_response(412, **LOCK_412)
+@api.documented_lock(bp)
+def submit_observation(data: dict[str, Any], observation_id: int) -> Any:
+    """Submit a draft: it is locked for good and counts towards sign-off. Submitting again answers the same record."""
+    found = _observation(observation_id)
+    if found.submitted:
+        return _tagged(found)  # a retry of a submit that worked: the same answer
+    seen = _checked_lock(found.lock_version, data["lock_version"])
+    return _tagged(services.submit_observation(found.id, _me(), seen))
+
+
+# A correction after submission (a reason, a new revision) is NAME=observe's
+# ``amend_observation``: its route goes here, POST /observations/<id>/amendments, mentor only,
+# with If-Match on the observation's lock_version, answering ObservationSchema.
+
+
+def init_app(app: Flask) -> None:
+    api.register(app, bp)
+

@@ -1,0 +1,247 @@
+"""What goes in and out of the assessments API as JSON: cohorts, enrolments, observations, progress.
+
+Limits come from their one home (the models' column lengths, the tracker's, the idempotency
+key's rule); what a rubric accepts (criteria, levels, faults) is checked by the engine, which
+names each path (``evidence.judgements[0].level``).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import url_for
+from marshmallow import Schema, fields, validate
+
+from assessments import deadlines, services
+from assessments.models import KEY_MAX_LENGTH, NAME_MAX_LENGTH, SCHOOL_MAX_LENGTH, SETTING_MAX_LENGTH
+from assessments.services.observations import PRESENT_MAX
+from assessments.services.submissions import IDEMPOTENCY_KEY_MAX_LENGTH
+from competencies import engine
+from competencies.engine.evidence import COMMENT_MAX
+from core import api
+
+# ---- what goes in ----------------------------------------------------------------------
+
+
+def _whole(**kwargs: Any) -> fields.Integer:
+    return fields.Integer(strict=True, **kwargs)
+
+
+class SignOffPolicySchema(Schema):
+    """K met observations, by J different observers, in S different settings, no dangerous fault in the last M."""
+
+    min_met = _whole(metadata={"description": "K: met observations needed"})
+    min_observers = _whole(metadata={"description": "J: different observers among them"})
+    min_settings = _whole(metadata={"description": "S: different settings among them"})
+    no_dangerous_in_last = _whole(metadata={"description": "M: no dangerous fault in the last M observations"})
+
+
+class CohortInSchema(Schema):
+    name = fields.String(required=True, validate=validate.Length(1, NAME_MAX_LENGTH))
+    programme_version_id = _whole(required=True, metadata={"description": "A published programme version"})
+    sign_off = fields.Nested(SignOffPolicySchema, load_default=None,
+                             metadata={"description": "The provider's usual policy unless given"})
+
+
+class _EnrolmentDetailsSchema(Schema):
+    school = fields.String(validate=validate.Length(max=SCHOOL_MAX_LENGTH))
+    became_senco = fields.Date(allow_none=True, metadata={"description": "The date they became SENCO at this school"})
+    earlier_senco_months = _whole(validate=validate.Range(0, deadlines.EARLIER_MONTHS_MAX),
+                                  metadata={"description": "Earlier SENCO service anywhere, in whole months"})
+    nasenco_started = fields.Date(allow_none=True)
+    nasenco_completed = fields.Date(allow_none=True)
+
+
+class EnrolmentInSchema(_EnrolmentDetailsSchema):
+    trainee_id = _whole(required=True)
+    mentor_ids = fields.List(_whole(), required=True, validate=validate.Length(1, 20))
+
+
+class EnrolmentChangesSchema(_EnrolmentDetailsSchema, api.LockSchema):
+    """Only the fields sent change; the trainee and the cohort never do."""
+
+    mentor_ids = fields.List(_whole(), validate=validate.Length(1, 20))
+
+
+class JudgementInSchema(Schema):
+    criterion = fields.String(required=True, validate=validate.Length(1, KEY_MAX_LENGTH))
+    level = _whole(allow_none=True, metadata={"description": "One of the criterion's levels; null: observed (faults rubrics)"})
+    comment = fields.String(validate=validate.Length(max=COMMENT_MAX))
+    not_applicable = fields.Boolean(truthy={True}, falsy={False})
+
+
+class FaultInSchema(Schema):
+    fault = fields.String(required=True, validate=validate.Length(1, KEY_MAX_LENGTH))
+    severity = fields.String(allow_none=True, metadata={"enum": [s.value for s in engine.FaultSeverity]})
+    note = fields.String(validate=validate.Length(max=COMMENT_MAX))
+
+
+class EvidenceInSchema(Schema):
+    judgements = fields.List(fields.Nested(JudgementInSchema), load_default=list)
+    faults = fields.List(fields.Nested(FaultInSchema), load_default=list)
+
+
+class _ObservationFieldsSchema(Schema):
+    observed_on = fields.Date(metadata={"description": "Not in the future, not before the cohort started"})
+    setting = fields.String(validate=validate.Length(max=SETTING_MAX_LENGTH),
+                            metadata={"description": "Where, e.g. ‘Year 4 classroom’: counted by its exact text"})
+    present = fields.List(fields.String(validate=validate.Length(1, 120)), validate=validate.Length(max=PRESENT_MAX),
+                          metadata={"description": "Roles present, never children's names"})
+    evidence = fields.Nested(EvidenceInSchema)
+
+
+class ObservationInSchema(_ObservationFieldsSchema):
+    scenario_key = fields.String(required=True, validate=validate.Length(1, KEY_MAX_LENGTH))
+    observed_on = fields.Date(required=True, metadata={"description": "Not in the future, not before the cohort started"})
+    setting = fields.String(required=True, validate=validate.Length(max=SETTING_MAX_LENGTH))
+    submit = fields.Boolean(truthy={True}, falsy={False}, load_default=False,
+                            metadata={"description": "true: submit at once (locked, counted for sign-off)"})
+    idempotency_key = fields.String(
+        load_default=None, validate=validate.Length(max=IDEMPOTENCY_KEY_MAX_LENGTH),
+        metadata={"description": "Or the Idempotency-Key header: the same key again answers the same record"})
+
+
+class ObservationChangesSchema(_ObservationFieldsSchema, api.LockSchema):
+    """A draft's changes: only the fields sent change."""
+
+
+# ---- what comes out ----------------------------------------------------------------------
+
+
+def _url(endpoint: str, **values: Any) -> Any:
+    return fields.Function(lambda o: url_for(f"assessments_api.{endpoint}", **{k: getattr(o, v) for k, v in values.items()}),
+                           required=True, metadata={"type": "string"})
+
+
+class CohortSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+    programme_version_id = fields.Integer(required=True)
+    programme = fields.String(required=True, attribute="programme_version.name")
+    programme_version = fields.Integer(required=True, attribute="programme_version.number")
+    sign_off = fields.Dict(required=True, attribute="sign_off_policy")
+    aggregation = fields.Dict(required=True)
+    created_at = fields.DateTime(required=True)
+    url = _url("get_cohort", cohort_id="id")
+    enrolments_url = _url("cohort_enrolments", cohort_id="id")
+
+
+class PersonSchema(Schema):
+    id = fields.Integer(required=True)
+    name = fields.String(required=True)
+
+
+class EnrolmentSchema(Schema):
+    id = fields.Integer(required=True)
+    cohort_id = fields.Integer(required=True)
+    trainee = fields.Nested(PersonSchema, required=True)
+    mentors = fields.List(fields.Nested(PersonSchema), required=True)
+    school = fields.String(required=True)
+    became_senco = fields.Date(required=True, allow_none=True)
+    earlier_senco_months = fields.Integer(required=True)
+    nasenco_started = fields.Date(required=True, allow_none=True)
+    nasenco_completed = fields.Date(required=True, allow_none=True)
+    lock_version = fields.Integer(required=True, metadata={"description": "Its ETag: send it back as If-Match to change it"})
+    url = _url("get_enrolment", enrolment_id="id")
+    observations_url = _url("enrolment_observations", enrolment_id="id")
+    progress_url = _url("get_progress", enrolment_id="id")
+
+
+class JudgementOutSchema(Schema):
+    criterion = fields.String(required=True)
+    level = fields.Raw(required=True, metadata={"description": "A level, \"n/a\", \"observed\" or null"})
+
+
+class ObservationSchema(Schema):
+    """An observation as stored: what was recorded, and the engine's result with its reasons."""
+
+    id = fields.Integer(required=True)
+    enrolment_id = fields.Integer(required=True)
+    scenario_key = fields.String(required=True)
+    status = fields.String(required=True, metadata={"enum": ["draft", "submitted"]})
+    observed_on = fields.Date(required=True)
+    setting = fields.String(required=True)
+    present = fields.List(fields.String(), required=True)
+    observer = fields.Nested(PersonSchema, required=True, allow_none=True)
+    evidence = fields.Dict(required=True, metadata={"description": "The judgements and faults as recorded"})
+    outcome = fields.Function(lambda o: o.result.get("outcome"), required=True,
+                              metadata={"type": "string", "enum": [x.value for x in engine.Outcome]})
+    reasons = fields.Method("_reasons", required=True,
+                            metadata={"type": "array", "items": {"type": "string"}, "description": "The reasons in English"})
+    result = fields.Dict(required=True, metadata={"description": "The stored result: reason codes with parameters, "
+                                                                 "the rubric's key, version and fingerprint, the engine version"})
+    rubric_version = fields.Integer(required=True, attribute="rubric_version.number")
+    idempotency_key = fields.String(required=True)
+    submitted_at = fields.DateTime(required=True, allow_none=True)
+    lock_version = fields.Integer(required=True, metadata={"description": "Its ETag: send it back as If-Match to change a draft"})
+    url = _url("get_observation", observation_id="id")
+
+    def _reasons(self, observation: Any) -> list[str]:
+        return list(services.explained(observation).reasons)
+
+
+class MissingSchema(Schema):
+    code = fields.String(required=True, metadata={"description": "e.g. met_observations, observers, settings"})
+    have = fields.Integer(required=True)
+    need = fields.Integer(required=True)
+    in_words = fields.String(required=True)
+
+
+class ObservationBriefSchema(Schema):
+    id = fields.Integer(required=True)
+    status = fields.String(required=True)
+    observed_on = fields.Date(required=True)
+    outcome = fields.String(required=True)
+    reasons = fields.List(fields.String(), required=True)
+    url = fields.String(required=True)
+
+
+class ScenarioProgressSchema(Schema):
+    scenario_key = fields.String(required=True)
+    title = fields.String(required=True)
+    in_words = fields.String(required=True)
+    evidenced = fields.Boolean(required=True, allow_none=True, metadata={"description": "null: no published rubric"})
+    met = fields.Integer(required=True)
+    observers = fields.Integer(required=True, metadata={"description": "Different observers of met observations"})
+    settings = fields.List(fields.String(), required=True)
+    missing = fields.List(fields.Nested(MissingSchema), required=True, metadata={"description": "What sign-off still needs"})
+    never_met = fields.List(fields.String(), required=True, metadata={"description": "Criteria never met yet, by title"})
+    sign_off = fields.Dict(required=True, allow_none=True, metadata={"description": "The engine's decision as stored data"})
+    observations = fields.List(fields.Nested(ObservationBriefSchema), required=True)
+
+
+class DutySchema(Schema):
+    status = fields.String(required=True, allow_none=True)
+    reasons = fields.List(fields.String(), required=True)
+    detail = fields.Dict(required=True, allow_none=True, metadata={"description": "The tracker's decision as data"})
+
+
+class ProgressSchema(Schema):
+    enrolment_id = fields.Integer(required=True)
+    scenarios = fields.List(fields.Nested(ScenarioProgressSchema), required=True)
+    senco_duty = fields.Nested(DutySchema, required=True)
+
+
+def progress_document(enrolment: Any, found: list[Any], duty: Any, submitted_only: bool) -> dict[str, Any]:
+    """Progress as data for ProgressSchema: the same figures and words as the trainee's page."""
+    scenarios = []
+    for p in found:
+        decision = p.sign_off
+        scenarios.append({
+            "scenario_key": p.scenario.key, "title": p.scenario.title, "in_words": p.in_words,
+            "evidenced": None if decision is None else decision.evidenced,
+            "met": 0 if decision is None else decision.met,
+            "observers": 0 if decision is None else len(decision.observers),
+            "settings": [] if decision is None else list(decision.settings),
+            "missing": [] if decision is None else [{**m._asdict(), "in_words": words}
+                                                    for m, words in zip(decision.missing, p.missing, strict=True)],
+            "never_met": list(p.never_met),
+            "sign_off": None if decision is None else decision.to_dict(),
+            "observations": [{"id": v.observation.id, "status": v.observation.status, "observed_on": v.observation.observed_on,
+                              "outcome": v.result.outcome.value, "reasons": list(v.reasons),
+                              "url": url_for("assessments_api.get_observation", observation_id=v.observation.id)}
+                             for v in p.observations if v.observation.submitted or not submitted_only],
+        })
+    status = duty.duty.status.value if duty.duty is not None else None
+    return {"enrolment_id": enrolment.id, "scenarios": scenarios,
+            "senco_duty": {"status": status, "reasons": list(duty.reasons),
+                           "detail": duty.duty.to_dict() if duty.duty is not None else None}}

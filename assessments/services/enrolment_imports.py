@@ -1,0 +1,277 @@
+"""Enrolling many trainees from a CSV file: the enrolment CSV plug-in of :mod:`core.importing`.
+
+One row per trainee. The file is read strictly (UTF-8, a byte-order mark dropped, UTF-16 and other
+encodings refused by :func:`core.documents.read_text`), every row is checked by the same rules as
+the enrolment form (:func:`assessments.services.enrolments.enrolment_problems`), and every problem
+is reported by its 1-based line and its column before anything is saved; then all the rows are
+saved in one transaction, or none.
+
+Trainees and mentors must already have accounts (matched by email address). The import does not
+create accounts: a new account needs an administrator to choose its roles and give its owner a
+password, which the People page does. ``trainee_name`` is optional and only there to make the
+file readable; the account's own name is used.
+
+A cell that looks like a spreadsheet formula (``=HYPERLINK(…)``, ``+1``, ``@SUM``) is kept as the
+text it is: nothing here evaluates it, and pages escape it when they show it.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import func, select
+
+from assessments import deadlines, enrolment_rules
+from assessments.models import Cohort, Enrolment
+from assessments.services.cohorts import get_cohort
+from assessments.services.enrolments import EnrolmentInput, add_checked, enrolment_problems
+from core import importing
+from core.accounts.models import User
+from core.documents import read_text
+from core.extensions import db
+from core.problems import Invalid, Problem
+
+CSV_BYTES_MAX = 512 * 1024  # half a megabyte holds thousands of rows; more is the wrong file
+ROWS_MAX = 1_000            # trainees in one file; a cohort is tens to hundreds
+CELL_MAX = 1_000            # characters in one cell
+PROBLEMS_SHOWN_MAX = 200    # a file that is wrong throughout says so without listing every cell
+
+COLUMNS = ("trainee_email", "trainee_name", "mentor_emails", "school", "became_senco", "earlier_service",
+           "earlier_months", "head_teacher", "nasenco_started", "nasenco_completed")
+REQUIRED = ("trainee_email", "mentor_emails")
+EXAMPLE_ROW = ("trainee@example.org", "Tia Trainee", "mentor@example.org; second.mentor@example.org", "Hill Primary School",
+               "1/9/2025", "1/9/2019 to 31/8/2020", "0", "no", "", "")
+COLUMN_NOTES = {
+    "trainee_email": "the trainee’s account email address (the account must exist)",
+    "trainee_name": "optional, for your own reading",
+    "mentor_emails": "one or more mentors’ email addresses, separated by ;",
+    "school": "the trainee’s school",
+    "became_senco": "the date they became SENCO at this school, day/month/year",
+    "earlier_service": "earlier SENCO service, here or elsewhere: periods like 1/9/2019 to 31/8/2020, separated by ;",
+    "earlier_months": "earlier service as a whole number of months, when the dates are not known",
+    "head_teacher": "yes if the head teacher is the SENCO",
+    "nasenco_started": "when a NASENCO course began, if any",
+    "nasenco_completed": "when it was completed, if it was",
+}
+# Where a service problem lands in the file.
+FIELD_COLUMNS = {"trainee_id": "trainee_email", "mentor_ids": "mentor_emails", "school": "school",
+                 "became_senco": "became_senco", "earlier_service": "earlier_service",
+                 "earlier_senco_months": "earlier_months", "nasenco_started": "nasenco_started",
+                 "nasenco_completed": "nasenco_completed", "cohort_id": ""}
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    given: EnrolmentInput
+    trainee: str          # "Name (email)", for the preview
+    mentors: str
+
+
+@dataclass(frozen=True)
+class EnrolmentsDraft:
+    cohort_id: int
+    cohort_name: str
+    rows: tuple[Row, ...]
+
+
+def _located(line: int, column: str, message: str) -> Problem:
+    where = f"Line {line}, column {column}" if column else f"Line {line}"
+    return Problem(f"line {line}.{column}" if column else f"line {line}", f"{where}: {message}")
+
+
+def parse_csv(raw: bytes | str) -> dict[str, Any]:
+    """The file's header and rows, each row with its 1-based line; Invalid if it cannot be read."""
+    size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8", "surrogatepass"))
+    if size > CSV_BYTES_MAX:
+        raise Invalid(f"The file is {size / 1024:,.0f} KB: a CSV file of enrolments must be {CSV_BYTES_MAX // 1024:,} KB or "
+                      f"smaller ({ROWS_MAX:,} trainees at most). Split it into smaller files")
+    text = read_text(raw)
+    if "\x00" in text:
+        raise Invalid("The file holds a NUL character, so it is not a text CSV file. Save it again as CSV (UTF-8)")
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    rows: list[dict[str, Any]] = []
+    header: list[str] | None = None
+    start = 1
+    try:
+        for cells in reader:
+            if header is None:
+                header = cells
+            elif any(c.strip() for c in cells):
+                rows.append({"line": start, "cells": cells})
+                if len(rows) > ROWS_MAX:
+                    raise Invalid(f"The file has more than {ROWS_MAX:,} trainees. Split it into smaller files")
+            start = reader.line_num + 1
+    except csv.Error as error:
+        raise Invalid(f"Line {reader.line_num}: the file cannot be read as CSV ({error}). Save it again as CSV (UTF-8)") from None
+    if header is None:
+        raise Invalid("The file is empty. Use the template: a header line, then one line per trainee")
+    return {"header": header, "rows": rows}
+
+
+def _header_problems(header: list[str]) -> tuple[list[str], list[Problem]]:
+    names = [h.strip().lower() for h in header]
+    problems = [_located(1, h or f"{i + 1}", f"‘{h[:40]}’ is not a column this import knows. Use the columns of the template: "
+                        f"{', '.join(COLUMNS)}") for i, h in enumerate(names) if h not in COLUMNS]
+    seen: set[str] = set()
+    for name in names:
+        if name in seen and name in COLUMNS:
+            problems.append(_located(1, name, "This column appears more than once; keep one"))
+        seen.add(name)
+    problems += [_located(1, name, "This column is missing; it is needed") for name in REQUIRED if name not in names]
+    return names, problems
+
+
+@dataclass
+class _Known:
+    """The people and enrolments the file names, read once for the whole file."""
+
+    people: dict[str, User]
+    enrolled: set[int]
+
+
+def _known(cohort: Cohort, rows: list[dict[str, str]]) -> _Known:
+    emails = {e for r in rows for e in [r.get("trainee_email", ""), *r.get("mentor_emails", "").split(";")] if e.strip()}
+    wanted = {e.strip().lower() for e in emails}
+    people = {u.email: u for u in db.session.scalars(select(User).where(func.lower(User.email).in_(wanted)))} if wanted else {}
+    enrolled = set(db.session.scalars(select(Enrolment.trainee_id).where(Enrolment.cohort_id == cohort.id)))
+    return _Known(people, enrolled)
+
+
+def _read_row(cells: dict[str, str], line: int, known: _Known) -> tuple[EnrolmentInput | None, list[Problem]]:
+    """One row's values, or the problems with them (each named by line and column)."""
+    problems: list[Problem] = []
+
+    def value(column: str, parse: Any) -> Any:
+        try:
+            return parse(cells.get(column, ""))
+        except enrolment_rules.RuleError as error:
+            problems.append(_located(line, column, error.message))
+            return None
+
+    trainee_email = cells.get("trainee_email", "").strip().lower()
+    trainee = known.people.get(trainee_email)
+    if not trainee_email:
+        problems.append(_located(line, "trainee_email", "Enter the trainee’s email address"))
+    elif trainee is None:
+        problems.append(_located(line, "trainee_email", f"No one has the email address {trainee_email[:80]}: "
+                                 "an administrator adds the trainee on the People page first"))
+    mentor_ids = []
+    for email in (e.strip().lower() for e in cells.get("mentor_emails", "").split(";") if e.strip()):
+        mentor = known.people.get(email)
+        if mentor is None:
+            problems.append(_located(line, "mentor_emails", f"No mentor has the email address {email[:80]}"))
+        else:
+            mentor_ids.append(mentor.id)
+    months_text = cells.get("earlier_months", "").strip() or "0"
+    months = int(months_text) if months_text.isascii() and months_text.isdigit() and len(months_text) <= 4 else None
+    if months is None:
+        problems.append(_located(line, "earlier_months", f"Enter earlier service as a whole number of months between 0 and "
+                                 f"{deadlines.EARLIER_MONTHS_MAX:,}"))
+    given = EnrolmentInput(
+        trainee.id if trainee else 0, tuple(mentor_ids), cells.get("school", "").strip(),
+        value("became_senco", enrolment_rules.optional_day), months or 0,
+        value("nasenco_started", enrolment_rules.optional_day), value("nasenco_completed", enrolment_rules.optional_day),
+        value("earlier_service", enrolment_rules.parse_periods) or (), bool(value("head_teacher", enrolment_rules.parse_yes_no)))
+    return (None if problems else given), problems
+
+
+def _cells(names: list[str], row: dict[str, Any]) -> tuple[dict[str, str], list[Problem]]:
+    values: list[str] = row["cells"]
+    line: int = row["line"]
+    problems = []
+    if len(values) > len(names):
+        problems.append(_located(line, "", f"This line has {len(values)} cells but the header names {len(names)} columns"))
+    cells = dict(zip(names, values))
+    for column, text in cells.items():
+        if len(text) > CELL_MAX:
+            problems.append(_located(line, column, f"A cell must be {CELL_MAX:,} characters or fewer"))
+    return cells, problems
+
+
+def check_rows(cohort: Cohort, document: dict[str, Any], today: date) -> EnrolmentsDraft:
+    """Every row checked by the enrolment rules; Invalid listing every problem by line and column."""
+    names, problems = _header_problems(document["header"])
+    if problems:
+        raise Invalid(problems)
+    read = [_cells(names, row) for row in document["rows"]]
+    known = _known(cohort, [cells for cells, _ in read])
+    rows: list[Row] = []
+    first_line: dict[int, int] = {}
+    for row, (cells, found) in zip(document["rows"], read):
+        line = row["line"]
+        given, row_problems = _read_row(cells, line, known)
+        found += row_problems
+        if given is not None:
+            found += _service_problems(cohort, given, today, line, known)
+            if given.trainee_id in first_line:
+                found.append(_located(line, "trainee_email", f"This trainee is already on line {first_line[given.trainee_id]}"))
+            first_line.setdefault(given.trainee_id, line)
+        problems += found
+        if given is not None and not found:
+            rows.append(_row(given, line, known))
+    if not document["rows"]:
+        problems.append(Problem("", "The file has no trainees: add one line per trainee under the header"))
+    if problems:
+        shown = problems[:PROBLEMS_SHOWN_MAX]
+        if len(problems) > PROBLEMS_SHOWN_MAX:
+            shown.append(Problem("", f"… and {len(problems) - PROBLEMS_SHOWN_MAX:,} more problems"))
+        raise Invalid(shown)
+    return EnrolmentsDraft(cohort.id, cohort.name, tuple(rows))
+
+
+def _service_problems(cohort: Cohort, given: EnrolmentInput, today: date, line: int, known: _Known) -> list[Problem]:
+    _, _, found = enrolment_problems(cohort, given, today, enrolled=known.enrolled)
+    return [_located(line, FIELD_COLUMNS.get(path, path), message) for path, message in found]
+
+
+def _row(given: EnrolmentInput, line: int, known: _Known) -> Row:
+    by_id = {u.id: u for u in known.people.values()}
+    trainee = by_id[given.trainee_id]
+    return Row(line, given, f"{trainee.name} ({trainee.email})", ", ".join(by_id[i].name for i in dict.fromkeys(given.mentor_ids)))
+
+
+def _preview(draft: EnrolmentsDraft) -> list[tuple[str, str]]:
+    count = len(draft.rows)
+    found = [("Cohort", draft.cohort_name), ("Trainees to enrol", f"{count:,} {'trainee' if count == 1 else 'trainees'}")]
+    for row in draft.rows:
+        details = [f"mentored by {row.mentors}"]
+        if row.given.school:
+            details.insert(0, row.given.school)
+        if row.given.became_senco:
+            details.append(f"SENCO since {deadlines.format_date(row.given.became_senco.isoformat())}")
+        found.append((f"Line {row.line}: {row.trainee}", "; ".join(details)))
+    return found
+
+
+def _add(draft: EnrolmentsDraft, owner_id: int | None) -> Cohort:
+    cohort = get_cohort(draft.cohort_id)
+    assert cohort is not None
+    for row in draft.rows:
+        add_checked(cohort, row.given)
+    return cohort
+
+
+def enrolment_csv(cohort_id: int, today: date) -> importing.Format[EnrolmentsDraft]:
+    """The plug-in for one cohort: a staged file can be confirmed only on the cohort it was checked for."""
+
+    def check(document: dict[str, Any]) -> EnrolmentsDraft:
+        cohort = get_cohort(cohort_id)
+        if cohort is None:
+            raise Invalid("Choose a cohort", "cohort_id")
+        return check_rows(cohort, document, today)
+
+    return importing.Format[EnrolmentsDraft](kind=f"enrolments-{cohort_id}", check=check, preview=_preview, add=_add,
+                                             parse=parse_csv)
+
+
+def template_csv() -> str:
+    """A file to fill in: the header and one example row."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    writer.writerow(EXAMPLE_ROW)
+    return out.getvalue()

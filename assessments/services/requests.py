@@ -1,0 +1,102 @@
+"""Requests: a trainee asks one of their mentors to observe a scenario; the mentor accepts with a
+date or declines with a reason. An accepted (or unanswered) request closes itself when an
+observation of that scenario is submitted (see :func:`assessments.services.observations._lock`)."""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from assessments.models import (
+    NOTE_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    Enrolment,
+    ObservationRequest,
+    RequestStatus,
+)
+from assessments.services.observations import scenarios_of
+from assessments.services.scope import enrolment_for_trainee
+from core.accounts.models import utcnow
+from core.extensions import db
+from core.problems import Conflict, Invalid, too_long
+
+
+def ask(enrolment_id: int, trainee_id: int, mentor_id: int, scenario_key: str, note: str = "") -> ObservationRequest:
+    """The trainee asks ``mentor_id`` (one of their mentors) to observe them in ``scenario_key``."""
+    enrolment = enrolment_for_trainee(enrolment_id, trainee_id)
+    if enrolment is None:
+        raise Invalid("Choose your programme", "enrolment_id")
+    problems = []
+    if mentor_id not in {m.id for m in enrolment.mentors}:
+        problems.append(("mentor_id", "Choose one of your mentors"))
+    if scenario_key not in {s.key for s in scenarios_of(enrolment)}:
+        problems.append(("scenario_key", "Choose a scenario of your programme"))
+    note = note.strip()
+    if len(note) > NOTE_MAX_LENGTH:
+        problems.append(("note", too_long(NOTE_MAX_LENGTH, "Note")))
+    if not problems and db.session.scalar(select(ObservationRequest.id).where(
+            ObservationRequest.enrolment_id == enrolment.id, ObservationRequest.mentor_id == mentor_id,
+            ObservationRequest.scenario_key == scenario_key, ObservationRequest.status.in_(RequestStatus.OPEN_STATES))):
+        problems.append(("scenario_key", "You have already asked this mentor to observe this scenario"))
+    if problems:
+        raise Invalid(problems)
+    request = ObservationRequest(enrolment_id=enrolment.id, mentor_id=mentor_id, scenario_key=scenario_key, note=note)
+    db.session.add(request)
+    db.session.commit()
+    return request
+
+
+def request_for_mentor(request_id: int, mentor_id: int) -> ObservationRequest | None:
+    """A request addressed to ``mentor_id``; anyone else's is not found."""
+    found = db.session.get(ObservationRequest, request_id)
+    return found if found is not None and found.mentor_id == mentor_id else None
+
+
+def _open_request(request_id: int, mentor_id: int) -> ObservationRequest:
+    found = request_for_mentor(request_id, mentor_id)
+    if found is None:
+        raise Invalid("Choose one of the requests made to you", "request_id")
+    if found.status != RequestStatus.OPEN:
+        raise Conflict("This request has already been answered")
+    return found
+
+
+def accept(request_id: int, mentor_id: int, planned_on: date, today: date) -> ObservationRequest:
+    """The mentor will observe on ``planned_on`` (today or later)."""
+    found = _open_request(request_id, mentor_id)
+    if planned_on < today:
+        raise Invalid("The date you plan to observe must be today or later", "planned_on")
+    found.status, found.planned_on, found.answered_at = RequestStatus.ACCEPTED, planned_on, utcnow()
+    db.session.commit()
+    return found
+
+
+def decline(request_id: int, mentor_id: int, reason: str) -> ObservationRequest:
+    """The mentor declines, saying why: the trainee reads the reason."""
+    found = _open_request(request_id, mentor_id)
+    reason = reason.strip()
+    if not reason:
+        raise Invalid("Enter why you are declining, so your trainee knows what to do next", "reason")
+    if len(reason) > REASON_MAX_LENGTH:
+        raise Invalid(too_long(REASON_MAX_LENGTH, "Reason"), "reason")
+    found.status, found.decline_reason, found.answered_at = RequestStatus.DECLINED, reason, utcnow()
+    db.session.commit()
+    return found
+
+
+def open_requests_for_mentor(mentor_id: int) -> list[ObservationRequest]:
+    """Requests made to the mentor, not yet closed (unanswered first), with their trainees: two queries."""
+    return list(db.session.scalars(
+        select(ObservationRequest).where(ObservationRequest.mentor_id == mentor_id,
+                                         ObservationRequest.status.in_(RequestStatus.OPEN_STATES))
+        .options(selectinload(ObservationRequest.enrolment).selectinload(Enrolment.trainee))
+        .order_by(ObservationRequest.status.desc(), ObservationRequest.created_at, ObservationRequest.id)))
+
+
+def requests_of_trainee(trainee_id: int) -> list[ObservationRequest]:
+    """Every request the trainee made, newest first, with the mentor's answer."""
+    return list(db.session.scalars(
+        select(ObservationRequest).join(Enrolment).where(Enrolment.trainee_id == trainee_id)
+        .options(selectinload(ObservationRequest.mentor))
+        .order_by(ObservationRequest.created_at.desc(), ObservationRequest.id.desc())))

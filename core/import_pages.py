@@ -1,0 +1,79 @@
+"""The two pages of every import, for any :class:`core.importing.Format`: choose a file (every
+problem listed with its place, nothing saved), then check its preview and confirm.
+
+A room describes its import once (:class:`ImportPages`) and its views call :meth:`ImportPages.choose`
+and :meth:`ImportPages.confirm`; :meth:`ImportPages.register` lets a file over the size limit come
+back to the choose page with the error on its file field.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from flask import flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from core import importing
+from core.accounts.roles import Role
+from core.errors import UPLOAD_PAGES
+from core.problems import Invalid, Problem
+
+STAGED_ERRORS_SHOWN = 3  # a staged file that no longer passes: the first few problems, then choose again
+FILE_HAS_PROBLEMS = "The file has problems, listed below. Nothing was imported."
+
+
+@dataclass(frozen=True)
+class ImportPages:
+    """One room's import pages. ``form`` has a ``document`` file field; ``template`` shows it with
+    ``problems``; ``created_url`` is where the new object is seen once imported."""
+
+    fmt: importing.Format[Any]
+    what: str  # "programme", "rubric": the words on the preview page
+    form: type[FlaskForm]
+    template: str
+    choose_endpoint: str
+    confirm_endpoint: str
+    created_url: Callable[[Any], str]
+    created_message: str
+
+    def choose(self) -> ResponseReturnValue:
+        """Check a chosen file: stage it and show its preview, or list every problem and save nothing."""
+        form = self.form()
+        problems: list[Problem] = []
+        if form.validate_on_submit():
+            try:
+                staged_id, _ = importing.stage(self.fmt, form.document.data.read(), current_user.id)  # type: ignore[attr-defined]
+            except Invalid as error:
+                problems = error.problems
+                form.document.errors = [FILE_HAS_PROBLEMS]  # type: ignore[attr-defined]
+            else:
+                return redirect(url_for(self.confirm_endpoint, staged_id=staged_id))
+        return render_template(self.template, form=form, problems=problems), 400 if problems else 200
+
+    def confirm(self, staged_id: str) -> ResponseReturnValue:
+        """What a checked file will create, and the button that creates it (for its owner only)."""
+        form = FlaskForm()
+        try:
+            if form.validate_on_submit():
+                created = importing.confirm(self.fmt, staged_id, current_user.id).created
+                flash(self.created_message, "success")
+                return redirect(self.created_url(created))
+            preview = importing.staged_preview(self.fmt, staged_id, current_user.id).preview
+        except Invalid as error:
+            flash(" ".join(p.message for p in error.problems[:STAGED_ERRORS_SHOWN]), "error")
+            return redirect(url_for(self.choose_endpoint))
+        return render_template("import_preview.html", form=form, preview=preview, what=self.what,
+                               back_url=url_for(self.choose_endpoint))
+
+    def too_large(self, message: str) -> ResponseReturnValue:
+        """The choose page with ``message`` on the file field (the body was refused before the view)."""
+        form = self.form(formdata=None)
+        form.document.errors = [message]  # type: ignore[attr-defined]
+        return render_template(self.template, form=form, problems=[]), 413
+
+    def register(self, *roles: Role) -> None:
+        """Show :meth:`too_large` to those holding ``roles`` when a file is over the size limit."""
+        UPLOAD_PAGES[self.choose_endpoint] = (roles, self.too_large)
