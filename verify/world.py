@@ -128,6 +128,9 @@ def _add_cohort(world: World) -> None:
     draft = assessments.record_observation(enrolment.id, world.ids["person:mentor"], assessments.ObservationInput(  # type: ignore[arg-type]
         demo.DEMO_SCENARIO, today, "Classroom", ("The mentor as observer",), {"judgements": [], "faults": []},
         "verify-draft-observation"), today)
+    # a second submitted observation for moderation, made before the trainee's request (which it would answer)
+    second = assessments.record_observation(enrolment.id, world.ids["person:mentor"], assessments.ObservationInput(  # type: ignore[arg-type]
+        demo.DEMO_SCENARIO, today, "Classroom", (), submitted.evidence, "verify-moderated-observation", submit=True), today)
     step = feedback.set_next_step(submitted.id, world.ids["person:mentor"], "child-voice", "Ask the pupil first.")  # type: ignore[arg-type]
     asked = requests.ask(enrolment.id, enrolment.trainee_id, world.ids["person:mentor"], demo.DEMO_SCENARIO)  # type: ignore[arg-type]
     # A second mentor, whom the "Add a mentor" page can offer for the trainee.
@@ -150,8 +153,6 @@ def _add_cohort(world: World) -> None:
 
     # Two sampled observations: one for the moderator to mark blind, one already marked differently,
     # whose two sets of marks the mentor and the moderator are to agree.
-    second = assessments.record_observation(enrolment.id, world.ids["person:mentor"], assessments.ObservationInput(  # type: ignore[arg-type]
-        demo.DEMO_SCENARIO, today, "Classroom", (), submitted.evidence, "verify-moderated-observation", submit=True), today)
     moderator = world.ids["person:moderator"]
     sample = moderation.draw_chosen(enrolment.cohort_id, moderator, [submitted.id, second.id])  # type: ignore[arg-type]
     levels = {"judgements": [{**j, "level": 3} for j in submitted.evidence["judgements"]], "faults": []}
