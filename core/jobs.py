@@ -318,6 +318,8 @@ class Runner(Protocol):
 
     def start(self) -> None: ...
 
+    def stop(self) -> None: ...
+
 
 class NoRunner:
     """Rows wait in the database (tests run them with :func:`execute`)."""
@@ -326,6 +328,9 @@ class NoRunner:
         pass
 
     def start(self) -> None:
+        pass
+
+    def stop(self) -> None:
         pass
 
 
@@ -371,6 +376,9 @@ class RQRunner:
         except Exception:
             log.warning("jobs: could not re-queue waiting jobs on Redis", exc_info=True)
 
+    def stop(self) -> None:
+        pass  # the workers are processes of their own
+
 
 class LocalRunner:
     """A thread of the app process that runs claimable rows one after another.
@@ -382,12 +390,13 @@ class LocalRunner:
     def __init__(self, app: Flask) -> None:
         self.app = app
         self.wake = threading.Event()
+        self.stopping = threading.Event()
         self.lock = threading.Lock()
         self.thread: threading.Thread | None = None
 
     def start(self) -> None:
         with self.lock:
-            if self.thread is None or not self.thread.is_alive():
+            if not self.stopping.is_set() and (self.thread is None or not self.thread.is_alive()):
                 self.thread = threading.Thread(target=self._loop, name="local-job-runner", daemon=True)
                 self.thread.start()
 
@@ -395,8 +404,15 @@ class LocalRunner:
         self.start()
         self.wake.set()
 
+    def stop(self) -> None:
+        """Stop after the job in hand (a test's app, or a server shutting down, calls this)."""
+        self.stopping.set()
+        self.wake.set()
+        if self.thread is not None:
+            self.thread.join()
+
     def _loop(self) -> None:
-        while True:
+        while not self.stopping.is_set():
             self.wake.clear()
             try:
                 self.run_waiting()
@@ -410,6 +426,8 @@ class LocalRunner:
         with self.app.app_context():
             purge_expired()
             for job_id in claimable():
+                if self.stopping.is_set():
+                    break
                 if execute(job_id) is not None:
                     ran += 1
             db.session.remove()

@@ -115,4 +115,9 @@ ACCESS: dict[str, Access] = {
     "assessments.change_observation": Access("GET POST", MENTOR, {"observation_id": "draft_observation_id"}),
     "assessments.submit_observation": Access("POST", MENTOR, {"observation_id": "draft_observation_id"}),
     "assessments.my_training": Access("GET", TRAINEE),
+    # a cohort's training plans as a ZIP, made as a job: its starter's only (404 for anyone else's)
+    "assessments.start_cohort_plans": Access("POST", DESIGNER | ADMIN, {"cohort_id": "cohort_id"}),
+    "assessments.cohort_plans_job": Access("GET", DESIGNER | ADMIN, {"job_id": "plan_job_id"}),
+    "assessments.cohort_plans_status": Access("GET", DESIGNER | ADMIN, {"job_id": "plan_job_id"}),
+    "assessments.download_cohort_plans": Access("GET", DESIGNER | ADMIN, {"job_id": "plan_job_id"}),
 }

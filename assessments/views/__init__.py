@@ -8,8 +8,11 @@ from flask import Flask
 
 from assessments.cli import enrol
 from assessments.demo import create_demo_cohort
-from assessments.views import cohorts, observations, trainees  # noqa: F401  (registers the routes)
+from assessments.plans_cli import plans_command
+from assessments.services import cohort_plans as cohort_plans_service
+from assessments.views import cohort_plans, cohorts, observations, trainees  # noqa: F401  (registers the routes)
 from assessments.views.base import bp, today
+from core import jobs
 from core.accounts.roles import Role
 from core.layout import navigation
 
@@ -21,6 +24,8 @@ def _demo_data() -> str:
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     app.cli.add_command(enrol)
+    app.cli.add_command(plans_command)
+    jobs.register_kind(app, cohort_plans_service.KIND, cohort_plans_service.run)
     app.extensions.setdefault("demo_data", []).append(_demo_data)  # run by ``flask setup`` after the demo people
     nav = navigation(app)
     nav.add("Cohorts", "assessments.cohorts", Role.DESIGNER, Role.ADMIN, section="/assessments/cohorts")
