@@ -1,0 +1,338 @@
+"""The one module that calls WeasyPrint: HTML and print CSS in, PDF bytes out, fail-closed.
+
+Why it is built this way:
+
+* WeasyPrint's default fetcher reads ``file:``, ``http(s)``, ``ftp`` and ``data:`` URLs and follows
+  redirects. :class:`AllowlistFetcher` serves only the packaged assets named in
+  :func:`allowed_assets` (fonts and images under ``core/static``), matched as exact URLs, and raises
+  ``FatalURLFetchingError`` for anything else, which stops the render. The same fetcher goes to
+  every ``HTML(...)`` and ``CSS(...)``; stylesheets are passed as ``CSS(string=...)`` objects, never
+  as URLs, and ``xmp_metadata`` is never given.
+* Rendering runs in a separate worker process (``python -m core.pdf``) started with an empty
+  environment (no database URL, no secret key), an address-space limit (:data:`MEMORY_LIMIT_MIB`)
+  and a wall-clock limit (:data:`SECONDS_LIMIT`) enforced by the app, which kills a runaway worker
+  and raises :class:`PdfFailed`; the next render starts a fresh worker, and the app keeps serving.
+* The worker installs an audit hook (``sys.addaudithook``) on ``open`` and ``socket.connect``; every
+  result carries the events seen during that render, and a render that opened anything outside
+  the allowlist (or connected anywhere) is refused, so a fetcher bug would fail closed too.
+
+Protocol between app and worker (pipes): a request is a length-prefixed JSON object; a reply is a
+length-prefixed JSON header followed by the PDF's bytes. Nothing is unpickled.
+"""
+from __future__ import annotations
+
+import json
+import mimetypes
+import os
+import select
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+ASSET_FOLDERS = ("fonts", "images")  # what a printed document may load, and nothing else
+MEMORY_LIMIT_MIB = 512
+SECONDS_LIMIT = 30.0
+AUTHOR = "NPQ SENCO designer"
+LANGUAGE = "en-GB"
+PDF_VARIANT = "pdf/ua-1"
+_HEADER = struct.Struct(">I")
+MESSAGE_MAX_BYTES = 64 * 1024 * 1024  # a request or a reply larger than this is refused
+
+
+class PdfFailed(Exception):
+    """The document could not be made: too slow, too large, refused, or the worker died."""
+
+    def __init__(self, message: str, kind: str = "failed") -> None:
+        super().__init__(message)
+        self.message = message
+        self.kind = kind  # "timeout", "memory", "refused", "failed"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    events: tuple[tuple[str, str], ...] = ()   # (audit event, argument) seen while rendering
+    outside: tuple[tuple[str, str], ...] = ()  # the events outside the allowlist (always empty on success)
+
+
+@dataclass(frozen=True)
+class Document:
+    """What to render: the final HTML (user text already escaped by Jinja) and print stylesheets."""
+
+    html: str
+    stylesheets: tuple[str, ...] = ()
+    title: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+# ---- the allowlist (shared by the fetcher and the audit check) -----------------------------------
+
+def allowed_assets() -> dict[str, Path]:
+    """Exact ``file:`` URL → path of each asset a printed document may load."""
+    found: dict[str, Path] = {}
+    for folder in ASSET_FOLDERS:
+        root = STATIC_DIR / folder
+        if root.is_dir():
+            for path in sorted(root.rglob("*")):
+                if path.is_file() and not path.is_symlink():
+                    found[path.resolve().as_uri()] = path.resolve()
+    return found
+
+
+def base_url() -> str:
+    """Relative URLs in documents and stylesheets resolve against the static folder."""
+    return STATIC_DIR.resolve().as_uri() + "/"
+
+
+def _code_folders() -> tuple[str, ...]:
+    """Where Python code and data are read from (lazy imports open them): read-only, not documents."""
+    import sysconfig
+
+    folders = {sysconfig.get_path(name) for name in ("stdlib", "platstdlib", "purelib", "platlib")}
+    folders |= {p for p in sys.path if p and os.path.isdir(p) and not p.startswith(str(STATIC_DIR))}
+    return tuple(sorted(os.path.realpath(f) + os.sep for f in folders if f))
+
+
+def outside_allowlist(events: Sequence[tuple[str, str]], assets: Sequence[Path], folders: Sequence[str]) -> list[tuple[str, str]]:
+    """The audit events a render must never cause: any connection, any open that is not an allowed
+    asset or under one of ``folders`` (Python's own code, the worker's private temporary folder)."""
+    allowed = {str(p) for p in assets}
+    bad = []
+    for event, argument in events:
+        if event == "socket.connect":
+            bad.append((event, argument))
+        elif event == "open":
+            real = os.path.realpath(argument)
+            if real not in allowed and not any(real.startswith(folder) for folder in folders):
+                bad.append((event, argument))
+    return bad
+
+
+# ---- the worker side (runs in the child process only) ---------------------------------------------
+
+def _make_fetcher(assets: dict[str, Path]) -> Any:
+    from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
+
+    class AllowlistFetcher(URLFetcher):  # type: ignore[misc]
+        """Serves the packaged assets by exact URL; anything else stops the render."""
+
+        def __init__(self) -> None:
+            super().__init__(timeout=1, allowed_protocols=("file",), allow_redirects=False, fail_on_errors=True)
+
+        def fetch(self, url: str, headers: Any = None) -> Any:
+            path = assets.get(url)
+            if path is None:
+                raise FatalURLFetchingError(f"Refused to fetch {url[:200]!r}: not a packaged asset")
+            kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
+
+        def open(self, url: Any, data: Any = None, timeout: Any = None) -> Any:
+            # OpenerDirector.open would reach urllib's handlers: never, whatever calls it.
+            return self.fetch(url if isinstance(url, str) else url.full_url)
+
+    return AllowlistFetcher()
+
+
+def _read_message(stream: IO[bytes]) -> bytes | None:
+    head = stream.read(_HEADER.size)
+    if len(head) < _HEADER.size:
+        return None
+    (size,) = _HEADER.unpack(head)
+    if size > MESSAGE_MAX_BYTES:
+        raise ValueError("message too large")
+    return stream.read(size)
+
+
+def _write_message(stream: IO[bytes], *parts: bytes) -> None:
+    for part in parts:
+        stream.write(_HEADER.pack(len(part)))
+        stream.write(part)
+    stream.flush()
+
+
+def _limit_memory(mib: int) -> None:
+    import resource
+
+    limit = mib * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _render_one(request: dict[str, Any], fetcher: Any) -> bytes:
+    from weasyprint import CSS, HTML
+    from weasyprint.text.fonts import FontConfiguration
+
+    base = base_url()
+    fonts = FontConfiguration()  # @font-face rules load through the fetcher only with one
+    sheets = [CSS(string=s, base_url=base, url_fetcher=fetcher, font_config=fonts) for s in request.get("stylesheets", [])]
+    html = HTML(string=request["html"], base_url=base, url_fetcher=fetcher)
+    pdf: bytes = html.write_pdf(stylesheets=sheets, font_config=fonts, pdf_variant=PDF_VARIANT, pdf_tags=True,
+                                custom_metadata=False, presentational_hints=False)
+    return pdf
+
+
+def serve(stdin: IO[bytes], stdout: IO[bytes], memory_mib: int) -> None:
+    """The worker's loop: one request in, one reply out, until the app closes the pipe."""
+    events: list[tuple[str, str]] = []
+
+    def hook(event: str, args: tuple[Any, ...]) -> None:
+        if event == "open":
+            events.append((event, str(args[0])))
+        elif event == "socket.connect":
+            events.append((event, repr(args[1])[:200]))
+
+    _limit_memory(memory_mib)
+    import logging
+
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    assets = allowed_assets()
+    fetcher = _make_fetcher(assets)
+    # WeasyPrint copies each @font-face file into a temporary folder: a private one, emptied on exit.
+    import atexit
+    import shutil
+    import tempfile
+
+    tempfile.tempdir = os.path.realpath(tempfile.mkdtemp(prefix="pdf-worker-"))
+    atexit.register(shutil.rmtree, tempfile.tempdir, True)
+    folders = (*_code_folders(), tempfile.tempdir + os.sep)
+    # Warm up (lazy imports, font discovery) before recording, so each reply lists only what that
+    # render did.
+    _render_one({"html": "<p>warm-up</p>"}, fetcher)
+    sys.addaudithook(hook)
+    _write_message(stdout, json.dumps({"status": "ready"}).encode())
+    while True:
+        raw = _read_message(stdin)
+        if raw is None:
+            return
+        events.clear()
+        body = b""
+        try:
+            request = json.loads(raw)
+            body = _render_one(request, fetcher)
+            reply: dict[str, Any] = {"status": "ok"}
+        except MemoryError:
+            reply = {"status": "memory", "message": f"The document needs more than {memory_mib} MiB of memory"}
+        except BaseException as error:  # FatalURLFetchingError is a BaseException
+            kind = "refused" if type(error).__name__ == "FatalURLFetchingError" else "failed"
+            reply = {"status": kind, "message": str(error)[:500] or type(error).__name__}
+        seen = list(events)
+        bad = outside_allowlist(seen, list(assets.values()), folders)
+        if bad and reply["status"] == "ok":
+            reply, body = {"status": "refused", "message": "The render reached outside its allowlist"}, b""
+        reply["events"] = seen
+        reply["outside"] = bad
+        _write_message(stdout, json.dumps(reply).encode(), body)
+
+
+# ---- the app side -----------------------------------------------------------------------------
+
+class Worker:
+    """One render worker process, started on first use; killed and replaced after a runaway render."""
+
+    def __init__(self, memory_mib: int = MEMORY_LIMIT_MIB) -> None:
+        self.memory_mib = memory_mib
+        self._process: subprocess.Popen[bytes] | None = None
+        self._lock = threading.Lock()
+
+    def _start(self, deadline: float) -> subprocess.Popen[bytes]:
+        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
+               "HOME": os.environ.get("HOME", "/tmp"), "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
+        process = subprocess.Popen([sys.executable, "-m", "core.pdf", str(self.memory_mib)], stdin=subprocess.PIPE,
+                                   stdout=subprocess.PIPE, env=env, cwd=str(STATIC_DIR), close_fds=True)
+        self._receive(process, deadline)  # "ready"
+        return process
+
+    def _kill(self) -> None:
+        if self._process is not None:
+            self._process.kill()
+            self._process.wait()
+            self._process = None
+
+    def _read_exactly(self, process: subprocess.Popen[bytes], size: int, deadline: float) -> bytes:
+        assert process.stdout is not None
+        fd = process.stdout.fileno()
+        chunks, got = [], 0
+        while got < size:
+            left = deadline - time.monotonic()
+            if left <= 0 or not select.select([fd], [], [], left)[0]:
+                raise PdfFailed("The document took too long to make", "timeout")
+            chunk = os.read(fd, min(size - got, 1 << 20))
+            if not chunk:
+                raise PdfFailed("The document could not be made: the renderer stopped", "failed")
+            chunks.append(chunk)
+            got += len(chunk)
+        return b"".join(chunks)
+
+    def _receive_part(self, process: subprocess.Popen[bytes], deadline: float) -> bytes:
+        (size,) = _HEADER.unpack(self._read_exactly(process, _HEADER.size, deadline))
+        if size > MESSAGE_MAX_BYTES:
+            raise PdfFailed("The document is too large", "memory")
+        return self._read_exactly(process, size, deadline)
+
+    def _receive(self, process: subprocess.Popen[bytes], deadline: float) -> dict[str, Any]:
+        header: dict[str, Any] = json.loads(self._receive_part(process, deadline))
+        return header
+
+    def render(self, request: dict[str, Any], seconds: float) -> Rendered:
+        with self._lock:
+            deadline = time.monotonic() + seconds
+            try:
+                if self._process is None or self._process.poll() is not None:
+                    self._process = self._start(time.monotonic() + max(seconds, SECONDS_LIMIT))
+                process = self._process
+                assert process.stdin is not None
+                _write_message(process.stdin, json.dumps(request).encode())
+                header = self._receive(process, deadline)
+                body = self._receive_part(process, deadline)
+            except (PdfFailed, OSError, ValueError) as error:
+                self._kill()  # a runaway or dead worker: the next render starts a fresh one
+                if isinstance(error, PdfFailed):
+                    raise
+                raise PdfFailed("The document could not be made: the renderer stopped", "failed") from None
+        events = tuple((e, a) for e, a in header.get("events", ()))
+        outside = tuple((e, a) for e, a in header.get("outside", ()))
+        status = header.get("status")
+        if status != "ok":
+            raise PdfFailed(str(header.get("message", "The document could not be made")), str(status))
+        return Rendered(body, events, outside)
+
+    def close(self) -> None:
+        with self._lock:
+            self._kill()
+
+
+_worker = Worker()
+
+
+def render_pdf(html: str, stylesheets: Sequence[str] = (), seconds: float = SECONDS_LIMIT,
+               worker: Worker | None = None) -> bytes:
+    """The PDF of ``html`` (final, escaped) styled by ``stylesheets`` (CSS text), made by the worker."""
+    return render_checked(html, stylesheets, seconds, worker).pdf
+
+
+def render_checked(html: str, stylesheets: Sequence[str] = (), seconds: float = SECONDS_LIMIT,
+                   worker: Worker | None = None) -> Rendered:
+    """As :func:`render_pdf`, with the audit events the worker saw (for tests and ``make verify``)."""
+    return (worker or _worker).render({"html": html, "stylesheets": list(stylesheets)}, seconds)
+
+
+def render_in_process(html: str, stylesheets: Sequence[str] = ()) -> bytes:
+    """WeasyPrint alone on the same HTML and fetcher, no worker: the floor ``make bench`` compares with."""
+    return _render_one({"html": html, "stylesheets": list(stylesheets)}, _make_fetcher(allowed_assets()))
+
+
+def _main() -> None:
+    # The protocol keeps its own copy of stdout; anything a library prints goes to stderr instead.
+    replies = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    serve(sys.stdin.buffer, replies, int(sys.argv[1]) if len(sys.argv) > 1 else MEMORY_LIMIT_MIB)
+
+
+if __name__ == "__main__":
+    _main()

@@ -1,0 +1,162 @@
+"""Printed documents for the rooms: a template rendered to PDF once per set of inputs, stored, and
+sent with an ETag.
+
+A document's key is a SHA-256 of everything it shows (the plain data the room passes in) and of
+everything that shapes it (the templates and print stylesheets, the renderer's version), so the same
+inputs give the stored PDF and a change of any of them gives a new one. PDFs are stored as files in
+the instance folder (``documents/<key>.pdf``), written atomically, shared by every worker process.
+The rendering itself is :mod:`core.pdf`'s (a sandboxed worker process).
+"""
+from __future__ import annotations
+
+import dataclasses
+import enum
+import hashlib
+import json
+import os
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, current_app, render_template, request
+
+from core import pdf
+
+CACHE_FOLDER = "documents"
+CORE_PRINT_CSS = Path(__file__).resolve().parent / "print.css"
+RENDERER_VERSION = "1"  # bump to make every stored PDF again (e.g. after a WeasyPrint upgrade)
+
+
+@dataclass(frozen=True)
+class StoredPdf:
+    key: str
+    pdf: bytes
+    made: bool  # rendered now (False: read from the store)
+
+    @property
+    def etag(self) -> str:
+        return self.key[:40]
+
+
+def _plain(value: Any) -> Any:
+    """JSON for a document's data: dataclasses, dates and enums included, in a stable form."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (date, datetime)):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return _plain(value.value)
+    return value
+
+
+def _source_of(template: str) -> str:
+    loader = current_app.jinja_env.loader
+    assert loader is not None
+    source, _, _ = loader.get_source(current_app.jinja_env, template)
+    return source
+
+
+def shape_fingerprint(templates: Sequence[str], stylesheets: Sequence[Path]) -> str:
+    """What shapes a document besides its data: template and stylesheet sources, renderer version.
+    Kept per app, since templates do not change while it runs."""
+    memo: dict[tuple[Any, ...], str] = current_app.extensions.setdefault("print_shapes", {})
+    memo_key = (tuple(templates), tuple(stylesheets))
+    if memo_key not in memo:
+        digest = hashlib.sha256(RENDERER_VERSION.encode())
+        for name in templates:
+            digest.update(_source_of(name).encode())
+        for sheet in (CORE_PRINT_CSS, *stylesheets):
+            digest.update(sheet.read_bytes())
+        memo[memo_key] = digest.hexdigest()
+    return memo[memo_key]
+
+
+def document_key(kind: str, data: Any, templates: Sequence[str], stylesheets: Sequence[Path]) -> str:
+    """The key of a document: its kind, its data and its shape."""
+    text = json.dumps([kind, _plain(data), shape_fingerprint(templates, stylesheets)], sort_keys=True,
+                      ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def _store() -> Path:
+    folder = Path(current_app.instance_path) / CACHE_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def stored_pdf(key: str) -> bytes | None:
+    path = _store() / f"{key}.pdf"
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _save(key: str, body: bytes) -> None:
+    folder = _store()
+    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
+    with os.fdopen(handle, "wb") as out:
+        out.write(body)
+    os.replace(temporary, folder / f"{key}.pdf")  # atomic: a reader sees the old file or the whole new one
+
+
+def stylesheet_texts(stylesheets: Sequence[Path]) -> list[str]:
+    return [sheet.read_text(encoding="utf-8") for sheet in (CORE_PRINT_CSS, *stylesheets)]
+
+
+def make_pdf(key: str, html: Callable[[], str], stylesheets: Sequence[Path]) -> StoredPdf:
+    """The stored PDF for ``key``, or a new one rendered from ``html()`` and stored."""
+    found = stored_pdf(key)
+    if found is not None:
+        return StoredPdf(key, found, made=False)
+    body = pdf.render_pdf(html(), stylesheet_texts(stylesheets))
+    _save(key, body)
+    return StoredPdf(key, body, made=True)
+
+
+def render_html(template: str, **context: Any) -> str:
+    """A print template's HTML: Jinja escapes every value, so user text never becomes markup."""
+    return render_template(template, author=pdf.AUTHOR, language=pdf.LANGUAGE, **context)
+
+
+def send_pdf(document: StoredPdf, filename: str) -> Response:
+    """The PDF as a download, or ``304 Not Modified`` when the client already holds this version."""
+    if request.if_none_match.contains(document.etag):
+        response = Response(status=304)
+    else:
+        response = Response(document.pdf, mimetype="application/pdf")
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.set_etag(document.etag)
+    # Personal data: kept by the browser only, and checked with the server each time (cheap: a 304).
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def safe_filename(*words: str) -> str:
+    """``training-plan-ann-smith.pdf``: ASCII letters, digits and hyphens only, never a path."""
+    text = "-".join(words).lower()
+    cleaned = "".join(c if c.isascii() and c.isalnum() else "-" for c in text)
+    return "-".join(part for part in cleaned.split("-") if part)[:80] + ".pdf"
+
+
+def init_app(app: Flask) -> None:
+    from core.errors import render_error
+
+    def failed(error: pdf.PdfFailed):  # type: ignore[no-untyped-def]
+        body = {
+            "timeout": f"It took longer than {int(pdf.SECONDS_LIMIT)} seconds to make, so it was stopped.",
+            "memory": f"It needed more than {pdf.MEMORY_LIMIT_MIB} MiB of memory, so it was stopped.",
+            "refused": "It asked for a file or web address that documents may not use, so it was stopped.",
+        }.get(error.kind, "The program that makes documents stopped.")
+        app.logger.warning("PDF not made (%s): %s", error.kind, error.message)
+        return render_error(503, "Sorry, the document could not be made",
+                            f"{body} Nothing has changed. Try again later, and if it happens again, tell the service team.")
+
+    app.register_error_handler(pdf.PdfFailed, failed)
