@@ -38,7 +38,7 @@ serve: install
 
 ## Guard rails: ruff, mypy (strict for the engine and the pure domain rules), import-linter contracts.
 PURE_MODULES := competencies/engine curriculum/analysis.py curriculum/prerequisites.py curriculum/diff.py \
-	core/keys.py assessments/deadlines.py assessments/agreement.py assessments/reasons.py
+	core/keys.py assessments/deadlines.py assessments/agreement.py assessments/reasons.py assessments/file_names.py
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy $(PURE_MODULES)

@@ -7,8 +7,6 @@ pool of processes (one a core), and the ZIP names each file for its trainee in p
 from __future__ import annotations
 
 import logging
-import re
-import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
 from datetime import datetime
@@ -16,6 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from assessments.file_names import plan_file_name, zip_name
 from assessments.models import Cohort
 from assessments.services import plans
 from core import jobs
@@ -25,27 +24,8 @@ from core.problems import Invalid
 KIND = "cohort-plans"
 NO_TRAINEES = "This cohort has no trainees yet, so it has no training plans. Enrol trainees first."
 COHORT_GONE = "This cohort no longer exists."
-FILE_STEM_MAX_LENGTH = 60  # of the trainee's part of a file name in the ZIP
 Progress = Callable[[int, int], None]
 log = logging.getLogger(__name__)
-
-
-def safe_stem(text: str, fallback: str) -> str:
-    """``Siân ap Gŵyn / "Head"`` → ``sian-ap-gwyn-head``: letters and digits in plain ASCII
-    (accents and Welsh letters folded), one hyphen between words, at most 60 characters, so no
-    unzip tool can read a path, a drive or a control character into the name."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    stem = re.sub(r"[^a-z0-9]+", "-", folded).strip("-")[:FILE_STEM_MAX_LENGTH].strip("-")
-    return stem or fallback
-
-
-def plan_file_name(position: int, trainee_name: str) -> str:
-    """``007-sian-ap-gwyn.pdf``: the position keeps two trainees of one name apart and the ZIP in order."""
-    return f"{position:03d}-{safe_stem(trainee_name, 'trainee')}.pdf"
-
-
-def zip_name(cohort_name: str) -> str:
-    return f"training-plans-{safe_stem(cohort_name, 'cohort')}.zip"
 
 
 def _enrolments(cohort_id: int) -> tuple[str, list[tuple[int, str]]]:

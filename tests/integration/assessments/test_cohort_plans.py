@@ -161,3 +161,65 @@ def test_a_download_past_its_expiry_is_removed_and_the_page_says_so(app, client,
     assert gone.status_code == 410
     assert "This download has expired" in gone.get_data(as_text=True)
     assert "This download has expired" in client.get(job_url).get_data(as_text=True)
+
+
+def test_only_designers_and_administrators_may_make_plans_and_a_job_is_its_starters_alone(
+        app, client, auth, designer, cohort_id, enrolled, make_person):
+    make_person("other.designer@example.org", Role.DESIGNER, name="Other Designer")
+    make_person("admin@example.org", Role.ADMIN, name="Ada Admin")
+    make_person("just.trainee@example.org", Role.TRAINEE, name="Just Trainee")
+    jobs.runner(app).stop()  # the job need not run to be looked for
+    with app.app_context():
+        job_id = cohort_plans.start(cohort_id, designer).id
+    addresses = [f"/assessments/plan-jobs/{job_id}", f"/assessments/plan-jobs/{job_id}/status",
+                 f"/assessments/plan-jobs/{job_id}/download"]
+
+    for address in addresses:
+        assert "/sign-in" in client.get(address).headers["Location"]
+    auth.sign_in("designer@example.org")
+    assert [client.get(address).status_code for address in addresses] == [200, 200, 302]
+    auth.sign_out()
+
+    for someone_else in ("other.designer@example.org", "admin@example.org"):
+        auth.sign_in(someone_else)
+        assert [client.get(address).status_code for address in addresses] == [404, 404, 404]
+        assert client.get(f"/assessments/plan-jobs/{job_id + 1000}").status_code == 404  # as if it did not exist
+        auth.sign_out()
+
+    for not_allowed in ("mentor@example.org", "just.trainee@example.org"):
+        auth.sign_in(not_allowed)
+        assert [client.get(address).status_code for address in addresses] == [403, 403, 403]
+        assert start(client, cohort_id).status_code == 403
+        auth.sign_out()
+    with app.app_context():
+        assert db.session.query(jobs.Job).count() == 1
+
+
+def test_an_administrator_may_make_a_cohorts_plans_and_an_unknown_cohort_is_not_found(
+        app, client, auth, cohort_id, enrolled, make_person):
+    make_person("admin@example.org", Role.ADMIN, name="Ada Admin")
+    jobs.runner(app).stop()
+    auth.sign_in("admin@example.org")
+    assert start(client, cohort_id).status_code == 303
+    assert start(client, cohort_id + 1000).status_code == 404
+
+
+def test_without_javascript_the_progress_page_shows_a_progress_bar_with_its_figures_and_a_refresh_link(
+        app, client, auth, designer, cohort_id, enrolled):
+    jobs.runner(app).stop()  # the job stays queued: the page as it first looks
+    auth.sign_in("designer@example.org")
+    job_url = start(client, cohort_id).headers["Location"]
+    page = client.get(job_url).get_data(as_text=True)
+    assert re.search(r'<progress id="plans-progress"[^>]*max="4" value="0">0 of 4</progress>', page)
+    assert '<label class="govuk-label govuk-label--s" for="plans-progress">Plans made</label>' in page
+    assert "Waiting to start: 4 plans to make." in page
+    assert f'<a class="govuk-link" href="{job_url}">Refresh this page</a>' in page
+    assert "<script>" not in page  # the page's script is a file served from static (CSP)
+    with app.app_context():
+        job = db.session.query(jobs.Job).one()
+        job.status, job.done = "running", 3
+        db.session.commit()
+    page = client.get(job_url).get_data(as_text=True)
+    assert "3 of 4 plans made (75%)." in page
+    assert client.get(f"{job_url}/status").get_json() == {
+        "status": "running", "done": 3, "total": 4, "percent": 75, "error": None, "expired": False}
