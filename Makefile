@@ -37,7 +37,7 @@ serve: install
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 ## Guard rails: ruff, mypy (strict for the engine and the pure domain rules), import-linter contracts.
-PURE_MODULES := competencies/engine curriculum/analysis.py curriculum/prerequisites.py curriculum/diff.py \
+PURE_MODULES := competencies/engine curriculum/analysis.py curriculum/prerequisites.py curriculum/diff.py curriculum/schedule.py \
 	core/keys.py assessments/deadlines.py assessments/agreement.py assessments/reasons.py assessments/file_names.py
 lint: install
 	$(BIN)/ruff check .

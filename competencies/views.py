@@ -7,7 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
 from competencies import api as competencies_api
-from competencies import authoring, cli, engine, services
+from competencies import authoring, cli, document_views, documents, engine, services
 from competencies.document_imports import RUBRIC_JSON
 from competencies.forms import CriterionForm, FaultTypeForm, ImportRubricForm, RubricForm, evidence_of, try_form
 from competencies.models import Rubric
@@ -145,7 +145,7 @@ def rubric(rubric_id: int):  # type: ignore[no-untyped-def]
                            checked=checked, form=form, result=result, models=engine.RubricModel,
                            reasons=services.explained(result, checked) if result and checked else (),
                            lock=LockedForm(lock_version=version.lock_version), modules=modules, scenario=scenario,
-                           titles=titles)
+                           titles=titles, printable=documents.scenarios_printed_with(found.id))
 
 
 def _criterion_input(form: CriterionForm) -> authoring.CriterionInput:
@@ -320,6 +320,7 @@ def confirm_import(staged_id: str):  # type: ignore[no-untyped-def]
 def init_app(app: Flask) -> None:
     UPLOAD_PAGES["competencies.import_rubric"] = ((Role.DESIGNER,), _import_too_large)
     app.register_blueprint(bp)
+    document_views.init_app(app)
     competencies_api.init_app(app)
     app.cli.add_command(cli.scenarios)
     register_loader(app, "Scenarios", services.load_library)

@@ -49,10 +49,13 @@ MESSAGE_MAX_BYTES = 64 * 1024 * 1024  # a request or a reply larger than this is
 class PdfFailed(Exception):
     """The document could not be made: too slow, too large, refused, or the worker died."""
 
-    def __init__(self, message: str, kind: str = "failed") -> None:
+    def __init__(self, message: str, kind: str = "failed", events: tuple[tuple[str, str], ...] = (),
+                 outside: tuple[tuple[str, str], ...] = ()) -> None:
         super().__init__(message)
         self.message = message
         self.kind = kind  # "timeout", "memory", "refused", "failed"
+        self.events = events    # the worker's audit events during the failed render (if it answered)
+        self.outside = outside  # those outside the allowlist
 
 
 @dataclass(frozen=True)
@@ -125,10 +128,14 @@ def _make_fetcher(assets: dict[str, Path]) -> Any:
 
         def __init__(self) -> None:
             super().__init__(timeout=1, allowed_protocols=("file",), allow_redirects=False, fail_on_errors=True)
+            # Every refusal is noted too: WeasyPrint swallows even fatal errors while drawing an SVG,
+            # so the render checks this list afterwards and discards the PDF if anything was refused.
+            self.refused: list[str] = []
 
         def fetch(self, url: str, headers: Any = None) -> Any:
             path = assets.get(url)
             if path is None:
+                self.refused.append(url[:200])
                 raise FatalURLFetchingError(f"Refused to fetch {url[:200]!r}: not a packaged asset")
             kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
             return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": kind})
@@ -167,6 +174,9 @@ def _limit_memory(mib: int) -> None:
 def _render_one(request: dict[str, Any], fetcher: Any) -> bytes:
     from weasyprint import CSS, HTML
     from weasyprint.text.fonts import FontConfiguration
+    from weasyprint.urls import FatalURLFetchingError
+
+    fetcher.refused.clear()
 
     base = base_url()
     fonts = FontConfiguration()  # @font-face rules load through the fetcher only with one
@@ -174,6 +184,8 @@ def _render_one(request: dict[str, Any], fetcher: Any) -> bytes:
     html = HTML(string=request["html"], base_url=base, url_fetcher=fetcher)
     pdf: bytes = html.write_pdf(stylesheets=sheets, font_config=fonts, pdf_variant=PDF_VARIANT, pdf_tags=True,
                                 custom_metadata=False, presentational_hints=False)
+    if fetcher.refused:
+        raise FatalURLFetchingError(f"Refused to fetch {fetcher.refused[0]!r}: not a packaged asset")
     return pdf
 
 
@@ -239,6 +251,7 @@ class Worker:
         self.memory_mib = memory_mib
         self._process: subprocess.Popen[bytes] | None = None
         self._lock = threading.Lock()
+        self._owner = os.getpid()
 
     def _start(self, deadline: float) -> subprocess.Popen[bytes]:
         env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
@@ -281,12 +294,15 @@ class Worker:
 
     def render(self, request: dict[str, Any], seconds: float) -> Rendered:
         with self._lock:
-            deadline = time.monotonic() + seconds
+            if self._owner != os.getpid():  # a forked copy (e.g. a gunicorn worker): the pipes are the parent's
+                self._process, self._owner = None, os.getpid()
             try:
                 if self._process is None or self._process.poll() is not None:
-                    self._process = self._start(time.monotonic() + max(seconds, SECONDS_LIMIT))
+                    # Starting is not the document's time: it has a deadline of its own.
+                    self._process = self._start(time.monotonic() + SECONDS_LIMIT)
                 process = self._process
                 assert process.stdin is not None
+                deadline = time.monotonic() + seconds
                 _write_message(process.stdin, json.dumps(request).encode())
                 header = self._receive(process, deadline)
                 body = self._receive_part(process, deadline)
@@ -299,7 +315,7 @@ class Worker:
         outside = tuple((e, a) for e, a in header.get("outside", ()))
         status = header.get("status")
         if status != "ok":
-            raise PdfFailed(str(header.get("message", "The document could not be made")), str(status))
+            raise PdfFailed(str(header.get("message", "The document could not be made")), str(status), events, outside)
         return Rendered(body, events, outside)
 
     def close(self) -> None:
@@ -310,16 +326,17 @@ class Worker:
 _worker = Worker()
 
 
-def render_pdf(html: str, stylesheets: Sequence[str] = (), seconds: float = SECONDS_LIMIT,
+def render_pdf(html: str, stylesheets: Sequence[str] = (), seconds: float | None = None,
                worker: Worker | None = None) -> bytes:
     """The PDF of ``html`` (final, escaped) styled by ``stylesheets`` (CSS text), made by the worker."""
     return render_checked(html, stylesheets, seconds, worker).pdf
 
 
-def render_checked(html: str, stylesheets: Sequence[str] = (), seconds: float = SECONDS_LIMIT,
+def render_checked(html: str, stylesheets: Sequence[str] = (), seconds: float | None = None,
                    worker: Worker | None = None) -> Rendered:
     """As :func:`render_pdf`, with the audit events the worker saw (for tests and ``make verify``)."""
-    return (worker or _worker).render({"html": html, "stylesheets": list(stylesheets)}, seconds)
+    return (worker or _worker).render({"html": html, "stylesheets": list(stylesheets)},
+                                      SECONDS_LIMIT if seconds is None else seconds)
 
 
 def render_in_process(html: str, stylesheets: Sequence[str] = ()) -> bytes:

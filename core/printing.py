@@ -133,9 +133,10 @@ def send_pdf(document: StoredPdf, filename: str) -> Response:
     else:
         response = Response(document.pdf, mimetype="application/pdf")
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # Cache-Control stays the house's "no-store" for signed-in answers (core.security): a plan is
+    # personal data, not to linger on a shared computer. The ETag still spares a client that keeps
+    # its own copy (the CLI, a script) the download: it gets a 304.
     response.set_etag(document.etag)
-    # Personal data: kept by the browser only, and checked with the server each time (cheap: a 304).
-    response.headers["Cache-Control"] = "private, no-cache"
     return response
 
 

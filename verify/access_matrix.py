@@ -115,6 +115,11 @@ ACCESS: dict[str, Access] = {
     "assessments.change_observation": Access("GET POST", MENTOR, {"observation_id": "draft_observation_id"}),
     "assessments.submit_observation": Access("POST", MENTOR, {"observation_id": "draft_observation_id"}),
     "assessments.my_training": Access("GET", TRAINEE),
+    # printed documents (PDF): a trainee their own plan, mentors their trainees', designers all
+    "assessments.training_plan_pdf": Access("GET", TRAINEE | MENTOR | DESIGNER | ADMIN, {"enrolment_id": "enrolment_id"}),
+    "assessments.observation_record_pdf": Access("GET", TRAINEE | MENTOR | DESIGNER | ADMIN, {"observation_id": "observation_id"}),
+    "documents.observation_form": Access("GET", MENTOR | DESIGNER, {"key": "annual-review"}),
+    "documents.handbook": Access("GET", DESIGNER, {**PROGRAMME, "number": "version_number"}),
     # a cohort's training plans as a ZIP, made as a job: its starter's only (404 for anyone else's)
     "assessments.start_cohort_plans": Access("POST", DESIGNER | ADMIN, {"cohort_id": "cohort_id"}),
     "assessments.cohort_plans_job": Access("GET", DESIGNER | ADMIN, {"job_id": "plan_job_id"}),

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from verify import client_rows, hostile_row, load, sign_in_rows
+from verify import client_rows, hostile_row, load, pdf_row, sign_in_rows
 
 Row = Callable[[], tuple[str, bool, list[str]]]
 
@@ -39,5 +39,7 @@ def all_rows(postgresql_url: str) -> dict[str, tuple[str, str, Row]]:
         "csrf": ("CSRF", "0 accepted", client_rows.csrf),
         "headers": ("headers", "0 violations", client_rows.headers),
         "redirects": ("redirect bypasses", "0 followed off-site", sign_in_rows.redirects),
+        "pdf": ("PDF fetches outside the allowlist", "0 (file, network, redirect; audit hook in the render worker)",
+                pdf_row.fetches_outside_allowlist),
         "timing": ("sign-in timing", f"known/unknown email ≤ {sign_in_rows.TIMING_RATIO_MAX}×", sign_in_rows.sign_in_timing),
     }

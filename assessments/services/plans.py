@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from assessments import schedule
 from assessments.deadlines import format_date
-from assessments.models import Enrolment
-from assessments.services import ScenarioProgress, progress, senco_duty
+from assessments.models import Enrolment, Observation
+from assessments.services import ScenarioProgress, explained, progress, senco_duty
+from competencies import services as competency_services
 from core import printing
+from core.accounts.roles import Role
 from core.extensions import db
+from curriculum import schedule
 
 PLAN_TEMPLATE = "assessments/print/training_plan.html"
 PLAN_TEMPLATES = (PLAN_TEMPLATE, "print/base.html", "assessments/print/_chart.html")
@@ -60,6 +62,15 @@ class PlannedModule:
 
 
 @dataclass(frozen=True)
+class ObservationLine:
+    observed_on: str
+    competency: str
+    setting: str
+    observer: str
+    outcome: str
+
+
+@dataclass(frozen=True)
 class TrainingPlan:
     enrolment_id: int
     trainee: str
@@ -81,6 +92,7 @@ class TrainingPlan:
     remaining_hours: int
     next_observations: tuple[str, ...]
     targets: tuple[str, ...]
+    observations: tuple[ObservationLine, ...]  # every submitted observation, oldest first
 
     @property
     def gaps(self) -> tuple[Competency, ...]:
@@ -119,8 +131,8 @@ def _next_observations(competencies: tuple[Competency, ...]) -> tuple[str, ...]:
                   key=lambda c: (c.needed - c.met, c.title))
     found = []
     for c in gaps:
-        who = f", observed by {' or '.join(c.observers)}" if c.observers else ""
-        found.append(f"{c.title}{who}" + (f": {c.missing[0]}" if c.missing else ""))
+        what = f"{c.title}: {c.missing[0]}" if c.missing else c.title
+        found.append(what + (f" Who may observe: {'; '.join(c.observers)}." if c.observers else ""))
     return tuple(found)
 
 
@@ -150,7 +162,10 @@ def training_plan(enrolment_id: int, today: date) -> TrainingPlan | None:
     for m in sorted(version.modules, key=lambda m: (m.key not in left_keys, m.position)):
         for key in m.scenario_keys:
             module_titles.setdefault(key, []).append(m.title + ("" if m.key in left_keys else " (done)"))
-    competencies = tuple(_competency(p, module_titles) for p in progress(enrolment, submitted_only=True))
+    found = progress(enrolment, submitted_only=True)
+    competencies = tuple(_competency(p, module_titles) for p in found)
+    observations = sorted(((v.observation.observed_on, v.observation.id, p.scenario.title, v) for p in found for v in p.observations),
+                          key=lambda row: (row[0], row[1]))
     duty = senco_duty(enrolment, today)
     end = schedule.programme_end(version.cohort_start, version.length_weeks)
     return TrainingPlan(
@@ -168,7 +183,10 @@ def training_plan(enrolment_id: int, today: date) -> TrainingPlan | None:
                                       f"{format_date(s.starts.isoformat())} to {format_date(s.ends.isoformat())}", s.block)
                         for s in left),
         remaining_hours=sum(s.hours for s in left),
-        next_observations=_next_observations(competencies), targets=_targets(competencies))
+        next_observations=_next_observations(competencies), targets=_targets(competencies),
+        observations=tuple(ObservationLine(format_date(day.isoformat()), title, v.observation.setting,
+                                           v.observation.observer.name if v.observation.observer else "Former observer",
+                                           v.result.outcome.value) for day, _, title, v in observations))
 
 
 def _today() -> date:
@@ -187,7 +205,7 @@ def training_plan_key(enrolment_id: int, today: date | None = None) -> str:
 
 def training_plan_html(plan: TrainingPlan) -> str:
     return printing.render_html(PLAN_TEMPLATE, plan=plan, title=f"Training plan: {plan.trainee}",
-                                header=f"Training plan · {plan.trainee} · {plan.programme}", made_on=plan.made_on)
+                                header=f"Training plan · {plan.trainee} · {plan.programme}", footer=f"Made on {plan.made_on}")
 
 
 def training_plan_pdf(enrolment_id: int, today: date | None = None) -> printing.StoredPdf | None:
@@ -209,3 +227,107 @@ def render_training_plan(enrolment_id: int) -> bytes:
 
 def plan_filename(plan_or_name: str) -> str:
     return printing.safe_filename("training-plan", plan_or_name)
+
+
+# ---- who may see which document ------------------------------------------------------------------
+
+def visible_enrolment(enrolment_id: int, person_id: int, roles: frozenset[Role]) -> Enrolment | None:
+    """The enrolment if this person may see its documents: designers and administrators all, a mentor
+    their trainees', a trainee their own. Anyone else gets None, whether or not it exists."""
+    enrolment = db.session.get(Enrolment, enrolment_id)
+    if enrolment is None:
+        return None
+    if roles & {Role.DESIGNER, Role.ADMIN}:
+        return enrolment
+    if Role.TRAINEE in roles and enrolment.trainee_id == person_id:
+        return enrolment
+    if Role.MENTOR in roles and any(m.id == person_id for m in enrolment.mentors):
+        return enrolment
+    return None
+
+
+# ---- the record of a submitted observation -----------------------------------------------------------
+
+RECORD_TEMPLATE = "assessments/print/observation_record.html"
+RECORD_TEMPLATES = (RECORD_TEMPLATE, "print/base.html")
+
+
+@dataclass(frozen=True)
+class JudgementLine:
+    criterion: str
+    level: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class FaultLine:
+    fault: str
+    severity: str
+    note: str
+
+
+@dataclass(frozen=True)
+class ObservationRecord:
+    observation_id: int
+    trainee: str
+    school: str
+    programme: str
+    scenario: str
+    observed_on: str
+    setting: str
+    observer: str
+    present: tuple[str, ...]
+    rubric: str
+    outcome: str
+    reasons: tuple[str, ...]
+    judgements: tuple[JudgementLine, ...]
+    faults: tuple[FaultLine, ...]
+    submitted_at: str
+
+
+def observation_record(observation_id: int) -> ObservationRecord | None:
+    """What the record of a submitted observation shows; None for a draft or no such observation."""
+    found = db.session.get(Observation, observation_id)
+    if found is None or not found.submitted:
+        return None
+    view = explained(found)
+    rubric = competency_services.rubric_of(found.rubric_version)
+    judgements = []
+    for j in found.evidence.get("judgements", []):
+        criterion = rubric.criterion(str(j.get("criterion")))
+        level = j.get("level")
+        if j.get("not_applicable"):
+            words = "Did not arise"
+        elif level is None:
+            words = "Observed"
+        else:
+            words = f"{level} {criterion.label_of(int(level))}" if criterion else str(level)
+        judgements.append(JudgementLine(criterion.title if criterion else str(j.get("criterion")), words,
+                                        str(j.get("comment") or "")))
+    faults = tuple(FaultLine(rubric.title_of(str(f.get("fault"))), str(f.get("severity") or "as its type"), str(f.get("note") or ""))
+                   for f in found.evidence.get("faults", []))
+    scenario = competency_services.get_scenario(found.scenario_key)
+    enrolment = found.enrolment
+    submitted = found.submitted_at.date().isoformat() if found.submitted_at else found.observed_on.isoformat()
+    return ObservationRecord(
+        found.id, enrolment.trainee.name, enrolment.school, enrolment.cohort.programme_version.name,
+        scenario.title if scenario else found.scenario_key, format_date(found.observed_on.isoformat()), found.setting,
+        found.observer.name if found.observer else "Former observer", tuple(found.present),
+        f"{rubric.title}, version {found.rubric_version.number}", view.result.outcome.value, view.reasons,
+        tuple(judgements), faults, format_date(submitted))
+
+
+def observation_record_pdf(observation_id: int) -> printing.StoredPdf | None:
+    record = observation_record(observation_id)
+    if record is None:
+        return None
+    key = printing.document_key("observation-record", record, RECORD_TEMPLATES, [PRINT_CSS])
+    return printing.make_pdf(key, lambda: printing.render_html(
+        RECORD_TEMPLATE, record=record, title=f"Observation record: {record.scenario}, {record.trainee}",
+        header=f"Observation record · {record.trainee} · {record.scenario}",
+        footer=f"Observed on {record.observed_on}, submitted on {record.submitted_at}"), [PRINT_CSS])
+
+
+def enrolment_of_observation(observation_id: int) -> int | None:
+    found = db.session.get(Observation, observation_id)
+    return found.enrolment_id if found is not None else None

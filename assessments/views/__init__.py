@@ -10,7 +10,7 @@ from assessments.cli import enrol
 from assessments.demo import create_demo_cohort
 from assessments.plans_cli import plans_command
 from assessments.services import cohort_plans as cohort_plans_service
-from assessments.views import cohort_plans, cohorts, observations, trainees  # noqa: F401  (registers the routes)
+from assessments.views import cohort_plans, cohorts, documents, observations, trainees  # noqa: F401  (registers the routes)
 from assessments.views.base import bp, today
 from core import jobs
 from core.accounts.roles import Role

@@ -1,0 +1,35 @@
+"""Printed documents of the assessments room: the personal training plan and the record of an
+observation, as PDF downloads (stored, with an ETag: a repeat download is a cheap 304)."""
+from __future__ import annotations
+
+from flask import Response, abort
+from flask_login import current_user
+
+from assessments.services import plans
+from assessments.views.base import bp, today
+from core.access import roles_required
+from core.accounts.roles import Role
+from core.printing import safe_filename, send_pdf
+
+EVERY_ROLE = (Role.TRAINEE, Role.MENTOR, Role.DESIGNER, Role.ADMIN)
+
+
+@bp.route("/enrolments/<int:enrolment_id>/training-plan.pdf")
+@roles_required(*EVERY_ROLE)
+def training_plan_pdf(enrolment_id: int) -> Response:
+    """The trainee's plan: for the trainee, their mentors, designers and administrators; 404 for anyone else."""
+    enrolment = plans.visible_enrolment(enrolment_id, current_user.id, current_user.roles) or abort(404)
+    document = plans.training_plan_pdf(enrolment.id, today()) or abort(404)
+    return send_pdf(document, safe_filename("training-plan", enrolment.trainee.name))
+
+
+@bp.route("/observations/<int:observation_id>/record.pdf")
+@roles_required(*EVERY_ROLE)
+def observation_record_pdf(observation_id: int) -> Response:
+    """The record of a submitted observation, for those who may see the trainee's plan; 404 for a draft."""
+    record = plans.observation_record(observation_id) or abort(404)
+    enrolment_id = plans.enrolment_of_observation(observation_id)
+    if enrolment_id is None or plans.visible_enrolment(enrolment_id, current_user.id, current_user.roles) is None:
+        abort(404)
+    document = plans.observation_record_pdf(observation_id) or abort(404)
+    return send_pdf(document, safe_filename("observation", record.scenario, record.observed_on))

@@ -1,0 +1,120 @@
+"""Blank observation forms (mentors, designers) and programme handbooks (designers) as PDFs, read back."""
+from __future__ import annotations
+
+import copy
+from datetime import date, timedelta
+
+import pytest
+
+from assessments.demo import published_programme
+from competencies import services as competency_services
+from competencies.models import RubricVersion
+from core.accounts.models import utcnow
+from core.accounts.roles import Role
+from core.extensions import db
+from curriculum import catalogue_service
+from tests import pdf_reading as read
+
+FORM = "/documents/scenarios/annual-review/observation-form.pdf"
+
+
+@pytest.fixture
+def programme_id(app) -> int:  # type: ignore[no-untyped-def]
+    with app.app_context():
+        catalogue_service.load_catalogue()
+        competency_services.load_library()
+        return published_programme(date.today() - timedelta(days=30)).programme_id
+
+
+def test_a_mentor_prints_a_blank_form_with_every_criterion_and_tick_boxes(app, client, auth, make_person, programme_id):  # type: ignore[no-untyped-def]
+    make_person("mentor@example.org", Role.MENTOR)
+    auth.sign_in("mentor@example.org")
+    response = client.get(FORM)
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    body = response.data
+    words = read.text(body)
+    with app.app_context():
+        scenario = competency_services.get_scenario("annual-review")
+        definition = scenario.rubric.published[-1].definition
+    assert f"Observation form: {scenario.title}" in words
+    for criterion in definition["criteria"]:
+        assert read.compact(criterion["title"]) in read.compact(words)
+    assert "Observer's signature" in words or "Observer’s signature" in words
+    assert read.flat_outline(body) == [f"Observation form: {scenario.title}", "About this observation",
+                                       "Criteria (rubric version 1)", "Overall and signatures"]
+    assert read.language(body) == "en-GB" and 'pdfuaid:part="1"' in read.xmp(body)
+    assert all(embedded for _, embedded in read.fonts(body))
+
+
+def test_trainees_cannot_print_blank_forms_and_an_unknown_scenario_is_not_found(app, client, auth, make_person, programme_id):  # type: ignore[no-untyped-def]
+    make_person("trainee@example.org", Role.TRAINEE)
+    make_person("designer@example.org", Role.DESIGNER)
+    auth.sign_in("trainee@example.org")
+    assert client.get(FORM).status_code == 403
+    auth.sign_out()
+    auth.sign_in("designer@example.org")
+    assert client.get("/documents/scenarios/no-such-scenario/observation-form.pdf").status_code == 404
+
+
+def test_a_rubric_of_20_criteria_prints_wrapped_and_paginated_and_its_new_version_is_a_new_pdf(app, client, auth, make_person, programme_id, database_url):  # type: ignore[no-untyped-def]
+    make_person("designer@example.org", Role.DESIGNER)
+    auth.sign_in("designer@example.org")
+    before = client.get(FORM)
+    with app.app_context():
+        rubric = competency_services.get_scenario("annual-review").rubric
+        definition = copy.deepcopy(rubric.published[-1].definition)
+        levels = definition["criteria"][0]["levels"]
+        definition["criteria"] = [{"key": f"criterion-{i}", "title": f"Criterion {i}: " + "keeps a careful written record " * 4,
+                                   "weight": 1, "levels": levels} for i in range(1, 21)]
+        definition["fault_types"] = [{**f, "criterion": None} for f in definition.get("fault_types", [])]
+        db.session.add(RubricVersion(rubric=rubric, number=len(rubric.versions) + 1, definition=definition, published_at=utcnow()))
+        db.session.commit()
+        rubric_page = f"/competencies/rubrics/{rubric.id}"
+    after = client.get(FORM)
+    assert after.headers["ETag"] != before.headers["ETag"]
+    body = after.data
+    words = read.compact(read.text(body))
+    for i in range(1, 21):
+        assert read.compact(f"{i}. Criterion {i}:") in words
+    assert len(read.reader(body).pages) >= 8
+    if database_url.startswith("sqlite"):  # a rendering check: once is enough
+        assert read.ink_in_right_margin(body) == []
+        assert read.blank_pages(body) == []
+    assert FORM in client.get(rubric_page).get_data(as_text=True)
+
+
+def test_a_designer_downloads_the_handbook_of_a_published_version_from_the_programme_page(app, client, auth, make_person, programme_id):  # type: ignore[no-untyped-def]
+    make_person("designer@example.org", Role.DESIGNER)
+    auth.sign_in("designer@example.org")
+    url = f"/documents/programmes/{programme_id}/versions/1/handbook.pdf"
+    assert url in client.get(f"/curriculum/programmes/{programme_id}").get_data(as_text=True)
+    response = client.get(url)
+    assert response.status_code == 200
+    body = response.data
+    words = read.compact(read.text(body))
+    with app.app_context():
+        from curriculum.models import Programme
+
+        version = db.session.get(Programme, programme_id).current
+        for module in version.modules:
+            assert read.compact(module.title) in words
+            for outcome in module.outcomes[:1]:  # its opening (a long one may run across a page break)
+                assert read.compact(outcome.text[:50]) in words
+        assert read.compact("Scenario: Lead the annual review of an EHC plan") in words
+        hours = sum(m.hours for m in version.modules)
+    assert read.compact(f"{hours} hours in {len(version.modules)} modules") in words
+    titles = read.flat_outline(body)
+    assert titles[0] == "Programme handbook: NPQ for SENCOs" and "Contents" in titles
+    assert "Scenario: Lead the annual review of an EHC plan" in titles
+    assert read.reader(body).metadata.title == "Programme handbook: NPQ for SENCOs, Version 1"
+
+
+def test_only_designers_get_handbooks_and_a_missing_version_is_not_found(app, client, auth, make_person, programme_id):  # type: ignore[no-untyped-def]
+    make_person("mentor@example.org", Role.MENTOR)
+    make_person("designer@example.org", Role.DESIGNER)
+    auth.sign_in("mentor@example.org")
+    assert client.get(f"/documents/programmes/{programme_id}/versions/1/handbook.pdf").status_code == 403
+    auth.sign_out()
+    auth.sign_in("designer@example.org")
+    assert client.get(f"/documents/programmes/{programme_id}/versions/9/handbook.pdf").status_code == 404
+    assert client.get(f"/documents/programmes/{programme_id + 99}/versions/1/handbook.pdf").status_code == 404
