@@ -149,6 +149,13 @@ def start(kind: str, params: dict[str, Any], owner_id: int, total: int = 0) -> J
     return job
 
 
+def unfinished(kind: str, owner_id: int) -> list[Job]:
+    """The owner's jobs of ``kind`` still queued or running, newest first."""
+    return list(db.session.scalars(select(Job).where(
+        Job.kind == kind, Job.owner_id == owner_id, Job.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value]))
+        .order_by(Job.id.desc())))
+
+
 def job_for(job_id: int, owner_id: int) -> Job | None:
     """The job, only if ``owner_id`` started it: another person's job is not found."""
     return db.session.scalar(select(Job).where(Job.id == job_id, Job.owner_id == owner_id))
@@ -245,6 +252,9 @@ def execute(job_id: int) -> JobStatus | None:
             raise JobFailed(f"This kind of job ({kind}) is not known to this version of the app.")
         with _Heartbeat(current_app._get_current_object(), job_id):  # type: ignore[attr-defined]
             name = function(Work(job_id, params, output))
+        final = output.with_suffix("")
+        os.replace(output, final)  # whole or not at all: a reader never finds half a result
+        final.chmod(0o600)
     except JobFailed as failure:
         output.unlink(missing_ok=True)
         _finish(job_id, status=JobStatus.FAILED.value, error=str(failure)[:ERROR_MAX_LENGTH])
@@ -255,9 +265,6 @@ def execute(job_id: int) -> JobStatus | None:
         output.unlink(missing_ok=True)
         _finish(job_id, status=JobStatus.FAILED.value, error=FAILED_UNEXPECTEDLY)
         return JobStatus.FAILED
-    final = output.with_suffix("")
-    os.replace(output, final)
-    final.chmod(0o600)
     expires = utcnow() + timedelta(seconds=_config(current_app, "JOB_RESULT_SECONDS", JOB_RESULT_SECONDS))
     _finish(job_id, status=JobStatus.DONE.value, result_file=final.name, result_name=name, expires_at=expires, error=None)
     return JobStatus.DONE

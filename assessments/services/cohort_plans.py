@@ -37,12 +37,16 @@ def _enrolments(cohort_id: int) -> tuple[str, list[tuple[int, str]]]:
 
 
 def start(cohort_id: int, owner_id: int) -> jobs.Job:
-    """Queue the ZIP of a cohort's plans for ``owner_id``; refused for a cohort with no trainees."""
+    """Queue the ZIP of a cohort's plans for ``owner_id``; refused for a cohort with no trainees.
+    While one is still being made for them (a second click), that one is the answer."""
     cohort = db.session.get(Cohort, cohort_id)
     if cohort is None:
         raise Invalid(COHORT_GONE, "cohort_id")
     if not cohort.enrolments:
         raise Invalid(NO_TRAINEES, "cohort_id")
+    for job in jobs.unfinished(KIND, owner_id):
+        if job.params.get("cohort_id") == cohort_id:
+            return job
     return jobs.start(KIND, {"cohort_id": cohort_id}, owner_id, total=len(cohort.enrolments))
 
 

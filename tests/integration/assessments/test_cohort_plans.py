@@ -223,3 +223,13 @@ def test_without_javascript_the_progress_page_shows_a_progress_bar_with_its_figu
     assert "3 of 4 plans made (75%)." in page
     assert client.get(f"{job_url}/status").get_json() == {
         "status": "running", "done": 3, "total": 4, "percent": 75, "error": None, "expired": False}
+
+
+def test_a_second_click_while_the_plans_are_being_made_follows_the_same_job(app, client, auth, designer, cohort_id, enrolled):
+    jobs.runner(app).stop()  # both clicks land while the first job waits
+    auth.sign_in("designer@example.org")
+    first = start(client, cohort_id).headers["Location"]
+    second = start(client, cohort_id).headers["Location"]
+    assert first == second
+    with app.app_context():
+        assert db.session.query(jobs.Job).count() == 1
