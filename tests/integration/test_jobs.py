@@ -28,6 +28,8 @@ def count_to(work: jobs.Work) -> str:
         raise jobs.JobFailed("The count could not be finished.")
     if work.params.get("fail") == "badly":
         raise RuntimeError("a bug with a secret in it: /etc/shadow")
+    if work.params.get("fail") == "no file":
+        return "nothing.txt"
     work.output.write_text(f"counted to {to}")
     return "count.txt"
 
@@ -84,11 +86,13 @@ def test_a_job_that_fails_says_why_in_words_for_people_and_leaves_no_file(app, o
     with app.app_context():
         polite = jobs.start("count", {"to": 2, "fail": "politely"}, owner).id
         bad = jobs.start("count", {"to": 2, "fail": "badly"}, owner).id
-        assert jobs.execute(polite) is jobs.JobStatus.FAILED
-        assert jobs.execute(bad) is jobs.JobStatus.FAILED
+        empty = jobs.start("count", {"to": 2, "fail": "no file"}, owner).id
+        assert [jobs.execute(job_id) for job_id in (polite, bad, empty)] == [jobs.JobStatus.FAILED] * 3
         db.session.expire_all()
         assert db.session.get(jobs.Job, polite).error == "The count could not be finished."
         assert db.session.get(jobs.Job, bad).error == jobs.FAILED_UNEXPECTEDLY  # no traceback, no secret
+        assert db.session.get(jobs.Job, empty).error == jobs.FAILED_UNEXPECTEDLY
+        assert jobs.claimable() == []  # none left running
         assert list(jobs.results_folder().iterdir()) == []
 
 
