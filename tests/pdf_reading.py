@@ -95,3 +95,23 @@ def blank_pages(body: bytes) -> list[int]:
         if image.crop((0, top, image.width, bottom)).getextrema()[0] > 200:
             found.append(number)
     return found
+
+
+def figures_without_alt(body: bytes) -> int:
+    """Figures in the structure tree (images, charts) with no alternative text: PDF/UA needs one each."""
+    missing = 0
+
+    def walk(node: Any) -> None:
+        nonlocal missing
+        node = node.get_object() if hasattr(node, "get_object") else node
+        if isinstance(node, list):
+            for kid in node:
+                walk(kid)
+        elif isinstance(node, dict):
+            if node.get("/S") == "/Figure" and not node.get("/Alt"):
+                missing += 1
+            if "/K" in node:
+                walk(node["/K"])
+
+    walk(reader(body).trailer["/Root"]["/StructTreeRoot"].get_object().get("/K"))
+    return missing

@@ -69,6 +69,7 @@ def test_every_pdf_carries_title_author_language_pdf_ua_and_embedded_fonts(app, 
     assert read.language(body) == "en-GB"
     assert 'pdfuaid:part="1"' in read.xmp(body)
     assert read.reader(body).trailer["/Root"]["/MarkInfo"]["/Marked"]  # tagged
+    assert read.figures_without_alt(body) == 0  # the progress chart carries its figures as text
     fonts = read.fonts(body)
     assert fonts and all(embedded for _, embedded in fonts)
     assert read.blank_pages(body) == []
