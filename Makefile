@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 
 
-.PHONY: lint run serve setup test test-unit test-integration test-e2e bench verify install clean
+.PHONY: lint run serve worker setup test test-unit test-integration test-e2e bench verify install clean
 
 # Pinned versions from requirements.lock (reproducible), then the project itself.
 $(BIN)/flask: pyproject.toml requirements.lock
@@ -36,10 +36,15 @@ serve: install
 	$(BIN)/flask setup --no-demo
 	$(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
+## Bulk jobs on RQ workers (with REDIS_URL set, beside `make serve`); without it, the local runner.
+worker: install
+	$(BIN)/flask jobs worker
+
 ## Guard rails: ruff, mypy (strict for the engine and the pure domain rules), import-linter contracts.
 PURE_MODULES := competencies/engine curriculum/analysis.py curriculum/prerequisites.py curriculum/diff.py curriculum/schedule.py \
 	curriculum/drafts.py core/keys.py core/paging.py assessments/deadlines.py assessments/agreement.py assessments/reasons.py \
-	assessments/enrolment_rules.py assessments/revisions.py assessments/case_study_rules.py assessments/grid_rules.py assessments/sampling.py
+	assessments/enrolment_rules.py assessments/revisions.py assessments/case_study_rules.py assessments/grid_rules.py assessments/sampling.py \
+	assessments/file_names.py
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy $(PURE_MODULES)

@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import assessments.views
 import competencies.views
 import curriculum.views
-from core import access, api, config, database, errors, layout, printing, security
+from core import access, api, config, database, errors, jobs, layout, printing, security
 from core.accounts import cli as accounts_cli
 from core.accounts import views as accounts_views
 from core.extensions import csrf, db, login_manager, migrate
@@ -62,6 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     access.init_app(app)
     printing.init_app(app)
 
+    jobs.init_app(app)  # before the rooms, which register their kinds of job
     api.init_app(app)  # before the rooms, which register their API blueprints on it
     accounts_views.init_app(app)
     curriculum.views.init_app(app)

@@ -139,6 +139,13 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": os.environ.get("REDIS_URL"),
+        # Bulk jobs (core.jobs): "rq" when REDIS_URL is set, else "local"; "none" leaves rows queued.
+        "JOBS_RUNNER": os.environ.get("JOBS_RUNNER", "").strip() or None,
+        "JOB_QUEUE": os.environ.get("JOB_QUEUE", "").strip() or None,
+        # 0 (unset) means core.jobs' own default: one process a core, a lease of 60 s, results kept a day.
+        "JOBS_PROCESSES": _env_int("JOBS_PROCESSES", 0),
+        "JOB_LEASE_SECONDS": _env_int("JOB_LEASE_SECONDS", 0),
+        "JOB_RESULT_SECONDS": _env_int("JOB_RESULT_SECONDS", 0),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure_cookies,

@@ -172,4 +172,9 @@ ACCESS: dict[str, Access] = {
     "assessments.my_moderations": Access("GET", MENTOR),
     "assessments.moderation_report": Access("GET POST", MODERATOR, {"cohort_id": "cohort_id"}),
     "assessments.moderation_report_csv": Access("GET", MODERATOR, {"cohort_id": "cohort_id"}),
+    # a cohort's training plans as a ZIP, made as a job: its starter's only (404 for anyone else's)
+    "assessments.start_cohort_plans": Access("POST", DESIGNER | ADMIN, {"cohort_id": "cohort_id"}),
+    "assessments.cohort_plans_job": Access("GET", DESIGNER | ADMIN, {"job_id": "plan_job_id"}),
+    "assessments.cohort_plans_status": Access("GET", DESIGNER | ADMIN, {"job_id": "plan_job_id"}),
+    "assessments.download_cohort_plans": Access("GET", DESIGNER | ADMIN, {"job_id": "plan_job_id"}),
 }

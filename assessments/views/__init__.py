@@ -9,8 +9,11 @@ from flask import Flask
 from assessments import api
 from assessments.cli import enrol
 from assessments.demo import create_demo_cohort
+from assessments.plans_cli import plans_command
+from assessments.services import cohort_plans as cohort_plans_service
 from assessments.views import (  # noqa: F401  (registers the routes)
     case_study,
+    cohort_plans,
     cohorts,
     documents,
     enrolments,
@@ -22,6 +25,7 @@ from assessments.views import (  # noqa: F401  (registers the routes)
     trainees,
 )
 from assessments.views.base import bp, today
+from core import jobs
 from core.accounts.roles import Role
 from core.errors import UPLOAD_PAGES
 from core.layout import navigation
@@ -36,6 +40,8 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
     api.init_app(app)  # the room's JSON API (assessments/api.py)
     app.cli.add_command(enrol)
+    app.cli.add_command(plans_command)
+    jobs.register_kind(app, cohort_plans_service.KIND, cohort_plans_service.run)
     app.extensions.setdefault("demo_data", []).append(_demo_data)  # run by ``flask setup`` after the demo people
     nav = navigation(app)
     nav.add("Cohorts", "assessments.cohorts", Role.DESIGNER, Role.ADMIN, section="/assessments/cohorts")

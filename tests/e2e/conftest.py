@@ -50,6 +50,7 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'e2e.sqlite3'}",
             "INSTANCE_PATH": str(folder),
             "SESSION_COOKIE_SECURE": False,  # served over plain http on 127.0.0.1, as `make run`
+            "JOBS_RUNNER": "local",  # as `make run`, even where REDIS_URL is set
         }
     )
     with app.app_context():
