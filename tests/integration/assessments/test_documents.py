@@ -142,6 +142,10 @@ def test_a_record_of_a_submitted_observation_for_its_mentor_and_trainee(app, cli
     assert "Tia Trainee" in words and "Views were read out, not discussed." in words and "Outcome: not yet met" in words
     assert read.flat_outline(body)[1:] == ["About this observation", "Outcome: not yet met", "Judgements", "Faults"]
     auth.sign_out()
+    auth.sign_in("trainee@example.org")  # the trainee finds the same download on their page of the observation
+    assert url in client.get(f"/assessments/my-training/observations/{observation_id}").get_data(as_text=True)
+    assert "Outcome: not yet met" in read.text(client.get(url).data)
+    auth.sign_out()
     auth.sign_in("other@example.org")
     assert client.get(url).status_code == 404  # another mentor's trainee
 
