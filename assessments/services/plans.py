@@ -17,6 +17,7 @@ from pathlib import Path
 from assessments.deadlines import format_date
 from assessments.models import Enrolment, Observation
 from assessments.services import ScenarioProgress, explained, progress, senco_duty
+from assessments.services.moderation import held_observations
 from competencies import services as competency_services
 from core import printing
 from core.accounts.roles import Role
@@ -162,7 +163,7 @@ def training_plan(enrolment_id: int, today: date) -> TrainingPlan | None:
     for m in sorted(version.modules, key=lambda m: (m.key not in left_keys, m.position)):
         for key in m.scenario_keys:
             module_titles.setdefault(key, []).append(m.title + ("" if m.key in left_keys else " (done)"))
-    found = progress(enrolment, submitted_only=True)
+    found = progress(enrolment, submitted_only=True, held=frozenset(held_observations(enrolment.cohort_id)))
     competencies = tuple(_competency(p, module_titles) for p in found)
     observations = sorted(((v.observation.observed_on, v.observation.id, p.scenario.title, v) for p in found for v in p.observations),
                           key=lambda row: (row[0], row[1]))

@@ -48,7 +48,11 @@ def cohort(cohort_id: int):  # type: ignore[no-untyped-def]
     """A cohort's trainees with their SENCO deadline status, and a form to enrol one."""
     found = cohort_services.cohort_with_enrolments(cohort_id) or abort(404)
     form = EnrolmentForm()
-    form.trainee_id.choices = [SelectChoice(p.id, f"{p.name} ({p.email})") for p in services.people_with(Role.TRAINEE)]
+    # The page offers only trainees not yet on the cohort; a stale form naming one who is still
+    # validates, so the service says plainly that they are already enrolled.
+    enrolled = {e.trainee_id for e in found.enrolments}
+    form.trainee_id.choices = [SelectChoice(p.id, f"{p.name} ({p.email})") for p in services.people_with(Role.TRAINEE)
+                               if request.method == "POST" or p.id not in enrolled]
     form.mentor_ids.choices = mentor_choices()
     if form.validate_on_submit():
         given = enrolment_input(form, form.trainee_id.data)
@@ -62,6 +66,7 @@ def cohort(cohort_id: int):  # type: ignore[no-untyped-def]
                 return redirect(url_for("assessments.cohort", cohort_id=found.id))
     duties = {e.id: services.senco_duty(e, today()) for e in found.enrolments}
     return render_template("assessments/cohort.html", cohort=found, form=form, duties=duties,
+                           can_add_people=current_user.has_role(Role.ADMIN),
                            frozen_since=cohort_services.frozen_since(found.id),
                            case_studies={e.id: in_words(dates_of(e.case_study)) for e in found.enrolments})
 

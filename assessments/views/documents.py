@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, abort
 from flask_login import current_user
 
-from assessments.services import plans
+from assessments.services import moderation, plans
 from assessments.views.base import bp, today
 from core.access import roles_required
 from core.accounts.roles import Role
@@ -29,7 +29,10 @@ def observation_record_pdf(observation_id: int) -> Response:
     """The record of a submitted observation, for those who may see the trainee's plan; 404 for a draft."""
     record = plans.observation_record(observation_id) or abort(404)
     enrolment_id = plans.enrolment_of_observation(observation_id)
-    if enrolment_id is None or plans.visible_enrolment(enrolment_id, current_user.id, current_user.roles) is None:
+    enrolment = None if enrolment_id is None else plans.visible_enrolment(enrolment_id, current_user.id, current_user.roles)
+    if enrolment is None:
         abort(404)
+    if enrolment.trainee_id == current_user.id and observation_id in moderation.held_observations(enrolment.cohort_id):
+        abort(404)  # as on the trainee's page: an outcome held back for moderation is not readable yet
     document = plans.observation_record_pdf(observation_id) or abort(404)
     return send_pdf(document, safe_filename("observation", record.scenario, record.observed_on))

@@ -11,6 +11,7 @@ from assessments.forms import CalibrationForm, RandomSampleForm, answers_of, cho
 from assessments.models import Cohort, ModerationItem
 from assessments.services import moderation as services
 from assessments.views.base import bp
+from competencies import services as competency_services
 from core.access import roles_required
 from core.accounts.roles import Role
 from core.problems import Invalid, blame_fields
@@ -28,7 +29,9 @@ def _cohort(cohort_id: int) -> Cohort:
 
 
 def _chosen_form(cohort_id: int, data=None):  # type: ignore[no-untyped-def]
-    choices = [SelectChoice(o.id, f"{o.enrolment.trainee.name}, {o.scenario_key}, {o.observed_on:%-d %B %Y}"
+    # The scenario's title, as on every other page: its key (e.g. "annual-review") means nothing to a moderator.
+    titles = {sc.key: sc.title for sc in competency_services.list_scenarios()}
+    choices = [SelectChoice(o.id, f"{o.enrolment.trainee.name}, {titles.get(o.scenario_key, o.scenario_key)}, {o.observed_on:%-d %B %Y}"
                             f" (mentor: {o.observer.name if o.observer else 'removed'})")
                for o in services.candidates(cohort_id)]
     return chosen_sample_form(choices, data)

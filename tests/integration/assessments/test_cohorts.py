@@ -44,3 +44,17 @@ def test_a_mentor_cannot_open_the_cohort_pages(client, auth, people, cohort_id):
     auth.sign_in("mentor@example.org")
     assert client.get("/assessments/cohorts").status_code == 403
     assert client.get(f"/assessments/cohorts/{cohort_id}").status_code == 403
+
+
+def test_the_enrol_form_offers_only_trainees_not_yet_on_the_cohort(client, auth, make_person, cohort_id, people):
+    make_person("designer@example.org", Role.DESIGNER)
+    auth.sign_in("designer@example.org")
+    url = f"/assessments/cohorts/{cohort_id}"
+    before = client.get(url).get_data(as_text=True)
+    assert f'<option value="{people["trainee"]}"' in before and 'id="trainee_id"' in before
+    assert post_form(client, url, {"trainee_id": people["trainee"], "mentor_ids": people["mentor"]}).status_code == 302
+    after = client.get(url).get_data(as_text=True)
+    assert f'<option value="{people["trainee"]}"' not in after and f'<option value="{people["other_trainee"]}"' in after
+    assert post_form(client, url, {"trainee_id": people["other_trainee"], "mentor_ids": people["mentor"]}).status_code == 302
+    everyone = client.get(url).get_data(as_text=True)
+    assert "Every trainee with an account is on this cohort" in everyone and 'id="trainee_id"' not in everyone

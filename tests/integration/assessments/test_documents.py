@@ -9,8 +9,10 @@ from datetime import timedelta
 import pytest
 
 from assessments import services
+from assessments.models import Enrolment
 from assessments.services import plans
 from core import pdf, printing
+from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
 from tests import pdf_reading as read
@@ -124,8 +126,8 @@ def test_the_cache_key_changes_with_the_mentors_and_not_without_a_change(app, pe
         before = plans.training_plan_key(enrolment_id, TODAY)
         assert plans.training_plan_key(enrolment_id, TODAY) == before
         assert plans.training_plan_key(enrolment_id, TODAY + timedelta(days=1)) != before  # "made on" and the deadline's status
-        enrolment = db.session.get(services.Enrolment, enrolment_id)
-        enrolment.mentors.append(db.session.get(services.User, people["other_mentor"]))
+        enrolment = db.session.get(Enrolment, enrolment_id)
+        enrolment.mentors.append(db.session.get(User, people["other_mentor"]))
         db.session.commit()
         assert plans.training_plan_key(enrolment_id, TODAY) != before
 
@@ -141,6 +143,10 @@ def test_a_record_of_a_submitted_observation_for_its_mentor_and_trainee(app, cli
     assert "Observation record: Lead the annual review of an EHC plan" in words
     assert "Tia Trainee" in words and "Views were read out, not discussed." in words and "Outcome: not yet met" in words
     assert read.flat_outline(body)[1:] == ["About this observation", "Outcome: not yet met", "Judgements", "Faults"]
+    auth.sign_out()
+    auth.sign_in("trainee@example.org")  # the trainee finds the same download on their page of the observation
+    assert url in client.get(f"/assessments/my-training/observations/{observation_id}").get_data(as_text=True)
+    assert "Outcome: not yet met" in read.text(client.get(url).data)
     auth.sign_out()
     auth.sign_in("other@example.org")
     assert client.get(url).status_code == 404  # another mentor's trainee
@@ -181,7 +187,7 @@ def test_a_300_character_welsh_name_and_200_observations_render_wrapped_and_pagi
     if not database_url.startswith("sqlite"):
         pytest.skip("a rendering test: once is enough (the data path runs on both databases above)")
     for i in range(200):
-        _observe(app, enrolment_id, people["mentor"], f"many-{i}", days_ago=1 + i % 300, setting=f"Room {i % 7}")
+        _observe(app, enrolment_id, people["mentor"], f"many-{i}", days_ago=1 + i % 29, setting=f"Room {i % 7}")
     name = ("Gwenllian Ŵyn ap Rhys-Ŷstwyth " * 12)[:300]
     assert len(name) == 300
     with app.test_request_context():

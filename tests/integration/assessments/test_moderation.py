@@ -19,6 +19,7 @@ from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
 from core.problems import Conflict, Invalid
+from tests import pdf_reading as read
 from tests.conftest import csrf_token
 
 from .conftest import TODAY
@@ -316,6 +317,12 @@ def test_a_cohort_that_holds_results_shows_trainees_a_sampled_outcome_only_once_
     waiting = client.get("/assessments/my-training").get_data(as_text=True)
     assert "1 observation is awaiting moderation" in waiting and "not yet met" not in waiting
     assert client.get(f"/assessments/my-training/observations/{mentor_marks}").status_code == 404
+    # Nor do the downloads give it away: the observation's record is not found, the plan leaves it out.
+    assert client.get(f"/assessments/observations/{mentor_marks}/record.pdf").status_code == 404
+    with app.app_context():
+        enrolment_id = db.session.get(Observation, mentor_marks).enrolment_id
+    plan = read.text(client.get(f"/assessments/enrolments/{enrolment_id}/training-plan.pdf").data)
+    assert "Meeting room" not in plan and "not yet met" not in plan
     with app.app_context():
         moderation.record_marks(mentor_marks, moderator_id, _evidence((3, 3, 2, 3, 3, 3), (WRONG_LAW,)))  # the same marks
     shown = client.get("/assessments/my-training").get_data(as_text=True)
