@@ -19,7 +19,8 @@ EVERY_ROLE = (Role.TRAINEE, Role.MENTOR, Role.DESIGNER, Role.ADMIN)
 def training_plan_pdf(enrolment_id: int) -> Response:
     """The trainee's plan: for the trainee, their mentors, designers and administrators; 404 for anyone else."""
     enrolment = plans.visible_enrolment(enrolment_id, current_user.id, current_user.roles) or abort(404)
-    document = plans.training_plan_pdf(enrolment.id, today()) or abort(404)
+    # The trainee's own copy leaves out results their cohort holds back until moderated.
+    document = plans.training_plan_pdf(enrolment.id, today(), for_trainee=enrolment.trainee_id == current_user.id) or abort(404)
     return send_pdf(document, safe_filename("training-plan", enrolment.trainee.name))
 
 
@@ -31,5 +32,7 @@ def observation_record_pdf(observation_id: int) -> Response:
     enrolment_id = plans.enrolment_of_observation(observation_id)
     if enrolment_id is None or plans.visible_enrolment(enrolment_id, current_user.id, current_user.roles) is None:
         abort(404)
+    if plans.record_held_from(observation_id, current_user.id):
+        abort(404)  # awaiting moderation in a cohort that holds results back, as on the trainee's page
     document = plans.observation_record_pdf(observation_id) or abort(404)
     return send_pdf(document, safe_filename("observation", record.scenario, record.observed_on))
