@@ -354,6 +354,7 @@ class CaseStudyForm(TextChecked, FlaskForm):
     # No Optional(): it would let blank-looking text ("   ") through unchecked; "" is a choice of its own.
     result = SelectField("Result", choices=RESULT_CHOICES, widget=GovSelect(), invalid="Choose a result from the list")
     result_on = _optional_date("Date of the result")
+    lock_version = HiddenField()
     submit = SubmitField("Save the case-study assessment", widget=GovSubmitInput())
 
 
@@ -361,6 +362,7 @@ class SubmissionForm(TextChecked, FlaskForm):
     """The trainee's own part: the date they submitted their case study."""
 
     submitted_on = _optional_date("Date you submitted your case study", "For example, 3 3 2027. Leave blank if not submitted yet")
+    lock_version = HiddenField()
     submit = SubmitField("Save the date", widget=GovSubmitInput())
 
 
@@ -425,4 +427,5 @@ class CalibrationForm(TextChecked, FlaskForm):
         message=GAP_MESSAGE, validators=[InputRequired(message=GAP_MESSAGE), NumberRange(0, GAP_MAX, message=GAP_MESSAGE)])
     hold_results = BooleanField("Hold results back from trainees until their sampled observations are moderated",
                                 widget=GovCheckboxInput(), validators=[Optional()])
+    lock_version = HiddenField()
     save = SubmitField("Save the settings", widget=GovSubmitInput())

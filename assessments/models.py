@@ -243,7 +243,11 @@ class CaseStudy(db.Model):
     result_on: Mapped[date | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # The provider and the trainee both edit this record: a save based on an older version is refused.
+    lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
     enrolment: Mapped[Enrolment] = relationship(back_populates="case_study")
+
+    __mapper_args__ = {"version_id_col": lock_version}
 
 # ---- moderation (issue 14) -----------------------------------------------------------------
 
@@ -328,3 +332,7 @@ class ModerationPolicy(db.Model):
     raised_rate: Mapped[int] = mapped_column(default=25, server_default="25")
     # Levels further apart than this on any criterion send the observation to a third marker.
     adjudication_gap: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Two people saving the settings from pages opened at once: the later, staler save is refused.
+    lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
+
+    __mapper_args__ = {"version_id_col": lock_version}

@@ -6,12 +6,16 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from assessments.case_study_rules import CaseStudyDates, CaseStudyResult, problems
 from assessments.models import CaseStudy, Enrolment
 from core.extensions import db
-from core.problems import Invalid
+from core.problems import Conflict, Invalid
 
+CHANGED = "Someone changed this case-study assessment since you opened it. Check it and save again"
+NO_RECORD_YET = 0  # the version a form opened before any record was made carries
 RESULT_RECORDED = "Your result is recorded, so the date of submission can no longer be changed here. Ask your provider"
 
 
@@ -29,7 +33,14 @@ def _enrolment(enrolment_id: int) -> Enrolment:
     return enrolment
 
 
-def _save(enrolment: Enrolment, given: CaseStudyDates, by_id: int) -> CaseStudy:
+def version_of(found: CaseStudy | None) -> int:
+    """The version a form carries, so a save based on what another person has since changed is refused."""
+    return found.lock_version if found is not None else NO_RECORD_YET
+
+
+def _save(enrolment: Enrolment, given: CaseStudyDates, by_id: int, lock_version: int | None) -> CaseStudy:
+    if lock_version is not None and lock_version != version_of(enrolment.case_study):
+        raise Conflict(CHANGED)
     record = enrolment.case_study or CaseStudy(enrolment=enrolment)
     record.window_opens, record.window_closes = given.window_opens, given.window_closes
     record.submitted_on = given.submitted_on
@@ -37,17 +48,22 @@ def _save(enrolment: Enrolment, given: CaseStudyDates, by_id: int) -> CaseStudy:
     record.result_on = given.result_on
     record.updated_by_id = by_id
     db.session.add(record)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except (StaleDataError, IntegrityError):  # saved by someone else between our read and write
+        db.session.rollback()
+        raise Conflict(CHANGED) from None
     return record
 
 
-def record(enrolment_id: int, given: CaseStudyDates, by_id: int, today: date) -> CaseStudy:
-    """A designer or administrator records the window, the submission and the result."""
+def record(enrolment_id: int, given: CaseStudyDates, by_id: int, today: date, lock_version: int | None = None) -> CaseStudy:
+    """A designer or administrator records the window, the submission and the result. ``lock_version``
+    is the version the form was opened on (:func:`version_of`); None skips the check (the CLI, tests)."""
     enrolment = _enrolment(enrolment_id)
     found = problems(given, today)
     if found:
         raise Invalid(found)
-    return _save(enrolment, given, by_id)
+    return _save(enrolment, given, by_id, lock_version)
 
 
 def trainee_enrolment(enrolment_id: int, trainee_id: int) -> Enrolment | None:
@@ -55,7 +71,8 @@ def trainee_enrolment(enrolment_id: int, trainee_id: int) -> Enrolment | None:
     return db.session.scalar(select(Enrolment).where(Enrolment.id == enrolment_id, Enrolment.trainee_id == trainee_id))
 
 
-def record_submission(enrolment_id: int, trainee_id: int, submitted_on: date | None, today: date) -> CaseStudy:
+def record_submission(enrolment_id: int, trainee_id: int, submitted_on: date | None, today: date,
+                      lock_version: int | None = None) -> CaseStudy:
     """The trainee records (or clears) the date they submitted; the window and the result are the
     provider's, and once a result is in, the date is the provider's to change too."""
     enrolment = trainee_enrolment(enrolment_id, trainee_id)
@@ -68,4 +85,4 @@ def record_submission(enrolment_id: int, trainee_id: int, submitted_on: date | N
     found = problems(given, today)
     if found:
         raise Invalid(found)
-    return _save(enrolment, given, trainee_id)
+    return _save(enrolment, given, trainee_id, lock_version)

@@ -2,6 +2,8 @@
 "J different observers", or a new mentor when one leaves."""
 from __future__ import annotations
 
+from sqlalchemy.orm.attributes import flag_modified
+
 from assessments.models import Enrolment
 from core.accounts.models import User
 from core.accounts.roles import Role
@@ -21,5 +23,8 @@ def add_mentor(enrolment_id: int, mentor_id: int) -> Enrolment:
     if mentor.id == enrolment.trainee_id:
         raise Invalid("A trainee cannot mentor themselves", "mentor_id")
     enrolment.mentors.append(mentor)
+    # The mentors live in another table: bump the enrolment's version so a change form opened
+    # before this addition is refused rather than silently removing the new mentor.
+    flag_modified(enrolment, "school")
     db.session.commit()
     return enrolment

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from assessments.models import (
     NEXT_STEP_MAX_LENGTH,
@@ -87,7 +88,14 @@ def self_assess(observation_id: int, trainee_id: int, ratings: dict[str, int | N
         raise Invalid(problems)
     found = SelfAssessment(observation_id=observation.id, ratings={k: v for k, v in ratings.items() if v is not None})
     db.session.add(found)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same form posted twice at once: the first one won, as if saved once
+        db.session.rollback()
+        winner = db.session.scalar(select(SelfAssessment).where(SelfAssessment.observation_id == observation_id))
+        if winner is None:
+            raise
+        return winner
     return found
 
 
@@ -169,11 +177,15 @@ def next_step_of(observation_id: int) -> NextStep | None:
     return db.session.scalar(select(NextStep).where(NextStep.observation_id == observation_id))
 
 
-def open_next_steps(enrolment_ids: list[int], scenario_key: str | None = None) -> list[NextStep]:
-    """Open next steps of these enrolments (one scenario's, if given), oldest first: one query."""
+def open_next_steps(enrolment_ids: list[int], scenario_key: str | None = None,
+                    held: frozenset[int] = frozenset()) -> list[NextStep]:
+    """Open next steps of these enrolments (one scenario's, if given), oldest first: one query.
+    Those of ``held`` observations (results held back until moderated) are left out."""
     if not enrolment_ids:
         return []
     query = select(NextStep).where(NextStep.enrolment_id.in_(enrolment_ids), NextStep.status == NextStepStatus.OPEN)
+    if held:
+        query = query.where(NextStep.observation_id.not_in(held))
     if scenario_key is not None:
         query = query.where(NextStep.scenario_key == scenario_key)
     return list(db.session.scalars(query.order_by(NextStep.created_at, NextStep.id)))

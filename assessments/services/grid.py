@@ -21,9 +21,10 @@ from sqlalchemy.orm import selectinload
 
 from assessments.case_study_rules import in_words
 from assessments.grid_rules import Cell, CellStatus, cell, csv_safe
-from assessments.models import Cohort, Enrolment, Observation, ObservationStatus, enrolment_mentor
+from assessments.models import Cohort, Enrolment, ModerationItem, Observation, ObservationStatus, enrolment_mentor
 from assessments.services import current_rubric
 from assessments.services.case_study import dates_of
+from assessments.services.moderation import effective_result
 from competencies import engine
 from competencies import services as competency_services
 from competencies.models import Scenario
@@ -73,8 +74,10 @@ def library() -> list[Scenario]:
 
 def submitted_results(enrolment_ids: Iterable[int] | None = None, cohort_id: int | None = None) -> dict[tuple[int, str], list[engine.Result]]:
     """(enrolment id, scenario key) → the submitted results, in the order observed; one query,
-    reading only the stored result (not the evidence) of each observation."""
-    query = (select(Observation.enrolment_id, Observation.scenario_key, Observation.result)
+    reading only the stored result (not the evidence) of each observation, and the judgement
+    agreed after moderation, which replaces the mentor's."""
+    query = (select(Observation.enrolment_id, Observation.scenario_key, Observation.result, ModerationItem.agreed_result)
+             .outerjoin(ModerationItem, ModerationItem.observation_id == Observation.id)
              .where(Observation.status == ObservationStatus.SUBMITTED)
              .order_by(Observation.observed_on, Observation.id))
     if cohort_id is not None:
@@ -82,8 +85,8 @@ def submitted_results(enrolment_ids: Iterable[int] | None = None, cohort_id: int
     if enrolment_ids is not None:
         query = query.where(Observation.enrolment_id.in_(list(enrolment_ids)))
     found: dict[tuple[int, str], list[engine.Result]] = defaultdict(list)
-    for enrolment_id, scenario_key, result in db.session.execute(query):
-        found[(enrolment_id, scenario_key)].append(engine.Result.from_dict(result))
+    for enrolment_id, scenario_key, result, agreed in db.session.execute(query):
+        found[(enrolment_id, scenario_key)].append(engine.Result.from_dict(effective_result(result, agreed)))
     return found
 
 

@@ -22,6 +22,7 @@ from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from assessments import agreement, sampling
@@ -237,6 +238,17 @@ def _is_moderator(person_id: int) -> bool:
     return person is not None and person.active and Role.MODERATOR in person.roles
 
 
+# Designers and administrators can open every observation's record and marks, so they cannot mark blind.
+STAFF_ROLES = frozenset({Role.DESIGNER, Role.ADMIN})
+STAFF_REFUSAL = ("You are also a designer or an administrator and can read the mentor’s marks, "
+                 "so you cannot mark observations blind. Ask a moderator without those roles.")
+
+
+def _roles_of(person_id: int) -> frozenset[Role]:
+    person = db.session.get(User, person_id)
+    return frozenset(person.roles) if person is not None else frozenset()
+
+
 def _mentors_of(enrolment_id: int) -> set[int]:
     return set(db.session.scalars(select(enrolment_mentor.c.mentor_id).where(enrolment_mentor.c.enrolment_id == enrolment_id)))
 
@@ -248,6 +260,8 @@ def refusal(item: ModerationItem, moderator_id: int) -> str | None:
         return "You made this observation, so someone else must moderate it."
     if moderator_id in _mentors_of(o.enrolment_id):
         return "You mentor this trainee and can read the mentor’s marks, so you cannot mark this observation blind."
+    if STAFF_ROLES & _roles_of(moderator_id):
+        return STAFF_REFUSAL
     if item.marked and item.moderator_id != moderator_id:
         return "Another moderator has already marked this observation."
     return None
@@ -257,6 +271,12 @@ def agreed_result_of(observation_id: int) -> dict[str, Any] | None:
     """The judgement agreed after moderation, which replaces the mentor's; None if there is none."""
     item = item_of_observation(observation_id)
     return item.agreed_result if item is not None and item.agreed else None
+
+
+def effective_result(mentor_result: dict[str, Any], agreed: dict[str, Any] | None) -> dict[str, Any]:
+    """The result that counts: the judgement agreed after moderation if there is one, else the mentor's.
+    Every reader of an observation's outcome (pages, records, the grid and register) goes through it."""
+    return agreed if agreed else mentor_result
 
 
 def get_item(item_id: int) -> ModerationItem | None:
@@ -586,17 +606,29 @@ def sampling_plan(cohort_id: int) -> list[PlanRow]:
     return [PlanRow(names[m.mentor], m) for m in sampling.plan(submitted, sampled, rate, raised, flagged)]
 
 
+POLICY_CHANGED = "Someone changed these moderation settings since you opened the page. Check them and save again"
+
+
+def policy_version(cohort_id: int) -> int:
+    """The settings' version for a form to carry back (0 while the cohort has the defaults)."""
+    found = db.session.get(ModerationPolicy, cohort_id)
+    return found.lock_version if found else 0
+
+
 RATE_MESSAGE = "Enter the rate as a whole number from 1 to 100"
 
 
 def set_policy(cohort_id: int, minimum_kappa: str, min_pairs: int | None, hold_results: bool | None = None,
                sample_rate: int | None = None, raised_rate: int | None = None,
-               gap_levels: int | None = None) -> agreement.CalibrationPolicy:
+               gap_levels: int | None = None, lock_version: int | None = None) -> agreement.CalibrationPolicy:
     """The provider's threshold for flagging a mentor: a quadratic-weighted kappa from -1 to 1,
     and the fewest pairs that may flag anyone; whether trainees wait for moderation; and the
-    sampling plan's rates (percentages of each mentor's observations)."""
+    sampling plan's rates (percentages of each mentor's observations). ``lock_version`` is the
+    version the settings were read at (:func:`policy_version`): a save from a staler page is refused."""
     if get_cohort(cohort_id) is None:
         raise Invalid("Choose a cohort", "cohort_id")
+    if lock_version is not None and lock_version != policy_version(cohort_id):
+        raise Conflict(POLICY_CHANGED)
     problems = []
     try:
         minimum = Decimal(minimum_kappa.strip())
@@ -622,7 +654,11 @@ def set_policy(cohort_id: int, minimum_kappa: str, min_pairs: int | None, hold_r
     if hold_results is not None:
         found.hold_results = hold_results
     db.session.add(found)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except (StaleDataError, IntegrityError):  # saved by someone else between our read and write
+        db.session.rollback()
+        raise Conflict(POLICY_CHANGED) from None
     return policy_of(cohort_id)
 
 

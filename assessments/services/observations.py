@@ -230,6 +230,10 @@ def _snapshot(observation: Observation) -> dict[str, Any]:
                               observation.present_notes, observation.evidence, observation.result)
 
 
+IN_SAMPLE = ("This observation is in a moderation sample, so it can no longer be corrected here. "
+             "Change its outcome through the moderation's agreed judgement instead")
+
+
 def amend_observation(observation_id: int, actor_id: int, given: AmendmentInput, reason: str,
                       lock_version: int, today: date) -> Observation:
     """Correct a submitted observation: only its observer, only with a reason, only from what they saw.
@@ -248,6 +252,9 @@ def amend_observation(observation_id: int, actor_id: int, given: AmendmentInput,
         raise Invalid("Only the mentor who made this observation can correct it", "observation_id")
     if lock_version != observation.lock_version:
         raise Conflict(CHANGED_SINCE)
+    if db.session.scalar(select(ModerationItem.id).where(ModerationItem.observation_id == observation.id)) is not None:
+        # The mentor may already have read the moderator's marks: a change now goes through the agreed judgement.
+        raise Conflict(IN_SAMPLE, "observation_id")
     reason = reason.strip()
     problems = _detail_problems(observation.enrolment, given.observed_on, given.setting, given.present,
                                 given.present_notes, today)

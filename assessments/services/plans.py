@@ -16,8 +16,7 @@ from pathlib import Path
 
 from assessments.deadlines import format_date
 from assessments.models import Enrolment, Observation
-from assessments.services import ScenarioProgress, explained, progress, senco_duty
-from assessments.services.moderation import held_observations
+from assessments.services import ScenarioProgress, explained, moderation, progress, senco_duty
 from competencies import services as competency_services
 from core import printing
 from core.accounts.roles import Role
@@ -94,6 +93,7 @@ class TrainingPlan:
     next_observations: tuple[str, ...]
     targets: tuple[str, ...]
     observations: tuple[ObservationLine, ...]  # every submitted observation, oldest first
+    awaiting: int = 0  # observations left out because the trainee's results wait for moderation
 
     @property
     def gaps(self) -> tuple[Competency, ...]:
@@ -149,8 +149,10 @@ def _targets(competencies: tuple[Competency, ...]) -> tuple[str, ...]:
     return tuple(found)
 
 
-def training_plan(enrolment_id: int, today: date) -> TrainingPlan | None:
-    """Everything the plan shows, as plain data; None if there is no such enrolment."""
+def training_plan(enrolment_id: int, today: date, for_trainee: bool = False) -> TrainingPlan | None:
+    """Everything the plan shows, as plain data; None if there is no such enrolment. The trainee's
+    own copy leaves out observations held back until moderated (the cohort's setting), as their
+    pages do; the count of those is part of the plan, so its cache key differs from staff's."""
     enrolment = db.session.get(Enrolment, enrolment_id)
     if enrolment is None:
         return None
@@ -163,7 +165,8 @@ def training_plan(enrolment_id: int, today: date) -> TrainingPlan | None:
     for m in sorted(version.modules, key=lambda m: (m.key not in left_keys, m.position)):
         for key in m.scenario_keys:
             module_titles.setdefault(key, []).append(m.title + ("" if m.key in left_keys else " (done)"))
-    found = progress(enrolment, submitted_only=True, held=frozenset(held_observations(enrolment.cohort_id)))
+    held = frozenset(moderation.held_observations(enrolment.cohort_id)) if for_trainee else frozenset()
+    found = progress(enrolment, submitted_only=True, held=held)
     competencies = tuple(_competency(p, module_titles) for p in found)
     observations = sorted(((v.observation.observed_on, v.observation.id, p.scenario.title, v) for p in found for v in p.observations),
                           key=lambda row: (row[0], row[1]))
@@ -187,7 +190,8 @@ def training_plan(enrolment_id: int, today: date) -> TrainingPlan | None:
         next_observations=_next_observations(competencies), targets=_targets(competencies),
         observations=tuple(ObservationLine(format_date(day.isoformat()), title, v.observation.setting,
                                            v.observation.observer.name if v.observation.observer else "Former observer",
-                                           v.result.outcome.value) for day, _, title, v in observations))
+                                           v.result.outcome.value) for day, _, title, v in observations),
+        awaiting=sum(p.held for p in found))
 
 
 def _today() -> date:
@@ -209,9 +213,10 @@ def training_plan_html(plan: TrainingPlan) -> str:
                                 header=f"Training plan · {plan.trainee} · {plan.programme}", footer=f"Made on {plan.made_on}")
 
 
-def training_plan_pdf(enrolment_id: int, today: date | None = None) -> printing.StoredPdf | None:
-    """The stored plan, or a new one if anything it shows has changed; None if there is no such enrolment."""
-    plan = training_plan(enrolment_id, today or _today())
+def training_plan_pdf(enrolment_id: int, today: date | None = None, for_trainee: bool = False) -> printing.StoredPdf | None:
+    """The stored plan, or a new one if anything it shows has changed; None if there is no such enrolment.
+    ``for_trainee``: the trainee's own copy, without results held back until moderated."""
+    plan = training_plan(enrolment_id, today or _today(), for_trainee)
     if plan is None:
         return None
     return printing.make_pdf(_key(plan), lambda: training_plan_html(plan), [PRINT_CSS])
@@ -291,7 +296,7 @@ def observation_record(observation_id: int) -> ObservationRecord | None:
     found = db.session.get(Observation, observation_id)
     if found is None or not found.submitted:
         return None
-    view = explained(found)
+    view = explained(found, moderation.agreed_result_of(found.id))  # an agreed judgement overrules the mentor's
     rubric = competency_services.rubric_of(found.rubric_version)
     judgements = []
     for j in found.evidence.get("judgements", []):
@@ -327,6 +332,13 @@ def observation_record_pdf(observation_id: int) -> printing.StoredPdf | None:
         RECORD_TEMPLATE, record=record, title=f"Observation record: {record.scenario}, {record.trainee}",
         header=f"Observation record · {record.trainee} · {record.scenario}",
         footer=f"Observed on {record.observed_on}, submitted on {record.submitted_at}"), [PRINT_CSS])
+
+
+def record_held_from(observation_id: int, person_id: int) -> bool:
+    """Whether this person is the observation's trainee and its result is held back until moderated."""
+    found = db.session.get(Observation, observation_id)
+    return (found is not None and found.enrolment.trainee_id == person_id
+            and found.id in moderation.held_observations(found.enrolment.cohort_id))
 
 
 def enrolment_of_observation(observation_id: int) -> int | None:

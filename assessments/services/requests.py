@@ -14,9 +14,10 @@ from assessments.models import (
     Enrolment,
     ObservationRequest,
     RequestStatus,
+    enrolment_mentor,
 )
 from assessments.services.observations import scenarios_of
-from assessments.services.scope import enrolment_for_trainee
+from assessments.services.scope import enrolment_for_mentor, enrolment_for_trainee
 from core.accounts.models import utcnow
 from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
@@ -50,7 +51,10 @@ def ask(enrolment_id: int, trainee_id: int, mentor_id: int, scenario_key: str, n
 def request_for_mentor(request_id: int, mentor_id: int) -> ObservationRequest | None:
     """A request addressed to ``mentor_id``; anyone else's is not found."""
     found = db.session.get(ObservationRequest, request_id)
-    return found if found is not None and found.mentor_id == mentor_id else None
+    # A mentor removed from the enrolment no longer answers its requests.
+    if found is None or found.mentor_id != mentor_id or enrolment_for_mentor(found.enrolment_id, mentor_id) is None:
+        return None
+    return found
 
 
 def _open_request(request_id: int, mentor_id: int) -> ObservationRequest:
@@ -88,8 +92,9 @@ def decline(request_id: int, mentor_id: int, reason: str) -> ObservationRequest:
 def open_requests_for_mentor(mentor_id: int) -> list[ObservationRequest]:
     """Requests made to the mentor, not yet closed (unanswered first), with their trainees: two queries."""
     return list(db.session.scalars(
-        select(ObservationRequest).where(ObservationRequest.mentor_id == mentor_id,
-                                         ObservationRequest.status.in_(RequestStatus.OPEN_STATES))
+        select(ObservationRequest).join(enrolment_mentor, (enrolment_mentor.c.enrolment_id == ObservationRequest.enrolment_id)
+                                        & (enrolment_mentor.c.mentor_id == mentor_id))
+        .where(ObservationRequest.mentor_id == mentor_id, ObservationRequest.status.in_(RequestStatus.OPEN_STATES))
         .options(selectinload(ObservationRequest.enrolment).selectinload(Enrolment.trainee))
         .order_by(ObservationRequest.status.desc(), ObservationRequest.created_at, ObservationRequest.id)))
 

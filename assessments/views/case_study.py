@@ -18,6 +18,12 @@ from core.extensions import db
 from core.problems import Invalid, blame_fields
 
 
+def _seen(form: CaseStudyForm | SubmissionForm) -> int:
+    """The version the form was opened on; a missing or garbled one never matches (-1)."""
+    seen = str(form.lock_version.data or "")
+    return int(seen) if seen.isascii() and seen.isdigit() and len(seen) < 10 else -1
+
+
 def _enrolment(enrolment_id: int) -> Enrolment:
     return db.session.get(Enrolment, enrolment_id) or abort(404)
 
@@ -28,12 +34,13 @@ def case_study_page(enrolment_id: int):  # type: ignore[no-untyped-def]
     """Record the case-study assessment's window, submission and result for one trainee."""
     enrolment = _enrolment(enrolment_id)
     current = case_study.dates_of(enrolment.case_study)
-    form = CaseStudyForm(data={**current.__dict__, "result": current.result.value if current.result else ""})
+    form = CaseStudyForm(data={**current.__dict__, "result": current.result.value if current.result else "",
+                               "lock_version": case_study.version_of(enrolment.case_study)})
     if form.validate_on_submit():
         given = CaseStudyDates(form.window_opens.data, form.window_closes.data, form.submitted_on.data,
                                CaseStudyResult(form.result.data) if form.result.data else None, form.result_on.data)
         try:
-            case_study.record(enrolment.id, given, current_user.id, today())
+            case_study.record(enrolment.id, given, current_user.id, today(), _seen(form))
         except Invalid as error:
             blame_fields(form, error, "result")
         else:
@@ -48,10 +55,10 @@ def my_case_study(enrolment_id: int):  # type: ignore[no-untyped-def]
     """The trainee records the date they submitted their case study (their provider records the rest)."""
     enrolment = case_study.trainee_enrolment(enrolment_id, current_user.id) or abort(404)
     current = case_study.dates_of(enrolment.case_study)
-    form = SubmissionForm(data={"submitted_on": current.submitted_on})
+    form = SubmissionForm(data={"submitted_on": current.submitted_on, "lock_version": case_study.version_of(enrolment.case_study)})
     if current.result is None and form.validate_on_submit():
         try:
-            case_study.record_submission(enrolment.id, current_user.id, form.submitted_on.data, today())
+            case_study.record_submission(enrolment.id, current_user.id, form.submitted_on.data, today(), _seen(form))
         except Invalid as error:
             blame_fields(form, error, "submitted_on")
         else:

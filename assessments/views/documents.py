@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Response, abort
 from flask_login import current_user
 
-from assessments.services import moderation, plans
+from assessments.services import plans
 from assessments.views.base import bp, today
 from core.access import roles_required
 from core.accounts.roles import Role
@@ -19,7 +19,8 @@ EVERY_ROLE = (Role.TRAINEE, Role.MENTOR, Role.DESIGNER, Role.ADMIN)
 def training_plan_pdf(enrolment_id: int) -> Response:
     """The trainee's plan: for the trainee, their mentors, designers and administrators; 404 for anyone else."""
     enrolment = plans.visible_enrolment(enrolment_id, current_user.id, current_user.roles) or abort(404)
-    document = plans.training_plan_pdf(enrolment.id, today()) or abort(404)
+    # The trainee's own copy leaves out results their cohort holds back until moderated.
+    document = plans.training_plan_pdf(enrolment.id, today(), for_trainee=enrolment.trainee_id == current_user.id) or abort(404)
     return send_pdf(document, safe_filename("training-plan", enrolment.trainee.name))
 
 
@@ -32,7 +33,7 @@ def observation_record_pdf(observation_id: int) -> Response:
     enrolment = None if enrolment_id is None else plans.visible_enrolment(enrolment_id, current_user.id, current_user.roles)
     if enrolment is None:
         abort(404)
-    if enrolment.trainee_id == current_user.id and observation_id in moderation.held_observations(enrolment.cohort_id):
-        abort(404)  # as on the trainee's page: an outcome held back for moderation is not readable yet
+    if plans.record_held_from(observation_id, current_user.id):
+        abort(404)  # awaiting moderation in a cohort that holds results back, as on the trainee's page
     document = plans.observation_record_pdf(observation_id) or abort(404)
     return send_pdf(document, safe_filename("observation", record.scenario, record.observed_on))

@@ -167,11 +167,13 @@ def moderation_report(cohort_id: int):  # type: ignore[no-untyped-def]
     rate, raised = services.rates(cohort.id)
     form = CalibrationForm(minimum_kappa=str(float(policy.minimum)), min_pairs=policy.min_pairs,
                            hold_results=services.holds_results(cohort.id), sample_rate=rate, raised_rate=raised,
-                           adjudication_gap=services.adjudication_gap(cohort.id))
+                           adjudication_gap=services.adjudication_gap(cohort.id), lock_version=services.policy_version(cohort.id))
     if form.validate_on_submit():
+        seen = str(form.lock_version.data or "")
         try:
             services.set_policy(cohort.id, form.minimum_kappa.data or "", form.min_pairs.data, bool(form.hold_results.data),
-                                form.sample_rate.data, form.raised_rate.data, form.adjudication_gap.data)
+                                form.sample_rate.data, form.raised_rate.data, form.adjudication_gap.data,
+                                int(seen) if seen.isascii() and seen.isdigit() and len(seen) < 10 else None)
         except Invalid as error:
             blame_fields(form, error, "minimum_kappa")
         else:

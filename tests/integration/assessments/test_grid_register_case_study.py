@@ -110,7 +110,8 @@ def test_a_designer_records_a_pass_and_the_trainee_joins_the_register(client, au
     assert "Nobody has completed the qualification yet" in client.get("/assessments/register").get_data(as_text=True)
     url = f"/assessments/enrolments/{enrolment_id}/case-study"
     submitted, result = TODAY - timedelta(days=30), TODAY - timedelta(days=2)
-    response = post_form(client, url, {**_date_fields("submitted_on", submitted), "result": "passed", **_date_fields("result_on", result)})
+    response = post_form(client, url, {**_date_fields("submitted_on", submitted), "result": "passed", **_date_fields("result_on", result),
+                                       "lock_version": "0"})
     assert response.status_code == 302
     page = client.get("/assessments/register").get_data(as_text=True)
     assert "Tia Trainee" in page and "Sam Second" not in page
@@ -125,11 +126,11 @@ def test_a_designer_records_a_pass_and_the_trainee_joins_the_register(client, au
 def test_a_result_without_its_date_is_refused_and_nothing_is_saved(client, auth, designer, enrolment_id, app):
     auth.sign_in("designer@example.org")
     response = post_form(client, f"/assessments/enrolments/{enrolment_id}/case-study",
-                         {**_date_fields("submitted_on", TODAY), "result": "passed"})
+                         {**_date_fields("submitted_on", TODAY), "result": "passed", "lock_version": "0"})
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and "Enter the date of the result" in page and "govuk-error-summary" in page
     bad = post_form(client, f"/assessments/enrolments/{enrolment_id}/case-study",
-                    {**_date_fields("submitted_on", TODAY + timedelta(days=1)), "result": "top-marks"})
+                    {**_date_fields("submitted_on", TODAY + timedelta(days=1)), "result": "top-marks", "lock_version": "0"})
     assert "Choose a result from the list" in bad.get_data(as_text=True)
     with app.app_context():
         assert db.session.query(CaseStudy).count() == 0
@@ -141,7 +142,7 @@ def test_the_trainee_records_their_own_submission_date_only_until_a_result_is_in
     url = f"/assessments/my-training/{enrolment_id}/case-study"
     submitted = TODAY - timedelta(days=1)
     # The trainee's form has only the date: a result posted along with it is ignored.
-    assert post_form(client, url, {**_date_fields("submitted_on", submitted), "result": "passed"}).status_code == 302
+    assert post_form(client, url, {**_date_fields("submitted_on", submitted), "result": "passed", "lock_version": "0"}).status_code == 302
     assert f"Submitted on {submitted.day} {submitted:%B %Y}; result awaited" in client.get("/assessments/my-training").get_data(as_text=True)
     # Another trainee's enrolment is not found, whether or not it exists.
     assert client.get(f"/assessments/my-training/{other_enrolment_id}/case-study").status_code == 404
@@ -149,7 +150,7 @@ def test_the_trainee_records_their_own_submission_date_only_until_a_result_is_in
     auth.sign_out()
     auth.sign_in("designer@example.org")
     post_form(client, f"/assessments/enrolments/{enrolment_id}/case-study",
-              {**_date_fields("submitted_on", submitted), "result": "not-passed", **_date_fields("result_on", TODAY)})
+              {**_date_fields("submitted_on", submitted), "result": "not-passed", **_date_fields("result_on", TODAY), "lock_version": "1"})
     auth.sign_out()
     auth.sign_in("trainee@example.org")
     page = client.get(url).get_data(as_text=True)
