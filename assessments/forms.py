@@ -33,19 +33,12 @@ from assessments.models import (
     SCHOOL_MAX_LENGTH,
     SETTING_MAX_LENGTH,
 )
+from assessments.services.cohorts import AGGREGATION_LABELS
 from competencies import engine
 from competencies.engine.evidence import COMMENT_MAX
 from competencies.forms import FAULT_COUNT_MAX, NOT_APPLICABLE_CHOICE, IntegerField, SelectField, SelectMultipleField
 from core.forms import RealDateField, TextChecked, WholeNumberField
 from core.problems import too_long
-
-AGGREGATION_LABELS = {
-    engine.AggregationMethod.LATEST: "Latest observation",
-    engine.AggregationMethod.HIGHEST: "Highest level reached",
-    engine.AggregationMethod.MEAN: "Average of all observations",
-    engine.AggregationMethod.DECAYING_AVERAGE: "Decaying average (the newest counts most)",
-    engine.AggregationMethod.N_TIMES: "Met n times",
-}
 
 
 class CohortForm(TextChecked, FlaskForm):

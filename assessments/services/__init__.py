@@ -28,6 +28,7 @@ from assessments.services.observations import (
     get_observation_for_mentor,
     observations_of,
     progress,
+    progress_of,
     record_observation,
     scenarios_of,
     submit_observation,
@@ -43,6 +44,6 @@ __all__ = [
     "DEFAULT_AGGREGATION", "DEFAULT_SIGN_OFF", "AmendmentInput", "DutyView", "EnrolmentInput", "ObservationInput",
     "ObservationView", "ScenarioProgress", "amend_observation", "create_cohort", "current_rubric", "enrol",
     "enrolment_for_mentor", "enrolment_for_trainee", "explained", "get_cohort", "get_observation_for_mentor",
-    "list_cohorts", "mentor_enrolments", "observations_of", "people_with", "progress", "published_versions",
+    "list_cohorts", "mentor_enrolments", "observations_of", "people_with", "progress", "progress_of", "published_versions",
     "record_observation", "scenarios_of", "senco_duty", "submit_observation", "trainee_enrolments",
 ]

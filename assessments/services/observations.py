@@ -6,12 +6,15 @@ that same rubric version and appends a revision (before, after, who, when, why).
 """
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from assessments import revisions
@@ -26,7 +29,7 @@ from assessments.models import (
     ObservationStatus,
     RequestStatus,
 )
-from assessments.services.cohorts import current_rubric
+from assessments.services.cohorts import AGGREGATION_LABELS, DEFAULT_AGGREGATION, current_rubric, policies
 from assessments.services.scope import enrolment_for_mentor
 from competencies import engine
 from competencies import services as competency_services
@@ -34,16 +37,21 @@ from competencies.models import RubricVersion, Scenario
 from core.accounts.models import User, utcnow
 from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
+from curriculum.models import ProgrammeVersion
 
 PRESENT_MAX = 20  # roles present at one observation
 CHANGED_SINCE = "Someone changed this observation since you opened it. Check it and save again"
 
 
+def scenarios_for(version: ProgrammeVersion, every: Sequence[Scenario]) -> list[Scenario]:
+    """The scenarios a programme version prepares for, from the library ``every``; all of them if it names none."""
+    keys = {k for m in version.modules for k in m.scenario_keys}
+    return [s for s in every if s.key in keys] or list(every)
+
+
 def scenarios_of(enrolment: Enrolment) -> list[Scenario]:
     """The scenarios the trainee's programme version prepares for; all of them if it names none."""
-    keys = {k for m in enrolment.cohort.programme_version.modules for k in m.scenario_keys}
-    every = competency_services.list_scenarios()
-    return [s for s in every if s.key in keys] or every
+    return scenarios_for(enrolment.cohort.programme_version, competency_services.list_scenarios())
 
 
 @dataclass(frozen=True)
@@ -107,8 +115,17 @@ def _observation_problems(enrolment: Enrolment, given: ObservationInput, today: 
                                        given.present_notes, today)
 
 
+def _evidence_id(observation: Observation) -> str:
+    """The engine's id for an observation. The engine orders results by (date, id), so the id
+    begins with when it was recorded: of two observations on the same day, "latest" is the one
+    recorded later, not whichever random idempotency key sorts last. The key keeps it unique."""
+    if observation.created_at is None:
+        observation.created_at = utcnow()
+    return f"{observation.created_at:%Y%m%dT%H%M%S%f}-{observation.idempotency_key}"
+
+
 def _scored(observation: Observation, observer_id: int, rubric: engine.Rubric) -> dict[str, Any]:
-    evidence = {**observation.evidence, "observation_id": str(observation.idempotency_key),
+    evidence = {**observation.evidence, "observation_id": _evidence_id(observation),
                 "observed_at": observation.observed_on.isoformat(),
                 # counted by identity for sign-off: the person's id, which outlives a changed email address
                 "observer": f"person-{observer_id}",
@@ -304,17 +321,27 @@ class ScenarioProgress:
     missing: tuple[str, ...]      # in words
     never_met: tuple[str, ...]    # criterion titles
     left_out: tuple[ObservationView, ...] = ()  # scored with another rubric version: not counted
+    overall: engine.Aggregate | None = None     # the cohort's aggregation of the counted observations
+    method: str = ""                            # that aggregation method, in words
 
     @property
     def in_words(self) -> str:
         if self.sign_off is None:
             return "No rubric published yet"
         if self.sign_off.evidenced:
-            return "Evidenced: ready for sign-off"
+            return f"Evidenced: ready for sign-off. {self.overall_in_words}".strip()
         submitted = sum(1 for o in self.observations if o.observation.submitted)
         if not submitted:
             return "Not started"
-        return f"In progress: {self.sign_off.met} met observation{'s' if self.sign_off.met != 1 else ''} so far"
+        return (f"In progress: {self.sign_off.met} met observation{'s' if self.sign_off.met != 1 else ''} so far. "
+                f"{self.overall_in_words}").strip()
+
+    @property
+    def overall_in_words(self) -> str:
+        """The cohort's aggregate, e.g. "Overall (average of all observations): met"."""
+        if self.overall is None:
+            return ""
+        return f"Overall ({self.method.lower()}): {self.overall.outcome.value}."
 
 
 def explained(observation: Observation) -> ObservationView:
@@ -323,20 +350,58 @@ def explained(observation: Observation) -> ObservationView:
     return ObservationView(observation, result, engine.render_all(result.reasons, rubric))
 
 
+def _ordered(query: Any) -> Any:
+    # Recorded order breaks a same-day tie, as the engine's evidence id does (see _evidence_id).
+    return query.order_by(Observation.observed_on, Observation.created_at, Observation.id)
+
+
 def observations_of(enrolment_id: int, submitted_only: bool = False) -> list[Observation]:
     query = select(Observation).where(Observation.enrolment_id == enrolment_id)
     if submitted_only:
         query = query.where(Observation.status == ObservationStatus.SUBMITTED)
-    return list(db.session.scalars(query.order_by(Observation.observed_on, Observation.id)))
+    return list(db.session.scalars(_ordered(query)))
+
+
+def overall(rubric: engine.Rubric, results: list[engine.Result],
+            policy: engine.AggregationPolicy) -> engine.Aggregate | None:
+    """The cohort's aggregation of ``results`` (None: nothing counted yet)."""
+    if not results:
+        return None
+    try:
+        return engine.aggregate(rubric, results, policy)
+    except engine.PolicyError:
+        # Faults do not average: a faults rubric falls back to its latest observation, the engine's rule.
+        return engine.aggregate(rubric, results, DEFAULT_AGGREGATION)
 
 
 def progress(enrolment: Enrolment, submitted_only: bool = False) -> list[ScenarioProgress]:
-    """Each scenario's observations, outcomes and reasons, and what sign-off still needs, in words.
-    Only submitted observations count towards sign-off; a trainee sees only those."""
-    every = observations_of(enrolment.id, submitted_only)
-    policy = engine.SignOffPolicy(**enrolment.cohort.sign_off_policy, mixed_rubrics=engine.MixedRubrics.LEAVE_OUT)
+    """Each scenario's observations, outcomes and reasons, the cohort's aggregate and what sign-off
+    still needs, in words. Only submitted observations count; a trainee sees only those."""
+    return progress_of([enrolment], submitted_only)[enrolment.id]
+
+
+def progress_of(enrolments: list[Enrolment], submitted_only: bool = False) -> dict[int, list[ScenarioProgress]]:
+    """:func:`progress` for many enrolments in a number of queries that does not grow with them:
+    every observation in one query, the scenario library once, each rubric version parsed once."""
+    if not enrolments:
+        return {}
+    query = (select(Observation).where(Observation.enrolment_id.in_([e.id for e in enrolments]))
+             .options(selectinload(Observation.observer), selectinload(Observation.rubric_version),
+                      selectinload(Observation.revisions)))
+    if submitted_only:
+        query = query.where(Observation.status == ObservationStatus.SUBMITTED)
+    by_enrolment: dict[int, list[Observation]] = defaultdict(list)
+    for o in db.session.scalars(_ordered(query)):
+        by_enrolment[o.enrolment_id].append(o)
+    library = competency_services.list_scenarios()
+    return {e.id: _progress(e, by_enrolment[e.id], library) for e in enrolments}
+
+
+def _progress(enrolment: Enrolment, every: list[Observation], library: list[Scenario]) -> list[ScenarioProgress]:
+    aggregation, policy = policies(enrolment.cohort)
+    method = AGGREGATION_LABELS.get(aggregation.method, aggregation.method.value)
     found = []
-    for scenario in scenarios_of(enrolment):
+    for scenario in scenarios_for(enrolment.cohort.programme_version, library):
         version = current_rubric(scenario, enrolment.cohort)
         mine = [explained(o) for o in every if o.scenario_key == scenario.key]
         # Scored with another rubric version than the cohort's pin: kept as evidence, shown apart,
@@ -350,7 +415,6 @@ def progress(enrolment: Enrolment, submitted_only: bool = False) -> list[Scenari
         counted = [v.result for v in views if v.observation.submitted]
         decision = engine.sign_off(rubric, counted, policy)
         found.append(ScenarioProgress(scenario, views, decision, tuple(engine.render_missing(m) for m in decision.missing),
-                                      tuple(rubric.title_of(k) for k in decision.never_met), left_out))
+                                      tuple(rubric.title_of(k) for k in decision.never_met), left_out,
+                                      overall(rubric, counted, aggregation), method))
     return found
-
-

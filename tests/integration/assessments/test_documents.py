@@ -9,8 +9,10 @@ from datetime import timedelta
 import pytest
 
 from assessments import services
+from assessments.models import Enrolment
 from assessments.services import plans
 from core import pdf, printing
+from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
 from tests import pdf_reading as read
@@ -124,8 +126,8 @@ def test_the_cache_key_changes_with_the_mentors_and_not_without_a_change(app, pe
         before = plans.training_plan_key(enrolment_id, TODAY)
         assert plans.training_plan_key(enrolment_id, TODAY) == before
         assert plans.training_plan_key(enrolment_id, TODAY + timedelta(days=1)) != before  # "made on" and the deadline's status
-        enrolment = db.session.get(services.Enrolment, enrolment_id)
-        enrolment.mentors.append(db.session.get(services.User, people["other_mentor"]))
+        enrolment = db.session.get(Enrolment, enrolment_id)
+        enrolment.mentors.append(db.session.get(User, people["other_mentor"]))
         db.session.commit()
         assert plans.training_plan_key(enrolment_id, TODAY) != before
 
@@ -169,7 +171,7 @@ def test_user_text_is_escaped_never_markup(app, client, auth, make_person, cohor
     hostile = 'Ann <img src="file:///etc/passwd"> & <b>Bold</b>'
     trainee = make_person("hostile@example.org", Role.TRAINEE, name=hostile)
     with app.app_context():
-        enrolment_id = services.enrol(cohort_id, services.EnrolmentInput(trainee, (people["mentor"],), '<style>@import "x"</style>'), TODAY).id
+        enrolment_id = services.enrol(cohort_id, EnrolmentInput(trainee, (people["mentor"],), '<style>@import "x"</style>'), TODAY).id
     auth.sign_in("hostile@example.org")
     response = client.get(_plan_url(enrolment_id))
     assert response.status_code == 200
@@ -181,7 +183,8 @@ def test_a_300_character_welsh_name_and_200_observations_render_wrapped_and_pagi
     if not database_url.startswith("sqlite"):
         pytest.skip("a rendering test: once is enough (the data path runs on both databases above)")
     for i in range(200):
-        _observe(app, enrolment_id, people["mentor"], f"many-{i}", days_ago=1 + i % 300, setting=f"Room {i % 7}")
+        _observe(app, enrolment_id, people["mentor"], f"many-{i}", days_ago=1 + i % 28,  # within the cohort, which began 30 days ago
+                setting=f"Room {i % 7}")
     name = ("Gwenllian Ŵyn ap Rhys-Ŷstwyth " * 12)[:300]
     assert len(name) == 300
     with app.test_request_context():
