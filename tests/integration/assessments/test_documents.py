@@ -171,7 +171,7 @@ def test_user_text_is_escaped_never_markup(app, client, auth, make_person, cohor
     hostile = 'Ann <img src="file:///etc/passwd"> & <b>Bold</b>'
     trainee = make_person("hostile@example.org", Role.TRAINEE, name=hostile)
     with app.app_context():
-        enrolment_id = services.enrol(cohort_id, EnrolmentInput(trainee, (people["mentor"],), '<style>@import "x"</style>'), TODAY).id
+        enrolment_id = services.enrol(cohort_id, services.EnrolmentInput(trainee, (people["mentor"],), '<style>@import "x"</style>'), TODAY).id
     auth.sign_in("hostile@example.org")
     response = client.get(_plan_url(enrolment_id))
     assert response.status_code == 200
