@@ -20,7 +20,7 @@ from flask import Flask, request
 
 from assessments import schemas, services
 from assessments.models import Cohort, Enrolment, Observation
-from assessments.services import enrolment_changes, submissions, visibility
+from assessments.services import enrolments, scope, submissions
 from assessments.views.base import today
 from core import api
 from core.accounts.roles import Role
@@ -74,11 +74,11 @@ def _checked_lock(current: int, body_lock: int | None) -> int:
 
 
 def _enrolment(enrolment_id: int) -> Enrolment:
-    return visibility.enrolment_for(enrolment_id, _me()) or api.fail(404, "No enrolment of yours has this id")
+    return scope.enrolment_for(enrolment_id, _me()) or api.fail(404, "No enrolment of yours has this id")
 
 
 def _observation(observation_id: int) -> Observation:
-    return visibility.observation_for(observation_id, _me()) or api.fail(404, "No observation of yours has this id")
+    return scope.observation_for(observation_id, _me()) or api.fail(404, "No observation of yours has this id")
 
 
 def _idempotency_key(body_key: str | None) -> str:
@@ -107,7 +107,7 @@ LOCK_412 = {"schema": api.ErrorsSchema,
 @bp.paginate()
 def list_cohorts(pagination_parameters: Any) -> list[Cohort]:
     """Cohorts, oldest first, a page at a time."""
-    return _page(visibility.cohorts(*_offset(pagination_parameters)), pagination_parameters)
+    return _page(scope.cohorts(*_offset(pagination_parameters)), pagination_parameters)
 
 
 @bp.post("/cohorts")
@@ -136,7 +136,7 @@ def get_cohort(cohort_id: int) -> Any:
 def cohort_enrolments(cohort_id: int, pagination_parameters: Any) -> list[Enrolment]:
     """A cohort's enrolments, a page at a time."""
     services.get_cohort(cohort_id) or api.fail(404, "No cohort has this id")
-    return _page(visibility.cohort_enrolments(cohort_id, *_offset(pagination_parameters)), pagination_parameters)
+    return _page(scope.cohort_enrolments(cohort_id, *_offset(pagination_parameters)), pagination_parameters)
 
 
 @bp.post("/cohorts/<int:cohort_id>/enrolments")
@@ -148,7 +148,8 @@ def enrol(data: dict[str, Any], cohort_id: int) -> Any:
     services.get_cohort(cohort_id) or api.fail(404, "No cohort has this id")
     given = services.EnrolmentInput(data["trainee_id"], tuple(data["mentor_ids"]), data.get("school", ""),
                                     data.get("became_senco"), data.get("earlier_senco_months", 0),
-                                    data.get("nasenco_started"), data.get("nasenco_completed"))
+                                    data.get("nasenco_started"), data.get("nasenco_completed"),
+                                    head_teacher=data.get("head_teacher", False))
     return _tagged(services.enrol(cohort_id, given, today()), 201)
 
 
@@ -160,7 +161,7 @@ def enrol(data: dict[str, Any], cohort_id: int) -> Any:
 @bp.paginate()
 def list_enrolments(pagination_parameters: Any) -> list[Enrolment]:
     """The enrolments you may read: every one for staff, your trainees' for a mentor, your own for a trainee."""
-    return _page(visibility.enrolments_for(_me(), *_offset(pagination_parameters)), pagination_parameters)
+    return _page(scope.enrolments_for(_me(), *_offset(pagination_parameters)), pagination_parameters)
 
 
 @bp.get("/enrolments/<int:enrolment_id>")
@@ -180,9 +181,9 @@ def change_enrolment(data: dict[str, Any], enrolment_id: int) -> Any:
     """Change the school, mentors or SENCO history; only the fields sent change. Needs If-Match."""
     enrolment = _enrolment(enrolment_id)
     seen = _checked_lock(enrolment.lock_version, data.pop("lock_version"))
-    given = replace(enrolment_changes.details_of(enrolment), **{k: tuple(v) if k == "mentor_ids" else v
-                                                                 for k, v in data.items()})
-    return _tagged(enrolment_changes.change_enrolment(enrolment.id, seen, given, today()))
+    # The page's own change, with its fuller checks (earlier service, head teacher), on the fields sent.
+    given = replace(enrolments.input_of(enrolment), **{k: tuple(v) if k == "mentor_ids" else v for k, v in data.items()})
+    return _tagged(enrolments.update_enrolment(enrolment.id, given, seen, today()))
 
 
 @bp.get("/enrolments/<int:enrolment_id>/progress")
@@ -192,7 +193,7 @@ def get_progress(enrolment_id: int) -> dict[str, Any]:
 
     Only the trainee's mentors see drafts in it; everyone else, submitted observations only."""
     enrolment = _enrolment(enrolment_id)
-    submitted_only = visibility.submitted_only(enrolment, _me())
+    submitted_only = scope.submitted_only(enrolment, _me())
     return schemas.progress_document(enrolment, services.progress(enrolment, submitted_only=submitted_only),
                                      services.senco_duty(enrolment, today()), submitted_only)
 
@@ -206,7 +207,7 @@ def get_progress(enrolment_id: int) -> dict[str, Any]:
 @bp.paginate()
 def enrolment_observations(enrolment_id: int, pagination_parameters: Any) -> list[Observation]:
     """An enrolment's observations, oldest first; a trainee sees submitted ones only."""
-    found = visibility.observations_for(enrolment_id, _me(), *_offset(pagination_parameters))
+    found = scope.observations_for(enrolment_id, _me(), *_offset(pagination_parameters))
     return _page(found or api.fail(404, "No enrolment of yours has this id"), pagination_parameters)
 
 

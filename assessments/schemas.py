@@ -49,6 +49,7 @@ class _EnrolmentDetailsSchema(Schema):
                                   metadata={"description": "Earlier SENCO service anywhere, in whole months"})
     nasenco_started = fields.Date(allow_none=True)
     nasenco_completed = fields.Date(allow_none=True)
+    head_teacher = fields.Boolean(metadata={"description": "Also the school's head teacher (changes the SENCO duty)"})
 
 
 class EnrolmentInSchema(_EnrolmentDetailsSchema):
@@ -206,6 +207,10 @@ class ScenarioProgressSchema(Schema):
     missing = fields.List(fields.Nested(MissingSchema), required=True, metadata={"description": "What sign-off still needs"})
     never_met = fields.List(fields.String(), required=True, metadata={"description": "Criteria never met yet, by title"})
     sign_off = fields.Dict(required=True, allow_none=True, metadata={"description": "The engine's decision as stored data"})
+    overall = fields.Dict(required=True, allow_none=True, metadata={
+        "description": "The cohort's aggregation method applied to the counted observations (the engine's Aggregate); "
+                       "null before any"})
+    overall_in_words = fields.String(required=True)
     observations = fields.List(fields.Nested(ObservationBriefSchema), required=True)
 
 
@@ -236,6 +241,7 @@ def progress_document(enrolment: Any, found: list[Any], duty: Any, submitted_onl
                                                     for m, words in zip(decision.missing, p.missing, strict=True)],
             "never_met": list(p.never_met),
             "sign_off": None if decision is None else decision.to_dict(),
+            "overall": None if p.overall is None else p.overall.to_dict(), "overall_in_words": p.overall_in_words,
             "observations": [{"id": v.observation.id, "status": v.observation.status, "observed_on": v.observation.observed_on,
                               "outcome": v.result.outcome.value, "reasons": list(v.reasons),
                               "url": url_for("assessments_api.get_observation", observation_id=v.observation.id)}

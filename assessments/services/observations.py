@@ -136,6 +136,19 @@ def _scored(observation: Observation, observer_id: int, rubric: engine.Rubric) -
         raise Invalid([(f"evidence.{p.path}" if p.path else "evidence", p.message) for p in error.problems]) from None
 
 
+KEY_USED = "This form (its idempotency key) was already used for another observation. Start a new observation"
+
+
+def earlier_record(enrolment_id: int, given: ObservationInput) -> Observation | None:
+    """The observation ``given.idempotency_key`` already made, if any: a repeated post (a double
+    click, a script's retry) answers the first record. The one rule for the pages and the API; a
+    key reused for another trainee or scenario is refused rather than answered with the wrong record."""
+    existing = db.session.scalar(select(Observation).where(Observation.idempotency_key == given.idempotency_key))
+    if existing is not None and (existing.enrolment_id != enrolment_id or existing.scenario_key != given.scenario_key):
+        raise Invalid(KEY_USED, "idempotency_key")
+    return existing
+
+
 def record_observation(enrolment_id: int, observer_id: int, given: ObservationInput, today: date,
                        observation_id: int | None = None) -> Observation:
     """Save (or change) a draft observation, scored by the scenario's rubric; ``submit`` locks it.
@@ -149,10 +162,8 @@ def record_observation(enrolment_id: int, observer_id: int, given: ObservationIn
     observer = db.session.get(User, observer_id)
     if enrolment is None or observer is None:
         raise Invalid("Choose one of your trainees", "enrolment_id")
-    existing = db.session.scalar(select(Observation).where(Observation.idempotency_key == given.idempotency_key))
-    if existing is not None and observation_id is None:
-        if existing.enrolment_id != enrolment_id:
-            raise Invalid("This form was already used. Start the observation again", "idempotency_key")
+    existing = earlier_record(enrolment_id, given) if observation_id is None else None
+    if existing is not None:
         return existing
     problems = _observation_problems(enrolment, given, today)
     if problems:
@@ -329,16 +340,15 @@ class ScenarioProgress:
         if self.sign_off is None:
             return "No rubric published yet"
         if self.sign_off.evidenced:
-            return f"Evidenced: ready for sign-off. {self.overall_in_words}".strip()
+            return "Evidenced: ready for sign-off"
         submitted = sum(1 for o in self.observations if o.observation.submitted)
         if not submitted:
             return "Not started"
-        return (f"In progress: {self.sign_off.met} met observation{'s' if self.sign_off.met != 1 else ''} so far. "
-                f"{self.overall_in_words}").strip()
+        return f"In progress: {self.sign_off.met} met observation{'s' if self.sign_off.met != 1 else ''} so far"
 
     @property
     def overall_in_words(self) -> str:
-        """The cohort's aggregate, e.g. "Overall (average of all observations): met"."""
+        """The cohort's aggregate, e.g. "Overall (average of all observations): met." ("" before any)."""
         if self.overall is None:
             return ""
         return f"Overall ({self.method.lower()}): {self.overall.outcome.value}."
