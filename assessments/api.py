@@ -21,6 +21,7 @@ from flask import Flask, request
 from assessments import schemas, services
 from assessments.models import Cohort, Enrolment, Observation
 from assessments.services import enrolments, scope, submissions
+from assessments.services.register import register_data
 from assessments.views.base import today
 from core import api
 from core.accounts.roles import Role
@@ -276,9 +277,46 @@ def submit_observation(data: dict[str, Any], observation_id: int) -> Any:
     return _tagged(services.submit_observation(found.id, _me(), seen))
 
 
-# A correction after submission (a reason, a new revision) is NAME=observe's
-# ``amend_observation``: its route goes here, POST /observations/<id>/amendments, mentor only,
-# with If-Match on the observation's lock_version, answering ObservationSchema.
+@bp.post("/observations/<int:observation_id>/amendments")
+@api.roles(Role.MENTOR)
+@bp.arguments(schemas.AmendmentInSchema)
+@bp.response(200, schemas.ObservationSchema, headers=api.ETAG_HEADER)
+@bp.alt_response(412, **LOCK_412)
+@api.documented_lock(bp)
+def amend_observation(data: dict[str, Any], observation_id: int) -> Any:
+    """Correct a submitted observation you made, with a reason: only the fields sent change, it is
+    re-scored with the rubric version that scored it, and a revision keeps before and after. Needs If-Match."""
+    found = _observation(observation_id)
+    seen = _checked_lock(found.lock_version, data.pop("lock_version"))
+    given = services.AmendmentInput(
+        data.get("observed_on", found.observed_on), data.get("setting", found.setting),
+        tuple(data.get("present", found.present)), _evidence(data["evidence"]) if "evidence" in data else found.evidence,
+        data.get("present_notes", found.present_notes))
+    return _tagged(services.amend_observation(found.id, _me(), given, data["reason"], seen, today()))
+
+
+@bp.get("/observations/<int:observation_id>/revisions")
+@api.roles(Role.MENTOR, Role.TRAINEE)
+@bp.response(200, schemas.RevisionSchema(many=True))
+def observation_revisions(observation_id: int) -> list[Any]:
+    """Every correction of the observation, oldest first, with what each changed in words."""
+    return services.history(_observation(observation_id))
+
+
+# ---- the register (designers and administrators) -----------------------------------------
+
+
+@bp.get("/register")
+@api.roles(*STAFF)
+@bp.arguments(schemas.RegisterQuerySchema, location="query")
+@bp.response(200, schemas.RegisterRowSchema(many=True))
+@bp.paginate()
+def register(query: dict[str, Any], pagination_parameters: Any) -> list[dict[str, Any]]:
+    """The register of completions (the register page's rows), a page at a time: by default only
+    those who completed; ``completed_only=false`` for every enrolment."""
+    rows = register_data(query["cohort_id"], query["completed_only"])
+    first, size = _offset(pagination_parameters)
+    return _page((rows[first:first + size], len(rows)), pagination_parameters)
 
 
 def init_app(app: Flask) -> None:

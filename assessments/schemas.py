@@ -12,7 +12,14 @@ from flask import url_for
 from marshmallow import Schema, fields, validate
 
 from assessments import deadlines, services
-from assessments.models import KEY_MAX_LENGTH, NAME_MAX_LENGTH, SCHOOL_MAX_LENGTH, SETTING_MAX_LENGTH
+from assessments.models import (
+    KEY_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    PRESENT_NOTES_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    SCHOOL_MAX_LENGTH,
+    SETTING_MAX_LENGTH,
+)
 from assessments.services.observations import PRESENT_MAX
 from assessments.services.submissions import IDEMPOTENCY_KEY_MAX_LENGTH
 from competencies import engine
@@ -103,6 +110,21 @@ class ObservationInSchema(_ObservationFieldsSchema):
 
 class ObservationChangesSchema(_ObservationFieldsSchema, api.LockSchema):
     """A draft's changes: only the fields sent change."""
+
+
+class AmendmentInSchema(_ObservationFieldsSchema, api.LockSchema):
+    """A correction of a submitted observation: only the fields sent change, and a reason is required."""
+
+    reason = fields.String(required=True, validate=validate.Length(max=REASON_MAX_LENGTH),
+                           metadata={"description": "Why it is corrected: kept with the revision"})
+    present_notes = fields.String(validate=validate.Length(max=PRESENT_NOTES_MAX_LENGTH),
+                                  metadata={"description": "Roles and context only: never children's names"})
+
+
+class RegisterQuerySchema(Schema):
+    cohort_id = _whole(load_default=None, metadata={"description": "Only this cohort"})
+    completed_only = fields.Boolean(load_default=True,
+                                    metadata={"description": "false: every enrolment, not only those who completed"})
 
 
 # ---- what comes out ----------------------------------------------------------------------
@@ -212,6 +234,39 @@ class ScenarioProgressSchema(Schema):
                        "null before any"})
     overall_in_words = fields.String(required=True)
     observations = fields.List(fields.Nested(ObservationBriefSchema), required=True)
+
+
+class RevisionSchema(Schema):
+    """One correction: who, when, why, what changed in words, and the record before and after."""
+
+    number = fields.Function(lambda v: v.revision.number, required=True,
+                             metadata={"type": "integer", "description": "1 for the first correction"})
+    author = fields.Function(lambda v: {"id": v.revision.author.id, "name": v.revision.author.name}
+                             if v.revision.author else None, required=True, allow_none=True, metadata={"type": "object"})
+    reason = fields.Function(lambda v: v.revision.reason, required=True, metadata={"type": "string"})
+    made_at = fields.Function(lambda v: v.revision.created_at.isoformat(), required=True,
+                              metadata={"type": "string", "format": "date-time"})
+    changes = fields.List(fields.String(), required=True, metadata={"description": "What changed, in words"})
+    before = fields.Function(lambda v: v.revision.before, required=True, metadata={"type": "object"})
+    after = fields.Function(lambda v: v.revision.after, required=True, metadata={"type": "object"})
+
+
+class RegisterRowSchema(Schema):
+    """One enrolment in the register of completions (the register page's row)."""
+
+    enrolment_id = fields.Integer(required=True)
+    trainee = fields.String(required=True)
+    email = fields.String(required=True)
+    cohort_id = fields.Integer(required=True)
+    cohort = fields.String(required=True)
+    programme = fields.String(required=True)
+    programme_version = fields.Integer(required=True, allow_none=True)
+    completed = fields.Boolean(required=True)
+    completed_on = fields.String(required=True, allow_none=True, metadata={"format": "date"})
+    case_study = fields.String(required=True)
+    scenarios_evidenced = fields.Integer(required=True)
+    scenarios = fields.Integer(required=True)
+    sign_off = fields.String(required=True)
 
 
 class DutySchema(Schema):

@@ -160,4 +160,7 @@ ACCESS: dict[str, Access] = {
     "assessments_api.get_observation": Access("GET", MENTOR | TRAINEE, {"observation_id": "observation_id"}),
     "assessments_api.change_observation": Access("PATCH", MENTOR, {"observation_id": "draft_observation_id"}),
     "assessments_api.submit_observation": Access("POST", MENTOR, {"observation_id": "draft_observation_id"}),
+    "assessments_api.amend_observation": Access("POST", MENTOR, {"observation_id": "observation_id"}),
+    "assessments_api.observation_revisions": Access("GET", MENTOR | TRAINEE, {"observation_id": "observation_id"}),
+    "assessments_api.register": Access("GET", DESIGNER | ADMIN),
 }

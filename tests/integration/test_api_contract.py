@@ -207,6 +207,12 @@ def test_every_documented_operation_answers_as_documented(app, client, spec, hea
     call("post", f"{o}/submit", f"{observation.json['url']}/submit", extra=mentor | {"If-Match": changed.headers["ETag"]})
     call("get", o, observation.json["url"], extra=mentor)
     call("get", f"{e}/progress", enrolment.json["progress_url"], extra=mentor)
+    submitted = call("get", o, observation.json["url"], extra=mentor)
+    call("post", f"{o}/amendments", f"{observation.json['url']}/amendments",
+         json={"setting": "Main hall", "reason": "The setting was written down wrongly"},
+         extra=mentor | {"If-Match": submitted.headers["ETag"]})
+    call("get", f"{o}/revisions", f"{observation.json['url']}/revisions", extra=mentor)
+    call("get", "/api/v1/register", "/api/v1/register?completed_only=false")
 
     assert called == set(operations), "documented but not exercised here (or the reverse)"
 
