@@ -15,6 +15,7 @@ from assessments import deadlines, services
 from assessments.models import (
     KEY_MAX_LENGTH,
     NAME_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
     PRESENT_NOTES_MAX_LENGTH,
     REASON_MAX_LENGTH,
     SCHOOL_MAX_LENGTH,
@@ -119,6 +120,21 @@ class AmendmentInSchema(_ObservationFieldsSchema, api.LockSchema):
                            metadata={"description": "Why it is corrected: kept with the revision"})
     present_notes = fields.String(validate=validate.Length(max=PRESENT_NOTES_MAX_LENGTH),
                                   metadata={"description": "Roles and context only: never children's names"})
+
+
+class RequestInSchema(Schema):
+    mentor_id = _whole(required=True, metadata={"description": "One of your mentors"})
+    scenario_key = fields.String(required=True, validate=validate.Length(1, KEY_MAX_LENGTH))
+    note = fields.String(load_default="", validate=validate.Length(max=NOTE_MAX_LENGTH))
+
+
+class AcceptInSchema(Schema):
+    planned_on = fields.Date(required=True, metadata={"description": "When you plan to observe: today or later"})
+
+
+class DeclineInSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(max=REASON_MAX_LENGTH),
+                           metadata={"description": "Why: your trainee reads it"})
 
 
 class RegisterQuerySchema(Schema):
@@ -249,6 +265,22 @@ class RevisionSchema(Schema):
     changes = fields.List(fields.String(), required=True, metadata={"description": "What changed, in words"})
     before = fields.Function(lambda v: v.revision.before, required=True, metadata={"type": "object"})
     after = fields.Function(lambda v: v.revision.after, required=True, metadata={"type": "object"})
+
+
+class RequestSchema(Schema):
+    """A trainee's request that a mentor observe them in a scenario, with the mentor's answer."""
+
+    id = fields.Integer(required=True)
+    enrolment_id = fields.Integer(required=True)
+    scenario_key = fields.String(required=True)
+    trainee = fields.Function(lambda r: {"id": r.enrolment.trainee.id, "name": r.enrolment.trainee.name}, required=True,
+                              metadata={"type": "object"})
+    mentor = fields.Nested(PersonSchema, required=True)
+    note = fields.String(required=True)
+    status = fields.String(required=True, metadata={"enum": ["open", "accepted", "declined", "done"]})
+    planned_on = fields.Date(required=True, allow_none=True)
+    decline_reason = fields.String(required=True)
+    observation_id = fields.Integer(required=True, allow_none=True, metadata={"description": "The observation that answered it"})
 
 
 class RegisterRowSchema(Schema):

@@ -451,3 +451,45 @@ def test_the_register_is_paginated_for_staff_and_refused_to_others(client, token
     assert second.json[0]["enrolment_id"] != every.json[0]["enrolment_id"]
     assert client.get("/api/v1/register?page=99999999999", headers=designer).status_code in (200, 400, 422)
     assert client.get("/api/v1/register", headers=token("mentor")).status_code == 403
+
+
+# ---- requests --------------------------------------------------------------------------------
+
+
+def test_a_trainee_asks_a_mentor_to_observe_and_the_mentor_accepts_or_declines(client, token, enrolment_id, people):  # type: ignore[no-untyped-def]
+    ask = {"mentor_id": people["mentor"], "scenario_key": "annual-review", "note": "Before half term"}
+    made = client.post(f"/api/v1/enrolments/{enrolment_id}/requests", json=ask, headers=token("trainee"))
+    assert made.status_code == 201 and made.json["status"] == "open" and made.json["mentor"]["name"] == "Mo Mentor"
+    again = client.post(f"/api/v1/enrolments/{enrolment_id}/requests", json=ask, headers=token("trainee"))
+    assert again.status_code == 400 and again.json["errors"][0]["path"] == "scenario_key"
+    listed = client.get("/api/v1/requests", headers=token("mentor"))
+    assert [r["id"] for r in listed.json] == [made.json["id"]] and listed.json[0]["trainee"]["name"] == "Tia Trainee"
+    url = f"/api/v1/requests/{made.json['id']}"
+    past = client.post(f"{url}/accept", json={"planned_on": (TODAY - timedelta(days=1)).isoformat()}, headers=token("mentor"))
+    assert past.status_code == 400 and past.json["errors"][0]["path"] == "planned_on"
+    assert client.post(f"{url}/decline", json={"reason": " "}, headers=token("mentor")).status_code == 400
+    accepted = client.post(f"{url}/accept", json={"planned_on": TODAY.isoformat()}, headers=token("mentor"))
+    assert accepted.status_code == 200 and accepted.json["status"] == "accepted"
+    assert client.post(f"{url}/decline", json={"reason": "Away"}, headers=token("mentor")).status_code == 409
+    mine = client.get("/api/v1/requests", headers=token("trainee")).json
+    assert [(r["status"], r["planned_on"]) for r in mine] == [("accepted", TODAY.isoformat())]
+
+
+def test_requests_of_other_people_are_not_found(client, token, enrolment_id, other_enrolment_id, people):  # type: ignore[no-untyped-def]
+    # Not one of the trainee's mentors: located, nothing saved.
+    wrong = client.post(f"/api/v1/enrolments/{enrolment_id}/requests",
+                        json={"mentor_id": people["other_mentor"], "scenario_key": "annual-review"}, headers=token("trainee"))
+    assert wrong.status_code == 400 and wrong.json["errors"][0]["path"] == "mentor_id"
+    # Another trainee's enrolment: 404, whether or not it exists.
+    for enrolment in (other_enrolment_id, 99999999):
+        response = client.post(f"/api/v1/enrolments/{enrolment}/requests",
+                               json={"mentor_id": people["mentor"], "scenario_key": "annual-review"}, headers=token("trainee"))
+        assert response.status_code == 404
+    made = client.post(f"/api/v1/enrolments/{enrolment_id}/requests",
+                       json={"mentor_id": people["mentor"], "scenario_key": "annual-review"}, headers=token("trainee")).json
+    # A request to another mentor is not found by them; a designer may not answer one at all.
+    other = client.post(f"/api/v1/requests/{made['id']}/accept", json={"planned_on": TODAY.isoformat()},
+                        headers=token("other_mentor"))
+    assert other.status_code == 404
+    assert client.get("/api/v1/requests", headers=token("other_mentor")).json == []
+    assert client.get("/api/v1/requests", headers=token("designer")).status_code == 403
