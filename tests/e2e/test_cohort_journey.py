@@ -101,8 +101,8 @@ def test_from_enrolment_to_the_register_through_the_pages(page: Page):
     page.get_by_role("link", name="Cohorts").first.click()
     page.get_by_role("link", name="Journey cohort").click()
     page.get_by_label("Trainee").select_option(label=f"{TRAINEE[0]} ({TRAINEE[1]})")
-    page.get_by_label("Mentor").select_option(label=f"{PEOPLE[Role.MENTOR][0]} ({PEOPLE[Role.MENTOR][1]})")
-    page.get_by_label("School").fill("Hill Primary")
+    page.get_by_label(f"{PEOPLE[Role.MENTOR][0]} ({PEOPLE[Role.MENTOR][1]})").check()  # the mentors are checkboxes
+    page.get_by_label("School", exact=True).fill("Hill Primary")
     page.get_by_role("button", name="Enrol trainee").click()
     expect(page.get_by_text("Trainee enrolled.")).to_be_visible()
     page.get_by_role("link", name=f"Add a mentor for {TRAINEE[0]}").click()
