@@ -19,8 +19,9 @@ from typing import Any
 from flask import Flask, request
 
 from assessments import schemas, services
-from assessments.models import Cohort, Enrolment, Observation
-from assessments.services import enrolment_changes, submissions, visibility
+from assessments.models import Cohort, Enrolment, Observation, ObservationRequest
+from assessments.services import enrolments, requests, scope, submissions
+from assessments.services.register import register_data
 from assessments.views.base import today
 from core import api
 from core.accounts.roles import Role
@@ -74,11 +75,11 @@ def _checked_lock(current: int, body_lock: int | None) -> int:
 
 
 def _enrolment(enrolment_id: int) -> Enrolment:
-    return visibility.enrolment_for(enrolment_id, _me()) or api.fail(404, "No enrolment of yours has this id")
+    return scope.enrolment_for(enrolment_id, _me()) or api.fail(404, "No enrolment of yours has this id")
 
 
 def _observation(observation_id: int) -> Observation:
-    return visibility.observation_for(observation_id, _me()) or api.fail(404, "No observation of yours has this id")
+    return scope.observation_for(observation_id, _me()) or api.fail(404, "No observation of yours has this id")
 
 
 def _idempotency_key(body_key: str | None) -> str:
@@ -107,7 +108,7 @@ LOCK_412 = {"schema": api.ErrorsSchema,
 @bp.paginate()
 def list_cohorts(pagination_parameters: Any) -> list[Cohort]:
     """Cohorts, oldest first, a page at a time."""
-    return _page(visibility.cohorts(*_offset(pagination_parameters)), pagination_parameters)
+    return _page(scope.cohorts(*_offset(pagination_parameters)), pagination_parameters)
 
 
 @bp.post("/cohorts")
@@ -136,7 +137,7 @@ def get_cohort(cohort_id: int) -> Any:
 def cohort_enrolments(cohort_id: int, pagination_parameters: Any) -> list[Enrolment]:
     """A cohort's enrolments, a page at a time."""
     services.get_cohort(cohort_id) or api.fail(404, "No cohort has this id")
-    return _page(visibility.cohort_enrolments(cohort_id, *_offset(pagination_parameters)), pagination_parameters)
+    return _page(scope.cohort_enrolments(cohort_id, *_offset(pagination_parameters)), pagination_parameters)
 
 
 @bp.post("/cohorts/<int:cohort_id>/enrolments")
@@ -148,7 +149,8 @@ def enrol(data: dict[str, Any], cohort_id: int) -> Any:
     services.get_cohort(cohort_id) or api.fail(404, "No cohort has this id")
     given = services.EnrolmentInput(data["trainee_id"], tuple(data["mentor_ids"]), data.get("school", ""),
                                     data.get("became_senco"), data.get("earlier_senco_months", 0),
-                                    data.get("nasenco_started"), data.get("nasenco_completed"))
+                                    data.get("nasenco_started"), data.get("nasenco_completed"),
+                                    head_teacher=data.get("head_teacher", False))
     return _tagged(services.enrol(cohort_id, given, today()), 201)
 
 
@@ -160,7 +162,7 @@ def enrol(data: dict[str, Any], cohort_id: int) -> Any:
 @bp.paginate()
 def list_enrolments(pagination_parameters: Any) -> list[Enrolment]:
     """The enrolments you may read: every one for staff, your trainees' for a mentor, your own for a trainee."""
-    return _page(visibility.enrolments_for(_me(), *_offset(pagination_parameters)), pagination_parameters)
+    return _page(scope.enrolments_for(_me(), *_offset(pagination_parameters)), pagination_parameters)
 
 
 @bp.get("/enrolments/<int:enrolment_id>")
@@ -180,9 +182,9 @@ def change_enrolment(data: dict[str, Any], enrolment_id: int) -> Any:
     """Change the school, mentors or SENCO history; only the fields sent change. Needs If-Match."""
     enrolment = _enrolment(enrolment_id)
     seen = _checked_lock(enrolment.lock_version, data.pop("lock_version"))
-    given = replace(enrolment_changes.details_of(enrolment), **{k: tuple(v) if k == "mentor_ids" else v
-                                                                 for k, v in data.items()})
-    return _tagged(enrolment_changes.change_enrolment(enrolment.id, seen, given, today()))
+    # The page's own change, with its fuller checks (earlier service, head teacher), on the fields sent.
+    given = replace(enrolments.input_of(enrolment), **{k: tuple(v) if k == "mentor_ids" else v for k, v in data.items()})
+    return _tagged(enrolments.update_enrolment(enrolment.id, given, seen, today()))
 
 
 @bp.get("/enrolments/<int:enrolment_id>/progress")
@@ -192,7 +194,7 @@ def get_progress(enrolment_id: int) -> dict[str, Any]:
 
     Only the trainee's mentors see drafts in it; everyone else, submitted observations only."""
     enrolment = _enrolment(enrolment_id)
-    submitted_only = visibility.submitted_only(enrolment, _me())
+    submitted_only = scope.submitted_only(enrolment, _me())
     return schemas.progress_document(enrolment, services.progress(enrolment, submitted_only=submitted_only),
                                      services.senco_duty(enrolment, today()), submitted_only)
 
@@ -206,7 +208,7 @@ def get_progress(enrolment_id: int) -> dict[str, Any]:
 @bp.paginate()
 def enrolment_observations(enrolment_id: int, pagination_parameters: Any) -> list[Observation]:
     """An enrolment's observations, oldest first; a trainee sees submitted ones only."""
-    found = visibility.observations_for(enrolment_id, _me(), *_offset(pagination_parameters))
+    found = scope.observations_for(enrolment_id, _me(), *_offset(pagination_parameters))
     return _page(found or api.fail(404, "No enrolment of yours has this id"), pagination_parameters)
 
 
@@ -275,9 +277,98 @@ def submit_observation(data: dict[str, Any], observation_id: int) -> Any:
     return _tagged(services.submit_observation(found.id, _me(), seen))
 
 
-# A correction after submission (a reason, a new revision) is NAME=observe's
-# ``amend_observation``: its route goes here, POST /observations/<id>/amendments, mentor only,
-# with If-Match on the observation's lock_version, answering ObservationSchema.
+@bp.post("/observations/<int:observation_id>/amendments")
+@api.roles(Role.MENTOR)
+@bp.arguments(schemas.AmendmentInSchema)
+@bp.response(200, schemas.ObservationSchema, headers=api.ETAG_HEADER)
+@bp.alt_response(412, **LOCK_412)
+@api.documented_lock(bp)
+def amend_observation(data: dict[str, Any], observation_id: int) -> Any:
+    """Correct a submitted observation you made, with a reason: only the fields sent change, it is
+    re-scored with the rubric version that scored it, and a revision keeps before and after. Needs If-Match."""
+    found = _observation(observation_id)
+    seen = _checked_lock(found.lock_version, data.pop("lock_version"))
+    given = services.AmendmentInput(
+        data.get("observed_on", found.observed_on), data.get("setting", found.setting),
+        tuple(data.get("present", found.present)), _evidence(data["evidence"]) if "evidence" in data else found.evidence,
+        data.get("present_notes", found.present_notes))
+    return _tagged(services.amend_observation(found.id, _me(), given, data["reason"], seen, today()))
+
+
+@bp.get("/observations/<int:observation_id>/revisions")
+@api.roles(Role.MENTOR, Role.TRAINEE)
+@bp.response(200, schemas.RevisionSchema(many=True))
+def observation_revisions(observation_id: int) -> list[Any]:
+    """Every correction of the observation, oldest first, with what each changed in words."""
+    return services.history(_observation(observation_id))
+
+
+# ---- requests (a trainee asks a mentor to observe them; the mentor answers) ----------------
+
+
+@bp.get("/requests")
+@api.roles(Role.MENTOR, Role.TRAINEE)
+@bp.response(200, schemas.RequestSchema(many=True))
+@bp.paginate()
+def list_requests(pagination_parameters: Any) -> list[ObservationRequest]:
+    """A mentor: the requests made to them not yet closed; a trainee: every request they made, newest first."""
+    person = api.current_api_user()
+    found: list[ObservationRequest] = []
+    if person.has_role(Role.MENTOR):
+        found += requests.open_requests_for_mentor(person.id)
+    if person.has_role(Role.TRAINEE):
+        found += [r for r in requests.requests_of_trainee(person.id) if r not in found]
+    first, size = _offset(pagination_parameters)
+    return _page((found[first:first + size], len(found)), pagination_parameters)
+
+
+@bp.post("/enrolments/<int:enrolment_id>/requests")
+@api.roles(Role.TRAINEE)
+@bp.arguments(schemas.RequestInSchema)
+@bp.response(201, schemas.RequestSchema)
+def ask_for_observation(data: dict[str, Any], enrolment_id: int) -> ObservationRequest:
+    """Ask one of your mentors to observe you in a scenario of your programme."""
+    if scope.enrolment_for_trainee(enrolment_id, _me()) is None:
+        api.fail(404, "No enrolment of yours has this id")
+    return requests.ask(enrolment_id, _me(), data["mentor_id"], data["scenario_key"], data["note"])
+
+
+def _request(request_id: int) -> ObservationRequest:
+    return requests.request_for_mentor(request_id, _me()) or api.fail(404, "No request to you has this id")
+
+
+@bp.post("/requests/<int:request_id>/accept")
+@api.roles(Role.MENTOR)
+@bp.arguments(schemas.AcceptInSchema)
+@bp.response(200, schemas.RequestSchema)
+def accept_request(data: dict[str, Any], request_id: int) -> ObservationRequest:
+    """Accept a request made to you, saying when you plan to observe; an answered one is 409."""
+    return requests.accept(_request(request_id).id, _me(), data["planned_on"], today())
+
+
+@bp.post("/requests/<int:request_id>/decline")
+@api.roles(Role.MENTOR)
+@bp.arguments(schemas.DeclineInSchema)
+@bp.response(200, schemas.RequestSchema)
+def decline_request(data: dict[str, Any], request_id: int) -> ObservationRequest:
+    """Decline a request made to you, saying why (your trainee reads it); an answered one is 409."""
+    return requests.decline(_request(request_id).id, _me(), data["reason"])
+
+
+# ---- the register (designers and administrators) -----------------------------------------
+
+
+@bp.get("/register")
+@api.roles(*STAFF)
+@bp.arguments(schemas.RegisterQuerySchema, location="query")
+@bp.response(200, schemas.RegisterRowSchema(many=True))
+@bp.paginate()
+def register(query: dict[str, Any], pagination_parameters: Any) -> list[dict[str, Any]]:
+    """The register of completions (the register page's rows), a page at a time: by default only
+    those who completed; ``completed_only=false`` for every enrolment."""
+    rows = register_data(query["cohort_id"], query["completed_only"])
+    first, size = _offset(pagination_parameters)
+    return _page((rows[first:first + size], len(rows)), pagination_parameters)
 
 
 def init_app(app: Flask) -> None:

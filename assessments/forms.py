@@ -36,19 +36,13 @@ from assessments.models import (
     SCHOOL_MAX_LENGTH,
     SETTING_MAX_LENGTH,
 )
+from assessments.services.cohorts import AGGREGATION_LABELS
 from competencies import engine
 from competencies.engine.evidence import COMMENT_MAX
 from competencies.forms import FAULT_COUNT_MAX, NOT_APPLICABLE_CHOICE, IntegerField, SelectField, SelectMultipleField
 from core.forms import RealDateField, TextChecked, WholeNumberField
 from core.problems import too_long
 
-AGGREGATION_LABELS = {
-    engine.AggregationMethod.LATEST: "Latest observation",
-    engine.AggregationMethod.HIGHEST: "Highest level reached",
-    engine.AggregationMethod.MEAN: "Average of all observations",
-    engine.AggregationMethod.DECAYING_AVERAGE: "Decaying average (the newest counts most)",
-    engine.AggregationMethod.N_TIMES: "Met n times",
-}
 RATE_MESSAGE = "Enter the rate as a whole number from 1 to 100"
 GAP_MESSAGE = f"Enter the gap as a whole number of levels from 0 to {GAP_MAX}"
 PERCENT_MESSAGE = f"Enter the percentage as a whole number from {sampling.PERCENT_MIN} to {sampling.PERCENT_MAX}"

@@ -12,7 +12,15 @@ from flask import url_for
 from marshmallow import Schema, fields, validate
 
 from assessments import deadlines, services
-from assessments.models import KEY_MAX_LENGTH, NAME_MAX_LENGTH, SCHOOL_MAX_LENGTH, SETTING_MAX_LENGTH
+from assessments.models import (
+    KEY_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    NOTE_MAX_LENGTH,
+    PRESENT_NOTES_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    SCHOOL_MAX_LENGTH,
+    SETTING_MAX_LENGTH,
+)
 from assessments.services.observations import PRESENT_MAX
 from assessments.services.submissions import IDEMPOTENCY_KEY_MAX_LENGTH
 from competencies import engine
@@ -49,6 +57,7 @@ class _EnrolmentDetailsSchema(Schema):
                                   metadata={"description": "Earlier SENCO service anywhere, in whole months"})
     nasenco_started = fields.Date(allow_none=True)
     nasenco_completed = fields.Date(allow_none=True)
+    head_teacher = fields.Boolean(metadata={"description": "Also the school's head teacher (changes the SENCO duty)"})
 
 
 class EnrolmentInSchema(_EnrolmentDetailsSchema):
@@ -102,6 +111,36 @@ class ObservationInSchema(_ObservationFieldsSchema):
 
 class ObservationChangesSchema(_ObservationFieldsSchema, api.LockSchema):
     """A draft's changes: only the fields sent change."""
+
+
+class AmendmentInSchema(_ObservationFieldsSchema, api.LockSchema):
+    """A correction of a submitted observation: only the fields sent change, and a reason is required."""
+
+    reason = fields.String(required=True, validate=validate.Length(max=REASON_MAX_LENGTH),
+                           metadata={"description": "Why it is corrected: kept with the revision"})
+    present_notes = fields.String(validate=validate.Length(max=PRESENT_NOTES_MAX_LENGTH),
+                                  metadata={"description": "Roles and context only: never children's names"})
+
+
+class RequestInSchema(Schema):
+    mentor_id = _whole(required=True, metadata={"description": "One of your mentors"})
+    scenario_key = fields.String(required=True, validate=validate.Length(1, KEY_MAX_LENGTH))
+    note = fields.String(load_default="", validate=validate.Length(max=NOTE_MAX_LENGTH))
+
+
+class AcceptInSchema(Schema):
+    planned_on = fields.Date(required=True, metadata={"description": "When you plan to observe: today or later"})
+
+
+class DeclineInSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(max=REASON_MAX_LENGTH),
+                           metadata={"description": "Why: your trainee reads it"})
+
+
+class RegisterQuerySchema(Schema):
+    cohort_id = _whole(load_default=None, metadata={"description": "Only this cohort"})
+    completed_only = fields.Boolean(load_default=True,
+                                    metadata={"description": "false: every enrolment, not only those who completed"})
 
 
 # ---- what comes out ----------------------------------------------------------------------
@@ -206,7 +245,60 @@ class ScenarioProgressSchema(Schema):
     missing = fields.List(fields.Nested(MissingSchema), required=True, metadata={"description": "What sign-off still needs"})
     never_met = fields.List(fields.String(), required=True, metadata={"description": "Criteria never met yet, by title"})
     sign_off = fields.Dict(required=True, allow_none=True, metadata={"description": "The engine's decision as stored data"})
+    overall = fields.Dict(required=True, allow_none=True, metadata={
+        "description": "The cohort's aggregation method applied to the counted observations (the engine's Aggregate); "
+                       "null before any"})
+    overall_in_words = fields.String(required=True)
     observations = fields.List(fields.Nested(ObservationBriefSchema), required=True)
+
+
+class RevisionSchema(Schema):
+    """One correction: who, when, why, what changed in words, and the record before and after."""
+
+    number = fields.Function(lambda v: v.revision.number, required=True,
+                             metadata={"type": "integer", "description": "1 for the first correction"})
+    author = fields.Function(lambda v: {"id": v.revision.author.id, "name": v.revision.author.name}
+                             if v.revision.author else None, required=True, allow_none=True, metadata={"type": "object"})
+    reason = fields.Function(lambda v: v.revision.reason, required=True, metadata={"type": "string"})
+    made_at = fields.Function(lambda v: v.revision.created_at.isoformat(), required=True,
+                              metadata={"type": "string", "format": "date-time"})
+    changes = fields.List(fields.String(), required=True, metadata={"description": "What changed, in words"})
+    before = fields.Function(lambda v: v.revision.before, required=True, metadata={"type": "object"})
+    after = fields.Function(lambda v: v.revision.after, required=True, metadata={"type": "object"})
+
+
+class RequestSchema(Schema):
+    """A trainee's request that a mentor observe them in a scenario, with the mentor's answer."""
+
+    id = fields.Integer(required=True)
+    enrolment_id = fields.Integer(required=True)
+    scenario_key = fields.String(required=True)
+    trainee = fields.Function(lambda r: {"id": r.enrolment.trainee.id, "name": r.enrolment.trainee.name}, required=True,
+                              metadata={"type": "object"})
+    mentor = fields.Nested(PersonSchema, required=True)
+    note = fields.String(required=True)
+    status = fields.String(required=True, metadata={"enum": ["open", "accepted", "declined", "done"]})
+    planned_on = fields.Date(required=True, allow_none=True)
+    decline_reason = fields.String(required=True)
+    observation_id = fields.Integer(required=True, allow_none=True, metadata={"description": "The observation that answered it"})
+
+
+class RegisterRowSchema(Schema):
+    """One enrolment in the register of completions (the register page's row)."""
+
+    enrolment_id = fields.Integer(required=True)
+    trainee = fields.String(required=True)
+    email = fields.String(required=True)
+    cohort_id = fields.Integer(required=True)
+    cohort = fields.String(required=True)
+    programme = fields.String(required=True)
+    programme_version = fields.Integer(required=True, allow_none=True)
+    completed = fields.Boolean(required=True)
+    completed_on = fields.String(required=True, allow_none=True, metadata={"format": "date"})
+    case_study = fields.String(required=True)
+    scenarios_evidenced = fields.Integer(required=True)
+    scenarios = fields.Integer(required=True)
+    sign_off = fields.String(required=True)
 
 
 class DutySchema(Schema):
@@ -236,6 +328,7 @@ def progress_document(enrolment: Any, found: list[Any], duty: Any, submitted_onl
                                                     for m, words in zip(decision.missing, p.missing, strict=True)],
             "never_met": list(p.never_met),
             "sign_off": None if decision is None else decision.to_dict(),
+            "overall": None if p.overall is None else p.overall.to_dict(), "overall_in_words": p.overall_in_words,
             "observations": [{"id": v.observation.id, "status": v.observation.status, "observed_on": v.observation.observed_on,
                               "outcome": v.result.outcome.value, "reasons": list(v.reasons),
                               "url": url_for("assessments_api.get_observation", observation_id=v.observation.id)}

@@ -177,4 +177,11 @@ ACCESS: dict[str, Access] = {
     "assessments.cohort_plans_job": Access("GET", DESIGNER | ADMIN, {"job_id": "plan_job_id"}),
     "assessments.cohort_plans_status": Access("GET", DESIGNER | ADMIN, {"job_id": "plan_job_id"}),
     "assessments.download_cohort_plans": Access("GET", DESIGNER | ADMIN, {"job_id": "plan_job_id"}),
+    "assessments_api.amend_observation": Access("POST", MENTOR, {"observation_id": "observation_id"}),
+    "assessments_api.observation_revisions": Access("GET", MENTOR | TRAINEE, {"observation_id": "observation_id"}),
+    "assessments_api.register": Access("GET", DESIGNER | ADMIN),
+    "assessments_api.list_requests": Access("GET", MENTOR | TRAINEE),
+    "assessments_api.ask_for_observation": Access("POST", TRAINEE, ENROLMENT),
+    "assessments_api.accept_request": Access("POST", MENTOR, {"request_id": "request_id"}),
+    "assessments_api.decline_request": Access("POST", MENTOR, {"request_id": "request_id"}),
 }

@@ -26,8 +26,10 @@ from assessments.services.observations import (
     amend_observation,
     explained,
     get_observation_for_mentor,
+    history,
     observations_of,
     progress,
+    progress_of,
     record_observation,
     scenarios_of,
     submit_observation,
@@ -42,7 +44,7 @@ from assessments.services.scope import (
 __all__ = [
     "DEFAULT_AGGREGATION", "DEFAULT_SIGN_OFF", "AmendmentInput", "DutyView", "EnrolmentInput", "ObservationInput",
     "ObservationView", "ScenarioProgress", "amend_observation", "create_cohort", "current_rubric", "enrol",
-    "enrolment_for_mentor", "enrolment_for_trainee", "explained", "get_cohort", "get_observation_for_mentor",
-    "list_cohorts", "mentor_enrolments", "observations_of", "people_with", "progress", "published_versions",
+    "enrolment_for_mentor", "enrolment_for_trainee", "explained", "get_cohort", "get_observation_for_mentor", "history",
+    "list_cohorts", "mentor_enrolments", "observations_of", "people_with", "progress", "progress_of", "published_versions",
     "record_observation", "scenarios_of", "senco_duty", "submit_observation", "trainee_enrolments",
 ]

@@ -32,6 +32,26 @@ from curriculum.models import ProgrammeVersion, VersionStatus
 
 DEFAULT_AGGREGATION = engine.AggregationPolicy(engine.AggregationMethod.LATEST, mixed_rubrics=engine.MixedRubrics.LEAVE_OUT)
 DEFAULT_SIGN_OFF = {"min_met": 3, "min_observers": 2, "min_settings": 2, "no_dangerous_in_last": 3}
+AGGREGATION_LABELS = {
+    engine.AggregationMethod.LATEST: "Latest observation",
+    engine.AggregationMethod.HIGHEST: "Highest level reached",
+    engine.AggregationMethod.MEAN: "Average of all observations",
+    engine.AggregationMethod.DECAYING_AVERAGE: "Decaying average (the newest counts most)",
+    engine.AggregationMethod.N_TIMES: "Met n times",
+}
+
+
+def policies(cohort: Cohort) -> tuple[engine.AggregationPolicy, engine.SignOffPolicy]:
+    """The cohort's aggregation method and sign-off policy as the engine's objects: the one reading
+    of both that progress, the grid, the API and the training plan share. Results scored by another
+    rubric version than the cohort's are left out of both, never mixed in silently."""
+    stored = dict(cohort.aggregation or DEFAULT_AGGREGATION.to_dict())
+    if "decay_weight" in stored:  # stored as exact text, "13/20"
+        stored["decay_weight"] = Fraction(str(stored["decay_weight"]))
+    stored["mixed_rubrics"] = engine.MixedRubrics.LEAVE_OUT
+    method = stored.pop("method")
+    return (engine.AggregationPolicy.parse(method, **stored),
+            engine.SignOffPolicy(**cohort.sign_off_policy, mixed_rubrics=engine.MixedRubrics.LEAVE_OUT))
 SIGN_OFF_FIELDS = tuple(DEFAULT_SIGN_OFF)
 CHANGED = "Someone changed this cohort’s settings since you opened the page. Check them and save again"
 HOW_EARLIER_COUNT = ("Earlier observations stay as evidence under the rubric version that scored them and are shown "

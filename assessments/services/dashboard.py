@@ -22,7 +22,7 @@ from assessments.models import (
 )
 from assessments.services import DutyView, senco_duty
 from assessments.services.feedback import open_next_steps
-from assessments.services.observations import ScenarioProgress, progress
+from assessments.services.observations import ScenarioProgress, progress_of
 from assessments.services.requests import open_requests_for_mentor
 from competencies import services as competency_services
 from core.extensions import db
@@ -68,7 +68,8 @@ def mentor_dashboard(mentor_id: int, page: int, today: date) -> Dashboard:
              selectinload(Enrolment.cohort).selectinload(Cohort.programme_version).selectinload(ProgrammeVersion.modules))
     shown = list(db.session.scalars(select(Enrolment).where(Enrolment.id.in_(mine)).options(*eager)
                                     .order_by(Enrolment.id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
-    rows = tuple(TraineeRow(e, tuple(progress(e)), senco_duty(e, today)) for e in shown)
+    found = progress_of(shown)
+    rows = tuple(TraineeRow(e, tuple(found[e.id]), senco_duty(e, today)) for e in shown)
     drafts = tuple(db.session.scalars(
         select(Observation).where(Observation.observer_id == mentor_id, Observation.status == ObservationStatus.DRAFT,
                                   Observation.enrolment_id.in_(mine))

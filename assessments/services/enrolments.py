@@ -156,6 +156,14 @@ def get_enrolment(enrolment_id: int) -> Enrolment | None:
     return db.session.get(Enrolment, enrolment_id)
 
 
+def input_of(enrolment: Enrolment) -> EnrolmentInput:
+    """The enrolment as it stands, as the input that would make it: a partial change (the API's
+    PATCH) replaces only the fields sent, then goes through :func:`update_enrolment` like the page."""
+    return EnrolmentInput(enrolment.trainee_id, tuple(m.id for m in enrolment.mentors), enrolment.school,
+                          enrolment.became_senco, enrolment.earlier_senco_months, enrolment.nasenco_started,
+                          enrolment.nasenco_completed, periods_of(enrolment), enrolment.head_teacher)
+
+
 def update_enrolment(enrolment_id: int, given: EnrolmentInput, lock_version: int, today: date) -> Enrolment:
     """Change an enrolment's mentors, school and history; the trainee stays. Conflict if someone
     saved it since ``lock_version`` was read."""

@@ -13,7 +13,6 @@ import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
 from sqlalchemy import select
@@ -24,14 +23,15 @@ from assessments.grid_rules import Cell, CellStatus, cell, csv_safe
 from assessments.models import Cohort, Enrolment, ModerationItem, Observation, ObservationStatus, enrolment_mentor
 from assessments.services import current_rubric
 from assessments.services.case_study import dates_of
+from assessments.services.cohorts import policies
 from assessments.services.moderation import effective_result
+from assessments.services.observations import overall, scenarios_for
 from competencies import engine
 from competencies import services as competency_services
 from competencies.models import Scenario
 from core.accounts.models import User
 from core.extensions import db
 from core.paging import PAGE_SIZE, Page, page_of
-from curriculum.models import ProgrammeVersion
 
 
 @dataclass(frozen=True)
@@ -58,13 +58,6 @@ class Grid:
     all_scenarios: tuple[Scenario, ...]  # the filter's choices
     mentors: tuple[User, ...]            # the filter's choices: everyone mentoring in the cohort
     rows: Page[GridRow]
-
-
-def scenarios_for(version: ProgrammeVersion, every: Sequence[Scenario]) -> list[Scenario]:
-    """The scenarios a programme version prepares for; all of them if it names none (as
-    :func:`assessments.services.scenarios_of`, from scenarios already loaded)."""
-    keys = {k for m in version.modules for k in m.scenario_keys}
-    return [s for s in every if s.key in keys] or list(every)
 
 
 def library() -> list[Scenario]:
@@ -94,16 +87,13 @@ class Judge:
     """Cells for one cohort's policies; each scenario's current rubric is parsed once."""
 
     def __init__(self, cohort: Cohort) -> None:
-        stored = dict(cohort.aggregation)
-        if "decay_weight" in stored:  # stored as exact text, "13/20"
-            stored["decay_weight"] = Fraction(str(stored["decay_weight"]))
-        self.aggregation = engine.AggregationPolicy.parse(**stored)
-        self.sign_off = engine.SignOffPolicy(**cohort.sign_off_policy, mixed_rubrics=engine.MixedRubrics.LEAVE_OUT)
+        self.cohort = cohort
+        self.aggregation, self.sign_off = policies(cohort)
         self._rubrics: dict[str, engine.Rubric | None] = {}
 
     def rubric(self, scenario: Scenario) -> engine.Rubric | None:
         if scenario.key not in self._rubrics:
-            version = current_rubric(scenario)
+            version = current_rubric(scenario, self.cohort)  # the cohort's pin, as progress uses
             self._rubrics[scenario.key] = competency_services.rubric_of(version) if version else None
         return self._rubrics[scenario.key]
 
@@ -113,10 +103,10 @@ class Judge:
         counted = [r for r in results if rubric is not None and r.rubric.fingerprint == rubric.stamp.fingerprint]
         if rubric is None or not counted:
             return cell(None, False, 0, 0)
-        aggregate = engine.aggregate(rubric, counted, self.aggregation)
+        aggregate = overall(rubric, counted, self.aggregation)
         decision = engine.sign_off(rubric, counted, self.sign_off)
         met = sum(1 for r in counted if r.outcome is engine.Outcome.MET)
-        return cell(aggregate.outcome, decision.evidenced, met, len(counted))
+        return cell(aggregate.outcome if aggregate else None, decision.evidenced, met, len(counted))
 
 
 def _enrolments(cohort_id: int, mentor_id: int | None) -> list[Enrolment]:

@@ -6,12 +6,15 @@ that same rubric version and appends a revision (before, after, who, when, why).
 """
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from assessments import revisions
@@ -27,7 +30,7 @@ from assessments.models import (
     ObservationStatus,
     RequestStatus,
 )
-from assessments.services.cohorts import current_rubric
+from assessments.services.cohorts import AGGREGATION_LABELS, DEFAULT_AGGREGATION, current_rubric, policies
 from assessments.services.scope import enrolment_for_mentor
 from competencies import engine
 from competencies import services as competency_services
@@ -35,16 +38,21 @@ from competencies.models import RubricVersion, Scenario
 from core.accounts.models import User, utcnow
 from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
+from curriculum.models import ProgrammeVersion
 
 PRESENT_MAX = 20  # roles present at one observation
 CHANGED_SINCE = "Someone changed this observation since you opened it. Check it and save again"
 
 
+def scenarios_for(version: ProgrammeVersion, every: Sequence[Scenario]) -> list[Scenario]:
+    """The scenarios a programme version prepares for, from the library ``every``; all of them if it names none."""
+    keys = {k for m in version.modules for k in m.scenario_keys}
+    return [s for s in every if s.key in keys] or list(every)
+
+
 def scenarios_of(enrolment: Enrolment) -> list[Scenario]:
     """The scenarios the trainee's programme version prepares for; all of them if it names none."""
-    keys = {k for m in enrolment.cohort.programme_version.modules for k in m.scenario_keys}
-    every = competency_services.list_scenarios()
-    return [s for s in every if s.key in keys] or every
+    return scenarios_for(enrolment.cohort.programme_version, competency_services.list_scenarios())
 
 
 @dataclass(frozen=True)
@@ -108,11 +116,20 @@ def _observation_problems(enrolment: Enrolment, given: ObservationInput, today: 
                                        given.present_notes, today)
 
 
+def _evidence_id(observation: Observation) -> str:
+    """The engine's id for an observation. The engine orders results by (date, id), so the id
+    begins with when it was recorded: of two observations on the same day, "latest" is the one
+    recorded later, not whichever random idempotency key sorts last. The key keeps it unique."""
+    if observation.created_at is None:
+        observation.created_at = utcnow()
+    return f"{observation.created_at:%Y%m%dT%H%M%S%f}-{observation.idempotency_key}"
+
+
 def _scored(observation: Observation, observer_id: int, rubric: engine.Rubric,
             marks: dict[str, Any] | None = None) -> dict[str, Any]:
     """The engine's result for ``marks`` (the observation's own evidence unless given: a second
     marker's marks of the same observation are scored as the same event, by their own person)."""
-    evidence = {**(observation.evidence if marks is None else marks), "observation_id": str(observation.idempotency_key),
+    evidence = {**(observation.evidence if marks is None else marks), "observation_id": _evidence_id(observation),
                 "observed_at": observation.observed_on.isoformat(),
                 # counted by identity for sign-off: the person's id, which outlives a changed email address
                 "observer": f"person-{observer_id}",
@@ -121,6 +138,19 @@ def _scored(observation: Observation, observer_id: int, rubric: engine.Rubric,
         return engine.score(rubric, engine.evidence_from_dict(evidence)).to_dict()
     except engine.EngineError as error:
         raise Invalid([(f"evidence.{p.path}" if p.path else "evidence", p.message) for p in error.problems]) from None
+
+
+KEY_USED = "This form (its idempotency key) was already used for another observation. Start a new observation"
+
+
+def earlier_record(enrolment_id: int, given: ObservationInput) -> Observation | None:
+    """The observation ``given.idempotency_key`` already made, if any: a repeated post (a double
+    click, a script's retry) answers the first record. The one rule for the pages and the API; a
+    key reused for another trainee or scenario is refused rather than answered with the wrong record."""
+    existing = db.session.scalar(select(Observation).where(Observation.idempotency_key == given.idempotency_key))
+    if existing is not None and (existing.enrolment_id != enrolment_id or existing.scenario_key != given.scenario_key):
+        raise Invalid(KEY_USED, "idempotency_key")
+    return existing
 
 
 def record_observation(enrolment_id: int, observer_id: int, given: ObservationInput, today: date,
@@ -136,10 +166,8 @@ def record_observation(enrolment_id: int, observer_id: int, given: ObservationIn
     observer = db.session.get(User, observer_id)
     if enrolment is None or observer is None:
         raise Invalid("Choose one of your trainees", "enrolment_id")
-    existing = db.session.scalar(select(Observation).where(Observation.idempotency_key == given.idempotency_key))
-    if existing is not None and observation_id is None:
-        if existing.enrolment_id != enrolment_id:
-            raise Invalid("This form was already used. Start the observation again", "idempotency_key")
+    existing = earlier_record(enrolment_id, given) if observation_id is None else None
+    if existing is not None:
         return existing
     problems = _observation_problems(enrolment, given, today)
     if problems:
@@ -317,6 +345,8 @@ class ScenarioProgress:
     never_met: tuple[str, ...]    # criterion titles
     left_out: tuple[ObservationView, ...] = ()  # scored with another rubric version: not counted
     held: int = 0                 # observations awaiting moderation, not shown to the trainee yet
+    overall: engine.Aggregate | None = None     # the cohort's aggregation of the counted observations
+    method: str = ""                            # that aggregation method, in words
 
     @property
     def in_words(self) -> str:
@@ -328,6 +358,13 @@ class ScenarioProgress:
         if not submitted:
             return "Not started"
         return f"In progress: {self.sign_off.met} met observation{'s' if self.sign_off.met != 1 else ''} so far"
+
+    @property
+    def overall_in_words(self) -> str:
+        """The cohort's aggregate, e.g. "Overall (average of all observations): met." ("" before any)."""
+        if self.overall is None:
+            return ""
+        return f"Overall ({self.method.lower()}): {self.overall.outcome.value}."
 
 
 def explained(observation: Observation, agreed: dict[str, Any] | None = None) -> ObservationView:
@@ -346,28 +383,68 @@ def agreed_results(observation_ids: list[int]) -> dict[int, dict[str, Any]]:
     return {observation_id: result for observation_id, result in rows if result}
 
 
+def _ordered(query: Any) -> Any:
+    # Recorded order breaks a same-day tie, as the engine's evidence id does (see _evidence_id).
+    return query.order_by(Observation.observed_on, Observation.created_at, Observation.id)
+
+
 def observations_of(enrolment_id: int, submitted_only: bool = False) -> list[Observation]:
     query = select(Observation).where(Observation.enrolment_id == enrolment_id)
     if submitted_only:
         query = query.where(Observation.status == ObservationStatus.SUBMITTED)
-    return list(db.session.scalars(query.order_by(Observation.observed_on, Observation.id)))
+    return list(db.session.scalars(_ordered(query)))
+
+
+def overall(rubric: engine.Rubric, results: list[engine.Result],
+            policy: engine.AggregationPolicy) -> engine.Aggregate | None:
+    """The cohort's aggregation of ``results`` (None: nothing counted yet)."""
+    if not results:
+        return None
+    try:
+        return engine.aggregate(rubric, results, policy)
+    except engine.PolicyError:
+        # Faults do not average: a faults rubric falls back to its latest observation, the engine's rule.
+        return engine.aggregate(rubric, results, DEFAULT_AGGREGATION)
 
 
 def progress(enrolment: Enrolment, submitted_only: bool = False, held: frozenset[int] = frozenset()) -> list[ScenarioProgress]:
-    """Each scenario's observations, outcomes and reasons, and what sign-off still needs, in words.
-    Only submitted observations count towards sign-off; a trainee sees only those. A judgement
+    """Each scenario's observations, outcomes and reasons, the cohort's aggregate and what sign-off
+    still needs, in words. Only submitted observations count; a trainee sees only those. A judgement
     agreed after moderation replaces the mentor's for its observation; ``held`` observations
     (awaiting moderation in a cohort that holds results back) are left out and counted."""
-    found_all = observations_of(enrolment.id, submitted_only)
+    return progress_of([enrolment], submitted_only, held)[enrolment.id]
+
+
+def progress_of(enrolments: list[Enrolment], submitted_only: bool = False,
+                held: frozenset[int] = frozenset()) -> dict[int, list[ScenarioProgress]]:
+    """:func:`progress` for many enrolments in a number of queries that does not grow with them:
+    every observation in one query, the agreed judgements in one, the scenario library once."""
+    if not enrolments:
+        return {}
+    query = (select(Observation).where(Observation.enrolment_id.in_([e.id for e in enrolments]))
+             .options(selectinload(Observation.observer), selectinload(Observation.rubric_version),
+                      selectinload(Observation.revisions)))
+    if submitted_only:
+        query = query.where(Observation.status == ObservationStatus.SUBMITTED)
+    by_enrolment: dict[int, list[Observation]] = defaultdict(list)
+    for o in db.session.scalars(_ordered(query)):
+        by_enrolment[o.enrolment_id].append(o)
+    agreed = agreed_results([o.id for found in by_enrolment.values() for o in found if o.id not in held])
+    library = competency_services.list_scenarios()
+    return {e.id: _progress(e, by_enrolment[e.id], library, agreed, held) for e in enrolments}
+
+
+def _progress(enrolment: Enrolment, found_all: list[Observation], library: list[Scenario],
+              agreed: dict[int, dict[str, Any]], held: frozenset[int]) -> list[ScenarioProgress]:
     every = [o for o in found_all if o.id not in held]
-    waiting: dict[str, int] = {}
+    waiting: dict[str, int] = defaultdict(int)
     for o in found_all:
         if o.id in held:
-            waiting[o.scenario_key] = waiting.get(o.scenario_key, 0) + 1
-    agreed = agreed_results([o.id for o in every])
-    policy = engine.SignOffPolicy(**enrolment.cohort.sign_off_policy, mixed_rubrics=engine.MixedRubrics.LEAVE_OUT)
+            waiting[o.scenario_key] += 1
+    aggregation, policy = policies(enrolment.cohort)
+    method = AGGREGATION_LABELS.get(aggregation.method, aggregation.method.value)
     found = []
-    for scenario in scenarios_of(enrolment):
+    for scenario in scenarios_for(enrolment.cohort.programme_version, library):
         version = current_rubric(scenario, enrolment.cohort)
         mine = [explained(o, agreed.get(o.id)) for o in every if o.scenario_key == scenario.key]
         # Scored with another rubric version than the cohort's pin: kept as evidence, shown apart,
@@ -382,7 +459,5 @@ def progress(enrolment: Enrolment, submitted_only: bool = False, held: frozenset
         decision = engine.sign_off(rubric, counted, policy)
         found.append(ScenarioProgress(scenario, views, decision, tuple(engine.render_missing(m) for m in decision.missing),
                                       tuple(rubric.title_of(k) for k in decision.never_met), left_out,
-                                      waiting.get(scenario.key, 0)))
+                                      waiting.get(scenario.key, 0), overall(rubric, counted, aggregation), method))
     return found
-
-

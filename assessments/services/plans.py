@@ -117,7 +117,7 @@ def _competency(p: ScenarioProgress, module_titles: dict[str, list[str]]) -> Com
     needed = p.sign_off.met + next((m.need - m.have for m in p.sign_off.missing if m.code == "met_observations"), 0) \
         if p.sign_off else 0
     return Competency(
-        key=p.scenario.key, title=p.scenario.title, status=p.in_words,
+        key=p.scenario.key, title=p.scenario.title, status=f"{p.in_words}. {p.overall_in_words}" if p.overall else p.in_words,
         evidenced=bool(p.sign_off and p.sign_off.evidenced), met=p.sign_off.met if p.sign_off else 0,
         needed=needed, observed=len(submitted), missing=p.missing, never_met=p.never_met,
         latest_on=format_date(latest.observation.observed_on.isoformat()) if latest else "",

@@ -11,12 +11,9 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from sqlalchemy import select
-
-from assessments import deadlines
-from assessments import services as observing
-from assessments.models import Enrolment, Observation
-from core.extensions import db
+from assessments.models import Observation
+from assessments.services import observations as observing
+from assessments.services.scope import enrolment_for_mentor
 from core.problems import Invalid
 
 IDEMPOTENCY_KEY_MAX_LENGTH = 64  # the observation.idempotency_key column
@@ -36,35 +33,17 @@ class Recorded:
     replayed: bool  # True: the key had been used, and this is the record its first use made
 
 
-def _date_problems(enrolment: Enrolment, observed_on: date) -> list[tuple[str, str]]:
-    # Evidence for a course starts with the course: a date before the cohort began is a typo.
-    start = enrolment.cohort.programme_version.cohort_start
-    if observed_on < start:
-        return [("observed_on", f"The date of the observation must be on or after the cohort started, "
-                                f"{deadlines.format_date(start.isoformat())}")]
-    return []
-
-
-def _by_key(key: str) -> Observation | None:
-    return db.session.scalar(select(Observation).where(Observation.idempotency_key == key))
-
-
 def record_once(enrolment_id: int, observer_id: int, given: observing.ObservationInput, today: date) -> Recorded:
     """A new observation (a draft, or submitted at once), or the one this key already made."""
     if not is_idempotency_key(given.idempotency_key):
         raise Invalid(KEY_MESSAGE, "idempotency_key")
-    enrolment = observing.enrolment_for_mentor(enrolment_id, observer_id)
+    enrolment = enrolment_for_mentor(enrolment_id, observer_id)
     if enrolment is None:
         raise Invalid("Choose one of your trainees", "enrolment_id")
-    earlier = _by_key(given.idempotency_key)
+    earlier = observing.earlier_record(enrolment_id, given)  # the pages' rule too
     if earlier is not None:
-        if earlier.enrolment_id != enrolment_id or earlier.scenario_key != given.scenario_key:
-            raise Invalid("This idempotency key was used for another observation: send a new key for a new one",
-                          "idempotency_key")
         return Recorded(earlier, True)
-    problems = _date_problems(enrolment, given.observed_on)
-    if problems:
-        raise Invalid(problems)
+    # The date and every other rule are record_observation's, the same for the pages.
     # Two attempts at once: the loser is answered with the winner's record (see record_observation).
     return Recorded(observing.record_observation(enrolment_id, observer_id, replace(given, lock_version=None), today), False)
 
@@ -74,8 +53,5 @@ def change_draft(observation_id: int, mentor_id: int, given: observing.Observati
     found = observing.get_observation_for_mentor(observation_id, mentor_id)
     if found is None:
         raise Invalid("Choose one of your observations", "observation_id")
-    problems = _date_problems(found.enrolment, given.observed_on)
-    if problems:
-        raise Invalid(problems)
     same_key = replace(given, idempotency_key=found.idempotency_key, scenario_key=found.scenario_key)
     return observing.record_observation(found.enrolment_id, mentor_id, same_key, today, observation_id)

@@ -25,9 +25,9 @@ def my_training() -> str:
     """The trainee's home: the SENCO deadline, each scenario's progress, what sign-off needs,
     their requests and open next steps."""
     enrolments = services.trainee_enrolments(current_user.id)
-    held = {e.cohort_id: frozenset(moderation.held_observations(e.cohort_id)) for e in enrolments}
-    found = [(e, services.senco_duty(e, today()), services.progress(e, submitted_only=True, held=held[e.cohort_id]))
-             for e in enrolments]
+    held = frozenset().union(*(moderation.held_observations(c) for c in {e.cohort_id for e in enrolments}))
+    progress = services.progress_of(enrolments, submitted_only=True, held=held)
+    found = [(e, services.senco_duty(e, today()), progress[e.id]) for e in enrolments]
     return render_template("assessments/my_training.html", enrolments=found, outcomes=engine.Outcome,
                            requests=requests.requests_of_trainee(current_user.id),
                            next_steps=feedback.open_next_steps([e.id for e in enrolments], held=frozenset().union(*held.values())),

@@ -185,7 +185,7 @@ def test_every_documented_operation_answers_as_documented(app, client, spec, hea
 
     # assessments: a cohort on the published version, a trainee enrolled, a mentor observing
     mentor_id, mentor = _token(app, make_person, "walk-mentor@example.org", Role.MENTOR)
-    trainee_id = make_person("walk-trainee@example.org", Role.TRAINEE)
+    trainee_id, trainee = _token(app, make_person, "walk-trainee@example.org", Role.TRAINEE)
     c, e, o = "/api/v1/cohorts/{cohort_id}", "/api/v1/enrolments/{enrolment_id}", "/api/v1/observations/{observation_id}"
     cohort = call("post", "/api/v1/cohorts", json={"name": "Walk cohort", "programme_version_id": _published_version_id(app)}).json
     call("get", "/api/v1/cohorts")
@@ -207,6 +207,20 @@ def test_every_documented_operation_answers_as_documented(app, client, spec, hea
     call("post", f"{o}/submit", f"{observation.json['url']}/submit", extra=mentor | {"If-Match": changed.headers["ETag"]})
     call("get", o, observation.json["url"], extra=mentor)
     call("get", f"{e}/progress", enrolment.json["progress_url"], extra=mentor)
+    submitted = call("get", o, observation.json["url"], extra=mentor)
+    call("post", f"{o}/amendments", f"{observation.json['url']}/amendments",
+         json={"setting": "Main hall", "reason": "The setting was written down wrongly"},
+         extra=mentor | {"If-Match": submitted.headers["ETag"]})
+    call("get", f"{o}/revisions", f"{observation.json['url']}/revisions", extra=mentor)
+    call("get", "/api/v1/register", "/api/v1/register?completed_only=false")
+    ask = {"mentor_id": mentor_id, "scenario_key": "annual-review", "note": "Before half term, please"}
+    declined = call("post", f"{e}/requests", f"{at}/requests", json=ask, extra=trainee).json
+    call("post", "/api/v1/requests/{request_id}/decline", f"/api/v1/requests/{declined['id']}/decline",
+         json={"reason": "I am away that week"}, extra=mentor)
+    accepted = call("post", f"{e}/requests", f"{at}/requests", json=ask, extra=trainee).json
+    call("post", "/api/v1/requests/{request_id}/accept", f"/api/v1/requests/{accepted['id']}/accept",
+         json={"planned_on": date.today().isoformat()}, extra=mentor)
+    call("get", "/api/v1/requests", extra=trainee)
 
     assert called == set(operations), "documented but not exercised here (or the reverse)"
 
@@ -215,7 +229,7 @@ def test_every_operation_refuses_a_missing_token_as_documented(client, spec):
     for method, path, op in _operations(spec):
         url = path.replace("{programme_id}", "1").replace("{rubric_id}", "1").replace("{number}", "1")
         url = url.replace("{label}", "draft").replace("{key}", "advocacy")
-        for name in ("{cohort_id}", "{enrolment_id}", "{observation_id}"):
+        for name in ("{cohort_id}", "{enrolment_id}", "{observation_id}", "{request_id}"):
             url = url.replace(name, "1")
         response = client.open(url, method=method.upper())
         assert response.status_code == 401, (method, path)

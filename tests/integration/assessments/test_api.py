@@ -13,7 +13,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from assessments.case_study_rules import CaseStudyDates, CaseStudyResult
 from assessments.models import Enrolment, Observation
+from assessments.services import case_study
 from core.accounts import services as accounts
 from core.accounts.models import User
 from core.accounts.roles import Role
@@ -144,7 +146,7 @@ def test_changing_an_enrolment_needs_its_etag_and_a_stale_one_is_412(app, client
 def test_an_enrolment_change_with_a_bad_value_is_located_and_changes_nothing(client, token, enrolment_id):
     url, designer = f"/api/v1/enrolments/{enrolment_id}", token("designer")
     tag = client.get(url, headers=designer).headers["ETag"]
-    for body, path in (({"mentor_ids": []}, "mentor_ids"), ({"mentor_ids": [999999]}, "mentor_ids[0]"),
+    for body, path in (({"mentor_ids": []}, "mentor_ids"), ({"mentor_ids": [999999]}, "mentor_ids"),  # the pages' rule, one home
                        ({"nasenco_completed": TODAY.isoformat()}, "nasenco_started"),
                        ({"school": "x" * 201}, "school"), ({"trainee_id": 3}, "trainee_id")):
         response = client.patch(url, json=body, headers=designer | {"If-Match": tag})
@@ -373,3 +375,121 @@ def test_a_cohort_on_a_draft_programme_version_is_refused(app, client, token):
                            headers=token("designer"))
     assert response.status_code == 400
     assert response.json["errors"] == [{"path": "programme_version_id", "message": "Choose a published programme version"}]
+
+
+# ---- corrections, their history, and the register ------------------------------------------
+
+
+def _bearer(make_person, email: str) -> str:  # type: ignore[no-untyped-def]
+    person_id = make_person(email, Role.MENTOR)
+    return f"Bearer {accounts.issue_token(db.session.get(User, person_id), 'third')}"
+
+
+def _submitted(client, token, enrolment_id: int):  # type: ignore[no-untyped-def]
+    made = _observe(client, token, enrolment_id, {**MET, "submit": True})
+    assert made.status_code == 201, made.json
+    return made
+
+
+def test_a_mentor_corrects_a_submitted_observation_with_a_reason_and_the_trainee_reads_the_history(client, token, enrolment_id):  # type: ignore[no-untyped-def]
+    made = _submitted(client, token, enrolment_id)
+    url = made.json["url"]
+    amended = client.post(f"{url}/amendments", json={"setting": "Family room", "reason": "Wrong room written down"},
+                          headers=token("mentor") | {"If-Match": made.headers["ETag"]})
+    assert amended.status_code == 200, amended.json
+    assert amended.json["setting"] == "Family room" and amended.headers["ETag"] != made.headers["ETag"]
+    history = client.get(f"{url}/revisions", headers=token("trainee"))
+    assert history.status_code == 200
+    [revision] = history.json
+    assert revision["number"] == 1 and revision["reason"] == "Wrong room written down"
+    assert revision["author"]["name"] == "Mo Mentor"
+    assert revision["changes"] == ["Setting: “Meeting room” changed to “Family room”"]
+    assert revision["before"]["setting"] == "Meeting room" and revision["after"]["setting"] == "Family room"
+
+
+def test_a_correction_without_a_reason_or_if_match_or_by_someone_else_is_refused_and_nothing_changes(client, token, enrolment_id):  # type: ignore[no-untyped-def]
+    made = _submitted(client, token, enrolment_id)
+    url, tag = made.json["url"], made.headers["ETag"]
+    no_lock = client.post(f"{url}/amendments", json={"setting": "Hall", "reason": "Typo"}, headers=token("mentor"))
+    assert no_lock.status_code == 428
+    blank = client.post(f"{url}/amendments", json={"setting": "Hall", "reason": "  "}, headers=token("mentor") | {"If-Match": tag})
+    assert blank.status_code == 400 and blank.json["errors"][0]["path"] == "reason"
+    stale = client.post(f"{url}/amendments", json={"setting": "Hall", "reason": "Typo"},
+                        headers=token("mentor") | {"If-Match": '"999"'})
+    assert stale.status_code == 412
+    future = client.post(f"{url}/amendments", json={"observed_on": (TODAY + timedelta(days=2)).isoformat(), "reason": "Date"},
+                         headers=token("mentor") | {"If-Match": tag})
+    assert future.status_code == 400 and future.json["errors"][0]["path"] == "observed_on"
+    assert client.post(f"{url}/amendments", json={"reason": "Mine"}, headers=token("trainee") | {"If-Match": tag}).status_code == 403
+    assert client.get(url, headers=token("mentor")).json["setting"] == "Meeting room"
+    assert client.get(f"{url}/revisions", headers=token("mentor")).json == []
+
+
+def test_another_mentors_observation_is_not_found(app, client, token, make_person, enrolment_id):  # type: ignore[no-untyped-def]
+    made = _submitted(client, token, enrolment_id)
+    url = made.json["url"]
+    # A designer may not amend (403), and reads no lesson notes; a mentor of nobody here gets 404.
+    assert client.get(f"{url}/revisions", headers=token("designer")).status_code == 403
+    with app.app_context():
+        stranger = {"Authorization": _bearer(make_person, "third@example.org")}
+    assert client.get(f"{url}/revisions", headers=stranger).status_code == 404
+    assert client.post(f"{url}/amendments", json={"reason": "x"},
+                       headers=stranger | {"If-Match": made.headers["ETag"]}).status_code == 404
+
+
+def test_the_register_is_paginated_for_staff_and_refused_to_others(client, token, app, people, enrolment_id, other_enrolment_id):  # type: ignore[no-untyped-def]
+    with app.app_context():
+        case_study.record(enrolment_id, CaseStudyDates(submitted_on=TODAY - timedelta(days=20), result=CaseStudyResult.PASSED,
+                                                       result_on=TODAY - timedelta(days=5)), people["mentor"], TODAY)
+    designer = token("designer")
+    completed = client.get("/api/v1/register", headers=designer)
+    assert completed.status_code == 200
+    assert [r["trainee"] for r in completed.json] == ["Tia Trainee"] and completed.json[0]["completed"] is True
+    every = client.get("/api/v1/register?completed_only=false&page_size=1", headers=designer)
+    assert len(every.json) == 1 and '"total": 2' in every.headers["X-Pagination"]
+    second = client.get("/api/v1/register?completed_only=false&page_size=1&page=2", headers=designer)
+    assert second.json[0]["enrolment_id"] != every.json[0]["enrolment_id"]
+    assert client.get("/api/v1/register?page=99999999999", headers=designer).status_code in (200, 400, 422)
+    assert client.get("/api/v1/register", headers=token("mentor")).status_code == 403
+
+
+# ---- requests --------------------------------------------------------------------------------
+
+
+def test_a_trainee_asks_a_mentor_to_observe_and_the_mentor_accepts_or_declines(client, token, enrolment_id, people):  # type: ignore[no-untyped-def]
+    ask = {"mentor_id": people["mentor"], "scenario_key": "annual-review", "note": "Before half term"}
+    made = client.post(f"/api/v1/enrolments/{enrolment_id}/requests", json=ask, headers=token("trainee"))
+    assert made.status_code == 201 and made.json["status"] == "open" and made.json["mentor"]["name"] == "Mo Mentor"
+    again = client.post(f"/api/v1/enrolments/{enrolment_id}/requests", json=ask, headers=token("trainee"))
+    assert again.status_code == 400 and again.json["errors"][0]["path"] == "scenario_key"
+    listed = client.get("/api/v1/requests", headers=token("mentor"))
+    assert [r["id"] for r in listed.json] == [made.json["id"]] and listed.json[0]["trainee"]["name"] == "Tia Trainee"
+    url = f"/api/v1/requests/{made.json['id']}"
+    past = client.post(f"{url}/accept", json={"planned_on": (TODAY - timedelta(days=1)).isoformat()}, headers=token("mentor"))
+    assert past.status_code == 400 and past.json["errors"][0]["path"] == "planned_on"
+    assert client.post(f"{url}/decline", json={"reason": " "}, headers=token("mentor")).status_code == 400
+    accepted = client.post(f"{url}/accept", json={"planned_on": TODAY.isoformat()}, headers=token("mentor"))
+    assert accepted.status_code == 200 and accepted.json["status"] == "accepted"
+    assert client.post(f"{url}/decline", json={"reason": "Away"}, headers=token("mentor")).status_code == 409
+    mine = client.get("/api/v1/requests", headers=token("trainee")).json
+    assert [(r["status"], r["planned_on"]) for r in mine] == [("accepted", TODAY.isoformat())]
+
+
+def test_requests_of_other_people_are_not_found(client, token, enrolment_id, other_enrolment_id, people):  # type: ignore[no-untyped-def]
+    # Not one of the trainee's mentors: located, nothing saved.
+    wrong = client.post(f"/api/v1/enrolments/{enrolment_id}/requests",
+                        json={"mentor_id": people["other_mentor"], "scenario_key": "annual-review"}, headers=token("trainee"))
+    assert wrong.status_code == 400 and wrong.json["errors"][0]["path"] == "mentor_id"
+    # Another trainee's enrolment: 404, whether or not it exists.
+    for enrolment in (other_enrolment_id, 99999999):
+        response = client.post(f"/api/v1/enrolments/{enrolment}/requests",
+                               json={"mentor_id": people["mentor"], "scenario_key": "annual-review"}, headers=token("trainee"))
+        assert response.status_code == 404
+    made = client.post(f"/api/v1/enrolments/{enrolment_id}/requests",
+                       json={"mentor_id": people["mentor"], "scenario_key": "annual-review"}, headers=token("trainee")).json
+    # A request to another mentor is not found by them; a designer may not answer one at all.
+    other = client.post(f"/api/v1/requests/{made['id']}/accept", json={"planned_on": TODAY.isoformat()},
+                        headers=token("other_mentor"))
+    assert other.status_code == 404
+    assert client.get("/api/v1/requests", headers=token("other_mentor")).json == []
+    assert client.get("/api/v1/requests", headers=token("designer")).status_code == 403
