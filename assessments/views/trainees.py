@@ -30,7 +30,7 @@ def my_training() -> str:
     found = [(e, services.senco_duty(e, today()), progress[e.id]) for e in enrolments]
     return render_template("assessments/my_training.html", enrolments=found, outcomes=engine.Outcome,
                            requests=requests.requests_of_trainee(current_user.id),
-                           next_steps=feedback.open_next_steps([e.id for e in enrolments], held=frozenset().union(*held.values())),
+                           next_steps=feedback.open_next_steps([e.id for e in enrolments], held=held),
                            awaiting=feedback.awaiting_self_assessment([e.id for e in enrolments]),
                            criterion_title=feedback.criterion_title,
                            case_studies={e.id: in_words(dates_of(e.case_study)) for e in enrolments})
