@@ -362,6 +362,11 @@ class Worker:
 _worker = Worker()
 
 
+def close_worker() -> None:
+    """End this process's render worker (a pool process calls this as it ends)."""
+    _worker.close()
+
+
 def render_pdf(html: str, stylesheets: Sequence[str] = (), seconds: float | None = None,
                worker: Worker | None = None) -> bytes:
     """The PDF of ``html`` (final, escaped) styled by ``stylesheets`` (CSS text), made by the worker."""
