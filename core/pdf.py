@@ -380,9 +380,18 @@ def render_checked(html: str, stylesheets: Sequence[str] = (), seconds: float | 
                                       SECONDS_LIMIT if seconds is None else seconds)
 
 
+_in_process: dict[str, Any] = {}
+
+
 def render_in_process(html: str, stylesheets: Sequence[str] = ()) -> bytes:
-    """WeasyPrint alone on the same HTML and fetcher, no worker: the floor ``make bench`` compares with."""
-    return _render_one({"html": html, "stylesheets": list(stylesheets)}, _make_fetcher(allowed_assets()))
+    """WeasyPrint alone on the same HTML and fetcher, no worker: the floor ``make bench`` compares with.
+    It keeps its parsed stylesheets between calls as the worker does, so the comparison is fair."""
+    if not _in_process:
+        import atexit
+
+        _in_process.update(fetcher=_make_fetcher(allowed_assets()), styles=_Styles())
+        atexit.register(_in_process.clear)  # before interpreter shutdown, while WeasyPrint can still free its fonts
+    return _render_one({"html": html, "stylesheets": list(stylesheets)}, _in_process["fetcher"], _in_process["styles"])
 
 
 def _main() -> None:
