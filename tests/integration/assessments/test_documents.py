@@ -217,7 +217,7 @@ def test_a_300_character_welsh_name_and_200_observations_render_wrapped_and_pagi
     if not database_url.startswith("sqlite"):
         pytest.skip("a rendering test: once is enough (the data path runs on both databases above)")
     for i in range(200):
-        _observe(app, enrolment_id, people["mentor"], f"many-{i}", days_ago=1 + i % 300, setting=f"Room {i % 7}")
+        _observe(app, enrolment_id, people["mentor"], f"many-{i}", days_ago=1 + i % 28, setting=f"Room {i % 7}")  # within the cohort (started 30 days ago)
     name = ("Gwenllian Ŵyn ap Rhys-Ŷstwyth " * 12)[:300]
     assert len(name) == 300
     with app.test_request_context():
