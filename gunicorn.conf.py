@@ -13,3 +13,11 @@ worker_class = "gthread"
 timeout = 30
 graceful_timeout = 10
 accesslog = os.environ.get("GUNICORN_ACCESS_LOG")  # e.g. "-" for stdout; off by default
+
+
+def post_worker_init(worker):  # type: ignore[no-untyped-def]
+    """Each worker starts its job runner as it starts, not on its first request, so jobs left queued
+    by a restart run even with no traffic (claiming is atomic: two workers never run one job)."""
+    from core import jobs
+
+    jobs.start_runner(worker.wsgi)

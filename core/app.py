@@ -71,4 +71,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.cli.add_command(accounts_cli.users)
     app.cli.add_command(setup_command)
+    jobs.start_if_serving(app)  # last: the rooms have registered their kinds of job
     return app

@@ -146,6 +146,9 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "JOBS_PROCESSES": _env_int("JOBS_PROCESSES", 0),
         "JOB_LEASE_SECONDS": _env_int("JOB_LEASE_SECONDS", 0),
         "JOB_RESULT_SECONDS": _env_int("JOB_RESULT_SECONDS", 0),
+        # 0 (unset) means core.printing's defaults: stored PDFs unused for 30 days go, and the store keeps to 512 MiB.
+        "DOCUMENTS_KEEP_DAYS": _env_int("DOCUMENTS_KEEP_DAYS", 0),
+        "DOCUMENTS_MAX_MIB": _env_int("DOCUMENTS_MAX_MIB", 0),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure_cookies,

@@ -292,6 +292,13 @@ def _enter_app(config: dict[str, Any]) -> None:
 
     _worker_app = create_app(config)
     _worker_app.app_context().push()
+    # The pool process's own PDF worker ends with it (and is waited for, so its CPU time is counted
+    # where ``make bench`` reads it); multiprocessing runs finalizers, not atexit, in its children.
+    from multiprocessing.util import Finalize
+
+    from core import pdf
+
+    Finalize(pdf, pdf.close_worker, exitpriority=10)
 
 
 def _portable_config(app: Flask) -> dict[str, Any]:
@@ -390,8 +397,9 @@ class RQRunner:
 class LocalRunner:
     """A thread of the app process that runs claimable rows one after another.
 
-    Started on the app's first request (or the first job it starts), it first takes up what a
-    previous process left queued or running, so a job survives a restart of the web server.
+    Started as the serving process starts (:func:`start_runner`; under a server that does not call
+    it, on the first request or the first job started), it first takes up what a previous process
+    left queued or running, so a job survives a restart of the web server.
     """
 
     def __init__(self, app: Flask) -> None:
@@ -493,15 +501,49 @@ def list_command() -> None:
                    + (f"  {job.error}" if job.error else ""))
 
 
+def start_runner(app: Flask) -> None:
+    """Start this process's runner, once (later calls do nothing): it first takes up what a previous
+    process left queued or running. The serving process calls this as it starts (gunicorn's
+    ``post_worker_init`` in ``gunicorn.conf.py``; ``flask run`` through :func:`start_if_serving`),
+    so queued jobs do not wait for a first request after a restart."""
+    started: threading.Event = app.extensions["job_runner_started"]
+    with app.extensions["job_runner_lock"]:
+        if started.is_set():
+            return
+        started.set()
+    runner(app).start()
+
+
+def _serving_with_flask_run() -> bool:
+    """Whether this process is ``flask run``'s server (not ``flask db upgrade`` or another command,
+    and not the reloader's watching process, which serves nothing)."""
+    from flask.cli import get_debug_flag
+    from werkzeug.serving import is_running_from_reloader
+
+    context = click.get_current_context(silent=True)
+    if context is None or context.command.name != "run":
+        return False
+    reload = context.params.get("reload")
+    reloading = get_debug_flag() if reload is None else bool(reload)
+    return not reloading or is_running_from_reloader()
+
+
+def start_if_serving(app: Flask) -> None:
+    """Called at the end of the app factory (after every room registered its kinds of job)."""
+    if not app.testing and _serving_with_flask_run():
+        start_runner(app)
+
+
 def init_app(app: Flask) -> None:
-    """Choose the runner; a local one starts with the first request, taking up left-over jobs."""
-    app.extensions["job_runner"] = chosen = _make_runner(app)
-    started = threading.Event()
+    """Choose the runner. The serving process starts it at once (:func:`start_runner`); under any
+    other server it starts with the first request."""
+    app.extensions["job_runner"] = _make_runner(app)
+    app.extensions["job_runner_started"] = threading.Event()
+    app.extensions["job_runner_lock"] = threading.Lock()
 
     def start_once() -> None:
-        if not started.is_set():
-            started.set()
-            chosen.start()
+        if not app.extensions["job_runner_started"].is_set():
+            start_runner(app)
 
     app.before_request(start_once)
     app.cli.add_command(jobs_command)

@@ -171,21 +171,55 @@ def _limit_memory(mib: int) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _render_one(request: dict[str, Any], fetcher: Any) -> bytes:
-    from weasyprint import CSS, HTML
-    from weasyprint.text.fonts import FontConfiguration
+class _Styles:
+    """A worker's parsed stylesheets and their font configuration, kept between renders.
+
+    Every plan of a cohort uses the same print CSS: parsing it and loading its ``@font-face`` fonts
+    (WeasyPrint copies each font file and has fontconfig read it) once per worker, not once per
+    document, is what keeps a worker's hundredth plan as cheap as its first layout and drawing.
+    A parse that the fetcher refused anything for is never kept, and any failed render drops the
+    lot, so a hostile document cannot leave anything behind for the next one.
+    """
+
+    KEEP = 8  # distinct sets of stylesheets kept (the app has a handful)
+
+    def __init__(self) -> None:
+        self.fonts: Any = None
+        self.parsed: dict[tuple[str, ...], list[Any]] = {}
+
+    def get(self, texts: tuple[str, ...], fetcher: Any) -> tuple[list[Any], Any]:
+        from weasyprint import CSS
+        from weasyprint.text.fonts import FontConfiguration
+
+        if self.fonts is None or len(self.parsed) >= self.KEEP and texts not in self.parsed:
+            self.fonts, self.parsed = FontConfiguration(), {}  # @font-face rules load through the fetcher only with one
+        found = self.parsed.get(texts)
+        if found is None:
+            found = [CSS(string=s, base_url=base_url(), url_fetcher=fetcher, font_config=self.fonts) for s in texts]
+            if not fetcher.refused:
+                self.parsed[texts] = found
+        return found, self.fonts
+
+    def drop(self) -> None:
+        self.fonts, self.parsed = None, {}
+
+
+def _render_one(request: dict[str, Any], fetcher: Any, styles: _Styles | None = None) -> bytes:
+    from weasyprint import HTML
     from weasyprint.urls import FatalURLFetchingError
 
     fetcher.refused.clear()
-
-    base = base_url()
-    fonts = FontConfiguration()  # @font-face rules load through the fetcher only with one
-    sheets = [CSS(string=s, base_url=base, url_fetcher=fetcher, font_config=fonts) for s in request.get("stylesheets", [])]
-    html = HTML(string=request["html"], base_url=base, url_fetcher=fetcher)
-    pdf: bytes = html.write_pdf(stylesheets=sheets, font_config=fonts, pdf_variant=PDF_VARIANT, pdf_tags=True,
-                                custom_metadata=False, presentational_hints=False)
-    if fetcher.refused:
-        raise FatalURLFetchingError(f"Refused to fetch {fetcher.refused[0]!r}: not a packaged asset")
+    styles = styles or _Styles()
+    try:
+        sheets, fonts = styles.get(tuple(request.get("stylesheets", [])), fetcher)
+        html = HTML(string=request["html"], base_url=base_url(), url_fetcher=fetcher)
+        pdf: bytes = html.write_pdf(stylesheets=sheets, font_config=fonts, pdf_variant=PDF_VARIANT, pdf_tags=True,
+                                    custom_metadata=False, presentational_hints=False)
+        if fetcher.refused:
+            raise FatalURLFetchingError(f"Refused to fetch {fetcher.refused[0]!r}: not a packaged asset")
+    except BaseException:
+        styles.drop()
+        raise
     return pdf
 
 
@@ -215,7 +249,8 @@ def serve(stdin: IO[bytes], stdout: IO[bytes], memory_mib: int) -> None:
     folders = (*_code_folders(), tempfile.tempdir + os.sep)
     # Warm up (lazy imports, font discovery) before recording, so each reply lists only what that
     # render did.
-    _render_one({"html": "<p>warm-up</p>"}, fetcher)
+    styles = _Styles()
+    _render_one({"html": "<p>warm-up</p>"}, fetcher, styles)
     sys.addaudithook(hook)
     _write_message(stdout, json.dumps({"status": "ready"}).encode())
     while True:
@@ -226,7 +261,7 @@ def serve(stdin: IO[bytes], stdout: IO[bytes], memory_mib: int) -> None:
         body = b""
         try:
             request = json.loads(raw)
-            body = _render_one(request, fetcher)
+            body = _render_one(request, fetcher, styles)
             reply: dict[str, Any] = {"status": "ok"}
         except MemoryError:
             reply = {"status": "memory", "message": f"The document needs more than {memory_mib} MiB of memory"}
@@ -236,6 +271,7 @@ def serve(stdin: IO[bytes], stdout: IO[bytes], memory_mib: int) -> None:
         seen = list(events)
         bad = outside_allowlist(seen, list(assets.values()), folders)
         if bad and reply["status"] == "ok":
+            styles.drop()
             reply, body = {"status": "refused", "message": "The render reached outside its allowlist"}, b""
         reply["events"] = seen
         reply["outside"] = bad
@@ -326,6 +362,11 @@ class Worker:
 _worker = Worker()
 
 
+def close_worker() -> None:
+    """End this process's render worker (a pool process calls this as it ends)."""
+    _worker.close()
+
+
 def render_pdf(html: str, stylesheets: Sequence[str] = (), seconds: float | None = None,
                worker: Worker | None = None) -> bytes:
     """The PDF of ``html`` (final, escaped) styled by ``stylesheets`` (CSS text), made by the worker."""
@@ -339,9 +380,18 @@ def render_checked(html: str, stylesheets: Sequence[str] = (), seconds: float | 
                                       SECONDS_LIMIT if seconds is None else seconds)
 
 
+_in_process: dict[str, Any] = {}
+
+
 def render_in_process(html: str, stylesheets: Sequence[str] = ()) -> bytes:
-    """WeasyPrint alone on the same HTML and fetcher, no worker: the floor ``make bench`` compares with."""
-    return _render_one({"html": html, "stylesheets": list(stylesheets)}, _make_fetcher(allowed_assets()))
+    """WeasyPrint alone on the same HTML and fetcher, no worker: the floor ``make bench`` compares with.
+    It keeps its parsed stylesheets between calls as the worker does, so the comparison is fair."""
+    if not _in_process:
+        import atexit
+
+        _in_process.update(fetcher=_make_fetcher(allowed_assets()), styles=_Styles())
+        atexit.register(_in_process.clear)  # before interpreter shutdown, while WeasyPrint can still free its fonts
+    return _render_one({"html": html, "stylesheets": list(stylesheets)}, _in_process["fetcher"], _in_process["styles"])
 
 
 def _main() -> None:

@@ -6,15 +6,22 @@ everything that shapes it (the templates and print stylesheets, the renderer's v
 inputs give the stored PDF and a change of any of them gives a new one. PDFs are stored as files in
 the instance folder (``documents/<key>.pdf``), written atomically, shared by every worker process.
 The rendering itself is :mod:`core.pdf`'s (a sandboxed worker process).
+
+The store is pruned whenever a PDF is stored: a file is "used" when it is stored or served (its
+modification time is set then, since access times are often not kept), and files unused for
+``DOCUMENTS_KEEP_DAYS`` go, then the least recently used until the store is under
+``DOCUMENTS_MAX_MIB``. A pruned document is simply made again when next asked for.
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import enum
 import hashlib
 import json
 import os
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -27,6 +34,9 @@ from core import pdf
 
 CACHE_FOLDER = "documents"
 CORE_PRINT_CSS = Path(__file__).resolve().parent / "print.css"
+DOCUMENTS_KEEP_DAYS = 30    # a stored PDF nobody asked for in this long is removed
+DOCUMENTS_MAX_MIB = 512     # and the store is kept under this size, the least recently used going first
+PRUNE_EVERY_SECONDS = 60.0  # a process looks at the whole store at most this often (a cohort stores hundreds at once)
 RENDERER_VERSION = "1"  # bump to make every stored PDF again (e.g. after a WeasyPrint upgrade)
 
 
@@ -94,9 +104,52 @@ def _store() -> Path:
 def stored_pdf(key: str) -> bytes | None:
     path = _store() / f"{key}.pdf"
     try:
-        return path.read_bytes()
-    except FileNotFoundError:
+        body = path.read_bytes()
+    except FileNotFoundError:  # never made, or pruned a moment ago: it is made again
         return None
+    with contextlib.suppress(OSError):
+        os.utime(path)  # used now: pruning keeps what people still download
+    return body
+
+
+def prune(now: float | None = None) -> int:
+    """Remove stored PDFs unused for the configured days, then the least recently used until the
+    store fits its size; how many were removed. Safe beside other processes: a file read while it is
+    removed was already read whole, and one missing is made again."""
+    folder = _store()
+    now = time.time() if now is None else now
+    keep_seconds = 86_400 * int(current_app.config.get("DOCUMENTS_KEEP_DAYS") or DOCUMENTS_KEEP_DAYS)
+    max_bytes = 1024 * 1024 * int(current_app.config.get("DOCUMENTS_MAX_MIB") or DOCUMENTS_MAX_MIB)
+    files: list[tuple[float, int, Path]] = []
+    for path in folder.glob("*.pdf"):
+        try:
+            found = path.stat()
+        except FileNotFoundError:
+            continue
+        files.append((found.st_mtime, found.st_size, path))
+    files.sort()  # least recently used first
+    total = sum(size for _, size, _ in files)
+    removed = 0
+    for used, size, path in files:
+        if used >= now - keep_seconds and total <= max_bytes:
+            break
+        path.unlink(missing_ok=True)
+        total -= size
+        removed += 1
+    for part in folder.glob("*.part"):  # a write cut short by a crash
+        with contextlib.suppress(FileNotFoundError):
+            if part.stat().st_mtime < now - 3600:
+                part.unlink()
+    return removed
+
+
+def _prune_now_and_then() -> None:
+    last: dict[str, float] = current_app.extensions.setdefault("print_pruned", {})
+    interval = float(current_app.config.get("DOCUMENTS_PRUNE_SECONDS", PRUNE_EVERY_SECONDS))
+    now = time.monotonic()
+    if now - last.get("at", -interval - 1) >= interval:
+        last["at"] = now
+        prune()
 
 
 def _save(key: str, body: bytes) -> None:
@@ -105,6 +158,7 @@ def _save(key: str, body: bytes) -> None:
     with os.fdopen(handle, "wb") as out:
         out.write(body)
     os.replace(temporary, folder / f"{key}.pdf")  # atomic: a reader sees the old file or the whole new one
+    _prune_now_and_then()
 
 
 def stylesheet_texts(stylesheets: Sequence[Path]) -> list[str]:

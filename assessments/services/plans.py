@@ -14,9 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from assessments.case_study_rules import CaseStudyDates, in_words
 from assessments.deadlines import format_date
 from assessments.models import Enrolment, Observation
 from assessments.services import ScenarioProgress, explained, moderation, progress, senco_duty
+from assessments.services.case_study import dates_of
 from competencies import services as competency_services
 from core import printing
 from core.accounts.roles import Role
@@ -86,7 +88,8 @@ class TrainingPlan:
     duty_status: str
     deadline: str
     duty_reasons: tuple[str, ...]
-    case_study: str
+    case_study: str                              # where it stands, in a sentence
+    case_study_dates: tuple[tuple[str, str], ...]  # (what, date) of each date recorded: window, submission, result
     competencies: tuple[Competency, ...]
     remaining: tuple[PlannedModule, ...]
     remaining_hours: int
@@ -149,6 +152,21 @@ def _targets(competencies: tuple[Competency, ...]) -> tuple[str, ...]:
     return tuple(found)
 
 
+def _case_study_words(given: CaseStudyDates, programme_ends: date) -> str:
+    if given == CaseStudyDates():
+        return (f"Not recorded yet. It comes after the taught programme ends on {format_date(programme_ends.isoformat())}; "
+                "the provider sets its submission window.")
+    return in_words(given) + "."
+
+
+def _case_study_dates(given: CaseStudyDates) -> tuple[tuple[str, str], ...]:
+    """Each recorded date of the case study, in order; the cover lists them beside the sentence."""
+    rows = (("Submission window opens", given.window_opens), ("Submission window closes", given.window_closes),
+            ("Submitted", given.submitted_on),
+            (f"Result: {given.result.label}" if given.result else "Result", given.result_on))
+    return tuple((what, format_date(day.isoformat())) for what, day in rows if day is not None)
+
+
 def training_plan(enrolment_id: int, today: date, for_trainee: bool = False) -> TrainingPlan | None:
     """Everything the plan shows, as plain data; None if there is no such enrolment. The trainee's
     own copy leaves out observations held back until moderated (the cohort's setting), as their
@@ -172,6 +190,7 @@ def training_plan(enrolment_id: int, today: date, for_trainee: bool = False) -> 
                           key=lambda row: (row[0], row[1]))
     duty = senco_duty(enrolment, today)
     end = schedule.programme_end(version.cohort_start, version.length_weeks)
+    case_study = dates_of(enrolment.case_study)
     return TrainingPlan(
         enrolment_id=enrolment.id, trainee=enrolment.trainee.name, school=enrolment.school,
         programme=version.name, provider=version.provider, version=f"Version {version.number}" if version.number else "Draft",
@@ -180,8 +199,7 @@ def training_plan(enrolment_id: int, today: date, for_trainee: bool = False) -> 
         duty_status=DUTY_LABELS.get(duty.duty.status.value, duty.duty.status.value) if duty.duty else "",
         deadline=format_date(duty.duty.deadline.isoformat()) if duty.duty and duty.duty.duty_applies else "",
         duty_reasons=duty.reasons,
-        case_study=(f"After the taught programme ends on {format_date(end.isoformat())}: the provider sets the dates "
-                    "of the written case study."),
+        case_study=_case_study_words(case_study, end), case_study_dates=_case_study_dates(case_study),
         competencies=competencies,
         remaining=tuple(PlannedModule(s.title, s.hours, s.weeks,
                                       f"{format_date(s.starts.isoformat())} to {format_date(s.ends.isoformat())}", s.block)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 import pytest
 
 from core import pdf
+from tests import pdf_reading as read
 from tests.hostile import pdf_corpus
 
 SMALL = '<!doctype html><html lang="en-GB"><head><title>t</title></head><body><p>still serving</p></body></html>'
@@ -63,3 +64,27 @@ def test_the_worker_gets_no_secrets_from_the_app_environment(worker: pdf.Worker,
     assert worker._process is not None
     with open(f"/proc/{worker._process.pid}/environ", "rb") as environ:
         assert b"do-not-pass" not in environ.read()
+
+
+def test_a_worker_loads_the_fonts_of_a_stylesheet_once_for_many_documents(worker: pdf.Worker) -> None:
+    """A cohort's plans share one print stylesheet: its fonts are read for the first plan, not again
+    for each (the audit hook sees every open), and each PDF still embeds the font face (C)."""
+    css = '@font-face { font-family: C; src: url(fonts/DejaVuSans.ttf); } p { font-family: C }'
+    fonts = []
+    for name in ("Ann", "Bea", "Cai"):
+        html = f'<!doctype html><html lang="en-GB"><head><title>{name}</title></head><body><p>{name}</p></body></html>'
+        rendered = pdf.render_checked(html, [css], worker=worker)
+        fonts.append([a for e, a in rendered.events if e == "open" and a.endswith("fonts/DejaVuSans.ttf")])
+        embedded = read.fonts(rendered.pdf)
+        assert any(font.endswith("+C") for font, _ in embedded) and all(e for _, e in embedded), embedded
+        assert rendered.outside == ()
+    assert fonts[0] and fonts[1:] == [[], []]
+
+
+def test_a_refused_stylesheet_is_not_kept_for_the_next_document(worker: pdf.Worker) -> None:
+    hostile = '@font-face { font-family: H; src: url(file:///etc/passwd); } p { font-family: H }'
+    with pytest.raises(pdf.PdfFailed):
+        pdf.render_checked(SMALL, [hostile], worker=worker)
+    with pytest.raises(pdf.PdfFailed) as again:
+        pdf.render_checked(SMALL, [hostile], worker=worker)  # refused again, not served from a kept parse
+    assert again.value.kind == "refused"

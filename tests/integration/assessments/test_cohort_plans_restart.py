@@ -19,6 +19,7 @@ import pytest
 from pypdf import PdfReader
 
 from assessments import services
+from assessments.services import cohort_plans
 from core import jobs
 from core.accounts.roles import Role
 from core.extensions import db
@@ -135,3 +136,44 @@ def test_a_cohort_job_killed_with_the_web_process_finishes_after_the_restart(app
     assert len(archive.namelist()) == TRAINEES
     for number, name in enumerate(archive.namelist()):
         assert f"Trainee {number}" in PdfReader(io.BytesIO(archive.read(name))).pages[0].extract_text()
+
+
+def _listening(port: int, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Wait until the server accepts connections, without sending a request (a request would start
+    the runner itself)."""
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        assert process.poll() is None, log.read_text()[-2000:]
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return
+        time.sleep(0.2)
+    raise AssertionError(f"the server did not start: {log.read_text()[-2000:]}")
+
+
+@pytest.mark.parametrize("command", ["flask run", "gunicorn"])
+def test_a_job_left_queued_runs_when_the_server_starts_with_no_request(app, make_person, cohort_id, server, command):
+    designer = make_person("designer@example.org", Role.DESIGNER, name="Dev Designer")
+    mentor = make_person("mentor@example.org", Role.MENTOR, name="Mo Mentor")
+    trainee = make_person("trainee@example.org", Role.TRAINEE, name="Tia Trainee")
+    with app.app_context():
+        services.enrol(cohort_id, services.EnrolmentInput(trainee, (mentor,), "Hill Primary"), TODAY)
+        job_id = cohort_plans.start(cohort_id, designer).id  # queued; this app runs no jobs
+    binary = Path(sys.executable).with_name("flask" if command == "flask run" else "gunicorn")
+    argv = ([str(binary), "--app", "wsgi", "run", "--port", str(server.port), "--no-reload"] if command == "flask run"
+            else [str(binary), "-c", "gunicorn.conf.py", "wsgi:app"])
+    env = {**server.env, "GUNICORN_BIND": f"127.0.0.1:{server.port}", "GUNICORN_WORKERS": "1"}
+    with server.log.open("ab") as log:
+        server.process = subprocess.Popen(argv, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+                                          start_new_session=True)
+    _listening(server.port, server.process, server.log)
+    deadline = time.monotonic() + 120
+    while True:
+        with app.app_context():
+            job = db.session.get(jobs.Job, job_id)
+            state = (job.state, job.done, job.total, job.error)
+            db.session.remove()
+        if state[0].finished or time.monotonic() > deadline:
+            break
+        time.sleep(0.3)
+    assert state == (jobs.JobStatus.DONE, 1, 1, None), server.log.read_text()[-2000:]

@@ -9,8 +9,10 @@ from datetime import timedelta
 import pytest
 
 from assessments import services
+from assessments.case_study_rules import CaseStudyDates, CaseStudyResult
+from assessments.deadlines import format_date
 from assessments.models import Enrolment
-from assessments.services import plans
+from assessments.services import case_study, plans
 from core import pdf, printing
 from core.accounts.models import User
 from core.accounts.roles import Role
@@ -130,6 +132,38 @@ def test_the_cache_key_changes_with_the_mentors_and_not_without_a_change(app, pe
         enrolment.mentors.append(db.session.get(User, people["other_mentor"]))
         db.session.commit()
         assert plans.training_plan_key(enrolment_id, TODAY) != before
+
+
+def test_the_cover_shows_the_case_study_dates_and_a_changed_date_makes_a_new_pdf(app, client, auth, people, enrolment_id):  # type: ignore[no-untyped-def]
+    auth.sign_in("trainee@example.org")
+    before = client.get(_plan_url(enrolment_id))
+    assert "Not recorded yet. It comes after the taught programme ends on" in read.text(before.data)
+    window = CaseStudyDates(TODAY - timedelta(days=20), TODAY + timedelta(days=40))
+    with app.app_context():
+        case_study.record(enrolment_id, window, people["mentor"], TODAY)
+    shown = client.get(_plan_url(enrolment_id), headers={"If-None-Match": before.headers["ETag"]})
+    assert shown.status_code == 200 and shown.headers["ETag"] != before.headers["ETag"]
+    words = read.compact(read.text(shown.data))
+    opens, closes = format_date(window.window_opens.isoformat()), format_date(window.window_closes.isoformat())
+    assert read.compact(f"Submission window opens: {opens}") in words
+    assert read.compact(f"Submission window closes: {closes}") in words
+    with app.app_context():
+        key = plans.training_plan_key(enrolment_id, TODAY)
+        # One day later on the closing date only: a new key, so a new PDF, and it shows the new date.
+        case_study.record(enrolment_id, dataclasses.replace(window, window_closes=window.window_closes + timedelta(days=1)),
+                          people["mentor"], TODAY)
+        assert plans.training_plan_key(enrolment_id, TODAY) != key
+    moved = client.get(_plan_url(enrolment_id))
+    assert moved.headers["ETag"] != shown.headers["ETag"]
+    later = format_date((window.window_closes + timedelta(days=1)).isoformat())
+    assert read.compact(f"Submission window closes: {later}") in read.compact(read.text(moved.data))
+    with app.app_context():
+        case_study.record(enrolment_id, dataclasses.replace(window, submitted_on=TODAY - timedelta(days=2),
+                                                            result=CaseStudyResult.PASSED, result_on=TODAY),
+                          people["mentor"], TODAY)
+    passed = read.compact(read.text(client.get(_plan_url(enrolment_id)).data))
+    assert read.compact(f"Passed on {TODAY.day} {TODAY:%B %Y}.") in passed
+    assert read.compact(f"Result: Passed: {format_date(TODAY.isoformat())}") in passed
 
 
 def test_a_record_of_a_submitted_observation_for_its_mentor_and_trainee(app, client, auth, people, enrolment_id):  # type: ignore[no-untyped-def]
