@@ -26,6 +26,9 @@ from assessments.deadlines import EARLIER_MONTHS_MAX, ServicePeriod
 from assessments.enrolment_rules import PERIODS_TEXT_MAX, RuleError, parse_periods
 from assessments.models import (
     AGREED_REASON_MAX_LENGTH,
+    APPEAL_REASON_MAX_LENGTH,
+    EXEMPLAR_ACCOUNT_MAX_LENGTH,
+    EXEMPLAR_TITLE_MAX_LENGTH,
     GAP_MAX,
     NAME_MAX_LENGTH,
     NEXT_STEP_MAX_LENGTH,
@@ -426,3 +429,37 @@ class CalibrationForm(TextChecked, FlaskForm):
     hold_results = BooleanField("Hold results back from trainees until their sampled observations are moderated",
                                 widget=GovCheckboxInput(), validators=[Optional()])
     save = SubmitField("Save the settings", widget=GovSubmitInput())
+
+
+# ---- appeals and calibration (issue 14) ----------------------------------------------------
+
+APPEAL_REASON_MESSAGE = "Enter why you are asking for a review"
+DECISION_REASON_MESSAGE = "Enter the reason for your decision"
+
+
+class AppealForm(TextChecked, FlaskForm):
+    """A trainee's request for a review of a moderated judgement."""
+
+    reason = TextAreaField("Why are you asking for a review?", widget=GovTextArea(),
+                           description="Say which marks you think are wrong and why. A moderator who did not mark it will decide",
+                           validators=[InputRequired(message=APPEAL_REASON_MESSAGE),
+                                       Length(max=APPEAL_REASON_MAX_LENGTH, message=too_long(APPEAL_REASON_MAX_LENGTH, "Reason"))])
+    submit = SubmitField("Ask for a review", widget=GovSubmitInput())
+
+
+def appeal_decision_form(rubric: engine.Rubric, data: Any = None, **values: Any) -> FlaskForm:
+    """The reviewer's decision: the judgement stands, or the new marks that replace it; with why."""
+
+    class DecisionForm(TextChecked, FlaskForm):
+        decision = SelectField("Your decision", widget=GovRadioInput(), invalid="Choose whether the judgement stands or changes",
+                               choices=[SelectChoice("upheld", "The judgement stands (upheld)"),
+                                        SelectChoice("changed", "The judgement changes to the marks below")],
+                               validators=[InputRequired(message="Choose whether the judgement stands or changes")])
+        decision_reason = TextAreaField(
+            "Reason for your decision", widget=GovTextArea(), description="The trainee and the mentor will read it",
+            validators=[InputRequired(message=DECISION_REASON_MESSAGE),
+                        Length(max=APPEAL_REASON_MAX_LENGTH, message=too_long(APPEAL_REASON_MAX_LENGTH, "Reason"))])
+        submit = SubmitField("Record the decision", widget=GovSubmitInput())
+
+    _add_marks(DecisionForm, rubric)
+    return DecisionForm(formdata=data, **values)

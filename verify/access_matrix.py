@@ -172,4 +172,7 @@ ACCESS: dict[str, Access] = {
     "assessments.my_moderations": Access("GET", MENTOR),
     "assessments.moderation_report": Access("GET POST", MODERATOR, {"cohort_id": "cohort_id"}),
     "assessments.moderation_report_csv": Access("GET", MODERATOR, {"cohort_id": "cohort_id"}),
+    "assessments.appeal": Access("GET POST", TRAINEE, {"observation_id": "observation_id"}),
+    "assessments.appeals": Access("GET", MODERATOR),
+    "assessments.review_appeal": Access("GET POST", MODERATOR, {"appeal_id": 1}),
 }

@@ -10,6 +10,7 @@ from assessments import api
 from assessments.cli import enrol
 from assessments.demo import create_demo_cohort
 from assessments.views import (  # noqa: F401  (registers the routes)
+    appeals,
     case_study,
     cohorts,
     documents,

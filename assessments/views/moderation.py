@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from assessments import agreement
 from assessments.forms import CalibrationForm, RandomSampleForm, answers_of, chosen_sample_form, evidence_of, marks_form
 from assessments.models import Cohort, ModerationItem
+from assessments.services import appeals
 from assessments.services import moderation as services
 from assessments.views.base import bp
 from core.access import roles_required
@@ -144,7 +145,7 @@ def moderated(item_id: int):  # type: ignore[no-untyped-def]
             flash("Agreed judgement recorded. The trainee’s progress now uses it.", "success")
             return redirect(url_for("assessments.moderated", item_id=item.id))
     return render_template("assessments/moderation/moderated.html", c=services.comparison(item), rubric=rubric, form=form,
-                           may_agree=services.may_agree(item, current_user.id))
+                           may_agree=services.may_agree(item, current_user.id), appeal=appeals.appeal_of_item(item.id))
 
 
 @bp.route("/moderated")

@@ -1,0 +1,114 @@
+"""The rest of moderation (issue 14): appeals, the external moderation pack, calibration
+exemplars, the sampling plan's new-mentor and interim shares, and the trainee's API."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from assessments.models import ModerationAppeal, ModerationItem
+from assessments.services import appeals, moderation
+from core.accounts.roles import Role
+from core.extensions import db
+from core.problems import Conflict, Invalid
+
+from .test_moderation import MODERATOR, _evidence, _form, _marks, _sample_of, mentor_marks, moderator_id  # noqa: F401
+
+REVIEWER = "reviewer@example.org"
+
+
+@pytest.fixture
+def settled(app, cohort_id, people, moderator_id, mentor_marks) -> int:  # type: ignore[no-untyped-def]  # noqa: F811
+    """A sampled observation whose marks differed and were agreed (met, from the mentor's not yet met)."""
+    item_id = _sample_of(app, cohort_id, moderator_id, [mentor_marks])
+    with app.app_context():
+        moderation.record_marks(mentor_marks, moderator_id, _evidence((3,) * 6))
+        moderation.agree(item_id, people["mentor"], _evidence((3,) * 6), "The law was stated rightly.")
+    return item_id
+
+
+# ---- appeals -------------------------------------------------------------------------------
+
+def test_a_trainee_appeals_an_agreed_judgement_and_a_reviewer_who_did_not_mark_it_changes_it(
+        app, client, auth, people, make_person, moderator_id, mentor_marks, settled):  # noqa: F811
+    make_person(REVIEWER, Role.MODERATOR, name="Rae Reviewer")
+    auth.sign_in("trainee@example.org")
+    page = client.get(f"/assessments/my-training/observations/{mentor_marks}").get_data(as_text=True)
+    assert "Ask for a review of this judgement" in page
+    url = f"/assessments/my-training/observations/{mentor_marks}/appeal"
+    empty = _form(client, url, {"reason": "   "})
+    assert empty.status_code == 400 and "Enter why you are asking for a review" in empty.get_data(as_text=True)
+    assert _form(client, url, {"reason": "x" * 2_001}).status_code == 400
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ModerationAppeal)) == 0
+    asked = _form(client, url, {"reason": "The child's voice was heard through the pupil's own slides."})
+    assert asked.status_code == 302
+    mine = client.get(f"/assessments/my-training/observations/{mentor_marks}").get_data(as_text=True)
+    assert "Awaiting a reviewer" in mine and "Ask for a review of this judgement" not in mine
+    assert client.get(url).status_code == 404  # once only
+    with app.app_context():
+        appeal_id = appeals.appeal_of_item(settled).id
+    auth.sign_out()
+    # the moderator who marked it, and the mentor, may not review it
+    auth.sign_in(MODERATOR)
+    refused = client.get(f"/assessments/moderation/appeals/{appeal_id}")
+    assert refused.status_code == 403 and "You have already marked this observation" in refused.get_data(as_text=True)
+    auth.sign_out()
+    with app.app_context():
+        for marker in (moderator_id, people["mentor"]):
+            with pytest.raises(Invalid):
+                appeals.decide(appeal_id, marker, "upheld", "Stands.")
+    auth.sign_in(REVIEWER)
+    listed = client.get("/assessments/moderation/appeals").get_data(as_text=True)
+    assert f"/assessments/moderation/appeals/{appeal_id}" in listed and "Awaiting review" in listed
+    review = f"/assessments/moderation/appeals/{appeal_id}"
+    no_reason = _form(client, review, {**_marks((3, 3, 2, 3, 3, 3)), "decision": "changed", "decision_reason": ""})
+    assert no_reason.status_code == 400 and "Enter the reason for your decision" in no_reason.get_data(as_text=True)
+    decided = _form(client, review, {**_marks((3, 3, 1, 3, 3, 3)), "decision": "changed",
+                                     "decision_reason": "The pupil's views were read out, not heard."})
+    assert decided.status_code == 302
+    after = client.get(review).get_data(as_text=True)
+    assert "Judgement changed" in after and "Record the decision" not in after
+    with app.app_context():
+        appeal = db.session.get(ModerationAppeal, appeal_id)
+        assert appeal.status == "changed" and appeal.previous_result["outcome"] == "met"
+        assert appeal.new_result["outcome"] == "not yet met"
+        with pytest.raises(Conflict):
+            appeals.decide(appeal_id, db.session.scalar(select(ModerationItem.agreed_by_id)) or 0, "upheld", "again")
+    auth.sign_out()
+    auth.sign_in("trainee@example.org")  # the trainee reads the outcome, and progress uses the new judgement
+    mine = client.get(f"/assessments/my-training/observations/{mentor_marks}").get_data(as_text=True)
+    assert "Judgement changed" in mine and "The pupil&#39;s views were read out, not heard." in mine
+    assert "Outcome: not yet met" in mine
+    assert "Outcome: not yet met (agreed after moderation)" in client.get("/assessments/my-training").get_data(as_text=True)
+    auth.sign_out()
+    auth.sign_in("mentor@example.org")  # the mentor reads every step on the moderation page
+    history = client.get(f"/assessments/moderation/items/{settled}").get_data(as_text=True)
+    assert "asked for a review" in history and "Judgement changed" in history and "The law was stated rightly." not in history
+    assert "(the outcome was met; it is now not yet met)" in history
+
+
+def test_an_upheld_appeal_keeps_the_judgement_and_an_unsettled_one_cannot_be_appealed(
+        app, client, auth, cohort_id, people, make_person, moderator_id, mentor_marks, settled):  # noqa: F811
+    reviewer = make_person(REVIEWER, Role.MODERATOR, name="Rae Reviewer")
+    with app.app_context():
+        trainee = db.session.get(ModerationItem, settled).observation.enrolment.trainee_id
+        with pytest.raises(Invalid, match="Choose one of your observations"):
+            appeals.ask(mentor_marks, people["mentor"], "Not mine")
+        appeal = appeals.ask(mentor_marks, trainee, "Please look again.")
+        with pytest.raises(Conflict):
+            appeals.ask(mentor_marks, trainee, "Twice")
+        with pytest.raises(Invalid, match="Choose whether"):
+            appeals.decide(appeal.id, reviewer, "maybe", "Hmm")
+        appeals.decide(appeal.id, reviewer, "upheld", "The agreed judgement is sound.")
+        item = db.session.get(ModerationItem, settled)
+        assert item.agreed_result["outcome"] == "met" and appeals.get_appeal(appeal.id).new_result is None
+    auth.sign_in("trainee@example.org")
+    mine = client.get(f"/assessments/my-training/observations/{mentor_marks}").get_data(as_text=True)
+    assert "Judgement upheld" in mine and "The agreed judgement is sound." in mine
+
+
+def test_a_sampled_observation_not_yet_moderated_cannot_be_appealed(app, client, auth, cohort_id, moderator_id, mentor_marks):  # noqa: F811
+    _sample_of(app, cohort_id, moderator_id, [mentor_marks])
+    auth.sign_in("trainee@example.org")
+    assert "Ask for a review" not in client.get(f"/assessments/my-training/observations/{mentor_marks}").get_data(as_text=True)
+    assert client.get(f"/assessments/my-training/observations/{mentor_marks}/appeal").status_code == 404
