@@ -174,5 +174,6 @@ ACCESS: dict[str, Access] = {
     "assessments.moderation_report_csv": Access("GET", MODERATOR, {"cohort_id": "cohort_id"}),
     "assessments.appeal": Access("GET POST", TRAINEE, {"observation_id": "observation_id"}),
     "assessments.appeals": Access("GET", MODERATOR),
+    "assessments.moderation_pack": Access("GET", DESIGNER | ADMIN | MODERATOR, {"cohort_id": "cohort_id"}),
     "assessments.review_appeal": Access("GET POST", MODERATOR, {"appeal_id": 1}),
 }

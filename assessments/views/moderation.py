@@ -10,6 +10,7 @@ from assessments import agreement
 from assessments.forms import CalibrationForm, RandomSampleForm, answers_of, chosen_sample_form, evidence_of, marks_form
 from assessments.models import Cohort, ModerationItem
 from assessments.services import appeals
+from assessments.services import moderation_pack as moderation_pack_service
 from assessments.services import moderation as services
 from assessments.views.base import bp
 from core.access import roles_required
@@ -188,3 +189,13 @@ def moderation_report_csv(cohort_id: int) -> Response:
         abort(404)
     return Response(text, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="agreement-cohort-{cohort_id}.csv"'})
+
+
+@bp.route("/moderation/cohorts/<int:cohort_id>/pack.zip")
+@roles_required(Role.DESIGNER, Role.ADMIN, Role.MODERATOR)
+def moderation_pack(cohort_id: int) -> Response:
+    """The external moderation pack: a ZIP of the PDF (sampled observations, both sets of marks, the
+    agreed judgements, the agreement report) and the CSV parts."""
+    body = moderation_pack_service.pack_zip(cohort_id) or abort(404)
+    return Response(body, mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="moderation-pack-cohort-{cohort_id}.zip"'})

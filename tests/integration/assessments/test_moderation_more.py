@@ -112,3 +112,42 @@ def test_a_sampled_observation_not_yet_moderated_cannot_be_appealed(app, client,
     auth.sign_in("trainee@example.org")
     assert "Ask for a review" not in client.get(f"/assessments/my-training/observations/{mentor_marks}").get_data(as_text=True)
     assert client.get(f"/assessments/my-training/observations/{mentor_marks}/appeal").status_code == 404
+
+
+# ---- the external moderation pack ----------------------------------------------------------
+
+def test_the_designer_exports_the_pack_as_a_zip_of_a_pdf_and_the_csv_parts(
+        app, client, auth, cohort_id, people, make_person, moderator_id, mentor_marks, settled):  # noqa: F811
+    import csv
+    import io
+    import zipfile
+
+    from pypdf import PdfReader
+
+    reviewer = make_person(REVIEWER, Role.MODERATOR, name="Rae Reviewer")
+    with app.app_context():
+        trainee = db.session.get(ModerationItem, settled).observation.enrolment.trainee_id
+        appeal = appeals.ask(mentor_marks, trainee, "Please look again.")
+        appeals.decide(appeal.id, reviewer, "upheld", "Sound judgement.")
+    make_person("designer@example.org", Role.DESIGNER)
+    auth.sign_in("designer@example.org")
+    assert "Download the external moderation pack" in client.get(f"/assessments/cohorts/{cohort_id}").get_data(as_text=True)
+    response = client.get(f"/assessments/moderation/cohorts/{cohort_id}/pack.zip")
+    assert response.status_code == 200 and response.mimetype == "application/zip"
+    assert "moderation-pack-cohort" in response.headers["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    assert sorted(archive.namelist()) == ["agreement.csv", "marks.csv", "moderation-pack.pdf"]
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(archive.read("moderation-pack.pdf"))).pages)
+    text = " ".join(text.split())
+    assert "External moderation pack" in text and "Keeps the child" in text
+    assert "not yet met" in text and "The law was stated rightly." in text  # the mentor's marks and the agreed reason
+    assert "Sound judgement." in text and "kappa" in text.lower() and "Too few pairs" in text
+    marks = list(csv.DictReader(io.StringIO(archive.read("marks.csv").decode("utf-8-sig"))))
+    assert {r["marker"] for r in marks} == {"mentor", "moderator", "agreed"}
+    assert list(csv.reader(io.StringIO(archive.read("agreement.csv").decode("utf-8-sig"))))[0][0] == "grouping"
+    auth.sign_out()
+    auth.sign_in("trainee@example.org")
+    assert client.get(f"/assessments/moderation/cohorts/{cohort_id}/pack.zip").status_code == 403
+    auth.sign_out()
+    auth.sign_in("designer@example.org")
+    assert client.get("/assessments/moderation/cohorts/999999/pack.zip").status_code == 404
