@@ -463,3 +463,21 @@ def appeal_decision_form(rubric: engine.Rubric, data: Any = None, **values: Any)
 
     _add_marks(DecisionForm, rubric)
     return DecisionForm(formdata=data, **values)
+
+
+def exemplar_form(rubric: engine.Rubric, data: Any = None) -> FlaskForm:
+    """A calibration exemplar: its title, the account of practice, and its agreed marks."""
+
+    class ExemplarForm(TextChecked, FlaskForm):
+        title = StringField("Title", widget=GovTextInput(), description="For example, ‘An annual review with a Year 9 pupil’",
+                            validators=[InputRequired(message="Enter a title for the exemplar"),
+                                        Length(max=EXEMPLAR_TITLE_MAX_LENGTH, message=too_long(EXEMPLAR_TITLE_MAX_LENGTH, "Title"))])
+        account = TextAreaField(
+            "Account of practice", widget=GovTextArea(),
+            description="A written account of what happened, as an observer would record it. Use no real child's name",
+            validators=[InputRequired(message="Enter the account of practice that mentors will score"),
+                        Length(max=EXEMPLAR_ACCOUNT_MAX_LENGTH, message=too_long(EXEMPLAR_ACCOUNT_MAX_LENGTH, "Account"))])
+        submit = SubmitField("Publish the exemplar", widget=GovSubmitInput())
+
+    _add_marks(ExemplarForm, rubric)
+    return ExemplarForm(formdata=data)

@@ -174,6 +174,10 @@ ACCESS: dict[str, Access] = {
     "assessments.moderation_report_csv": Access("GET", MODERATOR, {"cohort_id": "cohort_id"}),
     "assessments.appeal": Access("GET POST", TRAINEE, {"observation_id": "observation_id"}),
     "assessments.appeals": Access("GET", MODERATOR),
+    "assessments.exemplars": Access("GET", DESIGNER | ADMIN),
+    "assessments.new_exemplar": Access("GET POST", DESIGNER | ADMIN, {"scenario_key": "annual-review"}),
+    "assessments.calibration": Access("GET", MENTOR),
+    "assessments.calibrate": Access("GET POST", MENTOR, {"exemplar_id": 1}),
     "assessments.moderation_pack": Access("GET", DESIGNER | ADMIN | MODERATOR, {"cohort_id": "cohort_id"}),
     "assessments.review_appeal": Access("GET POST", MODERATOR, {"appeal_id": 1}),
 }

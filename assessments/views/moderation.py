@@ -10,6 +10,7 @@ from assessments import agreement
 from assessments.forms import CalibrationForm, RandomSampleForm, answers_of, chosen_sample_form, evidence_of, marks_form
 from assessments.models import Cohort, ModerationItem
 from assessments.services import appeals
+from assessments.services import calibration as calibration_services
 from assessments.services import moderation_pack as moderation_pack_service
 from assessments.services import moderation as services
 from assessments.views.base import bp
@@ -177,7 +178,8 @@ def moderation_report(cohort_id: int):  # type: ignore[no-untyped-def]
             flash("Moderation settings saved.", "success")
             return redirect(url_for("assessments.moderation_report", cohort_id=cohort.id))
     return render_template("assessments/moderation/report.html", report=services.report(cohort.id), form=form,
-                           view=services.report_view, render_reason=agreement.render, measure_names=agreement.MEASURE_NAMES)
+                           view=services.report_view, render_reason=agreement.render, measure_names=agreement.MEASURE_NAMES,
+                           calibration=calibration_services.cohort_calibration(cohort.id))
 
 
 @bp.route("/moderation/cohorts/<int:cohort_id>/report.csv")

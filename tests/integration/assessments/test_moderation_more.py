@@ -10,6 +10,7 @@ from assessments.services import appeals, moderation
 from core.accounts.roles import Role
 from core.extensions import db
 from core.problems import Conflict, Invalid
+from tests.conftest import csrf_token
 
 from .test_moderation import MODERATOR, _evidence, _form, _marks, _sample_of, mentor_marks, moderator_id  # noqa: F401
 
@@ -151,3 +152,55 @@ def test_the_designer_exports_the_pack_as_a_zip_of_a_pdf_and_the_csv_parts(
     auth.sign_out()
     auth.sign_in("designer@example.org")
     assert client.get("/assessments/moderation/cohorts/999999/pack.zip").status_code == 404
+
+
+# ---- calibration exemplars -----------------------------------------------------------------
+
+ACCOUNT = "The SENCO opened the review by asking the pupil to present their own slides. The local authority officer..."
+
+
+def _exemplar_marks(levels: tuple[int, ...]) -> dict[str, str]:
+    return {**{f"c{i}": str(v) for i, v in enumerate(levels)}, "f0": "0", "f1": "0", "f2": "0"}
+
+
+def test_a_designer_publishes_an_exemplar_and_a_mentor_scores_it_blind_then_sees_how_far_they_were(
+        app, client, auth, cohort_id, enrolment_id, people, make_person, moderator_id):  # noqa: F811
+    make_person("designer@example.org", Role.DESIGNER)
+    auth.sign_in("designer@example.org")
+    url = "/assessments/calibration/exemplars/new/annual-review"
+    missing = _form(client, url, {"title": "", "account": "", **_exemplar_marks((3,) * 6)})
+    body = missing.get_data(as_text=True)
+    assert missing.status_code == 400 and "Enter a title for the exemplar" in body and "Enter the account of practice" in body
+    spaces = _form(client, url, {"title": "Year 9 review", "account": " \n ", **_exemplar_marks((3,) * 6)})
+    assert spaces.status_code == 400 and "Enter the account of practice" in spaces.get_data(as_text=True)
+    too_long = _form(client, url, {"title": "x" * 201, "account": ACCOUNT, **_exemplar_marks((3,) * 6)})
+    assert too_long.status_code == 400
+    blank = _form(client, url, {"title": "Year 9 review", "account": ACCOUNT, "f0": "0", "f1": "0", "f2": "0"})
+    assert blank.status_code == 400 and "Choose the agreed level for at least one criterion" in blank.get_data(as_text=True)
+    assert client.get("/assessments/calibration/exemplars/new/no-such-scenario").status_code == 404
+    published = _form(client, url, {"title": "Year 9 review", "account": ACCOUNT, **_exemplar_marks((3, 3, 4, 3, 3, 3))})
+    assert published.status_code == 302
+    assert "Year 9 review" in client.get("/assessments/calibration/exemplars").get_data(as_text=True)
+    with app.app_context():
+        from assessments.models import CalibrationExemplar
+        exemplar_id = db.session.scalar(select(CalibrationExemplar.id))
+    auth.sign_out()
+
+    auth.sign_in("mentor@example.org")
+    assert "To score" in client.get("/assessments/calibration").get_data(as_text=True)
+    page = f"/assessments/calibration/exemplars/{exemplar_id}"
+    before = client.get(page).get_data(as_text=True)
+    assert "The SENCO opened the review" in before and "4: " not in before.split("<form")[0]  # blind: no agreed marks
+    assert "Your marks and the agreed marks" not in before
+    scored = _form(client, page, _exemplar_marks((3, 3, 2, 3, 3, 3)))
+    assert scored.status_code == 302
+    after = client.get(page).get_data(as_text=True)
+    assert "2 levels below the agreed mark" in after and after.count("Same as the agreed mark") == 5
+    again = client.post(page, data={"csrf_token": csrf_token(after), **_exemplar_marks((4,) * 6)})
+    assert again.status_code in (200, 400) and "2 levels below the agreed mark" in client.get(page).get_data(as_text=True)
+    auth.sign_out()
+
+    auth.sign_in(MODERATOR)  # the cohort's report shows the mentor's calibration
+    report = client.get(f"/assessments/moderation/cohorts/{cohort_id}/report").get_data(as_text=True)
+    table = report[report.index("Calibration exemplars scored"):]
+    assert "Mo Mentor" in table and "5 of 6" in table and "0.33" in table  # 2 levels over 6 criteria
