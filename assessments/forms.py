@@ -426,6 +426,20 @@ class CalibrationForm(TextChecked, FlaskForm):
         "Levels apart before a third marker decides", widget=GovTextInput(),
         description="When the mentor’s and the moderator’s levels on a criterion are further apart than this, a third marker decides. For example 1",
         message=GAP_MESSAGE, validators=[InputRequired(message=GAP_MESSAGE), NumberRange(0, GAP_MAX, message=GAP_MESSAGE)])
+    new_mentor_rate = WholeNumberField("Sampling rate for a new mentor’s first observations, in percent", widget=GovTextInput(),
+                                       message=RATE_MESSAGE, validators=[InputRequired(message=RATE_MESSAGE), NumberRange(1, 100, message=RATE_MESSAGE)])
+    new_mentor_first = WholeNumberField(
+        "How many of a mentor’s first observations count as new", widget=GovTextInput(),
+        description="Counted over all the mentor’s submitted observations, in any cohort. 0 turns the higher rate off",
+        message=sampling.NEW_FIRST_MESSAGE, validators=[InputRequired(message=sampling.NEW_FIRST_MESSAGE),
+                                                        NumberRange(0, sampling.NEW_FIRST_MAX, message=sampling.NEW_FIRST_MESSAGE)])
+    interim_share = WholeNumberField(
+        "Interim share, in percent", widget=GovTextInput(),
+        description="The part of each mentor’s planned sample due by the interim date; the rest is due by the end",
+        message=sampling.INTERIM_SHARE_MESSAGE, validators=[InputRequired(message=sampling.INTERIM_SHARE_MESSAGE),
+                                                            NumberRange(0, 100, message=sampling.INTERIM_SHARE_MESSAGE)])
+    interim_on = RealDateField("Interim date", format="%d %m %Y", validators=[Optional()],
+                               description="For example, 27 3 2027. Leave blank if the cohort has no interim point")
     hold_results = BooleanField("Hold results back from trainees until their sampled observations are moderated",
                                 widget=GovCheckboxInput(), validators=[Optional()])
     save = SubmitField("Save the settings", widget=GovSubmitInput())

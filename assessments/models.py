@@ -330,7 +330,7 @@ class ModerationPolicy(db.Model):
     adjudication_gap: Mapped[int] = mapped_column(default=1, server_default="1")
     # A new mentor's first ``new_mentor_first`` observations are sampled at ``new_mentor_rate``.
     new_mentor_rate: Mapped[int] = mapped_column(default=50, server_default="50")
-    new_mentor_first: Mapped[int] = mapped_column(default=5, server_default="5")
+    new_mentor_first: Mapped[int] = mapped_column(default=0, server_default="0")
     # The interim share: by ``interim_on`` this percentage of each mentor's planned sample is due;
     # the rest by the end (the final share).
     interim_share: Mapped[int] = mapped_column(default=50, server_default="50")

@@ -13,7 +13,7 @@ from assessments.services import appeals
 from assessments.services import calibration as calibration_services
 from assessments.services import moderation_pack as moderation_pack_service
 from assessments.services import moderation as services
-from assessments.views.base import bp
+from assessments.views.base import bp, today
 from core.access import roles_required
 from core.accounts.roles import Role
 from core.problems import Invalid, blame_fields
@@ -43,7 +43,7 @@ def _cohort_page(cohort: Cohort, random_form=None, chosen_form=None, status: int
     items = [i for s in services.samples_of(cohort.id) for i in s.items]
     errors = random_form if random_form.errors else chosen_form
     return render_template("assessments/moderation/cohort.html", cohort=cohort, summary=services.cohort_summary(cohort.id),
-                           plan=services.sampling_plan(cohort.id),
+                           plan=services.sampling_plan(cohort.id), plan_settings=services.plan_settings(cohort.id), today=today(),
                            random_form=random_form, chosen_form=chosen_form, form=errors, items=items,
                            samples=services.samples_of(cohort.id), status_of=services.status_of,
                            words=services.STATUS_WORDS, may_see=services.may_see_both), status
@@ -164,14 +164,16 @@ def moderation_report(cohort_id: int):  # type: ignore[no-untyped-def]
     """Agreement per mentor, scenario and criterion, the calibration flags, and the threshold."""
     cohort = _cohort(cohort_id)
     policy = services.policy_of(cohort.id)
-    rate, raised = services.rates(cohort.id)
+    plan = services.plan_settings(cohort.id)
     form = CalibrationForm(minimum_kappa=str(float(policy.minimum)), min_pairs=policy.min_pairs,
-                           hold_results=services.holds_results(cohort.id), sample_rate=rate, raised_rate=raised,
-                           adjudication_gap=services.adjudication_gap(cohort.id))
+                           hold_results=services.holds_results(cohort.id), sample_rate=plan.rate, raised_rate=plan.raised_rate,
+                           adjudication_gap=services.adjudication_gap(cohort.id), new_mentor_rate=plan.new_rate,
+                           new_mentor_first=plan.new_first, interim_share=plan.interim_share, interim_on=plan.interim_on)
     if form.validate_on_submit():
         try:
             services.set_policy(cohort.id, form.minimum_kappa.data or "", form.min_pairs.data, bool(form.hold_results.data),
-                                form.sample_rate.data, form.raised_rate.data, form.adjudication_gap.data)
+                                form.sample_rate.data, form.raised_rate.data, form.adjudication_gap.data,
+                                form.new_mentor_rate.data, form.new_mentor_first.data, form.interim_share.data, form.interim_on.data)
         except Invalid as error:
             blame_fields(form, error, "minimum_kappa")
         else:

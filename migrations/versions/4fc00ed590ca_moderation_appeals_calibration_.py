@@ -74,7 +74,7 @@ def upgrade():
 
     with op.batch_alter_table('moderation_policy', schema=None) as batch_op:
         batch_op.add_column(sa.Column('new_mentor_rate', sa.Integer(), server_default='50', nullable=False))
-        batch_op.add_column(sa.Column('new_mentor_first', sa.Integer(), server_default='5', nullable=False))
+        batch_op.add_column(sa.Column('new_mentor_first', sa.Integer(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('interim_share', sa.Integer(), server_default='50', nullable=False))
         batch_op.add_column(sa.Column('interim_on', sa.Date(), nullable=True))
 

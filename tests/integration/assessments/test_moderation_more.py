@@ -204,3 +204,43 @@ def test_a_designer_publishes_an_exemplar_and_a_mentor_scores_it_blind_then_sees
     report = client.get(f"/assessments/moderation/cohorts/{cohort_id}/report").get_data(as_text=True)
     table = report[report.index("Calibration exemplars scored"):]
     assert "Mo Mentor" in table and "5 of 6" in table and "0.33" in table  # 2 levels over 6 criteria
+
+
+# ---- the sampling plan ---------------------------------------------------------------------
+
+def _settings(**changes: object) -> dict[str, object]:
+    return {"minimum_kappa": "0.6", "min_pairs": "10", "sample_rate": "10", "raised_rate": "25", "adjudication_gap": "1",
+            "new_mentor_rate": "50", "new_mentor_first": "0", "interim_share": "50", **changes}
+
+
+def test_a_new_mentors_first_observations_are_sampled_at_the_higher_rate_and_the_interim_share_is_due_by_its_date(
+        app, client, auth, cohort_id, enrolment_id, other_enrolment_id, people, moderator_id):  # noqa: F811
+    from datetime import timedelta
+
+    from .conftest import TODAY
+    from .test_moderation import _submit
+
+    mine = [_submit(app, enrolment_id, people["mentor"], _evidence((3,) * 6), f"n{i}", days_ago=i + 1) for i in range(8)]
+    _submit(app, other_enrolment_id, people["other_mentor"], _evidence((3,) * 6), "o0")
+    _sample_of(app, cohort_id, moderator_id, mine[:1])
+    auth.sign_in(MODERATOR)
+    url = f"/assessments/moderation/cohorts/{cohort_id}/report"
+    refused = _form(client, url, _settings(new_mentor_rate="0", new_mentor_first="-1", interim_share="101"))
+    body = refused.get_data(as_text=True)
+    assert refused.status_code == 200 and "Enter the rate as a whole number from 1 to 100" in body
+    assert "Enter how many first observations as a whole number from 0 to 1,000" in body
+    assert "Enter the interim share as a whole number from 0 to 100" in body
+    bad_date = _form(client, url, _settings(interim_on=["31", "2", "2027"]))
+    assert bad_date.status_code == 200 and "Interim date must be a real date" in bad_date.get_data(as_text=True)
+    # 8 by Mo: the first 5 as a new mentor at 50 % (3), the other 3 at 10 % (1): 4 in all; 50 % of that (2) by the interim date
+    yesterday = TODAY - timedelta(days=1)
+    saved = _form(client, url, _settings(new_mentor_first="5", interim_on=[str(yesterday.day), str(yesterday.month), str(yesterday.year)]))
+    assert saved.status_code == 302
+    with app.app_context():
+        plan = {row.name: row.sampling for row in moderation.sampling_plan(cohort_id)}
+    mo = plan["Mo Mentor"]
+    assert (mo.submitted, mo.early, mo.new_rate, mo.needed, mo.interim_due, mo.sampled) == (8, 5, 50, 4, 2, 1)
+    assert mo.short_at_interim and plan["Olu Other"].needed == 1
+    page = client.get(f"/assessments/moderation/cohorts/{cohort_id}").get_data(as_text=True)
+    table = page[page.index("Sampling so far"):]
+    assert "50% for 5 as a new mentor" in table and "Short of the interim share by 1" in table
