@@ -557,6 +557,16 @@ def held_observations(cohort_id: int) -> set[int]:
     return {i.observation_id for i in _items_of_cohort(cohort_id) if status_of(i) in ("to-mark", "to-agree", "to-adjudicate")}
 
 
+def held_of_enrolment(enrolment_id: int) -> set[int]:
+    """The enrolment's observations held back from its trainee (see :func:`held_observations`)."""
+    enrolment = db.session.get(Enrolment, enrolment_id)
+    if enrolment is None:
+        return set()
+    held = held_observations(enrolment.cohort_id)
+    return set(db.session.scalars(select(Observation.id).where(Observation.enrolment_id == enrolment_id,
+                                                                Observation.id.in_(held)))) if held else set()
+
+
 @dataclass(frozen=True)
 class PlanRow:
     name: str

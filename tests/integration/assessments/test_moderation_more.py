@@ -244,3 +244,38 @@ def test_a_new_mentors_first_observations_are_sampled_at_the_higher_rate_and_the
     page = client.get(f"/assessments/moderation/cohorts/{cohort_id}").get_data(as_text=True)
     table = page[page.index("Sampling so far"):]
     assert "50% for 5 as a new mentor" in table and "Short of the interim share by 1" in table
+
+
+# ---- the trainee's JSON API ----------------------------------------------------------------
+
+def test_the_api_keeps_held_results_from_the_trainee_and_answers_the_agreed_judgement(
+        app, client, auth, cohort_id, enrolment_id, people, moderator_id, mentor_marks):  # noqa: F811
+    from core.accounts import services as accounts
+    from core.accounts.models import User
+
+    item_id = _sample_of(app, cohort_id, moderator_id, [mentor_marks])
+    with app.app_context():
+        moderation.set_policy(cohort_id, "0.6", 10, hold_results=True)
+        trainee = accounts.issue_token(db.session.get(User, people["trainee"]), "test")
+        mentor = accounts.issue_token(db.session.get(User, people["mentor"]), "test")
+
+    def get(url: str, token: str):  # type: ignore[no-untyped-def]
+        return client.get(url, headers={"Authorization": f"Bearer {token}"})
+
+    one = f"/api/v1/observations/{mentor_marks}"
+    listing = f"/api/v1/enrolments/{enrolment_id}/observations"
+    progress = f"/api/v1/enrolments/{enrolment_id}/progress"
+    assert get(one, trainee).status_code == 404  # held: awaiting moderation
+    assert get(listing, trainee).json == [] and "not yet met" not in get(progress, trainee).get_data(as_text=True)
+    assert get(one, mentor).json["outcome"] == "not yet met"  # the mentor still reads their own record
+    with app.app_context():
+        moderation.record_marks(mentor_marks, moderator_id, _evidence((3,) * 6))
+        assert get(one, trainee).status_code == 404  # marked differently, not agreed yet: still held
+        moderation.agree(item_id, people["mentor"], _evidence((3,) * 6), "The law was stated rightly.")
+    answer = get(one, trainee).json
+    assert answer["outcome"] == "met" and answer["agreed_outcome"] == "met" and answer["result"]["outcome"] == "met"
+    assert not any("not yet met" in r for r in answer["reasons"])
+    assert [o["outcome"] for o in get(listing, trainee).json] == ["met"]
+    assert "not yet met" not in get(progress, trainee).get_data(as_text=True)
+    mine = get(one, mentor).json
+    assert mine["outcome"] == "not yet met" and mine["agreed_outcome"] == "met"
