@@ -11,8 +11,8 @@ from assessments.forms import CalibrationForm, RandomSampleForm, answers_of, cho
 from assessments.models import Cohort, ModerationItem
 from assessments.services import appeals
 from assessments.services import calibration as calibration_services
-from assessments.services import moderation_pack as moderation_pack_service
 from assessments.services import moderation as services
+from assessments.services import moderation_pack as moderation_pack_service
 from assessments.views.base import bp, today
 from core.access import roles_required
 from core.accounts.roles import Role

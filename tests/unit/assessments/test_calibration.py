@@ -10,7 +10,7 @@ from assessments.calibration import compare, summarise
 
 KEYS = ("a", "b", "c")
 levels = st.one_of(st.none(), st.just("n/a"), st.integers(0, 6))
-marks = st.fixed_dictionaries({k: levels for k in KEYS})
+marks = st.fixed_dictionaries(dict.fromkeys(KEYS, levels))
 
 
 def test_gaps_are_signed_mine_minus_agreed_and_a_missing_level_is_a_difference_without_a_size():
