@@ -24,6 +24,7 @@ from assessments.models import (
 )
 from assessments.services import moderation
 from assessments.services.observations import _scored
+from competencies import engine
 from core.accounts.models import User, utcnow
 from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
@@ -132,11 +133,14 @@ def decide(appeal_id: int, reviewer_id: int, decision: str, reason: str,
     item = appeal.item
     appeal.previous_result = current_judgement(item)
     if decision == AppealStatus.CHANGED:
-        if marks is None:
-            raise Invalid("Enter the new marks", "judgements")
+        rubric = moderation.rubric_of_item(item)
+        if marks is None or (rubric.model is not engine.RubricModel.FAULTS and not any(
+                j.get("level") is not None or j.get("not_applicable") for j in marks.get("judgements", []))):
+            # blank marks would read as "not observed" throughout: a slip, not a new judgement
+            raise Invalid("Choose the new level for at least one criterion", "judgements")
         reviewer = db.session.get(User, reviewer_id)
         assert reviewer is not None
-        new = _scored(item.observation, reviewer.id, moderation.rubric_of_item(item), marks)
+        new = _scored(item.observation, reviewer.id, rubric, marks)
         appeal.new_evidence, appeal.new_result = marks, new
         # Progress reads the agreed judgement: the changed one takes its place (the old one is kept above).
         item.agreed_result, item.agreed_evidence = new, marks

@@ -67,7 +67,7 @@ def review_appeal(appeal_id: int):  # type: ignore[no-untyped-def]
             services.decide(found.id, current_user.id, form.decision.data or "", form.decision_reason.data or "",
                             evidence_of(form, rubric) if changed else None)
         except Invalid as error:
-            blame_fields(form, error, "decision_reason", {"appeal_id": "decision", "judgements": "decision"})
+            blame_fields(form, error, "decision_reason", {"appeal_id": "decision", "judgements": "c0" if "c0" in form else "decision"})
         else:
             flash("Decision recorded. The trainee and the mentor can read it.", "success")
             return redirect(url_for("assessments.review_appeal", appeal_id=found.id))

@@ -100,6 +100,8 @@ def test_an_upheld_appeal_keeps_the_judgement_and_an_unsettled_one_cannot_be_app
             appeals.ask(mentor_marks, trainee, "Twice")
         with pytest.raises(Invalid, match="Choose whether"):
             appeals.decide(appeal.id, reviewer, "maybe", "Hmm")
+        with pytest.raises(Invalid, match="Choose the new level for at least one criterion"):
+            appeals.decide(appeal.id, reviewer, "changed", "Blank by mistake", {"judgements": [], "faults": []})
         appeals.decide(appeal.id, reviewer, "upheld", "The agreed judgement is sound.")
         item = db.session.get(ModerationItem, settled)
         assert item.agreed_result["outcome"] == "met" and appeals.get_appeal(appeal.id).new_result is None
