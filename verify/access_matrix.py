@@ -177,7 +177,7 @@ ACCESS: dict[str, Access] = {
     "assessments.exemplars": Access("GET", DESIGNER | ADMIN),
     "assessments.new_exemplar": Access("GET POST", DESIGNER | ADMIN, {"scenario_key": "annual-review"}),
     "assessments.calibration": Access("GET", MENTOR),
-    "assessments.calibrate": Access("GET POST", MENTOR, {"exemplar_id": 1}),
+    "assessments.calibrate": Access("GET POST", MENTOR, {"exemplar_id": "exemplar_id"}),
     "assessments.moderation_pack": Access("GET", DESIGNER | ADMIN | MODERATOR, {"cohort_id": "cohort_id"}),
     "assessments.review_appeal": Access("GET POST", MODERATOR, {"appeal_id": 1}),
 }

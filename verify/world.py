@@ -159,6 +159,12 @@ def _add_cohort(world: World) -> None:
     marked = moderation.record_marks(second.id, moderator, levels)  # type: ignore[arg-type]
     world.ids.update({"sample_id": sample.id, "moderation_item_id": moderation.item_of_observation(submitted.id).id,  # type: ignore[union-attr]
                       "marked_item_id": marked.id})
+    # A calibration exemplar for mentors to score.
+    from assessments.services import calibration
+
+    exemplar = calibration.publish(world.ids["person:designer"], demo.DEMO_SCENARIO, "Verify exemplar",  # type: ignore[arg-type]
+                                   "An account of practice.", levels)
+    world.ids["exemplar_id"] = exemplar.id
 
 
 def _stage_imports(world: World) -> None:
