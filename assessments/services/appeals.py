@@ -59,6 +59,14 @@ def may_appeal(observation: Observation, trainee_id: int) -> bool:
             and appeal_of_item(item.id) is None)
 
 
+def open_appeal_of(observation: Observation, trainee_id: int) -> ModerationAppeal | None:
+    """The trainee's appeal of this observation while it awaits a reviewer (its reason may still change)."""
+    found = appeal_of_observation(observation.id)
+    if found is None or found.status != AppealStatus.OPEN or observation.enrolment.trainee_id != trainee_id:
+        return None
+    return found
+
+
 def _reason(text: str, path: str, missing: str) -> str:
     text = text.strip()
     if not text:
@@ -75,16 +83,24 @@ def current_judgement(item: ModerationItem) -> dict[str, Any]:
 
 def ask(observation_id: int, trainee_id: int, reason: str) -> ModerationAppeal:
     """The trainee's request for a review, with their reason. Only for their own moderated
-    observation, once its judgement is settled, and once."""
+    observation, once its judgement is settled, and once: asking again while it awaits a
+    reviewer changes the reason; once decided, it is refused."""
     observation = db.session.get(Observation, observation_id)
     if observation is None or observation.enrolment.trainee_id != trainee_id:
         raise Invalid("Choose one of your observations", "observation_id")
     item = moderation.item_of_observation(observation.id)
-    if item is None or not settled(item):
+    if item is None:
         raise Invalid("Only a judgement settled by moderation can be reviewed", "observation_id")
-    if appeal_of_item(item.id) is not None:
-        raise Conflict("You have already asked for a review of this judgement")
+    existing = appeal_of_item(item.id)
+    if existing is not None and existing.status != AppealStatus.OPEN:
+        raise Conflict("This judgement has already been reviewed")
+    if existing is None and not settled(item):
+        raise Invalid("Only a judgement settled by moderation can be reviewed", "observation_id")
     reason = _reason(reason, "reason", "Enter why you are asking for a review")
+    if existing is not None:
+        existing.reason = reason
+        moderation._commit()
+        return existing
     appeal = ModerationAppeal(item_id=item.id, trainee_id=trainee_id, reason=reason, status=AppealStatus.OPEN)
     db.session.add(appeal)
     db.session.commit()

@@ -20,9 +20,10 @@ from core.problems import Conflict, Invalid, blame_fields
 def appeal(observation_id: int):  # type: ignore[no-untyped-def]
     """The trainee asks for a review of a moderated judgement, with their reason."""
     found = feedback.observation_for_trainee(observation_id, current_user.id) or abort(404)
-    if not services.may_appeal(found, current_user.id):
-        abort(404)  # not moderated, not settled yet, or already appealed: the observation page says which
-    form = AppealForm()
+    waiting = services.open_appeal_of(found, current_user.id)
+    if waiting is None and not services.may_appeal(found, current_user.id):
+        abort(404)  # not moderated, not settled yet, or already reviewed: the observation page says which
+    form = AppealForm(reason=waiting.reason if waiting else None)
     if form.validate_on_submit():
         try:
             services.ask(found.id, current_user.id, form.reason.data or "")
@@ -31,10 +32,11 @@ def appeal(observation_id: int):  # type: ignore[no-untyped-def]
         except Conflict as error:
             flash(str(error), "error")
         else:
-            flash("You have asked for a review. A moderator who did not mark it will decide.", "success")
+            flash("Your reason is changed." if waiting else "You have asked for a review. A moderator who did not mark it will decide.",
+                  "success")
             return redirect(url_for("assessments.my_observation", observation_id=found.id))
     return render_template("assessments/moderation/appeal.html", observation=found, form=form,
-                           view=moderation.agreed_result_of(found.id)), 400 if form.errors else 200
+                           waiting=waiting), 400 if form.errors else 200
 
 
 @bp.route("/moderation/appeals")
