@@ -20,7 +20,8 @@ from flask import Flask, request
 
 from assessments import schemas, services
 from assessments.models import Cohort, Enrolment, Observation, ObservationRequest
-from assessments.services import enrolments, requests, scope, submissions
+from assessments.services import enrolments, moderation, requests, scope, submissions
+from assessments.services.observations import agreed_results
 from assessments.services.register import register_data
 from assessments.views.base import today
 from core import api
@@ -60,7 +61,8 @@ def _offset(pagination_parameters: Any) -> tuple[int, int]:
 
 
 def _tagged(record: Enrolment | Observation, status: int = 200, **headers: str) -> tuple[Any, int, dict[str, str]]:
-    return record, status, {"ETag": api.etag(record.lock_version), **headers}
+    answer = _judged(record) if isinstance(record, Observation) else record
+    return answer, status, {"ETag": api.etag(record.lock_version), **headers}
 
 
 def _checked_lock(current: int, body_lock: int | None) -> int:
@@ -79,7 +81,38 @@ def _enrolment(enrolment_id: int) -> Enrolment:
 
 
 def _observation(observation_id: int) -> Observation:
-    return scope.observation_for(observation_id, _me()) or api.fail(404, "No observation of yours has this id")
+    found = scope.observation_for(observation_id, _me()) or api.fail(404, "No observation of yours has this id")
+    if _reads_as_trainee(found.enrolment) and found.id in moderation.held_observations(found.enrolment.cohort_id):
+        api.fail(404, "No observation of yours has this id")  # awaiting moderation in a cohort that holds results back
+    return found
+
+
+# ---- moderation: what a trainee reads (held results, the agreed judgement) -------------------
+
+def _reads_as_trainee(enrolment: Enrolment) -> bool:
+    """The trainee of the enrolment (not also one of its mentors): held results are kept from them."""
+    return enrolment.trainee_id == _me() and not scope.mentors(enrolment, _me())
+
+
+class _AsJudged:
+    """An observation answered with the judgement in force: the agreed one after moderation takes
+    the place of the mentor's ``result`` (everything else is the observation's own)."""
+
+    def __init__(self, observation: Observation, agreed: dict[str, Any] | None, in_force: bool) -> None:
+        self._observation = observation
+        self.agreed_result = agreed
+        self.result = agreed if agreed is not None and in_force else observation.result
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._observation, name)
+
+
+def _judged(observation: Observation, agreed: dict[int, dict[str, Any]] | None = None) -> Any:
+    """For the trainee, the agreed judgement replaces the mentor's (as in their progress); a mentor
+    reads their own marks as recorded, with the agreed outcome beside them. ``agreed``: the agreed
+    judgements of a whole page, looked up at once."""
+    found = agreed.get(observation.id) if agreed is not None else moderation.agreed_result_of(observation.id)
+    return _AsJudged(observation, found, _reads_as_trainee(observation.enrolment))
 
 
 def _idempotency_key(body_key: str | None) -> str:
@@ -195,7 +228,8 @@ def get_progress(enrolment_id: int) -> dict[str, Any]:
     Only the trainee's mentors see drafts in it; everyone else, submitted observations only."""
     enrolment = _enrolment(enrolment_id)
     submitted_only = scope.submitted_only(enrolment, _me())
-    return schemas.progress_document(enrolment, services.progress(enrolment, submitted_only=submitted_only),
+    held = frozenset(moderation.held_observations(enrolment.cohort_id)) if _reads_as_trainee(enrolment) else frozenset()
+    return schemas.progress_document(enrolment, services.progress(enrolment, submitted_only=submitted_only, held=held),
                                      services.senco_duty(enrolment, today()), submitted_only)
 
 
@@ -209,7 +243,14 @@ def get_progress(enrolment_id: int) -> dict[str, Any]:
 def enrolment_observations(enrolment_id: int, pagination_parameters: Any) -> list[Observation]:
     """An enrolment's observations, oldest first; a trainee sees submitted ones only."""
     found = scope.observations_for(enrolment_id, _me(), *_offset(pagination_parameters))
-    return _page(found or api.fail(404, "No enrolment of yours has this id"), pagination_parameters)
+    items, total = found or api.fail(404, "No enrolment of yours has this id")
+    enrolment = _enrolment(enrolment_id)
+    if _reads_as_trainee(enrolment):
+        # Held observations are left out (and out of the total); a page may then hold fewer than page_size.
+        held = moderation.held_of_enrolment(enrolment.id)
+        items, total = [o for o in items if o.id not in held], total - len(held)
+    agreed = agreed_results([o.id for o in items])
+    return _page(([_judged(o, agreed) for o in items], total), pagination_parameters)
 
 
 @bp.post("/enrolments/<int:enrolment_id>/observations")

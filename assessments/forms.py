@@ -26,6 +26,9 @@ from assessments.deadlines import EARLIER_MONTHS_MAX, ServicePeriod
 from assessments.enrolment_rules import PERIODS_TEXT_MAX, RuleError, parse_periods
 from assessments.models import (
     AGREED_REASON_MAX_LENGTH,
+    APPEAL_REASON_MAX_LENGTH,
+    EXEMPLAR_ACCOUNT_MAX_LENGTH,
+    EXEMPLAR_TITLE_MAX_LENGTH,
     GAP_MAX,
     NAME_MAX_LENGTH,
     NEXT_STEP_MAX_LENGTH,
@@ -419,7 +422,73 @@ class CalibrationForm(TextChecked, FlaskForm):
         "Levels apart before a third marker decides", widget=GovTextInput(),
         description="When the mentor’s and the moderator’s levels on a criterion are further apart than this, a third marker decides. For example 1",
         message=GAP_MESSAGE, validators=[InputRequired(message=GAP_MESSAGE), NumberRange(0, GAP_MAX, message=GAP_MESSAGE)])
+    new_mentor_rate = WholeNumberField("Sampling rate for a new mentor’s first observations, in percent", widget=GovTextInput(),
+                                       message=RATE_MESSAGE, validators=[InputRequired(message=RATE_MESSAGE), NumberRange(1, 100, message=RATE_MESSAGE)])
+    new_mentor_first = WholeNumberField(
+        "How many of a mentor’s first observations count as new", widget=GovTextInput(),
+        description="Counted over all the mentor’s submitted observations, in any cohort. 0 turns the higher rate off",
+        message=sampling.NEW_FIRST_MESSAGE, validators=[InputRequired(message=sampling.NEW_FIRST_MESSAGE),
+                                                        NumberRange(0, sampling.NEW_FIRST_MAX, message=sampling.NEW_FIRST_MESSAGE)])
+    interim_share = WholeNumberField(
+        "Interim share, in percent", widget=GovTextInput(),
+        description="The part of each mentor’s planned sample due by the interim date; the rest is due by the end",
+        message=sampling.INTERIM_SHARE_MESSAGE, validators=[InputRequired(message=sampling.INTERIM_SHARE_MESSAGE),
+                                                            NumberRange(0, 100, message=sampling.INTERIM_SHARE_MESSAGE)])
+    interim_on = RealDateField("Interim date", format="%d %m %Y", validators=[Optional()],
+                               description="For example, 27 3 2027. Leave blank if the cohort has no interim point")
     hold_results = BooleanField("Hold results back from trainees until their sampled observations are moderated",
                                 widget=GovCheckboxInput(), validators=[Optional()])
     lock_version = HiddenField()
     save = SubmitField("Save the settings", widget=GovSubmitInput())
+
+
+# ---- appeals and calibration (issue 14) ----------------------------------------------------
+
+APPEAL_REASON_MESSAGE = "Enter why you are asking for a review"
+DECISION_REASON_MESSAGE = "Enter the reason for your decision"
+
+
+class AppealForm(TextChecked, FlaskForm):
+    """A trainee's request for a review of a moderated judgement."""
+
+    reason = TextAreaField("Why are you asking for a review?", widget=GovTextArea(),
+                           description="Say which marks you think are wrong and why. A moderator who did not mark it will decide",
+                           validators=[InputRequired(message=APPEAL_REASON_MESSAGE),
+                                       Length(max=APPEAL_REASON_MAX_LENGTH, message=too_long(APPEAL_REASON_MAX_LENGTH, "Reason"))])
+    submit = SubmitField("Ask for a review", widget=GovSubmitInput())
+
+
+def appeal_decision_form(rubric: engine.Rubric, data: Any = None, **values: Any) -> FlaskForm:
+    """The reviewer's decision: the judgement stands, or the new marks that replace it; with why."""
+
+    class DecisionForm(TextChecked, FlaskForm):
+        decision = SelectField("Your decision", widget=GovRadioInput(), invalid="Choose whether the judgement stands or changes",
+                               choices=[SelectChoice("upheld", "The judgement stands (upheld)"),
+                                        SelectChoice("changed", "The judgement changes to the marks below")],
+                               validators=[InputRequired(message="Choose whether the judgement stands or changes")])
+        decision_reason = TextAreaField(
+            "Reason for your decision", widget=GovTextArea(), description="The trainee and the mentor will read it",
+            validators=[InputRequired(message=DECISION_REASON_MESSAGE),
+                        Length(max=APPEAL_REASON_MAX_LENGTH, message=too_long(APPEAL_REASON_MAX_LENGTH, "Reason"))])
+        submit = SubmitField("Record the decision", widget=GovSubmitInput())
+
+    _add_marks(DecisionForm, rubric)
+    return DecisionForm(formdata=data, **values)
+
+
+def exemplar_form(rubric: engine.Rubric, data: Any = None) -> FlaskForm:
+    """A calibration exemplar: its title, the account of practice, and its agreed marks."""
+
+    class ExemplarForm(TextChecked, FlaskForm):
+        title = StringField("Title", widget=GovTextInput(), description="For example, ‘An annual review with a Year 9 pupil’",
+                            validators=[InputRequired(message="Enter a title for the exemplar"),
+                                        Length(max=EXEMPLAR_TITLE_MAX_LENGTH, message=too_long(EXEMPLAR_TITLE_MAX_LENGTH, "Title"))])
+        account = TextAreaField(
+            "Account of practice", widget=GovTextArea(),
+            description="A written account of what happened, as an observer would record it. Use no real child's name",
+            validators=[InputRequired(message="Enter the account of practice that mentors will score"),
+                        Length(max=EXEMPLAR_ACCOUNT_MAX_LENGTH, message=too_long(EXEMPLAR_ACCOUNT_MAX_LENGTH, "Account"))])
+        submit = SubmitField("Publish the exemplar", widget=GovSubmitInput())
+
+    _add_marks(ExemplarForm, rubric)
+    return ExemplarForm(formdata=data)

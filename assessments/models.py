@@ -332,7 +332,81 @@ class ModerationPolicy(db.Model):
     raised_rate: Mapped[int] = mapped_column(default=25, server_default="25")
     # Levels further apart than this on any criterion send the observation to a third marker.
     adjudication_gap: Mapped[int] = mapped_column(default=1, server_default="1")
+    # A new mentor's first ``new_mentor_first`` observations are sampled at ``new_mentor_rate``.
+    new_mentor_rate: Mapped[int] = mapped_column(default=50, server_default="50")
+    new_mentor_first: Mapped[int] = mapped_column(default=0, server_default="0")
+    # The interim share: by ``interim_on`` this percentage of each mentor's planned sample is due;
+    # the rest by the end (the final share).
+    interim_share: Mapped[int] = mapped_column(default=50, server_default="50")
+    interim_on: Mapped[date | None]
     # Two people saving the settings from pages opened at once: the later, staler save is refused.
     lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     __mapper_args__ = {"version_id_col": lock_version}
+
+
+# ---- appeals and calibration (issue 14, the rest) ------------------------------------------
+
+APPEAL_REASON_MAX_LENGTH = 2_000   # why the trainee asks for a review; why the reviewer decided
+EXEMPLAR_TITLE_MAX_LENGTH = 200
+EXEMPLAR_ACCOUNT_MAX_LENGTH = 20_000   # a written account of practice: a few pages
+
+
+class AppealStatus:
+    OPEN = "open"
+    UPHELD = "upheld"      # the judgement stands
+    CHANGED = "changed"    # a new judgement replaces it
+
+
+class ModerationAppeal(db.Model):
+    """A trainee's request for a review of a moderated judgement, and the reviewer's decision. The
+    judgement under appeal is copied here before a change, so every step stays in the history."""
+
+    __tablename__ = "moderation_appeal"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("moderation_item.id", ondelete="CASCADE"), unique=True)
+    trainee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(APPEAL_REASON_MAX_LENGTH))
+    requested_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status: Mapped[str] = mapped_column(String(20), default=AppealStatus.OPEN, index=True)
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None]
+    decision_reason: Mapped[str] = mapped_column(String(APPEAL_REASON_MAX_LENGTH), default="")
+    previous_result: Mapped[dict[str, Any] | None] = mapped_column(JSON)   # the judgement appealed against
+    new_evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    new_result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    item: Mapped[ModerationItem] = relationship()
+    trainee: Mapped[User | None] = relationship(foreign_keys=[trainee_id])
+    reviewer: Mapped[User | None] = relationship(foreign_keys=[reviewer_id])
+
+
+class CalibrationExemplar(db.Model):
+    """A written account of practice in a scenario with its agreed marks, which mentors score
+    before they observe. Published exemplars are not changed (attempts are compared with them)."""
+
+    __tablename__ = "calibration_exemplar"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scenario_key: Mapped[str] = mapped_column(String(KEY_MAX_LENGTH))
+    rubric_version_id: Mapped[int] = mapped_column(ForeignKey("rubric_version.id"))
+    title: Mapped[str] = mapped_column(String(EXEMPLAR_TITLE_MAX_LENGTH))
+    account: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)   # the agreed marks, engine evidence format
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    published_at: Mapped[datetime] = mapped_column(default=utcnow)
+    rubric_version: Mapped[RubricVersion] = relationship()
+
+
+class CalibrationAttempt(db.Model):
+    """A mentor's own marks for an exemplar: one attempt each, compared with the agreed marks."""
+
+    __tablename__ = "calibration_attempt"
+    __table_args__ = (UniqueConstraint("exemplar_id", "mentor_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    exemplar_id: Mapped[int] = mapped_column(ForeignKey("calibration_exemplar.id", ondelete="CASCADE"), index=True)
+    mentor_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    exemplar: Mapped[CalibrationExemplar] = relationship()
+    mentor: Mapped[User] = relationship()

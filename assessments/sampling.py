@@ -121,9 +121,21 @@ def render(r: Reason) -> str:
 
 
 # ---- the sampling plan: each mentor's share so far -----------------------------------------
+#
+# Apprenticeship quality assurance samples more of a new assessor's work and of one whose marking
+# has been questioned, and samples through the programme (interim) as well as at its end (final),
+# so that a problem is found while it can still be put right. Here: a new mentor's first
+# ``new_first`` observations are sampled at ``new_rate``; a flagged mentor's at ``raised_rate``;
+# by the interim date ``interim_share`` % of each mentor's planned sample is due, the rest by the end.
 
 DEFAULT_RATE = 10        # percent of each mentor's submitted observations
 DEFAULT_RAISED_RATE = 25  # for a mentor flagged for calibration
+DEFAULT_NEW_RATE = 50    # for a new mentor's first observations
+DEFAULT_NEW_FIRST = 0    # how many of a mentor's first observations count as new: none until the provider says
+DEFAULT_INTERIM_SHARE = 50  # percent of the planned sample due by the interim date
+NEW_FIRST_MAX = 1_000
+NEW_FIRST_MESSAGE = f"Enter how many first observations as a whole number from 0 to {NEW_FIRST_MAX:,}"
+INTERIM_SHARE_MESSAGE = f"Enter the interim share as a whole number from 0 to {PERCENT_MAX}"
 
 
 @dataclass(frozen=True)
@@ -135,20 +147,46 @@ class MentorSampling:
     sampled: int
     rate: int
     needed: int
+    early: int = 0           # of the submitted, how many were among the mentor's first observations
+    new_rate: int = 0        # the rate for those
+    interim_due: int = 0     # how many of ``needed`` are due by the interim date
 
     @property
     def short(self) -> bool:
+        """Short of the final share: fewer sampled than the plan needs by the end."""
         return self.sampled < self.needed
+
+    @property
+    def short_at_interim(self) -> bool:
+        return self.sampled < self.interim_due
+
+    @property
+    def new(self) -> bool:
+        return self.early > 0
+
+
+def needed(submitted: int, rate: int, early: int = 0, new_rate: int = 0) -> int:
+    """The sample a mentor's ``submitted`` observations need: ``early`` of them (their first ones)
+    at the higher of ``new_rate`` and ``rate``, the rest at ``rate``, each part rounded up."""
+    early = max(0, min(early, submitted))
+    first = sample_size(early, max(new_rate, rate)) if early else 0
+    return first + (sample_size(submitted - early, rate) if submitted > early else 0)
 
 
 def plan(submitted: dict[str, int], sampled: dict[str, int], rate: int, raised_rate: int,
-         raised: frozenset[str] = frozenset()) -> tuple[MentorSampling, ...]:
+         raised: frozenset[str] = frozenset(), early: dict[str, int] | None = None, new_rate: int = 0,
+         interim_share: int = 0) -> tuple[MentorSampling, ...]:
     """Each mentor's sample so far against ``rate`` % of their submitted observations (``raised_rate``
-    for the mentors in ``raised``, e.g. flagged for calibration), rounded up: a mentor whose
-    sample is smaller is short. Mentors in key order."""
+    for the mentors in ``raised``, e.g. flagged for calibration; ``new_rate`` for the ``early``
+    observations among a mentor's first ones), rounded up: a mentor whose sample is smaller is
+    short. ``interim_share`` % of that (rounded up) is due by the interim date. Mentors in key order."""
+    early = early or {}
     found = []
     for mentor in sorted(submitted):
         r = raised_rate if mentor in raised else rate
-        found.append(MentorSampling(mentor, submitted[mentor], sampled.get(mentor, 0), r,
-                                    sample_size(submitted[mentor], r) if submitted[mentor] else 0))
+        n = submitted[mentor]
+        e = min(early.get(mentor, 0), n)
+        total = needed(n, r, e, new_rate) if n else 0
+        found.append(MentorSampling(mentor, n, sampled.get(mentor, 0), r, total, e, max(new_rate, r) if e else 0,
+                                    sample_size(total, interim_share) if interim_share else 0))
     return tuple(found)

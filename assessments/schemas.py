@@ -209,6 +209,10 @@ class ObservationSchema(Schema):
     result = fields.Dict(required=True, metadata={"description": "The stored result: reason codes with parameters, "
                                                                  "the rubric's key, version and fingerprint, the engine version"})
     rubric_version = fields.Integer(required=True, attribute="rubric_version.number")
+    agreed_outcome = fields.Function(
+        lambda o: (getattr(o, "agreed_result", None) or {}).get("outcome"), required=True, allow_none=True,
+        metadata={"type": "string", "description": "The judgement agreed after moderation, null if none. A trainee's "
+                                                   "outcome, reasons and result are the agreed judgement's; a mentor's are their own"})
     idempotency_key = fields.String(required=True)
     submitted_at = fields.DateTime(required=True, allow_none=True)
     lock_version = fields.Integer(required=True, metadata={"description": "Its ETag: send it back as If-Match to change a draft"})

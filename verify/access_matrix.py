@@ -184,4 +184,12 @@ ACCESS: dict[str, Access] = {
     "assessments_api.ask_for_observation": Access("POST", TRAINEE, ENROLMENT),
     "assessments_api.accept_request": Access("POST", MENTOR, {"request_id": "request_id"}),
     "assessments_api.decline_request": Access("POST", MENTOR, {"request_id": "request_id"}),
+    "assessments.appeal": Access("GET POST", TRAINEE, {"observation_id": "appealable_observation_id"}),
+    "assessments.appeals": Access("GET", MODERATOR),
+    "assessments.exemplars": Access("GET", DESIGNER | ADMIN),
+    "assessments.new_exemplar": Access("GET POST", DESIGNER | ADMIN, {"scenario_key": "annual-review"}),
+    "assessments.calibration": Access("GET", MENTOR),
+    "assessments.calibrate": Access("GET POST", MENTOR, {"exemplar_id": "exemplar_id"}),
+    "assessments.moderation_pack": Access("GET", DESIGNER | ADMIN | MODERATOR, {"cohort_id": "cohort_id"}),
+    "assessments.review_appeal": Access("GET POST", MODERATOR, {"appeal_id": "appeal_id"}),
 }

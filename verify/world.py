@@ -133,6 +133,9 @@ def _add_cohort(world: World) -> None:
     # a second submitted observation for moderation, made before the trainee's request (which it would answer)
     second = assessments.record_observation(enrolment.id, world.ids["person:mentor"], assessments.ObservationInput(  # type: ignore[arg-type]
         demo.DEMO_SCENARIO, today, "Classroom", (), submitted.evidence, "verify-moderated-observation", submit=True), today)
+    # two more, second-marked alike by another moderator: one for the trainee to appeal, one appealed
+    appealable, appealed = (assessments.record_observation(enrolment.id, world.ids["person:mentor"], assessments.ObservationInput(  # type: ignore[arg-type]
+        demo.DEMO_SCENARIO, today, "Classroom", (), submitted.evidence, f"verify-appeal-{n}", submit=True), today) for n in (1, 2))
     step = feedback.set_next_step(submitted.id, world.ids["person:mentor"], "child-voice", "Ask the pupil first.")  # type: ignore[arg-type]
     asked = requests.ask(enrolment.id, enrolment.trainee_id, world.ids["person:mentor"], demo.DEMO_SCENARIO)  # type: ignore[arg-type]
     # A second mentor, whom the "Add a mentor" page can offer for the trainee.
@@ -164,6 +167,22 @@ def _add_cohort(world: World) -> None:
     from assessments.services import cohort_plans
 
     world.ids["plan_job_id"] = cohort_plans.start(enrolment.cohort_id, world.ids["person:designer"]).id  # type: ignore[arg-type]
+    # Settled by a second moderator (the same marks as the mentor's): one the trainee may appeal,
+    # one they have appealed, which the verify moderator (who marked neither) may review.
+    from assessments.services import appeals
+
+    other = accounts.create_person("Verify Second Moderator", "second-moderator@verify.example", PASSWORD, {Role.MODERATOR})
+    moderation.draw_chosen(enrolment.cohort_id, other.id, [appealable.id, appealed.id])
+    for o in (appealable, appealed):
+        moderation.record_marks(o.id, other.id, o.evidence)
+    appeal = appeals.ask(appealed.id, enrolment.trainee_id, "Please look at the child's voice again.")
+    world.ids.update({"appealable_observation_id": appealable.id, "appeal_id": appeal.id})
+    # A calibration exemplar for mentors to score.
+    from assessments.services import calibration
+
+    exemplar = calibration.publish(world.ids["person:designer"], demo.DEMO_SCENARIO, "Verify exemplar",  # type: ignore[arg-type]
+                                   "An account of practice.", levels)
+    world.ids["exemplar_id"] = exemplar.id
 
 
 def _stage_imports(world: World) -> None:

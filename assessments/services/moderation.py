@@ -17,6 +17,7 @@ import io
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
@@ -576,10 +577,30 @@ def held_observations(cohort_id: int) -> set[int]:
     return {i.observation_id for i in _items_of_cohort(cohort_id) if status_of(i) in ("to-mark", "to-agree", "to-adjudicate")}
 
 
+def held_of_enrolment(enrolment_id: int) -> set[int]:
+    """The enrolment's observations held back from its trainee (see :func:`held_observations`)."""
+    enrolment = db.session.get(Enrolment, enrolment_id)
+    if enrolment is None:
+        return set()
+    held = held_observations(enrolment.cohort_id)
+    return set(db.session.scalars(select(Observation.id).where(Observation.enrolment_id == enrolment_id,
+                                                                Observation.id.in_(held)))) if held else set()
+
+
 @dataclass(frozen=True)
 class PlanRow:
     name: str
     sampling: sampling.MentorSampling
+
+
+@dataclass(frozen=True)
+class PlanSettings:
+    rate: int
+    raised_rate: int
+    new_rate: int
+    new_first: int
+    interim_share: int
+    interim_on: date | None
 
 
 def rates(cohort_id: int) -> tuple[int, int]:
@@ -587,14 +608,41 @@ def rates(cohort_id: int) -> tuple[int, int]:
     return (found.sample_rate, found.raised_rate) if found else (sampling.DEFAULT_RATE, sampling.DEFAULT_RAISED_RATE)
 
 
+def plan_settings(cohort_id: int) -> PlanSettings:
+    found = db.session.get(ModerationPolicy, cohort_id)
+    if found is None:
+        return PlanSettings(sampling.DEFAULT_RATE, sampling.DEFAULT_RAISED_RATE, sampling.DEFAULT_NEW_RATE,
+                            sampling.DEFAULT_NEW_FIRST, sampling.DEFAULT_INTERIM_SHARE, None)
+    return PlanSettings(found.sample_rate, found.raised_rate, found.new_mentor_rate, found.new_mentor_first,
+                        found.interim_share, found.interim_on)
+
+
+def _first_observations(mentor_ids: Iterable[int], first: int) -> set[int]:
+    """Each mentor's first ``first`` submitted observations anywhere (by when submitted): a new
+    mentor's, which the plan samples at the higher rate."""
+    found: set[int] = set()
+    for mentor_id in mentor_ids:
+        found |= set(db.session.scalars(select(Observation.id).where(
+            Observation.observer_id == mentor_id, Observation.status == ObservationStatus.SUBMITTED)
+            .order_by(Observation.submitted_at, Observation.id).limit(first)))
+    return found
+
+
 def sampling_plan(cohort_id: int) -> list[PlanRow]:
-    """Each mentor's sampling so far against the cohort's rate (raised for mentors flagged for
-    calibration), with those sampled short of it flagged."""
+    """Each mentor's sampling so far against the cohort's plan: the rate (raised for mentors
+    flagged for calibration, higher for a new mentor's first observations), the interim share
+    due by the interim date; those sampled short of it flagged."""
     submitted: dict[str, int] = {}
+    early: dict[str, int] = {}
     names: dict[str, str] = {}
-    for o in _submitted(cohort_id):
+    settings = plan_settings(cohort_id)
+    observations = _submitted(cohort_id)
+    firsts = _first_observations({o.observer_id for o in observations if o.observer_id}, settings.new_first) \
+        if settings.new_first else set()
+    for o in observations:
         who = _candidate(o).mentor
         submitted[who] = submitted.get(who, 0) + 1
+        early[who] = early.get(who, 0) + (o.id in firsts)
         names[who] = o.observer.name if o.observer else "A removed account"
     sampled: dict[str, int] = {}
     for item in _items_of_cohort(cohort_id):
@@ -602,8 +650,8 @@ def sampling_plan(cohort_id: int) -> list[PlanRow]:
         sampled[who] = sampled.get(who, 0) + 1
     found = report(cohort_id)
     flagged = frozenset(c.mentor for c in found.flags if c.flagged) if found else frozenset()
-    rate, raised = rates(cohort_id)
-    return [PlanRow(names[m.mentor], m) for m in sampling.plan(submitted, sampled, rate, raised, flagged)]
+    return [PlanRow(names[m.mentor], m) for m in sampling.plan(submitted, sampled, settings.rate, settings.raised_rate, flagged,
+                                                                early, settings.new_rate, settings.interim_share)]
 
 
 POLICY_CHANGED = "Someone changed these moderation settings since you opened the page. Check them and save again"
@@ -616,11 +664,15 @@ def policy_version(cohort_id: int) -> int:
 
 
 RATE_MESSAGE = "Enter the rate as a whole number from 1 to 100"
+NEW_FIRST_MESSAGE = sampling.NEW_FIRST_MESSAGE
+INTERIM_SHARE_MESSAGE = sampling.INTERIM_SHARE_MESSAGE
 
 
 def set_policy(cohort_id: int, minimum_kappa: str, min_pairs: int | None, hold_results: bool | None = None,
                sample_rate: int | None = None, raised_rate: int | None = None,
-               gap_levels: int | None = None, lock_version: int | None = None) -> agreement.CalibrationPolicy:
+               gap_levels: int | None = None, new_rate: int | None = None, new_first: int | None = None,
+               interim_share: int | None = None, interim_on: date | None = None,
+               lock_version: int | None = None) -> agreement.CalibrationPolicy:
     """The provider's threshold for flagging a mentor: a quadratic-weighted kappa from -1 to 1,
     and the fewest pairs that may flag anyone; whether trainees wait for moderation; and the
     sampling plan's rates (percentages of each mentor's observations). ``lock_version`` is the
@@ -641,6 +693,12 @@ def set_policy(cohort_id: int, minimum_kappa: str, min_pairs: int | None, hold_r
     for name, value in (("sample_rate", sample_rate), ("raised_rate", raised_rate)):
         if value is not None and not sampling.PERCENT_MIN <= value <= sampling.PERCENT_MAX:
             problems.append((name, RATE_MESSAGE))
+    if new_rate is not None and not sampling.PERCENT_MIN <= new_rate <= sampling.PERCENT_MAX:
+        problems.append(("new_mentor_rate", RATE_MESSAGE))
+    if new_first is not None and not 0 <= new_first <= sampling.NEW_FIRST_MAX:
+        problems.append(("new_mentor_first", NEW_FIRST_MESSAGE))
+    if interim_share is not None and not 0 <= interim_share <= sampling.PERCENT_MAX:
+        problems.append(("interim_share", INTERIM_SHARE_MESSAGE))
     if gap_levels is not None and not 0 <= gap_levels <= GAP_MAX:
         problems.append(("adjudication_gap", f"Enter the gap as a whole number of levels from 0 to {GAP_MAX}"))
     if problems:
@@ -649,6 +707,12 @@ def set_policy(cohort_id: int, minimum_kappa: str, min_pairs: int | None, hold_r
     found.adjudication_gap = gap_levels if gap_levels is not None else found.adjudication_gap or 1
     found.sample_rate = sample_rate if sample_rate is not None else found.sample_rate or sampling.DEFAULT_RATE
     found.raised_rate = raised_rate if raised_rate is not None else found.raised_rate or sampling.DEFAULT_RAISED_RATE
+    found.new_mentor_rate = new_rate if new_rate is not None else found.new_mentor_rate or sampling.DEFAULT_NEW_RATE
+    found.new_mentor_first = new_first if new_first is not None else (
+        found.new_mentor_first if found.new_mentor_first is not None else sampling.DEFAULT_NEW_FIRST)
+    found.interim_share = interim_share if interim_share is not None else (
+        found.interim_share if found.interim_share is not None else sampling.DEFAULT_INTERIM_SHARE)
+    found.interim_on = interim_on   # blank: no interim date
     found.minimum_kappa = str(minimum.normalize())
     found.min_pairs = min_pairs
     if hold_results is not None:

@@ -12,6 +12,8 @@ from assessments.demo import create_demo_cohort
 from assessments.plans_cli import plans_command
 from assessments.services import cohort_plans as cohort_plans_service
 from assessments.views import (  # noqa: F401  (registers the routes)
+    appeals,
+    calibration,
     case_study,
     cohort_plans,
     cohorts,
@@ -49,6 +51,8 @@ def init_app(app: Flask) -> None:
     nav.add("Observations", "assessments.observations", Role.MENTOR, section="/assessments/observations")
     nav.add("Moderation", "assessments.moderation", Role.MODERATOR, section="/assessments/moderation")
     nav.add("Moderated", "assessments.my_moderations", Role.MENTOR, section="/assessments/moderated")
+    nav.add("Calibration", "assessments.calibration", Role.MENTOR, section="/assessments/calibration")
+    nav.add("Exemplars", "assessments.exemplars", Role.DESIGNER, Role.ADMIN, section="/assessments/calibration/exemplars")
     nav.add("My training", "assessments.my_training", Role.TRAINEE, section="/assessments/my-training")
     nav.set_home(Role.MODERATOR, "assessments.moderation")
     nav.set_home(Role.MENTOR, "assessments.observations")

@@ -9,8 +9,11 @@ from wtforms.fields.choices import SelectChoice
 from assessments import agreement
 from assessments.forms import CalibrationForm, RandomSampleForm, answers_of, chosen_sample_form, evidence_of, marks_form
 from assessments.models import Cohort, ModerationItem
+from assessments.services import appeals
+from assessments.services import calibration as calibration_services
 from assessments.services import moderation as services
-from assessments.views.base import bp
+from assessments.services import moderation_pack as moderation_pack_service
+from assessments.views.base import bp, today
 from competencies import services as competency_services
 from core.access import roles_required
 from core.accounts.roles import Role
@@ -43,7 +46,7 @@ def _cohort_page(cohort: Cohort, random_form=None, chosen_form=None, status: int
     items = [i for s in services.samples_of(cohort.id) for i in s.items]
     errors = random_form if random_form.errors else chosen_form
     return render_template("assessments/moderation/cohort.html", cohort=cohort, summary=services.cohort_summary(cohort.id),
-                           plan=services.sampling_plan(cohort.id),
+                           plan=services.sampling_plan(cohort.id), plan_settings=services.plan_settings(cohort.id), today=today(),
                            random_form=random_form, chosen_form=chosen_form, form=errors, items=items,
                            samples=services.samples_of(cohort.id), status_of=services.status_of,
                            words=services.STATUS_WORDS, may_see=services.may_see_both), status
@@ -147,7 +150,7 @@ def moderated(item_id: int):  # type: ignore[no-untyped-def]
             flash("Agreed judgement recorded. The trainee’s progress now uses it.", "success")
             return redirect(url_for("assessments.moderated", item_id=item.id))
     return render_template("assessments/moderation/moderated.html", c=services.comparison(item), rubric=rubric, form=form,
-                           may_agree=services.may_agree(item, current_user.id))
+                           may_agree=services.may_agree(item, current_user.id), appeal=appeals.appeal_of_item(item.id))
 
 
 @bp.route("/moderated")
@@ -164,15 +167,18 @@ def moderation_report(cohort_id: int):  # type: ignore[no-untyped-def]
     """Agreement per mentor, scenario and criterion, the calibration flags, and the threshold."""
     cohort = _cohort(cohort_id)
     policy = services.policy_of(cohort.id)
-    rate, raised = services.rates(cohort.id)
+    plan = services.plan_settings(cohort.id)
     form = CalibrationForm(minimum_kappa=str(float(policy.minimum)), min_pairs=policy.min_pairs,
-                           hold_results=services.holds_results(cohort.id), sample_rate=rate, raised_rate=raised,
-                           adjudication_gap=services.adjudication_gap(cohort.id), lock_version=services.policy_version(cohort.id))
+                           hold_results=services.holds_results(cohort.id), sample_rate=plan.rate, raised_rate=plan.raised_rate,
+                           adjudication_gap=services.adjudication_gap(cohort.id), new_mentor_rate=plan.new_rate,
+                           new_mentor_first=plan.new_first, interim_share=plan.interim_share, interim_on=plan.interim_on,
+                           lock_version=services.policy_version(cohort.id))
     if form.validate_on_submit():
         seen = str(form.lock_version.data or "")
         try:
             services.set_policy(cohort.id, form.minimum_kappa.data or "", form.min_pairs.data, bool(form.hold_results.data),
                                 form.sample_rate.data, form.raised_rate.data, form.adjudication_gap.data,
+                                form.new_mentor_rate.data, form.new_mentor_first.data, form.interim_share.data, form.interim_on.data,
                                 int(seen) if seen.isascii() and seen.isdigit() and len(seen) < 10 else None)
         except Invalid as error:
             blame_fields(form, error, "minimum_kappa")
@@ -180,7 +186,8 @@ def moderation_report(cohort_id: int):  # type: ignore[no-untyped-def]
             flash("Moderation settings saved.", "success")
             return redirect(url_for("assessments.moderation_report", cohort_id=cohort.id))
     return render_template("assessments/moderation/report.html", report=services.report(cohort.id), form=form,
-                           view=services.report_view, render_reason=agreement.render, measure_names=agreement.MEASURE_NAMES)
+                           view=services.report_view, render_reason=agreement.render, measure_names=agreement.MEASURE_NAMES,
+                           calibration=calibration_services.cohort_calibration(cohort.id))
 
 
 @bp.route("/moderation/cohorts/<int:cohort_id>/report.csv")
@@ -192,3 +199,13 @@ def moderation_report_csv(cohort_id: int) -> Response:
         abort(404)
     return Response(text, mimetype="text/csv", headers={
         "Content-Disposition": f'attachment; filename="agreement-cohort-{cohort_id}.csv"'})
+
+
+@bp.route("/moderation/cohorts/<int:cohort_id>/pack.zip")
+@roles_required(Role.DESIGNER, Role.ADMIN, Role.MODERATOR)
+def moderation_pack(cohort_id: int) -> Response:
+    """The external moderation pack: a ZIP of the PDF (sampled observations, both sets of marks, the
+    agreed judgements, the agreement report) and the CSV parts."""
+    body = moderation_pack_service.pack_zip(cohort_id) or abort(404)
+    return Response(body, mimetype="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="moderation-pack-cohort-{cohort_id}.zip"'})

@@ -8,7 +8,7 @@ from assessments import services
 from assessments.case_study_rules import in_words
 from assessments.forms import ReflectionForm, ratings_of, self_assessment_form
 from assessments.models import Observation
-from assessments.services import feedback, moderation, requests
+from assessments.services import appeals, feedback, moderation, requests
 from assessments.services.case_study import dates_of
 from assessments.services.observations import history
 from assessments.views.base import bp, today
@@ -53,7 +53,8 @@ def _page(found: Observation, rate_form=None, reflection_form=None) -> str:  # t
         rate_form=rate_form or self_assessment_form(criteria), criteria=criteria,
         reflection_form=reflection_form or ReflectionForm(formdata=None, reflection=found.reflection),
         side_by_side=feedback.side_by_side(found), next_step=feedback.next_step_of(found.id),
-        criterion_title=feedback.criterion_title, revisions=history(found))
+        criterion_title=feedback.criterion_title, revisions=history(found),
+        appeal=appeals.appeal_of_observation(found.id), may_appeal=appeals.may_appeal(found, current_user.id))
 
 
 @bp.route("/my-training/observations/<int:observation_id>")

@@ -147,8 +147,23 @@ def _moderator_can_reach(app, client, token: str, ids: dict[str, object]) -> dic
         headers = {"Authorization": f"Bearer {token}"} if url.startswith("/api/") else {}
         response = client.get(url, headers=headers)
         assert response.status_code < 500, url
-        bodies[url] = response.get_data(as_text=True)
+        bodies[url] = _readable(response)
     return bodies
+
+
+def _readable(response) -> str:  # type: ignore[no-untyped-def]
+    """The body as a person reads it: a ZIP (the external moderation pack) as its CSV files and
+    its PDF's text, so the search below covers them too."""
+    if response.mimetype != "application/zip":
+        return response.get_data(as_text=True)
+    import zipfile
+
+    from pypdf import PdfReader
+
+    archive = zipfile.ZipFile(io.BytesIO(response.data))
+    parts = [" ".join(p.extract_text() for p in PdfReader(io.BytesIO(archive.read(n))).pages) if n.endswith(".pdf")
+             else archive.read(n).decode("utf-8-sig") for n in archive.namelist()]
+    return "\n".join(parts)
 
 
 def test_before_the_moderator_submits_no_page_or_api_answer_shows_the_mentors_levels_faults_or_outcome(
@@ -272,7 +287,8 @@ def test_a_calibration_threshold_off_the_kappa_scale_is_refused(app, client, aut
     auth.sign_in(MODERATOR)
     response = _form(client, f"/assessments/moderation/cohorts/{cohort_id}/report", {"minimum_kappa": minimum, "min_pairs": "10",
                                                                                               "sample_rate": "10", "raised_rate": "25",
-                                                                                              "adjudication_gap": "1"})
+                                                                                              "adjudication_gap": "1", "new_mentor_rate": "50",
+                                                                                              "new_mentor_first": "0", "interim_share": "50"})
     assert response.status_code == 200
     assert "Enter the minimum kappa as a number from -1 to 1" in response.get_data(as_text=True)
 
@@ -310,7 +326,7 @@ def test_a_cohort_that_holds_results_shows_trainees_a_sampled_outcome_only_once_
     auth.sign_in(MODERATOR)
     saved = _form(client, f"/assessments/moderation/cohorts/{cohort_id}/report",
                   {"minimum_kappa": "0.6", "min_pairs": "10", "hold_results": "y", "sample_rate": "10", "raised_rate": "25",
-                   "adjudication_gap": "1"})
+                   "adjudication_gap": "1", "new_mentor_rate": "50", "new_mentor_first": "0", "interim_share": "50"})
     assert saved.status_code == 302
     auth.sign_out()
     auth.sign_in("trainee@example.org")
