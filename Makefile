@@ -47,6 +47,7 @@ PURE_MODULES := competencies/engine curriculum/analysis.py curriculum/prerequisi
 	assessments/file_names.py assessments/calibration.py
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/mypy $(PURE_MODULES)
 	$(BIN)/lint-imports
 

@@ -4,6 +4,7 @@ Threads suit this app: a request mostly waits on the database or on Argon2 (whic
 GIL), and SQLite lets readers run beside one writer. Override with GUNICORN_WORKERS and
 GUNICORN_THREADS, or gunicorn's own flags.
 """
+
 import os
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")

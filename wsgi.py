@@ -1,4 +1,5 @@
 """The WSGI entry point: ``gunicorn wsgi:app``."""
+
 from core.app import create_app
 
 app = create_app()

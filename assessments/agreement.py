@@ -28,6 +28,7 @@ than 10 points, and kappa by as much or more, so the figure cannot tell a calibr
 one who needs calibration. It is a judgement, not a statistical law; the provider may pass another
 ``min_pairs``.
 """
+
 from __future__ import annotations
 
 import math
@@ -91,11 +92,13 @@ class Figure:
     pairs: int
     too_few: bool
     reasons: tuple[Reason, ...] = ()
-    interval: tuple[float, float] | None = None   # kappa's 95% confidence interval, when it can be worked out
+    interval: tuple[float, float] | None = None  # kappa's 95% confidence interval, when it can be worked out
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "measure": self.measure.value, "pairs": self.pairs, "too_few": self.too_few,
+            "measure": self.measure.value,
+            "pairs": self.pairs,
+            "too_few": self.too_few,
             "value": None if self.value is None else float(self.value),
             "exact": None if self.value is None else str(self.value),
             "interval": None if self.interval is None else list(self.interval),
@@ -138,6 +141,7 @@ class AgreementInputError(RuleInputError):
 
 # Checks --------------------------------------------------------------------------------------
 
+
 def _listed(categories: Sequence[Hashable]) -> str:
     return ", ".join(str(c) for c in categories)
 
@@ -173,6 +177,7 @@ def _check_policy(policy: CalibrationPolicy) -> None:
 
 # Figures -------------------------------------------------------------------------------------
 
+
 def _positions(pairs: Sequence[Pair], categories: Sequence[Hashable]) -> list[tuple[int, int]]:
     index = {c: i for i, c in enumerate(categories)}
     return [(index[p.mentor_rating], index[p.moderator_rating]) for p in pairs]
@@ -193,7 +198,7 @@ def _kappa(pairs: Sequence[Pair], categories: Sequence[Hashable], weight: Callab
     for i, j in at:
         rows[i] += 1
         cols[j] += 1
-    observed = sum(weight(i, j) for i, j in at)                                        # × 1/n
+    observed = sum(weight(i, j) for i, j in at)  # × 1/n
     chance = sum(weight(i, j) * rows[i] * cols[j] for i in range(k) for j in range(k))  # × 1/n²
     if chance == 0:
         return None
@@ -216,8 +221,9 @@ KAPPA_WEIGHTS = {Measure.KAPPA: _unweighted, Measure.WEIGHTED_KAPPA: _quadratic,
 Z_95 = 1.959963984540054  # the standard normal's 97.5th percentile: a two-sided 95% interval
 
 
-def kappa_interval(pairs: Sequence[Pair], categories: Sequence[Hashable], measure: Measure,
-                   z: float = Z_95) -> tuple[float, float] | None:
+def kappa_interval(
+    pairs: Sequence[Pair], categories: Sequence[Hashable], measure: Measure, z: float = Z_95
+) -> tuple[float, float] | None:
     """The large-sample confidence interval ``κ ± z·SE`` of a kappa (weighted or not), with the
     standard error of Fleiss, Cohen and Everitt (1969), as Fleiss, Levin and Paik (2003, ch. 18)
     give it: ``Var = [Σ p_ij (w_ij − (w̄_i + w̄_j)(1 − κ))² − (κ − p_e(1 − κ))²] / (n (1 − p_e)²)``
@@ -247,8 +253,9 @@ def kappa_interval(pairs: Sequence[Pair], categories: Sequence[Hashable], measur
     return (max(float(value) - error, KAPPA_MIN), min(float(value) + error, KAPPA_MAX))
 
 
-def figure(pairs: Sequence[Pair], categories: Sequence[Hashable], measure: Measure,
-           min_pairs: int = MIN_PAIRS) -> Figure:
+def figure(
+    pairs: Sequence[Pair], categories: Sequence[Hashable], measure: Measure, min_pairs: int = MIN_PAIRS
+) -> Figure:
     """One measure over ``pairs``, on ``categories`` (in scale order for ordered levels)."""
     check(pairs, categories)
     n = len(pairs)
@@ -285,12 +292,18 @@ def weighted_kappa(pairs: Sequence[Pair], levels: Sequence[Hashable]) -> Figure:
     return figure(pairs, levels, Measure.WEIGHTED_KAPPA)
 
 
-def summarise(pairs: Sequence[Pair], categories: Sequence[Hashable], measures: Sequence[Measure],
-              key: str = "", min_pairs: int = MIN_PAIRS) -> Summary:
+def summarise(
+    pairs: Sequence[Pair],
+    categories: Sequence[Hashable],
+    measures: Sequence[Measure],
+    key: str = "",
+    min_pairs: int = MIN_PAIRS,
+) -> Summary:
     return Summary(key, len(pairs), tuple(figure(pairs, categories, m, min_pairs) for m in measures))
 
 
 # Groups --------------------------------------------------------------------------------------
+
 
 def group_by(pairs: Sequence[Pair], key: Callable[[Pair], str]) -> tuple[tuple[str, tuple[Pair, ...]], ...]:
     """Pairs grouped by ``key``, groups in key order, pairs in their given order."""
@@ -312,15 +325,21 @@ def by_criterion(pairs: Sequence[Pair]) -> tuple[tuple[str, tuple[Pair, ...]], .
     return group_by(pairs, lambda p: p.criterion)
 
 
-def report(pairs: Sequence[Pair], categories: Sequence[Hashable], measures: Sequence[Measure],
-           by: Callable[[Pair], str], min_pairs: int = MIN_PAIRS) -> tuple[Summary, ...]:
+def report(
+    pairs: Sequence[Pair],
+    categories: Sequence[Hashable],
+    measures: Sequence[Measure],
+    by: Callable[[Pair], str],
+    min_pairs: int = MIN_PAIRS,
+) -> tuple[Summary, ...]:
     """One summary per group (e.g. ``by=lambda p: p.mentor``); every rating is checked first."""
     check(pairs, categories)
     return tuple(summarise(group, categories, measures, key, min_pairs) for key, group in group_by(pairs, by))
 
 
-def flag_mentors(pairs: Sequence[Pair], categories: Sequence[Hashable],
-                 policy: CalibrationPolicy) -> tuple[MentorCheck, ...]:
+def flag_mentors(
+    pairs: Sequence[Pair], categories: Sequence[Hashable], policy: CalibrationPolicy
+) -> tuple[MentorCheck, ...]:
     """Each mentor's figure against the provider's minimum; too few pairs or an undefined kappa
     never flags anyone (the reason says which)."""
     _check_policy(policy)
@@ -334,21 +353,26 @@ def flag_mentors(pairs: Sequence[Pair], categories: Sequence[Hashable],
             reason = _reason("undefined_not_judged", measure=policy.measure.value)
         else:
             below = f.value < policy.minimum
-            reason = _reason("below_minimum" if below else "meets_minimum", measure=policy.measure.value,
-                             value=_number(policy.measure, f.value), minimum=_number(policy.measure, policy.minimum))
+            reason = _reason(
+                "below_minimum" if below else "meets_minimum",
+                measure=policy.measure.value,
+                value=_number(policy.measure, f.value),
+                minimum=_number(policy.measure, policy.minimum),
+            )
         checks.append(MentorCheck(mentor, f, reason.code == "below_minimum", reason))
     return tuple(checks)
 
 
 # Words ---------------------------------------------------------------------------------------
 
+
 def _number(measure: Measure, value: Fraction) -> str:
     """A percentage to one decimal place (``62.5%``), a kappa to two (``0.40``); half away from zero."""
     places = 1 if measure.is_percent else 2
-    scaled = abs(value) * 10 ** places
+    scaled = abs(value) * 10**places
     rounded = int(scaled + Fraction(1, 2)) * (1 if value >= 0 else -1)
     sign = "-" if rounded < 0 else ""
-    whole, part = divmod(abs(rounded), 10 ** places)
+    whole, part = divmod(abs(rounded), 10**places)
     if measure.is_percent:
         return f"{sign}{whole}{'' if part == 0 else f'.{part}'}%"
     return f"{sign}{whole}.{part:0{places}d}"
@@ -363,15 +387,19 @@ def render(r: Reason) -> str:
     if code == "too_few_pairs":
         return f"Too few pairs to mean anything: {p['pairs']} (at least {p['needed']} needed)."
     if code == "kappa_undefined":
-        return (f"Kappa cannot be worked out: both markers gave ‘{p['category']}’ every time, so agreement "
-                "by chance alone is already complete.")
+        return (
+            f"Kappa cannot be worked out: both markers gave ‘{p['category']}’ every time, so agreement "
+            "by chance alone is already complete."
+        )
     if code == "too_few_to_judge":
         return f"Not judged: {p['pairs']} pairs, at least {p['needed']} needed."
     if code == "undefined_not_judged":
         return f"Not judged: {MEASURE_NAMES[Measure(p['measure'])].lower()} cannot be worked out for these pairs."
     if code == "below_minimum":
-        return (f"{MEASURE_NAMES[Measure(p['measure'])]} is {p['value']}, below the minimum of {p['minimum']}: "
-                "offer calibration.")
+        return (
+            f"{MEASURE_NAMES[Measure(p['measure'])]} is {p['value']}, below the minimum of {p['minimum']}: "
+            "offer calibration."
+        )
     if code == "meets_minimum":
         return f"{MEASURE_NAMES[Measure(p['measure'])]} is {p['value']}, meeting the minimum of {p['minimum']}."
     return r.unrendered()

@@ -9,6 +9,7 @@ record's ``lock_version`` is its ETag, and a change needs it back in ``If-Match`
 API). Creating an observation needs an idempotency key: sending the same key again answers the
 record the first request made, never a second one. See README "JSON API".
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -27,20 +28,34 @@ from assessments.views.base import today
 from core import api
 from core.accounts.roles import Role
 
-bp = api.api_blueprint("assessments_api", __name__, Role.DESIGNER, Role.ADMIN, Role.MENTOR, Role.TRAINEE,
-                       description="Cohorts, enrolments, observations and progress")
+bp = api.api_blueprint(
+    "assessments_api",
+    __name__,
+    Role.DESIGNER,
+    Role.ADMIN,
+    Role.MENTOR,
+    Role.TRAINEE,
+    description="Cohorts, enrolments, observations and progress",
+)
 STAFF = (Role.DESIGNER, Role.ADMIN)
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 CHANGED_SINCE = "This record changed since you read it (its ETag is no longer {seen}): read it again, then retry"
 
 IDEMPOTENCY_PARAMETER = {
-    "in": "header", "name": IDEMPOTENCY_HEADER, "required": False, "schema": {"type": "string"},
+    "in": "header",
+    "name": IDEMPOTENCY_HEADER,
+    "required": False,
+    "schema": {"type": "string"},
     "description": "A key you make for this observation (8–64 letters, digits, . : - _; a UUID will do). "
-                   "Required here or as idempotency_key in the body. Sending it again answers the same record.",
+    "Required here or as idempotency_key in the body. Sending it again answers the same record.",
 }
-REPLAYED = {REPLAYED_HEADER: {"description": "true when the key had been used: the answer is the first request's record",
-                              "schema": {"type": "string"}}}
+REPLAYED = {
+    REPLAYED_HEADER: {
+        "description": "true when the key had been used: the answer is the first request's record",
+        "schema": {"type": "string"},
+    }
+}
 
 
 # ---- helpers ---------------------------------------------------------------------------
@@ -89,6 +104,7 @@ def _observation(observation_id: int) -> Observation:
 
 # ---- moderation: what a trainee reads (held results, the agreed judgement) -------------------
 
+
 def _reads_as_trainee(enrolment: Enrolment) -> bool:
     """The trainee of the enrolment (not also one of its mentors): held results are kept from them."""
     return enrolment.trainee_id == _me() and not scope.mentors(enrolment, _me())
@@ -118,18 +134,26 @@ def _judged(observation: Observation, agreed: dict[int, dict[str, Any]] | None =
 def _idempotency_key(body_key: str | None) -> str:
     header = request.headers.get(IDEMPOTENCY_HEADER)
     if header is not None and body_key is not None and header != body_key:
-        api.fail(400, f"The {IDEMPOTENCY_HEADER} header and idempotency_key disagree: send one of them", "idempotency_key")
+        api.fail(
+            400, f"The {IDEMPOTENCY_HEADER} header and idempotency_key disagree: send one of them", "idempotency_key"
+        )
     key = header if header is not None else body_key
     if key is None:
-        api.fail(400, f"Send an {IDEMPOTENCY_HEADER} header (or idempotency_key) so that a retry cannot record "
-                      "the observation twice", "idempotency_key")
+        api.fail(
+            400,
+            f"Send an {IDEMPOTENCY_HEADER} header (or idempotency_key) so that a retry cannot record "
+            "the observation twice",
+            "idempotency_key",
+        )
     if not submissions.is_idempotency_key(key):
         api.fail(400, submissions.KEY_MESSAGE, "idempotency_key")
     return key
 
 
-LOCK_412 = {"schema": api.ErrorsSchema,
-            "description": "If-Match names an older ETag: the record changed since it was read"}
+LOCK_412 = {
+    "schema": api.ErrorsSchema,
+    "description": "If-Match names an older ETag: the record changed since it was read",
+}
 
 
 # ---- cohorts (designers and administrators) ----------------------------------------------
@@ -180,10 +204,16 @@ def cohort_enrolments(cohort_id: int, pagination_parameters: Any) -> list[Enrolm
 def enrol(data: dict[str, Any], cohort_id: int) -> Any:
     """Enrol a trainee on the cohort with one or more mentors and their SENCO history."""
     services.get_cohort(cohort_id) or api.fail(404, "No cohort has this id")
-    given = services.EnrolmentInput(data["trainee_id"], tuple(data["mentor_ids"]), data.get("school", ""),
-                                    data.get("became_senco"), data.get("earlier_senco_months", 0),
-                                    data.get("nasenco_started"), data.get("nasenco_completed"),
-                                    head_teacher=data.get("head_teacher", False))
+    given = services.EnrolmentInput(
+        data["trainee_id"],
+        tuple(data["mentor_ids"]),
+        data.get("school", ""),
+        data.get("became_senco"),
+        data.get("earlier_senco_months", 0),
+        data.get("nasenco_started"),
+        data.get("nasenco_completed"),
+        head_teacher=data.get("head_teacher", False),
+    )
     return _tagged(services.enrol(cohort_id, given, today()), 201)
 
 
@@ -216,7 +246,9 @@ def change_enrolment(data: dict[str, Any], enrolment_id: int) -> Any:
     enrolment = _enrolment(enrolment_id)
     seen = _checked_lock(enrolment.lock_version, data.pop("lock_version"))
     # The page's own change, with its fuller checks (earlier service, head teacher), on the fields sent.
-    given = replace(enrolments.input_of(enrolment), **{k: tuple(v) if k == "mentor_ids" else v for k, v in data.items()})
+    given = replace(
+        enrolments.input_of(enrolment), **{k: tuple(v) if k == "mentor_ids" else v for k, v in data.items()}
+    )
     return _tagged(enrolments.update_enrolment(enrolment.id, given, seen, today()))
 
 
@@ -229,8 +261,12 @@ def get_progress(enrolment_id: int) -> dict[str, Any]:
     enrolment = _enrolment(enrolment_id)
     submitted_only = scope.submitted_only(enrolment, _me())
     held = frozenset(moderation.held_observations(enrolment.cohort_id)) if _reads_as_trainee(enrolment) else frozenset()
-    return schemas.progress_document(enrolment, services.progress(enrolment, submitted_only=submitted_only, held=held),
-                                     services.senco_duty(enrolment, today()), submitted_only)
+    return schemas.progress_document(
+        enrolment,
+        services.progress(enrolment, submitted_only=submitted_only, held=held),
+        services.senco_duty(enrolment, today()),
+        submitted_only,
+    )
 
 
 # ---- observations (a mentor of the trainee; the trainee reads submitted ones) ---------------
@@ -265,9 +301,15 @@ def record_observation(data: dict[str, Any], enrolment_id: int) -> Any:
     same idempotency key again answers the record it first made (``Idempotent-Replayed: true``)."""
     key = _idempotency_key(data["idempotency_key"])
     _enrolment(enrolment_id)
-    given = services.ObservationInput(data["scenario_key"], data["observed_on"], data["setting"],
-                                      tuple(data.get("present", ())), _evidence(data.get("evidence")), key,
-                                      submit=data["submit"])
+    given = services.ObservationInput(
+        data["scenario_key"],
+        data["observed_on"],
+        data["setting"],
+        tuple(data.get("present", ())),
+        _evidence(data.get("evidence")),
+        key,
+        submit=data["submit"],
+    )
     recorded = submissions.record_once(enrolment_id, _me(), given, today())
     return _tagged(recorded.observation, 201, **{REPLAYED_HEADER: "true" if recorded.replayed else "false"})
 
@@ -297,9 +339,14 @@ def change_observation(data: dict[str, Any], observation_id: int) -> Any:
         api.fail(409, "This observation was submitted and can no longer be changed")
     seen = _checked_lock(found.lock_version, data.pop("lock_version"))
     given = services.ObservationInput(
-        found.scenario_key, data.get("observed_on", found.observed_on), data.get("setting", found.setting),
-        tuple(data.get("present", found.present)), _evidence(data["evidence"]) if "evidence" in data else found.evidence,
-        found.idempotency_key, lock_version=seen)
+        found.scenario_key,
+        data.get("observed_on", found.observed_on),
+        data.get("setting", found.setting),
+        tuple(data.get("present", found.present)),
+        _evidence(data["evidence"]) if "evidence" in data else found.evidence,
+        found.idempotency_key,
+        lock_version=seen,
+    )
     return _tagged(submissions.change_draft(found.id, _me(), given, today()))
 
 
@@ -330,9 +377,12 @@ def amend_observation(data: dict[str, Any], observation_id: int) -> Any:
     found = _observation(observation_id)
     seen = _checked_lock(found.lock_version, data.pop("lock_version"))
     given = services.AmendmentInput(
-        data.get("observed_on", found.observed_on), data.get("setting", found.setting),
-        tuple(data.get("present", found.present)), _evidence(data["evidence"]) if "evidence" in data else found.evidence,
-        data.get("present_notes", found.present_notes))
+        data.get("observed_on", found.observed_on),
+        data.get("setting", found.setting),
+        tuple(data.get("present", found.present)),
+        _evidence(data["evidence"]) if "evidence" in data else found.evidence,
+        data.get("present_notes", found.present_notes),
+    )
     return _tagged(services.amend_observation(found.id, _me(), given, data["reason"], seen, today()))
 
 
@@ -360,7 +410,7 @@ def list_requests(pagination_parameters: Any) -> list[ObservationRequest]:
     if person.has_role(Role.TRAINEE):
         found += [r for r in requests.requests_of_trainee(person.id) if r not in found]
     first, size = _offset(pagination_parameters)
-    return _page((found[first:first + size], len(found)), pagination_parameters)
+    return _page((found[first : first + size], len(found)), pagination_parameters)
 
 
 @bp.post("/enrolments/<int:enrolment_id>/requests")
@@ -409,9 +459,8 @@ def register(query: dict[str, Any], pagination_parameters: Any) -> list[dict[str
     those who completed; ``completed_only=false`` for every enrolment."""
     rows = register_data(query["cohort_id"], query["completed_only"])
     first, size = _offset(pagination_parameters)
-    return _page((rows[first:first + size], len(rows)), pagination_parameters)
+    return _page((rows[first : first + size], len(rows)), pagination_parameters)
 
 
 def init_app(app: Flask) -> None:
     api.register(app, bp)
-

@@ -8,13 +8,14 @@ disagreement without a size. The idea is the standardisation exercise awarding b
 marking (Ofqual's guidance on standardising markers): mark a script whose marks are agreed, then
 see where you differ.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 
-Level = int | str | None   # a level, "n/a", "observed", or None for not observed
+Level = int | str | None  # a level, "n/a", "observed", or None for not observed
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class CriterionGap:
     criterion: str
     mine: Level
     agreed: Level
-    gap: int | None   # mine − agreed, where both are levels
+    gap: int | None  # mine − agreed, where both are levels
 
     @property
     def same(self) -> bool:
@@ -42,7 +43,9 @@ def _level(value: Level) -> int | None:
     return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
-def compare(criteria: Iterable[str], mine: Mapping[str, Level], agreed: Mapping[str, Level]) -> tuple[CriterionGap, ...]:
+def compare(
+    criteria: Iterable[str], mine: Mapping[str, Level], agreed: Mapping[str, Level]
+) -> tuple[CriterionGap, ...]:
     """Each criterion, in the rubric's order: the mentor's mark, the agreed one, the gap in levels."""
     found = []
     for key in criteria:

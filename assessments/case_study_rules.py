@@ -15,6 +15,7 @@ The observed scenarios are formative evidence beside it. What the provider recor
 
 Plain Python: no framework, no database, so the rules are tested on their own (mypy strict).
 """
+
 from __future__ import annotations
 
 import enum

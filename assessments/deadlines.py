@@ -33,6 +33,7 @@ How dates are counted (one rule, :func:`add_months`):
   31 pooled days count as one more month. ASSUMPTION: 31 (the longest month) is the cautious
   choice: it never lifts the duty on the strength of a short month.
 """
+
 from __future__ import annotations
 
 import calendar
@@ -43,14 +44,14 @@ from typing import Any
 
 from assessments.reasons import Problem, Reason, RuleInputError
 
-DUTY_APPLIES_AFTER = date(2009, 9, 1)        # reg. 49(4): "becomes the SENCO ... after 1st September 2009"
-NPQ_COURSES_FROM = date(2024, 9, 1)          # reg. 49(7)(b): NPQ course begun on or after this day
+DUTY_APPLIES_AFTER = date(2009, 9, 1)  # reg. 49(4): "becomes the SENCO ... after 1st September 2009"
+NPQ_COURSES_FROM = date(2024, 9, 1)  # reg. 49(7)(b): NPQ course begun on or after this day
 NASENCO_COMPLETED_BEFORE = date(2027, 9, 1)  # reg. 49(7)(a): NASENCO completed before this day
-EARLIER_SERVICE_MONTHS_MAX = 12              # reg. 49(4): more than this many months lifts the duty
-YEARS_TO_QUALIFY = 3                         # reg. 49(4): the third anniversary
-DUE_SOON_MONTHS = 6                          # "due within 6 months" starts this many months before the deadline
-POOLED_DAYS_PER_MONTH = 31                   # see the module docstring: the cautious month
-EARLIER_MONTHS_MAX = 1_200                   # a stated total beyond a century is a typing slip
+EARLIER_SERVICE_MONTHS_MAX = 12  # reg. 49(4): more than this many months lifts the duty
+YEARS_TO_QUALIFY = 3  # reg. 49(4): the third anniversary
+DUE_SOON_MONTHS = 6  # "due within 6 months" starts this many months before the deadline
+POOLED_DAYS_PER_MONTH = 31  # see the module docstring: the cautious month
+EARLIER_MONTHS_MAX = 1_200  # a stated total beyond a century is a typing slip
 
 
 class Status(Enum):
@@ -137,8 +138,10 @@ class Duty:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "status": self.status.value, "duty_applies": self.duty_applies,
-            "deadline": self.deadline.isoformat(), "due_soon_from": self.due_soon_from.isoformat(),
+            "status": self.status.value,
+            "duty_applies": self.duty_applies,
+            "deadline": self.deadline.isoformat(),
+            "due_soon_from": self.due_soon_from.isoformat(),
             "qualification": self.qualification.value,
             "earlier_service": {"months": self.earlier_service.months, "days": self.earlier_service.days},
             "reasons": [r.to_dict() for r in self.reasons],
@@ -150,6 +153,7 @@ class DeadlineInputError(RuleInputError):
 
 
 # Dates ---------------------------------------------------------------------------------------
+
 
 def add_months(day: date, months: int) -> date:
     """``day`` moved by whole calendar months; a day the target month lacks becomes its last day."""
@@ -188,6 +192,7 @@ def earlier_service(periods: tuple[ServicePeriod, ...], stated_months: int = 0) 
 
 # Checks --------------------------------------------------------------------------------------
 
+
 def _not_future(path: str, day: date, today: date, what: str) -> list[Problem]:
     return [Problem(path, f"{what} must be today or in the past")] if day > today else []
 
@@ -199,7 +204,9 @@ def _course_problems(path: str, course: Course | None, today: date) -> list[Prob
     if course.completed is not None:
         found += _not_future(f"{path}.completed", course.completed, today, "The completion date")
         if course.completed < course.started:
-            found.append(Problem(f"{path}.completed", "The completion date must be the same as or after the start date"))
+            found.append(
+                Problem(f"{path}.completed", "The completion date must be the same as or after the start date")
+            )
     return found
 
 
@@ -214,7 +221,9 @@ def check(history: SencoHistory, today: date) -> None:
         if p.end < p.start:
             found.append(Problem(f"{path}.end", "The end of earlier service must be the same as or after its start"))
         if p.end >= history.became_senco:
-            found.append(Problem(f"{path}.end", "Earlier service must end before the date they became SENCO at this school"))
+            found.append(
+                Problem(f"{path}.end", "Earlier service must end before the date they became SENCO at this school")
+            )
     found += _course_problems("nasenco", history.nasenco, today)
     found += _course_problems("npq", history.npq, today)
     if found:
@@ -223,9 +232,13 @@ def check(history: SencoHistory, today: date) -> None:
 
 # The rule ------------------------------------------------------------------------------------
 
+
 def _nasenco_counts(course: Course) -> bool:
-    return (course.started < NPQ_COURSES_FROM and course.completed is not None
-            and course.completed < NASENCO_COMPLETED_BEFORE)
+    return (
+        course.started < NPQ_COURSES_FROM
+        and course.completed is not None
+        and course.completed < NASENCO_COMPLETED_BEFORE
+    )
 
 
 def _npq_counts(course: Course) -> bool:
@@ -251,8 +264,14 @@ def _nasenco_route(course: Course | None, today: date) -> tuple[bool, list[Reaso
         return True, []
     if course.completed is None and today < NASENCO_COMPLETED_BEFORE:
         return True, [_reason("nasenco_must_finish", started=course.started, before=NASENCO_COMPLETED_BEFORE)]
-    return False, [_reason("nasenco_not_finished_in_time", started=course.started, completed=course.completed,
-                           before=NASENCO_COMPLETED_BEFORE)]
+    return False, [
+        _reason(
+            "nasenco_not_finished_in_time",
+            started=course.started,
+            completed=course.completed,
+            before=NASENCO_COMPLETED_BEFORE,
+        )
+    ]
 
 
 def _npq_notes(course: Course | None) -> list[Reason]:
@@ -267,8 +286,9 @@ def _exemption(history: SencoHistory, service: Service) -> Reason | None:
     if history.became_senco <= DUTY_APPLIES_AFTER:
         return _reason("appointed_before_duty", became_senco=history.became_senco, after=DUTY_APPLIES_AFTER)
     if service.more_than_twelve_months:
-        return _reason("earlier_service_over", months=service.months, days=service.days,
-                       limit=EARLIER_SERVICE_MONTHS_MAX)
+        return _reason(
+            "earlier_service_over", months=service.months, days=service.days, limit=EARLIER_SERVICE_MONTHS_MAX
+        )
     return None
 
 
@@ -299,8 +319,12 @@ def track(history: SencoHistory, today: date) -> Duty:
     if history.nasenco is None and history.npq is None:
         notes.append(_reason("no_course", qualification=Qualification.NPQ_SENCO.value, npq_from=NPQ_COURSES_FROM))
     if exemption is None and (service.months or service.days):
-        notes.insert(0, _reason("earlier_service_within", months=service.months, days=service.days,
-                                limit=EARLIER_SERVICE_MONTHS_MAX))
+        notes.insert(
+            0,
+            _reason(
+                "earlier_service_within", months=service.months, days=service.days, limit=EARLIER_SERVICE_MONTHS_MAX
+            ),
+        )
     if exemption is None and history.head_teacher:
         notes.insert(0, _reason("head_teacher_not_exempt"))
     held = _held(history)
@@ -316,8 +340,20 @@ def track(history: SencoHistory, today: date) -> Duty:
 
 # Words ---------------------------------------------------------------------------------------
 
-MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-               "October", "November", "December")  # not calendar.month_name, which follows the locale
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)  # not calendar.month_name, which follows the locale
 
 
 def format_date(iso: str) -> str:
@@ -339,17 +375,25 @@ def render(r: Reason) -> str:
         name = QUALIFICATION_NAMES[Qualification(p["qualification"])]
         return f"Holds {name}, completed on {format_date(p['completed'])}."
     if code == "appointed_before_duty":
-        return (f"Became SENCO on {format_date(p['became_senco'])}, not after {format_date(p['after'])}: "
-                "the qualification duty does not apply.")
+        return (
+            f"Became SENCO on {format_date(p['became_senco'])}, not after {format_date(p['after'])}: "
+            "the qualification duty does not apply."
+        )
     if code == "earlier_service_over":
-        return (f"Has already been a SENCO for {_span(p['months'], p['days'])} in total, more than "
-                f"{p['limit']} months: the qualification duty does not apply.")
+        return (
+            f"Has already been a SENCO for {_span(p['months'], p['days'])} in total, more than "
+            f"{p['limit']} months: the qualification duty does not apply."
+        )
     if code == "earlier_service_within":
-        return (f"Earlier service as SENCO totals {_span(p['months'], p['days'])}, not more than "
-                f"{p['limit']} months, so the duty still applies.")
+        return (
+            f"Earlier service as SENCO totals {_span(p['months'], p['days'])}, not more than "
+            f"{p['limit']} months, so the duty still applies."
+        )
     if code == "head_teacher_not_exempt":
-        return ("Being the head teacher does not lift the qualification duty: a head teacher may be the SENCO "
-                "(SEND Regulations 2014, reg. 49(3)), but reg. 49(4) makes no exception for them.")
+        return (
+            "Being the head teacher does not lift the qualification duty: a head teacher may be the SENCO "
+            "(SEND Regulations 2014, reg. 49(3)), but reg. 49(4) makes no exception for them."
+        )
     if code == "deadline_passed":
         return f"The qualification had to be held by {format_date(p['deadline'])}."
     if code == "deadline_close":
@@ -359,11 +403,12 @@ def render(r: Reason) -> str:
     if code == "nasenco_must_finish":
         return f"The NASENCO counts only if it is completed before {format_date(p['before'])}."
     if code == "nasenco_not_finished_in_time":
-        return (f"The NASENCO begun on {format_date(p['started'])} was not completed before "
-                f"{format_date(p['before'])}, so it does not count: the NPQ for SENCOs is needed.")
+        return (
+            f"The NASENCO begun on {format_date(p['started'])} was not completed before "
+            f"{format_date(p['before'])}, so it does not count: the NPQ for SENCOs is needed."
+        )
     if code == "nasenco_begun_too_late":
-        return (f"A NASENCO begun on or after {format_date(p['npq_from'])} does not count: "
-                "the NPQ for SENCOs is needed.")
+        return f"A NASENCO begun on or after {format_date(p['npq_from'])} does not count: the NPQ for SENCOs is needed."
     if code == "npq_begun_too_early":
         return f"Only an NPQ for SENCOs begun on or after {format_date(p['npq_from'])} counts."
     if code == "npq_in_progress":

@@ -7,6 +7,7 @@ list of periods, each ``start to end``, separated by ``;`` or new lines:
 ``1/9/2015 to 31/8/2016; 1/1/2019 to 31/7/2019``. Both days of a period count (see
 :mod:`assessments.deadlines`).
 """
+
 from __future__ import annotations
 
 import re
@@ -14,11 +15,11 @@ from datetime import date
 
 from assessments.deadlines import ServicePeriod
 
-PERIODS_MAX = 20           # earlier appointments one person can have had; more is a pasting slip
-PERIODS_TEXT_MAX = 1_000   # characters of the earlier-service text
+PERIODS_MAX = 20  # earlier appointments one person can have had; more is a pasting slip
+PERIODS_TEXT_MAX = 1_000  # characters of the earlier-service text
 DATE_EXAMPLE = "for example 1/9/2025"
 PERIOD_EXAMPLE = "for example 1/9/2015 to 31/8/2016"
-YEAR_MIN = 1900            # SENCOs were named in the 1994 Code of Practice; earlier is a typing slip
+YEAR_MIN = 1900  # SENCOs were named in the 1994 Code of Practice; earlier is a typing slip
 
 _DMY = re.compile(r"(\d{1,2})[/.\- ](\d{1,2})[/.\- ](\d{4})")
 _ISO = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
@@ -72,7 +73,9 @@ def parse_periods(text: str) -> tuple[ServicePeriod, ...]:
     for position, item in enumerate(items, start=1):
         ends = _TO.split(item)
         if len(ends) != 2:
-            raise RuleError(f"Period {position} ({_shown(item)}) needs a start and an end joined by ‘to’, {PERIOD_EXAMPLE}")
+            raise RuleError(
+                f"Period {position} ({_shown(item)}) needs a start and an end joined by ‘to’, {PERIOD_EXAMPLE}"
+            )
         try:
             periods.append(ServicePeriod(parse_day(ends[0]), parse_day(ends[1])))
         except RuleError as error:
@@ -101,7 +104,9 @@ def period_problems(periods: tuple[ServicePeriod, ...], today: date) -> list[str
     ordered = sorted(enumerate(periods, start=1), key=lambda item: item[1].start)
     for (first, a), (second, b) in zip(ordered, ordered[1:]):
         if b.start <= a.end:
-            found.append(f"Periods {min(first, second)} and {max(first, second)} overlap: enter each stretch of service once")
+            found.append(
+                f"Periods {min(first, second)} and {max(first, second)} overlap: enter each stretch of service once"
+            )
     return found
 
 

@@ -1,5 +1,6 @@
 """Names for files made from people's text: plain ASCII that no unzip tool or file system can
 misread as a path, a drive, a device or a control character. Standard library only."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """Forms of the assessments room: a cohort, an enrolment, and an observation against a rubric."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -52,12 +53,21 @@ PERCENT_MESSAGE = f"Enter the percentage as a whole number from {sampling.PERCEN
 
 
 class CohortForm(TextChecked, FlaskForm):
-    name = StringField("Cohort name", widget=GovTextInput(), validators=[
-        InputRequired(message="Enter a name for the cohort"),
-        Length(max=NAME_MAX_LENGTH, message=too_long(NAME_MAX_LENGTH, "Cohort name"))])
-    programme_version_id = SelectField("Programme version", coerce=int, widget=GovSelect(),
-                                       invalid="Choose a published programme version",
-                                       validators=[InputRequired(message="Choose a published programme version")])
+    name = StringField(
+        "Cohort name",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter a name for the cohort"),
+            Length(max=NAME_MAX_LENGTH, message=too_long(NAME_MAX_LENGTH, "Cohort name")),
+        ],
+    )
+    programme_version_id = SelectField(
+        "Programme version",
+        coerce=int,
+        widget=GovSelect(),
+        invalid="Choose a published programme version",
+        validators=[InputRequired(message="Choose a published programme version")],
+    )
     submit = SubmitField("Create cohort", widget=GovSubmitInput())
 
 
@@ -65,30 +75,65 @@ class EnrolmentForm(TextChecked, FlaskForm):
     """A trainee's enrolment: mentors (one or more), school, and the SENCO history the statutory
     tracker needs. On the change page the trainee is fixed and ``lock_version`` catches a second editor."""
 
-    trainee_id = SelectField("Trainee", coerce=int, widget=GovSelect(), invalid="Choose a trainee",
-                             validators=[InputRequired(message="Choose a trainee")])
-    mentor_ids = SelectMultipleField("Mentors", coerce=int, widget=GovCheckboxesInput(), invalid="Choose mentors from the list",
-                                     description="Choose one or more. Each mentor can observe the trainee",
-                                     validators=[InputRequired(message="Choose at least one mentor")])
-    school = StringField("School", widget=GovTextInput(), validators=[
-        Length(max=SCHOOL_MAX_LENGTH, message=too_long(SCHOOL_MAX_LENGTH, "School"))])
-    became_senco = RealDateField("Date they became SENCO at this school", format="%d %m %Y",
-                                 description="For example, 1 9 2025. Leave blank if not known yet",
-                                 validators=[Optional()])
-    head_teacher = BooleanField("The head teacher is the SENCO", widget=GovCheckboxInput(), validators=[Optional()],
-                                description="The law lets a head teacher be the SENCO; the qualification duty still applies")
+    trainee_id = SelectField(
+        "Trainee",
+        coerce=int,
+        widget=GovSelect(),
+        invalid="Choose a trainee",
+        validators=[InputRequired(message="Choose a trainee")],
+    )
+    mentor_ids = SelectMultipleField(
+        "Mentors",
+        coerce=int,
+        widget=GovCheckboxesInput(),
+        invalid="Choose mentors from the list",
+        description="Choose one or more. Each mentor can observe the trainee",
+        validators=[InputRequired(message="Choose at least one mentor")],
+    )
+    school = StringField(
+        "School",
+        widget=GovTextInput(),
+        validators=[Length(max=SCHOOL_MAX_LENGTH, message=too_long(SCHOOL_MAX_LENGTH, "School"))],
+    )
+    became_senco = RealDateField(
+        "Date they became SENCO at this school",
+        format="%d %m %Y",
+        description="For example, 1 9 2025. Leave blank if not known yet",
+        validators=[Optional()],
+    )
+    head_teacher = BooleanField(
+        "The head teacher is the SENCO",
+        widget=GovCheckboxInput(),
+        validators=[Optional()],
+        description="The law lets a head teacher be the SENCO; the qualification duty still applies",
+    )
     earlier_service = TextAreaField(
-        "Earlier SENCO service, here or at other schools (optional)", widget=GovTextArea(),
+        "Earlier SENCO service, here or at other schools (optional)",
+        widget=GovTextArea(),
         description="One period a line, from the first day to the last, for example 1/9/2019 to 31/8/2020",
-        validators=[Optional(), Length(max=PERIODS_TEXT_MAX, message=too_long(PERIODS_TEXT_MAX, "Earlier service"))])
+        validators=[Optional(), Length(max=PERIODS_TEXT_MAX, message=too_long(PERIODS_TEXT_MAX, "Earlier service"))],
+    )
     earlier_senco_months = WholeNumberField(
-        "Other earlier SENCO service whose dates are not known, in months", widget=GovTextInput(), default=0,
+        "Other earlier SENCO service whose dates are not known, in months",
+        widget=GovTextInput(),
+        default=0,
         message="Enter earlier service as a whole number of months between 0 and 1,200",
-        validators=[Optional(), NumberRange(0, EARLIER_MONTHS_MAX,
-                                            message="Enter earlier service as a whole number of months between 0 and 1,200")])
-    nasenco_started = RealDateField("Date a NASENCO course began (if any)", format="%d %m %Y", validators=[Optional()],
-                                    description="Only a NASENCO begun before 1 9 2024 can count. Leave blank if none")
-    nasenco_completed = RealDateField("Date the NASENCO was completed (if it was)", format="%d %m %Y", validators=[Optional()])
+        validators=[
+            Optional(),
+            NumberRange(
+                0, EARLIER_MONTHS_MAX, message="Enter earlier service as a whole number of months between 0 and 1,200"
+            ),
+        ],
+    )
+    nasenco_started = RealDateField(
+        "Date a NASENCO course began (if any)",
+        format="%d %m %Y",
+        validators=[Optional()],
+        description="Only a NASENCO begun before 1 9 2024 can count. Leave blank if none",
+    )
+    nasenco_completed = RealDateField(
+        "Date the NASENCO was completed (if it was)", format="%d %m %Y", validators=[Optional()]
+    )
     lock_version = HiddenField()
     submit = SubmitField("Enrol trainee", widget=GovSubmitInput())
 
@@ -102,8 +147,11 @@ class EnrolmentForm(TextChecked, FlaskForm):
 
 
 class EnrolmentImportForm(FlaskForm):
-    document = FileField("CSV file of enrolments", widget=GovFileInput(),
-                         validators=[FileRequired(message="Choose a CSV file of enrolments")])
+    document = FileField(
+        "CSV file of enrolments",
+        widget=GovFileInput(),
+        validators=[FileRequired(message="Choose a CSV file of enrolments")],
+    )
     submit = SubmitField("Check the file", widget=GovSubmitInput())
 
 
@@ -111,25 +159,53 @@ class CohortSettingsForm(TextChecked, FlaskForm):
     """How observations add up, and when a scenario is ready for sign-off; the engine's policy
     types check the values (its limits live there)."""
 
-    method = SelectField("How observations add up for each criterion", widget=GovSelect(), invalid="Choose a method from the list",
-                         choices=[SelectChoice(m.value, label) for m, label in AGGREGATION_LABELS.items()],
-                         validators=[InputRequired(message="Choose a method")])
-    decay_weight = StringField("Weight of the newest observation (decaying average only)", widget=GovTextInput(),
-                               description="A number above 0 and below 1, for example 0.65",
-                               validators=[InputRequired(message="Enter the weight of the newest observation, for example 0.65"),
-                                           Length(max=20, message="Enter the weight as a number above 0 and below 1")])
-    times = WholeNumberField("Met observations needed (n times only)", widget=GovTextInput(),
-                             message="Enter how many met observations are needed as a whole number",
-                             validators=[InputRequired(message="Enter how many met observations are needed")])
-    min_met = WholeNumberField("Met observations needed for sign-off (K)", widget=GovTextInput(),
-                               message="Enter a whole number", validators=[InputRequired(message="Enter a whole number")])
-    min_observers = WholeNumberField("Different observers among them (J)", widget=GovTextInput(),
-                                     message="Enter a whole number", validators=[InputRequired(message="Enter a whole number")])
-    min_settings = WholeNumberField("Different settings among them (S)", widget=GovTextInput(),
-                                    message="Enter a whole number", validators=[InputRequired(message="Enter a whole number")])
-    no_dangerous_in_last = WholeNumberField("No dangerous fault in the last M observations (M)", widget=GovTextInput(),
-                                            message="Enter a whole number", description="0 turns this check off",
-                                            validators=[InputRequired(message="Enter a whole number")])
+    method = SelectField(
+        "How observations add up for each criterion",
+        widget=GovSelect(),
+        invalid="Choose a method from the list",
+        choices=[SelectChoice(m.value, label) for m, label in AGGREGATION_LABELS.items()],
+        validators=[InputRequired(message="Choose a method")],
+    )
+    decay_weight = StringField(
+        "Weight of the newest observation (decaying average only)",
+        widget=GovTextInput(),
+        description="A number above 0 and below 1, for example 0.65",
+        validators=[
+            InputRequired(message="Enter the weight of the newest observation, for example 0.65"),
+            Length(max=20, message="Enter the weight as a number above 0 and below 1"),
+        ],
+    )
+    times = WholeNumberField(
+        "Met observations needed (n times only)",
+        widget=GovTextInput(),
+        message="Enter how many met observations are needed as a whole number",
+        validators=[InputRequired(message="Enter how many met observations are needed")],
+    )
+    min_met = WholeNumberField(
+        "Met observations needed for sign-off (K)",
+        widget=GovTextInput(),
+        message="Enter a whole number",
+        validators=[InputRequired(message="Enter a whole number")],
+    )
+    min_observers = WholeNumberField(
+        "Different observers among them (J)",
+        widget=GovTextInput(),
+        message="Enter a whole number",
+        validators=[InputRequired(message="Enter a whole number")],
+    )
+    min_settings = WholeNumberField(
+        "Different settings among them (S)",
+        widget=GovTextInput(),
+        message="Enter a whole number",
+        validators=[InputRequired(message="Enter a whole number")],
+    )
+    no_dangerous_in_last = WholeNumberField(
+        "No dangerous fault in the last M observations (M)",
+        widget=GovTextInput(),
+        message="Enter a whole number",
+        description="0 turns this check off",
+        validators=[InputRequired(message="Enter a whole number")],
+    )
     lock_version = HiddenField()
     submit = SubmitField("Save settings", widget=GovSubmitInput())
 
@@ -141,41 +217,77 @@ def settings_form(pins: dict[str, tuple[str, list[SelectChoice]]], data: Any = N
         pass
 
     for key, (title, choices) in pins.items():
-        setattr(Form, f"pin_{key}", SelectField(f"Rubric version for ‘{title}’", coerce=int, widget=GovSelect(), choices=choices,
-                                                invalid=f"Choose a published rubric version for ‘{title}’",
-                                                validators=[Optional()]))  # left out: the pin stays
+        setattr(
+            Form,
+            f"pin_{key}",
+            SelectField(
+                f"Rubric version for ‘{title}’",
+                coerce=int,
+                widget=GovSelect(),
+                choices=choices,
+                invalid=f"Choose a published rubric version for ‘{title}’",
+                validators=[Optional()],
+            ),
+        )  # left out: the pin stays
     return Form(formdata=data, **values)
 
 
 class MoveRubricForm(TextChecked, FlaskForm):
-    rubric_version_id = SelectField("New rubric version", coerce=int, widget=GovRadioInput(), invalid="Choose a rubric version",
-                                    validators=[InputRequired(message="Choose the rubric version to move to")])
+    rubric_version_id = SelectField(
+        "New rubric version",
+        coerce=int,
+        widget=GovRadioInput(),
+        invalid="Choose a rubric version",
+        validators=[InputRequired(message="Choose the rubric version to move to")],
+    )
     lock_version = HiddenField()
     submit = SubmitField("Move to this version", widget=GovSubmitInput())
 
 
-def observation_form(rubric: engine.Rubric, present_choices: list[str], data: Any = None, correction: bool = False,
-                     **values: Any) -> FlaskForm:
+def observation_form(
+    rubric: engine.Rubric, present_choices: list[str], data: Any = None, correction: bool = False, **values: Any
+) -> FlaskForm:
     """When, where and who was present, then a level and a comment per criterion, and the named
     faults of the rubric as counts. Two buttons: save a draft, or submit (which locks it).
     A correction of a submitted observation asks for a reason and has one button."""
 
     class ObservationForm(TextChecked, FlaskForm):
-        observed_on = RealDateField("Date of the observation", widget=GovDateInput(), format="%d %m %Y",
-                                    description="For example, 3 3 2026",
-                                    validators=[InputRequired(message="Enter the date of the observation")])
-        setting = StringField("Setting", widget=GovTextInput(), description="Where it happened, for example ‘Year 4 classroom’",
-                              validators=[InputRequired(message="Enter the setting, for example ‘Year 4 classroom’"),
-                                          Length(max=SETTING_MAX_LENGTH, message=too_long(SETTING_MAX_LENGTH, "Setting"))])
-        present = SelectMultipleField("Who was present", widget=GovCheckboxesInput(),
-                                      choices=[SelectChoice(p, p) for p in present_choices], invalid="Choose who was present from the list",
-                                      description="Roles only. Never record children’s names", validators=[Optional()])
+        observed_on = RealDateField(
+            "Date of the observation",
+            widget=GovDateInput(),
+            format="%d %m %Y",
+            description="For example, 3 3 2026",
+            validators=[InputRequired(message="Enter the date of the observation")],
+        )
+        setting = StringField(
+            "Setting",
+            widget=GovTextInput(),
+            description="Where it happened, for example ‘Year 4 classroom’",
+            validators=[
+                InputRequired(message="Enter the setting, for example ‘Year 4 classroom’"),
+                Length(max=SETTING_MAX_LENGTH, message=too_long(SETTING_MAX_LENGTH, "Setting")),
+            ],
+        )
+        present = SelectMultipleField(
+            "Who was present",
+            widget=GovCheckboxesInput(),
+            choices=[SelectChoice(p, p) for p in present_choices],
+            invalid="Choose who was present from the list",
+            description="Roles only. Never record children’s names",
+            validators=[Optional()],
+        )
         present_notes = TextAreaField(
-            "Notes on who was present (optional)", widget=GovTextArea(),
+            "Notes on who was present (optional)",
+            widget=GovTextArea(),
             description="Roles and context only, for example ‘class teacher joined for the second half’. "
-                        "Never record children’s names. Only you, other mentors of this trainee and the trainee see these notes",
-            validators=[Optional(), Length(max=PRESENT_NOTES_MAX_LENGTH,
-                                           message=too_long(PRESENT_NOTES_MAX_LENGTH, "Notes on who was present"))])
+            "Never record children’s names. Only you, other mentors of this trainee and the trainee see these notes",
+            validators=[
+                Optional(),
+                Length(
+                    max=PRESENT_NOTES_MAX_LENGTH, message=too_long(PRESENT_NOTES_MAX_LENGTH, "Notes on who was present")
+                ),
+            ],
+        )
         idempotency_key = HiddenField()
         lock_version = HiddenField()
         save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
@@ -184,10 +296,14 @@ def observation_form(rubric: engine.Rubric, present_choices: list[str], data: An
     _add_marks(ObservationForm, rubric)
     if correction:
         ObservationForm.reason = TextAreaField(  # type: ignore[attr-defined]
-            "Why are you correcting this observation?", widget=GovTextArea(),
+            "Why are you correcting this observation?",
+            widget=GovTextArea(),
             description="The trainee and the other mentors read this in the observation’s history",
-            validators=[InputRequired(message="Enter why you are correcting this observation"),
-                        Length(max=REASON_MAX_LENGTH, message=too_long(REASON_MAX_LENGTH, "Reason"))])
+            validators=[
+                InputRequired(message="Enter why you are correcting this observation"),
+                Length(max=REASON_MAX_LENGTH, message=too_long(REASON_MAX_LENGTH, "Reason")),
+            ],
+        )
         ObservationForm.save_correction = SubmitField("Save the correction", widget=GovSubmitInput())  # type: ignore[attr-defined]
     return ObservationForm(formdata=data, **values)
 
@@ -200,22 +316,50 @@ def _add_marks(form: type[FlaskForm], rubric: engine.Rubric) -> None:
             if criterion.critical_level is None:
                 choices.append(SelectChoice(NOT_APPLICABLE_CHOICE, "Not applicable in this observation"))
             choices += [SelectChoice(str(lv.value), f"{lv.value}: {lv.label}") for lv in criterion.levels]
-            setattr(form, f"c{i}", SelectField(
-                criterion.title, choices=choices, widget=GovSelect(), validators=[Optional()],
-                invalid=f"Choose a level for ‘{criterion.title}’ from the list",
-                description=f"Must reach level {criterion.critical_level}" if criterion.critical_level is not None else ""))
+            setattr(
+                form,
+                f"c{i}",
+                SelectField(
+                    criterion.title,
+                    choices=choices,
+                    widget=GovSelect(),
+                    validators=[Optional()],
+                    invalid=f"Choose a level for ‘{criterion.title}’ from the list",
+                    description=f"Must reach level {criterion.critical_level}"
+                    if criterion.critical_level is not None
+                    else "",
+                ),
+            )
     for i, criterion in enumerate(rubric.criteria):
-        setattr(form, f"m{i}", TextAreaField(
-            f"Comment on ‘{criterion.title}’ (optional)", widget=GovTextArea(), validators=[
-                Optional(), Length(max=COMMENT_MAX, message=too_long(COMMENT_MAX, "Comment"))]))
+        setattr(
+            form,
+            f"m{i}",
+            TextAreaField(
+                f"Comment on ‘{criterion.title}’ (optional)",
+                widget=GovTextArea(),
+                validators=[Optional(), Length(max=COMMENT_MAX, message=too_long(COMMENT_MAX, "Comment"))],
+            ),
+        )
     for i, kind in enumerate(rubric.fault_types):
-        setattr(form, f"f{i}", IntegerField(
-            f"{kind.title} ({kind.severity.value}{', fails on its own' if kind.fails_alone else ''})",
-            widget=GovTextInput(), default=0, invalid=f"Enter a whole number from 0 to {FAULT_COUNT_MAX}",
-            validators=[Optional(), NumberRange(0, FAULT_COUNT_MAX, message=f"Enter a whole number from 0 to {FAULT_COUNT_MAX}")]))
+        setattr(
+            form,
+            f"f{i}",
+            IntegerField(
+                f"{kind.title} ({kind.severity.value}{', fails on its own' if kind.fails_alone else ''})",
+                widget=GovTextInput(),
+                default=0,
+                invalid=f"Enter a whole number from 0 to {FAULT_COUNT_MAX}",
+                validators=[
+                    Optional(),
+                    NumberRange(0, FAULT_COUNT_MAX, message=f"Enter a whole number from 0 to {FAULT_COUNT_MAX}"),
+                ],
+            ),
+        )
 
 
-def marks_form(rubric: engine.Rubric, data: Any = None, reason: bool = False, final: bool = False, **values: Any) -> FlaskForm:
+def marks_form(
+    rubric: engine.Rubric, data: Any = None, reason: bool = False, final: bool = False, **values: Any
+) -> FlaskForm:
     """Marks alone, without the observation's when and where: a moderator's blind second marking,
     or (``reason``) the judgement mentor and moderator agreed (``final``: a third marker decided), with why."""
     button = ("Record the final judgement" if final else "Record the agreed judgement") if reason else "Submit my marks"
@@ -227,10 +371,14 @@ def marks_form(rubric: engine.Rubric, data: Any = None, reason: bool = False, fi
     _add_marks(MarksForm, rubric)
     if reason:
         MarksForm.reason = TextAreaField(  # type: ignore[attr-defined]
-            "Reason for the agreed judgement", widget=GovTextArea(),
+            "Reason for the agreed judgement",
+            widget=GovTextArea(),
             description="What you discussed and why you settled on these marks. The trainee’s progress will use them",
-            validators=[InputRequired(message="Enter the reason for the agreed judgement"),
-                        Length(max=AGREED_REASON_MAX_LENGTH, message=too_long(AGREED_REASON_MAX_LENGTH, "Reason"))])
+            validators=[
+                InputRequired(message="Enter the reason for the agreed judgement"),
+                Length(max=AGREED_REASON_MAX_LENGTH, message=too_long(AGREED_REASON_MAX_LENGTH, "Reason")),
+            ],
+        )
     return MarksForm(formdata=data, **values)
 
 
@@ -248,7 +396,11 @@ def evidence_of(form: FlaskForm, rubric: engine.Rubric) -> dict[str, Any]:
             judgements.append({"criterion": criterion.key, "not_applicable": True, "comment": comment})
         elif answer:
             judgements.append({"criterion": criterion.key, "level": int(answer), "comment": comment})
-    faults = [{"fault": kind.key} for i, kind in enumerate(rubric.fault_types) for _ in range(getattr(form, f"f{i}").data or 0)]
+    faults = [
+        {"fault": kind.key}
+        for i, kind in enumerate(rubric.fault_types)
+        for _ in range(getattr(form, f"f{i}").data or 0)
+    ]
     return {"judgements": judgements, "faults": faults}
 
 
@@ -260,7 +412,13 @@ def answers_of(evidence: dict[str, Any], rubric: engine.Rubric) -> dict[str, Any
         j = by_key.get(criterion.key, {})
         values[f"m{i}"] = j.get("comment", "")
         if rubric.model is not engine.RubricModel.FAULTS:
-            values[f"c{i}"] = NOT_APPLICABLE_CHOICE if j.get("not_applicable") else str(j["level"]) if j.get("level") is not None else ""
+            values[f"c{i}"] = (
+                NOT_APPLICABLE_CHOICE
+                if j.get("not_applicable")
+                else str(j["level"])
+                if j.get("level") is not None
+                else ""
+            )
     for i, kind in enumerate(rubric.fault_types):
         values[f"f{i}"] = sum(1 for f in evidence.get("faults", []) if f["fault"] == kind.key)
     return values
@@ -273,59 +431,105 @@ def self_assessment_form(criteria: list[engine.Criterion], data: Any = None) -> 
         rate = SubmitField("Save my ratings", widget=GovSubmitInput())
 
     for i, criterion in enumerate(criteria):
-        choices = [SelectChoice("", "Not rated")] + [SelectChoice(str(lv.value), f"{lv.value}: {lv.label}") for lv in criterion.levels]
-        setattr(SelfAssessmentForm, f"r{i}", SelectField(
-            criterion.title, choices=choices, widget=GovSelect(), validators=[Optional()],
-            invalid=f"Choose a level for ‘{criterion.title}’ from the list"))
+        choices = [SelectChoice("", "Not rated")] + [
+            SelectChoice(str(lv.value), f"{lv.value}: {lv.label}") for lv in criterion.levels
+        ]
+        setattr(
+            SelfAssessmentForm,
+            f"r{i}",
+            SelectField(
+                criterion.title,
+                choices=choices,
+                widget=GovSelect(),
+                validators=[Optional()],
+                invalid=f"Choose a level for ‘{criterion.title}’ from the list",
+            ),
+        )
     return SelfAssessmentForm(formdata=data)
 
 
 def ratings_of(form: FlaskForm, criteria: list[engine.Criterion]) -> dict[str, int | None]:
-    return {c.key: int(getattr(form, f"r{i}").data) if getattr(form, f"r{i}").data else None
-            for i, c in enumerate(criteria)}
+    return {
+        c.key: int(getattr(form, f"r{i}").data) if getattr(form, f"r{i}").data else None for i, c in enumerate(criteria)
+    }
 
 
 class ReflectionForm(TextChecked, FlaskForm):
-    reflection = TextAreaField("Your reflection", widget=GovTextArea(),
-                               description="What went well, what you would do differently, and what you will try next. "
-                                           "Only you and your mentors can read it",
-                               validators=[InputRequired(message="Enter your reflection"),
-                                           Length(max=REFLECTION_MAX_LENGTH, message=too_long(REFLECTION_MAX_LENGTH, "Reflection"))])
+    reflection = TextAreaField(
+        "Your reflection",
+        widget=GovTextArea(),
+        description="What went well, what you would do differently, and what you will try next. "
+        "Only you and your mentors can read it",
+        validators=[
+            InputRequired(message="Enter your reflection"),
+            Length(max=REFLECTION_MAX_LENGTH, message=too_long(REFLECTION_MAX_LENGTH, "Reflection")),
+        ],
+    )
     save_reflection = SubmitField("Save reflection", widget=GovSubmitInput())
 
 
 class NextStepForm(TextChecked, FlaskForm):
-    criterion_key = SelectField("Criterion it works on", widget=GovSelect(), invalid="Choose a criterion from the list",
-                                validators=[InputRequired(message="Choose a criterion from the list")])
-    text = TextAreaField("Next step", widget=GovTextArea(),
-                         description="One thing to work on before the next observation of this scenario",
-                         validators=[InputRequired(message="Enter the next step"),
-                                     Length(max=NEXT_STEP_MAX_LENGTH, message=too_long(NEXT_STEP_MAX_LENGTH, "Next step"))])
+    criterion_key = SelectField(
+        "Criterion it works on",
+        widget=GovSelect(),
+        invalid="Choose a criterion from the list",
+        validators=[InputRequired(message="Choose a criterion from the list")],
+    )
+    text = TextAreaField(
+        "Next step",
+        widget=GovTextArea(),
+        description="One thing to work on before the next observation of this scenario",
+        validators=[
+            InputRequired(message="Enter the next step"),
+            Length(max=NEXT_STEP_MAX_LENGTH, message=too_long(NEXT_STEP_MAX_LENGTH, "Next step")),
+        ],
+    )
     save_next_step = SubmitField("Set next step", widget=GovSubmitInput())
 
 
 class RequestForm(TextChecked, FlaskForm):
-    mentor_id = SelectField("Mentor", coerce=int, widget=GovSelect(), invalid="Choose one of your mentors",
-                            validators=[InputRequired(message="Choose one of your mentors")])
-    scenario_key = SelectField("Scenario", widget=GovSelect(), invalid="Choose a scenario of your programme",
-                               validators=[InputRequired(message="Choose a scenario of your programme")])
-    note = TextAreaField("Note to your mentor (optional)", widget=GovTextArea(),
-                         description="For example, when the meeting is. Never include children’s names",
-                         validators=[Optional(), Length(max=NOTE_MAX_LENGTH, message=too_long(NOTE_MAX_LENGTH, "Note"))])
+    mentor_id = SelectField(
+        "Mentor",
+        coerce=int,
+        widget=GovSelect(),
+        invalid="Choose one of your mentors",
+        validators=[InputRequired(message="Choose one of your mentors")],
+    )
+    scenario_key = SelectField(
+        "Scenario",
+        widget=GovSelect(),
+        invalid="Choose a scenario of your programme",
+        validators=[InputRequired(message="Choose a scenario of your programme")],
+    )
+    note = TextAreaField(
+        "Note to your mentor (optional)",
+        widget=GovTextArea(),
+        description="For example, when the meeting is. Never include children’s names",
+        validators=[Optional(), Length(max=NOTE_MAX_LENGTH, message=too_long(NOTE_MAX_LENGTH, "Note"))],
+    )
     submit = SubmitField("Send request", widget=GovSubmitInput())
 
 
 class AcceptRequestForm(FlaskForm):
-    planned_on = RealDateField("Date you plan to observe", widget=GovDateInput(), format="%d %m %Y",
-                               description="For example, 3 3 2026",
-                               validators=[InputRequired(message="Enter the date you plan to observe")])
+    planned_on = RealDateField(
+        "Date you plan to observe",
+        widget=GovDateInput(),
+        format="%d %m %Y",
+        description="For example, 3 3 2026",
+        validators=[InputRequired(message="Enter the date you plan to observe")],
+    )
     accept = SubmitField("Accept", widget=GovSubmitInput())
 
 
 class DeclineRequestForm(TextChecked, FlaskForm):
-    reason = TextAreaField("Why are you declining?", widget=GovTextArea(),
-                           validators=[InputRequired(message="Enter why you are declining, so your trainee knows what to do next"),
-                                       Length(max=REASON_MAX_LENGTH, message=too_long(REASON_MAX_LENGTH, "Reason"))])
+    reason = TextAreaField(
+        "Why are you declining?",
+        widget=GovTextArea(),
+        validators=[
+            InputRequired(message="Enter why you are declining, so your trainee knows what to do next"),
+            Length(max=REASON_MAX_LENGTH, message=too_long(REASON_MAX_LENGTH, "Reason")),
+        ],
+    )
     decline = SubmitField("Decline", widget=GovSubmitInput())
 
 
@@ -334,8 +538,7 @@ class ReviewNextStepForm(FlaskForm):
     not_yet = SubmitField("Not yet", widget=GovSubmitInput())
 
 
-RESULT_CHOICES = [SelectChoice("", "No result yet"),
-                  *(SelectChoice(r.value, r.label) for r in CaseStudyResult)]
+RESULT_CHOICES = [SelectChoice("", "No result yet"), *(SelectChoice(r.value, r.label) for r in CaseStudyResult)]
 
 
 def _optional_date(label: str, hint: str = "For example, 3 3 2027") -> RealDateField:
@@ -358,7 +561,9 @@ class CaseStudyForm(TextChecked, FlaskForm):
 class SubmissionForm(TextChecked, FlaskForm):
     """The trainee's own part: the date they submitted their case study."""
 
-    submitted_on = _optional_date("Date you submitted your case study", "For example, 3 3 2027. Leave blank if not submitted yet")
+    submitted_on = _optional_date(
+        "Date you submitted your case study", "For example, 3 3 2027. Leave blank if not submitted yet"
+    )
     lock_version = HiddenField()
     submit = SubmitField("Save the date", widget=GovSubmitInput())
 
@@ -375,8 +580,13 @@ def ascii_id(value: Any) -> int:
 
 
 class AddMentorForm(TextChecked, FlaskForm):
-    mentor_id = SelectField("Mentor", coerce=ascii_id, widget=GovSelect(), invalid="Choose a mentor",
-                            validators=[InputRequired(message="Choose a mentor")])
+    mentor_id = SelectField(
+        "Mentor",
+        coerce=ascii_id,
+        widget=GovSelect(),
+        invalid="Choose a mentor",
+        validators=[InputRequired(message="Choose a mentor")],
+    )
     submit = SubmitField("Add mentor", widget=GovSubmitInput())
 
 
@@ -384,60 +594,118 @@ class RandomSampleForm(TextChecked, FlaskForm):
     """A random share of a cohort's submitted observations, stratified by mentor and scenario."""
 
     percent = WholeNumberField(
-        "Percentage of submitted observations to sample", widget=GovTextInput(),
+        "Percentage of submitted observations to sample",
+        widget=GovTextInput(),
         description=f"A whole number from {sampling.PERCENT_MIN} to {sampling.PERCENT_MAX}, for example 20",
         message=PERCENT_MESSAGE,
-        validators=[InputRequired(message=PERCENT_MESSAGE), NumberRange(sampling.PERCENT_MIN, sampling.PERCENT_MAX, message=PERCENT_MESSAGE)])
-    seed = StringField("Seed (optional)", widget=GovTextInput(),
-                       description="Leave blank for a new one. Give a recorded seed to draw a sample the same way again",
-                       validators=[Optional(), Length(max=sampling.SEED_MAX_LENGTH, message=too_long(sampling.SEED_MAX_LENGTH, "Seed"))])
+        validators=[
+            InputRequired(message=PERCENT_MESSAGE),
+            NumberRange(sampling.PERCENT_MIN, sampling.PERCENT_MAX, message=PERCENT_MESSAGE),
+        ],
+    )
+    seed = StringField(
+        "Seed (optional)",
+        widget=GovTextInput(),
+        description="Leave blank for a new one. Give a recorded seed to draw a sample the same way again",
+        validators=[
+            Optional(),
+            Length(max=sampling.SEED_MAX_LENGTH, message=too_long(sampling.SEED_MAX_LENGTH, "Seed")),
+        ],
+    )
     draw = SubmitField("Draw a random sample", widget=GovSubmitInput())
 
 
 def chosen_sample_form(choices: list[SelectChoice], data: Any = None) -> FlaskForm:
     class ChosenSampleForm(TextChecked, FlaskForm):
-        observation_ids = SelectMultipleField("Choose observations to moderate", coerce=int, widget=GovCheckboxesInput(),
-                                              choices=choices, invalid="Choose observations from the list",
-                                              validators=[InputRequired(message="Choose at least one observation")])
+        observation_ids = SelectMultipleField(
+            "Choose observations to moderate",
+            coerce=int,
+            widget=GovCheckboxesInput(),
+            choices=choices,
+            invalid="Choose observations from the list",
+            validators=[InputRequired(message="Choose at least one observation")],
+        )
         choose = SubmitField("Add the chosen observations to a sample", widget=GovSubmitInput())
 
     return ChosenSampleForm(formdata=data)
 
 
 class CalibrationForm(TextChecked, FlaskForm):
-    minimum_kappa = StringField("Lowest quadratic-weighted kappa before a mentor is flagged for calibration",
-                                widget=GovTextInput(), description="A number from -1 to 1, for example 0.6",
-                                validators=[InputRequired(message="Enter the minimum kappa as a number from -1 to 1, like 0.6"),
-                                            Length(max=10, message="Enter the minimum kappa as a number from -1 to 1, like 0.6")])
-    min_pairs = WholeNumberField("Fewest pairs of marks before a figure counts", widget=GovTextInput(),
-                                 message="Enter the fewest pairs as a whole number from 1 to 1,000",
-                                 validators=[InputRequired(message="Enter the fewest pairs as a whole number from 1 to 1,000"),
-                                             NumberRange(1, 1_000, message="Enter the fewest pairs as a whole number from 1 to 1,000")])
-    sample_rate = WholeNumberField("Sampling rate for each mentor, in percent", widget=GovTextInput(),
-                                   description="The share of each mentor’s submitted observations to moderate, for example 10",
-                                   message=RATE_MESSAGE, validators=[InputRequired(message=RATE_MESSAGE), NumberRange(1, 100, message=RATE_MESSAGE)])
-    raised_rate = WholeNumberField("Sampling rate for mentors flagged for calibration, in percent", widget=GovTextInput(),
-                                   message=RATE_MESSAGE, validators=[InputRequired(message=RATE_MESSAGE), NumberRange(1, 100, message=RATE_MESSAGE)])
+    minimum_kappa = StringField(
+        "Lowest quadratic-weighted kappa before a mentor is flagged for calibration",
+        widget=GovTextInput(),
+        description="A number from -1 to 1, for example 0.6",
+        validators=[
+            InputRequired(message="Enter the minimum kappa as a number from -1 to 1, like 0.6"),
+            Length(max=10, message="Enter the minimum kappa as a number from -1 to 1, like 0.6"),
+        ],
+    )
+    min_pairs = WholeNumberField(
+        "Fewest pairs of marks before a figure counts",
+        widget=GovTextInput(),
+        message="Enter the fewest pairs as a whole number from 1 to 1,000",
+        validators=[
+            InputRequired(message="Enter the fewest pairs as a whole number from 1 to 1,000"),
+            NumberRange(1, 1_000, message="Enter the fewest pairs as a whole number from 1 to 1,000"),
+        ],
+    )
+    sample_rate = WholeNumberField(
+        "Sampling rate for each mentor, in percent",
+        widget=GovTextInput(),
+        description="The share of each mentor’s submitted observations to moderate, for example 10",
+        message=RATE_MESSAGE,
+        validators=[InputRequired(message=RATE_MESSAGE), NumberRange(1, 100, message=RATE_MESSAGE)],
+    )
+    raised_rate = WholeNumberField(
+        "Sampling rate for mentors flagged for calibration, in percent",
+        widget=GovTextInput(),
+        message=RATE_MESSAGE,
+        validators=[InputRequired(message=RATE_MESSAGE), NumberRange(1, 100, message=RATE_MESSAGE)],
+    )
     adjudication_gap = WholeNumberField(
-        "Levels apart before a third marker decides", widget=GovTextInput(),
+        "Levels apart before a third marker decides",
+        widget=GovTextInput(),
         description="When the mentor’s and the moderator’s levels on a criterion are further apart than this, a third marker decides. For example 1",
-        message=GAP_MESSAGE, validators=[InputRequired(message=GAP_MESSAGE), NumberRange(0, GAP_MAX, message=GAP_MESSAGE)])
-    new_mentor_rate = WholeNumberField("Sampling rate for a new mentor’s first observations, in percent", widget=GovTextInput(),
-                                       message=RATE_MESSAGE, validators=[InputRequired(message=RATE_MESSAGE), NumberRange(1, 100, message=RATE_MESSAGE)])
+        message=GAP_MESSAGE,
+        validators=[InputRequired(message=GAP_MESSAGE), NumberRange(0, GAP_MAX, message=GAP_MESSAGE)],
+    )
+    new_mentor_rate = WholeNumberField(
+        "Sampling rate for a new mentor’s first observations, in percent",
+        widget=GovTextInput(),
+        message=RATE_MESSAGE,
+        validators=[InputRequired(message=RATE_MESSAGE), NumberRange(1, 100, message=RATE_MESSAGE)],
+    )
     new_mentor_first = WholeNumberField(
-        "How many of a mentor’s first observations count as new", widget=GovTextInput(),
+        "How many of a mentor’s first observations count as new",
+        widget=GovTextInput(),
         description="Counted over all the mentor’s submitted observations, in any cohort. 0 turns the higher rate off",
-        message=sampling.NEW_FIRST_MESSAGE, validators=[InputRequired(message=sampling.NEW_FIRST_MESSAGE),
-                                                        NumberRange(0, sampling.NEW_FIRST_MAX, message=sampling.NEW_FIRST_MESSAGE)])
+        message=sampling.NEW_FIRST_MESSAGE,
+        validators=[
+            InputRequired(message=sampling.NEW_FIRST_MESSAGE),
+            NumberRange(0, sampling.NEW_FIRST_MAX, message=sampling.NEW_FIRST_MESSAGE),
+        ],
+    )
     interim_share = WholeNumberField(
-        "Interim share, in percent", widget=GovTextInput(),
+        "Interim share, in percent",
+        widget=GovTextInput(),
         description="The part of each mentor’s planned sample due by the interim date; the rest is due by the end",
-        message=sampling.INTERIM_SHARE_MESSAGE, validators=[InputRequired(message=sampling.INTERIM_SHARE_MESSAGE),
-                                                            NumberRange(0, 100, message=sampling.INTERIM_SHARE_MESSAGE)])
-    interim_on = RealDateField("Interim date", format="%d %m %Y", validators=[Optional()],
-                               description="For example, 27 3 2027. Leave blank if the cohort has no interim point")
-    hold_results = BooleanField("Hold results back from trainees until their sampled observations are moderated",
-                                widget=GovCheckboxInput(), validators=[Optional()])
+        message=sampling.INTERIM_SHARE_MESSAGE,
+        validators=[
+            InputRequired(message=sampling.INTERIM_SHARE_MESSAGE),
+            NumberRange(0, 100, message=sampling.INTERIM_SHARE_MESSAGE),
+        ],
+    )
+    interim_on = RealDateField(
+        "Interim date",
+        format="%d %m %Y",
+        validators=[Optional()],
+        description="For example, 27 3 2027. Leave blank if the cohort has no interim point",
+    )
+    hold_results = BooleanField(
+        "Hold results back from trainees until their sampled observations are moderated",
+        widget=GovCheckboxInput(),
+        validators=[Optional()],
+    )
     lock_version = HiddenField()
     save = SubmitField("Save the settings", widget=GovSubmitInput())
 
@@ -451,10 +719,15 @@ DECISION_REASON_MESSAGE = "Enter the reason for your decision"
 class AppealForm(TextChecked, FlaskForm):
     """A trainee's request for a review of a moderated judgement."""
 
-    reason = TextAreaField("Why are you asking for a review?", widget=GovTextArea(),
-                           description="Say which marks you think are wrong and why. A moderator who did not mark it will decide",
-                           validators=[InputRequired(message=APPEAL_REASON_MESSAGE),
-                                       Length(max=APPEAL_REASON_MAX_LENGTH, message=too_long(APPEAL_REASON_MAX_LENGTH, "Reason"))])
+    reason = TextAreaField(
+        "Why are you asking for a review?",
+        widget=GovTextArea(),
+        description="Say which marks you think are wrong and why. A moderator who did not mark it will decide",
+        validators=[
+            InputRequired(message=APPEAL_REASON_MESSAGE),
+            Length(max=APPEAL_REASON_MAX_LENGTH, message=too_long(APPEAL_REASON_MAX_LENGTH, "Reason")),
+        ],
+    )
     submit = SubmitField("Ask for a review", widget=GovSubmitInput())
 
 
@@ -462,14 +735,25 @@ def appeal_decision_form(rubric: engine.Rubric, data: Any = None, **values: Any)
     """The reviewer's decision: the judgement stands, or the new marks that replace it; with why."""
 
     class DecisionForm(TextChecked, FlaskForm):
-        decision = SelectField("Your decision", widget=GovRadioInput(), invalid="Choose whether the judgement stands or changes",
-                               choices=[SelectChoice("upheld", "The judgement stands (upheld)"),
-                                        SelectChoice("changed", "The judgement changes to the marks below")],
-                               validators=[InputRequired(message="Choose whether the judgement stands or changes")])
+        decision = SelectField(
+            "Your decision",
+            widget=GovRadioInput(),
+            invalid="Choose whether the judgement stands or changes",
+            choices=[
+                SelectChoice("upheld", "The judgement stands (upheld)"),
+                SelectChoice("changed", "The judgement changes to the marks below"),
+            ],
+            validators=[InputRequired(message="Choose whether the judgement stands or changes")],
+        )
         decision_reason = TextAreaField(
-            "Reason for your decision", widget=GovTextArea(), description="The trainee and the mentor will read it",
-            validators=[InputRequired(message=DECISION_REASON_MESSAGE),
-                        Length(max=APPEAL_REASON_MAX_LENGTH, message=too_long(APPEAL_REASON_MAX_LENGTH, "Reason"))])
+            "Reason for your decision",
+            widget=GovTextArea(),
+            description="The trainee and the mentor will read it",
+            validators=[
+                InputRequired(message=DECISION_REASON_MESSAGE),
+                Length(max=APPEAL_REASON_MAX_LENGTH, message=too_long(APPEAL_REASON_MAX_LENGTH, "Reason")),
+            ],
+        )
         submit = SubmitField("Record the decision", widget=GovSubmitInput())
 
     _add_marks(DecisionForm, rubric)
@@ -480,14 +764,24 @@ def exemplar_form(rubric: engine.Rubric, data: Any = None) -> FlaskForm:
     """A calibration exemplar: its title, the account of practice, and its agreed marks."""
 
     class ExemplarForm(TextChecked, FlaskForm):
-        title = StringField("Title", widget=GovTextInput(), description="For example, ‘An annual review with a Year 9 pupil’",
-                            validators=[InputRequired(message="Enter a title for the exemplar"),
-                                        Length(max=EXEMPLAR_TITLE_MAX_LENGTH, message=too_long(EXEMPLAR_TITLE_MAX_LENGTH, "Title"))])
+        title = StringField(
+            "Title",
+            widget=GovTextInput(),
+            description="For example, ‘An annual review with a Year 9 pupil’",
+            validators=[
+                InputRequired(message="Enter a title for the exemplar"),
+                Length(max=EXEMPLAR_TITLE_MAX_LENGTH, message=too_long(EXEMPLAR_TITLE_MAX_LENGTH, "Title")),
+            ],
+        )
         account = TextAreaField(
-            "Account of practice", widget=GovTextArea(),
+            "Account of practice",
+            widget=GovTextArea(),
             description="A written account of what happened, as an observer would record it. Use no real child's name",
-            validators=[InputRequired(message="Enter the account of practice that mentors will score"),
-                        Length(max=EXEMPLAR_ACCOUNT_MAX_LENGTH, message=too_long(EXEMPLAR_ACCOUNT_MAX_LENGTH, "Account"))])
+            validators=[
+                InputRequired(message="Enter the account of practice that mentors will score"),
+                Length(max=EXEMPLAR_ACCOUNT_MAX_LENGTH, message=too_long(EXEMPLAR_ACCOUNT_MAX_LENGTH, "Account")),
+            ],
+        )
         submit = SubmitField("Publish the exemplar", widget=GovSubmitInput())
 
     _add_marks(ExemplarForm, rubric)

@@ -4,6 +4,7 @@ A cell is one trainee in one observed scenario: the cohort's aggregation of thei
 observations, and whether sign-off is evidenced, as words (never colour alone: WCAG 2.2, 1.4.1).
 Plain Python (mypy strict); the engine decides the outcomes, this module only names them.
 """
+
 from __future__ import annotations
 
 import enum
@@ -33,15 +34,18 @@ _LABELS = {
     CellStatus.INSUFFICIENT: "insufficient evidence",
     CellStatus.NOT_OBSERVED: "not observed yet",
 }
-_BY_OUTCOME = {Outcome.MET: CellStatus.MET, Outcome.NOT_YET_MET: CellStatus.NOT_YET_MET,
-               Outcome.INSUFFICIENT_EVIDENCE: CellStatus.INSUFFICIENT}
+_BY_OUTCOME = {
+    Outcome.MET: CellStatus.MET,
+    Outcome.NOT_YET_MET: CellStatus.NOT_YET_MET,
+    Outcome.INSUFFICIENT_EVIDENCE: CellStatus.INSUFFICIENT,
+}
 
 
 @dataclass(frozen=True)
 class Cell:
     status: CellStatus
-    met: int        # submitted observations whose own outcome was met
-    observed: int   # submitted observations of the scenario's current rubric
+    met: int  # submitted observations whose own outcome was met
+    observed: int  # submitted observations of the scenario's current rubric
 
     @property
     def text(self) -> str:

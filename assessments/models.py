@@ -3,6 +3,7 @@
 An observation keeps the engine's evidence and ``Result.to_dict()`` as JSON, with the id of the
 rubric version that scored it, so a past outcome can always be explained by its own rubric.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -17,14 +18,14 @@ from core.extensions import db
 from curriculum.models import ProgrammeVersion
 
 NAME_MAX_LENGTH = 200
-SETTING_MAX_LENGTH = 200   # the engine's IDENTITY_MAX: a setting is counted by its exact text
+SETTING_MAX_LENGTH = 200  # the engine's IDENTITY_MAX: a setting is counted by its exact text
 SCHOOL_MAX_LENGTH = 200
 KEY_MAX_LENGTH = 80
 # Free text written by people: one home for each limit (forms, services and the API read these).
-PRESENT_NOTES_MAX_LENGTH = 500   # who was present, by role: never children's names
-REASON_MAX_LENGTH = 1_000        # why a submitted observation was corrected, why a request was declined
-NOTE_MAX_LENGTH = 500            # a trainee's note on a request
-REFLECTION_MAX_LENGTH = 3_000    # a trainee's reflection on an observation (about 500 words)
+PRESENT_NOTES_MAX_LENGTH = 500  # who was present, by role: never children's names
+REASON_MAX_LENGTH = 1_000  # why a submitted observation was corrected, why a request was declined
+NOTE_MAX_LENGTH = 500  # a trainee's note on a request
+REFLECTION_MAX_LENGTH = 3_000  # a trainee's reflection on an observation (about 500 words)
 NEXT_STEP_MAX_LENGTH = 500
 
 
@@ -34,7 +35,8 @@ class ObservationStatus:
 
 
 enrolment_mentor = Table(
-    "enrolment_mentor", db.metadata,
+    "enrolment_mentor",
+    db.metadata,
     Column("enrolment_id", ForeignKey("enrolment.id", ondelete="CASCADE"), primary_key=True),
     Column("mentor_id", ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
     # The mentor's dashboard and the grid's mentor filter look enrolments up by mentor.
@@ -49,7 +51,7 @@ class Cohort(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(NAME_MAX_LENGTH))
     programme_version_id: Mapped[int] = mapped_column(ForeignKey("programme_version.id"))
-    aggregation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)     # AggregationPolicy.to_dict()
+    aggregation: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # AggregationPolicy.to_dict()
     sign_off_policy: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # SignOffPolicy fields
     # The rubric version each scenario is scored by in this cohort: {scenario key: rubric_version id}.
     # Set at creation to the current published versions; changed only by an explicit move.
@@ -71,11 +73,13 @@ class Enrolment(db.Model):
     __tablename__ = "enrolment"
     __table_args__ = (UniqueConstraint("cohort_id", "trainee_id"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    cohort_id: Mapped[int] = mapped_column(ForeignKey("cohort.id", ondelete="CASCADE"), index=True)  # the grid, the register
+    cohort_id: Mapped[int] = mapped_column(
+        ForeignKey("cohort.id", ondelete="CASCADE"), index=True
+    )  # the grid, the register
     trainee_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     school: Mapped[str] = mapped_column(String(SCHOOL_MAX_LENGTH), default="")
     became_senco: Mapped[date | None]
-    earlier_senco_months: Mapped[int] = mapped_column(default=0)   # a stated total, when dates are not known
+    earlier_senco_months: Mapped[int] = mapped_column(default=0)  # a stated total, when dates are not known
     # Earlier SENCO service, here or elsewhere, as [{"start": iso, "end": iso}] (enrolment_rules).
     earlier_service: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     head_teacher: Mapped[bool] = mapped_column(default=False, server_default=false())  # the head teacher acts as SENCO
@@ -88,8 +92,9 @@ class Enrolment(db.Model):
     cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
     trainee: Mapped[User] = relationship()
     mentors: Mapped[list[User]] = relationship(secondary=enrolment_mentor, order_by="User.name")
-    case_study: Mapped[CaseStudy | None] = relationship(back_populates="enrolment", uselist=False,
-                                                        cascade="all, delete-orphan")
+    case_study: Mapped[CaseStudy | None] = relationship(
+        back_populates="enrolment", uselist=False, cascade="all, delete-orphan"
+    )
 
     __mapper_args__ = {"version_id_col": lock_version}
 
@@ -107,10 +112,10 @@ class Observation(db.Model):
     observer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     observed_on: Mapped[date]
     setting: Mapped[str] = mapped_column(String(SETTING_MAX_LENGTH))
-    present: Mapped[list[str]] = mapped_column(JSON, default=list)      # roles, never children's names
+    present: Mapped[list[str]] = mapped_column(JSON, default=list)  # roles, never children's names
     present_notes: Mapped[str] = mapped_column(Text, default="", server_default="")
     evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the engine's evidence format
-    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)    # engine Result.to_dict()
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # engine Result.to_dict()
     status: Mapped[str] = mapped_column(String(20), default=ObservationStatus.DRAFT)
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
@@ -122,8 +127,9 @@ class Observation(db.Model):
     enrolment: Mapped[Enrolment] = relationship()
     observer: Mapped[User | None] = relationship()
     rubric_version: Mapped[RubricVersion] = relationship()
-    revisions: Mapped[list[ObservationRevision]] = relationship(back_populates="observation",
-                                                                order_by="ObservationRevision.number")
+    revisions: Mapped[list[ObservationRevision]] = relationship(
+        back_populates="observation", order_by="ObservationRevision.number"
+    )
     self_assessment: Mapped[SelfAssessment | None] = relationship(back_populates="observation")
 
     __mapper_args__ = {"version_id_col": lock_version}
@@ -158,10 +164,10 @@ class ObservationRevision(db.Model):
 
 
 class RequestStatus:
-    OPEN = "open"          # asked, not yet answered
+    OPEN = "open"  # asked, not yet answered
     ACCEPTED = "accepted"  # the mentor will observe on ``planned_on``
     DECLINED = "declined"
-    DONE = "done"          # an observation of the scenario was submitted
+    DONE = "done"  # an observation of the scenario was submitted
     OPEN_STATES = (OPEN, ACCEPTED)
 
 
@@ -222,7 +228,7 @@ class NextStep(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=NextStepStatus.OPEN)
     set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    reviewed_on: Mapped[date | None]   # when a mentor last marked it done or not yet
+    reviewed_on: Mapped[date | None]  # when a mentor last marked it done or not yet
     observation: Mapped[Observation] = relationship()
     set_by: Mapped[User | None] = relationship()
 
@@ -239,7 +245,9 @@ class CaseStudy(db.Model):
     window_opens: Mapped[date | None]
     window_closes: Mapped[date | None]
     submitted_on: Mapped[date | None]
-    result: Mapped[str | None] = mapped_column(String(20), index=True)  # case_study_rules.CaseStudyResult; the register filters on it
+    result: Mapped[str | None] = mapped_column(
+        String(20), index=True
+    )  # case_study_rules.CaseStudyResult; the register filters on it
     result_on: Mapped[date | None]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
@@ -249,11 +257,12 @@ class CaseStudy(db.Model):
 
     __mapper_args__ = {"version_id_col": lock_version}
 
+
 # ---- moderation (issue 14) -----------------------------------------------------------------
 
-AGREED_REASON_MAX_LENGTH = 2_000   # the reason for an agreed judgement
-SEED_MAX_LENGTH = 64        # sampling.SEED_MAX_LENGTH
-GAP_MAX = 20                # levels apart before adjudication: no rubric scale is longer
+AGREED_REASON_MAX_LENGTH = 2_000  # the reason for an agreed judgement
+SEED_MAX_LENGTH = 64  # sampling.SEED_MAX_LENGTH
+GAP_MAX = 20  # levels apart before adjudication: no rubric scale is longer
 
 
 class SampleMethod:
@@ -289,7 +298,7 @@ class ModerationItem(db.Model):
     observation_id: Mapped[int] = mapped_column(ForeignKey("observation.id", ondelete="CASCADE"), unique=True)
     moderator_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     moderator_evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
-    moderator_result: Mapped[dict[str, Any] | None] = mapped_column(JSON)   # engine Result.to_dict()
+    moderator_result: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # engine Result.to_dict()
     marked_at: Mapped[datetime | None]
     agreed_evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     agreed_result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -347,15 +356,15 @@ class ModerationPolicy(db.Model):
 
 # ---- appeals and calibration (issue 14, the rest) ------------------------------------------
 
-APPEAL_REASON_MAX_LENGTH = 2_000   # why the trainee asks for a review; why the reviewer decided
+APPEAL_REASON_MAX_LENGTH = 2_000  # why the trainee asks for a review; why the reviewer decided
 EXEMPLAR_TITLE_MAX_LENGTH = 200
-EXEMPLAR_ACCOUNT_MAX_LENGTH = 20_000   # a written account of practice: a few pages
+EXEMPLAR_ACCOUNT_MAX_LENGTH = 20_000  # a written account of practice: a few pages
 
 
 class AppealStatus:
     OPEN = "open"
-    UPHELD = "upheld"      # the judgement stands
-    CHANGED = "changed"    # a new judgement replaces it
+    UPHELD = "upheld"  # the judgement stands
+    CHANGED = "changed"  # a new judgement replaces it
 
 
 class ModerationAppeal(db.Model):
@@ -372,7 +381,7 @@ class ModerationAppeal(db.Model):
     reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime | None]
     decision_reason: Mapped[str] = mapped_column(String(APPEAL_REASON_MAX_LENGTH), default="")
-    previous_result: Mapped[dict[str, Any] | None] = mapped_column(JSON)   # the judgement appealed against
+    previous_result: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # the judgement appealed against
     new_evidence: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     new_result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     item: Mapped[ModerationItem] = relationship()
@@ -390,7 +399,7 @@ class CalibrationExemplar(db.Model):
     rubric_version_id: Mapped[int] = mapped_column(ForeignKey("rubric_version.id"))
     title: Mapped[str] = mapped_column(String(EXEMPLAR_TITLE_MAX_LENGTH))
     account: Mapped[str] = mapped_column(Text)
-    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)   # the agreed marks, engine evidence format
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)  # the agreed marks, engine evidence format
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     published_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,4 +1,5 @@
 """``flask plans``: a trainee's training plan, or a whole cohort's as a ZIP, from the command line."""
+
 from __future__ import annotations
 
 import os
@@ -39,10 +40,14 @@ def _enrolment(email: str, cohort: str | None) -> Enrolment:
         found = cohort_plans.find_cohort(cohort)
         enrolments = [e for e in enrolments if found is not None and e.cohort_id == found.id]
     if not enrolments:
-        raise click.ClickException(f"{trainee.name} is not enrolled on {'that' if cohort else 'any'} cohort, so has no training plan")
+        raise click.ClickException(
+            f"{trainee.name} is not enrolled on {'that' if cohort else 'any'} cohort, so has no training plan"
+        )
     if len(enrolments) > 1:
         listed = ", ".join(f"{e.cohort_id} ({e.cohort.name})" for e in enrolments)
-        raise click.ClickException(f"{trainee.name} is on {len(enrolments)} cohorts: {listed}. Choose one with --cohort.")
+        raise click.ClickException(
+            f"{trainee.name} is on {len(enrolments)} cohorts: {listed}. Choose one with --cohort."
+        )
     return enrolments[0]
 
 
@@ -77,8 +82,9 @@ def cohort_command(cohort: str, output: Path, processes: int | None) -> None:
         raise click.ClickException(f"No cohort has the number or name {cohort!r}.")
     if not found.enrolments:
         raise click.ClickException(cohort_plans.NO_TRAINEES)
-    with click.progressbar(length=len(found.enrolments), label=f"Training plans for {found.name}",
-                           show_pos=True, show_percent=True) as bar:
+    with click.progressbar(
+        length=len(found.enrolments), label=f"Training plans for {found.name}", show_pos=True, show_percent=True
+    ) as bar:
 
         def progress(done: int, total: int) -> None:
             bar.update(done - bar.pos)

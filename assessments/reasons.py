@@ -4,6 +4,7 @@ English), and why it could not decide at all (a list of located problems).
 
 Standard library only, like the rules that use it: the services translate a :class:`RuleInputError`
 into :class:`core.problems.Invalid` at the room's edge."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ class Reason:
 class Problem:
     """One located problem with a rule's input, in the shape of :class:`core.problems.Problem`."""
 
-    path: str     # the field, e.g. "earlier_service[1].end"; empty when the input as a whole is wrong
+    path: str  # the field, e.g. "earlier_service[1].end"; empty when the input as a whole is wrong
     message: str  # what to do, in GOV.UK style
 
 

@@ -6,6 +6,7 @@ change, what a reader of the history needs: a level moved, a comment rewritten, 
 taken away, the outcome changed. Pure: plain dicts in, sentences out, so it is tested without an
 app and the page, the API and a PDF all read the same words.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -31,11 +32,23 @@ class Titles:
         return self.faults.get(key, key)
 
 
-def snapshot(observed_on: date, setting: str, present: list[str], present_notes: str,
-             evidence: Mapping[str, Any], result: Mapping[str, Any]) -> dict[str, Any]:
+def snapshot(
+    observed_on: date,
+    setting: str,
+    present: list[str],
+    present_notes: str,
+    evidence: Mapping[str, Any],
+    result: Mapping[str, Any],
+) -> dict[str, Any]:
     """An observation as the history keeps it: JSON as it stands."""
-    return {"observed_on": observed_on.isoformat(), "setting": setting, "present": list(present),
-            "present_notes": present_notes, "evidence": dict(evidence), "result": dict(result)}
+    return {
+        "observed_on": observed_on.isoformat(),
+        "setting": setting,
+        "present": list(present),
+        "present_notes": present_notes,
+        "evidence": dict(evidence),
+        "result": dict(result),
+    }
 
 
 def _judgements(evidence: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
@@ -100,10 +113,14 @@ def _detail_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list
     if before.get("observed_on") != after.get("observed_on"):
         lines.append(f"Date: {_date(before.get('observed_on'))} changed to {_date(after.get('observed_on'))}")
     if before.get("setting") != after.get("setting"):
-        lines.append(f"Setting: {_shown(str(before.get('setting', '')))} changed to {_shown(str(after.get('setting', '')))}")
+        lines.append(
+            f"Setting: {_shown(str(before.get('setting', '')))} changed to {_shown(str(after.get('setting', '')))}"
+        )
     if list(before.get("present", [])) != list(after.get("present", [])):
-        lines.append(f"Who was present: {', '.join(before.get('present', [])) or 'none recorded'} changed to "
-                     f"{', '.join(after.get('present', [])) or 'none recorded'}")
+        lines.append(
+            f"Who was present: {', '.join(before.get('present', [])) or 'none recorded'} changed to "
+            f"{', '.join(after.get('present', [])) or 'none recorded'}"
+        )
     if before.get("present_notes", "") != after.get("present_notes", ""):
         lines.append("Notes on who was present were changed")
     return lines

@@ -13,6 +13,7 @@ stratify: a plain random sample can miss a mentor or a scenario altogether, and 
 report is read per mentor and per scenario (the sampling idea follows Ofqual's and awarding
 bodies' practice of sampling every assessor's work; the proportions are this module's own).
 """
+
 from __future__ import annotations
 
 import math
@@ -109,7 +110,9 @@ def draw(candidates: Sequence[Candidate], percent: int, seed: str) -> Draw:
         picked = rng.sample(ids, shares[key])
         chosen += picked
         per_stratum.append((key, len(picked), len(ids)))
-    reasons = tuple(Reason("stratum_not_sampled", (("mentor", k[0]), ("scenario", k[1]))) for k, n, _ in per_stratum if n == 0)
+    reasons = tuple(
+        Reason("stratum_not_sampled", (("mentor", k[0]), ("scenario", k[1]))) for k, n, _ in per_stratum if n == 0
+    )
     return Draw(tuple(sorted(chosen)), tuple(per_stratum), reasons)
 
 
@@ -128,10 +131,10 @@ def render(r: Reason) -> str:
 # ``new_first`` observations are sampled at ``new_rate``; a flagged mentor's at ``raised_rate``;
 # by the interim date ``interim_share`` % of each mentor's planned sample is due, the rest by the end.
 
-DEFAULT_RATE = 10        # percent of each mentor's submitted observations
+DEFAULT_RATE = 10  # percent of each mentor's submitted observations
 DEFAULT_RAISED_RATE = 25  # for a mentor flagged for calibration
-DEFAULT_NEW_RATE = 50    # for a new mentor's first observations
-DEFAULT_NEW_FIRST = 0    # how many of a mentor's first observations count as new: none until the provider says
+DEFAULT_NEW_RATE = 50  # for a new mentor's first observations
+DEFAULT_NEW_FIRST = 0  # how many of a mentor's first observations count as new: none until the provider says
 DEFAULT_INTERIM_SHARE = 50  # percent of the planned sample due by the interim date
 NEW_FIRST_MAX = 1_000
 NEW_FIRST_MESSAGE = f"Enter how many first observations as a whole number from 0 to {NEW_FIRST_MAX:,}"
@@ -147,9 +150,9 @@ class MentorSampling:
     sampled: int
     rate: int
     needed: int
-    early: int = 0           # of the submitted, how many were among the mentor's first observations
-    new_rate: int = 0        # the rate for those
-    interim_due: int = 0     # how many of ``needed`` are due by the interim date
+    early: int = 0  # of the submitted, how many were among the mentor's first observations
+    new_rate: int = 0  # the rate for those
+    interim_due: int = 0  # how many of ``needed`` are due by the interim date
 
     @property
     def short(self) -> bool:
@@ -173,9 +176,16 @@ def needed(submitted: int, rate: int, early: int = 0, new_rate: int = 0) -> int:
     return first + (sample_size(submitted - early, rate) if submitted > early else 0)
 
 
-def plan(submitted: dict[str, int], sampled: dict[str, int], rate: int, raised_rate: int,
-         raised: frozenset[str] = frozenset(), early: dict[str, int] | None = None, new_rate: int = 0,
-         interim_share: int = 0) -> tuple[MentorSampling, ...]:
+def plan(
+    submitted: dict[str, int],
+    sampled: dict[str, int],
+    rate: int,
+    raised_rate: int,
+    raised: frozenset[str] = frozenset(),
+    early: dict[str, int] | None = None,
+    new_rate: int = 0,
+    interim_share: int = 0,
+) -> tuple[MentorSampling, ...]:
     """Each mentor's sample so far against ``rate`` % of their submitted observations (``raised_rate``
     for the mentors in ``raised``, e.g. flagged for calibration; ``new_rate`` for the ``early``
     observations among a mentor's first ones), rounded up: a mentor whose sample is smaller is
@@ -187,6 +197,16 @@ def plan(submitted: dict[str, int], sampled: dict[str, int], rate: int, raised_r
         n = submitted[mentor]
         e = min(early.get(mentor, 0), n)
         total = needed(n, r, e, new_rate) if n else 0
-        found.append(MentorSampling(mentor, n, sampled.get(mentor, 0), r, total, e, max(new_rate, r) if e else 0,
-                                    sample_size(total, interim_share) if interim_share else 0))
+        found.append(
+            MentorSampling(
+                mentor,
+                n,
+                sampled.get(mentor, 0),
+                r,
+                total,
+                e,
+                max(new_rate, r) if e else 0,
+                sample_size(total, interim_share) if interim_share else 0,
+            )
+        )
     return tuple(found)

@@ -4,6 +4,7 @@ Limits come from their one home (the models' column lengths, the tracker's, the 
 key's rule); what a rubric accepts (criteria, levels, faults) is checked by the engine, which
 names each path (``evidence.judgements[0].level``).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -46,15 +47,18 @@ class SignOffPolicySchema(Schema):
 class CohortInSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(1, NAME_MAX_LENGTH))
     programme_version_id = _whole(required=True, metadata={"description": "A published programme version"})
-    sign_off = fields.Nested(SignOffPolicySchema, load_default=None,
-                             metadata={"description": "The provider's usual policy unless given"})
+    sign_off = fields.Nested(
+        SignOffPolicySchema, load_default=None, metadata={"description": "The provider's usual policy unless given"}
+    )
 
 
 class _EnrolmentDetailsSchema(Schema):
     school = fields.String(validate=validate.Length(max=SCHOOL_MAX_LENGTH))
     became_senco = fields.Date(allow_none=True, metadata={"description": "The date they became SENCO at this school"})
-    earlier_senco_months = _whole(validate=validate.Range(0, deadlines.EARLIER_MONTHS_MAX),
-                                  metadata={"description": "Earlier SENCO service anywhere, in whole months"})
+    earlier_senco_months = _whole(
+        validate=validate.Range(0, deadlines.EARLIER_MONTHS_MAX),
+        metadata={"description": "Earlier SENCO service anywhere, in whole months"},
+    )
     nasenco_started = fields.Date(allow_none=True)
     nasenco_completed = fields.Date(allow_none=True)
     head_teacher = fields.Boolean(metadata={"description": "Also the school's head teacher (changes the SENCO duty)"})
@@ -73,7 +77,9 @@ class EnrolmentChangesSchema(_EnrolmentDetailsSchema, api.LockSchema):
 
 class JudgementInSchema(Schema):
     criterion = fields.String(required=True, validate=validate.Length(1, KEY_MAX_LENGTH))
-    level = _whole(allow_none=True, metadata={"description": "One of the criterion's levels; null: observed (faults rubrics)"})
+    level = _whole(
+        allow_none=True, metadata={"description": "One of the criterion's levels; null: observed (faults rubrics)"}
+    )
     comment = fields.String(validate=validate.Length(max=COMMENT_MAX))
     not_applicable = fields.Boolean(truthy={True}, falsy={False})
 
@@ -91,22 +97,35 @@ class EvidenceInSchema(Schema):
 
 class _ObservationFieldsSchema(Schema):
     observed_on = fields.Date(metadata={"description": "Not in the future, not before the cohort started"})
-    setting = fields.String(validate=validate.Length(max=SETTING_MAX_LENGTH),
-                            metadata={"description": "Where, e.g. ‘Year 4 classroom’: counted by its exact text"})
-    present = fields.List(fields.String(validate=validate.Length(1, 120)), validate=validate.Length(max=PRESENT_MAX),
-                          metadata={"description": "Roles present, never children's names"})
+    setting = fields.String(
+        validate=validate.Length(max=SETTING_MAX_LENGTH),
+        metadata={"description": "Where, e.g. ‘Year 4 classroom’: counted by its exact text"},
+    )
+    present = fields.List(
+        fields.String(validate=validate.Length(1, 120)),
+        validate=validate.Length(max=PRESENT_MAX),
+        metadata={"description": "Roles present, never children's names"},
+    )
     evidence = fields.Nested(EvidenceInSchema)
 
 
 class ObservationInSchema(_ObservationFieldsSchema):
     scenario_key = fields.String(required=True, validate=validate.Length(1, KEY_MAX_LENGTH))
-    observed_on = fields.Date(required=True, metadata={"description": "Not in the future, not before the cohort started"})
+    observed_on = fields.Date(
+        required=True, metadata={"description": "Not in the future, not before the cohort started"}
+    )
     setting = fields.String(required=True, validate=validate.Length(max=SETTING_MAX_LENGTH))
-    submit = fields.Boolean(truthy={True}, falsy={False}, load_default=False,
-                            metadata={"description": "true: submit at once (locked, counted for sign-off)"})
+    submit = fields.Boolean(
+        truthy={True},
+        falsy={False},
+        load_default=False,
+        metadata={"description": "true: submit at once (locked, counted for sign-off)"},
+    )
     idempotency_key = fields.String(
-        load_default=None, validate=validate.Length(max=IDEMPOTENCY_KEY_MAX_LENGTH),
-        metadata={"description": "Or the Idempotency-Key header: the same key again answers the same record"})
+        load_default=None,
+        validate=validate.Length(max=IDEMPOTENCY_KEY_MAX_LENGTH),
+        metadata={"description": "Or the Idempotency-Key header: the same key again answers the same record"},
+    )
 
 
 class ObservationChangesSchema(_ObservationFieldsSchema, api.LockSchema):
@@ -116,10 +135,15 @@ class ObservationChangesSchema(_ObservationFieldsSchema, api.LockSchema):
 class AmendmentInSchema(_ObservationFieldsSchema, api.LockSchema):
     """A correction of a submitted observation: only the fields sent change, and a reason is required."""
 
-    reason = fields.String(required=True, validate=validate.Length(max=REASON_MAX_LENGTH),
-                           metadata={"description": "Why it is corrected: kept with the revision"})
-    present_notes = fields.String(validate=validate.Length(max=PRESENT_NOTES_MAX_LENGTH),
-                                  metadata={"description": "Roles and context only: never children's names"})
+    reason = fields.String(
+        required=True,
+        validate=validate.Length(max=REASON_MAX_LENGTH),
+        metadata={"description": "Why it is corrected: kept with the revision"},
+    )
+    present_notes = fields.String(
+        validate=validate.Length(max=PRESENT_NOTES_MAX_LENGTH),
+        metadata={"description": "Roles and context only: never children's names"},
+    )
 
 
 class RequestInSchema(Schema):
@@ -133,22 +157,29 @@ class AcceptInSchema(Schema):
 
 
 class DeclineInSchema(Schema):
-    reason = fields.String(required=True, validate=validate.Length(max=REASON_MAX_LENGTH),
-                           metadata={"description": "Why: your trainee reads it"})
+    reason = fields.String(
+        required=True,
+        validate=validate.Length(max=REASON_MAX_LENGTH),
+        metadata={"description": "Why: your trainee reads it"},
+    )
 
 
 class RegisterQuerySchema(Schema):
     cohort_id = _whole(load_default=None, metadata={"description": "Only this cohort"})
-    completed_only = fields.Boolean(load_default=True,
-                                    metadata={"description": "false: every enrolment, not only those who completed"})
+    completed_only = fields.Boolean(
+        load_default=True, metadata={"description": "false: every enrolment, not only those who completed"}
+    )
 
 
 # ---- what comes out ----------------------------------------------------------------------
 
 
 def _url(endpoint: str, **values: Any) -> Any:
-    return fields.Function(lambda o: url_for(f"assessments_api.{endpoint}", **{k: getattr(o, v) for k, v in values.items()}),
-                           required=True, metadata={"type": "string"})
+    return fields.Function(
+        lambda o: url_for(f"assessments_api.{endpoint}", **{k: getattr(o, v) for k, v in values.items()}),
+        required=True,
+        metadata={"type": "string"},
+    )
 
 
 class CohortSchema(Schema):
@@ -179,7 +210,9 @@ class EnrolmentSchema(Schema):
     earlier_senco_months = fields.Integer(required=True)
     nasenco_started = fields.Date(required=True, allow_none=True)
     nasenco_completed = fields.Date(required=True, allow_none=True)
-    lock_version = fields.Integer(required=True, metadata={"description": "Its ETag: send it back as If-Match to change it"})
+    lock_version = fields.Integer(
+        required=True, metadata={"description": "Its ETag: send it back as If-Match to change it"}
+    )
     url = _url("get_enrolment", enrolment_id="id")
     observations_url = _url("enrolment_observations", enrolment_id="id")
     progress_url = _url("get_progress", enrolment_id="id")
@@ -187,7 +220,7 @@ class EnrolmentSchema(Schema):
 
 class JudgementOutSchema(Schema):
     criterion = fields.String(required=True)
-    level = fields.Raw(required=True, metadata={"description": "A level, \"n/a\", \"observed\" or null"})
+    level = fields.Raw(required=True, metadata={"description": 'A level, "n/a", "observed" or null'})
 
 
 class ObservationSchema(Schema):
@@ -202,20 +235,39 @@ class ObservationSchema(Schema):
     present = fields.List(fields.String(), required=True)
     observer = fields.Nested(PersonSchema, required=True, allow_none=True)
     evidence = fields.Dict(required=True, metadata={"description": "The judgements and faults as recorded"})
-    outcome = fields.Function(lambda o: o.result.get("outcome"), required=True,
-                              metadata={"type": "string", "enum": [x.value for x in engine.Outcome]})
-    reasons = fields.Method("_reasons", required=True,
-                            metadata={"type": "array", "items": {"type": "string"}, "description": "The reasons in English"})
-    result = fields.Dict(required=True, metadata={"description": "The stored result: reason codes with parameters, "
-                                                                 "the rubric's key, version and fingerprint, the engine version"})
+    outcome = fields.Function(
+        lambda o: o.result.get("outcome"),
+        required=True,
+        metadata={"type": "string", "enum": [x.value for x in engine.Outcome]},
+    )
+    reasons = fields.Method(
+        "_reasons",
+        required=True,
+        metadata={"type": "array", "items": {"type": "string"}, "description": "The reasons in English"},
+    )
+    result = fields.Dict(
+        required=True,
+        metadata={
+            "description": "The stored result: reason codes with parameters, "
+            "the rubric's key, version and fingerprint, the engine version"
+        },
+    )
     rubric_version = fields.Integer(required=True, attribute="rubric_version.number")
     agreed_outcome = fields.Function(
-        lambda o: (getattr(o, "agreed_result", None) or {}).get("outcome"), required=True, allow_none=True,
-        metadata={"type": "string", "description": "The judgement agreed after moderation, null if none. A trainee's "
-                                                   "outcome, reasons and result are the agreed judgement's; a mentor's are their own"})
+        lambda o: (getattr(o, "agreed_result", None) or {}).get("outcome"),
+        required=True,
+        allow_none=True,
+        metadata={
+            "type": "string",
+            "description": "The judgement agreed after moderation, null if none. A trainee's "
+            "outcome, reasons and result are the agreed judgement's; a mentor's are their own",
+        },
+    )
     idempotency_key = fields.String(required=True)
     submitted_at = fields.DateTime(required=True, allow_none=True)
-    lock_version = fields.Integer(required=True, metadata={"description": "Its ETag: send it back as If-Match to change a draft"})
+    lock_version = fields.Integer(
+        required=True, metadata={"description": "Its ETag: send it back as If-Match to change a draft"}
+    )
     url = _url("get_observation", observation_id="id")
 
     def _reasons(self, observation: Any) -> list[str]:
@@ -246,12 +298,23 @@ class ScenarioProgressSchema(Schema):
     met = fields.Integer(required=True)
     observers = fields.Integer(required=True, metadata={"description": "Different observers of met observations"})
     settings = fields.List(fields.String(), required=True)
-    missing = fields.List(fields.Nested(MissingSchema), required=True, metadata={"description": "What sign-off still needs"})
-    never_met = fields.List(fields.String(), required=True, metadata={"description": "Criteria never met yet, by title"})
-    sign_off = fields.Dict(required=True, allow_none=True, metadata={"description": "The engine's decision as stored data"})
-    overall = fields.Dict(required=True, allow_none=True, metadata={
-        "description": "The cohort's aggregation method applied to the counted observations (the engine's Aggregate); "
-                       "null before any"})
+    missing = fields.List(
+        fields.Nested(MissingSchema), required=True, metadata={"description": "What sign-off still needs"}
+    )
+    never_met = fields.List(
+        fields.String(), required=True, metadata={"description": "Criteria never met yet, by title"}
+    )
+    sign_off = fields.Dict(
+        required=True, allow_none=True, metadata={"description": "The engine's decision as stored data"}
+    )
+    overall = fields.Dict(
+        required=True,
+        allow_none=True,
+        metadata={
+            "description": "The cohort's aggregation method applied to the counted observations (the engine's Aggregate); "
+            "null before any"
+        },
+    )
     overall_in_words = fields.String(required=True)
     observations = fields.List(fields.Nested(ObservationBriefSchema), required=True)
 
@@ -259,13 +322,21 @@ class ScenarioProgressSchema(Schema):
 class RevisionSchema(Schema):
     """One correction: who, when, why, what changed in words, and the record before and after."""
 
-    number = fields.Function(lambda v: v.revision.number, required=True,
-                             metadata={"type": "integer", "description": "1 for the first correction"})
-    author = fields.Function(lambda v: {"id": v.revision.author.id, "name": v.revision.author.name}
-                             if v.revision.author else None, required=True, allow_none=True, metadata={"type": "object"})
+    number = fields.Function(
+        lambda v: v.revision.number,
+        required=True,
+        metadata={"type": "integer", "description": "1 for the first correction"},
+    )
+    author = fields.Function(
+        lambda v: {"id": v.revision.author.id, "name": v.revision.author.name} if v.revision.author else None,
+        required=True,
+        allow_none=True,
+        metadata={"type": "object"},
+    )
     reason = fields.Function(lambda v: v.revision.reason, required=True, metadata={"type": "string"})
-    made_at = fields.Function(lambda v: v.revision.created_at.isoformat(), required=True,
-                              metadata={"type": "string", "format": "date-time"})
+    made_at = fields.Function(
+        lambda v: v.revision.created_at.isoformat(), required=True, metadata={"type": "string", "format": "date-time"}
+    )
     changes = fields.List(fields.String(), required=True, metadata={"description": "What changed, in words"})
     before = fields.Function(lambda v: v.revision.before, required=True, metadata={"type": "object"})
     after = fields.Function(lambda v: v.revision.after, required=True, metadata={"type": "object"})
@@ -277,14 +348,19 @@ class RequestSchema(Schema):
     id = fields.Integer(required=True)
     enrolment_id = fields.Integer(required=True)
     scenario_key = fields.String(required=True)
-    trainee = fields.Function(lambda r: {"id": r.enrolment.trainee.id, "name": r.enrolment.trainee.name}, required=True,
-                              metadata={"type": "object"})
+    trainee = fields.Function(
+        lambda r: {"id": r.enrolment.trainee.id, "name": r.enrolment.trainee.name},
+        required=True,
+        metadata={"type": "object"},
+    )
     mentor = fields.Nested(PersonSchema, required=True)
     note = fields.String(required=True)
     status = fields.String(required=True, metadata={"enum": ["open", "accepted", "declined", "done"]})
     planned_on = fields.Date(required=True, allow_none=True)
     decline_reason = fields.String(required=True)
-    observation_id = fields.Integer(required=True, allow_none=True, metadata={"description": "The observation that answered it"})
+    observation_id = fields.Integer(
+        required=True, allow_none=True, metadata={"description": "The observation that answered it"}
+    )
 
 
 class RegisterRowSchema(Schema):
@@ -322,23 +398,43 @@ def progress_document(enrolment: Any, found: list[Any], duty: Any, submitted_onl
     scenarios = []
     for p in found:
         decision = p.sign_off
-        scenarios.append({
-            "scenario_key": p.scenario.key, "title": p.scenario.title, "in_words": p.in_words,
-            "evidenced": None if decision is None else decision.evidenced,
-            "met": 0 if decision is None else decision.met,
-            "observers": 0 if decision is None else len(decision.observers),
-            "settings": [] if decision is None else list(decision.settings),
-            "missing": [] if decision is None else [{**m._asdict(), "in_words": words}
-                                                    for m, words in zip(decision.missing, p.missing, strict=True)],
-            "never_met": list(p.never_met),
-            "sign_off": None if decision is None else decision.to_dict(),
-            "overall": None if p.overall is None else p.overall.to_dict(), "overall_in_words": p.overall_in_words,
-            "observations": [{"id": v.observation.id, "status": v.observation.status, "observed_on": v.observation.observed_on,
-                              "outcome": v.result.outcome.value, "reasons": list(v.reasons),
-                              "url": url_for("assessments_api.get_observation", observation_id=v.observation.id)}
-                             for v in p.observations if v.observation.submitted or not submitted_only],
-        })
+        scenarios.append(
+            {
+                "scenario_key": p.scenario.key,
+                "title": p.scenario.title,
+                "in_words": p.in_words,
+                "evidenced": None if decision is None else decision.evidenced,
+                "met": 0 if decision is None else decision.met,
+                "observers": 0 if decision is None else len(decision.observers),
+                "settings": [] if decision is None else list(decision.settings),
+                "missing": []
+                if decision is None
+                else [{**m._asdict(), "in_words": words} for m, words in zip(decision.missing, p.missing, strict=True)],
+                "never_met": list(p.never_met),
+                "sign_off": None if decision is None else decision.to_dict(),
+                "overall": None if p.overall is None else p.overall.to_dict(),
+                "overall_in_words": p.overall_in_words,
+                "observations": [
+                    {
+                        "id": v.observation.id,
+                        "status": v.observation.status,
+                        "observed_on": v.observation.observed_on,
+                        "outcome": v.result.outcome.value,
+                        "reasons": list(v.reasons),
+                        "url": url_for("assessments_api.get_observation", observation_id=v.observation.id),
+                    }
+                    for v in p.observations
+                    if v.observation.submitted or not submitted_only
+                ],
+            }
+        )
     status = duty.duty.status.value if duty.duty is not None else None
-    return {"enrolment_id": enrolment.id, "scenarios": scenarios,
-            "senco_duty": {"status": status, "reasons": list(duty.reasons),
-                           "detail": duty.duty.to_dict() if duty.duty is not None else None}}
+    return {
+        "enrolment_id": enrolment.id,
+        "scenarios": scenarios,
+        "senco_duty": {
+            "status": status,
+            "reasons": list(duty.reasons),
+            "detail": duty.duty.to_dict() if duty.duty is not None else None,
+        },
+    }

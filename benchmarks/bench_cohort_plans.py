@@ -9,6 +9,7 @@ of 2 processes on pure arithmetic. On a shared, busy machine that ceiling falls 
 the cohort's ratio with it; the plans are then waiting for cores, not for each other.
 BENCH_COHORT_PLANS=40 makes a quicker, smaller run.
 """
+
 from __future__ import annotations
 
 import os
@@ -38,18 +39,26 @@ def _cohort(app) -> int:  # type: ignore[no-untyped-def]
         upgrade()
         for loader in loaders():
             loader.load()
-        mentor = accounts.create_person("Mo Mentor", "mentor@bench.example", "quartz lantern over seven meadows", {Role.MENTOR})
+        mentor = accounts.create_person(
+            "Mo Mentor", "mentor@bench.example", "quartz lantern over seven meadows", {Role.MENTOR}
+        )
         version = published_programme(today - timedelta(days=60))
         cohort = services.create_cohort("Bench cohort", version.id)
         for number in range(PLANS):
             # Trainees never sign in here: one password hash for all spares 200 Argon2 hashings.
-            trainee = User(name=f"Bench Trainee {number}", email=f"trainee{number}@bench.example",
-                           password_hash=mentor.password_hash)
+            trainee = User(
+                name=f"Bench Trainee {number}",
+                email=f"trainee{number}@bench.example",
+                password_hash=mentor.password_hash,
+            )
             trainee.set_roles({Role.TRAINEE})
             db.session.add(trainee)
             db.session.commit()
-            services.enrol(cohort.id, services.EnrolmentInput(trainee.id, (mentor.id,), "Bench School",
-                                                              today - timedelta(days=400)), today)
+            services.enrol(
+                cohort.id,
+                services.EnrolmentInput(trainee.id, (mentor.id,), "Bench School", today - timedelta(days=400)),
+                today,
+            )
         return cohort.id
 
 
@@ -111,8 +120,14 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory(prefix="bench-cohort-") as name:
         folder = Path(name)
-        app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}", "INSTANCE_PATH": name,
-                          "JOBS_RUNNER": "none", "SECRET_KEY": "bench"})
+        app = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
+                "INSTANCE_PATH": name,
+                "JOBS_RUNNER": "none",
+                "SECRET_KEY": "bench",
+            }
+        )
         cohort_id = _cohort(app)
         load_before = os.getloadavg()[0]
         # In the order 1, 2, 2, 1 (ABBA): a load that rises or falls steadily while the bench runs
@@ -123,10 +138,12 @@ def main() -> None:
         one, two = runs[1] / 2, runs[2] / 2
         ratio = one / two
         ceiling = _ceiling()
-        print(f"(c) cohort ZIP of {PLANS} plans, 1 process ÷ 2 processes (mean of 2 runs each, ABBA): "
-              f"{one:.1f} s ÷ {two:.1f} s = {ratio:.2f} "
-              f"(target ≥ {TARGET_RATIO}) {'ok' if ratio >= TARGET_RATIO else 'MISSED'}; {os.cpu_count()} cores, "
-              f"load average {load_before:.1f} before and {os.getloadavg()[0]:.1f} after; "
-              f"pure arithmetic on the same pools: {ceiling:.2f}; CPU time of the render and pool processes "
-              f"{CPU_SECONDS[1] / 2:.1f} s on 1 and {CPU_SECONDS[2] / 2:.1f} s on 2 (equal: no contention between them); "
-              f"autogroup scheduling {_autogroup()}")
+        print(
+            f"(c) cohort ZIP of {PLANS} plans, 1 process ÷ 2 processes (mean of 2 runs each, ABBA): "
+            f"{one:.1f} s ÷ {two:.1f} s = {ratio:.2f} "
+            f"(target ≥ {TARGET_RATIO}) {'ok' if ratio >= TARGET_RATIO else 'MISSED'}; {os.cpu_count()} cores, "
+            f"load average {load_before:.1f} before and {os.getloadavg()[0]:.1f} after; "
+            f"pure arithmetic on the same pools: {ceiling:.2f}; CPU time of the render and pool processes "
+            f"{CPU_SECONDS[1] / 2:.1f} s on 1 and {CPU_SECONDS[2] / 2:.1f} s on 2 (equal: no contention between them); "
+            f"autogroup scheduling {_autogroup()}"
+        )

@@ -10,6 +10,7 @@ English. Rounds are interleaved (floor, bulk, score, rendered, floor, …) so th
 a shared machine hits every path alike; the median of the rounds is the figure, with the spread.
 Targets: bulk ≤ 2.5× the floor, ``score()`` ≤ 4×.
 """
+
 from __future__ import annotations
 
 import gc
@@ -39,25 +40,44 @@ CRITERIA = 8
 ROUNDS = 5
 TARGETS = {"bulk rows": 2.5, "score() one at a time": 4.0}
 
-RUBRIC = rubric_from_dict({
-    "key": "bench", "title": "Benchmark rubric", "model": "analytic", "threshold": 70,
-    "criteria": [
-        {"key": f"c{i}", "title": f"Criterion {i}", "weight": 1 + i % 3, "critical_level": 2 if i == 0 else None,
-         "levels": [{"value": v, "label": str(v)} for v in (1, 2, 3, 4)]}
-        for i in range(CRITERIA)
-    ],
-})
+RUBRIC = rubric_from_dict(
+    {
+        "key": "bench",
+        "title": "Benchmark rubric",
+        "model": "analytic",
+        "threshold": 70,
+        "criteria": [
+            {
+                "key": f"c{i}",
+                "title": f"Criterion {i}",
+                "weight": 1 + i % 3,
+                "critical_level": 2 if i == 0 else None,
+                "levels": [{"value": v, "label": str(v)} for v in (1, 2, 3, 4)],
+            }
+            for i in range(CRITERIA)
+        ],
+    }
+)
 POLICY = AggregationPolicy("decaying-average", decay_weight=0.65)
 KEYS = tuple(c.key for c in RUBRIC.criteria)
-OBSERVED = [Observation(observed_at=f"2026-03-{n + 1:02d}T10:00:00.000000+00:00", id=f"obs-{n}",
-                        observer=f"observer-{n % 3}", setting=f"setting-{n % 4}") for n in range(OBSERVATIONS)]
+OBSERVED = [
+    Observation(
+        observed_at=f"2026-03-{n + 1:02d}T10:00:00.000000+00:00",
+        id=f"obs-{n}",
+        observer=f"observer-{n % 3}",
+        setting=f"setting-{n % 4}",
+    )
+    for n in range(OBSERVATIONS)
+]
 
 
 def cohort(seed: int = 2026) -> list[list[tuple[int, ...]]]:
     rng = random.Random(seed)
     # Levels lean upwards, as a real cohort's do, so that mastery is neither rare nor universal.
-    return [[tuple(rng.choice((1, 2, 3, 3, 4, 4)) for _ in range(CRITERIA)) for _ in range(OBSERVATIONS)]
-            for _ in range(TRAINEES)]
+    return [
+        [tuple(rng.choice((1, 2, 3, 3, 4, 4)) for _ in range(CRITERIA)) for _ in range(OBSERVATIONS)]
+        for _ in range(TRAINEES)
+    ]
 
 
 def floor(data: list[list[tuple[int, ...]]]) -> int:
@@ -124,12 +144,25 @@ def timed(work: Callable[[Any], int], argument: Any) -> tuple[float, int]:
 
 def main() -> None:
     data = cohort()
-    evidence = [[Evidence(tuple(Judgement(k, lv) for k, lv in zip(KEYS, levels)), (), OBSERVED[n].id,
-                          OBSERVED[n].observed_at, OBSERVED[n].observer, OBSERVED[n].setting)
-                 for n, levels in enumerate(trainee)] for trainee in data]
+    evidence = [
+        [
+            Evidence(
+                tuple(Judgement(k, lv) for k, lv in zip(KEYS, levels)),
+                (),
+                OBSERVED[n].id,
+                OBSERVED[n].observed_at,
+                OBSERVED[n].observer,
+                OBSERVED[n].setting,
+            )
+            for n, levels in enumerate(trainee)
+        ]
+        for trainee in data
+    ]
     paths: dict[str, tuple[Callable[[Any], int], Any]] = {
-        "floor (checked bare loop)": (floor, data), "bulk rows": (bulk, data),
-        "score() one at a time": (one_at_a_time, evidence), "bulk rows, every reason rendered": (rendered, data),
+        "floor (checked bare loop)": (floor, data),
+        "bulk rows": (bulk, data),
+        "score() one at a time": (one_at_a_time, evidence),
+        "bulk rows, every reason rendered": (rendered, data),
     }
     seconds: dict[str, list[float]] = {name: [] for name in paths}
     mastered: dict[str, int] = {}
@@ -138,17 +171,23 @@ def main() -> None:
             elapsed, mastered[name] = timed(work, argument)
             seconds[name].append(elapsed)
     floor_median = statistics.median(seconds["floor (checked bare loop)"])
-    print(f"rubric engine: {TRAINEES:,} trainees × {OBSERVATIONS} observations × {CRITERIA} criteria, "
-          f"decaying average, median of {ROUNDS} interleaved rounds")
+    print(
+        f"rubric engine: {TRAINEES:,} trainees × {OBSERVATIONS} observations × {CRITERIA} criteria, "
+        f"decaying average, median of {ROUNDS} interleaved rounds"
+    )
     for name, times in seconds.items():
         median = statistics.median(times)
         ratio = median / floor_median
         target = TARGETS.get(name)
         verdict = "" if target is None else f" (target ≤ {target:g}×) {'OK' if ratio <= target else 'ABOVE TARGET'}"
-        print(f"  {name:34} {median:7.3f} s  spread {min(times):.3f}–{max(times):.3f} s  "
-              f"{ratio:4.1f}× floor{verdict}   mastered: {mastered[name]:,}")
+        print(
+            f"  {name:34} {median:7.3f} s  spread {min(times):.3f}–{max(times):.3f} s  "
+            f"{ratio:4.1f}× floor{verdict}   mastered: {mastered[name]:,}"
+        )
     agree = len(set(mastered.values())) == 1
-    print(f"  mastered counts {'agree' if agree else 'DISAGREE'}: {mastered['floor (checked bare loop)']:,} of {TRAINEES:,}")
+    print(
+        f"  mastered counts {'agree' if agree else 'DISAGREE'}: {mastered['floor (checked bare loop)']:,} of {TRAINEES:,}"
+    )
     assert agree, "the engine and the floor disagree"
 
 

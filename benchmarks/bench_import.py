@@ -5,6 +5,7 @@ modules (the set of module keys was rebuilt for every prerequisite). Reading, st
 every check (shape, keys, references, loops) are timed together, with no database. Linear growth
 means the 4× document costs about 4× the time. Target: ≤ 5×.
 """
+
 from __future__ import annotations
 
 import gc
@@ -18,22 +19,39 @@ SMALL = 10_000
 GROWTH = 4
 TARGET_RATIO = 5.0
 REPEATS = 3
-KNOWN = exchange.KnownKeys(areas=frozenset({"send-law"}), npq_areas=frozenset({"statutory-framework"}),
-                           survey_outcomes=frozenset({"legal-duties"}))
+KNOWN = exchange.KnownKeys(
+    areas=frozenset({"send-law"}),
+    npq_areas=frozenset({"statutory-framework"}),
+    survey_outcomes=frozenset({"legal-duties"}),
+)
 
 
 def document(modules: int) -> bytes:
-    return json.dumps({
-        "schema_version": 1,
-        "programme": {"name": "Chained", "provider": "Bench", "cohort_start": "2025-09-01", "length_weeks": 78},
-        "modules": [
-            {"key": f"module-{i}", "title": f"Module {i}", "hours": 1, "area": "send-law",
-             "prerequisites": [f"module-{i - 1}"] if i else [],
-             "outcomes": [{"key": "o-1", "kind": "knowledge", "text": "Learn that it matters.",
-                           "npq_areas": ["statutory-framework"], "survey_outcomes": ["legal-duties"]}]}
-            for i in range(modules)
-        ],
-    }).encode()
+    return json.dumps(
+        {
+            "schema_version": 1,
+            "programme": {"name": "Chained", "provider": "Bench", "cohort_start": "2025-09-01", "length_weeks": 78},
+            "modules": [
+                {
+                    "key": f"module-{i}",
+                    "title": f"Module {i}",
+                    "hours": 1,
+                    "area": "send-law",
+                    "prerequisites": [f"module-{i - 1}"] if i else [],
+                    "outcomes": [
+                        {
+                            "key": "o-1",
+                            "kind": "knowledge",
+                            "text": "Learn that it matters.",
+                            "npq_areas": ["statutory-framework"],
+                            "survey_outcomes": ["legal-duties"],
+                        }
+                    ],
+                }
+                for i in range(modules)
+            ],
+        }
+    ).encode()
 
 
 def check(raw: bytes) -> int:
@@ -65,8 +83,10 @@ def main() -> None:
     print(f"programme import check: chained modules, {len(small) / 1e6:.1f} MB and {len(large) / 1e6:.1f} MB")
     print(f"  {SMALL:>7,} modules  {small_seconds:7.3f} s")
     print(f"  {SMALL * GROWTH:>7,} modules  {large_seconds:7.3f} s")
-    print(f"  {GROWTH}× the document = {ratio:.1f}× the time (target ≤ {TARGET_RATIO:g}×) "
-          f"{'OK' if ratio <= TARGET_RATIO else 'ABOVE TARGET'}")
+    print(
+        f"  {GROWTH}× the document = {ratio:.1f}× the time (target ≤ {TARGET_RATIO:g}×) "
+        f"{'OK' if ratio <= TARGET_RATIO else 'ABOVE TARGET'}"
+    )
 
 
 if __name__ == "__main__":

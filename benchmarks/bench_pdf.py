@@ -9,6 +9,7 @@
     Target ≥ 50.
 Best of REPEATS each, measured in the same run.
 """
+
 from __future__ import annotations
 
 import re
@@ -30,8 +31,14 @@ def demo_app(folder: Path) -> tuple[Flask, dict[str, str]]:
     """A fresh app on SQLite in ``folder`` with the demo data; the demo passwords by email."""
     from core.app import create_app
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}", "INSTANCE_PATH": str(folder),
-                      "SESSION_COOKIE_SECURE": False, "WTF_CSRF_ENABLED": False})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'bench.sqlite3'}",
+            "INSTANCE_PATH": str(folder),
+            "SESSION_COOKIE_SECURE": False,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     output = app.test_cli_runner().invoke(args=["setup"]).output
     return app, dict(PASSWORD_LINE.findall(output))
 
@@ -46,8 +53,9 @@ def best(action: Callable[[], object], before: Callable[[], object] = lambda: No
     return min(times)
 
 
-def best_of_each(first: Callable[[], object], second: Callable[[], object],
-                 before_second: Callable[[], object] = lambda: None) -> tuple[float, float]:
+def best_of_each(
+    first: Callable[[], object], second: Callable[[], object], before_second: Callable[[], object] = lambda: None
+) -> tuple[float, float]:
     """Best of REPEATS each, the two taken in turn (not one after the other): on a shared machine
     whose load swings, both sides then meet the same moments."""
     firsts, seconds = [], []
@@ -109,11 +117,15 @@ def main() -> None:
     ratio_a, ratio_b = whole / alone, uncached / cached
     print("training plan PDF (demo data):")
     print(f"  WeasyPrint alone {alone * 1000:7.0f} ms   end to end {whole * 1000:7.0f} ms")
-    print(f"  (a) end to end ÷ WeasyPrint alone = {ratio_a:.2f} (target ≤ {TARGET_END_TO_END:g}) "
-          f"{'OK' if ratio_a <= TARGET_END_TO_END else 'ABOVE TARGET'}")
+    print(
+        f"  (a) end to end ÷ WeasyPrint alone = {ratio_a:.2f} (target ≤ {TARGET_END_TO_END:g}) "
+        f"{'OK' if ratio_a <= TARGET_END_TO_END else 'ABOVE TARGET'}"
+    )
     print(f"  download uncached {uncached * 1000:7.0f} ms   cached {cached * 1000:7.1f} ms")
-    print(f"  (b) uncached ÷ cached = {ratio_b:.0f} (target ≥ {TARGET_CACHED:g}) "
-          f"{'OK' if ratio_b >= TARGET_CACHED else 'BELOW TARGET'}")
+    print(
+        f"  (b) uncached ÷ cached = {ratio_b:.0f} (target ≥ {TARGET_CACHED:g}) "
+        f"{'OK' if ratio_b >= TARGET_CACHED else 'BELOW TARGET'}"
+    )
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
 """``make bench``: run every benchmark; each prints its time as a ratio to a floor measured in the same run."""
+
 from __future__ import annotations
 
 import importlib

@@ -4,6 +4,7 @@ Rubrics travel in the engine's dict format (see competencies/engine/serialise.py
 engine checks itself; problems come back as
 ``{"errors": [{"path": "criteria[1].levels[0].value", "message": …}]}``.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -65,8 +66,10 @@ class RubricDefinitionSchema(Schema):
 class TrySchema(Schema):
     evidence = fields.Dict(
         required=True,
-        metadata={"description": 'Sample evidence: {"judgements": [{"criterion", "level", "comment", '
-                                 '"not_applicable"}], "faults": [{"fault", "severity", "note"}]}'},
+        metadata={
+            "description": 'Sample evidence: {"judgements": [{"criterion", "level", "comment", '
+            '"not_applicable"}], "faults": [{"fault", "severity", "note"}]}'
+        },
     )
     version = fields.Integer(load_default=None, strict=True, metadata={"description": "The newest unless given"})
 
@@ -79,7 +82,9 @@ class ScenarioSchema(Schema):
     sources = fields.List(fields.String(), required=True)
     observers = fields.List(fields.String(), required=True, metadata={"description": "Who may observe it"})
     rubric = fields.Function(
-        lambda s: url_for("competencies_api.get_rubric", rubric_id=s.rubric_id), required=True, metadata={"type": "string"}
+        lambda s: url_for("competencies_api.get_rubric", rubric_id=s.rubric_id),
+        required=True,
+        metadata={"type": "string"},
     )
 
 
@@ -97,11 +102,17 @@ class RubricSummarySchema(Schema):
     scenario = fields.String(required=True, allow_none=True, attribute="scenario_key")
     versions = fields.List(fields.Nested(VersionSummarySchema), required=True)
     lock_version = fields.Function(
-        lambda r: _lock_version(r.draft) if r.draft else None, required=True,
-        metadata={"type": "integer", "nullable": True, "description": "The draft's lock (its ETag); null without a draft"},
+        lambda r: _lock_version(r.draft) if r.draft else None,
+        required=True,
+        metadata={
+            "type": "integer",
+            "nullable": True,
+            "description": "The draft's lock (its ETag); null without a draft",
+        },
     )
-    url = fields.Function(lambda r: url_for("competencies_api.get_rubric", rubric_id=r.id), required=True,
-                          metadata={"type": "string"})
+    url = fields.Function(
+        lambda r: url_for("competencies_api.get_rubric", rubric_id=r.id), required=True, metadata={"type": "string"}
+    )
 
 
 class RubricSchema(RubricSummarySchema):
@@ -117,8 +128,13 @@ class TryResultSchema(Schema):
     outcome = fields.String(required=True, metadata={"enum": [o.value for o in engine.Outcome]})
     percent = fields.Float(required=True)
     reasons = fields.List(fields.String(), required=True, metadata={"description": "The reasons in English"})
-    result = fields.Dict(required=True, metadata={"description": "The stored form: reason codes with parameters, "
-                                                                 "the rubric's key, version and fingerprint, the engine version"})
+    result = fields.Dict(
+        required=True,
+        metadata={
+            "description": "The stored form: reason codes with parameters, "
+            "the rubric's key, version and fingerprint, the engine version"
+        },
+    )
 
 
 # ---- helpers -------------------------------------------------------------------------
@@ -217,8 +233,13 @@ def try_rubric(data: dict[str, Any], rubric_id: int) -> Any:
         raise api.ApiError(409, _located(error.problems, "rubric.")) from None
     except engine.EvidenceError as error:
         raise api.ApiError(400, _located(error.problems, "evidence.")) from None
-    return {"version": version.number, "outcome": result.outcome.value, "percent": result.percent,
-            "reasons": list(services.explained(result, rubric)), "result": result.to_dict()}
+    return {
+        "version": version.number,
+        "outcome": result.outcome.value,
+        "percent": result.percent,
+        "reasons": list(services.explained(result, rubric)),
+        "result": result.to_dict(),
+    }
 
 
 def init_app(app: Flask) -> None:

@@ -1,4 +1,5 @@
 """``flask scenarios load [--from DIR]``: load the built-in scenario library into the database."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,5 +1,6 @@
 """PDF downloads of the competencies room: a blank observation form per scenario rubric (mentors and
 designers) and a published programme version's handbook (designers). Stored, with an ETag."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Flask, Response, abort

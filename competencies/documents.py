@@ -5,6 +5,7 @@ for; it lives here because it needs both rooms, and competencies may import curr
 Each document is gathered as plain data first (frozen dataclasses of text and numbers), so its cache
 key is a hash of exactly what it shows; :mod:`core.printing` stores the PDF and sends it.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -83,9 +84,15 @@ class ScenarioText:
 
 def rubric_text(version: RubricVersion) -> RubricText:
     rubric = competency_services.rubric_of(version)
-    criteria = tuple(CriterionText(
-        c.title, f"Must reach {c.label_of(c.critical_level)} ({c.critical_level})" if c.critical_level is not None else "",
-        tuple(LevelText(lv.value, lv.label, lv.descriptor) for lv in c.levels), tuple(c.sources)) for c in rubric.criteria)
+    criteria = tuple(
+        CriterionText(
+            c.title,
+            f"Must reach {c.label_of(c.critical_level)} ({c.critical_level})" if c.critical_level is not None else "",
+            tuple(LevelText(lv.value, lv.label, lv.descriptor) for lv in c.levels),
+            tuple(c.sources),
+        )
+        for c in rubric.criteria
+    )
     faults = tuple(FaultText(f.title, f.severity.value, f.fails_alone, f.why) for f in rubric.fault_types)
     if rubric.model is engine.RubricModel.FAULTS:
         rule = f"Met with at most {rubric.fault_limit} minor faults and no serious or dangerous fault."
@@ -93,7 +100,9 @@ def rubric_text(version: RubricVersion) -> RubricText:
         rule = f"Met at {float(rubric.threshold):g}% of the weighted score, with every must-meet criterion met."
     if rubric.pass_rationale:
         rule += f" Why: {rubric.pass_rationale}"
-    return RubricText(rubric.title, version.number, MODEL_WORDS.get(rubric.model, rubric.model.value), rule, criteria, faults)
+    return RubricText(
+        rubric.title, version.number, MODEL_WORDS.get(rubric.model, rubric.model.value), rule, criteria, faults
+    )
 
 
 def _published(scenario: Scenario) -> RubricVersion | None:
@@ -103,12 +112,21 @@ def _published(scenario: Scenario) -> RubricVersion | None:
 
 def scenario_text(scenario: Scenario) -> ScenarioText:
     version = _published(scenario)
-    return ScenarioText(scenario.key, scenario.title, scenario.purpose, scenario.setting, tuple(scenario.present),
-                        tuple(scenario.looks_for), tuple(scenario.observers), tuple(scenario.sources),
-                        rubric_text(version) if version else None)
+    return ScenarioText(
+        scenario.key,
+        scenario.title,
+        scenario.purpose,
+        scenario.setting,
+        tuple(scenario.present),
+        tuple(scenario.looks_for),
+        tuple(scenario.observers),
+        tuple(scenario.sources),
+        rubric_text(version) if version else None,
+    )
 
 
 # ---- the blank observation form ------------------------------------------------------------------
+
 
 def _form_key(scenario: ScenarioText) -> str:
     return printing.document_key("observation-form", scenario, FORM_TEMPLATES, [PRINT_CSS])
@@ -122,13 +140,21 @@ def blank_form_pdf(scenario_key: str) -> printing.StoredPdf | None:
     text = scenario_text(scenario)
     if text.rubric is None:
         return None
-    return printing.make_pdf(_form_key(text), lambda: printing.render_html(
-        FORM_TEMPLATE, scenario=text, title=f"Observation form: {text.title}",
-        header=f"Observation form · {text.title}",
-        footer=f"Blank form · rubric version {text.rubric.version if text.rubric else ''}"), [PRINT_CSS])
+    return printing.make_pdf(
+        _form_key(text),
+        lambda: printing.render_html(
+            FORM_TEMPLATE,
+            scenario=text,
+            title=f"Observation form: {text.title}",
+            header=f"Observation form · {text.title}",
+            footer=f"Blank form · rubric version {text.rubric.version if text.rubric else ''}",
+        ),
+        [PRINT_CSS],
+    )
 
 
 # ---- the programme handbook --------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class OutcomeText:
@@ -176,8 +202,14 @@ def _format(day: date) -> str:
 
 
 def _handbook(version: ProgrammeVersion) -> Handbook:
-    slots = {s.key: s for s in schedule.slots(version.cohort_start, version.length_weeks, tuple(
-        schedule.ModuleHours(m.key, m.title, m.hours, m.block) for m in version.modules))}
+    slots = {
+        s.key: s
+        for s in schedule.slots(
+            version.cohort_start,
+            version.length_weeks,
+            tuple(schedule.ModuleHours(m.key, m.title, m.hours, m.block) for m in version.modules),
+        )
+    }
     area_titles = {a.key: a.title for a in db.session.scalars(select(CatalogueArea))}
     area_titles.update({a.key: a.title for a in db.session.scalars(select(NpqArea)) if a.key not in area_titles})
     titles = {m.key: m.title for m in version.modules}
@@ -185,27 +217,51 @@ def _handbook(version: ProgrammeVersion) -> Handbook:
     scenarios = {s.key: s for s in competency_services.list_scenarios() if s.key in scenario_keys}
     grouped: dict[str, list[ModuleText]] = {}
     for m in version.modules:
-        grouped.setdefault(m.area_key or "", []).append(ModuleText(
-            m.title, m.summary, m.hours, slots[m.key].weeks, m.block, tuple(m.delivery_modes),
-            tuple(OutcomeText(o.kind, o.text, tuple(o.sources)) for o in m.outcomes),
-            tuple(scenarios[k].title for k in m.scenario_keys if k in scenarios),
-            tuple(titles.get(k, k) for k in m.prerequisite_keys)))
-    areas = tuple(AreaText(area_titles.get(key, "Other modules") if key else "Other modules", tuple(mods),
-                           sum(x.hours for x in mods)) for key, mods in grouped.items())
+        grouped.setdefault(m.area_key or "", []).append(
+            ModuleText(
+                m.title,
+                m.summary,
+                m.hours,
+                slots[m.key].weeks,
+                m.block,
+                tuple(m.delivery_modes),
+                tuple(OutcomeText(o.kind, o.text, tuple(o.sources)) for o in m.outcomes),
+                tuple(scenarios[k].title for k in m.scenario_keys if k in scenarios),
+                tuple(titles.get(k, k) for k in m.prerequisite_keys),
+            )
+        )
+    areas = tuple(
+        AreaText(
+            area_titles.get(key, "Other modules") if key else "Other modules", tuple(mods), sum(x.hours for x in mods)
+        )
+        for key, mods in grouped.items()
+    )
     published = version.published_at.date() if version.published_at else None
-    return Handbook(version.name, version.provider, version.label, _format(published) if published else "",
-                    _format(version.cohort_start), _format(schedule.programme_end(version.cohort_start, version.length_weeks)),
-                    version.length_weeks, sum(m.hours for m in version.modules), areas,
-                    tuple(scenario_text(scenarios[k]) for k in scenario_keys if k in scenarios))
+    return Handbook(
+        version.name,
+        version.provider,
+        version.label,
+        _format(published) if published else "",
+        _format(version.cohort_start),
+        _format(schedule.programme_end(version.cohort_start, version.length_weeks)),
+        version.length_weeks,
+        sum(m.hours for m in version.modules),
+        areas,
+        tuple(scenario_text(scenarios[k]) for k in scenario_keys if k in scenarios),
+    )
 
 
 def published_version(programme_id: int, number: int) -> ProgrammeVersion | None:
     programme = db.session.get(Programme, programme_id)
     if programme is None:
         return None
-    return db.session.scalar(select(ProgrammeVersion).where(
-        ProgrammeVersion.programme_id == programme_id, ProgrammeVersion.number == number,
-        ProgrammeVersion.status != VersionStatus.DRAFT))
+    return db.session.scalar(
+        select(ProgrammeVersion).where(
+            ProgrammeVersion.programme_id == programme_id,
+            ProgrammeVersion.number == number,
+            ProgrammeVersion.status != VersionStatus.DRAFT,
+        )
+    )
 
 
 def handbook_pdf(programme_id: int, number: int) -> printing.StoredPdf | None:
@@ -215,13 +271,23 @@ def handbook_pdf(programme_id: int, number: int) -> printing.StoredPdf | None:
         return None
     book = _handbook(version)
     key = printing.document_key("handbook", book, HANDBOOK_TEMPLATES, [PRINT_CSS])
-    return printing.make_pdf(key, lambda: printing.render_html(
-        HANDBOOK_TEMPLATE, book=book, title=f"Programme handbook: {book.programme}, {book.version}",
-        header=f"Programme handbook · {book.programme} · {book.version}",
-        footer=f"{book.version}, published on {book.published_on}" if book.published_on else book.version), [PRINT_CSS])
+    return printing.make_pdf(
+        key,
+        lambda: printing.render_html(
+            HANDBOOK_TEMPLATE,
+            book=book,
+            title=f"Programme handbook: {book.programme}, {book.version}",
+            header=f"Programme handbook · {book.programme} · {book.version}",
+            footer=f"{book.version}, published on {book.published_on}" if book.published_on else book.version,
+        ),
+        [PRINT_CSS],
+    )
 
 
 def scenarios_printed_with(rubric_id: int) -> list[Scenario]:
     """The scenarios this rubric scores that have a blank form to print (a published version)."""
-    return [s for s in db.session.scalars(select(Scenario).where(Scenario.rubric_id == rubric_id).order_by(Scenario.position))
-            if _published(s) is not None]
+    return [
+        s
+        for s in db.session.scalars(select(Scenario).where(Scenario.rubric_id == rubric_id).order_by(Scenario.position))
+        if _published(s) is not None
+    ]

@@ -3,6 +3,7 @@
 Every field says what to do in GOV.UK style when its value cannot be read, never WTForms'
 default text ("Not a valid integer value.").
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -89,16 +90,35 @@ def try_form(rubric: engine.Rubric, data: Any = None) -> FlaskForm:
             if criterion.critical_level is None:
                 choices.append(SelectChoice(NOT_APPLICABLE_CHOICE, "Not applicable in this observation"))
             choices += [SelectChoice(str(lv.value), f"{lv.value}: {lv.label}") for lv in criterion.levels]
-            setattr(TryForm, f"c{i}", SelectField(criterion.title, choices=choices, widget=GovSelect(), validators=[Optional()],
-                                                  invalid=f"Choose a level for ‘{criterion.title}’ from the list",
-                                                  description=f"Must reach level {criterion.critical_level} whatever the total"
-                                                  if criterion.critical_level is not None else ""))
+            setattr(
+                TryForm,
+                f"c{i}",
+                SelectField(
+                    criterion.title,
+                    choices=choices,
+                    widget=GovSelect(),
+                    validators=[Optional()],
+                    invalid=f"Choose a level for ‘{criterion.title}’ from the list",
+                    description=f"Must reach level {criterion.critical_level} whatever the total"
+                    if criterion.critical_level is not None
+                    else "",
+                ),
+            )
     for i, kind in enumerate(rubric.fault_types):
-        setattr(TryForm, f"f{i}", IntegerField(
-            f"{kind.title} ({kind.severity.value}{', fails on its own' if kind.fails_alone else ''})",
-            widget=GovTextInput(), default=0, invalid=f"Enter a whole number from 0 to {FAULT_COUNT_MAX}",
-            validators=[Optional(), NumberRange(0, FAULT_COUNT_MAX, message=f"Enter a whole number from 0 to {FAULT_COUNT_MAX}")],
-        ))
+        setattr(
+            TryForm,
+            f"f{i}",
+            IntegerField(
+                f"{kind.title} ({kind.severity.value}{', fails on its own' if kind.fails_alone else ''})",
+                widget=GovTextInput(),
+                default=0,
+                invalid=f"Enter a whole number from 0 to {FAULT_COUNT_MAX}",
+                validators=[
+                    Optional(),
+                    NumberRange(0, FAULT_COUNT_MAX, message=f"Enter a whole number from 0 to {FAULT_COUNT_MAX}"),
+                ],
+            ),
+        )
     return TryForm(formdata=data)
 
 
@@ -114,8 +134,11 @@ def evidence_of(form: FlaskForm, rubric: engine.Rubric) -> dict[str, Any]:
             judgements.append({"criterion": criterion.key, "not_applicable": True})
         elif answer and answer.strip():  # Optional() lets blank (whitespace) answers through as "not observed"
             judgements.append({"criterion": criterion.key, "level": int(answer)})
-    faults = [{"fault": kind.key} for i, kind in enumerate(rubric.fault_types)
-              for _ in range(getattr(form, f"f{i}").data or 0)]
+    faults = [
+        {"fault": kind.key}
+        for i, kind in enumerate(rubric.fault_types)
+        for _ in range(getattr(form, f"f{i}").data or 0)
+    ]
     return {"judgements": judgements, "faults": faults}
 
 
@@ -134,54 +157,95 @@ SEVERITY_CHOICES = [
 class RubricForm(LockedForm):
     """A rubric's settings. The view shows only the field its scoring model uses."""
 
-    title = StringField("Rubric title", widget=GovTextInput(),
-                        validators=[InputRequired(message="Enter a title for the rubric"),
-                                    Length(max=200, message="Rubric title must be 200 characters or fewer")])
-    model = RadioField("How is it scored?", choices=MODEL_CHOICES, widget=GovRadioInput(), invalid="Choose how the rubric is scored",
-                       validators=[InputRequired(message="Choose how the rubric is scored")])
+    title = StringField(
+        "Rubric title",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter a title for the rubric"),
+            Length(max=200, message="Rubric title must be 200 characters or fewer"),
+        ],
+    )
+    model = RadioField(
+        "How is it scored?",
+        choices=MODEL_CHOICES,
+        widget=GovRadioInput(),
+        invalid="Choose how the rubric is scored",
+        validators=[InputRequired(message="Choose how the rubric is scored")],
+    )
     pass_mark = DecimalField(
-        "Pass mark (per cent)", widget=GovTextInput(), places=None, validators=[Optional()],
+        "Pass mark (per cent)",
+        widget=GovTextInput(),
+        places=None,
+        validators=[Optional()],
         invalid="Enter the pass mark as a number from 1 to 100, like 70",
         description="The weighted score needed to meet the rubric, from 1 to 100, for example 70.",
     )
     pass_level = IntegerField(
-        "Pass level", widget=GovTextInput(), validators=[Optional()],
+        "Pass level",
+        widget=GovTextInput(),
+        validators=[Optional()],
         invalid="Enter the pass level as a whole number from 1 to 5, like 4",
         description="The level on the entrustment scale that every criterion must reach, from 1 “I had to do it” "
-                    "to 5 “I did not need to be there” (the only unsupervised level).",
+        "to 5 “I did not need to be there” (the only unsupervised level).",
     )
     fault_limit = IntegerField(
-        "Most minor faults allowed", widget=GovTextInput(), validators=[Optional()],
+        "Most minor faults allowed",
+        widget=GovTextInput(),
+        validators=[Optional()],
         invalid="Enter the most minor faults allowed as a whole number, like 15",
         description="The driving test allows 15.",
     )
     pass_rationale = TextAreaField(
-        "Why this pass mark (optional)", widget=GovTextArea(),
+        "Why this pass mark (optional)",
+        widget=GovTextArea(),
         validators=[Length(max=5000, message="Why this pass mark must be 5,000 characters or fewer")],
         description="Say why this mark, level or number of faults shows the competency, for the people who rely on it.",
     )
-    scenario_key = SelectField("Observed scenario it scores (optional)", choices=[], widget=GovSelect(), validators=[Optional()],
-                               invalid="Choose a scenario from the list")
-    module_keys = SelectMultipleField("Curriculum modules it assesses (optional)", choices=[], widget=GovCheckboxesInput(),
-                                      invalid="Choose modules from the list")
+    scenario_key = SelectField(
+        "Observed scenario it scores (optional)",
+        choices=[],
+        widget=GovSelect(),
+        validators=[Optional()],
+        invalid="Choose a scenario from the list",
+    )
+    module_keys = SelectMultipleField(
+        "Curriculum modules it assesses (optional)",
+        choices=[],
+        widget=GovCheckboxesInput(),
+        invalid="Choose modules from the list",
+    )
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
 class CriterionForm(LockedForm):
-    title = StringField("Criterion", widget=GovTextInput(), description="What the observer judges, for example “Keeps the child’s voice central”.",
-                        validators=[InputRequired(message="Enter the criterion"),
-                                    Length(max=200, message="Criterion must be 200 characters or fewer")])
-    weight = DecimalField("Weight", widget=GovTextInput(), places=None, default=1,
-                          invalid="Enter a weight as a number from 0 to 1,000, like 1 or 2.5",
-                          description="How much this criterion counts, for example 1 or 2.",
-                          validators=[InputRequired(message="Enter a weight as a number, 0 or more")])
+    title = StringField(
+        "Criterion",
+        widget=GovTextInput(),
+        description="What the observer judges, for example “Keeps the child’s voice central”.",
+        validators=[
+            InputRequired(message="Enter the criterion"),
+            Length(max=200, message="Criterion must be 200 characters or fewer"),
+        ],
+    )
+    weight = DecimalField(
+        "Weight",
+        widget=GovTextInput(),
+        places=None,
+        default=1,
+        invalid="Enter a weight as a number from 0 to 1,000, like 1 or 2.5",
+        description="How much this criterion counts, for example 1 or 2.",
+        validators=[InputRequired(message="Enter a weight as a number, 0 or more")],
+    )
     critical_level = IntegerField(
-        "Must-meet level (optional)", widget=GovTextInput(), validators=[Optional()],
+        "Must-meet level (optional)",
+        widget=GovTextInput(),
+        validators=[Optional()],
         invalid="Enter the must-meet level as a whole number, like 3",
         description="The level this criterion must reach whatever the total. Leave empty if it can be traded off.",
     )
     levels = TextAreaField(
-        "Levels", widget=GovTextArea(),
+        "Levels",
+        widget=GovTextArea(),
         description="One per line, lowest first, as “Label: what the observer sees”. They are numbered 1, 2, 3…",
     )
     submit = SubmitField("Save criterion", widget=GovSubmitInput())
@@ -196,24 +260,50 @@ class CriterionForm(LockedForm):
 
 
 class FaultTypeForm(LockedForm):
-    title = StringField("Fault", widget=GovTextInput(), description="What the mentor would record, for example “Shares results with the wrong person”.",
-                        validators=[InputRequired(message="Enter the fault"),
-                                    Length(max=200, message="Fault must be 200 characters or fewer")])
-    severity = RadioField("How severe is it when recorded?", choices=SEVERITY_CHOICES, widget=GovRadioInput(),
-                          default=engine.FaultSeverity.MINOR.value, invalid="Choose how severe the fault is",
-                          validators=[InputRequired(message="Choose how severe the fault is")])
-    fails_alone = RadioField("Does it fail the observation on its own?", widget=GovRadioInput(), default="no",
-                             invalid="Choose yes if the fault fails the observation on its own",
-                             choices=[SelectChoice("yes", "Yes, whatever else went well"), SelectChoice("no", "No")],
-                             validators=[InputRequired(message="Choose yes if the fault fails the observation on its own")])
-    criterion = SelectField("Criterion it belongs to (optional)", choices=[], widget=GovSelect(), validators=[Optional()],
-                            invalid="Choose a criterion from the list")
-    why = TextAreaField("Why it is this severe (optional)", widget=GovTextArea(),
-                        validators=[Length(max=5000, message="Why it is this severe must be 5,000 characters or fewer")])
+    title = StringField(
+        "Fault",
+        widget=GovTextInput(),
+        description="What the mentor would record, for example “Shares results with the wrong person”.",
+        validators=[
+            InputRequired(message="Enter the fault"),
+            Length(max=200, message="Fault must be 200 characters or fewer"),
+        ],
+    )
+    severity = RadioField(
+        "How severe is it when recorded?",
+        choices=SEVERITY_CHOICES,
+        widget=GovRadioInput(),
+        default=engine.FaultSeverity.MINOR.value,
+        invalid="Choose how severe the fault is",
+        validators=[InputRequired(message="Choose how severe the fault is")],
+    )
+    fails_alone = RadioField(
+        "Does it fail the observation on its own?",
+        widget=GovRadioInput(),
+        default="no",
+        invalid="Choose yes if the fault fails the observation on its own",
+        choices=[SelectChoice("yes", "Yes, whatever else went well"), SelectChoice("no", "No")],
+        validators=[InputRequired(message="Choose yes if the fault fails the observation on its own")],
+    )
+    criterion = SelectField(
+        "Criterion it belongs to (optional)",
+        choices=[],
+        widget=GovSelect(),
+        validators=[Optional()],
+        invalid="Choose a criterion from the list",
+    )
+    why = TextAreaField(
+        "Why it is this severe (optional)",
+        widget=GovTextArea(),
+        validators=[Length(max=5000, message="Why it is this severe must be 5,000 characters or fewer")],
+    )
     submit = SubmitField("Save fault", widget=GovSubmitInput())
 
 
 class ImportRubricForm(FlaskForm):
-    document = FileField("Rubric file (JSON)", widget=GovFileInput(),
-                         validators=[FileRequired(message="Choose a rubric file exported from this app")])
+    document = FileField(
+        "Rubric file (JSON)",
+        widget=GovFileInput(),
+        validators=[FileRequired(message="Choose a rubric file exported from this app")],
+    )
     submit = SubmitField("Import rubric", widget=GovSubmitInput())

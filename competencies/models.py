@@ -3,6 +3,7 @@
 A rubric version that has scored an observation never changes (``in_use``); a change then
 makes a new version, so every past result can be explained by the rubric that produced it.
 """
+
 from __future__ import annotations
 
 from datetime import datetime

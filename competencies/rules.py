@@ -2,6 +2,7 @@
 
 Plain Python: no Flask, no database, no engine (the engine checks numbers and structure itself).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -38,7 +39,13 @@ def text_problems(definition: Any) -> list[tuple[str, str]]:
         levels = criterion.get("levels")
         for j, level in enumerate(levels if isinstance(levels, list) else []):
             if isinstance(level, dict):
-                problems += _length(level.get("label"), LEVEL_LABEL_MAX_LENGTH, f"criteria[{i}].levels[{j}].label", "Label")
-                problems += _length(level.get("descriptor"), DESCRIPTOR_MAX_LENGTH, f"criteria[{i}].levels[{j}].descriptor",
-                                    "Descriptor")
+                problems += _length(
+                    level.get("label"), LEVEL_LABEL_MAX_LENGTH, f"criteria[{i}].levels[{j}].label", "Label"
+                )
+                problems += _length(
+                    level.get("descriptor"),
+                    DESCRIPTOR_MAX_LENGTH,
+                    f"criteria[{i}].levels[{j}].descriptor",
+                    "Descriptor",
+                )
     return problems

@@ -4,6 +4,7 @@ Each file is one observed real-world situation with its rubric. A problem raises
 :class:`ScenarioError` naming file and path, e.g. ``annual-review.yaml: rubric.criteria[1].weight``.
 No Flask, no database.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -61,7 +62,9 @@ _CITED = citations(validate=validate.Length(min=1, error="Cite at least one sour
 def _cited_parts(rubric: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     """The rubric's parts that carry citations: each criterion and each fault type, with its path."""
     parts = [(f"criteria[{i}]", c) for i, c in enumerate(rubric.get("criteria") or []) if isinstance(c, dict)]
-    return parts + [(f"fault_types[{i}]", f) for i, f in enumerate(rubric.get("fault_types") or []) if isinstance(f, dict)]
+    return parts + [
+        (f"fault_types[{i}]", f) for i, f in enumerate(rubric.get("fault_types") or []) if isinstance(f, dict)
+    ]
 
 
 def _resolve_rubric_sources(rubric: dict[str, Any], sources: dict[str, Any], name: str) -> list[LocatedError]:
@@ -72,7 +75,9 @@ def _resolve_rubric_sources(rubric: dict[str, Any], sources: dict[str, Any], nam
         try:
             cited = _CITED.deserialize(part.get("sources") or [])
         except ValidationError as error:
-            errors += [LocatedError(f"{name}: {e.path}", e.message) for e in located(error.messages, f"rubric.{path}.sources")]
+            errors += [
+                LocatedError(f"{name}: {e.path}", e.message) for e in located(error.messages, f"rubric.{path}.sources")
+            ]
             continue
         problems = unknown_citations(sources, cited, at)
         errors += problems
@@ -81,7 +86,9 @@ def _resolve_rubric_sources(rubric: dict[str, Any], sources: dict[str, Any], nam
     return errors
 
 
-def _load_file(path: Path, module_keys: set[str] | None, sources: dict[str, Any]) -> tuple[Scenario | None, list[LocatedError]]:
+def _load_file(
+    path: Path, module_keys: set[str] | None, sources: dict[str, Any]
+) -> tuple[Scenario | None, list[LocatedError]]:
     name = path.name
     try:
         data = ScenarioSchema().load(read_yaml(path))
@@ -93,8 +100,11 @@ def _load_file(path: Path, module_keys: set[str] | None, sources: dict[str, Any]
     if data["key"] != path.stem:
         errors.append(LocatedError(f"{name}: key", f"The key must match the file name ‘{path.stem}’"))
     if module_keys is not None:
-        errors += [LocatedError(f"{name}: prepared_by[{i}]", f"No curriculum module has the key ‘{key}’")
-                   for i, key in enumerate(data["prepared_by"]) if key not in module_keys]
+        errors += [
+            LocatedError(f"{name}: prepared_by[{i}]", f"No curriculum module has the key ‘{key}’")
+            for i, key in enumerate(data["prepared_by"])
+            if key not in module_keys
+        ]
     errors += unknown_citations(sources, data["sources"], f"{name}: sources")
     errors += _resolve_rubric_sources(data["rubric"], sources, name)
     _label_levels(data["rubric"])
@@ -103,18 +113,28 @@ def _load_file(path: Path, module_keys: set[str] | None, sources: dict[str, Any]
     try:
         rubric = rubric_from_dict(data["rubric"])
     except RubricError as error:
-        return None, errors + [LocatedError(f"{name}: rubric.{p}" if p else f"{name}: rubric", m) for p, m in error.errors]
+        return None, errors + [
+            LocatedError(f"{name}: rubric.{p}" if p else f"{name}: rubric", m) for p, m in error.errors
+        ]
     if errors:
         return None, errors
     return Scenario(
-        key=data["key"], title=data["title"], purpose=data["purpose"], setting=data["setting"],
-        present=tuple(data["present"]), looks_for=tuple(data["looks_for"]), prepared_by=tuple(data["prepared_by"]),
-        observers=tuple(data["observers"]), sources=resolve(sources, data["sources"]), rubric=rubric,
+        key=data["key"],
+        title=data["title"],
+        purpose=data["purpose"],
+        setting=data["setting"],
+        present=tuple(data["present"]),
+        looks_for=tuple(data["looks_for"]),
+        prepared_by=tuple(data["prepared_by"]),
+        observers=tuple(data["observers"]),
+        sources=resolve(sources, data["sources"]),
+        rubric=rubric,
     ), []
 
 
-def load_scenarios(data_dir: Path = DATA_DIR, module_keys: set[str] | None = None,
-                   sources: dict[str, Any] | None = None) -> tuple[Scenario, ...]:
+def load_scenarios(
+    data_dir: Path = DATA_DIR, module_keys: set[str] | None = None, sources: dict[str, Any] | None = None
+) -> tuple[Scenario, ...]:
     """Every scenario file, checked; ``module_keys`` (the catalogue's) checks ``prepared_by``;
     citations resolve against ``sources`` (default: the catalogue's reference.yaml)."""
     sources = load_sources() if sources is None else sources

@@ -1,4 +1,5 @@
 """Marshmallow schemas for the scenario library's data files (``competencies/data/scenarios``)."""
+
 from __future__ import annotations
 
 from marshmallow import Schema, fields, validate
@@ -17,7 +18,10 @@ class ScenarioSchema(Schema):
     looks_for = fields.List(fields.String(validate=TEXT), required=True, validate=validate.Length(min=1))
     prepared_by = fields.List(fields.String(validate=KEY), required=True, validate=validate.Length(min=1))
     # Sign-off needs more than one observer, so each scenario names at least two who may observe.
-    observers = fields.List(fields.String(validate=TEXT), required=True,
-                            validate=validate.Length(min=2, error="Name at least two people who may observe"))
+    observers = fields.List(
+        fields.String(validate=TEXT),
+        required=True,
+        validate=validate.Length(min=2, error="Name at least two people who may observe"),
+    )
     sources = citations(required=True, validate=validate.Length(min=1, error="Cite at least one source"))
     rubric = fields.Dict(required=True)  # checked by the rubric engine, which names its own paths

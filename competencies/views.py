@@ -1,4 +1,5 @@
 """Scenario and rubric pages for course designers."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -43,9 +44,18 @@ def scenario(key: str) -> str:
     if request.method == "POST" and form.validate():
         result = services.try_rubric(rubric, evidence_of(form, rubric))
     modules = {m.key: m for m in catalogue_service.get_modules(found.module_keys)}
-    return render_template("competencies/scenario.html", scenario=found, version=version, rubric=rubric,
-                           form=form, result=result, reasons=services.explained(result, rubric) if result else (), modules=modules, models=engine.RubricModel,
-                           own_rubrics=authoring.rubrics_for_scenario(found.key))
+    return render_template(
+        "competencies/scenario.html",
+        scenario=found,
+        version=version,
+        rubric=rubric,
+        form=form,
+        result=result,
+        reasons=services.explained(result, rubric) if result else (),
+        modules=modules,
+        models=engine.RubricModel,
+        own_rubrics=authoring.rubrics_for_scenario(found.key),
+    )
 
 
 # ---- designers' own rubrics ----------------------------------------------------------------
@@ -56,14 +66,23 @@ def _rubric(rubric_id: int) -> Rubric:
 
 
 def _settings(form: RubricForm) -> authoring.Settings:
-    return authoring.Settings(form.title.data, engine.RubricModel(form.model.data), form.pass_mark.data, form.pass_level.data,
-                              form.fault_limit.data, form.pass_rationale.data or "", tuple(form.module_keys.data or ()),
-                              form.scenario_key.data or None)
+    return authoring.Settings(
+        form.title.data,
+        engine.RubricModel(form.model.data),
+        form.pass_mark.data,
+        form.pass_level.data,
+        form.fault_limit.data,
+        form.pass_rationale.data or "",
+        tuple(form.module_keys.data or ()),
+        form.scenario_key.data or None,
+    )
 
 
 def _choices(form: RubricForm) -> None:
     form.module_keys.choices = [SelectChoice(m.key, m.title) for m in catalogue_service.shipped_catalogue().modules]
-    form.scenario_key.choices = [SelectChoice("", "None")] + [SelectChoice(s.key, s.title) for s in services.list_scenarios()]
+    form.scenario_key.choices = [SelectChoice("", "None")] + [
+        SelectChoice(s.key, s.title) for s in services.list_scenarios()
+    ]
 
 
 @bp.route("/rubrics")
@@ -100,13 +119,21 @@ def rubric_settings(rubric_id: int):  # type: ignore[no-untyped-def]
     rubric = _rubric(rubric_id)
     definition = rubric.latest.definition
     model = definition["model"]
-    form = RubricForm(data={
-        "title": rubric.title, "model": model, "fault_limit": definition.get("fault_limit"),
-        "pass_mark": definition.get("threshold") if model == "analytic" else None,
-        "pass_level": definition.get("threshold") if model == "entrustment" else None,
-        "pass_rationale": definition.get("pass_rationale", ""), "module_keys": rubric.module_keys,
-        "scenario_key": rubric.scenario_key or "", "lock_version": rubric.latest.lock_version,
-    } if request.method == "GET" else None)
+    form = RubricForm(
+        data={
+            "title": rubric.title,
+            "model": model,
+            "fault_limit": definition.get("fault_limit"),
+            "pass_mark": definition.get("threshold") if model == "analytic" else None,
+            "pass_level": definition.get("threshold") if model == "entrustment" else None,
+            "pass_rationale": definition.get("pass_rationale", ""),
+            "module_keys": rubric.module_keys,
+            "scenario_key": rubric.scenario_key or "",
+            "lock_version": rubric.latest.lock_version,
+        }
+        if request.method == "GET"
+        else None
+    )
     _choices(form)
     if form.validate_on_submit():
         try:
@@ -135,11 +162,22 @@ def rubric(rubric_id: int):  # type: ignore[no-untyped-def]
     modules = catalogue_service.get_modules(found.module_keys)
     scenario = services.get_scenario(found.scenario_key) if found.scenario_key else None
     titles = {c["key"]: c["title"] for c in version.definition["criteria"]}
-    return render_template("competencies/rubric.html", rubric=found, version=version, problems=problems,
-                           checked=checked, form=form, result=result, models=engine.RubricModel,
-                           reasons=services.explained(result, checked) if result and checked else (),
-                           lock=LockedForm(lock_version=version.lock_version), modules=modules, scenario=scenario,
-                           titles=titles, printable=documents.scenarios_printed_with(found.id))
+    return render_template(
+        "competencies/rubric.html",
+        rubric=found,
+        version=version,
+        problems=problems,
+        checked=checked,
+        form=form,
+        result=result,
+        models=engine.RubricModel,
+        reasons=services.explained(result, checked) if result and checked else (),
+        lock=LockedForm(lock_version=version.lock_version),
+        modules=modules,
+        scenario=scenario,
+        titles=titles,
+        printable=documents.scenarios_printed_with(found.id),
+    )
 
 
 def _criterion_input(form: CriterionForm) -> authoring.CriterionInput:
@@ -183,8 +221,13 @@ def criterion(rubric_id: int, key: str | None = None):  # type: ignore[no-untype
 
 
 def _fault_type_input(form: FaultTypeForm) -> authoring.FaultTypeInput:
-    return authoring.FaultTypeInput(form.title.data, engine.FaultSeverity(form.severity.data), form.criterion.data or None,
-                                    form.fails_alone.data == "yes", form.why.data or "")
+    return authoring.FaultTypeInput(
+        form.title.data,
+        engine.FaultSeverity(form.severity.data),
+        form.criterion.data or None,
+        form.fails_alone.data == "yes",
+        form.why.data or "",
+    )
 
 
 @bp.route("/rubrics/<int:rubric_id>/fault-types/new", methods=["GET", "POST"])
@@ -195,7 +238,8 @@ def fault_type(rubric_id: int, key: str | None = None):  # type: ignore[no-untyp
     existing = _part(found, "fault_types", key)
     form = FaultTypeForm()
     form.criterion.choices = [SelectChoice("", "Any part of the observation")] + [
-        SelectChoice(c["key"], c["title"]) for c in found.latest.definition["criteria"]]
+        SelectChoice(c["key"], c["title"]) for c in found.latest.definition["criteria"]
+    ]
     if request.method == "GET":
         form.lock_version.data = found.latest.lock_version
         if existing:
@@ -234,25 +278,31 @@ def _rubric_action(rubric_id: int, act: Callable[[int | None], str]) -> Response
 @bp.route("/rubrics/<int:rubric_id>/criteria/<key>/remove", methods=["POST"])
 def remove_criterion(rubric_id: int, key: str) -> Response:
     """Take a criterion out of the draft."""
+
     def act(seen: int | None) -> str:
         authoring.remove_criterion(rubric_id, seen, key)
         return "Criterion removed."
+
     return _rubric_action(rubric_id, act)
 
 
 @bp.route("/rubrics/<int:rubric_id>/fault-types/<key>/remove", methods=["POST"])
 def remove_fault_type(rubric_id: int, key: str) -> Response:
     """Take a fault type out of the draft."""
+
     def act(seen: int | None) -> str:
         authoring.remove_fault_type(rubric_id, seen, key)
         return "Fault type removed."
+
     return _rubric_action(rubric_id, act)
 
 
 @bp.route("/rubrics/<int:rubric_id>/publish", methods=["POST"])
 def publish_rubric(rubric_id: int) -> Response:
     """Publish the draft once the engine finds nothing wrong with it."""
-    return _rubric_action(rubric_id, lambda seen: f"Version {authoring.publish(rubric_id, seen).number} published. It will never change.")
+    return _rubric_action(
+        rubric_id, lambda seen: f"Version {authoring.publish(rubric_id, seen).number} published. It will never change."
+    )
 
 
 @bp.route("/rubrics/<int:rubric_id>/draft", methods=["POST"])
@@ -275,8 +325,13 @@ def export_rubric(rubric_id: int) -> Response:
 
 
 RUBRIC_IMPORT = ImportPages(
-    RUBRIC_JSON, "rubric", ImportRubricForm, "competencies/import.html", "competencies.import_rubric",
-    "competencies.confirm_import", lambda rubric: url_for("competencies.rubric", rubric_id=rubric.id),
+    RUBRIC_JSON,
+    "rubric",
+    ImportRubricForm,
+    "competencies/import.html",
+    "competencies.import_rubric",
+    "competencies.confirm_import",
+    lambda rubric: url_for("competencies.rubric", rubric_id=rubric.id),
     "Rubric imported as a draft. Try it, then publish it.",
 )
 

@@ -1,4 +1,5 @@
 """Who may reach what: every route needs a signed-in person unless marked public."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

@@ -5,6 +5,7 @@ API routes never accept the session cookie, so a browser cannot be tricked into 
 (no CSRF exposure); scripts send ``Authorization: Bearer <token>`` from ``flask users token``.
 Every error, whatever raised it, answers ``{"errors": [{"path": …, "message": …}]}``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -58,7 +59,9 @@ def fail(status: int, message: str, path: str = "") -> NoReturn:
 
 
 class ErrorSchema(Schema):
-    path = fields.String(required=True, metadata={"description": "Where: a JSON path such as modules[0].hours, or empty"})
+    path = fields.String(
+        required=True, metadata={"description": "Where: a JSON path such as modules[0].hours, or empty"}
+    )
     message = fields.String(required=True)
 
 
@@ -155,8 +158,13 @@ class DryRunSchema(Schema):
     preview = fields.List(fields.Nested(PreviewLineSchema), required=True)
 
 
-DRY_RUN_PARAMETER = {"in": "query", "name": "dry_run", "required": False, "schema": {"type": "boolean"},
-                     "description": "true: check the document and answer the preview; nothing is saved"}
+DRY_RUN_PARAMETER = {
+    "in": "query",
+    "name": "dry_run",
+    "required": False,
+    "schema": {"type": "boolean"},
+    "description": "true: check the document and answer the preview; nothing is saved",
+}
 
 
 def dry_run_requested() -> bool:
@@ -172,10 +180,14 @@ def documented_import(bp: flask_smorest.Blueprint, document: type[Schema], creat
     formats): the body, ``?dry_run``, 201 with ``created`` and its ETag, or 200 with the preview."""
 
     def decorator(view: Any) -> Any:
-        view = bp.alt_response(200, schema=DryRunSchema, description="dry_run=true: what would be created; nothing is saved")(view)
+        view = bp.alt_response(
+            200, schema=DryRunSchema, description="dry_run=true: what would be created; nothing is saved"
+        )(view)
         view = bp.response(201, created, headers=ETAG_HEADER)(view)
-        return bp.doc(requestBody={"required": True, "content": {"application/json": {"schema": document}}},
-                      parameters=[DRY_RUN_PARAMETER])(view)
+        return bp.doc(
+            requestBody={"required": True, "content": {"application/json": {"schema": document}}},
+            parameters=[DRY_RUN_PARAMETER],
+        )(view)
 
     return decorator
 
@@ -195,7 +207,8 @@ class LockSchema(Schema):
     """``lock_version`` in a body; the ``If-Match`` header carries the same number."""
 
     lock_version = fields.Integer(
-        load_default=None, strict=True,
+        load_default=None,
+        strict=True,
         metadata={"description": "The draft's lock_version (its ETag) as last seen; or send If-Match"},
     )
 
@@ -234,8 +247,12 @@ def required_lock(lock_version: int | None) -> int:
         fail(400, f"{LOCK_HEADER} and lock_version disagree: send one of them", "lock_version")
     seen = from_header if from_header is not None else lock_version
     if seen is None:
-        fail(428, f"Send the draft's lock_version (or its ETag in {LOCK_HEADER}) so that a change "
-                  "made by someone else since you read it is not overwritten", "lock_version")
+        fail(
+            428,
+            f"Send the draft's lock_version (or its ETag in {LOCK_HEADER}) so that a change "
+            "made by someone else since you read it is not overwritten",
+            "lock_version",
+        )
     return seen
 
 
@@ -348,8 +365,10 @@ class UniqueSchemaNames:
         name = resolver(cls)
         known = self.classes.setdefault(name, cls)
         if known is not cls:
-            raise ValueError(f"Two schemas are called {name} in the API document: "
-                             f"{known.__module__}.{known.__qualname__} and {cls.__module__}.{cls.__qualname__}; rename one")
+            raise ValueError(
+                f"Two schemas are called {name} in the API document: "
+                f"{known.__module__}.{known.__qualname__} and {cls.__module__}.{cls.__qualname__}; rename one"
+            )
         return name
 
 
@@ -368,8 +387,10 @@ def _spec_config() -> dict[str, Any]:
         "OPENAPI_URL_PREFIX": API_PREFIX,
         "OPENAPI_JSON_PATH": "openapi.json",
         "API_SPEC_OPTIONS": {
-            "info": {"description": "For course designers' scripts. Send Authorization: Bearer <token> "
-                                    "(flask users token). Errors: {\"errors\": [{\"path\", \"message\"}]}."},
+            "info": {
+                "description": "For course designers' scripts. Send Authorization: Bearer <token> "
+                '(flask users token). Errors: {"errors": [{"path", "message"}]}.'
+            },
             "security": [{"bearer": []}],
         },
     }
@@ -389,8 +410,10 @@ def init_app(app: Flask) -> None:
     """The OpenAPI document (public: it describes the calls, not anyone's data) and its page."""
     for key, value in _spec_config().items():
         app.config.setdefault(key, value)
-    plugins = {"marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=UniqueSchemaNames()),
-               "extra_plugins": [_CommonErrors()]}
+    plugins = {
+        "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=UniqueSchemaNames()),
+        "extra_plugins": [_CommonErrors()],
+    }
     rest_api = Api(app, spec_kwargs=plugins)
     rest_api.spec.components.security_scheme("bearer", {"type": "http", "scheme": "bearer"})
     app.extensions["senco_api"] = rest_api

@@ -1,4 +1,5 @@
 """The application factory: wiring only. It is the one place that knows the rooms exist."""
+
 from __future__ import annotations
 
 import os
@@ -24,9 +25,7 @@ MIGRATIONS_DIR = REPO_ROOT / "migrations"
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     instance_path = (
-        (test_config or {}).get("INSTANCE_PATH")
-        or os.environ.get("INSTANCE_PATH")
-        or str(REPO_ROOT / "instance")
+        (test_config or {}).get("INSTANCE_PATH") or os.environ.get("INSTANCE_PATH") or str(REPO_ROOT / "instance")
     )
     app = Flask(__name__.split(".")[0], instance_path=instance_path, instance_relative_config=True)
     config.create_private_folder(app.instance_path)

@@ -1,4 +1,5 @@
 """Configuration from environment variables, with safe defaults for a laptop."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Built-in content loaders, registered by the rooms and run in order by ``flask setup``."""
+
 from __future__ import annotations
 
 from collections.abc import Callable

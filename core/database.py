@@ -11,6 +11,7 @@ newest data, as on PostgreSQL under READ COMMITTED; lost updates are prevented t
 both, by version counters and conditional updates (``version_id_col``), or for a unit that must
 read under the lock by :func:`take_write_lock`.
 """
+
 from __future__ import annotations
 
 import logging
@@ -64,7 +65,7 @@ def is_busy(error: BaseException) -> bool:
 
 
 def _statement_needs(statement: str) -> str | None:
-    """"read", "write", or None for statements that run outside a transaction's start."""
+    """ "read", "write", or None for statements that run outside a transaction's start."""
     words = statement.lstrip(" \t\r\n(").split(None, 1)
     if not words:
         return None

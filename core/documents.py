@@ -6,6 +6,7 @@ Infinity, numbers too big for a double or too long to be meant, lone surrogates 
 deeper than :data:`DEPTH_MAX` (a RecursionError otherwise). Every refusal is an
 :class:`~core.problems.Invalid` that says where. Linear in the document; no Flask.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,8 +49,12 @@ def _too_deep(value: Any) -> bool:
     """Whether containers nest deeper than DEPTH_MAX: one pass over the values, level by level."""
     level = [value] if isinstance(value, (dict, list)) else []
     for _ in range(DEPTH_MAX):
-        level = [item for container in level for item in (container.values() if isinstance(container, dict) else container)
-                 if isinstance(item, (dict, list))]
+        level = [
+            item
+            for container in level
+            for item in (container.values() if isinstance(container, dict) else container)
+            if isinstance(item, (dict, list))
+        ]
         if not level:
             return False
     return True
@@ -63,8 +68,10 @@ def _refuse_depth(text: str) -> Invalid:
         depth += _STEP.get(match.group(), 0)
         if depth > DEPTH_MAX:
             line = text.count("\n", 0, match.start()) + 1
-            return Invalid(f"The file nests lists and objects more than {DEPTH_MAX} deep (line {line}). "
-                           "Nothing this app reads nests that deep.")
+            return Invalid(
+                f"The file nests lists and objects more than {DEPTH_MAX} deep (line {line}). "
+                "Nothing this app reads nests that deep."
+            )
     return Invalid(f"The file nests lists and objects more than {DEPTH_MAX} deep.")
 
 
@@ -119,8 +126,10 @@ class _Object(dict):  # type: ignore[type-arg]
 def _problems(value: Any, path: str, problems: list[Problem]) -> None:
     """Note each refused value, repeated key and unstorable text in ``value``, with its path."""
     if isinstance(value, dict):
-        problems += [Problem(join_path(path, key), "This key appears more than once in the same object; keep one")
-                     for key in getattr(value, "duplicates", ())]
+        problems += [
+            Problem(join_path(path, key), "This key appears more than once in the same object; keep one")
+            for key in getattr(value, "duplicates", ())
+        ]
         for key, item in value.items():
             if UNSTORABLE.search(key):
                 problems.append(Problem(path, UNSTORABLE_MESSAGE.replace("This text", "A key")))
@@ -143,10 +152,17 @@ def parse_json(raw: bytes | str) -> Any:
     text = read_text(raw)
     parser = _Parser()
     try:
-        value = json.loads(text, object_pairs_hook=parser.object, parse_int=parser.integer,
-                           parse_float=parser.float, parse_constant=parser.constant)
+        value = json.loads(
+            text,
+            object_pairs_hook=parser.object,
+            parse_int=parser.integer,
+            parse_float=parser.float,
+            parse_constant=parser.constant,
+        )
     except json.JSONDecodeError as error:
-        raise Invalid(f"This is not valid JSON: {error.msg.removesuffix(' at')} at line {error.lineno}, column {error.colno}") from None
+        raise Invalid(
+            f"This is not valid JSON: {error.msg.removesuffix(' at')} at line {error.lineno}, column {error.colno}"
+        ) from None
     except RecursionError:  # far deeper than DEPTH_MAX: the parser's own guard stopped it
         raise _refuse_depth(text) from None
     if _too_deep(value):
@@ -163,7 +179,9 @@ def parse_object(raw: bytes | str) -> dict[str, Any]:
     """A JSON object (what every document of this app is), parsed strictly."""
     value = parse_json(raw)
     if not isinstance(value, dict):
-        kind = {list: "[ (a list)", str: "a string", bool: "true or false", type(None): "null"}.get(type(value), "a number")
+        kind = {list: "[ (a list)", str: "a string", bool: "true or false", type(None): "null"}.get(
+            type(value), "a number"
+        )
         raise Invalid(NOT_OBJECT_MESSAGE.format(kind=kind))
     return value
 

@@ -1,4 +1,5 @@
 """Error pages in the site's layout, saying what happened and what to do next."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -22,7 +23,10 @@ MESSAGES: dict[int, tuple[str, str]] = {
         "You do not have permission to see this page",
         "Your account does not have the role this page needs. Ask an administrator if you think it should.",
     ),
-    404: ("Page not found", "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address."),
+    404: (
+        "Page not found",
+        "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address.",
+    ),
     405: ("Sorry, there is a problem with your request", "This page cannot be used that way."),
     409: (
         "This page is out of date",
@@ -69,7 +73,10 @@ def _http_error(error: HTTPException):  # type: ignore[no-untyped-def]
         return upload_page(file_too_large_message())
     if error.code == 413:
         limit_mb = current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024)
-        return render_error(413, body=f"Files must be smaller than {limit_mb} MB. Nothing was saved. Choose a smaller file and try again.")
+        return render_error(
+            413,
+            body=f"Files must be smaller than {limit_mb} MB. Nothing was saved. Choose a smaller file and try again.",
+        )
     page, status = render_error(error.code or 500)
     # e.g. Allow on a 405, WWW-Authenticate on a 401: what the client needs to try again.
     headers = [(name, value) for name, value in error.get_headers() if name.lower() != "content-type"]

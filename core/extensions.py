@@ -1,4 +1,5 @@
 """Extensions created unbound, bound to an app in :func:`core.app.create_app`."""
+
 from __future__ import annotations
 
 from datetime import datetime

@@ -5,6 +5,7 @@ wrong, not what to do; each field here takes the GOV.UK message to show instead.
 typed or sent, a form answers with field errors, never a 500: dates with the wrong number of
 parts, numbers with odd digits, text holding characters no database stores.
 """
+
 from __future__ import annotations
 
 import re
@@ -79,7 +80,9 @@ class WholeNumberField(_ParseErrorStops, IntegerField):
     """A whole number in ASCII digits; anything else gets ``invalid_message``, like
     "Enter hours as a whole number, like 6"."""
 
-    def __init__(self, *args: Any, invalid_message: str | None = None, message: str | None = None, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, invalid_message: str | None = None, message: str | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.invalid_message = invalid_message or message
 
@@ -125,8 +128,10 @@ class TextChecked(Form):
         valid = super().validate(extra_validators)
         for field in self:
             if isinstance(field, StringField) and isinstance(field.data, str) and UNSTORABLE.search(field.data):
-                field.errors = [*field.errors, f"{field.label.text} holds a character that cannot be saved. "
-                                               "Type it again rather than pasting it"]
+                field.errors = [
+                    *field.errors,
+                    f"{field.label.text} holds a character that cannot be saved. Type it again rather than pasting it",
+                ]
                 valid = False
         return valid
 

@@ -5,6 +5,7 @@ A room describes its import once (:class:`ImportPages`) and its views call :meth
 and :meth:`ImportPages.confirm`; :meth:`ImportPages.register` lets a file over the size limit come
 back to the choose page with the error on its file field.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -65,8 +66,9 @@ class ImportPages:
         except Invalid as error:
             flash(" ".join(p.message for p in error.problems[:STAGED_ERRORS_SHOWN]), "error")
             return redirect(url_for(self.choose_endpoint))
-        return render_template("import_preview.html", form=form, preview=preview, what=self.what,
-                               back_url=url_for(self.choose_endpoint))
+        return render_template(
+            "import_preview.html", form=form, preview=preview, what=self.what, back_url=url_for(self.choose_endpoint)
+        )
 
     def too_large(self, message: str) -> ResponseReturnValue:
         """The choose page with ``message`` on the file field (the body was refused before the view)."""

@@ -7,6 +7,7 @@ document. The web stages a checked file (:func:`stage`) for an hour, shows its p
 it when its owner confirms (:func:`confirm`); the API and the CLI call :func:`import_document`,
 with ``dry_run`` for the same preview and no save.
 """
+
 from __future__ import annotations
 
 import secrets
@@ -65,8 +66,9 @@ def check(fmt: Format[Draft], raw: bytes | str | dict[str, Any]) -> Draft:
     return fmt.check(document)
 
 
-def import_document(fmt: Format[Draft], raw: bytes | str | dict[str, Any], owner_id: int | None,
-                    dry_run: bool = False) -> Result[Draft]:
+def import_document(
+    fmt: Format[Draft], raw: bytes | str | dict[str, Any], owner_id: int | None, dry_run: bool = False
+) -> Result[Draft]:
     """Check, then (unless ``dry_run``) save in one transaction: all of it, or nothing."""
     draft = check(fmt, raw)
     preview = fmt.preview(draft)
@@ -93,9 +95,14 @@ def stage(fmt: Format[Draft], raw: bytes | str, owner_id: int) -> tuple[str, Res
 
 
 def _staged(fmt: Format[Any], staged_id: str, owner_id: int) -> StagedImport:
-    row = db.session.scalar(select(StagedImport).where(
-        StagedImport.id == staged_id, StagedImport.kind == fmt.kind, StagedImport.owner_id == owner_id,
-        StagedImport.created_at >= utcnow() - STAGED_LIFETIME))
+    row = db.session.scalar(
+        select(StagedImport).where(
+            StagedImport.id == staged_id,
+            StagedImport.kind == fmt.kind,
+            StagedImport.owner_id == owner_id,
+            StagedImport.created_at >= utcnow() - STAGED_LIFETIME,
+        )
+    )
     if row is None:
         raise Invalid(STAGED_GONE)
     return row

@@ -20,6 +20,7 @@ its result to the path it is given (reporting progress as it goes) and returns t
 file is downloaded under. Results live under ``instance/job-results/`` (private), are fetched
 by their owner only, and are removed ``JOB_RESULT_SECONDS`` after the job finished.
 """
+
 from __future__ import annotations
 
 import logging
@@ -51,11 +52,11 @@ KIND_MAX_LENGTH = 80
 ERROR_MAX_LENGTH = 2_000
 RESULT_FOLDER = "job-results"
 # Defaults; each may be set in the environment (core.config) or the app's config.
-JOB_RESULT_SECONDS = 24 * 60 * 60   # a result is kept a day, then removed
-JOB_LEASE_SECONDS = 60              # no heartbeat for this long: the runner died, the job may run again
-JOB_ATTEMPTS_MAX = 3                # tries before a job that keeps dying is marked failed
-JOB_TIMEOUT_SECONDS = 60 * 60       # RQ's wall-clock limit for one job
-POLL_SECONDS = 2.0                  # how often an idle local runner looks for work
+JOB_RESULT_SECONDS = 24 * 60 * 60  # a result is kept a day, then removed
+JOB_LEASE_SECONDS = 60  # no heartbeat for this long: the runner died, the job may run again
+JOB_ATTEMPTS_MAX = 3  # tries before a job that keeps dying is marked failed
+JOB_TIMEOUT_SECONDS = 60 * 60  # RQ's wall-clock limit for one job
+POLL_SECONDS = 2.0  # how often an idle local runner looks for work
 QUEUE_NAME = "senco-jobs"
 FAILED_UNEXPECTEDLY = "The job stopped because of an error on our side. Start it again; if it fails again, tell us."
 DIED_TOO_OFTEN = "The job was interrupted too many times. Start it again."
@@ -82,8 +83,8 @@ class Job(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=JobStatus.QUEUED.value, index=True)
     done: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)
-    result_file: Mapped[str | None] = mapped_column(String(255))   # a name under instance/job-results/
-    result_name: Mapped[str | None] = mapped_column(String(255))   # the name it downloads as
+    result_file: Mapped[str | None] = mapped_column(String(255))  # a name under instance/job-results/
+    result_name: Mapped[str | None] = mapped_column(String(255))  # the name it downloads as
     error: Mapped[str | None] = mapped_column(String(ERROR_MAX_LENGTH))
     owner_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
     attempts: Mapped[int] = mapped_column(default=0)
@@ -105,8 +106,9 @@ class Job(db.Model):
 
     @property
     def expired(self) -> bool:
-        return self.state is JobStatus.DONE and (self.result_file is None or
-                                                 (self.expires_at is not None and self.expires_at <= utcnow()))
+        return self.state is JobStatus.DONE and (
+            self.result_file is None or (self.expires_at is not None and self.expires_at <= utcnow())
+        )
 
 
 class JobFailed(Exception):
@@ -124,14 +126,16 @@ class Work:
     def progress(self, done: int, total: int) -> None:
         """Record ``done`` of ``total``, in a transaction of its own so readers see it at once."""
         with db.engine.begin() as connection:
-            connection.execute(update(Job).where(Job.id == self.job_id)
-                               .values(done=done, total=total, heartbeat_at=utcnow()))
+            connection.execute(
+                update(Job).where(Job.id == self.job_id).values(done=done, total=total, heartbeat_at=utcnow())
+            )
 
 
 KindFunction = Callable[[Work], str]
 
 
 # ---- kinds and starting a job ----------------------------------------------------------------
+
 
 def register_kind(app: Flask, kind: str, function: KindFunction) -> None:
     """Let jobs of ``kind`` run ``function`` (a room calls this from its ``init_app``)."""
@@ -151,9 +155,17 @@ def start(kind: str, params: dict[str, Any], owner_id: int, total: int = 0) -> J
 
 def unfinished(kind: str, owner_id: int) -> list[Job]:
     """The owner's jobs of ``kind`` still queued or running, newest first."""
-    return list(db.session.scalars(select(Job).where(
-        Job.kind == kind, Job.owner_id == owner_id, Job.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value]))
-        .order_by(Job.id.desc())))
+    return list(
+        db.session.scalars(
+            select(Job)
+            .where(
+                Job.kind == kind,
+                Job.owner_id == owner_id,
+                Job.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value]),
+            )
+            .order_by(Job.id.desc())
+        )
+    )
 
 
 def job_for(job_id: int, owner_id: int) -> Job | None:
@@ -188,6 +200,7 @@ def purge_expired() -> int:
 
 # ---- running one job (in whichever process the runner chose) ---------------------------------
 
+
 def _config(app: Flask, name: str, default: float) -> float:
     return float(app.config.get(name) or default)
 
@@ -199,9 +212,16 @@ def _claim(job_id: int) -> bool:
     stale = now - timedelta(seconds=_config(current_app, "JOB_LEASE_SECONDS", JOB_LEASE_SECONDS))
     with db.engine.begin() as connection:
         claimed = connection.execute(
-            update(Job).where(Job.id == job_id, or_(Job.status == JobStatus.QUEUED.value,
-                                                    (Job.status == JobStatus.RUNNING.value) & (Job.heartbeat_at < stale)))
-            .values(status=JobStatus.RUNNING.value, started_at=now, heartbeat_at=now, attempts=Job.attempts + 1))
+            update(Job)
+            .where(
+                Job.id == job_id,
+                or_(
+                    Job.status == JobStatus.QUEUED.value,
+                    (Job.status == JobStatus.RUNNING.value) & (Job.heartbeat_at < stale),
+                ),
+            )
+            .values(status=JobStatus.RUNNING.value, started_at=now, heartbeat_at=now, attempts=Job.attempts + 1)
+        )
     return claimed.rowcount == 1
 
 
@@ -240,7 +260,9 @@ def execute(job_id: int) -> JobStatus | None:
     """Claim and run one job in this process (with an app context); None if it was not claimable."""
     if not _claim(job_id):
         return None
-    kind, params, attempts = db.session.execute(select(Job.kind, Job.params, Job.attempts).where(Job.id == job_id)).one()
+    kind, params, attempts = db.session.execute(
+        select(Job.kind, Job.params, Job.attempts).where(Job.id == job_id)
+    ).one()
     db.session.rollback()  # no transaction stays open while the work runs
     if attempts > int(_config(current_app, "JOB_ATTEMPTS_MAX", JOB_ATTEMPTS_MAX)):
         _finish(job_id, status=JobStatus.FAILED.value, error=DIED_TOO_OFTEN)
@@ -266,16 +288,27 @@ def execute(job_id: int) -> JobStatus | None:
         _finish(job_id, status=JobStatus.FAILED.value, error=FAILED_UNEXPECTEDLY)
         return JobStatus.FAILED
     expires = utcnow() + timedelta(seconds=_config(current_app, "JOB_RESULT_SECONDS", JOB_RESULT_SECONDS))
-    _finish(job_id, status=JobStatus.DONE.value, result_file=final.name, result_name=name, expires_at=expires, error=None)
+    _finish(
+        job_id, status=JobStatus.DONE.value, result_file=final.name, result_name=name, expires_at=expires, error=None
+    )
     return JobStatus.DONE
 
 
 def claimable() -> list[int]:
     """Ids of the jobs a runner may take now: queued, or running without a heartbeat for a lease."""
     stale = utcnow() - timedelta(seconds=_config(current_app, "JOB_LEASE_SECONDS", JOB_LEASE_SECONDS))
-    return list(db.session.scalars(select(Job.id).where(or_(
-        Job.status == JobStatus.QUEUED.value, (Job.status == JobStatus.RUNNING.value) & (Job.heartbeat_at < stale)))
-        .order_by(Job.id)))
+    return list(
+        db.session.scalars(
+            select(Job.id)
+            .where(
+                or_(
+                    Job.status == JobStatus.QUEUED.value,
+                    (Job.status == JobStatus.RUNNING.value) & (Job.heartbeat_at < stale),
+                )
+            )
+            .order_by(Job.id)
+        )
+    )
 
 
 # ---- spreading a job's work over the machine's cores -----------------------------------------
@@ -310,8 +343,9 @@ def processes(app: Flask) -> int:
     return int(app.config.get("JOBS_PROCESSES") or os.cpu_count() or 1)
 
 
-def parallel_map(function: Callable[[Item], Result], items: Iterable[Item],
-                 workers: int | None = None) -> Iterator[Result]:
+def parallel_map(
+    function: Callable[[Item], Result], items: Iterable[Item], workers: int | None = None
+) -> Iterator[Result]:
     """``function`` over ``items`` in a pool of processes, one a core unless ``workers`` says,
     each with an app context of its own; results come back in the order of ``items``.
 
@@ -320,12 +354,17 @@ def parallel_map(function: Callable[[Item], Result], items: Iterable[Item],
     """
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     count = workers or processes(app)
-    with ProcessPoolExecutor(max_workers=count, mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_enter_app, initargs=(_portable_config(app),)) as pool:
+    with ProcessPoolExecutor(
+        max_workers=count,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_enter_app,
+        initargs=(_portable_config(app),),
+    ) as pool:
         yield from pool.map(function, items)
 
 
 # ---- runners ---------------------------------------------------------------------------------
+
 
 class Runner(Protocol):
     def submit(self, job_id: int) -> None: ...
@@ -376,8 +415,13 @@ class RQRunner:
         return Queue(self.queue_name, connection=Redis.from_url(self.url))
 
     def submit(self, job_id: int) -> None:
-        self.queue().enqueue(run_queued_job, job_id, job_timeout=int(_config(self.app, "JOB_TIMEOUT_SECONDS", JOB_TIMEOUT_SECONDS)),
-                             result_ttl=3600, failure_ttl=24 * 3600)
+        self.queue().enqueue(
+            run_queued_job,
+            job_id,
+            job_timeout=int(_config(self.app, "JOB_TIMEOUT_SECONDS", JOB_TIMEOUT_SECONDS)),
+            result_ttl=3600,
+            failure_ttl=24 * 3600,
+        )
 
     def start(self) -> None:
         """Put back on the queue what a lost enqueue or a dead worker left behind (claiming is
@@ -454,7 +498,9 @@ def runner(app: Flask) -> Runner:
 
 
 def _make_runner(app: Flask) -> Runner:
-    choice = app.config.get("JOBS_RUNNER") or ("none" if app.testing else "rq" if app.config.get("REDIS_URL") else "local")
+    choice = app.config.get("JOBS_RUNNER") or (
+        "none" if app.testing else "rq" if app.config.get("REDIS_URL") else "local"
+    )
     if choice == "rq":
         return RQRunner(app)
     if choice == "local":
@@ -463,6 +509,7 @@ def _make_runner(app: Flask) -> Runner:
 
 
 # ---- the command line ------------------------------------------------------------------------
+
 
 @click.group("jobs")
 def jobs_command() -> None:
@@ -497,8 +544,10 @@ def worker_command(burst: bool) -> None:
 def list_command() -> None:
     """The newest jobs, with their status and progress."""
     for job in db.session.scalars(select(Job).order_by(Job.id.desc()).limit(50)):
-        click.echo(f"{job.id:>6}  {job.kind:<16} {job.status:<8} {job.done}/{job.total}  {job.created_at:%Y-%m-%d %H:%M}"
-                   + (f"  {job.error}" if job.error else ""))
+        click.echo(
+            f"{job.id:>6}  {job.kind:<16} {job.status:<8} {job.done}/{job.total}  {job.created_at:%Y-%m-%d %H:%M}"
+            + (f"  {job.error}" if job.error else "")
+        )
 
 
 def start_runner(app: Flask) -> None:

@@ -1,4 +1,5 @@
 """Keys made from titles: lower-case words joined by hyphens, unique where they live."""
+
 from __future__ import annotations
 
 import re

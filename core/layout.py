@@ -2,6 +2,7 @@
 
 Rooms add their own entries when the factory calls their ``init_app``; the base imports no room.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -4,6 +4,7 @@ Pure Python (mypy strict). A page number that is not a whole number from 1 up, o
 last page, shows the first or the last page rather than an error: a hand-edited or stale address
 still lands somewhere useful.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -11,16 +12,16 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
-PAGE_SIZE = 25           # rows of a list on one page
+PAGE_SIZE = 25  # rows of a list on one page
 PAGE_NUMBER_MAX = 10**6  # a longer number is not a page anybody asked for
 
 
 @dataclass(frozen=True)
 class Page(Generic[T]):
     items: tuple[T, ...]
-    number: int   # 1-based
+    number: int  # 1-based
     size: int
-    total: int    # rows over every page
+    total: int  # rows over every page
 
     @property
     def pages(self) -> int:
@@ -52,4 +53,4 @@ def page_of(rows: Sequence[T], number: int, size: int = PAGE_SIZE) -> Page[T]:
     """One page of ``rows`` (already in order)."""
     number = clamp(number, len(rows), size)
     start = (number - 1) * size
-    return Page(tuple(rows[start:start + size]), number, size, len(rows))
+    return Page(tuple(rows[start : start + size]), number, size, len(rows))

@@ -19,6 +19,7 @@ Why it is built this way:
 Protocol between app and worker (pipes): a request is a length-prefixed JSON object; a reply is a
 length-prefixed JSON header followed by the PDF's bytes. Nothing is unpickled.
 """
+
 from __future__ import annotations
 
 import json
@@ -49,19 +50,24 @@ MESSAGE_MAX_BYTES = 64 * 1024 * 1024  # a request or a reply larger than this is
 class PdfFailed(Exception):
     """The document could not be made: too slow, too large, refused, or the worker died."""
 
-    def __init__(self, message: str, kind: str = "failed", events: tuple[tuple[str, str], ...] = (),
-                 outside: tuple[tuple[str, str], ...] = ()) -> None:
+    def __init__(
+        self,
+        message: str,
+        kind: str = "failed",
+        events: tuple[tuple[str, str], ...] = (),
+        outside: tuple[tuple[str, str], ...] = (),
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.kind = kind  # "timeout", "memory", "refused", "failed"
-        self.events = events    # the worker's audit events during the failed render (if it answered)
+        self.events = events  # the worker's audit events during the failed render (if it answered)
         self.outside = outside  # those outside the allowlist
 
 
 @dataclass(frozen=True)
 class Rendered:
     pdf: bytes
-    events: tuple[tuple[str, str], ...] = ()   # (audit event, argument) seen while rendering
+    events: tuple[tuple[str, str], ...] = ()  # (audit event, argument) seen while rendering
     outside: tuple[tuple[str, str], ...] = ()  # the events outside the allowlist (always empty on success)
 
 
@@ -76,6 +82,7 @@ class Document:
 
 
 # ---- the allowlist (shared by the fetcher and the audit check) -----------------------------------
+
 
 def allowed_assets() -> dict[str, Path]:
     """Exact ``file:`` URL → path of each asset a printed document may load."""
@@ -103,7 +110,9 @@ def _code_folders() -> tuple[str, ...]:
     return tuple(sorted(os.path.realpath(f) + os.sep for f in folders if f))
 
 
-def outside_allowlist(events: Sequence[tuple[str, str]], assets: Sequence[Path], folders: Sequence[str]) -> list[tuple[str, str]]:
+def outside_allowlist(
+    events: Sequence[tuple[str, str]], assets: Sequence[Path], folders: Sequence[str]
+) -> list[tuple[str, str]]:
     """The audit events a render must never cause: any connection, any open that is not an allowed
     asset or under one of ``folders`` (Python's own code, the worker's private temporary folder)."""
     allowed = {str(p) for p in assets}
@@ -119,6 +128,7 @@ def outside_allowlist(events: Sequence[tuple[str, str]], assets: Sequence[Path],
 
 
 # ---- the worker side (runs in the child process only) ---------------------------------------------
+
 
 def _make_fetcher(assets: dict[str, Path]) -> Any:
     from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
@@ -213,8 +223,14 @@ def _render_one(request: dict[str, Any], fetcher: Any, styles: _Styles | None = 
     try:
         sheets, fonts = styles.get(tuple(request.get("stylesheets", [])), fetcher)
         html = HTML(string=request["html"], base_url=base_url(), url_fetcher=fetcher)
-        pdf: bytes = html.write_pdf(stylesheets=sheets, font_config=fonts, pdf_variant=PDF_VARIANT, pdf_tags=True,
-                                    custom_metadata=False, presentational_hints=False)
+        pdf: bytes = html.write_pdf(
+            stylesheets=sheets,
+            font_config=fonts,
+            pdf_variant=PDF_VARIANT,
+            pdf_tags=True,
+            custom_metadata=False,
+            presentational_hints=False,
+        )
         if fetcher.refused:
             raise FatalURLFetchingError(f"Refused to fetch {fetcher.refused[0]!r}: not a packaged asset")
     except BaseException:
@@ -280,6 +296,7 @@ def serve(stdin: IO[bytes], stdout: IO[bytes], memory_mib: int) -> None:
 
 # ---- the app side -----------------------------------------------------------------------------
 
+
 class Worker:
     """One render worker process, started on first use; killed and replaced after a runaway render."""
 
@@ -290,10 +307,20 @@ class Worker:
         self._owner = os.getpid()
 
     def _start(self, deadline: float) -> subprocess.Popen[bytes]:
-        env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "C.UTF-8",
-               "HOME": os.environ.get("HOME", "/tmp"), "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-        process = subprocess.Popen([sys.executable, "-m", "core.pdf", str(self.memory_mib)], stdin=subprocess.PIPE,
-                                   stdout=subprocess.PIPE, env=env, cwd=str(STATIC_DIR), close_fds=True)
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "LANG": "C.UTF-8",
+            "HOME": os.environ.get("HOME", "/tmp"),
+            "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
+        }
+        process = subprocess.Popen(
+            [sys.executable, "-m", "core.pdf", str(self.memory_mib)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=env,
+            cwd=str(STATIC_DIR),
+            close_fds=True,
+        )
         self._receive(process, deadline)  # "ready"
         return process
 
@@ -367,17 +394,20 @@ def close_worker() -> None:
     _worker.close()
 
 
-def render_pdf(html: str, stylesheets: Sequence[str] = (), seconds: float | None = None,
-               worker: Worker | None = None) -> bytes:
+def render_pdf(
+    html: str, stylesheets: Sequence[str] = (), seconds: float | None = None, worker: Worker | None = None
+) -> bytes:
     """The PDF of ``html`` (final, escaped) styled by ``stylesheets`` (CSS text), made by the worker."""
     return render_checked(html, stylesheets, seconds, worker).pdf
 
 
-def render_checked(html: str, stylesheets: Sequence[str] = (), seconds: float | None = None,
-                   worker: Worker | None = None) -> Rendered:
+def render_checked(
+    html: str, stylesheets: Sequence[str] = (), seconds: float | None = None, worker: Worker | None = None
+) -> Rendered:
     """As :func:`render_pdf`, with the audit events the worker saw (for tests and ``make verify``)."""
-    return (worker or _worker).render({"html": html, "stylesheets": list(stylesheets)},
-                                      SECONDS_LIMIT if seconds is None else seconds)
+    return (worker or _worker).render(
+        {"html": html, "stylesheets": list(stylesheets)}, SECONDS_LIMIT if seconds is None else seconds
+    )
 
 
 _in_process: dict[str, Any] = {}

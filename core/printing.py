@@ -12,6 +12,7 @@ modification time is set then, since access times are often not kept), and files
 ``DOCUMENTS_KEEP_DAYS`` go, then the least recently used until the store is under
 ``DOCUMENTS_MAX_MIB``. A pruned document is simply made again when next asked for.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -34,8 +35,8 @@ from core import pdf
 
 CACHE_FOLDER = "documents"
 CORE_PRINT_CSS = Path(__file__).resolve().parent / "print.css"
-DOCUMENTS_KEEP_DAYS = 30    # a stored PDF nobody asked for in this long is removed
-DOCUMENTS_MAX_MIB = 512     # and the store is kept under this size, the least recently used going first
+DOCUMENTS_KEEP_DAYS = 30  # a stored PDF nobody asked for in this long is removed
+DOCUMENTS_MAX_MIB = 512  # and the store is kept under this size, the least recently used going first
 PRUNE_EVERY_SECONDS = 60.0  # a process looks at the whole store at most this often (a cohort stores hundreds at once)
 RENDERER_VERSION = "1"  # bump to make every stored PDF again (e.g. after a WeasyPrint upgrade)
 
@@ -90,8 +91,12 @@ def shape_fingerprint(templates: Sequence[str], stylesheets: Sequence[Path]) -> 
 
 def document_key(kind: str, data: Any, templates: Sequence[str], stylesheets: Sequence[Path]) -> str:
     """The key of a document: its kind, its data and its shape."""
-    text = json.dumps([kind, _plain(data), shape_fingerprint(templates, stylesheets)], sort_keys=True,
-                      ensure_ascii=True, separators=(",", ":"))
+    text = json.dumps(
+        [kind, _plain(data), shape_fingerprint(templates, stylesheets)],
+        sort_keys=True,
+        ensure_ascii=True,
+        separators=(",", ":"),
+    )
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -211,7 +216,10 @@ def init_app(app: Flask) -> None:
             "refused": "It asked for a file or web address that documents may not use, so it was stopped.",
         }.get(error.kind, "The program that makes documents stopped.")
         app.logger.warning("PDF not made (%s): %s", error.kind, error.message)
-        return render_error(503, "Sorry, the document could not be made",
-                            f"{body} Nothing has changed. Try again later, and if it happens again, tell the service team.")
+        return render_error(
+            503,
+            "Sorry, the document could not be made",
+            f"{body} Nothing has changed. Try again later, and if it happens again, tell the service team.",
+        )
 
     app.register_error_handler(pdf.PdfFailed, failed)

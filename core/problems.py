@@ -9,6 +9,7 @@ errors, which the GOV.UK error summary lists) and once for the API (:func:`api_e
 The rubric engine keeps its own errors without importing this module: any exception with a
 ``problems`` (or ``errors``) list of ``(path, message)`` pairs is read by :func:`problems_of`.
 """
+
 from __future__ import annotations
 
 import re
@@ -126,7 +127,9 @@ def api_status(error: BaseException) -> int:
     return getattr(error, "status", 400)
 
 
-def blame_fields(form: Any, error: BaseException, fallback: str, aliases: dict[str, str] | None = None) -> list[Problem]:
+def blame_fields(
+    form: Any, error: BaseException, fallback: str, aliases: dict[str, str] | None = None
+) -> list[Problem]:
     """Put each problem on the form field it names (``aliases`` maps a service's path to a field),
     else on ``fallback``. Returns the problems no field could take (the page lists them)."""
     unplaced: list[Problem] = []

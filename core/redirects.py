@@ -4,6 +4,7 @@ Only a path on this site is followed. A browser reading a ``Location`` header st
 newlines, treats ``\\`` as ``/`` and ``//host`` as another site, so anything that could turn
 into one of those after the browser's clean-up (or one more percent-decoding) is refused.
 """
+
 from __future__ import annotations
 
 import unicodedata

@@ -1,4 +1,5 @@
 """Security headers on every response, from one small hook (Flask-Talisman is unmaintained)."""
+
 from __future__ import annotations
 
 from flask import Flask, Response, request

@@ -1,4 +1,5 @@
 """``flask setup``: migrate, load built-in content, and create demo accounts on a new database."""
+
 from __future__ import annotations
 
 import secrets

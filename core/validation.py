@@ -3,6 +3,7 @@
 ``LocatedError`` is :class:`core.problems.Problem`; ``DocumentError`` is
 :class:`core.problems.Invalid` (its ``errors`` are its ``problems``).
 """
+
 from __future__ import annotations
 
 from core.documents import parse_json

@@ -5,6 +5,7 @@ Coverage rule: a module counts towards an NPQ area (or a survey outcome) when at
 its outcomes is mapped to it; its hours then count towards that area. A module may count
 towards several areas, so per-area hours can add up to more than the total.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -147,11 +148,19 @@ def _hours_warning(hours_per_week: float, plan: Plan, total: int, ref: Reference
     band = f"{ref.hours_per_week_low:g}–{ref.hours_per_week_high:g} hours a week"
     pace = f"{total} hours over {plan.length_weeks} weeks is {hours_per_week:.1f} hours a week"
     if hours_per_week < ref.hours_per_week_low:
-        return [Warning(WarningCode.HOURS_PER_WEEK_LOW,
-                        f"{pace}, below the NPQ’s usual {band}. Add modules or hours, or shorten the programme.")]
+        return [
+            Warning(
+                WarningCode.HOURS_PER_WEEK_LOW,
+                f"{pace}, below the NPQ’s usual {band}. Add modules or hours, or shorten the programme.",
+            )
+        ]
     if hours_per_week > ref.hours_per_week_high:
-        return [Warning(WarningCode.HOURS_PER_WEEK_HIGH,
-                        f"{pace}, above the NPQ’s usual {band}: busy SENCOs may not keep up. Reduce hours or lengthen the programme.")]
+        return [
+            Warning(
+                WarningCode.HOURS_PER_WEEK_HIGH,
+                f"{pace}, above the NPQ’s usual {band}: busy SENCOs may not keep up. Reduce hours or lengthen the programme.",
+            )
+        ]
     return []
 
 
@@ -161,8 +170,16 @@ def analyse(plan: Plan, ref: Reference) -> ProgrammeAnalysis:
     npq = tuple(Coverage(a.key, a.title, *_coverage(plan, a.key, "npq_areas")) for a in ref.npq_areas)
     survey = tuple(
         sorted(
-            (Coverage(s.key, s.title, *_coverage(plan, s.key, "survey_outcomes"), group_title=s.group_title,
-                      met_well_percent=s.met_well_percent) for s in ref.survey_items),
+            (
+                Coverage(
+                    s.key,
+                    s.title,
+                    *_coverage(plan, s.key, "survey_outcomes"),
+                    group_title=s.group_title,
+                    met_well_percent=s.met_well_percent,
+                )
+                for s in ref.survey_items
+            ),
             key=lambda c: (c.met_well_percent, c.title),
         )
     )
@@ -174,35 +191,53 @@ def analyse(plan: Plan, ref: Reference) -> ProgrammeAnalysis:
     titles = {m.key: m.title for m in plan.modules}
     warnings: list[Warning] = []
     if not plan.modules:
-        warnings.append(Warning(WarningCode.NO_MODULES, "The programme has no modules yet. Add modules from the catalogue."))
+        warnings.append(
+            Warning(WarningCode.NO_MODULES, "The programme has no modules yet. Add modules from the catalogue.")
+        )
     warnings += [
-        Warning(WarningCode.MANDATORY_MISSING,
-                f"{a.title} is mandatory, but none of its modules is in the programme. Add at least one.", area_key=a.key)
+        Warning(
+            WarningCode.MANDATORY_MISSING,
+            f"{a.title} is mandatory, but none of its modules is in the programme. Add at least one.",
+            area_key=a.key,
+        )
         for a in missing
     ]
     if plan.modules:
         warnings += _hours_warning(per_week, plan, total, ref)
         warnings += [
-            Warning(WarningCode.NPQ_AREA_UNCOVERED,
-                    f"No outcome covers the NPQ area ‘{c.title}’. Add a module that does.", area_key=c.key)
-            for c in npq if not c.covered
+            Warning(
+                WarningCode.NPQ_AREA_UNCOVERED,
+                f"No outcome covers the NPQ area ‘{c.title}’. Add a module that does.",
+                area_key=c.key,
+            )
+            for c in npq
+            if not c.covered
         ]
         warnings += [
-            Warning(WarningCode.WEAK_SURVEY_OUTCOME_UNCOVERED,
-                    f"‘{c.title}’ was one of the NASENCO’s weakest outcomes ({c.met_well_percent}% of SENCOs said it was met well), "
-                    "and no outcome here addresses it. Consider a module that does.")
-            for c in survey if not c.covered and (c.met_well_percent or 0) < ref.weak_survey_percent
+            Warning(
+                WarningCode.WEAK_SURVEY_OUTCOME_UNCOVERED,
+                f"‘{c.title}’ was one of the NASENCO’s weakest outcomes ({c.met_well_percent}% of SENCOs said it was met well), "
+                "and no outcome here addresses it. Consider a module that does.",
+            )
+            for c in survey
+            if not c.covered and (c.met_well_percent or 0) < ref.weak_survey_percent
         ]
     warnings += [
-        Warning(WarningCode.MODULE_WITHOUT_SCENARIO,
-                f"‘{titles[key]}’ prepares for no observed scenario, so trainees will not be assessed on it in practice. "
-                "Link it to a scenario, or check this is intended.", module_key=key)
+        Warning(
+            WarningCode.MODULE_WITHOUT_SCENARIO,
+            f"‘{titles[key]}’ prepares for no observed scenario, so trainees will not be assessed on it in practice. "
+            "Link it to a scenario, or check this is intended.",
+            module_key=key,
+        )
         for key in no_scenario
     ]
     warnings += [
-        Warning(WarningCode.OUTCOME_WITHOUT_SOURCE,
-                f"An outcome of ‘{titles[module_key]}’ cites no source. Add the research, guidance or law it rests on.",
-                module_key=module_key, outcome_key=outcome_key)
+        Warning(
+            WarningCode.OUTCOME_WITHOUT_SOURCE,
+            f"An outcome of ‘{titles[module_key]}’ cites no source. Add the research, guidance or law it rests on.",
+            module_key=module_key,
+            outcome_key=outcome_key,
+        )
         for module_key, outcome_key in no_source
     ]
     return ProgrammeAnalysis(

@@ -4,6 +4,7 @@ Requests and answers are described by the marshmallow schemas below (and so in
 /api/v1/openapi.json); every error names its path. A change to a draft needs the draft's
 ``lock_version`` (its ETag), in the body or as ``If-Match``. See README "JSON API".
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -59,12 +60,18 @@ class ProgrammeSummarySchema(Schema):
     provider = fields.String(required=True, attribute="current.provider")
     has_draft = fields.Function(lambda p: p.draft is not None, required=True, metadata=_typed("boolean"))
     published_versions = fields.Function(
-        lambda p: [v.number for v in p.published], required=True,
+        lambda p: [v.number for v in p.published],
+        required=True,
         metadata={"type": "array", "items": {"type": "integer"}},
     )
     lock_version = fields.Function(
-        lambda p: p.draft.lock_version if p.draft else None, required=True,
-        metadata={"type": "integer", "nullable": True, "description": "The draft's lock_version (also its ETag); null without a draft"},
+        lambda p: p.draft.lock_version if p.draft else None,
+        required=True,
+        metadata={
+            "type": "integer",
+            "nullable": True,
+            "description": "The draft's lock_version (also its ETag); null without a draft",
+        },
     )
     url = fields.Function(
         lambda p: url_for("curriculum_api.get_programme", programme_id=p.id), required=True, metadata=_typed("string")
@@ -87,7 +94,8 @@ class ProgrammeDetailSchema(ProgrammeSummarySchema):
 
 class PublishedSchema(ProgrammeSummarySchema):
     published = fields.Function(
-        lambda p: p.published[-1].number, required=True,
+        lambda p: p.published[-1].number,
+        required=True,
         metadata={"type": "integer", "description": "The number the draft was published as: the newest"},
     )
 
@@ -143,7 +151,9 @@ class AnalysisSchema(Schema):
     hours_per_week = fields.Float(required=True)
     benchmarks = fields.List(fields.Nested(BenchmarkComparisonSchema), required=True)
     npq_coverage = fields.List(fields.Nested(CoverageSchema), required=True)
-    survey_coverage = fields.List(fields.Nested(CoverageSchema), required=True, metadata={"description": "Weakest first"})
+    survey_coverage = fields.List(
+        fields.Nested(CoverageSchema), required=True, metadata={"description": "Weakest first"}
+    )
     mandatory_missing = fields.List(fields.Nested(NamedItemSchema), required=True)
     modules_without_scenario = fields.List(fields.String(), required=True, metadata={"description": "Module keys"})
     outcomes_without_source = fields.List(
@@ -164,7 +174,9 @@ class ModuleChangeSchema(Schema):
     fields_ = fields.List(fields.Nested(FieldChangeSchema), required=True, data_key="fields", attribute="fields")
     outcomes_added = fields.List(fields.String(), required=True)
     outcomes_removed = fields.List(fields.String(), required=True)
-    outcomes_changed = fields.List(fields.List(fields.String()), required=True, metadata={"description": "[before, after] pairs"})
+    outcomes_changed = fields.List(
+        fields.List(fields.String()), required=True, metadata={"description": "[before, after] pairs"}
+    )
 
 
 class ProgrammeDiffSchema(Schema):
@@ -175,10 +187,13 @@ class ProgrammeDiffSchema(Schema):
     moved = fields.Boolean(required=True)
     hours_before = fields.Integer(required=True)
     hours_after = fields.Integer(required=True)
-    hours_changed = fields.List(fields.List(fields.Raw()), required=True, metadata={"description": "[title, before, after]"})
+    hours_changed = fields.List(
+        fields.List(fields.Raw()), required=True, metadata={"description": "[title, before, after]"}
+    )
 
 
 # ---- helpers -------------------------------------------------------------------------
+
 
 def _programme(programme_id: int) -> Programme:
     return services.get_programme(programme_id) or api.fail(404, "No programme has this id")
@@ -187,7 +202,11 @@ def _programme(programme_id: int) -> Programme:
 def _version(programme: Programme, label: str) -> ProgrammeVersion:
     if label == "draft" and programme.draft is not None:
         return programme.draft
-    found = services.get_version(programme.id, int(label)) if label.isascii() and label.isdigit() and len(label) < 10 else None
+    found = (
+        services.get_version(programme.id, int(label))
+        if label.isascii() and label.isdigit() and len(label) < 10
+        else None
+    )
     return found or api.fail(404, f"This programme has no version ‘{label}’")
 
 

@@ -3,6 +3,7 @@
 A broken data file raises :class:`CatalogueError` listing every problem as
 ``areas.yaml: areas[2].modules[0].outcomes[1].sources: Cite at least one source``.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -106,8 +107,11 @@ def resolve(sources: dict[str, dict[str, Any]], cited: list[dict[str, str]]) -> 
 
 
 def unknown_citations(sources: dict[str, Any], cited: list[dict[str, str]], path: str) -> list[LocatedError]:
-    return [LocatedError(f"{path}[{n}].ref", f"No source in reference.yaml has the key ‘{c['ref']}’")
-            for n, c in enumerate(cited) if c["ref"] not in sources]
+    return [
+        LocatedError(f"{path}[{n}].ref", f"No source in reference.yaml has the key ‘{c['ref']}’")
+        for n, c in enumerate(cited)
+        if c["ref"] not in sources
+    ]
 
 
 def load_sources(data_dir: Path = DATA_DIR) -> dict[str, dict[str, Any]]:
@@ -121,7 +125,9 @@ def _validated(schema: Any, path: Path) -> dict[str, Any]:
     except Invalid as error:  # missing, not UTF-8, or not YAML
         raise CatalogueError(error.problems) from None
     except ValidationError as error:
-        raise CatalogueError([LocatedError(f"{path.name}: {e.path}", e.message) for e in located(error.messages)]) from None
+        raise CatalogueError(
+            [LocatedError(f"{path.name}: {e.path}", e.message) for e in located(error.messages)]
+        ) from None
 
 
 def _duplicates(keys: list[str]) -> set[str]:
@@ -162,8 +168,12 @@ def _cross_check(reference: dict[str, Any], areas: list[dict[str, Any]], file: s
 def _outcome(data: dict[str, Any], citations: dict[str, dict[str, Any]]) -> Outcome:
     kind = outcome_kind(data["text"]) or ""  # the schema has refused any other wording
     return Outcome(
-        key=data["key"], kind=kind, text=data["text"], npq_areas=tuple(data["npq"]),
-        survey_outcomes=tuple(data["survey"]), sources=resolve(citations, data["sources"]),
+        key=data["key"],
+        kind=kind,
+        text=data["text"],
+        npq_areas=tuple(data["npq"]),
+        survey_outcomes=tuple(data["survey"]),
+        sources=resolve(citations, data["sources"]),
     )
 
 
@@ -175,7 +185,9 @@ def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
     citations = reference["sources"]
     for i, benchmark in enumerate(reference["benchmarks"]):
         errors += unknown_citations(citations, benchmark["sources"], f"reference.yaml: benchmarks[{i}].sources")
-    errors += unknown_citations(citations, reference["hours_per_week_band"]["sources"], "reference.yaml: hours_per_week_band.sources")
+    errors += unknown_citations(
+        citations, reference["hours_per_week_band"]["sources"], "reference.yaml: hours_per_week_band.sources"
+    )
     errors += unknown_citations(citations, [reference["survey"]["source"]], "reference.yaml: survey.source")
     if errors:
         raise CatalogueError(errors)
@@ -183,11 +195,19 @@ def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
     return Catalogue(
         areas=tuple(
             Area(
-                key=a["key"], title=a["title"], summary=a["summary"], mandatory=a["mandatory"],
+                key=a["key"],
+                title=a["title"],
+                summary=a["summary"],
+                mandatory=a["mandatory"],
                 modules=tuple(
                     Module(
-                        key=m["key"], area_key=a["key"], title=m["title"], summary=m["summary"], hours=m["hours"],
-                        delivery_modes=tuple(m["delivery"]), scenario_keys=tuple(m["scenarios"]),
+                        key=m["key"],
+                        area_key=a["key"],
+                        title=m["title"],
+                        summary=m["summary"],
+                        hours=m["hours"],
+                        delivery_modes=tuple(m["delivery"]),
+                        scenario_keys=tuple(m["scenarios"]),
                         outcomes=tuple(_outcome(o, citations) for o in m["outcomes"]),
                     )
                     for m in a["modules"]
@@ -198,14 +218,16 @@ def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
         npq_areas=tuple(NamedItem(a["key"], a["title"]) for a in reference["npq_areas"]),
         survey_items=tuple(
             SurveyItem(o["key"], o["title"], g["key"], g["title"], o["met_well_percent"])
-            for g in survey["groups"] for o in g["outcomes"]
+            for g in survey["groups"]
+            for o in g["outcomes"]
         ),
         benchmarks=tuple(
             Benchmark(b["key"], b["title"], b["hours"], b["weeks"], resolve(citations, b["sources"]))
             for b in reference["benchmarks"]
         ),
         hours_band=HoursBand(
-            reference["hours_per_week_band"]["low"], reference["hours_per_week_band"]["high"],
+            reference["hours_per_week_band"]["low"],
+            reference["hours_per_week_band"]["high"],
             resolve(citations, reference["hours_per_week_band"]["sources"]),
         ),
         survey_source=resolve(citations, [survey["source"]])[0],

@@ -1,4 +1,5 @@
 """``flask catalogue load [--from DIR]``: load the built-in catalogue into the database."""
+
 from __future__ import annotations
 
 from pathlib import Path

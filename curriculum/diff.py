@@ -1,11 +1,24 @@
 """What changed between two programme documents (see :mod:`curriculum.exchange`). Pure Python."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-DETAIL_FIELDS = (("name", "Name"), ("provider", "Provider"), ("cohort_start", "Cohort start"), ("length_weeks", "Length in weeks"))
-MODULE_FIELDS = (("title", "Title"), ("summary", "Summary"), ("hours", "Hours"), ("block", "Block"), ("prerequisites", "Prerequisites"), ("scenarios", "Observed scenarios"))
+DETAIL_FIELDS = (
+    ("name", "Name"),
+    ("provider", "Provider"),
+    ("cohort_start", "Cohort start"),
+    ("length_weeks", "Length in weeks"),
+)
+MODULE_FIELDS = (
+    ("title", "Title"),
+    ("summary", "Summary"),
+    ("hours", "Hours"),
+    ("block", "Block"),
+    ("prerequisites", "Prerequisites"),
+    ("scenarios", "Observed scenarios"),
+)
 
 
 @dataclass(frozen=True)
@@ -28,7 +41,7 @@ class ModuleChange:
 @dataclass(frozen=True)
 class ProgrammeDiff:
     details: tuple[FieldChange, ...] = ()
-    added: tuple[str, ...] = ()    # module titles
+    added: tuple[str, ...] = ()  # module titles
     removed: tuple[str, ...] = ()
     changed: tuple[ModuleChange, ...] = ()
     moved: bool = False
@@ -44,8 +57,14 @@ class ProgrammeDiff:
         return not (self.details or self.added or self.removed or self.changed or self.moved)
 
 
-def _field_changes(before: dict[str, Any], after: dict[str, Any], names: tuple[tuple[str, str], ...]) -> tuple[FieldChange, ...]:
-    return tuple(FieldChange(label, before.get(name), after.get(name)) for name, label in names if before.get(name) != after.get(name))
+def _field_changes(
+    before: dict[str, Any], after: dict[str, Any], names: tuple[tuple[str, str], ...]
+) -> tuple[FieldChange, ...]:
+    return tuple(
+        FieldChange(label, before.get(name), after.get(name))
+        for name, label in names
+        if before.get(name) != after.get(name)
+    )
 
 
 def _module_change(before: dict[str, Any], after: dict[str, Any]) -> ModuleChange | None:
@@ -99,6 +118,8 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> ProgrammeDiff:
         hours_before=sum(m["hours"] for m in before["modules"]),
         hours_after=sum(m["hours"] for m in after["modules"]),
         hours_changed=tuple(
-            (new[k]["title"], old[k]["hours"], new[k]["hours"]) for k in new if k in old and old[k]["hours"] != new[k]["hours"]
+            (new[k]["title"], old[k]["hours"], new[k]["hours"])
+            for k in new
+            if k in old and old[k]["hours"] != new[k]["hours"]
         ),
     )

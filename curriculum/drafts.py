@@ -3,6 +3,7 @@
 The catalogue, a designer's own module, a copied version and an imported document all become
 these, and :mod:`curriculum.services.programmes` turns them into rows in one place. No Flask, no database.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -5,6 +5,7 @@ references, loops — each located by JSON path and named for people ("Module 2 
 assessments’, hours: …"); it is linear in the document and touches no database (the catalogue's
 keys come in as :class:`KnownKeys`). No Flask.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,9 +21,16 @@ from curriculum.schemas import DELIVERY_MODES, KEY, text
 
 SCHEMA_VERSION = 1
 OUTCOME_KINDS = rules.OUTCOME_KINDS
-PLACE_NAMES = {"modules": "module", "outcomes": "outcome", "npq_areas": "NPQ area",
-               "survey_outcomes": "survey outcome", "prerequisites": "prerequisite", "sources": "source",
-               "delivery_modes": "delivery mode", "scenarios": "scenario"}
+PLACE_NAMES = {
+    "modules": "module",
+    "outcomes": "outcome",
+    "npq_areas": "NPQ area",
+    "survey_outcomes": "survey outcome",
+    "prerequisites": "prerequisite",
+    "sources": "source",
+    "delivery_modes": "delivery mode",
+    "scenarios": "scenario",
+}
 
 
 @dataclass(frozen=True)
@@ -54,7 +62,8 @@ class ModuleSchema(Schema):
     title = _text(rules.TITLE_MAX_LENGTH, "Title")
     summary = _text(rules.SUMMARY_MAX_LENGTH, "Summary", required=False)
     hours = fields.Integer(
-        required=True, strict=True,
+        required=True,
+        strict=True,
         validate=validate.Range(rules.HOURS_PER_MODULE_MIN, rules.HOURS_PER_MODULE_MAX, error=rules.HOURS_MESSAGE),
     )
     block = _text(rules.NAME_MAX_LENGTH, "Term or block", required=False)
@@ -71,7 +80,8 @@ class ProgrammeSchema(Schema):
     provider = _text(rules.NAME_MAX_LENGTH, "Provider")
     cohort_start = fields.Date(required=True)
     length_weeks = fields.Integer(
-        required=True, strict=True,
+        required=True,
+        strict=True,
         validate=validate.Range(rules.LENGTH_WEEKS_MIN, rules.LENGTH_WEEKS_MAX, error=rules.LENGTH_WEEKS_MESSAGE),
     )
 
@@ -84,7 +94,8 @@ class VersionSchema(Schema):
 
 class ProgrammeDocumentSchema(Schema):
     schema_version = fields.Integer(
-        required=True, strict=True,
+        required=True,
+        strict=True,
         validate=validate.Equal(SCHEMA_VERSION, error=f"This app reads schema version {SCHEMA_VERSION} only"),
     )
     programme = fields.Nested(ProgrammeSchema, required=True)
@@ -126,10 +137,15 @@ def _module_problems(i: int, module: dict[str, Any], first_at: dict[str, int], k
             if outcome_key in seen:
                 problems.append(Problem(f"{at}.key", f"Outcome key ‘{outcome_key}’ appears twice in this module"))
             seen.add(outcome_key)
-        for name, keys, what in (("npq_areas", known.npq_areas, "NPQ area"),
-                                 ("survey_outcomes", known.survey_outcomes, "survey outcome")):
-            problems += [Problem(f"{at}.{name}[{k}]", f"No {what} has the key ‘{value}’")
-                         for k, value in _strings(outcome.get(name)) if value not in keys]
+        for name, keys, what in (
+            ("npq_areas", known.npq_areas, "NPQ area"),
+            ("survey_outcomes", known.survey_outcomes, "survey outcome"),
+        ):
+            problems += [
+                Problem(f"{at}.{name}[{k}]", f"No {what} has the key ‘{value}’")
+                for k, value in _strings(outcome.get(name))
+                if value not in keys
+            ]
     return problems
 
 
@@ -154,22 +170,38 @@ def _loop_problems(draft: ProgrammeDraft) -> list[Problem]:
     if not cycle:
         return []
     titles = {m.key: m.title for m in draft.modules}
-    return [Problem("modules", "The prerequisites make a loop: " + " → ".join(f"‘{titles[k]}’" for k in reversed(cycle)))]
+    return [
+        Problem("modules", "The prerequisites make a loop: " + " → ".join(f"‘{titles[k]}’" for k in reversed(cycle)))
+    ]
 
 
 def _draft(data: dict[str, Any]) -> ProgrammeDraft:
     details = data["programme"]
     return ProgrammeDraft(
-        details=ProgrammeDetails(details["name"].strip(), details["provider"].strip(), details["cohort_start"],
-                                 details["length_weeks"]),
+        details=ProgrammeDetails(
+            details["name"].strip(), details["provider"].strip(), details["cohort_start"], details["length_weeks"]
+        ),
         modules=tuple(
             ModuleDraft(
-                key=m["key"], title=m["title"].strip(), summary=m["summary"], hours=m["hours"], block=m["block"].strip(),
-                area_key=m["area"], catalogue_key=m["catalogue_module"], delivery_modes=tuple(m["delivery_modes"]),
-                scenario_keys=tuple(m["scenarios"]), prerequisite_keys=tuple(m["prerequisites"]),
+                key=m["key"],
+                title=m["title"].strip(),
+                summary=m["summary"],
+                hours=m["hours"],
+                block=m["block"].strip(),
+                area_key=m["area"],
+                catalogue_key=m["catalogue_module"],
+                delivery_modes=tuple(m["delivery_modes"]),
+                scenario_keys=tuple(m["scenarios"]),
+                prerequisite_keys=tuple(m["prerequisites"]),
                 outcomes=tuple(
-                    OutcomeDraft(o["key"], o["kind"], o["text"], tuple(o["npq_areas"]), tuple(o["survey_outcomes"]),
-                                 tuple(o["sources"]))
+                    OutcomeDraft(
+                        o["key"],
+                        o["kind"],
+                        o["text"],
+                        tuple(o["npq_areas"]),
+                        tuple(o["survey_outcomes"]),
+                        tuple(o["sources"]),
+                    )
                     for o in m["outcomes"]
                 ),
             )

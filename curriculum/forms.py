@@ -1,4 +1,5 @@
 """Forms for composing programmes (GOV.UK widgets)."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
@@ -36,41 +37,62 @@ class LockedForm(TextChecked, HiddenIdsUnique, FlaskForm):
 
 class ProgrammeForm(LockedForm):
     name = StringField(
-        "Programme name", widget=GovTextInput(),
-        validators=[InputRequired(message="Enter a programme name"),
-                    Length(max=NAME_MAX_LENGTH, message=rules.too_long(NAME_MAX_LENGTH, "Programme name"))],
+        "Programme name",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter a programme name"),
+            Length(max=NAME_MAX_LENGTH, message=rules.too_long(NAME_MAX_LENGTH, "Programme name")),
+        ],
     )
     provider = StringField(
-        "Provider", widget=GovTextInput(), description="The organisation that runs the programme.",
-        validators=[InputRequired(message="Enter the provider’s name"),
-                    Length(max=NAME_MAX_LENGTH, message=rules.too_long(NAME_MAX_LENGTH, "Provider"))],
+        "Provider",
+        widget=GovTextInput(),
+        description="The organisation that runs the programme.",
+        validators=[
+            InputRequired(message="Enter the provider’s name"),
+            Length(max=NAME_MAX_LENGTH, message=rules.too_long(NAME_MAX_LENGTH, "Provider")),
+        ],
     )
     cohort_start = RealDateField(
-        "Cohort start date", format="%d %m %Y", description="For example, 1 9 2025",
+        "Cohort start date",
+        format="%d %m %Y",
+        description="For example, 1 9 2025",
         invalid_message="Enter the cohort start date as a real date",
         validators=[InputRequired(message="Enter the cohort start date")],
     )
     length_weeks = WholeNumberField(
-        "Length in weeks", widget=GovTextInput(), description="The NPQ for SENCOs runs for about 18 months, or 78 weeks.",
+        "Length in weeks",
+        widget=GovTextInput(),
+        description="The NPQ for SENCOs runs for about 18 months, or 78 weeks.",
         invalid_message="Enter the length in weeks as a whole number, like 78",
-        validators=[InputRequired(message="Enter the length in weeks as a whole number"),
-                    NumberRange(rules.LENGTH_WEEKS_MIN, rules.LENGTH_WEEKS_MAX, message=rules.LENGTH_WEEKS_MESSAGE)],
+        validators=[
+            InputRequired(message="Enter the length in weeks as a whole number"),
+            NumberRange(rules.LENGTH_WEEKS_MIN, rules.LENGTH_WEEKS_MAX, message=rules.LENGTH_WEEKS_MESSAGE),
+        ],
     )
     submit = SubmitField("Save", widget=GovSubmitInput())
 
 
 class ModuleForm(LockedForm):
     hours = WholeNumberField(
-        "Hours", widget=GovTextInput(), invalid_message=HOURS_NOT_A_NUMBER,
-        validators=[InputRequired(message=HOURS_MESSAGE),
-                    NumberRange(rules.HOURS_PER_MODULE_MIN, rules.HOURS_PER_MODULE_MAX, message=HOURS_MESSAGE)],
+        "Hours",
+        widget=GovTextInput(),
+        invalid_message=HOURS_NOT_A_NUMBER,
+        validators=[
+            InputRequired(message=HOURS_MESSAGE),
+            NumberRange(rules.HOURS_PER_MODULE_MIN, rules.HOURS_PER_MODULE_MAX, message=HOURS_MESSAGE),
+        ],
     )
     block = StringField(
-        "Term or block (optional)", widget=GovTextInput(), description="For example, Autumn term or Block 2.",
+        "Term or block (optional)",
+        widget=GovTextInput(),
+        description="For example, Autumn term or Block 2.",
         validators=[Optional(), Length(max=NAME_MAX_LENGTH, message=rules.too_long(NAME_MAX_LENGTH, "Term or block"))],
     )
     prerequisite_keys = ChoicesField(
-        "Prerequisites (optional)", widget=GovCheckboxesInput(), choices=[],
+        "Prerequisites (optional)",
+        widget=GovCheckboxesInput(),
+        choices=[],
         invalid_message="Select prerequisites from the modules of this programme",
         description="Modules a trainee should complete before this one.",
     )
@@ -79,28 +101,51 @@ class ModuleForm(LockedForm):
 
 class OwnModuleForm(LockedForm):
     title = StringField(
-        "Module title", widget=GovTextInput(),
-        validators=[InputRequired(message="Enter a title for the module"),
-                    Length(max=TITLE_MAX_LENGTH, message=rules.too_long(TITLE_MAX_LENGTH, "Title"))],
+        "Module title",
+        widget=GovTextInput(),
+        validators=[
+            InputRequired(message="Enter a title for the module"),
+            Length(max=TITLE_MAX_LENGTH, message=rules.too_long(TITLE_MAX_LENGTH, "Title")),
+        ],
     )
-    summary = TextAreaField("Summary (optional)", widget=GovTextArea(), validators=[
-        Optional(), Length(max=rules.SUMMARY_MAX_LENGTH, message=rules.too_long(rules.SUMMARY_MAX_LENGTH, "Summary"))])
+    summary = TextAreaField(
+        "Summary (optional)",
+        widget=GovTextArea(),
+        validators=[
+            Optional(),
+            Length(max=rules.SUMMARY_MAX_LENGTH, message=rules.too_long(rules.SUMMARY_MAX_LENGTH, "Summary")),
+        ],
+    )
     hours = WholeNumberField(
-        "Hours", widget=GovTextInput(), invalid_message=HOURS_NOT_A_NUMBER,
-        validators=[InputRequired(message=HOURS_MESSAGE),
-                    NumberRange(rules.HOURS_PER_MODULE_MIN, rules.HOURS_PER_MODULE_MAX, message=HOURS_MESSAGE)],
+        "Hours",
+        widget=GovTextInput(),
+        invalid_message=HOURS_NOT_A_NUMBER,
+        validators=[
+            InputRequired(message=HOURS_MESSAGE),
+            NumberRange(rules.HOURS_PER_MODULE_MIN, rules.HOURS_PER_MODULE_MAX, message=HOURS_MESSAGE),
+        ],
     )
-    block = StringField("Term or block (optional)", widget=GovTextInput(), validators=[
-        Optional(), Length(max=NAME_MAX_LENGTH, message=rules.too_long(NAME_MAX_LENGTH, "Term or block"))])
-    area_key = ChoiceField("Curriculum area", widget=GovSelect(), choices=[], validators=[Optional()],
-                           invalid_message="Select a curriculum area from the list",
-                           description="Counts the module towards that area’s coverage.")
+    block = StringField(
+        "Term or block (optional)",
+        widget=GovTextInput(),
+        validators=[Optional(), Length(max=NAME_MAX_LENGTH, message=rules.too_long(NAME_MAX_LENGTH, "Term or block"))],
+    )
+    area_key = ChoiceField(
+        "Curriculum area",
+        widget=GovSelect(),
+        choices=[],
+        validators=[Optional()],
+        invalid_message="Select a curriculum area from the list",
+        description="Counts the module towards that area’s coverage.",
+    )
     outcomes = TextAreaField(
-        "Learning outcomes (optional)", widget=GovTextArea(),
+        "Learning outcomes (optional)",
+        widget=GovTextArea(),
         description="One per line, each starting “Learn that…” (knowledge) or “Learn how to…” (practice).",
     )
     sources = TextAreaField(
-        "Sources (optional)", widget=GovTextArea(),
+        "Sources (optional)",
+        widget=GovTextArea(),
         description="One per line: the research, guidance or law the outcomes draw on.",
     )
     submit = SubmitField("Add module", widget=GovSubmitInput())
@@ -135,7 +180,9 @@ class AddModulesForm(LockedForm):
     """Catalogue modules to add to the draft, several at once (choices: those not in it yet)."""
 
     catalogue_key = ChoicesField(
-        "Modules to add", choices=[], validate_choice=False,  # the service names an unknown key
+        "Modules to add",
+        choices=[],
+        validate_choice=False,  # the service names an unknown key
         invalid_message="Select modules from the catalogue",
         validators=[InputRequired(message="Select at least one module to add")],
     )
@@ -143,7 +190,8 @@ class AddModulesForm(LockedForm):
 
 class ImportForm(FlaskForm):
     document = FileField(
-        "Programme file (JSON)", widget=GovFileInput(),
+        "Programme file (JSON)",
+        widget=GovFileInput(),
         validators=[FileRequired(message="Choose a programme file exported from this app")],
     )
     submit = SubmitField("Import programme", widget=GovSubmitInput())

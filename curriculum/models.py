@@ -3,6 +3,7 @@
 Programme versions copy what they take from the catalogue, so a later catalogue update never
 changes a published version; they keep the catalogue key only to say where a module came from.
 """
+
 from __future__ import annotations
 
 import enum

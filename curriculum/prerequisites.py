@@ -1,4 +1,5 @@
 """Prerequisites between the modules of a programme: a graph that must have no cycle."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence, Set

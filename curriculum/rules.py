@@ -3,6 +3,7 @@
 Forms, marshmallow schemas, services, the catalogue files and the database CHECK constraints all
 read these. Plain Python: no Flask, no database.
 """
+
 from __future__ import annotations
 
 from core.keys import KEY_MAX_LENGTH

@@ -5,6 +5,7 @@ Without a timetable of its own, a module is given a share of the weeks in propor
 in programme order (the DfE's NPQ guidance describes steady study of 1–2 hours a week over the
 course, so time spreads with the hours). Weeks are numbered from 1.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -51,9 +52,18 @@ def slots(start: date, length_weeks: int, modules: tuple[ModuleHours, ...]) -> t
         done += max(m.hours, 0)
         last = max(first, (done * length + total - 1) // total if total else length)
         first, last = min(first, length), min(last, length)
-        found.append(Slot(m.key, m.title, m.hours, m.block, first, last,
-                          start + timedelta(days=(first - 1) * DAYS_PER_WEEK),
-                          start + timedelta(days=last * DAYS_PER_WEEK - 1)))
+        found.append(
+            Slot(
+                m.key,
+                m.title,
+                m.hours,
+                m.block,
+                first,
+                last,
+                start + timedelta(days=(first - 1) * DAYS_PER_WEEK),
+                start + timedelta(days=last * DAYS_PER_WEEK - 1),
+            )
+        )
     return tuple(found)
 
 

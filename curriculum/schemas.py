@@ -2,6 +2,7 @@
 
 The programme document's schemas live in :mod:`curriculum.exchange`.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -39,7 +40,9 @@ class SourceSchema(Schema):
     year = fields.Integer(required=True, strict=True, validate=validate.Range(1900, 2100))
     title = fields.String(required=True, validate=validate.Length(1, 500))
     publisher = fields.String(required=True, validate=validate.Length(1, 300))
-    url = fields.String(validate=validate.Regexp(r"^https://\S+$", error="Give the document's address, starting https://"))
+    url = fields.String(
+        validate=validate.Regexp(r"^https://\S+$", error="Give the document's address, starting https://")
+    )
     note = fields.String(validate=validate.Length(1, 1000))
 
     @validates_schema
@@ -52,7 +55,9 @@ class CitationSchema(Schema):
     """One citation: the reference key and where in that document (section, paragraph or page)."""
 
     ref = fields.String(required=True, validate=KEY)
-    at = fields.String(required=True, validate=validate.Length(1, 200, error="Say where in the source: a section, paragraph or page"))
+    at = fields.String(
+        required=True, validate=validate.Length(1, 200, error="Say where in the source: a section, paragraph or page")
+    )
 
 
 def citations(**kwargs: Any) -> fields.List:
@@ -75,7 +80,9 @@ class SurveySchema(Schema):
 
 class BenchmarkSchema(TitledSchema):
     hours = fields.Integer(required=True, strict=True, validate=validate.Range(1, rules.CATALOGUE_HOURS_MAX))
-    weeks = fields.Integer(required=True, allow_none=True, strict=True, validate=validate.Range(1, rules.CATALOGUE_WEEKS_MAX))
+    weeks = fields.Integer(
+        required=True, allow_none=True, strict=True, validate=validate.Range(1, rules.CATALOGUE_WEEKS_MAX)
+    )
     sources = citations(required=True, validate=validate.Length(min=1))
 
 
@@ -87,7 +94,11 @@ class BandSchema(Schema):
 
 class ReferenceSchema(Schema):
     sources = fields.Dict(keys=fields.String(validate=KEY), values=fields.Nested(SourceSchema), required=True)
-    npq_areas = fields.List(fields.Nested(TitledSchema), required=True, validate=validate.Length(equal=8, error="The NPQ framework has 8 areas"))
+    npq_areas = fields.List(
+        fields.Nested(TitledSchema),
+        required=True,
+        validate=validate.Length(equal=8, error="The NPQ framework has 8 areas"),
+    )
     survey = fields.Nested(SurveySchema, required=True)
     benchmarks = fields.List(fields.Nested(BenchmarkSchema), required=True)
     hours_per_week_band = fields.Nested(BandSchema, required=True)
@@ -108,8 +119,11 @@ class OutcomeSchema(Schema):
 
 class ModuleSchema(TitledSchema):
     summary = fields.String(required=True, validate=text(rules.SUMMARY_MAX_LENGTH, "Summary"))
-    hours = fields.Integer(required=True, strict=True, validate=validate.Range(
-        rules.HOURS_PER_MODULE_MIN, rules.HOURS_PER_MODULE_MAX, error=rules.HOURS_MESSAGE))
+    hours = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(rules.HOURS_PER_MODULE_MIN, rules.HOURS_PER_MODULE_MAX, error=rules.HOURS_MESSAGE),
+    )
     delivery = fields.List(fields.String(validate=validate.OneOf(DELIVERY_MODES)), required=True)
     scenarios = _keys(required=True)
     outcomes = fields.List(fields.Nested(OutcomeSchema), required=True, validate=validate.Length(min=1))

@@ -1,4 +1,5 @@
 """Curriculum pages for course designers: the catalogue, programmes, versions and their exchange."""
+
 from __future__ import annotations
 
 import re
@@ -74,7 +75,9 @@ def _show(programme: Programme, errors: list[str] | None = None, status: int = 2
 
 def _out_of_order(version: ProgrammeVersion) -> list[tuple[ProgrammeModule, ProgrammeModule]]:
     """Modules that run before one of their prerequisites, with that prerequisite."""
-    pairs = prerequisites.out_of_order([m.key for m in version.modules], {m.key: set(m.prerequisite_keys) for m in version.modules})
+    pairs = prerequisites.out_of_order(
+        [m.key for m in version.modules], {m.key: set(m.prerequisite_keys) for m in version.modules}
+    )
     return [(version.module(key), version.module(needed)) for key, needed in pairs]
 
 
@@ -201,13 +204,20 @@ def new_module(programme_id: int):  # type: ignore[no-untyped-def]
     programme = _programme(programme_id)
     draft = _draft(programme)
     form = OwnModuleForm()
-    form.area_key.choices = [SelectChoice("", "None")] + [SelectChoice(k, t) for k, t in catalogue_service.area_choices()]
+    form.area_key.choices = [SelectChoice("", "None")] + [
+        SelectChoice(k, t) for k, t in catalogue_service.area_choices()
+    ]
     if request.method == "GET":
         form.lock_version.data = draft.lock_version
     if form.validate_on_submit():
         own = services.OwnModule(
-            title=form.title.data, summary=form.summary.data or "", hours=form.hours.data, block=form.block.data or "",
-            area_key=form.area_key.data or None, outcomes=form.parsed_outcomes(), sources=form.parsed_sources(),
+            title=form.title.data,
+            summary=form.summary.data or "",
+            hours=form.hours.data,
+            block=form.block.data or "",
+            area_key=form.area_key.data or None,
+            outcomes=form.parsed_outcomes(),
+            sources=form.parsed_sources(),
         )
         try:
             module = services.add_own_module(programme.id, form.seen_lock_version(), own)
@@ -231,7 +241,9 @@ def edit_module(programme_id: int, key: str):  # type: ignore[no-untyped-def]
         form.lock_version.data = draft.lock_version
         form.prerequisite_keys.data = list(module.prerequisite_keys)
     if form.validate_on_submit():
-        changes = services.ModuleChanges(form.hours.data, form.block.data or "", frozenset(form.prerequisite_keys.data or []))
+        changes = services.ModuleChanges(
+            form.hours.data, form.block.data or "", frozenset(form.prerequisite_keys.data or [])
+        )
         try:
             services.update_module(programme.id, form.seen_lock_version(), key, changes)
         except Invalid as error:
@@ -257,7 +269,9 @@ def _action(programme_id: int, act: Callable[[int | None], str], needs_draft: bo
         return _refused(programme, error)
     if message:
         flash(message, "success")
-    return redirect(url_for("curriculum.programme", programme_id=programme.id) + _anchor(request.form.get("anchor", "")))
+    return redirect(
+        url_for("curriculum.programme", programme_id=programme.id) + _anchor(request.form.get("anchor", ""))
+    )
 
 
 def _anchor(value: str) -> str:
@@ -273,6 +287,7 @@ def move_module(programme_id: int, key: str) -> Response:
     def act(lock: int | None) -> str:
         services.move_module(programme_id, lock, key, offset)
         return ""
+
     return _action(programme_id, act)
 
 
@@ -282,18 +297,27 @@ def confirm_remove(programme_id: int, key: str) -> str:
     programme = _programme(programme_id)
     draft = _draft(programme)
     module = draft.module(key) or abort(404)
-    needed_by = [draft.module(k) for k in prerequisites.dependants({m.key: set(m.prerequisite_keys) for m in draft.modules}, key)]
-    return render_template("curriculum/confirm_remove.html", programme=programme, module=module, needed_by=needed_by,
-                           lock=LockedForm(lock_version=draft.lock_version))
+    needed_by = [
+        draft.module(k) for k in prerequisites.dependants({m.key: set(m.prerequisite_keys) for m in draft.modules}, key)
+    ]
+    return render_template(
+        "curriculum/confirm_remove.html",
+        programme=programme,
+        module=module,
+        needed_by=needed_by,
+        lock=LockedForm(lock_version=draft.lock_version),
+    )
 
 
 @bp.route("/programmes/<int:programme_id>/modules/<key>/remove", methods=["POST"])
 def remove_module(programme_id: int, key: str) -> Response:
     """Take a module out of the draft, unless another module needs it."""
+
     def act(lock: int | None) -> str:
         title = (_draft(_programme(programme_id)).module(key) or abort(404)).title
         services.remove_module(programme_id, lock, key)
         return f"‘{title}’ removed."
+
     return _action(programme_id, act)
 
 
@@ -302,26 +326,34 @@ def confirm_publish(programme_id: int) -> str:
     """Ask before publishing: a published version can never change."""
     programme = _programme(programme_id)
     draft = _draft(programme)
-    return render_template("curriculum/confirm_publish.html", programme=programme, version=draft,
-                           number=services.next_version_number(programme),
-                           lock=LockedForm(lock_version=draft.lock_version))
+    return render_template(
+        "curriculum/confirm_publish.html",
+        programme=programme,
+        version=draft,
+        number=services.next_version_number(programme),
+        lock=LockedForm(lock_version=draft.lock_version),
+    )
 
 
 @bp.route("/programmes/<int:programme_id>/publish", methods=["POST"])
 def publish(programme_id: int) -> Response:
     """Publish the draft as the next numbered version."""
+
     def act(lock: int | None) -> str:
         version = services.publish(programme_id, lock, current_user.id)
         return f"Version {version.number} published. It can no longer change; edit to start a new draft."
+
     return _action(programme_id, act)
 
 
 @bp.route("/programmes/<int:programme_id>/draft", methods=["POST"])
 def start_draft(programme_id: int) -> Response:
     """Start a new draft from the newest published version."""
+
     def act(_lock: int | None) -> str:
         services.start_draft(programme_id)
         return "A new draft has been started from the newest version."
+
     return _action(programme_id, act, needs_draft=False)
 
 
@@ -330,8 +362,9 @@ def version(programme_id: int, number: int) -> str:
     """One published version, read-only."""
     programme = _programme(programme_id)
     version = services.get_version(programme.id, number) or abort(404)
-    return render_template("curriculum/version.html", programme=programme, version=version,
-                           analysis=catalogue_service.analyse(version))
+    return render_template(
+        "curriculum/version.html", programme=programme, version=version, analysis=catalogue_service.analyse(version)
+    )
 
 
 def _version_by_label(programme: Programme, label: str | None) -> ProgrammeVersion:
@@ -351,16 +384,27 @@ def compare(programme_id: int) -> str:
     before = _version_by_label(programme, request.args.get("from"))
     after = _version_by_label(programme, request.args.get("to"))
     changes = diff(services.export_version(before), services.export_version(after))
-    return render_template("curriculum/compare.html", programme=programme, before=before, after=after, changes=changes,
-                           **{**_version_choices(programme), "compare_from": request.args.get("from"),
-                              "compare_to": request.args.get("to")})
+    return render_template(
+        "curriculum/compare.html",
+        programme=programme,
+        before=before,
+        after=after,
+        changes=changes,
+        **{
+            **_version_choices(programme),
+            "compare_from": request.args.get("from"),
+            "compare_to": request.args.get("to"),
+        },
+    )
 
 
 @bp.route("/programmes/<int:programme_id>/export.json")
 def export(programme_id: int) -> Response:
     """Download a version (the current one unless ?version=N) as a programme document."""
     programme = _programme(programme_id)
-    version = _version_by_label(programme, request.args.get("version")) if request.args.get("version") else programme.current
+    version = (
+        _version_by_label(programme, request.args.get("version")) if request.args.get("version") else programme.current
+    )
     response = jsonify(services.export_version(version))
     filename = f"programme-{programme.id}-{version.label.lower().replace(' ', '-')}.json"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -368,8 +412,13 @@ def export(programme_id: int) -> Response:
 
 
 PROGRAMME_IMPORT = ImportPages(
-    PROGRAMME_JSON, "programme", ImportForm, "curriculum/import.html", "curriculum.import_programme",
-    "curriculum.confirm_import", lambda programme: url_for("curriculum.programme", programme_id=programme.id),
+    PROGRAMME_JSON,
+    "programme",
+    ImportForm,
+    "curriculum/import.html",
+    "curriculum.import_programme",
+    "curriculum.confirm_import",
+    lambda programme: url_for("curriculum.programme", programme_id=programme.id),
     "Programme imported as a draft.",
 )
 
@@ -398,8 +447,13 @@ def catalogue_module(key: str) -> str:
     """One catalogue module with its outcomes and their sources."""
     module = catalogue_service.get_module(key) or abort(404)
     drafts = [p for p in services.list_programmes() if p.draft is not None]
-    return render_template("curriculum/catalogue_module.html", module=module, drafts=drafts,
-                           lock_form=LockedForm, **catalogue_service.reference())
+    return render_template(
+        "curriculum/catalogue_module.html",
+        module=module,
+        drafts=drafts,
+        lock_form=LockedForm,
+        **catalogue_service.reference(),
+    )
 
 
 def init_app(app: Flask) -> None:

@@ -1,7 +1,8 @@
 """Make the README's samples: page 1 of each printed document, from the demo data, as PNG in docs/.
 
-    .venv/bin/python scripts/pdf_samples.py
+.venv/bin/python scripts/pdf_samples.py
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -41,8 +42,22 @@ def main() -> None:
             assert document is not None, stem
             source = folder / f"{stem}.pdf"
             source.write_bytes(document.pdf)
-            subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(source),
-                            str(ROOT / "docs" / f"{stem}-page-1")], check=True)
+            subprocess.run(
+                [
+                    "pdftoppm",
+                    "-png",
+                    "-r",
+                    "60",
+                    "-f",
+                    "1",
+                    "-l",
+                    "1",
+                    "-singlefile",
+                    str(source),
+                    str(ROOT / "docs" / f"{stem}-page-1"),
+                ],
+                check=True,
+            )
             print(f"docs/{stem}-page-1.png")
 
 

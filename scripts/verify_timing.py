@@ -7,6 +7,7 @@ over the target: an attacker could then tell which emails have accounts.
 
     .venv/bin/python scripts/verify_timing.py [--samples 30] [--target 1.25]
 """
+
 from __future__ import annotations
 
 import argparse

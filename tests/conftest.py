@@ -1,4 +1,5 @@
 """Fixtures shared by every layer: the app on each database, a client, and signing in."""
+
 from __future__ import annotations
 
 import os

@@ -1,5 +1,6 @@
 """Reading a PDF back as a person or a screen reader would meet it: its text, outline, metadata,
 fonts, and whether anything is drawn in the page margins."""
+
 from __future__ import annotations
 
 import io
@@ -33,14 +34,17 @@ def compact(value: str) -> str:
 
 def outline(body: bytes) -> list[Any]:
     """The bookmarks as nested lists of titles."""
+
     def walk(items: list[Any]) -> list[Any]:
         return [walk(item) if isinstance(item, list) else item.title for item in items]
+
     return walk(reader(body).outline)
 
 
 def flat_outline(body: bytes) -> list[str]:
     def flat(items: list[Any]) -> list[str]:
         return [t for item in items for t in (flat(item) if isinstance(item, list) else [item])]
+
     return flat(outline(body))
 
 

@@ -1,5 +1,6 @@
 """The corpus of redirect bypasses (tests/data/redirect_bypasses.txt) and a browser's reading
 of a ``Location`` header, shared by the tests and ``make verify``."""
+
 from __future__ import annotations
 
 import re

@@ -1,8 +1,9 @@
 """``make verify``: each figure with its target; the exit status is non-zero if any misses.
 
-    python -m verify            every row
-    python -m verify load csrf  only the rows named
+python -m verify            every row
+python -m verify load csrf  only the rows named
 """
+
 from __future__ import annotations
 
 import os
@@ -30,15 +31,21 @@ def main(argv: list[str]) -> int:
         try:
             figure, ok, notes = row()
         except Exception as error:  # a row that cannot run is a miss, shown with its cause
-            figure, ok, notes = f"could not run: {type(error).__name__}: {error}", False, traceback.format_exc().splitlines()[-8:]
+            figure, ok, notes = (
+                f"could not run: {type(error).__name__}: {error}",
+                False,
+                traceback.format_exc().splitlines()[-8:],
+            )
         took = time.perf_counter() - started
         print(f"{'PASS' if ok else 'MISS'}  {title:<32} {figure}  [target: {target}] ({took:.0f} s)", flush=True)
         for note in notes:
             print(f"        {note}")
         if not ok:
             missed.append(title)
-    print(f"\n{len(chosen) - len(missed)} of {len(chosen)} figures meet their targets"
-          + (f"; missed: {', '.join(missed)}" if missed else ""))
+    print(
+        f"\n{len(chosen) - len(missed)} of {len(chosen)} figures meet their targets"
+        + (f"; missed: {', '.join(missed)}" if missed else "")
+    )
     print(f"verify: {len(chosen) - len(missed)} passed, {len(missed)} failed")
     return 1 if missed else 0
 

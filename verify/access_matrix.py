@@ -6,6 +6,7 @@ Each entry: endpoint → (methods, who, URL arguments). ``who`` is PUBLIC, SIGNE
 one of which is needed. Endpoints of an API blueprint (``*_api.``) authenticate by bearer token.
 URL arguments name a value of the verify world (``verify/world.py``) or give it literally.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -112,21 +113,31 @@ ACCESS: dict[str, Access] = {
     "assessments.cohorts": Access("GET POST", DESIGNER | ADMIN),
     "assessments.cohort": Access("GET POST", DESIGNER | ADMIN, {"cohort_id": "cohort_id"}),
     "assessments.cohort_settings": Access("GET POST", DESIGNER | ADMIN, {"cohort_id": "open_cohort_id"}),
-    "assessments.move_rubric": Access("GET POST", DESIGNER | ADMIN, {"cohort_id": "cohort_id", "scenario_key": "annual-review"}),
+    "assessments.move_rubric": Access(
+        "GET POST", DESIGNER | ADMIN, {"cohort_id": "cohort_id", "scenario_key": "annual-review"}
+    ),
     "assessments.change_enrolment": Access("GET POST", DESIGNER | ADMIN, {"enrolment_id": "enrolment_id"}),
     "assessments.import_enrolments": Access("GET POST", DESIGNER | ADMIN, {"cohort_id": "cohort_id"}),
-    "assessments.confirm_enrolments": Access("GET POST", DESIGNER | ADMIN, {"cohort_id": "cohort_id", "staged_id": "staged_enrolments"}),
+    "assessments.confirm_enrolments": Access(
+        "GET POST", DESIGNER | ADMIN, {"cohort_id": "cohort_id", "staged_id": "staged_enrolments"}
+    ),
     "assessments.enrolment_template": Access("GET", DESIGNER | ADMIN),
     "assessments.observations": Access("GET", MENTOR),
     "assessments.trainee": Access("GET", MENTOR, {"enrolment_id": "enrolment_id"}),
-    "assessments.new_observation": Access("GET POST", MENTOR, {"enrolment_id": "enrolment_id", "scenario_key": "annual-review"}),
+    "assessments.new_observation": Access(
+        "GET POST", MENTOR, {"enrolment_id": "enrolment_id", "scenario_key": "annual-review"}
+    ),
     "assessments.observation": Access("GET", MENTOR, {"observation_id": "observation_id"}),
     "assessments.change_observation": Access("GET POST", MENTOR, {"observation_id": "draft_observation_id"}),
     "assessments.submit_observation": Access("POST", MENTOR, {"observation_id": "draft_observation_id"}),
     "assessments.my_training": Access("GET", TRAINEE),
     # printed documents (PDF): a trainee their own plan, mentors their trainees', designers all
-    "assessments.training_plan_pdf": Access("GET", TRAINEE | MENTOR | DESIGNER | ADMIN, {"enrolment_id": "enrolment_id"}),
-    "assessments.observation_record_pdf": Access("GET", TRAINEE | MENTOR | DESIGNER | ADMIN, {"observation_id": "observation_id"}),
+    "assessments.training_plan_pdf": Access(
+        "GET", TRAINEE | MENTOR | DESIGNER | ADMIN, {"enrolment_id": "enrolment_id"}
+    ),
+    "assessments.observation_record_pdf": Access(
+        "GET", TRAINEE | MENTOR | DESIGNER | ADMIN, {"observation_id": "observation_id"}
+    ),
     "documents.observation_form": Access("GET", MENTOR | DESIGNER, {"key": "annual-review"}),
     "documents.handbook": Access("GET", DESIGNER, {**PROGRAMME, "number": "version_number"}),
     "assessments.set_next_step": Access("POST", MENTOR, {"observation_id": "observation_id"}),

@@ -3,6 +3,7 @@
 Forms are filled from the page as served (hidden fields, CSRF token, selected options), so the
 load follows the app's forms as they change instead of copying their field names.
 """
+
 from __future__ import annotations
 
 import random
@@ -99,8 +100,13 @@ class ScriptBroken(Exception):
 
 
 class Browser:
-    def __init__(self, base_url: str, record, think: random.Random | None = None,  # type: ignore[no-untyped-def]
-                 think_seconds: tuple[float, float] = (0.0, 0.0)) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        record,
+        think: random.Random | None = None,  # type: ignore[no-untyped-def]
+        think_seconds: tuple[float, float] = (0.0, 0.0),
+    ) -> None:
         self.client = httpx.Client(base_url=base_url, follow_redirects=False, timeout=30.0)
         self.think, self.think_seconds = think, think_seconds
         self.record = record  # record(method, path, status, seconds) for every response
@@ -149,7 +155,9 @@ class Browser:
                 return form
         raise ScriptBroken(f"no form posting to {action_containing or 'itself'!r} on {self.url}")
 
-    def submit(self, action_containing: str = "", overrides: dict[str, str | list[str]] | None = None) -> httpx.Response:
+    def submit(
+        self, action_containing: str = "", overrides: dict[str, str | list[str]] | None = None
+    ) -> httpx.Response:
         form = self.form(action_containing)
         target = urljoin(self.url, form.action or self.url).split("#")[0]
         return self.request("POST", target, data=form.data(overrides or {}))

@@ -1,4 +1,5 @@
 """The rows that go through the Flask test client: access matrix, CSRF and headers."""
+
 from __future__ import annotations
 
 import time
@@ -47,7 +48,9 @@ def _routes(world: worlds.World, problems: list[str]) -> list[Route]:
             continue
         methods = set(rule.methods or ()) - {"HEAD", "OPTIONS"}
         if methods - set(access.methods.split()):
-            problems.append(f"{rule.rule} ({rule.endpoint}) takes {' '.join(sorted(methods))}, the matrix lists {access.methods}")
+            problems.append(
+                f"{rule.rule} ({rule.endpoint}) takes {' '.join(sorted(methods))}, the matrix lists {access.methods}"
+            )
             continue
         values = {}
         for name in rule.arguments:
@@ -144,8 +147,10 @@ def access_matrix() -> Figure:
                     if got != expected:
                         problems.append(f"{method} {route.url} as {audience}: expected {expected}, got {got}")
         routes_total = len(list(world.app.url_map.iter_rules()))
-        figure = (f"{len(routes)}/{routes_total} routes × {len(METHODS)} methods × {len(worlds.AUDIENCES)} audiences "
-                  f"= {checked} answers: {len(problems)} unexpected")
+        figure = (
+            f"{len(routes)}/{routes_total} routes × {len(METHODS)} methods × {len(worlds.AUDIENCES)} audiences "
+            f"= {checked} answers: {len(problems)} unexpected"
+        )
         return figure, bool(checked) and not problems, problems[:15]
     finally:
         world.close()
@@ -169,15 +174,21 @@ def _bad_tokens(world: worlds.World, audience: str) -> Iterator[tuple[str, Flask
     """(what, a browser signed in as ``audience``, the token it sends) for each kind of bad token."""
     client = world.client(audience)
     yield "no token", client, None
-    yield "another session's token", client, worlds.csrf_token(world.client(audience).get("/sign-in").get_data(as_text=True))
+    yield (
+        "another session's token",
+        client,
+        worlds.csrf_token(world.client(audience).get("/sign-in").get_data(as_text=True)),
+    )
     client.get("/account/password" if audience != "anonymous" else "/sign-in")
     yield "an expired token", client, _expired_token(world, client)
     if audience != "anonymous":
         fresh = world.app.test_client()
         before = worlds.csrf_token(fresh.get("/sign-in").get_data(as_text=True))
         page = fresh.get("/sign-in").get_data(as_text=True)
-        fresh.post("/sign-in", data={"csrf_token": worlds.csrf_token(page), "email": world.emails[audience],
-                                     "password": worlds.PASSWORD})
+        fresh.post(
+            "/sign-in",
+            data={"csrf_token": worlds.csrf_token(page), "email": world.emails[audience], "password": worlds.PASSWORD},
+        )
         yield "a token from before signing in", fresh, before
 
 
@@ -209,7 +220,9 @@ def csrf() -> Figure:
                 response = browser.open(route.url, method=method, json={})
                 sent += 1
                 if response.status_code != 401:
-                    problems.append(f"{method} {route.url} with the session cookie only: {response.status_code}, not 401")
+                    problems.append(
+                        f"{method} {route.url} with the session cookie only: {response.status_code}, not 401"
+                    )
         figure = f"{sent} requests with no, another session's, expired or pre-sign-in tokens: {len(problems)} accepted"
         return figure, bool(sent) and not problems, problems[:15]
     finally:
@@ -244,7 +257,9 @@ def headers() -> Figure:
         clients = Clients(world)
         checked = 0
         for audience in worlds.AUDIENCES:
-            for route in routes + [Route(Rule("/no/such/page", endpoint="none"), "/no/such/page", Access("GET", PUBLIC))]:
+            for route in routes + [
+                Route(Rule("/no/such/page", endpoint="none"), "/no/such/page", Access("GET", PUBLIC))
+            ]:
                 response = _send(clients, route, "GET", audience)
                 checked += 1
                 personal = audience != "anonymous" and route.rule.endpoint != "static"

@@ -5,6 +5,7 @@ A body must be refused (4xx, with each problem located), never answered 5xx, nev
 A form value may be legitimate text (HTML, emoji) and then be saved; but it is never a 5xx, and a
 refusal saves nothing and names the field (the GOV.UK error summary links to it).
 """
+
 from __future__ import annotations
 
 import io
@@ -37,7 +38,9 @@ class Target:
     is_api: bool
 
 
-def _api(world: worlds.World, method: str, url: str, audience: str = "designer") -> Callable[[bytes, str], TestResponse]:
+def _api(
+    world: worlds.World, method: str, url: str, audience: str = "designer"
+) -> Callable[[bytes, str], TestResponse]:
     def send(raw: bytes, _name: str) -> TestResponse:
         headers = {"Authorization": f"Bearer {world.tokens[audience]}", "Content-Type": "application/json"}
         return world.app.test_client().open(url, method=method, data=raw, headers=headers)
@@ -50,8 +53,11 @@ def _observation(world: worlds.World, url: str) -> Callable[[bytes, str], TestRe
     yesterday = (date.today() - timedelta(days=1)).isoformat()
 
     def send(raw: bytes, _name: str) -> TestResponse:
-        headers = {"Authorization": f"Bearer {world.tokens['mentor']}", "Content-Type": "application/json",
-                   "Idempotency-Key": f"hostile-{uuid.uuid4()}"}
+        headers = {
+            "Authorization": f"Bearer {world.tokens['mentor']}",
+            "Content-Type": "application/json",
+            "Idempotency-Key": f"hostile-{uuid.uuid4()}",
+        }
         body = raw.replace(corpus.OBSERVED_ON.encode(), yesterday.encode())
         return world.app.test_client().open(url, method="POST", data=body, headers=headers)
 
@@ -61,8 +67,9 @@ def _observation(world: worlds.World, url: str) -> Callable[[bytes, str], TestRe
 def _upload(world: worlds.World, browser: FlaskClient, url: str) -> Callable[[bytes, str], TestResponse]:
     def send(raw: bytes, name: str) -> TestResponse:
         token = worlds.csrf_token(browser.get(url).get_data(as_text=True))
-        return browser.post(url, data={"csrf_token": token, "document": (io.BytesIO(raw), name)},
-                            content_type="multipart/form-data")
+        return browser.post(
+            url, data={"csrf_token": token, "document": (io.BytesIO(raw), name)}, content_type="multipart/form-data"
+        )
 
     return send
 
@@ -90,13 +97,38 @@ def _targets(world: worlds.World, browser: FlaskClient) -> list[Target]:
         Target("POST /api/v1/rubrics", rubric, _api(world, "POST", "/api/v1/rubrics"), True),
         Target("POST /api/v1/rubrics/ID/try", rubric, _api(world, "POST", f"/api/v1/rubrics/{r}/try"), True),
         Target("POST …/draft/modules", shapeless, _api(world, "POST", f"/api/v1/programmes/{p}/draft/modules"), True),
-        Target("PATCH …/draft/modules/KEY", shapeless, _api(world, "PATCH", f"/api/v1/programmes/{p}/draft/modules/{m}"), True),
+        Target(
+            "PATCH …/draft/modules/KEY",
+            shapeless,
+            _api(world, "PATCH", f"/api/v1/programmes/{p}/draft/modules/{m}"),
+            True,
+        ),
         Target("POST …/publish", shapeless, _api(world, "POST", f"/api/v1/programmes/{p}/publish"), True),
-        Target("POST /api/v1/enrolments/ID/observations", observation, _observation(world, f"/api/v1/enrolments/{e}/observations"), True),
-        Target("PATCH /api/v1/observations/ID", shapeless, _api(world, "PATCH", f"/api/v1/observations/{d}", "mentor"), True),
-        Target("POST …/observations/ID/submit", shapeless, _api(world, "POST", f"/api/v1/observations/{d}/submit", "mentor"), True),
+        Target(
+            "POST /api/v1/enrolments/ID/observations",
+            observation,
+            _observation(world, f"/api/v1/enrolments/{e}/observations"),
+            True,
+        ),
+        Target(
+            "PATCH /api/v1/observations/ID",
+            shapeless,
+            _api(world, "PATCH", f"/api/v1/observations/{d}", "mentor"),
+            True,
+        ),
+        Target(
+            "POST …/observations/ID/submit",
+            shapeless,
+            _api(world, "POST", f"/api/v1/observations/{d}/submit", "mentor"),
+            True,
+        ),
         Target("POST /api/v1/cohorts", shapeless, _api(world, "POST", "/api/v1/cohorts"), True),
-        Target("POST /api/v1/cohorts/ID/enrolments", shapeless, _api(world, "POST", f"/api/v1/cohorts/{c}/enrolments"), True),
+        Target(
+            "POST /api/v1/cohorts/ID/enrolments",
+            shapeless,
+            _api(world, "POST", f"/api/v1/cohorts/{c}/enrolments"),
+            True,
+        ),
         Target("PATCH /api/v1/enrolments/ID", shapeless, _api(world, "PATCH", f"/api/v1/enrolments/{e}"), True),
     ]
 
@@ -116,8 +148,14 @@ def _refused(response: TestResponse) -> bool:
     return 400 <= response.status_code < 500 or (response.status_code == 200 and "govuk-error-summary" in page)
 
 
-def _check(world: worlds.World, what: str, send: Callable[[], TestResponse], must_refuse: bool,
-           is_api: bool, problems: list[str]) -> str:
+def _check(
+    world: worlds.World,
+    what: str,
+    send: Callable[[], TestResponse],
+    must_refuse: bool,
+    is_api: bool,
+    problems: list[str],
+) -> str:
     before = world.row_counts()
     response = send()
     changed = world.row_counts() != before
@@ -165,8 +203,14 @@ def hostile() -> Figure:
         for target in _targets(world, browser):
             for name, raw in bodies:
                 if target.takes(name):
-                    got = _check(world, f"{target.name} ← {name}", lambda: target.send(raw, name),
-                                 corpus.must_be_refused(name), target.is_api, problems)
+                    got = _check(
+                        world,
+                        f"{target.name} ← {name}",
+                        lambda: target.send(raw, name),
+                        corpus.must_be_refused(name),
+                        target.is_api,
+                        problems,
+                    )
                     outcomes[got] = outcomes.get(got, 0) + 1
         forms = [r for r in _routes(world, []) if not r.is_api and {"GET", "POST"} <= set(r.access.methods.split())]
         for route in forms:
@@ -177,27 +221,39 @@ def hostile() -> Figure:
                 page = client.get(route.url)
                 fields = _form_fields(page.get_data(as_text=True), route.url)
                 if fields is None:
-                    problems.append(f"form {route.url}: after ← {previous}, the page answers {page.status_code} "
-                                    "with no form posting to itself")
+                    problems.append(
+                        f"form {route.url}: after ← {previous}, the page answers {page.status_code} "
+                        "with no form posting to itself"
+                    )
                     break
                 if all(field == "csrf_token" for field, _ in fields):
                     break  # a confirmation (publish, import, deactivate): no field to put a value in
-                send = lambda: client.post(route.url, data=_form_body(fields, raw),  # noqa: E731
-                                           content_type="application/x-www-form-urlencoded")
+
+                def send(raw: str = raw, fields: list = fields) -> object:  # type: ignore[type-arg]
+                    return client.post(
+                        route.url,
+                        data=_form_body(fields, raw),
+                        content_type="application/x-www-form-urlencoded",
+                    )
+
                 got = _check(world, f"form {route.url} ← {name}", send, False, False, problems)
                 outcomes[got] = outcomes.get(got, 0) + 1
                 previous = name
         sent = sum(outcomes.values())
         summary = ", ".join(f"{count} {kind}" for kind, count in sorted(outcomes.items()))
         failures = len(problems)
-        figure = (f"{len(bodies)} bodies and {len(values)} form values, {sent} requests to "
-                  f"{len(_targets(world, browser))} imports/API endpoints and {len(forms)} forms: {summary}; "
-                  f"{failures} failures")
+        figure = (
+            f"{len(bodies)} bodies and {len(values)} form values, {sent} requests to "
+            f"{len(_targets(world, browser))} imports/API endpoints and {len(forms)} forms: {summary}; "
+            f"{failures} failures"
+        )
         by_target: dict[str, int] = {}
         for problem in problems:
             where = problem.split(" ←")[0]
             by_target[where] = by_target.get(where, 0) + 1
-        notes = ["failures by target: " + ", ".join(f"{k} {v}" for k, v in sorted(by_target.items()))] if problems else []
+        notes = (
+            ["failures by target: " + ", ".join(f"{k} {v}" for k, v in sorted(by_target.items()))] if problems else []
+        )
         notes += problems[:20] + ([f"… {len(problems) - 20} more"] if len(problems) > 20 else [])
         return figure, sent > 0 and not problems, notes
     finally:

@@ -9,6 +9,7 @@ compared with the database: an acknowledged key with no row is lost; a key with 
 replay answering another record, is duplicated. Bounded: a fixed number of keys, a timeout on
 every request, a fixed number of retries.
 """
+
 from __future__ import annotations
 
 import json
@@ -57,9 +58,19 @@ with app.app_context():
     enrolment = services.enrol(cohort.id, services.EnrolmentInput(trainee.id, (mentor.id,), "Kill School"), today)
     print(json.dumps({"token": accounts.issue_token(mentor, "kill -9"), "enrolment_id": enrolment.id}))
 """
-EVIDENCE = {"judgements": [
-    {"criterion": c, "level": 3} for c in
-    ("statutory-timelines", "facts-and-law", "child-voice", "evidence-of-progress", "chairing", "agreed-actions")]}
+EVIDENCE = {
+    "judgements": [
+        {"criterion": c, "level": 3}
+        for c in (
+            "statutory-timelines",
+            "facts-and-law",
+            "child-voice",
+            "evidence-of-progress",
+            "chairing",
+            "agreed-actions",
+        )
+    ]
+}
 
 
 @dataclass
@@ -93,8 +104,20 @@ class _Server:
     def start(self) -> float:
         started = time.perf_counter()
         self.process = subprocess.Popen(
-            [str(load.BIN / "gunicorn"), "-c", str(load.REPO_ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{self.port}", "wsgi:app"],
-            cwd=load.REPO_ROOT, env=self.env, stdout=subprocess.DEVNULL, stderr=open(self.log, "a"), start_new_session=True)
+            [
+                str(load.BIN / "gunicorn"),
+                "-c",
+                str(load.REPO_ROOT / "gunicorn.conf.py"),
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "wsgi:app",
+            ],
+            cwd=load.REPO_ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(self.log, "a"),
+            start_new_session=True,
+        )
         for _ in range(120):
             try:
                 if httpx.get(f"{self.base}/health", timeout=2).status_code == 200:
@@ -122,13 +145,26 @@ class _Server:
 def _world(database_url: str) -> Iterator[tuple[dict[str, str], dict[str, object], Path]]:
     """A migrated database with the built-in content, a mentor with a token and one trainee enrolled."""
     instance = tempfile.mkdtemp(prefix="verify-kill-")
-    env = {**os.environ, "DATABASE_URL": database_url, "INSTANCE_PATH": instance, "SECRET_KEY": secrets.token_hex(16),
-           "FLASK_APP": "wsgi", "SESSION_COOKIE_SECURE": "0",
-           "GUNICORN_WORKERS": str(load.WORKERS), "GUNICORN_THREADS": str(load.THREADS)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "INSTANCE_PATH": instance,
+        "SECRET_KEY": secrets.token_hex(16),
+        "FLASK_APP": "wsgi",
+        "SESSION_COOKIE_SECURE": "0",
+        "GUNICORN_WORKERS": str(load.WORKERS),
+        "GUNICORN_THREADS": str(load.THREADS),
+    }
     try:
         load._run([str(load.BIN / "flask"), "setup", "--no-demo"], env)
-        seeded = subprocess.run([sys.executable, "-c", _SEED_SCRIPT, load.PASSWORD], cwd=load.REPO_ROOT, env=env,
-                                capture_output=True, text=True, timeout=300)
+        seeded = subprocess.run(
+            [sys.executable, "-c", _SEED_SCRIPT, load.PASSWORD],
+            cwd=load.REPO_ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if seeded.returncode != 0:
             raise RuntimeError(f"seeding failed: {seeded.stderr.strip()[-600:]}")
         yield env, json.loads(seeded.stdout.strip().splitlines()[-1]), Path(instance)
@@ -138,8 +174,14 @@ def _world(database_url: str) -> Iterator[tuple[dict[str, str], dict[str, object
 
 def _body(n: int) -> dict[str, object]:
     yesterday = (date.today() - timedelta(days=1)).isoformat()
-    return {"scenario_key": "annual-review", "observed_on": yesterday, "setting": f"Setting {n % 3}",
-            "present": ["Parents or carers"], "evidence": EVIDENCE, "submit": True}
+    return {
+        "scenario_key": "annual-review",
+        "observed_on": yesterday,
+        "setting": f"Setting {n % 3}",
+        "present": ["Parents or carers"],
+        "evidence": EVIDENCE,
+        "submit": True,
+    }
 
 
 def _n(key: str) -> int:
@@ -193,7 +235,9 @@ def _burst(server: _Server, seeded: dict[str, object], result: KillResult) -> No
 def _retry(server: _Server, seeded: dict[str, object], result: KillResult) -> None:
     """After the restart: every unanswered key until it is acknowledged; then every acknowledged key once more."""
     url = f"{server.base}/api/v1/enrolments/{seeded['enrolment_id']}/observations"
-    with httpx.Client(headers={"Authorization": f"Bearer {seeded['token']}"}, timeout=REQUEST_TIMEOUT_SECONDS) as client:
+    with httpx.Client(
+        headers={"Authorization": f"Bearer {seeded['token']}"}, timeout=REQUEST_TIMEOUT_SECONDS
+    ) as client:
         waiting = sorted(result.unanswered - set(result.acknowledged))
         for _ in range(RETRY_ROUNDS):
             still = []
@@ -214,7 +258,9 @@ def _retry(server: _Server, seeded: dict[str, object], result: KillResult) -> No
         for key, first in sorted(result.acknowledged.items()):
             answer = _send(client, url, key, _n(key))
             if answer is None or answer[0] != 201 or answer[1].get("id") != first:
-                result.duplicated.append(f"{key}: first answered {first}, again {answer[1].get('id') if answer else 'no answer'}")
+                result.duplicated.append(
+                    f"{key}: first answered {first}, again {answer[1].get('id') if answer else 'no answer'}"
+                )
 
 
 def _compare(database_url: str, result: KillResult) -> None:
@@ -258,18 +304,30 @@ def run(database: str, database_url: str) -> KillResult:
 
 
 def describe(result: KillResult) -> tuple[str, bool]:
-    ok = (result.acknowledged_at_kill > 0 and not result.lost and not result.duplicated and not result.gave_up
-          and not result.not_submitted and len(result.acknowledged) == CLIENTS * KEYS_PER_CLIENT)
-    figure = (f"{result.database}: {len(result.lost)} lost, {len(result.duplicated)} duplicated of "
-              f"{len(result.acknowledged)} acknowledged keys ({result.acknowledged_at_kill} before kill -9, "
-              f"{len(result.unanswered)} unanswered and retried, of which {result.saved_unanswered} had been saved; "
-              f"{result.rows} rows)")
+    ok = (
+        result.acknowledged_at_kill > 0
+        and not result.lost
+        and not result.duplicated
+        and not result.gave_up
+        and not result.not_submitted
+        and len(result.acknowledged) == CLIENTS * KEYS_PER_CLIENT
+    )
+    figure = (
+        f"{result.database}: {len(result.lost)} lost, {len(result.duplicated)} duplicated of "
+        f"{len(result.acknowledged)} acknowledged keys ({result.acknowledged_at_kill} before kill -9, "
+        f"{len(result.unanswered)} unanswered and retried, of which {result.saved_unanswered} had been saved; "
+        f"{result.rows} rows)"
+    )
     return figure, ok
 
 
 def details(result: KillResult) -> list[str]:
-    notes = [f"{result.database}: {CLIENTS} clients × {KEYS_PER_CLIENT} keys, {result.sent} requests in the burst, "
-             f"{result.retried} retries, restart in {result.restart_seconds:.1f} s, {result.server_errors} × ≥500 in the burst"]
+    notes = [
+        f"{result.database}: {CLIENTS} clients × {KEYS_PER_CLIENT} keys, {result.sent} requests in the burst, "
+        f"{result.retried} retries, restart in {result.restart_seconds:.1f} s, {result.server_errors} × ≥500 in the burst"
+    ]
     notes += [f"lost: {k}" for k in result.lost[:5]] + [f"duplicated: {k}" for k in result.duplicated[:5]]
-    notes += [f"never acknowledged: {k}" for k in result.gave_up[:5]] + [f"not submitted: {k}" for k in result.not_submitted[:5]]
+    notes += [f"never acknowledged: {k}" for k in result.gave_up[:5]] + [
+        f"not submitted: {k}" for k in result.not_submitted[:5]
+    ]
     return notes

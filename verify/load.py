@@ -4,6 +4,7 @@ Each person signs in, browses, and does their job: designers create a programme,
 details and add catalogue modules (drafts), then try a scenario's rubric; mentors and trainees
 browse their pages. The run is bounded: a fixed script per person, every request with a timeout.
 """
+
 from __future__ import annotations
 
 import os
@@ -73,7 +74,9 @@ class LoadResult:
         with self.lock:
             self.statuses.append(status)
             self.seconds.append(seconds)
-            kind = f"{method} " + re.sub(r"/\d+|/[a-z0-9]+-[a-z0-9-]+|\?.*", "/…", url.split("//", 1)[-1].partition("/")[2])
+            kind = f"{method} " + re.sub(
+                r"/\d+|/[a-z0-9]+-[a-z0-9-]+|\?.*", "/…", url.split("//", 1)[-1].partition("/")[2]
+            )
             self.by_kind.setdefault(kind, []).append(seconds)
             if status >= 500:
                 self.server_errors.append(f"{status} {method} {url}")
@@ -100,18 +103,34 @@ def _run(args: list[str], env: dict[str, str]) -> None:
 def _server(database_url: str, result: LoadResult) -> Iterator[str]:
     """A migrated database with content and 50 people, served by gunicorn; stopped afterwards."""
     instance = tempfile.mkdtemp(prefix="verify-load-")
-    env = {**os.environ, "DATABASE_URL": database_url, "INSTANCE_PATH": instance,
-           "SECRET_KEY": secrets.token_hex(16), "FLASK_APP": "wsgi",
-           "SESSION_COOKIE_SECURE": "0",  # plain http on 127.0.0.1: a Secure cookie would never come back
-           "GUNICORN_WORKERS": str(WORKERS), "GUNICORN_THREADS": str(THREADS)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "INSTANCE_PATH": instance,
+        "SECRET_KEY": secrets.token_hex(16),
+        "FLASK_APP": "wsgi",
+        "SESSION_COOKIE_SECURE": "0",  # plain http on 127.0.0.1: a Secure cookie would never come back
+        "GUNICORN_WORKERS": str(WORKERS),
+        "GUNICORN_THREADS": str(THREADS),
+    }
     port = _free_port()
     process = None
     try:
         _run([str(BIN / "flask"), "setup", "--no-demo"], env)
         _run([sys.executable, "-c", _PEOPLE_SCRIPT, str(PEOPLE), str(DESIGNERS), PASSWORD], env)
         process = subprocess.Popen(
-            [str(BIN / "gunicorn"), "-c", str(REPO_ROOT / "gunicorn.conf.py"), "--bind", f"127.0.0.1:{port}", "wsgi:app"],
-            cwd=REPO_ROOT, env=env, stdout=subprocess.DEVNULL, stderr=open(Path(instance) / "gunicorn.log", "w"),
+            [
+                str(BIN / "gunicorn"),
+                "-c",
+                str(REPO_ROOT / "gunicorn.conf.py"),
+                "--bind",
+                f"127.0.0.1:{port}",
+                "wsgi:app",
+            ],
+            cwd=REPO_ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=open(Path(instance) / "gunicorn.log", "w"),
             start_new_session=True,
         )
         base = f"http://127.0.0.1:{port}"
@@ -152,8 +171,15 @@ def _designer(browser: Browser, n: int) -> None:
     for link in browser.links("/curriculum/catalogue/")[:2]:
         browser.get(link)
     browser.get("/curriculum/programmes/new")
-    browser.submit("", {"name": f"Load programme {n}", "provider": "Load Hub",
-                        "cohort_start": ["7", "9", "2026"], "length_weeks": "78"})
+    browser.submit(
+        "",
+        {
+            "name": f"Load programme {n}",
+            "provider": "Load Hub",
+            "cohort_start": ["7", "9", "2026"],
+            "length_weeks": "78",
+        },
+    )
     programme = browser.url.rstrip("/")
     if "/curriculum/programmes/" not in programme:
         raise ScriptBroken(f"person{n} could not create a programme (at {programme})")
@@ -233,10 +259,12 @@ def describe(result: LoadResult) -> tuple[str, bool]:
     client_errors = sum(1 for s in result.statuses if 400 <= s < 500)
     sent = len(result.statuses)
     ok = sent > 0 and errors == 0 and result.p95 < P95_TARGET_SECONDS and not result.broken
-    figure = (f"{sent} requests by {PEOPLE} people arriving over {ARRIVAL_SECONDS:.0f} s, "
-              f"{THINK_SECONDS[0]:g}–{THINK_SECONDS[1]:g} s between clicks, "
-              f"gunicorn {WORKERS} workers × {THREADS} threads: {errors} × ≥500, "
-              f"p95 {result.p95:.2f} s, {client_errors} × 4xx, {len(result.broken)} scripts broken")
+    figure = (
+        f"{sent} requests by {PEOPLE} people arriving over {ARRIVAL_SECONDS:.0f} s, "
+        f"{THINK_SECONDS[0]:g}–{THINK_SECONDS[1]:g} s between clicks, "
+        f"gunicorn {WORKERS} workers × {THREADS} threads: {errors} × ≥500, "
+        f"p95 {result.p95:.2f} s, {client_errors} × 4xx, {len(result.broken)} scripts broken"
+    )
     return figure, ok
 
 
@@ -244,10 +272,20 @@ def details(result: LoadResult) -> list[str]:
     medians = sorted(((sorted(v)[len(v) // 2], k) for k, v in result.by_kind.items()), reverse=True)[:4]
     slowest = "slowest medians: " + ", ".join(f"{k} {m:.2f} s" for m, k in medians)
     waits = result.lock_waits_ms
-    lock_waits = (f"SQLite write-lock waits over 100 ms: {len(waits)}"
-                  + (f", longest {max(waits):.0f} ms" if waits else "") + "; ") if result.database == "SQLite" else ""
-    contention = (lock_waits + f"gunicorn worker timeouts: {result.worker_timeouts}; "
-                  + f"machine load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
+    lock_waits = (
+        (
+            f"SQLite write-lock waits over 100 ms: {len(waits)}"
+            + (f", longest {max(waits):.0f} ms" if waits else "")
+            + "; "
+        )
+        if result.database == "SQLite"
+        else ""
+    )
+    contention = (
+        lock_waits
+        + f"gunicorn worker timeouts: {result.worker_timeouts}; "
+        + f"machine load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    )
     return [slowest, contention] + sorted(set(result.server_errors))[:10] + result.broken[:10]
 
 

@@ -1,6 +1,7 @@
 """PDF fetches outside the allowlist: the hostile corpus of tests/hostile/pdf_corpus.py rendered by the
 app's own render worker, whose audit hook reports every ``open`` and ``socket.connect``; a real
 loopback canary server counts any request that gets through."""
+
 from __future__ import annotations
 
 from core import pdf
@@ -18,8 +19,10 @@ def fetches_outside_allowlist() -> Figure:
         worker.close()
     hook_live = any(event == "open" for event, _ in control.events)
     outside = len(report.outside) + len(report.canary_hits)
-    figure = (f"{outside} ({report.documents} hostile documents: {len(report.outside)} audit events outside the allowlist, "
-              f"{len(report.canary_hits)} canary hits, {report.refused} refused)")
+    figure = (
+        f"{outside} ({report.documents} hostile documents: {len(report.outside)} audit events outside the allowlist, "
+        f"{len(report.canary_hits)} canary hits, {report.refused} refused)"
+    )
     notes = [f"{name}: {event} {argument}" for name, event, argument in report.outside[:10]]
     notes += [f"canary hit: {path}" for path in report.canary_hits[:10]]
     notes += report.not_refused[:10]

@@ -1,4 +1,5 @@
 """The rows of ``make verify``: name → (title, target, a function giving (figure, met?, notes))."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -41,7 +42,9 @@ def _kill(base_url: str) -> Row:
             with load.postgresql_schema(base_url) as url:
                 results.append(kill_row.run("PostgreSQL", url))
         described = [kill_row.describe(r) for r in results]
-        figure = "; ".join(f for f, _ in described) + ("" if base_url else "; PostgreSQL not run: TEST_DATABASE_URL is not set")
+        figure = "; ".join(f for f, _ in described) + (
+            "" if base_url else "; PostgreSQL not run: TEST_DATABASE_URL is not set"
+        )
         notes = [n for r in results for n in kill_row.details(r)]
         return figure, bool(base_url) and all(ok for _, ok in described), notes
 
@@ -58,8 +61,19 @@ def all_rows(postgresql_url: str) -> dict[str, tuple[str, str, Row]]:
         "csrf": ("CSRF", "0 accepted", client_rows.csrf),
         "headers": ("headers", "0 violations", client_rows.headers),
         "redirects": ("redirect bypasses", "0 followed off-site", sign_in_rows.redirects),
-        "pdf": ("PDF fetches outside the allowlist", "0 (file, network, redirect; audit hook in the render worker)",
-                pdf_row.fetches_outside_allowlist),
-        "kill-9": ("observations lost after kill -9", "0 lost, 0 duplicated, SQLite and PostgreSQL", _kill(postgresql_url)),
-        "timing": ("sign-in timing", f"known/unknown email ≤ {sign_in_rows.TIMING_RATIO_MAX}×", sign_in_rows.sign_in_timing),
+        "pdf": (
+            "PDF fetches outside the allowlist",
+            "0 (file, network, redirect; audit hook in the render worker)",
+            pdf_row.fetches_outside_allowlist,
+        ),
+        "kill-9": (
+            "observations lost after kill -9",
+            "0 lost, 0 duplicated, SQLite and PostgreSQL",
+            _kill(postgresql_url),
+        ),
+        "timing": (
+            "sign-in timing",
+            f"known/unknown email ≤ {sign_in_rows.TIMING_RATIO_MAX}×",
+            sign_in_rows.sign_in_timing,
+        ),
     }

@@ -1,4 +1,5 @@
 """Rows about signing in: redirect bypasses, and whether timing tells a known email from an unknown."""
+
 from __future__ import annotations
 
 import re
@@ -52,19 +53,43 @@ def redirects() -> Figure:
             anonymous = world.app.test_client()
             answers.append(("GET /sign-in?next= signed out", anonymous.get(f"/sign-in?next={raw}", base_url=_SITE)))
             signing_in = world.app.test_client()
-            answers.append(("POST /sign-in?next=", _post_with_token(
-                signing_in, f"/sign-in?next={raw}", f"/sign-in?next={raw}",
-                {"email": world.emails["designer"], "password": worlds.PASSWORD, "next": unquote(raw)})))
+            answers.append(
+                (
+                    "POST /sign-in?next=",
+                    _post_with_token(
+                        signing_in,
+                        f"/sign-in?next={raw}",
+                        f"/sign-in?next={raw}",
+                        {"email": world.emails["designer"], "password": worlds.PASSWORD, "next": unquote(raw)},
+                    ),
+                )
+            )
             answers.append(("GET /sign-in?next= signed in", signing_in.get(f"/sign-in?next={raw}", base_url=_SITE)))
             module_url = f"/curriculum/programmes/{programme}/modules/{module}"
-            answers.append(("POST module form back=", _post_with_token(
-                signing_in, module_url, module_url, {"hours": "6", "back": unquote(raw)})))
+            answers.append(
+                (
+                    "POST module form back=",
+                    _post_with_token(signing_in, module_url, module_url, {"hours": "6", "back": unquote(raw)}),
+                )
+            )
             other = world.ids["other_catalogue_key"]  # not in the draft, so the add succeeds
-            answers.append(("POST add module back=", _post_with_token(
-                signing_in, f"/curriculum/programmes/{programme}/add-modules",
-                f"/curriculum/programmes/{programme}/modules", {"catalogue_key": other, "back": unquote(raw)})))
-            _post_with_token(signing_in, f"/curriculum/programmes/{programme}/modules/{other}",
-                             f"/curriculum/programmes/{programme}/modules/{other}/remove", {})
+            answers.append(
+                (
+                    "POST add module back=",
+                    _post_with_token(
+                        signing_in,
+                        f"/curriculum/programmes/{programme}/add-modules",
+                        f"/curriculum/programmes/{programme}/modules",
+                        {"catalogue_key": other, "back": unquote(raw)},
+                    ),
+                )
+            )
+            _post_with_token(
+                signing_in,
+                f"/curriculum/programmes/{programme}/modules/{other}",
+                f"/curriculum/programmes/{programme}/modules/{other}/remove",
+                {},
+            )
             for where, response in answers:
                 tried += 1
                 location = response.headers.get("Location")
@@ -95,8 +120,10 @@ def sign_in_timing() -> Figure:
             unknown.append(_timed_sign_in(world, f"nobody{i}@verify.example"))
         a, b = statistics.median(known), statistics.median(unknown)
         ratio = max(a, b) / min(a, b)
-        figure = (f"median wrong-password sign-in: known email {a * 1000:.0f} ms, unknown {b * 1000:.0f} ms, "
-                  f"ratio {ratio:.2f}× ({TIMING_TRIES} each)")
+        figure = (
+            f"median wrong-password sign-in: known email {a * 1000:.0f} ms, unknown {b * 1000:.0f} ms, "
+            f"ratio {ratio:.2f}× ({TIMING_TRIES} each)"
+        )
         return figure, ratio <= TIMING_RATIO_MAX, []
     finally:
         world.close()

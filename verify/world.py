@@ -1,6 +1,7 @@
 """A small populated app for the rows that use the Flask test client: one person per role (and
 one holding no role), an API token each, a programme with a published version and a draft, an
 own rubric with a draft, and the built-in content. On a temporary SQLite file."""
+
 from __future__ import annotations
 
 import logging
@@ -45,13 +46,18 @@ class World:
         client = self.app.test_client()
         if audience != "anonymous":
             page = client.get("/sign-in").get_data(as_text=True)
-            client.post("/sign-in", data={"csrf_token": csrf_token(page), "email": self.emails[audience], "password": PASSWORD})
+            client.post(
+                "/sign-in", data={"csrf_token": csrf_token(page), "email": self.emails[audience], "password": PASSWORD}
+            )
         return client
 
     def row_counts(self) -> dict[str, int]:
         with self.app.app_context():
-            return {t.name: db.session.scalar(select(func.count()).select_from(t)) or 0
-                    for t in db.metadata.sorted_tables if t.name not in AUDIT_TABLES}
+            return {
+                t.name: db.session.scalar(select(func.count()).select_from(t)) or 0
+                for t in db.metadata.sorted_tables
+                if t.name not in AUDIT_TABLES
+            }
 
 
 def csrf_token(html: str) -> str:
@@ -67,14 +73,19 @@ def build(**config: object) -> World:
     from curriculum import services as curriculum
 
     folder = tempfile.TemporaryDirectory(prefix="verify-world-")
-    app = create_app({
-        "TESTING": False, "SECRET_KEY": "verify", "INSTANCE_PATH": folder.name,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder.name) / 'world.sqlite3'}",
-        "SIGN_IN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS": 10**6, "SIGN_IN_MAX_FAILURES_PER_ADDRESS": 10**6,
-        "SIGN_IN_SLOW_DOWN_AFTER_ACCOUNT_FAILURES": 10**6,
-        "JOBS_RUNNER": "none",  # a job started by a row waits in its table; nothing renders behind the rows' backs
-        **config,
-    })
+    app = create_app(
+        {
+            "TESTING": False,
+            "SECRET_KEY": "verify",
+            "INSTANCE_PATH": folder.name,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder.name) / 'world.sqlite3'}",
+            "SIGN_IN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS": 10**6,
+            "SIGN_IN_MAX_FAILURES_PER_ADDRESS": 10**6,
+            "SIGN_IN_SLOW_DOWN_AFTER_ACCOUNT_FAILURES": 10**6,
+            "JOBS_RUNNER": "none",  # a job started by a row waits in its table; nothing renders behind the rows' backs
+            **config,
+        }
+    )
     # Each 5xx is counted and listed by the row; the app's traceback for it would bury the figures.
     app.logger.setLevel(logging.CRITICAL)
     world = World(app, folder)
@@ -105,9 +116,12 @@ def build(**config: object) -> World:
         curriculum.start_draft(programme.id)
         world.ids.update({"programme_id": programme.id, "module_key": module.key, "version_number": 1})
         rubric = authoring.create_rubric(authoring.Settings("Verify rubric", engine.RubricModel.ANALYTIC, 50, 0))
-        world.ids["criterion_key"] = authoring.add_criterion(rubric.id, None, authoring.CriterionInput("Listens", levels=(("Not yet", "a"), ("Secure", "b"))))
+        world.ids["criterion_key"] = authoring.add_criterion(
+            rubric.id, None, authoring.CriterionInput("Listens", levels=(("Not yet", "a"), ("Secure", "b")))
+        )
         world.ids["fault_type_key"] = authoring.add_fault_type(
-            rubric.id, None, authoring.FaultTypeInput("Talks over", engine.FaultSeverity.MINOR))
+            rubric.id, None, authoring.FaultTypeInput("Talks over", engine.FaultSeverity.MINOR)
+        )
         world.ids["rubric_id"] = rubric.id
         _stage_imports(world)
         world.ids["scenario_key"] = next(iter(loaders_scenarios()))
@@ -127,22 +141,54 @@ def _add_cohort(world: World) -> None:
     demo.create_demo_cohort(world.emails["trainee"], world.emails["mentor"], today)
     enrolment = assessments.mentor_enrolments(world.ids["person:mentor"])[0]  # type: ignore[arg-type]
     submitted = assessments.observations_of(enrolment.id)[0]
-    draft = assessments.record_observation(enrolment.id, world.ids["person:mentor"], assessments.ObservationInput(  # type: ignore[arg-type]
-        demo.DEMO_SCENARIO, today, "Classroom", ("The mentor as observer",), {"judgements": [], "faults": []},
-        "verify-draft-observation"), today)
+    draft = assessments.record_observation(
+        enrolment.id,
+        world.ids["person:mentor"],
+        assessments.ObservationInput(  # type: ignore[arg-type]
+            demo.DEMO_SCENARIO,
+            today,
+            "Classroom",
+            ("The mentor as observer",),
+            {"judgements": [], "faults": []},
+            "verify-draft-observation",
+        ),
+        today,
+    )
     # a second submitted observation for moderation, made before the trainee's request (which it would answer)
-    second = assessments.record_observation(enrolment.id, world.ids["person:mentor"], assessments.ObservationInput(  # type: ignore[arg-type]
-        demo.DEMO_SCENARIO, today, "Classroom", (), submitted.evidence, "verify-moderated-observation", submit=True), today)
+    second = assessments.record_observation(
+        enrolment.id,
+        world.ids["person:mentor"],
+        assessments.ObservationInput(  # type: ignore[arg-type]
+            demo.DEMO_SCENARIO, today, "Classroom", (), submitted.evidence, "verify-moderated-observation", submit=True
+        ),
+        today,
+    )
     # two more, second-marked alike by another moderator: one for the trainee to appeal, one appealed
-    appealable, appealed = (assessments.record_observation(enrolment.id, world.ids["person:mentor"], assessments.ObservationInput(  # type: ignore[arg-type]
-        demo.DEMO_SCENARIO, today, "Classroom", (), submitted.evidence, f"verify-appeal-{n}", submit=True), today) for n in (1, 2))
+    appealable, appealed = (
+        assessments.record_observation(
+            enrolment.id,
+            world.ids["person:mentor"],
+            assessments.ObservationInput(  # type: ignore[arg-type]
+                demo.DEMO_SCENARIO, today, "Classroom", (), submitted.evidence, f"verify-appeal-{n}", submit=True
+            ),
+            today,
+        )
+        for n in (1, 2)
+    )
     step = feedback.set_next_step(submitted.id, world.ids["person:mentor"], "child-voice", "Ask the pupil first.")  # type: ignore[arg-type]
     asked = requests.ask(enrolment.id, enrolment.trainee_id, world.ids["person:mentor"], demo.DEMO_SCENARIO)  # type: ignore[arg-type]
     # A second mentor, whom the "Add a mentor" page can offer for the trainee.
     accounts.create_person("Verify Second Mentor", "second-mentor@verify.example", PASSWORD, {Role.MENTOR})
-    world.ids.update({"cohort_id": enrolment.cohort_id, "enrolment_id": enrolment.id,
-                      "observation_id": submitted.id, "draft_observation_id": draft.id,
-                      "next_step_id": step.id, "request_id": asked.id})
+    world.ids.update(
+        {
+            "cohort_id": enrolment.cohort_id,
+            "enrolment_id": enrolment.id,
+            "observation_id": submitted.id,
+            "draft_observation_id": draft.id,
+            "next_step_id": step.id,
+            "request_id": asked.id,
+        }
+    )
     # A cohort with no submitted observation, whose settings can still be changed, and a second
     # published version of the demo scenario's rubric for the move page to offer.
     from competencies import services as competency_services
@@ -162,8 +208,13 @@ def _add_cohort(world: World) -> None:
     sample = moderation.draw_chosen(enrolment.cohort_id, moderator, [submitted.id, second.id])  # type: ignore[arg-type]
     levels = {"judgements": [{**j, "level": 3} for j in submitted.evidence["judgements"]], "faults": []}
     marked = moderation.record_marks(second.id, moderator, levels)  # type: ignore[arg-type]
-    world.ids.update({"sample_id": sample.id, "moderation_item_id": moderation.item_of_observation(submitted.id).id,  # type: ignore[union-attr]
-                      "marked_item_id": marked.id})
+    world.ids.update(
+        {
+            "sample_id": sample.id,
+            "moderation_item_id": moderation.item_of_observation(submitted.id).id,  # type: ignore[union-attr]
+            "marked_item_id": marked.id,
+        }
+    )
     from assessments.services import cohort_plans
 
     world.ids["plan_job_id"] = cohort_plans.start(enrolment.cohort_id, world.ids["person:designer"]).id  # type: ignore[arg-type]
@@ -171,7 +222,9 @@ def _add_cohort(world: World) -> None:
     # one they have appealed, which the verify moderator (who marked neither) may review.
     from assessments.services import appeals
 
-    other = accounts.create_person("Verify Second Moderator", "second-moderator@verify.example", PASSWORD, {Role.MODERATOR})
+    other = accounts.create_person(
+        "Verify Second Moderator", "second-moderator@verify.example", PASSWORD, {Role.MODERATOR}
+    )
     moderation.draw_chosen(enrolment.cohort_id, other.id, [appealable.id, appealed.id])
     for o in (appealable, appealed):
         moderation.record_marks(o.id, other.id, o.evidence)
@@ -180,8 +233,13 @@ def _add_cohort(world: World) -> None:
     # A calibration exemplar for mentors to score.
     from assessments.services import calibration
 
-    exemplar = calibration.publish(world.ids["person:designer"], demo.DEMO_SCENARIO, "Verify exemplar",  # type: ignore[arg-type]
-                                   "An account of practice.", levels)
+    exemplar = calibration.publish(
+        world.ids["person:designer"],
+        demo.DEMO_SCENARIO,
+        "Verify exemplar",  # type: ignore[arg-type]
+        "An account of practice.",
+        levels,
+    )
     world.ids["exemplar_id"] = exemplar.id
 
 
@@ -195,15 +253,21 @@ def _stage_imports(world: World) -> None:
     from tests.hostile import corpus
 
     designer = world.ids["person:designer"]
-    for name, fmt, document in (("staged_programme", PROGRAMME_JSON, corpus.PROGRAMME), ("staged_rubric", RUBRIC_JSON, corpus.RUBRIC)):
+    for name, fmt, document in (
+        ("staged_programme", PROGRAMME_JSON, corpus.PROGRAMME),
+        ("staged_rubric", RUBRIC_JSON, corpus.RUBRIC),
+    ):
         world.ids[name] = importing.stage(fmt, json.dumps(document), designer)[0]  # type: ignore[arg-type]
     # A CSV file enrolling the spare trainee on the cohort, mentored by the world's mentor.
     from assessments.services.enrolment_imports import enrolment_csv
 
     rows = f"trainee_email,mentor_emails\r\nspare@verify.example,{world.emails['mentor']}\r\n"
     # Staged by the administrator: the first audience allowed, so the hostile-input row finds its form.
-    world.ids["staged_enrolments"] = importing.stage(enrolment_csv(world.ids["cohort_id"], date.today()), rows,  # type: ignore[arg-type]
-                                                     world.ids["person:admin"])[0]  # type: ignore[arg-type]
+    world.ids["staged_enrolments"] = importing.stage(
+        enrolment_csv(world.ids["cohort_id"], date.today()),
+        rows,  # type: ignore[arg-type]
+        world.ids["person:admin"],
+    )[0]  # type: ignore[arg-type]
     db.session.commit()
 
 

@@ -6,6 +6,7 @@ One module a subject beside this one (:mod:`.cohorts`, :mod:`.enrolments`, :mod:
 :mod:`.observations`, :mod:`.feedback`, :mod:`.requests`, :mod:`.dashboard`…); what pages, the
 CLI and the API call most is re-exported here.
 """
+
 from __future__ import annotations
 
 from assessments.services.cohorts import (
@@ -42,9 +43,34 @@ from assessments.services.scope import (
 )
 
 __all__ = [
-    "DEFAULT_AGGREGATION", "DEFAULT_SIGN_OFF", "AmendmentInput", "DutyView", "EnrolmentInput", "ObservationInput",
-    "ObservationView", "ScenarioProgress", "amend_observation", "create_cohort", "current_rubric", "enrol",
-    "enrolment_for_mentor", "enrolment_for_trainee", "explained", "get_cohort", "get_observation_for_mentor", "history",
-    "list_cohorts", "mentor_enrolments", "observations_of", "people_with", "progress", "progress_of", "published_versions",
-    "record_observation", "scenarios_of", "senco_duty", "submit_observation", "trainee_enrolments",
+    "DEFAULT_AGGREGATION",
+    "DEFAULT_SIGN_OFF",
+    "AmendmentInput",
+    "DutyView",
+    "EnrolmentInput",
+    "ObservationInput",
+    "ObservationView",
+    "ScenarioProgress",
+    "amend_observation",
+    "create_cohort",
+    "current_rubric",
+    "enrol",
+    "enrolment_for_mentor",
+    "enrolment_for_trainee",
+    "explained",
+    "get_cohort",
+    "get_observation_for_mentor",
+    "history",
+    "list_cohorts",
+    "mentor_enrolments",
+    "observations_of",
+    "people_with",
+    "progress",
+    "progress_of",
+    "published_versions",
+    "record_observation",
+    "scenarios_of",
+    "senco_duty",
+    "submit_observation",
+    "trainee_enrolments",
 ]

@@ -8,6 +8,7 @@ mentors the trainee: someone fresh to it. Upheld, the judgement stands; changed,
 replaces it in the trainee's progress (written where progress reads the agreed judgement), and
 the appeal keeps the judgement it replaced, so the history shows every step.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -30,8 +31,11 @@ from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
 
 DECISIONS = (AppealStatus.UPHELD, AppealStatus.CHANGED)
-STATUS_WORDS = {AppealStatus.OPEN: "Awaiting review", AppealStatus.UPHELD: "Judgement upheld",
-                AppealStatus.CHANGED: "Judgement changed"}
+STATUS_WORDS = {
+    AppealStatus.OPEN: "Awaiting review",
+    AppealStatus.UPHELD: "Judgement upheld",
+    AppealStatus.CHANGED: "Judgement changed",
+}
 
 
 def appeal_of_item(item_id: int) -> ModerationAppeal | None:
@@ -55,8 +59,12 @@ def settled(item: ModerationItem) -> bool:
 def may_appeal(observation: Observation, trainee_id: int) -> bool:
     """The trainee of a moderated observation whose judgement is settled, not yet appealed."""
     item = moderation.item_of_observation(observation.id)
-    return (observation.enrolment.trainee_id == trainee_id and item is not None and settled(item)
-            and appeal_of_item(item.id) is None)
+    return (
+        observation.enrolment.trainee_id == trainee_id
+        and item is not None
+        and settled(item)
+        and appeal_of_item(item.id) is None
+    )
 
 
 def open_appeal_of(observation: Observation, trainee_id: int) -> ModerationAppeal | None:
@@ -111,7 +119,7 @@ def refusal(appeal: ModerationAppeal, reviewer_id: int) -> str | None:
     """Why this person may not review the appeal, in words; None if they may."""
     item = appeal.item
     if appeal.reviewer_id is not None and appeal.reviewer_id == reviewer_id:
-        return None   # they decided it (a changed judgement is recorded as theirs): they may read it again
+        return None  # they decided it (a changed judgement is recorded as theirs): they may read it again
     if not moderation._is_moderator(reviewer_id):
         return "Only a moderator can review an appeal."
     if reviewer_id in (item.observation.observer_id, item.moderator_id, item.agreed_by_id):
@@ -122,12 +130,16 @@ def refusal(appeal: ModerationAppeal, reviewer_id: int) -> str | None:
 
 
 def open_appeals() -> list[ModerationAppeal]:
-    return list(db.session.scalars(select(ModerationAppeal).order_by(ModerationAppeal.status != AppealStatus.OPEN,
-                                                                     ModerationAppeal.id)))
+    return list(
+        db.session.scalars(
+            select(ModerationAppeal).order_by(ModerationAppeal.status != AppealStatus.OPEN, ModerationAppeal.id)
+        )
+    )
 
 
-def decide(appeal_id: int, reviewer_id: int, decision: str, reason: str,
-           marks: dict[str, Any] | None = None) -> ModerationAppeal:
+def decide(
+    appeal_id: int, reviewer_id: int, decision: str, reason: str, marks: dict[str, Any] | None = None
+) -> ModerationAppeal:
     """Uphold the judgement, or change it to the reviewer's marks; either way with a reason."""
     appeal = get_appeal(appeal_id)
     if appeal is None:
@@ -150,8 +162,10 @@ def decide(appeal_id: int, reviewer_id: int, decision: str, reason: str,
     appeal.previous_result = current_judgement(item)
     if decision == AppealStatus.CHANGED:
         rubric = moderation.rubric_of_item(item)
-        if marks is None or (rubric.model is not engine.RubricModel.FAULTS and not any(
-                j.get("level") is not None or j.get("not_applicable") for j in marks.get("judgements", []))):
+        if marks is None or (
+            rubric.model is not engine.RubricModel.FAULTS
+            and not any(j.get("level") is not None or j.get("not_applicable") for j in marks.get("judgements", []))
+        ):
             # blank marks would read as "not observed" throughout: a slip, not a new judgement
             raise Invalid("Choose the new level for at least one criterion", "judgements")
         reviewer = db.session.get(User, reviewer_id)

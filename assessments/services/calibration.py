@@ -6,6 +6,7 @@ each of a cohort's mentors' calibration so far.
 The comparison is :mod:`assessments.calibration`'s (plain Python); scoring is the engine's, with the
 rubric version the exemplar was published with, so every attempt is judged by the same rubric.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -58,8 +59,13 @@ def rubric_of(exemplar: CalibrationExemplar) -> engine.Rubric:
 
 def _scored(rubric: engine.Rubric, marks: dict[str, Any], who: str, key: str) -> dict[str, Any]:
     # The engine scores an observation; an exemplar is scored as one, under its own made-up identity.
-    evidence = {**marks, "observation_id": key, "observed_at": utcnow().date().isoformat(), "observer": who,
-                "setting": "Calibration exemplar"}
+    evidence = {
+        **marks,
+        "observation_id": key,
+        "observed_at": utcnow().date().isoformat(),
+        "observer": who,
+        "setting": "Calibration exemplar",
+    }
     try:
         return engine.score(rubric, engine.evidence_from_dict(evidence)).to_dict()
     except engine.EngineError as error:
@@ -68,10 +74,13 @@ def _scored(rubric: engine.Rubric, marks: dict[str, Any], who: str, key: str) ->
 
 def _judged(rubric: engine.Rubric, marks: dict[str, Any]) -> bool:
     return rubric.model is engine.RubricModel.FAULTS or any(
-        j.get("level") is not None or j.get("not_applicable") for j in marks.get("judgements", []))
+        j.get("level") is not None or j.get("not_applicable") for j in marks.get("judgements", [])
+    )
 
 
-def publish(designer_id: int, scenario_key: str, title: str, account: str, marks: dict[str, Any]) -> CalibrationExemplar:
+def publish(
+    designer_id: int, scenario_key: str, title: str, account: str, marks: dict[str, Any]
+) -> CalibrationExemplar:
     """Publish an exemplar: a title, the written account of practice, and its agreed marks."""
     version = published_version(scenario_key)
     if version is None:
@@ -91,8 +100,14 @@ def publish(designer_id: int, scenario_key: str, title: str, account: str, marks
         problems.append(("judgements", "Choose the agreed level for at least one criterion"))
     if problems:
         raise Invalid(problems)
-    exemplar = CalibrationExemplar(scenario_key=scenario_key, rubric_version_id=version.id, title=title, account=account,
-                                   evidence=marks, created_by_id=designer_id)
+    exemplar = CalibrationExemplar(
+        scenario_key=scenario_key,
+        rubric_version_id=version.id,
+        title=title,
+        account=account,
+        evidence=marks,
+        created_by_id=designer_id,
+    )
     exemplar.result = _scored(rubric, marks, f"person-{designer_id}", f"exemplar-{scenario_key}")
     db.session.add(exemplar)
     db.session.commit()
@@ -100,8 +115,11 @@ def publish(designer_id: int, scenario_key: str, title: str, account: str, marks
 
 
 def attempt_of(exemplar_id: int, mentor_id: int) -> CalibrationAttempt | None:
-    return db.session.scalar(select(CalibrationAttempt).where(CalibrationAttempt.exemplar_id == exemplar_id,
-                                                              CalibrationAttempt.mentor_id == mentor_id))
+    return db.session.scalar(
+        select(CalibrationAttempt).where(
+            CalibrationAttempt.exemplar_id == exemplar_id, CalibrationAttempt.mentor_id == mentor_id
+        )
+    )
 
 
 def score(exemplar_id: int, mentor_id: int, marks: dict[str, Any]) -> CalibrationAttempt:
@@ -115,8 +133,12 @@ def score(exemplar_id: int, mentor_id: int, marks: dict[str, Any]) -> Calibratio
     rubric = rubric_of(exemplar)
     if not _judged(rubric, marks):
         raise Invalid("Choose your level for at least one criterion", "judgements")
-    found = CalibrationAttempt(exemplar_id=exemplar.id, mentor_id=mentor_id, evidence=marks,
-                               result=_scored(rubric, marks, f"person-{mentor_id}", f"exemplar-{exemplar.id}"))
+    found = CalibrationAttempt(
+        exemplar_id=exemplar.id,
+        mentor_id=mentor_id,
+        evidence=marks,
+        result=_scored(rubric, marks, f"person-{mentor_id}", f"exemplar-{exemplar.id}"),
+    )
     db.session.add(found)
     db.session.commit()
     return found
@@ -151,8 +173,10 @@ def gap_rows(attempt: CalibrationAttempt) -> tuple[GapRow, ...]:
         criterion = rubric.criterion(key)
         return f"{level}: {criterion.label_of(int(level))}" if criterion and isinstance(level, int) else str(level)
 
-    return tuple(GapRow(rubric.title_of(g.criterion), words(g.criterion, g.mine), words(g.criterion, g.agreed), g.words, g.same)
-                 for g in gaps(attempt))
+    return tuple(
+        GapRow(rubric.title_of(g.criterion), words(g.criterion, g.mine), words(g.criterion, g.agreed), g.words, g.same)
+        for g in gaps(attempt)
+    )
 
 
 def for_mentor(mentor_id: int) -> list[tuple[CalibrationExemplar, CalibrationAttempt | None]]:
@@ -169,8 +193,13 @@ def cohort_calibration(cohort_id: int) -> list[MentorCalibration]:
     """The calibration so far of each mentor with a trainee in the cohort, by name."""
     if db.session.get(Cohort, cohort_id) is None:
         return []
-    mentor_ids = set(db.session.scalars(select(enrolment_mentor.c.mentor_id).join(
-        EnrolmentRow, EnrolmentRow.id == enrolment_mentor.c.enrolment_id).where(EnrolmentRow.cohort_id == cohort_id)))
+    mentor_ids = set(
+        db.session.scalars(
+            select(enrolment_mentor.c.mentor_id)
+            .join(EnrolmentRow, EnrolmentRow.id == enrolment_mentor.c.enrolment_id)
+            .where(EnrolmentRow.cohort_id == cohort_id)
+        )
+    )
     found = []
     for mentor in db.session.scalars(select(User).where(User.id.in_(mentor_ids)).order_by(User.name)):
         attempts = db.session.scalars(select(CalibrationAttempt).where(CalibrationAttempt.mentor_id == mentor.id))

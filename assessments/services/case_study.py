@@ -1,6 +1,7 @@
 """The case-study assessment of an enrolment: recorded by designers and administrators (every
 date and the result) and by the trainee (only the date they submitted, until a result is in).
 The rules are in :mod:`assessments.case_study_rules`."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -22,8 +23,13 @@ RESULT_RECORDED = "Your result is recorded, so the date of submission can no lon
 def dates_of(found: CaseStudy | None) -> CaseStudyDates:
     if found is None:
         return CaseStudyDates()
-    return CaseStudyDates(found.window_opens, found.window_closes, found.submitted_on,
-                          CaseStudyResult(found.result) if found.result else None, found.result_on)
+    return CaseStudyDates(
+        found.window_opens,
+        found.window_closes,
+        found.submitted_on,
+        CaseStudyResult(found.result) if found.result else None,
+        found.result_on,
+    )
 
 
 def _enrolment(enrolment_id: int) -> Enrolment:
@@ -56,7 +62,9 @@ def _save(enrolment: Enrolment, given: CaseStudyDates, by_id: int, lock_version:
     return record
 
 
-def record(enrolment_id: int, given: CaseStudyDates, by_id: int, today: date, lock_version: int | None = None) -> CaseStudy:
+def record(
+    enrolment_id: int, given: CaseStudyDates, by_id: int, today: date, lock_version: int | None = None
+) -> CaseStudy:
     """A designer or administrator records the window, the submission and the result. ``lock_version``
     is the version the form was opened on (:func:`version_of`); None skips the check (the CLI, tests)."""
     enrolment = _enrolment(enrolment_id)
@@ -71,8 +79,9 @@ def trainee_enrolment(enrolment_id: int, trainee_id: int) -> Enrolment | None:
     return db.session.scalar(select(Enrolment).where(Enrolment.id == enrolment_id, Enrolment.trainee_id == trainee_id))
 
 
-def record_submission(enrolment_id: int, trainee_id: int, submitted_on: date | None, today: date,
-                      lock_version: int | None = None) -> CaseStudy:
+def record_submission(
+    enrolment_id: int, trainee_id: int, submitted_on: date | None, today: date, lock_version: int | None = None
+) -> CaseStudy:
     """The trainee records (or clears) the date they submitted; the window and the result are the
     provider's, and once a result is in, the date is the provider's to change too."""
     enrolment = trainee_enrolment(enrolment_id, trainee_id)

@@ -4,6 +4,7 @@ The web starts it for a course designer and shows its progress; ``flask plans co
 the same ZIP in the foreground. Each plan is rendered by :func:`plans.render_training_plan`, in a
 pool of processes (one a core), and the ZIP names each file for its trainee in plain ASCII.
 """
+
 from __future__ import annotations
 
 import logging
@@ -72,8 +73,11 @@ def write_zip(cohort_id: int, output: Path, progress: Progress, workers: int | N
         pdfs = jobs.parallel_map(render_plan, [enrolment_id for enrolment_id, _ in enrolments], workers)
         for position, (_, name) in enumerate(enrolments, start=1):
             pdf = _next_plan(pdfs, name)
-            archive.writestr(zipfile.ZipInfo(plan_file_name(position, name), date_time=stamp), pdf,
-                             compress_type=zipfile.ZIP_DEFLATED)
+            archive.writestr(
+                zipfile.ZipInfo(plan_file_name(position, name), date_time=stamp),
+                pdf,
+                compress_type=zipfile.ZIP_DEFLATED,
+            )
             progress(position, total)
     return zip_name(cohort_name)
 
@@ -83,8 +87,10 @@ def _next_plan(pdfs: Iterator[bytes], trainee_name: str) -> bytes:
         return next(pdfs)
     except Exception as error:
         log.exception("cohort plans: the plan of enrolment of %s failed", trainee_name)
-        raise jobs.JobFailed(f"The training plan of {trainee_name} could not be made, so no ZIP was made. "
-                             "Try again; if it fails again, download that trainee's plan on its own to see why.") from error
+        raise jobs.JobFailed(
+            f"The training plan of {trainee_name} could not be made, so no ZIP was made. "
+            "Try again; if it fails again, download that trainee's plan on its own to see why."
+        ) from error
 
 
 def run(work: jobs.Work) -> str:

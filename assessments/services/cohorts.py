@@ -10,6 +10,7 @@ observation. A new rubric version can still be adopted, but only by an explicit 
 version that scored them and are shown apart; progress counts observations of the pinned version
 only (the engine's ``mixed_rubrics="leave-out"``), and the page names those left out.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -30,7 +31,9 @@ from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
 from curriculum.models import ProgrammeVersion, VersionStatus
 
-DEFAULT_AGGREGATION = engine.AggregationPolicy(engine.AggregationMethod.LATEST, mixed_rubrics=engine.MixedRubrics.LEAVE_OUT)
+DEFAULT_AGGREGATION = engine.AggregationPolicy(
+    engine.AggregationMethod.LATEST, mixed_rubrics=engine.MixedRubrics.LEAVE_OUT
+)
 DEFAULT_SIGN_OFF = {"min_met": 3, "min_observers": 2, "min_settings": 2, "no_dangerous_in_last": 3}
 AGGREGATION_LABELS = {
     engine.AggregationMethod.LATEST: "Latest observation",
@@ -50,17 +53,28 @@ def policies(cohort: Cohort) -> tuple[engine.AggregationPolicy, engine.SignOffPo
         stored["decay_weight"] = Fraction(str(stored["decay_weight"]))
     stored["mixed_rubrics"] = engine.MixedRubrics.LEAVE_OUT
     method = stored.pop("method")
-    return (engine.AggregationPolicy.parse(method, **stored),
-            engine.SignOffPolicy(**cohort.sign_off_policy, mixed_rubrics=engine.MixedRubrics.LEAVE_OUT))
+    return (
+        engine.AggregationPolicy.parse(method, **stored),
+        engine.SignOffPolicy(**cohort.sign_off_policy, mixed_rubrics=engine.MixedRubrics.LEAVE_OUT),
+    )
+
+
 SIGN_OFF_FIELDS = tuple(DEFAULT_SIGN_OFF)
 CHANGED = "Someone changed this cohort’s settings since you opened the page. Check them and save again"
-HOW_EARLIER_COUNT = ("Earlier observations stay as evidence under the rubric version that scored them and are shown "
-                     "apart. Progress towards sign-off counts observations scored with the new version only.")
+HOW_EARLIER_COUNT = (
+    "Earlier observations stay as evidence under the rubric version that scored them and are shown "
+    "apart. Progress towards sign-off counts observations scored with the new version only."
+)
 
 
 def published_versions() -> list[ProgrammeVersion]:
-    return list(db.session.scalars(select(ProgrammeVersion).where(ProgrammeVersion.status == VersionStatus.PUBLISHED)
-                                   .order_by(ProgrammeVersion.id)))
+    return list(
+        db.session.scalars(
+            select(ProgrammeVersion)
+            .where(ProgrammeVersion.status == VersionStatus.PUBLISHED)
+            .order_by(ProgrammeVersion.id)
+        )
+    )
 
 
 def list_cohorts() -> list[Cohort]:
@@ -74,13 +88,20 @@ def get_cohort(cohort_id: int) -> Cohort | None:
 def cohort_with_enrolments(cohort_id: int) -> Cohort | None:
     """The cohort with its enrolments, trainees, mentors and programme version loaded up front:
     the cohort page reads them all, in a number of queries that does not grow with the cohort."""
-    return db.session.scalar(select(Cohort).where(Cohort.id == cohort_id).options(
-        joinedload(Cohort.programme_version),
-        selectinload(Cohort.enrolments).options(joinedload(Enrolment.trainee), selectinload(Enrolment.mentors),
-                                                selectinload(Enrolment.case_study))))
+    return db.session.scalar(
+        select(Cohort)
+        .where(Cohort.id == cohort_id)
+        .options(
+            joinedload(Cohort.programme_version),
+            selectinload(Cohort.enrolments).options(
+                joinedload(Enrolment.trainee), selectinload(Enrolment.mentors), selectinload(Enrolment.case_study)
+            ),
+        )
+    )
 
 
 # ---- rubric versions a scenario can be scored by ----------------------------------------------
+
 
 def scenarios_of_version(version: ProgrammeVersion) -> list[Scenario]:
     """The scenarios a programme version prepares for; all of them if it names none (as
@@ -93,11 +114,17 @@ def scenarios_of_version(version: ProgrammeVersion) -> list[Scenario]:
 def rubric_versions_for(scenario: Scenario) -> list[RubricVersion]:
     """Published versions that can score ``scenario``: its library rubric's and any rubric a
     designer wrote for it, oldest first."""
-    return list(db.session.scalars(
-        select(RubricVersion).join(Rubric).where(
-            RubricVersion.published_at.is_not(None),
-            or_(Rubric.id == scenario.rubric_id, Rubric.scenario_key == scenario.key))
-        .order_by(RubricVersion.rubric_id, RubricVersion.number)))
+    return list(
+        db.session.scalars(
+            select(RubricVersion)
+            .join(Rubric)
+            .where(
+                RubricVersion.published_at.is_not(None),
+                or_(Rubric.id == scenario.rubric_id, Rubric.scenario_key == scenario.key),
+            )
+            .order_by(RubricVersion.rubric_id, RubricVersion.number)
+        )
+    )
 
 
 def _latest_published(scenario: Scenario) -> RubricVersion | None:
@@ -128,6 +155,7 @@ def _default_pins(version: ProgrammeVersion) -> dict[str, int]:
 
 # ---- creating and freezing ------------------------------------------------------------------
 
+
 def create_cohort(name: str, programme_version_id: int, sign_off: dict[str, int] | None = None) -> Cohort:
     """A cohort on a published programme version; its policies default to the provider's usual
     ones, and each scenario is pinned to its rubric's current published version."""
@@ -148,8 +176,14 @@ def create_cohort(name: str, programme_version_id: int, sign_off: dict[str, int]
     if problems:
         raise Invalid(problems)
     assert version is not None
-    cohort = Cohort(name=name, programme_version_id=programme_version_id, aggregation=DEFAULT_AGGREGATION.to_dict(),
-                    sign_off_policy=policy, rubric_pins=_default_pins(version), rubric_moves=[])
+    cohort = Cohort(
+        name=name,
+        programme_version_id=programme_version_id,
+        aggregation=DEFAULT_AGGREGATION.to_dict(),
+        sign_off_policy=policy,
+        rubric_pins=_default_pins(version),
+        rubric_moves=[],
+    )
     db.session.add(cohort)
     db.session.commit()
     return cohort
@@ -157,19 +191,23 @@ def create_cohort(name: str, programme_version_id: int, sign_off: dict[str, int]
 
 def frozen_since(cohort_id: int) -> datetime | None:
     """When the cohort's first observation was submitted (its settings froze then), or None."""
-    return db.session.scalar(select(func.min(Observation.submitted_at)).join(Enrolment).where(
-        Enrolment.cohort_id == cohort_id, Observation.status == ObservationStatus.SUBMITTED))
+    return db.session.scalar(
+        select(func.min(Observation.submitted_at))
+        .join(Enrolment)
+        .where(Enrolment.cohort_id == cohort_id, Observation.status == ObservationStatus.SUBMITTED)
+    )
 
 
 # ---- settings -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class CohortSettings:
     method: str
     decay_weight: str
     times: int
-    sign_off: dict[str, int]          # SIGN_OFF_FIELDS
-    pins: dict[str, int]              # scenario key -> rubric version id
+    sign_off: dict[str, int]  # SIGN_OFF_FIELDS
+    pins: dict[str, int]  # scenario key -> rubric version id
 
 
 def _weight_text(stored: str) -> str:
@@ -191,10 +229,13 @@ def _weight(text: str) -> Decimal | None:
 
 def settings_of(cohort: Cohort) -> CohortSettings:
     aggregation = cohort.aggregation or DEFAULT_AGGREGATION.to_dict()
-    return CohortSettings(aggregation["method"], _weight_text(str(aggregation.get("decay_weight", "0.65"))),
-                          int(aggregation.get("times", 3)),
-                          {k: int(cohort.sign_off_policy.get(k, v)) for k, v in DEFAULT_SIGN_OFF.items()},
-                          dict(cohort.rubric_pins))
+    return CohortSettings(
+        aggregation["method"],
+        _weight_text(str(aggregation.get("decay_weight", "0.65"))),
+        int(aggregation.get("times", 3)),
+        {k: int(cohort.sign_off_policy.get(k, v)) for k, v in DEFAULT_SIGN_OFF.items()},
+        dict(cohort.rubric_pins),
+    )
 
 
 def _policies(given: CohortSettings) -> tuple[dict[str, Any], list[tuple[str, str]]]:
@@ -202,8 +243,12 @@ def _policies(given: CohortSettings) -> tuple[dict[str, Any], list[tuple[str, st
     problems: list[tuple[str, str]] = []
     aggregation: dict[str, Any] = {}
     try:
-        aggregation = engine.AggregationPolicy.parse(given.method, decay_weight=_weight(given.decay_weight), times=given.times,
-                                                     mixed_rubrics=engine.MixedRubrics.LEAVE_OUT).to_dict()
+        aggregation = engine.AggregationPolicy.parse(
+            given.method,
+            decay_weight=_weight(given.decay_weight),
+            times=given.times,
+            mixed_rubrics=engine.MixedRubrics.LEAVE_OUT,
+        ).to_dict()
     except engine.EngineError as error:
         problems += [(p.path, p.message) for p in error.problems]
     try:
@@ -234,8 +279,10 @@ def update_settings(cohort_id: int, given: CohortSettings, lock_version: int) ->
         raise Invalid("Choose a cohort", "cohort_id")
     since = frozen_since(cohort_id)
     if since is not None:
-        raise Conflict(f"These settings froze on {since.day} {since:%B %Y}, when the cohort’s first observation was "
-                       "submitted. Move a scenario to a new rubric version instead")
+        raise Conflict(
+            f"These settings froze on {since.day} {since:%B %Y}, when the cohort’s first observation was "
+            "submitted. Move a scenario to a new rubric version instead"
+        )
     if lock_version != cohort.lock_version:
         raise Conflict(CHANGED)
     aggregation, problems = _policies(given)
@@ -259,13 +306,14 @@ def _commit(cohort: Cohort) -> Cohort:
 
 # ---- moving to a new rubric version ---------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class MoveOption:
     scenario: Scenario
     pinned: RubricVersion | None
-    newer: tuple[RubricVersion, ...]     # published versions other than the pinned one
-    counted: int                          # submitted observations scored with the pinned version
-    left_out: int                         # submitted observations scored with any other version
+    newer: tuple[RubricVersion, ...]  # published versions other than the pinned one
+    counted: int  # submitted observations scored with the pinned version
+    left_out: int  # submitted observations scored with any other version
 
 
 def move_options(cohort: Cohort, scenario_key: str) -> MoveOption | None:
@@ -274,14 +322,23 @@ def move_options(cohort: Cohort, scenario_key: str) -> MoveOption | None:
         return None
     pinned = current_rubric(scenario, cohort)
     versions = tuple(v for v in rubric_versions_for(scenario) if pinned is None or v.id != pinned.id)
-    rows = db.session.execute(select(Observation.rubric_version_id, func.count()).join(Enrolment).where(
-        Enrolment.cohort_id == cohort.id, Observation.scenario_key == scenario_key,
-        Observation.status == ObservationStatus.SUBMITTED).group_by(Observation.rubric_version_id)).all()
+    rows = db.session.execute(
+        select(Observation.rubric_version_id, func.count())
+        .join(Enrolment)
+        .where(
+            Enrolment.cohort_id == cohort.id,
+            Observation.scenario_key == scenario_key,
+            Observation.status == ObservationStatus.SUBMITTED,
+        )
+        .group_by(Observation.rubric_version_id)
+    ).all()
     counted = sum(n for version_id, n in rows if pinned is not None and version_id == pinned.id)
     return MoveOption(scenario, pinned, versions, counted, sum(n for _, n in rows) - counted)
 
 
-def move_rubric(cohort_id: int, scenario_key: str, rubric_version_id: int, actor_id: int | None, lock_version: int) -> Cohort:
+def move_rubric(
+    cohort_id: int, scenario_key: str, rubric_version_id: int, actor_id: int | None, lock_version: int
+) -> Cohort:
     """Pin ``scenario_key`` to another published rubric version, recording the move. Observations
     already scored keep their version (they are never rescored); progress counts the new one only."""
     cohort = get_cohort(cohort_id)
@@ -291,14 +348,24 @@ def move_rubric(cohort_id: int, scenario_key: str, rubric_version_id: int, actor
     if option is None:
         raise Invalid("Choose a scenario of this cohort’s programme", "scenario_key")
     if rubric_version_id not in {v.id for v in option.newer}:
-        raise Invalid(f"Choose a published rubric version for ‘{option.scenario.title}’ other than the current one",
-                      "rubric_version_id")
+        raise Invalid(
+            f"Choose a published rubric version for ‘{option.scenario.title}’ other than the current one",
+            "rubric_version_id",
+        )
     if lock_version != cohort.lock_version:
         raise Conflict(CHANGED)
     cohort.rubric_pins = {**cohort.rubric_pins, scenario_key: rubric_version_id}
-    cohort.rubric_moves = [*cohort.rubric_moves, {
-        "scenario": scenario_key, "from": option.pinned.id if option.pinned else None, "to": rubric_version_id,
-        "by": actor_id, "at": utcnow().isoformat(), "earlier_observations": option.counted}]
+    cohort.rubric_moves = [
+        *cohort.rubric_moves,
+        {
+            "scenario": scenario_key,
+            "from": option.pinned.id if option.pinned else None,
+            "to": rubric_version_id,
+            "by": actor_id,
+            "at": utcnow().isoformat(),
+            "earlier_observations": option.counted,
+        },
+    ]
     return _commit(cohort)
 
 

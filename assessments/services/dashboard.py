@@ -2,6 +2,7 @@
 still needs, open requests, drafts not submitted, open next steps and SENCO deadlines close.
 
 What it loads is bounded by the page size, not by how many trainees or observations exist."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,8 +42,11 @@ class TraineeRow:
     @property
     def due(self) -> list[tuple[str, str]]:
         """(scenario title, what is missing) for each scenario not yet evidenced."""
-        return [(p.scenario.title, " ".join(p.missing)) for p in self.progress
-                if p.sign_off is not None and not p.sign_off.evidenced and p.missing]
+        return [
+            (p.scenario.title, " ".join(p.missing))
+            for p in self.progress
+            if p.sign_off is not None and not p.sign_off.evidenced and p.missing
+        ]
 
 
 @dataclass(frozen=True)
@@ -64,24 +68,56 @@ def mentor_dashboard(mentor_id: int, page: int, today: date) -> Dashboard:
     total = db_count(mine)
     pages = max(1, -(-total // PAGE_SIZE))
     page = min(max(page, 1), pages)
-    eager = (selectinload(Enrolment.trainee), selectinload(Enrolment.mentors),
-             selectinload(Enrolment.cohort).selectinload(Cohort.programme_version).selectinload(ProgrammeVersion.modules))
-    shown = list(db.session.scalars(select(Enrolment).where(Enrolment.id.in_(mine)).options(*eager)
-                                    .order_by(Enrolment.id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)))
+    eager = (
+        selectinload(Enrolment.trainee),
+        selectinload(Enrolment.mentors),
+        selectinload(Enrolment.cohort).selectinload(Cohort.programme_version).selectinload(ProgrammeVersion.modules),
+    )
+    shown = list(
+        db.session.scalars(
+            select(Enrolment)
+            .where(Enrolment.id.in_(mine))
+            .options(*eager)
+            .order_by(Enrolment.id)
+            .limit(PAGE_SIZE)
+            .offset((page - 1) * PAGE_SIZE)
+        )
+    )
     found = progress_of(shown)
     rows = tuple(TraineeRow(e, tuple(found[e.id]), senco_duty(e, today)) for e in shown)
-    drafts = tuple(db.session.scalars(
-        select(Observation).where(Observation.observer_id == mentor_id, Observation.status == ObservationStatus.DRAFT,
-                                  Observation.enrolment_id.in_(mine))
-        .options(selectinload(Observation.enrolment).selectinload(Enrolment.trainee))
-        .order_by(Observation.observed_on, Observation.id)))
-    every = list(db.session.scalars(select(Enrolment).where(Enrolment.id.in_(mine)).options(*eager[:1], eager[2])
-                                    .order_by(Enrolment.id)))
-    close = tuple((e, duty) for e in every if (duty := senco_duty(e, today)).duty is not None
-                  and duty.duty.status in CLOSE_STATUSES)
-    return Dashboard(rows, page, pages, total, tuple(open_requests_for_mentor(mentor_id)), drafts,
-                     tuple(open_next_steps([e.id for e in every])), close,
-                     {sc.key: sc.title for sc in competency_services.list_scenarios()})
+    drafts = tuple(
+        db.session.scalars(
+            select(Observation)
+            .where(
+                Observation.observer_id == mentor_id,
+                Observation.status == ObservationStatus.DRAFT,
+                Observation.enrolment_id.in_(mine),
+            )
+            .options(selectinload(Observation.enrolment).selectinload(Enrolment.trainee))
+            .order_by(Observation.observed_on, Observation.id)
+        )
+    )
+    every = list(
+        db.session.scalars(
+            select(Enrolment).where(Enrolment.id.in_(mine)).options(*eager[:1], eager[2]).order_by(Enrolment.id)
+        )
+    )
+    close = tuple(
+        (e, duty)
+        for e in every
+        if (duty := senco_duty(e, today)).duty is not None and duty.duty.status in CLOSE_STATUSES
+    )
+    return Dashboard(
+        rows,
+        page,
+        pages,
+        total,
+        tuple(open_requests_for_mentor(mentor_id)),
+        drafts,
+        tuple(open_next_steps([e.id for e in every])),
+        close,
+        {sc.key: sc.title for sc in competency_services.list_scenarios()},
+    )
 
 
 def db_count(ids: Select[tuple[int]]) -> int:

@@ -14,6 +14,7 @@ file readable; the account's own name is used.
 A cell that looks like a spreadsheet formula (``=HYPERLINK(…)``, ``+1``, ``@SUM``) is kept as the
 text it is: nothing here evaluates it, and pages escape it when they show it.
 """
+
 from __future__ import annotations
 
 import csv
@@ -35,15 +36,35 @@ from core.extensions import db
 from core.problems import Invalid, Problem
 
 CSV_BYTES_MAX = 512 * 1024  # half a megabyte holds thousands of rows; more is the wrong file
-ROWS_MAX = 1_000            # trainees in one file; a cohort is tens to hundreds
-CELL_MAX = 1_000            # characters in one cell
-PROBLEMS_SHOWN_MAX = 200    # a file that is wrong throughout says so without listing every cell
+ROWS_MAX = 1_000  # trainees in one file; a cohort is tens to hundreds
+CELL_MAX = 1_000  # characters in one cell
+PROBLEMS_SHOWN_MAX = 200  # a file that is wrong throughout says so without listing every cell
 
-COLUMNS = ("trainee_email", "trainee_name", "mentor_emails", "school", "became_senco", "earlier_service",
-           "earlier_months", "head_teacher", "nasenco_started", "nasenco_completed")
+COLUMNS = (
+    "trainee_email",
+    "trainee_name",
+    "mentor_emails",
+    "school",
+    "became_senco",
+    "earlier_service",
+    "earlier_months",
+    "head_teacher",
+    "nasenco_started",
+    "nasenco_completed",
+)
 REQUIRED = ("trainee_email", "mentor_emails")
-EXAMPLE_ROW = ("trainee@example.org", "Tia Trainee", "mentor@example.org; second.mentor@example.org", "Hill Primary School",
-               "1/9/2025", "1/9/2019 to 31/8/2020", "0", "no", "", "")
+EXAMPLE_ROW = (
+    "trainee@example.org",
+    "Tia Trainee",
+    "mentor@example.org; second.mentor@example.org",
+    "Hill Primary School",
+    "1/9/2025",
+    "1/9/2019 to 31/8/2020",
+    "0",
+    "no",
+    "",
+    "",
+)
 COLUMN_NOTES = {
     "trainee_email": "the trainee’s account email address (the account must exist)",
     "trainee_name": "optional, for your own reading",
@@ -57,17 +78,24 @@ COLUMN_NOTES = {
     "nasenco_completed": "when it was completed, if it was",
 }
 # Where a service problem lands in the file.
-FIELD_COLUMNS = {"trainee_id": "trainee_email", "mentor_ids": "mentor_emails", "school": "school",
-                 "became_senco": "became_senco", "earlier_service": "earlier_service",
-                 "earlier_senco_months": "earlier_months", "nasenco_started": "nasenco_started",
-                 "nasenco_completed": "nasenco_completed", "cohort_id": ""}
+FIELD_COLUMNS = {
+    "trainee_id": "trainee_email",
+    "mentor_ids": "mentor_emails",
+    "school": "school",
+    "became_senco": "became_senco",
+    "earlier_service": "earlier_service",
+    "earlier_senco_months": "earlier_months",
+    "nasenco_started": "nasenco_started",
+    "nasenco_completed": "nasenco_completed",
+    "cohort_id": "",
+}
 
 
 @dataclass(frozen=True)
 class Row:
     line: int
     given: EnrolmentInput
-    trainee: str          # "Name (email)", for the preview
+    trainee: str  # "Name (email)", for the preview
     mentors: str
 
 
@@ -87,8 +115,10 @@ def parse_csv(raw: bytes | str) -> dict[str, Any]:
     """The file's header and rows, each row with its 1-based line; Invalid if it cannot be read."""
     size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8", "surrogatepass"))
     if size > CSV_BYTES_MAX:
-        raise Invalid(f"The file is {size / 1024:,.0f} KB: a CSV file of enrolments must be {CSV_BYTES_MAX // 1024:,} KB or "
-                      f"smaller ({ROWS_MAX:,} trainees at most). Split it into smaller files")
+        raise Invalid(
+            f"The file is {size / 1024:,.0f} KB: a CSV file of enrolments must be {CSV_BYTES_MAX // 1024:,} KB or "
+            f"smaller ({ROWS_MAX:,} trainees at most). Split it into smaller files"
+        )
     text = read_text(raw)
     if "\x00" in text:
         raise Invalid("The file holds a NUL character, so it is not a text CSV file. Save it again as CSV (UTF-8)")
@@ -106,7 +136,9 @@ def parse_csv(raw: bytes | str) -> dict[str, Any]:
                     raise Invalid(f"The file has more than {ROWS_MAX:,} trainees. Split it into smaller files")
             start = reader.line_num + 1
     except csv.Error as error:
-        raise Invalid(f"Line {reader.line_num}: the file cannot be read as CSV ({error}). Save it again as CSV (UTF-8)") from None
+        raise Invalid(
+            f"Line {reader.line_num}: the file cannot be read as CSV ({error}). Save it again as CSV (UTF-8)"
+        ) from None
     if header is None:
         raise Invalid("The file is empty. Use the template: a header line, then one line per trainee")
     return {"header": header, "rows": rows}
@@ -114,8 +146,15 @@ def parse_csv(raw: bytes | str) -> dict[str, Any]:
 
 def _header_problems(header: list[str]) -> tuple[list[str], list[Problem]]:
     names = [h.strip().lower() for h in header]
-    problems = [_located(1, h or f"{i + 1}", f"‘{h[:40]}’ is not a column this import knows. Use the columns of the template: "
-                        f"{', '.join(COLUMNS)}") for i, h in enumerate(names) if h not in COLUMNS]
+    problems = [
+        _located(
+            1,
+            h or f"{i + 1}",
+            f"‘{h[:40]}’ is not a column this import knows. Use the columns of the template: {', '.join(COLUMNS)}",
+        )
+        for i, h in enumerate(names)
+        if h not in COLUMNS
+    ]
     seen: set[str] = set()
     for name in names:
         if name in seen and name in COLUMNS:
@@ -134,9 +173,15 @@ class _Known:
 
 
 def _known(cohort: Cohort, rows: list[dict[str, str]]) -> _Known:
-    emails = {e for r in rows for e in [r.get("trainee_email", ""), *r.get("mentor_emails", "").split(";")] if e.strip()}
+    emails = {
+        e for r in rows for e in [r.get("trainee_email", ""), *r.get("mentor_emails", "").split(";")] if e.strip()
+    }
     wanted = {e.strip().lower() for e in emails}
-    people = {u.email: u for u in db.session.scalars(select(User).where(func.lower(User.email).in_(wanted)))} if wanted else {}
+    people = (
+        {u.email: u for u in db.session.scalars(select(User).where(func.lower(User.email).in_(wanted)))}
+        if wanted
+        else {}
+    )
     enrolled = set(db.session.scalars(select(Enrolment.trainee_id).where(Enrolment.cohort_id == cohort.id)))
     return _Known(people, enrolled)
 
@@ -157,8 +202,14 @@ def _read_row(cells: dict[str, str], line: int, known: _Known) -> tuple[Enrolmen
     if not trainee_email:
         problems.append(_located(line, "trainee_email", "Enter the trainee’s email address"))
     elif trainee is None:
-        problems.append(_located(line, "trainee_email", f"No one has the email address {trainee_email[:80]}: "
-                                 "an administrator adds the trainee on the People page first"))
+        problems.append(
+            _located(
+                line,
+                "trainee_email",
+                f"No one has the email address {trainee_email[:80]}: "
+                "an administrator adds the trainee on the People page first",
+            )
+        )
     mentor_ids = []
     for email in (e.strip().lower() for e in cells.get("mentor_emails", "").split(";") if e.strip()):
         mentor = known.people.get(email)
@@ -169,13 +220,24 @@ def _read_row(cells: dict[str, str], line: int, known: _Known) -> tuple[Enrolmen
     months_text = cells.get("earlier_months", "").strip() or "0"
     months = int(months_text) if months_text.isascii() and months_text.isdigit() and len(months_text) <= 4 else None
     if months is None:
-        problems.append(_located(line, "earlier_months", f"Enter earlier service as a whole number of months between 0 and "
-                                 f"{deadlines.EARLIER_MONTHS_MAX:,}"))
+        problems.append(
+            _located(
+                line,
+                "earlier_months",
+                f"Enter earlier service as a whole number of months between 0 and {deadlines.EARLIER_MONTHS_MAX:,}",
+            )
+        )
     given = EnrolmentInput(
-        trainee.id if trainee else 0, tuple(mentor_ids), cells.get("school", "").strip(),
-        value("became_senco", enrolment_rules.optional_day), months or 0,
-        value("nasenco_started", enrolment_rules.optional_day), value("nasenco_completed", enrolment_rules.optional_day),
-        value("earlier_service", enrolment_rules.parse_periods) or (), bool(value("head_teacher", enrolment_rules.parse_yes_no)))
+        trainee.id if trainee else 0,
+        tuple(mentor_ids),
+        cells.get("school", "").strip(),
+        value("became_senco", enrolment_rules.optional_day),
+        months or 0,
+        value("nasenco_started", enrolment_rules.optional_day),
+        value("nasenco_completed", enrolment_rules.optional_day),
+        value("earlier_service", enrolment_rules.parse_periods) or (),
+        bool(value("head_teacher", enrolment_rules.parse_yes_no)),
+    )
     return (None if problems else given), problems
 
 
@@ -184,7 +246,9 @@ def _cells(names: list[str], row: dict[str, Any]) -> tuple[dict[str, str], list[
     line: int = row["line"]
     problems = []
     if len(values) > len(names):
-        problems.append(_located(line, "", f"This line has {len(values)} cells but the header names {len(names)} columns"))
+        problems.append(
+            _located(line, "", f"This line has {len(values)} cells but the header names {len(names)} columns")
+        )
     cells = dict(zip(names, values))
     for column, text in cells.items():
         if len(text) > CELL_MAX:
@@ -208,7 +272,9 @@ def check_rows(cohort: Cohort, document: dict[str, Any], today: date) -> Enrolme
         if given is not None:
             found += _service_problems(cohort, given, today, line, known)
             if given.trainee_id in first_line:
-                found.append(_located(line, "trainee_email", f"This trainee is already on line {first_line[given.trainee_id]}"))
+                found.append(
+                    _located(line, "trainee_email", f"This trainee is already on line {first_line[given.trainee_id]}")
+                )
             first_line.setdefault(given.trainee_id, line)
         problems += found
         if given is not None and not found:
@@ -231,12 +297,20 @@ def _service_problems(cohort: Cohort, given: EnrolmentInput, today: date, line: 
 def _row(given: EnrolmentInput, line: int, known: _Known) -> Row:
     by_id = {u.id: u for u in known.people.values()}
     trainee = by_id[given.trainee_id]
-    return Row(line, given, f"{trainee.name} ({trainee.email})", ", ".join(by_id[i].name for i in dict.fromkeys(given.mentor_ids)))
+    return Row(
+        line,
+        given,
+        f"{trainee.name} ({trainee.email})",
+        ", ".join(by_id[i].name for i in dict.fromkeys(given.mentor_ids)),
+    )
 
 
 def _preview(draft: EnrolmentsDraft) -> list[tuple[str, str]]:
     count = len(draft.rows)
-    found = [("Cohort", draft.cohort_name), ("Trainees to enrol", f"{count:,} {'trainee' if count == 1 else 'trainees'}")]
+    found = [
+        ("Cohort", draft.cohort_name),
+        ("Trainees to enrol", f"{count:,} {'trainee' if count == 1 else 'trainees'}"),
+    ]
     for row in draft.rows:
         details = [f"mentored by {row.mentors}"]
         if row.given.school:
@@ -264,8 +338,9 @@ def enrolment_csv(cohort_id: int, today: date) -> importing.Format[EnrolmentsDra
             raise Invalid("Choose a cohort", "cohort_id")
         return check_rows(cohort, document, today)
 
-    return importing.Format[EnrolmentsDraft](kind=f"enrolments-{cohort_id}", check=check, preview=_preview, add=_add,
-                                             parse=parse_csv)
+    return importing.Format[EnrolmentsDraft](
+        kind=f"enrolments-{cohort_id}", check=check, preview=_preview, add=_add, parse=parse_csv
+    )
 
 
 def template_csv() -> str:

@@ -1,5 +1,6 @@
 """Adding a mentor to an enrolment after it was made: a second observer for sign-off's
 "J different observers", or a new mentor when one leaves."""
+
 from __future__ import annotations
 
 from sqlalchemy.orm.attributes import flag_modified

@@ -5,6 +5,7 @@ The checks live in one place (:func:`enrolment_problems`) for the form, the CSV 
 ``flask enrol``: the history's dates by :mod:`assessments.deadlines`, the way earlier service is
 written by :mod:`assessments.enrolment_rules`.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -28,8 +29,10 @@ MENTORS_MAX = 10  # mentors of one trainee; more is a slip
 
 
 def people_with(role: Role) -> list[User]:
-    return sorted((u for u in db.session.scalars(select(User).where(User.active.is_(True))) if role in u.roles),
-                  key=lambda u: u.name)
+    return sorted(
+        (u for u in db.session.scalars(select(User).where(User.active.is_(True))) if role in u.roles),
+        key=lambda u: u.name,
+    )
 
 
 @dataclass(frozen=True)
@@ -50,8 +53,12 @@ def _person_with(person_id: int, role: Role) -> User | None:
     return person if person is not None and role in person.roles and person.active else None
 
 
-_HISTORY_FIELDS = {"became_senco": "became_senco", "earlier_months": "earlier_senco_months",
-                   "earlier_service": "earlier_service", "nasenco": "nasenco_started"}
+_HISTORY_FIELDS = {
+    "became_senco": "became_senco",
+    "earlier_months": "earlier_senco_months",
+    "earlier_service": "earlier_service",
+    "nasenco": "nasenco_started",
+}
 
 
 def _history_field(path: str) -> str:
@@ -66,7 +73,9 @@ def history_problems(given: EnrolmentInput, today: date) -> list[tuple[str, str]
     problems = [("earlier_service", m) for m in enrolment_rules.period_problems(given.earlier_service, today)]
     if given.became_senco is None:
         if given.earlier_service:
-            problems.append(("became_senco", "Enter the date they became SENCO at this school, to check earlier service against it"))
+            problems.append(
+                ("became_senco", "Enter the date they became SENCO at this school, to check earlier service against it")
+            )
         if given.nasenco_completed and not given.nasenco_started:
             problems.append(("nasenco_started", "Enter when the NASENCO course began"))
         return problems
@@ -89,8 +98,13 @@ def _mentor_problems(mentor_ids: tuple[int, ...]) -> tuple[list[User], list[tupl
     return [m for m in mentors if m is not None], []
 
 
-def enrolment_problems(cohort: Cohort, given: EnrolmentInput, today: date, enrolment_id: int | None = None,
-                       enrolled: set[int] | None = None) -> tuple[User | None, list[User], list[tuple[str, str]]]:
+def enrolment_problems(
+    cohort: Cohort,
+    given: EnrolmentInput,
+    today: date,
+    enrolment_id: int | None = None,
+    enrolled: set[int] | None = None,
+) -> tuple[User | None, list[User], list[tuple[str, str]]]:
     """Every problem with an enrolment (new, or ``enrolment_id`` changed), with the people it names.
     ``enrolled``: the cohort's trainee ids, when the caller has read them once for many rows."""
     problems: list[tuple[str, str]] = []
@@ -114,8 +128,12 @@ def enrolment_problems(cohort: Cohort, given: EnrolmentInput, today: date, enrol
 def _enrolled(cohort: Cohort, trainee_id: int, enrolled: set[int] | None) -> bool:
     if enrolled is not None:
         return trainee_id in enrolled
-    return db.session.scalar(select(Enrolment.id).where(Enrolment.cohort_id == cohort.id,
-                                                        Enrolment.trainee_id == trainee_id)) is not None
+    return (
+        db.session.scalar(
+            select(Enrolment.id).where(Enrolment.cohort_id == cohort.id, Enrolment.trainee_id == trainee_id)
+        )
+        is not None
+    )
 
 
 def add_checked(cohort: Cohort, given: EnrolmentInput) -> Enrolment:
@@ -159,9 +177,17 @@ def get_enrolment(enrolment_id: int) -> Enrolment | None:
 def input_of(enrolment: Enrolment) -> EnrolmentInput:
     """The enrolment as it stands, as the input that would make it: a partial change (the API's
     PATCH) replaces only the fields sent, then goes through :func:`update_enrolment` like the page."""
-    return EnrolmentInput(enrolment.trainee_id, tuple(m.id for m in enrolment.mentors), enrolment.school,
-                          enrolment.became_senco, enrolment.earlier_senco_months, enrolment.nasenco_started,
-                          enrolment.nasenco_completed, periods_of(enrolment), enrolment.head_teacher)
+    return EnrolmentInput(
+        enrolment.trainee_id,
+        tuple(m.id for m in enrolment.mentors),
+        enrolment.school,
+        enrolment.became_senco,
+        enrolment.earlier_senco_months,
+        enrolment.nasenco_started,
+        enrolment.nasenco_completed,
+        periods_of(enrolment),
+        enrolment.head_teacher,
+    )
 
 
 def update_enrolment(enrolment_id: int, given: EnrolmentInput, lock_version: int, today: date) -> Enrolment:
@@ -172,9 +198,17 @@ def update_enrolment(enrolment_id: int, given: EnrolmentInput, lock_version: int
         raise Invalid("Choose an enrolment", "enrolment_id")
     if lock_version != enrolment.lock_version:
         raise Conflict(CHANGED)
-    given = EnrolmentInput(enrolment.trainee_id, given.mentor_ids, given.school, given.became_senco,
-                           given.earlier_senco_months, given.nasenco_started, given.nasenco_completed,
-                           given.earlier_service, given.head_teacher)
+    given = EnrolmentInput(
+        enrolment.trainee_id,
+        given.mentor_ids,
+        given.school,
+        given.became_senco,
+        given.earlier_senco_months,
+        given.nasenco_started,
+        given.nasenco_completed,
+        given.earlier_service,
+        given.head_teacher,
+    )
     _, mentors, problems = enrolment_problems(enrolment.cohort, given, today, enrolment_id)
     if problems:
         raise Invalid(problems)
@@ -202,9 +236,14 @@ def _history(e: EnrolmentInput | Enrolment, today: date | None = None) -> deadli
     if isinstance(e, Enrolment) and today is not None and e.cohort.programme_version.cohort_start <= today:
         npq = deadlines.Course(e.cohort.programme_version.cohort_start)
     periods = periods_of(e) if isinstance(e, Enrolment) else e.earlier_service
-    return deadlines.SencoHistory(became_senco=e.became_senco, earlier_service=periods,
-                                  earlier_months=e.earlier_senco_months, head_teacher=e.head_teacher,
-                                  nasenco=nasenco, npq=npq)
+    return deadlines.SencoHistory(
+        became_senco=e.became_senco,
+        earlier_service=periods,
+        earlier_months=e.earlier_senco_months,
+        head_teacher=e.head_teacher,
+        nasenco=nasenco,
+        npq=npq,
+    )
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ themselves on the same criteria. When the mentor submits, the trainee reads the 
 both are shown side by side. Once submitted, the marks are visible, so a self-assessment can no
 longer be started: a mentor who wants one saves a draft first.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -49,12 +50,17 @@ def awaiting_self_assessment(enrolment_ids: list[int]) -> list[Observation]:
     """Draft observations of these enrolments: the trainee may still rate themselves on them."""
     if not enrolment_ids:
         return []
-    return list(db.session.scalars(select(Observation).where(
-        Observation.enrolment_id.in_(enrolment_ids), Observation.status == ObservationStatus.DRAFT)
-        .order_by(Observation.observed_on, Observation.id)))
+    return list(
+        db.session.scalars(
+            select(Observation)
+            .where(Observation.enrolment_id.in_(enrolment_ids), Observation.status == ObservationStatus.DRAFT)
+            .order_by(Observation.observed_on, Observation.id)
+        )
+    )
 
 
 # ---- self-assessment -----------------------------------------------------------------------
+
 
 def rateable_criteria(observation: Observation) -> list[engine.Criterion]:
     """The criteria a trainee can rate: those with levels (a faults rubric has none to rate)."""
@@ -71,8 +77,11 @@ def self_assess(observation_id: int, trainee_id: int, ratings: dict[str, int | N
     if observation.self_assessment is not None:
         return observation.self_assessment  # a second post (a double click) changes nothing
     if observation.submitted:
-        raise Conflict("Your mentor has already submitted this observation, so you can read their marks. "
-                       "Rate yourself on the next one before they submit it", "ratings")
+        raise Conflict(
+            "Your mentor has already submitted this observation, so you can read their marks. "
+            "Rate yourself on the next one before they submit it",
+            "ratings",
+        )
     criteria = {c.key: c for c in rateable_criteria(observation)}
     problems = []
     for key, level in ratings.items():
@@ -80,8 +89,9 @@ def self_assess(observation_id: int, trainee_id: int, ratings: dict[str, int | N
         if criterion is None:
             problems.append((f"ratings.{key}", "Rate only the criteria of this observation"))
         elif level is not None and level not in {lv.value for lv in criterion.levels}:
-            problems.append((f"ratings.{key}", f"Choose a level for ‘{criterion.title}’ from "
-                                               f"{criterion.bottom} to {criterion.top}"))
+            problems.append(
+                (f"ratings.{key}", f"Choose a level for ‘{criterion.title}’ from {criterion.bottom} to {criterion.top}")
+            )
     if not any(v is not None for v in ratings.values()):
         problems.append(("ratings", "Rate yourself on at least one criterion"))
     if problems:
@@ -102,8 +112,8 @@ def self_assess(observation_id: int, trainee_id: int, ratings: dict[str, int | N
 @dataclass(frozen=True)
 class SideBySide:
     criterion: str
-    mine: str        # the trainee's level in words, or "Not rated"
-    mentor: str      # the mentor's level in words
+    mine: str  # the trainee's level in words, or "Not rated"
+    mentor: str  # the mentor's level in words
 
 
 def side_by_side(observation: Observation) -> list[SideBySide]:
@@ -121,12 +131,14 @@ def side_by_side(observation: Observation) -> list[SideBySide]:
             mentor = "Not observed"
         else:
             mentor = f"{theirs['level']}: {criterion.label_of(theirs['level'])}"
-        rows.append(SideBySide(criterion.title, "Not rated" if mine is None else f"{mine}: {criterion.label_of(mine)}",
-                               mentor))
+        rows.append(
+            SideBySide(criterion.title, "Not rated" if mine is None else f"{mine}: {criterion.label_of(mine)}", mentor)
+        )
     return rows
 
 
 # ---- reflection ----------------------------------------------------------------------------
+
 
 def reflect(observation_id: int, trainee_id: int, text: str) -> Observation:
     """The trainee's reflection on a submitted observation; they may rewrite it."""
@@ -146,6 +158,7 @@ def reflect(observation_id: int, trainee_id: int, text: str) -> Observation:
 
 # ---- next steps ----------------------------------------------------------------------------
 
+
 def set_next_step(observation_id: int, mentor_id: int, criterion_key: str, text: str) -> NextStep:
     """The one next step of a submitted observation, tied to one of its criteria; setting it again replaces it."""
     observation = get_observation_for_mentor(observation_id, mentor_id)
@@ -164,8 +177,9 @@ def set_next_step(observation_id: int, mentor_id: int, criterion_key: str, text:
         raise Invalid(problems)
     step = db.session.scalar(select(NextStep).where(NextStep.observation_id == observation.id))
     if step is None:
-        step = NextStep(observation_id=observation.id, enrolment_id=observation.enrolment_id,
-                        scenario_key=observation.scenario_key)
+        step = NextStep(
+            observation_id=observation.id, enrolment_id=observation.enrolment_id, scenario_key=observation.scenario_key
+        )
         db.session.add(step)
     step.criterion_key, step.text, step.set_by_id = criterion_key, text, mentor_id
     step.status = NextStepStatus.OPEN
@@ -177,8 +191,9 @@ def next_step_of(observation_id: int) -> NextStep | None:
     return db.session.scalar(select(NextStep).where(NextStep.observation_id == observation_id))
 
 
-def open_next_steps(enrolment_ids: list[int], scenario_key: str | None = None,
-                    held: frozenset[int] = frozenset()) -> list[NextStep]:
+def open_next_steps(
+    enrolment_ids: list[int], scenario_key: str | None = None, held: frozenset[int] = frozenset()
+) -> list[NextStep]:
     """Open next steps of these enrolments (one scenario's, if given), oldest first: one query.
     Those of ``held`` observations (results held back until moderated) are left out."""
     if not enrolment_ids:
@@ -205,4 +220,3 @@ def review_next_step(next_step_id: int, mentor_id: int, done: bool, today: date)
 def criterion_title(step: NextStep) -> str:
     rubric = competency_services.rubric_of(step.observation.rubric_version)
     return rubric.title_of(step.criterion_key)
-

@@ -6,6 +6,7 @@ enrolments with their people in one go, every submitted observation of the cohor
 (only the columns a cell needs), then the pure engine. The status filter needs every row's
 cells, so rows are judged before the page is cut; a cohort is hundreds of trainees, not millions.
 """
+
 from __future__ import annotations
 
 import csv
@@ -47,16 +48,16 @@ class GridRow:
     trainee: str
     school: str
     mentors: tuple[str, ...]
-    cells: tuple[Cell, ...]   # in the order of the grid's scenarios
-    case_study: str           # in words
+    cells: tuple[Cell, ...]  # in the order of the grid's scenarios
+    case_study: str  # in words
 
 
 @dataclass(frozen=True)
 class Grid:
     cohort: Cohort
-    scenarios: tuple[Scenario, ...]      # the columns shown (one, when filtered by scenario)
+    scenarios: tuple[Scenario, ...]  # the columns shown (one, when filtered by scenario)
     all_scenarios: tuple[Scenario, ...]  # the filter's choices
-    mentors: tuple[User, ...]            # the filter's choices: everyone mentoring in the cohort
+    mentors: tuple[User, ...]  # the filter's choices: everyone mentoring in the cohort
     rows: Page[GridRow]
 
 
@@ -65,14 +66,18 @@ def library() -> list[Scenario]:
     return competency_services.list_scenarios()
 
 
-def submitted_results(enrolment_ids: Iterable[int] | None = None, cohort_id: int | None = None) -> dict[tuple[int, str], list[engine.Result]]:
+def submitted_results(
+    enrolment_ids: Iterable[int] | None = None, cohort_id: int | None = None
+) -> dict[tuple[int, str], list[engine.Result]]:
     """(enrolment id, scenario key) → the submitted results, in the order observed; one query,
     reading only the stored result (not the evidence) of each observation, and the judgement
     agreed after moderation, which replaces the mentor's."""
-    query = (select(Observation.enrolment_id, Observation.scenario_key, Observation.result, ModerationItem.agreed_result)
-             .outerjoin(ModerationItem, ModerationItem.observation_id == Observation.id)
-             .where(Observation.status == ObservationStatus.SUBMITTED)
-             .order_by(Observation.observed_on, Observation.id))
+    query = (
+        select(Observation.enrolment_id, Observation.scenario_key, Observation.result, ModerationItem.agreed_result)
+        .outerjoin(ModerationItem, ModerationItem.observation_id == Observation.id)
+        .where(Observation.status == ObservationStatus.SUBMITTED)
+        .order_by(Observation.observed_on, Observation.id)
+    )
     if cohort_id is not None:
         query = query.join(Enrolment, Enrolment.id == Observation.enrolment_id).where(Enrolment.cohort_id == cohort_id)
     if enrolment_ids is not None:
@@ -110,18 +115,32 @@ class Judge:
 
 
 def _enrolments(cohort_id: int, mentor_id: int | None) -> list[Enrolment]:
-    query = (select(Enrolment).join(User, User.id == Enrolment.trainee_id).where(Enrolment.cohort_id == cohort_id)
-             .options(selectinload(Enrolment.trainee), selectinload(Enrolment.mentors), selectinload(Enrolment.case_study))
-             .order_by(User.name, Enrolment.id))
+    query = (
+        select(Enrolment)
+        .join(User, User.id == Enrolment.trainee_id)
+        .where(Enrolment.cohort_id == cohort_id)
+        .options(selectinload(Enrolment.trainee), selectinload(Enrolment.mentors), selectinload(Enrolment.case_study))
+        .order_by(User.name, Enrolment.id)
+    )
     if mentor_id is not None:
-        query = query.where(Enrolment.id.in_(select(enrolment_mentor.c.enrolment_id).where(enrolment_mentor.c.mentor_id == mentor_id)))
+        query = query.where(
+            Enrolment.id.in_(select(enrolment_mentor.c.enrolment_id).where(enrolment_mentor.c.mentor_id == mentor_id))
+        )
     return list(db.session.scalars(query))
 
 
 def cohort_mentors(cohort_id: int) -> list[User]:
-    return list(db.session.scalars(
-        select(User).where(User.id.in_(select(enrolment_mentor.c.mentor_id).join(Enrolment).where(Enrolment.cohort_id == cohort_id)))
-        .order_by(User.name, User.id)))
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.id.in_(
+                    select(enrolment_mentor.c.mentor_id).join(Enrolment).where(Enrolment.cohort_id == cohort_id)
+                )
+            )
+            .order_by(User.name, User.id)
+        )
+    )
 
 
 def _rows(cohort: Cohort, filters: GridFilters) -> tuple[list[GridRow], list[Scenario], list[Scenario]]:
@@ -135,13 +154,23 @@ def _rows(cohort: Cohort, filters: GridFilters) -> tuple[list[GridRow], list[Sce
         cells = tuple(judge.cell(s, results.get((e.id, s.key), ())) for s in shown)
         if filters.status is not None and all(c.status is not filters.status for c in cells):
             continue
-        rows.append(GridRow(e.id, e.trainee.name, e.school, tuple(m.name for m in e.mentors), cells,
-                            in_words(dates_of(e.case_study))))
+        rows.append(
+            GridRow(
+                e.id,
+                e.trainee.name,
+                e.school,
+                tuple(m.name for m in e.mentors),
+                cells,
+                in_words(dates_of(e.case_study)),
+            )
+        )
     return rows, shown, every
 
 
 def _cohort(cohort_id: int) -> Cohort | None:
-    return db.session.scalar(select(Cohort).where(Cohort.id == cohort_id).options(selectinload(Cohort.programme_version)))
+    return db.session.scalar(
+        select(Cohort).where(Cohort.id == cohort_id).options(selectinload(Cohort.programme_version))
+    )
 
 
 def cohort_grid(cohort_id: int, filters: GridFilters, page: int = 1, size: int = PAGE_SIZE) -> Grid | None:

@@ -10,6 +10,7 @@ Blindness is kept by construction: before the moderator has submitted, pages get
 :class:`BlindView`, which holds the observation's context and the mentor's comments and nothing
 else, never the observation itself.
 """
+
 from __future__ import annotations
 
 import csv
@@ -48,12 +49,13 @@ from core.accounts.roles import Role
 from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
 
-DEFAULT_MINIMUM_KAPPA = Fraction(6, 10)   # "substantial" on Landis and Koch's (1977) bands begins at 0.61
+DEFAULT_MINIMUM_KAPPA = Fraction(6, 10)  # "substantial" on Landis and Koch's (1977) bands begins at 0.61
 MIN_PAIRS_MAX = 1_000
 OUTCOMES = tuple(sorted(engine.Outcome, key=lambda o: o.rank))
 
 
 # ---- samples -------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class CohortSummary:
@@ -65,15 +67,25 @@ class CohortSummary:
 
 
 def _submitted(cohort_id: int) -> list[Observation]:
-    return list(db.session.scalars(
-        select(Observation).join(Enrolment).where(Enrolment.cohort_id == cohort_id,
-                                                   Observation.status == ObservationStatus.SUBMITTED)
-        .order_by(Observation.id)))
+    return list(
+        db.session.scalars(
+            select(Observation)
+            .join(Enrolment)
+            .where(Enrolment.cohort_id == cohort_id, Observation.status == ObservationStatus.SUBMITTED)
+            .order_by(Observation.id)
+        )
+    )
 
 
 def _items_of_cohort(cohort_id: int) -> list[ModerationItem]:
-    return list(db.session.scalars(select(ModerationItem).join(ModerationSample)
-                                   .where(ModerationSample.cohort_id == cohort_id).order_by(ModerationItem.id)))
+    return list(
+        db.session.scalars(
+            select(ModerationItem)
+            .join(ModerationSample)
+            .where(ModerationSample.cohort_id == cohort_id)
+            .order_by(ModerationItem.id)
+        )
+    )
 
 
 def cohort_summary(cohort_id: int) -> CohortSummary | None:
@@ -81,8 +93,13 @@ def cohort_summary(cohort_id: int) -> CohortSummary | None:
     if cohort is None:
         return None
     items = _items_of_cohort(cohort.id)
-    return CohortSummary(cohort, len(_submitted(cohort.id)), len(items), sum(1 for i in items if i.marked),
-                         sum(1 for i in items if status_of(i) in ("to-agree", "to-adjudicate")))
+    return CohortSummary(
+        cohort,
+        len(_submitted(cohort.id)),
+        len(items),
+        sum(1 for i in items if i.marked),
+        sum(1 for i in items if status_of(i) in ("to-agree", "to-adjudicate")),
+    )
 
 
 def cohorts() -> list[CohortSummary]:
@@ -146,10 +163,14 @@ def draw_random(cohort_id: int, moderator_id: int, percent: int, seed: str | Non
     cohort, found = _cohort_with_candidates(cohort_id)
     pool = [_candidate(o) for o in found]
     drawn = sampling.draw(pool, percent, seed)
-    sample = ModerationSample(cohort_id=cohort.id, drawn_by_id=moderator_id, method=SampleMethod.RANDOM,
-                              percent=percent, seed=seed,
-                              candidates=[{"observation_id": c.observation_id, "mentor": c.mentor, "scenario": c.scenario}
-                                          for c in pool])
+    sample = ModerationSample(
+        cohort_id=cohort.id,
+        drawn_by_id=moderator_id,
+        method=SampleMethod.RANDOM,
+        percent=percent,
+        seed=seed,
+        candidates=[{"observation_id": c.observation_id, "mentor": c.mentor, "scenario": c.scenario} for c in pool],
+    )
     return _save_sample(sample, drawn.chosen)
 
 
@@ -171,8 +192,11 @@ def get_sample(sample_id: int) -> ModerationSample | None:
 
 
 def samples_of(cohort_id: int) -> list[ModerationSample]:
-    return list(db.session.scalars(select(ModerationSample).where(ModerationSample.cohort_id == cohort_id)
-                                   .order_by(ModerationSample.id)))
+    return list(
+        db.session.scalars(
+            select(ModerationSample).where(ModerationSample.cohort_id == cohort_id).order_by(ModerationSample.id)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -186,13 +210,16 @@ def redraw(sample: ModerationSample) -> RedrawCheck | None:
     """Draw a random sample again from its recorded seed and candidates: the same observations, or not."""
     if sample.method != SampleMethod.RANDOM or sample.seed is None or sample.percent is None:
         return None
-    pool = [sampling.Candidate(int(c["observation_id"]), str(c["mentor"]), str(c["scenario"])) for c in sample.candidates]
+    pool = [
+        sampling.Candidate(int(c["observation_id"]), str(c["mentor"]), str(c["scenario"])) for c in sample.candidates
+    ]
     drawn = sampling.draw(pool, sample.percent, sample.seed).chosen
     recorded = tuple(sorted(i.observation_id for i in sample.items))
     return RedrawCheck(drawn == recorded, drawn, recorded)
 
 
 # ---- who may mark --------------------------------------------------------------------------
+
 
 def status_of(item: ModerationItem) -> str:
     """to-mark, same (the marks agree), to-agree (they differ), to-adjudicate (by more than the
@@ -206,8 +233,13 @@ def status_of(item: ModerationItem) -> str:
     return "to-agree" if differs(item) else "same"
 
 
-STATUS_WORDS = {"to-mark": "To mark", "same": "Same marks", "to-agree": "Marks differ: to agree",
-                "to-adjudicate": "Far apart: a third marker decides", "agreed": "Agreed"}
+STATUS_WORDS = {
+    "to-mark": "To mark",
+    "same": "Same marks",
+    "to-agree": "Marks differ: to agree",
+    "to-adjudicate": "Far apart: a third marker decides",
+    "agreed": "Agreed",
+}
 
 
 def adjudication_gap(cohort_id: int) -> int:
@@ -221,8 +253,10 @@ def gap(item: ModerationItem) -> int:
         return 0
     mentor = engine.Result.from_dict(item.observation.result).levels_by_criterion
     moderator = engine.Result.from_dict(item.moderator_result).levels_by_criterion
-    return max((abs(a - b) for k, a in mentor.items() if isinstance(a, int) and isinstance(b := moderator.get(k), int)),
-               default=0)
+    return max(
+        (abs(a - b) for k, a in mentor.items() if isinstance(a, int) and isinstance(b := moderator.get(k), int)),
+        default=0,
+    )
 
 
 def third_marker_refusal(item: ModerationItem, person_id: int) -> str | None:
@@ -241,8 +275,10 @@ def _is_moderator(person_id: int) -> bool:
 
 # Designers and administrators can open every observation's record and marks, so they cannot mark blind.
 STAFF_ROLES = frozenset({Role.DESIGNER, Role.ADMIN})
-STAFF_REFUSAL = ("You are also a designer or an administrator and can read the mentor’s marks, "
-                 "so you cannot mark observations blind. Ask a moderator without those roles.")
+STAFF_REFUSAL = (
+    "You are also a designer or an administrator and can read the mentor’s marks, "
+    "so you cannot mark observations blind. Ask a moderator without those roles."
+)
 
 
 def _roles_of(person_id: int) -> frozenset[Role]:
@@ -251,7 +287,9 @@ def _roles_of(person_id: int) -> frozenset[Role]:
 
 
 def _mentors_of(enrolment_id: int) -> set[int]:
-    return set(db.session.scalars(select(enrolment_mentor.c.mentor_id).where(enrolment_mentor.c.enrolment_id == enrolment_id)))
+    return set(
+        db.session.scalars(select(enrolment_mentor.c.mentor_id).where(enrolment_mentor.c.enrolment_id == enrolment_id))
+    )
 
 
 def refusal(item: ModerationItem, moderator_id: int) -> str | None:
@@ -290,6 +328,7 @@ def item_of_observation(observation_id: int) -> ModerationItem | None:
 
 # ---- blind marking -------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class Comment:
     criterion: str
@@ -316,10 +355,22 @@ def blind_view(item: ModerationItem) -> BlindView:
     o = item.observation
     rubric = competency_services.rubric_of(o.rubric_version)
     scenario = competency_services.get_scenario(o.scenario_key)
-    comments = tuple(Comment(rubric.title_of(j.get("criterion")), str(j["comment"]))
-                     for j in o.evidence.get("judgements", []) if j.get("comment"))
-    return BlindView(item.id, o.enrolment.trainee.name, scenario.title if scenario else o.scenario_key, o.observed_on,
-                     o.setting, tuple(o.present), o.rubric_version.rubric.title, o.rubric_version.number, comments)
+    comments = tuple(
+        Comment(rubric.title_of(j.get("criterion")), str(j["comment"]))
+        for j in o.evidence.get("judgements", [])
+        if j.get("comment")
+    )
+    return BlindView(
+        item.id,
+        o.enrolment.trainee.name,
+        scenario.title if scenario else o.scenario_key,
+        o.observed_on,
+        o.setting,
+        tuple(o.present),
+        o.rubric_version.rubric.title,
+        o.rubric_version.number,
+        comments,
+    )
 
 
 def rubric_of_item(item: ModerationItem) -> engine.Rubric:
@@ -365,6 +416,7 @@ def record_marks(observation_id: int, moderator_id: int, marks: dict[str, Any]) 
 
 # ---- side by side and the agreed judgement -------------------------------------------------
 
+
 def may_see_both(item: ModerationItem, person_id: int) -> bool:
     """After the moderator has submitted: that moderator and the mentor who made the observation;
     and, for an observation sent to adjudication, any other moderator who may decide it."""
@@ -395,8 +447,11 @@ def differs(item: ModerationItem) -> bool:
         return False
     mentor = engine.Result.from_dict(item.observation.result)
     moderator = engine.Result.from_dict(item.moderator_result)
-    return (mentor.levels_by_criterion != moderator.levels_by_criterion or _faults(mentor) != _faults(moderator)
-            or mentor.outcome is not moderator.outcome)
+    return (
+        mentor.levels_by_criterion != moderator.levels_by_criterion
+        or _faults(mentor) != _faults(moderator)
+        or mentor.outcome is not moderator.outcome
+    )
 
 
 @dataclass(frozen=True)
@@ -458,16 +513,39 @@ def comparison(item: ModerationItem) -> Comparison:
     agreed = engine.Result.from_dict(item.agreed_result) if item.agreed_result else None
     levels = [r.levels_by_criterion for r in (mentor, moderator)]
     agreed_levels = agreed.levels_by_criterion if agreed else {}
-    criteria = tuple(Row(c.title, _level_words(rubric, c.key, levels[0].get(c.key)), _level_words(rubric, c.key, levels[1].get(c.key)),
-                         _level_words(rubric, c.key, agreed_levels.get(c.key)) if agreed else None) for c in rubric.criteria)
+    criteria = tuple(
+        Row(
+            c.title,
+            _level_words(rubric, c.key, levels[0].get(c.key)),
+            _level_words(rubric, c.key, levels[1].get(c.key)),
+            _level_words(rubric, c.key, agreed_levels.get(c.key)) if agreed else None,
+        )
+        for c in rubric.criteria
+    )
     counts = [_faults(mentor), _faults(moderator), _faults(agreed) if agreed else {}]
-    faults = tuple(Row(k.title, str(counts[0].get(k.key, 0)), str(counts[1].get(k.key, 0)),
-                       str(counts[2].get(k.key, 0)) if agreed else None) for k in rubric.fault_types)
-    return Comparison(item, status_of(item), criteria, faults, _marks(mentor, rubric), _marks(moderator, rubric),
-                      _marks(agreed, rubric) if agreed else None)
+    faults = tuple(
+        Row(
+            k.title,
+            str(counts[0].get(k.key, 0)),
+            str(counts[1].get(k.key, 0)),
+            str(counts[2].get(k.key, 0)) if agreed else None,
+        )
+        for k in rubric.fault_types
+    )
+    return Comparison(
+        item,
+        status_of(item),
+        criteria,
+        faults,
+        _marks(mentor, rubric),
+        _marks(moderator, rubric),
+        _marks(agreed, rubric) if agreed else None,
+    )
 
 
-def agree(item_id: int, person_id: int, marks: dict[str, Any], reason: str, lock_version: int | None = None) -> ModerationItem:
+def agree(
+    item_id: int, person_id: int, marks: dict[str, Any], reason: str, lock_version: int | None = None
+) -> ModerationItem:
     """Record the judgement moderator and mentor agreed (or the third marker decided, where their
     levels were further apart than the cohort's gap), with the reason; it replaces the mentor's
     marks in the trainee's progress (both stay in the history). Only where the marks differ."""
@@ -499,12 +577,20 @@ def agree(item_id: int, person_id: int, marks: dict[str, Any], reason: str, lock
 
 def items_for_mentor(mentor_id: int) -> list[ModerationItem]:
     """Moderated observations the mentor made, once the moderator has submitted."""
-    return [i for i in db.session.scalars(select(ModerationItem).join(Observation)
-                                          .where(Observation.observer_id == mentor_id).order_by(ModerationItem.id))
-            if i.marked]
+    return [
+        i
+        for i in db.session.scalars(
+            select(ModerationItem)
+            .join(Observation)
+            .where(Observation.observer_id == mentor_id)
+            .order_by(ModerationItem.id)
+        )
+        if i.marked
+    ]
 
 
 # ---- the agreement report ------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Section:
@@ -523,7 +609,7 @@ class Report:
     sections: tuple[Section, ...]
     flags: tuple[agreement.MentorCheck, ...]
     policy: agreement.CalibrationPolicy
-    names: dict[str, str]    # group key → words
+    names: dict[str, str]  # group key → words
 
     @property
     def empty(self) -> bool:
@@ -574,7 +660,11 @@ def held_observations(cohort_id: int) -> set[int]:
     results, and not yet marked, or marked differently and not yet agreed."""
     if not holds_results(cohort_id):
         return set()
-    return {i.observation_id for i in _items_of_cohort(cohort_id) if status_of(i) in ("to-mark", "to-agree", "to-adjudicate")}
+    return {
+        i.observation_id
+        for i in _items_of_cohort(cohort_id)
+        if status_of(i) in ("to-mark", "to-agree", "to-adjudicate")
+    }
 
 
 def held_of_enrolment(enrolment_id: int) -> set[int]:
@@ -583,8 +673,15 @@ def held_of_enrolment(enrolment_id: int) -> set[int]:
     if enrolment is None:
         return set()
     held = held_observations(enrolment.cohort_id)
-    return set(db.session.scalars(select(Observation.id).where(Observation.enrolment_id == enrolment_id,
-                                                                Observation.id.in_(held)))) if held else set()
+    return (
+        set(
+            db.session.scalars(
+                select(Observation.id).where(Observation.enrolment_id == enrolment_id, Observation.id.in_(held))
+            )
+        )
+        if held
+        else set()
+    )
 
 
 @dataclass(frozen=True)
@@ -611,10 +708,22 @@ def rates(cohort_id: int) -> tuple[int, int]:
 def plan_settings(cohort_id: int) -> PlanSettings:
     found = db.session.get(ModerationPolicy, cohort_id)
     if found is None:
-        return PlanSettings(sampling.DEFAULT_RATE, sampling.DEFAULT_RAISED_RATE, sampling.DEFAULT_NEW_RATE,
-                            sampling.DEFAULT_NEW_FIRST, sampling.DEFAULT_INTERIM_SHARE, None)
-    return PlanSettings(found.sample_rate, found.raised_rate, found.new_mentor_rate, found.new_mentor_first,
-                        found.interim_share, found.interim_on)
+        return PlanSettings(
+            sampling.DEFAULT_RATE,
+            sampling.DEFAULT_RAISED_RATE,
+            sampling.DEFAULT_NEW_RATE,
+            sampling.DEFAULT_NEW_FIRST,
+            sampling.DEFAULT_INTERIM_SHARE,
+            None,
+        )
+    return PlanSettings(
+        found.sample_rate,
+        found.raised_rate,
+        found.new_mentor_rate,
+        found.new_mentor_first,
+        found.interim_share,
+        found.interim_on,
+    )
 
 
 def _first_observations(mentor_ids: Iterable[int], first: int) -> set[int]:
@@ -622,9 +731,14 @@ def _first_observations(mentor_ids: Iterable[int], first: int) -> set[int]:
     mentor's, which the plan samples at the higher rate."""
     found: set[int] = set()
     for mentor_id in mentor_ids:
-        found |= set(db.session.scalars(select(Observation.id).where(
-            Observation.observer_id == mentor_id, Observation.status == ObservationStatus.SUBMITTED)
-            .order_by(Observation.submitted_at, Observation.id).limit(first)))
+        found |= set(
+            db.session.scalars(
+                select(Observation.id)
+                .where(Observation.observer_id == mentor_id, Observation.status == ObservationStatus.SUBMITTED)
+                .order_by(Observation.submitted_at, Observation.id)
+                .limit(first)
+            )
+        )
     return found
 
 
@@ -637,8 +751,11 @@ def sampling_plan(cohort_id: int) -> list[PlanRow]:
     names: dict[str, str] = {}
     settings = plan_settings(cohort_id)
     observations = _submitted(cohort_id)
-    firsts = _first_observations({o.observer_id for o in observations if o.observer_id}, settings.new_first) \
-        if settings.new_first else set()
+    firsts = (
+        _first_observations({o.observer_id for o in observations if o.observer_id}, settings.new_first)
+        if settings.new_first
+        else set()
+    )
     for o in observations:
         who = _candidate(o).mentor
         submitted[who] = submitted.get(who, 0) + 1
@@ -650,8 +767,19 @@ def sampling_plan(cohort_id: int) -> list[PlanRow]:
         sampled[who] = sampled.get(who, 0) + 1
     found = report(cohort_id)
     flagged = frozenset(c.mentor for c in found.flags if c.flagged) if found else frozenset()
-    return [PlanRow(names[m.mentor], m) for m in sampling.plan(submitted, sampled, settings.rate, settings.raised_rate, flagged,
-                                                                early, settings.new_rate, settings.interim_share)]
+    return [
+        PlanRow(names[m.mentor], m)
+        for m in sampling.plan(
+            submitted,
+            sampled,
+            settings.rate,
+            settings.raised_rate,
+            flagged,
+            early,
+            settings.new_rate,
+            settings.interim_share,
+        )
+    ]
 
 
 POLICY_CHANGED = "Someone changed these moderation settings since you opened the page. Check them and save again"
@@ -668,11 +796,20 @@ NEW_FIRST_MESSAGE = sampling.NEW_FIRST_MESSAGE
 INTERIM_SHARE_MESSAGE = sampling.INTERIM_SHARE_MESSAGE
 
 
-def set_policy(cohort_id: int, minimum_kappa: str, min_pairs: int | None, hold_results: bool | None = None,
-               sample_rate: int | None = None, raised_rate: int | None = None,
-               gap_levels: int | None = None, new_rate: int | None = None, new_first: int | None = None,
-               interim_share: int | None = None, interim_on: date | None = None,
-               lock_version: int | None = None) -> agreement.CalibrationPolicy:
+def set_policy(
+    cohort_id: int,
+    minimum_kappa: str,
+    min_pairs: int | None,
+    hold_results: bool | None = None,
+    sample_rate: int | None = None,
+    raised_rate: int | None = None,
+    gap_levels: int | None = None,
+    new_rate: int | None = None,
+    new_first: int | None = None,
+    interim_share: int | None = None,
+    interim_on: date | None = None,
+    lock_version: int | None = None,
+) -> agreement.CalibrationPolicy:
     """The provider's threshold for flagging a mentor: a quadratic-weighted kappa from -1 to 1,
     and the fewest pairs that may flag anyone; whether trainees wait for moderation; and the
     sampling plan's rates (percentages of each mentor's observations). ``lock_version`` is the
@@ -684,7 +821,11 @@ def set_policy(cohort_id: int, minimum_kappa: str, min_pairs: int | None, hold_r
     problems = []
     try:
         minimum = Decimal(minimum_kappa.strip())
-        if not minimum.is_finite() or not agreement.KAPPA_MIN <= minimum <= agreement.KAPPA_MAX or len(minimum_kappa.strip()) > 10:
+        if (
+            not minimum.is_finite()
+            or not agreement.KAPPA_MIN <= minimum <= agreement.KAPPA_MAX
+            or len(minimum_kappa.strip()) > 10
+        ):
             raise InvalidOperation
     except (InvalidOperation, ValueError):
         problems.append(("minimum_kappa", "Enter the minimum kappa as a number from -1 to 1, like 0.6"))
@@ -708,11 +849,17 @@ def set_policy(cohort_id: int, minimum_kappa: str, min_pairs: int | None, hold_r
     found.sample_rate = sample_rate if sample_rate is not None else found.sample_rate or sampling.DEFAULT_RATE
     found.raised_rate = raised_rate if raised_rate is not None else found.raised_rate or sampling.DEFAULT_RAISED_RATE
     found.new_mentor_rate = new_rate if new_rate is not None else found.new_mentor_rate or sampling.DEFAULT_NEW_RATE
-    found.new_mentor_first = new_first if new_first is not None else (
-        found.new_mentor_first if found.new_mentor_first is not None else sampling.DEFAULT_NEW_FIRST)
-    found.interim_share = interim_share if interim_share is not None else (
-        found.interim_share if found.interim_share is not None else sampling.DEFAULT_INTERIM_SHARE)
-    found.interim_on = interim_on   # blank: no interim date
+    found.new_mentor_first = (
+        new_first
+        if new_first is not None
+        else (found.new_mentor_first if found.new_mentor_first is not None else sampling.DEFAULT_NEW_FIRST)
+    )
+    found.interim_share = (
+        interim_share
+        if interim_share is not None
+        else (found.interim_share if found.interim_share is not None else sampling.DEFAULT_INTERIM_SHARE)
+    )
+    found.interim_on = interim_on  # blank: no interim date
     found.minimum_kappa = str(minimum.normalize())
     found.min_pairs = min_pairs
     if hold_results is not None:
@@ -744,19 +891,29 @@ def report(cohort_id: int) -> Report | None:
         scale = tuple(range(min(scale), max(scale) + 1))  # type: ignore[call-overload]  # equally spaced, gaps included
     policy = policy_of(cohort_id)
     n = policy.min_pairs
-    groupings = (("overall", lambda p: ""), ("mentor", lambda p: p.mentor), ("scenario", lambda p: p.scenario),
-                 ("criterion", lambda p: p.criterion))
+    groupings = (
+        ("overall", lambda p: ""),
+        ("mentor", lambda p: p.mentor),
+        ("scenario", lambda p: p.scenario),
+        ("criterion", lambda p: p.criterion),
+    )
     sections = tuple(
-        Section(by, agreement.report(levels, scale, agreement.LEVEL_MEASURES, key, n) if levels else (),
-                agreement.report(outcomes, [o.value for o in OUTCOMES], agreement.OUTCOME_MEASURES, key, n)
-                if by != "criterion" and outcomes else ())
-        for by, key in groupings)
+        Section(
+            by,
+            agreement.report(levels, scale, agreement.LEVEL_MEASURES, key, n) if levels else (),
+            agreement.report(outcomes, [o.value for o in OUTCOMES], agreement.OUTCOME_MEASURES, key, n)
+            if by != "criterion" and outcomes
+            else (),
+        )
+        for by, key in groupings
+    )
     flags = agreement.flag_mentors(levels, scale, policy) if levels else ()
     names[""] = "All sampled observations"
     return Report(cohort, sum(1 for i in items if i.marked), scale, sections, flags, policy, names)  # type: ignore[arg-type]
 
 
 # ---- CSV (the report's export, and the parts of the external moderation pack) --------------
+
 
 def _cell(value: object) -> str:
     """Text as a spreadsheet shows it, never as a formula (OWASP's CSV injection advice)."""
@@ -781,7 +938,18 @@ def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
     return out.getvalue()
 
 
-REPORT_HEADER = ("grouping", "group", "marks", "measure", "value", "ci95_low", "ci95_high", "pairs", "too_few_pairs", "note")
+REPORT_HEADER = (
+    "grouping",
+    "group",
+    "marks",
+    "measure",
+    "value",
+    "ci95_low",
+    "ci95_high",
+    "pairs",
+    "too_few_pairs",
+    "note",
+)
 
 
 def _interval(f: agreement.Figure) -> tuple[float | None, float | None]:
@@ -801,18 +969,49 @@ def report_csv(cohort_id: int) -> str | None:
             for s in summaries:
                 for f in s.figures:
                     shown = None if f.value is None or f.too_few else float(round(f.value, 4))
-                    rows.append((section.by, found.name(s.key), what, agreement.MEASURE_NAMES[f.measure], shown, *_interval(f), f.pairs,
-                                 "yes" if f.too_few else "no", " ".join(agreement.render(r) for r in f.reasons)))
+                    rows.append(
+                        (
+                            section.by,
+                            found.name(s.key),
+                            what,
+                            agreement.MEASURE_NAMES[f.measure],
+                            shown,
+                            *_interval(f),
+                            f.pairs,
+                            "yes" if f.too_few else "no",
+                            " ".join(agreement.render(r) for r in f.reasons),
+                        )
+                    )
     for check in found.flags:
-        rows.append(("calibration", found.name(check.mentor), "levels", agreement.MEASURE_NAMES[check.figure.measure],
-                     None if check.figure.value is None or check.figure.too_few else float(round(check.figure.value, 4)),
-                     *_interval(check.figure), check.figure.pairs, "yes" if check.figure.too_few else "no",
-                     ("Flagged for calibration. " if check.flagged else "") + agreement.render(check.reason)))
+        rows.append(
+            (
+                "calibration",
+                found.name(check.mentor),
+                "levels",
+                agreement.MEASURE_NAMES[check.figure.measure],
+                None if check.figure.value is None or check.figure.too_few else float(round(check.figure.value, 4)),
+                *_interval(check.figure),
+                check.figure.pairs,
+                "yes" if check.figure.too_few else "no",
+                ("Flagged for calibration. " if check.flagged else "") + agreement.render(check.reason),
+            )
+        )
     return _csv(REPORT_HEADER, rows)
 
 
-MARKS_HEADER = ("observation", "trainee", "scenario", "observed_on", "mentor", "moderator", "status", "marker", "criterion_or_fault",
-                "mark", "outcome")
+MARKS_HEADER = (
+    "observation",
+    "trainee",
+    "scenario",
+    "observed_on",
+    "mentor",
+    "moderator",
+    "status",
+    "marker",
+    "criterion_or_fault",
+    "mark",
+    "outcome",
+)
 
 
 def marks_csv(cohort_id: int) -> str:
@@ -821,14 +1020,24 @@ def marks_csv(cohort_id: int) -> str:
     rows: list[Sequence[object]] = []
     for item in _items_of_cohort(cohort_id):
         o = item.observation
-        head = (o.id, o.enrolment.trainee.name, o.scenario_key, o.observed_on.isoformat(),
-                o.observer.name if o.observer else "", item.moderator.name if item.moderator else "", status_of(item))
+        head = (
+            o.id,
+            o.enrolment.trainee.name,
+            o.scenario_key,
+            o.observed_on.isoformat(),
+            o.observer.name if o.observer else "",
+            item.moderator.name if item.moderator else "",
+            status_of(item),
+        )
         if not item.marked:
             rows.append((*head, "", "", "", ""))
             continue
         c = comparison(item)
-        for marker, outcome, pick in (("mentor", c.mentor.outcome, lambda r: r.mentor), ("moderator", c.moderator.outcome, lambda r: r.moderator),
-                                      ("agreed", c.agreed.outcome if c.agreed else None, lambda r: r.agreed)):
+        for marker, outcome, pick in (
+            ("mentor", c.mentor.outcome, lambda r: r.mentor),
+            ("moderator", c.moderator.outcome, lambda r: r.moderator),
+            ("agreed", c.agreed.outcome if c.agreed else None, lambda r: r.agreed),
+        ):
             if outcome is None:
                 continue
             for row in (*c.criteria, *c.faults):

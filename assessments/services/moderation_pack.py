@@ -6,6 +6,7 @@ the CSV parts (:func:`assessments.services.moderation.pack_csv_parts`).
 The PDF is made by the house renderer (:mod:`core.printing` over :mod:`core.pdf`) from plain data,
 so the same sample gives the stored PDF and any change of marks gives a new one.
 """
+
 from __future__ import annotations
 
 import io
@@ -40,10 +41,10 @@ class PackObservation:
     mentor: str
     moderator: str
     status: str
-    marks: tuple[MarkLine, ...]        # empty until the moderator has marked it
+    marks: tuple[MarkLine, ...]  # empty until the moderator has marked it
     outcomes: MarkLine | None
     agreed_reason: str
-    appeal: str                        # the appeal and its outcome in words, or ""
+    appeal: str  # the appeal and its outcome in words, or ""
 
 
 @dataclass(frozen=True)
@@ -78,9 +79,15 @@ def _appeal_words(item_id: int) -> str:
 
 def _observation(item: ModerationItem) -> PackObservation:
     o = item.observation
-    head = (o.id, o.enrolment.trainee.name, o.scenario_key, o.observed_on.isoformat(),
-            o.observer.name if o.observer else "A removed account", item.moderator.name if item.moderator else "Not marked yet",
-            moderation.STATUS_WORDS[moderation.status_of(item)])
+    head = (
+        o.id,
+        o.enrolment.trainee.name,
+        o.scenario_key,
+        o.observed_on.isoformat(),
+        o.observer.name if o.observer else "A removed account",
+        item.moderator.name if item.moderator else "Not marked yet",
+        moderation.STATUS_WORDS[moderation.status_of(item)],
+    )
     if not item.marked:
         return PackObservation(*head, (), None, "", _appeal_words(item.id))
     c = moderation.comparison(item)
@@ -94,9 +101,13 @@ def pack(cohort_id: int, today: date | None = None) -> Pack | None:
     found = moderation.report(cohort_id)
     if found is None:
         return None
-    figures = tuple(FigureLine(section.by, found.name(s.key), what, agreement.MEASURE_NAMES[f.measure], agreement.shown(f), f.pairs)
-                    for section in found.sections for what, summaries in (("levels", section.levels), ("outcomes", section.outcomes))
-                    for s in summaries for f in s.figures)
+    figures = tuple(
+        FigureLine(section.by, found.name(s.key), what, agreement.MEASURE_NAMES[f.measure], agreement.shown(f), f.pairs)
+        for section in found.sections
+        for what, summaries in (("levels", section.levels), ("outcomes", section.outcomes))
+        for s in summaries
+        for f in s.figures
+    )
     flags = tuple(f"{found.name(c.mentor)}: {agreement.render(c.reason)}" for c in found.flags if c.flagged)
     observations = tuple(_observation(i) for i in moderation._items_of_cohort(cohort_id))
     return Pack(found.cohort.name, (today or date.today()).isoformat(), observations, figures, flags)
@@ -107,9 +118,17 @@ def pack_pdf(cohort_id: int, today: date | None = None) -> printing.StoredPdf | 
     if data is None:
         return None
     key = printing.document_key("moderation-pack", data, PACK_TEMPLATES, [PRINT_CSS])
-    return printing.make_pdf(key, lambda: printing.render_html(
-        PACK_TEMPLATE, pack=data, title=f"External moderation pack: {data.cohort}",
-        header=f"External moderation pack · {data.cohort}", footer=f"Made on {data.made_on}"), [PRINT_CSS])
+    return printing.make_pdf(
+        key,
+        lambda: printing.render_html(
+            PACK_TEMPLATE,
+            pack=data,
+            title=f"External moderation pack: {data.cohort}",
+            header=f"External moderation pack · {data.cohort}",
+            footer=f"Made on {data.made_on}",
+        ),
+        [PRINT_CSS],
+    )
 
 
 def pack_zip(cohort_id: int, today: date | None = None) -> bytes | None:

@@ -4,6 +4,7 @@ A submitted observation is locked: its result is stored as data with the rubric 
 scored it. A correction needs a reason, is made only by the mentor who observed, re-scores with
 that same rubric version and appends a revision (before, after, who, when, why).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -61,11 +62,11 @@ class ObservationInput:
     observed_on: date
     setting: str
     present: tuple[str, ...]
-    evidence: dict[str, Any]       # the engine's evidence format: judgements and faults
+    evidence: dict[str, Any]  # the engine's evidence format: judgements and faults
     idempotency_key: str
     submit: bool = False
     lock_version: int | None = None  # of the draft being changed
-    present_notes: str = ""          # roles and context only: never children's names
+    present_notes: str = ""  # roles and context only: never children's names
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,9 @@ def get_observation_for_mentor(observation_id: int, mentor_id: int) -> Observati
     return found
 
 
-def _detail_problems(enrolment: Enrolment, observed_on: date, setting: str, present: tuple[str, ...],
-                     present_notes: str, today: date) -> list[tuple[str, str]]:
+def _detail_problems(
+    enrolment: Enrolment, observed_on: date, setting: str, present: tuple[str, ...], present_notes: str, today: date
+) -> list[tuple[str, str]]:
     """The rules for when, where and who, shared by a new observation and a correction."""
     problems = []
     started = enrolment.cohort.programme_version.cohort_start
@@ -95,8 +97,12 @@ def _detail_problems(enrolment: Enrolment, observed_on: date, setting: str, pres
         problems.append(("observed_on", "The date of the observation must be today or in the past"))
     elif observed_on < started:
         # Observations are evidence for this programme: none can come from before the trainee's cohort began.
-        problems.append(("observed_on", f"The date of the observation must be on or after the cohort started "
-                                        f"({started.day} {started:%B %Y})"))
+        problems.append(
+            (
+                "observed_on",
+                f"The date of the observation must be on or after the cohort started ({started.day} {started:%B %Y})",
+            )
+        )
     if not setting.strip():
         problems.append(("setting", "Enter the setting, for example ‘Year 4 classroom’"))
     elif len(setting) > SETTING_MAX_LENGTH:
@@ -112,8 +118,9 @@ def _observation_problems(enrolment: Enrolment, given: ObservationInput, today: 
     problems = []
     if given.scenario_key not in {s.key for s in scenarios_of(enrolment)}:
         problems.append(("scenario_key", "Choose a scenario"))
-    return problems + _detail_problems(enrolment, given.observed_on, given.setting, given.present,
-                                       given.present_notes, today)
+    return problems + _detail_problems(
+        enrolment, given.observed_on, given.setting, given.present, given.present_notes, today
+    )
 
 
 def _evidence_id(observation: Observation) -> str:
@@ -125,15 +132,19 @@ def _evidence_id(observation: Observation) -> str:
     return f"{observation.created_at:%Y%m%dT%H%M%S%f}-{observation.idempotency_key}"
 
 
-def _scored(observation: Observation, observer_id: int, rubric: engine.Rubric,
-            marks: dict[str, Any] | None = None) -> dict[str, Any]:
+def _scored(
+    observation: Observation, observer_id: int, rubric: engine.Rubric, marks: dict[str, Any] | None = None
+) -> dict[str, Any]:
     """The engine's result for ``marks`` (the observation's own evidence unless given: a second
     marker's marks of the same observation are scored as the same event, by their own person)."""
-    evidence = {**(observation.evidence if marks is None else marks), "observation_id": _evidence_id(observation),
-                "observed_at": observation.observed_on.isoformat(),
-                # counted by identity for sign-off: the person's id, which outlives a changed email address
-                "observer": f"person-{observer_id}",
-                "setting": observation.setting.strip()}
+    evidence = {
+        **(observation.evidence if marks is None else marks),
+        "observation_id": _evidence_id(observation),
+        "observed_at": observation.observed_on.isoformat(),
+        # counted by identity for sign-off: the person's id, which outlives a changed email address
+        "observer": f"person-{observer_id}",
+        "setting": observation.setting.strip(),
+    }
     try:
         return engine.score(rubric, engine.evidence_from_dict(evidence)).to_dict()
     except engine.EngineError as error:
@@ -153,8 +164,9 @@ def earlier_record(enrolment_id: int, given: ObservationInput) -> Observation | 
     return existing
 
 
-def record_observation(enrolment_id: int, observer_id: int, given: ObservationInput, today: date,
-                       observation_id: int | None = None) -> Observation:
+def record_observation(
+    enrolment_id: int, observer_id: int, given: ObservationInput, today: date, observation_id: int | None = None
+) -> Observation:
     """Save (or change) a draft observation, scored by the scenario's rubric; ``submit`` locks it.
 
     Any mentor assigned to the trainee may record one: observers are counted by their account, so
@@ -214,10 +226,15 @@ def _close_requests(observation: Observation) -> None:
     Nothing is flushed here: a second post of the same form must fail at the commit, where
     :func:`_commit` turns the duplicate idempotency key into the first record."""
     with db.session.no_autoflush:
-        answered = list(db.session.scalars(select(ObservationRequest).where(
-            ObservationRequest.enrolment_id == observation.enrolment_id,
-            ObservationRequest.scenario_key == observation.scenario_key,
-            ObservationRequest.status.in_(RequestStatus.OPEN_STATES))))
+        answered = list(
+            db.session.scalars(
+                select(ObservationRequest).where(
+                    ObservationRequest.enrolment_id == observation.enrolment_id,
+                    ObservationRequest.scenario_key == observation.scenario_key,
+                    ObservationRequest.status.in_(RequestStatus.OPEN_STATES),
+                )
+            )
+        )
     for found in answered:
         found.status = RequestStatus.DONE
         found.observation = observation
@@ -228,7 +245,9 @@ def _commit(observation: Observation) -> Observation:
         db.session.commit()
     except IntegrityError:  # the same form posted twice at once: the first one won
         db.session.rollback()
-        winner = db.session.scalar(select(Observation).where(Observation.idempotency_key == observation.idempotency_key))
+        winner = db.session.scalar(
+            select(Observation).where(Observation.idempotency_key == observation.idempotency_key)
+        )
         if winner is None:
             raise
         return winner
@@ -253,17 +272,27 @@ def submit_observation(observation_id: int, mentor_id: int, lock_version: int) -
 
 # ---- corrections ---------------------------------------------------------------------------
 
+
 def _snapshot(observation: Observation) -> dict[str, Any]:
-    return revisions.snapshot(observation.observed_on, observation.setting, observation.present,
-                              observation.present_notes, observation.evidence, observation.result)
+    return revisions.snapshot(
+        observation.observed_on,
+        observation.setting,
+        observation.present,
+        observation.present_notes,
+        observation.evidence,
+        observation.result,
+    )
 
 
-IN_SAMPLE = ("This observation is in a moderation sample, so it can no longer be corrected here. "
-             "Change its outcome through the moderation's agreed judgement instead")
+IN_SAMPLE = (
+    "This observation is in a moderation sample, so it can no longer be corrected here. "
+    "Change its outcome through the moderation's agreed judgement instead"
+)
 
 
-def amend_observation(observation_id: int, actor_id: int, given: AmendmentInput, reason: str,
-                      lock_version: int, today: date) -> Observation:
+def amend_observation(
+    observation_id: int, actor_id: int, given: AmendmentInput, reason: str, lock_version: int, today: date
+) -> Observation:
     """Correct a submitted observation: only its observer, only with a reason, only from what they saw.
 
     It is re-scored with the rubric version that scored it first (never a newer one, so a
@@ -284,8 +313,9 @@ def amend_observation(observation_id: int, actor_id: int, given: AmendmentInput,
         # The mentor may already have read the moderator's marks: a change now goes through the agreed judgement.
         raise Conflict(IN_SAMPLE, "observation_id")
     reason = reason.strip()
-    problems = _detail_problems(observation.enrolment, given.observed_on, given.setting, given.present,
-                                given.present_notes, today)
+    problems = _detail_problems(
+        observation.enrolment, given.observed_on, given.setting, given.present, given.present_notes, today
+    )
     if not reason:
         problems.append(("reason", "Enter why you are correcting this observation"))
     elif len(reason) > REASON_MAX_LENGTH:
@@ -303,8 +333,16 @@ def amend_observation(observation_id: int, actor_id: int, given: AmendmentInput,
     if not revisions.changes(before, after, revisions.Titles()):
         db.session.rollback()
         raise Invalid("Nothing was changed. Change a level, comment, fault or detail, or go back", "evidence")
-    db.session.add(ObservationRevision(observation=observation, number=len(observation.revisions) + 1,
-                                       author_id=actor_id, reason=reason, before=before, after=after))
+    db.session.add(
+        ObservationRevision(
+            observation=observation,
+            number=len(observation.revisions) + 1,
+            author_id=actor_id,
+            reason=reason,
+            before=before,
+            after=after,
+        )
+    )
     return _commit(observation)
 
 
@@ -328,12 +366,13 @@ def history(observation: Observation) -> list[RevisionView]:
 
 # ---- progress ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class ObservationView:
     observation: Observation
     result: engine.Result
     reasons: tuple[str, ...]
-    moderated: bool = False   # the result is the judgement agreed after moderation, not the mentor's
+    moderated: bool = False  # the result is the judgement agreed after moderation, not the mentor's
 
 
 @dataclass(frozen=True)
@@ -341,12 +380,12 @@ class ScenarioProgress:
     scenario: Scenario
     observations: tuple[ObservationView, ...]
     sign_off: engine.SignOff | None
-    missing: tuple[str, ...]      # in words
-    never_met: tuple[str, ...]    # criterion titles
+    missing: tuple[str, ...]  # in words
+    never_met: tuple[str, ...]  # criterion titles
     left_out: tuple[ObservationView, ...] = ()  # scored with another rubric version: not counted
-    held: int = 0                 # observations awaiting moderation, not shown to the trainee yet
-    overall: engine.Aggregate | None = None     # the cohort's aggregation of the counted observations
-    method: str = ""                            # that aggregation method, in words
+    held: int = 0  # observations awaiting moderation, not shown to the trainee yet
+    overall: engine.Aggregate | None = None  # the cohort's aggregation of the counted observations
+    method: str = ""  # that aggregation method, in words
 
     @property
     def in_words(self) -> str:
@@ -378,8 +417,11 @@ def agreed_results(observation_ids: list[int]) -> dict[int, dict[str, Any]]:
     """Agreed judgements after moderation, by observation: they replace the mentor's in progress."""
     if not observation_ids:
         return {}
-    rows = db.session.execute(select(ModerationItem.observation_id, ModerationItem.agreed_result).where(
-        ModerationItem.observation_id.in_(observation_ids), ModerationItem.agreed_result.is_not(None)))
+    rows = db.session.execute(
+        select(ModerationItem.observation_id, ModerationItem.agreed_result).where(
+            ModerationItem.observation_id.in_(observation_ids), ModerationItem.agreed_result.is_not(None)
+        )
+    )
     return {observation_id: result for observation_id, result in rows if result}
 
 
@@ -395,8 +437,9 @@ def observations_of(enrolment_id: int, submitted_only: bool = False) -> list[Obs
     return list(db.session.scalars(_ordered(query)))
 
 
-def overall(rubric: engine.Rubric, results: list[engine.Result],
-            policy: engine.AggregationPolicy) -> engine.Aggregate | None:
+def overall(
+    rubric: engine.Rubric, results: list[engine.Result], policy: engine.AggregationPolicy
+) -> engine.Aggregate | None:
     """The cohort's aggregation of ``results`` (None: nothing counted yet)."""
     if not results:
         return None
@@ -407,7 +450,9 @@ def overall(rubric: engine.Rubric, results: list[engine.Result],
         return engine.aggregate(rubric, results, DEFAULT_AGGREGATION)
 
 
-def progress(enrolment: Enrolment, submitted_only: bool = False, held: frozenset[int] = frozenset()) -> list[ScenarioProgress]:
+def progress(
+    enrolment: Enrolment, submitted_only: bool = False, held: frozenset[int] = frozenset()
+) -> list[ScenarioProgress]:
     """Each scenario's observations, outcomes and reasons, the cohort's aggregate and what sign-off
     still needs, in words. Only submitted observations count; a trainee sees only those. A judgement
     agreed after moderation replaces the mentor's for its observation; ``held`` observations
@@ -415,15 +460,22 @@ def progress(enrolment: Enrolment, submitted_only: bool = False, held: frozenset
     return progress_of([enrolment], submitted_only, held)[enrolment.id]
 
 
-def progress_of(enrolments: list[Enrolment], submitted_only: bool = False,
-                held: frozenset[int] = frozenset()) -> dict[int, list[ScenarioProgress]]:
+def progress_of(
+    enrolments: list[Enrolment], submitted_only: bool = False, held: frozenset[int] = frozenset()
+) -> dict[int, list[ScenarioProgress]]:
     """:func:`progress` for many enrolments in a number of queries that does not grow with them:
     every observation in one query, the agreed judgements in one, the scenario library once."""
     if not enrolments:
         return {}
-    query = (select(Observation).where(Observation.enrolment_id.in_([e.id for e in enrolments]))
-             .options(selectinload(Observation.observer), selectinload(Observation.rubric_version),
-                      selectinload(Observation.revisions)))
+    query = (
+        select(Observation)
+        .where(Observation.enrolment_id.in_([e.id for e in enrolments]))
+        .options(
+            selectinload(Observation.observer),
+            selectinload(Observation.rubric_version),
+            selectinload(Observation.revisions),
+        )
+    )
     if submitted_only:
         query = query.where(Observation.status == ObservationStatus.SUBMITTED)
     by_enrolment: dict[int, list[Observation]] = defaultdict(list)
@@ -434,8 +486,13 @@ def progress_of(enrolments: list[Enrolment], submitted_only: bool = False,
     return {e.id: _progress(e, by_enrolment[e.id], library, agreed, held) for e in enrolments}
 
 
-def _progress(enrolment: Enrolment, found_all: list[Observation], library: list[Scenario],
-              agreed: dict[int, dict[str, Any]], held: frozenset[int]) -> list[ScenarioProgress]:
+def _progress(
+    enrolment: Enrolment,
+    found_all: list[Observation],
+    library: list[Scenario],
+    agreed: dict[int, dict[str, Any]],
+    held: frozenset[int],
+) -> list[ScenarioProgress]:
     every = [o for o in found_all if o.id not in held]
     waiting: dict[str, int] = defaultdict(int)
     for o in found_all:
@@ -457,7 +514,17 @@ def _progress(enrolment: Enrolment, found_all: list[Observation], library: list[
         rubric = competency_services.rubric_of(version)
         counted = [v.result for v in views if v.observation.submitted]
         decision = engine.sign_off(rubric, counted, policy)
-        found.append(ScenarioProgress(scenario, views, decision, tuple(engine.render_missing(m) for m in decision.missing),
-                                      tuple(rubric.title_of(k) for k in decision.never_met), left_out,
-                                      waiting.get(scenario.key, 0), overall(rubric, counted, aggregation), method))
+        found.append(
+            ScenarioProgress(
+                scenario,
+                views,
+                decision,
+                tuple(engine.render_missing(m) for m in decision.missing),
+                tuple(rubric.title_of(k) for k in decision.never_met),
+                left_out,
+                waiting.get(scenario.key, 0),
+                overall(rubric, counted, aggregation),
+                method,
+            )
+        )
     return found

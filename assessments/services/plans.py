@@ -8,6 +8,7 @@ a changed mentor or a new day changes the PDF, and nothing else does. The PDF it
 ``render_training_plan(enrolment_id)`` is the stable entry point for bulk jobs (a cohort's ZIP) and
 the CLI: it needs an app context, and gives the stored PDF when the inputs have not changed.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -29,8 +30,13 @@ PLAN_TEMPLATE = "assessments/print/training_plan.html"
 PLAN_TEMPLATES = (PLAN_TEMPLATE, "print/base.html", "assessments/print/_chart.html")
 PRINT_CSS = Path(__file__).resolve().parent.parent / "print.css"
 FEEDBACK_MAX = 6  # comments from the latest observation of each competency
-DUTY_LABELS = {"on_track": "On track", "due_soon": "Due within 6 months", "overdue": "Overdue",
-               "not_required": "Not required", "qualified": "Qualified"}
+DUTY_LABELS = {
+    "on_track": "On track",
+    "due_soon": "Due within 6 months",
+    "overdue": "Overdue",
+    "not_required": "Not required",
+    "qualified": "Qualified",
+}
 
 
 @dataclass(frozen=True)
@@ -39,19 +45,19 @@ class Competency:
 
     key: str
     title: str
-    status: str                      # in words
+    status: str  # in words
     evidenced: bool
-    met: int                         # met observations that count
-    needed: int                      # met observations sign-off needs
-    observed: int                    # submitted observations
-    missing: tuple[str, ...]         # the engine's reasons it is not yet evidenced, in words
-    never_met: tuple[str, ...]       # criteria never met in a counted observation
-    latest_on: str                   # the latest observation's date, or ""
+    met: int  # met observations that count
+    needed: int  # met observations sign-off needs
+    observed: int  # submitted observations
+    missing: tuple[str, ...]  # the engine's reasons it is not yet evidenced, in words
+    never_met: tuple[str, ...]  # criteria never met in a counted observation
+    latest_on: str  # the latest observation's date, or ""
     latest_outcome: str
     latest_reasons: tuple[str, ...]  # the engine's reasons for the latest outcome
-    feedback: tuple[str, ...]        # the observer's comments on the latest observation
-    modules: tuple[str, ...]         # modules of the programme that prepare for it (remaining first)
-    observers: tuple[str, ...]       # who may observe it
+    feedback: tuple[str, ...]  # the observer's comments on the latest observation
+    modules: tuple[str, ...]  # modules of the programme that prepare for it (remaining first)
+    observers: tuple[str, ...]  # who may observe it
 
 
 @dataclass(frozen=True)
@@ -88,7 +94,7 @@ class TrainingPlan:
     duty_status: str
     deadline: str
     duty_reasons: tuple[str, ...]
-    case_study: str                              # where it stands, in a sentence
+    case_study: str  # where it stands, in a sentence
     case_study_dates: tuple[tuple[str, str], ...]  # (what, date) of each date recorded: window, submission, result
     competencies: tuple[Competency, ...]
     remaining: tuple[PlannedModule, ...]
@@ -112,27 +118,41 @@ def _competency(p: ScenarioProgress, module_titles: dict[str, list[str]]) -> Com
     latest = submitted[-1] if submitted else None
     comments: list[str] = []
     if latest is not None:
-        titles = {c.get("key"): str(c.get("title", "")) for c in latest.observation.rubric_version.definition.get("criteria", [])}
+        titles = {
+            c.get("key"): str(c.get("title", ""))
+            for c in latest.observation.rubric_version.definition.get("criteria", [])
+        }
         for j in latest.observation.evidence.get("judgements", []):
             comment = str(j.get("comment") or "").strip()
             if comment:
                 comments.append(f"{titles.get(j.get('criterion')) or j.get('criterion')}: {comment}")
-    needed = p.sign_off.met + next((m.need - m.have for m in p.sign_off.missing if m.code == "met_observations"), 0) \
-        if p.sign_off else 0
+    needed = (
+        p.sign_off.met + next((m.need - m.have for m in p.sign_off.missing if m.code == "met_observations"), 0)
+        if p.sign_off
+        else 0
+    )
     return Competency(
-        key=p.scenario.key, title=p.scenario.title, status=f"{p.in_words}. {p.overall_in_words}" if p.overall else p.in_words,
-        evidenced=bool(p.sign_off and p.sign_off.evidenced), met=p.sign_off.met if p.sign_off else 0,
-        needed=needed, observed=len(submitted), missing=p.missing, never_met=p.never_met,
+        key=p.scenario.key,
+        title=p.scenario.title,
+        status=f"{p.in_words}. {p.overall_in_words}" if p.overall else p.in_words,
+        evidenced=bool(p.sign_off and p.sign_off.evidenced),
+        met=p.sign_off.met if p.sign_off else 0,
+        needed=needed,
+        observed=len(submitted),
+        missing=p.missing,
+        never_met=p.never_met,
         latest_on=format_date(latest.observation.observed_on.isoformat()) if latest else "",
         latest_outcome=latest.result.outcome.value if latest else "",
-        latest_reasons=latest.reasons if latest else (), feedback=tuple(comments[:FEEDBACK_MAX]),
-        modules=tuple(module_titles.get(p.scenario.key, [])), observers=tuple(p.scenario.observers))
+        latest_reasons=latest.reasons if latest else (),
+        feedback=tuple(comments[:FEEDBACK_MAX]),
+        modules=tuple(module_titles.get(p.scenario.key, [])),
+        observers=tuple(p.scenario.observers),
+    )
 
 
 def _next_observations(competencies: tuple[Competency, ...]) -> tuple[str, ...]:
     """Those closest to sign-off first: the fewest met observations still needed."""
-    gaps = sorted((c for c in competencies if not c.evidenced and c.needed),
-                  key=lambda c: (c.needed - c.met, c.title))
+    gaps = sorted((c for c in competencies if not c.evidenced and c.needed), key=lambda c: (c.needed - c.met, c.title))
     found = []
     for c in gaps:
         what = f"{c.title}: {c.missing[0]}" if c.missing else c.title
@@ -154,16 +174,21 @@ def _targets(competencies: tuple[Competency, ...]) -> tuple[str, ...]:
 
 def _case_study_words(given: CaseStudyDates, programme_ends: date) -> str:
     if given == CaseStudyDates():
-        return (f"Not recorded yet. It comes after the taught programme ends on {format_date(programme_ends.isoformat())}; "
-                "the provider sets its submission window.")
+        return (
+            f"Not recorded yet. It comes after the taught programme ends on {format_date(programme_ends.isoformat())}; "
+            "the provider sets its submission window."
+        )
     return in_words(given) + "."
 
 
 def _case_study_dates(given: CaseStudyDates) -> tuple[tuple[str, str], ...]:
     """Each recorded date of the case study, in order; the cover lists them beside the sentence."""
-    rows = (("Submission window opens", given.window_opens), ("Submission window closes", given.window_closes),
-            ("Submitted", given.submitted_on),
-            (f"Result: {given.result.label}" if given.result else "Result", given.result_on))
+    rows = (
+        ("Submission window opens", given.window_opens),
+        ("Submission window closes", given.window_closes),
+        ("Submitted", given.submitted_on),
+        (f"Result: {given.result.label}" if given.result else "Result", given.result_on),
+    )
     return tuple((what, format_date(day.isoformat())) for what, day in rows if day is not None)
 
 
@@ -175,8 +200,11 @@ def training_plan(enrolment_id: int, today: date, for_trainee: bool = False) -> 
     if enrolment is None:
         return None
     version = enrolment.cohort.programme_version
-    slots = schedule.slots(version.cohort_start, version.length_weeks, tuple(
-        schedule.ModuleHours(m.key, m.title, m.hours, m.block) for m in version.modules))
+    slots = schedule.slots(
+        version.cohort_start,
+        version.length_weeks,
+        tuple(schedule.ModuleHours(m.key, m.title, m.hours, m.block) for m in version.modules),
+    )
     left = schedule.remaining(slots, today)
     left_keys = {s.key for s in left}
     module_titles: dict[str, list[str]] = {}
@@ -186,30 +214,56 @@ def training_plan(enrolment_id: int, today: date, for_trainee: bool = False) -> 
     held = frozenset(moderation.held_observations(enrolment.cohort_id)) if for_trainee else frozenset()
     found = progress(enrolment, submitted_only=True, held=held)
     competencies = tuple(_competency(p, module_titles) for p in found)
-    observations = sorted(((v.observation.observed_on, v.observation.id, p.scenario.title, v) for p in found for v in p.observations),
-                          key=lambda row: (row[0], row[1]))
+    observations = sorted(
+        ((v.observation.observed_on, v.observation.id, p.scenario.title, v) for p in found for v in p.observations),
+        key=lambda row: (row[0], row[1]),
+    )
     duty = senco_duty(enrolment, today)
     end = schedule.programme_end(version.cohort_start, version.length_weeks)
     case_study = dates_of(enrolment.case_study)
     return TrainingPlan(
-        enrolment_id=enrolment.id, trainee=enrolment.trainee.name, school=enrolment.school,
-        programme=version.name, provider=version.provider, version=f"Version {version.number}" if version.number else "Draft",
-        cohort=enrolment.cohort.name, mentors=tuple(m.name for m in enrolment.mentors), made_on=format_date(today.isoformat()),
-        starts=format_date(version.cohort_start.isoformat()), ends=format_date(end.isoformat()),
+        enrolment_id=enrolment.id,
+        trainee=enrolment.trainee.name,
+        school=enrolment.school,
+        programme=version.name,
+        provider=version.provider,
+        version=f"Version {version.number}" if version.number else "Draft",
+        cohort=enrolment.cohort.name,
+        mentors=tuple(m.name for m in enrolment.mentors),
+        made_on=format_date(today.isoformat()),
+        starts=format_date(version.cohort_start.isoformat()),
+        ends=format_date(end.isoformat()),
         duty_status=DUTY_LABELS.get(duty.duty.status.value, duty.duty.status.value) if duty.duty else "",
         deadline=format_date(duty.duty.deadline.isoformat()) if duty.duty and duty.duty.duty_applies else "",
         duty_reasons=duty.reasons,
-        case_study=_case_study_words(case_study, end), case_study_dates=_case_study_dates(case_study),
+        case_study=_case_study_words(case_study, end),
+        case_study_dates=_case_study_dates(case_study),
         competencies=competencies,
-        remaining=tuple(PlannedModule(s.title, s.hours, s.weeks,
-                                      f"{format_date(s.starts.isoformat())} to {format_date(s.ends.isoformat())}", s.block)
-                        for s in left),
+        remaining=tuple(
+            PlannedModule(
+                s.title,
+                s.hours,
+                s.weeks,
+                f"{format_date(s.starts.isoformat())} to {format_date(s.ends.isoformat())}",
+                s.block,
+            )
+            for s in left
+        ),
         remaining_hours=sum(s.hours for s in left),
-        next_observations=_next_observations(competencies), targets=_targets(competencies),
-        observations=tuple(ObservationLine(format_date(day.isoformat()), title, v.observation.setting,
-                                           v.observation.observer.name if v.observation.observer else "Former observer",
-                                           v.result.outcome.value) for day, _, title, v in observations),
-        awaiting=sum(p.held for p in found))
+        next_observations=_next_observations(competencies),
+        targets=_targets(competencies),
+        observations=tuple(
+            ObservationLine(
+                format_date(day.isoformat()),
+                title,
+                v.observation.setting,
+                v.observation.observer.name if v.observation.observer else "Former observer",
+                v.result.outcome.value,
+            )
+            for day, _, title, v in observations
+        ),
+        awaiting=sum(p.held for p in found),
+    )
 
 
 def _today() -> date:
@@ -227,11 +281,18 @@ def training_plan_key(enrolment_id: int, today: date | None = None) -> str:
 
 
 def training_plan_html(plan: TrainingPlan) -> str:
-    return printing.render_html(PLAN_TEMPLATE, plan=plan, title=f"Training plan: {plan.trainee}",
-                                header=f"Training plan · {plan.trainee} · {plan.programme}", footer=f"Made on {plan.made_on}")
+    return printing.render_html(
+        PLAN_TEMPLATE,
+        plan=plan,
+        title=f"Training plan: {plan.trainee}",
+        header=f"Training plan · {plan.trainee} · {plan.programme}",
+        footer=f"Made on {plan.made_on}",
+    )
 
 
-def training_plan_pdf(enrolment_id: int, today: date | None = None, for_trainee: bool = False) -> printing.StoredPdf | None:
+def training_plan_pdf(
+    enrolment_id: int, today: date | None = None, for_trainee: bool = False
+) -> printing.StoredPdf | None:
     """The stored plan, or a new one if anything it shows has changed; None if there is no such enrolment.
     ``for_trainee``: the trainee's own copy, without results held back until moderated."""
     plan = training_plan(enrolment_id, today or _today(), for_trainee)
@@ -254,6 +315,7 @@ def plan_filename(plan_or_name: str) -> str:
 
 
 # ---- who may see which document ------------------------------------------------------------------
+
 
 def visible_enrolment(enrolment_id: int, person_id: int, roles: frozenset[Role]) -> Enrolment | None:
     """The enrolment if this person may see its documents: designers and administrators all, a mentor
@@ -326,19 +388,35 @@ def observation_record(observation_id: int) -> ObservationRecord | None:
             words = "Observed"
         else:
             words = f"{level} {criterion.label_of(int(level))}" if criterion else str(level)
-        judgements.append(JudgementLine(criterion.title if criterion else str(j.get("criterion")), words,
-                                        str(j.get("comment") or "")))
-    faults = tuple(FaultLine(rubric.title_of(str(f.get("fault"))), str(f.get("severity") or "as its type"), str(f.get("note") or ""))
-                   for f in found.evidence.get("faults", []))
+        judgements.append(
+            JudgementLine(criterion.title if criterion else str(j.get("criterion")), words, str(j.get("comment") or ""))
+        )
+    faults = tuple(
+        FaultLine(
+            rubric.title_of(str(f.get("fault"))), str(f.get("severity") or "as its type"), str(f.get("note") or "")
+        )
+        for f in found.evidence.get("faults", [])
+    )
     scenario = competency_services.get_scenario(found.scenario_key)
     enrolment = found.enrolment
     submitted = found.submitted_at.date().isoformat() if found.submitted_at else found.observed_on.isoformat()
     return ObservationRecord(
-        found.id, enrolment.trainee.name, enrolment.school, enrolment.cohort.programme_version.name,
-        scenario.title if scenario else found.scenario_key, format_date(found.observed_on.isoformat()), found.setting,
-        found.observer.name if found.observer else "Former observer", tuple(found.present),
-        f"{rubric.title}, version {found.rubric_version.number}", view.result.outcome.value, view.reasons,
-        tuple(judgements), faults, format_date(submitted))
+        found.id,
+        enrolment.trainee.name,
+        enrolment.school,
+        enrolment.cohort.programme_version.name,
+        scenario.title if scenario else found.scenario_key,
+        format_date(found.observed_on.isoformat()),
+        found.setting,
+        found.observer.name if found.observer else "Former observer",
+        tuple(found.present),
+        f"{rubric.title}, version {found.rubric_version.number}",
+        view.result.outcome.value,
+        view.reasons,
+        tuple(judgements),
+        faults,
+        format_date(submitted),
+    )
 
 
 def observation_record_pdf(observation_id: int) -> printing.StoredPdf | None:
@@ -346,17 +424,27 @@ def observation_record_pdf(observation_id: int) -> printing.StoredPdf | None:
     if record is None:
         return None
     key = printing.document_key("observation-record", record, RECORD_TEMPLATES, [PRINT_CSS])
-    return printing.make_pdf(key, lambda: printing.render_html(
-        RECORD_TEMPLATE, record=record, title=f"Observation record: {record.scenario}, {record.trainee}",
-        header=f"Observation record · {record.trainee} · {record.scenario}",
-        footer=f"Observed on {record.observed_on}, submitted on {record.submitted_at}"), [PRINT_CSS])
+    return printing.make_pdf(
+        key,
+        lambda: printing.render_html(
+            RECORD_TEMPLATE,
+            record=record,
+            title=f"Observation record: {record.scenario}, {record.trainee}",
+            header=f"Observation record · {record.trainee} · {record.scenario}",
+            footer=f"Observed on {record.observed_on}, submitted on {record.submitted_at}",
+        ),
+        [PRINT_CSS],
+    )
 
 
 def record_held_from(observation_id: int, person_id: int) -> bool:
     """Whether this person is the observation's trainee and its result is held back until moderated."""
     found = db.session.get(Observation, observation_id)
-    return (found is not None and found.enrolment.trainee_id == person_id
-            and found.id in moderation.held_observations(found.enrolment.cohort_id))
+    return (
+        found is not None
+        and found.enrolment.trainee_id == person_id
+        and found.id in moderation.held_observations(found.enrolment.cohort_id)
+    )
 
 
 def enrolment_of_observation(observation_id: int) -> int | None:

@@ -5,6 +5,7 @@ Beside it, the sign-off state of each trainee's observed scenarios (formative ev
 
 :func:`register_data` gives the same rows as plain data for the JSON API.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -32,11 +33,11 @@ class RegisterRow:
     cohort_id: int
     cohort: str
     programme: str
-    programme_version: int | None   # the published version's number
+    programme_version: int | None  # the published version's number
     completed: bool
-    completed_on: date | None       # the date of the case-study pass
-    case_study: str                 # in words
-    scenarios_evidenced: int        # observed scenarios evidenced for sign-off
+    completed_on: date | None  # the date of the case-study pass
+    case_study: str  # in words
+    scenarios_evidenced: int  # observed scenarios evidenced for sign-off
     scenarios: int
 
     @property
@@ -45,15 +46,22 @@ class RegisterRow:
 
 
 def _enrolments(cohort_id: int | None, completed_only: bool) -> list[Enrolment]:
-    query = (select(Enrolment).join(User, User.id == Enrolment.trainee_id)
-             .options(selectinload(Enrolment.trainee), selectinload(Enrolment.case_study),
-                      selectinload(Enrolment.cohort).selectinload(Cohort.programme_version))
-             .order_by(User.name, Enrolment.id))
+    query = (
+        select(Enrolment)
+        .join(User, User.id == Enrolment.trainee_id)
+        .options(
+            selectinload(Enrolment.trainee),
+            selectinload(Enrolment.case_study),
+            selectinload(Enrolment.cohort).selectinload(Cohort.programme_version),
+        )
+        .order_by(User.name, Enrolment.id)
+    )
     if cohort_id is not None:
         query = query.where(Enrolment.cohort_id == cohort_id)
     if completed_only:
         query = query.join(CaseStudy, CaseStudy.enrolment_id == Enrolment.id).where(
-            CaseStudy.result == CaseStudyResult.PASSED.value, CaseStudy.result_on.is_not(None))
+            CaseStudy.result == CaseStudyResult.PASSED.value, CaseStudy.result_on.is_not(None)
+        )
     return list(db.session.scalars(query))
 
 
@@ -67,12 +75,27 @@ def register(cohort_id: int | None = None, completed_only: bool = True) -> list[
     for e in enrolments:
         judge = judges.setdefault(e.cohort_id, Judge(e.cohort))
         scenarios = scenarios_for(e.cohort.programme_version, every)
-        evidenced = sum(1 for s in scenarios if judge.cell(s, results.get((e.id, s.key), ())).status is CellStatus.EVIDENCED)
+        evidenced = sum(
+            1 for s in scenarios if judge.cell(s, results.get((e.id, s.key), ())).status is CellStatus.EVIDENCED
+        )
         dates = dates_of(e.case_study)
         version = e.cohort.programme_version
-        rows.append(RegisterRow(e.id, e.trainee.name, e.trainee.email, e.cohort_id, e.cohort.name, version.name,
-                                version.number, dates.completed, dates.result_on if dates.completed else None,
-                                in_words(dates), evidenced, len(scenarios)))
+        rows.append(
+            RegisterRow(
+                e.id,
+                e.trainee.name,
+                e.trainee.email,
+                e.cohort_id,
+                e.cohort.name,
+                version.name,
+                version.number,
+                dates.completed,
+                dates.result_on if dates.completed else None,
+                in_words(dates),
+                evidenced,
+                len(scenarios),
+            )
+        )
     rows.sort(key=lambda r: -(r.completed_on or date.min).toordinal())  # stable: names stay in order within a day
     return rows
 
@@ -83,16 +106,40 @@ def register_page(cohort_id: int | None, completed_only: bool, page: int, size: 
 
 def register_data(cohort_id: int | None = None, completed_only: bool = True) -> list[dict[str, Any]]:
     """The register as plain data (dates as ISO 8601 text), for the JSON API."""
-    return [{**asdict(r), "completed_on": r.completed_on.isoformat() if r.completed_on else None, "sign_off": r.sign_off}
-            for r in register(cohort_id, completed_only)]
+    return [
+        {**asdict(r), "completed_on": r.completed_on.isoformat() if r.completed_on else None, "sign_off": r.sign_off}
+        for r in register(cohort_id, completed_only)
+    ]
 
 
-CSV_HEADER = ("Trainee", "Email", "Cohort", "Programme", "Programme version", "Completed", "Completed on",
-              "Case-study assessment", "Observed scenarios evidenced for sign-off", "Observed scenarios")
+CSV_HEADER = (
+    "Trainee",
+    "Email",
+    "Cohort",
+    "Programme",
+    "Programme version",
+    "Completed",
+    "Completed on",
+    "Case-study assessment",
+    "Observed scenarios evidenced for sign-off",
+    "Observed scenarios",
+)
 
 
 def register_csv(cohort_id: int | None, completed_only: bool) -> str:
-    body = ([r.trainee, r.email, r.cohort, r.programme, r.programme_version or "", "yes" if r.completed else "no",
-             r.completed_on.isoformat() if r.completed_on else "", r.case_study, r.scenarios_evidenced, r.scenarios]
-            for r in register(cohort_id, completed_only))
+    body = (
+        [
+            r.trainee,
+            r.email,
+            r.cohort,
+            r.programme,
+            r.programme_version or "",
+            "yes" if r.completed else "no",
+            r.completed_on.isoformat() if r.completed_on else "",
+            r.case_study,
+            r.scenarios_evidenced,
+            r.scenarios,
+        ]
+        for r in register(cohort_id, completed_only)
+    )
     return write_csv([CSV_HEADER, *body])

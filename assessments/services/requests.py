@@ -1,6 +1,7 @@
 """Requests: a trainee asks one of their mentors to observe a scenario; the mentor accepts with a
 date or declines with a reason. An accepted (or unanswered) request closes itself when an
 observation of that scenario is submitted (see :func:`assessments.services.observations._lock`)."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -36,9 +37,14 @@ def ask(enrolment_id: int, trainee_id: int, mentor_id: int, scenario_key: str, n
     note = note.strip()
     if len(note) > NOTE_MAX_LENGTH:
         problems.append(("note", too_long(NOTE_MAX_LENGTH, "Note")))
-    if not problems and db.session.scalar(select(ObservationRequest.id).where(
-            ObservationRequest.enrolment_id == enrolment.id, ObservationRequest.mentor_id == mentor_id,
-            ObservationRequest.scenario_key == scenario_key, ObservationRequest.status.in_(RequestStatus.OPEN_STATES))):
+    if not problems and db.session.scalar(
+        select(ObservationRequest.id).where(
+            ObservationRequest.enrolment_id == enrolment.id,
+            ObservationRequest.mentor_id == mentor_id,
+            ObservationRequest.scenario_key == scenario_key,
+            ObservationRequest.status.in_(RequestStatus.OPEN_STATES),
+        )
+    ):
         problems.append(("scenario_key", "You have already asked this mentor to observe this scenario"))
     if problems:
         raise Invalid(problems)
@@ -91,17 +97,29 @@ def decline(request_id: int, mentor_id: int, reason: str) -> ObservationRequest:
 
 def open_requests_for_mentor(mentor_id: int) -> list[ObservationRequest]:
     """Requests made to the mentor, not yet closed (unanswered first), with their trainees: two queries."""
-    return list(db.session.scalars(
-        select(ObservationRequest).join(enrolment_mentor, (enrolment_mentor.c.enrolment_id == ObservationRequest.enrolment_id)
-                                        & (enrolment_mentor.c.mentor_id == mentor_id))
-        .where(ObservationRequest.mentor_id == mentor_id, ObservationRequest.status.in_(RequestStatus.OPEN_STATES))
-        .options(selectinload(ObservationRequest.enrolment).selectinload(Enrolment.trainee))
-        .order_by(ObservationRequest.status.desc(), ObservationRequest.created_at, ObservationRequest.id)))
+    return list(
+        db.session.scalars(
+            select(ObservationRequest)
+            .join(
+                enrolment_mentor,
+                (enrolment_mentor.c.enrolment_id == ObservationRequest.enrolment_id)
+                & (enrolment_mentor.c.mentor_id == mentor_id),
+            )
+            .where(ObservationRequest.mentor_id == mentor_id, ObservationRequest.status.in_(RequestStatus.OPEN_STATES))
+            .options(selectinload(ObservationRequest.enrolment).selectinload(Enrolment.trainee))
+            .order_by(ObservationRequest.status.desc(), ObservationRequest.created_at, ObservationRequest.id)
+        )
+    )
 
 
 def requests_of_trainee(trainee_id: int) -> list[ObservationRequest]:
     """Every request the trainee made, newest first, with the mentor's answer."""
-    return list(db.session.scalars(
-        select(ObservationRequest).join(Enrolment).where(Enrolment.trainee_id == trainee_id)
-        .options(selectinload(ObservationRequest.mentor))
-        .order_by(ObservationRequest.created_at.desc(), ObservationRequest.id.desc())))
+    return list(
+        db.session.scalars(
+            select(ObservationRequest)
+            .join(Enrolment)
+            .where(Enrolment.trainee_id == trainee_id)
+            .options(selectinload(ObservationRequest.mentor))
+            .order_by(ObservationRequest.created_at.desc(), ObservationRequest.id.desc())
+        )
+    )

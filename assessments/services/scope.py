@@ -5,6 +5,7 @@ mentor; a trainee sees only their own training (through the API, only submitted 
 Anything else is "not found" (``None``; a 404 on the page), whether or not it exists, so a reader
 cannot learn which ids are taken. Every other service asks here first.
 """
+
 from __future__ import annotations
 
 from typing import TypeVar
@@ -28,8 +29,14 @@ def _trainee_is(trainee_id: int) -> ColumnElement[bool]:
 
 def mentor_enrolments(mentor_id: int) -> list[Enrolment]:
     # The people and the cohort of every row in one query each, not one a row (a query-count test holds it).
-    return list(db.session.scalars(select(Enrolment).where(_mentored_by(mentor_id)).order_by(Enrolment.id)
-                                   .options(selectinload(Enrolment.trainee), selectinload(Enrolment.cohort))))
+    return list(
+        db.session.scalars(
+            select(Enrolment)
+            .where(_mentored_by(mentor_id))
+            .order_by(Enrolment.id)
+            .options(selectinload(Enrolment.trainee), selectinload(Enrolment.cohort))
+        )
+    )
 
 
 def enrolment_for_mentor(enrolment_id: int, mentor_id: int) -> Enrolment | None:
@@ -134,7 +141,9 @@ def _reads_observations(enrolment: Enrolment, person_id: int) -> bool:
     return mentors(enrolment, person_id) or enrolment.trainee_id == person_id
 
 
-def observations_for(enrolment_id: int, person_id: int, offset: int, limit: int) -> tuple[list[Observation], int] | None:
+def observations_for(
+    enrolment_id: int, person_id: int, offset: int, limit: int
+) -> tuple[list[Observation], int] | None:
     """A page of an enrolment's observations for one of its mentors or its trainee; ``None`` for anyone else."""
     enrolment = enrolment_for(enrolment_id, person_id)
     if enrolment is None or not _reads_observations(enrolment, person_id):
@@ -158,4 +167,3 @@ def observation_for(observation_id: int, person_id: int) -> Observation | None:
 def submitted_only(enrolment: Enrolment, person_id: int) -> bool:
     """Whether the reader sees only submitted observations: everyone but the trainee's mentors."""
     return not _sees_drafts(enrolment, person_id)
-

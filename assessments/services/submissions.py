@@ -5,6 +5,7 @@ again and gets the record the first attempt made, never a second one. The unique
 ``observation.idempotency_key`` is what guarantees it when two attempts race; the look-up
 here only saves the work of scoring again.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,9 @@ from core.problems import Invalid
 IDEMPOTENCY_KEY_MAX_LENGTH = 64  # the observation.idempotency_key column
 IDEMPOTENCY_KEY_PATTERN = rf"^[A-Za-z0-9._:-]{{8,{IDEMPOTENCY_KEY_MAX_LENGTH}}}$"  # e.g. a UUID
 _KEY = re.compile(IDEMPOTENCY_KEY_PATTERN)
-KEY_MESSAGE = ("Send an idempotency key of 8 to 64 letters, digits, dots, colons, hyphens or underscores, "
-               "for example a UUID")
+KEY_MESSAGE = (
+    "Send an idempotency key of 8 to 64 letters, digits, dots, colons, hyphens or underscores, for example a UUID"
+)
 
 
 def is_idempotency_key(text: str) -> bool:
@@ -45,7 +47,9 @@ def record_once(enrolment_id: int, observer_id: int, given: observing.Observatio
         return Recorded(earlier, True)
     # The date and every other rule are record_observation's, the same for the pages.
     # Two attempts at once: the loser is answered with the winner's record (see record_observation).
-    return Recorded(observing.record_observation(enrolment_id, observer_id, replace(given, lock_version=None), today), False)
+    return Recorded(
+        observing.record_observation(enrolment_id, observer_id, replace(given, lock_version=None), today), False
+    )
 
 
 def change_draft(observation_id: int, mentor_id: int, given: observing.ObservationInput, today: date) -> Observation:

@@ -2,6 +2,7 @@
 
 One module a subject; each registers its routes on the room's blueprint (``base.bp``) when imported.
 """
+
 from __future__ import annotations
 
 from flask import Flask
@@ -52,7 +53,9 @@ def init_app(app: Flask) -> None:
     nav.add("Moderation", "assessments.moderation", Role.MODERATOR, section="/assessments/moderation")
     nav.add("Moderated", "assessments.my_moderations", Role.MENTOR, section="/assessments/moderated")
     nav.add("Calibration", "assessments.calibration", Role.MENTOR, section="/assessments/calibration")
-    nav.add("Exemplars", "assessments.exemplars", Role.DESIGNER, Role.ADMIN, section="/assessments/calibration/exemplars")
+    nav.add(
+        "Exemplars", "assessments.exemplars", Role.DESIGNER, Role.ADMIN, section="/assessments/calibration/exemplars"
+    )
     nav.add("My training", "assessments.my_training", Role.TRAINEE, section="/assessments/my-training")
     nav.set_home(Role.MODERATOR, "assessments.moderation")
     nav.set_home(Role.MENTOR, "assessments.observations")

@@ -1,5 +1,6 @@
 """Appeals: a trainee asks for a review of a moderated judgement; a moderator who did not mark it
 decides (upheld, or changed with new marks); trainee and mentor read the outcome."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -32,19 +33,28 @@ def appeal(observation_id: int):  # type: ignore[no-untyped-def]
         except Conflict as error:
             flash(str(error), "error")
         else:
-            flash("Your reason is changed." if waiting else "You have asked for a review. A moderator who did not mark it will decide.",
-                  "success")
+            flash(
+                "Your reason is changed."
+                if waiting
+                else "You have asked for a review. A moderator who did not mark it will decide.",
+                "success",
+            )
             return redirect(url_for("assessments.my_observation", observation_id=found.id))
-    return render_template("assessments/moderation/appeal.html", observation=found, form=form,
-                           waiting=waiting), 400 if form.errors else 200
+    return render_template(
+        "assessments/moderation/appeal.html", observation=found, form=form, waiting=waiting
+    ), 400 if form.errors else 200
 
 
 @bp.route("/moderation/appeals")
 @roles_required(Role.MODERATOR)
 def appeals() -> str:
     """Appeals awaiting a reviewer, then those decided."""
-    return render_template("assessments/moderation/appeals.html", appeals=services.open_appeals(),
-                           refusal=services.refusal, words=services.STATUS_WORDS)
+    return render_template(
+        "assessments/moderation/appeals.html",
+        appeals=services.open_appeals(),
+        refusal=services.refusal,
+        words=services.STATUS_WORDS,
+    )
 
 
 def _appeal(appeal_id: int) -> ModerationAppeal:
@@ -62,16 +72,34 @@ def review_appeal(appeal_id: int):  # type: ignore[no-untyped-def]
     item = found.item
     rubric = moderation.rubric_of_item(item)
     evidence = item.agreed_evidence if item.agreed_evidence is not None else item.observation.evidence
-    form = appeal_decision_form(rubric, request.form if request.method == "POST" else None, **answers_of(evidence, rubric))
+    form = appeal_decision_form(
+        rubric, request.form if request.method == "POST" else None, **answers_of(evidence, rubric)
+    )
     if request.method == "POST" and found.status == AppealStatus.OPEN and form.validate():
         changed = form.decision.data == AppealStatus.CHANGED
         try:
-            services.decide(found.id, current_user.id, form.decision.data or "", form.decision_reason.data or "",
-                            evidence_of(form, rubric) if changed else None)
+            services.decide(
+                found.id,
+                current_user.id,
+                form.decision.data or "",
+                form.decision_reason.data or "",
+                evidence_of(form, rubric) if changed else None,
+            )
         except Invalid as error:
-            blame_fields(form, error, "decision_reason", {"appeal_id": "decision", "judgements": "c0" if "c0" in form else "decision"})
+            blame_fields(
+                form,
+                error,
+                "decision_reason",
+                {"appeal_id": "decision", "judgements": "c0" if "c0" in form else "decision"},
+            )
         else:
             flash("Decision recorded. The trainee and the mentor can read it.", "success")
             return redirect(url_for("assessments.review_appeal", appeal_id=found.id))
-    return render_template("assessments/moderation/review_appeal.html", appeal=found, c=moderation.comparison(item),
-                           rubric=rubric, form=form, words=services.STATUS_WORDS), 400 if form.errors else 200
+    return render_template(
+        "assessments/moderation/review_appeal.html",
+        appeal=found,
+        c=moderation.comparison(item),
+        rubric=rubric,
+        form=form,
+        words=services.STATUS_WORDS,
+    ), 400 if form.errors else 200

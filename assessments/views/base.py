@@ -1,4 +1,5 @@
 """The room's blueprint, shared by the page modules beside it."""
+
 from __future__ import annotations
 
 from datetime import date

@@ -1,5 +1,6 @@
 """Calibration exemplars: designers publish a written account of practice with its agreed marks;
 mentors score it blind and then see how far they were from the agreed marks per criterion."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -18,8 +19,9 @@ from core.problems import Conflict, Invalid, blame_fields
 @roles_required(Role.DESIGNER, Role.ADMIN)
 def exemplars() -> str:
     """The published exemplars, and a scenario to publish a new one for."""
-    return render_template("assessments/calibration/exemplars.html", exemplars=services.exemplars(),
-                           scenarios=services.scenarios())
+    return render_template(
+        "assessments/calibration/exemplars.html", exemplars=services.exemplars(), scenarios=services.scenarios()
+    )
 
 
 @bp.route("/calibration/exemplars/new/<scenario_key>", methods=["GET", "POST"])
@@ -33,14 +35,20 @@ def new_exemplar(scenario_key: str):  # type: ignore[no-untyped-def]
     form = exemplar_form(rubric, request.form if request.method == "POST" else None)
     if request.method == "POST" and form.validate():
         try:
-            services.publish(current_user.id, scenario_key, form.title.data or "", form.account.data or "", evidence_of(form, rubric))
+            services.publish(
+                current_user.id, scenario_key, form.title.data or "", form.account.data or "", evidence_of(form, rubric)
+            )
         except Invalid as error:
-            blame_fields(form, error, "title", {"judgements": "c0" if "c0" in form else "title", "scenario_key": "title"})
+            blame_fields(
+                form, error, "title", {"judgements": "c0" if "c0" in form else "title", "scenario_key": "title"}
+            )
         else:
             flash("Exemplar published. Mentors can score it now.", "success")
             return redirect(url_for("assessments.exemplars"))
     scenario = competency_services.get_scenario(scenario_key)
-    return render_template("assessments/calibration/new.html", form=form, rubric=rubric, scenario=scenario), 400 if form.errors else 200
+    return render_template(
+        "assessments/calibration/new.html", form=form, rubric=rubric, scenario=scenario
+    ), 400 if form.errors else 200
 
 
 @bp.route("/calibration")
@@ -73,5 +81,6 @@ def calibrate(exemplar_id: int):  # type: ignore[no-untyped-def]
             flash("Your marks are saved. Here is how they compare with the agreed marks.", "success")
             return redirect(url_for("assessments.calibrate", exemplar_id=exemplar.id))
     rows = services.gap_rows(attempt) if attempt is not None else ()
-    return render_template("assessments/calibration/score.html", exemplar=exemplar, rubric=rubric, form=form,
-                           attempt=attempt, rows=rows), 400 if form.errors else 200
+    return render_template(
+        "assessments/calibration/score.html", exemplar=exemplar, rubric=rubric, form=form, attempt=attempt, rows=rows
+    ), 400 if form.errors else 200

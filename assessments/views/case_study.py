@@ -1,5 +1,6 @@
 """The case-study assessment: designers and administrators record every date and the result;
 the trainee records the date they submitted. Also adding a mentor to an enrolment."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -34,11 +35,21 @@ def case_study_page(enrolment_id: int):  # type: ignore[no-untyped-def]
     """Record the case-study assessment's window, submission and result for one trainee."""
     enrolment = _enrolment(enrolment_id)
     current = case_study.dates_of(enrolment.case_study)
-    form = CaseStudyForm(data={**current.__dict__, "result": current.result.value if current.result else "",
-                               "lock_version": case_study.version_of(enrolment.case_study)})
+    form = CaseStudyForm(
+        data={
+            **current.__dict__,
+            "result": current.result.value if current.result else "",
+            "lock_version": case_study.version_of(enrolment.case_study),
+        }
+    )
     if form.validate_on_submit():
-        given = CaseStudyDates(form.window_opens.data, form.window_closes.data, form.submitted_on.data,
-                               CaseStudyResult(form.result.data) if form.result.data else None, form.result_on.data)
+        given = CaseStudyDates(
+            form.window_opens.data,
+            form.window_closes.data,
+            form.submitted_on.data,
+            CaseStudyResult(form.result.data) if form.result.data else None,
+            form.result_on.data,
+        )
         try:
             case_study.record(enrolment.id, given, current_user.id, today(), _seen(form))
         except Invalid as error:
@@ -55,7 +66,9 @@ def my_case_study(enrolment_id: int):  # type: ignore[no-untyped-def]
     """The trainee records the date they submitted their case study (their provider records the rest)."""
     enrolment = case_study.trainee_enrolment(enrolment_id, current_user.id) or abort(404)
     current = case_study.dates_of(enrolment.case_study)
-    form = SubmissionForm(data={"submitted_on": current.submitted_on, "lock_version": case_study.version_of(enrolment.case_study)})
+    form = SubmissionForm(
+        data={"submitted_on": current.submitted_on, "lock_version": case_study.version_of(enrolment.case_study)}
+    )
     if current.result is None and form.validate_on_submit():
         try:
             case_study.record_submission(enrolment.id, current_user.id, form.submitted_on.data, today(), _seen(form))
@@ -64,8 +77,9 @@ def my_case_study(enrolment_id: int):  # type: ignore[no-untyped-def]
         else:
             flash("Date of submission saved.", "success")
             return redirect(url_for("assessments.my_training"))
-    return render_template("assessments/my_case_study.html", enrolment=enrolment, form=form, current=current,
-                           status=in_words(current))
+    return render_template(
+        "assessments/my_case_study.html", enrolment=enrolment, form=form, current=current, status=in_words(current)
+    )
 
 
 @bp.route("/enrolments/<int:enrolment_id>/mentors", methods=["GET", "POST"])
@@ -74,8 +88,11 @@ def add_mentor(enrolment_id: int):  # type: ignore[no-untyped-def]
     """Add a mentor to a trainee's enrolment: a second observer, or a replacement."""
     enrolment = _enrolment(enrolment_id)
     form = AddMentorForm()
-    form.mentor_id.choices = [SelectChoice(p.id, f"{p.name} ({p.email})") for p in services.people_with(Role.MENTOR)
-                              if p not in enrolment.mentors]
+    form.mentor_id.choices = [
+        SelectChoice(p.id, f"{p.name} ({p.email})")
+        for p in services.people_with(Role.MENTOR)
+        if p not in enrolment.mentors
+    ]
     if form.validate_on_submit():
         try:
             enrolment_mentors.add_mentor(enrolment.id, form.mentor_id.data)

@@ -3,6 +3,7 @@
 Course designers and administrators only; a job is its starter's, and anyone else's is not
 found (404) whether or not it exists.
 """
+
 from __future__ import annotations
 
 from flask import abort, flash, jsonify, redirect, render_template, send_file, url_for
@@ -18,7 +19,10 @@ from core.accounts.roles import Role
 from core.errors import render_error
 from core.problems import Invalid
 
-EXPIRED = ("This download has expired", "Plans are kept for a day after they are made. Make them again from the cohort page.")
+EXPIRED = (
+    "This download has expired",
+    "Plans are kept for a day after they are made. Make them again from the cohort page.",
+)
 
 
 def _own_job(job_id: int) -> jobs.Job:
@@ -47,8 +51,9 @@ def cohort_plans_job(job_id: int) -> str:
     """How far the plans have got; the download once they are made."""
     job = _own_job(job_id)
     cohort = services.get_cohort(int(job.params.get("cohort_id", 0)))
-    return render_template("assessments/cohort_plans_job.html", job=job, cohort=cohort, form=FlaskForm(),
-                           states=jobs.JobStatus)
+    return render_template(
+        "assessments/cohort_plans_job.html", job=job, cohort=cohort, form=FlaskForm(), states=jobs.JobStatus
+    )
 
 
 @bp.route("/plan-jobs/<int:job_id>/status")
@@ -56,8 +61,9 @@ def cohort_plans_job(job_id: int) -> str:
 def cohort_plans_status(job_id: int):  # type: ignore[no-untyped-def]
     """The job's progress as JSON, for the progress page's script."""
     job = _own_job(job_id)
-    return jsonify(status=job.status, done=job.done, total=job.total, percent=job.percent,
-                   error=job.error, expired=job.expired)
+    return jsonify(
+        status=job.status, done=job.done, total=job.total, percent=job.percent, error=job.error, expired=job.expired
+    )
 
 
 @bp.route("/plan-jobs/<int:job_id>/download")
@@ -70,5 +76,6 @@ def download_cohort_plans(job_id: int):  # type: ignore[no-untyped-def]
     path = jobs.result_path(job)
     if path is None:
         return render_error(410, *EXPIRED)
-    return send_file(path, mimetype="application/zip", as_attachment=True, download_name=job.result_name or path.name,
-                     max_age=0)
+    return send_file(
+        path, mimetype="application/zip", as_attachment=True, download_name=job.result_name or path.name, max_age=0
+    )

@@ -1,5 +1,6 @@
 """Printed documents of the assessments room: the personal training plan and the record of an
 observation, as PDF downloads (stored, with an ETag: a repeat download is a cheap 304)."""
+
 from __future__ import annotations
 
 from flask import Response, abort
@@ -20,7 +21,9 @@ def training_plan_pdf(enrolment_id: int) -> Response:
     """The trainee's plan: for the trainee, their mentors, designers and administrators; 404 for anyone else."""
     enrolment = plans.visible_enrolment(enrolment_id, current_user.id, current_user.roles) or abort(404)
     # The trainee's own copy leaves out results their cohort holds back until moderated.
-    document = plans.training_plan_pdf(enrolment.id, today(), for_trainee=enrolment.trainee_id == current_user.id) or abort(404)
+    document = plans.training_plan_pdf(
+        enrolment.id, today(), for_trainee=enrolment.trainee_id == current_user.id
+    ) or abort(404)
     return send_pdf(document, safe_filename("training-plan", enrolment.trainee.name))
 
 
@@ -30,7 +33,9 @@ def observation_record_pdf(observation_id: int) -> Response:
     """The record of a submitted observation, for those who may see the trainee's plan; 404 for a draft."""
     record = plans.observation_record(observation_id) or abort(404)
     enrolment_id = plans.enrolment_of_observation(observation_id)
-    enrolment = None if enrolment_id is None else plans.visible_enrolment(enrolment_id, current_user.id, current_user.roles)
+    enrolment = (
+        None if enrolment_id is None else plans.visible_enrolment(enrolment_id, current_user.id, current_user.roles)
+    )
     if enrolment is None:
         abort(404)
     if plans.record_held_from(observation_id, current_user.id):

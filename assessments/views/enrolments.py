@@ -1,5 +1,6 @@
 """Enrolments: changing one, and enrolling many from a CSV file through the shared import
 pipeline (check and preview, then confirm; all or nothing)."""
+
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, url_for
@@ -30,10 +31,17 @@ def enrolment_input(form: EnrolmentForm, trainee_id: int) -> services.EnrolmentI
     periods = form.periods()
     if periods is None:
         return None
-    return services.EnrolmentInput(trainee_id, tuple(form.mentor_ids.data or ()), form.school.data or "",
-                                   form.became_senco.data, form.earlier_senco_months.data or 0,
-                                   form.nasenco_started.data, form.nasenco_completed.data, periods,
-                                   bool(form.head_teacher.data))
+    return services.EnrolmentInput(
+        trainee_id,
+        tuple(form.mentor_ids.data or ()),
+        form.school.data or "",
+        form.became_senco.data,
+        form.earlier_senco_months.data or 0,
+        form.nasenco_started.data,
+        form.nasenco_completed.data,
+        periods,
+        bool(form.head_teacher.data),
+    )
 
 
 def _enrolment(enrolment_id: int) -> Enrolment:
@@ -45,11 +53,17 @@ def _enrolment(enrolment_id: int) -> Enrolment:
 def change_enrolment(enrolment_id: int):  # type: ignore[no-untyped-def]
     """Change a trainee's mentors, school and SENCO history; a second editor is told it changed."""
     found = _enrolment(enrolment_id)
-    form = EnrolmentForm(school=found.school, became_senco=found.became_senco, head_teacher=found.head_teacher,
-                         earlier_service=format_periods(enrolments.periods_of(found)),
-                         earlier_senco_months=found.earlier_senco_months, nasenco_started=found.nasenco_started,
-                         nasenco_completed=found.nasenco_completed, mentor_ids=[m.id for m in found.mentors],
-                         lock_version=found.lock_version)
+    form = EnrolmentForm(
+        school=found.school,
+        became_senco=found.became_senco,
+        head_teacher=found.head_teacher,
+        earlier_service=format_periods(enrolments.periods_of(found)),
+        earlier_senco_months=found.earlier_senco_months,
+        nasenco_started=found.nasenco_started,
+        nasenco_completed=found.nasenco_completed,
+        mentor_ids=[m.id for m in found.mentors],
+        lock_version=found.lock_version,
+    )
     del form.trainee_id  # the trainee of an enrolment stays; enrol them again on another cohort instead
     form.mentor_ids.choices = mentor_choices()
     form.submit.label.text = "Save changes"
@@ -64,15 +78,21 @@ def change_enrolment(enrolment_id: int):  # type: ignore[no-untyped-def]
             else:
                 flash("Enrolment saved.", "success")
                 return redirect(url_for("assessments.cohort", cohort_id=found.cohort_id))
-    return render_template("assessments/enrolment_form.html", enrolment=found, form=form,
-                           duty=services.senco_duty(found, today()))
+    return render_template(
+        "assessments/enrolment_form.html", enrolment=found, form=form, duty=services.senco_duty(found, today())
+    )
 
 
 def import_too_large(message: str):  # type: ignore[no-untyped-def]
     form = EnrolmentImportForm(formdata=None)
     form.document.errors = [message]
-    return render_template("assessments/import_enrolments.html", form=form, problems=[], cohort=None,
-                           column_notes=enrolment_imports.COLUMN_NOTES), 413
+    return render_template(
+        "assessments/import_enrolments.html",
+        form=form,
+        problems=[],
+        cohort=None,
+        column_notes=enrolment_imports.COLUMN_NOTES,
+    ), 413
 
 
 @bp.route("/cohorts/<int:cohort_id>/enrolments/import", methods=["GET", "POST"])
@@ -84,15 +104,21 @@ def import_enrolments(cohort_id: int):  # type: ignore[no-untyped-def]
     problems: list[Problem] = []
     if form.validate_on_submit():
         try:
-            staged_id, _ = importing.stage(enrolment_imports.enrolment_csv(cohort.id, today()), form.document.data.read(),
-                                           current_user.id)
+            staged_id, _ = importing.stage(
+                enrolment_imports.enrolment_csv(cohort.id, today()), form.document.data.read(), current_user.id
+            )
         except Invalid as error:
             problems = error.problems
             form.document.errors = ["The file has problems, listed below. Nothing was imported."]
         else:
             return redirect(url_for("assessments.confirm_enrolments", cohort_id=cohort.id, staged_id=staged_id))
-    return render_template("assessments/import_enrolments.html", form=form, problems=problems, cohort=cohort,
-                           column_notes=enrolment_imports.COLUMN_NOTES), 400 if problems else 200
+    return render_template(
+        "assessments/import_enrolments.html",
+        form=form,
+        problems=problems,
+        cohort=cohort,
+        column_notes=enrolment_imports.COLUMN_NOTES,
+    ), 400 if problems else 200
 
 
 @bp.route("/cohorts/<int:cohort_id>/enrolments/import/<staged_id>", methods=["GET", "POST"])
@@ -114,14 +140,21 @@ def confirm_enrolments(cohort_id: int, staged_id: str):  # type: ignore[no-untyp
     except IntegrityError:  # someone enrolled one of them between the check and the save
         flash("Someone enrolled one of these trainees meanwhile. Nothing was imported. Check the file again.", "error")
         return redirect(url_for("assessments.import_enrolments", cohort_id=cohort.id))
-    return render_template("import_preview.html", form=form, preview=preview, what="enrolments",
-                           back_url=url_for("assessments.import_enrolments", cohort_id=cohort.id))
+    return render_template(
+        "import_preview.html",
+        form=form,
+        preview=preview,
+        what="enrolments",
+        back_url=url_for("assessments.import_enrolments", cohort_id=cohort.id),
+    )
 
 
 @bp.route("/enrolments/template.csv")
 @roles_required(Role.DESIGNER, Role.ADMIN)
 def enrolment_template() -> Response:
     """A CSV file to fill in: the columns the import reads and one example row."""
-    return Response(enrolment_imports.template_csv(), mimetype="text/csv",
-                    headers={"Content-Disposition": "attachment; filename=enrolments-template.csv"})
-
+    return Response(
+        enrolment_imports.template_csv(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": "attachment; filename=enrolments-template.csv"},
+    )

@@ -1,4 +1,5 @@
 """The cohort grid (scenarios × trainees) and its CSV, for designers and administrators."""
+
 from __future__ import annotations
 
 from flask import Response, abort, render_template, request, url_for
@@ -18,8 +19,15 @@ def _filters() -> grid_service.GridFilters:
 
 def _query(filters: grid_service.GridFilters) -> dict[str, object]:
     """The filters as URL arguments, so pages and the CSV keep them."""
-    return {k: v for k, v in {"mentor": filters.mentor_id, "status": filters.status.value if filters.status else None,
-                              "scenario": filters.scenario_key}.items() if v is not None}
+    return {
+        k: v
+        for k, v in {
+            "mentor": filters.mentor_id,
+            "status": filters.status.value if filters.status else None,
+            "scenario": filters.scenario_key,
+        }.items()
+        if v is not None
+    }
 
 
 @bp.route("/cohorts/<int:cohort_id>/grid")
@@ -29,9 +37,14 @@ def cohort_grid(cohort_id: int) -> str:
     filters = _filters()
     found = grid_service.cohort_grid(cohort_id, filters, page_number(request.args.get("page"))) or abort(404)
     query = _query(filters)
-    return render_template("assessments/grid.html", grid=found, filters=filters, statuses=list(CellStatus),
-                           csv_url=url_for("assessments.cohort_grid_csv", cohort_id=cohort_id, **query),
-                           page_url=lambda n: url_for("assessments.cohort_grid", cohort_id=cohort_id, page=n, **query))
+    return render_template(
+        "assessments/grid.html",
+        grid=found,
+        filters=filters,
+        statuses=list(CellStatus),
+        csv_url=url_for("assessments.cohort_grid_csv", cohort_id=cohort_id, **query),
+        page_url=lambda n: url_for("assessments.cohort_grid", cohort_id=cohort_id, page=n, **query),
+    )
 
 
 @bp.route("/cohorts/<int:cohort_id>/grid.csv")
@@ -41,5 +54,8 @@ def cohort_grid_csv(cohort_id: int) -> Response:
     text = grid_service.grid_csv(cohort_id, _filters())
     if text is None:
         abort(404)
-    return Response(text, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="cohort-{cohort_id}-grid.csv"'})
+    return Response(
+        text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="cohort-{cohort_id}-grid.csv"'},
+    )

@@ -1,5 +1,6 @@
 """Moderation: samples drawn by moderators, blind second marking, the agreed judgement (moderator
 and mentor), and the agreement report with its CSV."""
+
 from __future__ import annotations
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -34,9 +35,14 @@ def _cohort(cohort_id: int) -> Cohort:
 def _chosen_form(cohort_id: int, data=None):  # type: ignore[no-untyped-def]
     # The scenario's title, as on every other page: its key (e.g. "annual-review") means nothing to a moderator.
     titles = {sc.key: sc.title for sc in competency_services.list_scenarios()}
-    choices = [SelectChoice(o.id, f"{o.enrolment.trainee.name}, {titles.get(o.scenario_key, o.scenario_key)}, {o.observed_on:%-d %B %Y}"
-                            f" (mentor: {o.observer.name if o.observer else 'removed'})")
-               for o in services.candidates(cohort_id)]
+    choices = [
+        SelectChoice(
+            o.id,
+            f"{o.enrolment.trainee.name}, {titles.get(o.scenario_key, o.scenario_key)}, {o.observed_on:%-d %B %Y}"
+            f" (mentor: {o.observer.name if o.observer else 'removed'})",
+        )
+        for o in services.candidates(cohort_id)
+    ]
     return chosen_sample_form(choices, data)
 
 
@@ -45,11 +51,22 @@ def _cohort_page(cohort: Cohort, random_form=None, chosen_form=None, status: int
     chosen_form = chosen_form or _chosen_form(cohort.id)
     items = [i for s in services.samples_of(cohort.id) for i in s.items]
     errors = random_form if random_form.errors else chosen_form
-    return render_template("assessments/moderation/cohort.html", cohort=cohort, summary=services.cohort_summary(cohort.id),
-                           plan=services.sampling_plan(cohort.id), plan_settings=services.plan_settings(cohort.id), today=today(),
-                           random_form=random_form, chosen_form=chosen_form, form=errors, items=items,
-                           samples=services.samples_of(cohort.id), status_of=services.status_of,
-                           words=services.STATUS_WORDS, may_see=services.may_see_both), status
+    return render_template(
+        "assessments/moderation/cohort.html",
+        cohort=cohort,
+        summary=services.cohort_summary(cohort.id),
+        plan=services.sampling_plan(cohort.id),
+        plan_settings=services.plan_settings(cohort.id),
+        today=today(),
+        random_form=random_form,
+        chosen_form=chosen_form,
+        form=errors,
+        items=items,
+        samples=services.samples_of(cohort.id),
+        status_of=services.status_of,
+        words=services.STATUS_WORDS,
+        may_see=services.may_see_both,
+    ), status
 
 
 @bp.route("/moderation/cohorts/<int:cohort_id>")
@@ -98,8 +115,14 @@ def draw_chosen(cohort_id: int):  # type: ignore[no-untyped-def]
 def moderation_sample(sample_id: int) -> str:
     """A sample: how it was drawn (seed, percentage), whether redrawing gives it again, its observations."""
     sample = services.get_sample(sample_id) or abort(404)
-    return render_template("assessments/moderation/sample.html", sample=sample, check=services.redraw(sample),
-                           status_of=services.status_of, words=services.STATUS_WORDS, may_see=services.may_see_both)
+    return render_template(
+        "assessments/moderation/sample.html",
+        sample=sample,
+        check=services.redraw(sample),
+        status_of=services.status_of,
+        words=services.STATUS_WORDS,
+        may_see=services.may_see_both,
+    )
 
 
 def _item(item_id: int) -> ModerationItem:
@@ -138,7 +161,9 @@ def moderated(item_id: int):  # type: ignore[no-untyped-def]
         abort(404)
     rubric = services.rubric_of_item(item)
     values = {**answers_of(item.observation.evidence, rubric), "lock_version": item.lock_version}
-    form = marks_form(rubric, request.form if request.method == "POST" else None, reason=True, final=item.adjudicate, **values)
+    form = marks_form(
+        rubric, request.form if request.method == "POST" else None, reason=True, final=item.adjudicate, **values
+    )
     if request.method == "POST" and form.validate():
         seen = str(form.lock_version.data or "")
         lock = int(seen) if seen.isdigit() else None
@@ -149,16 +174,27 @@ def moderated(item_id: int):  # type: ignore[no-untyped-def]
         else:
             flash("Agreed judgement recorded. The trainee’s progress now uses it.", "success")
             return redirect(url_for("assessments.moderated", item_id=item.id))
-    return render_template("assessments/moderation/moderated.html", c=services.comparison(item), rubric=rubric, form=form,
-                           may_agree=services.may_agree(item, current_user.id), appeal=appeals.appeal_of_item(item.id))
+    return render_template(
+        "assessments/moderation/moderated.html",
+        c=services.comparison(item),
+        rubric=rubric,
+        form=form,
+        may_agree=services.may_agree(item, current_user.id),
+        appeal=appeals.appeal_of_item(item.id),
+    )
 
 
 @bp.route("/moderated")
 @roles_required(Role.MENTOR)
 def my_moderations() -> str:
     """A mentor's observations that a moderator has second-marked."""
-    return render_template("assessments/moderation/mine.html", items=services.items_for_mentor(current_user.id),
-                           status_of=services.status_of, words=services.STATUS_WORDS, may_see=services.may_see_both)
+    return render_template(
+        "assessments/moderation/mine.html",
+        items=services.items_for_mentor(current_user.id),
+        status_of=services.status_of,
+        words=services.STATUS_WORDS,
+        may_see=services.may_see_both,
+    )
 
 
 @bp.route("/moderation/cohorts/<int:cohort_id>/report", methods=["GET", "POST"])
@@ -168,26 +204,50 @@ def moderation_report(cohort_id: int):  # type: ignore[no-untyped-def]
     cohort = _cohort(cohort_id)
     policy = services.policy_of(cohort.id)
     plan = services.plan_settings(cohort.id)
-    form = CalibrationForm(minimum_kappa=str(float(policy.minimum)), min_pairs=policy.min_pairs,
-                           hold_results=services.holds_results(cohort.id), sample_rate=plan.rate, raised_rate=plan.raised_rate,
-                           adjudication_gap=services.adjudication_gap(cohort.id), new_mentor_rate=plan.new_rate,
-                           new_mentor_first=plan.new_first, interim_share=plan.interim_share, interim_on=plan.interim_on,
-                           lock_version=services.policy_version(cohort.id))
+    form = CalibrationForm(
+        minimum_kappa=str(float(policy.minimum)),
+        min_pairs=policy.min_pairs,
+        hold_results=services.holds_results(cohort.id),
+        sample_rate=plan.rate,
+        raised_rate=plan.raised_rate,
+        adjudication_gap=services.adjudication_gap(cohort.id),
+        new_mentor_rate=plan.new_rate,
+        new_mentor_first=plan.new_first,
+        interim_share=plan.interim_share,
+        interim_on=plan.interim_on,
+        lock_version=services.policy_version(cohort.id),
+    )
     if form.validate_on_submit():
         seen = str(form.lock_version.data or "")
         try:
-            services.set_policy(cohort.id, form.minimum_kappa.data or "", form.min_pairs.data, bool(form.hold_results.data),
-                                form.sample_rate.data, form.raised_rate.data, form.adjudication_gap.data,
-                                form.new_mentor_rate.data, form.new_mentor_first.data, form.interim_share.data, form.interim_on.data,
-                                int(seen) if seen.isascii() and seen.isdigit() and len(seen) < 10 else None)
+            services.set_policy(
+                cohort.id,
+                form.minimum_kappa.data or "",
+                form.min_pairs.data,
+                bool(form.hold_results.data),
+                form.sample_rate.data,
+                form.raised_rate.data,
+                form.adjudication_gap.data,
+                form.new_mentor_rate.data,
+                form.new_mentor_first.data,
+                form.interim_share.data,
+                form.interim_on.data,
+                int(seen) if seen.isascii() and seen.isdigit() and len(seen) < 10 else None,
+            )
         except Invalid as error:
             blame_fields(form, error, "minimum_kappa")
         else:
             flash("Moderation settings saved.", "success")
             return redirect(url_for("assessments.moderation_report", cohort_id=cohort.id))
-    return render_template("assessments/moderation/report.html", report=services.report(cohort.id), form=form,
-                           view=services.report_view, render_reason=agreement.render, measure_names=agreement.MEASURE_NAMES,
-                           calibration=calibration_services.cohort_calibration(cohort.id))
+    return render_template(
+        "assessments/moderation/report.html",
+        report=services.report(cohort.id),
+        form=form,
+        view=services.report_view,
+        render_reason=agreement.render,
+        measure_names=agreement.MEASURE_NAMES,
+        calibration=calibration_services.cohort_calibration(cohort.id),
+    )
 
 
 @bp.route("/moderation/cohorts/<int:cohort_id>/report.csv")
@@ -197,8 +257,11 @@ def moderation_report_csv(cohort_id: int) -> Response:
     text = services.report_csv(cohort_id)
     if text is None:
         abort(404)
-    return Response(text, mimetype="text/csv", headers={
-        "Content-Disposition": f'attachment; filename="agreement-cohort-{cohort_id}.csv"'})
+    return Response(
+        text,
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="agreement-cohort-{cohort_id}.csv"'},
+    )
 
 
 @bp.route("/moderation/cohorts/<int:cohort_id>/pack.zip")
@@ -207,5 +270,8 @@ def moderation_pack(cohort_id: int) -> Response:
     """The external moderation pack: a ZIP of the PDF (sampled observations, both sets of marks, the
     agreed judgements, the agreement report) and the CSV parts."""
     body = moderation_pack_service.pack_zip(cohort_id) or abort(404)
-    return Response(body, mimetype="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="moderation-pack-cohort-{cohort_id}.zip"'})
+    return Response(
+        body,
+        mimetype="application/zip",
+        headers={"Content-Disposition": f'attachment; filename="moderation-pack-cohort-{cohort_id}.zip"'},
+    )

@@ -1,4 +1,5 @@
 """Mentors: their trainees, and observing and scoring them."""
+
 from __future__ import annotations
 
 import secrets
@@ -19,8 +20,12 @@ from core.access import roles_required
 from core.accounts.roles import Role
 from core.problems import Invalid, blame_fields
 
-OBSERVATION_FIELDS = {"scenario_key": "setting", "evidence": "setting", "idempotency_key": "setting",
-                      "observation_id": "setting"}
+OBSERVATION_FIELDS = {
+    "scenario_key": "setting",
+    "evidence": "setting",
+    "idempotency_key": "setting",
+    "observation_id": "setting",
+}
 
 
 @bp.route("/observations")
@@ -42,9 +47,15 @@ def _my_trainee(enrolment_id: int):  # type: ignore[no-untyped-def]
 def trainee(enrolment_id: int) -> str:
     """One trainee's scenarios, their observations, and what sign-off still needs."""
     enrolment = _my_trainee(enrolment_id)
-    return render_template("assessments/trainee.html", enrolment=enrolment, progress=services.progress(enrolment),
-                           duty=services.senco_duty(enrolment, today()), next_steps=feedback.open_next_steps([enrolment.id]),
-                           criterion_title=feedback.criterion_title, case_study=in_words(dates_of(enrolment.case_study)))
+    return render_template(
+        "assessments/trainee.html",
+        enrolment=enrolment,
+        progress=services.progress(enrolment),
+        duty=services.senco_duty(enrolment, today()),
+        next_steps=feedback.open_next_steps([enrolment.id]),
+        criterion_title=feedback.criterion_title,
+        case_study=in_words(dates_of(enrolment.case_study)),
+    )
 
 
 def _observation_page(enrolment, scenario, observation: Observation | None):  # type: ignore[no-untyped-def]
@@ -55,32 +66,59 @@ def _observation_page(enrolment, scenario, observation: Observation | None):  # 
         values = _answers(observation, rubric)
     elif request.method == "GET":
         values = {"idempotency_key": secrets.token_urlsafe(24)}
-    form = observation_form(rubric, list(scenario.present), request.form if request.method == "POST" else None, **values)
+    form = observation_form(
+        rubric, list(scenario.present), request.form if request.method == "POST" else None, **values
+    )
     if request.method == "POST" and form.validate():
         lock = whole_number(form.lock_version.data)
-        given = services.ObservationInput(scenario.key, form.observed_on.data, form.setting.data or "", tuple(form.present.data or ()),
-                                          evidence_of(form, rubric), form.idempotency_key.data or secrets.token_urlsafe(24),
-                                          submit=bool(form.submit_observation.data), lock_version=lock,
-                                          present_notes=form.present_notes.data or "")
+        given = services.ObservationInput(
+            scenario.key,
+            form.observed_on.data,
+            form.setting.data or "",
+            tuple(form.present.data or ()),
+            evidence_of(form, rubric),
+            form.idempotency_key.data or secrets.token_urlsafe(24),
+            submit=bool(form.submit_observation.data),
+            lock_version=lock,
+            present_notes=form.present_notes.data or "",
+        )
         try:
-            saved = services.record_observation(enrolment.id, current_user.id, given, today(),
-                                                observation.id if observation else None)
+            saved = services.record_observation(
+                enrolment.id, current_user.id, given, today(), observation.id if observation else None
+            )
         except Invalid as error:
             blame_fields(form, error, "setting", OBSERVATION_FIELDS)
         else:
-            flash("Observation submitted." if saved.submitted else "Draft saved. Submit it when it is complete.", "success")
+            flash(
+                "Observation submitted." if saved.submitted else "Draft saved. Submit it when it is complete.",
+                "success",
+            )
             return redirect(url_for("assessments.observation", observation_id=saved.id))
     steps = feedback.open_next_steps([enrolment.id], scenario.key)
-    return render_template("assessments/observation_form.html", enrolment=enrolment, scenario=scenario, rubric=rubric,
-                           form=form, observation=observation, next_steps=steps, review_form=ReviewNextStepForm(),
-                           criterion_title=feedback.criterion_title)
+    return render_template(
+        "assessments/observation_form.html",
+        enrolment=enrolment,
+        scenario=scenario,
+        rubric=rubric,
+        form=form,
+        observation=observation,
+        next_steps=steps,
+        review_form=ReviewNextStepForm(),
+        criterion_title=feedback.criterion_title,
+    )
 
 
 def _answers(observation: Observation, rubric) -> dict:  # type: ignore[no-untyped-def,type-arg]
     """The form's starting values from a stored observation."""
-    return {**answers_of(observation.evidence, rubric), "observed_on": observation.observed_on,
-            "setting": observation.setting, "present": observation.present, "present_notes": observation.present_notes,
-            "idempotency_key": observation.idempotency_key, "lock_version": observation.lock_version}
+    return {
+        **answers_of(observation.evidence, rubric),
+        "observed_on": observation.observed_on,
+        "setting": observation.setting,
+        "present": observation.present,
+        "present_notes": observation.present_notes,
+        "idempotency_key": observation.idempotency_key,
+        "lock_version": observation.lock_version,
+    }
 
 
 @bp.route("/trainees/<int:enrolment_id>/observations/new/<scenario_key>", methods=["GET", "POST"])
@@ -116,19 +154,26 @@ def observation(observation_id: int) -> str:
 
 def _next_step_form(found: Observation, data=None) -> NextStepForm:  # type: ignore[no-untyped-def]
     step = feedback.next_step_of(found.id)
-    form = NextStepForm(formdata=data, criterion_key=step.criterion_key if step else None, text=step.text if step else None)
+    form = NextStepForm(
+        formdata=data, criterion_key=step.criterion_key if step else None, text=step.text if step else None
+    )
     rubric = competency_services.rubric_of(found.rubric_version)
     form.criterion_key.choices = [("", "Choose a criterion")] + [(c.key, c.title) for c in rubric.criteria]
     return form
 
 
 def _observation_view(found: Observation, next_step_form: NextStepForm) -> str:
-    return render_template("assessments/observation.html", view=services.explained(found),
-                           scenario=competency_services.get_scenario(found.scenario_key),
-                           next_step=feedback.next_step_of(found.id), next_step_form=next_step_form,
-                           side_by_side=feedback.side_by_side(found), can_correct=found.observer_id == current_user.id,
-                           form=next_step_form if next_step_form.errors else None,  # the error summary's form
-                           moderation=moderation.item_of_observation(found.id))
+    return render_template(
+        "assessments/observation.html",
+        view=services.explained(found),
+        scenario=competency_services.get_scenario(found.scenario_key),
+        next_step=feedback.next_step_of(found.id),
+        next_step_form=next_step_form,
+        side_by_side=feedback.side_by_side(found),
+        can_correct=found.observer_id == current_user.id,
+        form=next_step_form if next_step_form.errors else None,  # the error summary's form
+        moderation=moderation.item_of_observation(found.id),
+    )
 
 
 @bp.route("/observations/<int:observation_id>/next-step", methods=["POST"])
@@ -162,7 +207,9 @@ def review_next_step(next_step_id: int) -> Response:
     except Invalid:
         abort(404)
     flash("Next step marked done." if form.done.data else "Next step kept open: not yet.", "success")
-    return redirect(url_for("assessments.new_observation", enrolment_id=step.enrolment_id, scenario_key=step.scenario_key))
+    return redirect(
+        url_for("assessments.new_observation", enrolment_id=step.enrolment_id, scenario_key=step.scenario_key)
+    )
 
 
 @bp.route("/observations/<int:observation_id>/correct", methods=["GET", "POST"])
@@ -175,21 +222,41 @@ def correct_observation(observation_id: int):  # type: ignore[no-untyped-def]
     scenario = competency_services.get_scenario(found.scenario_key) or abort(404)
     rubric = competency_services.rubric_of(found.rubric_version)  # the pinned version, never a newer one
     values = _answers(found, rubric) if request.method == "GET" else {}
-    form = observation_form(rubric, list(scenario.present), request.form if request.method == "POST" else None,
-                            correction=True, **values)
+    form = observation_form(
+        rubric, list(scenario.present), request.form if request.method == "POST" else None, correction=True, **values
+    )
     if request.method == "POST" and form.validate():
-        given = services.AmendmentInput(form.observed_on.data, form.setting.data or "", tuple(form.present.data or ()),
-                                        evidence_of(form, rubric), form.present_notes.data or "")
+        given = services.AmendmentInput(
+            form.observed_on.data,
+            form.setting.data or "",
+            tuple(form.present.data or ()),
+            evidence_of(form, rubric),
+            form.present_notes.data or "",
+        )
         try:
-            services.amend_observation(found.id, current_user.id, given, form.reason.data or "",
-                                       whole_number(form.lock_version.data) or -1, today())
+            services.amend_observation(
+                found.id,
+                current_user.id,
+                given,
+                form.reason.data or "",
+                whole_number(form.lock_version.data) or -1,
+                today(),
+            )
         except Invalid as error:
             blame_fields(form, error, "reason", OBSERVATION_FIELDS)
         else:
             flash("Correction saved. The history shows what changed and why.", "success")
             return redirect(url_for("assessments.observation", observation_id=found.id))
-    return render_template("assessments/observation_form.html", enrolment=found.enrolment, scenario=scenario, rubric=rubric,
-                           form=form, observation=found, correction=True, next_steps=[])
+    return render_template(
+        "assessments/observation_form.html",
+        enrolment=found.enrolment,
+        scenario=scenario,
+        rubric=rubric,
+        form=form,
+        observation=found,
+        correction=True,
+        next_steps=[],
+    )
 
 
 @bp.route("/observations/<int:observation_id>/history")

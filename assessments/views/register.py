@@ -1,4 +1,5 @@
 """The register of who completed the qualification (and its CSV), for designers and administrators."""
+
 from __future__ import annotations
 
 from flask import Response, render_template, request, url_for
@@ -25,14 +26,23 @@ def register() -> str:
     cohort_id, completed_only = _choice()
     query = {k: v for k, v in {"cohort": cohort_id, "show": None if completed_only else "all"}.items() if v is not None}
     rows = register_service.register_page(cohort_id, completed_only, page_number(request.args.get("page")))
-    return render_template("assessments/register.html", rows=rows, cohorts=services.list_cohorts(), cohort_id=cohort_id,
-                           completed_only=completed_only, csv_url=url_for("assessments.register_csv", **query),
-                           page_url=lambda n: url_for("assessments.register", page=n, **query))
+    return render_template(
+        "assessments/register.html",
+        rows=rows,
+        cohorts=services.list_cohorts(),
+        cohort_id=cohort_id,
+        completed_only=completed_only,
+        csv_url=url_for("assessments.register_csv", **query),
+        page_url=lambda n: url_for("assessments.register", page=n, **query),
+    )
 
 
 @bp.route("/register.csv")
 @roles_required(Role.DESIGNER, Role.ADMIN)
 def register_csv() -> Response:
     cohort_id, completed_only = _choice()
-    return Response(register_service.register_csv(cohort_id, completed_only), mimetype="text/csv",
-                    headers={"Content-Disposition": 'attachment; filename="register.csv"'})
+    return Response(
+        register_service.register_csv(cohort_id, completed_only),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'attachment; filename="register.csv"'},
+    )

@@ -1,4 +1,5 @@
 """Requests to be observed: a trainee asks one of their mentors; the mentor accepts or declines."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -22,10 +23,13 @@ def ask_for_observation(enrolment_id: int):  # type: ignore[no-untyped-def]
     form = RequestForm()
     form.mentor_id.choices = [SelectChoice(m.id, m.name) for m in enrolment.mentors]
     form.scenario_key.choices = [SelectChoice("", "Choose a scenario")] + [
-        SelectChoice(s.key, s.title) for s in services.scenarios_of(enrolment)]
+        SelectChoice(s.key, s.title) for s in services.scenarios_of(enrolment)
+    ]
     if form.validate_on_submit():
         try:
-            requests.ask(enrolment.id, current_user.id, form.mentor_id.data, form.scenario_key.data, form.note.data or "")
+            requests.ask(
+                enrolment.id, current_user.id, form.mentor_id.data, form.scenario_key.data, form.note.data or ""
+            )
         except Invalid as error:
             blame_fields(form, error, "scenario_key")
         else:
@@ -59,4 +63,6 @@ def observation_request(request_id: int):  # type: ignore[no-untyped-def]
             return redirect(url_for("assessments.observations"))
     scenario = next((s for s in services.scenarios_of(found.enrolment) if s.key == found.scenario_key), None)
     form = accept if accept.errors else decline if decline.errors else None  # the error summary's form
-    return render_template("assessments/request.html", found=found, scenario=scenario, accept=accept, decline=decline, form=form)
+    return render_template(
+        "assessments/request.html", found=found, scenario=scenario, accept=accept, decline=decline, form=form
+    )

@@ -1,4 +1,5 @@
 """Trainees: their own progress, observations, self-assessment, reflections and requests."""
+
 from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -28,12 +29,16 @@ def my_training() -> str:
     held = frozenset().union(*(moderation.held_observations(c) for c in {e.cohort_id for e in enrolments}))
     progress = services.progress_of(enrolments, submitted_only=True, held=held)
     found = [(e, services.senco_duty(e, today()), progress[e.id]) for e in enrolments]
-    return render_template("assessments/my_training.html", enrolments=found, outcomes=engine.Outcome,
-                           requests=requests.requests_of_trainee(current_user.id),
-                           next_steps=feedback.open_next_steps([e.id for e in enrolments], held=held),
-                           awaiting=feedback.awaiting_self_assessment([e.id for e in enrolments]),
-                           criterion_title=feedback.criterion_title,
-                           case_studies={e.id: in_words(dates_of(e.case_study)) for e in enrolments})
+    return render_template(
+        "assessments/my_training.html",
+        enrolments=found,
+        outcomes=engine.Outcome,
+        requests=requests.requests_of_trainee(current_user.id),
+        next_steps=feedback.open_next_steps([e.id for e in enrolments], held=held),
+        awaiting=feedback.awaiting_self_assessment([e.id for e in enrolments]),
+        criterion_title=feedback.criterion_title,
+        case_studies={e.id: in_words(dates_of(e.case_study)) for e in enrolments},
+    )
 
 
 def _mine(observation_id: int) -> Observation:
@@ -47,14 +52,22 @@ def _page(found: Observation, rate_form=None, reflection_form=None) -> str:  # t
     criteria = feedback.rateable_criteria(found)
     failed = next((f for f in (rate_form, reflection_form) if f is not None and f.errors), None)
     return render_template(
-        "assessments/my_observation.html", form=failed,  # the error summary's form
-        observation=found, view=services.explained(found, moderation.agreed_result_of(found.id)),
-        scenario=competency_services.get_scenario(found.scenario_key), visible=feedback.feedback_visible(found),
-        rate_form=rate_form or self_assessment_form(criteria), criteria=criteria,
+        "assessments/my_observation.html",
+        form=failed,  # the error summary's form
+        observation=found,
+        view=services.explained(found, moderation.agreed_result_of(found.id)),
+        scenario=competency_services.get_scenario(found.scenario_key),
+        visible=feedback.feedback_visible(found),
+        rate_form=rate_form or self_assessment_form(criteria),
+        criteria=criteria,
         reflection_form=reflection_form or ReflectionForm(formdata=None, reflection=found.reflection),
-        side_by_side=feedback.side_by_side(found), next_step=feedback.next_step_of(found.id),
-        criterion_title=feedback.criterion_title, revisions=history(found),
-        appeal=appeals.appeal_of_observation(found.id), may_appeal=appeals.may_appeal(found, current_user.id))
+        side_by_side=feedback.side_by_side(found),
+        next_step=feedback.next_step_of(found.id),
+        criterion_title=feedback.criterion_title,
+        revisions=history(found),
+        appeal=appeals.appeal_of_observation(found.id),
+        may_appeal=appeals.may_appeal(found, current_user.id),
+    )
 
 
 @bp.route("/my-training/observations/<int:observation_id>")
@@ -79,7 +92,10 @@ def self_assess(observation_id: int):  # type: ignore[no-untyped-def]
             aliases = {f"ratings.{c.key}": f"r{i}" for i, c in enumerate(criteria)}
             blame_fields(form, error, "r0" if criteria else "rate", aliases)
         else:
-            flash("Your ratings are saved. You will see them beside your mentor’s when they submit the observation.", "success")
+            flash(
+                "Your ratings are saved. You will see them beside your mentor’s when they submit the observation.",
+                "success",
+            )
             return redirect(url_for("assessments.my_observation", observation_id=found.id))
     return _page(found, rate_form=form)
 

@@ -7,6 +7,7 @@ evidence travel as dicts through :func:`rubric_from_dict` / :func:`rubric_to_dic
 :func:`evidence_from_dict`. Bad input raises :class:`EngineError` (``.problems``: located
 :class:`Problem` s) and nothing else.
 """
+
 from competencies.engine.aggregation import AggregationMethod, AggregationPolicy, MixedRubrics, aggregate
 from competencies.engine.errors import EngineError, EvidenceError, PolicyError, Problem, RubricError
 from competencies.engine.evidence import Evidence, Fault, Judgement, Observation
@@ -32,10 +33,49 @@ from competencies.engine.serialise import evidence_from_dict, rubric_from_dict, 
 from competencies.engine.signoff import SignOffPolicy, sign_off
 
 __all__ = [
-    "DVSA_MINOR_FAULT_LIMIT", "ENGINE_VERSION", "ENTRUSTMENT_SCALE", "NOT_APPLICABLE", "OBSERVED", "RESULT_SCHEMA",
-    "Aggregate", "AggregationMethod", "AggregationPolicy", "Criterion", "EngineError", "Evidence", "EvidenceError",
-    "Fault", "FaultSeverity", "FaultType", "Judgement", "Level", "Missing", "MixedRubrics", "Observation", "Outcome",
-    "PolicyError", "Problem", "Reason", "Result", "Rubric", "RubricError", "RubricModel", "RubricStamp", "SignOff",
-    "SignOffPolicy", "aggregate", "canonical_form", "evidence_from_dict", "render", "render_all", "render_missing",
-    "rubric_from_dict", "rubric_problems", "rubric_to_dict", "score", "score_many", "score_rows", "sign_off",
+    "DVSA_MINOR_FAULT_LIMIT",
+    "ENGINE_VERSION",
+    "ENTRUSTMENT_SCALE",
+    "NOT_APPLICABLE",
+    "OBSERVED",
+    "RESULT_SCHEMA",
+    "Aggregate",
+    "AggregationMethod",
+    "AggregationPolicy",
+    "Criterion",
+    "EngineError",
+    "Evidence",
+    "EvidenceError",
+    "Fault",
+    "FaultSeverity",
+    "FaultType",
+    "Judgement",
+    "Level",
+    "Missing",
+    "MixedRubrics",
+    "Observation",
+    "Outcome",
+    "PolicyError",
+    "Problem",
+    "Reason",
+    "Result",
+    "Rubric",
+    "RubricError",
+    "RubricModel",
+    "RubricStamp",
+    "SignOff",
+    "SignOffPolicy",
+    "aggregate",
+    "canonical_form",
+    "evidence_from_dict",
+    "render",
+    "render_all",
+    "render_missing",
+    "rubric_from_dict",
+    "rubric_problems",
+    "rubric_to_dict",
+    "score",
+    "score_many",
+    "score_rows",
+    "sign_off",
 ]

@@ -15,6 +15,7 @@ counted observation means *not yet met*. Observations with insufficient evidence
 counted; none counted gives insufficient evidence. Order is (observed_at, observation id), so
 ties are broken by id. So the aggregate of one observation is that observation's outcome.
 """
+
 from __future__ import annotations
 
 import enum
@@ -45,7 +46,7 @@ class AggregationMethod(str, enum.Enum):
 class MixedRubrics(str, enum.Enum):
     """What to do with results scored by another rubric version (another fingerprint)."""
 
-    REFUSE = "refuse"        # the default: an error naming each such result
+    REFUSE = "refuse"  # the default: an error naming each such result
     LEAVE_OUT = "leave-out"  # count only results of this rubric, and say how many were left out
 
 
@@ -74,14 +75,20 @@ class AggregationPolicy:
         object.__setattr__(self, "mixed_rubrics", _enum(MixedRubrics, self.mixed_rubrics, "mixed_rubrics", problems))
         weight = exact(self.decay_weight)
         if weight is None or not 0 < weight < 1:
-            problems.append(Problem("decay_weight", "Enter the weight of the newest observation as a number above 0 and below 1"))
+            problems.append(
+                Problem("decay_weight", "Enter the weight of the newest observation as a number above 0 and below 1")
+            )
         else:
             object.__setattr__(self, "decay_weight", weight)
             object.__setattr__(self, "decay_numerator", weight.numerator)
             object.__setattr__(self, "decay_denominator", weight.denominator)
         times = whole(self.times)
         if times is None or not 1 <= times <= TIMES_MAX:
-            problems.append(Problem("times", f"Enter how many met observations are needed as a whole number from 1 to {TIMES_MAX:,}"))
+            problems.append(
+                Problem(
+                    "times", f"Enter how many met observations are needed as a whole number from 1 to {TIMES_MAX:,}"
+                )
+            )
         if problems:
             raise PolicyError(problems)
 
@@ -90,12 +97,18 @@ class AggregationPolicy:
         """A policy from plain values (e.g. JSON), refusing unknown options."""
         unknown = sorted(set(options) - {"decay_weight", "times", "mixed_rubrics"})
         if unknown:
-            raise PolicyError([Problem(name, "Unknown option; expected decay_weight, times or mixed_rubrics") for name in unknown])
+            raise PolicyError(
+                [Problem(name, "Unknown option; expected decay_weight, times or mixed_rubrics") for name in unknown]
+            )
         return cls(method, **options)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"method": self.method.value, "decay_weight": str(self.decay_weight), "times": self.times,
-                "mixed_rubrics": self.mixed_rubrics.value}
+        return {
+            "method": self.method.value,
+            "decay_weight": str(self.decay_weight),
+            "times": self.times,
+            "mixed_rubrics": self.mixed_rubrics.value,
+        }
 
 
 _new = cast(TupleNew, tuple.__new__)  # builds a NamedTuple without its Python-level __new__
@@ -112,17 +125,33 @@ def usable_results(rubric: Rubric, results: Sequence[Result], mixed: MixedRubric
     if not isinstance(results, (list, tuple)):
         raise EvidenceError([Problem("results", "Give the results as a list")])
     if set(map(type, results)) - {Result}:
-        raise EvidenceError([Problem(f"results[{i}]", "Each result is a Result from score()")
-                             for i, r in enumerate(results) if not isinstance(r, Result)] or
-                            [Problem("results", "Each result is a Result from score()")])
+        raise EvidenceError(
+            [
+                Problem(f"results[{i}]", "Each result is a Result from score()")
+                for i, r in enumerate(results)
+                if not isinstance(r, Result)
+            ]
+            or [Problem("results", "Each result is a Result from score()")]
+        )
     ours = rubric.stamp
-    others = [] if all(map(ours.__eq__, map(_STAMP, results))) else \
-        [i for i, r in enumerate(results) if r.rubric.fingerprint != ours.fingerprint]
+    others = (
+        []
+        if all(map(ours.__eq__, map(_STAMP, results)))
+        else [i for i, r in enumerate(results) if r.rubric.fingerprint != ours.fingerprint]
+    )
     notes: list[Reason] = []
     if others and mixed is MixedRubrics.REFUSE:
-        raise EvidenceError([Problem(f"results[{i}].rubric", f"Scored with another form of the rubric "
-                                     f"(‘{results[i].rubric.key}’ version {results[i].rubric.version}); "
-                                     "rescore it, or choose to leave such results out") for i in others])
+        raise EvidenceError(
+            [
+                Problem(
+                    f"results[{i}].rubric",
+                    f"Scored with another form of the rubric "
+                    f"(‘{results[i].rubric.key}’ version {results[i].rubric.version}); "
+                    "rescore it, or choose to leave such results out",
+                )
+                for i in others
+            ]
+        )
     if others:
         notes.append(reason("other_rubric_left_out", count=len(others), version=rubric.version))
         left = set(others)
@@ -131,7 +160,9 @@ def usable_results(rubric: Rubric, results: Sequence[Result], mixed: MixedRubric
         seen: dict[str, int] = {}
         for i, r in enumerate(results):
             if r.observation.id and seen.setdefault(r.observation.id, i) != i:
-                raise EvidenceError([Problem(f"results[{i}].observation.id", f"Observation ‘{r.observation.id}’ appears twice")])
+                raise EvidenceError(
+                    [Problem(f"results[{i}].observation.id", f"Observation ‘{r.observation.id}’ appears twice")]
+                )
     return results if type(results) is list else list(results), notes
 
 
@@ -178,12 +209,16 @@ def aggregate(rubric: Rubric, results: Sequence[Result], policy: AggregationPoli
     method = policy.method
     kept, notes = usable_results(rubric, results, policy.mixed_rubrics)
     if rubric.model is RubricModel.FAULTS and method not in (AggregationMethod.LATEST, AggregationMethod.N_TIMES):
-        raise PolicyError([Problem("method", "A faults rubric is aggregated by latest or n times: faults do not average")])
+        raise PolicyError(
+            [Problem("method", "A faults rubric is aggregated by latest or n times: faults do not average")]
+        )
     counted = sorted([r for r in kept if r.outcome is not _INSUFFICIENT], key=_order)
 
     def done(outcome: Outcome, value: float | None, reasons: list[Reason], count: int | None = None) -> Aggregate:
-        return _new(Aggregate, (outcome, method.value, value, count, len(counted), (*notes, *reasons), rubric.stamp,
-                                ENGINE_VERSION))
+        return _new(
+            Aggregate,
+            (outcome, method.value, value, count, len(counted), (*notes, *reasons), rubric.stamp, ENGINE_VERSION),
+        )
 
     if not counted:
         return done(Outcome.INSUFFICIENT_EVIDENCE, None, [reason("no_counted_observation")])
@@ -193,15 +228,26 @@ def aggregate(rubric: Rubric, results: Sequence[Result], policy: AggregationPoli
         met = [r.percent for r in counted if r.outcome is Outcome.MET]
         value = sum(met) / len(met) if met else None
         ok = len(met) >= policy.times and not latest.blocked
-        return done(Outcome.MET if ok else Outcome.NOT_YET_MET, value,
-                    [*blocks, reason("n_times", met=len(met), of=len(counted), needed=policy.times)], len(met))
+        return done(
+            Outcome.MET if ok else Outcome.NOT_YET_MET,
+            value,
+            [*blocks, reason("n_times", met=len(met), of=len(counted), needed=policy.times)],
+            len(met),
+        )
     if rubric.model is RubricModel.FAULTS:
-        return done(latest.outcome, latest.percent, [*blocks, *latest.reasons] if not latest.blocked else list(latest.reasons))
+        return done(
+            latest.outcome, latest.percent, [*blocks, *latest.reasons] if not latest.blocked else list(latest.reasons)
+        )
     return _by_levels(rubric, counted, policy, blocks, done)
 
 
-def _by_levels(rubric: Rubric, counted: list[Result], policy: AggregationPolicy, blocks: list[Reason],
-               done: Callable[[Outcome, float | None, list[Reason]], Aggregate]) -> Aggregate:
+def _by_levels(
+    rubric: Rubric,
+    counted: list[Result],
+    policy: AggregationPolicy,
+    blocks: list[Reason],
+    done: Callable[[Outcome, float | None, list[Reason]], Aggregate],
+) -> Aggregate:
     complete = [r for r in counted if r.complete]
     if not complete:
         return done(Outcome.NOT_YET_MET, None, [*blocks, reason("no_complete_observation")])
@@ -210,7 +256,11 @@ def _by_levels(rubric: Rubric, counted: list[Result], policy: AggregationPolicy,
     whole_numerators = _whole_numerators(method, policy, complete)
     numerators: Sequence[int | None]  # None: the criterion was never applicable
     if whole_numerators is not None:  # the common case, at once: no criterion was ever not applicable
-        d = policy.decay_denominator * (len(complete) - 1) if method is AggregationMethod.DECAYING_AVERAGE else len(complete)
+        d = (
+            policy.decay_denominator * (len(complete) - 1)
+            if method is AggregationMethod.DECAYING_AVERAGE
+            else len(complete)
+        )
         every = True
         numerators = whole_numerators
     else:
@@ -219,13 +269,19 @@ def _by_levels(rubric: Rubric, counted: list[Result], policy: AggregationPolicy,
         fractions = [_level(method, list(c), weight) if c else None for c in columns]
         dens = {f[1] for f in fractions if f is not None}
         if not dens:  # only observations failed by a fault, with nothing applicable: counted, never met
-            return done(Outcome.NOT_YET_MET if blocks else Outcome.INSUFFICIENT_EVIDENCE, None,
-                        [*blocks, reason("nothing_applicable")])
+            return done(
+                Outcome.NOT_YET_MET if blocks else Outcome.INSUFFICIENT_EVIDENCE,
+                None,
+                [*blocks, reason("nothing_applicable")],
+            )
         d = dens.pop() if len(dens) == 1 else math.lcm(*dens)
         numerators = [None if f is None else f[0] * (d // f[1]) for f in fractions]
     keys = index.keys
-    reasons = [Reason("must_meet_below", keys[i], (("given", round(n / d, 2)), ("needed", level)))
-               for i, level in index.critical if (n := numerators[i]) is not None and n < level * d]
+    reasons = [
+        Reason("must_meet_below", keys[i], (("given", round(n / d, 2)), ("needed", level)))
+        for i, level in index.critical
+        if (n := numerators[i]) is not None and n < level * d
+    ]
     if rubric.model is RubricModel.ANALYTIC:
         if every:
             earned, possible = sum(map(mul, index.int_weights, numerators)), index.possible * d
@@ -233,18 +289,29 @@ def _by_levels(rubric: Rubric, counted: list[Result], policy: AggregationPolicy,
             earned = sum(w * n for w, n in zip(index.int_weights, numerators) if n is not None)
             possible = sum(w * top for w, top, n in zip(index.int_weights, index.tops, numerators) if n is not None) * d
         if possible == 0:
-            return done(Outcome.NOT_YET_MET if blocks else Outcome.INSUFFICIENT_EVIDENCE, None,
-                        [*blocks, reason("nothing_applicable")])
+            return done(
+                Outcome.NOT_YET_MET if blocks else Outcome.INSUFFICIENT_EVIDENCE,
+                None,
+                [*blocks, reason("nothing_applicable")],
+            )
         value = 100.0 * earned / possible
         reached = 100 * index.pass_denominator * earned >= index.pass_numerator * possible
-        reasons.append(Reason("aggregate_reached" if reached else "aggregate_below", None,
-                              (("method", method.value), ("percent", round(value, 2)), ("needed", index.pass_mark))))
+        reasons.append(
+            Reason(
+                "aggregate_reached" if reached else "aggregate_below",
+                None,
+                (("method", method.value), ("percent", round(value, 2)), ("needed", index.pass_mark)),
+            )
+        )
         met = reached and len(reasons) == 1
     else:
         needed = int(rubric.threshold)
         applicable = [(i, n) for i, n in enumerate(numerators) if n is not None]
-        reasons += [Reason("below_pass_level", keys[i], (("given", round(n / d, 2)), ("needed", needed)))
-                    for i, n in applicable if n < needed * d]
+        reasons += [
+            Reason("below_pass_level", keys[i], (("given", round(n / d, 2)), ("needed", needed)))
+            for i, n in applicable
+            if n < needed * d
+        ]
         met = not reasons
         if met:
             reasons.append(Reason("entrusted", None, (("needed", needed),)))

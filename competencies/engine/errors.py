@@ -1,13 +1,14 @@
 """The engine's typed errors. Every problem names where it is (a path such as
 ``criteria[1].weight``); the engine raises nothing but these."""
+
 from __future__ import annotations
 
 from typing import NamedTuple
 
 
 class Problem(NamedTuple):
-    path: str      # e.g. "criteria[1].levels[0].value"; "" for the whole object
-    message: str   # what to do, in GOV.UK style
+    path: str  # e.g. "criteria[1].levels[0].value"; "" for the whole object
+    message: str  # what to do, in GOV.UK style
 
 
 class EngineError(ValueError):

@@ -1,5 +1,6 @@
 """What an observer recorded in one observation. An ``Evidence`` that exists has the right
 types; whether it fits a rubric is checked when it is scored against that rubric."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -101,7 +102,7 @@ class Evidence:
     judgements: tuple[Judgement, ...] = ()
     faults: tuple[Fault, ...] = ()
     observation_id: str = ""
-    observed_at: Any = ""          # datetime, date or ISO text; kept as UTC ISO text
+    observed_at: Any = ""  # datetime, date or ISO text; kept as UTC ISO text
     observer: str = ""
     setting: str = ""
 
@@ -115,11 +116,16 @@ class Evidence:
         if not isinstance(self.faults, tuple):
             problems.append(Problem("faults", "Give the faults as a list"))
         else:
-            problems += [Problem(f"faults[{i}]", "Each fault is a Fault") for i, f in enumerate(self.faults)
-                         if not isinstance(f, Fault)]
+            problems += [
+                Problem(f"faults[{i}]", "Each fault is a Fault")
+                for i, f in enumerate(self.faults)
+                if not isinstance(f, Fault)
+            ]
         when = moment(self.observed_at)
         if when is None:
-            problems.append(Problem("observed_at", "Enter when it was observed as a date and time, like 2026-03-03T10:30"))
+            problems.append(
+                Problem("observed_at", "Enter when it was observed as a date and time, like 2026-03-03T10:30")
+            )
         else:
             object.__setattr__(self, "observed_at", when)
         for name in ("observation_id", "observer", "setting"):

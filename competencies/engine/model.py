@@ -1,5 +1,6 @@
 """Rubrics: criteria, levels and named fault types. A ``Rubric`` that exists is valid: it is
 checked as it is made, whoever makes it, and every problem is raised at once with its path."""
+
 from __future__ import annotations
 
 import enum
@@ -18,8 +19,8 @@ ENGINE_VERSION = "2.0"
 
 
 class RubricModel(str, enum.Enum):
-    ANALYTIC = "analytic"        # weighted levels against a pass mark
-    FAULTS = "faults"            # driving-test style: minor faults against a limit
+    ANALYTIC = "analytic"  # weighted levels against a pass mark
+    FAULTS = "faults"  # driving-test style: minor faults against a limit
     ENTRUSTMENT = "entrustment"  # how much supervision the trainee needed (O-SCORE)
 
 
@@ -105,8 +106,8 @@ class FaultType:
     key: str
     title: str
     severity: FaultSeverity = FaultSeverity.MINOR  # the default when recorded
-    criterion: str | None = None                   # the criterion it belongs to, if any
-    fails_alone: bool = False                      # fails the observation on its own
+    criterion: str | None = None  # the criterion it belongs to, if any
+    fails_alone: bool = False  # fails the observation on its own
     why: str = ""
     sources: tuple[str, ...] = ()
 
@@ -127,17 +128,17 @@ class RubricIndex:
     by_key: dict[str, Criterion]
     keys: tuple[str, ...]
     positions: dict[str, int]
-    scales: tuple[frozenset[int], ...]          # allowed levels, in criterion order
-    int_weights: tuple[int, ...]                 # weight × common denominator
+    scales: tuple[frozenset[int], ...]  # allowed levels, in criterion order
+    int_weights: tuple[int, ...]  # weight × common denominator
     tops: tuple[int, ...]
     bottoms: tuple[int, ...]
-    critical: tuple[tuple[int, int], ...]        # (position, must-meet level)
-    possible: int                                # Σ scaled weight × top level
-    pass_numerator: int                          # pass mark = numerator / denominator (analytic)
+    critical: tuple[tuple[int, int], ...]  # (position, must-meet level)
+    possible: int  # Σ scaled weight × top level
+    pass_numerator: int  # pass mark = numerator / denominator (analytic)
     pass_denominator: int
     fault_types: dict[str, FaultType]
-    pass_mark: int | float                       # the pass mark as shown in reasons
-    uniform: bool                                # one scale and a positive weight for every criterion
+    pass_mark: int | float  # the pass mark as shown in reasons
+    uniform: bool  # one scale and a positive weight for every criterion
     reasons: dict[Any, Any] = field(default_factory=dict)  # reasons already made, reused (they are immutable)
     reached: dict[int, Any] = field(default_factory=dict)  # complete rows: earned → (percent, reasons) when met
 
@@ -215,7 +216,9 @@ def _normal_criterion(criterion: Criterion) -> Criterion:
     assert weight is not None
     if weight == criterion.weight and type(criterion.weight) is Fraction:
         return criterion
-    return Criterion(criterion.key, criterion.title, criterion.levels, weight, criterion.critical_level, criterion.sources)
+    return Criterion(
+        criterion.key, criterion.title, criterion.levels, weight, criterion.critical_level, criterion.sources
+    )
 
 
 # ---- checks ----------------------------------------------------------------------------------
@@ -251,11 +254,18 @@ def _scale_problems(criterion: Criterion, path: str, model: RubricModel) -> list
     for j, lv in enumerate(levels):
         value = whole(lv.value)
         if value is None or not LEVEL_MIN <= value <= LEVEL_MAX:
-            problems.append(Problem(f"{path}.levels[{j}].value",
-                                    f"Enter the level as a whole number from {LEVEL_MIN} to {LEVEL_MAX}"))
+            problems.append(
+                Problem(
+                    f"{path}.levels[{j}].value", f"Enter the level as a whole number from {LEVEL_MIN} to {LEVEL_MAX}"
+                )
+            )
         elif j and whole(levels[j - 1].value) is not None and value != levels[j - 1].value + 1:
-            problems.append(Problem(f"{path}.levels[{j}].value",
-                                    f"Number the levels one after another, lowest first: {value} follows {levels[j - 1].value}"))
+            problems.append(
+                Problem(
+                    f"{path}.levels[{j}].value",
+                    f"Number the levels one after another, lowest first: {value} follows {levels[j - 1].value}",
+                )
+            )
         problems += _text_problems(lv.label, f"{path}.levels[{j}].label", "a label for the level", limit=200)
         problems += _text_problems(lv.descriptor, f"{path}.levels[{j}].descriptor", "the descriptor", required=False)
     return problems
@@ -270,19 +280,28 @@ def _criterion_problems(rubric: Rubric, i: int) -> list[Problem]:
     problems += _text_problems(criterion.title, f"{path}.title", "the criterion", limit=200)
     weight = exact(criterion.weight)
     if weight is None or not 0 <= weight <= WEIGHT_MAX:
-        problems.append(Problem(f"{path}.weight", f"Enter a weight as a number from 0 to {WEIGHT_MAX:,}, "
-                                                  f"with at most 6 decimal places"))
+        problems.append(
+            Problem(
+                f"{path}.weight", f"Enter a weight as a number from 0 to {WEIGHT_MAX:,}, with at most 6 decimal places"
+            )
+        )
     scale = _scale_problems(criterion, path, rubric.model)
     problems += scale
     if criterion.critical_level is not None:
         level = whole(criterion.critical_level)
         if rubric.model is RubricModel.FAULTS:
-            problems.append(Problem(f"{path}.critical_level", "Leave out the must-meet level: a faults rubric has no levels"))
+            problems.append(
+                Problem(f"{path}.critical_level", "Leave out the must-meet level: a faults rubric has no levels")
+            )
         elif level is None:
             problems.append(Problem(f"{path}.critical_level", "Enter the must-meet level as a whole number"))
         elif not scale and not criterion.bottom <= level <= criterion.top:
-            problems.append(Problem(f"{path}.critical_level",
-                                    f"Enter a must-meet level from {criterion.bottom} to {criterion.top}, on the criterion’s scale"))
+            problems.append(
+                Problem(
+                    f"{path}.critical_level",
+                    f"Enter a must-meet level from {criterion.bottom} to {criterion.top}, on the criterion’s scale",
+                )
+            )
     problems += _sources_problems(criterion.sources, f"{path}.sources")
     return problems
 
@@ -299,7 +318,9 @@ def _fault_type_problems(rubric: Rubric, i: int, criterion_keys: set[str]) -> li
     if fault.criterion is not None and (not isinstance(fault.criterion, str) or fault.criterion not in criterion_keys):
         problems.append(Problem(f"{path}.criterion", f"Choose a criterion of this rubric, not ‘{fault.criterion}’"))
     if not isinstance(fault.fails_alone, bool):
-        problems.append(Problem(f"{path}.fails_alone", "Say yes or no: does this fault fail the observation on its own?"))
+        problems.append(
+            Problem(f"{path}.fails_alone", "Say yes or no: does this fault fail the observation on its own?")
+        )
     problems += _text_problems(fault.why, f"{path}.why", "why the fault is this severe", required=False)
     problems += _sources_problems(fault.sources, f"{path}.sources")
     return problems
@@ -309,18 +330,29 @@ def _threshold_problems(rubric: Rubric) -> list[Problem]:
     if rubric.model is RubricModel.ANALYTIC:
         mark = exact(rubric.threshold)
         if mark is None or not PASS_MARK_MIN <= mark <= PASS_MARK_MAX:
-            return [Problem("threshold", "Enter the pass mark as a number from 1 to 100 (per cent), "
-                                         "with at most 6 decimal places")]
+            return [
+                Problem(
+                    "threshold",
+                    "Enter the pass mark as a number from 1 to 100 (per cent), with at most 6 decimal places",
+                )
+            ]
     elif rubric.model is RubricModel.ENTRUSTMENT:
         level = whole(rubric.threshold)
         if level is None:
             return [Problem("threshold", "Enter the pass level as a whole number on the entrustment scale")]
         for i, c in enumerate(rubric.criteria):
-            if isinstance(c, Criterion) and isinstance(c.levels, tuple) and len(c.levels) >= 2 \
-                    and all(isinstance(lv, Level) and whole(lv.value) is not None for lv in c.levels) \
-                    and not c.bottom <= level <= c.top:
-                return [Problem("threshold", f"Enter a pass level from {c.bottom} to {c.top}, on the scale of "
-                                             f"criterion {i + 1}")]
+            if (
+                isinstance(c, Criterion)
+                and isinstance(c.levels, tuple)
+                and len(c.levels) >= 2
+                and all(isinstance(lv, Level) and whole(lv.value) is not None for lv in c.levels)
+                and not c.bottom <= level <= c.top
+            ):
+                return [
+                    Problem(
+                        "threshold", f"Enter a pass level from {c.bottom} to {c.top}, on the scale of criterion {i + 1}"
+                    )
+                ]
     return []
 
 
@@ -339,24 +371,34 @@ def rubric_problems(rubric: Rubric) -> list[Problem]:
     counts = Counter(c.key for c in rubric.criteria if isinstance(c, Criterion) and isinstance(c.key, str))
     for i, criterion in enumerate(rubric.criteria):
         if isinstance(criterion, Criterion) and isinstance(criterion.key, str) and counts[criterion.key] > 1:
-            problems.append(Problem(f"criteria[{i}].key", f"The key ‘{criterion.key}’ is used by more than one criterion"))
+            problems.append(
+                Problem(f"criteria[{i}].key", f"The key ‘{criterion.key}’ is used by more than one criterion")
+            )
         problems += _criterion_problems(rubric, i)
     keys = set(counts)
     fault_counts = Counter(f.key for f in rubric.fault_types if isinstance(f, FaultType) and isinstance(f.key, str))
     for i, fault in enumerate(rubric.fault_types):
         if isinstance(fault, FaultType) and isinstance(fault.key, str) and fault_counts[fault.key] > 1:
-            problems.append(Problem(f"fault_types[{i}].key", f"The key ‘{fault.key}’ is used by more than one fault type"))
+            problems.append(
+                Problem(f"fault_types[{i}].key", f"The key ‘{fault.key}’ is used by more than one fault type")
+            )
         problems += _fault_type_problems(rubric, i, keys)
     if rubric.model is RubricModel.ANALYTIC:
         weights = [exact(c.weight) for c in rubric.criteria if isinstance(c, Criterion)]
         if weights and all(w is not None and w >= 0 for w in weights) and sum(w for w in weights if w is not None) == 0:
-            problems.append(Problem("criteria", "The weights add up to zero: give at least one criterion a positive weight"))
+            problems.append(
+                Problem("criteria", "The weights add up to zero: give at least one criterion a positive weight")
+            )
     if rubric.model is RubricModel.FAULTS and not rubric.fault_types:
         problems.append(Problem("fault_types", "Add at least one fault type that a mentor can record"))
     problems += _threshold_problems(rubric)
     limit = whole(rubric.fault_limit)
     if limit is None or not 0 <= limit <= FAULT_LIMIT_MAX:
-        problems.append(Problem("fault_limit", f"Enter the most minor faults allowed as a whole number from 0 to {FAULT_LIMIT_MAX:,}"))
+        problems.append(
+            Problem(
+                "fault_limit", f"Enter the most minor faults allowed as a whole number from 0 to {FAULT_LIMIT_MAX:,}"
+            )
+        )
     problems += _text_problems(rubric.pass_rationale, "pass_rationale", "why this pass mark was chosen", required=False)
     version = whole(rubric.version)
     if version is None or version < 1:
@@ -379,15 +421,25 @@ def canonical_form(rubric: Rubric) -> dict[str, Any]:
         "pass_rationale": rubric.pass_rationale,
         "criteria": [
             {
-                "key": c.key, "title": c.title, "weight": plain(c.weight), "critical_level": c.critical_level,
+                "key": c.key,
+                "title": c.title,
+                "weight": plain(c.weight),
+                "critical_level": c.critical_level,
                 "sources": list(c.sources),
                 "levels": [{"value": lv.value, "label": lv.label, "descriptor": lv.descriptor} for lv in c.levels],
             }
             for c in rubric.criteria
         ],
         "fault_types": [
-            {"key": f.key, "title": f.title, "criterion": f.criterion, "severity": f.severity.value,
-             "fails_alone": f.fails_alone, "why": f.why, "sources": list(f.sources)}
+            {
+                "key": f.key,
+                "title": f.title,
+                "criterion": f.criterion,
+                "severity": f.severity.value,
+                "fails_alone": f.fails_alone,
+                "why": f.why,
+                "sources": list(f.sources),
+            }
             for f in rubric.fault_types
         ],
     }

@@ -4,6 +4,7 @@ A weight of 0.1 arriving through JSON is the float nearest 0.1; ``Fraction(str(0
 exactly one tenth, which is what the designer typed. NaN, infinities, booleans and numbers too
 large to be a mark are refused (``None``), for the caller to report with a path.
 """
+
 from __future__ import annotations
 
 import math
@@ -11,8 +12,8 @@ from decimal import Decimal, InvalidOperation
 from fractions import Fraction
 from typing import Any
 
-DECIMAL_PLACES_MAX = 6   # 0.000001 is finer than any weight or mark a designer means
-DIGITS_MAX = 12          # no weight or mark needs more digits; refuses 10**400 before any arithmetic
+DECIMAL_PLACES_MAX = 6  # 0.000001 is finer than any weight or mark a designer means
+DIGITS_MAX = 12  # no weight or mark needs more digits; refuses 10**400 before any arithmetic
 
 
 def exact(value: Any) -> Fraction | None:

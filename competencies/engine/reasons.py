@@ -3,6 +3,7 @@
 Results store codes with parameters; a page, the API and the training-plan PDF all call
 :func:`render` (or :func:`render_missing`), so the words are written once, here.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -37,25 +38,35 @@ def render(r: Reason, rubric: Rubric | None = None) -> str:
     if code == "fault_fails":
         note = f": {p['note']}" if p.get("note") else ""
         under = f" under {_title(rubric, c)}" if c else ""
-        return (f"A {p['severity']} fault{under}, {_title(rubric, p['fault'])}{note}. "
-                "This fault means not yet met, whatever else went well.")
+        return (
+            f"A {p['severity']} fault{under}, {_title(rubric, p['fault'])}{note}. "
+            "This fault means not yet met, whatever else went well."
+        )
     if code == "not_observed":
         missing = p["criteria"]
-        return (f"Not enough evidence: {_names(rubric, missing)} {'was' if len(missing) == 1 else 'were'} not observed. "
-                "Observe again before deciding.")
+        return (
+            f"Not enough evidence: {_names(rubric, missing)} {'was' if len(missing) == 1 else 'were'} not observed. "
+            "Observe again before deciding."
+        )
     if code == "nothing_applicable":
         return "Not enough evidence: no criterion that counts applied in this observation."
     if code == "must_meet_below":
-        return (f"{_title(rubric, c)} was at level {_level(rubric, c, p['given'])}; it must reach level "
-                f"{_level(rubric, c, p['needed'])} whatever the total, so this is not yet met.")
+        return (
+            f"{_title(rubric, c)} was at level {_level(rubric, c, p['given'])}; it must reach level "
+            f"{_level(rubric, c, p['needed'])} whatever the total, so this is not yet met."
+        )
     if code == "score_reached":
         return f"The weighted score is {shown(p['percent'])}%, reaching the {p['needed']:g}% needed."
     if code == "score_below":
-        return (f"The weighted score is {shown(p['percent'])}%, below the {p['needed']:g}% needed. "
-                f"Lowest-rated: {_title(rubric, c)} at level {p['given']} of {p['top']}.")
+        return (
+            f"The weighted score is {shown(p['percent'])}%, below the {p['needed']:g}% needed. "
+            f"Lowest-rated: {_title(rubric, c)} at level {p['given']} of {p['top']}."
+        )
     if code == "below_pass_level":
-        return (f"{_title(rubric, c)} was rated {_level(rubric, c, p['given'])}; level "
-                f"{_level(rubric, c, p['needed'])} is needed to pass.")
+        return (
+            f"{_title(rubric, c)} was rated {_level(rubric, c, p['given'])}; level "
+            f"{_level(rubric, c, p['needed'])} is needed to pass."
+        )
     if code == "entrusted":
         return f"Every part was rated at least {p['needed']}: trusted at the level needed to pass."
     if code == "minor_faults_over":
@@ -73,12 +84,16 @@ def render(r: Reason, rubric: Rubric | None = None) -> str:
         return f"Met in {p['met']} of {p['of']} observations; {p['needed']} needed."
     if code in ("aggregate_reached", "aggregate_below"):
         verb = "reaching" if code == "aggregate_reached" else "below"
-        return (f"By the {p['method'].replace('-', ' ')} of each criterion, the weighted score is "
-                f"{shown(p['percent'])}%, {verb} the {p['needed']:g}% needed.")
+        return (
+            f"By the {p['method'].replace('-', ' ')} of each criterion, the weighted score is "
+            f"{shown(p['percent'])}%, {verb} the {p['needed']:g}% needed."
+        )
     if code == "other_rubric_left_out":
         n = p["count"]
-        return (f"{n} observation{'s' if n != 1 else ''} scored with another version of the rubric "
-                f"{'were' if n != 1 else 'was'} left out; only version {p['version']} counts.")
+        return (
+            f"{n} observation{'s' if n != 1 else ''} scored with another version of the rubric "
+            f"{'were' if n != 1 else 'was'} left out; only version {p['version']} counts."
+        )
     return f"{code} ({', '.join(f'{k}: {v}' for k, v in r.params)})"  # a code this engine does not know
 
 

@@ -1,5 +1,6 @@
 """Results as plain data: frozen, comparable, picklable, and written to and read from JSON
 with a schema version. Reasons are codes with parameters; :mod:`.reasons` renders them."""
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
@@ -39,12 +40,19 @@ class Reason(NamedTuple):
         return dict(self.params)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"code": self.code, "criterion": self.criterion,
-                "params": {k: list(v) if isinstance(v, tuple) else v for k, v in self.params}}
+        return {
+            "code": self.code,
+            "criterion": self.criterion,
+            "params": {k: list(v) if isinstance(v, tuple) else v for k, v in self.params},
+        }
 
     @classmethod
     def from_dict(cls, data: Any) -> Reason:
-        if not isinstance(data, dict) or not isinstance(data.get("code"), str) or not isinstance(data.get("params", {}), dict):
+        if (
+            not isinstance(data, dict)
+            or not isinstance(data.get("code"), str)
+            or not isinstance(data.get("params", {}), dict)
+        ):
             raise EvidenceError([Problem("", "A reason has a code, a criterion and params")])
         params = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in data.get("params", {}).items())
         return cls(data["code"], data.get("criterion"), params)
@@ -87,25 +95,45 @@ class Result(NamedTuple):
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "schema": RESULT_SCHEMA, "kind": "result", "outcome": self.outcome.value, "percent": self.percent,
+            "schema": RESULT_SCHEMA,
+            "kind": "result",
+            "outcome": self.outcome.value,
+            "percent": self.percent,
             "reasons": [r.to_dict() for r in self.reasons],
-            "criteria": list(self.criteria), "levels": list(self.levels),
-            "faults": [{"fault": f.fault, "severity": f.severity.value if f.severity else None, "note": f.note}
-                       for f in self.faults],
-            "complete": self.complete, "blocked": self.blocked, "dangerous": self.dangerous,
-            "observation": self.observation._asdict(), "rubric": self.rubric._asdict(),
+            "criteria": list(self.criteria),
+            "levels": list(self.levels),
+            "faults": [
+                {"fault": f.fault, "severity": f.severity.value if f.severity else None, "note": f.note}
+                for f in self.faults
+            ],
+            "complete": self.complete,
+            "blocked": self.blocked,
+            "dangerous": self.dangerous,
+            "observation": self.observation._asdict(),
+            "rubric": self.rubric._asdict(),
             "engine_version": self.engine_version,
         }
 
     @classmethod
     def from_dict(cls, data: Any) -> Result:
-        return _loading(lambda: cls(
-            Outcome(data["outcome"]), float(data["percent"]), tuple(Reason.from_dict(r) for r in data["reasons"]),
-            tuple(data["criteria"]), tuple(data["levels"]),
-            tuple(Fault(f["fault"], f["severity"], f["note"]) for f in data["faults"]),
-            bool(data["complete"]), bool(data["blocked"]), bool(data["dangerous"]),
-            Observation(**data["observation"]), RubricStamp(**data["rubric"]), str(data["engine_version"]),
-        ), data, "result")
+        return _loading(
+            lambda: cls(
+                Outcome(data["outcome"]),
+                float(data["percent"]),
+                tuple(Reason.from_dict(r) for r in data["reasons"]),
+                tuple(data["criteria"]),
+                tuple(data["levels"]),
+                tuple(Fault(f["fault"], f["severity"], f["note"]) for f in data["faults"]),
+                bool(data["complete"]),
+                bool(data["blocked"]),
+                bool(data["dangerous"]),
+                Observation(**data["observation"]),
+                RubricStamp(**data["rubric"]),
+                str(data["engine_version"]),
+            ),
+            data,
+            "result",
+        )
 
 
 def _loading(build: Callable[[], _T], data: Any, kind: str) -> _T:
@@ -113,7 +141,9 @@ def _loading(build: Callable[[], _T], data: Any, kind: str) -> _T:
     if not isinstance(data, dict) or data.get("kind") != kind:
         raise EvidenceError([Problem("kind", f"This is not a stored {kind}")])
     if data.get("schema") != RESULT_SCHEMA:
-        raise EvidenceError([Problem("schema", f"Stored with schema {data.get('schema')!r}; this engine reads {RESULT_SCHEMA}")])
+        raise EvidenceError(
+            [Problem("schema", f"Stored with schema {data.get('schema')!r}; this engine reads {RESULT_SCHEMA}")]
+        )
     try:
         return build()
     except EvidenceError:
@@ -131,23 +161,41 @@ class Aggregate(NamedTuple):
     value: float | None
     # Shadows tuple.count (the method) on purpose: a stored field of the public result and of its JSON.
     count: int | None  # type: ignore[assignment]
-    counted: int                       # observations that counted
+    counted: int  # observations that counted
     reasons: tuple[Reason, ...]
     rubric: RubricStamp
     engine_version: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"schema": RESULT_SCHEMA, "kind": "aggregate", "outcome": self.outcome.value, "method": self.method,
-                "value": self.value, "count": self.count, "counted": self.counted,
-                "reasons": [r.to_dict() for r in self.reasons], "rubric": self.rubric._asdict(),
-                "engine_version": self.engine_version}
+        return {
+            "schema": RESULT_SCHEMA,
+            "kind": "aggregate",
+            "outcome": self.outcome.value,
+            "method": self.method,
+            "value": self.value,
+            "count": self.count,
+            "counted": self.counted,
+            "reasons": [r.to_dict() for r in self.reasons],
+            "rubric": self.rubric._asdict(),
+            "engine_version": self.engine_version,
+        }
 
     @classmethod
     def from_dict(cls, data: Any) -> Aggregate:
-        return _loading(lambda: cls(
-            Outcome(data["outcome"]), str(data["method"]), data["value"], data["count"], int(data["counted"]),
-            tuple(Reason.from_dict(r) for r in data["reasons"]), RubricStamp(**data["rubric"]), str(data["engine_version"]),
-        ), data, "aggregate")
+        return _loading(
+            lambda: cls(
+                Outcome(data["outcome"]),
+                str(data["method"]),
+                data["value"],
+                data["count"],
+                int(data["counted"]),
+                tuple(Reason.from_dict(r) for r in data["reasons"]),
+                RubricStamp(**data["rubric"]),
+                str(data["engine_version"]),
+            ),
+            data,
+            "aggregate",
+        )
 
 
 class Missing(NamedTuple):
@@ -165,9 +213,9 @@ class SignOff:
     evidenced: bool
     missing: tuple[Missing, ...]
     met: int
-    observers: tuple[str, ...]        # of met observations, sorted
+    observers: tuple[str, ...]  # of met observations, sorted
     settings: tuple[str, ...]
-    never_met: tuple[str, ...]        # criteria never yet met in a counted observation
+    never_met: tuple[str, ...]  # criteria never yet met in a counted observation
     rubric: RubricStamp
     engine_version: str
 
@@ -176,15 +224,32 @@ class SignOff:
         return tuple(m.code for m in self.missing)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"schema": RESULT_SCHEMA, "kind": "sign-off", "evidenced": self.evidenced,
-                "missing": [m._asdict() for m in self.missing], "met": self.met, "observers": list(self.observers),
-                "settings": list(self.settings), "never_met": list(self.never_met), "rubric": self.rubric._asdict(),
-                "engine_version": self.engine_version}
+        return {
+            "schema": RESULT_SCHEMA,
+            "kind": "sign-off",
+            "evidenced": self.evidenced,
+            "missing": [m._asdict() for m in self.missing],
+            "met": self.met,
+            "observers": list(self.observers),
+            "settings": list(self.settings),
+            "never_met": list(self.never_met),
+            "rubric": self.rubric._asdict(),
+            "engine_version": self.engine_version,
+        }
 
     @classmethod
     def from_dict(cls, data: Any) -> SignOff:
-        return _loading(lambda: cls(
-            bool(data["evidenced"]), tuple(Missing(**m) for m in data["missing"]), int(data["met"]),
-            tuple(data["observers"]), tuple(data["settings"]), tuple(data["never_met"]),
-            RubricStamp(**data["rubric"]), str(data["engine_version"]),
-        ), data, "sign-off")
+        return _loading(
+            lambda: cls(
+                bool(data["evidenced"]),
+                tuple(Missing(**m) for m in data["missing"]),
+                int(data["met"]),
+                tuple(data["observers"]),
+                tuple(data["settings"]),
+                tuple(data["never_met"]),
+                RubricStamp(**data["rubric"]),
+                str(data["engine_version"]),
+            ),
+            data,
+            "sign-off",
+        )

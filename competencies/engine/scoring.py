@@ -10,6 +10,7 @@
 Comparisons are on integers: weights are scaled by their common denominator and the pass mark
 p/q is compared as 100·q·earned ≥ p·possible, so 0.1 + 0.2 against 30 % is exactly met.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
@@ -30,8 +31,8 @@ from competencies.engine.evidence import (
 from competencies.engine.model import ENGINE_VERSION, FaultSeverity, Outcome, Rubric, RubricModel
 from competencies.engine.results import Reason, Result, TupleNew, reason
 
-NOT_APPLICABLE = "n/a"   # in a row or in Result.levels: the criterion did not arise
-OBSERVED = "observed"    # in Result.levels of a faults rubric: the criterion was observed
+NOT_APPLICABLE = "n/a"  # in a row or in Result.levels: the criterion did not arise
+OBSERVED = "observed"  # in Result.levels of a faults rubric: the criterion was observed
 _NO_OBSERVATION = Observation()
 
 
@@ -49,16 +50,24 @@ def _judgement_problems(rubric: Rubric, i: int, j: Judgement, seen: set[str]) ->
     seen.add(j.criterion)
     if j.not_applicable:
         if criterion.critical_level is not None:
-            problems.append(Problem(f"{path}.not_applicable",
-                                    f"‘{criterion.title}’ must be met whatever else: it cannot be marked not applicable"))
+            problems.append(
+                Problem(
+                    f"{path}.not_applicable",
+                    f"‘{criterion.title}’ must be met whatever else: it cannot be marked not applicable",
+                )
+            )
     elif rubric.model is RubricModel.FAULTS:
         if j.level is not None:
             problems.append(Problem(f"{path}.level", "Leave out the level: a faults rubric records faults"))
     elif j.level is None:
         problems.append(Problem(f"{path}.level", f"Give a level for ‘{criterion.title}’, or mark it not applicable"))
     elif j.level not in rubric.index.scales[rubric.index.positions[j.criterion]]:
-        problems.append(Problem(f"{path}.level", f"Level {j.level} is not on the scale of ‘{criterion.title}’ "
-                                                 f"({criterion.bottom} to {criterion.top})"))
+        problems.append(
+            Problem(
+                f"{path}.level",
+                f"Level {j.level} is not on the scale of ‘{criterion.title}’ ({criterion.bottom} to {criterion.top})",
+            )
+        )
     return problems
 
 
@@ -67,8 +76,12 @@ def _fault_problems(rubric: Rubric, i: int, fault: Fault) -> list[Problem]:
     if kind is None:
         return [Problem(f"faults[{i}].fault", f"The rubric has no fault type ‘{fault.fault}’")]
     if fault.severity is not None and kind.fails_alone and fault.severity.rank < kind.severity.rank:
-        return [Problem(f"faults[{i}].severity",
-                        f"Record ‘{kind.title}’ as {kind.severity.value} or more severe: it fails the observation on its own")]
+        return [
+            Problem(
+                f"faults[{i}].severity",
+                f"Record ‘{kind.title}’ as {kind.severity.value} or more severe: it fails the observation on its own",
+            )
+        ]
     return []
 
 
@@ -104,14 +117,21 @@ def _graded_row(rubric: Rubric, evidence: Evidence) -> list[Any] | None:
     row: list[Any] = [None] * len(scales)
     for criterion, level, _, not_applicable in evidence.judgements:
         position = positions.get(criterion)
-        if position is None or not_applicable or row[position] is not None or type(level) is not int \
-                or level not in scales[position]:
+        if (
+            position is None
+            or not_applicable
+            or row[position] is not None
+            or type(level) is not int
+            or level not in scales[position]
+        ):
             return None
         row[position] = level
     types = index.fault_types
     for fault in evidence.faults:
         kind = types.get(fault.fault)
-        if kind is None or (fault.severity is not None and kind.fails_alone and fault.severity.rank < kind.severity.rank):
+        if kind is None or (
+            fault.severity is not None and kind.fails_alone and fault.severity.rank < kind.severity.rank
+        ):
             return None
     return row
 
@@ -137,8 +157,9 @@ def _fault_reasons(rubric: Rubric, faults: tuple[Fault, ...]) -> tuple[list[Reas
     return reasons, dangerous
 
 
-def judge(rubric: Rubric, row: Sequence[Any], faults: tuple[Fault, ...] = (),
-          observation: Observation = _NO_OBSERVATION) -> Result:
+def judge(
+    rubric: Rubric, row: Sequence[Any], faults: tuple[Fault, ...] = (), observation: Observation = _NO_OBSERVATION
+) -> Result:
     """The rule, in one place, for a checked row (criterion order) and resolved faults."""
     keys = rubric.index.keys
     blocking, dangerous = _fault_reasons(rubric, faults) if faults else ([], False)
@@ -147,8 +168,20 @@ def judge(rubric: Rubric, row: Sequence[Any], faults: tuple[Fault, ...] = (),
     levels = tuple(row)
     if missing:
         outcome = Outcome.NOT_YET_MET if blocked else Outcome.INSUFFICIENT_EVIDENCE
-        return Result(outcome, 0.0, (*blocking, reason("not_observed", criteria=missing)), keys, levels, faults, False,
-                      blocked, dangerous, observation, rubric.stamp, ENGINE_VERSION)
+        return Result(
+            outcome,
+            0.0,
+            (*blocking, reason("not_observed", criteria=missing)),
+            keys,
+            levels,
+            faults,
+            False,
+            blocked,
+            dangerous,
+            observation,
+            rubric.stamp,
+            ENGINE_VERSION,
+        )
     if rubric.model is RubricModel.ANALYTIC:
         met, percent, reasons = _analytic(rubric, row)
     elif rubric.model is RubricModel.ENTRUSTMENT:
@@ -159,14 +192,32 @@ def judge(rubric: Rubric, row: Sequence[Any], faults: tuple[Fault, ...] = (),
         outcome = Outcome.NOT_YET_MET if blocked else Outcome.INSUFFICIENT_EVIDENCE
     else:
         outcome = Outcome.MET if met and not blocked else Outcome.NOT_YET_MET
-    return _new(Result, (outcome, 0.0 if blocked else percent, (*blocking, *reasons), keys, levels, faults, True, blocked,
-                         dangerous, observation, rubric.stamp, ENGINE_VERSION))
+    return _new(
+        Result,
+        (
+            outcome,
+            0.0 if blocked else percent,
+            (*blocking, *reasons),
+            keys,
+            levels,
+            faults,
+            True,
+            blocked,
+            dangerous,
+            observation,
+            rubric.stamp,
+            ENGINE_VERSION,
+        ),
+    )
 
 
 def _must_meet(rubric: Rubric, row: Sequence[Any]) -> list[Reason]:
     keys = rubric.index.keys
-    return [reason("must_meet_below", keys[i], given=row[i], needed=level)
-            for i, level in rubric.index.critical if row[i] < level]
+    return [
+        reason("must_meet_below", keys[i], given=row[i], needed=level)
+        for i, level in rubric.index.critical
+        if row[i] < level
+    ]
 
 
 def _analytic(rubric: Rubric, row: Sequence[Any]) -> tuple[bool | None, float, list[Reason]]:
@@ -186,17 +237,41 @@ def _analytic(rubric: Rubric, row: Sequence[Any]) -> tuple[bool | None, float, l
 def _analytic_rule(rubric: Rubric, row: Sequence[Any], earned: int, possible: int) -> tuple[bool, float, list[Reason]]:
     index = rubric.index
     made = index.reasons
-    reasons = [made.get((i, row[i])) or _made(made, (i, row[i]), Reason("must_meet_below", index.keys[i],
-                                                                          (("given", row[i]), ("needed", level))))
-               for i, level in index.critical if row[i] < level] if index.critical else []
+    reasons = (
+        [
+            made.get((i, row[i]))
+            or _made(
+                made, (i, row[i]), Reason("must_meet_below", index.keys[i], (("given", row[i]), ("needed", level)))
+            )
+            for i, level in index.critical
+            if row[i] < level
+        ]
+        if index.critical
+        else []
+    )
     percent = 100.0 * earned / possible
     if 100 * index.pass_denominator * earned >= index.pass_numerator * possible:
         reasons.append(_reached(index, earned, possible))
         return len(reasons) == 1, percent, reasons
     lowest = _lowest(index, row)
     key = (earned, possible, lowest, row[lowest])
-    reasons.append(made.get(key) or _made(made, key, Reason("score_below", index.keys[lowest], (
-        ("percent", round(percent, 2)), ("needed", index.pass_mark), ("given", row[lowest]), ("top", index.tops[lowest])))))
+    reasons.append(
+        made.get(key)
+        or _made(
+            made,
+            key,
+            Reason(
+                "score_below",
+                index.keys[lowest],
+                (
+                    ("percent", round(percent, 2)),
+                    ("needed", index.pass_mark),
+                    ("given", row[lowest]),
+                    ("top", index.tops[lowest]),
+                ),
+            ),
+        )
+    )
     return False, percent, reasons
 
 
@@ -214,8 +289,10 @@ def _lowest(index: Any, row: Sequence[Any]) -> int:
     """The weighted criterion rated lowest for its scale (first of equals): what to work on."""
     if index.uniform and NOT_APPLICABLE not in row:
         return row.index(min(row))
-    return min((i for i, lv in enumerate(row) if lv != NOT_APPLICABLE and index.int_weights[i]),
-               key=lambda i: (row[i] - index.bottoms[i]) / (index.tops[i] - index.bottoms[i]))
+    return min(
+        (i for i, lv in enumerate(row) if lv != NOT_APPLICABLE and index.int_weights[i]),
+        key=lambda i: (row[i] - index.bottoms[i]) / (index.tops[i] - index.bottoms[i]),
+    )
 
 
 def _entrustment(rubric: Rubric, row: Sequence[Any]) -> tuple[bool | None, float, list[Reason]]:
@@ -225,7 +302,9 @@ def _entrustment(rubric: Rubric, row: Sequence[Any]) -> tuple[bool | None, float
         return None, 0.0, [reason("nothing_applicable")]
     reasons = _must_meet(rubric, row) if index.critical else []
     needed = rubric.threshold
-    reasons += [reason("below_pass_level", index.keys[i], given=row[i], needed=needed) for i in applicable if row[i] < needed]
+    reasons += [
+        reason("below_pass_level", index.keys[i], given=row[i], needed=needed) for i in applicable if row[i] < needed
+    ]
     met = not reasons
     if met:
         reasons.append(reason("entrusted", needed=needed))
@@ -238,8 +317,16 @@ def _faults(rubric: Rubric, faults: tuple[Fault, ...], blocked: bool) -> tuple[b
     minor = sum(1 for f in faults if f.severity is FaultSeverity.MINOR and not types[f.fault].fails_alone)
     limit = rubric.fault_limit
     if minor > limit:
-        return False, max(0.0, 100.0 * (1 - minor / (limit + 1))), [reason("minor_faults_over", given=minor, allowed=limit)]
-    return True, 100.0 * (1 - minor / (limit + 1)), [] if blocked else [reason("minor_faults_within", given=minor, allowed=limit)]
+        return (
+            False,
+            max(0.0, 100.0 * (1 - minor / (limit + 1))),
+            [reason("minor_faults_over", given=minor, allowed=limit)],
+        )
+    return (
+        True,
+        100.0 * (1 - minor / (limit + 1)),
+        [] if blocked else [reason("minor_faults_within", given=minor, allowed=limit)],
+    )
 
 
 # ---- entry points ------------------------------------------------------------------------------
@@ -265,8 +352,23 @@ def _complete_analytic(rubric: Rubric, levels: tuple[int, ...], observation: Obs
     index = rubric.index
     earned = sum(map(mul, index.int_weights, levels))
     met, percent, reasons = _analytic_rule(rubric, levels, earned, index.possible)
-    return _new(Result, (_MET if met else _NOT_YET_MET, percent, tuple(reasons), index.keys, levels, (), True, False, False,
-                         observation, rubric.stamp, ENGINE_VERSION))
+    return _new(
+        Result,
+        (
+            _MET if met else _NOT_YET_MET,
+            percent,
+            tuple(reasons),
+            index.keys,
+            levels,
+            (),
+            True,
+            False,
+            False,
+            observation,
+            rubric.stamp,
+            ENGINE_VERSION,
+        ),
+    )
 
 
 def score_many(rubric: Rubric, evidences: Iterable[Evidence]) -> list[Result]:
@@ -281,15 +383,18 @@ def score_many(rubric: Rubric, evidences: Iterable[Evidence]) -> list[Result]:
     return results
 
 
-def score_rows(rubric: Rubric, rows: Iterable[Sequence[Any]],
-               observations: Sequence[Observation] | None = None) -> list[Result]:
+def score_rows(
+    rubric: Rubric, rows: Iterable[Sequence[Any]], observations: Sequence[Observation] | None = None
+) -> list[Result]:
     """Bulk scoring for graded rubrics: each row holds the levels in the rubric's criterion
     order (None: not observed; "n/a": not applicable), as a CSV import or a query gives them,
     with an optional Observation per row. Same checks and same results as :func:`score`; a
     row that does not fit raises EvidenceError naming it (``rows[3].judgements[1].level``)."""
     _check_rubric(rubric)
     if rubric.model is RubricModel.FAULTS:
-        raise EvidenceError([Problem("rows", "A faults rubric records faults, not levels: score each observation with score()")])
+        raise EvidenceError(
+            [Problem("rows", "A faults rubric records faults, not levels: score each observation with score()")]
+        )
     index = rubric.index
     scales, weights, possible, keys = index.scales, index.int_weights, index.possible, index.keys
     width = len(keys)
@@ -312,10 +417,16 @@ def score_rows(rubric: Rubric, rows: Iterable[Sequence[Any]],
     met: bool | None
     percent: float
     reasons: tuple[Reason, ...]
-    for number, (row, observation) in enumerate(zip(table, repeat(_NO_OBSERVATION) if observations is None else observations)):
+    for number, (row, observation) in enumerate(
+        zip(table, repeat(_NO_OBSERVATION) if observations is None else observations)
+    ):
         try:
-            fits = type(row) in _SEQUENCES and len(row) == width and all(map(contains, scales, row)) \
+            fits = (
+                type(row) in _SEQUENCES
+                and len(row) == width
+                and all(map(contains, scales, row))
                 and set(map(type, row)) == _INTS
+            )
         except TypeError:  # an unhashable value: certainly not a level
             fits = False
         if not fits:
@@ -324,8 +435,15 @@ def score_rows(rubric: Rubric, rows: Iterable[Sequence[Any]],
         levels = row if type(row) is tuple else tuple(row)
         if analytic:
             earned = sum(map(mul, weights, levels))
-            if must_positions and (any(map(lt, must_get(levels), must_levels)) if must_get
-                                   else levels[must_positions[0]] < must_levels[0]) or pass_left * earned < pass_right:
+            if (
+                must_positions
+                and (
+                    any(map(lt, must_get(levels), must_levels))
+                    if must_get
+                    else levels[must_positions[0]] < must_levels[0]
+                )
+                or pass_left * earned < pass_right
+            ):
                 met, percent, found = _analytic_rule(rubric, levels, earned, possible)
                 reasons = tuple(found)
             else:
@@ -334,8 +452,25 @@ def score_rows(rubric: Rubric, rows: Iterable[Sequence[Any]],
         else:
             met, percent, found = _entrustment(rubric, levels)
             reasons = tuple(found)
-        append(_new(Result, (_MET if met else _NOT_YET_MET, percent, reasons, keys, levels, (), True, False, False,
-                             observation, stamp, ENGINE_VERSION)))
+        append(
+            _new(
+                Result,
+                (
+                    _MET if met else _NOT_YET_MET,
+                    percent,
+                    reasons,
+                    keys,
+                    levels,
+                    (),
+                    True,
+                    False,
+                    False,
+                    observation,
+                    stamp,
+                    ENGINE_VERSION,
+                ),
+            )
+        )
     return results
 
 
@@ -348,8 +483,11 @@ def _reached_once(index: Any, earned: int, possible: int) -> tuple[float, tuple[
 
 def _reached(index: Any, earned: int, possible: int) -> Reason:
     key = (earned, possible)
-    return index.reasons.get(key) or _made(index.reasons, key, Reason(
-        "score_reached", None, (("percent", round(100.0 * earned / possible, 2)), ("needed", index.pass_mark))))
+    return index.reasons.get(key) or _made(
+        index.reasons,
+        key,
+        Reason("score_reached", None, (("percent", round(100.0 * earned / possible, 2)), ("needed", index.pass_mark))),
+    )
 
 
 _new = cast(TupleNew, tuple.__new__)  # builds a NamedTuple without its Python-level __new__: once per observation
@@ -379,13 +517,22 @@ def _check_observations(observations: Sequence[Observation]) -> None:
             raise EvidenceError([Problem(f"observations[{number}]", "Give an Observation of text values")])
         if o.observed_at not in moments:
             if moment(o.observed_at) != o.observed_at:
-                raise EvidenceError([Problem(f"observations[{number}].observed_at",
-                                             "Give the time as Evidence keeps it: UTC ISO 8601 with microseconds")])
+                raise EvidenceError(
+                    [
+                        Problem(
+                            f"observations[{number}].observed_at",
+                            "Give the time as Evidence keeps it: UTC ISO 8601 with microseconds",
+                        )
+                    ]
+                )
             if len(moments) >= _CHECKED_MOMENTS_MAX:
                 moments.clear()
             moments.add(o.observed_at)
-        problems = [Problem(f"observations[{number}].{name}", f"The {name} must be {IDENTITY_MAX} characters or fewer")
-                    for name in ("id", "observer", "setting") if len(getattr(o, name)) > IDENTITY_MAX]
+        problems = [
+            Problem(f"observations[{number}].{name}", f"The {name} must be {IDENTITY_MAX} characters or fewer")
+            for name in ("id", "observer", "setting")
+            if len(getattr(o, name)) > IDENTITY_MAX
+        ]
         if problems:
             raise EvidenceError(problems)
         if len(_CHECKED_OBSERVATIONS) >= _CHECKED_MOMENTS_MAX:
@@ -398,13 +545,20 @@ def _slow_row(rubric: Rubric, number: int, row: Any, observation: Observation) -
     if not isinstance(row, (tuple, list)):
         raise EvidenceError([Problem(f"rows[{number}]", "Give each row as a list of levels")])
     if len(row) != len(rubric.criteria):
-        raise EvidenceError([Problem(f"rows[{number}]", f"Give {len(rubric.criteria)} levels, one per criterion, in order")])
-    judgements = tuple(Judgement(c.key, None, "", True) if isinstance(lv, str) and lv == NOT_APPLICABLE else Judgement(c.key, lv)
-                       for c, lv in zip(rubric.criteria, row) if lv is not None)
+        raise EvidenceError(
+            [Problem(f"rows[{number}]", f"Give {len(rubric.criteria)} levels, one per criterion, in order")]
+        )
+    judgements = tuple(
+        Judgement(c.key, None, "", True) if isinstance(lv, str) and lv == NOT_APPLICABLE else Judgement(c.key, lv)
+        for c, lv in zip(rubric.criteria, row)
+        if lv is not None
+    )
     problems = [p for i, j in enumerate(judgements) for p in judgement_problems(j, f"judgements[{i}]")]
     if problems:
         raise EvidenceError(EvidenceError(problems).within(f"rows[{number}]").problems)
-    evidence = Evidence(judgements, (), observation.id, observation.observed_at, observation.observer, observation.setting)
+    evidence = Evidence(
+        judgements, (), observation.id, observation.observed_at, observation.observer, observation.setting
+    )
     try:
         fitted = _row_of(rubric, evidence)
     except EvidenceError as error:

@@ -20,6 +20,7 @@ text (0.1 is one tenth). Evidence::
                     {"criterion": "timelines", "not_applicable": true}],
      "faults": [{"fault": "breaches-confidentiality", "severity": "dangerous", "note": "…"}]}
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -39,7 +40,17 @@ from competencies.engine.model import (
 )
 from competencies.engine.numbers import exact
 
-RUBRIC_KEYS = {"key", "title", "model", "threshold", "fault_limit", "criteria", "fault_types", "pass_rationale", "version"}
+RUBRIC_KEYS = {
+    "key",
+    "title",
+    "model",
+    "threshold",
+    "fault_limit",
+    "criteria",
+    "fault_types",
+    "pass_rationale",
+    "version",
+}
 CRITERION_KEYS = {"key", "title", "weight", "critical_level", "levels", "sources"}
 LEVEL_KEYS = {"value", "label", "descriptor"}
 FAULT_TYPE_KEYS = {"key", "title", "criterion", "severity", "fails_alone", "why", "sources"}
@@ -55,8 +66,11 @@ def _object(data: Any, path: str, known: set[str], what: str, problems: list[Pro
         problems.append(Problem(path, f"Give {what} as an object"))
         return None
     prefix = f"{path}." if path else ""
-    problems += [Problem(f"{prefix}{key}", f"Unknown field; expected one of: {', '.join(sorted(known))}")
-                 for key in data if key not in known]
+    problems += [
+        Problem(f"{prefix}{key}", f"Unknown field; expected one of: {', '.join(sorted(known))}")
+        for key in data
+        if key not in known
+    ]
     return data
 
 
@@ -104,8 +118,14 @@ def _criterion(data: Any, i: int, model: RubricModel, problems: list[Problem]) -
     found = _object(data, path, CRITERION_KEYS, "each criterion", problems)
     if found is None:
         return None
-    return Criterion(_given(found, "key"), _given(found, "title"), _levels(found.get("levels"), path, model, problems),
-                     _number(found.get("weight", 1)), found.get("critical_level"), _sources(found.get("sources", [])))
+    return Criterion(
+        _given(found, "key"),
+        _given(found, "title"),
+        _levels(found.get("levels"), path, model, problems),
+        _number(found.get("weight", 1)),
+        found.get("critical_level"),
+        _sources(found.get("sources", [])),
+    )
 
 
 def _fault_type(data: Any, i: int, problems: list[Problem]) -> FaultType | None:
@@ -117,8 +137,15 @@ def _fault_type(data: Any, i: int, problems: list[Problem]) -> FaultType | None:
         severity = FaultSeverity(severity)
     except (ValueError, TypeError):
         pass  # refused by the rubric's check, with its path
-    return FaultType(_given(found, "key"), _given(found, "title"), severity, found.get("criterion"),
-                     found.get("fails_alone", False), found.get("why") or "", _sources(found.get("sources", [])))
+    return FaultType(
+        _given(found, "key"),
+        _given(found, "title"),
+        severity,
+        found.get("criterion"),
+        found.get("fails_alone", False),
+        found.get("why") or "",
+        _sources(found.get("sources", [])),
+    )
 
 
 def rubric_from_dict(data: Any) -> Rubric:
@@ -132,14 +159,29 @@ def rubric_from_dict(data: Any) -> Rubric:
     except (ValueError, TypeError):
         problems.append(Problem("model", "Choose the model: analytic, faults or entrustment"))
         raise RubricError(problems) from None
-    criteria = [_criterion(c, i, model, problems) for i, c in enumerate(_list(found.get("criteria"), "criteria", "the criteria", problems))]
-    fault_types = [_fault_type(f, i, problems) for i, f in enumerate(_list(found.get("fault_types"), "fault_types", "the fault types", problems))]
+    criteria = [
+        _criterion(c, i, model, problems)
+        for i, c in enumerate(_list(found.get("criteria"), "criteria", "the criteria", problems))
+    ]
+    fault_types = [
+        _fault_type(f, i, problems)
+        for i, f in enumerate(_list(found.get("fault_types"), "fault_types", "the fault types", problems))
+    ]
     if problems or None in criteria or None in fault_types:
         raise RubricError(problems)
     try:
-        return Rubric(found.get("key"), found.get("title"), model, tuple(criteria),  # type: ignore[arg-type]
-                      _number(found.get("threshold", 0)), found.get("fault_limit", DVSA_MINOR_FAULT_LIMIT),
-                      tuple(fault_types), found.get("pass_rationale") or "", found.get("version", 1))  # type: ignore[arg-type]
+        # Checked above: no None among criteria and fault types; the model checks key and title.
+        return Rubric(
+            found.get("key"),  # type: ignore[arg-type]
+            found.get("title"),  # type: ignore[arg-type]
+            model,
+            tuple(criteria),  # type: ignore[arg-type]
+            _number(found.get("threshold", 0)),
+            found.get("fault_limit", DVSA_MINOR_FAULT_LIMIT),
+            tuple(fault_types),  # type: ignore[arg-type]
+            found.get("pass_rationale") or "",
+            found.get("version", 1),
+        )
     except RubricError as error:
         raise RubricError(problems + error.problems) from None
 
@@ -159,8 +201,14 @@ def evidence_from_dict(data: Any) -> Evidence:
     for i, j in enumerate(_list(found.get("judgements"), "judgements", "the judgements", problems)):
         item = _object(j, f"judgements[{i}]", JUDGEMENT_KEYS, "each judgement", problems)
         if item is not None:
-            judgements.append(Judgement(_given(item, "criterion"), item.get("level"), item.get("comment") or "",
-                                        item.get("not_applicable", False)))
+            judgements.append(
+                Judgement(
+                    _given(item, "criterion"),
+                    item.get("level"),
+                    item.get("comment") or "",
+                    item.get("not_applicable", False),
+                )
+            )
     faults = []
     for i, f in enumerate(_list(found.get("faults"), "faults", "the faults", problems)):
         item = _object(f, f"faults[{i}]", FAULT_KEYS, "each fault", problems)
@@ -171,5 +219,11 @@ def evidence_from_dict(data: Any) -> Evidence:
                 problems += error.within(f"faults[{i}]").problems
     if problems:
         raise EvidenceError(problems)
-    return Evidence(tuple(judgements), tuple(faults), found.get("observation_id", ""), found.get("observed_at", ""),
-                    found.get("observer", ""), found.get("setting", ""))
+    return Evidence(
+        tuple(judgements),
+        tuple(faults),
+        found.get("observation_id", ""),
+        found.get("observed_at", ""),
+        found.get("observer", ""),
+        found.get("setting", ""),
+    )

@@ -5,6 +5,7 @@ observation met, and no dangerous fault lately. What is missing is returned as d
 Observers and settings are counted by identity (their exact text) among met observations; an
 empty observer or setting is refused, since it cannot be told apart from another.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -23,10 +24,10 @@ POLICY_MAX = 1_000
 
 @dataclass(frozen=True, slots=True)
 class SignOffPolicy:
-    min_met: int = 3                 # K observations met
-    min_observers: int = 2           # by J different observers
-    min_settings: int = 2            # in S different settings
-    no_dangerous_in_last: int = 3    # none of the last M observations had a dangerous fault
+    min_met: int = 3  # K observations met
+    min_observers: int = 2  # by J different observers
+    min_settings: int = 2  # in S different settings
+    no_dangerous_in_last: int = 3  # none of the last M observations had a dangerous fault
     mixed_rubrics: MixedRubrics = MixedRubrics.REFUSE
 
     def __post_init__(self) -> None:
@@ -47,9 +48,11 @@ def _criterion_met(rubric: Rubric, i: int, level: Any, result: Result) -> bool:
         return False
     if rubric.model is RubricModel.FAULTS:
         key = index.keys[i]
-        return not any(index.fault_types[f.fault].criterion == key
-                       and (f.severity is not FaultSeverity.MINOR or index.fault_types[f.fault].fails_alone)
-                       for f in result.faults)
+        return not any(
+            index.fault_types[f.fault].criterion == key
+            and (f.severity is not FaultSeverity.MINOR or index.fault_types[f.fault].fails_alone)
+            for f in result.faults
+        )
     critical = dict(index.critical).get(i)
     if rubric.model is RubricModel.ENTRUSTMENT:
         return bool(level >= max(int(rubric.threshold), critical or 0))
@@ -71,8 +74,12 @@ def sign_off(rubric: Rubric, results: Sequence[Result], policy: SignOffPolicy) -
     if not isinstance(policy, SignOffPolicy):
         raise PolicyError([Problem("policy", "Give a SignOffPolicy")])
     kept, _ = usable_results(rubric, results, policy.mixed_rubrics)
-    problems = [Problem(f"results[{i}].observation.{name}", f"Name the {name}: an unnamed one cannot be told apart")
-                for i, r in enumerate(kept) for name in ("observer", "setting") if not getattr(r.observation, name).strip()]
+    problems = [
+        Problem(f"results[{i}].observation.{name}", f"Name the {name}: an unnamed one cannot be told apart")
+        for i, r in enumerate(kept)
+        for name in ("observer", "setting")
+        if not getattr(r.observation, name).strip()
+    ]
     if problems:
         raise EvidenceError(problems)
     ordered = sorted(kept, key=_order)
@@ -80,7 +87,7 @@ def sign_off(rubric: Rubric, results: Sequence[Result], policy: SignOffPolicy) -
     met = [r for r in counted if r.outcome is Outcome.MET]
     observers = tuple(sorted({r.observation.observer for r in met}))
     settings = tuple(sorted({r.observation.setting for r in met}))
-    recent = ordered[-policy.no_dangerous_in_last:] if policy.no_dangerous_in_last else []
+    recent = ordered[-policy.no_dangerous_in_last :] if policy.no_dangerous_in_last else []
     dangerous = sum(1 for r in recent if r.dangerous)
     missing = []
     if len(met) < policy.min_met:
@@ -93,5 +100,13 @@ def sign_off(rubric: Rubric, results: Sequence[Result], policy: SignOffPolicy) -
         missing.append(Missing("latest_met", 0, 1))
     if dangerous:
         missing.append(Missing("no_dangerous_recently", dangerous, 0))
-    return SignOff(not missing, tuple(missing), len(met), observers, settings, never_met(rubric, counted),
-                   rubric.stamp, ENGINE_VERSION)
+    return SignOff(
+        not missing,
+        tuple(missing),
+        len(met),
+        observers,
+        settings,
+        never_met(rubric, counted),
+        rubric.stamp,
+        ENGINE_VERSION,
+    )

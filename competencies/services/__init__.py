@@ -11,6 +11,7 @@
 Pages, the API, the CLI and other rooms import the names below from here
 (``from competencies import services``); the rules live in :mod:`competencies.rules` and the engine.
 """
+
 from __future__ import annotations
 
 from competencies.services import authoring, imports
@@ -18,5 +19,12 @@ from competencies.services.library import get_scenario, list_scenarios, load_lib
 from competencies.services.trying import explained, rubric_of, try_rubric
 
 __all__ = [
-    "authoring", "explained", "get_scenario", "imports", "list_scenarios", "load_library", "rubric_of", "try_rubric",
+    "authoring",
+    "explained",
+    "get_scenario",
+    "imports",
+    "list_scenarios",
+    "load_library",
+    "rubric_of",
+    "try_rubric",
 ]

@@ -11,6 +11,7 @@ Commands take the rubric's id and plain values and own their transaction, so a p
 and a background job call the same function. A broken rule raises :class:`core.problems.Invalid`
 (:class:`core.problems.Conflict` for a stale draft), located at the form's field names.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -102,8 +103,9 @@ def get_rubric(rubric_id: int) -> Rubric | None:
 
 
 def _unique_key(title: str) -> str:
-    return unique_key(slug(title, "rubric"),
-                      lambda key: db.session.scalar(select(Rubric.id).where(Rubric.key == key)) is not None)
+    return unique_key(
+        slug(title, "rubric"), lambda key: db.session.scalar(select(Rubric.id).where(Rubric.key == key)) is not None
+    )
 
 
 def _json_number(value: Decimal | float | int | None) -> int | float | None:
@@ -123,12 +125,21 @@ def _settings_fields(settings: Settings) -> dict[str, Any]:
     elif model is engine.RubricModel.ENTRUSTMENT:
         threshold = settings.pass_level
     fault_limit = settings.fault_limit if model is engine.RubricModel.FAULTS else engine.DVSA_MINOR_FAULT_LIMIT
-    return {"title": settings.title.strip(), "model": model.value, "threshold": threshold,
-            "fault_limit": fault_limit, "pass_rationale": settings.pass_rationale.strip()}
+    return {
+        "title": settings.title.strip(),
+        "model": model.value,
+        "threshold": threshold,
+        "fault_limit": fault_limit,
+        "pass_rationale": settings.pass_rationale.strip(),
+    }
 
 
-SETTINGS_FIELDS = {"threshold": {"analytic": "pass_mark", "entrustment": "pass_level"}, "fault_limit": "fault_limit",
-                   "pass_rationale": "pass_rationale", "title": "title"}
+SETTINGS_FIELDS = {
+    "threshold": {"analytic": "pass_mark", "entrustment": "pass_level"},
+    "fault_limit": "fault_limit",
+    "pass_rationale": "pass_rationale",
+    "title": "title",
+}
 
 
 def _check_settings(settings: Settings, criteria: list[dict[str, Any]], fault_types: list[dict[str, Any]]) -> None:
@@ -142,8 +153,12 @@ def _check_settings(settings: Settings, criteria: list[dict[str, Any]], fault_ty
     if settings.model is engine.RubricModel.ANALYTIC:
         stand_in[0]["levels"] = [{"value": v, "label": str(v)} for v in (1, 2)]
     stand_in_fault = [{"key": "stand-in", "title": "Stand-in"}]
-    trial = {"key": "trial", **_settings_fields(settings), "criteria": criteria or stand_in,
-             "fault_types": fault_types or stand_in_fault}
+    trial = {
+        "key": "trial",
+        **_settings_fields(settings),
+        "criteria": criteria or stand_in,
+        "fault_types": fault_types or stand_in_fault,
+    }
     problems = []
     for path, message in problems_of(trial):
         name = SETTINGS_FIELDS.get(path)
@@ -160,8 +175,13 @@ def create_rubric(settings: Settings) -> Rubric:
     _check_settings(settings, [], [])
     key = _unique_key(settings.title)
     definition = {"key": key, **_settings_fields(settings), "criteria": [], "fault_types": []}
-    rubric = Rubric(key=key, title=settings.title.strip(), module_keys=list(settings.module_keys),
-                    scenario_key=settings.scenario_key, versions=[RubricVersion(number=1, definition=definition)])
+    rubric = Rubric(
+        key=key,
+        title=settings.title.strip(),
+        module_keys=list(settings.module_keys),
+        scenario_key=settings.scenario_key,
+        versions=[RubricVersion(number=1, definition=definition)],
+    )
     db.session.add(rubric)
     db.session.commit()
     return rubric
@@ -169,11 +189,16 @@ def create_rubric(settings: Settings) -> Rubric:
 
 def _with_defaults(settings: Settings) -> Settings:
     """A new rubric starts from the usual values for the fields its form did not show."""
-    return Settings(settings.title, settings.model,
-                    DEFAULT_PASS_MARK if settings.pass_mark is None else settings.pass_mark,
-                    DEFAULT_PASS_LEVEL if settings.pass_level is None else settings.pass_level,
-                    engine.DVSA_MINOR_FAULT_LIMIT if settings.fault_limit is None else settings.fault_limit,
-                    settings.pass_rationale, settings.module_keys, settings.scenario_key)
+    return Settings(
+        settings.title,
+        settings.model,
+        DEFAULT_PASS_MARK if settings.pass_mark is None else settings.pass_mark,
+        DEFAULT_PASS_LEVEL if settings.pass_level is None else settings.pass_level,
+        engine.DVSA_MINOR_FAULT_LIMIT if settings.fault_limit is None else settings.fault_limit,
+        settings.pass_rationale,
+        settings.module_keys,
+        settings.scenario_key,
+    )
 
 
 def _existing(rubric_id: int) -> Rubric:
@@ -204,11 +229,16 @@ def update_settings(rubric_id: int, seen_lock_version: int | None, settings: Set
     rubric = draft.rubric
     definition = draft.definition
     current = {"analytic": definition.get("threshold"), "entrustment": definition.get("threshold")}
-    settings = Settings(settings.title, settings.model,
-                        settings.pass_mark if settings.pass_mark is not None else current["analytic"],
-                        settings.pass_level if settings.pass_level is not None else current["entrustment"],
-                        settings.fault_limit if settings.fault_limit is not None else definition.get("fault_limit"),
-                        settings.pass_rationale, settings.module_keys, settings.scenario_key)
+    settings = Settings(
+        settings.title,
+        settings.model,
+        settings.pass_mark if settings.pass_mark is not None else current["analytic"],
+        settings.pass_level if settings.pass_level is not None else current["entrustment"],
+        settings.fault_limit if settings.fault_limit is not None else definition.get("fault_limit"),
+        settings.pass_rationale,
+        settings.module_keys,
+        settings.scenario_key,
+    )
     _check_settings(settings, definition["criteria"], definition.get("fault_types", []))
     rubric.title = settings.title.strip()
     rubric.module_keys = list(settings.module_keys)
@@ -221,11 +251,16 @@ def _criterion_dict(definition: dict[str, Any], data: CriterionInput, keep_key: 
     entrustment uses the O-SCORE and faults need none."""
     taken = {c["key"] for c in definition["criteria"]} - {keep_key}
     key = keep_key or unique_key(slug(data.title, "criterion"), taken.__contains__)
-    criterion: dict[str, Any] = {"key": key, "title": data.title.strip(), "weight": _json_number(data.weight),
-                                 "critical_level": data.critical_level}
+    criterion: dict[str, Any] = {
+        "key": key,
+        "title": data.title.strip(),
+        "weight": _json_number(data.weight),
+        "critical_level": data.critical_level,
+    }
     if definition["model"] == engine.RubricModel.ANALYTIC.value:
-        criterion["levels"] = [{"value": i, "label": label, "descriptor": text}
-                               for i, (label, text) in enumerate(data.levels, start=1)]
+        criterion["levels"] = [
+            {"value": i, "label": label, "descriptor": text} for i, (label, text) in enumerate(data.levels, start=1)
+        ]
     if definition["model"] == engine.RubricModel.FAULTS:
         criterion.pop("critical_level")
     return criterion
@@ -249,12 +284,15 @@ def _where(definition: dict[str, Any], path: str) -> str:
     for name, what in (("criteria", "Criterion"), ("fault_types", "Fault type")):
         if head.startswith(f"{name}["):
             try:
-                item = definition[name][int(head[len(name) + 1:-1])]
+                item = definition[name][int(head[len(name) + 1 : -1])]
                 return f"{what} ‘{item.get('title', '')}’"
             except (ValueError, IndexError, KeyError, TypeError, AttributeError):
                 return what
-    return {"threshold": "Pass mark" if definition.get("model") == "analytic" else "Pass level",
-            "fault_limit": "Most minor faults allowed", "title": "Title"}.get(head, "")
+    return {
+        "threshold": "Pass mark" if definition.get("model") == "analytic" else "Pass level",
+        "fault_limit": "Most minor faults allowed",
+        "title": "Title",
+    }.get(head, "")
 
 
 def _check_part(definition: dict[str, Any], part: str, item: dict[str, Any]) -> None:
@@ -310,15 +348,24 @@ def remove_criterion(rubric_id: int, seen_lock_version: int | None, key: str) ->
     draft = _draft(rubric_id, seen_lock_version)
     criteria = list(draft.definition["criteria"])
     del criteria[_position(criteria, key)]
-    fault_types = [f if f.get("criterion") != key else {**f, "criterion": None} for f in draft.definition.get("fault_types", [])]
+    fault_types = [
+        f if f.get("criterion") != key else {**f, "criterion": None} for f in draft.definition.get("fault_types", [])
+    ]
     _save(draft, {**draft.definition, "criteria": criteria, "fault_types": fault_types})
 
 
 def _fault_type_dict(definition: dict[str, Any], data: FaultTypeInput, keep_key: str | None = None) -> dict[str, Any]:
     taken = {f["key"] for f in definition.get("fault_types", [])} - {keep_key}
     key = keep_key or unique_key(slug(data.title, "fault"), taken.__contains__)
-    return {"key": key, "title": data.title.strip(), "criterion": data.criterion or None, "severity": data.severity.value,
-            "fails_alone": data.fails_alone, "why": data.why.strip(), "sources": []}
+    return {
+        "key": key,
+        "title": data.title.strip(),
+        "criterion": data.criterion or None,
+        "severity": data.severity.value,
+        "fails_alone": data.fails_alone,
+        "why": data.why.strip(),
+        "sources": [],
+    }
 
 
 def add_fault_type(rubric_id: int, seen_lock_version: int | None, data: FaultTypeInput) -> str:

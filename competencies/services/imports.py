@@ -1,4 +1,5 @@
 """Rubric files in: the rubric JSON plug-in of :mod:`core.importing` (the engine's format)."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -33,8 +34,12 @@ def _check(document: dict[str, Any]) -> engine.Rubric:
 
 def _preview(rubric: engine.Rubric) -> list[tuple[str, str]]:
     count = len(rubric.criteria)
-    return [("Title", rubric.title), ("Key", rubric.key), ("Scoring", rubric.model.value),
-            ("Criteria", f"{count:,} {'criterion' if count == 1 else 'criteria'}")]
+    return [
+        ("Title", rubric.title),
+        ("Key", rubric.key),
+        ("Scoring", rubric.model.value),
+        ("Criteria", f"{count:,} {'criterion' if count == 1 else 'criteria'}"),
+    ]
 
 
 def _key_taken(key: str) -> bool:
@@ -52,6 +57,8 @@ def _add(rubric: engine.Rubric, _owner_id: int | None) -> Rubric:
 RUBRIC_JSON = importing.Format[engine.Rubric](kind="rubric", check=_check, preview=_preview, add=_add)
 
 
-def import_rubric(owner_id: int | None, raw: bytes | str | dict[str, Any], dry_run: bool = False) -> importing.Result[engine.Rubric]:
+def import_rubric(
+    owner_id: int | None, raw: bytes | str | dict[str, Any], dry_run: bool = False
+) -> importing.Result[engine.Rubric]:
     """A new draft rubric from a file in the engine's format: all of it, or nothing (or only its preview)."""
     return importing.import_document(RUBRIC_JSON, raw, owner_id, dry_run)

@@ -1,4 +1,5 @@
 """The built-in scenario library in the database: loading the shipped files, and reading scenarios."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -27,8 +28,9 @@ def _save_rubric(definition: dict, title: str) -> Rubric:  # type: ignore[type-a
         latest.definition = definition
         latest.published_at = latest.published_at or utcnow()
     else:
-        rubric.versions.append(RubricVersion(number=(latest.number + 1) if latest else 1, definition=definition,
-                                             published_at=utcnow()))
+        rubric.versions.append(
+            RubricVersion(number=(latest.number + 1) if latest else 1, definition=definition, published_at=utcnow())
+        )
     return rubric
 
 
@@ -36,15 +38,27 @@ def load_library(data_dir: Path | None = None) -> str:
     """Bring the scenario library in the database in line with the shipped files (or those in
     ``data_dir``). Idempotent."""
     module_keys = {m.key for m in catalogue_service.shipped_catalogue().modules}
-    scenarios = load_scenarios(data_dir, module_keys=module_keys) if data_dir else load_scenarios(module_keys=module_keys)
+    scenarios = (
+        load_scenarios(data_dir, module_keys=module_keys) if data_dir else load_scenarios(module_keys=module_keys)
+    )
     for position, s in enumerate(scenarios, start=1):
         rubric = _save_rubric(engine.canonical_form(s.rubric), s.rubric.title)
         db.session.flush()
-        db.session.merge(Scenario(
-            key=s.key, title=s.title, purpose=s.purpose, setting=s.setting, present=list(s.present),
-            looks_for=list(s.looks_for), module_keys=list(s.prepared_by), observers=list(s.observers), sources=list(s.sources),
-            position=position, rubric_id=rubric.id,
-        ))
+        db.session.merge(
+            Scenario(
+                key=s.key,
+                title=s.title,
+                purpose=s.purpose,
+                setting=s.setting,
+                present=list(s.present),
+                looks_for=list(s.looks_for),
+                module_keys=list(s.prepared_by),
+                observers=list(s.observers),
+                sources=list(s.sources),
+                position=position,
+                rubric_id=rubric.id,
+            )
+        )
     for row in db.session.scalars(select(Scenario).where(Scenario.key.not_in([s.key for s in scenarios]))):
         db.session.delete(row)
     db.session.commit()

@@ -4,6 +4,7 @@ A stored version's definition is parsed into the engine's (frozen) :class:`~comp
 once and reused, keyed by the definition itself: a page that shows a rubric, builds its try-out
 form, scores and explains the result parses it once, and a draft saved since is parsed afresh.
 """
+
 from __future__ import annotations
 
 import json

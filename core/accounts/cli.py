@@ -1,4 +1,5 @@
 """``flask users …``: scripted set-up of people and roles."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -37,11 +38,19 @@ def users() -> None:
 @click.option("--email", required=True, help="Email address, used to sign in.")
 @click.option("--name", required=True, help="Full name.")
 @click.option(
-    "--role", "roles", multiple=True, required=True, type=click.Choice(ROLE_NAMES),
+    "--role",
+    "roles",
+    multiple=True,
+    required=True,
+    type=click.Choice(ROLE_NAMES),
     help="A role; repeat for several.",
 )
 @click.option(
-    "--password", prompt=True, hide_input=True, confirmation_prompt=True, callback=_check_password,
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    callback=_check_password,
     help="Prompted for when not given.",
 )
 @with_appcontext

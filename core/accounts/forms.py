@@ -1,4 +1,5 @@
 """Forms for signing in, changing a password and managing people (GOV.UK widgets)."""
+
 from __future__ import annotations
 
 from flask_wtf import FlaskForm

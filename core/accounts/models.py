@@ -1,4 +1,5 @@
 """Tables for people, their roles and failed sign-ins."""
+
 from __future__ import annotations
 
 import secrets

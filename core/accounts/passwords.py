@@ -1,4 +1,5 @@
 """Password hashing with Argon2id (argon2-cffi), the OWASP first choice, and the password rule."""
+
 from __future__ import annotations
 
 import re

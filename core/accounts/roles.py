@@ -1,4 +1,5 @@
 """The closed set of roles a person may hold (one person may hold several)."""
+
 from __future__ import annotations
 
 import enum

@@ -1,4 +1,5 @@
 """Use cases for people and sessions; each one holds its own transaction."""
+
 from __future__ import annotations
 
 import hashlib
@@ -333,9 +334,7 @@ def list_people(search: str | None = None) -> list[User]:
 
 def load_user(session_token: str) -> User | None:
     """Flask-Login's loader: an unknown (rotated) token or a deactivated person is nobody."""
-    return db.session.scalar(
-        select(User).where(User.session_token == session_token, User.active.is_(True))
-    )
+    return db.session.scalar(select(User).where(User.session_token == session_token, User.active.is_(True)))
 
 
 def _token_hash(token: str) -> str:

@@ -1,4 +1,5 @@
 """Signing in and out, changing a password, each role's home, and managing people."""
+
 from __future__ import annotations
 
 from datetime import datetime
@@ -133,9 +134,7 @@ def new():  # type: ignore[no-untyped-def]
     form = NewPersonForm()
     if form.validate_on_submit():
         try:
-            person = services.create_person(
-                form.name.data, form.email.data, form.password.data, form.selected_roles()
-            )
+            person = services.create_person(form.name.data, form.email.data, form.password.data, form.selected_roles())
         except services.AccountError as error:
             getattr(form, error.field or "email").errors.append(error.message)
         else:
@@ -190,6 +189,8 @@ def _session_expired() -> bool:
         return True
     age = utcnow().timestamp() - signed_in_at
     return not 0 <= age <= current_app.config["SESSION_ABSOLUTE_LIFETIME_SECONDS"]
+
+
 @people.route("/<int:person_id>/deactivate", methods=["GET", "POST"])
 def deactivate(person_id: int):  # type: ignore[no-untyped-def]
     """Ask, then stop a person signing in and end their sessions and tokens."""
@@ -205,7 +206,9 @@ def deactivate(person_id: int):  # type: ignore[no-untyped-def]
             flash(f"{person.name} has been deactivated. They can no longer sign in.", "success")
             return redirect(url_for("people.index"))
     page_errors = [{"text": error, "href": "#deactivate"}] if error else None
-    return render_template("accounts/confirm_deactivate.html", form=form, person=person, page_errors=page_errors), 400 if error else 200
+    return render_template(
+        "accounts/confirm_deactivate.html", form=form, person=person, page_errors=page_errors
+    ), 400 if error else 200
 
 
 @people.route("/<int:person_id>/reactivate", methods=["POST"])

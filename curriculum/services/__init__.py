@@ -9,6 +9,7 @@
 Pages, the API, the CLI and other rooms import the names below from here
 (``from curriculum import services``); the rules live in :mod:`curriculum.rules`.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -44,12 +45,39 @@ from curriculum.services.programmes import (
 )
 
 __all__ = [
-    "CHANGED_SINCE_OPENED", "HOURS_PER_MODULE_MAX", "LENGTH_WEEKS_MAX", "PROGRAMME_JSON", "Conflict", "ConflictError",
-    "CurriculumError", "Invalid", "ModuleChanges", "OwnModule", "ProgrammeDetails", "add_catalogue_module",
-    "add_catalogue_modules", "add_own_module", "catalogue", "check_document", "create_programme", "export_version",
-    "get_programme", "get_version", "import_programme", "imports", "known_keys", "list_programmes",
-    "mandatory_areas_missing", "move_module", "next_version_number", "publish", "remove_module", "start_draft",
-    "total_hours", "update_details", "update_module",
+    "CHANGED_SINCE_OPENED",
+    "HOURS_PER_MODULE_MAX",
+    "LENGTH_WEEKS_MAX",
+    "PROGRAMME_JSON",
+    "Conflict",
+    "ConflictError",
+    "CurriculumError",
+    "Invalid",
+    "ModuleChanges",
+    "OwnModule",
+    "ProgrammeDetails",
+    "add_catalogue_module",
+    "add_catalogue_modules",
+    "add_own_module",
+    "catalogue",
+    "check_document",
+    "create_programme",
+    "export_version",
+    "get_programme",
+    "get_version",
+    "import_programme",
+    "imports",
+    "known_keys",
+    "list_programmes",
+    "mandatory_areas_missing",
+    "move_module",
+    "next_version_number",
+    "publish",
+    "remove_module",
+    "start_draft",
+    "total_hours",
+    "update_details",
+    "update_module",
 ]
 
 

@@ -1,4 +1,5 @@
 """The catalogue in the database: loading the shipped files, browsing, and analysing a version."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -71,9 +72,7 @@ def reference() -> dict[str, Any]:
 def browse(filters: Filters) -> dict[str, Any]:
     """Areas with their modules that match the filters, for the catalogue pages."""
     areas = _areas()
-    shown = [
-        AreaView(a.key, a.title, a.mandatory, [m for m in a.modules if filters.matches(m)]) for a in areas
-    ]
+    shown = [AreaView(a.key, a.title, a.mandatory, [m for m in a.modules if filters.matches(m)]) for a in areas]
     shown = [a for a in shown if a.modules]
     return {
         "areas": shown,
@@ -112,8 +111,16 @@ def load_catalogue(source: catalogue.Catalogue | None = None) -> str:
     for position, npq in enumerate(data.npq_areas, start=1):
         db.session.merge(NpqArea(key=npq.key, title=npq.title, position=position))
     for position, item in enumerate(data.survey_items, start=1):
-        db.session.merge(SurveyOutcome(key=item.key, group_key=item.group_key, group_title=item.group_title,
-                                       title=item.title, met_well_percent=item.met_well_percent, position=position))
+        db.session.merge(
+            SurveyOutcome(
+                key=item.key,
+                group_key=item.group_key,
+                group_title=item.group_title,
+                title=item.title,
+                met_well_percent=item.met_well_percent,
+                position=position,
+            )
+        )
     for position, area in enumerate(data.areas, start=1):
         db.session.merge(_area_row(area, position))  # merge cascades: changed children update, dropped ones go
     db.session.flush()
@@ -127,14 +134,30 @@ def load_catalogue(source: catalogue.Catalogue | None = None) -> str:
 
 def _area_row(area: catalogue.Area, position: int) -> CatalogueArea:
     return CatalogueArea(
-        key=area.key, title=area.title, summary=area.summary, mandatory=area.mandatory, position=position,
+        key=area.key,
+        title=area.title,
+        summary=area.summary,
+        mandatory=area.mandatory,
+        position=position,
         modules=[
             CatalogueModule(
-                key=m.key, title=m.title, summary=m.summary, suggested_hours=m.hours, position=i,
-                delivery_modes=list(m.delivery_modes), scenario_keys=list(m.scenario_keys),
+                key=m.key,
+                title=m.title,
+                summary=m.summary,
+                suggested_hours=m.hours,
+                position=i,
+                delivery_modes=list(m.delivery_modes),
+                scenario_keys=list(m.scenario_keys),
                 outcomes=[
-                    CatalogueOutcome(key=o.key, kind=o.kind, text=o.text, npq_areas=list(o.npq_areas),
-                                     survey_outcomes=list(o.survey_outcomes), sources=list(o.sources), position=j)
+                    CatalogueOutcome(
+                        key=o.key,
+                        kind=o.kind,
+                        text=o.text,
+                        npq_areas=list(o.npq_areas),
+                        survey_outcomes=list(o.survey_outcomes),
+                        sources=list(o.sources),
+                        position=j,
+                    )
                     for j, o in enumerate(m.outcomes, start=1)
                 ],
             )
@@ -154,8 +177,11 @@ def _delete_missing(model: Any, keys: set[str]) -> None:
 def mandatory_areas() -> list[CatalogueArea]:
     """The areas every programme must cover (SEND law), as the database holds them: the one place
     both publishing and the analysis read."""
-    return list(db.session.scalars(select(CatalogueArea).where(CatalogueArea.mandatory.is_(True))
-                                   .order_by(CatalogueArea.position)))
+    return list(
+        db.session.scalars(
+            select(CatalogueArea).where(CatalogueArea.mandatory.is_(True)).order_by(CatalogueArea.position)
+        )
+    )
 
 
 def reference_for_analysis(data: catalogue.Catalogue | None = None) -> analysis.Reference:
@@ -175,9 +201,15 @@ def plan_of(version: ProgrammeVersion) -> analysis.Plan:
         length_weeks=version.length_weeks,
         modules=tuple(
             analysis.PlannedModule(
-                key=m.key, title=m.title, hours=m.hours, area_key=m.area_key, scenario_keys=tuple(m.scenario_keys),
+                key=m.key,
+                title=m.title,
+                hours=m.hours,
+                area_key=m.area_key,
+                scenario_keys=tuple(m.scenario_keys),
                 outcomes=tuple(
-                    analysis.PlannedOutcome(o.key, o.text, tuple(o.npq_areas), tuple(o.survey_outcomes), tuple(o.sources))
+                    analysis.PlannedOutcome(
+                        o.key, o.text, tuple(o.npq_areas), tuple(o.survey_outcomes), tuple(o.sources)
+                    )
                     for o in m.outcomes
                 ),
             )

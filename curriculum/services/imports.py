@@ -1,4 +1,5 @@
 """Programme documents in and out: the programme JSON plug-in of :mod:`core.importing`."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -58,6 +59,8 @@ def check_document(raw: bytes | str | dict[str, Any]) -> ProgrammeDraft:
     return importing.check(PROGRAMME_JSON, raw)
 
 
-def import_programme(author_id: int | None, raw: bytes | str | dict[str, Any], dry_run: bool = False) -> importing.Result[ProgrammeDraft]:
+def import_programme(
+    author_id: int | None, raw: bytes | str | dict[str, Any], dry_run: bool = False
+) -> importing.Result[ProgrammeDraft]:
     """A new programme whose draft is the document: all of it, or nothing (or only its preview)."""
     return importing.import_document(PROGRAMME_JSON, raw, author_id, dry_run)

@@ -4,6 +4,7 @@ changes nothing and raises :class:`~core.problems.Invalid` saying what is wrong 
 Commands take ids and plain values (a programme's id, the ``lock_version`` the person saw, keys)
 and own their transaction, so a page, the API, the CLI and a background job call the same
 function: a programme that does not exist, or has no draft, is refused as a located problem."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -132,16 +133,29 @@ def _requires(version: ProgrammeVersion) -> dict[str, set[str]]:
 
 
 def outcome_row(draft: OutcomeDraft, position: int) -> ProgrammeOutcome:
-    return ProgrammeOutcome(position=position, key=draft.key, kind=draft.kind, text=draft.text,
-                            npq_areas=list(draft.npq_areas), survey_outcomes=list(draft.survey_outcomes),
-                            sources=list(draft.sources))
+    return ProgrammeOutcome(
+        position=position,
+        key=draft.key,
+        kind=draft.kind,
+        text=draft.text,
+        npq_areas=list(draft.npq_areas),
+        survey_outcomes=list(draft.survey_outcomes),
+        sources=list(draft.sources),
+    )
 
 
 def module_row(draft: ModuleDraft, position: int) -> ProgrammeModule:
     return ProgrammeModule(
-        position=position, key=draft.key, title=draft.title, summary=draft.summary, hours=draft.hours,
-        block=draft.block, area_key=draft.area_key, catalogue_key=draft.catalogue_key,
-        delivery_modes=list(draft.delivery_modes), scenario_keys=list(draft.scenario_keys),
+        position=position,
+        key=draft.key,
+        title=draft.title,
+        summary=draft.summary,
+        hours=draft.hours,
+        block=draft.block,
+        area_key=draft.area_key,
+        catalogue_key=draft.catalogue_key,
+        delivery_modes=list(draft.delivery_modes),
+        scenario_keys=list(draft.scenario_keys),
         prerequisite_keys=list(draft.prerequisite_keys),
         outcomes=[outcome_row(o, i) for i, o in enumerate(draft.outcomes, start=1)],
     )
@@ -149,22 +163,44 @@ def module_row(draft: ModuleDraft, position: int) -> ProgrammeModule:
 
 def draft_of(module: ProgrammeModule | CatalogueModule) -> ModuleDraft:
     """A module of a version, or of the catalogue (which suggests hours and has no block)."""
-    outcomes = tuple(OutcomeDraft(o.key, o.kind, o.text, tuple(o.npq_areas), tuple(o.survey_outcomes), tuple(o.sources))
-                     for o in module.outcomes)
+    outcomes = tuple(
+        OutcomeDraft(o.key, o.kind, o.text, tuple(o.npq_areas), tuple(o.survey_outcomes), tuple(o.sources))
+        for o in module.outcomes
+    )
     if isinstance(module, CatalogueModule):
-        return ModuleDraft(key=module.key, title=module.title, summary=module.summary, hours=module.suggested_hours,
-                           area_key=module.area_key, catalogue_key=module.key, delivery_modes=tuple(module.delivery_modes),
-                           scenario_keys=tuple(module.scenario_keys), outcomes=outcomes)
-    return ModuleDraft(key=module.key, title=module.title, summary=module.summary, hours=module.hours, block=module.block,
-                       area_key=module.area_key, catalogue_key=module.catalogue_key,
-                       delivery_modes=tuple(module.delivery_modes), scenario_keys=tuple(module.scenario_keys),
-                       prerequisite_keys=tuple(module.prerequisite_keys), outcomes=outcomes)
+        return ModuleDraft(
+            key=module.key,
+            title=module.title,
+            summary=module.summary,
+            hours=module.suggested_hours,
+            area_key=module.area_key,
+            catalogue_key=module.key,
+            delivery_modes=tuple(module.delivery_modes),
+            scenario_keys=tuple(module.scenario_keys),
+            outcomes=outcomes,
+        )
+    return ModuleDraft(
+        key=module.key,
+        title=module.title,
+        summary=module.summary,
+        hours=module.hours,
+        block=module.block,
+        area_key=module.area_key,
+        catalogue_key=module.catalogue_key,
+        delivery_modes=tuple(module.delivery_modes),
+        scenario_keys=tuple(module.scenario_keys),
+        prerequisite_keys=tuple(module.prerequisite_keys),
+        outcomes=outcomes,
+    )
 
 
 def version_row(details: ProgrammeDetails, modules: tuple[ModuleDraft, ...] = ()) -> ProgrammeVersion:
     return ProgrammeVersion(
-        name=details.name.strip(), provider=details.provider.strip(), cohort_start=details.cohort_start,
-        length_weeks=details.length_weeks, status=VersionStatus.DRAFT,
+        name=details.name.strip(),
+        provider=details.provider.strip(),
+        cohort_start=details.cohort_start,
+        length_weeks=details.length_weeks,
+        status=VersionStatus.DRAFT,
         modules=[module_row(m, i) for i, m in enumerate(modules, start=1)],
     )
 
@@ -202,8 +238,9 @@ def add_catalogue_module(programme_id: int, seen_lock_version: int | None, catal
     return add_catalogue_modules(programme_id, seen_lock_version, [catalogue_key])[0]
 
 
-def add_catalogue_modules(programme_id: int, seen_lock_version: int | None,
-                          catalogue_keys: list[str]) -> list[ProgrammeModule]:
+def add_catalogue_modules(
+    programme_id: int, seen_lock_version: int | None, catalogue_keys: list[str]
+) -> list[ProgrammeModule]:
     """Copy several catalogue modules, in the order given, to the end of the draft: all or none."""
     version = _draft(programme_id, seen_lock_version)
     sources = []
@@ -233,10 +270,16 @@ def add_own_module(programme_id: int, seen_lock_version: int | None, own: OwnMod
         raise Invalid("Choose an area from the list", path="area_key")
     key = unique_key(f"own-{slug(own.title, 'module')}", lambda k: version.module(k) is not None)
     draft = ModuleDraft(
-        key=key, title=own.title.strip(), summary=own.summary.strip(), hours=own.hours, block=own.block.strip(),
+        key=key,
+        title=own.title.strip(),
+        summary=own.summary.strip(),
+        hours=own.hours,
+        block=own.block.strip(),
         area_key=own.area_key or None,
-        outcomes=tuple(OutcomeDraft(f"{key}-{i}", kind, text, sources=own.sources)
-                       for i, (kind, text) in enumerate(own.outcomes, start=1)),
+        outcomes=tuple(
+            OutcomeDraft(f"{key}-{i}", kind, text, sources=own.sources)
+            for i, (kind, text) in enumerate(own.outcomes, start=1)
+        ),
     )
     module = module_row(draft, _next_position(version))
     version.modules.append(module)
@@ -317,8 +360,10 @@ def publish(programme_id: int, seen_lock_version: int | None, publisher_id: int 
     version = _draft(programme_id, seen_lock_version)
     if not version.modules:
         raise Invalid("Add at least one module before publishing")
-    missing = [("", f"Add a module from ‘{area.title}’ before publishing: the area is mandatory")
-               for area in mandatory_areas_missing(version)]
+    missing = [
+        ("", f"Add a module from ‘{area.title}’ before publishing: the area is mandatory")
+        for area in mandatory_areas_missing(version)
+    ]
     if missing:
         raise Invalid(missing)
     version.number = next_version_number(version.programme)

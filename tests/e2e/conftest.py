@@ -1,4 +1,5 @@
 """A real server on localhost and Debian's chromium driven by Playwright, with axe-core checks."""
+
 from __future__ import annotations
 
 import os
@@ -117,8 +118,13 @@ def sign_in(page: Page, role: Role) -> None:
     sign_in_with(page, PEOPLE[role][1], PASSWORD)
 
 
-def fill_programme_details(page: Page, name: str, start: tuple[str, str, str] = ("7", "9", "2026"), weeks: str = "78",
-                           provider: str = "Riverside Teaching School Hub") -> None:
+def fill_programme_details(
+    page: Page,
+    name: str,
+    start: tuple[str, str, str] = ("7", "9", "2026"),
+    weeks: str = "78",
+    provider: str = "Riverside Teaching School Hub",
+) -> None:
     """Type a programme's details into its form (not submitted: a test may press Enter or click Save)."""
     page.get_by_label("Programme name").fill(name)
     page.get_by_label("Provider").fill(provider)

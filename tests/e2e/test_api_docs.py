@@ -1,4 +1,5 @@
 """The API's docs page in a real browser: Swagger UI from this app, under the app's CSP."""
+
 from __future__ import annotations
 
 from urllib.parse import urlsplit

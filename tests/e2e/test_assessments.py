@@ -1,4 +1,5 @@
 """A mentor records and submits an observation in the browser; the trainee then reads it."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -24,11 +25,16 @@ def enrolled(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> None
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "INSTANCE_PATH": str(database.parent)})
     today = date.today()
     with app.app_context():
-        trainee, mentor = (db.session.scalar(select(User).where(User.email == PEOPLE[role][1]))
-                           for role in (Role.TRAINEE, Role.MENTOR))
+        trainee, mentor = (
+            db.session.scalar(select(User).where(User.email == PEOPLE[role][1])) for role in (Role.TRAINEE, Role.MENTOR)
+        )
         version = published_programme(today - timedelta(days=30))
         cohort = services.create_cohort("Browser cohort", version.id)
-        services.enrol(cohort.id, services.EnrolmentInput(trainee.id, (mentor.id,), "Hill Primary", today - timedelta(days=400)), today)
+        services.enrol(
+            cohort.id,
+            services.EnrolmentInput(trainee.id, (mentor.id,), "Hill Primary", today - timedelta(days=400)),
+            today,
+        )
         db.engine.dispose()
 
 
@@ -45,13 +51,18 @@ def test_a_mentor_records_and_submits_an_observation_and_the_trainee_reads_it(pa
     page.get_by_label("Year").fill(str(day.year))
     page.get_by_label("Setting").fill("Meeting room")
     page.get_by_label("Parents or carers").check()
-    for label, level in [("Follows the statutory timelines", "3"), ("States the facts and the law accurately", "3"),
-                         ("Keeps the child's voice central", "2"),
-                         ("Reviews progress against each outcome with evidence", "3"),
-                         ("Chairs the meeting so every participant contributes", "3"),
-                         ("Ends with agreed amendments and actions", "3")]:
+    for label, level in [
+        ("Follows the statutory timelines", "3"),
+        ("States the facts and the law accurately", "3"),
+        ("Keeps the child's voice central", "2"),
+        ("Reviews progress against each outcome with evidence", "3"),
+        ("Chairs the meeting so every participant contributes", "3"),
+        ("Ends with agreed amendments and actions", "3"),
+    ]:
         page.get_by_label(label, exact=True).select_option(level)
-    page.get_by_label("Comment on ‘Keeps the child's voice central’ (optional)").fill("The pupil's views were read out only.")
+    page.get_by_label("Comment on ‘Keeps the child's voice central’ (optional)").fill(
+        "The pupil's views were read out only."
+    )
     assert_accessible(page)
     page.get_by_role("button", name="Submit observation").click()
     result = page.locator(".app-result")

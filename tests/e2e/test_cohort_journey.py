@@ -4,6 +4,7 @@ publishes a programme and starts the cohort; a mentor records an annual review t
 must-meet criterion; the trainee reads "not yet met", why, and what is missing; the second
 mentor observes in another setting and progress changes; the designer's grid shows it, and after
 a case-study pass, so does the register. Only the accounts of the e2e fixture exist beforehand."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -14,9 +15,14 @@ from core.accounts.roles import Role
 from tests.e2e.conftest import PASSWORD, PEOPLE, assert_accessible, sign_in
 
 SCENARIO = "Lead the annual review of an EHC plan"
-CRITERIA = ["Follows the statutory timelines", "States the facts and the law accurately", "Keeps the child's voice central",
-            "Reviews progress against each outcome with evidence", "Chairs the meeting so every participant contributes",
-            "Ends with agreed amendments and actions"]
+CRITERIA = [
+    "Follows the statutory timelines",
+    "States the facts and the law accurately",
+    "Keeps the child's voice central",
+    "Reviews progress against each outcome with evidence",
+    "Chairs the meeting so every participant contributes",
+    "Ends with agreed amendments and actions",
+]
 TRAINEE = ("Jo Journey", "jo.journey@school.example")
 SECOND_MENTOR = ("Sol Second", "sol.second@school.example")
 
@@ -58,8 +64,10 @@ def _build_programme_and_cohort(page: Page) -> None:
     _fill_date(page, "Cohort start date", date.today() - timedelta(days=30))
     page.get_by_label("Length in weeks").fill("78")
     page.get_by_role("button", name="Save").click()
-    for area, module in (("Identification of need and in-school screening", "Screening reading and spelling"),
-                         (None, "The Children and Families Act and the Code of Practice")):
+    for area, module in (
+        ("Identification of need and in-school screening", "Screening reading and spelling"),
+        (None, "The Children and Families Act and the Code of Practice"),
+    ):
         page.get_by_role("button", name="Add modules from the catalogue").click()
         if area:
             page.get_by_label("Curriculum area").select_option(label=area)
@@ -102,7 +110,9 @@ def test_from_enrolment_to_the_register_through_the_pages(page: Page):
     page.get_by_role("link", name="Journey cohort").click()
     page.get_by_label("Trainee").select_option(label=f"{TRAINEE[0]} ({TRAINEE[1]})")
     # Mentors are checkboxes (one or more); this journey ticks one and adds the second afterwards.
-    page.get_by_role("group", name="Mentors").get_by_label(f"{PEOPLE[Role.MENTOR][0]} ({PEOPLE[Role.MENTOR][1]})").check()
+    page.get_by_role("group", name="Mentors").get_by_label(
+        f"{PEOPLE[Role.MENTOR][0]} ({PEOPLE[Role.MENTOR][1]})"
+    ).check()
     page.get_by_role("textbox", name="School", exact=True).fill("Hill Primary")
     page.get_by_role("button", name="Enrol trainee").click()
     expect(page.get_by_text("Trainee enrolled.")).to_be_visible()

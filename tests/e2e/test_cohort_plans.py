@@ -1,5 +1,6 @@
 """A course designer makes a cohort's training plans into a ZIP in the browser: the progress page
 updates itself with JavaScript, and without it works with a refresh link; both pass axe."""
+
 from __future__ import annotations
 
 import time
@@ -27,8 +28,13 @@ TRAINEES = ("Plan Trainee Ŵyn", "Plan Trainee Two")
 def plans_cohort(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> int:
     """A cohort of two trainees in the live server's database (found where live_server made it)."""
     database = next(tmp_path_factory.getbasetemp().glob("e2e*/e2e.sqlite3"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "INSTANCE_PATH": str(database.parent),
-                      "JOBS_RUNNER": "none"})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
+            "INSTANCE_PATH": str(database.parent),
+            "JOBS_RUNNER": "none",
+        }
+    )
     today = date.today()
     with app.app_context():
         mentor = db.session.scalar(select(User).where(User.email == PEOPLE[Role.MENTOR][1]))
@@ -78,8 +84,9 @@ def page_without_javascript(browser: Browser, live_server: str) -> Iterator[Page
     context.close()
 
 
-def test_without_javascript_a_refresh_link_follows_the_progress_to_the_download(page_without_javascript: Page,
-                                                                               plans_cohort: int):
+def test_without_javascript_a_refresh_link_follows_the_progress_to_the_download(
+    page_without_javascript: Page, plans_cohort: int
+):
     page = page_without_javascript
     sign_in(page, Role.DESIGNER)
     page.goto(f"/assessments/cohorts/{plans_cohort}")

@@ -1,4 +1,5 @@
 """A course designer composes, analyses, publishes, edits, republishes and compares a programme."""
+
 from __future__ import annotations
 
 import re

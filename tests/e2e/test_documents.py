@@ -1,5 +1,6 @@
 """In the browser: a trainee downloads their training plan from My training; a mentor prints a blank
 observation form from the trainee's page. The pages with the links pass axe."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,7 +20,7 @@ def _downloaded(page: Page, link_name: str) -> bytes:
     return Path(download.value.path()).read_bytes()
 
 
-def test_a_trainee_downloads_their_training_plan_from_my_training(page: Page, enrolled: None) -> None:  # noqa: F811
+def test_a_trainee_downloads_their_training_plan_from_my_training(page: Page, enrolled: None) -> None:
     sign_in(page, Role.TRAINEE)
     page.goto("/assessments/my-training")
     assert_accessible(page)
@@ -28,7 +29,7 @@ def test_a_trainee_downloads_their_training_plan_from_my_training(page: Page, en
     assert "Training plan: Tia Trainee" in read.text(body)
 
 
-def test_a_mentor_prints_a_blank_form_and_the_plan_from_the_trainees_page(page: Page, enrolled: None) -> None:  # noqa: F811
+def test_a_mentor_prints_a_blank_form_and_the_plan_from_the_trainees_page(page: Page, enrolled: None) -> None:
     sign_in(page, Role.MENTOR)
     page.goto("/assessments/observations")
     page.get_by_role("link", name="Tia Trainee").first.click()

@@ -1,5 +1,6 @@
 """A designer starts a cohort and enrols its trainees from a CSV file in the browser: a file with
 problems is refused with each problem by line and column, a good one is previewed, then confirmed."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -36,7 +37,9 @@ def test_a_designer_enrols_trainees_from_a_csv_file_after_checking_the_preview(p
 
     trainee, mentor = PEOPLE[Role.TRAINEE][1], PEOPLE[Role.MENTOR][1]
     bad = tmp_path / "bad.csv"
-    bad.write_text(f"trainee_email,mentor_emails,became_senco\r\n{trainee},nobody@example.org,31/02/2025\r\n", encoding="utf-8")
+    bad.write_text(
+        f"trainee_email,mentor_emails,became_senco\r\n{trainee},nobody@example.org,31/02/2025\r\n", encoding="utf-8"
+    )
     page.locator("input[type=file]").set_input_files(str(bad))
     page.get_by_role("button", name="Check the file").click()
     problems = page.locator("#problems")
@@ -45,8 +48,11 @@ def test_a_designer_enrols_trainees_from_a_csv_file_after_checking_the_preview(p
     assert_accessible(page)
 
     good = tmp_path / "good.csv"
-    good.write_text("\ufefftrainee_email,mentor_emails,school,became_senco,earlier_service\r\n"
-                    f"{trainee},{mentor},Hill Primary,1/9/2024,1/9/2019 to 31/8/2020\r\n", encoding="utf-8")
+    good.write_text(
+        "\ufefftrainee_email,mentor_emails,school,became_senco,earlier_service\r\n"
+        f"{trainee},{mentor},Hill Primary,1/9/2024,1/9/2019 to 31/8/2020\r\n",
+        encoding="utf-8",
+    )
     page.locator("input[type=file]").set_input_files(str(good))
     page.get_by_role("button", name="Check the file").click()
     expect(page.get_by_role("heading", name="Check the enrolments before you import it")).to_be_visible()

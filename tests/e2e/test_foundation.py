@@ -1,4 +1,5 @@
 """Signing in as each role in a real browser, with accessibility checked on every page."""
+
 from __future__ import annotations
 
 import re
@@ -32,7 +33,9 @@ def test_the_sign_in_page_is_accessible_and_styled(page: Page):
     expect(page).to_have_title("Sign in – NPQ SENCO designer")
     # The GOV.UK stylesheet loaded and applied (a bare page would show browser defaults).
     button = page.get_by_role("button", name="Sign in")
-    assert button.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(15, 122, 82)"  # GOV.UK Frontend 6 green
+    assert (
+        button.evaluate("el => getComputedStyle(el).backgroundColor") == "rgb(15, 122, 82)"
+    )  # GOV.UK Frontend 6 green
     expect(page.locator("body")).to_have_class(re.compile("govuk-frontend-supported"))
     assert_accessible(page)
 

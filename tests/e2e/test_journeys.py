@@ -3,6 +3,7 @@ used with the keyboard alone, tables on a 320 px screen, and deactivating a pers
 
 Set E2E_SCREENSHOTS=<folder> to keep a full-page screenshot of each page the journeys change.
 """
+
 from __future__ import annotations
 
 import os
@@ -192,7 +193,11 @@ def test_publish_and_remove_are_confirmed_and_any_two_versions_compared(page: Pa
     page.get_by_role("button", name="Compare").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Changes from Version 1 to draft")
     expect(page.get_by_role("heading", name="Running order changed")).to_be_visible()
-    expect(page.get_by_text(re.compile(f"‘({re.escape(TEN_MODULES[1])}|{re.escape(TEN_MODULES[2])})’ now comes (after|first)"))).to_be_visible()
+    expect(
+        page.get_by_text(
+            re.compile(f"‘({re.escape(TEN_MODULES[1])}|{re.escape(TEN_MODULES[2])})’ now comes (after|first)")
+        )
+    ).to_be_visible()
     expect(page.get_by_text(f"Prerequisites: none → {TEN_MODULES[2]}")).to_be_visible()
     assert_accessible(page)
     _shot(page, "compare")

@@ -1,5 +1,6 @@
 """A moderator draws a 20 % sample, marks one observation blind, the differing marks are agreed,
 and the agreement report counts the new pairs: in the browser, with axe on every page."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -18,9 +19,14 @@ from core.extensions import db
 from tests.e2e.conftest import PASSWORD, PEOPLE, assert_accessible, sign_in
 
 CRITERIA = ("statutory-timelines", "facts-and-law", "child-voice", "evidence-of-progress", "chairing", "agreed-actions")
-LABELS = ("Follows the statutory timelines", "States the facts and the law accurately", "Keeps the child's voice central",
-          "Reviews progress against each outcome with evidence", "Chairs the meeting so every participant contributes",
-          "Ends with agreed amendments and actions")
+LABELS = (
+    "Follows the statutory timelines",
+    "States the facts and the law accurately",
+    "Keeps the child's voice central",
+    "Reviews progress against each outcome with evidence",
+    "Chairs the meeting so every participant contributes",
+    "Ends with agreed amendments and actions",
+)
 
 
 @pytest.fixture
@@ -37,12 +43,31 @@ def submitted(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> Non
         cohort = services.create_cohort("Moderated cohort", version.id)
         enrolment = services.enrol(cohort.id, services.EnrolmentInput(trainee.id, (mentor.id,), "Vale Academy"), today)
         for i in range(5):
-            evidence = {"judgements": [{"criterion": k, "level": 2 if k == "child-voice" else 3,
-                                        "comment": "The pupil's views were read out only." if k == "child-voice" else ""}
-                                       for k in CRITERIA], "faults": []}
-            services.record_observation(enrolment.id, mentor.id, services.ObservationInput(
-                "annual-review", today - timedelta(days=i + 1), "Meeting room", (), evidence, f"e2e-moderation-{i}",
-                submit=True), today)
+            evidence = {
+                "judgements": [
+                    {
+                        "criterion": k,
+                        "level": 2 if k == "child-voice" else 3,
+                        "comment": "The pupil's views were read out only." if k == "child-voice" else "",
+                    }
+                    for k in CRITERIA
+                ],
+                "faults": [],
+            }
+            services.record_observation(
+                enrolment.id,
+                mentor.id,
+                services.ObservationInput(
+                    "annual-review",
+                    today - timedelta(days=i + 1),
+                    "Meeting room",
+                    (),
+                    evidence,
+                    f"e2e-moderation-{i}",
+                    submit=True,
+                ),
+                today,
+            )
         db.engine.dispose()
 
 

@@ -1,5 +1,6 @@
 """A trainee asks for a review of an agreed judgement; a moderator who did not mark it changes it;
 the trainee reads the outcome: in the browser, with axe on every page."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -23,8 +24,12 @@ TRAINEE = "ari.appeal@example.org"
 
 
 def _evidence(child_voice: int) -> dict:  # type: ignore[type-arg]
-    return {"judgements": [{"criterion": k, "level": child_voice if k == "child-voice" else 3, "comment": ""} for k in CRITERIA],
-            "faults": []}
+    return {
+        "judgements": [
+            {"criterion": k, "level": child_voice if k == "child-voice" else 3, "comment": ""} for k in CRITERIA
+        ],
+        "faults": [],
+    }
 
 
 @pytest.fixture
@@ -40,15 +45,29 @@ def agreed(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> None:
         marker = accounts.create_person("Max Marker", "max.marker@example.org", PASSWORD, {Role.MODERATOR})
         cohort = services.create_cohort("Appealed cohort", published_programme(today - timedelta(days=30)).id)
         enrolment = services.enrol(cohort.id, services.EnrolmentInput(trainee.id, (mentor.id,), "Vale Academy"), today)
-        observation = services.record_observation(enrolment.id, mentor.id, services.ObservationInput(
-            "annual-review", today - timedelta(days=2), "Meeting room", (), _evidence(2), "e2e-appeal-1", submit=True), today)
+        observation = services.record_observation(
+            enrolment.id,
+            mentor.id,
+            services.ObservationInput(
+                "annual-review",
+                today - timedelta(days=2),
+                "Meeting room",
+                (),
+                _evidence(2),
+                "e2e-appeal-1",
+                submit=True,
+            ),
+            today,
+        )
         item = moderation.draw_chosen(cohort.id, marker.id, [observation.id]).items[0]
         moderation.record_marks(observation.id, marker.id, _evidence(3))
         moderation.agree(item.id, mentor.id, _evidence(3), "The pupil spoke for themselves in the end.")
         db.engine.dispose()
 
 
-def test_a_trainee_appeals_and_a_reviewer_who_did_not_mark_it_changes_the_judgement(browser: Browser, page: Page, agreed: None):
+def test_a_trainee_appeals_and_a_reviewer_who_did_not_mark_it_changes_the_judgement(
+    browser: Browser, page: Page, agreed: None
+):
     sign_in_with(page, TRAINEE, PASSWORD)
     page.goto("/assessments/my-training")
     assert_accessible(page)
@@ -74,7 +93,9 @@ def test_a_trainee_appeals_and_a_reviewer_who_did_not_mark_it_changes_the_judgem
         expect(reviewer.get_by_text("I think the pupil's views were only read out.")).to_be_visible()
         assert_accessible(reviewer)
         reviewer.get_by_role("button", name="Record the decision").click()
-        expect(reviewer.locator(".govuk-error-summary")).to_contain_text("Choose whether the judgement stands or changes")
+        expect(reviewer.locator(".govuk-error-summary")).to_contain_text(
+            "Choose whether the judgement stands or changes"
+        )
         assert_accessible(reviewer)
         reviewer.get_by_label("The judgement changes to the marks below").check()
         reviewer.get_by_label("Keeps the child's voice central", exact=True).select_option("2")

@@ -1,6 +1,7 @@
 """In the browser, with axe on each page: a trainee asks to be observed, the mentor accepts,
 observes and sets a next step, corrects the observation with a reason, the trainee reflects, and
 the next observation of the scenario opens with the next step, which the mentor marks done."""
+
 from __future__ import annotations
 
 import re
@@ -20,9 +21,14 @@ from tests.e2e.conftest import PEOPLE, assert_accessible, sign_in
 
 SCENARIO = "Lead the annual review of an EHC plan"
 COHORT = "Lifecycle cohort"
-LEVELS = [("Follows the statutory timelines", "3"), ("States the facts and the law accurately", "3"),
-          ("Keeps the child's voice central", "2"), ("Reviews progress against each outcome with evidence", "3"),
-          ("Chairs the meeting so every participant contributes", "3"), ("Ends with agreed amendments and actions", "3")]
+LEVELS = [
+    ("Follows the statutory timelines", "3"),
+    ("States the facts and the law accurately", "3"),
+    ("Keeps the child's voice central", "2"),
+    ("Reviews progress against each outcome with evidence", "3"),
+    ("Chairs the meeting so every participant contributes", "3"),
+    ("Ends with agreed amendments and actions", "3"),
+]
 
 
 @pytest.fixture
@@ -34,13 +40,17 @@ def enrolled(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> None
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "INSTANCE_PATH": str(database.parent)})
     today = date.today()
     with app.app_context():
-        trainee, mentor = (db.session.scalar(select(User).where(User.email == PEOPLE[role][1]))
-                           for role in (Role.TRAINEE, Role.MENTOR))
+        trainee, mentor = (
+            db.session.scalar(select(User).where(User.email == PEOPLE[role][1])) for role in (Role.TRAINEE, Role.MENTOR)
+        )
         if not any(e.cohort.name == COHORT for e in services.trainee_enrolments(trainee.id)):
             version = published_programme(today - timedelta(days=30))
             cohort = services.create_cohort(COHORT, version.id)
-            services.enrol(cohort.id, services.EnrolmentInput(trainee.id, (mentor.id,), "Hill Primary",
-                                                              today - timedelta(days=400)), today)
+            services.enrol(
+                cohort.id,
+                services.EnrolmentInput(trainee.id, (mentor.id,), "Hill Primary", today - timedelta(days=400)),
+                today,
+            )
         db.engine.dispose()
 
 
@@ -96,12 +106,16 @@ def test_request_observe_next_step_correction_and_reflection(page: Page, enrolle
     assert_accessible(page)
     page.get_by_role("button", name="Save the correction").click()  # no reason: refused
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter why you are correcting this observation")
-    page.get_by_label("Comment on ‘Keeps the child's voice central’ (optional)").fill("The pupil's views were read out only.")
+    page.get_by_label("Comment on ‘Keeps the child's voice central’ (optional)").fill(
+        "The pupil's views were read out only."
+    )
     page.get_by_label("Why are you correcting this observation?").fill("I left out my comment on the pupil's voice.")
     page.get_by_role("button", name="Save the correction").click()
     expect(page.locator(".app-corrected")).to_contain_text("I left out my comment")
     page.get_by_role("link", name="See what changed, when and why").click()
-    expect(page.locator(".app-revision")).to_contain_text("Comment on ‘Keeps the child's voice central’: none changed to")
+    expect(page.locator(".app-revision")).to_contain_text(
+        "Comment on ‘Keeps the child's voice central’: none changed to"
+    )
     assert_accessible(page)
     page.goto("/assessments/observations")
     expect(page.get_by_text("Record this observation of Tia Trainee")).to_have_count(0)  # the request is closed

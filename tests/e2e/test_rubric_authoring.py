@@ -1,4 +1,5 @@
 """A designer authors a rubric in the browser, tries it, publishes it and finds it in use."""
+
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect
@@ -19,7 +20,9 @@ def test_a_designer_authors_tries_and_publishes_a_rubric(page: Page):
     expect(page.get_by_label("Most minor faults allowed")).to_be_hidden()
     page.get_by_label("Pass mark (per cent)").fill("60")
     page.get_by_label("Working with other professionals").check()
-    page.get_by_label("Observed scenario it scores (optional)").select_option(label="Lead the annual review of an EHC plan")
+    page.get_by_label("Observed scenario it scores (optional)").select_option(
+        label="Lead the annual review of an EHC plan"
+    )
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_text("Add at least one criterion")).to_be_visible()
     assert_accessible(page)

@@ -1,4 +1,5 @@
 """A designer reads a scenario and tries its rubric in the browser."""
+
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect
@@ -12,13 +13,20 @@ def test_a_designer_tries_the_annual_review_rubric(page: Page):
     page.get_by_role("link", name="Scenarios and rubrics").click()
     assert_accessible(page)
     page.get_by_role("link", name="Lead the annual review of an EHC plan").click()
-    expect(page.get_by_text("The trainee tracked every deadline, told the family what happens at each step and when, and sent the report within 2 weeks.")).to_be_visible()
+    expect(
+        page.get_by_text(
+            "The trainee tracked every deadline, told the family what happens at each step and when, and sent the report within 2 weeks."
+        )
+    ).to_be_visible()
     expect(page.get_by_text("Sign-off needs observations by more than one of these people.")).to_be_visible()
-    for label, level in [("Follows the statutory timelines", "3"), ("States the facts and the law accurately", "3"),
-                         ("Keeps the child's voice central", "3"),
-                         ("Reviews progress against each outcome with evidence", "3"),
-                         ("Chairs the meeting so every participant contributes", "3"),
-                         ("Ends with agreed amendments and actions", "2")]:
+    for label, level in [
+        ("Follows the statutory timelines", "3"),
+        ("States the facts and the law accurately", "3"),
+        ("Keeps the child's voice central", "3"),
+        ("Reviews progress against each outcome with evidence", "3"),
+        ("Chairs the meeting so every participant contributes", "3"),
+        ("Ends with agreed amendments and actions", "2"),
+    ]:
         page.get_by_label(label).select_option(level)
     page.get_by_role("button", name="Try the rubric").click()
     # (3 + 3 + 2×3 + 3 + 3 + 2) / 28 = 20/28 = 71 % ≥ 70 %, must-meet criteria at 3: met.

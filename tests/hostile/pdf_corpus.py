@@ -6,6 +6,7 @@ Each is rendered by the app's own render worker (:mod:`core.pdf`), whose audit h
 canary must see no request, and each must be refused (the fail-closed fetcher stops the render).
 Shared by ``tests/integration/test_pdf_sandbox.py`` and the ``make verify`` row.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -78,8 +79,10 @@ def documents(base: str) -> dict[str, str]:
         "encoded traversal": '<img src="fonts/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd" alt="x">',
         "base element pointing at /etc": '<base href="file:///etc/"><img src="passwd" alt="x">',
         "data: URL wrapping an SVG that reads a file": (
-            '<img alt="x" src="data:image/svg+xml;utf8,' + svg.replace('"', "'")
-            + f"<image href='{secret}' width='10' height='10'/></svg>\">"),
+            '<img alt="x" src="data:image/svg+xml;utf8,'
+            + svg.replace('"', "'")
+            + f"<image href='{secret}' width='10' height='10'/></svg>\">"
+        ),
         "loopback canary in img": f'<img src="{base}/img.png" alt="x">',
         "loopback canary in @import": f'<style>@import url("{base}/import.css");</style>',
         "loopback canary in a link stylesheet": f'<link rel="stylesheet" href="{base}/link.css">',
@@ -91,8 +94,10 @@ def documents(base: str) -> dict[str, str]:
         "loopback canary in @color-profile": f'<style>@color-profile --q {{ src: url("{base}/profile.icc"); }}</style>',
         "ftp URL": '<img src="ftp://127.0.0.1/x.png" alt="x">',
     }
-    return {name: f'<!doctype html><html lang="en-GB"><head><title>{name}</title></head><body><p>{name}</p>{body}</body></html>'
-            for name, body in cases.items()}
+    return {
+        name: f'<!doctype html><html lang="en-GB"><head><title>{name}</title></head><body><p>{name}</p>{body}</body></html>'
+        for name, body in cases.items()
+    }
 
 
 @dataclass
@@ -130,6 +135,9 @@ def run(worker: pdf.Worker | None = None) -> Report:
 
 def control(worker: pdf.Worker | None = None) -> pdf.Rendered:
     """A harmless document using an allowed asset (the packaged font): proves the hook sees opens."""
-    css = '@font-face { font-family: C; src: url(fonts/DejaVuSans.ttf); } p { font-family: C }'
-    return pdf.render_checked('<!doctype html><html lang="en-GB"><head><title>c</title></head><body><p>control</p></body></html>',
-                              [css], worker=worker)
+    css = "@font-face { font-family: C; src: url(fonts/DejaVuSans.ttf); } p { font-family: C }"
+    return pdf.render_checked(
+        '<!doctype html><html lang="en-GB"><head><title>c</title></head><body><p>control</p></body></html>',
+        [css],
+        worker=worker,
+    )

@@ -1,4 +1,5 @@
 """Roles on every route, CSRF on every form, and error pages in the site's layout."""
+
 from __future__ import annotations
 
 import pytest
@@ -36,8 +37,9 @@ def _every_route_and_method(app):  # type: ignore[no-untyped-def]
         for rule in app.url_map.iter_rules():
             if rule.endpoint == "static":
                 continue
-            values = {name: 1 if isinstance(rule._converters[name], IntegerConverter) else "x"
-                      for name in rule.arguments}
+            values = {
+                name: 1 if isinstance(rule._converters[name], IntegerConverter) else "x" for name in rule.arguments
+            }
             path = rule.build(values, append_unknown=False)[1]
             for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
                 yield rule, path, method

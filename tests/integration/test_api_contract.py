@@ -3,6 +3,7 @@
 "True" means every documented operation is called here and answers with its documented status
 and a body that matches its documented schema; an operation added without a call here fails.
 """
+
 from __future__ import annotations
 
 import re
@@ -36,9 +37,14 @@ DOCUMENT = {
     "modules": [],
 }
 RUBRIC = {
-    "key": "chair-meeting", "title": "Chair a meeting", "model": "faults", "fault_limit": 2,
+    "key": "chair-meeting",
+    "title": "Chair a meeting",
+    "model": "faults",
+    "fault_limit": 2,
     "criteria": [{"key": "agenda", "title": "Keeps to the agenda"}, {"key": "voice", "title": "Hears the child"}],
-    "fault_types": [{"key": "speaks-over-pupil", "title": "Speaks over the pupil", "criterion": "voice", "severity": "minor"}],
+    "fault_types": [
+        {"key": "speaks-over-pupil", "title": "Speaks over the pupil", "criterion": "voice", "severity": "minor"}
+    ],
 }
 
 
@@ -59,7 +65,9 @@ def headers(app, make_person) -> dict[str, str]:  # type: ignore[no-untyped-def]
 
 
 def _operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
-    return [(method, path, op) for path, item in spec["paths"].items() for method, op in item.items() if method in METHODS]
+    return [
+        (method, path, op) for path, item in spec["paths"].items() for method, op in item.items() if method in METHODS
+    ]
 
 
 def _check(spec: dict[str, Any], operation: dict[str, Any], response) -> None:  # type: ignore[no-untyped-def]
@@ -151,7 +159,9 @@ def test_every_documented_operation_answers_as_documented(app, client, spec, hea
     called: set[tuple[str, str]] = set()
 
     def call(method: str, template: str, url: str | None = None, **kwargs: Any):  # type: ignore[no-untyped-def]
-        response = client.open(url or template, method=method.upper(), headers=headers | kwargs.pop("extra", {}), **kwargs)
+        response = client.open(
+            url or template, method=method.upper(), headers=headers | kwargs.pop("extra", {}), **kwargs
+        )
         assert response.status_code < 300, (method, url or template, response.json)
         _check(spec, operations[(method, template)], response)
         called.add((method, template))
@@ -162,10 +172,18 @@ def test_every_documented_operation_answers_as_documented(app, client, spec, hea
     call("get", "/api/v1/catalogue/modules", "/api/v1/catalogue/modules?q=law")
     programme = call("post", "/api/v1/programmes", json=DOCUMENT).json
     at = programme["url"]
-    lock = call("post", f"{p}/draft/modules", f"{at}/draft/modules",
-                json={"catalogue_key": "send-law-foundations", "lock_version": programme["lock_version"]}).json["lock_version"]
-    lock = call("patch", f"{p}/draft/modules/{{key}}", f"{at}/draft/modules/send-law-foundations",
-                json={"hours": 8, "lock_version": lock}).json["lock_version"]
+    lock = call(
+        "post",
+        f"{p}/draft/modules",
+        f"{at}/draft/modules",
+        json={"catalogue_key": "send-law-foundations", "lock_version": programme["lock_version"]},
+    ).json["lock_version"]
+    lock = call(
+        "patch",
+        f"{p}/draft/modules/{{key}}",
+        f"{at}/draft/modules/send-law-foundations",
+        json={"hours": 8, "lock_version": lock},
+    ).json["lock_version"]
     call("get", "/api/v1/programmes")
     call("get", p, at)
     call("get", f"{p}/versions/{{label}}", f"{at}/versions/draft")
@@ -186,40 +204,75 @@ def test_every_documented_operation_answers_as_documented(app, client, spec, hea
     # assessments: a cohort on the published version, a trainee enrolled, a mentor observing
     mentor_id, mentor = _token(app, make_person, "walk-mentor@example.org", Role.MENTOR)
     trainee_id, trainee = _token(app, make_person, "walk-trainee@example.org", Role.TRAINEE)
-    c, e, o = "/api/v1/cohorts/{cohort_id}", "/api/v1/enrolments/{enrolment_id}", "/api/v1/observations/{observation_id}"
-    cohort = call("post", "/api/v1/cohorts", json={"name": "Walk cohort", "programme_version_id": _published_version_id(app)}).json
+    c, e, o = (
+        "/api/v1/cohorts/{cohort_id}",
+        "/api/v1/enrolments/{enrolment_id}",
+        "/api/v1/observations/{observation_id}",
+    )
+    cohort = call(
+        "post", "/api/v1/cohorts", json={"name": "Walk cohort", "programme_version_id": _published_version_id(app)}
+    ).json
     call("get", "/api/v1/cohorts")
     call("get", c, cohort["url"])
-    enrolment = call("post", f"{c}/enrolments", cohort["enrolments_url"],
-                     json={"trainee_id": trainee_id, "mentor_ids": [mentor_id], "school": "Walk School"})
+    enrolment = call(
+        "post",
+        f"{c}/enrolments",
+        cohort["enrolments_url"],
+        json={"trainee_id": trainee_id, "mentor_ids": [mentor_id], "school": "Walk School"},
+    )
     call("get", f"{c}/enrolments", cohort["enrolments_url"])
     call("get", "/api/v1/enrolments")
     at = enrolment.json["url"]
     call("get", e, at)
     call("patch", e, at, json={"school": "Walk Academy"}, extra={"If-Match": enrolment.headers["ETag"]})
     yesterday = (date.today() - timedelta(days=1)).isoformat()
-    observation = call("post", f"{e}/observations", enrolment.json["observations_url"],
-                       json={"scenario_key": "annual-review", "observed_on": yesterday, "setting": "Hall"},
-                       extra=mentor | {"Idempotency-Key": "walk-observation-1"})
+    observation = call(
+        "post",
+        f"{e}/observations",
+        enrolment.json["observations_url"],
+        json={"scenario_key": "annual-review", "observed_on": yesterday, "setting": "Hall"},
+        extra=mentor | {"Idempotency-Key": "walk-observation-1"},
+    )
     call("get", f"{e}/observations", enrolment.json["observations_url"], extra=mentor)
-    changed = call("patch", o, observation.json["url"], json={"setting": "Library"},
-                   extra=mentor | {"If-Match": observation.headers["ETag"]})
-    call("post", f"{o}/submit", f"{observation.json['url']}/submit", extra=mentor | {"If-Match": changed.headers["ETag"]})
+    changed = call(
+        "patch",
+        o,
+        observation.json["url"],
+        json={"setting": "Library"},
+        extra=mentor | {"If-Match": observation.headers["ETag"]},
+    )
+    call(
+        "post", f"{o}/submit", f"{observation.json['url']}/submit", extra=mentor | {"If-Match": changed.headers["ETag"]}
+    )
     call("get", o, observation.json["url"], extra=mentor)
     call("get", f"{e}/progress", enrolment.json["progress_url"], extra=mentor)
     submitted = call("get", o, observation.json["url"], extra=mentor)
-    call("post", f"{o}/amendments", f"{observation.json['url']}/amendments",
-         json={"setting": "Main hall", "reason": "The setting was written down wrongly"},
-         extra=mentor | {"If-Match": submitted.headers["ETag"]})
+    call(
+        "post",
+        f"{o}/amendments",
+        f"{observation.json['url']}/amendments",
+        json={"setting": "Main hall", "reason": "The setting was written down wrongly"},
+        extra=mentor | {"If-Match": submitted.headers["ETag"]},
+    )
     call("get", f"{o}/revisions", f"{observation.json['url']}/revisions", extra=mentor)
     call("get", "/api/v1/register", "/api/v1/register?completed_only=false")
     ask = {"mentor_id": mentor_id, "scenario_key": "annual-review", "note": "Before half term, please"}
     declined = call("post", f"{e}/requests", f"{at}/requests", json=ask, extra=trainee).json
-    call("post", "/api/v1/requests/{request_id}/decline", f"/api/v1/requests/{declined['id']}/decline",
-         json={"reason": "I am away that week"}, extra=mentor)
+    call(
+        "post",
+        "/api/v1/requests/{request_id}/decline",
+        f"/api/v1/requests/{declined['id']}/decline",
+        json={"reason": "I am away that week"},
+        extra=mentor,
+    )
     accepted = call("post", f"{e}/requests", f"{at}/requests", json=ask, extra=trainee).json
-    call("post", "/api/v1/requests/{request_id}/accept", f"/api/v1/requests/{accepted['id']}/accept",
-         json={"planned_on": date.today().isoformat()}, extra=mentor)
+    call(
+        "post",
+        "/api/v1/requests/{request_id}/accept",
+        f"/api/v1/requests/{accepted['id']}/accept",
+        json={"planned_on": date.today().isoformat()},
+        extra=mentor,
+    )
     call("get", "/api/v1/requests", extra=trainee)
 
     assert called == set(operations), "documented but not exercised here (or the reverse)"

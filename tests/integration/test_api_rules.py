@@ -1,4 +1,5 @@
 """The API's transport rules: locks on every change, ETags, strict bodies, JSON errors only."""
+
 from __future__ import annotations
 
 import json
@@ -18,9 +19,14 @@ DOCUMENT = {
     "programme": {"name": "Rules", "provider": "Lock Trust", "cohort_start": "2026-01-05", "length_weeks": 52},
     "modules": [],
 }
-RUBRIC = {"key": "chair", "title": "Chair a meeting", "model": "faults", "fault_limit": 2,
-          "criteria": [{"key": "agenda", "title": "Keeps to the agenda"}],
-          "fault_types": [{"key": "off-agenda", "title": "Leaves the agenda", "criterion": "agenda", "severity": "minor"}]}
+RUBRIC = {
+    "key": "chair",
+    "title": "Chair a meeting",
+    "model": "faults",
+    "fault_limit": 2,
+    "criteria": [{"key": "agenda", "title": "Keeps to the agenda"}],
+    "fault_types": [{"key": "off-agenda", "title": "Leaves the agenda", "criterion": "agenda", "severity": "minor"}],
+}
 
 
 @pytest.fixture
@@ -35,8 +41,11 @@ def headers(app, make_person) -> dict[str, str]:  # type: ignore[no-untyped-def]
 def programme(client, headers) -> dict:  # type: ignore[type-arg, no-untyped-def]
     """A programme whose draft holds the SEND law module."""
     created = client.post("/api/v1/programmes", json=DOCUMENT, headers=headers).json
-    added = client.post(f"{created['url']}/draft/modules",
-                        json={"catalogue_key": "send-law-foundations", "lock_version": created["lock_version"]}, headers=headers)
+    added = client.post(
+        f"{created['url']}/draft/modules",
+        json={"catalogue_key": "send-law-foundations", "lock_version": created["lock_version"]},
+        headers=headers,
+    )
     assert added.status_code == 201, added.json
     return added.json
 
@@ -51,11 +60,13 @@ def test_every_change_to_a_draft_without_a_lock_is_refused_with_428_and_nothing_
     ]
     for response in attempts:
         assert response.status_code == 428, response.json
-        assert response.json["errors"] == [{
-            "path": "lock_version",
-            "message": "Send the draft's lock_version (or its ETag in If-Match) so that a change made by "
-                       "someone else since you read it is not overwritten",
-        }]
+        assert response.json["errors"] == [
+            {
+                "path": "lock_version",
+                "message": "Send the draft's lock_version (or its ETag in If-Match) so that a change made by "
+                "someone else since you read it is not overwritten",
+            }
+        ]
     after = client.get(url, headers=headers)
     assert after.json["lock_version"] == programme["lock_version"]
     assert [m["key"] for m in after.json["document"]["modules"]] == ["send-law-foundations"]
@@ -67,8 +78,11 @@ def test_the_drafts_etag_is_its_lock_version_and_if_match_carries_it_back(client
     read = client.get(url, headers=headers)
     assert read.headers["ETag"] == f'"{programme["lock_version"]}"'
     assert client.get(f"{url}/versions/draft", headers=headers).headers["ETag"] == read.headers["ETag"]
-    changed = client.patch(f"{url}/draft/modules/send-law-foundations", json={"hours": 9},
-                           headers=headers | {"If-Match": read.headers["ETag"]})
+    changed = client.patch(
+        f"{url}/draft/modules/send-law-foundations",
+        json={"hours": 9},
+        headers=headers | {"If-Match": read.headers["ETag"]},
+    )
     assert changed.status_code == 200, changed.json
     assert changed.headers["ETag"] == f'"{changed.json["lock_version"]}"' != read.headers["ETag"]
 
@@ -76,9 +90,14 @@ def test_the_drafts_etag_is_its_lock_version_and_if_match_carries_it_back(client
 def test_a_stale_if_match_is_refused_as_a_stale_lock_version_is(client, headers, programme):
     url = programme["url"]
     stale = f'"{programme["lock_version"] - 1}"'
-    by_header = client.patch(f"{url}/draft/modules/send-law-foundations", json={"hours": 9}, headers=headers | {"If-Match": stale})
-    by_body = client.patch(f"{url}/draft/modules/send-law-foundations",
-                           json={"hours": 9, "lock_version": programme["lock_version"] - 1}, headers=headers)
+    by_header = client.patch(
+        f"{url}/draft/modules/send-law-foundations", json={"hours": 9}, headers=headers | {"If-Match": stale}
+    )
+    by_body = client.patch(
+        f"{url}/draft/modules/send-law-foundations",
+        json={"hours": 9, "lock_version": programme["lock_version"] - 1},
+        headers=headers,
+    )
     assert by_header.status_code == by_body.status_code == 409
     assert by_header.json == by_body.json
     assert "changed by someone else" in by_header.json["errors"][0]["message"]
@@ -87,7 +106,9 @@ def test_a_stale_if_match_is_refused_as_a_stale_lock_version_is(client, headers,
 def test_if_match_and_lock_version_that_disagree_or_a_malformed_tag_are_located_400s(client, headers, programme):
     url = f"{programme['url']}/draft/modules/send-law-foundations"
     lock = programme["lock_version"]
-    disagree = client.patch(url, json={"hours": 9, "lock_version": lock}, headers=headers | {"If-Match": f'"{lock + 1}"'})
+    disagree = client.patch(
+        url, json={"hours": 9, "lock_version": lock}, headers=headers | {"If-Match": f'"{lock + 1}"'}
+    )
     assert disagree.status_code == 400 and disagree.json["errors"][0]["path"] == "lock_version"
     malformed = client.patch(url, json={"hours": 9}, headers=headers | {"If-Match": "*"})
     assert malformed.status_code == 400 and malformed.json["errors"][0]["path"] == "If-Match"
@@ -119,7 +140,9 @@ def test_a_rubric_publish_needs_the_drafts_lock_and_refuses_a_stale_one(app, cli
         ('{"schema_version": 1, "schema_version": 1}', "application/json", "schema_version", None),
     ],
 )
-def test_a_programme_body_that_is_not_one_json_object_is_a_located_400(client, headers, body, content_type, path, message):
+def test_a_programme_body_that_is_not_one_json_object_is_a_located_400(
+    client, headers, body, content_type, path, message
+):
     response = client.post("/api/v1/programmes", data=body, content_type=content_type, headers=headers)
     assert response.status_code == 400
     assert response.json["errors"][0]["path"] == path
@@ -138,8 +161,12 @@ def test_utf16_bodies_are_refused_by_every_body_taking_call(client, headers, pro
 
 def test_a_repeated_key_in_a_small_body_is_refused_with_its_path(client, headers, programme):
     body = f'{{"hours": 3, "hours": 900, "lock_version": {programme["lock_version"]}}}'
-    response = client.patch(f"{programme['url']}/draft/modules/send-law-foundations", data=body,
-                            content_type="application/json", headers=headers)
+    response = client.patch(
+        f"{programme['url']}/draft/modules/send-law-foundations",
+        data=body,
+        content_type="application/json",
+        headers=headers,
+    )
     assert response.status_code == 400
     assert response.json["errors"][0]["path"] == "hours"
 
@@ -180,15 +207,22 @@ def test_answers_to_a_token_are_never_cached(client, headers):
 
 
 def test_a_refused_prerequisite_is_located_at_the_field_the_body_names(client, headers, programme):
-    response = client.patch(f"{programme['url']}/draft/modules/send-law-foundations",
-                            json={"hours": 6, "prerequisites": ["nowhere"], "lock_version": programme["lock_version"]},
-                            headers=headers)
+    response = client.patch(
+        f"{programme['url']}/draft/modules/send-law-foundations",
+        json={"hours": 6, "prerequisites": ["nowhere"], "lock_version": programme["lock_version"]},
+        headers=headers,
+    )
     assert response.status_code == 400
-    assert response.json["errors"] == [{"path": "prerequisites", "message": "Choose prerequisites from this programme’s modules"}]
+    assert response.json["errors"] == [
+        {"path": "prerequisites", "message": "Choose prerequisites from this programme’s modules"}
+    ]
 
 
 def test_an_unknown_field_in_a_body_is_refused_not_ignored(client, headers, programme):
-    response = client.patch(f"{programme['url']}/draft/modules/send-law-foundations",
-                            json={"hours": 6, "hrs": 7, "lock_version": programme["lock_version"]}, headers=headers)
+    response = client.patch(
+        f"{programme['url']}/draft/modules/send-law-foundations",
+        json={"hours": 6, "hrs": 7, "lock_version": programme["lock_version"]},
+        headers=headers,
+    )
     assert response.status_code == 400
     assert response.json["errors"] == [{"path": "hrs", "message": "Unknown field."}]

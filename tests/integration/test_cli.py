@@ -1,4 +1,5 @@
 """Scripted set-up: ``flask setup`` and ``flask users``."""
+
 from __future__ import annotations
 
 import re
@@ -34,8 +35,20 @@ def test_setup_prints_demo_accounts_once_and_each_signs_in(app, runner):
 
 def test_users_create_adds_a_person_with_several_roles(app, runner):
     result = runner.invoke(
-        args=["users", "create", "--email", "Kim@School.example", "--name", "Kim Khan",
-              "--role", "mentor", "--role", "designer", "--password", "long enough password"]
+        args=[
+            "users",
+            "create",
+            "--email",
+            "Kim@School.example",
+            "--name",
+            "Kim Khan",
+            "--role",
+            "mentor",
+            "--role",
+            "designer",
+            "--password",
+            "long enough password",
+        ]
     )
     assert result.exit_code == 0, result.output
     assert "Added Kim Khan <kim@school.example> as Course designer, Mentor." in result.output
@@ -75,7 +88,12 @@ def test_users_deactivate_stops_sign_in_and_activate_restores_it(app, runner, ma
 
 def test_users_set_roles_and_list(runner, make_person):
     make_person("multi@example.org", Role.TRAINEE)
-    assert runner.invoke(args=["users", "set-roles", "multi@example.org", "--role", "mentor", "--role", "trainee"]).exit_code == 0
+    assert (
+        runner.invoke(
+            args=["users", "set-roles", "multi@example.org", "--role", "mentor", "--role", "trainee"]
+        ).exit_code
+        == 0
+    )
     listing = runner.invoke(args=["users", "list"]).output
     assert "multi@example.org\tMulti\tmentor, trainee" in listing
 

@@ -1,4 +1,5 @@
 """The database set-up SQLAlchemy leaves to us, and a clear message when it is unreachable."""
+
 from __future__ import annotations
 
 import os
@@ -153,7 +154,9 @@ def test_an_api_write_that_cannot_get_the_lock_in_time_is_a_json_503(tmp_path):
     app = make_app(f"sqlite:///{tmp_path / 'busy.sqlite3'}", INSTANCE_PATH=str(tmp_path), SQLITE_BUSY_TIMEOUT_MS=50)
     with app.app_context():
         upgrade()
-        token = services.issue_token(services.create_person("Dee", "dee@example.org", "a long enough password", {Role.DESIGNER}), "t")
+        token = services.issue_token(
+            services.create_person("Dee", "dee@example.org", "a long enough password", {Role.DESIGNER}), "t"
+        )
     blocker = sqlite3.connect(tmp_path / "busy.sqlite3", isolation_level=None)
     try:
         blocker.execute("BEGIN IMMEDIATE")
@@ -196,7 +199,11 @@ def test_an_unreachable_database_url_gives_one_clear_line_and_no_traceback(tmp_p
     }
     result = subprocess.run(
         [sys.executable, "-m", "flask", "users", "list"],
-        capture_output=True, text=True, env=env, timeout=60, cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
+        cwd=os.path.dirname(os.path.dirname(os.path.dirname(__file__))),
     )
     assert result.returncode == 1
     lines = [line for line in result.stderr.splitlines() if line.strip()]

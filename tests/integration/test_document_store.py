@@ -1,6 +1,7 @@
 """Stored PDFs (``instance/documents/``) are pruned when a PDF is stored: those nobody asked for in
 ``DOCUMENTS_KEEP_DAYS`` go, then the least recently used until the store fits ``DOCUMENTS_MAX_MIB``;
 a download marks a PDF as used, and a pruned document is simply made again."""
+
 from __future__ import annotations
 
 import os

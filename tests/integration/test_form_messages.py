@@ -4,6 +4,7 @@
 The forms are found by walking FlaskForm's subclasses, so a form added later is checked too;
 WTForms' and Flask-WTF's messages are read from the installed libraries, not copied here.
 """
+
 from __future__ import annotations
 
 import re
@@ -89,7 +90,11 @@ def _send_bad_values(app: Any, form_factory: Any) -> tuple[list[str], list[str]]
     """Send each bad value of each field (the other fields empty) and collect every message."""
     shown, defaults = [], []
     with app.test_request_context(method="POST"):
-        fields = [f for f in form_factory(MultiDict()) if not isinstance(f, (SubmitField, HiddenField)) and f.name != "csrf_token"]
+        fields = [
+            f
+            for f in form_factory(MultiDict())
+            if not isinstance(f, (SubmitField, HiddenField)) and f.name != "csrf_token"
+        ]
     for field in fields:
         for values in _bad_values(field):
             with app.test_request_context(method="POST"):
@@ -105,10 +110,7 @@ def _send_bad_values(app: Any, form_factory: Any) -> tuple[list[str], list[str]]
 
 
 def _params() -> list[Any]:
-    return [
-        pytest.param(cls, id=cls.__name__)
-        for cls in sorted(_form_classes(), key=lambda c: c.__name__)
-    ]
+    return [pytest.param(cls, id=cls.__name__) for cls in sorted(_form_classes(), key=lambda c: c.__name__)]
 
 
 @pytest.mark.parametrize("form_class", _params())
@@ -131,7 +133,12 @@ def test_a_bad_value_in_the_try_a_rubric_form_gets_a_gov_uk_message(app):
 
 
 PAGES = {
-    "/curriculum/programmes/new": {"name": "x" * 300, "provider": "", "cohort_start": ["31", "2", "x"], "length_weeks": "six"},
+    "/curriculum/programmes/new": {
+        "name": "x" * 300,
+        "provider": "",
+        "cohort_start": ["31", "2", "x"],
+        "length_weeks": "six",
+    },
     "/admin/people/new": {"name": "", "email": "not an email", "roles": ["no-such-role"], "password": "short"},
     "/account/password": {"current_password": "", "new_password": "x", "confirm_password": "y"},
 }

@@ -1,5 +1,6 @@
 """Jobs as rows: their life (queued, running, done or failed), claimed once, taken over from a
 runner that died, and run by the local runner of the app process."""
+
 from __future__ import annotations
 
 import time
@@ -101,10 +102,16 @@ def test_a_running_job_whose_runner_stopped_beating_is_taken_over_and_a_live_one
         live = jobs.start("count", {"to": 1}, owner).id
         dead = jobs.start("count", {"to": 1}, owner).id
         now = utcnow()
-        db.session.execute(update(jobs.Job).where(jobs.Job.id == live)
-                           .values(status="running", attempts=1, heartbeat_at=now - timedelta(seconds=5)))
-        db.session.execute(update(jobs.Job).where(jobs.Job.id == dead)
-                           .values(status="running", attempts=1, heartbeat_at=now - timedelta(seconds=31)))
+        db.session.execute(
+            update(jobs.Job)
+            .where(jobs.Job.id == live)
+            .values(status="running", attempts=1, heartbeat_at=now - timedelta(seconds=5))
+        )
+        db.session.execute(
+            update(jobs.Job)
+            .where(jobs.Job.id == dead)
+            .values(status="running", attempts=1, heartbeat_at=now - timedelta(seconds=31))
+        )
         db.session.commit()
         assert jobs.claimable() == [dead]
         assert jobs.execute(live) is None
@@ -116,8 +123,11 @@ def test_a_running_job_whose_runner_stopped_beating_is_taken_over_and_a_live_one
 def test_a_job_that_kills_its_runner_every_time_ends_failed_after_its_attempts(app, owner):
     with app.app_context():
         job_id = jobs.start("count", {"to": 1}, owner).id
-        db.session.execute(update(jobs.Job).where(jobs.Job.id == job_id).values(
-            status="running", attempts=jobs.JOB_ATTEMPTS_MAX, heartbeat_at=utcnow() - timedelta(minutes=5)))
+        db.session.execute(
+            update(jobs.Job)
+            .where(jobs.Job.id == job_id)
+            .values(status="running", attempts=jobs.JOB_ATTEMPTS_MAX, heartbeat_at=utcnow() - timedelta(minutes=5))
+        )
         db.session.commit()
         assert jobs.execute(job_id) is jobs.JobStatus.FAILED
         db.session.expire_all()
@@ -153,8 +163,11 @@ def test_the_local_runner_takes_up_what_a_previous_process_left_queued_or_runnin
     with before.app_context():
         queued = jobs.start("count", {"to": 2}, owner).id
         interrupted = jobs.start("count", {"to": 2}, owner).id
-        db.session.execute(update(jobs.Job).where(jobs.Job.id == interrupted).values(
-            status="running", attempts=1, done=1, total=2, heartbeat_at=utcnow() - timedelta(minutes=2)))
+        db.session.execute(
+            update(jobs.Job)
+            .where(jobs.Job.id == interrupted)
+            .values(status="running", attempts=1, done=1, total=2, heartbeat_at=utcnow() - timedelta(minutes=2))
+        )
         db.session.commit()
     after = make(database_url, tmp_path, "local")
     try:

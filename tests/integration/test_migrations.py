@@ -3,6 +3,7 @@
 Each database gets a fresh, empty target here (its own SQLite file or PostgreSQL schema), so
 these tests never disturb the database the other integration tests share.
 """
+
 from __future__ import annotations
 
 import pytest
@@ -55,8 +56,6 @@ def test_down_to_empty_and_up_again_works(empty_app):
 def test_the_models_and_the_migrations_do_not_drift_apart(empty_app):
     upgrade()
     with db.engine.connect() as connection:
-        context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "render_as_batch": True}
-        )
+        context = MigrationContext.configure(connection, opts={"compare_type": True, "render_as_batch": True})
         differences = compare_metadata(context, db.metadata)
     assert differences == [], "run 'flask db migrate' and commit the new revision"

@@ -1,6 +1,7 @@
 """The renderer is fail-closed and sandboxed: hostile documents read no file and reach no network
 (checked by an audit hook inside the app's own render worker, and by a real loopback canary server),
 and a runaway render is stopped while the next one still works."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -24,9 +25,9 @@ def worker() -> Iterator[pdf.Worker]:
 def test_no_hostile_document_opens_a_file_or_reaches_the_canary(worker: pdf.Worker) -> None:
     report = pdf_corpus.run(worker)
     assert report.documents >= 20
-    assert report.outside == []          # 0 audit events outside the allowlist, in the worker
-    assert report.canary_hits == []      # 0 requests reached the loopback canary
-    assert report.not_refused == []      # each was stopped by the fetcher (but the harmless SVG <use>)
+    assert report.outside == []  # 0 audit events outside the allowlist, in the worker
+    assert report.canary_hits == []  # 0 requests reached the loopback canary
+    assert report.not_refused == []  # each was stopped by the fetcher (but the harmless SVG <use>)
     assert report.refused == report.documents - len(pdf_corpus.RENDERS_HARMLESSLY)
 
 
@@ -58,7 +59,9 @@ def test_a_render_over_the_memory_limit_is_stopped_and_the_next_render_works() -
         small_worker.close()
 
 
-def test_the_worker_gets_no_secrets_from_the_app_environment(worker: pdf.Worker, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_worker_gets_no_secrets_from_the_app_environment(
+    worker: pdf.Worker, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("SECRET_KEY", "do-not-pass")
     worker.render({"html": SMALL}, 30)
     assert worker._process is not None
@@ -69,7 +72,7 @@ def test_the_worker_gets_no_secrets_from_the_app_environment(worker: pdf.Worker,
 def test_a_worker_loads_the_fonts_of_a_stylesheet_once_for_many_documents(worker: pdf.Worker) -> None:
     """A cohort's plans share one print stylesheet: its fonts are read for the first plan, not again
     for each (the audit hook sees every open), and each PDF still embeds the font face (C)."""
-    css = '@font-face { font-family: C; src: url(fonts/DejaVuSans.ttf); } p { font-family: C }'
+    css = "@font-face { font-family: C; src: url(fonts/DejaVuSans.ttf); } p { font-family: C }"
     fonts = []
     for name in ("Ann", "Bea", "Cai"):
         html = f'<!doctype html><html lang="en-GB"><head><title>{name}</title></head><body><p>{name}</p></body></html>'
@@ -82,7 +85,7 @@ def test_a_worker_loads_the_fonts_of_a_stylesheet_once_for_many_documents(worker
 
 
 def test_a_refused_stylesheet_is_not_kept_for_the_next_document(worker: pdf.Worker) -> None:
-    hostile = '@font-face { font-family: H; src: url(file:///etc/passwd); } p { font-family: H }'
+    hostile = "@font-face { font-family: H; src: url(file:///etc/passwd); } p { font-family: H }"
     with pytest.raises(pdf.PdfFailed):
         pdf.render_checked(SMALL, [hostile], worker=worker)
     with pytest.raises(pdf.PdfFailed) as again:

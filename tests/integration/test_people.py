@@ -1,4 +1,5 @@
 """An administrator adds, edits and deactivates people and sets their roles."""
+
 from __future__ import annotations
 
 from sqlalchemy import select
@@ -45,9 +46,9 @@ def test_a_duplicate_email_is_an_error_on_the_email_field(auth, client, make_per
 
 def test_each_invalid_field_is_named_in_the_error_summary(auth, client, make_person):
     _signed_in_admin(auth, make_person)
-    page = post_form(
-        client, "/admin/people/new", {"name": " ", "email": "not-an-email", "password": "short"}
-    ).get_data(as_text=True)
+    page = post_form(client, "/admin/people/new", {"name": " ", "email": "not-an-email", "password": "short"}).get_data(
+        as_text=True
+    )
     assert 'href="#name">' in page
     assert 'href="#email">Enter an email address in the correct format' in page
     assert 'href="#roles">Select at least one role' in page
@@ -79,7 +80,12 @@ def test_an_admin_changes_roles_and_deactivates_a_person(app, auth, client, make
     assert "Deactivated" in client.get("/admin/people/").get_data(as_text=True)
     with app.app_context():
         assert db.session.get(User, person_id).active is False
-    assert post_form(client, f"/admin/people/{person_id}/reactivate", {}, form_url=f"/admin/people/{person_id}").status_code == 302
+    assert (
+        post_form(
+            client, f"/admin/people/{person_id}/reactivate", {}, form_url=f"/admin/people/{person_id}"
+        ).status_code
+        == 302
+    )
     with app.app_context():
         assert db.session.get(User, person_id).active is True
 

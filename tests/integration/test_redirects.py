@@ -1,4 +1,5 @@
 """Every redirect target taken from a request stays on this site, for every known bypass."""
+
 from __future__ import annotations
 
 import re
@@ -31,7 +32,8 @@ def test_a_local_next_page_is_still_honoured(app, auth, make_person, client):
     make_person("admin@example.org", Role.ADMIN)
     token = csrf_token(client.get("/sign-in").get_data(as_text=True))
     response = client.post(
-        "/sign-in?next=/admin/people/new", data={"csrf_token": token, "email": "admin@example.org", "password": PASSWORD}
+        "/sign-in?next=/admin/people/new",
+        data={"csrf_token": token, "email": "admin@example.org", "password": PASSWORD},
     )
     assert response.headers["Location"] == "/admin/people/new"
 
@@ -39,11 +41,21 @@ def test_a_local_next_page_is_still_honoured(app, auth, make_person, client):
 def _programme_with_catalogue(app, count: int) -> int:  # type: ignore[no-untyped-def]
     with app.app_context():
         modules = [
-            CatalogueModule(key=f"m{n}", title=f"Module {n}", summary="", suggested_hours=2, delivery_modes=[],
-                            scenario_keys=[], position=n, outcomes=[])
+            CatalogueModule(
+                key=f"m{n}",
+                title=f"Module {n}",
+                summary="",
+                suggested_hours=2,
+                delivery_modes=[],
+                scenario_keys=[],
+                position=n,
+                outcomes=[],
+            )
             for n in range(count)
         ]
-        db.session.add(CatalogueArea(key="area", title="Area", summary="", mandatory=False, position=1, modules=modules))
+        db.session.add(
+            CatalogueArea(key="area", title="Area", summary="", mandatory=False, position=1, modules=modules)
+        )
         db.session.commit()
         return curriculum.create_programme(None, DETAILS).id
 

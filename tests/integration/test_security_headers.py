@@ -1,4 +1,5 @@
 """Every response carries the security headers; signed-in pages are never cached."""
+
 from __future__ import annotations
 
 import os
@@ -24,11 +25,7 @@ def _check_headers(response, route):  # type: ignore[no-untyped-def]
 
 def test_every_route_sends_the_security_headers_signed_out_and_in(app, client, auth, make_person):
     make_person("all@example.org", *Role)
-    routes = [
-        rule.rule
-        for rule in app.url_map.iter_rules()
-        if "GET" in rule.methods and not rule.arguments
-    ]
+    routes = [rule.rule for rule in app.url_map.iter_rules() if "GET" in rule.methods and not rule.arguments]
     routes += ["/static/css/app.css", "/no/such/page"]
     for route in routes:
         _check_headers(client.get(route), route)

@@ -1,4 +1,5 @@
 """A copied session cookie must stop working when its owner signs out, changes password or is deactivated."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -40,7 +41,11 @@ def test_changing_password_ends_other_sessions_but_keeps_this_one(app, auth, cli
     response = post_form(
         client,
         "/account/password",
-        {"current_password": PASSWORD, "new_password": "a brand new long one", "confirm_password": "a brand new long one"},
+        {
+            "current_password": PASSWORD,
+            "new_password": "a brand new long one",
+            "confirm_password": "a brand new long one",
+        },
     )
     assert response.status_code == 302
     assert client.get("/assessments/my-training").status_code == 200
@@ -55,7 +60,11 @@ def test_a_wrong_current_password_is_refused_beside_the_field(auth, client, make
     response = post_form(
         client,
         "/account/password",
-        {"current_password": "not my password", "new_password": "a brand new long one", "confirm_password": "a brand new long one"},
+        {
+            "current_password": "not my password",
+            "new_password": "a brand new long one",
+            "confirm_password": "a brand new long one",
+        },
     )
     page = response.get_data(as_text=True)
     assert 'href="#current_password">Your current password is not right' in page
@@ -65,7 +74,9 @@ def test_a_short_or_mismatched_new_password_is_refused(auth, client, make_person
     make_person("trainee@example.org", Role.TRAINEE)
     auth.sign_in("trainee@example.org")
     page = post_form(
-        client, "/account/password", {"current_password": PASSWORD, "new_password": "short", "confirm_password": "other"}
+        client,
+        "/account/password",
+        {"current_password": PASSWORD, "new_password": "short", "confirm_password": "other"},
     ).get_data(as_text=True)
     assert "Enter a password of 12 to 128 characters" in page
     assert "The passwords do not match" in page
@@ -195,7 +206,9 @@ def test_deactivation_and_reactivation_each_revoke_api_tokens(app, client, make_
 
 
 def _change(client, new: str):  # type: ignore[no-untyped-def]
-    return post_form(client, "/account/password", {"current_password": PASSWORD, "new_password": new, "confirm_password": new})
+    return post_form(
+        client, "/account/password", {"current_password": PASSWORD, "new_password": new, "confirm_password": new}
+    )
 
 
 @pytest.mark.parametrize(
@@ -220,8 +233,14 @@ def test_wrong_current_passwords_are_throttled_on_the_change_password_page(app, 
     auth.sign_in("trainee@example.org")
     new = "another long new password"
     for _ in range(app.config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS"]):
-        wrong = post_form(client, "/account/password", {"current_password": "is it this one", "new_password": new, "confirm_password": new})
+        wrong = post_form(
+            client,
+            "/account/password",
+            {"current_password": "is it this one", "new_password": new, "confirm_password": new},
+        )
         assert wrong.status_code == 200
     # Even the right one waits now: whoever holds this session is guessing.
-    response = post_form(client, "/account/password", {"current_password": PASSWORD, "new_password": new, "confirm_password": new})
+    response = post_form(
+        client, "/account/password", {"current_password": PASSWORD, "new_password": new, "confirm_password": new}
+    )
     assert response.status_code == 429 and int(response.headers["Retry-After"]) > 0

@@ -1,4 +1,5 @@
 """Signing in and out, as each role, with the limits that protect accounts."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -49,7 +50,9 @@ def test_a_person_with_several_roles_sees_each_roles_navigation(auth, make_perso
     assert client.get("/assessments/my-training").status_code == 200
 
 
-@pytest.mark.parametrize("email, password", [("known@example.org", "wrong password!!"), ("nobody@example.org", PASSWORD)])
+@pytest.mark.parametrize(
+    "email, password", [("known@example.org", "wrong password!!"), ("nobody@example.org", PASSWORD)]
+)
 def test_a_wrong_password_and_an_unknown_email_get_the_same_message(email, password, auth, make_person):
     make_person("known@example.org", Role.MENTOR)
     response = auth.sign_in(email, password)
@@ -215,15 +218,23 @@ def test_forwarded_addresses_are_ignored_unless_a_proxy_is_trusted(app, make_per
     # Without TRUSTED_PROXY_HOPS a made-up X-Forwarded-For changes nothing: still one address.
     for n in range(limit):
         _sign_in_from(app, ATTACKER, "mentor@example.org", "guess guess guess", {"X-Forwarded-For": f"10.0.0.{n}"})
-    assert _sign_in_from(app, ATTACKER, "mentor@example.org", PASSWORD, {"X-Forwarded-For": "10.0.1.1"}).status_code == 429
+    assert (
+        _sign_in_from(app, ATTACKER, "mentor@example.org", PASSWORD, {"X-Forwarded-For": "10.0.1.1"}).status_code == 429
+    )
 
     # Behind one trusted proxy every client shares its address; the forwarded one tells them apart.
     proxied = make_app(database_url, INSTANCE_PATH=str(tmp_path), TRUSTED_PROXY_HOPS=1)
     proxy = {"REMOTE_ADDR": "10.9.9.9"}
     for _ in range(limit):
         _sign_in_from(proxied, proxy, "mentor@example.org", "guess guess guess", {"X-Forwarded-For": "203.0.113.200"})
-    assert _sign_in_from(proxied, proxy, "mentor@example.org", PASSWORD, {"X-Forwarded-For": "203.0.113.200"}).status_code == 429
-    assert _sign_in_from(proxied, proxy, "mentor@example.org", PASSWORD, {"X-Forwarded-For": "198.51.100.20"}).status_code == 302
+    assert (
+        _sign_in_from(proxied, proxy, "mentor@example.org", PASSWORD, {"X-Forwarded-For": "203.0.113.200"}).status_code
+        == 429
+    )
+    assert (
+        _sign_in_from(proxied, proxy, "mentor@example.org", PASSWORD, {"X-Forwarded-For": "198.51.100.20"}).status_code
+        == 302
+    )
     with proxied.app_context():
         db.engine.dispose()
 
@@ -253,10 +264,12 @@ def test_failures_older_than_the_throttle_window_are_forgotten_when_the_next_is_
     window = timedelta(seconds=app.config["SIGN_IN_WINDOW_SECONDS"])
     with app.app_context():
         long_ago = utcnow() - window - timedelta(minutes=1)
-        db.session.add_all([SignInFailure(email=f"old{n}@example.org", address="203.0.113.9", occurred_at=long_ago)
-                            for n in range(3)])
-        db.session.add(SignInFailure(email="recent@example.org", address="203.0.113.9",
-                                     occurred_at=utcnow() - window / 2))
+        db.session.add_all(
+            [SignInFailure(email=f"old{n}@example.org", address="203.0.113.9", occurred_at=long_ago) for n in range(3)]
+        )
+        db.session.add(
+            SignInFailure(email="recent@example.org", address="203.0.113.9", occurred_at=utcnow() - window / 2)
+        )
         db.session.commit()
     _sign_in_from(app, ATTACKER, "mentor@example.org", "guess guess guess")
     with app.app_context():

@@ -1,6 +1,7 @@
 """A page with several forms (a remove or move button a row, each with its CSRF token and
 lock_version) still has every HTML id once: a duplicate id breaks label and error-summary links
 and fails WCAG 2.2's parsing checks."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -31,7 +32,9 @@ def repeated_ids(html: str) -> dict[str, int]:
 def _programme_with_modules(app) -> int:  # type: ignore[no-untyped-def]
     with app.app_context():
         keys = [m.key for m in catalogue_service.shipped_catalogue().modules][:3]
-        programme = services.create_programme(None, services.ProgrammeDetails("SENCO 2026", "North Trust", date(2026, 9, 1), 78))
+        programme = services.create_programme(
+            None, services.ProgrammeDetails("SENCO 2026", "North Trust", date(2026, 9, 1), 78)
+        )
         services.add_catalogue_modules(programme.id, None, keys)
         return programme.id
 
@@ -56,16 +59,24 @@ def test_a_catalogue_module_offered_to_several_drafts_has_each_id_once(app, clie
 def test_a_draft_rubric_with_criteria_faults_and_a_try_out_has_each_id_once(app, client, designer):
     levels = (("Not yet", "Not seen"), ("Secure", "Seen throughout"))
     with app.app_context():
-        rubric = authoring.create_rubric(authoring.Settings("Chair a review", authoring.engine.RubricModel.ANALYTIC, 50))
+        rubric = authoring.create_rubric(
+            authoring.Settings("Chair a review", authoring.engine.RubricModel.ANALYTIC, 50)
+        )
         for title in ("Hears the child", "Agrees actions"):
             authoring.add_criterion(rubric.id, None, authoring.CriterionInput(title, levels=levels))
-        authoring.add_fault_type(rubric.id, None, authoring.FaultTypeInput("Talks over", authoring.engine.FaultSeverity.MINOR))
+        authoring.add_fault_type(
+            rubric.id, None, authoring.FaultTypeInput("Talks over", authoring.engine.FaultSeverity.MINOR)
+        )
         rubric_id = rubric.id
     page = client.get(f"/competencies/rubrics/{rubric_id}").get_data(as_text=True)
     assert page.count('name="csrf_token"') >= 5  # three remove buttons, publish, and the try-out
     assert repeated_ids(page) == {}
     # The numbered ids change nothing a form sends: removing a criterion from its row still works.
-    removed = post_form(client, f"/competencies/rubrics/{rubric_id}/criteria/agrees-actions/remove", {},
-                        form_url=f"/competencies/rubrics/{rubric_id}")
+    removed = post_form(
+        client,
+        f"/competencies/rubrics/{rubric_id}/criteria/agrees-actions/remove",
+        {},
+        form_url=f"/competencies/rubrics/{rubric_id}",
+    )
     assert removed.status_code == 302
     assert "Agrees actions" not in client.get(f"/competencies/rubrics/{rubric_id}").get_data(as_text=True)

@@ -1,4 +1,5 @@
 """The idempotency key's rule: what a script may send as the key of one observation."""
+
 from __future__ import annotations
 
 import uuid

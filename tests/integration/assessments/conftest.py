@@ -1,4 +1,5 @@
 """A published programme from the shipped catalogue, a cohort, and a trainee enrolled with a mentor."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -36,7 +37,9 @@ def people(make_person) -> dict[str, int]:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def enrolment_id(app, cohort_id, people) -> int:  # type: ignore[no-untyped-def]
     with app.app_context():
-        given = services.EnrolmentInput(people["trainee"], (people["mentor"],), "Hill Primary", TODAY - timedelta(days=400))
+        given = services.EnrolmentInput(
+            people["trainee"], (people["mentor"],), "Hill Primary", TODAY - timedelta(days=400)
+        )
         return services.enrol(cohort_id, given, TODAY).id
 
 

@@ -1,6 +1,7 @@
 """The cohort's aggregation method takes effect: progress, the mentor's page, the grid and the API
 read the same observations through the method the cohort chose on its settings page. And of two
 observations on the same day, "latest" is the one recorded later."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -21,8 +22,14 @@ HIGH = {"judgements": [{"criterion": k, "level": 4} for k in CRITERIA], "faults"
 
 
 def _observe(enrolment_id: int, mentor_id: int, evidence: dict, days_ago: int, key: str) -> None:  # type: ignore[type-arg]
-    services.record_observation(enrolment_id, mentor_id, services.ObservationInput(
-        "annual-review", TODAY - timedelta(days=days_ago), "Meeting room", (), evidence, key, submit=True), TODAY)
+    services.record_observation(
+        enrolment_id,
+        mentor_id,
+        services.ObservationInput(
+            "annual-review", TODAY - timedelta(days=days_ago), "Meeting room", (), evidence, key, submit=True
+        ),
+        TODAY,
+    )
 
 
 def _use(cohort_id: int, method: str) -> None:

@@ -1,4 +1,5 @@
 """A course designer makes a cohort's training plans into one ZIP, as a job run by the local runner."""
+
 from __future__ import annotations
 
 import io
@@ -59,7 +60,9 @@ def enrolled(app, cohort_id, make_person) -> list[int]:  # type: ignore[no-untyp
 
 
 def start(client, cohort_id: int):  # type: ignore[no-untyped-def]
-    return post_form(client, f"/assessments/cohorts/{cohort_id}/plans", {}, form_url=f"/assessments/cohorts/{cohort_id}")
+    return post_form(
+        client, f"/assessments/cohorts/{cohort_id}/plans", {}, form_url=f"/assessments/cohorts/{cohort_id}"
+    )
 
 
 def wait_until_finished(client, job_url: str, seconds: float = 180) -> dict:  # type: ignore[no-untyped-def,type-arg]
@@ -76,7 +79,8 @@ def wait_until_finished(client, job_url: str, seconds: float = 180) -> dict:  # 
 
 
 def test_a_designer_downloads_the_cohorts_plans_as_a_zip_of_one_safely_named_pdf_per_trainee(
-        client, auth, designer, cohort_id, enrolled):
+    client, auth, designer, cohort_id, enrolled
+):
     auth.sign_in("designer@example.org")
     page = client.get(f"/assessments/cohorts/{cohort_id}").get_data(as_text=True)
     assert "Make all training plans as a ZIP" in page
@@ -101,8 +105,12 @@ def test_a_designer_downloads_the_cohorts_plans_as_a_zip_of_one_safely_named_pdf
 
     archive = zipfile.ZipFile(io.BytesIO(download.data))
     names = archive.namelist()
-    assert names == ["001-tia-trainee.pdf", "002-sian-ap-gwyn-yr.pdf", "003-etc-passwd-c-windows-b-bold-b.pdf",
-                     "004-tia-trainee.pdf"]
+    assert names == [
+        "001-tia-trainee.pdf",
+        "002-sian-ap-gwyn-yr.pdf",
+        "003-etc-passwd-c-windows-b-bold-b.pdf",
+        "004-tia-trainee.pdf",
+    ]
     assert all(SAFE_ENTRY.match(name) for name in names)
     assert archive.testzip() is None
     for name, (trainee, _) in zip(names, TRAINEES):
@@ -128,7 +136,8 @@ def test_a_cohort_with_no_trainees_says_so_and_makes_no_job_and_no_zip(app, clie
 
 
 def test_a_cohort_that_lost_its_trainees_before_the_job_ran_fails_with_a_clear_message(
-        app, client, auth, designer, cohort_id, enrolled):
+    app, client, auth, designer, cohort_id, enrolled
+):
     auth.sign_in("designer@example.org")
     jobs.runner(app).stop()  # this test runs the job itself, after taking the trainees away
     with app.app_context():
@@ -164,15 +173,19 @@ def test_a_download_past_its_expiry_is_removed_and_the_page_says_so(app, client,
 
 
 def test_only_designers_and_administrators_may_make_plans_and_a_job_is_its_starters_alone(
-        app, client, auth, designer, cohort_id, enrolled, make_person):
+    app, client, auth, designer, cohort_id, enrolled, make_person
+):
     make_person("other.designer@example.org", Role.DESIGNER, name="Other Designer")
     make_person("admin@example.org", Role.ADMIN, name="Ada Admin")
     make_person("just.trainee@example.org", Role.TRAINEE, name="Just Trainee")
     jobs.runner(app).stop()  # the job need not run to be looked for
     with app.app_context():
         job_id = cohort_plans.start(cohort_id, designer).id
-    addresses = [f"/assessments/plan-jobs/{job_id}", f"/assessments/plan-jobs/{job_id}/status",
-                 f"/assessments/plan-jobs/{job_id}/download"]
+    addresses = [
+        f"/assessments/plan-jobs/{job_id}",
+        f"/assessments/plan-jobs/{job_id}/status",
+        f"/assessments/plan-jobs/{job_id}/download",
+    ]
 
     for address in addresses:
         assert "/sign-in" in client.get(address).headers["Location"]
@@ -196,7 +209,8 @@ def test_only_designers_and_administrators_may_make_plans_and_a_job_is_its_start
 
 
 def test_an_administrator_may_make_a_cohorts_plans_and_an_unknown_cohort_is_not_found(
-        app, client, auth, cohort_id, enrolled, make_person):
+    app, client, auth, cohort_id, enrolled, make_person
+):
     make_person("admin@example.org", Role.ADMIN, name="Ada Admin")
     jobs.runner(app).stop()
     auth.sign_in("admin@example.org")
@@ -205,7 +219,8 @@ def test_an_administrator_may_make_a_cohorts_plans_and_an_unknown_cohort_is_not_
 
 
 def test_without_javascript_the_progress_page_shows_a_progress_bar_with_its_figures_and_a_refresh_link(
-        app, client, auth, designer, cohort_id, enrolled):
+    app, client, auth, designer, cohort_id, enrolled
+):
     jobs.runner(app).stop()  # the job stays queued: the page as it first looks
     auth.sign_in("designer@example.org")
     job_url = start(client, cohort_id).headers["Location"]
@@ -222,10 +237,18 @@ def test_without_javascript_the_progress_page_shows_a_progress_bar_with_its_figu
     page = client.get(job_url).get_data(as_text=True)
     assert "3 of 4 plans made (75%)." in page
     assert client.get(f"{job_url}/status").get_json() == {
-        "status": "running", "done": 3, "total": 4, "percent": 75, "error": None, "expired": False}
+        "status": "running",
+        "done": 3,
+        "total": 4,
+        "percent": 75,
+        "error": None,
+        "expired": False,
+    }
 
 
-def test_a_second_click_while_the_plans_are_being_made_follows_the_same_job(app, client, auth, designer, cohort_id, enrolled):
+def test_a_second_click_while_the_plans_are_being_made_follows_the_same_job(
+    app, client, auth, designer, cohort_id, enrolled
+):
     jobs.runner(app).stop()  # both clicks land while the first job waits
     auth.sign_in("designer@example.org")
     first = start(client, cohort_id).headers["Location"]

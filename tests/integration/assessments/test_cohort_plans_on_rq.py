@@ -1,4 +1,5 @@
 """With REDIS_URL set, the cohort's ZIP is made by a real ``rq worker`` process, not the web app."""
+
 from __future__ import annotations
 
 import io
@@ -40,7 +41,9 @@ def queue_name() -> str:
 
 @pytest.fixture
 def app(database_url, tmp_path, queue_name):  # type: ignore[no-untyped-def]
-    app = make_app(database_url, INSTANCE_PATH=str(tmp_path), REDIS_URL=REDIS_URL, JOB_QUEUE=queue_name, JOBS_RUNNER="rq")
+    app = make_app(
+        database_url, INSTANCE_PATH=str(tmp_path), REDIS_URL=REDIS_URL, JOB_QUEUE=queue_name, JOBS_RUNNER="rq"
+    )
     yield app
     with app.app_context():
         _empty_all_tables()
@@ -52,11 +55,23 @@ def app(database_url, tmp_path, queue_name):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def worker(app, database_url, tmp_path, queue_name):  # type: ignore[no-untyped-def]
     """``rq worker`` in a process of its own, configured as the web app is: by the environment."""
-    env = {**os.environ, "DATABASE_URL": database_url, "INSTANCE_PATH": str(tmp_path), "REDIS_URL": REDIS_URL,
-           "JOB_QUEUE": queue_name, "JOBS_PROCESSES": "2", "SECRET_KEY": app.config["SECRET_KEY"]}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "INSTANCE_PATH": str(tmp_path),
+        "REDIS_URL": REDIS_URL,
+        "JOB_QUEUE": queue_name,
+        "JOBS_PROCESSES": "2",
+        "SECRET_KEY": app.config["SECRET_KEY"],
+    }
     log = (tmp_path / "worker.log").open("wb")
-    process = subprocess.Popen([str(RQ), "worker", "--url", REDIS_URL, queue_name], env=env, stdout=log,
-                               stderr=subprocess.STDOUT, start_new_session=True)
+    process = subprocess.Popen(
+        [str(RQ), "worker", "--url", REDIS_URL, queue_name],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
     yield process
     os.killpg(process.pid, signal.SIGTERM)
     try:
@@ -68,7 +83,8 @@ def worker(app, database_url, tmp_path, queue_name):  # type: ignore[no-untyped-
 
 
 def test_an_rq_worker_makes_the_cohorts_zip_and_the_designer_downloads_it(
-        app, client, auth, make_person, cohort_id, worker, queue_name, tmp_path):
+    app, client, auth, make_person, cohort_id, worker, queue_name, tmp_path
+):
     make_person("designer@example.org", Role.DESIGNER, name="Dev Designer")
     mentor = make_person("mentor@example.org", Role.MENTOR, name="Mo Mentor")
     for number in range(3):

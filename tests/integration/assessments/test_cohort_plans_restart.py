@@ -1,5 +1,6 @@
 """A job survives a restart of the web process: the real server is killed mid-job, started
 again, and its local runner takes the job up and finishes it."""
+
 from __future__ import annotations
 
 import io
@@ -47,9 +48,16 @@ class Server:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        self.env = {**os.environ, "DATABASE_URL": database_url, "INSTANCE_PATH": str(folder), "SECRET_KEY": "restart test",
-                    "SESSION_COOKIE_SECURE": "0", "JOBS_RUNNER": "local", "JOBS_PROCESSES": "1",
-                    "JOB_LEASE_SECONDS": str(LEASE_SECONDS)}
+        self.env = {
+            **os.environ,
+            "DATABASE_URL": database_url,
+            "INSTANCE_PATH": str(folder),
+            "SECRET_KEY": "restart test",
+            "SESSION_COOKIE_SECURE": "0",
+            "JOBS_RUNNER": "local",
+            "JOBS_PROCESSES": "1",
+            "JOB_LEASE_SECONDS": str(LEASE_SECONDS),
+        }
         self.env.pop("REDIS_URL", None)
         self.log = folder / "server.log"
         self.process: subprocess.Popen[bytes] | None = None
@@ -61,8 +69,21 @@ class Server:
     def start(self) -> None:
         with self.log.open("ab") as log:
             self.process = subprocess.Popen(
-                [str(Path(sys.executable).with_name("flask")), "--app", "wsgi", "run", "--port", str(self.port), "--no-reload"],
-                cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+                [
+                    str(Path(sys.executable).with_name("flask")),
+                    "--app",
+                    "wsgi",
+                    "run",
+                    "--port",
+                    str(self.port),
+                    "--no-reload",
+                ],
+                cwd=REPO,
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -160,12 +181,16 @@ def test_a_job_left_queued_runs_when_the_server_starts_with_no_request(app, make
         services.enrol(cohort_id, services.EnrolmentInput(trainee, (mentor,), "Hill Primary"), TODAY)
         job_id = cohort_plans.start(cohort_id, designer).id  # queued; this app runs no jobs
     binary = Path(sys.executable).with_name("flask" if command == "flask run" else "gunicorn")
-    argv = ([str(binary), "--app", "wsgi", "run", "--port", str(server.port), "--no-reload"] if command == "flask run"
-            else [str(binary), "-c", "gunicorn.conf.py", "wsgi:app"])
+    argv = (
+        [str(binary), "--app", "wsgi", "run", "--port", str(server.port), "--no-reload"]
+        if command == "flask run"
+        else [str(binary), "-c", "gunicorn.conf.py", "wsgi:app"]
+    )
     env = {**server.env, "GUNICORN_BIND": f"127.0.0.1:{server.port}", "GUNICORN_WORKERS": "1"}
     with server.log.open("ab") as log:
-        server.process = subprocess.Popen(argv, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                          start_new_session=True)
+        server.process = subprocess.Popen(
+            argv, cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
     _listening(server.port, server.process, server.log)
     deadline = time.monotonic() + 120
     while True:

@@ -1,6 +1,7 @@
 """A cohort's assessment settings: chosen until the first submitted observation, then fixed with
 the reason shown; a scenario moves to a new rubric version only by an explicit, confirmed act,
 after which earlier observations are shown apart and not counted."""
+
 from __future__ import annotations
 
 import re
@@ -17,14 +18,32 @@ from tests.conftest import post_form
 
 from .conftest import TODAY
 
-EVIDENCE = {"judgements": [{"criterion": c, "level": 3} for c in (
-    "statutory-timelines", "facts-and-law", "child-voice", "evidence-of-progress", "chairing", "agreed-actions")], "faults": []}
+EVIDENCE = {
+    "judgements": [
+        {"criterion": c, "level": 3}
+        for c in (
+            "statutory-timelines",
+            "facts-and-law",
+            "child-voice",
+            "evidence-of-progress",
+            "chairing",
+            "agreed-actions",
+        )
+    ],
+    "faults": [],
+}
 
 
 def _observe(app, enrolment_id: int, mentor_id: int, key: str):  # type: ignore[no-untyped-def]
     with app.app_context():
-        return services.record_observation(enrolment_id, mentor_id, services.ObservationInput(
-            "annual-review", TODAY - timedelta(days=2), "Meeting room", (), EVIDENCE, key, submit=True), TODAY).id
+        return services.record_observation(
+            enrolment_id,
+            mentor_id,
+            services.ObservationInput(
+                "annual-review", TODAY - timedelta(days=2), "Meeting room", (), EVIDENCE, key, submit=True
+            ),
+            TODAY,
+        ).id
 
 
 def _lock(page: str) -> str:
@@ -32,8 +51,17 @@ def _lock(page: str) -> str:
 
 
 def _settings(lock: str, **changes: str) -> dict[str, str]:
-    return {"method": "latest", "decay_weight": "0.65", "times": "3", "min_met": "3", "min_observers": "2",
-            "min_settings": "2", "no_dangerous_in_last": "3", "lock_version": lock, **changes}
+    return {
+        "method": "latest",
+        "decay_weight": "0.65",
+        "times": "3",
+        "min_met": "3",
+        "min_observers": "2",
+        "min_settings": "2",
+        "no_dangerous_in_last": "3",
+        "lock_version": lock,
+        **changes,
+    }
 
 
 def _publish_new_version(app) -> int:  # type: ignore[no-untyped-def]
@@ -54,7 +82,9 @@ def test_a_new_cohort_pins_each_scenario_to_its_current_published_rubric_version
         assert cohort.rubric_pins["annual-review"] == published.id
 
 
-def test_a_designer_chooses_the_method_and_policy_and_bad_values_are_refused_by_the_engines_rules(app, client, auth, make_person, cohort_id):
+def test_a_designer_chooses_the_method_and_policy_and_bad_values_are_refused_by_the_engines_rules(
+    app, client, auth, make_person, cohort_id
+):
     make_person("designer@example.org", Role.DESIGNER)
     auth.sign_in("designer@example.org")
     url = f"/assessments/cohorts/{cohort_id}/settings"
@@ -63,7 +93,9 @@ def test_a_designer_chooses_the_method_and_policy_and_bad_values_are_refused_by_
     text = bad.get_data(as_text=True)
     assert "Enter the weight of the newest observation as a number above 0 and below 1" in text
     assert "Enter a whole number from 1 to" in text
-    good = post_form(client, url, _settings(lock, method="decaying-average", decay_weight="0.7", min_met="2", min_observers="1"))
+    good = post_form(
+        client, url, _settings(lock, method="decaying-average", decay_weight="0.7", min_met="2", min_observers="1")
+    )
     assert good.status_code == 302
     with app.app_context():
         cohort = db.session.get(Cohort, cohort_id)
@@ -73,7 +105,9 @@ def test_a_designer_chooses_the_method_and_policy_and_bad_values_are_refused_by_
     assert "changed this cohort’s settings since you opened the page" in stale.get_data(as_text=True)
 
 
-def test_settings_freeze_at_the_first_submitted_observation_and_the_page_says_why(app, client, auth, make_person, cohort_id, enrolment_id, people):
+def test_settings_freeze_at_the_first_submitted_observation_and_the_page_says_why(
+    app, client, auth, make_person, cohort_id, enrolment_id, people
+):
     make_person("designer@example.org", Role.DESIGNER)
     auth.sign_in("designer@example.org")
     url = f"/assessments/cohorts/{cohort_id}/settings"
@@ -86,7 +120,9 @@ def test_settings_freeze_at_the_first_submitted_observation_and_the_page_says_wh
     with app.app_context():
         assert db.session.get(Cohort, cohort_id).sign_off_policy["min_met"] == 3
         try:
-            services.cohorts.update_settings(cohort_id, services.cohorts.settings_of(db.session.get(Cohort, cohort_id)), 1)
+            services.cohorts.update_settings(
+                cohort_id, services.cohorts.settings_of(db.session.get(Cohort, cohort_id)), 1
+            )
         except Conflict as error:
             assert "froze" in error.message
         else:
@@ -94,7 +130,8 @@ def test_settings_freeze_at_the_first_submitted_observation_and_the_page_says_wh
 
 
 def test_moving_to_a_new_rubric_version_is_confirmed_and_earlier_observations_are_shown_apart(
-        app, client, auth, make_person, cohort_id, enrolment_id, people):
+    app, client, auth, make_person, cohort_id, enrolment_id, people
+):
     first = _observe(app, enrolment_id, people["mentor"], "before-the-move")
     new_version = _publish_new_version(app)
     make_person("designer@example.org", Role.DESIGNER)
@@ -107,7 +144,10 @@ def test_moving_to_a_new_rubric_version_is_confirmed_and_earlier_observations_ar
         assert db.session.get(Cohort, cohort_id).rubric_pins["annual-review"] != new_version  # nothing moved yet
     not_moved = _observe(app, enrolment_id, people["mentor"], "published-but-not-moved")
     with app.app_context():  # a newer published version alone changes nothing: the cohort's pin scores
-        assert db.session.get(Observation, not_moved).rubric_version_id == db.session.get(Observation, first).rubric_version_id
+        assert (
+            db.session.get(Observation, not_moved).rubric_version_id
+            == db.session.get(Observation, first).rubric_version_id
+        )
     moved = post_form(client, url, {"rubric_version_id": str(new_version), "lock_version": _lock(page)})
     assert moved.status_code == 302
     with app.app_context():
@@ -128,7 +168,9 @@ def test_moving_to_a_new_rubric_version_is_confirmed_and_earlier_observations_ar
     assert "1 met observation so far" in client.get(f"/assessments/trainees/{enrolment_id}").get_data(as_text=True)
 
 
-def test_only_designers_and_administrators_see_the_settings_and_an_unknown_scenario_is_not_found(client, auth, make_person, cohort_id, people):
+def test_only_designers_and_administrators_see_the_settings_and_an_unknown_scenario_is_not_found(
+    client, auth, make_person, cohort_id, people
+):
     auth.sign_in("mentor@example.org")
     assert client.get(f"/assessments/cohorts/{cohort_id}/settings").status_code == 403
     assert client.get(f"/assessments/cohorts/{cohort_id}/rubrics/annual-review/move").status_code == 403
@@ -145,9 +187,15 @@ def test_hostile_values_on_the_settings_page_are_refused_without_a_server_error(
     auth.sign_in("designer@example.org")
     url = f"/assessments/cohorts/{cohort_id}/settings"
     lock = _lock(client.get(url).get_data(as_text=True))
-    for changes in ({"decay_weight": "NaN"}, {"decay_weight": "1e999999"},
-                    {"min_met": "9" * 400}, {"times": "-1"}, {"method": "telepathy"}, {"pin_annual-review": "999999"},
-                    {"lock_version": "9" * 50}):
+    for changes in (
+        {"decay_weight": "NaN"},
+        {"decay_weight": "1e999999"},
+        {"min_met": "9" * 400},
+        {"times": "-1"},
+        {"method": "telepathy"},
+        {"pin_annual-review": "999999"},
+        {"lock_version": "9" * 50},
+    ):
         response = post_form(client, url, _settings(lock, **changes))
         assert response.status_code in (200, 400), changes
         assert "govuk-error-summary" in response.get_data(as_text=True), changes

@@ -1,5 +1,6 @@
 """Training plans and observation records as PDFs, read back with pypdf: what a trainee, their mentor
 and a designer download, who may download which, and the stored copy with its ETag."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -22,24 +23,53 @@ from tests import pdf_reading as read
 from .conftest import TODAY
 
 CRITERIA = ("statutory-timelines", "facts-and-law", "child-voice", "evidence-of-progress", "chairing", "agreed-actions")
-NOT_MET = {"judgements": [{"criterion": k, "level": 2 if k == "child-voice" else 3,
-                           "comment": "Views were read out, not discussed." if k == "child-voice" else ""} for k in CRITERIA],
-           "faults": []}
-PLAN_SECTIONS = ["Progress summary", "Gaps and how to close them", "Schedule of remaining modules", "Next observations",
-                 "Targets", "Record of observations", "Reflection"]
+NOT_MET = {
+    "judgements": [
+        {
+            "criterion": k,
+            "level": 2 if k == "child-voice" else 3,
+            "comment": "Views were read out, not discussed." if k == "child-voice" else "",
+        }
+        for k in CRITERIA
+    ],
+    "faults": [],
+}
+PLAN_SECTIONS = [
+    "Progress summary",
+    "Gaps and how to close them",
+    "Schedule of remaining modules",
+    "Next observations",
+    "Targets",
+    "Record of observations",
+    "Reflection",
+]
 
 
 def _observe(app, enrolment_id: int, mentor_id: int, key: str, days_ago: int = 3, setting: str = "Meeting room") -> int:  # type: ignore[no-untyped-def]
     with app.app_context():
-        return services.record_observation(enrolment_id, mentor_id, services.ObservationInput(
-            "annual-review", TODAY - timedelta(days=days_ago), setting, ("Parents or carers",), NOT_MET, key, submit=True), TODAY).id
+        return services.record_observation(
+            enrolment_id,
+            mentor_id,
+            services.ObservationInput(
+                "annual-review",
+                TODAY - timedelta(days=days_ago),
+                setting,
+                ("Parents or carers",),
+                NOT_MET,
+                key,
+                submit=True,
+            ),
+            TODAY,
+        ).id
 
 
 def _plan_url(enrolment_id: int) -> str:
     return f"/assessments/enrolments/{enrolment_id}/training-plan.pdf"
 
 
-def test_a_trainee_downloads_their_plan_from_my_training_with_every_competency_and_gap(app, client, auth, people, enrolment_id):  # type: ignore[no-untyped-def]
+def test_a_trainee_downloads_their_plan_from_my_training_with_every_competency_and_gap(
+    app, client, auth, people, enrolment_id
+):  # type: ignore[no-untyped-def]
     _observe(app, enrolment_id, people["mentor"], "obs-1")
     auth.sign_in("trainee@example.org")
     page = client.get("/assessments/my-training").get_data(as_text=True)
@@ -58,7 +88,9 @@ def test_a_trainee_downloads_their_plan_from_my_training_with_every_competency_a
         for gap in plan.gaps:
             for reason in gap.missing:
                 assert read.compact(reason) in read.compact(words)
-    assert "Keeps the child's voice central" in words or "Keeps the child’s voice central" in words  # the never-met criterion
+    assert (
+        "Keeps the child's voice central" in words or "Keeps the child’s voice central" in words
+    )  # the never-met criterion
     assert "Views were read out, not discussed." in words  # the latest feedback
     assert "Deadline:" in words  # the statutory deadline, with its reason
     assert re.search(r"Page 1 of \d+", words)
@@ -87,7 +119,9 @@ def test_a_new_trainee_with_no_observations_gets_a_plan_that_reads_well(app, cli
     assert "Be observed in Lead the annual review of an EHC plan for the first time." in words
 
 
-def test_a_trainee_asking_for_another_trainees_plan_gets_not_found_and_nothing_leaks(app, client, auth, enrolment_id, other_enrolment_id):  # type: ignore[no-untyped-def]
+def test_a_trainee_asking_for_another_trainees_plan_gets_not_found_and_nothing_leaks(
+    app, client, auth, enrolment_id, other_enrolment_id
+):  # type: ignore[no-untyped-def]
     auth.sign_in("trainee@example.org")
     other = client.get(_plan_url(other_enrolment_id))
     missing = client.get(_plan_url(other_enrolment_id + 1000))
@@ -101,7 +135,9 @@ def _without_tokens(page: str) -> str:
     return re.sub(r'(name="csrf_token"[^>]*value=")[^"]*', r"\1", page)
 
 
-def test_mentors_download_their_trainees_plans_only_and_designers_any(app, client, auth, make_person, enrolment_id, other_enrolment_id):  # type: ignore[no-untyped-def]
+def test_mentors_download_their_trainees_plans_only_and_designers_any(
+    app, client, auth, make_person, enrolment_id, other_enrolment_id
+):  # type: ignore[no-untyped-def]
     auth.sign_in("mentor@example.org")
     trainee_page = client.get(f"/assessments/trainees/{enrolment_id}").get_data(as_text=True)
     assert _plan_url(enrolment_id) in trainee_page
@@ -113,7 +149,9 @@ def test_mentors_download_their_trainees_plans_only_and_designers_any(app, clien
     assert read.text(client.get(_plan_url(other_enrolment_id)).data).count("Sam Second") >= 1
 
 
-def test_the_same_inputs_give_the_stored_pdf_and_a_304_and_a_new_observation_a_new_pdf(app, client, auth, people, enrolment_id):  # type: ignore[no-untyped-def]
+def test_the_same_inputs_give_the_stored_pdf_and_a_304_and_a_new_observation_a_new_pdf(
+    app, client, auth, people, enrolment_id
+):  # type: ignore[no-untyped-def]
     auth.sign_in("trainee@example.org")
     first = client.get(_plan_url(enrolment_id))
     again = client.get(_plan_url(enrolment_id))
@@ -132,14 +170,18 @@ def test_the_cache_key_changes_with_the_mentors_and_not_without_a_change(app, pe
     with app.app_context():
         before = plans.training_plan_key(enrolment_id, TODAY)
         assert plans.training_plan_key(enrolment_id, TODAY) == before
-        assert plans.training_plan_key(enrolment_id, TODAY + timedelta(days=1)) != before  # "made on" and the deadline's status
+        assert (
+            plans.training_plan_key(enrolment_id, TODAY + timedelta(days=1)) != before
+        )  # "made on" and the deadline's status
         enrolment = db.session.get(Enrolment, enrolment_id)
         enrolment.mentors.append(db.session.get(User, people["other_mentor"]))
         db.session.commit()
         assert plans.training_plan_key(enrolment_id, TODAY) != before
 
 
-def test_the_cover_shows_the_case_study_dates_and_a_changed_date_makes_a_new_pdf(app, client, auth, people, enrolment_id):  # type: ignore[no-untyped-def]
+def test_the_cover_shows_the_case_study_dates_and_a_changed_date_makes_a_new_pdf(
+    app, client, auth, people, enrolment_id
+):  # type: ignore[no-untyped-def]
     auth.sign_in("trainee@example.org")
     before = client.get(_plan_url(enrolment_id))
     assert "Not recorded yet. It comes after the taught programme ends on" in read.text(before.data)
@@ -155,17 +197,26 @@ def test_the_cover_shows_the_case_study_dates_and_a_changed_date_makes_a_new_pdf
     with app.app_context():
         key = plans.training_plan_key(enrolment_id, TODAY)
         # One day later on the closing date only: a new key, so a new PDF, and it shows the new date.
-        case_study.record(enrolment_id, dataclasses.replace(window, window_closes=window.window_closes + timedelta(days=1)),
-                          people["mentor"], TODAY)
+        case_study.record(
+            enrolment_id,
+            dataclasses.replace(window, window_closes=window.window_closes + timedelta(days=1)),
+            people["mentor"],
+            TODAY,
+        )
         assert plans.training_plan_key(enrolment_id, TODAY) != key
     moved = client.get(_plan_url(enrolment_id))
     assert moved.headers["ETag"] != shown.headers["ETag"]
     later = format_date((window.window_closes + timedelta(days=1)).isoformat())
     assert read.compact(f"Submission window closes: {later}") in read.compact(read.text(moved.data))
     with app.app_context():
-        case_study.record(enrolment_id, dataclasses.replace(window, submitted_on=TODAY - timedelta(days=2),
-                                                            result=CaseStudyResult.PASSED, result_on=TODAY),
-                          people["mentor"], TODAY)
+        case_study.record(
+            enrolment_id,
+            dataclasses.replace(
+                window, submitted_on=TODAY - timedelta(days=2), result=CaseStudyResult.PASSED, result_on=TODAY
+            ),
+            people["mentor"],
+            TODAY,
+        )
     passed = read.compact(read.text(client.get(_plan_url(enrolment_id)).data))
     assert read.compact(f"Passed on {TODAY.day} {TODAY:%B %Y}.") in passed
     assert read.compact(f"Result: Passed: {format_date(TODAY.isoformat())}") in passed
@@ -193,8 +244,12 @@ def test_a_record_of_a_submitted_observation_for_its_mentor_and_trainee(app, cli
 
 def test_a_draft_observation_has_no_record(app, client, auth, people, enrolment_id):  # type: ignore[no-untyped-def]
     with app.app_context():
-        draft = services.record_observation(enrolment_id, people["mentor"], services.ObservationInput(
-            "annual-review", TODAY, "Meeting room", (), NOT_MET, "draft-1"), TODAY).id
+        draft = services.record_observation(
+            enrolment_id,
+            people["mentor"],
+            services.ObservationInput("annual-review", TODAY, "Meeting room", (), NOT_MET, "draft-1"),
+            TODAY,
+        ).id
     auth.sign_in("mentor@example.org")
     assert client.get(f"/assessments/observations/{draft}/record.pdf").status_code == 404
 
@@ -214,7 +269,9 @@ def test_user_text_is_escaped_never_markup(app, client, auth, make_person, cohor
     hostile = 'Ann <img src="file:///etc/passwd"> & <b>Bold</b>'
     trainee = make_person("hostile@example.org", Role.TRAINEE, name=hostile)
     with app.app_context():
-        enrolment_id = services.enrol(cohort_id, services.EnrolmentInput(trainee, (people["mentor"],), '<style>@import "x"</style>'), TODAY).id
+        enrolment_id = services.enrol(
+            cohort_id, services.EnrolmentInput(trainee, (people["mentor"],), '<style>@import "x"</style>'), TODAY
+        ).id
     auth.sign_in("hostile@example.org")
     response = client.get(_plan_url(enrolment_id))
     assert response.status_code == 200
@@ -222,12 +279,20 @@ def test_user_text_is_escaped_never_markup(app, client, auth, make_person, cohor
     assert hostile in words and '<style>@import "x"</style>' in words
 
 
-def test_a_300_character_welsh_name_and_200_observations_render_wrapped_and_paginated(app, people, enrolment_id, database_url):  # type: ignore[no-untyped-def]
+def test_a_300_character_welsh_name_and_200_observations_render_wrapped_and_paginated(
+    app, people, enrolment_id, database_url
+):  # type: ignore[no-untyped-def]
     if not database_url.startswith("sqlite"):
         pytest.skip("a rendering test: once is enough (the data path runs on both databases above)")
     for i in range(200):
-        _observe(app, enrolment_id, people["mentor"], f"many-{i}", days_ago=1 + i % 28,  # within the cohort, which began 30 days ago
-                setting=f"Room {i % 7}")
+        _observe(
+            app,
+            enrolment_id,
+            people["mentor"],
+            f"many-{i}",
+            days_ago=1 + i % 28,  # within the cohort, which began 30 days ago
+            setting=f"Room {i % 7}",
+        )
     name = ("Gwenllian Ŵyn ap Rhys-Ŷstwyth " * 12)[:300]
     assert len(name) == 300
     with app.test_request_context():

@@ -1,5 +1,6 @@
 """Designers enrol a whole cohort from a CSV file: checked and previewed, then all or nothing;
 every problem named by line and column."""
+
 from __future__ import annotations
 
 import io
@@ -13,9 +14,11 @@ from core.extensions import db
 from tests.conftest import csrf_token, post_form
 
 HEADER = "trainee_email,trainee_name,mentor_emails,school,became_senco,earlier_service,head_teacher,nasenco_started\r\n"
-GOOD = HEADER + ("trainee@example.org,Tia Trainee,mentor@example.org; other@example.org,Hill Primary,1/9/2024,"
-                 "1/9/2019 to 31/8/2020,no,\r\n"
-                 "second@example.org,Sam Second,other@example.org,=HYPERLINK(\"http://x\"),2/1/2025,,yes,\r\n")
+GOOD = HEADER + (
+    "trainee@example.org,Tia Trainee,mentor@example.org; other@example.org,Hill Primary,1/9/2024,"
+    "1/9/2019 to 31/8/2020,no,\r\n"
+    'second@example.org,Sam Second,other@example.org,=HYPERLINK("http://x"),2/1/2025,,yes,\r\n'
+)
 
 
 def _url(cohort_id: int) -> str:
@@ -25,8 +28,11 @@ def _url(cohort_id: int) -> str:
 def _upload(client, cohort_id: int, content: bytes | str, name: str = "enrolments.csv"):  # type: ignore[no-untyped-def]
     raw = content.encode("utf-8") if isinstance(content, str) else content
     page = client.get(_url(cohort_id)).get_data(as_text=True)
-    return client.post(_url(cohort_id), data={"csrf_token": csrf_token(page), "document": (io.BytesIO(raw), name)},
-                       content_type="multipart/form-data")
+    return client.post(
+        _url(cohort_id),
+        data={"csrf_token": csrf_token(page), "document": (io.BytesIO(raw), name)},
+        content_type="multipart/form-data",
+    )
 
 
 def _enrolled(app) -> int:  # type: ignore[no-untyped-def]
@@ -39,7 +45,9 @@ def _designer(auth, make_person) -> None:  # type: ignore[no-untyped-def]
     auth.sign_in("designer@example.org")
 
 
-def test_a_good_file_is_previewed_then_every_trainee_is_enrolled_with_their_mentors(app, client, auth, make_person, cohort_id, people):
+def test_a_good_file_is_previewed_then_every_trainee_is_enrolled_with_their_mentors(
+    app, client, auth, make_person, cohort_id, people
+):
     _designer(auth, make_person)
     checked = _upload(client, cohort_id, GOOD)
     assert checked.status_code == 302 and _enrolled(app) == 0  # checked, not yet saved
@@ -61,16 +69,24 @@ def test_a_good_file_is_previewed_then_every_trainee_is_enrolled_with_their_ment
 
 
 def _problems(response) -> list[str]:  # type: ignore[no-untyped-def]
-    return [re.sub(r"<[^>]+>", "", li).strip() for li in
-            re.findall(r"<li>(.*?)</li>", response.get_data(as_text=True).split('id="problems"')[1].split("</ul>")[0], re.S)]
+    return [
+        re.sub(r"<[^>]+>", "", li).strip()
+        for li in re.findall(
+            r"<li>(.*?)</li>", response.get_data(as_text=True).split('id="problems"')[1].split("</ul>")[0], re.S
+        )
+    ]
 
 
-def test_every_bad_row_is_listed_by_line_and_column_and_nothing_is_enrolled(app, client, auth, make_person, cohort_id, people):
+def test_every_bad_row_is_listed_by_line_and_column_and_nothing_is_enrolled(
+    app, client, auth, make_person, cohort_id, people
+):
     _designer(auth, make_person)
-    bad = HEADER + ("trainee@example.org,,mentor@example.org,,31/02/2025,,,\r\n"
-                    "second@example.org,,nobody@example.org,,1/9/2024,,,\r\n"
-                    "trainee@example.org,,mentor@example.org,,1/9/2024,,maybe,\r\n"
-                    "nobody@example.org,,mentor@example.org,,1/9/2024,1/9/2019 to 31/8/2020; 1/6/2020 to 31/12/2020,,\r\n")
+    bad = HEADER + (
+        "trainee@example.org,,mentor@example.org,,31/02/2025,,,\r\n"
+        "second@example.org,,nobody@example.org,,1/9/2024,,,\r\n"
+        "trainee@example.org,,mentor@example.org,,1/9/2024,,maybe,\r\n"
+        "nobody@example.org,,mentor@example.org,,1/9/2024,1/9/2019 to 31/8/2020; 1/6/2020 to 31/12/2020,,\r\n"
+    )
     response = _upload(client, cohort_id, bad)
     assert response.status_code == 400 and _enrolled(app) == 0
     found = "\n".join(_problems(response))
@@ -80,11 +96,15 @@ def test_every_bad_row_is_listed_by_line_and_column_and_nothing_is_enrolled(app,
     assert "Line 5, column trainee_email: No one has the email address nobody@example.org" in found
 
 
-def test_a_trainee_twice_in_the_file_or_already_enrolled_is_refused(app, client, auth, make_person, cohort_id, people, enrolment_id):
+def test_a_trainee_twice_in_the_file_or_already_enrolled_is_refused(
+    app, client, auth, make_person, cohort_id, people, enrolment_id
+):
     _designer(auth, make_person)
-    twice = HEADER + ("second@example.org,,mentor@example.org,,,,,\r\n"
-                      "second@example.org,,mentor@example.org,,,,,\r\n"
-                      "trainee@example.org,,mentor@example.org,,,,,\r\n")
+    twice = HEADER + (
+        "second@example.org,,mentor@example.org,,,,,\r\n"
+        "second@example.org,,mentor@example.org,,,,,\r\n"
+        "trainee@example.org,,mentor@example.org,,,,,\r\n"
+    )
     response = _upload(client, cohort_id, twice)
     found = "\n".join(_problems(response))
     assert "Line 3, column trainee_email: This trainee is already on line 2" in found
@@ -94,27 +114,39 @@ def test_a_trainee_twice_in_the_file_or_already_enrolled_is_refused(app, client,
 
 def test_overlapping_or_future_earlier_service_is_refused_at_its_cell(client, auth, make_person, cohort_id, people):
     _designer(auth, make_person)
-    rows = HEADER + ("trainee@example.org,,mentor@example.org,,1/9/2024,1/9/2019 to 31/8/2020; 1/6/2020 to 31/12/2020,,\r\n"
-                     "second@example.org,,mentor@example.org,,1/9/2024,1/9/2019 to 31/8/2099,,\r\n")
+    rows = HEADER + (
+        "trainee@example.org,,mentor@example.org,,1/9/2024,1/9/2019 to 31/8/2020; 1/6/2020 to 31/12/2020,,\r\n"
+        "second@example.org,,mentor@example.org,,1/9/2024,1/9/2019 to 31/8/2099,,\r\n"
+    )
     found = "\n".join(_problems(_upload(client, cohort_id, rows)))
     assert "Line 2, column earlier_service: Periods 1 and 2 overlap" in found
     assert "Line 3, column earlier_service: Period 1 ends in the future" in found
 
 
-def test_a_byte_order_mark_is_accepted_and_other_encodings_are_refused_with_what_to_do(app, client, auth, make_person, cohort_id, people):
+def test_a_byte_order_mark_is_accepted_and_other_encodings_are_refused_with_what_to_do(
+    app, client, auth, make_person, cohort_id, people
+):
     _designer(auth, make_person)
     utf16 = _upload(client, cohort_id, GOOD.encode("utf-16"))
     assert "UTF-16" in utf16.get_data(as_text=True) and utf16.status_code == 400
-    latin1 = _upload(client, cohort_id, (HEADER + "trainee@example.org,,mentor@example.org,École Sainte-Thérèse,,,,\r\n").encode("latin-1"))
+    latin1 = _upload(
+        client,
+        cohort_id,
+        (HEADER + "trainee@example.org,,mentor@example.org,École Sainte-Thérèse,,,,\r\n").encode("latin-1"),
+    )
     assert "is not UTF-8 text" in latin1.get_data(as_text=True) and latin1.status_code == 400
     with_bom = _upload(client, cohort_id, "\ufeff" + GOOD)
     assert with_bom.status_code == 302
     assert _enrolled(app) == 0
 
 
-def test_unknown_or_missing_columns_and_empty_or_huge_files_are_refused(app, client, auth, make_person, cohort_id, people):
+def test_unknown_or_missing_columns_and_empty_or_huge_files_are_refused(
+    app, client, auth, make_person, cohort_id, people
+):
     _designer(auth, make_person)
-    unknown = "\n".join(_problems(_upload(client, cohort_id, "trainee_email,mentor,colour\r\ntrainee@example.org,a,b\r\n")))
+    unknown = "\n".join(
+        _problems(_upload(client, cohort_id, "trainee_email,mentor,colour\r\ntrainee@example.org,a,b\r\n"))
+    )
     assert "Line 1, column mentor: ‘mentor’ is not a column this import knows" in unknown
     assert "Line 1, column mentor_emails: This column is missing" in unknown
     empty = _upload(client, cohort_id, "")

@@ -1,4 +1,5 @@
 """Moderation through the pages: samples, blind second marking, the agreed judgement, the report."""
+
 from __future__ import annotations
 
 import csv
@@ -31,15 +32,29 @@ WRONG_LAW = "gives-wrong-legal-information"
 
 
 def _evidence(levels: tuple[int, ...], faults: tuple[str, ...] = (), comment: str = "") -> dict:  # type: ignore[type-arg]
-    judgements = [{"criterion": k, "level": v, "comment": comment if i == 2 else ""} for i, (k, v) in enumerate(zip(CRITERIA, levels))]
+    judgements = [
+        {"criterion": k, "level": v, "comment": comment if i == 2 else ""}
+        for i, (k, v) in enumerate(zip(CRITERIA, levels))
+    ]
     return {"judgements": judgements, "faults": [{"fault": f} for f in faults]}
 
 
 def _submit(app, enrolment_id: int, mentor_id: int, evidence: dict, key: str, days_ago: int = 1) -> int:  # type: ignore[no-untyped-def,type-arg]
     with app.app_context():
-        return services.record_observation(enrolment_id, mentor_id, services.ObservationInput(
-            "annual-review", TODAY - timedelta(days=days_ago), "Meeting room", ("Parents or carers",), evidence, key,
-            submit=True), TODAY).id
+        return services.record_observation(
+            enrolment_id,
+            mentor_id,
+            services.ObservationInput(
+                "annual-review",
+                TODAY - timedelta(days=days_ago),
+                "Meeting room",
+                ("Parents or carers",),
+                evidence,
+                key,
+                submit=True,
+            ),
+            TODAY,
+        ).id
 
 
 @pytest.fixture
@@ -50,7 +65,13 @@ def moderator_id(make_person) -> int:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def mentor_marks(app, enrolment_id, people) -> int:  # type: ignore[no-untyped-def]
     """A submitted observation the mentor judged not yet met: a serious fault, the child's voice at 2."""
-    return _submit(app, enrolment_id, people["mentor"], _evidence((3, 3, 2, 3, 3, 3), (WRONG_LAW,), "Read out the pupil's views."), "obs-1")
+    return _submit(
+        app,
+        enrolment_id,
+        people["mentor"],
+        _evidence((3, 3, 2, 3, 3, 3), (WRONG_LAW,), "Read out the pupil's views."),
+        "obs-1",
+    )
 
 
 def _form(client, url: str, data: dict):  # type: ignore[no-untyped-def,type-arg]
@@ -64,20 +85,30 @@ def _sample_of(app, cohort_id: int, moderator_id: int, observation_ids: list[int
 
 
 def _marks(levels: tuple[int, ...], faults: int = 0) -> dict[str, str]:
-    return {**{f"c{i}": str(v) for i, v in enumerate(levels)}, "f0": str(faults), "f1": "0", "f2": "0", "m2": "My own note."}
+    return {
+        **{f"c{i}": str(v) for i, v in enumerate(levels)},
+        "f0": str(faults),
+        "f1": "0",
+        "f2": "0",
+        "m2": "My own note.",
+    }
 
 
 # ---- samples -------------------------------------------------------------------------------
 
+
 def test_a_random_sample_is_drawn_from_a_recorded_seed_and_drawing_it_again_gives_the_same(
-        app, client, auth, cohort_id, enrolment_id, other_enrolment_id, people, moderator_id):
+    app, client, auth, cohort_id, enrolment_id, other_enrolment_id, people, moderator_id
+):
     for i in range(6):
         _submit(app, enrolment_id, people["mentor"], _evidence((3,) * 6), f"a{i}", days_ago=i + 1)
         _submit(app, other_enrolment_id, people["other_mentor"], _evidence((3,) * 6), f"b{i}", days_ago=i + 1)
     auth.sign_in(MODERATOR)
     page = client.get(f"/assessments/moderation/cohorts/{cohort_id}").get_data(as_text=True)
-    response = client.post(f"/assessments/moderation/cohorts/{cohort_id}/random",
-                           data={"csrf_token": csrf_token(page), "percent": "20", "seed": "autumn-2026"})
+    response = client.post(
+        f"/assessments/moderation/cohorts/{cohort_id}/random",
+        data={"csrf_token": csrf_token(page), "percent": "20", "seed": "autumn-2026"},
+    )
     assert response.status_code == 302
     shown = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "autumn-2026" in shown and "The seed gives the same 3 observations." in shown  # ceil(20% of 12)
@@ -91,25 +122,29 @@ def test_a_random_sample_is_drawn_from_a_recorded_seed_and_drawing_it_again_give
 
 
 @pytest.mark.parametrize("percent", ["0", "101", "-5", "1e3", "NaN", "99999999999999999999"])
-def test_a_share_of_zero_or_over_100_percent_is_refused_and_nothing_is_saved(app, client, auth, cohort_id, mentor_marks,
-                                                                              moderator_id, percent):
+def test_a_share_of_zero_or_over_100_percent_is_refused_and_nothing_is_saved(
+    app, client, auth, cohort_id, mentor_marks, moderator_id, percent
+):
     auth.sign_in(MODERATOR)
     page = client.get(f"/assessments/moderation/cohorts/{cohort_id}").get_data(as_text=True)
-    response = client.post(f"/assessments/moderation/cohorts/{cohort_id}/random",
-                           data={"csrf_token": csrf_token(page), "percent": percent})
+    response = client.post(
+        f"/assessments/moderation/cohorts/{cohort_id}/random", data={"csrf_token": csrf_token(page), "percent": percent}
+    )
     assert response.status_code == 400
     assert "Enter the percentage as a whole number from 1 to 100" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(ModerationSample)) == 0
 
 
-def test_a_cohort_with_no_submitted_observations_says_there_is_nothing_to_sample(app, client, auth, cohort_id, enrolment_id,
-                                                                                 moderator_id):
+def test_a_cohort_with_no_submitted_observations_says_there_is_nothing_to_sample(
+    app, client, auth, cohort_id, enrolment_id, moderator_id
+):
     auth.sign_in(MODERATOR)
     page = client.get(f"/assessments/moderation/cohorts/{cohort_id}").get_data(as_text=True)
     assert "no submitted observations yet, so there is nothing to sample" in page
-    response = client.post(f"/assessments/moderation/cohorts/{cohort_id}/random",
-                           data={"csrf_token": csrf_token(page), "percent": "20"})
+    response = client.post(
+        f"/assessments/moderation/cohorts/{cohort_id}/random", data={"csrf_token": csrf_token(page), "percent": "20"}
+    )
     assert response.status_code == 400 and "nothing to sample" in response.get_data(as_text=True)
     report = client.get(f"/assessments/moderation/cohorts/{cohort_id}/report")
     assert report.status_code == 200 and "nothing to compare" in report.get_data(as_text=True)
@@ -124,8 +159,15 @@ def test_only_moderators_reach_moderation_and_an_admin_can_grant_the_role(app, c
     url = f"/admin/people/{people['mentor']}"
     page = client.get(url).get_data(as_text=True)
     assert 'value="moderator"' in page
-    response = client.post(url, data={"csrf_token": csrf_token(page), "name": "Mo Mentor", "email": "mentor@example.org",
-                                      "roles": ["mentor", "moderator"]})
+    response = client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(page),
+            "name": "Mo Mentor",
+            "email": "mentor@example.org",
+            "roles": ["mentor", "moderator"],
+        },
+    )
     assert response.status_code == 302
     with app.app_context():
         assert Role.MODERATOR in db.session.get(User, people["mentor"]).roles
@@ -136,6 +178,7 @@ def test_only_moderators_reach_moderation_and_an_admin_can_grant_the_role(app, c
 
 
 # ---- blind second marking ------------------------------------------------------------------
+
 
 def _moderator_can_reach(app, client, token: str, ids: dict[str, object]) -> dict[str, str]:  # type: ignore[no-untyped-def]
     """Every GET page and API answer, with every URL argument filled from ``ids``: url → body."""
@@ -161,13 +204,18 @@ def _readable(response) -> str:  # type: ignore[no-untyped-def]
     from pypdf import PdfReader
 
     archive = zipfile.ZipFile(io.BytesIO(response.data))
-    parts = [" ".join(p.extract_text() for p in PdfReader(io.BytesIO(archive.read(n))).pages) if n.endswith(".pdf")
-             else archive.read(n).decode("utf-8-sig") for n in archive.namelist()]
+    parts = [
+        " ".join(p.extract_text() for p in PdfReader(io.BytesIO(archive.read(n))).pages)
+        if n.endswith(".pdf")
+        else archive.read(n).decode("utf-8-sig")
+        for n in archive.namelist()
+    ]
     return "\n".join(parts)
 
 
 def test_before_the_moderator_submits_no_page_or_api_answer_shows_the_mentors_levels_faults_or_outcome(
-        app, client, auth, cohort_id, enrolment_id, people, moderator_id, mentor_marks):
+    app, client, auth, cohort_id, enrolment_id, people, moderator_id, mentor_marks
+):
     item_id = _sample_of(app, cohort_id, moderator_id, [mentor_marks])
     with app.app_context():
         observation = services.explained(db.session.get(Observation, mentor_marks))
@@ -175,12 +223,21 @@ def test_before_the_moderator_submits_no_page_or_api_answer_shows_the_mentors_le
         token = accounts.issue_token(db.session.get(User, moderator_id), "test")
         sample_id = db.session.get(ModerationItem, item_id).sample_id
     assert observation.result.outcome.value == "not yet met" and secrets_
-    ids = {"cohort_id": cohort_id, "sample_id": sample_id, "item_id": item_id, "observation_id": mentor_marks,
-           "enrolment_id": enrolment_id, "scenario_key": "annual-review", "key": "annual-review"}
+    ids = {
+        "cohort_id": cohort_id,
+        "sample_id": sample_id,
+        "item_id": item_id,
+        "observation_id": mentor_marks,
+        "enrolment_id": enrolment_id,
+        "scenario_key": "annual-review",
+        "key": "annual-review",
+    }
     auth.sign_in(MODERATOR)
     bodies = _moderator_can_reach(app, client, token, ids)
     mark_page = bodies[f"/assessments/moderation/items/{item_id}/mark"]
-    assert "Read out the pupil&#39;s views." in mark_page or "Read out the pupil's views." in mark_page  # the notes are shown
+    assert (
+        "Read out the pupil&#39;s views." in mark_page or "Read out the pupil's views." in mark_page
+    )  # the notes are shown
     for url, body in bodies.items():
         for secret in secrets_:
             assert secret not in body, f"{url} shows the mentor's reason {secret!r}"
@@ -189,15 +246,18 @@ def test_before_the_moderator_submits_no_page_or_api_answer_shows_the_mentors_le
         assert not re.search(r'<option[^>]*value="\d"[^>]*selected', body), f"{url} preselects a level"
         assert not re.search(r'name="f\d+"[^>]*value="[1-9]', body), f"{url} prefills a fault count"
     # and once the moderator has submitted, the same pages show them: the test above can fail
-    response = client.post(f"/assessments/moderation/items/{item_id}/mark",
-                           data={"csrf_token": csrf_token(mark_page), **_marks((3, 3, 3, 3, 3, 3))})
+    response = client.post(
+        f"/assessments/moderation/items/{item_id}/mark",
+        data={"csrf_token": csrf_token(mark_page), **_marks((3, 3, 3, 3, 3, 3))},
+    )
     assert response.status_code == 302
     after = client.get(f"/assessments/moderation/items/{item_id}").get_data(as_text=True)
     assert all(secret in after for secret in secrets_) and "Marks differ: to agree" in after
 
 
-def test_moderating_ones_own_observation_or_one_not_in_a_sample_is_refused(app, client, auth, cohort_id, enrolment_id,
-                                                                           people, make_person, mentor_marks):
+def test_moderating_ones_own_observation_or_one_not_in_a_sample_is_refused(
+    app, client, auth, cohort_id, enrolment_id, people, make_person, mentor_marks
+):
     both = make_person("both@example.org", Role.MENTOR, Role.MODERATOR, name="Bo Both")
     with app.app_context():
         enrolment = db.session.get(Enrolment, enrolment_id)
@@ -219,8 +279,10 @@ def test_moderating_ones_own_observation_or_one_not_in_a_sample_is_refused(app, 
 
 # ---- the agreed judgement ------------------------------------------------------------------
 
+
 def test_differing_marks_are_agreed_with_a_reason_and_the_trainees_progress_uses_the_agreed_judgement(
-        app, client, auth, cohort_id, people, moderator_id, mentor_marks):
+    app, client, auth, cohort_id, people, moderator_id, mentor_marks
+):
     item_id = _sample_of(app, cohort_id, moderator_id, [mentor_marks])
     auth.sign_in(MODERATOR)
     url = f"/assessments/moderation/items/{item_id}/mark"
@@ -233,7 +295,9 @@ def test_differing_marks_are_agreed_with_a_reason_and_the_trainees_progress_uses
     assert f"/assessments/moderation/items/{item_id}" in client.get("/assessments/moderated").get_data(as_text=True)
     both = f"/assessments/moderation/items/{item_id}"
     no_reason = _form(client, both, _marks((3, 3, 3, 3, 3, 3)))
-    assert no_reason.status_code == 200 and "Enter the reason for the agreed judgement" in no_reason.get_data(as_text=True)
+    assert no_reason.status_code == 200 and "Enter the reason for the agreed judgement" in no_reason.get_data(
+        as_text=True
+    )
     agreed = _form(client, both, {**_marks((3, 3, 3, 3, 3, 3)), "reason": "The law was stated rightly on reflection."})
     assert agreed.status_code == 302
     history = client.get(both).get_data(as_text=True)
@@ -262,12 +326,14 @@ def test_another_mentor_cannot_see_or_agree_a_moderation(app, client, auth, coho
 
 # ---- the report ----------------------------------------------------------------------------
 
-def test_the_report_shows_one_pair_as_too_few_and_exports_csv_without_formulas(app, client, auth, cohort_id, people,
-                                                                                 moderator_id, mentor_marks):
+
+def test_the_report_shows_one_pair_as_too_few_and_exports_csv_without_formulas(
+    app, client, auth, cohort_id, people, moderator_id, mentor_marks
+):
     item_id = _sample_of(app, cohort_id, moderator_id, [mentor_marks])
     with app.app_context():
         moderation.record_marks(mentor_marks, moderator_id, _evidence((3,) * 6))
-        db.session.get(User, people["mentor"]).name = "=HYPERLINK(\"http://x\")"
+        db.session.get(User, people["mentor"]).name = '=HYPERLINK("http://x")'
         db.session.commit()
     auth.sign_in(MODERATOR)
     page = client.get(f"/assessments/moderation/cohorts/{cohort_id}/report").get_data(as_text=True)
@@ -285,17 +351,31 @@ def test_the_report_shows_one_pair_as_too_few_and_exports_csv_without_formulas(a
 @pytest.mark.parametrize("minimum", ["2", "-1.5", "NaN", "abc", "1e400"])
 def test_a_calibration_threshold_off_the_kappa_scale_is_refused(app, client, auth, cohort_id, moderator_id, minimum):
     auth.sign_in(MODERATOR)
-    response = _form(client, f"/assessments/moderation/cohorts/{cohort_id}/report", {"minimum_kappa": minimum, "min_pairs": "10",
-                                                                                              "sample_rate": "10", "raised_rate": "25",
-                                                                                              "adjudication_gap": "1", "new_mentor_rate": "50",
-                                                                                              "new_mentor_first": "0", "interim_share": "50"})
+    response = _form(
+        client,
+        f"/assessments/moderation/cohorts/{cohort_id}/report",
+        {
+            "minimum_kappa": minimum,
+            "min_pairs": "10",
+            "sample_rate": "10",
+            "raised_rate": "25",
+            "adjudication_gap": "1",
+            "new_mentor_rate": "50",
+            "new_mentor_first": "0",
+            "interim_share": "50",
+        },
+    )
     assert response.status_code == 200
     assert "Enter the minimum kappa as a number from -1 to 1" in response.get_data(as_text=True)
 
 
-def test_enough_pairs_below_the_threshold_flag_a_mentor_for_calibration(app, client, auth, cohort_id, enrolment_id, people,
-                                                                        moderator_id):
-    ids = [_submit(app, enrolment_id, people["mentor"], _evidence((4, 4, 4, 4, 4, 4)), f"c{i}", days_ago=i + 1) for i in range(2)]
+def test_enough_pairs_below_the_threshold_flag_a_mentor_for_calibration(
+    app, client, auth, cohort_id, enrolment_id, people, moderator_id
+):
+    ids = [
+        _submit(app, enrolment_id, people["mentor"], _evidence((4, 4, 4, 4, 4, 4)), f"c{i}", days_ago=i + 1)
+        for i in range(2)
+    ]
     with app.app_context():
         moderation.draw_chosen(cohort_id, moderator_id, ids)
         for o in ids:
@@ -321,12 +401,25 @@ def test_the_pack_csv_parts_hold_both_sets_of_marks(app, cohort_id, moderator_id
 
 
 def test_a_cohort_that_holds_results_shows_trainees_a_sampled_outcome_only_once_it_is_moderated(
-        app, client, auth, cohort_id, moderator_id, mentor_marks):
+    app, client, auth, cohort_id, moderator_id, mentor_marks
+):
     _sample_of(app, cohort_id, moderator_id, [mentor_marks])
     auth.sign_in(MODERATOR)
-    saved = _form(client, f"/assessments/moderation/cohorts/{cohort_id}/report",
-                  {"minimum_kappa": "0.6", "min_pairs": "10", "hold_results": "y", "sample_rate": "10", "raised_rate": "25",
-                   "adjudication_gap": "1", "new_mentor_rate": "50", "new_mentor_first": "0", "interim_share": "50"})
+    saved = _form(
+        client,
+        f"/assessments/moderation/cohorts/{cohort_id}/report",
+        {
+            "minimum_kappa": "0.6",
+            "min_pairs": "10",
+            "hold_results": "y",
+            "sample_rate": "10",
+            "raised_rate": "25",
+            "adjudication_gap": "1",
+            "new_mentor_rate": "50",
+            "new_mentor_first": "0",
+            "interim_share": "50",
+        },
+    )
     assert saved.status_code == 302
     auth.sign_out()
     auth.sign_in("trainee@example.org")
@@ -340,37 +433,51 @@ def test_a_cohort_that_holds_results_shows_trainees_a_sampled_outcome_only_once_
     plan = read.text(client.get(f"/assessments/enrolments/{enrolment_id}/training-plan.pdf").data)
     assert "Meeting room" not in plan and "not yet met" not in plan
     with app.app_context():
-        moderation.record_marks(mentor_marks, moderator_id, _evidence((3, 3, 2, 3, 3, 3), (WRONG_LAW,)))  # the same marks
+        moderation.record_marks(
+            mentor_marks, moderator_id, _evidence((3, 3, 2, 3, 3, 3), (WRONG_LAW,))
+        )  # the same marks
     shown = client.get("/assessments/my-training").get_data(as_text=True)
     assert "awaiting moderation" not in shown and "Outcome: not yet met" in shown
 
 
-def test_the_sampling_plan_flags_a_mentor_sampled_short_of_their_rate(app, client, auth, cohort_id, enrolment_id,
-                                                                       other_enrolment_id, people, moderator_id):
-    mine = [_submit(app, enrolment_id, people["mentor"], _evidence((3,) * 6), f"p{i}", days_ago=i + 1) for i in range(3)]
+def test_the_sampling_plan_flags_a_mentor_sampled_short_of_their_rate(
+    app, client, auth, cohort_id, enrolment_id, other_enrolment_id, people, moderator_id
+):
+    mine = [
+        _submit(app, enrolment_id, people["mentor"], _evidence((3,) * 6), f"p{i}", days_ago=i + 1) for i in range(3)
+    ]
     _submit(app, other_enrolment_id, people["other_mentor"], _evidence((3,) * 6), "q0")
     _sample_of(app, cohort_id, moderator_id, mine[:1])
     auth.sign_in(MODERATOR)
     page = client.get(f"/assessments/moderation/cohorts/{cohort_id}").get_data(as_text=True)
-    table = page[page.index("Sampling so far"):]
+    table = page[page.index("Sampling so far") :]
     mo, olu = table.index("Mo Mentor"), table.index("Olu Other")
     assert "Enough" in table[mo:olu] and "Short by 1" in table[olu:]
-    refused = _form(client, f"/assessments/moderation/cohorts/{cohort_id}/report",
-                    {"minimum_kappa": "0.6", "min_pairs": "10", "sample_rate": "0", "raised_rate": "101"})
+    refused = _form(
+        client,
+        f"/assessments/moderation/cohorts/{cohort_id}/report",
+        {"minimum_kappa": "0.6", "min_pairs": "10", "sample_rate": "0", "raised_rate": "101"},
+    )
     assert refused.get_data(as_text=True).count("Enter the rate as a whole number from 1 to 100") >= 2
 
 
 def test_marks_further_apart_than_the_gap_go_to_a_third_marker_who_did_not_mark_it(
-        app, client, auth, cohort_id, people, make_person, moderator_id, mentor_marks):
+    app, client, auth, cohort_id, people, make_person, moderator_id, mentor_marks
+):
     item_id = _sample_of(app, cohort_id, moderator_id, [mentor_marks])
     third = make_person("third@example.org", Role.MODERATOR, name="Tom Third")
     auth.sign_in(MODERATOR)
-    refused = _form(client, f"/assessments/moderation/cohorts/{cohort_id}/report",
-                    {"minimum_kappa": "0.6", "min_pairs": "10", "sample_rate": "10", "raised_rate": "25", "adjudication_gap": "-1"})
+    refused = _form(
+        client,
+        f"/assessments/moderation/cohorts/{cohort_id}/report",
+        {"minimum_kappa": "0.6", "min_pairs": "10", "sample_rate": "10", "raised_rate": "25", "adjudication_gap": "-1"},
+    )
     assert "Enter the gap as a whole number of levels from 0 to 20" in refused.get_data(as_text=True)
     auth.sign_out()
     with app.app_context():
-        moderation.record_marks(mentor_marks, moderator_id, _evidence((1, 3, 4, 3, 3, 3)))  # 2 levels apart: over the gap of 1
+        moderation.record_marks(
+            mentor_marks, moderator_id, _evidence((1, 3, 4, 3, 3, 3))
+        )  # 2 levels apart: over the gap of 1
         item = db.session.get(ModerationItem, item_id)
         assert moderation.status_of(item) == "to-adjudicate"
         for marker in (moderator_id, people["mentor"]):
@@ -390,17 +497,22 @@ def test_marks_further_apart_than_the_gap_go_to_a_third_marker_who_did_not_mark_
     assert client.get(both).status_code == 404
 
 
-def test_a_blank_second_marking_is_refused_beside_the_first_criterion(app, client, auth, cohort_id, moderator_id, mentor_marks):
+def test_a_blank_second_marking_is_refused_beside_the_first_criterion(
+    app, client, auth, cohort_id, moderator_id, mentor_marks
+):
     item_id = _sample_of(app, cohort_id, moderator_id, [mentor_marks])
     auth.sign_in(MODERATOR)
     response = _form(client, f"/assessments/moderation/items/{item_id}/mark", {"f0": "0", "f1": "0", "f2": "0"})
-    assert response.status_code == 200 and "Choose your level for at least one criterion" in response.get_data(as_text=True)
+    assert response.status_code == 200 and "Choose your level for at least one criterion" in response.get_data(
+        as_text=True
+    )
     with app.app_context():
         assert not db.session.get(ModerationItem, item_id).marked
 
 
-def test_a_level_of_only_spaces_or_newlines_counts_as_not_observed_not_a_server_error(app, client, auth, cohort_id,
-                                                                                      moderator_id, mentor_marks):
+def test_a_level_of_only_spaces_or_newlines_counts_as_not_observed_not_a_server_error(
+    app, client, auth, cohort_id, moderator_id, mentor_marks
+):
     item_id = _sample_of(app, cohort_id, moderator_id, [mentor_marks])
     auth.sign_in(MODERATOR)
     blank = _form(client, f"/assessments/moderation/items/{item_id}/mark", {f"c{i}": " \n " for i in range(6)})

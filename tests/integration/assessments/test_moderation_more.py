@@ -1,5 +1,6 @@
 """The rest of moderation (issue 14): appeals, the external moderation pack, calibration
 exemplars, the sampling plan's new-mentor and interim shares, and the trainee's API."""
+
 from __future__ import annotations
 
 import pytest
@@ -18,7 +19,7 @@ REVIEWER = "reviewer@example.org"
 
 
 @pytest.fixture
-def settled(app, cohort_id, people, moderator_id, mentor_marks) -> int:  # type: ignore[no-untyped-def]  # noqa: F811
+def settled(app, cohort_id, people, moderator_id, mentor_marks) -> int:  # type: ignore[no-untyped-def]
     """A sampled observation whose marks differed and were agreed (met, from the mentor's not yet met)."""
     item_id = _sample_of(app, cohort_id, moderator_id, [mentor_marks])
     with app.app_context():
@@ -29,8 +30,10 @@ def settled(app, cohort_id, people, moderator_id, mentor_marks) -> int:  # type:
 
 # ---- appeals -------------------------------------------------------------------------------
 
+
 def test_a_trainee_appeals_an_agreed_judgement_and_a_reviewer_who_did_not_mark_it_changes_it(
-        app, client, auth, people, make_person, moderator_id, mentor_marks, settled):  # noqa: F811
+    app, client, auth, people, make_person, moderator_id, mentor_marks, settled
+):
     make_person(REVIEWER, Role.MODERATOR, name="Rae Reviewer")
     auth.sign_in("trainee@example.org")
     page = client.get(f"/assessments/my-training/observations/{mentor_marks}").get_data(as_text=True)
@@ -65,8 +68,15 @@ def test_a_trainee_appeals_an_agreed_judgement_and_a_reviewer_who_did_not_mark_i
     review = f"/assessments/moderation/appeals/{appeal_id}"
     no_reason = _form(client, review, {**_marks((3, 3, 2, 3, 3, 3)), "decision": "changed", "decision_reason": ""})
     assert no_reason.status_code == 400 and "Enter the reason for your decision" in no_reason.get_data(as_text=True)
-    decided = _form(client, review, {**_marks((3, 3, 1, 3, 3, 3)), "decision": "changed",
-                                     "decision_reason": "The pupil's views were read out, not heard."})
+    decided = _form(
+        client,
+        review,
+        {
+            **_marks((3, 3, 1, 3, 3, 3)),
+            "decision": "changed",
+            "decision_reason": "The pupil's views were read out, not heard.",
+        },
+    )
     assert decided.status_code == 302
     after = client.get(review).get_data(as_text=True)
     assert "Judgement changed" in after and "Record the decision" not in after
@@ -81,16 +91,23 @@ def test_a_trainee_appeals_an_agreed_judgement_and_a_reviewer_who_did_not_mark_i
     mine = client.get(f"/assessments/my-training/observations/{mentor_marks}").get_data(as_text=True)
     assert "Judgement changed" in mine and "The pupil&#39;s views were read out, not heard." in mine
     assert "Outcome: not yet met" in mine
-    assert "Outcome: not yet met (agreed after moderation)" in client.get("/assessments/my-training").get_data(as_text=True)
+    assert "Outcome: not yet met (agreed after moderation)" in client.get("/assessments/my-training").get_data(
+        as_text=True
+    )
     auth.sign_out()
     auth.sign_in("mentor@example.org")  # the mentor reads every step on the moderation page
     history = client.get(f"/assessments/moderation/items/{settled}").get_data(as_text=True)
-    assert "asked for a review" in history and "Judgement changed" in history and "The law was stated rightly." not in history
+    assert (
+        "asked for a review" in history
+        and "Judgement changed" in history
+        and "The law was stated rightly." not in history
+    )
     assert "(the outcome was met; it is now not yet met)" in history
 
 
 def test_an_upheld_appeal_keeps_the_judgement_and_an_unsettled_one_cannot_be_appealed(
-        app, client, auth, cohort_id, people, make_person, moderator_id, mentor_marks, settled):  # noqa: F811
+    app, client, auth, cohort_id, people, make_person, moderator_id, mentor_marks, settled
+):
     reviewer = make_person(REVIEWER, Role.MODERATOR, name="Rae Reviewer")
     with app.app_context():
         trainee = db.session.get(ModerationItem, settled).observation.enrolment.trainee_id
@@ -108,22 +125,30 @@ def test_an_upheld_appeal_keeps_the_judgement_and_an_unsettled_one_cannot_be_app
     auth.sign_in("trainee@example.org")
     mine = client.get(f"/assessments/my-training/observations/{mentor_marks}").get_data(as_text=True)
     assert "Judgement upheld" in mine and "The agreed judgement is sound." in mine and "Twice" in mine
-    assert client.get(f"/assessments/my-training/observations/{mentor_marks}/appeal").status_code == 404  # decided: once only
+    assert (
+        client.get(f"/assessments/my-training/observations/{mentor_marks}/appeal").status_code == 404
+    )  # decided: once only
     with app.app_context(), pytest.raises(Conflict):
         appeals.ask(mentor_marks, trainee, "Again")
 
 
-def test_a_sampled_observation_not_yet_moderated_cannot_be_appealed(app, client, auth, cohort_id, moderator_id, mentor_marks):  # noqa: F811
+def test_a_sampled_observation_not_yet_moderated_cannot_be_appealed(
+    app, client, auth, cohort_id, moderator_id, mentor_marks
+):
     _sample_of(app, cohort_id, moderator_id, [mentor_marks])
     auth.sign_in("trainee@example.org")
-    assert "Ask for a review" not in client.get(f"/assessments/my-training/observations/{mentor_marks}").get_data(as_text=True)
+    assert "Ask for a review" not in client.get(f"/assessments/my-training/observations/{mentor_marks}").get_data(
+        as_text=True
+    )
     assert client.get(f"/assessments/my-training/observations/{mentor_marks}/appeal").status_code == 404
 
 
 # ---- the external moderation pack ----------------------------------------------------------
 
+
 def test_the_designer_exports_the_pack_as_a_zip_of_a_pdf_and_the_csv_parts(
-        app, client, auth, cohort_id, people, make_person, moderator_id, mentor_marks, settled):  # noqa: F811
+    app, client, auth, cohort_id, people, make_person, moderator_id, mentor_marks, settled
+):
     import csv
     import io
     import zipfile
@@ -137,7 +162,9 @@ def test_the_designer_exports_the_pack_as_a_zip_of_a_pdf_and_the_csv_parts(
         appeals.decide(appeal.id, reviewer, "upheld", "Sound judgement.")
     make_person("designer@example.org", Role.DESIGNER)
     auth.sign_in("designer@example.org")
-    assert "Download the external moderation pack" in client.get(f"/assessments/cohorts/{cohort_id}").get_data(as_text=True)
+    assert "Download the external moderation pack" in client.get(f"/assessments/cohorts/{cohort_id}").get_data(
+        as_text=True
+    )
     response = client.get(f"/assessments/moderation/cohorts/{cohort_id}/pack.zip")
     assert response.status_code == 200 and response.mimetype == "application/zip"
     assert "moderation-pack-cohort" in response.headers["Content-Disposition"]
@@ -169,25 +196,35 @@ def _exemplar_marks(levels: tuple[int, ...]) -> dict[str, str]:
 
 
 def test_a_designer_publishes_an_exemplar_and_a_mentor_scores_it_blind_then_sees_how_far_they_were(
-        app, client, auth, cohort_id, enrolment_id, people, make_person, moderator_id):  # noqa: F811
+    app, client, auth, cohort_id, enrolment_id, people, make_person, moderator_id
+):
     make_person("designer@example.org", Role.DESIGNER)
     auth.sign_in("designer@example.org")
     url = "/assessments/calibration/exemplars/new/annual-review"
     missing = _form(client, url, {"title": "", "account": "", **_exemplar_marks((3,) * 6)})
     body = missing.get_data(as_text=True)
-    assert missing.status_code == 400 and "Enter a title for the exemplar" in body and "Enter the account of practice" in body
+    assert (
+        missing.status_code == 400
+        and "Enter a title for the exemplar" in body
+        and "Enter the account of practice" in body
+    )
     spaces = _form(client, url, {"title": "Year 9 review", "account": " \n ", **_exemplar_marks((3,) * 6)})
     assert spaces.status_code == 400 and "Enter the account of practice" in spaces.get_data(as_text=True)
     too_long = _form(client, url, {"title": "x" * 201, "account": ACCOUNT, **_exemplar_marks((3,) * 6)})
     assert too_long.status_code == 400
     blank = _form(client, url, {"title": "Year 9 review", "account": ACCOUNT, "f0": "0", "f1": "0", "f2": "0"})
-    assert blank.status_code == 400 and "Choose the agreed level for at least one criterion" in blank.get_data(as_text=True)
+    assert blank.status_code == 400 and "Choose the agreed level for at least one criterion" in blank.get_data(
+        as_text=True
+    )
     assert client.get("/assessments/calibration/exemplars/new/no-such-scenario").status_code == 404
-    published = _form(client, url, {"title": "Year 9 review", "account": ACCOUNT, **_exemplar_marks((3, 3, 4, 3, 3, 3))})
+    published = _form(
+        client, url, {"title": "Year 9 review", "account": ACCOUNT, **_exemplar_marks((3, 3, 4, 3, 3, 3))}
+    )
     assert published.status_code == 302
     assert "Year 9 review" in client.get("/assessments/calibration/exemplars").get_data(as_text=True)
     with app.app_context():
         from assessments.models import CalibrationExemplar
+
         exemplar_id = db.session.scalar(select(CalibrationExemplar.id))
     auth.sign_out()
 
@@ -202,30 +239,45 @@ def test_a_designer_publishes_an_exemplar_and_a_mentor_scores_it_blind_then_sees
     after = client.get(page).get_data(as_text=True)
     assert "2 levels below the agreed mark" in after and after.count("Same as the agreed mark") == 5
     again = client.post(page, data={"csrf_token": csrf_token(after), **_exemplar_marks((4,) * 6)})
-    assert again.status_code in (200, 400) and "2 levels below the agreed mark" in client.get(page).get_data(as_text=True)
+    assert again.status_code in (200, 400) and "2 levels below the agreed mark" in client.get(page).get_data(
+        as_text=True
+    )
     auth.sign_out()
 
     auth.sign_in(MODERATOR)  # the cohort's report shows the mentor's calibration
     report = client.get(f"/assessments/moderation/cohorts/{cohort_id}/report").get_data(as_text=True)
-    table = report[report.index("Calibration exemplars scored"):]
+    table = report[report.index("Calibration exemplars scored") :]
     assert "Mo Mentor" in table and "5 of 6" in table and "0.33" in table  # 2 levels over 6 criteria
 
 
 # ---- the sampling plan ---------------------------------------------------------------------
 
+
 def _settings(**changes: object) -> dict[str, object]:
-    return {"minimum_kappa": "0.6", "min_pairs": "10", "sample_rate": "10", "raised_rate": "25", "adjudication_gap": "1",
-            "new_mentor_rate": "50", "new_mentor_first": "0", "interim_share": "50", **changes}
+    return {
+        "minimum_kappa": "0.6",
+        "min_pairs": "10",
+        "sample_rate": "10",
+        "raised_rate": "25",
+        "adjudication_gap": "1",
+        "new_mentor_rate": "50",
+        "new_mentor_first": "0",
+        "interim_share": "50",
+        **changes,
+    }
 
 
 def test_a_new_mentors_first_observations_are_sampled_at_the_higher_rate_and_the_interim_share_is_due_by_its_date(
-        app, client, auth, cohort_id, enrolment_id, other_enrolment_id, people, moderator_id):  # noqa: F811
+    app, client, auth, cohort_id, enrolment_id, other_enrolment_id, people, moderator_id
+):
     from datetime import timedelta
 
     from .conftest import TODAY
     from .test_moderation import _submit
 
-    mine = [_submit(app, enrolment_id, people["mentor"], _evidence((3,) * 6), f"n{i}", days_ago=i + 1) for i in range(8)]
+    mine = [
+        _submit(app, enrolment_id, people["mentor"], _evidence((3,) * 6), f"n{i}", days_ago=i + 1) for i in range(8)
+    ]
     _submit(app, other_enrolment_id, people["other_mentor"], _evidence((3,) * 6), "o0")
     _sample_of(app, cohort_id, moderator_id, mine[:1])
     auth.sign_in(MODERATOR)
@@ -239,7 +291,11 @@ def test_a_new_mentors_first_observations_are_sampled_at_the_higher_rate_and_the
     assert bad_date.status_code == 200 and "Interim date must be a real date" in bad_date.get_data(as_text=True)
     # 8 by Mo: the first 5 as a new mentor at 50 % (3), the other 3 at 10 % (1): 4 in all; 50 % of that (2) by the interim date
     yesterday = TODAY - timedelta(days=1)
-    saved = _form(client, url, _settings(new_mentor_first="5", interim_on=[str(yesterday.day), str(yesterday.month), str(yesterday.year)]))
+    saved = _form(
+        client,
+        url,
+        _settings(new_mentor_first="5", interim_on=[str(yesterday.day), str(yesterday.month), str(yesterday.year)]),
+    )
     assert saved.status_code == 302
     with app.app_context():
         plan = {row.name: row.sampling for row in moderation.sampling_plan(cohort_id)}
@@ -247,14 +303,16 @@ def test_a_new_mentors_first_observations_are_sampled_at_the_higher_rate_and_the
     assert (mo.submitted, mo.early, mo.new_rate, mo.needed, mo.interim_due, mo.sampled) == (8, 5, 50, 4, 2, 1)
     assert mo.short_at_interim and plan["Olu Other"].needed == 1
     page = client.get(f"/assessments/moderation/cohorts/{cohort_id}").get_data(as_text=True)
-    table = page[page.index("Sampling so far"):]
+    table = page[page.index("Sampling so far") :]
     assert "50% for 5 as a new mentor" in table and "Short of the interim share by 1" in table
 
 
 # ---- the trainee's JSON API ----------------------------------------------------------------
 
+
 def test_the_api_keeps_held_results_from_the_trainee_and_answers_the_agreed_judgement(
-        app, client, auth, cohort_id, enrolment_id, people, moderator_id, mentor_marks):  # noqa: F811
+    app, client, auth, cohort_id, enrolment_id, people, moderator_id, mentor_marks
+):
     from core.accounts import services as accounts
     from core.accounts.models import User
 

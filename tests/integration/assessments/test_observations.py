@@ -1,4 +1,5 @@
 """Mentors record observations of their own trainees; trainees read the outcome and what is missing."""
+
 from __future__ import annotations
 
 import re
@@ -20,15 +21,28 @@ def _date(day) -> dict[str, str]:  # type: ignore[no-untyped-def]
     return {"observed_on": [str(day.day), str(day.month), str(day.year)]}
 
 
-def _observation(client, enrolment_id: int, *, child_voice: int = 3, day=None, button: str = "submit_observation", page=None):  # type: ignore[no-untyped-def]
+def _observation(
+    client, enrolment_id: int, *, child_voice: int = 3, day=None, button: str = "submit_observation", page=None
+):  # type: ignore[no-untyped-def]
     """Fill in the annual review form as a mentor would: levels c0..c5 in the rubric's order
     (timelines, facts and law, the child's voice, progress, chairing, amendments)."""
     page = page or client.get(NEW.format(enrolment_id)).get_data(as_text=True)
     key = re.search(r'name="idempotency_key"[^>]*value="([^"]+)"', page).group(1)
-    data = {"csrf_token": csrf_token(page), "idempotency_key": key, **_date(day or TODAY - timedelta(days=1)),
-            "setting": "Meeting room", "present": ["Parents or carers"],
-            "c0": "3", "c1": "3", "c2": str(child_voice), "c3": "3", "c4": "3", "c5": "3", "m2": "Asked the pupil first.",
-            button: "1"}
+    data = {
+        "csrf_token": csrf_token(page),
+        "idempotency_key": key,
+        **_date(day or TODAY - timedelta(days=1)),
+        "setting": "Meeting room",
+        "present": ["Parents or carers"],
+        "c0": "3",
+        "c1": "3",
+        "c2": str(child_voice),
+        "c3": "3",
+        "c4": "3",
+        "c5": "3",
+        "m2": "Asked the pupil first.",
+        button: "1",
+    }
     return client.post(NEW.format(enrolment_id), data=data), data
 
 
@@ -148,10 +162,22 @@ def test_a_draft_changed_by_someone_else_since_it_was_opened_is_refused(app, cli
     stale = client.get(change).get_data(as_text=True)
     fresh = client.get(change).get_data(as_text=True)
     key = re.search(r'name="idempotency_key"[^>]*value="([^"]+)"', fresh).group(1)
-    base = {"idempotency_key": key, **_date(TODAY), "setting": "Library", "c0": "3", "c1": "3", "c2": "3", "c3": "3", "c5": "3",
-            "c4": "3", "save_draft": "1"}
+    base = {
+        "idempotency_key": key,
+        **_date(TODAY),
+        "setting": "Library",
+        "c0": "3",
+        "c1": "3",
+        "c2": "3",
+        "c3": "3",
+        "c5": "3",
+        "c4": "3",
+        "save_draft": "1",
+    }
     assert client.post(change, data={**base, "csrf_token": csrf_token(fresh), "lock_version": "1"}).status_code == 302
-    refused = client.post(change, data={**base, "setting": "Hall", "csrf_token": csrf_token(stale), "lock_version": "1"})
+    refused = client.post(
+        change, data={**base, "setting": "Hall", "csrf_token": csrf_token(stale), "lock_version": "1"}
+    )
     assert "Someone changed this observation since you opened it" in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Observation)).setting == "Library"

@@ -1,4 +1,5 @@
 """``flask plans render`` and ``flask plans cohort``: the same documents from the command line."""
+
 from __future__ import annotations
 
 import io
@@ -30,7 +31,8 @@ def test_render_for_an_unknown_or_unenrolled_person_says_so_and_writes_nothing(r
 
 
 def test_cohort_writes_one_pdf_a_trainee_into_a_zip_with_a_progress_bar(
-        runner, cohort_id, enrolment_id, other_enrolment_id, tmp_path):
+    runner, cohort_id, enrolment_id, other_enrolment_id, tmp_path
+):
     (tmp_path / "out").mkdir()
     output = tmp_path / "out" / "plans.zip"
     result = runner.invoke(args=["plans", "cohort", "Autumn cohort", "-o", str(output), "--processes", "2"])
@@ -43,7 +45,9 @@ def test_cohort_writes_one_pdf_a_trainee_into_a_zip_with_a_progress_bar(
     assert list((tmp_path / "out").iterdir()) == [output]  # no partial file left beside it
 
 
-def test_cohort_with_no_trainees_or_no_such_cohort_says_so_and_writes_no_zip(app, runner, cohort_id, make_person, tmp_path):
+def test_cohort_with_no_trainees_or_no_such_cohort_says_so_and_writes_no_zip(
+    app, runner, cohort_id, make_person, tmp_path
+):
     output = tmp_path / "plans.zip"
     empty = runner.invoke(args=["plans", "cohort", str(cohort_id), "-o", str(output)])
     assert empty.exit_code == 1
@@ -63,7 +67,12 @@ def test_a_trainee_on_two_cohorts_is_asked_which(app, runner, cohort_id, enrolme
     output = tmp_path / "plan.pdf"
     asked = runner.invoke(args=["plans", "render", "--trainee", "trainee@example.org", "-o", str(output)])
     assert asked.exit_code == 1
-    assert f"Tia Trainee is on 2 cohorts: {cohort_id} (Autumn cohort), {second_id} (Spring cohort). Choose one with --cohort." in asked.output
-    chosen = runner.invoke(args=["plans", "render", "--trainee", "trainee@example.org", "--cohort", "Spring cohort", "-o", str(output)])
+    assert (
+        f"Tia Trainee is on 2 cohorts: {cohort_id} (Autumn cohort), {second_id} (Spring cohort). Choose one with --cohort."
+        in asked.output
+    )
+    chosen = runner.invoke(
+        args=["plans", "render", "--trainee", "trainee@example.org", "--cohort", "Spring cohort", "-o", str(output)]
+    )
     assert chosen.exit_code == 0, chosen.output
     assert output.read_bytes().startswith(b"%PDF-")

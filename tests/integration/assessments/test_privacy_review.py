@@ -1,6 +1,7 @@
 """Regression tests for the security and privacy review of the assessments room: held results stay
 out of the trainee's documents, an agreed judgement replaces the mentor's everywhere, blind marking
 stays blind, and stale or doubled saves are refused or answered once, never lost or a 500."""
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -27,19 +28,32 @@ NEXT_STEP = "Ask the pupil for their views directly next time."
 
 
 def _evidence(levels: tuple[int, ...], faults: tuple[str, ...] = ()) -> dict:  # type: ignore[type-arg]
-    return {"judgements": [{"criterion": k, "level": v} for k, v in zip(CRITERIA, levels)],
-            "faults": [{"fault": f} for f in faults]}
+    return {
+        "judgements": [{"criterion": k, "level": v} for k, v in zip(CRITERIA, levels)],
+        "faults": [{"fault": f} for f in faults],
+    }
 
 
-NOT_MET = _evidence((3, 3, 2, 3, 3, 3), (WRONG_LAW,))   # a serious fault: not yet met
+NOT_MET = _evidence((3, 3, 2, 3, 3, 3), (WRONG_LAW,))  # a serious fault: not yet met
 MET = _evidence((3, 3, 3, 3, 3, 3))
 
 
 def _observe(app, enrolment_id: int, mentor_id: int, evidence: dict, key: str, submit: bool = True) -> int:  # type: ignore[no-untyped-def,type-arg]
     with app.app_context():
-        return services.record_observation(enrolment_id, mentor_id, services.ObservationInput(
-            "annual-review", TODAY - timedelta(days=1), "Meeting room", ("Parents or carers",), evidence, key,
-            submit=submit), TODAY).id
+        return services.record_observation(
+            enrolment_id,
+            mentor_id,
+            services.ObservationInput(
+                "annual-review",
+                TODAY - timedelta(days=1),
+                "Meeting room",
+                ("Parents or carers",),
+                evidence,
+                key,
+                submit=submit,
+            ),
+            TODAY,
+        ).id
 
 
 @pytest.fixture
@@ -68,8 +82,10 @@ def _plan_url(enrolment_id: int) -> str:
 
 # ---- A. held results stay out of the trainee's documents -------------------------------------------
 
+
 def test_a_held_result_stays_out_of_the_trainees_plan_record_and_next_steps_until_moderated(
-        app, client, auth, cohort_id, enrolment_id, people, moderator_id, not_met):
+    app, client, auth, cohort_id, enrolment_id, people, moderator_id, not_met
+):
     with app.app_context():
         feedback.set_next_step(not_met, people["mentor"], "child-voice", NEXT_STEP)
         moderation.set_policy(cohort_id, "0.6", 10, hold_results=True)
@@ -96,8 +112,10 @@ def test_a_held_result_stays_out_of_the_trainees_plan_record_and_next_steps_unti
 
 # ---- B. the agreed judgement replaces the mentor's ------------------------------------------------
 
+
 def test_after_an_agreed_judgement_the_record_and_the_grid_show_it_not_the_mentors(
-        app, client, auth, cohort_id, enrolment_id, people, moderator_id, not_met):
+    app, client, auth, cohort_id, enrolment_id, people, moderator_id, not_met
+):
     item_id = _sample(app, cohort_id, moderator_id, not_met)
     with app.app_context():
         moderation.record_marks(not_met, moderator_id, MET)
@@ -111,9 +129,11 @@ def test_after_an_agreed_judgement_the_record_and_the_grid_show_it_not_the_mento
 
 # ---- C. blind marking stays blind ---------------------------------------------------------------
 
+
 @pytest.mark.parametrize("staff_role", [Role.DESIGNER, Role.ADMIN])
 def test_a_moderator_who_is_also_a_designer_or_administrator_may_not_mark_blind(
-        app, client, auth, cohort_id, make_person, moderator_id, not_met, staff_role):
+    app, client, auth, cohort_id, make_person, moderator_id, not_met, staff_role
+):
     both = make_person("both@example.org", Role.MODERATOR, staff_role, name="Bo Both")
     item_id = _sample(app, cohort_id, moderator_id, not_met)
     with app.app_context():
@@ -128,8 +148,10 @@ def test_a_moderator_who_is_also_a_designer_or_administrator_may_not_mark_blind(
 
 # ---- D. no correction once sampled -------------------------------------------------------------
 
+
 def test_a_mentor_cannot_correct_an_observation_once_it_is_in_a_moderation_sample(
-        app, cohort_id, people, moderator_id, not_met):
+    app, cohort_id, people, moderator_id, not_met
+):
     _sample(app, cohort_id, moderator_id, not_met)
     with app.app_context():
         found = db.session.get(Observation, not_met)
@@ -144,13 +166,21 @@ def test_a_mentor_cannot_correct_an_observation_once_it_is_in_a_moderation_sampl
 
 # ---- E. a removed mentor loses the trainee's requests ----------------------------------------------
 
+
 def test_a_mentor_removed_from_the_enrolment_can_no_longer_see_or_answer_its_requests(
-        app, client, auth, enrolment_id, people):
+    app, client, auth, enrolment_id, people
+):
     with app.app_context():
         asked = requests.ask(enrolment_id, people["trainee"], people["mentor"], "annual-review").id
         found = enrolments.get_enrolment(enrolment_id)
-        enrolments.update_enrolment(enrolment_id, services.EnrolmentInput(
-            people["trainee"], (people["other_mentor"],), found.school, TODAY - timedelta(days=400)), found.lock_version, TODAY)
+        enrolments.update_enrolment(
+            enrolment_id,
+            services.EnrolmentInput(
+                people["trainee"], (people["other_mentor"],), found.school, TODAY - timedelta(days=400)
+            ),
+            found.lock_version,
+            TODAY,
+        )
         assert requests.open_requests_for_mentor(people["mentor"]) == []
         with pytest.raises(Invalid):
             requests.accept(asked, people["mentor"], TODAY, TODAY)
@@ -160,25 +190,37 @@ def test_a_mentor_removed_from_the_enrolment_can_no_longer_see_or_answer_its_req
 
 # ---- F. adding a mentor makes an open change form stale ---------------------------------------------
 
+
 def test_adding_a_mentor_makes_a_change_form_opened_before_it_stale(app, enrolment_id, people):
     with app.app_context():
         opened = enrolments.get_enrolment(enrolment_id).lock_version
         enrolment_mentors.add_mentor(enrolment_id, people["other_mentor"])
         with pytest.raises(Conflict):  # the form opened before, saved: it would drop the added mentor
-            enrolments.update_enrolment(enrolment_id, services.EnrolmentInput(
-                people["trainee"], (people["mentor"],), "Hill Primary", TODAY - timedelta(days=400)), opened, TODAY)
+            enrolments.update_enrolment(
+                enrolment_id,
+                services.EnrolmentInput(
+                    people["trainee"], (people["mentor"],), "Hill Primary", TODAY - timedelta(days=400)
+                ),
+                opened,
+                TODAY,
+            )
         db.session.expire_all()
-        assert {m.id for m in enrolments.get_enrolment(enrolment_id).mentors} == {people["mentor"], people["other_mentor"]}
+        assert {m.id for m in enrolments.get_enrolment(enrolment_id).mentors} == {
+            people["mentor"],
+            people["other_mentor"],
+        }
 
 
 # ---- G. the case study's stale saves are refused ------------------------------------------------
+
 
 def _dates(name: str, day) -> dict[str, list[str]]:  # type: ignore[no-untyped-def]
     return {name: [str(day.day), str(day.month), str(day.year)]}  # the GOV.UK date input's three parts
 
 
 def test_a_case_study_form_opened_before_the_trainees_save_does_not_overwrite_their_date(
-        app, client, auth, make_person, enrolment_id):
+    app, client, auth, make_person, enrolment_id
+):
     make_person("designer@example.org", Role.DESIGNER, name="Dee Designer")
     url = f"/assessments/enrolments/{enrolment_id}/case-study"
     auth.sign_in("designer@example.org")
@@ -192,8 +234,12 @@ def test_a_case_study_form_opened_before_the_trainees_save_does_not_overwrite_th
     auth.sign_out()
     auth.sign_in("designer@example.org")
     # The designer saves the form they opened before (it carries version 0), in a new session's request.
-    stale = post_form(client, url, {"lock_version": "0", "result": "", **_dates("window_opens", TODAY - timedelta(days=10))})
-    assert stale.status_code == 200 and "changed this case-study assessment since you opened it" in stale.get_data(as_text=True)
+    stale = post_form(
+        client, url, {"lock_version": "0", "result": "", **_dates("window_opens", TODAY - timedelta(days=10))}
+    )
+    assert stale.status_code == 200 and "changed this case-study assessment since you opened it" in stale.get_data(
+        as_text=True
+    )
     with app.app_context():
         assert db.session.query(CaseStudy).one().submitted_on == submitted
 
@@ -203,11 +249,16 @@ def test_a_case_study_saved_with_the_version_it_was_read_at_is_kept(app, enrolme
         first = case_study.record_submission(enrolment_id, people["trainee"], TODAY, TODAY, case_study.version_of(None))
         with pytest.raises(Conflict):
             case_study.record(enrolment_id, CaseStudyDates(), people["trainee"], TODAY, case_study.NO_RECORD_YET)
-        assert case_study.record(enrolment_id, CaseStudyDates(submitted_on=TODAY), people["trainee"], TODAY,
-                                 case_study.version_of(first)).submitted_on == TODAY
+        assert (
+            case_study.record(
+                enrolment_id, CaseStudyDates(submitted_on=TODAY), people["trainee"], TODAY, case_study.version_of(first)
+            ).submitted_on
+            == TODAY
+        )
 
 
 # ---- H. doubled and concurrent saves ---------------------------------------------------------------
+
 
 def test_two_self_assessments_posted_at_once_are_saved_once_not_a_server_error(app, enrolment_id, people):
     draft = _observe(app, enrolment_id, people["mentor"], {"judgements": [], "faults": []}, "draft-1", submit=False)

@@ -1,6 +1,7 @@
 """Pages stay fast as cohorts grow: each page loads what it shows in a number of queries that does
 not grow with the data. Each page is counted at two sizes ten times apart (3 and 30 trainees, the
 signed-in trainee with 3 and 30 observations); the counts must be equal."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -19,7 +20,10 @@ from core.extensions import db
 from .conftest import TODAY
 from .test_progress import MET
 
-NOT_MET = {"judgements": [{**j, "level": 1} if j["criterion"] == "facts-and-law" else j for j in MET["judgements"]], "faults": []}
+NOT_MET = {
+    "judgements": [{**j, "level": 1} if j["criterion"] == "facts-and-law" else j for j in MET["judgements"]],
+    "faults": [],
+}
 
 
 def _person(name: str, email: str, role: Role) -> int:
@@ -32,26 +36,52 @@ def _person(name: str, email: str, role: Role) -> int:
 
 
 def _observe(enrolment_id: int, mentor_id: int, n: int, key: str) -> None:
-    services.record_observation(enrolment_id, mentor_id, services.ObservationInput(
-        "annual-review", TODAY - timedelta(days=n + 1), f"Room {n % 3}", (), MET if n % 2 else NOT_MET, key, submit=True), TODAY)
+    services.record_observation(
+        enrolment_id,
+        mentor_id,
+        services.ObservationInput(
+            "annual-review",
+            TODAY - timedelta(days=n + 1),
+            f"Room {n % 3}",
+            (),
+            MET if n % 2 else NOT_MET,
+            key,
+            submit=True,
+        ),
+        TODAY,
+    )
 
 
 def _build(cohort_id: int, people: dict[str, int], size: int) -> dict[str, int]:
     """``size`` trainees with the mentor, each observed once, and a case study passed for every
     other one; the signed-in trainee first, observed ``size`` times."""
     mentor = people["mentor"]
-    first = services.enrol(cohort_id, services.EnrolmentInput(people["trainee"], (mentor, people["other_mentor"]), "Hill",
-                                                              TODAY - timedelta(days=400)), TODAY)
+    first = services.enrol(
+        cohort_id,
+        services.EnrolmentInput(
+            people["trainee"], (mentor, people["other_mentor"]), "Hill", TODAY - timedelta(days=400)
+        ),
+        TODAY,
+    )
     for n in range(size):
         _observe(first.id, mentor, n, f"first-{n}")
     for i in range(1, size):
         trainee = _person(f"Trainee {i:02d}", f"t{i}@size.example", Role.TRAINEE)
-        enrolment = services.enrol(cohort_id, services.EnrolmentInput(trainee, (mentor,), f"School {i}", TODAY - timedelta(days=100)), TODAY)
+        enrolment = services.enrol(
+            cohort_id, services.EnrolmentInput(trainee, (mentor,), f"School {i}", TODAY - timedelta(days=100)), TODAY
+        )
         _observe(enrolment.id, mentor, i, f"t{i}")
         if i % 2:
-            case_study.record(enrolment.id, CaseStudyDates(submitted_on=TODAY - timedelta(days=20),
-                                                           result=CaseStudyResult.PASSED, result_on=TODAY - timedelta(days=5)),
-                              mentor, TODAY)
+            case_study.record(
+                enrolment.id,
+                CaseStudyDates(
+                    submitted_on=TODAY - timedelta(days=20),
+                    result=CaseStudyResult.PASSED,
+                    result_on=TODAY - timedelta(days=5),
+                ),
+                mentor,
+                TODAY,
+            )
     return {"enrolment": first.id}
 
 
@@ -82,7 +112,6 @@ def _count(app, client, path: str) -> int:  # type: ignore[no-untyped-def]
         event.remove(engine, "before_cursor_execute", counted)
     assert response.status_code == 200, path
     return len(statements)
-
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """Blank observation forms (mentors, designers) and programme handbooks (designers) as PDFs, read back."""
+
 from __future__ import annotations
 
 import copy
@@ -40,13 +41,19 @@ def test_a_mentor_prints_a_blank_form_with_every_criterion_and_tick_boxes(app, c
     for criterion in definition["criteria"]:
         assert read.compact(criterion["title"]) in read.compact(words)
     assert "Observer's signature" in words or "Observer’s signature" in words
-    assert read.flat_outline(body) == [f"Observation form: {scenario.title}", "About this observation",
-                                       "Criteria (rubric version 1)", "Overall and signatures"]
+    assert read.flat_outline(body) == [
+        f"Observation form: {scenario.title}",
+        "About this observation",
+        "Criteria (rubric version 1)",
+        "Overall and signatures",
+    ]
     assert read.language(body) == "en-GB" and 'pdfuaid:part="1"' in read.xmp(body)
     assert all(embedded for _, embedded in read.fonts(body))
 
 
-def test_trainees_cannot_print_blank_forms_and_an_unknown_scenario_is_not_found(app, client, auth, make_person, programme_id):  # type: ignore[no-untyped-def]
+def test_trainees_cannot_print_blank_forms_and_an_unknown_scenario_is_not_found(
+    app, client, auth, make_person, programme_id
+):  # type: ignore[no-untyped-def]
     make_person("trainee@example.org", Role.TRAINEE)
     make_person("designer@example.org", Role.DESIGNER)
     auth.sign_in("trainee@example.org")
@@ -56,7 +63,9 @@ def test_trainees_cannot_print_blank_forms_and_an_unknown_scenario_is_not_found(
     assert client.get("/documents/scenarios/no-such-scenario/observation-form.pdf").status_code == 404
 
 
-def test_a_rubric_of_20_criteria_prints_wrapped_and_paginated_and_its_new_version_is_a_new_pdf(app, client, auth, make_person, programme_id, database_url):  # type: ignore[no-untyped-def]
+def test_a_rubric_of_20_criteria_prints_wrapped_and_paginated_and_its_new_version_is_a_new_pdf(
+    app, client, auth, make_person, programme_id, database_url
+):  # type: ignore[no-untyped-def]
     make_person("designer@example.org", Role.DESIGNER)
     auth.sign_in("designer@example.org")
     before = client.get(FORM)
@@ -64,10 +73,19 @@ def test_a_rubric_of_20_criteria_prints_wrapped_and_paginated_and_its_new_versio
         rubric = competency_services.get_scenario("annual-review").rubric
         definition = copy.deepcopy(rubric.published[-1].definition)
         levels = definition["criteria"][0]["levels"]
-        definition["criteria"] = [{"key": f"criterion-{i}", "title": f"Criterion {i}: " + "keeps a careful written record " * 4,
-                                   "weight": 1, "levels": levels} for i in range(1, 21)]
+        definition["criteria"] = [
+            {
+                "key": f"criterion-{i}",
+                "title": f"Criterion {i}: " + "keeps a careful written record " * 4,
+                "weight": 1,
+                "levels": levels,
+            }
+            for i in range(1, 21)
+        ]
         definition["fault_types"] = [{**f, "criterion": None} for f in definition.get("fault_types", [])]
-        db.session.add(RubricVersion(rubric=rubric, number=len(rubric.versions) + 1, definition=definition, published_at=utcnow()))
+        db.session.add(
+            RubricVersion(rubric=rubric, number=len(rubric.versions) + 1, definition=definition, published_at=utcnow())
+        )
         db.session.commit()
         rubric_page = f"/competencies/rubrics/{rubric.id}"
     after = client.get(FORM)
@@ -83,7 +101,9 @@ def test_a_rubric_of_20_criteria_prints_wrapped_and_paginated_and_its_new_versio
     assert FORM in client.get(rubric_page).get_data(as_text=True)
 
 
-def test_a_designer_downloads_the_handbook_of_a_published_version_from_the_programme_page(app, client, auth, make_person, programme_id):  # type: ignore[no-untyped-def]
+def test_a_designer_downloads_the_handbook_of_a_published_version_from_the_programme_page(
+    app, client, auth, make_person, programme_id
+):  # type: ignore[no-untyped-def]
     make_person("designer@example.org", Role.DESIGNER)
     auth.sign_in("designer@example.org")
     url = f"/documents/programmes/{programme_id}/versions/1/handbook.pdf"

@@ -1,4 +1,5 @@
 """The scenario library in the database, and trying a rubric in the browser-facing page."""
+
 from __future__ import annotations
 
 import pytest
@@ -46,8 +47,11 @@ def test_a_designer_tries_a_rubric_and_reads_the_reasons(client, auth, make_pers
     listing = client.get("/competencies/").get_data(as_text=True)
     assert "Lead the annual review of an EHC plan" in listing and "Faults, as in the driving test" in listing
     # Levels in rubric order: timelines 3, facts and law 3, voice 2, progress 4, chairing 4, actions 4.
-    response = post_form(client, "/competencies/scenarios/annual-review",
-                         {"c0": "3", "c1": "3", "c2": "2", "c3": "4", "c4": "4", "c5": "4"})
+    response = post_form(
+        client,
+        "/competencies/scenarios/annual-review",
+        {"c0": "3", "c1": "3", "c2": "2", "c3": "4", "c4": "4", "c5": "4"},
+    )
     page = response.get_data(as_text=True)
     assert "Outcome: not yet met" in page
     assert "voice central’ was at level 2 (Emerging)" in page
@@ -88,9 +92,14 @@ def test_trying_a_faults_rubric_counts_faults(client, auth, make_person, library
     # Fault types in file order: f3 "a small slip in administration" (minor), f8 "presents a screening result as a diagnosis".
     page = post_form(client, "/competencies/scenarios/screening-assessment", {"f3": "2"}).get_data(as_text=True)
     assert "Outcome: met" in page and "2 minor faults (no more than 3 allowed)" in page
-    page = post_form(client, "/competencies/scenarios/screening-assessment", {"f3": "2", "f8": "1"}).get_data(as_text=True)
+    page = post_form(client, "/competencies/scenarios/screening-assessment", {"f3": "2", "f8": "1"}).get_data(
+        as_text=True
+    )
     assert "Outcome: not yet met" in page
-    assert "A serious fault under ‘Explains the result accurately and plainly’, ‘Presents a screening result as a diagnosis’" in page
+    assert (
+        "A serious fault under ‘Explains the result accurately and plainly’, ‘Presents a screening result as a diagnosis’"
+        in page
+    )
     bad = post_form(client, "/competencies/scenarios/screening-assessment", {"f0": "-3"}).get_data(as_text=True)
     assert "Enter a whole number from 0 to 99" in bad and "Outcome:" not in bad
 
@@ -108,18 +117,31 @@ def test_a_scenario_page_shows_observers_the_formative_framing_and_linked_source
     assert "Who may observe" in page and "A second mentor or specialist teacher qualified to use the test" in page
     assert "formative evidence" in page and "case-study assessment" in page
     assert "Afterwards, a teacher or parent, for the explanation" in page  # listed whole, not split at commas
-    assert "Gives a test whose publisher restricts it to a qualification the trainee does not hold: serious, fails on its own" in page
+    assert (
+        "Gives a test whose publisher restricts it to a qualification the trainee does not hold: serious, fails on its own"
+        in page
+    )
     assert 'href="https://www.pearsonclinical.co.uk/information/qualificationcodes.aspx"' in page
 
 
 def test_every_library_scenario_page_opens_with_its_faults_and_observers(client, auth, make_person, library):
     make_person("designer@example.org", Role.DESIGNER)
     auth.sign_in("designer@example.org")
-    for key in ("annual-review", "coaching-after-observation", "ehc-needs-assessment-request", "sen-support-review",
-                "governors-report", "exam-access-arrangements", "transition-meeting", "cohort-data-action-plan"):
+    for key in (
+        "annual-review",
+        "coaching-after-observation",
+        "ehc-needs-assessment-request",
+        "sen-support-review",
+        "governors-report",
+        "exam-access-arrangements",
+        "transition-meeting",
+        "cohort-data-action-plan",
+    ):
         page = client.get(f"/competencies/scenarios/{key}").get_data(as_text=True)
         assert "Who may observe" in page and "Faults a mentor can record" in page, key
-        assert "Does not pass a safeguarding concern or disclosure to the designated safeguarding lead at once" in page, key
+        assert (
+            "Does not pass a safeguarding concern or disclosure to the designated safeguarding lead at once" in page
+        ), key
 
 
 def test_the_rubrics_page_lists_the_providers_own_apart_from_the_built_in_library(client, auth, make_person, library):
@@ -128,8 +150,9 @@ def test_the_rubrics_page_lists_the_providers_own_apart_from_the_built_in_librar
     before = client.get("/competencies/rubrics").get_data(as_text=True)
     assert "You have not written or imported a rubric yet" in before
     assert "Lead the annual review of an EHC plan" in before.split("Built-in library", 1)[1]
-    created = post_form(client, "/competencies/rubrics/new", {"title": "Our coaching rubric", "model": "analytic",
-                                                             "pass_mark": "70"})
+    created = post_form(
+        client, "/competencies/rubrics/new", {"title": "Our coaching rubric", "model": "analytic", "pass_mark": "70"}
+    )
     assert created.status_code == 302
     page = client.get("/competencies/rubrics").get_data(as_text=True)
     own, built_in = page.split("Built-in library", 1)

@@ -1,4 +1,5 @@
 """Rubric files come in through the one import pipeline: text lengths and keys checked, all or nothing."""
+
 from __future__ import annotations
 
 import io
@@ -14,10 +15,21 @@ from core.extensions import db
 from tests.conftest import csrf_token
 
 RUBRIC = {
-    "key": "lead-review", "title": "Lead an annual review", "model": "analytic", "threshold": 70,
-    "criteria": [{"key": "voice", "title": "Keeps the child's voice central", "weight": 2,
-                  "levels": [{"value": 1, "label": "Not yet", "descriptor": "Talks over the child."},
-                             {"value": 2, "label": "Secure", "descriptor": "Invites the child's views."}]}],
+    "key": "lead-review",
+    "title": "Lead an annual review",
+    "model": "analytic",
+    "threshold": 70,
+    "criteria": [
+        {
+            "key": "voice",
+            "title": "Keeps the child's voice central",
+            "weight": 2,
+            "levels": [
+                {"value": 1, "label": "Not yet", "descriptor": "Talks over the child."},
+                {"value": 2, "label": "Secure", "descriptor": "Invites the child's views."},
+            ],
+        }
+    ],
 }
 
 
@@ -36,8 +48,10 @@ def _rubrics(app) -> int:  # type: ignore[no-untyped-def]
 
 def _upload(client, document: dict[str, object]):  # type: ignore[no-untyped-def]
     page = client.get("/competencies/rubrics/import").get_data(as_text=True)
-    return client.post("/competencies/rubrics/import", data={
-        "csrf_token": csrf_token(page), "document": (io.BytesIO(json.dumps(document).encode()), "rubric.json")})
+    return client.post(
+        "/competencies/rubrics/import",
+        data={"csrf_token": csrf_token(page), "document": (io.BytesIO(json.dumps(document).encode()), "rubric.json")},
+    )
 
 
 def _with_criterion(**changes: object) -> dict[str, object]:
@@ -45,15 +59,27 @@ def _with_criterion(**changes: object) -> dict[str, object]:
     return {**RUBRIC, "criteria": [criterion]}
 
 
-@pytest.mark.parametrize(("document", "path", "message"), [
-    ({**RUBRIC, "title": "T" * 1_000_000}, "title", "Title must be 200 characters or fewer"),
-    ({**RUBRIC, "key": "k" * 81}, "key", "Use 1 to 80 lower-case letters"),
-    (_with_criterion(title="C" * 201), "criteria[0].title", "Criterion 1 ‘CCCC"),
-    (_with_criterion(levels=[{"value": 1, "label": "Low", "descriptor": "D" * 5_000_000},
-                             {"value": 2, "label": "High", "descriptor": "Fine."}]),
-     "criteria[0].levels[0].descriptor", "Criterion 1 ‘Keeps the child's voice central’, level 1 ‘Low’, descriptor: Descriptor must be 2,000 characters or fewer"),
-])
-def test_over_long_text_and_long_keys_are_refused_with_their_place_by_upload_and_api(app, client, headers, document, path, message):
+@pytest.mark.parametrize(
+    ("document", "path", "message"),
+    [
+        ({**RUBRIC, "title": "T" * 1_000_000}, "title", "Title must be 200 characters or fewer"),
+        ({**RUBRIC, "key": "k" * 81}, "key", "Use 1 to 80 lower-case letters"),
+        (_with_criterion(title="C" * 201), "criteria[0].title", "Criterion 1 ‘CCCC"),
+        (
+            _with_criterion(
+                levels=[
+                    {"value": 1, "label": "Low", "descriptor": "D" * 5_000_000},
+                    {"value": 2, "label": "High", "descriptor": "Fine."},
+                ]
+            ),
+            "criteria[0].levels[0].descriptor",
+            "Criterion 1 ‘Keeps the child's voice central’, level 1 ‘Low’, descriptor: Descriptor must be 2,000 characters or fewer",
+        ),
+    ],
+)
+def test_over_long_text_and_long_keys_are_refused_with_their_place_by_upload_and_api(
+    app, client, headers, document, path, message
+):
     api = client.post("/api/v1/rubrics", json=document, headers=headers)
     assert api.status_code == 400
     [error] = [e for e in api.json["errors"] if e["path"] == path]

@@ -1,4 +1,5 @@
 """Migration e8a4c1d27b90: stored rubrics of the old shape load with engine 2.0, and back again."""
+
 from __future__ import annotations
 
 import json
@@ -11,28 +12,59 @@ from competencies import engine
 from core.extensions import db
 from tests.conftest import make_app, postgresql_url
 
-OLD_FAULTS = {"key": "old-faults", "title": "Old faults", "model": "faults", "threshold": 0, "fault_limit": 2,
-              "criteria": [{"key": "manual", "title": "Follows the manual", "weight": 1, "critical_level": None, "levels": []}]}
+OLD_FAULTS = {
+    "key": "old-faults",
+    "title": "Old faults",
+    "model": "faults",
+    "threshold": 0,
+    "fault_limit": 2,
+    "criteria": [{"key": "manual", "title": "Follows the manual", "weight": 1, "critical_level": None, "levels": []}],
+}
 OLD_LABELS = ["Observer did it", "Step by step", "Prompted", "On call", "Not needed"]
-OLD_ENTRUST = {"key": "old-entrust", "title": "Old entrustment", "model": "entrustment", "threshold": 4, "fault_limit": 15,
-               "criteria": [{"key": "leads", "title": "Leads", "weight": 1, "critical_level": None,
-                             "levels": [{"value": i, "label": label, "descriptor": ""} for i, label in enumerate(OLD_LABELS, 1)]}]}
+OLD_ENTRUST = {
+    "key": "old-entrust",
+    "title": "Old entrustment",
+    "model": "entrustment",
+    "threshold": 4,
+    "fault_limit": 15,
+    "criteria": [
+        {
+            "key": "leads",
+            "title": "Leads",
+            "weight": 1,
+            "critical_level": None,
+            "levels": [{"value": i, "label": label, "descriptor": ""} for i, label in enumerate(OLD_LABELS, 1)],
+        }
+    ],
+}
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def old_database(request, tmp_path):  # type: ignore[no-untyped-def]
-    url = f"sqlite:///{tmp_path / 'old.sqlite3'}" if request.param == "sqlite" else postgresql_url(schema="senco_rubric_migration")
+    url = (
+        f"sqlite:///{tmp_path / 'old.sqlite3'}"
+        if request.param == "sqlite"
+        else postgresql_url(schema="senco_rubric_migration")
+    )
     app = make_app(url, INSTANCE_PATH=str(tmp_path))
     with app.app_context():
         upgrade(revision="d5c9320fbfa3")
         with db.engine.begin() as connection:
             for n, definition in enumerate((OLD_FAULTS, OLD_ENTRUST), start=1):
-                connection.execute(sa.text("INSERT INTO rubric (id, key, title, created_at, module_keys) "
-                                           "VALUES (:id, :key, :title, CURRENT_TIMESTAMP, '[]')"),
-                                   {"id": n, "key": definition["key"], "title": definition["title"]})
-                connection.execute(sa.text("INSERT INTO rubric_version (id, rubric_id, number, definition, created_at, in_use) "
-                                           "VALUES (:id, :id, 1, :definition, CURRENT_TIMESTAMP, false)"),
-                                   {"id": n, "definition": json.dumps(definition)})
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO rubric (id, key, title, created_at, module_keys) "
+                        "VALUES (:id, :key, :title, CURRENT_TIMESTAMP, '[]')"
+                    ),
+                    {"id": n, "key": definition["key"], "title": definition["title"]},
+                )
+                connection.execute(
+                    sa.text(
+                        "INSERT INTO rubric_version (id, rubric_id, number, definition, created_at, in_use) "
+                        "VALUES (:id, :id, 1, :definition, CURRENT_TIMESTAMP, false)"
+                    ),
+                    {"id": n, "definition": json.dumps(definition)},
+                )
         yield app
         db.engine.dispose()
 

@@ -1,4 +1,5 @@
 """The rubric services as a background job would call them: ids and plain values, one parse a version."""
+
 from __future__ import annotations
 
 import pytest
@@ -22,10 +23,12 @@ def rubric_id(app) -> int:  # type: ignore[no-untyped-def]
 def test_each_command_for_a_rubric_that_does_not_exist_is_refused_at_its_id(app, rubric_id):
     missing = rubric_id + 1
     with app.app_context():
-        for command in (lambda: authoring.add_criterion(missing, None, authoring.CriterionInput("X", levels=LEVELS)),
-                        lambda: authoring.remove_criterion(missing, None, "hears-the-child"),
-                        lambda: authoring.publish(missing),
-                        lambda: authoring.start_draft(missing)):
+        for command in (
+            lambda: authoring.add_criterion(missing, None, authoring.CriterionInput("X", levels=LEVELS)),
+            lambda: authoring.remove_criterion(missing, None, "hears-the-child"),
+            lambda: authoring.publish(missing),
+            lambda: authoring.start_draft(missing),
+        ):
             with pytest.raises(Invalid) as refused:
                 command()
             assert (refused.value.field, refused.value.message) == ("rubric_id", "There is no rubric with this id")

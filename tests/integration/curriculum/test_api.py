@@ -1,4 +1,5 @@
 """The JSON API: bearer tokens by role, the same rules as the pages, located JSON errors."""
+
 from __future__ import annotations
 
 import pytest
@@ -61,17 +62,23 @@ def test_a_script_creates_composes_publishes_and_compares(client, token):
     programme = created.json
     url, lock = programme["url"], programme["lock_version"]
     for key in ("send-law-foundations", "cohort-data-analysis"):
-        response = client.post(f"{url}/draft/modules", json={"catalogue_key": key, "lock_version": lock}, headers=_headers(token))
+        response = client.post(
+            f"{url}/draft/modules", json={"catalogue_key": key, "lock_version": lock}, headers=_headers(token)
+        )
         assert response.status_code == 201, response.json
         lock = response.json["lock_version"]
-    changed = client.patch(f"{url}/draft/modules/cohort-data-analysis", json={"hours": 12, "lock_version": lock}, headers=_headers(token))
+    changed = client.patch(
+        f"{url}/draft/modules/cohort-data-analysis", json={"hours": 12, "lock_version": lock}, headers=_headers(token)
+    )
     assert changed.status_code == 200, changed.json
 
     analysis = client.get(f"{url}/analysis", headers=_headers(token)).json
     assert analysis["total_hours"] == 6 + 12
     assert analysis["length_weeks"] == 52
 
-    published = client.post(f"{url}/publish", json={"lock_version": changed.json["lock_version"]}, headers=_headers(token))
+    published = client.post(
+        f"{url}/publish", json={"lock_version": changed.json["lock_version"]}, headers=_headers(token)
+    )
     assert published.json["published"] == 1
     draft = client.post(f"{url}/draft", headers=_headers(token))
     tag = draft.headers["ETag"]
@@ -88,10 +95,20 @@ def test_api_errors_are_json_and_name_the_path(client, token):
     bad = {**DOCUMENT, "modules": [{"key": "x", "title": "X", "hours": 0}]}
     response = client.post("/api/v1/programmes", json=bad, headers=_headers(token))
     assert response.status_code == 400
-    assert response.json == {"errors": [{"path": "modules[0].hours", "message": "Module 1 ‘X’, hours: Enter hours as a whole number between 1 and 1,000"}]}
+    assert response.json == {
+        "errors": [
+            {
+                "path": "modules[0].hours",
+                "message": "Module 1 ‘X’, hours: Enter hours as a whole number between 1 and 1,000",
+            }
+        ]
+    }
     url = client.post("/api/v1/programmes", json=DOCUMENT, headers=_headers(token)).json["url"]
     refused = client.post(f"{url}/publish", json={"lock_version": 1}, headers=_headers(token))
-    assert refused.status_code == 400 and refused.json["errors"][0]["message"] == "Add at least one module before publishing"
+    assert (
+        refused.status_code == 400
+        and refused.json["errors"][0]["message"] == "Add at least one module before publishing"
+    )
     wrong_type = client.patch(f"{url}/draft/modules/nope", json={"hours": "many"}, headers=_headers(token))
     assert wrong_type.json["errors"] == [{"path": "hours", "message": "Not a valid integer."}]
     assert client.get("/api/v1/programmes/99999", headers=_headers(token)).status_code == 404
@@ -99,8 +116,12 @@ def test_api_errors_are_json_and_name_the_path(client, token):
 
 def test_a_stale_lock_version_gets_409(client, token):
     url = client.post("/api/v1/programmes", json=DOCUMENT, headers=_headers(token)).json["url"]
-    first = client.post(f"{url}/draft/modules", json={"catalogue_key": "advocacy", "lock_version": 1}, headers=_headers(token)).json
+    first = client.post(
+        f"{url}/draft/modules", json={"catalogue_key": "advocacy", "lock_version": 1}, headers=_headers(token)
+    ).json
     stale = first["lock_version"] - 1
-    response = client.patch(f"{url}/draft/modules/advocacy", json={"hours": 5, "lock_version": stale}, headers=_headers(token))
+    response = client.patch(
+        f"{url}/draft/modules/advocacy", json={"hours": 5, "lock_version": stale}, headers=_headers(token)
+    )
     assert response.status_code == 409
     assert "changed by someone else" in response.json["errors"][0]["message"]

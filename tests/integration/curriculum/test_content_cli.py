@@ -1,4 +1,5 @@
 """``flask catalogue load`` and ``flask scenarios load``: a broken or missing file is one clear message and exit 1."""
+
 from __future__ import annotations
 
 import shutil

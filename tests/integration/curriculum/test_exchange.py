@@ -1,4 +1,5 @@
 """Export → import round-trips a programme; every bad import is refused whole, with a located message."""
+
 from __future__ import annotations
 
 import copy
@@ -16,7 +17,12 @@ from curriculum.models import Programme
 
 def _document(app, programme_id):  # type: ignore[no-untyped-def]
     with app.app_context():
-        services.update_module(programme_id, None, "screening-processing", services.ModuleChanges(5, "Spring", frozenset({"screening-literacy"})))
+        services.update_module(
+            programme_id,
+            None,
+            "screening-processing",
+            services.ModuleChanges(5, "Spring", frozenset({"screening-literacy"})),
+        )
         return services.export_version(db.session.get(Programme, programme_id).draft)
 
 
@@ -110,7 +116,10 @@ def test_a_file_with_four_problems_lists_all_four_in_one_pass(app, programme_id)
     document["modules"][1]["prerequisites"] = ["nowhere"]
     document["modules"][2]["area"] = "nowhere"
     assert [problem.split(":")[0] for problem in _refusal(app, document)] == [
-        "modules[0].hours", "modules[1].prerequisites[0]", "modules[2].area", "schema_version",
+        "modules[0].hours",
+        "modules[1].prerequisites[0]",
+        "modules[2].area",
+        "schema_version",
     ]
 
 
@@ -121,25 +130,39 @@ def test_a_module_key_longer_than_its_column_is_refused_not_cut(app, programme_i
     assert problem.startswith("modules[0].key: Module 1 ‘SEND law foundations’, key: Use 1 to 80 lower-case letters")
 
 
-@pytest.mark.parametrize(("text", "located"), [
-    ("[1, 2]", "The file must hold one JSON object, starting with { — it starts with [ (a list)"),
-    ('{"schema_version": NaN}', "schema_version: NaN is not a number JSON allows. Use a number"),
-    ('{"schema_version": 1e400}', "schema_version: This number is too large"),
-    ('{"schema_version": ' + "9" * 5000 + "}", "schema_version: Numbers can have at most 15 digits"),
-    ('{"schema_version": 1, "programme": {"name": "\\ud800"}}',
-     "programme.name: This text holds a character that cannot be saved (NUL or a lone surrogate). Remove it"),
-    ("[" * 1500 + "]" * 1500, "The file nests lists and objects more than 64 deep (line 1). Nothing this app reads nests that deep."),
-    ("[" * 100_000, "The file nests lists and objects more than 64 deep (line 1). Nothing this app reads nests that deep."),
-])
+@pytest.mark.parametrize(
+    ("text", "located"),
+    [
+        ("[1, 2]", "The file must hold one JSON object, starting with { — it starts with [ (a list)"),
+        ('{"schema_version": NaN}', "schema_version: NaN is not a number JSON allows. Use a number"),
+        ('{"schema_version": 1e400}', "schema_version: This number is too large"),
+        ('{"schema_version": ' + "9" * 5000 + "}", "schema_version: Numbers can have at most 15 digits"),
+        (
+            '{"schema_version": 1, "programme": {"name": "\\ud800"}}',
+            "programme.name: This text holds a character that cannot be saved (NUL or a lone surrogate). Remove it",
+        ),
+        (
+            "[" * 1500 + "]" * 1500,
+            "The file nests lists and objects more than 64 deep (line 1). Nothing this app reads nests that deep.",
+        ),
+        (
+            "[" * 100_000,
+            "The file nests lists and objects more than 64 deep (line 1). Nothing this app reads nests that deep.",
+        ),
+    ],
+)
 def test_hostile_json_is_refused_with_its_place(app, catalogue, text, located):
     assert _refusal(app, text) == [located]
 
 
-@pytest.mark.parametrize(("raw", "located"), [
-    ('{"schema_version": 1}'.encode("utf-16"), "The file is UTF-16 text"),
-    ('{"schema_version": 1}'.encode("utf-16-le"), "The file is UTF-16 text"),
-    (b'{"programme":\n "caf\xe9"}', "The file is not UTF-8 text: byte 20 (line 2) cannot be read"),
-])
+@pytest.mark.parametrize(
+    ("raw", "located"),
+    [
+        ('{"schema_version": 1}'.encode("utf-16"), "The file is UTF-16 text"),
+        ('{"schema_version": 1}'.encode("utf-16-le"), "The file is UTF-16 text"),
+        (b'{"programme":\n "caf\xe9"}', "The file is not UTF-8 text: byte 20 (line 2) cannot be read"),
+    ],
+)
 def test_files_not_in_utf8_are_refused_saying_so(app, catalogue, raw, located):
     with app.app_context(), pytest.raises(DocumentError) as refused:
         services.import_programme(None, raw)

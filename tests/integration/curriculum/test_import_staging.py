@@ -1,4 +1,5 @@
 """A checked file waits an hour for the person who uploaded it, is used once, and a refusal saves nothing."""
+
 from __future__ import annotations
 
 import json
@@ -13,11 +14,13 @@ from core.problems import Invalid
 from curriculum.models import Programme
 from curriculum.services.imports import PROGRAMME_JSON
 
-DOCUMENT = json.dumps({
-    "schema_version": 1,
-    "programme": {"name": "Staged", "provider": "Trust", "cohort_start": "2025-09-01", "length_weeks": 78},
-    "modules": [{"key": "law", "title": "Law", "hours": 6, "area": "send-law"}],
-})
+DOCUMENT = json.dumps(
+    {
+        "schema_version": 1,
+        "programme": {"name": "Staged", "provider": "Trust", "cohort_start": "2025-09-01", "length_weeks": 78},
+        "modules": [{"key": "law", "title": "Law", "hours": 6, "area": "send-law"}],
+    }
+)
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
 """Composing, publishing and versioning a programme through its services."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -42,9 +43,16 @@ def test_absurd_hours_are_refused_and_nothing_changes(app, programme_id, hours):
 
 def test_a_prerequisite_cycle_is_refused_naming_the_loop(app, programme_id):
     with app.app_context():
-        services.update_module(programme_id, None, "screening-processing", services.ModuleChanges(5, "", frozenset({"screening-literacy"})))
+        services.update_module(
+            programme_id, None, "screening-processing", services.ModuleChanges(5, "", frozenset({"screening-literacy"}))
+        )
         with pytest.raises(services.CurriculumError, match="would make a loop") as refused:
-            services.update_module(programme_id, None, "screening-literacy", services.ModuleChanges(4, "", frozenset({"screening-processing"})))
+            services.update_module(
+                programme_id,
+                None,
+                "screening-literacy",
+                services.ModuleChanges(4, "", frozenset({"screening-processing"})),
+            )
         assert refused.value.field == "prerequisites"
         db.session.rollback()
         assert _programme(programme_id).draft.module("screening-literacy").prerequisite_keys == []
@@ -52,7 +60,9 @@ def test_a_prerequisite_cycle_is_refused_naming_the_loop(app, programme_id):
 
 def test_a_module_another_needs_cannot_be_removed(app, programme_id):
     with app.app_context():
-        services.update_module(programme_id, None, "screening-processing", services.ModuleChanges(5, "", frozenset({"screening-literacy"})))
+        services.update_module(
+            programme_id, None, "screening-processing", services.ModuleChanges(5, "", frozenset({"screening-literacy"}))
+        )
         with pytest.raises(services.CurriculumError, match="‘Screening processing’ needs it"):
             services.remove_module(programme_id, None, "screening-literacy")
         services.remove_module(programme_id, None, "screening-processing")
@@ -64,7 +74,11 @@ def test_moving_a_module_changes_the_running_order(app, programme_id):
     with app.app_context():
         services.move_module(programme_id, None, "screening-processing", -1)
         services.move_module(programme_id, None, "send-law-foundations", -1)  # already first: no change
-        assert [m.key for m in _programme(programme_id).draft.modules] == ["send-law-foundations", "screening-processing", "screening-literacy"]
+        assert [m.key for m in _programme(programme_id).draft.modules] == [
+            "send-law-foundations",
+            "screening-processing",
+            "screening-literacy",
+        ]
 
 
 def test_publishing_without_send_law_is_refused_with_the_list(app, programme_id):
@@ -101,24 +115,33 @@ def test_a_save_based_on_a_stale_view_is_refused(app, programme_id):
 
 def test_own_modules_get_a_unique_key_and_check_their_area(app, programme_id):
     with app.app_context():
-        own = services.OwnModule(title="Local offer", summary="", hours=2, outcomes=(("knowledge", "Learn that the local offer exists."),))
+        own = services.OwnModule(
+            title="Local offer", summary="", hours=2, outcomes=(("knowledge", "Learn that the local offer exists."),)
+        )
         first = services.add_own_module(programme_id, None, own)
         second = services.add_own_module(programme_id, None, own)
         assert (first.key, second.key) == ("own-local-offer", "own-local-offer-2")
         with pytest.raises(services.CurriculumError, match="Choose an area"):
-            services.add_own_module(programme_id, None, services.OwnModule(title="X", summary="", hours=2, area_key="nope"))
+            services.add_own_module(
+                programme_id, None, services.OwnModule(title="X", summary="", hours=2, area_key="nope")
+            )
 
 
 def test_a_command_for_a_programme_that_does_not_exist_is_refused_at_its_id(app, programme_id):
     """As a background job would call it: ids and plain values, no request, no ORM objects."""
     with app.app_context():
-        for command in (lambda: services.update_module(programme_id + 1, None, "screening-literacy", services.ModuleChanges(9)),
-                        lambda: services.add_catalogue_module(programme_id + 1, None, "screening-literacy"),
-                        lambda: services.publish(programme_id + 1, None, None),
-                        lambda: services.start_draft(programme_id + 1)):
+        for command in (
+            lambda: services.update_module(programme_id + 1, None, "screening-literacy", services.ModuleChanges(9)),
+            lambda: services.add_catalogue_module(programme_id + 1, None, "screening-literacy"),
+            lambda: services.publish(programme_id + 1, None, None),
+            lambda: services.start_draft(programme_id + 1),
+        ):
             with pytest.raises(services.Invalid) as refused:
                 command()
-            assert (refused.value.field, refused.value.message) == ("programme_id", "There is no programme with this id")
+            assert (refused.value.field, refused.value.message) == (
+                "programme_id",
+                "There is no programme with this id",
+            )
         assert [p.id for p in services.list_programmes()] == [programme_id]
 
 

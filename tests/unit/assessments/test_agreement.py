@@ -1,5 +1,6 @@
 """Agreement between mentor and moderator: worked examples from published sources, edge cases,
 and properties of kappa and the percentages."""
+
 from __future__ import annotations
 
 import json
@@ -42,12 +43,12 @@ def pairs_of(first: list[object], second: list[object], **where: str) -> list[Pa
 
 # Worked examples ------------------------------------------------------------------------------
 
+
 def test_kappa_matches_the_grant_proposal_example() -> None:
     # The "Cohen's kappa" article's worked example (Wikipedia; restated at howcodex.com,
     # statistics/cohen_kappa_coefficient): 50 proposals, both readers yes 20, A yes B no 5,
     # A no B yes 10, both no 15: p_o = 0.70, p_e = 0.50, kappa = 0.40.
-    pairs = ([Pair("yes", "yes")] * 20 + [Pair("yes", "no")] * 5 + [Pair("no", "yes")] * 10
-             + [Pair("no", "no")] * 15)
+    pairs = [Pair("yes", "yes")] * 20 + [Pair("yes", "no")] * 5 + [Pair("no", "yes")] * 10 + [Pair("no", "no")] * 15
     assert kappa(pairs, ("yes", "no")).value == Fraction(2, 5)
     assert exact_agreement(pairs, ("yes", "no")).value == 70
     assert describe(kappa(pairs, ("yes", "no"))) == "Cohen's kappa: 0.40 (50 pairs)."
@@ -70,10 +71,13 @@ def test_an_undefined_kappa_has_no_interval_and_too_few_pairs_show_no_number() -
     assert shown(kappa([Pair(1, 2)], LEVELS)) == "Too few pairs to mean anything"
 
 
-@pytest.mark.parametrize(("second", "published"), [
-    ([8, 8, 6, 6, 7, 6, 1, 4, 8], 0.758620689655172),
-    ([3, 5, 6, 6, 7, 6, 1, 4, 8], 0.438095238095238),
-])
+@pytest.mark.parametrize(
+    ("second", "published"),
+    [
+        ([8, 8, 6, 6, 7, 6, 1, 4, 8], 0.758620689655172),
+        ([3, 5, 6, 6, 7, 6, 1, 4, 8], 0.438095238095238),
+    ],
+)
 def test_quadratic_weighted_kappa_matches_the_published_examples(second: list[int], published: float) -> None:
     # Maple's EssayTools[QuadraticWeightedKappa] help page, examples 1 and 2, with the scale
     # taken from the data's minimum and maximum (1 to 10).
@@ -111,13 +115,16 @@ def test_adjacency_is_by_position_on_the_stated_scale_not_by_number() -> None:
 
 # Edge cases -----------------------------------------------------------------------------------
 
+
 def test_identical_ratings_in_one_category_leave_kappa_undefined_and_say_why() -> None:
     pairs = [Pair(3, 3)] * 12
     f = weighted_kappa(pairs, LEVELS)
     assert f.value is None and not f.too_few
     assert exact_agreement(pairs, LEVELS).value == 100
-    assert describe(f) == ("Cohen's kappa (quadratic-weighted): cannot be worked out. Kappa cannot be worked out: "
-                           "both markers gave ‘3’ every time, so agreement by chance alone is already complete.")
+    assert describe(f) == (
+        "Cohen's kappa (quadratic-weighted): cannot be worked out. Kappa cannot be worked out: "
+        "both markers gave ‘3’ every time, so agreement by chance alone is already complete."
+    )
 
 
 def test_identical_ratings_across_categories_give_kappa_one() -> None:
@@ -172,6 +179,7 @@ def test_an_empty_or_repeated_scale_is_refused() -> None:
 
 # Groups and flags -----------------------------------------------------------------------------
 
+
 def sample() -> list[Pair]:
     close = pairs_of([1, 2, 3, 4] * 3, [1, 2, 3, 4] * 3, mentor="ana", scenario="annual-review", criterion="voice")
     apart = pairs_of([1, 2, 3, 4] * 3, [1, 2, 4, 1] * 3, mentor="ben", scenario="screening", criterion="voice")
@@ -198,7 +206,10 @@ def test_a_report_gives_each_group_its_figures_and_pair_counts() -> None:
 def test_mentors_below_the_providers_minimum_are_flagged_and_too_few_pairs_never_are() -> None:
     checks = flag_mentors(sample(), LEVELS, CalibrationPolicy(Measure.EXACT, Fraction(80)))
     assert [(c.mentor, c.flagged, c.reason.code) for c in checks] == [
-        ("ana", False, "meets_minimum"), ("ben", True, "below_minimum"), ("cat", False, "too_few_to_judge")]
+        ("ana", False, "meets_minimum"),
+        ("ben", True, "below_minimum"),
+        ("cat", False, "too_few_to_judge"),
+    ]
     assert render(checks[1].reason) == "Exact agreement is 50%, below the minimum of 80%: offer calibration."
     assert render(checks[2].reason) == "Not judged: 2 pairs, at least 10 needed."
 
@@ -231,15 +242,20 @@ def test_figures_are_data_that_pickle_and_write_as_json() -> None:
     written = json.loads(json.dumps(f.to_dict()))
     low, high = written.pop("interval")
     assert low < 3 / 7 < high
-    assert written == {"measure": "weighted_kappa", "pairs": 4, "too_few": True, "value": 3 / 7, "exact": "3/7",
-                       "reasons": [{"code": "too_few_pairs", "params": {"pairs": 4, "needed": 10}}]}
+    assert written == {
+        "measure": "weighted_kappa",
+        "pairs": 4,
+        "too_few": True,
+        "value": 3 / 7,
+        "exact": "3/7",
+        "reasons": [{"code": "too_few_pairs", "params": {"pairs": 4, "needed": 10}}],
+    }
 
 
 # Properties -----------------------------------------------------------------------------------
 
 ratings = st.sampled_from(LEVELS)
-level_pairs = st.lists(st.tuples(ratings, ratings), min_size=1, max_size=40).map(
-    lambda xs: [Pair(a, b) for a, b in xs])
+level_pairs = st.lists(st.tuples(ratings, ratings), min_size=1, max_size=40).map(lambda xs: [Pair(a, b) for a, b in xs])
 
 
 @given(level_pairs, st.sampled_from([Measure.KAPPA, Measure.WEIGHTED_KAPPA]))
@@ -261,7 +277,9 @@ def test_perfect_agreement_gives_one_when_kappa_is_defined(first: list[int], mea
 
 
 @given(level_pairs, st.sampled_from([Measure.EXACT, Measure.ADJACENT]))
-def test_percentages_stay_within_0_and_100_and_adjacent_is_never_below_exact(pairs: list[Pair], measure: Measure) -> None:
+def test_percentages_stay_within_0_and_100_and_adjacent_is_never_below_exact(
+    pairs: list[Pair], measure: Measure
+) -> None:
     f = figure(pairs, LEVELS, measure)
     assert f.value is not None and 0 <= f.value <= 100
     assert adjacent_agreement(pairs, LEVELS).value >= exact_agreement(pairs, LEVELS).value  # type: ignore[operator]
@@ -295,7 +313,8 @@ def test_kappa_agrees_with_scikit_learn_on_any_pairs(pairs: list[Pair], measure:
 
 @given(level_pairs, st.sampled_from([Measure.KAPPA, Measure.WEIGHTED_KAPPA, Measure.LINEAR_KAPPA]))
 def test_the_interval_holds_kappa_stays_within_minus_one_and_one_and_is_symmetric_in_the_markers(
-        pairs: list[Pair], measure: Measure) -> None:
+    pairs: list[Pair], measure: Measure
+) -> None:
     f = figure(pairs, LEVELS, measure)
     swapped = [Pair(p.moderator_rating, p.mentor_rating) for p in pairs]
     if f.value is None:

@@ -1,4 +1,5 @@
 """How far a mentor's marks for an exemplar are from its agreed marks."""
+
 from __future__ import annotations
 
 from fractions import Fraction
@@ -16,8 +17,11 @@ marks = st.fixed_dictionaries(dict.fromkeys(KEYS, levels))
 def test_gaps_are_signed_mine_minus_agreed_and_a_missing_level_is_a_difference_without_a_size():
     found = compare(KEYS, {"a": 4, "b": 1, "c": None}, {"a": 3, "b": 3, "c": 2})
     assert [g.gap for g in found] == [1, -2, None]
-    assert [g.words for g in found] == ["1 level above the agreed mark", "2 levels below the agreed mark",
-                                        "Differs: one of you gave no level"]
+    assert [g.words for g in found] == [
+        "1 level above the agreed mark",
+        "2 levels below the agreed mark",
+        "Differs: one of you gave no level",
+    ]
 
 
 def test_a_summary_counts_the_same_criteria_and_the_mean_absolute_gap():

@@ -1,4 +1,5 @@
 """The case-study assessment's dates and result: what may be saved, and how it reads."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -35,7 +36,9 @@ def test_a_pass_or_a_fail_needs_a_submission_but_a_withdrawal_does_not():
 def test_dates_in_the_future_and_out_of_order_are_refused_with_the_field_named():
     assert fields(CaseStudyDates(submitted_on=date(2027, 3, 11))) == ["submitted_on"]
     assert fields(CaseStudyDates(window_opens=date(2027, 2, 8), window_closes=date(2027, 2, 1))) == ["window_closes"]
-    assert fields(CaseStudyDates(submitted_on=date(2027, 3, 2), result=CaseStudyResult.NOT_PASSED, result_on=date(2027, 3, 1))) == ["result_on"]
+    assert fields(
+        CaseStudyDates(submitted_on=date(2027, 3, 2), result=CaseStudyResult.NOT_PASSED, result_on=date(2027, 3, 1))
+    ) == ["result_on"]
     # A window may lie ahead: it is set at the start of the course.
     assert problems(CaseStudyDates(window_opens=date(2028, 2, 1), window_closes=date(2028, 2, 8)), TODAY) == []
 
@@ -43,8 +46,13 @@ def test_dates_in_the_future_and_out_of_order_are_refused_with_the_field_named()
 def test_where_the_case_study_stands_reads_as_a_sentence_at_each_step():
     assert in_words(None) == "Not recorded yet"
     assert in_words(CaseStudyDates()) == "Not recorded yet"
-    assert in_words(CaseStudyDates(date(2027, 2, 1), date(2027, 2, 8))) == "Submission window 1 February 2027 to 8 February 2027"
+    assert (
+        in_words(CaseStudyDates(date(2027, 2, 1), date(2027, 2, 8)))
+        == "Submission window 1 February 2027 to 8 February 2027"
+    )
     assert in_words(CaseStudyDates(date(2027, 2, 1))) == "Submission window opens 1 February 2027"
     assert in_words(CaseStudyDates(submitted_on=date(2027, 2, 7))) == "Submitted on 7 February 2027; result awaited"
-    failed = CaseStudyDates(submitted_on=date(2027, 2, 7), result=CaseStudyResult.NOT_PASSED, result_on=date(2027, 3, 1))
+    failed = CaseStudyDates(
+        submitted_on=date(2027, 2, 7), result=CaseStudyResult.NOT_PASSED, result_on=date(2027, 3, 1)
+    )
     assert in_words(failed) == "Not passed on 1 March 2027" and not failed.completed

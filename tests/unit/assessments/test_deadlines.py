@@ -1,5 +1,6 @@
 """The SENCO qualification duty (SEND Regulations 2014 reg. 49 as amended by SI 2024/535):
 named edge cases, then properties over many histories."""
+
 from __future__ import annotations
 
 import pickle
@@ -30,6 +31,7 @@ def codes(duty):  # type: ignore[no-untyped-def]
 
 
 # The deadline and the 29 February rule ---------------------------------------------------------
+
 
 def test_the_deadline_is_the_third_anniversary_of_becoming_senco() -> None:
     duty = track(SencoHistory(became_senco=date(2025, 1, 6)), TODAY)
@@ -77,11 +79,13 @@ def test_due_within_six_months_from_a_31_august_deadline_starts_at_the_end_of_fe
 
 # Who the duty applies to ----------------------------------------------------------------------
 
+
 def test_an_appointment_before_1_september_2009_carries_no_duty() -> None:
     duty = track(SencoHistory(became_senco=date(2008, 1, 7)), TODAY)
     assert duty.status is Status.NOT_REQUIRED and not duty.duty_applies
     assert render_all(duty.reasons) == (
-        "Became SENCO on 7 January 2008, not after 1 September 2009: the qualification duty does not apply.",)
+        "Became SENCO on 7 January 2008, not after 1 September 2009: the qualification duty does not apply.",
+    )
 
 
 def test_an_appointment_on_1_september_2009_itself_carries_no_duty_and_the_next_day_does() -> None:
@@ -91,22 +95,26 @@ def test_an_appointment_on_1_september_2009_itself_carries_no_duty_and_the_next_
 
 
 def test_exactly_twelve_months_of_earlier_service_elsewhere_leaves_the_duty_in_place() -> None:
-    history = SencoHistory(became_senco=date(2025, 9, 1),
-                           earlier_service=(ServicePeriod(date(2020, 9, 1), date(2021, 8, 31)),))
+    history = SencoHistory(
+        became_senco=date(2025, 9, 1), earlier_service=(ServicePeriod(date(2020, 9, 1), date(2021, 8, 31)),)
+    )
     duty = track(history, TODAY)
     assert duty.duty_applies and (duty.earlier_service.months, duty.earlier_service.days) == (12, 0)
     assert "Earlier service as SENCO totals 12 months, not more than 12 months, so the duty still applies." in (
-        render_all(duty.reasons))
+        render_all(duty.reasons)
+    )
 
 
 def test_twelve_months_and_a_day_of_earlier_service_lifts_the_duty() -> None:
-    history = SencoHistory(became_senco=date(2025, 9, 1),
-                           earlier_service=(ServicePeriod(date(2020, 9, 1), date(2021, 9, 1)),))
+    history = SencoHistory(
+        became_senco=date(2025, 9, 1), earlier_service=(ServicePeriod(date(2020, 9, 1), date(2021, 9, 1)),)
+    )
     duty = track(history, TODAY)
     assert duty.status is Status.NOT_REQUIRED
     assert render_all(duty.reasons) == (
         "Has already been a SENCO for 12 months and 1 day in total, more than 12 months: "
-        "the qualification duty does not apply.",)
+        "the qualification duty does not apply.",
+    )
 
 
 def test_a_stated_total_of_twelve_months_keeps_the_duty_and_thirteen_lifts_it() -> None:
@@ -117,7 +125,10 @@ def test_a_stated_total_of_twelve_months_keeps_the_duty_and_thirteen_lifts_it() 
 def test_earlier_service_at_two_schools_adds_up_and_overlaps_count_once() -> None:
     two_halves = (ServicePeriod(date(2018, 1, 1), date(2018, 6, 30)), ServicePeriod(date(2019, 1, 1), date(2019, 7, 1)))
     assert not track(SencoHistory(date(2025, 9, 1), earlier_service=two_halves), TODAY).duty_applies
-    overlapping = (ServicePeriod(date(2018, 1, 1), date(2018, 9, 30)), ServicePeriod(date(2018, 4, 1), date(2018, 12, 31)))
+    overlapping = (
+        ServicePeriod(date(2018, 1, 1), date(2018, 9, 30)),
+        ServicePeriod(date(2018, 4, 1), date(2018, 12, 31)),
+    )
     duty = track(SencoHistory(date(2025, 9, 1), earlier_service=overlapping), TODAY)
     assert duty.duty_applies and (duty.earlier_service.months, duty.earlier_service.days) == (12, 0)
 
@@ -137,17 +148,21 @@ def test_leftover_days_from_separate_stretches_make_a_month_only_at_31_days() ->
 def test_a_head_teacher_as_senco_still_has_to_qualify() -> None:
     duty = track(SencoHistory(became_senco=date(2025, 1, 6), head_teacher=True), TODAY)
     assert duty.duty_applies and duty.status is Status.ON_TRACK
-    assert ("Being the head teacher does not lift the qualification duty: a head teacher may be the SENCO "
-            "(SEND Regulations 2014, reg. 49(3)), but reg. 49(4) makes no exception for them.") in render_all(duty.reasons)
+    assert (
+        "Being the head teacher does not lift the qualification duty: a head teacher may be the SENCO "
+        "(SEND Regulations 2014, reg. 49(3)), but reg. 49(4) makes no exception for them."
+    ) in render_all(duty.reasons)
 
 
 # Which qualification counts --------------------------------------------------------------------
+
 
 def test_a_nasenco_begun_before_september_2024_and_completed_in_time_qualifies() -> None:
     duty = track(SencoHistory(date(2023, 1, 9), nasenco=Course(date(2023, 9, 1), date(2025, 7, 1))), TODAY)
     assert duty.status is Status.QUALIFIED and duty.qualification is Qualification.NASENCO
     assert render_all(duty.reasons) == (
-        "Holds the National Award for SEN Co-ordination (NASENCO), completed on 1 July 2025.",)
+        "Holds the National Award for SEN Co-ordination (NASENCO), completed on 1 July 2025.",
+    )
 
 
 def test_a_nasenco_still_in_progress_counts_only_if_finished_before_september_2027() -> None:
@@ -161,8 +176,10 @@ def test_a_nasenco_not_finished_by_1_september_2027_no_longer_counts() -> None:
     duty = track(history, date(2027, 9, 1))
     assert duty.qualification is Qualification.NPQ_SENCO
     assert duty.status is Status.DUE_SOON
-    assert ("The NASENCO begun on 1 June 2024 was not completed before 1 September 2027, so it does not count: "
-            "the NPQ for SENCOs is needed.") in render_all(duty.reasons)
+    assert (
+        "The NASENCO begun on 1 June 2024 was not completed before 1 September 2027, so it does not count: "
+        "the NPQ for SENCOs is needed."
+    ) in render_all(duty.reasons)
 
 
 def test_a_nasenco_completed_on_1_september_2027_is_too_late_to_qualify() -> None:
@@ -196,10 +213,14 @@ def test_with_no_course_the_npq_is_named_as_the_qualification_that_counts() -> N
 
 # Bad input ------------------------------------------------------------------------------------
 
+
 def test_dates_in_the_future_are_refused_each_with_its_field() -> None:
     tomorrow = TODAY + timedelta(days=1)
-    history = SencoHistory(became_senco=tomorrow, npq=Course(date(2025, 1, 1), tomorrow),
-                           earlier_service=(ServicePeriod(tomorrow, tomorrow),))
+    history = SencoHistory(
+        became_senco=tomorrow,
+        npq=Course(date(2025, 1, 1), tomorrow),
+        earlier_service=(ServicePeriod(tomorrow, tomorrow),),
+    )
     with pytest.raises(DeadlineInputError) as caught:
         track(history, TODAY)
     paths = [p.path for p in caught.value.problems]
@@ -208,10 +229,15 @@ def test_dates_in_the_future_are_refused_each_with_its_field() -> None:
 
 
 def test_inconsistent_dates_are_refused_with_what_to_do() -> None:
-    history = SencoHistory(became_senco=date(2020, 1, 1), earlier_months=-1,
-                           earlier_service=(ServicePeriod(date(2019, 6, 1), date(2019, 5, 1)),
-                                            ServicePeriod(date(2019, 6, 1), date(2020, 1, 1))),
-                           nasenco=Course(date(2021, 1, 1), date(2020, 1, 1)))
+    history = SencoHistory(
+        became_senco=date(2020, 1, 1),
+        earlier_months=-1,
+        earlier_service=(
+            ServicePeriod(date(2019, 6, 1), date(2019, 5, 1)),
+            ServicePeriod(date(2019, 6, 1), date(2020, 1, 1)),
+        ),
+        nasenco=Course(date(2021, 1, 1), date(2020, 1, 1)),
+    )
     with pytest.raises(DeadlineInputError) as caught:
         track(history, TODAY)
     assert [(p.path, p.message) for p in caught.value.problems] == [
@@ -253,7 +279,9 @@ def histories(draw: st.DrawFn) -> tuple[SencoHistory, date]:
         completed = draw(st.none() | st.dates(min_value=started, max_value=today))
         return Course(started, completed)
 
-    return SencoHistory(became, tuple(periods), draw(st.integers(0, 30)), draw(st.booleans()), course(), course()), today
+    return SencoHistory(
+        became, tuple(periods), draw(st.integers(0, 30)), draw(st.booleans()), course(), course()
+    ), today
 
 
 @given(histories())
@@ -266,13 +294,20 @@ def test_the_deadline_is_always_the_third_anniversary(case: tuple[SencoHistory, 
 
 
 @given(histories(), st.integers(1, 40), st.integers(0, 900))
-def test_more_earlier_service_never_brings_the_duty_back(case: tuple[SencoHistory, date], more_months: int,
-                                                          extra_days: int) -> None:
+def test_more_earlier_service_never_brings_the_duty_back(
+    case: tuple[SencoHistory, date], more_months: int, extra_days: int
+) -> None:
     history, today = case
     end = history.became_senco - timedelta(days=1)
     extra = ServicePeriod(end - timedelta(days=extra_days), end)
-    more = SencoHistory(history.became_senco, (*history.earlier_service, extra), history.earlier_months + more_months,
-                        history.head_teacher, history.nasenco, history.npq)
+    more = SencoHistory(
+        history.became_senco,
+        (*history.earlier_service, extra),
+        history.earlier_months + more_months,
+        history.head_teacher,
+        history.nasenco,
+        history.npq,
+    )
     if not track(history, today).duty_applies:
         assert not track(more, today).duty_applies
 
@@ -284,8 +319,14 @@ def test_a_qualified_person_is_never_overdue(case: tuple[SencoHistory, date], da
         return  # no NPQ for SENCOs could have been begun and completed yet
     started = data.draw(st.dates(min_value=date(2024, 9, 1), max_value=today - timedelta(days=1)))
     completed = data.draw(st.dates(min_value=started, max_value=today))
-    qualified = SencoHistory(history.became_senco, history.earlier_service, history.earlier_months,
-                             history.head_teacher, history.nasenco, Course(started, completed))
+    qualified = SencoHistory(
+        history.became_senco,
+        history.earlier_service,
+        history.earlier_months,
+        history.head_teacher,
+        history.nasenco,
+        Course(started, completed),
+    )
     later = data.draw(st.dates(min_value=today, max_value=date(2040, 1, 1)))
     assert track(qualified, today).status is Status.QUALIFIED
     assert track(qualified, later).status is Status.QUALIFIED

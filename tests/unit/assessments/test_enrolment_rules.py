@@ -1,5 +1,6 @@
 """How enrolment dates and earlier SENCO service are written and checked (the form, the CSV
 import and ``flask enrol`` share these rules)."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -29,7 +30,9 @@ def test_dates_are_read_day_first_or_as_iso_dates() -> None:
     assert parse_day(" 29/02/2024 ") == date(2024, 2, 29)
 
 
-@pytest.mark.parametrize("text", ["31/02/2025", "29/02/2025", "2025/13/01", "1/9/25", "next Tuesday", "", "=1+1", "1/9/0001"])
+@pytest.mark.parametrize(
+    "text", ["31/02/2025", "29/02/2025", "2025/13/01", "1/9/25", "next Tuesday", "", "=1+1", "1/9/0001"]
+)
 def test_what_is_not_a_date_is_refused_naming_the_text(text: str) -> None:
     with pytest.raises(RuleError) as refused:
         parse_day(text)
@@ -59,8 +62,11 @@ def test_a_period_without_to_or_with_a_bad_date_names_its_position() -> None:
 
 
 def test_overlapping_periods_and_periods_ending_in_the_future_are_named() -> None:
-    periods = (ServicePeriod(date(2019, 9, 1), date(2020, 8, 31)), ServicePeriod(date(2018, 1, 1), date(2019, 9, 1)),
-               ServicePeriod(date(2026, 1, 1), date(2027, 1, 1)))
+    periods = (
+        ServicePeriod(date(2019, 9, 1), date(2020, 8, 31)),
+        ServicePeriod(date(2018, 1, 1), date(2019, 9, 1)),
+        ServicePeriod(date(2026, 1, 1), date(2027, 1, 1)),
+    )
     assert period_problems(periods, TODAY) == [
         "Period 3 ends in the future: earlier service must have ended",
         "Periods 1 and 2 overlap: enter each stretch of service once",
@@ -68,12 +74,19 @@ def test_overlapping_periods_and_periods_ending_in_the_future_are_named() -> Non
 
 
 def test_periods_that_meet_end_to_start_do_not_overlap() -> None:
-    assert period_problems((ServicePeriod(date(2018, 1, 1), date(2018, 8, 31)),
-                            ServicePeriod(date(2018, 9, 1), date(2019, 8, 31))), TODAY) == []
+    assert (
+        period_problems(
+            (ServicePeriod(date(2018, 1, 1), date(2018, 8, 31)), ServicePeriod(date(2018, 9, 1), date(2019, 8, 31))),
+            TODAY,
+        )
+        == []
+    )
 
 
-@pytest.mark.parametrize(("text", "value"), [("yes", True), ("Y", True), ("true", True), ("1", True),
-                                             ("no", False), ("", False), ("  N ", False)])
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [("yes", True), ("Y", True), ("true", True), ("1", True), ("no", False), ("", False), ("  N ", False)],
+)
 def test_yes_and_no(text: str, value: bool) -> None:
     assert parse_yes_no(text) is value
 
@@ -122,6 +135,7 @@ def test_the_tracker_counts_periods_the_rules_accept_without_refusing_them(perio
 
 
 # The edge cases the tracker must get right, through dated earlier service ----------------------
+
 
 def test_a_year_as_senco_elsewhere_ending_the_day_before_keeps_the_duty_and_a_day_more_lifts_it() -> None:
     year = parse_periods("1/9/2022 to 31/8/2023")

@@ -1,4 +1,5 @@
 """File names in a cohort's ZIP: plain, safe, and still recognisably the trainee's."""
+
 from __future__ import annotations
 
 import re

@@ -1,4 +1,5 @@
 """A grid cell says its status in words, with its counts; CSV cells never run as formulas."""
+
 from __future__ import annotations
 
 import csv
@@ -25,7 +26,7 @@ def test_sign_off_outranks_the_aggregate_and_nothing_observed_is_its_own_status(
 
 
 def test_cells_that_a_spreadsheet_would_run_are_escaped_and_others_are_left_alone():
-    assert csv_safe("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert csv_safe('=HYPERLINK("http://x")') == '\'=HYPERLINK("http://x")'
     assert csv_safe("-2+3") == "'-2+3"
     assert csv_safe("@SUM(A1)") == "'@SUM(A1)"
     assert csv_safe("Hill Primary") == "Hill Primary"

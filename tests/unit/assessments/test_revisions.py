@@ -1,4 +1,5 @@
 """The history of a corrected observation, in words: what changed between two snapshots."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -11,11 +12,23 @@ from assessments.revisions import Titles, changes, snapshot
 TITLES = Titles({"voice": "Keeps the child's voice central", "chair": "Chairs the meeting"}, {"late": "Late notice"})
 
 
-def _snap(levels: dict[str, int | None], comments: dict[str, str] | None = None, faults: tuple[str, ...] = (),
-          outcome: str = "met", setting: str = "Meeting room", day: date = date(2026, 3, 3)) -> dict:  # type: ignore[type-arg]
+def _snap(
+    levels: dict[str, int | None],
+    comments: dict[str, str] | None = None,
+    faults: tuple[str, ...] = (),
+    outcome: str = "met",
+    setting: str = "Meeting room",
+    day: date = date(2026, 3, 3),
+) -> dict:  # type: ignore[type-arg]
     judgements = [{"criterion": k, "level": v, "comment": (comments or {}).get(k, "")} for k, v in levels.items()]
-    return snapshot(day, setting, ["Parents or carers"], "", {"judgements": judgements, "faults": [{"fault": f} for f in faults]},
-                    {"outcome": outcome})
+    return snapshot(
+        day,
+        setting,
+        ["Parents or carers"],
+        "",
+        {"judgements": judgements, "faults": [{"fault": f} for f in faults]},
+        {"outcome": outcome},
+    )
 
 
 def test_a_changed_level_names_the_criterion_and_both_levels():
@@ -59,4 +72,5 @@ def test_a_snapshot_compared_with_itself_has_no_changes(found):
 def test_there_is_a_change_exactly_when_the_levels_differ(first, second):
     def words(found):  # type: ignore[no-untyped-def]
         return {k: v for k, v in found.items() if v is not None}
+
     assert bool(changes(_snap(first), _snap(second), TITLES)) == (words(first) != words(second))

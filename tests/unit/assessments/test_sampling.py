@@ -1,4 +1,5 @@
 """The moderation sample: stratified by mentor and scenario, and the same for the same seed."""
+
 from __future__ import annotations
 
 import math
@@ -23,8 +24,9 @@ def _pool(n_per_stratum: dict[tuple[str, str], int]) -> list[Candidate]:
     return pool
 
 
-pools = st.dictionaries(st.tuples(st.sampled_from(MENTORS), st.sampled_from(SCENARIOS)), st.integers(1, 12),
-                        min_size=1).map(_pool)
+pools = st.dictionaries(
+    st.tuples(st.sampled_from(MENTORS), st.sampled_from(SCENARIOS)), st.integers(1, 12), min_size=1
+).map(_pool)
 percents = st.integers(1, 100)
 seeds = st.text(st.characters(min_codepoint=33, max_codepoint=126), min_size=1, max_size=20)
 
@@ -90,15 +92,25 @@ def test_a_mentor_sampled_below_their_rate_is_short_and_flagged_mentors_need_mor
 
 # ---- new mentors and the interim share -----------------------------------------------------
 
+
 def test_a_new_mentors_first_observations_need_the_higher_rate_and_the_rest_the_usual_one():
-    assert needed(8, 10, early=5, new_rate=50) == 3 + 1   # ceil(2.5) + ceil(0.3)
+    assert needed(8, 10, early=5, new_rate=50) == 3 + 1  # ceil(2.5) + ceil(0.3)
     assert needed(8, 10) == 1
-    assert needed(3, 60, early=3, new_rate=50) == 2       # the higher of the two rates: a flagged new mentor
-    found = {m.mentor: m for m in plan({"a": 8, "b": 2}, {"a": 1}, 10, 25, early={"a": 5}, new_rate=50, interim_share=50)}
-    assert (found["a"].needed, found["a"].interim_due, found["a"].short_at_interim, found["a"].new) == (4, 2, True, True)
+    assert needed(3, 60, early=3, new_rate=50) == 2  # the higher of the two rates: a flagged new mentor
+    found = {
+        m.mentor: m for m in plan({"a": 8, "b": 2}, {"a": 1}, 10, 25, early={"a": 5}, new_rate=50, interim_share=50)
+    }
+    assert (found["a"].needed, found["a"].interim_due, found["a"].short_at_interim, found["a"].new) == (
+        4,
+        2,
+        True,
+        True,
+    )
     assert (found["b"].needed, found["b"].interim_due, found["b"].new) == (1, 1, False)
 
 
 @given(st.integers(0, 500), st.integers(1, 100), st.integers(0, 500), st.integers(1, 100))
-def test_the_new_mentor_rate_never_asks_for_less_and_never_more_than_all(submitted: int, rate: int, early: int, new_rate: int) -> None:
+def test_the_new_mentor_rate_never_asks_for_less_and_never_more_than_all(
+    submitted: int, rate: int, early: int, new_rate: int
+) -> None:
     assert needed(submitted, rate) <= needed(submitted, rate, early, new_rate) <= submitted

@@ -3,6 +3,7 @@
 Locally each property tries a few dozen examples; with ``CI`` set, the "engine-ci" profile
 tries 1,000 each. A slow reference written with Fractions re-derives every aggregate.
 """
+
 from __future__ import annotations
 
 import json
@@ -41,10 +42,18 @@ from competencies.engine import (
     sign_off,
 )
 
-settings.register_profile("engine-dev", max_examples=25, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-settings.register_profile("engine-ci", max_examples=1_000, deadline=None,
-                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile(
+    "engine-dev",
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+settings.register_profile(
+    "engine-ci",
+    max_examples=1_000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 # Applied per test, so loading it changes no one else's hypothesis tests.
 PROFILE = settings.get_profile("engine-ci" if os.environ.get("CI") else "engine-dev")
 
@@ -68,8 +77,15 @@ def rubrics(draw: Any, model: RubricModel | None = None) -> Rubric:
             size = draw(st.integers(2, 5))
             critical = draw(st.none() | st.integers(base, base + size - 1))
             weight = draw(st.sampled_from(WEIGHTS[1:] if i == 0 else WEIGHTS))
-            criteria.append({"key": key, "title": key.upper(), "weight": json.loads(weight), "critical_level": critical,
-                             "levels": [{"value": base + j, "label": f"L{base + j}"} for j in range(size)]})
+            criteria.append(
+                {
+                    "key": key,
+                    "title": key.upper(),
+                    "weight": json.loads(weight),
+                    "critical_level": critical,
+                    "levels": [{"value": base + j, "label": f"L{base + j}"} for j in range(size)],
+                }
+            )
         data["threshold"] = json.loads(draw(st.sampled_from(MARKS)))
     elif model is RubricModel.ENTRUSTMENT:
         pass_level = draw(st.integers(1, 5))
@@ -85,9 +101,16 @@ def rubrics(draw: Any, model: RubricModel | None = None) -> Rubric:
         data["fault_limit"] = draw(st.integers(0, 4))
         criteria = [{"key": key, "title": key.upper()} for key in keys]
     kinds = draw(st.integers(1 if model is RubricModel.FAULTS else 0, 4))
-    data["fault_types"] = [{"key": f"f{i}", "title": f"Fault {i}", "criterion": draw(st.none() | st.sampled_from(keys)),
-                            "severity": draw(st.sampled_from(["minor", "minor", "serious", "dangerous"])),
-                            "fails_alone": draw(st.booleans())} for i in range(kinds)]
+    data["fault_types"] = [
+        {
+            "key": f"f{i}",
+            "title": f"Fault {i}",
+            "criterion": draw(st.none() | st.sampled_from(keys)),
+            "severity": draw(st.sampled_from(["minor", "minor", "serious", "dangerous"])),
+            "fails_alone": draw(st.booleans()),
+        }
+        for i in range(kinds)
+    ]
     data["criteria"] = criteria
     return rubric_from_dict(json.loads(json.dumps(data)))
 
@@ -111,8 +134,14 @@ def evidence_for(draw: Any, rubric: Rubric, day: int = 1, complete: bool | None 
         severities = [s for s in FaultSeverity if not kind.fails_alone or s.rank >= kind.severity.rank]
         faults.append(Fault(kind.key, draw(st.none() | st.sampled_from(severities))))
     oid = f"o{draw(st.integers(0, 99)):02d}-{day}"
-    return Evidence(tuple(judgements), tuple(faults), oid, f"2026-03-{1 + day % 28:02d}",
-                    draw(st.sampled_from(["Ann", "Bob"])), draw(st.sampled_from(["School A", "School B"])))
+    return Evidence(
+        tuple(judgements),
+        tuple(faults),
+        oid,
+        f"2026-03-{1 + day % 28:02d}",
+        draw(st.sampled_from(["Ann", "Bob"])),
+        draw(st.sampled_from(["School A", "School B"])),
+    )
 
 
 @st.composite
@@ -122,8 +151,11 @@ def histories(draw: Any, model: RubricModel | None = None) -> tuple[Rubric, list
     results = [score(rubric, draw(evidence_for(rubric, day))) for day in range(count)]
     unique = {r.observation.id: r for r in results}
     methods = FAULT_METHODS if rubric.model is RubricModel.FAULTS else METHODS
-    policy = AggregationPolicy(draw(st.sampled_from(methods)), decay_weight=draw(st.sampled_from([0.65, 0.5, 0.2])),
-                               times=draw(st.integers(1, 4)))
+    policy = AggregationPolicy(
+        draw(st.sampled_from(methods)),
+        decay_weight=draw(st.sampled_from([0.65, 0.5, 0.2])),
+        times=draw(st.integers(1, 4)),
+    )
     return rubric, list(unique.values()), policy
 
 
@@ -131,8 +163,10 @@ def histories(draw: Any, model: RubricModel | None = None) -> tuple[Rubric, list
 
 
 def reference(rubric: Rubric, results: list[Result], policy: AggregationPolicy) -> Outcome:
-    counted = sorted((r for r in results if r.outcome is not Outcome.INSUFFICIENT_EVIDENCE),
-                     key=lambda r: (r.observation.observed_at, r.observation.id))
+    counted = sorted(
+        (r for r in results if r.outcome is not Outcome.INSUFFICIENT_EVIDENCE),
+        key=lambda r: (r.observation.observed_at, r.observation.id),
+    )
     if not counted:
         return Outcome.INSUFFICIENT_EVIDENCE
     if counted[-1].blocked:
@@ -152,9 +186,12 @@ def reference(rubric: Rubric, results: list[Result], policy: AggregationPolicy) 
             continue
         w = policy.decay_weight
         levels[c.key] = {
-            AggregationMethod.LATEST: lambda s: s[-1], AggregationMethod.HIGHEST: max,
+            AggregationMethod.LATEST: lambda s: s[-1],
+            AggregationMethod.HIGHEST: max,
             AggregationMethod.MEAN: lambda s: sum(s) / len(s),
-            AggregationMethod.DECAYING_AVERAGE: lambda s: s[-1] if len(s) == 1 else w * s[-1] + (1 - w) * sum(s[:-1]) / (len(s) - 1),
+            AggregationMethod.DECAYING_AVERAGE: lambda s: (
+                s[-1] if len(s) == 1 else w * s[-1] + (1 - w) * sum(s[:-1]) / (len(s) - 1)
+            ),
         }[policy.method](series)
     if not levels:
         return Outcome.INSUFFICIENT_EVIDENCE
@@ -178,7 +215,7 @@ def reference(rubric: Rubric, results: list[Result], policy: AggregationPolicy) 
 def test_the_aggregate_of_one_observation_is_its_outcome_for_every_model_and_method(data):
     rubric = data.draw(rubrics())
     result = score(rubric, data.draw(evidence_for(rubric)))
-    for method in (FAULT_METHODS if rubric.model is RubricModel.FAULTS else METHODS):
+    for method in FAULT_METHODS if rubric.model is RubricModel.FAULTS else METHODS:
         assert aggregate(rubric, [result], AggregationPolicy(method, times=1)).outcome is result.outcome, method
 
 
@@ -194,8 +231,10 @@ def test_every_aggregate_agrees_with_a_slow_reference_in_fractions(history):
 def test_a_must_meet_level_below_its_threshold_or_a_blocking_fault_in_the_latest_is_never_met(history):
     rubric, results, policy = history
     combined = aggregate(rubric, results, policy)
-    counted = sorted((r for r in results if r.outcome is not Outcome.INSUFFICIENT_EVIDENCE),
-                     key=lambda r: (r.observation.observed_at, r.observation.id))
+    counted = sorted(
+        (r for r in results if r.outcome is not Outcome.INSUFFICIENT_EVIDENCE),
+        key=lambda r: (r.observation.observed_at, r.observation.id),
+    )
     if counted and counted[-1].blocked:
         assert combined.outcome is not Outcome.MET
     if any(r.code == "must_meet_below" for r in combined.reasons):
@@ -203,15 +242,24 @@ def test_a_must_meet_level_below_its_threshold_or_a_blocking_fault_in_the_latest
 
 
 def _raise_one_level(rubric: Rubric, evidence: Evidence, which: int) -> Evidence | None:
-    graded = [i for i, j in enumerate(evidence.judgements)
-              if j.level is not None and j.level < rubric.criterion(j.criterion).top]  # type: ignore[union-attr]
+    graded = [
+        i
+        for i, j in enumerate(evidence.judgements)
+        if j.level is not None and j.level < rubric.criterion(j.criterion).top
+    ]  # type: ignore[union-attr]
     if not graded:
         return None
     i = graded[which % len(graded)]
     judgements = list(evidence.judgements)
     judgements[i] = judgements[i]._replace(level=judgements[i].level + 1)  # type: ignore[operator]
-    return Evidence(tuple(judgements), evidence.faults, evidence.observation_id, evidence.observed_at,
-                    evidence.observer, evidence.setting)
+    return Evidence(
+        tuple(judgements),
+        evidence.faults,
+        evidence.observation_id,
+        evidence.observed_at,
+        evidence.observer,
+        evidence.setting,
+    )
 
 
 @PROFILE
@@ -230,8 +278,10 @@ def test_raising_a_level_never_lowers_an_outcome_or_an_aggregate(data):
     history_before = {r.observation.id: r for r in others}
     history_after = dict(history_before) | {after.observation.id: after}
     if len(history_before) == len(evidences):
-        assert aggregate(rubric, list(history_after.values()), policy).outcome.rank >= \
-            aggregate(rubric, list(history_before.values()), policy).outcome.rank
+        assert (
+            aggregate(rubric, list(history_after.values()), policy).outcome.rank
+            >= aggregate(rubric, list(history_before.values()), policy).outcome.rank
+        )
 
 
 @PROFILE
@@ -244,8 +294,14 @@ def test_adding_a_fault_never_makes_an_observation_or_an_aggregate_met(data):
     position = data.draw(st.integers(0, len(evidences) - 1))
     kind = data.draw(st.sampled_from(rubric.fault_types))
     target = evidences[position]
-    faulted = Evidence(target.judgements, (*target.faults, Fault(kind.key)), target.observation_id, target.observed_at,
-                       target.observer, target.setting)
+    faulted = Evidence(
+        target.judgements,
+        (*target.faults, Fault(kind.key)),
+        target.observation_id,
+        target.observed_at,
+        target.observer,
+        target.setting,
+    )
     before, after = score(rubric, target), score(rubric, faulted)
     # A failing fault may turn insufficient evidence into not yet met (issue 8, item 3); it never gives met.
     assert after.outcome is not Outcome.MET or before.outcome is Outcome.MET
@@ -281,8 +337,30 @@ def test_results_aggregates_and_sign_offs_round_trip_through_json_and_pickle(his
     assert all(render_all(r.reasons, rubric) for r in results)
 
 
-JUNK = st.sampled_from([float("nan"), float("inf"), -float("inf"), 10**400, True, False, None, "x", "", [], {}, -1, 0,
-                        3.5, 0.5, 101, 2**63, "\ud800", [1, 2], {"a": 1}])
+JUNK = st.sampled_from(
+    [
+        float("nan"),
+        float("inf"),
+        -float("inf"),
+        10**400,
+        True,
+        False,
+        None,
+        "x",
+        "",
+        [],
+        {},
+        -1,
+        0,
+        3.5,
+        0.5,
+        101,
+        2**63,
+        "\ud800",
+        [1, 2],
+        {"a": 1},
+    ]
+)
 
 
 def _mutate(data: Any, path: list[Any], junk: Any) -> Any:
@@ -321,19 +399,29 @@ def test_every_generated_invalid_input_raises_the_engines_typed_error_and_nothin
     except EngineError:
         pass
     evidence = data.draw(evidence_for(rubric))
-    raw = {"judgements": [dict(zip(("criterion", "level", "comment", "not_applicable"), j)) for j in evidence.judgements],
-           "faults": [{"fault": f.fault, "severity": f.severity.value if f.severity else None} for f in evidence.faults]}
+    raw = {
+        "judgements": [dict(zip(("criterion", "level", "comment", "not_applicable"), j)) for j in evidence.judgements],
+        "faults": [{"fault": f.fault, "severity": f.severity.value if f.severity else None} for f in evidence.faults],
+    }
     try:
         score(rubric, evidence_from_dict(_mutate(raw, data.draw(st.sampled_from(_paths(raw, []))), data.draw(JUNK))))
     except EngineError:
         pass
     try:
-        AggregationPolicy.parse(data.draw(st.sampled_from(["mean", "latest", "median", None])),
-                                **{data.draw(st.sampled_from(["times", "decay_weight", "mixed_rubrics", "x"])): data.draw(JUNK)})
+        AggregationPolicy.parse(
+            data.draw(st.sampled_from(["mean", "latest", "median", None])),
+            **{data.draw(st.sampled_from(["times", "decay_weight", "mixed_rubrics", "x"])): data.draw(JUNK)},
+        )
     except EngineError:
         pass
     try:
-        SignOffPolicy(**{data.draw(st.sampled_from(["min_met", "min_observers", "min_settings", "no_dangerous_in_last"])): data.draw(JUNK)})
+        SignOffPolicy(
+            **{
+                data.draw(
+                    st.sampled_from(["min_met", "min_observers", "min_settings", "no_dangerous_in_last"])
+                ): data.draw(JUNK)
+            }
+        )
     except EngineError:
         pass
 
@@ -342,16 +430,23 @@ def test_every_generated_invalid_input_raises_the_engines_typed_error_and_nothin
 @given(st.data())
 def test_bulk_rows_agree_with_score_on_valid_and_invalid_rows(data):
     rubric = data.draw(rubrics(data.draw(st.sampled_from([RubricModel.ANALYTIC, RubricModel.ENTRUSTMENT]))))
-    cells = st.one_of(st.sampled_from(sorted({lv.value for c in rubric.criteria for lv in c.levels})), st.just(None),
-                      st.just("n/a"), st.sampled_from([-1, 99, True, 2.5, "3"]))
+    cells = st.one_of(
+        st.sampled_from(sorted({lv.value for c in rubric.criteria for lv in c.levels})),
+        st.just(None),
+        st.just("n/a"),
+        st.sampled_from([-1, 99, True, 2.5, "3"]),
+    )
     row = data.draw(st.lists(cells, min_size=len(rubric.criteria), max_size=len(rubric.criteria)))
     try:
         bulk: Any = score_rows(rubric, [row])[0]
     except EvidenceError:
         bulk = EvidenceError
     try:
-        judgements = tuple(Judgement(c.key, None, "", True) if isinstance(v, str) and v == "n/a" else Judgement(c.key, v)
-                           for c, v in zip(rubric.criteria, row) if v is not None)
+        judgements = tuple(
+            Judgement(c.key, None, "", True) if isinstance(v, str) and v == "n/a" else Judgement(c.key, v)
+            for c, v in zip(rubric.criteria, row)
+            if v is not None
+        )
         single: Any = score(rubric, Evidence(judgements))
     except EvidenceError:
         single = EvidenceError
@@ -364,8 +459,10 @@ def test_decaying_average_with_the_weights_swapped_gives_a_different_value_when_
     rubric = data.draw(rubrics(RubricModel.ANALYTIC))
     evidences = [data.draw(evidence_for(rubric, day, complete=True)) for day in range(data.draw(st.integers(2, 4)))]
     results = list({r.observation.id: r for r in (score(rubric, e) for e in evidences)}.values())
-    counted = sorted((r for r in results if r.outcome is not Outcome.INSUFFICIENT_EVIDENCE),
-                     key=lambda r: (r.observation.observed_at, r.observation.id))
+    counted = sorted(
+        (r for r in results if r.outcome is not Outcome.INSUFFICIENT_EVIDENCE),
+        key=lambda r: (r.observation.observed_at, r.observation.id),
+    )
     heavy = aggregate(rubric, results, AggregationPolicy("decaying-average", decay_weight=0.65))
     light = aggregate(rubric, results, AggregationPolicy("decaying-average", decay_weight=0.35))
     # Observation percents stand for their levels unless a fault zeroed one.

@@ -1,4 +1,5 @@
 """Scoring one observation: worked examples for each model, and what is refused."""
+
 from __future__ import annotations
 
 import json
@@ -32,7 +33,10 @@ from competencies.engine import (
 FOUR = [{"value": v, "label": label} for v, label in [(1, "Not yet"), (2, "Emerging"), (3, "Secure"), (4, "Strong")]]
 # The tests' own analytic rubric, as in issue 8: voice weight 2 must-meet 3, timelines 1, actions 1, pass mark 70.
 ANALYTIC = {
-    "key": "annual-review", "title": "Lead an annual review", "model": "analytic", "threshold": 70,
+    "key": "annual-review",
+    "title": "Lead an annual review",
+    "model": "analytic",
+    "threshold": 70,
     "criteria": [
         {"key": "voice", "title": "Keeps the child's voice central", "weight": 2, "critical_level": 3, "levels": FOUR},
         {"key": "timelines", "title": "Follows the statutory timelines", "weight": 1, "levels": FOUR},
@@ -40,19 +44,43 @@ ANALYTIC = {
     ],
 }
 FAULTS = {
-    "key": "screening", "title": "Screening assessment", "model": "faults", "fault_limit": 3,
-    "criteria": [{"key": "manual", "title": "Follows the test manual"}, {"key": "explain", "title": "Explains the result"}],
+    "key": "screening",
+    "title": "Screening assessment",
+    "model": "faults",
+    "fault_limit": 3,
+    "criteria": [
+        {"key": "manual", "title": "Follows the test manual"},
+        {"key": "explain", "title": "Explains the result"},
+    ],
     "fault_types": [
         {"key": "timing-slip", "title": "Lets a timing slip", "criterion": "manual", "severity": "minor"},
         {"key": "jargon", "title": "Uses jargon", "criterion": "explain", "severity": "minor"},
-        {"key": "coaches-pupil", "title": "Coaches the pupil", "criterion": "manual", "severity": "serious", "fails_alone": True},
-        {"key": "diagnoses", "title": "Tells the parent a diagnosis", "criterion": "explain", "severity": "dangerous",
-         "fails_alone": True, "why": "A screen cannot diagnose."},
+        {
+            "key": "coaches-pupil",
+            "title": "Coaches the pupil",
+            "criterion": "manual",
+            "severity": "serious",
+            "fails_alone": True,
+        },
+        {
+            "key": "diagnoses",
+            "title": "Tells the parent a diagnosis",
+            "criterion": "explain",
+            "severity": "dangerous",
+            "fails_alone": True,
+            "why": "A screen cannot diagnose.",
+        },
     ],
 }
 ENTRUST = {
-    "key": "staff-training", "title": "Lead staff training", "model": "entrustment", "threshold": 4,
-    "criteria": [{"key": "plan", "title": "Plans the session"}, {"key": "deliver", "title": "Delivers it", "critical_level": 3}],
+    "key": "staff-training",
+    "title": "Lead staff training",
+    "model": "entrustment",
+    "threshold": 4,
+    "criteria": [
+        {"key": "plan", "title": "Plans the session"},
+        {"key": "deliver", "title": "Delivers it", "critical_level": 3},
+    ],
 }
 
 
@@ -76,8 +104,9 @@ def test_analytic_score_is_weighted_and_meets_the_pass_mark():
     # (2×3 + 1×3 + 1×2) / (2×4 + 1×4 + 1×4) = 11/16 = 68.75 % < 70 %
     result = score(rubric, judged(voice=3, timelines=3, actions=2))
     assert result.outcome is Outcome.NOT_YET_MET and result.percent == pytest.approx(68.75)
-    assert reasons(result) == ("The weighted score is 69%, below the 70% needed. "
-                               "Lowest-rated: ‘Agrees clear actions’ at level 2 of 4.",)
+    assert reasons(result) == (
+        "The weighted score is 69%, below the 70% needed. Lowest-rated: ‘Agrees clear actions’ at level 2 of 4.",
+    )
     # (2×3 + 1×3 + 1×3) / 16 = 12/16 = 75 %
     assert score(rubric, judged(voice=3, timelines=3, actions=3)).outcome is Outcome.MET
 
@@ -87,8 +116,10 @@ def test_a_must_meet_criterion_cannot_be_traded_off_against_the_total():
     result = score(rubric_from_dict(ANALYTIC), judged(voice=2, timelines=4, actions=4))
     assert result.outcome is Outcome.NOT_YET_MET
     assert result.reasons[0] == ("must_meet_below", "voice", (("given", 2), ("needed", 3)))
-    assert reasons(result)[0] == ("‘Keeps the child's voice central’ was at level 2 (Emerging); it must reach "
-                                  "level 3 (Secure) whatever the total, so this is not yet met.")
+    assert reasons(result)[0] == (
+        "‘Keeps the child's voice central’ was at level 2 (Emerging); it must reach "
+        "level 3 (Secure) whatever the total, so this is not yet met."
+    )
 
 
 def test_a_criterion_not_observed_gives_insufficient_evidence_naming_it():
@@ -104,7 +135,10 @@ def test_not_applicable_is_left_out_of_the_score_and_differs_from_not_observed()
     result = score(rubric, evidence)
     assert result.outcome is Outcome.MET and result.percent == 75 and result.levels_by_criterion["timelines"] == "n/a"
     with pytest.raises(EvidenceError, match="cannot be marked not applicable"):
-        score(rubric, Evidence((Judgement("voice", not_applicable=True), Judgement("timelines", 3), Judgement("actions", 3))))
+        score(
+            rubric,
+            Evidence((Judgement("voice", not_applicable=True), Judgement("timelines", 3), Judgement("actions", 3))),
+        )
 
 
 def test_fault_model_allows_minor_faults_up_to_the_limit():
@@ -119,10 +153,14 @@ def test_fault_model_allows_minor_faults_up_to_the_limit():
 
 def test_a_dangerous_fault_fails_the_observation_whatever_the_score():
     rubric = rubric_from_dict(FAULTS)
-    result = score(rubric, Evidence((Judgement("manual"), Judgement("explain")), (Fault("diagnoses", note="said dyslexia"),)))
+    result = score(
+        rubric, Evidence((Judgement("manual"), Judgement("explain")), (Fault("diagnoses", note="said dyslexia"),))
+    )
     assert result.outcome is Outcome.NOT_YET_MET and result.dangerous and result.blocked and result.percent == 0
-    assert reasons(result, FAULTS)[0] == ("A dangerous fault under ‘Explains the result’, ‘Tells the parent a diagnosis’: "
-                                          "said dyslexia. This fault means not yet met, whatever else went well.")
+    assert reasons(result, FAULTS)[0] == (
+        "A dangerous fault under ‘Explains the result’, ‘Tells the parent a diagnosis’: "
+        "said dyslexia. This fault means not yet met, whatever else went well."
+    )
 
 
 def test_a_fault_that_fails_alone_fails_any_model():
@@ -165,8 +203,10 @@ def test_entrustment_uses_the_cited_o_score_and_needs_every_part_at_the_pass_lev
     assert score(rubric, judged(plan=4, deliver=5)).outcome is Outcome.MET
     result = score(rubric, judged(plan=5, deliver=3))
     assert result.outcome is Outcome.NOT_YET_MET
-    assert reasons(result, ENTRUST) == ("‘Delivers it’ was rated 3 (I had to prompt them from time to time); level 4 "
-                                        "(I needed to be there in the room just in case) is needed to pass.",)
+    assert reasons(result, ENTRUST) == (
+        "‘Delivers it’ was rated 3 (I had to prompt them from time to time); level 4 "
+        "(I needed to be there in the room just in case) is needed to pass.",
+    )
 
 
 def test_the_engine_imports_no_framework():
@@ -184,29 +224,66 @@ def analytic_with(**changes):  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize(
     "data, path",
     [
-        (analytic_with(criteria=[ANALYTIC["criteria"][1] | {"levels": [{"value": -2, "label": "a"}, {"value": -1, "label": "b"}]}]),
-         "criteria[0].levels[0].value"),
-        (analytic_with(criteria=[ANALYTIC["criteria"][1] | {"levels": [{"value": -1, "label": "a"}, {"value": 0, "label": "b"}]}]),
-         "criteria[0].levels[0].value"),
+        (
+            analytic_with(
+                criteria=[
+                    ANALYTIC["criteria"][1] | {"levels": [{"value": -2, "label": "a"}, {"value": -1, "label": "b"}]}
+                ]
+            ),
+            "criteria[0].levels[0].value",
+        ),
+        (
+            analytic_with(
+                criteria=[
+                    ANALYTIC["criteria"][1] | {"levels": [{"value": -1, "label": "a"}, {"value": 0, "label": "b"}]}
+                ]
+            ),
+            "criteria[0].levels[0].value",
+        ),
         (analytic_with(criteria=[ANALYTIC["criteria"][1] | {"weight": float("nan")}]), "criteria[0].weight"),
         (analytic_with(criteria=[ANALYTIC["criteria"][1] | {"weight": float("inf")}]), "criteria[0].weight"),
         (analytic_with(criteria=[ANALYTIC["criteria"][1] | {"weight": 10**400}]), "criteria[0].weight"),
         (analytic_with(threshold=0.5), "threshold"),
         (analytic_with(threshold=float("nan")), "threshold"),
         (analytic_with(threshold=101), "threshold"),
-        (analytic_with(criteria=[ANALYTIC["criteria"][1] | {"levels": [FOUR[0], FOUR[2]]}]), "criteria[0].levels[1].value"),
-        (analytic_with(criteria=[ANALYTIC["criteria"][1] | {"levels": [FOUR[0] | {"value": True}, FOUR[1]]}]),
-         "criteria[0].levels[0].value"),
+        (
+            analytic_with(criteria=[ANALYTIC["criteria"][1] | {"levels": [FOUR[0], FOUR[2]]}]),
+            "criteria[0].levels[1].value",
+        ),
+        (
+            analytic_with(criteria=[ANALYTIC["criteria"][1] | {"levels": [FOUR[0] | {"value": True}, FOUR[1]]}]),
+            "criteria[0].levels[0].value",
+        ),
         (ENTRUST | {"threshold": 3.5}, "threshold"),
-        (ENTRUST | {"threshold": 4, "criteria": [{"key": "a", "title": "A", "levels": [{"value": v, "label": str(v)} for v in (1, 2, 3)]}]},
-         "threshold"),
+        (
+            ENTRUST
+            | {
+                "threshold": 4,
+                "criteria": [{"key": "a", "title": "A", "levels": [{"value": v, "label": str(v)} for v in (1, 2, 3)]}],
+            },
+            "threshold",
+        ),
         (analytic_with(fault_limit=-1), "fault_limit"),
         (analytic_with(model="vibes"), "model"),
         (analytic_with(criteria=[]), "criteria"),
     ],
-    ids=["levels -2,-1", "levels -1,0", "NaN weight", "Infinity weight", "10**400 weight", "pass mark 0.5",
-         "NaN pass mark", "pass mark 101", "levels with a gap", "True as a level", "pass level 3.5",
-         "pass level 4 on a 1..3 scale", "negative fault limit", "unknown model", "no criteria"],
+    ids=[
+        "levels -2,-1",
+        "levels -1,0",
+        "NaN weight",
+        "Infinity weight",
+        "10**400 weight",
+        "pass mark 0.5",
+        "NaN pass mark",
+        "pass mark 101",
+        "levels with a gap",
+        "True as a level",
+        "pass level 3.5",
+        "pass level 4 on a 1..3 scale",
+        "negative fault limit",
+        "unknown model",
+        "no criteria",
+    ],
 )
 def test_bad_numbers_are_refused_with_a_typed_error_and_path(data, path):
     with pytest.raises(RubricError) as refused:
@@ -273,14 +350,20 @@ def test_unknown_fields_are_refused_not_ignored():
 
 
 def test_criterion_problems_name_the_criterion_and_field():
-    bad = ANALYTIC | {"criteria": [
-        {"key": "a", "title": "A", "weight": -1, "levels": FOUR},
-        {"key": "a", "title": "B", "weight": 0, "critical_level": 5, "levels": [FOUR[1], FOUR[0]]},
-    ]}
+    bad = ANALYTIC | {
+        "criteria": [
+            {"key": "a", "title": "A", "weight": -1, "levels": FOUR},
+            {"key": "a", "title": "B", "weight": 0, "critical_level": 5, "levels": [FOUR[1], FOUR[0]]},
+        ]
+    }
     with pytest.raises(RubricError) as refused:
         rubric_from_dict(bad)
-    assert problems(refused.value) == ["criteria[0].key", "criteria[0].weight", "criteria[1].key",
-                                       "criteria[1].levels[1].value"]
+    assert problems(refused.value) == [
+        "criteria[0].key",
+        "criteria[0].weight",
+        "criteria[1].key",
+        "criteria[1].levels[1].value",
+    ]
 
 
 def test_weights_summing_to_zero_are_refused():
@@ -317,10 +400,16 @@ def test_identical_results_are_equal_picklable_and_stored_as_json():
     from competencies.engine import Result
 
     rubric = rubric_from_dict(FAULTS)
-    evidence = evidence_from_dict({"observation_id": "o1", "observed_at": "2026-03-03T10:30", "observer": "Ann",
-                                   "setting": "School A", "judgements": [{"criterion": "manual", "comment": "calm"},
-                                                                         {"criterion": "explain"}],
-                                   "faults": [{"fault": "jargon", "note": "said 'standard score'"}]})
+    evidence = evidence_from_dict(
+        {
+            "observation_id": "o1",
+            "observed_at": "2026-03-03T10:30",
+            "observer": "Ann",
+            "setting": "School A",
+            "judgements": [{"criterion": "manual", "comment": "calm"}, {"criterion": "explain"}],
+            "faults": [{"fault": "jargon", "note": "said 'standard score'"}],
+        }
+    )
     first, second = score(rubric, evidence), score(rubric, evidence)
     assert first == second and pickle.loads(pickle.dumps(first)) == first
     stored = json.dumps(first.to_dict())
@@ -348,9 +437,19 @@ def test_scoring_in_a_batch_gives_the_same_results_as_one_by_one():
 def test_rows_of_levels_score_exactly_as_judgements_do():
     rubric = rubric_from_dict(ANALYTIC)
     rows = [(3, 3, 3), (2, 4, 4), (4, None, 4), (4, "n/a", 4)]
-    one_by_one = [score(rubric, Evidence(tuple(Judgement(k, None, "", True) if v == "n/a" else Judgement(k, v)
-                                               for k, v in zip(("voice", "timelines", "actions"), row) if v is not None)))
-                  for row in rows]
+    one_by_one = [
+        score(
+            rubric,
+            Evidence(
+                tuple(
+                    Judgement(k, None, "", True) if v == "n/a" else Judgement(k, v)
+                    for k, v in zip(("voice", "timelines", "actions"), row)
+                    if v is not None
+                )
+            ),
+        )
+        for row in rows
+    ]
     assert score_rows(rubric, rows) == one_by_one
 
 
@@ -358,8 +457,9 @@ def test_a_row_that_does_not_fit_is_refused_naming_the_row_and_criterion():
     rubric = rubric_from_dict(ANALYTIC)
     with pytest.raises(EvidenceError) as refused:
         score_rows(rubric, [(3, 3, 3), (3, 9, 3)])
-    assert refused.value.problems == [("rows[1].judgements[1].level",
-                                       "Level 9 is not on the scale of ‘Follows the statutory timelines’ (1 to 4)")]
+    assert refused.value.problems == [
+        ("rows[1].judgements[1].level", "Level 9 is not on the scale of ‘Follows the statutory timelines’ (1 to 4)")
+    ]
     with pytest.raises(EvidenceError, match="Give 3 levels"):
         score_rows(rubric, [(3, 3)])
     with pytest.raises(EvidenceError, match="A faults rubric records faults"):

@@ -1,5 +1,6 @@
 """The shipped scenario library: fourteen situations, each with a sound rubric, named observers,
 faults that fail alone defined before the observation, and sources."""
+
 from __future__ import annotations
 
 import shutil
@@ -10,10 +11,24 @@ from competencies.engine import ENTRUSTMENT_SCALE, FaultSeverity, RubricModel
 from competencies.scenarios import ANALYTIC_LABELS, DATA_DIR, ScenarioError, load_scenarios
 from curriculum.catalogue import load_catalogue
 
-EIGHT = {"annual-review", "screening-assessment", "family-relationship", "staff-training",
-         "challenging-conversation", "ta-deployment", "provision-map", "cohort-data-action-plan"}
-SIX_MORE = {"coaching-after-observation", "ehc-needs-assessment-request", "sen-support-review",
-            "governors-report", "exam-access-arrangements", "transition-meeting"}
+EIGHT = {
+    "annual-review",
+    "screening-assessment",
+    "family-relationship",
+    "staff-training",
+    "challenging-conversation",
+    "ta-deployment",
+    "provision-map",
+    "cohort-data-action-plan",
+}
+SIX_MORE = {
+    "coaching-after-observation",
+    "ehc-needs-assessment-request",
+    "sen-support-review",
+    "governors-report",
+    "exam-access-arrangements",
+    "transition-meeting",
+}
 
 
 @pytest.fixture(scope="module")
@@ -66,7 +81,11 @@ def test_every_scenario_defines_faults_that_fail_alone_before_the_observation(sc
 def test_screening_fails_alone_on_departure_diagnosis_and_restricted_tests(scenarios):
     screening = scenarios["screening-assessment"].rubric
     alone = {f.key for f in screening.fault_types if f.fails_alone}
-    assert {"departs-from-standard-administration", "reports-screen-as-diagnosis", "gives-restricted-test-unqualified"} <= alone
+    assert {
+        "departs-from-standard-administration",
+        "reports-screen-as-diagnosis",
+        "gives-restricted-test-unqualified",
+    } <= alone
     assert screening.fault_limit == 3 and "3 minor faults" in screening.pass_rationale
 
 
@@ -139,7 +158,9 @@ def test_a_scenario_naming_an_unknown_module_is_refused_with_its_place(tmp_path)
     path.write_text(path.read_text().replace("prepared_by: [ta-deployment,", "prepared_by: [no-such-module,"))
     with pytest.raises(ScenarioError) as refused:
         load_scenarios(tmp_path / "s", module_keys={m.key for m in load_catalogue().modules})
-    assert [str(e) for e in refused.value.errors] == ["ta-deployment.yaml: prepared_by[0]: No curriculum module has the key ‘no-such-module’"]
+    assert [str(e) for e in refused.value.errors] == [
+        "ta-deployment.yaml: prepared_by[0]: No curriculum module has the key ‘no-such-module’"
+    ]
 
 
 def test_a_fault_without_a_source_and_a_criterion_citing_an_unknown_source_are_located(tmp_path):

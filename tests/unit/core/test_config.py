@@ -1,4 +1,5 @@
 """Configuration read from the environment."""
+
 from __future__ import annotations
 
 from core.config import create_private_file, database_url, from_environment, masked, secret_key, session_cookie_name

@@ -1,4 +1,5 @@
 """Strict reading of uploaded documents: what is refused, and that it says where."""
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,10 @@ from core.problems import Invalid, Problem
 
 STORABLE_TEXT = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"))
 JSON_VALUES = st.recursive(
-    st.none() | st.booleans() | st.integers(-(10**15) + 1, 10**15 - 1) | st.floats(allow_nan=False, allow_infinity=False)
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**15) + 1, 10**15 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False)
     | STORABLE_TEXT,
     lambda children: st.lists(children, max_size=4) | st.dictionaries(STORABLE_TEXT, children, max_size=4),
     max_leaves=20,
@@ -46,7 +50,13 @@ def test_invalid_utf8_names_the_byte_and_line():
 def test_every_refused_value_is_listed_with_its_path_in_one_pass():
     text = '{"a": NaN, "b": [Infinity, -Infinity], "c": 1e400, "d": 1234567890123456, "e": {"k": 1, "k": 2}, "f": "\\ud800"}'
     assert [(p.path, p.message.split(" ")[0]) for p in _problems(text)] == [
-        ("a", "NaN"), ("b[0]", "Infinity"), ("b[1]", "-Infinity"), ("c", "This"), ("d", "Numbers"), ("e.k", "This"), ("f", "This"),
+        ("a", "NaN"),
+        ("b[0]", "Infinity"),
+        ("b[1]", "-Infinity"),
+        ("c", "This"),
+        ("d", "Numbers"),
+        ("e.k", "This"),
+        ("f", "This"),
     ]
 
 
@@ -69,4 +79,6 @@ def test_a_top_level_value_other_than_an_object_is_refused_by_parse_object():
 
 
 def test_syntax_errors_name_line_and_column():
-    assert _problems('{"a": 1,\n "b": }') == [Problem("", "This is not valid JSON: Expecting value at line 2, column 7")]
+    assert _problems('{"a": 1,\n "b": }') == [
+        Problem("", "This is not valid JSON: Expecting value at line 2, column 7")
+    ]

@@ -1,4 +1,5 @@
 """Dates and times as GOV.UK writes them, and navigation by role."""
+
 from __future__ import annotations
 
 from datetime import UTC, date, datetime

@@ -1,4 +1,5 @@
 """Pages of a list, and ``?page=`` read so that a bad value never breaks the page."""
+
 from __future__ import annotations
 
 from hypothesis import given
@@ -25,7 +26,11 @@ def test_a_page_number_that_is_not_a_whole_number_from_1_is_page_1():
     assert page_number(" 2 ") == 2 and page_number("7") == 7
 
 
-@given(st.lists(st.integers(), max_size=200), st.integers(min_value=-5, max_value=20), st.integers(min_value=1, max_value=30))
+@given(
+    st.lists(st.integers(), max_size=200),
+    st.integers(min_value=-5, max_value=20),
+    st.integers(min_value=1, max_value=30),
+)
 def test_every_row_is_on_exactly_one_page(rows, number, size):
     page = page_of(rows, number, size)
     assert 1 <= page.number <= page.pages

@@ -1,4 +1,5 @@
 """The password rule: length, guessability and the person's own details."""
+
 from __future__ import annotations
 
 import pytest
@@ -16,12 +17,16 @@ from core.setup import demo_password
 KIM = {"email": "kim.khan@school.example", "name": "Kim Khan"}
 
 
-@pytest.mark.parametrize("password", ["correct horse battery staple", "e2e password that is long", "Tr0ub4dor&3 lamp post"])
+@pytest.mark.parametrize(
+    "password", ["correct horse battery staple", "e2e password that is long", "Tr0ub4dor&3 lamp post"]
+)
 def test_long_unrelated_words_are_accepted(password):
     assert password_problem(password, **KIM) is None
 
 
-@pytest.mark.parametrize("password", ["password1234", "123456789012", "qwertyuiop12", "aaaaaaaaaaaaaaaa", "iloveyou2025"])
+@pytest.mark.parametrize(
+    "password", ["password1234", "123456789012", "qwertyuiop12", "aaaaaaaaaaaaaaaa", "iloveyou2025"]
+)
 def test_common_and_patterned_passwords_are_refused(password):
     assert password_problem(password, **KIM) == PASSWORD_TOO_GUESSABLE
 

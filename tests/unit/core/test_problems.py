@@ -1,4 +1,5 @@
 """One error type: located problems, named for people, translated once for forms and once for the API."""
+
 from __future__ import annotations
 
 from core.problems import Invalid, Problem, api_errors, blame_fields, invalid, named_places, place, problems_of
@@ -10,7 +11,8 @@ NAMES = {"modules": "module", "outcomes": "outcome", "npq_areas": "NPQ area"}
 def test_a_place_is_one_based_and_names_the_item_by_its_title():
     assert place("modules[1].hours", DOCUMENT, NAMES) == "Module 2 ‘EHC needs assessments’, hours"
     assert place("modules[1].outcomes[0].npq_areas[3]", DOCUMENT, NAMES) == (
-        "Module 2 ‘EHC needs assessments’, outcome 1, NPQ area 4")
+        "Module 2 ‘EHC needs assessments’, outcome 1, NPQ area 4"
+    )
     assert place("modules[7].key", DOCUMENT, NAMES) == "Module 8, key"
     assert place("schema_version", DOCUMENT, NAMES) == ""
 
@@ -46,4 +48,7 @@ def test_problems_go_on_the_fields_they_name_through_aliases_else_on_the_fallbac
     error = Invalid([("hours", "Enter hours"), ("prerequisites", "A loop"), ("", "Published versions never change")])
     assert blame_fields(form, error, "title", {"prerequisites": "prerequisite_keys"}) == []
     assert (form.hours.errors, form.prerequisite_keys.errors, form.title.errors) == (
-        ["Enter hours"], ["A loop"], ["Published versions never change"])
+        ["Enter hours"],
+        ["A loop"],
+        ["Published versions never change"],
+    )

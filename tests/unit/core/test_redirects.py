@@ -1,4 +1,5 @@
 """The safe-redirect check, against the corpus of known bypasses."""
+
 from __future__ import annotations
 
 from urllib.parse import unquote

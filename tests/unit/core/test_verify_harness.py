@@ -1,4 +1,5 @@
 """The judgements `make verify` makes, checked on known cases so that a green row means something."""
+
 from __future__ import annotations
 
 import pytest
@@ -7,16 +8,27 @@ from tests.hostile import corpus
 from verify.sign_in_rows import leaves_the_site
 
 
-@pytest.mark.parametrize("location", [
-    "//evil.example", "https://evil.example/x", "/\\evil.example", "\\\\evil.example", "\t//evil.example",
-    "/\t/evil.example", "javascript:alert(1)", " https://evil.example", "http:evil.example",
-])
+@pytest.mark.parametrize(
+    "location",
+    [
+        "//evil.example",
+        "https://evil.example/x",
+        "/\\evil.example",
+        "\\\\evil.example",
+        "\t//evil.example",
+        "/\t/evil.example",
+        "javascript:alert(1)",
+        " https://evil.example",
+        "http:evil.example",
+    ],
+)
 def test_a_location_a_browser_would_follow_to_another_host_counts_as_off_site(location):
     assert leaves_the_site(location)
 
 
-@pytest.mark.parametrize("location", ["/", "/curriculum/", "curriculum", "/sign-in?next=%2F%2Fevil.example",
-                                      "http://verify.localhost/x"])
+@pytest.mark.parametrize(
+    "location", ["/", "/curriculum/", "curriculum", "/sign-in?next=%2F%2Fevil.example", "http://verify.localhost/x"]
+)
 def test_a_location_on_this_site_is_not_off_site(location):
     assert not leaves_the_site(location)
 

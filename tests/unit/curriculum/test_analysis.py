@@ -1,4 +1,5 @@
 """The analysis rules, with figures worked by hand."""
+
 from __future__ import annotations
 
 from hypothesis import given
@@ -17,11 +18,16 @@ from curriculum.analysis import (
 )
 
 REFERENCE = Reference(
-    npq_areas=(NamedItem("statutory-framework", "The statutory framework"), NamedItem("identification", "Identification"),
-               NamedItem("behaviour", "Behaviour")),
-    survey_items=(SurveyItem("legal-duties", "Legal duties", "k", "Knowledge", 88),
-                  SurveyItem("monitoring-provision", "Monitoring provision", "l", "Leadership", 60),
-                  SurveyItem("families", "Families", "w", "Working with others", 64)),
+    npq_areas=(
+        NamedItem("statutory-framework", "The statutory framework"),
+        NamedItem("identification", "Identification"),
+        NamedItem("behaviour", "Behaviour"),
+    ),
+    survey_items=(
+        SurveyItem("legal-duties", "Legal duties", "k", "Knowledge", 88),
+        SurveyItem("monitoring-provision", "Monitoring provision", "l", "Leadership", 60),
+        SurveyItem("families", "Families", "w", "Working with others", 64),
+    ),
     benchmarks=(Benchmark("npqlbc", "NPQLBC", 82), Benchmark("npqh", "NPQH", 112)),
     mandatory_areas=(NamedItem("send-law", "SEND law"),),
 )
@@ -31,11 +37,25 @@ def outcome(key: str, npq=("statutory-framework",), survey=(), sources=("Act",))
     return PlannedOutcome(key, f"Learn that {key}.", tuple(npq), tuple(survey), tuple(sources))
 
 
-LAW = PlannedModule("law", "SEND law", 30, "send-law", ("annual-review",),
-                    (outcome("l1", survey=("legal-duties",)), outcome("l2", npq=("statutory-framework", "identification"))))
-SCREENING = PlannedModule("screen", "Screening", 52, "identification", ("screening-assessment",),
-                          (outcome("s1", npq=("identification",), survey=("monitoring-provision",)),))
-RESEARCH = PlannedModule("research", "Research", 12, "research", (), (outcome("r1", npq=("identification",), sources=()),))
+LAW = PlannedModule(
+    "law",
+    "SEND law",
+    30,
+    "send-law",
+    ("annual-review",),
+    (outcome("l1", survey=("legal-duties",)), outcome("l2", npq=("statutory-framework", "identification"))),
+)
+SCREENING = PlannedModule(
+    "screen",
+    "Screening",
+    52,
+    "identification",
+    ("screening-assessment",),
+    (outcome("s1", npq=("identification",), survey=("monitoring-provision",)),),
+)
+RESEARCH = PlannedModule(
+    "research", "Research", 12, "research", (), (outcome("r1", npq=("identification",), sources=()),)
+)
 
 
 def test_a_programme_worked_by_hand():
@@ -50,12 +70,15 @@ def test_a_programme_worked_by_hand():
     assert coverage == {"statutory-framework": (2, 30), "identification": (3, 94), "behaviour": (0, 0)}
     # Survey items weakest first: monitoring 60% (s1), families 64% (none), legal duties 88% (l1).
     assert [(c.key, c.outcome_count) for c in result.survey_coverage] == [
-        ("monitoring-provision", 1), ("families", 0), ("legal-duties", 1)]
+        ("monitoring-provision", 1),
+        ("families", 0),
+        ("legal-duties", 1),
+    ]
     assert result.mandatory_missing == ()
     assert result.modules_without_scenario == ("research",)
     assert result.outcomes_without_source == (("research", "r1"),)
     assert [w.code for w in result.warnings] == [
-        WarningCode.NPQ_AREA_UNCOVERED,             # behaviour
+        WarningCode.NPQ_AREA_UNCOVERED,  # behaviour
         WarningCode.WEAK_SURVEY_OUTCOME_UNCOVERED,  # families, 64% < 65%
         WarningCode.MODULE_WITHOUT_SCENARIO,
         WarningCode.OUTCOME_WITHOUT_SOURCE,
@@ -71,8 +94,10 @@ def test_missing_send_law_is_a_warning_naming_the_area():
 
 def test_hours_per_week_outside_the_band_say_what_to_do():
     low = analyse(Plan(78, (LAW,)), REFERENCE)  # 30 / 78 = 0.38 h a week
-    assert any(w.code is WarningCode.HOURS_PER_WEEK_LOW and "0.4 hours a week" in w.message and "Add modules" in w.message
-               for w in low.warnings)
+    assert any(
+        w.code is WarningCode.HOURS_PER_WEEK_LOW and "0.4 hours a week" in w.message and "Add modules" in w.message
+        for w in low.warnings
+    )
     high = analyse(Plan(20, (LAW, SCREENING)), REFERENCE)  # 82 / 20 = 4.1 h a week
     assert any(w.code is WarningCode.HOURS_PER_WEEK_HIGH and "4.1 hours a week" in w.message for w in high.warnings)
 
@@ -91,9 +116,12 @@ modules = st.builds(
     area_key=st.sampled_from(["send-law", "identification", None]),
     scenario_keys=st.lists(st.just("annual-review"), max_size=1).map(tuple),
     outcomes=st.lists(
-        st.builds(outcome, key=st.text(min_size=1, max_size=5),
-                  npq=st.lists(st.sampled_from(["statutory-framework", "identification", "behaviour"]), max_size=2),
-                  survey=st.lists(st.sampled_from(["legal-duties", "families"]), max_size=2)),
+        st.builds(
+            outcome,
+            key=st.text(min_size=1, max_size=5),
+            npq=st.lists(st.sampled_from(["statutory-framework", "identification", "behaviour"]), max_size=2),
+            survey=st.lists(st.sampled_from(["legal-duties", "families"]), max_size=2),
+        ),
         max_size=3,
     ).map(tuple),
 )

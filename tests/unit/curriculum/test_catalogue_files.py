@@ -1,4 +1,5 @@
 """The shipped catalogue files load through the schemas and say what the product promises."""
+
 from __future__ import annotations
 
 import shutil
@@ -10,26 +11,65 @@ import yaml
 from curriculum.catalogue import DATA_DIR, CatalogueError, load_catalogue
 
 REQUIRED_AREAS = {
-    "send-law", "identification", "meeting-need", "data-action-planning", "leading-cpd",
-    "co-production", "multi-agency", "advocacy", "research", "leadership",
+    "send-law",
+    "identification",
+    "meeting-need",
+    "data-action-planning",
+    "leading-cpd",
+    "co-production",
+    "multi-agency",
+    "advocacy",
+    "research",
+    "leadership",
     # issue 12: the areas a provider's designer looks for first
-    "safeguarding-information", "send-funding", "rights-disagreement", "behaviour-attendance",
-    "transitions", "health-medical", "npq-pathway",
+    "safeguarding-information",
+    "send-funding",
+    "rights-disagreement",
+    "behaviour-attendance",
+    "transitions",
+    "health-medical",
+    "npq-pathway",
 }
 SURVEY = {  # DOMAIN.md §2, from Skipp and Tyers (2022)
-    "legal-duties": 88, "theory-into-practice": 85, "inclusive-practice": 84, "critical-reflection": 83,
-    "literature-review": 78, "subject-knowledge": 78, "portfolio": 76, "research-skills": 75,
-    "strategic-leaders": 71, "pupil-voice": 71, "the-role": 65, "families": 64,
-    "effects-of-send": 75, "sharing-expertise": 73, "specialist-guidance": 68, "day-to-day-provision": 66,
-    "recording-systems": 63, "identification": 63,
-    "strategic-direction": 71, "collaboration": 71, "deploying-staff": 67, "developing-workforce": 66,
+    "legal-duties": 88,
+    "theory-into-practice": 85,
+    "inclusive-practice": 84,
+    "critical-reflection": 83,
+    "literature-review": 78,
+    "subject-knowledge": 78,
+    "portfolio": 76,
+    "research-skills": 75,
+    "strategic-leaders": 71,
+    "pupil-voice": 71,
+    "the-role": 65,
+    "families": 64,
+    "effects-of-send": 75,
+    "sharing-expertise": 73,
+    "specialist-guidance": 68,
+    "day-to-day-provision": 66,
+    "recording-systems": 63,
+    "identification": 63,
+    "strategic-direction": 71,
+    "collaboration": 71,
+    "deploying-staff": 67,
+    "developing-workforce": 66,
     "monitoring-provision": 60,
 }
 SCENARIOS = {
-    "annual-review", "screening-assessment", "family-relationship", "staff-training",
-    "challenging-conversation", "ta-deployment", "provision-map", "cohort-data-action-plan",
-    "coaching-after-observation", "ehc-needs-assessment-request", "sen-support-review",
-    "governors-report", "exam-access-arrangements", "transition-meeting",
+    "annual-review",
+    "screening-assessment",
+    "family-relationship",
+    "staff-training",
+    "challenging-conversation",
+    "ta-deployment",
+    "provision-map",
+    "cohort-data-action-plan",
+    "coaching-after-observation",
+    "ehc-needs-assessment-request",
+    "sen-support-review",
+    "governors-report",
+    "exam-access-arrangements",
+    "transition-meeting",
 }
 
 
@@ -78,12 +118,17 @@ def test_statutory_numbers_in_the_content_match_the_law(catalogue):
     assert "within 6 weeks" in texts["ehc-assessment-timeline"]
     assert "15 days" in texts["ehc-assessment-timeline"] and "20 weeks" in texts["ehc-assessment-timeline"]
     assert "12 months" in texts["ehc-annual-review-timeline"] and "2 weeks" in texts["ehc-annual-review-timeline"]
-    assert "third anniversary" in texts["law-senco-role-and-report"] and "head teacher" in texts["law-senco-role-and-report"]
+    assert (
+        "third anniversary" in texts["law-senco-role-and-report"]
+        and "head teacher" in texts["law-senco-role-and-report"]
+    )
     review = texts["ehc-annual-review-timeline"]
     assert "within 4 weeks of the meeting" in review and "within 8 weeks" in review
     assert "1 September 2024" in texts["qualification-which"] and "1 September 2027" in texts["qualification-which"]
     assert "twelve months" in texts["qualification-who"]
-    assert "para 6.37" in " ".join(next(o.sources for m in catalogue.modules for o in m.outcomes if o.key == "adaptive-first-response"))
+    assert "para 6.37" in " ".join(
+        next(o.sources for m in catalogue.modules for o in m.outcomes if o.key == "adaptive-first-response")
+    )
 
 
 def test_the_four_areas_of_need_use_the_code_of_practice_wording(catalogue):
@@ -110,8 +155,15 @@ def test_the_75_hours_is_the_question_and_the_weekly_band_is_the_dfe_guidance(ca
 
 def test_benchmarks_carry_their_sources(catalogue):
     hours = {b.key: b.hours for b in catalogue.benchmarks}
-    assert hours == {"npq-senco-low": 78, "npq-senco-high": 156, "npq-senco-2022": 75, "npqlbc": 82,
-                     "npqh": 112, "nasenco-guided": 225, "nasenco-notional": 600}
+    assert hours == {
+        "npq-senco-low": 78,
+        "npq-senco-high": 156,
+        "npq-senco-2022": 75,
+        "npqlbc": 82,
+        "npqh": 112,
+        "nasenco-guided": 225,
+        "nasenco-notional": 600,
+    }
     assert all(b.sources for b in catalogue.benchmarks)
 
 
@@ -133,12 +185,16 @@ def _errors(tmp_path: Path, edit) -> list[str]:  # type: ignore[no-untyped-def]
 def test_a_citation_without_a_locator_is_located(tmp_path):
     def edit(data):  # type: ignore[no-untyped-def]
         data["areas"][0]["modules"][0]["outcomes"][1]["sources"] = [{"ref": "cfa-2014"}]
-    assert _errors(tmp_path, edit) == ["areas.yaml: areas[0].modules[0].outcomes[1].sources[0].at: Missing data for required field."]
+
+    assert _errors(tmp_path, edit) == [
+        "areas.yaml: areas[0].modules[0].outcomes[1].sources[0].at: Missing data for required field."
+    ]
 
 
 def test_an_unknown_source_is_located(tmp_path):
     def edit(data):  # type: ignore[no-untyped-def]
         data["areas"][0]["modules"][0]["outcomes"][0]["sources"] = [{"ref": "hearsay", "at": "p. 1"}]
+
     assert _errors(tmp_path, edit) == [
         "areas.yaml: areas[0].modules[0].outcomes[0].sources[0].ref: No source in reference.yaml has the key ‘hearsay’"
     ]
@@ -147,6 +203,7 @@ def test_an_unknown_source_is_located(tmp_path):
 def test_an_outcome_without_a_source_is_located(tmp_path):
     def edit(data):  # type: ignore[no-untyped-def]
         data["areas"][1]["modules"][0]["outcomes"][1]["sources"] = []
+
     assert _errors(tmp_path, edit) == ["areas.yaml: areas[1].modules[0].outcomes[1].sources: Cite at least one source"]
 
 
@@ -154,6 +211,7 @@ def test_an_unknown_npq_area_and_a_duplicate_module_key_are_located(tmp_path):
     def edit(data):  # type: ignore[no-untyped-def]
         data["areas"][0]["modules"][0]["outcomes"][0]["npq"] = ["astrology"]
         data["areas"][2]["modules"][1]["key"] = "graduated-approach"
+
     assert _errors(tmp_path, edit) == [
         "areas.yaml: areas[0].modules[0].outcomes[0].npq[0]: No NPQ area has the key ‘astrology’",
         "areas.yaml: areas[2].modules[0].key: The key ‘graduated-approach’ is used more than once",
@@ -164,6 +222,7 @@ def test_an_unknown_npq_area_and_a_duplicate_module_key_are_located(tmp_path):
 def test_an_outcome_not_phrased_as_the_npq_does_is_refused(tmp_path):
     def edit(data):  # type: ignore[no-untyped-def]
         data["areas"][0]["modules"][1]["outcomes"][0]["text"] = "Understand EHC plans."
+
     assert _errors(tmp_path, edit) == [
         "areas.yaml: areas[0].modules[1].outcomes[0].text: Start with “Learn that” (knowledge) or “Learn how to” (practice)"
     ]

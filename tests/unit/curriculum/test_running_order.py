@@ -1,4 +1,5 @@
 """The running order: prerequisites placed too late, and how a new order differs from the old."""
+
 from __future__ import annotations
 
 from hypothesis import given

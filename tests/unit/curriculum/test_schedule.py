@@ -1,4 +1,5 @@
 """When each module falls: consecutive weeks in programme order, sized by hours, inside the programme."""
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -29,7 +30,9 @@ def test_a_module_in_progress_is_still_to_come_and_a_finished_one_is_not() -> No
     assert remaining(found, programme_end(START, 12) + timedelta(days=1)) == ()
 
 
-@given(st.lists(st.integers(min_value=1, max_value=200), min_size=1, max_size=60), st.integers(min_value=1, max_value=260))
+@given(
+    st.lists(st.integers(min_value=1, max_value=200), min_size=1, max_size=60), st.integers(min_value=1, max_value=260)
+)
 def test_every_module_gets_weeks_in_order_within_the_programme(hours: list[int], weeks: int) -> None:
     found = slots(START, weeks, _modules(hours))
     assert len(found) == len(hours)
