@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
+from assessments import demo
 from core.accounts.models import ApiToken, User
 from core.accounts.roles import Role
 from core.extensions import db
@@ -25,12 +26,17 @@ def test_setup_prints_demo_accounts_once_and_each_signs_in(app, runner):
         client = app.test_client()
         assert Auth(client).sign_in(email, password).status_code == 302, email
 
+    with app.app_context():
+        people = set(db.session.scalars(select(User.email)))
+    # The demo accounts, and the demo cohort's second mentor (an observer who never signs in).
+    assert people == {email for _, email, _ in DEMO_PEOPLE} | {demo.SECOND_MENTOR[1]}
+
     again = runner.invoke(args=["setup"])
     assert again.exit_code == 0, again.output
     assert DEMO_LINE.findall(again.output) == []
     assert "no demo accounts added" in again.output
     with app.app_context():
-        assert db.session.scalar(select(func.count()).select_from(User)) == len(DEMO_PEOPLE)
+        assert db.session.scalar(select(func.count()).select_from(User)) == len(people), "a second setup adds nobody"
 
 
 def test_users_create_adds_a_person_with_several_roles(app, runner):

@@ -19,6 +19,7 @@ HOMES = {
     Role.DESIGNER: ("/curriculum/", "Programmes"),
     Role.MENTOR: ("/assessments/observations", "Observations"),
     Role.TRAINEE: ("/assessments/my-training", "My training"),
+    Role.MODERATOR: ("/assessments/moderation", "Moderation"),
 }
 
 
