@@ -29,7 +29,9 @@ def main() -> None:
         app, _ = demo_app(folder)
         with app.test_request_context():
             enrolment_id = db.session.scalars(db.select(Enrolment.id)).one()
-            observation_id = db.session.scalars(db.select(Observation.id)).one()
+            observation_id = db.session.scalars(
+                db.select(Observation.id).where(Observation.submitted_at.is_not(None)).order_by(Observation.id)
+            ).first()
             version = db.session.scalars(db.select(ProgrammeVersion).where(ProgrammeVersion.number == 1)).one()
             made = {
                 "training-plan": plans.training_plan_pdf(enrolment_id),
