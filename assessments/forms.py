@@ -43,7 +43,13 @@ from assessments.models import (
 from assessments.services.cohorts import AGGREGATION_LABELS
 from competencies import engine
 from competencies.engine.evidence import COMMENT_MAX
-from competencies.forms import FAULT_COUNT_MAX, NOT_APPLICABLE_CHOICE, IntegerField, SelectField, SelectMultipleField
+from competencies.forms import (
+    NOT_APPLICABLE_CHOICE,
+    SelectField,
+    SelectMultipleField,
+    add_fault_fields,
+    add_level_fields,
+)
 from core.forms import RealDateField, TextChecked, WholeNumberField
 from core.problems import too_long
 
@@ -310,26 +316,7 @@ def observation_form(
 
 def _add_marks(form: type[FlaskForm], rubric: engine.Rubric) -> None:
     """A level and a comment per criterion, and the rubric's named faults as counts."""
-    if rubric.model is not engine.RubricModel.FAULTS:
-        for i, criterion in enumerate(rubric.criteria):
-            choices = [SelectChoice("", "Not observed")]
-            if criterion.critical_level is None:
-                choices.append(SelectChoice(NOT_APPLICABLE_CHOICE, "Not applicable in this observation"))
-            choices += [SelectChoice(str(lv.value), f"{lv.value}: {lv.label}") for lv in criterion.levels]
-            setattr(
-                form,
-                f"c{i}",
-                SelectField(
-                    criterion.title,
-                    choices=choices,
-                    widget=GovSelect(),
-                    validators=[Optional()],
-                    invalid=f"Choose a level for ‘{criterion.title}’ from the list",
-                    description=f"Must reach level {criterion.critical_level}"
-                    if criterion.critical_level is not None
-                    else "",
-                ),
-            )
+    add_level_fields(form, rubric)
     for i, criterion in enumerate(rubric.criteria):
         setattr(
             form,
@@ -340,21 +327,7 @@ def _add_marks(form: type[FlaskForm], rubric: engine.Rubric) -> None:
                 validators=[Optional(), Length(max=COMMENT_MAX, message=too_long(COMMENT_MAX, "Comment"))],
             ),
         )
-    for i, kind in enumerate(rubric.fault_types):
-        setattr(
-            form,
-            f"f{i}",
-            IntegerField(
-                f"{kind.title} ({kind.severity.value}{', fails on its own' if kind.fails_alone else ''})",
-                widget=GovTextInput(),
-                default=0,
-                invalid=f"Enter a whole number from 0 to {FAULT_COUNT_MAX}",
-                validators=[
-                    Optional(),
-                    NumberRange(0, FAULT_COUNT_MAX, message=f"Enter a whole number from 0 to {FAULT_COUNT_MAX}"),
-                ],
-            ),
-        )
+    add_fault_fields(form, rubric)
 
 
 def marks_form(

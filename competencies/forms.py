@@ -77,6 +77,50 @@ class RadioField(_Readable, _RadioField):
 NOT_APPLICABLE_CHOICE = "n/a"
 
 
+def add_level_fields(form: type[FlaskForm], rubric: engine.Rubric) -> None:
+    """A level field ``c<i>`` per criterion (a level, not observed, or not applicable where the
+    criterion has no must-reach level), shared by the try-out and the observation forms. Faults
+    rubrics have none: every criterion counts as observed."""
+    if rubric.model is engine.RubricModel.FAULTS:
+        return
+    for i, criterion in enumerate(rubric.criteria):
+        choices = [SelectChoice("", "Not observed")]
+        if criterion.critical_level is None:
+            choices.append(SelectChoice(NOT_APPLICABLE_CHOICE, "Not applicable in this observation"))
+        choices += [SelectChoice(str(lv.value), f"{lv.value}: {lv.label}") for lv in criterion.levels]
+        setattr(
+            form,
+            f"c{i}",
+            SelectField(
+                criterion.title,
+                choices=choices,
+                widget=GovSelect(),
+                validators=[Optional()],
+                invalid=f"Choose a level for ‘{criterion.title}’ from the list",
+                description=f"Must reach level {criterion.critical_level} whatever the total"
+                if criterion.critical_level is not None
+                else "",
+            ),
+        )
+
+
+def add_fault_fields(form: type[FlaskForm], rubric: engine.Rubric) -> None:
+    """A count ``f<i>`` of each fault type the rubric names (0 to FAULT_COUNT_MAX)."""
+    message = f"Enter a whole number from 0 to {FAULT_COUNT_MAX}"
+    for i, kind in enumerate(rubric.fault_types):
+        setattr(
+            form,
+            f"f{i}",
+            IntegerField(
+                f"{kind.title} ({kind.severity.value}{', fails on its own' if kind.fails_alone else ''})",
+                widget=GovTextInput(),
+                default=0,
+                invalid=message,
+                validators=[Optional(), NumberRange(0, FAULT_COUNT_MAX, message=message)],
+            ),
+        )
+
+
 def try_form(rubric: engine.Rubric, data: Any = None) -> FlaskForm:
     """One field per criterion (its level, not observed, or not applicable) and, when the rubric
     names fault types, a count of each. Faults rubrics: every criterion counts as observed."""
@@ -84,41 +128,8 @@ def try_form(rubric: engine.Rubric, data: Any = None) -> FlaskForm:
     class TryForm(FlaskForm):
         submit = SubmitField("Try the rubric", widget=GovSubmitInput())
 
-    if rubric.model is not engine.RubricModel.FAULTS:
-        for i, criterion in enumerate(rubric.criteria):
-            choices = [SelectChoice("", "Not observed")]
-            if criterion.critical_level is None:
-                choices.append(SelectChoice(NOT_APPLICABLE_CHOICE, "Not applicable in this observation"))
-            choices += [SelectChoice(str(lv.value), f"{lv.value}: {lv.label}") for lv in criterion.levels]
-            setattr(
-                TryForm,
-                f"c{i}",
-                SelectField(
-                    criterion.title,
-                    choices=choices,
-                    widget=GovSelect(),
-                    validators=[Optional()],
-                    invalid=f"Choose a level for ‘{criterion.title}’ from the list",
-                    description=f"Must reach level {criterion.critical_level} whatever the total"
-                    if criterion.critical_level is not None
-                    else "",
-                ),
-            )
-    for i, kind in enumerate(rubric.fault_types):
-        setattr(
-            TryForm,
-            f"f{i}",
-            IntegerField(
-                f"{kind.title} ({kind.severity.value}{', fails on its own' if kind.fails_alone else ''})",
-                widget=GovTextInput(),
-                default=0,
-                invalid=f"Enter a whole number from 0 to {FAULT_COUNT_MAX}",
-                validators=[
-                    Optional(),
-                    NumberRange(0, FAULT_COUNT_MAX, message=f"Enter a whole number from 0 to {FAULT_COUNT_MAX}"),
-                ],
-            ),
-        )
+    add_level_fields(TryForm, rubric)
+    add_fault_fields(TryForm, rubric)
     return TryForm(formdata=data)
 
 
