@@ -98,7 +98,8 @@ def test_without_javascript_a_refresh_link_follows_the_progress_to_the_download(
     while not page.get_by_role("heading", name="Your training plans are ready").is_visible():
         assert time.monotonic() < deadline, "the plans were not made in time"
         time.sleep(1)
-        page.get_by_role("link", name="Refresh this page").click()
+        with page.expect_navigation():  # the next check reads the reloaded page, not the one being left
+            page.get_by_role("link", name="Refresh this page").click()
     assert_accessible(page)
     with page.expect_download() as download:
         page.get_by_role("button", name="Download the ZIP").click()
