@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, false
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, column, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from competencies.models import RubricVersion
@@ -171,10 +171,26 @@ class RequestStatus:
     OPEN_STATES = (OPEN, ACCEPTED)
 
 
+_OPEN_REQUEST = column("status").in_(RequestStatus.OPEN_STATES)
+
+
 class ObservationRequest(db.Model):
     """A trainee asks one of their mentors to observe them in a scenario."""
 
     __tablename__ = "observation_request"
+    # One open request per trainee, mentor and scenario, held by the database too: two posts of the
+    # same form at once cannot both pass the service's check.
+    __table_args__ = (
+        Index(
+            "uq_observation_request_open",
+            "enrolment_id",
+            "mentor_id",
+            "scenario_key",
+            unique=True,
+            sqlite_where=_OPEN_REQUEST,
+            postgresql_where=_OPEN_REQUEST,
+        ),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id", ondelete="CASCADE"), index=True)
     mentor_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)

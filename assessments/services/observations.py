@@ -197,7 +197,7 @@ def record_observation(
             raise Invalid("Choose one of your observations", "observation_id")
         if observation.submitted:
             raise Conflict("This observation was submitted and can no longer be changed")
-        if given.lock_version is not None and given.lock_version != observation.lock_version:
+        if given.lock_version != observation.lock_version:  # a change must say which version it saw
             raise Conflict(CHANGED_SINCE)
     observation.scenario_key = given.scenario_key
     observation.rubric_version_id = version.id
@@ -467,12 +467,16 @@ def progress_of(
     every observation in one query, the agreed judgements in one, the scenario library once."""
     if not enrolments:
         return {}
+    # Only the rubric versions the cohorts pin are read, not every version of the library (an
+    # unpinned scenario loads its rubric when asked), and first: the observations' versions are
+    # mostly these, and a lazy load of a many-to-one finds them in the session without a query (one
+    # query each for the few others). Held in a name until the end: the session keeps objects weakly.
+    pinned = competency_services.rubric_versions([v for e in enrolments for v in e.cohort.rubric_pins.values()])
     query = (
         select(Observation)
         .where(Observation.enrolment_id.in_([e.id for e in enrolments]))
         .options(
-            selectinload(Observation.observer),
-            selectinload(Observation.rubric_version),
+            selectinload(Observation.observer).lazyload(User.role_grants),
             selectinload(Observation.revisions),
         )
     )
@@ -482,8 +486,10 @@ def progress_of(
     for o in db.session.scalars(_ordered(query)):
         by_enrolment[o.enrolment_id].append(o)
     agreed = agreed_results([o.id for found in by_enrolment.values() for o in found if o.id not in held])
-    library = competency_services.list_scenarios()
-    return {e.id: _progress(e, by_enrolment[e.id], library, agreed, held) for e in enrolments}
+    library = competency_services.list_scenarios(rubrics=False)
+    found = {e.id: _progress(e, by_enrolment[e.id], library, agreed, held) for e in enrolments}
+    del pinned
+    return found
 
 
 def _progress(

@@ -15,16 +15,21 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
 from assessments.case_study_rules import CaseStudyDates, in_words
 from assessments.deadlines import format_date
-from assessments.models import Enrolment, Observation
+from assessments.models import Cohort, Enrolment, Observation
 from assessments.services import ScenarioProgress, explained, moderation, progress, senco_duty
 from assessments.services.case_study import dates_of
 from competencies import services as competency_services
 from core import printing
+from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
 from curriculum import schedule
+from curriculum.models import ProgrammeModule, ProgrammeVersion
 
 PLAN_TEMPLATE = "assessments/print/training_plan.html"
 PLAN_TEMPLATES = (PLAN_TEMPLATE, "print/base.html", "assessments/print/_chart.html")
@@ -192,11 +197,30 @@ def _case_study_dates(given: CaseStudyDates) -> tuple[tuple[str, str], ...]:
     return tuple((what, format_date(day.isoformat())) for what, day in rows if day is not None)
 
 
+def _enrolment_for_plan(enrolment_id: int) -> Enrolment | None:
+    # What the plan reads of the enrolment in a few queries, not one per relationship: a stored plan
+    # is sent right after this, so these reads are most of a repeat download. People's roles and the
+    # modules' outcomes are not shown.
+    return db.session.scalar(
+        select(Enrolment)
+        .where(Enrolment.id == enrolment_id)
+        .options(
+            joinedload(Enrolment.cohort)
+            .joinedload(Cohort.programme_version)
+            .selectinload(ProgrammeVersion.modules)
+            .lazyload(ProgrammeModule.outcomes),
+            joinedload(Enrolment.trainee).lazyload(User.role_grants),
+            selectinload(Enrolment.mentors).lazyload(User.role_grants),
+            joinedload(Enrolment.case_study),
+        )
+    )
+
+
 def training_plan(enrolment_id: int, today: date, for_trainee: bool = False) -> TrainingPlan | None:
     """Everything the plan shows, as plain data; None if there is no such enrolment. The trainee's
     own copy leaves out observations held back until moderated (the cohort's setting), as their
     pages do; the count of those is part of the plan, so its cache key differs from staff's."""
-    enrolment = db.session.get(Enrolment, enrolment_id)
+    enrolment = _enrolment_for_plan(enrolment_id)
     if enrolment is None:
         return None
     version = enrolment.cohort.programme_version

@@ -7,6 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from assessments.models import (
@@ -22,6 +23,8 @@ from assessments.services.scope import enrolment_for_mentor, enrolment_for_train
 from core.accounts.models import utcnow
 from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
+
+ASKED_ALREADY = "You have already asked this mentor to observe this scenario"
 
 
 def ask(enrolment_id: int, trainee_id: int, mentor_id: int, scenario_key: str, note: str = "") -> ObservationRequest:
@@ -45,12 +48,16 @@ def ask(enrolment_id: int, trainee_id: int, mentor_id: int, scenario_key: str, n
             ObservationRequest.status.in_(RequestStatus.OPEN_STATES),
         )
     ):
-        problems.append(("scenario_key", "You have already asked this mentor to observe this scenario"))
+        problems.append(("scenario_key", ASKED_ALREADY))
     if problems:
         raise Invalid(problems)
     request = ObservationRequest(enrolment_id=enrolment.id, mentor_id=mentor_id, scenario_key=scenario_key, note=note)
     db.session.add(request)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the same request posted twice at once: the first one stands
+        db.session.rollback()
+        raise Invalid(ASKED_ALREADY, "scenario_key") from None
     return request
 
 

@@ -15,7 +15,7 @@ Pages, the API, the CLI and other rooms import the names below from here
 from __future__ import annotations
 
 from competencies.services import authoring, imports
-from competencies.services.library import get_scenario, list_scenarios, load_library
+from competencies.services.library import get_scenario, list_scenarios, load_library, rubric_versions
 from competencies.services.trying import explained, rubric_of, try_rubric
 
 __all__ = [
@@ -26,5 +26,6 @@ __all__ = [
     "list_scenarios",
     "load_library",
     "rubric_of",
+    "rubric_versions",
     "try_rubric",
 ]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from competencies import engine
 from competencies.models import Rubric, RubricVersion, Scenario
@@ -65,8 +67,21 @@ def load_library(data_dir: Path | None = None) -> str:
     return f"{len(scenarios)} scenarios with their rubrics up to date"
 
 
-def list_scenarios() -> list[Scenario]:
-    return list(db.session.scalars(select(Scenario).order_by(Scenario.position)))
+def list_scenarios(rubrics: bool = True) -> list[Scenario]:
+    """The library in its order. ``rubrics=False`` leaves each scenario's rubric and its versions
+    (every definition, the bulk of the library) unloaded until asked for: for pages that show titles,
+    or that fetch the versions they need with :func:`rubric_versions`."""
+    query = select(Scenario).order_by(Scenario.position)
+    if not rubrics:
+        query = query.options(lazyload(Scenario.rubric))
+    return list(db.session.scalars(query))
+
+
+def rubric_versions(ids: Sequence[int]) -> dict[int, RubricVersion]:
+    """Rubric versions by id, in one query (those that do not exist are left out)."""
+    if not ids:
+        return {}
+    return {v.id: v for v in db.session.scalars(select(RubricVersion).where(RubricVersion.id.in_(set(ids))))}
 
 
 def get_scenario(key: str) -> Scenario | None:

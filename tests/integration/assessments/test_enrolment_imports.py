@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from assessments.models import Enrolment
 from core.accounts.roles import Role
 from core.extensions import db
+from core.importing import STAGED_GONE
 from tests.conftest import csrf_token, post_form
 
 HEADER = "trainee_email,trainee_name,mentor_emails,school,became_senco,earlier_service,head_teacher,nasenco_started\r\n"
@@ -196,3 +197,21 @@ def test_flask_enrol_with_a_csv_file_uses_the_same_checks_all_or_nothing(app, ru
     done = runner.invoke(args=["enrol", "--cohort", str(cohort_id), "--csv", str(good)])
     assert done.exit_code == 0 and "Enrolled 2 trainees" in done.output
     assert _enrolled(app) == 2
+
+
+def test_a_file_checked_for_one_cohort_cannot_be_confirmed_on_another(
+    app, client, auth, make_person, cohort_id, people
+):
+    _designer(auth, make_person)
+    with app.app_context():
+        from assessments import services
+
+        cohort = services.get_cohort(cohort_id)
+        other_id = services.create_cohort("Spring cohort", cohort.programme_version_id).id
+    checked = _upload(client, cohort_id, GOOD)
+    elsewhere = checked.headers["Location"].replace(f"/cohorts/{cohort_id}/", f"/cohorts/{other_id}/")
+    token = csrf_token(client.get(_url(other_id)).get_data(as_text=True))
+    refused = client.post(elsewhere, data={"csrf_token": token}, follow_redirects=True)
+    assert STAGED_GONE in refused.get_data(as_text=True).replace("&#39;", "'").replace("&#x27;", "'")
+    assert _enrolled(app) == 0
+    assert post_form(client, checked.headers["Location"], {}).status_code == 302 and _enrolled(app) == 2

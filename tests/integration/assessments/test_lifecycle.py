@@ -19,6 +19,7 @@ from assessments.models import (
     SelfAssessment,
 )
 from assessments.services import feedback, requests
+from core.accounts.models import utcnow
 from core.accounts.roles import Role
 from core.extensions import db
 from core.problems import Conflict, Invalid
@@ -262,6 +263,36 @@ def test_notes_on_who_was_present_are_length_checked_and_shown_only_to_the_train
 
 
 # ---- requests ------------------------------------------------------------------------------
+
+
+def test_the_same_request_posted_twice_at_once_leaves_one_open_request(app, enrolment_id, people):
+    """The second post passes the service's check before the first is saved (simulated: the first
+    lands on its own connection just before the second's insert); the database keeps one."""
+    with app.app_context():
+
+        def the_other_post_lands_first(*_: object) -> None:
+            with db.engine.begin() as other:
+                other.execute(
+                    ObservationRequest.__table__.insert().values(
+                        enrolment_id=enrolment_id,
+                        mentor_id=people["mentor"],
+                        scenario_key=SCENARIO,
+                        note="",
+                        status=RequestStatus.OPEN,
+                        decline_reason="",
+                        created_at=utcnow(),
+                    )
+                )
+
+        event.listen(db.session, "before_flush", the_other_post_lands_first, once=True)
+        with pytest.raises(Invalid, match="already asked this mentor") as refused:
+            requests.ask(enrolment_id, people["trainee"], people["mentor"], SCENARIO)
+        assert refused.value.problems[0].path == "scenario_key"
+        assert db.session.scalar(select(func.count()).select_from(ObservationRequest)) == 1
+        # Once it is answered, the trainee may ask again.
+        db.session.execute(ObservationRequest.__table__.update().values(status=RequestStatus.DECLINED))
+        db.session.commit()
+        assert requests.ask(enrolment_id, people["trainee"], people["mentor"], SCENARIO).is_open
 
 
 def test_a_trainee_asks_a_mentor_who_accepts_and_the_request_closes_when_the_observation_is_submitted(

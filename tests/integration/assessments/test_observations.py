@@ -181,6 +181,11 @@ def test_a_draft_changed_by_someone_else_since_it_was_opened_is_refused(app, cli
     assert "Someone changed this observation since you opened it" in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(Observation)).setting == "Library"
+    # A change that does not say which version it saw (the hidden field removed) is refused too.
+    blind = client.post(change, data={**base, "setting": "Hall", "csrf_token": csrf_token(fresh)})
+    assert "Someone changed this observation since you opened it" in blind.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(Observation)).setting == "Library"
 
 
 def test_a_scenario_outside_the_trainees_programme_is_not_found(client, auth, enrolment_id):

@@ -94,6 +94,11 @@ PAGES: dict[str, tuple[str, Callable[[int, dict[str, int]], str]]] = {
     "cohort page": ("designer@example.org", lambda cohort, ids: f"/assessments/cohorts/{cohort}"),
     "register": ("designer@example.org", lambda cohort, ids: "/assessments/register?show=all"),
     "register CSV": ("designer@example.org", lambda cohort, ids: "/assessments/register.csv?show=all"),
+    # The warm-up request makes the PDF; the counted one is sent from the store (its key still reads the data).
+    "stored training plan": (
+        "trainee@example.org",
+        lambda cohort, ids: f"/assessments/enrolments/{ids['enrolment']}/training-plan.pdf",
+    ),
 }
 
 
