@@ -5,9 +5,9 @@ cohorts and enrolments; a mentor records observations of their own trainees; a t
 their own progress and submitted observations. Anything else is a 404, whether or not it
 exists. Lists are paginated (``?page=``, ``?page_size=``, totals in ``X-Pagination``); a
 record's ``lock_version`` is its ETag, and a change needs it back in ``If-Match`` (428 without;
-412 if it is stale; 409 if sent as ``lock_version`` in the body and stale, as elsewhere in this
-API). Creating an observation needs an idempotency key: sending the same key again answers the
-record the first request made, never a second one. See README "JSON API".
+412 if it is stale; 409 if sent as ``lock_version`` in the body and stale: every room's rule,
+``core.api.checked_lock``). Creating an observation needs an idempotency key: sending the same
+key again answers the record the first request made, never a second one. See README "JSON API".
 """
 
 from __future__ import annotations
@@ -40,7 +40,6 @@ bp = api.api_blueprint(
 STAFF = (Role.DESIGNER, Role.ADMIN)
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
-CHANGED_SINCE = "This record changed since you read it (its ETag is no longer {seen}): read it again, then retry"
 
 IDEMPOTENCY_PARAMETER = {
     "in": "header",
@@ -78,17 +77,6 @@ def _offset(pagination_parameters: Any) -> tuple[int, int]:
 def _tagged(record: Enrolment | Observation, status: int = 200, **headers: str) -> tuple[Any, int, dict[str, str]]:
     answer = _judged(record) if isinstance(record, Observation) else record
     return answer, status, {"ETag": api.etag(record.lock_version), **headers}
-
-
-def _checked_lock(current: int, body_lock: int | None) -> int:
-    """The lock the client saw, refused unless it is ``current``: 412 for a stale If-Match, 409 for a stale body field."""
-    seen = api.required_lock(body_lock)
-    if seen != current:
-        message = CHANGED_SINCE.format(seen=api.etag(seen))
-        if request.headers.get(api.LOCK_HEADER) is not None:
-            api.fail(412, message, api.LOCK_HEADER)
-        api.fail(409, message, "lock_version")
-    return seen
 
 
 def _enrolment(enrolment_id: int) -> Enrolment:
@@ -148,12 +136,6 @@ def _idempotency_key(body_key: str | None) -> str:
     if not submissions.is_idempotency_key(key):
         api.fail(400, submissions.KEY_MESSAGE, "idempotency_key")
     return key
-
-
-LOCK_412 = {
-    "schema": api.ErrorsSchema,
-    "description": "If-Match names an older ETag: the record changed since it was read",
-}
 
 
 # ---- cohorts (designers and administrators) ----------------------------------------------
@@ -239,12 +221,11 @@ def get_enrolment(enrolment_id: int) -> Any:
 @api.roles(*STAFF)
 @bp.arguments(schemas.EnrolmentChangesSchema)
 @bp.response(200, schemas.EnrolmentSchema, headers=api.ETAG_HEADER)
-@bp.alt_response(412, **LOCK_412)
 @api.documented_lock(bp)
 def change_enrolment(data: dict[str, Any], enrolment_id: int) -> Any:
     """Change the school, mentors or SENCO history; only the fields sent change. Needs If-Match."""
     enrolment = _enrolment(enrolment_id)
-    seen = _checked_lock(enrolment.lock_version, data.pop("lock_version"))
+    seen = api.checked_lock(enrolment.lock_version, data.pop("lock_version"))
     # The page's own change, with its fuller checks (earlier service, head teacher), on the fields sent.
     given = replace(
         enrolments.input_of(enrolment), **{k: tuple(v) if k == "mentor_ids" else v for k, v in data.items()}
@@ -330,14 +311,13 @@ def get_observation(observation_id: int) -> Any:
 @api.roles(Role.MENTOR)
 @bp.arguments(schemas.ObservationChangesSchema)
 @bp.response(200, schemas.ObservationSchema, headers=api.ETAG_HEADER)
-@bp.alt_response(412, **LOCK_412)
 @api.documented_lock(bp)
 def change_observation(data: dict[str, Any], observation_id: int) -> Any:
     """Change a draft: only the fields sent change, and it is scored again. A submitted one is 409. Needs If-Match."""
     found = _observation(observation_id)
     if found.submitted:
         api.fail(409, "This observation was submitted and can no longer be changed")
-    seen = _checked_lock(found.lock_version, data.pop("lock_version"))
+    seen = api.checked_lock(found.lock_version, data.pop("lock_version"))
     given = services.ObservationInput(
         found.scenario_key,
         data.get("observed_on", found.observed_on),
@@ -354,14 +334,13 @@ def change_observation(data: dict[str, Any], observation_id: int) -> Any:
 @api.roles(Role.MENTOR)
 @bp.arguments(api.LockSchema, required=False)
 @bp.response(200, schemas.ObservationSchema, headers=api.ETAG_HEADER)
-@bp.alt_response(412, **LOCK_412)
 @api.documented_lock(bp)
 def submit_observation(data: dict[str, Any], observation_id: int) -> Any:
     """Submit a draft: it is locked for good and counts towards sign-off. Submitting again answers the same record."""
     found = _observation(observation_id)
     if found.submitted:
         return _tagged(found)  # a retry of a submit that worked: the same answer
-    seen = _checked_lock(found.lock_version, data["lock_version"])
+    seen = api.checked_lock(found.lock_version, data["lock_version"])
     return _tagged(services.submit_observation(found.id, _me(), seen))
 
 
@@ -369,13 +348,12 @@ def submit_observation(data: dict[str, Any], observation_id: int) -> Any:
 @api.roles(Role.MENTOR)
 @bp.arguments(schemas.AmendmentInSchema)
 @bp.response(200, schemas.ObservationSchema, headers=api.ETAG_HEADER)
-@bp.alt_response(412, **LOCK_412)
 @api.documented_lock(bp)
 def amend_observation(data: dict[str, Any], observation_id: int) -> Any:
     """Correct a submitted observation you made, with a reason: only the fields sent change, it is
     re-scored with the rubric version that scored it, and a revision keeps before and after. Needs If-Match."""
     found = _observation(observation_id)
-    seen = _checked_lock(found.lock_version, data.pop("lock_version"))
+    seen = api.checked_lock(found.lock_version, data.pop("lock_version"))
     given = services.AmendmentInput(
         data.get("observed_on", found.observed_on),
         data.get("setting", found.setting),

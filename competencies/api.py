@@ -212,9 +212,9 @@ def get_version(rubric_id: int, number: int) -> Any:
 def publish(data: dict[str, Any], rubric_id: int) -> Any:
     """Publish the draft once the engine finds nothing wrong with it."""
     rubric = _rubric(rubric_id)
-    seen = api.required_lock(data["lock_version"])
     if rubric.draft is None:
         api.fail(409, "This rubric has no draft: its newest version is published")
+    seen = api.checked_lock(_lock_version(rubric.draft), data["lock_version"])
     authoring.publish(rubric_id, seen)  # a refusal (Invalid; Conflict is 409) is answered by the blueprint
     return rubric
 

@@ -43,6 +43,7 @@ from core.validation import LocatedError, located
 API_PREFIX = "/api/v1"
 API_BLUEPRINTS = "api_blueprints"
 LOCK_HEADER = "If-Match"
+CHANGED_SINCE = "This record changed since you read it (its ETag is no longer {seen}): read it again, then retry"
 
 # ---- errors --------------------------------------------------------------------------
 
@@ -256,14 +257,32 @@ def required_lock(lock_version: int | None) -> int:
     return seen
 
 
+def checked_lock(current: int, body_lock: int | None) -> int:
+    """The lock the client saw (see ``required_lock``), refused unless it is ``current``.
+
+    A stale ``If-Match`` is 412 at the header, as RFC 9110 §13.1.1 says of a failed precondition;
+    a stale ``lock_version`` in the body or query is an ordinary conflict, 409 at the field.
+    The services check again as they commit: a change saved in between is still a 409.
+    """
+    seen = required_lock(body_lock)
+    if seen != current:
+        message = CHANGED_SINCE.format(seen=etag(seen))
+        if request.headers.get(LOCK_HEADER) is not None:
+            fail(412, message, LOCK_HEADER)
+        fail(409, message, "lock_version")
+    return seen
+
+
 LOCK_RESPONSES = {
-    409: "The draft changed since lock_version / If-Match: read it again, then retry",
+    409: "lock_version names an older version (it changed since it was read), or it cannot change now "
+    "(no draft; already submitted)",
+    412: "If-Match names an older ETag: it changed since it was read",
     428: "Neither lock_version nor If-Match was sent",
 }
 
 
 def documented_lock(bp: flask_smorest.Blueprint) -> Any:
-    """Document If-Match, 409 and 428 on a mutation of a draft."""
+    """Document If-Match, 409, 412 and 428 on a change that needs the lock."""
 
     def decorator(view: Any) -> Any:
         view = bp.doc(parameters=[IF_MATCH_PARAMETER])(view)

@@ -2,7 +2,8 @@
 
 Requests and answers are described by the marshmallow schemas below (and so in
 /api/v1/openapi.json); every error names its path. A change to a draft needs the draft's
-``lock_version`` (its ETag), in the body or as ``If-Match``. See README "JSON API".
+``lock_version`` (its ETag), in the body or as ``If-Match``: 428 without it, 412 for a stale
+``If-Match``, 409 for a stale ``lock_version`` (``core.api.checked_lock``). See README "JSON API".
 """
 
 from __future__ import annotations
@@ -299,8 +300,8 @@ def create_programme() -> Any:
 def add_module(data: dict[str, Any], programme_id: int) -> Any:
     """Add a catalogue module to the draft."""
     programme = _programme(programme_id)
-    lock = api.required_lock(data["lock_version"])
-    _draft(programme)  # no draft: 409, with what to do
+    # No draft: 409, with what to do; then the lock, checked against the draft's.
+    lock = api.checked_lock(_draft(programme).lock_version, data["lock_version"])
     _run(lambda: services.add_catalogue_module(programme_id, lock, data["catalogue_key"]))
     return _tagged(programme, 201)
 
@@ -312,9 +313,8 @@ def add_module(data: dict[str, Any], programme_id: int) -> Any:
 def change_module(data: dict[str, Any], programme_id: int, key: str) -> Any:
     """Change a draft module's hours, block and prerequisites."""
     programme = _programme(programme_id)
-    lock = api.required_lock(data["lock_version"])
+    lock = api.checked_lock(_draft(programme).lock_version, data["lock_version"])
     changes = services.ModuleChanges(data["hours"], data["block"], frozenset(data["prerequisites"]))
-    _draft(programme)
     _run(lambda: services.update_module(programme_id, lock, key, changes))
     return _tagged(programme)
 
@@ -326,8 +326,7 @@ def change_module(data: dict[str, Any], programme_id: int, key: str) -> Any:
 def remove_module(query: dict[str, Any], programme_id: int, key: str) -> Any:
     """Remove a module from the draft."""
     programme = _programme(programme_id)
-    lock = api.required_lock(query["lock_version"])
-    _draft(programme)
+    lock = api.checked_lock(_draft(programme).lock_version, query["lock_version"])
     _run(lambda: services.remove_module(programme_id, lock, key))
     return _tagged(programme)
 
@@ -339,8 +338,7 @@ def remove_module(query: dict[str, Any], programme_id: int, key: str) -> Any:
 def publish(data: dict[str, Any], programme_id: int) -> Any:
     """Publish the draft: it gets the next number and never changes again."""
     programme = _programme(programme_id)
-    lock = api.required_lock(data["lock_version"])
-    _draft(programme)
+    lock = api.checked_lock(_draft(programme).lock_version, data["lock_version"])
     _run(lambda: services.publish(programme_id, lock, api.current_api_user().id))
     return programme
 

@@ -100,12 +100,13 @@ def test_every_operation_documents_its_request_and_response_schemas(spec):
     assert missing == []
 
 
-def test_every_change_to_a_draft_documents_if_match_409_and_428(spec):
+def test_every_change_that_takes_a_lock_documents_if_match_409_412_and_428(spec):
     for method, path, op in _operations(spec):
+        names = [p.get("name") for p in op.get("parameters", [])]
         if method in {"patch", "delete"} or path.endswith(("/publish", "/draft/modules")):
-            names = [p.get("name") for p in op.get("parameters", [])]
             assert "If-Match" in names, path
-            assert {"409", "428"} <= set(op["responses"]), path
+        if "If-Match" in names:
+            assert {"409", "412", "428"} <= set(op["responses"]), (method, path)
 
 
 class _Assets(HTMLParser):
@@ -298,6 +299,11 @@ def test_errors_answer_with_the_documented_error_shape(client, spec, headers):
     unlocked = client.post(f"{at}/draft/modules", json={"catalogue_key": "advocacy"}, headers=headers)
     assert unlocked.status_code == 428
     _check(spec, operations[("post", "/api/v1/programmes/{programme_id}/draft/modules")], unlocked)
+    stale = client.post(
+        f"{at}/draft/modules", json={"catalogue_key": "advocacy"}, headers=headers | {"If-Match": '"0"'}
+    )
+    assert stale.status_code == 412
+    _check(spec, operations[("post", "/api/v1/programmes/{programme_id}/draft/modules")], stale)
 
 
 def test_two_schemas_of_one_name_are_refused_when_the_document_is_built():

@@ -87,20 +87,42 @@ def test_the_drafts_etag_is_its_lock_version_and_if_match_carries_it_back(client
     assert changed.headers["ETag"] == f'"{changed.json["lock_version"]}"' != read.headers["ETag"]
 
 
-def test_a_stale_if_match_is_refused_as_a_stale_lock_version_is(client, headers, programme):
+def _changed_since(lock: int) -> str:
+    return f'This record changed since you read it (its ETag is no longer "{lock}"): read it again, then retry'
+
+
+def test_a_stale_if_match_is_412_at_the_header_and_a_stale_lock_version_409_at_the_field(client, headers, programme):
     url = programme["url"]
-    stale = f'"{programme["lock_version"] - 1}"'
+    before = client.get(url, headers=headers).json
+    stale = programme["lock_version"] - 1
     by_header = client.patch(
-        f"{url}/draft/modules/send-law-foundations", json={"hours": 9}, headers=headers | {"If-Match": stale}
+        f"{url}/draft/modules/send-law-foundations", json={"hours": 9}, headers=headers | {"If-Match": f'"{stale}"'}
     )
+    assert by_header.status_code == 412
+    assert by_header.json["errors"] == [{"path": "If-Match", "message": _changed_since(stale)}]
     by_body = client.patch(
-        f"{url}/draft/modules/send-law-foundations",
-        json={"hours": 9, "lock_version": programme["lock_version"] - 1},
-        headers=headers,
+        f"{url}/draft/modules/send-law-foundations", json={"hours": 9, "lock_version": stale}, headers=headers
     )
-    assert by_header.status_code == by_body.status_code == 409
-    assert by_header.json == by_body.json
-    assert "changed by someone else" in by_header.json["errors"][0]["message"]
+    assert by_body.status_code == 409
+    assert by_body.json["errors"] == [{"path": "lock_version", "message": _changed_since(stale)}]
+    by_query = client.delete(f"{url}/draft/modules/send-law-foundations?lock_version={stale}", headers=headers)
+    assert by_query.status_code == 409 and by_query.json["errors"][0]["path"] == "lock_version"
+    assert client.get(url, headers=headers).json == before
+
+
+def test_a_rubric_publish_answers_a_stale_if_match_412_a_stale_lock_version_409_and_none_428(client, headers):
+    created = client.post("/api/v1/rubrics", json=RUBRIC, headers=headers)
+    url, lock = created.json["url"], created.json["lock_version"]
+    stale = client.post(f"{url}/publish", headers=headers | {"If-Match": f'"{lock + 1}"'})
+    assert stale.status_code == 412
+    assert stale.json["errors"] == [{"path": "If-Match", "message": _changed_since(lock + 1)}]
+    stale_body = client.post(f"{url}/publish", json={"lock_version": lock + 1}, headers=headers)
+    assert stale_body.status_code == 409
+    assert stale_body.json["errors"] == [{"path": "lock_version", "message": _changed_since(lock + 1)}]
+    assert client.post(f"{url}/publish", headers=headers).status_code == 428
+    after = client.get(url, headers=headers)
+    assert after.json["lock_version"] == lock and after.headers["ETag"] == f'"{lock}"'
+    assert [v["published"] for v in after.json["versions"]] == [False]
 
 
 def test_if_match_and_lock_version_that_disagree_or_a_malformed_tag_are_located_400s(client, headers, programme):
@@ -122,7 +144,9 @@ def test_a_rubric_publish_needs_the_drafts_lock_and_refuses_a_stale_one(app, cli
     with app.app_context():  # someone else adds a criterion on the page meanwhile
         authoring.add_criterion(created.json["id"], lock, authoring.CriterionInput(title="Hears the child"))
     stale = client.post(f"{url}/publish", json={"lock_version": lock}, headers=headers)
-    assert stale.status_code == 409 and "changed by someone else" in stale.json["errors"][0]["message"]
+    assert stale.status_code == 409 and stale.json["errors"] == [
+        {"path": "lock_version", "message": _changed_since(lock)}
+    ]
     fresh = client.get(url, headers=headers)
     published = client.post(f"{url}/publish", headers=headers | {"If-Match": fresh.headers["ETag"]})
     assert published.status_code == 200 and published.json["published"] == 1

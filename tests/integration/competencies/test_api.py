@@ -115,8 +115,10 @@ def test_publishing_from_a_stale_view_is_a_409_and_changes_nothing(client, heade
     lock = client.get(url, headers=headers).json["lock_version"]
     refused = client.post(f"{url}/publish", json={"lock_version": lock + 1}, headers=headers)
     assert refused.status_code == 409
-    assert [e["message"] for e in refused.json["errors"]] == [
-        "This rubric was changed by someone else since you opened it. "
-        "Reload the page to see their changes, then make yours again."
+    assert refused.json["errors"] == [
+        {
+            "path": "lock_version",
+            "message": f'This record changed since you read it (its ETag is no longer "{lock + 1}"): read it again, then retry',
+        }
     ]
     assert client.get(url, headers=headers).json["lock_version"] == lock

@@ -124,4 +124,9 @@ def test_a_stale_lock_version_gets_409(client, token):
         f"{url}/draft/modules/advocacy", json={"hours": 5, "lock_version": stale}, headers=_headers(token)
     )
     assert response.status_code == 409
-    assert "changed by someone else" in response.json["errors"][0]["message"]
+    assert response.json["errors"] == [
+        {
+            "path": "lock_version",
+            "message": f'This record changed since you read it (its ETag is no longer "{stale}"): read it again, then retry',
+        }
+    ]
