@@ -21,6 +21,7 @@ from core import printing
 from core.extensions import db
 from curriculum import schedule
 from curriculum.models import CatalogueArea, NpqArea, Programme, ProgrammeVersion, VersionStatus
+from curriculum.rules import DELIVERY_MODE_WORDS
 
 PRINT_CSS = Path(__file__).resolve().parent / "print.css"
 FORM_TEMPLATE = "competencies/print/observation_form.html"
@@ -94,15 +95,33 @@ def rubric_text(version: RubricVersion) -> RubricText:
         for c in rubric.criteria
     )
     faults = tuple(FaultText(f.title, f.severity.value, f.fails_alone, f.why) for f in rubric.fault_types)
+    return RubricText(
+        rubric.title,
+        version.number,
+        MODEL_WORDS.get(rubric.model, rubric.model.value),
+        pass_rule(rubric),
+        criteria,
+        faults,
+    )
+
+
+def pass_rule(rubric: engine.Rubric) -> str:
+    """When the rubric says met, in words: its threshold means a pass mark (analytic), a level on
+    the O-SCORE (entrustment) or a fault limit (faults)."""
+    must_meet = any(c.critical_level is not None for c in rubric.criteria)
     if rubric.model is engine.RubricModel.FAULTS:
         rule = f"Met with at most {rubric.fault_limit} minor faults and no serious or dangerous fault."
+    elif rubric.model is engine.RubricModel.ENTRUSTMENT:
+        level = int(rubric.threshold)
+        label = next((words for value, words, _ in engine.ENTRUSTMENT_SCALE if value == level), "")
+        rule = f"Met when every criterion reaches level {level}" + (f" (“{label}”)" if label else "")
+        rule += ", and every must-meet criterion its level." if must_meet else "."
     else:
-        rule = f"Met at {float(rubric.threshold):g}% of the weighted score, with every must-meet criterion met."
+        rule = f"Met at {float(rubric.threshold):g}% of the weighted score"
+        rule += ", with every must-meet criterion at its level." if must_meet else "."
     if rubric.pass_rationale:
         rule += f" Why: {rubric.pass_rationale}"
-    return RubricText(
-        rubric.title, version.number, MODEL_WORDS.get(rubric.model, rubric.model.value), rule, criteria, faults
-    )
+    return rule
 
 
 def _published(scenario: Scenario) -> RubricVersion | None:
@@ -224,7 +243,7 @@ def _handbook(version: ProgrammeVersion) -> Handbook:
                 m.hours,
                 slots[m.key].weeks,
                 m.block,
-                tuple(m.delivery_modes),
+                tuple(DELIVERY_MODE_WORDS.get(mode, mode) for mode in m.delivery_modes),
                 tuple(OutcomeText(o.kind, o.text, tuple(o.sources)) for o in m.outcomes),
                 tuple(scenarios[k].title for k in m.scenario_keys if k in scenarios),
                 tuple(titles.get(k, k) for k in m.prerequisite_keys),

@@ -29,7 +29,14 @@ KIND_MAX_LENGTH = 20
 # NPQ wording: an outcome starts with one of these prefixes, which says its kind.
 OUTCOME_PREFIXES = {"Learn that ": "knowledge", "Learn how to ": "practice"}
 OUTCOME_KINDS = tuple(OUTCOME_PREFIXES.values())
-DELIVERY_MODES = ("online-study", "seminar", "peer-group", "mentoring", "in-school-practice")
+DELIVERY_MODE_WORDS = {  # each delivery mode's key, and how it reads in print: a new mode comes with its words
+    "online-study": "online study",
+    "seminar": "seminar",
+    "peer-group": "peer group",
+    "mentoring": "mentoring",
+    "in-school-practice": "in-school practice",
+}
+DELIVERY_MODES = tuple(DELIVERY_MODE_WORDS)
 
 HOURS_MESSAGE = f"Enter hours as a whole number between {HOURS_PER_MODULE_MIN} and {HOURS_PER_MODULE_MAX:,}"
 LENGTH_WEEKS_MESSAGE = f"Enter a length between {LENGTH_WEEKS_MIN} and {LENGTH_WEEKS_MAX} weeks"

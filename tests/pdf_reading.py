@@ -14,7 +14,10 @@ import pypdf
 from PIL import Image
 
 A4_WIDTH_MM = 210
+A4_HEIGHT_MM = 297
 RIGHT_MARGIN_MM = 18  # core/print.css
+TOP_MARGIN_MM, BOTTOM_MARGIN_MM = 22, 20  # core/print.css: the running header and footer live in these
+POINTS_PER_MM = 72 / 25.4
 
 
 def reader(body: bytes) -> pypdf.PdfReader:
@@ -25,6 +28,43 @@ def text(body: bytes) -> str:
     """All the text, with whitespace and line breaks squeezed (wrapped lines join up again)."""
     pages = [page.extract_text() or "" for page in reader(body).pages]
     return re.sub(r"\s+", " ", " ".join(pages))
+
+
+def fragments(body: bytes) -> list[list[tuple[float, float, str, str]]]:
+    """Each page's runs of text as drawn: (y from the page's foot, x, text, font name), in points."""
+    pages = []
+    for page in reader(body).pages:
+        found: list[tuple[float, float, str, str]] = []
+
+        def visit(text: str, cm: Any, tm: Any, font: Any, size: Any, found: list = found) -> None:  # type: ignore[type-arg]
+            if text.strip():
+                x = cm[0] * tm[4] + cm[2] * tm[5] + cm[4]
+                y = cm[1] * tm[4] + cm[3] * tm[5] + cm[5]
+                found.append((y, x, text, str(font.get("/BaseFont", "")) if font else ""))
+
+        page.extract_text(visitor_text=visit)
+        pages.append(found)
+    return pages
+
+
+def body_lines(body: bytes) -> list[list[str]]:
+    """Each page's lines of text, top to bottom, without the running header and footer (and
+    without list bullets): runs on one baseline join up, so a table row reads as one line."""
+    top = (A4_HEIGHT_MM - TOP_MARGIN_MM) * POINTS_PER_MM
+    foot = BOTTOM_MARGIN_MM * POINTS_PER_MM
+    pages = []
+    for runs in fragments(body):
+        rows: dict[int, list[tuple[float, str]]] = {}
+        for y, x, text, _ in runs:
+            if foot < y < top and text.strip() != "•":
+                rows.setdefault(round(y), []).append((x, text.strip()))
+        pages.append([" ".join(t for _, t in sorted(parts)) for _, parts in sorted(rows.items(), reverse=True)])
+    return pages
+
+
+def bold_texts(body: bytes) -> set[str]:
+    """Every run of text set in the bold face."""
+    return {text.strip() for runs in fragments(body) for _, _, text, font in runs if "Bold" in font}
 
 
 def compact(value: str) -> str:
@@ -46,6 +86,21 @@ def flat_outline(body: bytes) -> list[str]:
         return [t for item in items for t in (flat(item) if isinstance(item, list) else [item])]
 
     return flat(outline(body))
+
+
+def bookmark_pages(body: bytes) -> dict[str, int]:
+    """Each bookmark's title and the page (1-based) it takes the reader to."""
+    pdf = reader(body)
+
+    def walk(items: list[Any]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for item in items:
+            found.update(
+                walk(item) if isinstance(item, list) else {item.title: pdf.get_destination_page_number(item) + 1}
+            )
+        return found
+
+    return walk(pdf.outline)
 
 
 def xmp(body: bytes) -> str:

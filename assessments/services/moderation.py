@@ -600,6 +600,14 @@ class Section:
     levels: tuple[agreement.Summary, ...]
     outcomes: tuple[agreement.Summary, ...]
 
+    def caption(self, what: str) -> str:
+        """A table's caption, on the report page and in the pack: "Levels" or "Levels, by mentor"."""
+        return what if self.by == "overall" else f"{what}, by {self.by}"
+
+    @property
+    def group_heading(self) -> str:
+        return "Group" if self.by == "overall" else self.by.capitalize()
+
 
 @dataclass(frozen=True)
 class Report:
@@ -617,6 +625,12 @@ class Report:
 
     def name(self, key: str) -> str:
         return self.names.get(key, key)
+
+    @property
+    def unflagged_words(self) -> str:
+        """What stands for the list of flagged mentors when it is empty."""
+        some_too_few = any(not c.flagged and c.figure.too_few for c in self.flags)
+        return f"No mentor is below the threshold{' (some have too few pairs to judge)' if some_too_few else ''}."
 
 
 def _pairs(items: Sequence[ModerationItem]) -> tuple[list[agreement.Pair], list[agreement.Pair], dict[str, str]]:

@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from datetime import date
 
 from assessments import agreement
+from assessments.deadlines import format_date
 from assessments.models import ModerationItem
 from assessments.services import appeals, moderation
 from assessments.services.plans import PRINT_CSS
+from competencies import services as competency_services
 from core import printing
 
 PACK_TEMPLATE = "assessments/print/moderation_pack.html"
@@ -48,13 +50,20 @@ class PackObservation:
 
 
 @dataclass(frozen=True)
-class FigureLine:
-    grouping: str
+class FigureRow:
     group: str
-    marks: str
-    measure: str
-    value: str
     pairs: int
+    values: tuple[str, ...]  # one per measure, as a table cell shows it
+
+
+@dataclass(frozen=True)
+class FigureTable:
+    """One table of the agreement report, as on the report page: a row per group, a column per measure."""
+
+    caption: str
+    group_heading: str
+    measures: tuple[str, ...]
+    rows: tuple[FigureRow, ...]
 
 
 @dataclass(frozen=True)
@@ -62,8 +71,11 @@ class Pack:
     cohort: str
     made_on: str
     observations: tuple[PackObservation, ...]
-    figures: tuple[FigureLine, ...]
+    marked: int
+    min_pairs: int
+    tables: tuple[FigureTable, ...]
     flags: tuple[str, ...]
+    unflagged: str  # what stands for ``flags`` when it is empty
 
 
 def _appeal_words(item_id: int) -> str:
@@ -77,13 +89,13 @@ def _appeal_words(item_id: int) -> str:
     return words + f" {appeals.STATUS_WORDS[found.status]} by {reviewer}: {found.decision_reason}"
 
 
-def _observation(item: ModerationItem) -> PackObservation:
+def _observation(item: ModerationItem, scenario_titles: dict[str, str]) -> PackObservation:
     o = item.observation
     head = (
         o.id,
         o.enrolment.trainee.name,
-        o.scenario_key,
-        o.observed_on.isoformat(),
+        scenario_titles.get(o.scenario_key, o.scenario_key),
+        format_date(o.observed_on.isoformat()),
         o.observer.name if o.observer else "A removed account",
         item.moderator.name if item.moderator else "Not marked yet",
         moderation.STATUS_WORDS[moderation.status_of(item)],
@@ -101,16 +113,32 @@ def pack(cohort_id: int, today: date | None = None) -> Pack | None:
     found = moderation.report(cohort_id)
     if found is None:
         return None
-    figures = tuple(
-        FigureLine(section.by, found.name(s.key), what, agreement.MEASURE_NAMES[f.measure], agreement.shown(f), f.pairs)
+    tables = tuple(
+        FigureTable(
+            section.caption(what),
+            section.group_heading,
+            tuple(agreement.MEASURE_NAMES[f.measure] for f in summaries[0].figures),
+            tuple(
+                FigureRow(found.name(s.key), s.pairs, tuple(agreement.shown(f) for f in s.figures)) for s in summaries
+            ),
+        )
         for section in found.sections
-        for what, summaries in (("levels", section.levels), ("outcomes", section.outcomes))
-        for s in summaries
-        for f in s.figures
+        for what, summaries in (("Levels", section.levels), ("Outcomes", section.outcomes))
+        if summaries
     )
     flags = tuple(f"{found.name(c.mentor)}: {agreement.render(c.reason)}" for c in found.flags if c.flagged)
-    observations = tuple(_observation(i) for i in moderation._items_of_cohort(cohort_id))
-    return Pack(found.cohort.name, (today or date.today()).isoformat(), observations, figures, flags)
+    titles = {s.key: s.title for s in competency_services.list_scenarios()}
+    observations = tuple(_observation(i, titles) for i in moderation._items_of_cohort(cohort_id))
+    return Pack(
+        found.cohort.name,
+        format_date((today or date.today()).isoformat()),
+        observations,
+        found.marked,
+        found.policy.min_pairs,
+        tables,
+        flags,
+        found.unflagged_words,
+    )
 
 
 def pack_pdf(cohort_id: int, today: date | None = None) -> printing.StoredPdf | None:

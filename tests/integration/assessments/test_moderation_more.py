@@ -3,6 +3,8 @@ exemplars, the sampling plan's new-mentor and interim shares, and the trainee's 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -11,6 +13,7 @@ from assessments.services import appeals, moderation
 from core.accounts.roles import Role
 from core.extensions import db
 from core.problems import Conflict, Invalid
+from tests import pdf_reading as read
 from tests.conftest import csrf_token
 
 from .test_moderation import MODERATOR, _evidence, _form, _marks, _sample_of, mentor_marks, moderator_id  # noqa: F401
@@ -173,7 +176,7 @@ def test_the_designer_exports_the_pack_as_a_zip_of_a_pdf_and_the_csv_parts(
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(archive.read("moderation-pack.pdf"))).pages)
     text = " ".join(text.split())
     assert "External moderation pack" in text and "Keeps the child" in text
-    assert "not yet met" in text and "The law was stated rightly." in text  # the mentor's marks and the agreed reason
+    assert "Not yet met" in text and "The law was stated rightly." in text  # the mentor's marks and the agreed reason
     assert "Sound judgement." in text and "kappa" in text.lower() and "Too few pairs" in text
     marks = list(csv.DictReader(io.StringIO(archive.read("marks.csv").decode("utf-8-sig"))))
     assert {r["marker"] for r in marks} == {"mentor", "moderator", "agreed"}
@@ -184,6 +187,58 @@ def test_the_designer_exports_the_pack_as_a_zip_of_a_pdf_and_the_csv_parts(
     auth.sign_out()
     auth.sign_in("designer@example.org")
     assert client.get("/assessments/moderation/cohorts/999999/pack.zip").status_code == 404
+
+
+def _pack_pdf(client, auth, make_person, cohort_id: int) -> bytes:  # type: ignore[no-untyped-def]
+    import io
+    import zipfile
+
+    make_person("designer@example.org", Role.DESIGNER)
+    auth.sign_in("designer@example.org")
+    response = client.get(f"/assessments/moderation/cohorts/{cohort_id}/pack.zip")
+    assert response.status_code == 200
+    return zipfile.ZipFile(io.BytesIO(response.data)).read("moderation-pack.pdf")
+
+
+def test_the_pack_names_each_sampled_observation_in_words_bookmarks_it_and_keeps_it_with_its_marks(
+    app, client, auth, cohort_id, make_person, settled
+):
+    with app.app_context():
+        observed_on = db.session.get(ModerationItem, settled).observation.observed_on
+    body = _pack_pdf(client, auth, make_person, cohort_id)
+    heading = (
+        f"Observation {{}}: Tia Trainee, Lead the annual review of an EHC plan, {observed_on.day} {observed_on:%B %Y}"
+    )
+    words = read.text(body)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", words), "dates read as words, not ISO"
+    assert "annual-review" not in words, "the scenario is named, not keyed"
+    [title] = [t for t in read.flat_outline(body) if t.startswith("Observation ")]
+    assert title == heading.format(title.split(":")[0].removeprefix("Observation "))
+    page = read.bookmark_pages(body)[title]
+    lines = read.body_lines(body)[page - 1]
+    assert any(line.startswith("Criterion or fault") for line in lines), "the marks start on the heading's page"
+    assert any(line.startswith("Outcome Not yet met Met Met") for page in read.body_lines(body) for line in page)
+
+
+def test_the_packs_agreement_report_has_a_table_per_grouping_with_the_measures_as_columns(
+    app, client, auth, cohort_id, make_person, settled
+):
+    body = _pack_pdf(client, auth, make_person, cohort_id)
+    lines = [line for page in read.body_lines(body) for line in page]
+    for caption in ("Levels", "Outcomes", "Levels, by mentor", "Levels, by scenario", "Levels, by criterion"):
+        assert caption in lines
+    words = read.text(body)
+    assert words.count("Exact agreement") == 7, "a column heading in each of the seven tables, not a word in each row"
+    assert "No mentor is below the threshold (some have too few pairs to judge)." in words
+
+
+def test_a_pack_with_no_sample_says_so_in_plain_words(app, client, auth, cohort_id, make_person):
+    body = _pack_pdf(client, auth, make_person, cohort_id)
+    words = read.text(body)
+    assert "(0)" not in words
+    assert "No observation has been sampled yet, so there are no marks to compare." in words
+    assert "No mentor can be flagged until there are marks to compare." in words
+    assert len(read.reader(body).pages) == 1
 
 
 # ---- calibration exemplars -----------------------------------------------------------------

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -138,3 +139,99 @@ def test_only_designers_get_handbooks_and_a_missing_version_is_not_found(app, cl
     auth.sign_in("designer@example.org")
     assert client.get(f"/documents/programmes/{programme_id}/versions/9/handbook.pdf").status_code == 404
     assert client.get(f"/documents/programmes/{programme_id + 99}/versions/1/handbook.pdf").status_code == 404
+
+
+# ---- how the printed pages read --------------------------------------------------------------
+
+
+def _handbook(app, client, auth, make_person, programme_id) -> tuple[bytes, list]:  # type: ignore[no-untyped-def,type-arg]
+    make_person("designer@example.org", Role.DESIGNER)
+    auth.sign_in("designer@example.org")
+    body = client.get(f"/documents/programmes/{programme_id}/versions/1/handbook.pdf").data
+    with app.app_context():
+        from curriculum.models import Programme
+
+        modules = list(db.session.get(Programme, programme_id).current.modules)
+    return body, [(m.title, m.delivery_modes) for m in modules]
+
+
+def test_the_handbook_contents_give_the_page_of_each_area_and_scenario_and_delivery_reads_as_words(
+    app, client, auth, make_person, programme_id
+):  # type: ignore[no-untyped-def]
+    body, modules = _handbook(app, client, auth, make_person, programme_id)
+    contents = read.body_lines(body)[0]
+    pages = read.bookmark_pages(body)
+    scenarios = {
+        title.removeprefix("Scenario: "): page for title, page in pages.items() if title.startswith("Scenario: ")
+    }
+    assert scenarios, "each observed scenario has a bookmark"
+    for title, page in scenarios.items():
+        assert f"{title} {page}" in contents, f"the contents give {title!r} its page, {page}"
+    area_rows = [line for line in contents if line.split()[-1].isdigit() and line.split()[-2].isdigit()]
+    for row in area_rows:
+        title = row.rsplit(" ", 3)[0]
+        assert row.endswith(f" {pages[title]}"), f"the contents give the area {title!r} its page"
+    words = read.text(body)
+    assert {mode for _, modes in modules for mode in modes} >= {"online-study", "in-school-practice"}
+    assert "online-study" not in words and "in-school-practice" not in words
+    assert "online study" in words and "in-school practice" in words
+
+
+def test_no_handbook_page_ends_on_a_module_heading_or_opens_with_stranded_sources(
+    app, client, auth, make_person, programme_id
+):  # type: ignore[no-untyped-def]
+    body, modules = _handbook(app, client, auth, make_person, programme_id)
+    titles = {title for title, _ in modules}
+    for number, lines in enumerate(read.body_lines(body), 1):
+        assert lines, f"page {number} is empty"
+        last = lines[-1]
+        assert last not in titles and not re.match(r"\d+ hours? · ", last), f"page {number} ends on a module's heading"
+        assert not re.match(r"\d+ modules?, \d+ hours\.", last), f"page {number} ends on an area's heading"
+        assert not lines[0].startswith("Sources:"), f"page {number} opens with sources cut off from what they cite"
+        for i, line in enumerate(lines):
+            if line.startswith("Rubric:"):
+                assert any(later.startswith("1. ") for later in lines[i:]), f"page {number}: a rubric's heading alone"
+    runs = {text.strip() for page in read.fragments(body) for _, _, text, _ in page}
+    assert "Fails" not in runs, "the “Fails alone” tag is never split over two lines"
+    assert {"Setting:", "How it is judged:", "Who may observe:"} <= read.bold_texts(body)
+
+
+def test_a_blank_form_keeps_its_faults_on_one_page_and_says_so_when_the_rubric_names_none(
+    app, client, auth, make_person, programme_id
+):  # type: ignore[no-untyped-def]
+    make_person("mentor@example.org", Role.MENTOR)
+    auth.sign_in("mentor@example.org")
+    body = client.get(FORM).data
+    with app.app_context():
+        rubric = competency_services.get_scenario("annual-review").rubric
+        definition = copy.deepcopy(rubric.published[-1].definition)
+    faults = [read.compact(f["title"][:20]) for f in definition["fault_types"]]  # its opening words: a cell wraps
+    assert len(faults) >= 2
+    pages = read.body_lines(body)
+    [faults_page] = [lines for lines in pages if "Faults" in lines]
+    assert all(f in read.compact(" ".join(faults_page)) for f in faults), "the faults table is not split over pages"
+    assert "Suitable setting:" in read.bold_texts(body)
+
+    with app.app_context():
+        rubric = competency_services.get_scenario("annual-review").rubric
+        db.session.add(
+            RubricVersion(
+                rubric=rubric,
+                number=len(rubric.versions) + 1,
+                definition={**definition, "fault_types": []},
+                published_at=utcnow(),
+            )
+        )
+        db.session.commit()
+    words = read.text(client.get(FORM).data)
+    assert "This rubric names no faults: note any concern in a criterion’s comment." in words
+
+
+def test_an_entrustment_form_states_its_pass_level_on_the_o_score_not_a_percentage(
+    app, client, auth, make_person, programme_id
+):  # type: ignore[no-untyped-def]
+    make_person("mentor@example.org", Role.MENTOR)
+    auth.sign_in("mentor@example.org")
+    words = read.text(client.get("/documents/scenarios/staff-training/observation-form.pdf").data)
+    assert "Met when every criterion reaches level 4 (“I needed to be there in the room just in case”)." in words
+    assert "Met at 4%" not in words
