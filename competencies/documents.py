@@ -21,7 +21,7 @@ from core import printing
 from core.extensions import db
 from curriculum import schedule
 from curriculum.models import CatalogueArea, NpqArea, Programme, ProgrammeVersion, VersionStatus
-from curriculum.rules import DELIVERY_MODE_WORDS
+from curriculum.rules import delivery_mode_words
 
 PRINT_CSS = Path(__file__).resolve().parent / "print.css"
 FORM_TEMPLATE = "competencies/print/observation_form.html"
@@ -243,7 +243,7 @@ def _handbook(version: ProgrammeVersion) -> Handbook:
                 m.hours,
                 slots[m.key].weeks,
                 m.block,
-                tuple(DELIVERY_MODE_WORDS.get(mode, mode) for mode in m.delivery_modes),
+                delivery_mode_words(m.delivery_modes),
                 tuple(OutcomeText(o.kind, o.text, tuple(o.sources)) for o in m.outcomes),
                 tuple(scenarios[k].title for k in m.scenario_keys if k in scenarios),
                 tuple(titles.get(k, k) for k in m.prerequisite_keys),

@@ -6,6 +6,8 @@ read these. Plain Python: no Flask, no database.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from core.keys import KEY_MAX_LENGTH
 from core.problems import too_long
 
@@ -37,6 +39,17 @@ DELIVERY_MODE_WORDS = {  # each delivery mode's key, and how it reads in print: 
     "in-school-practice": "in-school practice",
 }
 DELIVERY_MODES = tuple(DELIVERY_MODE_WORDS)
+
+
+def delivery_mode_words(modes: Iterable[str]) -> tuple[str, ...]:
+    """``["online-study", "seminar"]`` → ``("online study", "seminar")``."""
+    return tuple(DELIVERY_MODE_WORDS.get(mode, mode) for mode in modes)
+
+
+def delivery_in_words(modes: Iterable[str]) -> str:
+    """``["online-study", "seminar"]`` → "Online study, seminar" ("" for none)."""
+    return ", ".join(delivery_mode_words(modes)).capitalize()
+
 
 HOURS_MESSAGE = f"Enter hours as a whole number between {HOURS_PER_MODULE_MIN} and {HOURS_PER_MODULE_MAX:,}"
 LENGTH_WEEKS_MESSAGE = f"Enter a length between {LENGTH_WEEKS_MIN} and {LENGTH_WEEKS_MAX} weeks"

@@ -18,7 +18,7 @@ from core.import_pages import ImportPages
 from core.layout import navigation
 from core.problems import Conflict, Invalid, blame_fields, problems_of
 from curriculum import api as curriculum_api
-from curriculum import cli, prerequisites, services
+from curriculum import cli, prerequisites, rules, services
 from curriculum.diff import diff
 from curriculum.forms import AddModulesForm, ImportForm, LockedForm, ModuleForm, OwnModuleForm, ProgrammeForm
 from curriculum.models import Programme, ProgrammeModule, ProgrammeVersion
@@ -450,6 +450,7 @@ def catalogue_module(key: str) -> str:
     return render_template(
         "curriculum/catalogue_module.html",
         module=module,
+        delivery=rules.delivery_in_words(module.delivery_modes),
         drafts=drafts,
         lock_form=LockedForm,
         **catalogue_service.reference(),

@@ -139,7 +139,8 @@ def _competency(p: ScenarioProgress, module_titles: dict[str, list[str]]) -> Com
     return Competency(
         key=p.scenario.key,
         title=p.scenario.title,
-        status=f"{p.in_words}. {p.overall_in_words}" if p.overall else p.in_words,
+        # No closing full stop: the plan puts it where the status ends a sentence.
+        status=f"{p.in_words}. {p.overall_in_words.rstrip('.')}" if p.overall else p.in_words,
         evidenced=bool(p.sign_off and p.sign_off.evidenced),
         met=p.sign_off.met if p.sign_off else 0,
         needed=needed,

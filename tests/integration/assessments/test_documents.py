@@ -93,6 +93,7 @@ def test_a_trainee_downloads_their_plan_from_my_training_with_every_competency_a
     )  # the never-met criterion
     assert "Views were read out, not discussed." in words  # the latest feedback
     assert "Deadline:" in words  # the statutory deadline, with its reason
+    assert "Overall (latest observation): not yet met." in words and ".." not in words  # one full stop
     assert re.search(r"Page 1 of \d+", words)
     assert read.outline(body) == ["Training plan: Tia Trainee", PLAN_SECTIONS]
 

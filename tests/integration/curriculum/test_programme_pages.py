@@ -62,6 +62,7 @@ def test_a_catalogue_module_page_shows_outcomes_with_their_sources(client, desig
     assert "within 6 weeks whether to assess" in page
     assert "Special educational needs and disability code of practice: 0 to 25 years, GOV.UK, ch. 9" in page
     assert 'href="https://www.gov.uk/government/publications/send-code-of-practice-0-to-25"' in page
+    assert "Online study, mentoring" in page  # delivery in words, as in the handbook
     assert client.get("/curriculum/catalogue/nope").status_code == 404
 
 
