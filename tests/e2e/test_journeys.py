@@ -45,6 +45,7 @@ def _create(page: Page, name: str, from_the_list: bool = False) -> None:
     fill_programme_details(page, name)
     page.get_by_role("button", name="Save").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(name)
+    page.wait_for_load_state("load")  # a click before "load" would cut the page's load short (and its count)
 
 
 def _add(page: Page, titles: list[str]) -> None:
