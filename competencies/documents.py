@@ -24,10 +24,12 @@ from curriculum.models import CatalogueArea, NpqArea, Programme, ProgrammeVersio
 from curriculum.rules import delivery_mode_words
 
 PRINT_CSS = Path(__file__).resolve().parent / "print.css"
-FORM_TEMPLATE = "competencies/print/observation_form.html"
-HANDBOOK_TEMPLATE = "competencies/print/handbook.html"
-FORM_TEMPLATES = (FORM_TEMPLATE, "print/base.html", "competencies/print/_rubric.html")
-HANDBOOK_TEMPLATES = (HANDBOOK_TEMPLATE, "print/base.html", "competencies/print/_rubric.html")
+FORM = printing.Printed(
+    "observation-form", "competencies/print/observation_form.html", PRINT_CSS, ("competencies/print/_rubric.html",)
+)
+HANDBOOK = printing.Printed(
+    "handbook", "competencies/print/handbook.html", PRINT_CSS, ("competencies/print/_rubric.html",)
+)
 MODEL_WORDS = {
     engine.RubricModel.ANALYTIC: "Levels for each criterion, weighted, against a pass mark",
     engine.RubricModel.FAULTS: "Faults recorded as minor, serious or dangerous, as in the driving test",
@@ -147,10 +149,6 @@ def scenario_text(scenario: Scenario) -> ScenarioText:
 # ---- the blank observation form ------------------------------------------------------------------
 
 
-def _form_key(scenario: ScenarioText) -> str:
-    return printing.document_key("observation-form", scenario, FORM_TEMPLATES, [PRINT_CSS])
-
-
 def blank_form_pdf(scenario_key: str) -> printing.StoredPdf | None:
     """The blank form of a scenario's published rubric; None if there is no such scenario or rubric."""
     scenario = competency_services.get_scenario(scenario_key)
@@ -159,16 +157,12 @@ def blank_form_pdf(scenario_key: str) -> printing.StoredPdf | None:
     text = scenario_text(scenario)
     if text.rubric is None:
         return None
-    return printing.make_pdf(
-        _form_key(text),
-        lambda: printing.render_html(
-            FORM_TEMPLATE,
-            scenario=text,
-            title=f"Observation form: {text.title}",
-            header=f"Observation form · {text.title}",
-            footer=f"Blank form · rubric version {text.rubric.version if text.rubric else ''}",
-        ),
-        [PRINT_CSS],
+    return FORM.pdf(
+        "scenario",
+        text,
+        title=f"Observation form: {text.title}",
+        header=f"Observation form · {text.title}",
+        footer=f"Blank form · rubric version {text.rubric.version}",
     )
 
 
@@ -289,17 +283,12 @@ def handbook_pdf(programme_id: int, number: int) -> printing.StoredPdf | None:
     if version is None:
         return None
     book = _handbook(version)
-    key = printing.document_key("handbook", book, HANDBOOK_TEMPLATES, [PRINT_CSS])
-    return printing.make_pdf(
-        key,
-        lambda: printing.render_html(
-            HANDBOOK_TEMPLATE,
-            book=book,
-            title=f"Programme handbook: {book.programme}, {book.version}",
-            header=f"Programme handbook · {book.programme} · {book.version}",
-            footer=f"{book.version}, published on {book.published_on}" if book.published_on else book.version,
-        ),
-        [PRINT_CSS],
+    return HANDBOOK.pdf(
+        "book",
+        book,
+        title=f"Programme handbook: {book.programme}, {book.version}",
+        header=f"Programme handbook · {book.programme} · {book.version}",
+        footer=f"{book.version}, published on {book.published_on}" if book.published_on else book.version,
     )
 
 

@@ -16,7 +16,7 @@ from competencies.services import authoring
 from competencies.services.imports import RUBRIC_JSON
 from core.access import restrict_blueprint
 from core.accounts.roles import Role
-from core.content import register_loader
+from core.content import register_loader, register_titles
 from core.import_pages import ImportPages
 from core.layout import navigation
 from core.problems import Invalid, blame_fields
@@ -355,4 +355,5 @@ def init_app(app: Flask) -> None:
     competencies_api.init_app(app)
     app.cli.add_command(cli.scenarios)
     register_loader(app, "Scenarios", services.load_library)
+    register_titles(app, "scenario", lambda: {s.key: s.title for s in services.list_scenarios(rubrics=False)})
     navigation(app).add("Scenarios and rubrics", "competencies.index", Role.DESIGNER, section="/competencies")

@@ -28,6 +28,18 @@ def loaders() -> list[ContentLoader]:
     return list(current_app.extensions.get("content_loaders", []))
 
 
+def register_titles(app: Flask, kind: str, titles: Callable[[], dict[str, str]]) -> None:
+    """Let other rooms show the titles of this room's records by key (e.g. the curriculum shows the
+    competencies room's scenario titles) without importing it: imports flow the other way."""
+    app.extensions.setdefault("content_titles", {})[kind] = titles
+
+
+def titles(kind: str) -> dict[str, str]:
+    """Titles by key of ``kind`` as its room registered them; empty if no room did."""
+    found = current_app.extensions.get("content_titles", {}).get(kind)
+    return found() if found else {}
+
+
 def content_group(name: str, what: str, load: Callable[[Path | None], str]) -> click.Group:
     """``flask <name> load [--from DIR]``: load built-in content; any problem is a clear message and
     exit status 1, never a traceback."""

@@ -185,6 +185,38 @@ def render_html(template: str, **context: Any) -> str:
     return render_template(template, author=pdf.AUTHOR, language=pdf.LANGUAGE, **context)
 
 
+BASE_TEMPLATE = "print/base.html"  # every printed document extends it
+
+
+@dataclass(frozen=True)
+class Printed:
+    """A kind of printed document: its name (part of every key), its page template, the partials it
+    includes and its room's stylesheet. Its key, HTML and stored PDF are made the one way below."""
+
+    kind: str
+    template: str
+    stylesheet: Path
+    partials: tuple[str, ...] = ()
+
+    @property
+    def templates(self) -> tuple[str, ...]:
+        return (self.template, BASE_TEMPLATE, *self.partials)
+
+    def key(self, data: Any) -> str:
+        return document_key(self.kind, data, self.templates, [self.stylesheet])
+
+    def html(self, **context: Any) -> str:
+        return render_html(self.template, **context)
+
+    def pdf(self, name: str, data: Any, *, title: str, header: str, footer: str) -> StoredPdf:
+        """The stored PDF of ``data`` (passed to the template as ``name``), or a new one."""
+        return make_pdf(
+            self.key(data),
+            lambda: self.html(**{name: data}, title=title, header=header, footer=footer),
+            [self.stylesheet],
+        )
+
+
 def send_pdf(document: StoredPdf, filename: str) -> Response:
     """The PDF as a download, or ``304 Not Modified`` when the client already holds this version."""
     if request.if_none_match.contains(document.etag):

@@ -13,7 +13,7 @@ from wtforms.fields.choices import SelectChoice
 
 from core.access import restrict_blueprint
 from core.accounts.roles import Role
-from core.content import register_loader
+from core.content import register_loader, titles
 from core.import_pages import ImportPages
 from core.layout import navigation
 from core.problems import Conflict, Invalid, blame_fields, problems_of
@@ -446,11 +446,13 @@ def catalogue() -> str:
 def catalogue_module(key: str) -> str:
     """One catalogue module with its outcomes and their sources."""
     module = catalogue_service.get_module(key) or abort(404)
+    scenario_titles = titles("scenario")  # the competencies room's scenarios, by key
     drafts = [p for p in services.list_programmes() if p.draft is not None]
     return render_template(
         "curriculum/catalogue_module.html",
         module=module,
         delivery=rules.delivery_in_words(module.delivery_modes),
+        scenarios=[scenario_titles.get(k, k) for k in module.scenario_keys],
         drafts=drafts,
         lock_form=LockedForm,
         **catalogue_service.reference(),

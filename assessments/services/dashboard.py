@@ -116,7 +116,7 @@ def mentor_dashboard(mentor_id: int, page: int, today: date) -> Dashboard:
         drafts,
         tuple(open_next_steps([e.id for e in every])),
         close,
-        {sc.key: sc.title for sc in competency_services.list_scenarios()},
+        {sc.key: sc.title for sc in competency_services.list_scenarios(rubrics=False)},
     )
 
 

@@ -22,8 +22,7 @@ from assessments.services.plans import PRINT_CSS
 from competencies import services as competency_services
 from core import printing
 
-PACK_TEMPLATE = "assessments/print/moderation_pack.html"
-PACK_TEMPLATES = (PACK_TEMPLATE, "print/base.html")
+PACK = printing.Printed("moderation-pack", "assessments/print/moderation_pack.html", PRINT_CSS)
 
 
 @dataclass(frozen=True)
@@ -145,17 +144,12 @@ def pack_pdf(cohort_id: int, today: date | None = None) -> printing.StoredPdf | 
     data = pack(cohort_id, today)
     if data is None:
         return None
-    key = printing.document_key("moderation-pack", data, PACK_TEMPLATES, [PRINT_CSS])
-    return printing.make_pdf(
-        key,
-        lambda: printing.render_html(
-            PACK_TEMPLATE,
-            pack=data,
-            title=f"External moderation pack: {data.cohort}",
-            header=f"External moderation pack · {data.cohort}",
-            footer=f"Made on {data.made_on}",
-        ),
-        [PRINT_CSS],
+    return PACK.pdf(
+        "pack",
+        data,
+        title=f"External moderation pack: {data.cohort}",
+        header=f"External moderation pack · {data.cohort}",
+        footer=f"Made on {data.made_on}",
     )
 
 

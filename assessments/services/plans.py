@@ -31,9 +31,10 @@ from core.extensions import db
 from curriculum import schedule
 from curriculum.models import ProgrammeModule, ProgrammeVersion
 
-PLAN_TEMPLATE = "assessments/print/training_plan.html"
-PLAN_TEMPLATES = (PLAN_TEMPLATE, "print/base.html", "assessments/print/_chart.html")
 PRINT_CSS = Path(__file__).resolve().parent.parent / "print.css"
+PLAN = printing.Printed(
+    "training-plan", "assessments/print/training_plan.html", PRINT_CSS, ("assessments/print/_chart.html",)
+)
 FEEDBACK_MAX = 6  # comments from the latest observation of each competency
 DUTY_LABELS = {
     "on_track": "On track",
@@ -295,19 +296,14 @@ def _today() -> date:
     return date.today()
 
 
-def _key(plan: TrainingPlan) -> str:
-    return printing.document_key("training-plan", plan, PLAN_TEMPLATES, [PRINT_CSS])
-
-
 def training_plan_key(enrolment_id: int, today: date | None = None) -> str:
     """The cache key of the plan: a hash of everything it shows and of its templates ("" if none)."""
     plan = training_plan(enrolment_id, today or _today())
-    return _key(plan) if plan else ""
+    return PLAN.key(plan) if plan else ""
 
 
 def training_plan_html(plan: TrainingPlan) -> str:
-    return printing.render_html(
-        PLAN_TEMPLATE,
+    return PLAN.html(
         plan=plan,
         title=f"Training plan: {plan.trainee}",
         header=f"Training plan · {plan.trainee} · {plan.programme}",
@@ -323,7 +319,7 @@ def training_plan_pdf(
     plan = training_plan(enrolment_id, today or _today(), for_trainee)
     if plan is None:
         return None
-    return printing.make_pdf(_key(plan), lambda: training_plan_html(plan), [PRINT_CSS])
+    return printing.make_pdf(PLAN.key(plan), lambda: training_plan_html(plan), [PRINT_CSS])
 
 
 def render_training_plan(enrolment_id: int) -> bytes:
@@ -359,8 +355,7 @@ def visible_enrolment(enrolment_id: int, person_id: int, roles: frozenset[Role])
 
 # ---- the record of a submitted observation -----------------------------------------------------------
 
-RECORD_TEMPLATE = "assessments/print/observation_record.html"
-RECORD_TEMPLATES = (RECORD_TEMPLATE, "print/base.html")
+RECORD = printing.Printed("observation-record", "assessments/print/observation_record.html", PRINT_CSS)
 
 
 @dataclass(frozen=True)
@@ -448,17 +443,12 @@ def observation_record_pdf(observation_id: int) -> printing.StoredPdf | None:
     record = observation_record(observation_id)
     if record is None:
         return None
-    key = printing.document_key("observation-record", record, RECORD_TEMPLATES, [PRINT_CSS])
-    return printing.make_pdf(
-        key,
-        lambda: printing.render_html(
-            RECORD_TEMPLATE,
-            record=record,
-            title=f"Observation record: {record.scenario}, {record.trainee}",
-            header=f"Observation record · {record.trainee} · {record.scenario}",
-            footer=f"Observed on {record.observed_on}, submitted on {record.submitted_at}",
-        ),
-        [PRINT_CSS],
+    return RECORD.pdf(
+        "record",
+        record,
+        title=f"Observation record: {record.scenario}, {record.trainee}",
+        header=f"Observation record · {record.trainee} · {record.scenario}",
+        footer=f"Observed on {record.observed_on}, submitted on {record.submitted_at}",
     )
 
 

@@ -34,7 +34,7 @@ def _cohort(cohort_id: int) -> Cohort:
 
 def _chosen_form(cohort_id: int, data=None):  # type: ignore[no-untyped-def]
     # The scenario's title, as on every other page: its key (e.g. "annual-review") means nothing to a moderator.
-    titles = {sc.key: sc.title for sc in competency_services.list_scenarios()}
+    titles = {sc.key: sc.title for sc in competency_services.list_scenarios(rubrics=False)}
     choices = [
         SelectChoice(
             o.id,

@@ -66,6 +66,15 @@ def test_a_catalogue_module_page_shows_outcomes_with_their_sources(client, desig
     assert client.get("/curriculum/catalogue/nope").status_code == 404
 
 
+def test_a_catalogue_module_page_names_the_scenarios_it_prepares_for_by_their_titles(app, client, designer):
+    from competencies import services as competency_services  # the room that owns the scenarios
+
+    with app.app_context():
+        competency_services.load_library()
+    page = client.get("/curriculum/catalogue/ehc-process").get_data(as_text=True)
+    assert "Lead the annual review of an EHC plan; Write a request for an EHC needs assessment" in page
+
+
 def test_creating_a_programme_with_bad_details_names_each_field(client, designer):
     page = post_form(
         client,
