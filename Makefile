@@ -51,9 +51,17 @@ lint: install
 	$(BIN)/mypy $(PURE_MODULES)
 	$(BIN)/lint-imports
 
-## The whole suite: guard rails, then unit, integration on SQLite and PostgreSQL, end-to-end in headless chromium.
-test: install lint
-	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' $(BIN)/python -m pytest
+## The whole suite: guard rails, then unit, integration on SQLite and PostgreSQL, end-to-end in headless chromium,
+## on every core (pytest-xdist: each worker its own schemas, SQLite files, ports and queues; a test
+## file stays on one worker, in order). It prints the 20 slowest tests and, last, its own time.
+TEST_WORKERS ?= auto
+test: install
+	@started=$$(date +%s); status=0; \
+	$(MAKE) --no-print-directory lint && \
+	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=20 \
+	|| status=$$?; took=$$(( $$(date +%s) - started )); \
+	printf '\nmake test: %s in %d min %02d s\n' "$$([ $$status -eq 0 ] && echo passed || echo FAILED)" $$((took / 60)) $$((took % 60)); \
+	exit $$status
 
 test-unit: install
 	$(BIN)/python -m pytest tests/unit

@@ -11,19 +11,23 @@ from dataclasses import dataclass
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, text
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
+from sqlalchemy import Integer, Table, create_engine, func, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from core.accounts import services
 from core.accounts.roles import Role
 from core.app import create_app
+from core.content import loaders
 from core.extensions import db
-from curriculum.services import catalogue
 
-# Each test run gets schemas of its own, so that two runs on one server never meet; they are
-# dropped when the run ends.
-RUN_ID = f"{os.getpid()}_{secrets.token_hex(3)}"
+# Each test run, and each of its xdist workers, gets schemas of its own, so that two runs on one
+# server never meet; they are dropped when the run ends. Redis queues and SQLite files are named or
+# placed by it too (tmp_path is per worker).
+WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+RUN_ID = f"{WORKER}_{os.getpid()}_{secrets.token_hex(3)}"
 TEST_SCHEMA = f"senco_test_{RUN_ID}"
 _created_schemas: list[str] = []
 PASSWORD = "correct horse battery staple"
@@ -70,9 +74,16 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         engine.dispose()
 
 
+_migrated: dict[str, str] = {}
+
+
 @pytest.fixture(scope="session", params=["sqlite", "postgresql"])
 def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """An empty database of each kind, migrated to head once per test session."""
+    """An empty database of each kind, migrated to head once per worker. pytest sets a session
+    fixture up again each time the tests switch from one kind to the other (under xdist, at every
+    file or so): the database is kept, as each test leaves it empty, and not migrated again."""
+    if request.param in _migrated:
+        return _migrated[request.param]
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.sqlite3'}"
     else:
@@ -82,7 +93,9 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
         from flask_migrate import upgrade
 
         upgrade()
+        _capture_content(url)
         db.engine.dispose()
+    _migrated[request.param] = url
     return url
 
 
@@ -92,8 +105,89 @@ def _empty_all_tables() -> None:
     db.session.commit()
 
 
+class _TemplateCode(BytecodeCache):
+    """Compiled templates kept for the worker's life, so that each test's new app does not compile
+    every page again. Keyed by name and checked against the source, as Jinja's own caches are."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.code:
+            bucket.bytecode_from_string(self.code[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+_TEMPLATE_CODE = _TemplateCode()
+
+
 def make_app(url: str, **config: object) -> Flask:
-    return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, **config})
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, **config})
+    app.jinja_env.bytecode_cache = _TEMPLATE_CODE
+    return app
+
+
+# The built-in content, per database and loader: the rows each loader wrote into an empty
+# database, captured once per worker when the database is migrated, then copied into the tests that
+# need them instead of loading the files again for each.
+ContentRows = list[tuple[Table, list[dict[str, object]]]]
+_content_rows: dict[str, dict[str, ContentRows]] = {}
+
+
+def _all_rows() -> dict[Table, list[dict[str, object]]]:
+    return {t: [dict(r._mapping) for r in db.session.execute(select(t))] for t in db.metadata.sorted_tables}
+
+
+def _capture_content(url: str) -> None:
+    """Run each content loader in turn on the empty database at ``url`` and keep what it wrote."""
+    before = _all_rows()
+    captured: dict[str, ContentRows] = {}
+    for loader in loaders():
+        loader.load()
+        after = _all_rows()
+        written = [t for t in db.metadata.sorted_tables if after[t] != before[t]]
+        # A loader that changed another loader's rows could not be copied table by table.
+        assert all(before[t] == [] for t in written), f"the {loader.name} loader changed rows it did not write"
+        captured[loader.name] = [(t, after[t]) for t in written]
+        before = after
+    _empty_all_tables()
+    _content_rows[url] = captured
+
+
+def load_content(app: Flask, *names: str) -> None:
+    """Load the built-in content named (``"Catalogue"``, ``"Scenarios"``), as ``flask setup`` does:
+    a loader's captured rows are copied in when its tables are empty, and otherwise (or for a
+    database the fixtures did not migrate) the loader itself runs."""
+    with app.app_context():
+        captured = _content_rows.get(app.config["SQLALCHEMY_DATABASE_URI"], {})
+        by_name = {loader.name: loader.load for loader in loaders()}
+        for name in names:
+            rows = captured.get(name)
+            if rows and all(db.session.scalar(select(func.count()).select_from(t)) == 0 for t, _ in rows):
+                _insert_rows(rows)
+            else:
+                by_name[name]()
+
+
+def _insert_rows(rows: ContentRows) -> None:
+    for table, values in rows:
+        if values:
+            db.session.execute(insert(table), values)
+    db.session.commit()
+    if db.engine.dialect.name == "postgresql":
+        # Rows came with their ids: move each id sequence past them, as the loaders' inserts would.
+        for table, values in rows:
+            for column in table.primary_key.columns:
+                if values and column.autoincrement is not False and isinstance(column.type, Integer):
+                    db.session.execute(
+                        text(
+                            f"SELECT setval(pg_get_serial_sequence(:table, :column), (SELECT max({column.name}) FROM {table.name}))"
+                        ),
+                        {"table": table.name, "column": column.name},
+                    )
+        db.session.commit()
 
 
 @pytest.fixture
@@ -161,7 +255,15 @@ def make_person(app: Flask):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def designer(app: Flask, auth: Auth, make_person) -> None:  # type: ignore[no-untyped-def]
     """A course designer signed in through the client, with the built-in catalogue loaded."""
-    with app.app_context():
-        catalogue.load_catalogue()
+    load_content(app, "Catalogue")
     make_person("designer@example.org", Role.DESIGNER)
     auth.sign_in("designer@example.org")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The browser tests first, then the unit tests (a few property files take a minute each),
+    then the many short integration files: xdist hands out files in this order, so the workers
+    finish together instead of one waiting on a long file at the end."""
+    first = {"e2e": 0, "unit": 1}
+    items.sort(key=lambda item: first.get(item.path.relative_to(item.config.rootpath).parts[1], 2))

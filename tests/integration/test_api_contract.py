@@ -18,14 +18,13 @@ from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 from sqlalchemy import select
 
-from competencies import services as competencies_services
 from core.accounts import services as accounts
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.api import UniqueSchemaNames
 from core.extensions import db
 from curriculum.models import ProgrammeVersion, VersionStatus
-from curriculum.services import catalogue as catalogue_service
+from tests.conftest import load_content
 
 SPEC_URL = "/api/v1/openapi.json"
 METHODS = {"get", "post", "put", "patch", "delete"}
@@ -57,10 +56,9 @@ def spec(client) -> dict[str, Any]:  # type: ignore[no-untyped-def]
 
 @pytest.fixture
 def headers(app, make_person) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    load_content(app, "Catalogue", "Scenarios")
     person_id = make_person("contract@example.org", Role.DESIGNER)
     with app.app_context():
-        catalogue_service.load_catalogue()
-        competencies_services.load_library()
         return {"Authorization": f"Bearer {accounts.issue_token(db.session.get(User, person_id), 'contract')}"}
 
 

@@ -12,7 +12,7 @@ from core.accounts import services as accounts
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
-from curriculum.services import catalogue as catalogue_service
+from tests.conftest import load_content
 
 DOCUMENT = {
     "schema_version": 1,
@@ -31,9 +31,9 @@ RUBRIC = {
 
 @pytest.fixture
 def headers(app, make_person) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    load_content(app, "Catalogue")
     person_id = make_person("rules@example.org", Role.DESIGNER)
     with app.app_context():
-        catalogue_service.load_catalogue()
         return {"Authorization": f"Bearer {accounts.issue_token(db.session.get(User, person_id), 'rules')}"}
 
 

@@ -8,18 +8,16 @@ import pytest
 
 from assessments import services
 from assessments.demo import published_programme
-from competencies import services as competency_services
 from core.accounts.roles import Role
-from curriculum.services import catalogue as catalogue_service
+from tests.conftest import load_content
 
 TODAY = date.today()
 
 
 @pytest.fixture
 def cohort_id(app) -> int:  # type: ignore[no-untyped-def]
+    load_content(app, "Catalogue", "Scenarios")
     with app.app_context():
-        catalogue_service.load_catalogue()
-        competency_services.load_library()
         version = published_programme(TODAY - timedelta(days=30))
         return services.create_cohort("Autumn cohort", version.id).id
 

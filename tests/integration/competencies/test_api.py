@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from competencies import services
 from core.accounts import services as accounts
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
-from curriculum.services import catalogue as catalogue_service
+from tests.conftest import load_content
 
 RUBRIC = {
     "key": "chair-meeting",
@@ -25,10 +24,9 @@ RUBRIC = {
 
 @pytest.fixture
 def headers(app, make_person):  # type: ignore[no-untyped-def]
+    load_content(app, "Catalogue", "Scenarios")
     person_id = make_person("script@example.org", Role.DESIGNER)
     with app.app_context():
-        catalogue_service.load_catalogue()
-        services.load_library()
         return {"Authorization": f"Bearer {accounts.issue_token(db.session.get(User, person_id), 'tests')}"}
 
 

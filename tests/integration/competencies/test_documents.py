@@ -14,17 +14,16 @@ from competencies.models import RubricVersion
 from core.accounts.models import utcnow
 from core.accounts.roles import Role
 from core.extensions import db
-from curriculum.services import catalogue as catalogue_service
 from tests import pdf_reading as read
+from tests.conftest import load_content
 
 FORM = "/documents/scenarios/annual-review/observation-form.pdf"
 
 
 @pytest.fixture
 def programme_id(app) -> int:  # type: ignore[no-untyped-def]
+    load_content(app, "Catalogue", "Scenarios")
     with app.app_context():
-        catalogue_service.load_catalogue()
-        competency_services.load_library()
         return published_programme(date.today() - timedelta(days=30)).programme_id
 
 

@@ -8,7 +8,7 @@ from core.accounts import services as accounts
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
-from curriculum.services import catalogue as catalogue_service
+from tests.conftest import load_content
 
 DOCUMENT = {
     "schema_version": 1,
@@ -19,9 +19,9 @@ DOCUMENT = {
 
 @pytest.fixture
 def token(app, make_person):  # type: ignore[no-untyped-def]
+    load_content(app, "Catalogue")
     person_id = make_person("script@example.org", Role.DESIGNER)
     with app.app_context():
-        catalogue_service.load_catalogue()
         return accounts.issue_token(db.session.get(User, person_id), "tests")
 
 

@@ -14,8 +14,7 @@ from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
 from curriculum.models import Programme, ProgrammeModule
-from curriculum.services import catalogue as catalogue_service
-from tests.conftest import csrf_token, post_form
+from tests.conftest import csrf_token, load_content, post_form
 
 HOURS = "Enter hours as a whole number between 1 and 1,000"
 WEEKS = "Enter a length between 1 and 260 weeks"
@@ -26,10 +25,10 @@ NEW = {"name": "SENCO 2025", "provider": "North Trust", "cohort_start": ["1", "9
 @pytest.fixture
 def token(app, auth, make_person):  # type: ignore[no-untyped-def]
     """A designer signed in to the pages, with an API token too."""
+    load_content(app, "Catalogue")
     person_id = make_person("designer@example.org", Role.DESIGNER)
     auth.sign_in("designer@example.org")
     with app.app_context():
-        catalogue_service.load_catalogue()
         return accounts.issue_token(db.session.get(User, person_id), "tests")
 
 
