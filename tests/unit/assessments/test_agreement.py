@@ -30,6 +30,7 @@ from assessments.agreement import (
     render,
     report,
     shown,
+    summarise,
     weighted_kappa,
 )
 
@@ -250,6 +251,163 @@ def test_figures_are_data_that_pickle_and_write_as_json() -> None:
         "exact": "3/7",
         "reasons": [{"code": "too_few_pairs", "params": {"pairs": 4, "needed": 10}}],
     }
+
+
+# What a reader sees ---------------------------------------------------------------------------
+
+
+def test_five_in_eight_agreeing_is_shown_as_62_5_percent() -> None:
+    pairs = [Pair(1, 1)] * 10 + [Pair(1, 2)] * 6
+    f = exact_agreement(pairs, LEVELS)
+    assert shown(f) == "62.5%"
+    assert describe(f) == "Exact agreement: 62.5% (16 pairs)."
+
+
+def test_a_whole_percentage_is_shown_without_a_decimal_point() -> None:
+    assert shown(exact_agreement([Pair(1, 1)] * 5 + [Pair(1, 2)] * 5, LEVELS)) == "50%"
+
+
+def test_a_kappa_of_exactly_zero_is_shown_as_0_00_without_a_minus_sign() -> None:
+    # Agreement no better and no worse than chance: p_o = p_e = 1/2.
+    pairs = [
+        Pair("met", "met"),
+        Pair("met", "not_yet_met"),
+        Pair("not_yet_met", "met"),
+        Pair("not_yet_met", "not_yet_met"),
+    ]
+    f = kappa(pairs * 3, OUTCOMES)
+    assert f.value == 0
+    assert describe(f) == "Cohen's kappa: 0.00 (12 pairs)."
+    assert shown(f).startswith("0.00 (95% CI -")
+
+
+def test_a_table_cell_says_no_pairs_yet_or_cannot_be_worked_out_instead_of_a_number() -> None:
+    assert shown(exact_agreement([], LEVELS)) == "No pairs yet"
+    assert shown(kappa([Pair(3, 3)] * 12, LEVELS)) == "Cannot be worked out"
+
+
+def test_the_reasons_of_no_pairs_and_too_few_pairs_read_as_sentences() -> None:
+    assert [render(r) for r in exact_agreement([], LEVELS).reasons] == ["No pairs of marks yet."]
+    assert [render(r) for r in exact_agreement([Pair(1, 1)] * 4, LEVELS).reasons] == [
+        "Too few pairs to mean anything: 4 (at least 10 needed)."
+    ]
+
+
+def test_a_figure_with_no_value_writes_nulls_to_json() -> None:
+    written = exact_agreement([], LEVELS).to_dict()
+    assert (written["value"], written["exact"], written["interval"]) == (None, None, None)
+
+
+def test_a_summary_without_a_measure_answers_none_for_it() -> None:
+    summary = summarise([Pair(1, 1)] * 10, LEVELS, (Measure.EXACT,))
+    assert summary.key == ""  # "" stands for all pairs
+    assert summary.figure(Measure.KAPPA) is None
+
+
+def test_a_weighted_kappas_interval_is_shown_to_two_places() -> None:
+    # ben's 12 pairs: quadratic-weighted kappa 1/6 (scikit-learn agrees); the interval worked again by
+    # the Fleiss, Cohen and Everitt formula with agreement weights 1 - (i - j)² / 9 is -0.300 to 0.633.
+    ben = [p for p in sample() if p.mentor == "ben"]
+    f = weighted_kappa(ben, LEVELS)
+    assert f.value == Fraction(1, 6)
+    assert shown(f) == "0.17 (95% CI -0.30 to 0.63)"
+
+
+def test_an_interval_end_just_under_1_is_shown_as_0_99() -> None:
+    # 20 outcomes: both "met" 5, only the moderator "met" 3, both "not yet met" 12. Kappa 2/3; the
+    # Fleiss, Cohen and Everitt interval is 0.3388 to 0.9945, which rounds to 0.99, not up to 1.00.
+    pairs = [Pair("met", "met")] * 5 + [Pair("not_yet_met", "met")] * 3 + [Pair("not_yet_met", "not_yet_met")] * 12
+    f = kappa(pairs, OUTCOMES)
+    assert f.value == Fraction(2, 3)
+    assert shown(f) == "0.67 (95% CI 0.34 to 0.99)"
+
+
+def test_no_scale_and_no_pairs_have_no_interval() -> None:
+    assert kappa_interval([], (), Measure.WEIGHTED_KAPPA) is None
+
+
+def test_an_empty_or_repeated_scale_is_refused_naming_the_categories() -> None:
+    with pytest.raises(AgreementInputError) as empty:
+        kappa([], ())
+    assert [(p.path, p.message) for p in empty.value.problems] == [
+        ("categories", "Give at least one category to measure agreement on")
+    ]
+    with pytest.raises(AgreementInputError) as repeated:
+        kappa([], ("met", "met"))
+    assert [(p.path, p.message) for p in repeated.value.problems] == [("categories", "Give each category once")]
+
+
+def test_ten_pairs_carry_no_too_few_warning() -> None:
+    assert exact_agreement([Pair(1, 1)] * 10, LEVELS).reasons == ()
+
+
+def test_an_undefined_kappa_says_in_json_which_category_and_how_many_there_were() -> None:
+    written = weighted_kappa([Pair(3, 3)] * 12, LEVELS).to_dict()
+    assert written["reasons"] == [{"code": "kappa_undefined", "params": {"category": "3", "categories": 4}}]
+
+
+# The provider's own settings --------------------------------------------------------------------
+
+
+def test_a_providers_own_fewest_pairs_lets_eight_pairs_count_in_summaries_and_reports() -> None:
+    pairs = pairs_of([1, 2, 3, 4] * 2, [1, 2, 1, 1] * 2, mentor="dev")
+    assert not summarise(pairs, LEVELS, (Measure.EXACT,), min_pairs=8).figures[0].too_few
+    (row,) = report(pairs, LEVELS, (Measure.EXACT,), by=lambda p: p.mentor, min_pairs=8)
+    assert not row.figures[0].too_few and row.figures[0].value == 50
+
+
+def test_a_mentor_at_50_percent_on_8_pairs_is_flagged_when_the_provider_needs_only_8() -> None:
+    pairs = pairs_of([1, 2, 3, 4] * 2, [1, 2, 1, 1] * 2, mentor="dev")
+    (check,) = flag_mentors(pairs, LEVELS, CalibrationPolicy(Measure.EXACT, Fraction(80), min_pairs=8))
+    assert check.flagged and check.figure.value == 50
+    assert render(check.reason) == "Exact agreement is 50%, below the minimum of 80%: offer calibration."
+
+
+def test_a_mentor_meeting_the_minimum_is_told_so_in_words() -> None:
+    checks = flag_mentors(sample(), LEVELS, CalibrationPolicy(Measure.EXACT, Fraction(80)))
+    assert render(checks[0].reason) == "Exact agreement is 100%, meeting the minimum of 80%."
+
+
+def test_a_mentor_whose_kappa_cannot_be_worked_out_is_not_flagged_and_told_why() -> None:
+    pairs = [Pair(3, 3, mentor="eve")] * 12
+    (check,) = flag_mentors(pairs, LEVELS, CalibrationPolicy(Measure.WEIGHTED_KAPPA, Fraction(1, 2)))
+    assert not check.flagged and check.figure.pairs == 12
+    assert render(check.reason) == (
+        "Not judged: cohen's kappa (quadratic-weighted) cannot be worked out for these pairs."
+    )
+
+
+@pytest.mark.parametrize(
+    ("measure", "minimum"),
+    [(Measure.EXACT, 0), (Measure.EXACT, 100), (Measure.KAPPA, -1), (Measure.KAPPA, 1)],
+)
+def test_a_minimum_at_either_end_of_its_scale_is_allowed(measure: Measure, minimum: int) -> None:
+    in_step = pairs_of([1, 2, 3, 4] * 3, [1, 2, 3, 4] * 3)  # 100 %, kappa 1: at or above any minimum
+    (check,) = flag_mentors(in_step, LEVELS, CalibrationPolicy(measure, Fraction(minimum)))
+    assert check.reason.code == "meets_minimum" and not check.flagged
+
+
+def test_a_minimum_off_its_scale_is_refused_with_the_field_and_what_to_enter() -> None:
+    with pytest.raises(AgreementInputError) as percent:
+        flag_mentors([], LEVELS, CalibrationPolicy(Measure.EXACT, Fraction(-1)))
+    assert [(p.path, p.message) for p in percent.value.problems] == [
+        ("minimum", "Enter the minimum as a percentage between 0 and 100")
+    ]
+    with pytest.raises(AgreementInputError) as kappa_minimum:
+        flag_mentors([], LEVELS, CalibrationPolicy(Measure.KAPPA, Fraction(-2)))
+    assert [(p.path, p.message) for p in kappa_minimum.value.problems] == [
+        ("minimum", "Enter the minimum as a kappa between -1 and 1")
+    ]
+
+
+def test_one_pair_may_be_enough_for_a_provider_but_none_is_refused() -> None:
+    (check,) = flag_mentors([Pair(1, 2)], LEVELS, CalibrationPolicy(Measure.EXACT, Fraction(80), min_pairs=1))
+    assert check.flagged
+    with pytest.raises(AgreementInputError) as refused:
+        flag_mentors([], LEVELS, CalibrationPolicy(Measure.EXACT, Fraction(80), min_pairs=0))
+    assert [(p.path, p.message) for p in refused.value.problems] == [
+        ("min_pairs", "Enter the fewest pairs as a whole number of 1 or more")
+    ]
 
 
 # Properties -----------------------------------------------------------------------------------

@@ -15,9 +15,11 @@ from assessments.deadlines import (
     DeadlineInputError,
     Qualification,
     SencoHistory,
+    Service,
     ServicePeriod,
     Status,
     add_months,
+    earlier_service,
     render_all,
     third_anniversary,
     track,
@@ -254,6 +256,184 @@ def test_a_result_is_data_that_pickles_and_writes_as_json() -> None:
     as_dict = duty.to_dict()
     assert as_dict["status"] == "on_track" and as_dict["deadline"] == "2028-01-06"
     assert as_dict["reasons"][0] == {"code": "deadline_ahead", "params": {"deadline": "2028-01-06"}}
+
+
+# Issue 20: examples a user would notice ---------------------------------------------------------
+
+
+def test_two_stretches_of_earlier_service_a_day_apart_are_not_joined_into_one() -> None:
+    # 6 months, then (1 July not served) 2 July 2020 to 1 January 2021: 6 months. 12 in all, so the
+    # duty stays; joining them over the gap would count 1 July and make it 12 months and a day.
+    gap = (ServicePeriod(date(2020, 1, 1), date(2020, 6, 30)), ServicePeriod(date(2020, 7, 2), date(2021, 1, 1)))
+    duty = track(SencoHistory(date(2025, 9, 1), earlier_service=gap), TODAY)
+    assert (duty.earlier_service.months, duty.earlier_service.days) == (12, 0)
+    assert duty.status is Status.ON_TRACK
+
+
+def test_two_stretches_of_earlier_service_sharing_a_day_count_that_day_once() -> None:
+    # 1 January to 1 July 2020 and 1 July to 31 December 2020: one year, 1 July counted once.
+    overlap = (ServicePeriod(date(2020, 1, 1), date(2020, 7, 1)), ServicePeriod(date(2020, 7, 1), date(2020, 12, 31)))
+    duty = track(SencoHistory(date(2025, 9, 1), earlier_service=overlap), TODAY)
+    assert (duty.earlier_service.months, duty.earlier_service.days) == (12, 0)
+    assert duty.status is Status.ON_TRACK
+
+
+def test_a_senco_who_is_not_the_head_teacher_is_not_told_about_head_teachers() -> None:
+    duty = track(SencoHistory(became_senco=date(2025, 1, 6)), TODAY)
+    assert "head_teacher_not_exempt" not in codes(duty)
+    assert not any("head teacher" in words for words in render_all(duty.reasons))
+
+
+def test_a_result_writes_every_field_to_json_under_its_own_name() -> None:
+    history = SencoHistory(
+        date(2025, 1, 6),
+        earlier_service=(ServicePeriod(date(2020, 1, 1), date(2020, 3, 5)),),
+        npq=Course(date(2025, 2, 1)),
+    )
+    assert track(history, TODAY).to_dict() == {
+        "status": "on_track",
+        "duty_applies": True,
+        "deadline": "2028-01-06",
+        "due_soon_from": "2027-07-06",
+        "qualification": "npq_senco",
+        "earlier_service": {"months": 2, "days": 5},
+        "reasons": [
+            {"code": "deadline_ahead", "params": {"deadline": "2028-01-06"}},
+            {"code": "earlier_service_within", "params": {"months": 2, "days": 5, "limit": 12}},
+            {"code": "npq_in_progress", "params": {"started": "2025-02-01"}},
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("end", "words"),
+    [
+        (date(2020, 1, 31), "1 month"),
+        (date(2020, 2, 1), "1 month and 1 day"),
+        (date(2020, 2, 2), "1 month and 2 days"),
+        (date(2020, 2, 28), "1 month and 28 days"),
+        (date(2020, 3, 31), "3 months"),
+    ],
+)
+def test_earlier_service_is_told_in_months_and_days_singular_or_plural(end: date, words: str) -> None:
+    history = SencoHistory(date(2025, 1, 6), earlier_service=(ServicePeriod(date(2020, 1, 1), end),))
+    assert f"Earlier service as SENCO totals {words}, not more than 12 months, so the duty still applies." in (
+        render_all(track(history, TODAY).reasons)
+    )
+
+
+def test_a_stretch_from_mid_april_counts_its_whole_month_then_the_days_left() -> None:
+    # 15 April to 9 June 2020: 15 April to 14 May is one month, then 15 May to 9 June is 26 days.
+    history = SencoHistory(date(2025, 1, 6), earlier_service=(ServicePeriod(date(2020, 4, 15), date(2020, 6, 9)),))
+    assert (
+        "Earlier service as SENCO totals 1 month and 26 days, not more than 12 months, so the duty still applies."
+        in render_all(track(history, TODAY).reasons)
+    )
+
+
+def test_two_stretches_back_to_back_are_counted_as_one() -> None:
+    # 1 to 30 January and 31 January to 27 February 2021: 1 January to 27 February, 1 month and 27 days
+    # (apart, they would be 30 days and 1 month).
+    periods = (ServicePeriod(date(2021, 1, 1), date(2021, 1, 30)), ServicePeriod(date(2021, 1, 31), date(2021, 2, 27)))
+    assert earlier_service(periods) == Service(1, 27)
+    assert earlier_service(()) == Service(0, 0)
+
+
+def test_a_stated_1200_months_is_the_most_allowed() -> None:
+    assert track(SencoHistory(date(2025, 9, 1), earlier_months=1_200), TODAY).status is Status.NOT_REQUIRED
+    with pytest.raises(DeadlineInputError) as caught:
+        track(SencoHistory(date(2025, 9, 1), earlier_months=1_201), TODAY)
+    assert [p.path for p in caught.value.problems] == ["earlier_months"]
+
+
+def test_future_course_and_service_dates_are_refused_saying_which_date() -> None:
+    tomorrow = TODAY + timedelta(days=1)
+    history = SencoHistory(
+        became_senco=date(2025, 1, 6),
+        earlier_service=(ServicePeriod(tomorrow, date(2025, 1, 1)),),
+        nasenco=Course(tomorrow, tomorrow),
+    )
+    with pytest.raises(DeadlineInputError) as caught:
+        track(history, TODAY)
+    assert [(p.path, p.message) for p in caught.value.problems] == [
+        ("earlier_service[0].start", "The start of earlier service must be today or in the past"),
+        ("earlier_service[0].end", "The end of earlier service must be the same as or after its start"),
+        ("nasenco.started", "The course start date must be today or in the past"),
+        ("nasenco.completed", "The completion date must be today or in the past"),
+    ]
+
+
+def test_an_npq_begun_before_september_2024_is_named_as_not_counting() -> None:
+    duty = track(SencoHistory(date(2024, 8, 5), npq=Course(date(2024, 3, 1), date(2025, 6, 1))), TODAY)
+    assert duty.status is Status.ON_TRACK
+    assert "Only an NPQ for SENCOs begun on or after 1 September 2024 counts." in render_all(duty.reasons)
+    assert {"code": "npq_begun_too_early", "params": {"started": "2024-03-01", "npq_from": "2024-09-01"}} in (
+        duty.to_dict()["reasons"]
+    )
+
+
+def test_an_npq_begun_on_1_september_2024_is_in_progress_not_too_early() -> None:
+    duty = track(SencoHistory(date(2024, 8, 5), npq=Course(date(2024, 9, 1))), TODAY)
+    assert codes(duty) == ["deadline_ahead", "npq_in_progress"]
+
+
+@pytest.mark.parametrize(
+    ("course", "today", "reason"),
+    [
+        (
+            Course(date(2024, 9, 1)),
+            TODAY,
+            {"code": "nasenco_begun_too_late", "params": {"started": "2024-09-01", "npq_from": "2024-09-01"}},
+        ),
+        (
+            Course(date(2024, 6, 1)),
+            TODAY,
+            {"code": "nasenco_must_finish", "params": {"started": "2024-06-01", "before": "2027-09-01"}},
+        ),
+        (
+            Course(date(2024, 6, 1), date(2027, 9, 1)),
+            date(2027, 9, 2),
+            {
+                "code": "nasenco_not_finished_in_time",
+                "params": {"started": "2024-06-01", "completed": "2027-09-01", "before": "2027-09-01"},
+            },
+        ),
+    ],
+)
+def test_what_is_said_about_a_nasenco_carries_its_dates_in_json(course: Course, today: date, reason: dict) -> None:  # type: ignore[type-arg]
+    duty = track(SencoHistory(date(2025, 1, 6), nasenco=course), today)
+    assert reason in duty.to_dict()["reasons"]
+
+
+def test_a_stretch_shorter_than_a_month_from_mid_april_is_counted_in_days() -> None:
+    # 15 April to 9 May 2020: 25 days (not a month less 5 days, which pooled would be 26).
+    periods = (ServicePeriod(date(2020, 4, 15), date(2020, 5, 9)),)
+    assert earlier_service(periods) == Service(0, 25)
+
+
+def test_with_no_earlier_service_nothing_is_said_about_it() -> None:
+    duty = track(SencoHistory(date(2025, 1, 6)), TODAY)
+    assert codes(duty) == ["deadline_ahead", "no_course"]
+
+
+def test_a_head_teacher_is_told_first_then_about_earlier_service() -> None:
+    history = SencoHistory(
+        date(2025, 1, 6), earlier_service=(ServicePeriod(date(2020, 1, 1), date(2020, 3, 5)),), head_teacher=True
+    )
+    assert codes(track(history, TODAY)) == [
+        "deadline_ahead",
+        "head_teacher_not_exempt",
+        "earlier_service_within",
+        "no_course",
+    ]
+
+
+def test_with_no_course_the_json_names_the_npq_and_when_it_counts_from() -> None:
+    duty = track(SencoHistory(date(2025, 1, 6)), TODAY)
+    assert duty.to_dict()["reasons"][-1] == {
+        "code": "no_course",
+        "params": {"qualification": "npq_senco", "npq_from": "2024-09-01"},
+    }
 
 
 # Properties -----------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import pickle
+from fractions import Fraction
 
 import pytest
 
@@ -19,6 +20,7 @@ from competencies.engine import (
     Missing,
     Outcome,
     PolicyError,
+    Result,
     SignOff,
     SignOffPolicy,
     aggregate,
@@ -339,3 +341,306 @@ def test_aggregates_and_sign_offs_are_equal_picklable_and_round_trip_through_jso
         Aggregate.from_dict(decision.to_dict())
     with pytest.raises(EvidenceError):
         SignOff.from_dict(decision.to_dict() | {"schema": 99})
+
+
+# ---- issue 20: examples a user would notice -----------------------------------------------------
+
+# The analytic rubric with its three criteria weighted equally and no must-meet level.
+EVEN = ANALYTIC | {"criteria": [dict(c, weight=1, critical_level=None) for c in ANALYTIC["criteria"]]}
+
+
+def test_exactly_70_percent_over_five_observations_meets_the_70_percent_pass_mark():
+    rubric = rubric_from_dict(ANALYTIC)
+    history = [
+        observed(rubric, d, {"voice": 3, "timelines": t, "actions": t}) for d, t in enumerate([3, 3, 3, 2, 2], 1)
+    ]
+    # Means: voice 3, timelines and actions 2.6 → (2×3 + 2.6 + 2.6) / 16 = 70 % exactly.
+    combined = aggregate(rubric, history, AggregationPolicy("mean"))
+    assert (combined.outcome, combined.value) == (Outcome.MET, 70.0)
+    assert render_all(combined.reasons, rubric) == (
+        "By the mean of each criterion, the weighted score is 70%, reaching the 70% needed.",
+    )
+
+
+def test_69_4_percent_is_not_yet_met_against_a_70_percent_pass_mark():
+    rubric = rubric_from_dict(EVEN)
+    history = [
+        observed(rubric, 1, {"voice": 3, "timelines": 3, "actions": 3}),
+        observed(rubric, 2, {"voice": 3, "timelines": 3, "actions": 3}),
+        observed(rubric, 3, {"voice": 3, "timelines": 3, "actions": 1}),
+    ]
+    # Means 3, 3 and 7/3 of 4 each → 25/36 = 69.4 %.
+    combined = aggregate(rubric, history, AggregationPolicy("mean"))
+    assert combined.outcome is Outcome.NOT_YET_MET and combined.value == pytest.approx(100 * 25 / 36)
+    # Stored to two places, shown whole.
+    assert combined.reasons == (("aggregate_below", None, (("method", "mean"), ("percent", 69.44), ("needed", 70))),)
+    assert render_all(combined.reasons, rubric) == (
+        "By the mean of each criterion, the weighted score is 69%, below the 70% needed.",
+    )
+
+
+def test_exactly_a_fractional_pass_mark_of_62_5_percent_is_met():
+    rubric = rubric_from_dict(ANALYTIC | {"threshold": 62.5})
+    latest = observed(rubric, 1, {"voice": 3, "timelines": 2, "actions": 2})  # (6 + 2 + 2) / 16 = 62.5 %
+    assert aggregate(rubric, [latest], AggregationPolicy("latest")).outcome is Outcome.MET
+
+
+def test_decaying_average_leaves_out_a_criterion_where_it_was_not_applicable():
+    rubric = rubric_from_dict(ANALYTIC)
+    history = [
+        observed(rubric, 1, {"voice": 2, "timelines": 4, "actions": 4}),
+        observed(rubric, 2, {"voice": 3, "actions": 2}, na=("timelines",)),
+        observed(rubric, 3, {"voice": 4, "timelines": 2, "actions": 2}),
+    ]
+    # Voice 0.65×4 + 0.35×(2+3)/2 = 3.475; timelines over its two observations 0.65×2 + 0.35×4 = 2.7;
+    # actions 0.65×2 + 0.35×(4+2)/2 = 2.35 → (2×3.475 + 2.7 + 2.35) / 16 = 75 %.
+    combined = aggregate(rubric, history, AggregationPolicy("decaying-average"))
+    assert (combined.outcome, combined.value) == (Outcome.MET, pytest.approx(75.0))
+    # The mean over the same observations: voice 3, timelines 3, actions 8/3 → 72.9 %.
+    assert aggregate(rubric, history, AggregationPolicy("mean")).value == pytest.approx(100 * (6 + 3 + 8 / 3) / 16)
+
+
+def test_a_criterion_never_applicable_leaves_both_sums():
+    rubric = rubric_from_dict(ANALYTIC)
+    history = [
+        observed(rubric, 1, {"voice": 4, "actions": 2}, na=("timelines",)),
+        observed(rubric, 2, {"voice": 3, "actions": 3}, na=("timelines",)),
+    ]
+    # Means: voice 3.5, actions 2.5 → (2×3.5 + 2.5) / (2×4 + 4) = 9.5 / 12 = 79.2 %.
+    combined = aggregate(rubric, history, AggregationPolicy("mean"))
+    assert (combined.outcome, combined.value) == (Outcome.MET, pytest.approx(100 * 9.5 / 12))
+
+
+def test_a_must_meet_criterion_below_its_level_on_average_says_by_how_much():
+    rubric = rubric_from_dict(ANALYTIC)
+    history = [observed(rubric, d, {"voice": v, "timelines": 4, "actions": 4}) for d, v in [(1, 2), (2, 2), (3, 3)]]
+    combined = aggregate(rubric, history, AggregationPolicy("mean"))
+    assert combined.outcome is Outcome.NOT_YET_MET
+    assert combined.reasons[0] == ("must_meet_below", "voice", (("given", 2.33), ("needed", 3)))
+    assert render_all(combined.reasons, rubric)[0] == (
+        "‘Keeps the child's voice central’ was at level 2.3; it must reach level 3 (Secure) whatever the total, "
+        "so this is not yet met."
+    )
+
+
+def test_entrustment_below_the_pass_level_on_average_over_three_observations_is_not_yet_met():
+    rubric = rubric_from_dict(ENTRUST | {"threshold": 3})
+    history = [observed(rubric, d, {"plan": p, "deliver": 4}) for d, p in [(1, 2), (2, 2), (3, 3)]]
+    combined = aggregate(rubric, history, AggregationPolicy("mean"))
+    assert combined.outcome is Outcome.NOT_YET_MET
+    # Planning at 7/3 on average, stored to two places.
+    assert combined.reasons == (("below_pass_level", "plan", (("given", 2.33), ("needed", 3))),)
+
+
+def test_with_leave_out_only_the_current_rubric_versions_observations_count():
+    old = rubric_from_dict(ANALYTIC)
+    new = rubric_from_dict(ANALYTIC | {"threshold": 60, "version": 2})
+    history = [
+        observed(old, 1, {"voice": 4, "timelines": 4, "actions": 4}),  # 100 %, the old version
+        observed(new, 2, {"voice": 1, "timelines": 1, "actions": 1}),  # 25 %, this version
+    ]
+    for method in ("highest", "mean"):
+        combined = aggregate(new, history, AggregationPolicy(method, mixed_rubrics="leave-out"))
+        assert (combined.outcome, combined.value, combined.counted) == (Outcome.NOT_YET_MET, 25.0, 1)
+
+
+def test_one_observation_submitted_three_times_is_refused_not_counted_three_times():
+    rubric = rubric_from_dict(ANALYTIC)
+    once = observed(rubric, 1, {"voice": 4, "timelines": 4, "actions": 4})
+    with pytest.raises(EvidenceError) as refused:
+        aggregate(rubric, [once, once, once], AggregationPolicy("n-times", times=3))
+    assert [(p.path, p.message) for p in refused.value.problems] == [
+        ("results[1].observation.id", "Observation ‘obs-01’ appears twice")
+    ]
+
+
+def test_only_observations_failed_by_a_fault_with_nothing_applicable_are_not_yet_met():
+    data = ANALYTIC | {
+        "criteria": [dict(c, critical_level=None) for c in ANALYTIC["criteria"]],
+        "fault_types": [{"key": "breach", "title": "Breaches confidentiality", "fails_alone": True}],
+    }
+    rubric = rubric_from_dict(data)
+    failed = observed(rubric, 1, {}, (Fault("breach"),), na=("voice", "timelines", "actions"))
+    combined = aggregate(rubric, [failed], AggregationPolicy("mean"))
+    assert (combined.outcome, combined.value) == (Outcome.NOT_YET_MET, None)
+    assert [r.code for r in combined.reasons] == ["latest_fault_blocks", "nothing_applicable"]
+
+
+def test_only_a_criterion_of_weight_0_applicable_gives_no_score_and_is_not_yet_met_after_a_fault():
+    criteria = [
+        dict(ANALYTIC["criteria"][0], critical_level=None),
+        dict(ANALYTIC["criteria"][1], weight=0),
+        ANALYTIC["criteria"][2],
+    ]
+    fault = [{"key": "breach", "title": "Breaches confidentiality", "fails_alone": True}]
+    rubric = rubric_from_dict(ANALYTIC | {"criteria": criteria, "fault_types": fault})
+    failed = observed(rubric, 1, {"timelines": 3}, (Fault("breach"),), na=("voice", "actions"))
+    combined = aggregate(rubric, [failed], AggregationPolicy("mean"))
+    assert (combined.outcome, combined.value) == (Outcome.NOT_YET_MET, None)
+    assert [r.code for r in combined.reasons] == ["latest_fault_blocks", "nothing_applicable"]
+
+
+def test_no_complete_observation_is_not_yet_met_and_says_so():
+    rubric = rubric_from_dict(ANALYTIC | {"fault_types": [{"key": "breach", "title": "Breach", "fails_alone": True}]})
+    # Failed by a fault with only the child's voice observed: counted, but not complete.
+    partial = observed(rubric, 1, {"voice": 4}, (Fault("breach"),))
+    combined = aggregate(rubric, [partial], AggregationPolicy("mean"))
+    assert combined.outcome is Outcome.NOT_YET_MET
+    assert [r.code for r in combined.reasons] == ["latest_fault_blocks", "no_complete_observation"]
+
+
+def test_an_aggregation_policy_takes_each_option_by_name_and_writes_them_as_json():
+    policy = AggregationPolicy.parse("decaying-average", decay_weight=0.6, times=2, mixed_rubrics="leave-out")
+    assert (policy.decay_weight, policy.times, policy.mixed_rubrics.value) == (Fraction(3, 5), 2, "leave-out")
+    assert json.loads(json.dumps(policy.to_dict())) == {
+        "method": "decaying-average",
+        "decay_weight": "3/5",
+        "times": 2,
+        "mixed_rubrics": "leave-out",
+    }
+
+
+def test_an_unknown_aggregation_option_is_refused_naming_it_and_the_known_ones():
+    with pytest.raises(PolicyError) as refused:
+        AggregationPolicy.parse("mean", weights=2)
+    assert [(p.path, p.message) for p in refused.value.problems] == [
+        ("weights", "Unknown option; expected decay_weight, times or mixed_rubrics")
+    ]
+
+
+def test_entrustment_met_says_so_and_its_value_is_the_lowest_part_on_its_scale():
+    rubric = rubric_from_dict(ENTRUST | {"threshold": 3})
+    history = [observed(rubric, d, {"plan": 4, "deliver": 3}) for d in (1, 2)]
+    combined = aggregate(rubric, history, AggregationPolicy("mean"))
+    # On the scale 1 to 5, planning at 4 is 75 % of the way up and delivering at 3 is 50 %: the lower counts.
+    assert (combined.outcome, combined.value) == (Outcome.MET, 50.0)
+    assert combined.reasons == (("entrusted", None, (("needed", 3),)),)
+    assert render_all(combined.reasons, rubric) == (
+        "Every part was rated at least 3: trusted at the level needed to pass.",
+    )
+
+
+def test_a_faults_rubric_by_latest_takes_the_latest_observations_value_and_reasons():
+    rubric = rubric_from_dict(FAULTS)
+    two_slips = observed(rubric, 1, *seen_faults("jargon", "jargon"))
+    combined = aggregate(rubric, [two_slips], AggregationPolicy("latest"))
+    assert (combined.outcome, combined.value) == (Outcome.MET, two_slips.percent)
+    assert render_all(combined.reasons, rubric) == (
+        "2 minor faults (no more than 3 allowed) and no serious or dangerous fault.",
+    )
+    # A dangerous fault in the latest: its own reason says so, once, with no second "latest fault" reason.
+    dangerous = observed(rubric, 2, seen_faults()[0], (Fault("diagnoses"),))
+    combined = aggregate(rubric, [two_slips, dangerous], AggregationPolicy("latest"))
+    assert combined.outcome is Outcome.NOT_YET_MET and combined.reasons == dangerous.reasons
+
+
+def test_a_serious_fault_in_the_latest_observation_names_that_observation():
+    rubric = rubric_from_dict(ANALYTIC | {"fault_types": [{"key": "breach", "title": "Breach", "severity": "serious"}]})
+    latest = observed(rubric, 4, {"voice": 4, "timelines": 4, "actions": 4}, (Fault("breach"),))
+    combined = aggregate(rubric, [latest], AggregationPolicy("latest"))
+    assert combined.reasons[0] == ("latest_fault_blocks", None, (("observation", "obs-04"),))
+    assert render_all(combined.reasons, rubric)[0] == (
+        "The latest observation has a fault that fails it, so this is not yet met whatever came before."
+    )
+
+
+def test_no_observation_with_enough_evidence_says_so():
+    rubric = rubric_from_dict(ANALYTIC)
+    combined = aggregate(rubric, [observed(rubric, 1, {"voice": 4})], AggregationPolicy("mean"))
+    assert combined.reasons == (("no_counted_observation", None, ()),)
+    assert render_all(combined.reasons, rubric) == ("No observation with enough evidence yet.",)
+
+
+def test_observations_without_an_id_are_never_taken_for_the_same_one():
+    rubric = rubric_from_dict(ANALYTIC)
+    top = (Judgement("voice", 4), Judgement("timelines", 4), Judgement("actions", 4))
+    history = [score(rubric, Evidence(top, (), "", f"2026-03-0{d}", "Ann", "School A")) for d in (1, 2)]
+    combined = aggregate(rubric, history, AggregationPolicy("n-times", times=2))
+    assert (combined.outcome, combined.count) == (Outcome.MET, 2)
+
+
+def test_what_aggregate_is_given_is_refused_field_by_field_with_what_to_give():
+    rubric = rubric_from_dict(ANALYTIC)
+    result = observed(rubric, 1, {"voice": 4, "timelines": 4, "actions": 4})
+    refusals = [
+        (lambda: aggregate(rubric, [result], "latest"), "policy", "Give an AggregationPolicy"),
+        (
+            lambda: aggregate(None, [result], AggregationPolicy("latest")),
+            "rubric",
+            "Give the Rubric the results were scored with",
+        ),
+        (lambda: aggregate(rubric, "obs-01", AggregationPolicy("latest")), "results", "Give the results as a list"),
+        (
+            lambda: aggregate(rubric, [result, "obs-02"], AggregationPolicy("latest")),
+            "results[1]",
+            "Each result is a Result from score()",
+        ),
+        (
+            lambda: aggregate(rubric_from_dict(FAULTS), [], AggregationPolicy("mean")),
+            "method",
+            "A faults rubric is aggregated by latest or n times: faults do not average",
+        ),
+    ]
+    for call, path, message in refusals:
+        with pytest.raises((PolicyError, EvidenceError)) as refused:
+            call()
+        assert [(p.path, p.message) for p in refused.value.problems] == [(path, message)]
+
+
+def test_a_result_of_another_rubric_version_is_refused_saying_which_version_and_what_to_do():
+    old = rubric_from_dict(ANALYTIC)
+    new = rubric_from_dict(ANALYTIC | {"threshold": 60, "version": 2})
+    with pytest.raises(EvidenceError) as refused:
+        aggregate(new, [observed(old, 1, {"voice": 4, "timelines": 4, "actions": 4})], AggregationPolicy("latest"))
+    assert [(p.path, p.message) for p in refused.value.problems] == [
+        (
+            "results[0].rubric",
+            "Scored with another form of the rubric (‘annual-review’ version 1); rescore it, or choose to leave such results out",
+        )
+    ]
+
+
+def test_every_impossible_aggregation_option_is_refused_at_once_with_what_to_enter():
+    with pytest.raises(PolicyError) as refused:
+        AggregationPolicy.parse("median", decay_weight=2, times=1_001, mixed_rubrics="guess")
+    assert [(p.path, p.message) for p in refused.value.problems] == [
+        ("method", "Choose one of: latest, highest, mean, decaying-average, n-times"),
+        ("mixed_rubrics", "Choose one of: refuse, leave-out"),
+        ("decay_weight", "Enter the weight of the newest observation as a number above 0 and below 1"),
+        ("times", "Enter how many met observations are needed as a whole number from 1 to 1,000"),
+    ]
+
+
+def test_n_times_may_ask_for_1_to_1000_met_observations():
+    assert AggregationPolicy("n-times", times=1).times == 1
+    assert AggregationPolicy("n-times", times=1_000).times == 1_000
+
+
+def test_only_results_from_score_are_aggregated_not_look_alikes():
+    class LookAlike(Result):
+        pass
+
+    rubric = rubric_from_dict(ANALYTIC)
+    copy = LookAlike._make(observed(rubric, 1, {"voice": 4, "timelines": 4, "actions": 4}))
+    with pytest.raises(EvidenceError) as refused:
+        aggregate(rubric, [copy], AggregationPolicy("latest"))
+    assert [(p.path, p.message) for p in refused.value.problems] == [
+        ("results", "Each result is a Result from score()")
+    ]
+
+
+def test_an_observation_given_again_later_in_the_list_is_refused_where_it_appears_again():
+    rubric = rubric_from_dict(ANALYTIC)
+    first, second = (observed(rubric, d, {"voice": 4, "timelines": 4, "actions": 4}) for d in (1, 2))
+    with pytest.raises(EvidenceError) as refused:
+        aggregate(rubric, [first, second, first], AggregationPolicy("n-times", times=3))
+    assert [(p.path, p.message) for p in refused.value.problems] == [
+        ("results[2].observation.id", "Observation ‘obs-01’ appears twice")
+    ]
+
+
+def test_results_may_be_given_as_a_tuple():
+    rubric = rubric_from_dict(ANALYTIC)
+    history = [observed(rubric, d, {"voice": 4, "timelines": 3, "actions": 3}) for d in (1, 2)]
+    policy = AggregationPolicy("mean")
+    assert aggregate(rubric, tuple(history), policy) == aggregate(rubric, history, policy)
