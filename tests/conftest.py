@@ -172,22 +172,20 @@ def load_content(app: Flask, *names: str) -> None:
 
 
 def _insert_rows(rows: ContentRows) -> None:
+    """Insert captured rows (each table has some: only tables a loader wrote were kept)."""
     for table, values in rows:
-        if values:
-            db.session.execute(insert(table), values)
-    db.session.commit()
+        db.session.execute(insert(table), values)
     if db.engine.dialect.name == "postgresql":
         # Rows came with their ids: move each id sequence past them, as the loaders' inserts would.
-        for table, values in rows:
-            for column in table.primary_key.columns:
-                if values and column.autoincrement is not False and isinstance(column.type, Integer):
-                    db.session.execute(
-                        text(
-                            f"SELECT setval(pg_get_serial_sequence(:table, :column), (SELECT max({column.name}) FROM {table.name}))"
-                        ),
-                        {"table": table.name, "column": column.name},
-                    )
-        db.session.commit()
+        ids = [
+            (t, c) for t, _ in rows for c in t.primary_key.columns if isinstance(c.type, Integer) and c.autoincrement
+        ]
+        for table, column in ids:
+            db.session.execute(
+                text(f"SELECT setval(pg_get_serial_sequence(:t, :c), (SELECT max({column.name}) FROM {table.name}))"),
+                {"t": table.name, "c": column.name},
+            )
+    db.session.commit()
 
 
 @pytest.fixture
