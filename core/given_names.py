@@ -12,9 +12,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-# Given names ranked in Great Britain down to this rank, plus the top names of the countries
-# most of England's pupils with another first language have family ties with (DfE school census):
-# enough to catch "Muhammad", "Zuzanna" or "Oluwaseun" without the long tail of rare words.
+# Given names ranked in Great Britain down to this rank, plus the most common names of twenty
+# other countries: the package gives Muhammad, Fatima or Zainab no British rank at all.
 GB_RANK_LIMIT = 10_000
 OTHER_RANK_LIMIT = 1_000
 OTHER_COUNTRIES = frozenset(
