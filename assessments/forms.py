@@ -50,7 +50,7 @@ from competencies.forms import (
     add_fault_fields,
     add_level_fields,
 )
-from core.forms import RealDateField, TextChecked, WholeNumberField
+from core.forms import NamesChecked, RealDateField, TextChecked, WholeNumberField
 from core.problems import too_long
 
 RATE_MESSAGE = "Enter the rate as a whole number from 1 to 100"
@@ -257,7 +257,7 @@ def observation_form(
     faults of the rubric as counts. Two buttons: save a draft, or submit (which locks it).
     A correction of a submitted observation asks for a reason and has one button."""
 
-    class ObservationForm(TextChecked, FlaskForm):
+    class ObservationForm(NamesChecked, TextChecked, FlaskForm):
         observed_on = RealDateField(
             "Date of the observation",
             widget=GovDateInput(),
@@ -337,7 +337,7 @@ def marks_form(
     or (``reason``) the judgement mentor and moderator agreed (``final``: a third marker decided), with why."""
     button = ("Record the final judgement" if final else "Record the agreed judgement") if reason else "Submit my marks"
 
-    class MarksForm(TextChecked, FlaskForm):
+    class MarksForm(NamesChecked, TextChecked, FlaskForm):
         lock_version = HiddenField()
         submit = SubmitField(button, widget=GovSubmitInput())
 
@@ -427,7 +427,7 @@ def ratings_of(form: FlaskForm, criteria: list[engine.Criterion]) -> dict[str, i
     }
 
 
-class ReflectionForm(TextChecked, FlaskForm):
+class ReflectionForm(NamesChecked, TextChecked, FlaskForm):
     reflection = TextAreaField(
         "Your reflection",
         widget=GovTextArea(),
@@ -441,7 +441,7 @@ class ReflectionForm(TextChecked, FlaskForm):
     save_reflection = SubmitField("Save reflection", widget=GovSubmitInput())
 
 
-class NextStepForm(TextChecked, FlaskForm):
+class NextStepForm(NamesChecked, TextChecked, FlaskForm):
     criterion_key = SelectField(
         "Criterion it works on",
         widget=GovSelect(),
@@ -460,7 +460,7 @@ class NextStepForm(TextChecked, FlaskForm):
     save_next_step = SubmitField("Set next step", widget=GovSubmitInput())
 
 
-class RequestForm(TextChecked, FlaskForm):
+class RequestForm(NamesChecked, TextChecked, FlaskForm):
     mentor_id = SelectField(
         "Mentor",
         coerce=int,
@@ -689,7 +689,7 @@ APPEAL_REASON_MESSAGE = "Enter why you are asking for a review"
 DECISION_REASON_MESSAGE = "Enter the reason for your decision"
 
 
-class AppealForm(TextChecked, FlaskForm):
+class AppealForm(NamesChecked, TextChecked, FlaskForm):
     """A trainee's request for a review of a moderated judgement."""
 
     reason = TextAreaField(
@@ -707,7 +707,7 @@ class AppealForm(TextChecked, FlaskForm):
 def appeal_decision_form(rubric: engine.Rubric, data: Any = None, **values: Any) -> FlaskForm:
     """The reviewer's decision: the judgement stands, or the new marks that replace it; with why."""
 
-    class DecisionForm(TextChecked, FlaskForm):
+    class DecisionForm(NamesChecked, TextChecked, FlaskForm):
         decision = SelectField(
             "Your decision",
             widget=GovRadioInput(),
@@ -736,7 +736,7 @@ def appeal_decision_form(rubric: engine.Rubric, data: Any = None, **values: Any)
 def exemplar_form(rubric: engine.Rubric, data: Any = None) -> FlaskForm:
     """A calibration exemplar: its title, the account of practice, and its agreed marks."""
 
-    class ExemplarForm(TextChecked, FlaskForm):
+    class ExemplarForm(NamesChecked, TextChecked, FlaskForm):
         title = StringField(
             "Title",
             widget=GovTextInput(),

@@ -167,4 +167,7 @@ def from_environment(instance_path: str) -> dict[str, object]:
         # How many reverse proxies in front of the app set X-Forwarded-For/-Proto; none by default,
         # so a client cannot pick its own address (and escape or aim the sign-in limits).
         "TRUSTED_PROXY_HOPS": _env_int("TRUSTED_PROXY_HOPS", 0),
+        # Where the list of given names for the children's-names check is kept (core.name_check);
+        # unset: ~/.cache/npq-senco-designer (it holds public data only).
+        "GIVEN_NAMES_DIR": os.environ.get("GIVEN_NAMES_DIR", "").strip() or None,
     }

@@ -8,13 +8,15 @@ parts, numbers with odd digits, text holding characters no database stores.
 
 from __future__ import annotations
 
+import hashlib
+import logging
 import re
 from typing import Any
 
-from flask import g, has_app_context
+from flask import g, has_app_context, session
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
 from markupsafe import Markup
-from wtforms import DateField, Field, Form, IntegerField, SelectField, SelectMultipleField, StringField
+from wtforms import DateField, Field, Form, IntegerField, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import HiddenInput
 
@@ -134,6 +136,43 @@ class TextChecked(Form):
                 ]
                 valid = False
         return valid
+
+
+# The session remembers the texts last warned about, so saving them again goes through.
+NAMES_WARNED = "names_warned"
+log = logging.getLogger(__name__)
+
+
+class NamesChecked(Form):
+    """Practice text (comments, notes, reflections, accounts) should name no child. When a text
+    box holds a word that looks like a given name of someone the app does not know, the first
+    save is held back with a warning listing the words (``name_warnings`` in the page); saving the
+    same text again goes through. A warning, never a block."""
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        if not super().validate(extra_validators):
+            return False
+        from core.name_check import names_in  # reads the database; this module is imported early
+
+        texts = {f.name: f.data for f in self if isinstance(f, TextAreaField) and isinstance(f.data, str)}
+        found = {name: words for name, text in texts.items() if (words := names_in(text))}
+        log.info("children's names check done on %s", type(self).__name__)  # never what it found
+        if not found:
+            return True
+        fingerprint = hashlib.sha256(repr((type(self).__name__, sorted(texts.items()))).encode()).hexdigest()
+        if session.pop(NAMES_WARNED, None) == fingerprint:
+            return True
+        session[NAMES_WARNED] = fingerprint
+        g.name_warnings = [
+            {"href": f"#{self[name].id}", "text": f"{self[name].label.text}: {', '.join(words)}"}
+            for name, words in found.items()
+        ]
+        return False
+
+
+def name_warnings() -> list[dict[str, str]]:
+    """The page's warnings of possible names, for the banner in base.html."""
+    return g.get("name_warnings", []) if has_app_context() else []
 
 
 def has_unstorable(text: str) -> bool:

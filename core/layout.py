@@ -15,6 +15,7 @@ from flask_login import current_user
 from govuk_frontend_wtf.main import WTFormsHelpers, wtforms_errors
 
 from core.accounts.roles import HOME_PRIORITY, Role
+from core.forms import name_warnings
 
 UK = ZoneInfo("Europe/London")
 PRODUCT_NAME = "NPQ SENCO designer"
@@ -99,6 +100,7 @@ def init_app(app: Flask) -> None:
     app.extensions["navigation"] = Navigation()
     WTFormsHelpers(app)
     app.add_template_global(error_summary, "error_summary")
+    app.add_template_global(name_warnings, "name_warnings")
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_time, "time")
     app.context_processor(_context)

@@ -10,6 +10,7 @@ from flask.cli import with_appcontext
 from flask_migrate import upgrade
 from sqlalchemy import func, select
 
+from core import name_check
 from core.accounts import services
 from core.accounts.models import User
 from core.accounts.passwords import password_problem
@@ -55,6 +56,7 @@ def setup_command(no_demo: bool) -> None:
     upgrade()
     for loader in loaders():
         click.echo(f"{loader.name}: {loader.load()}")
+    click.echo(f"Given names for the children's-names check: {name_check.ensure_list(name_check.list_path())}")
     if no_demo:
         return
     created = create_demo_people()
