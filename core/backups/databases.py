@@ -112,11 +112,13 @@ class SqliteDatabase:
 
     def restore(self, url: URL, dump: Path, schema: str | None) -> None:
         path = _sqlite_file(url)
+        if not path.parent.is_dir():
+            raise BackupError(f"the folder {path.parent} of the database file does not exist")
         # The empty database's own WAL must not be replayed onto the restored file.
         for suffix in ("-wal", "-shm"):
             path.with_name(path.name + suffix).unlink(missing_ok=True)
         os.chmod(dump, PRIVATE_FILE_MODE)
-        shutil.move(dump, path)  # a rename within the instance folder: whole or not at all
+        shutil.move(dump, path)  # a rename (whole or not at all) when both are on one file system
 
     def check(self, url: URL) -> list[str]:
         with self._closing(url) as connection:

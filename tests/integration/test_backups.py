@@ -186,3 +186,17 @@ def test_a_backup_never_overwrites_an_existing_file(app, runner, tmp_path):
     assert "already exists" in result.output
     assert archive.read_text() == "last night's backup"
     assert not [name for name in os.listdir(tmp_path) if name.endswith(".part")]
+
+
+def test_an_archive_of_the_other_kind_of_database_is_refused(app, runner, restored, tmp_path):
+    archive, other = tmp_path / "backup.tar.gz", tmp_path / "other.tar.gz"
+    assert runner.invoke(args=["backup", "-o", str(archive)]).exit_code == 0
+    manifest = _manifest(archive)
+    kind = "postgresql" if manifest["database"] == "sqlite" else "sqlite"
+    _rewrite(archive, other, {"manifest.json": json.dumps({**manifest, "database": kind}).encode()})
+
+    result = restored.test_cli_runner().invoke(args=["restore", str(other)])
+    assert result.exit_code == 1
+    assert "restore it into a database of the same kind" in result.output
+    with restored.app_context():
+        assert inspect(db.engine).get_table_names() == []
