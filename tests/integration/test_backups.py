@@ -11,6 +11,7 @@ import stat
 import tarfile
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -30,6 +31,27 @@ DETAILS = curriculum.ProgrammeDetails("Backed-up programme", "Backup Hub", date(
 WRITES_BEFORE_BACKUP = 3  # the writer has saved this many before the backup starts, and goes on
 
 
+@contextmanager
+def _fresh_postgresql(source: str, same_schema: bool) -> Iterator[str]:
+    """A PostgreSQL database of its own: its public schema, or one named as ``source``'s schema."""
+    name = f"senco_restore_{RUN_ID}_{secrets.token_hex(3)}"
+    server = create_engine(make_url(source).set(query={}), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    url = make_url(source).set(database=name, query={} if not same_schema else make_url(source).query)
+    try:
+        if same_schema:
+            schema = make_url(source).query["options"].split("=", 1)[1]
+            with create_engine(url).connect() as connection:
+                connection.execute(text(f'CREATE SCHEMA "{schema}"'))
+                connection.commit()
+        yield url.render_as_string(hide_password=False)
+    finally:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+
+
 @pytest.fixture
 def fresh_url(app: Flask, tmp_path: Path) -> Iterator[str]:
     """A new, empty database of the same kind as ``app``'s: a file, or a PostgreSQL database of its own."""
@@ -38,16 +60,8 @@ def fresh_url(app: Flask, tmp_path: Path) -> Iterator[str]:
         (tmp_path / "restored").mkdir()
         yield f"sqlite:///{tmp_path / 'restored' / 'senco.sqlite3'}"
         return
-    name = f"senco_restore_{RUN_ID}_{secrets.token_hex(3)}"
-    server = create_engine(make_url(source).set(query={}), isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    try:
-        yield make_url(source).set(database=name, query={}).render_as_string(hide_password=False)
-    finally:
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
+    with _fresh_postgresql(source, same_schema=False) as url:
+        yield url
 
 
 @pytest.fixture
@@ -200,3 +214,25 @@ def test_an_archive_of_the_other_kind_of_database_is_refused(app, runner, restor
     assert "restore it into a database of the same kind" in result.output
     with restored.app_context():
         assert inspect(db.engine).get_table_names() == []
+
+
+def test_a_postgresql_dump_restores_into_a_schema_of_the_same_name(app, runner, make_person, tmp_path):
+    """As from public to public on a new server: the dump's schema exists already, empty."""
+    source = app.config["SQLALCHEMY_DATABASE_URI"]
+    if source.startswith("sqlite"):
+        pytest.skip("PostgreSQL schemas only")
+    make_person("designer@example.org", Role.DESIGNER)
+    with app.app_context():
+        programme = curriculum.create_programme(None, DETAILS).id
+    archive = tmp_path / "backup.tar.gz"
+    assert runner.invoke(args=["backup", "-o", str(archive)]).exit_code == 0
+
+    with _fresh_postgresql(source, same_schema=True) as url:
+        restored = make_app(url, INSTANCE_PATH=str(tmp_path / "restored"))
+        result = restored.test_cli_runner().invoke(args=["restore", str(archive)])
+        assert result.exit_code == 0, result.output
+        client = restored.test_client()
+        assert Auth(client).sign_in("designer@example.org").status_code == 302
+        assert "Backed-up programme" in client.get(f"/curriculum/programmes/{programme}").get_data(as_text=True)
+        with restored.app_context():
+            db.engine.dispose()
