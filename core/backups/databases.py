@@ -14,12 +14,13 @@ import re
 import shutil
 import sqlite3
 import subprocess
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import URL, Connection
+from sqlalchemy.engine import URL, Connection, Engine
 from sqlalchemy.pool import NullPool
 
 from core.backups.archive import PRIVATE_FILE_MODE, BackupError
@@ -137,19 +138,8 @@ class SqliteDatabase:
         with self._closing(url) as connection:
             return _sqlite_revision(connection)
 
-    def _closing(self, url: URL) -> _Closing:
-        return _Closing(self._open(url))
-
-
-class _Closing:
-    def __init__(self, connection: sqlite3.Connection) -> None:
-        self.connection = connection
-
-    def __enter__(self) -> sqlite3.Connection:
-        return self.connection
-
-    def __exit__(self, *_: object) -> None:
-        self.connection.close()
+    def _closing(self, url: URL) -> closing[sqlite3.Connection]:
+        return closing(self._open(url))
 
 
 # ---- PostgreSQL ------------------------------------------------------------------------------
@@ -223,7 +213,7 @@ class PostgresqlDatabase:
     label = "PostgreSQL"
     member = "database.pgdump"
 
-    def _engine(self, url: URL, **options: object):  # type: ignore[no-untyped-def]
+    def _engine(self, url: URL, **options: Any) -> Engine:
         return create_engine(url, poolclass=NullPool, **options)
 
     def dump(self, url: URL, folder: Path) -> Snapshot:
