@@ -16,6 +16,7 @@ import curriculum.views
 from core import access, api, config, database, errors, jobs, layout, printing, security
 from core.accounts import cli as accounts_cli
 from core.accounts import views as accounts_views
+from core.backups import cli as backups_cli
 from core.extensions import csrf, db, login_manager, migrate
 from core.setup import setup_command
 
@@ -70,5 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.cli.add_command(accounts_cli.users)
     app.cli.add_command(setup_command)
+    app.cli.add_command(backups_cli.backup)
+    app.cli.add_command(backups_cli.restore)
     jobs.start_if_serving(app)  # last: the rooms have registered their kinds of job
     return app

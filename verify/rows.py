@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from verify import client_rows, hostile_row, kill_row, load, pdf_row, sign_in_rows
+from verify import client_rows, hostile_row, kill_row, load, pdf_row, restore_row, sign_in_rows
 
 Row = Callable[[], tuple[str, bool, list[str]]]
 
@@ -51,6 +51,29 @@ def _kill(base_url: str) -> Row:
     return row
 
 
+def _restore_drill(base_url: str) -> Row:
+    """Both databases in one row, as kill -9: a miss on either misses the row."""
+
+    def row() -> tuple[str, bool, list[str]]:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="verify-drill-sqlite-") as folder:
+            results = [
+                restore_row.run("SQLite", f"sqlite:///{folder}/source.sqlite3", f"sqlite:///{folder}/restored.sqlite3")
+            ]
+        if base_url:
+            with load.postgresql_schema(base_url) as source, restore_row.fresh_postgresql_database(base_url) as target:
+                results.append(restore_row.run("PostgreSQL", source, target))
+        described = [restore_row.describe(r) for r in results]
+        figure = "; ".join(f for f, _ in described) + (
+            "" if base_url else "; PostgreSQL not run: TEST_DATABASE_URL is not set"
+        )
+        notes = [n for r in results for n in restore_row.details(r)]
+        return figure, bool(base_url) and all(ok for _, ok in described), notes
+
+    return row
+
+
 def all_rows(postgresql_url: str) -> dict[str, tuple[str, str, Row]]:
     under_load = "0 responses ≥ 500 (503 too), p95 < 2 s, every script finished, > 0 requests"
     return {
@@ -70,6 +93,11 @@ def all_rows(postgresql_url: str) -> dict[str, tuple[str, str, Row]]:
             "observations lost after kill -9",
             "0 lost, 0 duplicated, SQLite and PostgreSQL",
             _kill(postgresql_url),
+        ),
+        "restore-drill": (
+            "restore drill",
+            "0 failed; counts equal; a record opens",
+            _restore_drill(postgresql_url),
         ),
         "timing": (
             "sign-in timing",
