@@ -216,11 +216,10 @@ def test_an_archive_of_the_other_kind_of_database_is_refused(app, runner, restor
         assert inspect(db.engine).get_table_names() == []
 
 
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)  # schemas are PostgreSQL's alone
 def test_a_postgresql_dump_restores_into_a_schema_of_the_same_name(app, runner, make_person, tmp_path):
     """As from public to public on a new server: the dump's schema exists already, empty."""
     source = app.config["SQLALCHEMY_DATABASE_URI"]
-    if source.startswith("sqlite"):
-        pytest.skip("PostgreSQL schemas only")
     make_person("designer@example.org", Role.DESIGNER)
     with app.app_context():
         programme = curriculum.create_programme(None, DETAILS).id
