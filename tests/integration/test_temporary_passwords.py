@@ -129,3 +129,14 @@ def test_people_made_by_the_cli_or_setup_keep_their_password(app, make_person):
     with app.app_context():
         person = db.session.get(User, person_id)
         assert person is not None and person.password_expires_at is None
+
+
+def test_flask_users_create_with_temporary_makes_the_newcomer_choose_their_own(app, runner):
+    result = runner.invoke(
+        args=["users", "create", "--email", "kim@school.example", "--name", "Kim Khan", "--role", "mentor"]
+        + ["--password", TEMPORARY, "--temporary"]
+    )
+    assert result.exit_code == 0, result.output
+    kim = app.test_client()
+    Auth(kim).sign_in("kim@school.example", TEMPORARY)
+    assert kim.get("/assessments/observations").headers["Location"] == "/account/password"
