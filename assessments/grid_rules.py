@@ -63,14 +63,3 @@ def cell(outcome: Outcome | None, evidenced: bool, met: int, observed: int) -> C
     if evidenced:
         return Cell(CellStatus.EVIDENCED, met, observed)
     return Cell(_BY_OUTCOME[outcome], met, observed)
-
-
-# A spreadsheet runs a cell that starts with one of these as a formula (OWASP, "CSV Injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def csv_safe(value: object) -> str:
-    """``value`` as CSV cell text that a spreadsheet shows as text: a leading formula character is
-    escaped with an apostrophe, as OWASP's "CSV Injection" page advises."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text

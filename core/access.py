@@ -6,12 +6,16 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, Flask, abort, current_app, request
+from flask import Blueprint, Flask, abort, current_app, redirect, request, url_for
 from flask_login import current_user
+from werkzeug.wrappers import Response
 
 from core.accounts.roles import Role
 
 View = TypeVar("View", bound=Callable[..., Any])
+
+# The only pages for a person who must replace a temporary password before anything else.
+WHILE_PASSWORD_MUST_CHANGE = frozenset({"auth.change_password", "auth.sign_out"})
 
 
 def public(view: View) -> View:
@@ -47,17 +51,20 @@ def restrict_blueprint(blueprint: Blueprint, *roles: Role) -> None:
     blueprint.before_request(lambda: _require_roles(roles))
 
 
-def _require_sign_in() -> None:
+def _require_sign_in() -> Response | None:
     # Secure by default: a new route is private unless someone decides it is public.
     if request.endpoint is None or request.endpoint == "static":
-        return
+        return None
     view = current_app.view_functions.get(request.endpoint)
     if getattr(view, "is_public", False):
-        return
+        return None
     if request.blueprint in current_app.extensions.get("api_blueprints", ()):
-        return  # the API authenticates each request by bearer token instead (core.api)
+        return None  # the API authenticates each request by bearer token instead (core.api)
     if not current_user.is_authenticated:
         abort(current_app.login_manager.unauthorized())  # type: ignore[attr-defined]
+    if current_user.must_change_password and request.endpoint not in WHILE_PASSWORD_MUST_CHANGE:
+        return redirect(url_for("auth.change_password"))
+    return None
 
 
 def init_app(app: Flask) -> None:

@@ -138,7 +138,9 @@ def from_environment(instance_path: str) -> dict[str, object]:
     return {
         "SECRET_KEY": secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # hide_parameters: a failed statement's message (logged, or shown in a traceback) names the
+        # statement but never the values bound to it, which may be marks, notes or names.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
         "REDIS_URL": os.environ.get("REDIS_URL"),
         # Bulk jobs (core.jobs): "rq" when REDIS_URL is set, else "local"; "none" leaves rows queued.
         "JOBS_RUNNER": os.environ.get("JOBS_RUNNER", "").strip() or None,

@@ -21,7 +21,7 @@ from typing import Any
 
 from flask import Flask
 from sqlalchemy import event, text
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection, Engine, ExceptionContext
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.routing import IntegerConverter, Map
@@ -140,6 +140,23 @@ def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
         connection.info.pop(_TRANSACTION, None)
 
 
+def _keep_row_values_out_of_messages(context: ExceptionContext) -> None:
+    """PostgreSQL's DETAIL line quotes the values of the failing row ("Key (email)=(…)",
+    "Failing row contains (…)"): marks, notes, names. A database error's message is what reaches
+    the log and tracebacks, so it keeps only the first line (what failed and which constraint);
+    the detail stays on ``error.diag`` for code that needs it. The bound parameters are hidden by
+    ``hide_parameters`` (core.config)."""
+    original = context.original_exception
+    told = original.args[0] if original.args else None
+    if not isinstance(told, str) or "\n" not in told:
+        return
+    first_line = told.split("\n", 1)[0]
+    original.args = (first_line, *original.args[1:])
+    wrapped = context.sqlalchemy_exception  # its message was written from the original's already
+    if wrapped is not None and wrapped.args and isinstance(wrapped.args[0], str):
+        wrapped.args = (wrapped.args[0].replace(told, first_line), *wrapped.args[1:])
+
+
 ID_MAX = 2**31 - 1  # the largest id an INTEGER column holds on PostgreSQL (SQLite's are wider)
 
 
@@ -155,6 +172,7 @@ def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter  # before any blueprint adds its routes
     with app.app_context():
         engine = db.engine
+        event.listen(engine, "handle_error", _keep_row_values_out_of_messages)
         if engine.dialect.name == "sqlite":
             _configure_sqlite(engine, int(app.config.get("SQLITE_BUSY_TIMEOUT_MS", SQLITE_BUSY_TIMEOUT_MS)))
         if app.config.get("CHECK_DATABASE_ON_START", True):

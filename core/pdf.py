@@ -14,7 +14,9 @@ Why it is built this way:
   and raises :class:`PdfFailed`; the next render starts a fresh worker, and the app keeps serving.
 * The worker installs an audit hook (``sys.addaudithook``) on ``open`` and ``socket.connect``; every
   result carries the events seen during that render, and a render that opened anything outside
-  the allowlist (or connected anywhere) is refused, so a fetcher bug would fail closed too.
+  the allowlist (or connected anywhere) is refused, so a fetcher bug would fail closed too. The
+  allowlist is the packaged fonts and images and Python's own code (stdlib, site-packages), not
+  the project folder; anything under the instance folder is refused whatever else allows it.
 
 Protocol between app and worker (pipes): a request is a length-prefixed JSON object; a reply is a
 length-prefixed JSON header followed by the PDF's bytes. Nothing is unpickled.
@@ -36,7 +38,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
 
+PROJECT_DIR = Path(__file__).resolve().parent.parent
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+STATIC_FOLDER = str(STATIC_DIR) + os.sep
 ASSET_FOLDERS = ("fonts", "images")  # what a printed document may load, and nothing else
 MEMORY_LIMIT_MIB = 512
 SECONDS_LIMIT = 30.0
@@ -102,19 +106,42 @@ def base_url() -> str:
 
 
 def _code_folders() -> tuple[str, ...]:
-    """Where Python code and data are read from (lazy imports open them): read-only, not documents."""
+    """Where Python code and data are read from (lazy imports open them): read-only, not documents.
+
+    The project's own folder is not among them, though it is on the worker's path: it holds
+    ``instance/`` (the secret key, the database, stored PDFs). A folder inside it (a virtualenv's
+    site-packages) still counts; the project folder itself, or any folder above it, does not.
+    """
     import sysconfig
 
+    project = os.path.realpath(PROJECT_DIR)
     folders = {sysconfig.get_path(name) for name in ("stdlib", "platstdlib", "purelib", "platlib")}
-    folders |= {p for p in sys.path if p and os.path.isdir(p) and not p.startswith(str(STATIC_DIR))}
-    return tuple(sorted(os.path.realpath(f) + os.sep for f in folders if f))
+    folders |= {p for p in sys.path if p and os.path.isdir(p)}
+    found = {os.path.realpath(f) + os.sep for f in folders if f}
+    return tuple(sorted(f for f in found if not (project + os.sep).startswith(f) and not f.startswith(STATIC_FOLDER)))
+
+
+def instance_folder() -> str:
+    """The app's instance folder as core.app finds it (INSTANCE_PATH, else the project's)."""
+    return os.environ.get("INSTANCE_PATH") or str(PROJECT_DIR / "instance")
+
+
+def denied_folders(instance_path: str | None = None) -> tuple[str, ...]:
+    """Folders a render must never open, even if an allowed folder held them: the app's instance
+    folder (secret key, database, stored PDFs, job results) and the project's default one."""
+    named = instance_path or instance_folder()
+    return tuple(sorted({os.path.realpath(named) + os.sep, os.path.realpath(PROJECT_DIR / "instance") + os.sep}))
 
 
 def outside_allowlist(
-    events: Sequence[tuple[str, str]], assets: Sequence[Path], folders: Sequence[str]
+    events: Sequence[tuple[str, str]],
+    assets: Sequence[Path],
+    folders: Sequence[str],
+    denied: Sequence[str] = (),
 ) -> list[tuple[str, str]]:
-    """The audit events a render must never cause: any connection, any open that is not an allowed
-    asset or under one of ``folders`` (Python's own code, the worker's private temporary folder)."""
+    """The audit events a render must never cause: any connection, any open under ``denied`` (the
+    instance folder), and any open that is not an allowed asset or under one of ``folders``
+    (Python's own code, the worker's private temporary folder)."""
     allowed = {str(p) for p in assets}
     bad = []
     for event, argument in events:
@@ -122,7 +149,9 @@ def outside_allowlist(
             bad.append((event, argument))
         elif event == "open":
             real = os.path.realpath(argument)
-            if real not in allowed and not any(real.startswith(folder) for folder in folders):
+            if any(real.startswith(folder) for folder in denied) or (
+                real not in allowed and not any(real.startswith(folder) for folder in folders)
+            ):
                 bad.append((event, argument))
     return bad
 
@@ -239,7 +268,7 @@ def _render_one(request: dict[str, Any], fetcher: Any, styles: _Styles | None = 
     return pdf
 
 
-def serve(stdin: IO[bytes], stdout: IO[bytes], memory_mib: int) -> None:
+def serve(stdin: IO[bytes], stdout: IO[bytes], memory_mib: int, instance_path: str | None = None) -> None:
     """The worker's loop: one request in, one reply out, until the app closes the pipe."""
     events: list[tuple[str, str]] = []
 
@@ -263,6 +292,7 @@ def serve(stdin: IO[bytes], stdout: IO[bytes], memory_mib: int) -> None:
     tempfile.tempdir = os.path.realpath(tempfile.mkdtemp(prefix="pdf-worker-"))
     atexit.register(shutil.rmtree, tempfile.tempdir, True)
     folders = (*_code_folders(), tempfile.tempdir + os.sep)
+    denied = denied_folders(instance_path)
     # Warm up (lazy imports, font discovery) before recording, so each reply lists only what that
     # render did.
     styles = _Styles()
@@ -285,7 +315,7 @@ def serve(stdin: IO[bytes], stdout: IO[bytes], memory_mib: int) -> None:
             kind = "refused" if type(error).__name__ == "FatalURLFetchingError" else "failed"
             reply = {"status": kind, "message": str(error)[:500] or type(error).__name__}
         seen = list(events)
-        bad = outside_allowlist(seen, list(assets.values()), folders)
+        bad = outside_allowlist(seen, list(assets.values()), folders, denied)
         if bad and reply["status"] == "ok":
             styles.drop()
             reply, body = {"status": "refused", "message": "The render reached outside its allowlist"}, b""
@@ -314,7 +344,7 @@ class Worker:
             "PYTHONPATH": str(Path(__file__).resolve().parent.parent),
         }
         process = subprocess.Popen(
-            [sys.executable, "-m", "core.pdf", str(self.memory_mib)],
+            [sys.executable, "-m", "core.pdf", str(self.memory_mib), instance_folder()],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             env=env,
@@ -428,7 +458,8 @@ def _main() -> None:
     # The protocol keeps its own copy of stdout; anything a library prints goes to stderr instead.
     replies = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
-    serve(sys.stdin.buffer, replies, int(sys.argv[1]) if len(sys.argv) > 1 else MEMORY_LIMIT_MIB)
+    memory_mib = int(sys.argv[1]) if len(sys.argv) > 1 else MEMORY_LIMIT_MIB
+    serve(sys.stdin.buffer, replies, memory_mib, sys.argv[2] if len(sys.argv) > 2 else None)
 
 
 if __name__ == "__main__":

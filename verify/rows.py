@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from verify import client_rows, hostile_row, kill_row, load, pdf_row, restore_row, sign_in_rows
+from verify import canary_row, client_rows, hostile_row, kill_row, load, pdf_row, restore_row, sign_in_rows
 
 Row = Callable[[], tuple[str, bool, list[str]]]
 
@@ -98,6 +98,11 @@ def all_rows(postgresql_url: str) -> dict[str, tuple[str, str, Row]]:
             "restore drill",
             "0 failed; counts equal; a record opens",
             _restore_drill(postgresql_url),
+        ),
+        "canary": (
+            "canaries in logs and answers",
+            "0 hits (password, typed email, cookie, API token, observation comment)",
+            canary_row.canaries,
         ),
         "timing": (
             "sign-in timing",

@@ -71,8 +71,8 @@ def write_zip(cohort_id: int, output: Path, progress: Progress, workers: int | N
     stamp = datetime.now().timetuple()[:6]
     with zipfile.ZipFile(output, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         pdfs = jobs.parallel_map(render_plan, [enrolment_id for enrolment_id, _ in enrolments], workers)
-        for position, (_, name) in enumerate(enrolments, start=1):
-            pdf = _next_plan(pdfs, name)
+        for position, (enrolment_id, name) in enumerate(enrolments, start=1):
+            pdf = _next_plan(pdfs, enrolment_id, name)
             archive.writestr(
                 zipfile.ZipInfo(plan_file_name(position, name), date_time=stamp),
                 pdf,
@@ -82,11 +82,12 @@ def write_zip(cohort_id: int, output: Path, progress: Progress, workers: int | N
     return zip_name(cohort_name)
 
 
-def _next_plan(pdfs: Iterator[bytes], trainee_name: str) -> bytes:
+def _next_plan(pdfs: Iterator[bytes], enrolment_id: int, trainee_name: str) -> bytes:
     try:
         return next(pdfs)
     except Exception as error:
-        log.exception("cohort plans: the plan of enrolment of %s failed", trainee_name)
+        # The log names the enrolment by id, never the trainee: logs are kept and read more widely.
+        log.exception("cohort plans: the plan of enrolment %d failed", enrolment_id)
         raise jobs.JobFailed(
             f"The training plan of {trainee_name} could not be made, so no ZIP was made. "
             "Try again; if it fails again, download that trainee's plan on its own to see why."

@@ -31,6 +31,7 @@ from assessments.services.cohorts import get_cohort
 from assessments.services.enrolments import EnrolmentInput, add_checked, enrolment_problems
 from core import importing
 from core.accounts.models import User
+from core.csv_safe import write_csv
 from core.documents import read_text
 from core.extensions import db
 from core.problems import Invalid, Problem
@@ -345,8 +346,4 @@ def enrolment_csv(cohort_id: int, today: date) -> importing.Format[EnrolmentsDra
 
 def template_csv() -> str:
     """A file to fill in: the header and one example row."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    writer.writerow(EXAMPLE_ROW)
-    return out.getvalue()
+    return write_csv([COLUMNS, EXAMPLE_ROW])

@@ -9,8 +9,6 @@ cells, so rows are judged before the page is cut; a cohort is hundreds of traine
 
 from __future__ import annotations
 
-import csv
-import io
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -20,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from assessments.case_study_rules import in_words
-from assessments.grid_rules import Cell, CellStatus, cell, csv_safe
+from assessments.grid_rules import Cell, CellStatus, cell
 from assessments.models import Cohort, Enrolment, ModerationItem, Observation, ObservationStatus, enrolment_mentor
 from assessments.services import current_rubric
 from assessments.services.case_study import dates_of
@@ -31,6 +29,7 @@ from competencies import engine
 from competencies import services as competency_services
 from competencies.models import Scenario
 from core.accounts.models import User
+from core.csv_safe import write_csv
 from core.extensions import db
 from core.paging import PAGE_SIZE, Page, page_of
 
@@ -183,8 +182,7 @@ def cohort_grid(cohort_id: int, filters: GridFilters, page: int = 1, size: int =
 
 
 def grid_csv(cohort_id: int, filters: GridFilters) -> str | None:
-    """The same grid (every row that passes the filters) as CSV text; cells that a spreadsheet
-    would run as formulas are escaped."""
+    """The same grid (every row that passes the filters) as CSV text, written by core.csv_safe."""
     cohort = _cohort(cohort_id)
     if cohort is None:
         return None
@@ -192,14 +190,6 @@ def grid_csv(cohort_id: int, filters: GridFilters) -> str | None:
     header: list[Any] = ["Trainee", "School", "Mentors", *(s.title for s in shown), "Case-study assessment"]
     body = ([r.trainee, r.school, "; ".join(r.mentors), *(c.text for c in r.cells), r.case_study] for r in rows)
     return write_csv([header, *body])
-
-
-def write_csv(rows: Iterable[Sequence[Any]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180's line ends
-    for row in rows:
-        writer.writerow([csv_safe(v) for v in row])
-    return out.getvalue()
 
 
 def parse_filters(mentor: str | None, status: str | None, scenario: str | None) -> GridFilters:

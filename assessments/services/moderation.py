@@ -13,8 +13,6 @@ else, never the observation itself.
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -46,6 +44,7 @@ from competencies import engine
 from competencies import services as competency_services
 from core.accounts.models import User, utcnow
 from core.accounts.roles import Role
+from core.csv_safe import write_csv
 from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
 
@@ -929,27 +928,8 @@ def report(cohort_id: int) -> Report | None:
 # ---- CSV (the report's export, and the parts of the external moderation pack) --------------
 
 
-def _cell(value: object) -> str:
-    """Text as a spreadsheet shows it, never as a formula (OWASP's CSV injection advice)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") and not _is_number(text) else text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
-
-
 def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_cell(v) for v in row])
-    return out.getvalue()
+    return write_csv([header, *rows])
 
 
 REPORT_HEADER = (

@@ -19,8 +19,9 @@ from assessments.case_study_rules import CaseStudyResult, in_words
 from assessments.grid_rules import CellStatus
 from assessments.models import CaseStudy, Cohort, Enrolment
 from assessments.services.case_study import dates_of
-from assessments.services.grid import Judge, library, scenarios_for, submitted_results, write_csv
+from assessments.services.grid import Judge, library, scenarios_for, submitted_results
 from core.accounts.models import User
+from core.csv_safe import write_csv
 from core.extensions import db
 from core.paging import PAGE_SIZE, Page, page_of
 

@@ -10,7 +10,7 @@ from flask.cli import with_appcontext
 
 from core.accounts import services
 from core.accounts.models import utcnow
-from core.accounts.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
+from core.accounts.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, TEMPORARY_PASSWORD_HOURS
 from core.accounts.roles import Role
 
 ROLE_NAMES = [role.value for role in Role]
@@ -53,11 +53,16 @@ def users() -> None:
     callback=_check_password,
     help="Prompted for when not given.",
 )
+@click.option(
+    "--temporary",
+    is_flag=True,
+    help=f"The password is for someone else: it works once, within {TEMPORARY_PASSWORD_HOURS} hours.",
+)
 @with_appcontext
-def create(email: str, name: str, roles: tuple[str, ...], password: str) -> None:
+def create(email: str, name: str, roles: tuple[str, ...], password: str, temporary: bool) -> None:
     """Add a person."""
     try:
-        person = services.create_person(name, email, password, {Role(r) for r in roles})
+        person = services.create_person(name, email, password, {Role(r) for r in roles}, temporary=temporary)
     except services.AccountError as error:
         raise click.ClickException(f"--{error.field or 'email'}: {error.message}") from None
     click.echo(f"Added {person.name} <{person.email}> as {', '.join(r.label for r in person.sorted_roles())}.")
@@ -132,9 +137,13 @@ def revoke_tokens(email: str) -> None:
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, callback=_check_password)
 @with_appcontext
 def set_password(email: str, password: str) -> None:
-    """Set a new password for a person (their sessions end and API tokens are revoked)."""
+    """Set a temporary password for a person: it works for one sign-in within 72 hours, then they
+    must choose their own (their sessions end and API tokens are revoked)."""
     try:
         services.set_password(_person(email), password)
     except services.AccountError as error:
         raise click.ClickException(f"--password: {error.message}") from None
-    click.echo(f"Password changed for {email}; their sessions have ended and API tokens are revoked.")
+    click.echo(
+        f"Temporary password set for {email}: it works for one sign-in within {TEMPORARY_PASSWORD_HOURS} hours, "
+        "then they must choose their own. Their sessions have ended and API tokens are revoked."
+    )

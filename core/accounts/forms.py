@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, StopValidation, ValidationError
 
 from core.accounts.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
-from core.accounts.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_RULE
+from core.accounts.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_RULE, TEMPORARY_PASSWORD_HINT
 from core.accounts.roles import HOME_PRIORITY, Role
 from core.forms import ChoicesField
 
@@ -33,7 +33,7 @@ def _email_field(label: str = "Email address") -> EmailField:
     )
 
 
-def _new_password_field(label: str, required: bool = True) -> PasswordField:
+def _new_password_field(label: str, required: bool = True, hint: str = "") -> PasswordField:
     first = InputRequired(message=PASSWORD_RULE) if required else Optional()
     return PasswordField(
         label,
@@ -41,7 +41,7 @@ def _new_password_field(label: str, required: bool = True) -> PasswordField:
         validators=[first, Length(min=PASSWORD_MIN_LENGTH, max=PASSWORD_MAX_LENGTH, message=PASSWORD_RULE)],
         description=(
             f"At least {PASSWORD_MIN_LENGTH} characters. A few unrelated words make a strong password; "
-            "common passwords and your own name or email address are refused."
+            "common passwords and your own name or email address are refused." + (f" {hint}" if hint else "")
         ),
     )
 
@@ -133,12 +133,12 @@ class PersonForm(FlaskForm):
 
 
 class NewPersonForm(PersonForm):
-    password = _new_password_field("Temporary password")
+    password = _new_password_field("Temporary password", hint=TEMPORARY_PASSWORD_HINT)
     submit = SubmitField("Add person", widget=GovSubmitInput())
 
 
 class EditPersonForm(PersonForm):
-    password = _new_password_field("New password (optional)", required=False)
+    password = _new_password_field("New temporary password (optional)", required=False, hint=TEMPORARY_PASSWORD_HINT)
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 

@@ -6,7 +6,7 @@ import secrets
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Enum, ForeignKey, Index, String
+from sqlalchemy import Enum, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.accounts.roles import HOME_PRIORITY, Role
@@ -38,6 +38,11 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_signed_in_at: Mapped[datetime | None]
+    # A password an administrator set: it stops working at this moment (and is spent by its first
+    # sign-in), and the person is sent to choose their own before anything else. None and False
+    # for a password the person chose.
+    password_expires_at: Mapped[datetime | None]
+    must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     role_grants: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -83,17 +88,24 @@ class RoleGrant(db.Model):
     user: Mapped[User] = relationship(back_populates="role_grants")
 
 
+ACCOUNT_KEY_LENGTH = 64  # an HMAC-SHA256 in hex
+
+
 class SignInFailure(db.Model):
-    """One failed sign-in. Counted in the database so the limit holds across server processes."""
+    """One failed sign-in. Counted in the database so the limit holds across server processes.
+
+    What was typed as the email address is kept only as a keyed hash (``account_key``): enough to
+    count failures against one account, but never the text itself, which may be a password typed
+    into the wrong field."""
 
     __tablename__ = "sign_in_failure"
     __table_args__ = (
-        Index("ix_sign_in_failure_email_at", "email", "occurred_at"),
+        Index("ix_sign_in_failure_account_key_at", "account_key", "occurred_at"),
         Index("ix_sign_in_failure_address_at", "address", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(EMAIL_MAX_LENGTH))
+    account_key: Mapped[str] = mapped_column(String(ACCOUNT_KEY_LENGTH))
     address: Mapped[str] = mapped_column(String(ADDRESS_MAX_LENGTH))
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
 

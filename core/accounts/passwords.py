@@ -3,11 +3,19 @@
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from zxcvbn import zxcvbn
 
+# A password an administrator sets for someone works once, within this time, and must then be
+# replaced by one the person chooses (the page, the form hint and the CLI all read this).
+TEMPORARY_PASSWORD_HOURS = 72
+TEMPORARY_PASSWORD_LIFETIME = timedelta(hours=TEMPORARY_PASSWORD_HOURS)
+TEMPORARY_PASSWORD_HINT = (
+    f"It works for one sign-in within {TEMPORARY_PASSWORD_HOURS} hours; they must then choose their own password."
+)
 PASSWORD_MIN_LENGTH = 12
 PASSWORD_MAX_LENGTH = 128
 # zxcvbn's scale: 3 is "safely unguessable: moderate protection from offline slow-hash attacks".

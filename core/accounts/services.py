@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 from sqlalchemy import delete, func, or_, select
 
 from core.accounts.models import (
@@ -21,7 +23,13 @@ from core.accounts.models import (
     User,
     utcnow,
 )
-from core.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
+from core.accounts.passwords import (
+    TEMPORARY_PASSWORD_LIFETIME,
+    hash_password,
+    needs_rehash,
+    password_problem,
+    verify_password,
+)
 from core.accounts.roles import Role
 from core.extensions import db
 from core.problems import Invalid
@@ -90,9 +98,19 @@ def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
 
 
+def account_key(email: str) -> str:
+    """What a failure record keeps of the typed email: an HMAC of it under the app's secret key.
+
+    The same address always gives the same key, so failures still count per account; the text
+    itself (perhaps a password typed into the wrong field) is never stored, and without the
+    secret key the keys cannot be checked against a list of addresses either."""
+    secret = str(current_app.config["SECRET_KEY"]).encode()
+    return hmac.new(secret, normalise_email(email).encode(), hashlib.sha256).hexdigest()
+
+
 def _bounded(email: str, address: str) -> tuple[str, str]:
-    """What a failure record stores: never more than its columns hold, whatever was sent."""
-    return normalise_email(email)[:EMAIL_MAX_LENGTH], address[:ADDRESS_MAX_LENGTH]
+    """What a failure record stores: the account's key and an address cut to its column."""
+    return account_key(email), address[:ADDRESS_MAX_LENGTH]
 
 
 def _count_and_span(*conditions: Any) -> tuple[int, datetime | None, datetime | None]:
@@ -104,10 +122,12 @@ def _count_and_span(*conditions: Any) -> tuple[int, datetime | None, datetime | 
     return count, oldest, newest
 
 
-def _retry_after(email: str, address: str, policy: ThrottlePolicy, now: datetime) -> datetime | None:
+def _retry_after(account: str, address: str, policy: ThrottlePolicy, now: datetime) -> datetime | None:
     """When this address may next try this account, if not now. Reads only."""
     recent = SignInFailure.occurred_at > now - policy.window
-    pair_count, pair_oldest, _ = _count_and_span(SignInFailure.email == email, SignInFailure.address == address, recent)
+    pair_count, pair_oldest, _ = _count_and_span(
+        SignInFailure.account_key == account, SignInFailure.address == address, recent
+    )
     if pair_count >= policy.max_failures_per_account_and_address:
         return pair_oldest + policy.window  # func.min keeps the column's type: aware UTC
     address_count, address_oldest, _ = _count_and_span(SignInFailure.address == address, recent)
@@ -115,7 +135,7 @@ def _retry_after(email: str, address: str, policy: ThrottlePolicy, now: datetime
         return address_oldest + policy.window
     if pair_count == 0:
         return None  # a clean address is never slowed down: the owner cannot be locked out
-    account_count, _, account_newest = _count_and_span(SignInFailure.email == email, recent)
+    account_count, _, account_newest = _count_and_span(SignInFailure.account_key == account, recent)
     excess = account_count - policy.slow_down_after_account_failures + 1
     if excess <= 0:
         return None
@@ -124,11 +144,11 @@ def _retry_after(email: str, address: str, policy: ThrottlePolicy, now: datetime
     return ready if ready > now else None
 
 
-def _record_failure(email: str, address: str, now: datetime, policy: ThrottlePolicy) -> None:
+def _record_failure(account: str, address: str, now: datetime, policy: ThrottlePolicy) -> None:
     """Keep this failure, and forget those older than the throttle's window: no rule reads them,
     so the table holds one window of failures however long the app runs (no job to schedule)."""
     db.session.execute(delete(SignInFailure).where(SignInFailure.occurred_at <= now - policy.window))
-    db.session.add(SignInFailure(email=email, address=address, occurred_at=now))
+    db.session.add(SignInFailure(account_key=account, address=address, occurred_at=now))
     db.session.commit()
 
 
@@ -146,35 +166,51 @@ def sign_in(email: str, password: str, address: str, policy: ThrottlePolicy) -> 
     """Check the credentials unless this address has failed too often lately on this account.
 
     Every path that reaches the password check verifies exactly one Argon2 hash (a dummy one
-    for an unknown email), so the answer takes as long whether or not the account exists.
+    for an unknown email), so the answer takes as long whether or not the account exists. A
+    temporary password past its expiry fails like a wrong one; a temporary password that works
+    is spent by this sign-in (it expires now), and the person must choose their own before
+    anything else (``User.must_change_password``).
     """
-    email, address = _bounded(email, address)
+    email = normalise_email(email)
+    account, address = _bounded(email, address)
     now = utcnow()
-    retry_after = _retry_after(email, address, policy, now)
+    retry_after = _retry_after(account, address, policy, now)
     found = db.session.execute(
-        select(User.id, User.password_hash, User.active).where(User.email == email)
+        select(User.id, User.password_hash, User.active, User.password_expires_at).where(User.email == email)
     ).one_or_none()
     _end_read()
     if retry_after is not None:
         return SignInResult(retry_after=retry_after)
 
     right = verify_password(found.password_hash if found else None, password)
-    if found is None or not right or not found.active:
-        _record_failure(email, address, now, policy)
+    expired = found is not None and found.password_expires_at is not None and found.password_expires_at <= now
+    if found is None or not right or not found.active or expired:
+        _record_failure(account, address, now, policy)
         return SignInResult()
 
     new_hash = hash_password(password) if needs_rehash(found.password_hash) else None
     user = db.session.get(User, found.id)
     if user is None or user.password_hash != found.password_hash or not user.active:
         _end_read()  # changed while we checked: treat as a failure rather than guess
-        _record_failure(email, address, now, policy)
+        _record_failure(account, address, now, policy)
         return SignInResult()
     if new_hash is not None:
         user.password_hash = new_hash
+    if user.password_expires_at is not None:
+        user.password_expires_at = now  # a temporary password works once
     user.last_signed_in_at = now
-    db.session.execute(delete(SignInFailure).where(SignInFailure.email == email, SignInFailure.address == address))
+    db.session.execute(
+        delete(SignInFailure).where(SignInFailure.account_key == account, SignInFailure.address == address)
+    )
     db.session.commit()
     return SignInResult(user=user)
+
+
+def purge_sign_in_failures(older_than: datetime) -> int:
+    """Delete failure records from before ``older_than``; how many went (for a retention job)."""
+    deleted = db.session.execute(delete(SignInFailure).where(SignInFailure.occurred_at < older_than)).rowcount
+    db.session.commit()
+    return int(deleted or 0)
 
 
 def sign_out(user: User) -> None:
@@ -189,12 +225,20 @@ def _check_new_password(password: str, email: str, name: str, field: str) -> Non
         raise AccountError(problem, field=field)
 
 
-def _store_password_hash(person_id: int, password_hash: str) -> User:
+def _mark_password(person: User, *, temporary: bool) -> None:
+    """A password someone else chose (an administrator) expires and must be replaced at first
+    sign-in; one the person chose themselves does neither."""
+    person.must_change_password = temporary
+    person.password_expires_at = utcnow() + TEMPORARY_PASSWORD_LIFETIME if temporary else None
+
+
+def _store_password_hash(person_id: int, password_hash: str, *, temporary: bool) -> User:
     """A new password ends every session and revokes every API token of the person."""
     person = db.session.get(User, person_id)
     if person is None:
         raise AccountError("This person no longer exists", field="email")
     person.password_hash = password_hash
+    _mark_password(person, temporary=temporary)
     person.rotate_session_token()
     _delete_tokens(person.id)
     db.session.commit()
@@ -205,23 +249,26 @@ def change_password(
     user: User, current_password: str, new_password: str, *, address: str, policy: ThrottlePolicy
 ) -> None:
     """Change one's own password; wrong current passwords count as failed sign-ins."""
-    user_id, name, old_hash = user.id, user.name, user.password_hash
-    email, address = _bounded(user.email, address)
+    user_id, name, email, old_hash = user.id, user.name, user.email, user.password_hash
+    account, address = _bounded(email, address)
     now = utcnow()
-    retry_after = _retry_after(email, address, policy, now)
+    retry_after = _retry_after(account, address, policy, now)
     _end_read()
     if retry_after is not None:
         raise Throttled(retry_after)
     if not verify_password(old_hash, current_password):
-        _record_failure(email, address, now, policy)
+        _record_failure(account, address, now, policy)
         raise AccountError("Your current password is not right", field="current_password")
     _check_new_password(new_password, email, name, "new_password")
-    _store_password_hash(user_id, hash_password(new_password))
+    if verify_password(old_hash, new_password):
+        raise AccountError("Enter a new password that is different from your current one", field="new_password")
+    _store_password_hash(user_id, hash_password(new_password), temporary=False)
 
 
 def set_password(person: User, password: str) -> None:
+    """Set someone else's password (the CLI): a temporary one, as an administrator's always is."""
     _check_new_password(password, person.email, person.name, "password")
-    _store_password_hash(person.id, _hash_outside_transaction(password))
+    _store_password_hash(person.id, _hash_outside_transaction(password), temporary=True)
 
 
 def _check_details(name: str, email: str) -> None:
@@ -246,7 +293,10 @@ def _check_email_free(email: str, user_id: int | None = None) -> None:
         raise AccountError("A person with this email address already exists", field="email")
 
 
-def create_person(name: str, email: str, password: str, roles: set[Role], active: bool = True) -> User:
+def create_person(
+    name: str, email: str, password: str, roles: set[Role], active: bool = True, *, temporary: bool = False
+) -> User:
+    """Add a person; ``temporary`` when someone else (an administrator) chose the password."""
     email = normalise_email(email)
     _check_details(name, email)
     _check_roles(roles)
@@ -255,6 +305,7 @@ def create_person(name: str, email: str, password: str, roles: set[Role], active
     _check_email_free(email)
     user = User(name=name.strip(), email=email, password_hash=password_hash, active=active)
     user.set_roles(roles)
+    _mark_password(user, temporary=temporary)
     db.session.add(user)
     db.session.commit()
     return user
@@ -270,7 +321,8 @@ def update_person(
     active: bool,
     new_password: str | None = None,
 ) -> User:
-    """Apply an admin's edit. Admins cannot lock themselves out by accident."""
+    """Apply an admin's edit. Admins cannot lock themselves out by accident. A password set for
+    someone else is temporary; one an administrator sets for themselves is not."""
     email = normalise_email(email)
     _check_details(name, email)
     _check_roles(roles)
@@ -290,6 +342,7 @@ def update_person(
         _on_activity_change(person, active)
     if new_hash is not None:
         person.password_hash = new_hash
+        _mark_password(person, temporary=person.id != acting.id)
         person.rotate_session_token()
         _delete_tokens(person.id)
     db.session.commit()
@@ -374,7 +427,7 @@ def user_for_token(token: str) -> User | None:
     """The active person an unexpired token belongs to, or None."""
     found = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
     now = utcnow()
-    if found is None or found.expires_at <= now or not found.user.active:
+    if found is None or found.expires_at <= now or not found.user.active or found.user.must_change_password:
         return None
     found.last_used_at = now
     db.session.commit()

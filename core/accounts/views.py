@@ -134,7 +134,9 @@ def new():  # type: ignore[no-untyped-def]
     form = NewPersonForm()
     if form.validate_on_submit():
         try:
-            person = services.create_person(form.name.data, form.email.data, form.password.data, form.selected_roles())
+            person = services.create_person(
+                form.name.data, form.email.data, form.password.data, form.selected_roles(), temporary=True
+            )
         except services.AccountError as error:
             getattr(form, error.field or "email").errors.append(error.message)
         else:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import sqlite3
 import subprocess
 import sys
 import threading
+import traceback
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from core.accounts.models import User
 from core.database import is_busy, take_write_lock
@@ -221,3 +223,19 @@ def test_a_unit_that_begins_explicitly_keeps_the_transaction_it_asked_for(sqlite
         connection.execute(text("UPDATE counter SET n = 5"))
         connection.commit()
     assert _counter() == 5
+
+
+def test_a_database_error_names_neither_the_values_sent_nor_the_row_refused(app, caplog):
+    """What reaches the log when a write fails (a race on a unique email, here) holds no one's data:
+    SQLAlchemy hides the bound values and PostgreSQL's "Key (email)=(…)" detail line is dropped."""
+    with app.app_context():
+        db.session.add(User(email="canary-7f3a@example.org", name="Canary Person 7f3a", password_hash="x"))
+        db.session.commit()
+        db.session.add(User(email="canary-7f3a@example.org", name="Canary Person 7f3a", password_hash="x"))
+        with pytest.raises(IntegrityError) as caught:
+            db.session.commit()
+        db.session.rollback()
+        logging.getLogger("test").error("write failed", exc_info=caught.value)
+    told = "".join(traceback.format_exception(caught.value)) + caplog.text
+    assert "7f3a" not in told
+    assert "email" in str(caught.value) and "parameters hidden" in str(caught.value)  # still says what failed

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from datetime import timedelta
 
 import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from core.accounts import passwords
+from core.accounts import passwords, services
 from core.accounts.models import ADDRESS_MAX_LENGTH, SignInFailure, utcnow
 from core.accounts.roles import Role
 from core.extensions import db
@@ -256,7 +258,37 @@ def test_failure_records_hold_bounded_values_whatever_is_sent(app, make_person):
     _sign_in_from(app, {"REMOTE_ADDR": "2001:db8::" + "f" * 200}, long_email, "guess guess guess")
     with app.app_context():
         failure = db.session.scalars(select(SignInFailure)).one()
-        assert failure.email == long_email and len(failure.address) == ADDRESS_MAX_LENGTH
+        assert failure.account_key == services.account_key(long_email) and len(failure.address) == ADDRESS_MAX_LENGTH
+
+
+def test_a_password_typed_into_the_email_field_is_never_stored_only_a_keyed_hash_of_it(app, make_person):
+    """The row that counts the failure holds an HMAC under the app's secret key, not the text."""
+    make_person("mentor@example.org", Role.MENTOR)
+    typed = "Canary-Horse-Battery-91"
+    _sign_in_from(app, ATTACKER, typed, "anything at all")
+    with app.app_context():
+        rows = db.session.execute(select(SignInFailure.__table__)).all()
+        assert len(rows) == 1
+        assert not any(typed.lower() in str(value).lower() for value in rows[0])
+        assert rows[0].account_key == services.account_key(typed) != services.account_key("mentor@example.org")
+        assert (
+            services.account_key(typed)
+            == hmac.new(app.config["SECRET_KEY"].encode(), typed.lower().encode(), hashlib.sha256).hexdigest()
+        )
+
+
+def test_purging_sign_in_failures_removes_those_older_than_asked_and_says_how_many(app, make_person):
+    now = utcnow()
+    with app.app_context():
+        db.session.add_all(
+            [
+                SignInFailure(account_key="a" * 64, address="203.0.113.9", occurred_at=now - timedelta(minutes=m))
+                for m in (1, 20, 30)
+            ]
+        )
+        db.session.commit()
+        assert services.purge_sign_in_failures(now - timedelta(minutes=10)) == 2
+        assert db.session.scalar(select(func.count()).select_from(SignInFailure)) == 1
 
 
 def test_failures_older_than_the_throttle_window_are_forgotten_when_the_next_is_recorded(app, make_person):
@@ -266,13 +298,11 @@ def test_failures_older_than_the_throttle_window_are_forgotten_when_the_next_is_
     with app.app_context():
         long_ago = utcnow() - window - timedelta(minutes=1)
         db.session.add_all(
-            [SignInFailure(email=f"old{n}@example.org", address="203.0.113.9", occurred_at=long_ago) for n in range(3)]
+            [SignInFailure(account_key=f"old{n}", address="203.0.113.9", occurred_at=long_ago) for n in range(3)]
         )
-        db.session.add(
-            SignInFailure(email="recent@example.org", address="203.0.113.9", occurred_at=utcnow() - window / 2)
-        )
+        db.session.add(SignInFailure(account_key="recent", address="203.0.113.9", occurred_at=utcnow() - window / 2))
         db.session.commit()
     _sign_in_from(app, ATTACKER, "mentor@example.org", "guess guess guess")
     with app.app_context():
-        kept = sorted(f.email for f in db.session.scalars(select(SignInFailure)))
-    assert kept == ["mentor@example.org", "recent@example.org"]
+        kept = sorted(f.account_key for f in db.session.scalars(select(SignInFailure)))
+        assert kept == sorted([services.account_key("mentor@example.org"), "recent"])

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import io
+import logging
 import re
 import time
 import zipfile
+from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from sqlalchemy import delete, update
 from assessments import services
 from assessments.models import Enrolment
 from assessments.services import cohort_plans
-from core import jobs
+from core import jobs, pdf
 from core.accounts.models import utcnow
 from core.accounts.roles import Role
 from core.extensions import db
@@ -256,3 +258,16 @@ def test_a_second_click_while_the_plans_are_being_made_follows_the_same_job(
     assert first == second
     with app.app_context():
         assert db.session.query(jobs.Job).count() == 1
+
+
+def test_a_plan_that_fails_is_logged_by_enrolment_number_and_the_designer_is_told_the_name(caplog):
+    """Logs are kept longer and read more widely than the page: they name no trainee."""
+
+    def failing() -> Iterator[bytes]:
+        raise pdf.PdfFailed("The document took too long to make", "timeout")
+        yield b""
+
+    with caplog.at_level(logging.ERROR), pytest.raises(jobs.JobFailed) as failed:
+        cohort_plans._next_plan(failing(), 4321, "Ann Canary-Trainee")
+    assert "enrolment 4321" in caplog.text and "Canary" not in caplog.text
+    assert "The training plan of Ann Canary-Trainee could not be made" in str(failed.value)

@@ -3,6 +3,7 @@ every problem named by line and column."""
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 
@@ -166,7 +167,9 @@ def test_the_template_downloads_and_imports_once_its_people_exist(client, auth, 
     template = client.get("/assessments/enrolments/template.csv")
     assert template.status_code == 200 and template.mimetype == "text/csv"
     text = template.get_data(as_text=True)
-    assert text.splitlines()[0].startswith("trainee_email,trainee_name,mentor_emails,school,became_senco")
+    header = next(csv.reader(io.StringIO(text)))
+    assert header[:5] == ["trainee_email", "trainee_name", "mentor_emails", "school", "became_senco"]
+    assert text.startswith('"trainee_email","trainee_name",')  # every cell quoted, as in every CSV
     make_person("second.mentor@example.org", Role.MENTOR, name="Sid Second")
     assert _upload(client, cohort_id, text).status_code == 302
 

@@ -113,6 +113,20 @@ def test_the_grid_csv_holds_the_same_rows_with_formulas_escaped(
     assert eve[1] == '\'=HYPERLINK("http://evil")'
 
 
+def test_a_school_with_a_semicolon_is_one_quoted_cell_in_the_grid_csv(
+    client, auth, designer, cohort_id, observed, app, make_person, people
+):
+    """Spreadsheets set to split on semicolons keep a quoted cell whole, so ``=2+5`` never runs."""
+    with app.app_context():
+        trainee = make_person("hill@example.org", Role.TRAINEE, name="Hal Hill")
+        services.enrol(cohort_id, services.EnrolmentInput(trainee, (people["mentor"],), "Hill;=2+5"), TODAY)
+    auth.sign_in("designer@example.org")
+    text = client.get(f"/assessments/cohorts/{cohort_id}/grid.csv").get_data(as_text=True)
+    hal = next(line for line in text.splitlines() if "Hal Hill" in line)
+    assert hal.startswith('"Hal Hill","Hill;=2+5",')
+    assert all(line.startswith('"') and line.endswith('"') for line in text.splitlines())
+
+
 def test_only_designers_and_administrators_see_the_grid_and_the_register(client, auth, people, cohort_id, make_person):
     auth.sign_in("mentor@example.org")
     for path in (

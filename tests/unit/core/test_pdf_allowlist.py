@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+import hypothesis
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -42,3 +45,33 @@ def test_a_download_name_is_always_a_plain_pdf_name(name: str) -> None:
     assert found.endswith(".pdf") and "/" not in found and ".." not in found
     assert all(c.isascii() and (c.isalnum() or c in "-.") for c in found)
     assert Path(found).name == found
+
+
+SECRET_KEY = pdf.PROJECT_DIR / "instance" / "secret_key"
+
+
+@pytest.mark.parametrize(
+    "opened",
+    [SECRET_KEY, pdf.PROJECT_DIR / "instance" / "documents" / "plan.pdf", pdf.PROJECT_DIR / "core" / "config.py"],
+)
+def test_a_render_that_opens_the_secret_key_or_a_stored_pdf_or_the_apps_code_is_flagged(opened: Path) -> None:
+    """The worker's own folders: Python's code is trusted, the project folder (and instance/) is not."""
+    events = [("open", str(FONT)), ("open", str(opened))]
+    bad = pdf.outside_allowlist(events, [FONT], pdf._code_folders(), pdf.denied_folders())
+    assert bad == [("open", str(opened))]
+
+
+def test_the_instance_folder_is_flagged_even_where_an_allowed_folder_holds_it() -> None:
+    whole_project = [str(pdf.PROJECT_DIR) + "/"]  # as the worker trusted before
+    events = [("open", str(SECRET_KEY)), ("open", str(pdf.PROJECT_DIR / "README.md"))]
+    assert pdf.outside_allowlist(events, [FONT], whole_project, pdf.denied_folders()) == events[:1]
+    moved = pdf.denied_folders("/srv/senco-instance")
+    assert pdf.outside_allowlist([("open", "/srv/senco-instance/secret_key")], [FONT], ["/srv/"], moved)
+
+
+def test_pythons_own_code_stays_allowed_and_no_folder_above_the_project_is_trusted() -> None:
+    folders = pdf._code_folders()
+    assert pdf.outside_allowlist([("open", json.__file__)], [], folders) == []
+    assert pdf.outside_allowlist([("open", hypothesis.__file__)], [], folders) == []
+    project = str(pdf.PROJECT_DIR) + "/"
+    assert not any(project.startswith(folder) for folder in folders)
