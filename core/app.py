@@ -17,6 +17,8 @@ from core import access, api, config, database, errors, jobs, layout, printing, 
 from core.accounts import cli as accounts_cli
 from core.accounts import views as accounts_views
 from core.extensions import csrf, db, login_manager, migrate
+from core.privacy import cli as privacy_cli
+from core.privacy import purges, retention
 from core.setup import setup_command
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +64,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     printing.init_app(app)
 
     jobs.init_app(app)  # before the rooms, which register their kinds of job
+    retention.init_app(app)  # before the rooms, which register their purge functions
+    purges.init_app(app)
     api.init_app(app)  # before the rooms, which register their API blueprints on it
     accounts_views.init_app(app)
     curriculum.views.init_app(app)
@@ -70,5 +74,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.cli.add_command(accounts_cli.users)
     app.cli.add_command(setup_command)
+    app.cli.add_command(privacy_cli.privacy)
     jobs.start_if_serving(app)  # last: the rooms have registered their kinds of job
     return app

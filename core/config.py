@@ -32,6 +32,9 @@ def _env_int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be a whole number, not {value!r}") from None
 
 
+env_int = _env_int  # for a module that owns its settings (core.privacy.retention)
+
+
 def default_database_url(instance_path: str) -> str:
     return f"sqlite:///{Path(instance_path) / 'senco.sqlite3'}"
 

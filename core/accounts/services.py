@@ -253,7 +253,13 @@ def create_person(name: str, email: str, password: str, roles: set[Role], active
     _check_new_password(password, email, name, "password")
     password_hash = _hash_outside_transaction(password)
     _check_email_free(email)
-    user = User(name=name.strip(), email=email, password_hash=password_hash, active=active)
+    user = User(
+        name=name.strip(),
+        email=email,
+        password_hash=password_hash,
+        active=active,
+        deactivated_at=None if active else utcnow(),
+    )
     user.set_roles(roles)
     db.session.add(user)
     db.session.commit()
@@ -301,6 +307,7 @@ def _on_activity_change(person: User, active: bool) -> None:
     if not active:
         person.rotate_session_token()
     person.active = active
+    person.deactivated_at = None if active else utcnow()  # the retention period of accounts counts from it
     _delete_tokens(person.id)
 
 
