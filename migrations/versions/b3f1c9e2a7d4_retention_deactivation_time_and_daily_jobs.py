@@ -36,8 +36,10 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.drop_column("deactivated_at")
+    # Not a batch: on SQLite that copies "user" and drops the original, and with foreign keys on,
+    # dropping it would delete every row that refers to a person (role grants, jobs, enrolments).
+    # SQLite 3.35+ drops a column in place, as PostgreSQL does.
+    op.execute('ALTER TABLE "user" DROP COLUMN deactivated_at')
 
     job = sa.table("job", sa.column("owner_id", sa.Integer))
     op.execute(job.delete().where(job.c.owner_id.is_(None)))  # daily jobs belong to nobody: they cannot stay
