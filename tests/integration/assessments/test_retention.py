@@ -10,6 +10,8 @@ from sqlalchemy import func, select, update
 
 from assessments import services
 from assessments.models import (
+    CalibrationAttempt,
+    CalibrationExemplar,
     Cohort,
     Enrolment,
     ModerationItem,
@@ -18,7 +20,7 @@ from assessments.models import (
     Observation,
     enrolment_mentor,
 )
-from assessments.services import feedback
+from assessments.services import calibration, feedback
 from core.accounts import services as accounts
 from core.accounts.models import User, utcnow
 from core.accounts.roles import Role
@@ -137,3 +139,23 @@ def test_a_cohort_with_anything_recorded_lately_has_not_ended_however_old_it_is(
         reports = {report.rule.kind: report for report in retention.purge(utcnow(), dry_run=True)}
         assert reports["observations"].counts.removed == {}
         assert reports["enrolments"].counts.removed == {}
+
+
+def test_calibration_attempts_go_three_years_after_they_were_made(app, cohort_id, people):
+    with app.app_context():
+        version = calibration.published_version("annual-review")
+        exemplar = CalibrationExemplar(
+            scenario_key="annual-review", rubric_version_id=version.id, title="A review", account="What happened."
+        )
+        db.session.add(exemplar)
+        db.session.flush()
+        for mentor, days in ((people["mentor"], 3 * 365 + 1), (people["other_mentor"], 3 * 365 - 1)):
+            db.session.add(
+                CalibrationAttempt(
+                    exemplar_id=exemplar.id, mentor_id=mentor, created_at=utcnow() - timedelta(days=days)
+                )
+            )
+        db.session.commit()
+        report = next(r for r in retention.purge(utcnow()) if r.rule.kind == "calibration")
+        assert report.counts.removed == {"calibration_attempt": 1}
+        assert db.session.scalars(select(CalibrationAttempt.mentor_id)).all() == [people["other_mentor"]]
