@@ -1,0 +1,49 @@
+"""``flask privacy export EMAIL -o FILE``: a subject access export from the command line, and the
+export's job kind for the person's page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import with_appcontext
+
+from core import jobs
+from core.privacy import export
+
+
+@click.group("privacy")
+def privacy_command() -> None:
+    """Personal data: subject access exports."""
+
+
+@privacy_command.command("export")
+@click.argument("email")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The file to write.",
+)
+@click.option(
+    "--pdf", "as_pdf", is_flag=True, help="A readable PDF (also chosen by a file name ending .pdf); JSON otherwise."
+)
+@with_appcontext
+def export_command(email: str, output: Path, as_pdf: bool) -> None:
+    """Write everything held about the person with EMAIL to a file."""
+    try:
+        person = export.find_person(email)
+    except export.NoSuchPerson as error:
+        raise click.ClickException(str(error)) from error
+    as_pdf = as_pdf or output.suffix.lower() == ".pdf"
+    access = export.collect(person.id)
+    export.write(access, output, as_pdf=as_pdf)
+    click.echo(f"Wrote the personal data of {person.name} to {output} ({'PDF' if as_pdf else 'JSON'}).")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(privacy_command)
+    jobs.register_kind(app, export.KIND, export.run)
