@@ -71,6 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)  # before the rooms, which register their API blueprints on it
     core_privacy.init_app(app)  # core's personal data; each room registers its own
     accounts_privacy.init_app(app)
+    privacy_cli.init_app(app)  # flask privacy (export, purge) and the export's job kind
     accounts_views.init_app(app)
     curriculum.views.init_app(app)
     competencies.views.init_app(app)
@@ -78,6 +79,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.cli.add_command(accounts_cli.users)
     app.cli.add_command(setup_command)
-    app.cli.add_command(privacy_cli.privacy)
     jobs.start_if_serving(app)  # last: the rooms have registered their kinds of job
     return app

@@ -3,10 +3,15 @@ made and published a programme. The catalogue and programmes themselves describe
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
+from sqlalchemy import select
 
 from core import privacy
+from core.extensions import db
 from core.privacy import Basis, Erase, Export, ImpersonalTable, PersonalField, PersonalTable
+from curriculum.models import Programme, ProgrammeVersion
 
 DESIGNERS = "designers"
 
@@ -22,6 +27,7 @@ class CurriculumProvider(privacy.Provider):
                 )
             },
             retention="accounts",
+            title="Programmes you created",
         ),
         PersonalTable(
             "programme_version",
@@ -31,6 +37,7 @@ class CurriculumProvider(privacy.Provider):
                 )
             },
             retention="accounts",
+            title="Programme versions you published",
             not_personal=("name",),  # the programme's name
         ),
     )
@@ -38,6 +45,20 @@ class CurriculumProvider(privacy.Provider):
         ImpersonalTable("programme_outcome", ("text",)),  # an outcome's wording
         ImpersonalTable("catalogue_outcome", ("text",)),  # the built-in catalogue's wording
     )
+
+    def export(self, person_id: int) -> dict[str, list[dict[str, Any]]]:
+        created = db.session.scalars(
+            select(Programme).where(Programme.created_by_id == person_id).order_by(Programme.id)
+        )
+        published = db.session.scalars(
+            select(ProgrammeVersion).where(ProgrammeVersion.published_by_id == person_id).order_by(ProgrammeVersion.id)
+        )
+        return {
+            "programme": [{"programme": p.current.name, "created_at": p.created_at} for p in created],
+            "programme_version": [
+                {"programme": v.name, "version": v.number, "published_at": v.published_at} for v in published
+            ],
+        }
 
 
 def init_app(app: Flask) -> None:

@@ -51,6 +51,7 @@ USER = PersonalTable(
         ),
     },
     retention="accounts",
+    title="Your account",
 )
 ROLE_GRANT = PersonalTable(
     "role_grant",
@@ -61,6 +62,7 @@ ROLE_GRANT = PersonalTable(
         ),
     },
     retention="accounts",
+    title="Roles",
 )
 SIGN_IN_FAILURE = PersonalTable(
     "sign_in_failure",
@@ -84,6 +86,7 @@ SIGN_IN_FAILURE = PersonalTable(
         ),
     },
     retention="sign_in_failures",
+    title="Failed sign-ins with your email address",
 )
 API_TOKEN = PersonalTable(
     "api_token",
@@ -102,6 +105,7 @@ API_TOKEN = PersonalTable(
         ),
     },
     retention="api_tokens",
+    title="API tokens",
 )
 
 

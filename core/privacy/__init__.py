@@ -84,6 +84,7 @@ class PersonalTable:
     fields: Mapping[str, PersonalField]
     retention: str  # a retention kind (core.privacy.retention)
     not_personal: tuple[str, ...] = ()
+    title: str = ""  # a heading for subject access ("Observations"); the table's name if empty
 
 
 @dataclass(frozen=True)

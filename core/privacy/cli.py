@@ -1,20 +1,51 @@
-"""``flask privacy``: commands about personal data (``purge`` here; export and erasure join it)."""
+"""``flask privacy export EMAIL -o FILE``: a subject access export from the command line, and the
+export's job kind for the person's page; ``flask privacy purge [--dry-run]``: the retention purge."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
+from flask import Flask
 from flask.cli import with_appcontext
 
+from core import jobs
 from core.accounts.models import utcnow
-from core.privacy import retention
+from core.privacy import export, retention
 
 
 @click.group("privacy")
-def privacy() -> None:
-    """Personal data: remove what is past its retention period."""
+def privacy_command() -> None:
+    """Personal data: subject access exports, and removing what is past its retention period."""
 
 
-@privacy.command("purge")
+@privacy_command.command("export")
+@click.argument("email")
+@click.option(
+    "-o",
+    "--output",
+    "output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="The file to write.",
+)
+@click.option(
+    "--pdf", "as_pdf", is_flag=True, help="A readable PDF (also chosen by a file name ending .pdf); JSON otherwise."
+)
+@with_appcontext
+def export_command(email: str, output: Path, as_pdf: bool) -> None:
+    """Write everything held about the person with EMAIL to a file."""
+    try:
+        person = export.find_person(email)
+    except export.NoSuchPerson as error:
+        raise click.ClickException(str(error)) from error
+    as_pdf = as_pdf or output.suffix.lower() == ".pdf"
+    access = export.collect(person.id)
+    export.write(access, output, as_pdf=as_pdf)
+    click.echo(f"Wrote the personal data of {person.name} to {output} ({'PDF' if as_pdf else 'JSON'}).")
+
+
+@privacy_command.command("purge")
 @click.option("--dry-run", is_flag=True, help="List what would be removed, and remove nothing.")
 @with_appcontext
 def purge_command(dry_run: bool) -> None:
@@ -29,3 +60,8 @@ def purge_command(dry_run: bool) -> None:
         raise click.ClickException(f"Could not purge: {', '.join(failed)}. Nothing of those kinds was removed.")
     total = sum(report.counts.total for report in reports)
     click.echo(f"{'Would remove' if dry_run else 'Removed'} {total:,} in all.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(privacy_command)
+    jobs.register_kind(app, export.KIND, export.run)
