@@ -151,13 +151,18 @@ def purge(now: datetime, dry_run: bool = False) -> list[Report]:
 
 
 def _purge_kind(rule: Rule, function: PurgeFunction, now: datetime, period: timedelta, dry_run: bool) -> Report:
-    if dry_run:
-        return Report(rule, period, now - period, function(now, period, True))
+    """One kind, all or nothing: its own transaction, or in a dry run a savepoint in the run's
+    transaction (so later kinds see its deletes); a failure undoes that kind only."""
     try:
-        counts = function(now, period, False)
-        db.session.commit()
+        if dry_run:
+            with db.session.begin_nested():
+                counts = function(now, period, True)
+        else:
+            counts = function(now, period, False)
+            db.session.commit()
     except Exception:
-        db.session.rollback()
+        if not dry_run:
+            db.session.rollback()
         log.exception("retention: purging %s failed", rule.kind)
         return Report(rule, period, now - period, Counts(), FAILED)
     return Report(rule, period, now - period, counts)

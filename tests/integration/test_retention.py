@@ -247,3 +247,21 @@ def test_the_local_runner_starts_the_daily_purge_and_runs_it(database_url, tmp_p
         with app.app_context():
             _empty_all_tables()
             db.engine.dispose()
+
+
+def test_a_kind_that_fails_removes_nothing_the_others_go_on_and_the_command_says_which(app, runner, records):
+    def broken(now: datetime, period: timedelta, dry_run: bool) -> retention.Counts:
+        db.session.execute(text("DELETE FROM staged_import"))
+        raise RuntimeError("a bug")
+
+    retention.register(app, "staged_imports", broken)
+    for args in (["privacy", "purge", "--dry-run"], ["privacy", "purge"]):
+        result = runner.invoke(args=args)
+        assert result.exit_code == 1
+        assert "staged_imports: kept 1 day" in result.output
+        assert "the purge of this kind failed and removed nothing" in result.output
+        assert "Could not purge: staged_imports. Nothing of those kinds was removed." in result.output
+    assert "removed 1 from sign_in_failure" in result.output
+    with app.app_context():
+        assert count(StagedImport) == 2  # the broken kind's delete was undone
+        assert count(SignInFailure) == 1
