@@ -238,8 +238,13 @@ def register_daily(app: Flask, kind: str) -> None:
 
 
 def daily_jobs_on(app: Flask) -> bool:
-    """Whether this app's runner starts daily jobs: ``JOBS_DAILY``, on except in tests."""
-    return bool(app.config.get("JOBS_DAILY", not app.testing))
+    """Whether this app's runner starts daily jobs: ``JOBS_DAILY`` ("0" turns them off); unset, on except in tests."""
+    value = app.config.get("JOBS_DAILY")
+    if value is None:
+        return not app.testing
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return bool(value)
 
 
 def start_daily(now: datetime | None = None) -> list[int]:
