@@ -112,7 +112,9 @@ def test_the_command_names_an_unknown_email_and_writes_nothing(app, runner, tmp_
 
 
 def _start(client, person_id: int, kind: str):  # type: ignore[no-untyped-def]
-    return post_form(client, f"/admin/people/{person_id}/personal-data/{kind}", {}, form_url=f"/admin/people/{person_id}")
+    return post_form(
+        client, f"/admin/people/{person_id}/personal-data/{kind}", {}, form_url=f"/admin/people/{person_id}"
+    )
 
 
 def test_an_administrator_exports_a_persons_pdf_from_their_page_as_a_job(app, client, auth: Auth, demo):
