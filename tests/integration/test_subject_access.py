@@ -14,7 +14,8 @@ from sqlalchemy import select
 from assessments import services
 from assessments.demo import create_demo_cohort
 from assessments.models import Cohort
-from core import jobs
+from core import jobs, printing
+from core.accounts import services as accounts
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
@@ -79,13 +80,18 @@ def test_a_mentors_export_holds_what_they_wrote_about_trainees_with_each_trainee
         assert other not in text
 
 
-def test_secrets_are_left_out_of_every_export(app, demo):
-    _, text = _export(app, demo["trainee"])
+def test_tokens_and_failed_sign_ins_are_listed_but_secrets_are_left_out(app, demo):
     with app.app_context():
         person = db.session.get(User, demo["trainee"])
-        secrets = (person.password_hash, person.session_token)
+        token = accounts.issue_token(person, "My marking script")
+        accounts.sign_in("Trainee@Example.org", "not the password", "198.51.100.7", accounts.ThrottlePolicy())
+        secrets = (person.password_hash, person.session_token, token, accounts._token_hash(token))
+    data, text = _export(app, demo["trainee"])
+    held = data["data"]["Accounts"]
+    assert [t["name"] for t in held["api_token"]] == ["My marking script"]
+    assert [f["address"] for f in held["sign_in_failure"]] == ["198.51.100.7"]
     assert not any(secret in text for secret in secrets)
-    assert "password" not in text and "session_token" not in text
+    assert "password" not in text and "session_token" not in text and "token_hash" not in text
 
 
 def test_the_command_writes_json_or_by_the_suffix_a_readable_pdf(app, demo, runner, tmp_path: Path):
@@ -135,6 +141,7 @@ def test_an_administrator_exports_a_persons_pdf_from_their_page_as_a_job(app, cl
     assert download.mimetype == "application/pdf"
     assert download.headers["Content-Disposition"] == "attachment; filename=personal-data-tia-trainee.pdf"
     assert "Personal data held about Tia Trainee" in pdf_reading.text(download.data)
+    assert not list((Path(app.instance_path) / printing.CACHE_FOLDER).glob("*.pdf"))  # only the job's file holds it
 
 
 def test_the_json_export_downloads_as_json_and_a_second_click_follows_the_same_job(app, client, auth: Auth, demo):
