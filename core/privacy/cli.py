@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 
 from core import jobs
 from core.accounts.models import utcnow
-from core.privacy import export, retention
+from core.privacy import docs, export, retention
 
 
 @click.group("privacy")
@@ -60,6 +60,13 @@ def purge_command(dry_run: bool) -> None:
         raise click.ClickException(f"Could not purge: {', '.join(failed)}. Nothing of those kinds was removed.")
     total = sum(report.counts.total for report in reports)
     click.echo(f"{'Would remove' if dry_run else 'Removed'} {total:,} in all.")
+
+
+@privacy_command.command("table")
+@with_appcontext
+def table_command() -> None:
+    """Print the registry as the README's table of personal data."""
+    click.echo(docs.markdown(), nl=False)
 
 
 def init_app(app: Flask) -> None:
