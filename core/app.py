@@ -15,9 +15,13 @@ import competencies.views
 import curriculum.views
 from core import access, api, config, database, errors, jobs, layout, printing, security
 from core.accounts import cli as accounts_cli
+from core.accounts import privacy as accounts_privacy
 from core.accounts import views as accounts_views
 from core.backups import cli as backups_cli
 from core.extensions import csrf, db, login_manager, migrate
+from core.privacy import cli as privacy_cli
+from core.privacy import core_tables as core_privacy
+from core.privacy import purges, retention
 from core.setup import setup_command
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -63,7 +67,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     printing.init_app(app)
 
     jobs.init_app(app)  # before the rooms, which register their kinds of job
+    retention.init_app(app)  # before the rooms, which register their purge functions
+    purges.init_app(app)
     api.init_app(app)  # before the rooms, which register their API blueprints on it
+    core_privacy.init_app(app)  # core's personal data; each room registers its own
+    accounts_privacy.init_app(app)
+    privacy_cli.init_app(app)  # flask privacy (export, purge) and the export's job kind
     accounts_views.init_app(app)
     curriculum.views.init_app(app)
     competencies.views.init_app(app)

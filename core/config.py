@@ -32,6 +32,9 @@ def _env_int(name: str, default: int) -> int:
         raise SystemExit(f"{name} must be a whole number, not {value!r}") from None
 
 
+env_int = _env_int  # for a module that owns its settings (core.privacy.retention)
+
+
 def default_database_url(instance_path: str) -> str:
     return f"sqlite:///{Path(instance_path) / 'senco.sqlite3'}"
 
@@ -145,6 +148,8 @@ def from_environment(instance_path: str) -> dict[str, object]:
         # Bulk jobs (core.jobs): "rq" when REDIS_URL is set, else "local"; "none" leaves rows queued.
         "JOBS_RUNNER": os.environ.get("JOBS_RUNNER", "").strip() or None,
         "JOB_QUEUE": os.environ.get("JOB_QUEUE", "").strip() or None,
+        # Daily jobs (the retention purge): on unless "0"; unset means on, except in tests.
+        "JOBS_DAILY": os.environ.get("JOBS_DAILY", "").strip() or None,
         # 0 (unset) means core.jobs' own default: one process a core, a lease of 60 s, results kept a day.
         "JOBS_PROCESSES": _env_int("JOBS_PROCESSES", 0),
         "JOB_LEASE_SECONDS": _env_int("JOB_LEASE_SECONDS", 0),

@@ -19,6 +19,10 @@ A room adds a kind with :func:`register_kind`: a function that reads its paramet
 its result to the path it is given (reporting progress as it goes) and returns the name the
 file is downloaded under. Results live under ``instance/job-results/`` (private), are fetched
 by their owner only, and are removed ``JOB_RESULT_SECONDS`` after the job finished.
+
+A kind may also run once a day (:func:`register_daily`, e.g. the retention purge): the runner
+inserts that day's row under a unique ``schedule_key``, so of several processes looking at once
+only one starts it. Such a job has no owner: nobody's pages list it, ``flask jobs list`` shows it.
 """
 
 from __future__ import annotations
@@ -39,7 +43,8 @@ from typing import Any, Protocol, TypeVar
 import click
 from flask import Flask, current_app
 from flask.cli import with_appcontext
-from sqlalchemy import JSON, ForeignKey, String, or_, select, update
+from sqlalchemy import JSON, ForeignKey, String, delete, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.accounts.models import utcnow
@@ -57,6 +62,7 @@ JOB_LEASE_SECONDS = 60  # no heartbeat for this long: the runner died, the job m
 JOB_ATTEMPTS_MAX = 3  # tries before a job that keeps dying is marked failed
 JOB_TIMEOUT_SECONDS = 60 * 60  # RQ's wall-clock limit for one job
 POLL_SECONDS = 2.0  # how often an idle local runner looks for work
+DAILY_POLL_SECONDS = 60.0  # how often ``flask jobs worker`` on Redis looks whether a daily job is due
 QUEUE_NAME = "senco-jobs"
 FAILED_UNEXPECTEDLY = "The job stopped because of an error on our side. Start it again; if it fails again, tell us."
 DIED_TOO_OFTEN = "The job was interrupted too many times. Start it again."
@@ -86,7 +92,10 @@ class Job(db.Model):
     result_file: Mapped[str | None] = mapped_column(String(255))  # a name under instance/job-results/
     result_name: Mapped[str | None] = mapped_column(String(255))  # the name it downloads as
     error: Mapped[str | None] = mapped_column(String(ERROR_MAX_LENGTH))
-    owner_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    # None for a job the app starts itself (a daily job): it belongs to nobody's pages.
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    # "kind:YYYY-MM-DD" for a daily job: unique, so two runners cannot both start the day's run.
+    schedule_key: Mapped[str | None] = mapped_column(String(KIND_MAX_LENGTH + 11), unique=True)
     attempts: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     started_at: Mapped[datetime | None]
@@ -187,15 +196,83 @@ def results_folder() -> Path:
     return folder
 
 
-def purge_expired() -> int:
-    """Remove result files past their expiry; the rows stay, to say the download expired."""
-    now = utcnow()
-    expired = list(db.session.scalars(select(Job).where(Job.result_file.is_not(None), Job.expires_at <= now)))
-    for job in expired:
-        (results_folder() / str(job.result_file)).unlink(missing_ok=True)
-        job.result_file = None
-    db.session.commit()
+def purge_results(now: datetime, period: timedelta, dry_run: bool = False) -> int:
+    """Remove the result files of jobs past their expiry, or finished more than ``period`` before
+    ``now``; the rows stay, to say the download expired. No commit (the caller's unit of work)."""
+    expired = list(
+        db.session.scalars(
+            select(Job).where(Job.result_file.is_not(None), or_(Job.expires_at <= now, Job.finished_at <= now - period))
+        )
+    )
+    if not dry_run:
+        for job in expired:
+            (results_folder() / str(job.result_file)).unlink(missing_ok=True)
+            job.result_file = None
     return len(expired)
+
+
+def purge_finished(now: datetime, period: timedelta, dry_run: bool = False) -> int:
+    """Delete the rows of jobs finished more than ``period`` before ``now`` (and any result file
+    still there); queued and running jobs stay whatever their age. No commit."""
+    old = [Job.status.in_([JobStatus.DONE.value, JobStatus.FAILED.value]), Job.finished_at <= now - period]
+    if not dry_run:
+        for name in db.session.scalars(select(Job.result_file).where(*old, Job.result_file.is_not(None))):
+            (results_folder() / name).unlink(missing_ok=True)
+    return int(db.session.execute(delete(Job).where(*old)).rowcount)
+
+
+def purge_expired() -> int:
+    """Remove result files past their expiry now (each runner pass; the daily purge does it too)."""
+    period = timedelta(seconds=_config(current_app, "JOB_RESULT_SECONDS", JOB_RESULT_SECONDS))
+    removed = purge_results(utcnow(), period)
+    db.session.commit()
+    return removed
+
+
+# ---- daily jobs ------------------------------------------------------------------------------
+
+
+def register_daily(app: Flask, kind: str) -> None:
+    """Run jobs of ``kind`` (registered with :func:`register_kind`) once a day, started by the runner."""
+    app.extensions.setdefault("daily_jobs", []).append(kind)
+
+
+def daily_jobs_on(app: Flask) -> bool:
+    """Whether this app's runner starts daily jobs: ``JOBS_DAILY`` ("0" turns them off); unset, on except in tests."""
+    value = app.config.get("JOBS_DAILY")
+    if value is None:
+        return not app.testing
+    if isinstance(value, str):
+        return value.strip().lower() in {"1", "true", "yes", "on"}
+    return bool(value)
+
+
+def start_daily(now: datetime | None = None) -> list[int]:
+    """Start each daily kind not yet started on ``now``'s day (UTC); the ids started here.
+
+    The day's row is inserted under a unique key, so when several processes look at once one
+    insert wins and the others are refused by the database; a process remembers the days it saw
+    started, so it asks the database once a day, not at every pass of its loop."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    day = f"{(now or utcnow()):%Y-%m-%d}"
+    seen: set[str] = app.extensions.setdefault("daily_seen", set())
+    started = []
+    for kind in app.extensions.get("daily_jobs", []):
+        key = f"{kind}:{day}"
+        if key in seen:
+            continue
+        job = Job(kind=kind, params={"day": day}, owner_id=None, schedule_key=key, status=JobStatus.QUEUED.value)
+        db.session.add(job)
+        try:
+            db.session.commit()
+        except IntegrityError:  # another process started today's run first
+            db.session.rollback()
+        else:
+            started.append(job.id)
+        seen.add(key)
+    for job_id in started:
+        runner(app).submit(job_id)
+    return started
 
 
 # ---- running one job (in whichever process the runner chose) ---------------------------------
@@ -480,10 +557,12 @@ class LocalRunner:
             self.wake.wait(POLL_SECONDS)
 
     def run_waiting(self) -> int:
-        """Run every job claimable now (in this thread); how many ran."""
+        """Start the day's daily jobs if due, then run every job claimable now (in this thread); how many ran."""
         ran = 0
         with self.app.app_context():
             purge_expired()
+            if daily_jobs_on(self.app):
+                start_daily()
             for job_id in claimable():
                 if self.stopping.is_set():
                     break
@@ -528,6 +607,8 @@ def worker_command(burst: bool) -> None:
 
         queue = RQRunner(app)
         queue.start()
+        if daily_jobs_on(app):
+            _start_daily_loop(app, once=burst)
         Worker([queue.queue_name], connection=Redis.from_url(queue.url)).work(burst=burst)
         return
     local = LocalRunner(app)
@@ -537,6 +618,27 @@ def worker_command(burst: bool) -> None:
             click.echo(f"Ran {ran} job(s).")
             return
         local.wake.wait(POLL_SECONDS)
+
+
+def _start_daily_loop(app: Flask, once: bool) -> None:
+    """Beside an RQ worker: start the daily jobs when due (once, for a burst), in a thread of its own."""
+
+    def loop() -> None:
+        while True:
+            try:
+                with app.app_context():
+                    start_daily()
+                    db.session.remove()
+            except Exception:  # a broken database must not end the loop; it tries again
+                log.exception("jobs: could not start the daily jobs")
+            if once:
+                return
+            threading.Event().wait(DAILY_POLL_SECONDS)
+
+    if once:
+        loop()
+    else:
+        threading.Thread(target=loop, name="daily-jobs", daemon=True).start()
 
 
 @jobs_command.command("list")

@@ -10,7 +10,9 @@ The rendering itself is :mod:`core.pdf`'s (a sandboxed worker process).
 The store is pruned whenever a PDF is stored: a file is "used" when it is stored or served (its
 modification time is set then, since access times are often not kept), and files unused for
 ``DOCUMENTS_KEEP_DAYS`` go, then the least recently used until the store is under
-``DOCUMENTS_MAX_MIB``. A pruned document is simply made again when next asked for.
+``DOCUMENTS_MAX_MIB``. A pruned document is simply made again when next asked for. The daily
+retention purge removes those unused for ``DOCUMENTS_KEEP_DAYS`` too (:func:`purge_unused`), so
+the rule holds when nothing new is stored.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +119,25 @@ def stored_pdf(key: str) -> bytes | None:
     return body
 
 
+def _unused_since(folder: Path, cutoff: float) -> list[Path]:
+    """Stored PDFs last made or downloaded before ``cutoff`` (a POSIX time)."""
+    found = []
+    for path in folder.glob("*.pdf"):
+        with contextlib.suppress(FileNotFoundError):
+            if path.stat().st_mtime < cutoff:
+                found.append(path)
+    return found
+
+
+def purge_unused(now: datetime, period: timedelta, dry_run: bool = False) -> int:
+    """Remove stored PDFs unused for ``period`` before ``now`` (the daily retention purge); how many."""
+    unused = _unused_since(_store(), (now - period).timestamp())
+    if not dry_run:
+        for path in unused:
+            path.unlink(missing_ok=True)
+    return len(unused)
+
+
 def prune(now: float | None = None) -> int:
     """Remove stored PDFs unused for the configured days, then the least recently used until the
     store fits its size; how many were removed. Safe beside other processes: a file read while it is
@@ -125,6 +146,10 @@ def prune(now: float | None = None) -> int:
     now = time.time() if now is None else now
     keep_seconds = 86_400 * int(current_app.config.get("DOCUMENTS_KEEP_DAYS") or DOCUMENTS_KEEP_DAYS)
     max_bytes = 1024 * 1024 * int(current_app.config.get("DOCUMENTS_MAX_MIB") or DOCUMENTS_MAX_MIB)
+    unused = _unused_since(folder, now - keep_seconds)
+    for path in unused:
+        path.unlink(missing_ok=True)
+    removed = len(unused)
     files: list[tuple[float, int, Path]] = []
     for path in folder.glob("*.pdf"):
         try:
@@ -134,9 +159,8 @@ def prune(now: float | None = None) -> int:
         files.append((found.st_mtime, found.st_size, path))
     files.sort()  # least recently used first
     total = sum(size for _, size, _ in files)
-    removed = 0
-    for used, size, path in files:
-        if used >= now - keep_seconds and total <= max_bytes:
+    for _, size, path in files:  # then the least recently used, until the store fits
+        if total <= max_bytes:
             break
         path.unlink(missing_ok=True)
         total -= size

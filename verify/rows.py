@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from verify import canary_row, client_rows, hostile_row, kill_row, load, pdf_row, restore_row, sign_in_rows
+from verify import canary_row, client_rows, hostile_row, kill_row, load, pdf_row, privacy_row, restore_row, sign_in_rows
 
 Row = Callable[[], tuple[str, bool, list[str]]]
 
@@ -103,6 +103,11 @@ def all_rows(postgresql_url: str) -> dict[str, tuple[str, str, Row]]:
             "canaries in logs and answers",
             "0 hits (password, typed email, cookie, API token, observation comment)",
             canary_row.canaries,
+        ),
+        "privacy-columns": (
+            "personal-data columns without a privacy rule",
+            "0 (every model reflected against the privacy registry)",
+            privacy_row.columns_without_a_rule,
         ),
         "timing": (
             "sign-in timing",

@@ -43,6 +43,7 @@ class User(UserMixin, db.Model):
     # for a password the person chose.
     password_expires_at: Mapped[datetime | None]
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
+    deactivated_at: Mapped[datetime | None]  # when it was last deactivated; None while active
 
     role_grants: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"

@@ -206,13 +206,6 @@ def sign_in(email: str, password: str, address: str, policy: ThrottlePolicy) -> 
     return SignInResult(user=user)
 
 
-def purge_sign_in_failures(older_than: datetime) -> int:
-    """Delete failure records from before ``older_than``; how many went (for a retention job)."""
-    deleted = db.session.execute(delete(SignInFailure).where(SignInFailure.occurred_at < older_than)).rowcount
-    db.session.commit()
-    return int(deleted or 0)
-
-
 def sign_out(user: User) -> None:
     """End every session of this person, including copies of the cookie elsewhere."""
     user.rotate_session_token()
@@ -303,7 +296,13 @@ def create_person(
     _check_new_password(password, email, name, "password")
     password_hash = _hash_outside_transaction(password)
     _check_email_free(email)
-    user = User(name=name.strip(), email=email, password_hash=password_hash, active=active)
+    user = User(
+        name=name.strip(),
+        email=email,
+        password_hash=password_hash,
+        active=active,
+        deactivated_at=None if active else utcnow(),
+    )
     user.set_roles(roles)
     _mark_password(user, temporary=temporary)
     db.session.add(user)
@@ -354,6 +353,7 @@ def _on_activity_change(person: User, active: bool) -> None:
     if not active:
         person.rotate_session_token()
     person.active = active
+    person.deactivated_at = None if active else utcnow()  # the retention period of accounts counts from it
     _delete_tokens(person.id)
 
 

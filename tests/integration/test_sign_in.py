@@ -277,20 +277,6 @@ def test_a_password_typed_into_the_email_field_is_never_stored_only_a_keyed_hash
         )
 
 
-def test_purging_sign_in_failures_removes_those_older_than_asked_and_says_how_many(app, make_person):
-    now = utcnow()
-    with app.app_context():
-        db.session.add_all(
-            [
-                SignInFailure(account_key="a" * 64, address="203.0.113.9", occurred_at=now - timedelta(minutes=m))
-                for m in (1, 20, 30)
-            ]
-        )
-        db.session.commit()
-        assert services.purge_sign_in_failures(now - timedelta(minutes=10)) == 2
-        assert db.session.scalar(select(func.count()).select_from(SignInFailure)) == 1
-
-
 def test_failures_older_than_the_throttle_window_are_forgotten_when_the_next_is_recorded(app, make_person):
     """The table holds one window of failures, not every wrong password since the app began."""
     make_person("mentor@example.org", Role.MENTOR)
