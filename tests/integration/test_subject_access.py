@@ -173,6 +173,7 @@ def test_the_json_export_downloads_as_json_and_a_second_click_follows_the_same_j
     auth.sign_in("admin@example.org")
     first = _start(client, demo["mentor"], "json").headers["Location"]
     assert _start(client, demo["mentor"], "json").headers["Location"] == first
+    assert _start(client, demo["mentor"], "xml").status_code == 404  # only the two kinds the page offers
     with app.app_context():
         jobs.execute(int(first.rsplit("/", 1)[1]))
     download = client.get(f"{first}/download")
