@@ -8,6 +8,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from core import privacy
+from core.accounts import services
 from core.accounts.models import ApiToken, SignInFailure, User
 from core.extensions import db
 from core.privacy import Basis, Erase, Export, PersonalField, PersonalTable
@@ -49,6 +50,27 @@ USER = PersonalTable(
         "last_signed_in_at": PersonalField(
             "when the person last signed in", Basis.LEGITIMATE_INTERESTS, ADMINS, Export.AS_IS, Erase.NULL
         ),
+        "password_expires_at": PersonalField(
+            "when a temporary password an administrator set stops working",
+            Basis.CONTRACT,
+            ADMINS,
+            Export.AS_IS,
+            Erase.NULL,
+        ),
+        "must_change_password": PersonalField(
+            "whether the person must choose their own password at the next sign-in",
+            Basis.CONTRACT,
+            ADMINS,
+            Export.AS_IS,
+            Erase.ANONYMISE,
+        ),
+        "deactivated_at": PersonalField(
+            "when the account was last deactivated (its retention period counts from it)",
+            Basis.LEGAL_OBLIGATION,
+            ADMINS,
+            Export.AS_IS,
+            Erase.KEEP,
+        ),
     },
     retention="accounts",
     title="Your account",
@@ -67,8 +89,8 @@ ROLE_GRANT = PersonalTable(
 SIGN_IN_FAILURE = PersonalTable(
     "sign_in_failure",
     {
-        "email": PersonalField(
-            "the email address typed at a failed sign-in",
+        "account_key": PersonalField(
+            "a keyed hash (HMAC) of what was typed as the email at a failed sign-in, never the text",
             Basis.LEGITIMATE_INTERESTS,
             ADMINS_ONLY,
             Export.AS_IS,
@@ -119,7 +141,9 @@ class AccountsProvider(privacy.Provider):
             return {}
         tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == person_id).order_by(ApiToken.id))
         failures = db.session.scalars(
-            select(SignInFailure).where(SignInFailure.email == person.email).order_by(SignInFailure.id)
+            select(SignInFailure)
+            .where(SignInFailure.account_key == services.account_key(person.email))
+            .order_by(SignInFailure.id)
         )
         return {
             "user": [
@@ -127,6 +151,9 @@ class AccountsProvider(privacy.Provider):
                     "name": person.name,
                     "email": person.email,
                     "active": person.active,
+                    "deactivated_at": person.deactivated_at,
+                    "password_expires_at": person.password_expires_at,
+                    "must_change_password": person.must_change_password,
                     "created_at": person.created_at,
                     "last_signed_in_at": person.last_signed_in_at,
                 }
@@ -136,9 +163,7 @@ class AccountsProvider(privacy.Provider):
                 {"name": t.name, "created_at": t.created_at, "expires_at": t.expires_at, "last_used_at": t.last_used_at}
                 for t in tokens
             ],
-            "sign_in_failure": [
-                {"email": f.email, "address": f.address, "occurred_at": f.occurred_at} for f in failures
-            ],
+            "sign_in_failure": [{"address": f.address, "occurred_at": f.occurred_at} for f in failures],
         }
 
 

@@ -65,7 +65,7 @@ def records(app, make_person, tmp_path) -> dict[str, object]:  # type: ignore[no
     documents = tmp_path / "documents"
     with app.app_context():
         for email, at in (("old@example.org", NOW - 2 * DAY), ("new@example.org", NOW - DAY / 2)):
-            db.session.add(SignInFailure(email=email, address="192.0.2.1", occurred_at=at))
+            db.session.add(SignInFailure(account_key=email, address="192.0.2.1", occurred_at=at))
         for key, at in (("old", NOW - 2 * DAY), ("new", NOW - DAY / 2)):
             db.session.add(StagedImport(id=key, kind="programme", owner_id=owner, document="{}", created_at=at))
         for key, expired in (("old", NOW - 31 * DAY), ("new", NOW - 29 * DAY)):
@@ -117,7 +117,7 @@ def test_a_dry_run_lists_what_is_past_its_period_and_removes_nothing(app, record
 def test_the_purge_removes_exactly_what_is_past_its_period_and_a_second_run_nothing(app, records):
     with app.app_context():
         assert removed(retention.purge(NOW)) == EXPECTED
-        assert [e for (e,) in db.session.execute(select(SignInFailure.email))] == ["new@example.org"]
+        assert [e for (e,) in db.session.execute(select(SignInFailure.account_key))] == ["new@example.org"]
         assert db.session.scalars(select(StagedImport.id)).all() == ["new"]
         assert db.session.scalars(select(ApiToken.name)).all() == ["new"]
         assert sorted(p.name for p in Path(str(records["results"])).iterdir()) == ["job-new"]
@@ -136,11 +136,11 @@ def test_a_setting_changes_a_period(database_url, tmp_path, make_person):
     try:
         with app.app_context():
             for email, days in (("two@example.org", 2), ("four@example.org", 4)):
-                db.session.add(SignInFailure(email=email, address="192.0.2.1", occurred_at=NOW - days * DAY))
+                db.session.add(SignInFailure(account_key=email, address="192.0.2.1", occurred_at=NOW - days * DAY))
             db.session.commit()
             report = next(r for r in retention.purge(NOW) if r.rule.kind == "sign_in_failures")
             assert (report.period, report.counts.removed) == (3 * DAY, {"sign_in_failure": 1})
-            assert db.session.scalars(select(SignInFailure.email)).all() == ["two@example.org"]
+            assert db.session.scalars(select(SignInFailure.account_key)).all() == ["two@example.org"]
     finally:
         with app.app_context():
             _empty_all_tables()
@@ -234,7 +234,7 @@ def test_the_local_runner_starts_the_daily_purge_and_runs_it(database_url, tmp_p
     app = daily_app(database_url, tmp_path)
     try:
         with app.app_context():
-            db.session.add(SignInFailure(email="old@example.org", address="192.0.2.1", occurred_at=NOW - 2 * DAY))
+            db.session.add(SignInFailure(account_key="old@example.org", address="192.0.2.1", occurred_at=NOW - 2 * DAY))
             db.session.commit()
         assert jobs.LocalRunner(app).run_waiting() == 1
         assert jobs.LocalRunner(app).run_waiting() == 0  # today's has run: not again

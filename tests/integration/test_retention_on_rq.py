@@ -72,7 +72,7 @@ def worker_burst(app, database_url: str, tmp_path: Path, queue_name: str, daily:
 def test_the_rq_worker_starts_the_days_purge_which_removes_old_failures(app, database_url, tmp_path, queue_name):
     with app.app_context():
         db.session.add(
-            SignInFailure(email="old@example.org", address="192.0.2.1", occurred_at=utcnow() - timedelta(days=2))
+            SignInFailure(account_key="old@example.org", address="192.0.2.1", occurred_at=utcnow() - timedelta(days=2))
         )
         db.session.commit()
 
