@@ -167,4 +167,6 @@ def from_environment(instance_path: str) -> dict[str, object]:
         # How many reverse proxies in front of the app set X-Forwarded-For/-Proto; none by default,
         # so a client cannot pick its own address (and escape or aim the sign-in limits).
         "TRUSTED_PROXY_HOPS": _env_int("TRUSTED_PROXY_HOPS", 0),
+        # Whether a trainee's other mentors may read a mentor's draft observation (never change it): off.
+        "CO_MENTORS_READ_DRAFTS": _env_flag("CO_MENTORS_READ_DRAFTS", default=False),
     }
