@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from verify import client_rows, hostile_row, kill_row, load, pdf_row, sign_in_rows
+from verify import client_rows, hostile_row, kill_row, load, pdf_row, races_row, sign_in_rows
 
 Row = Callable[[], tuple[str, bool, list[str]]]
 
@@ -51,6 +51,25 @@ def _kill(base_url: str) -> Row:
     return row
 
 
+def _races(base_url: str) -> Row:
+    """The review's races on both databases in one row: a miss on either misses the row."""
+
+    def row() -> tuple[str, bool, list[str]]:
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="verify-races-sqlite-") as folder:
+            results = [races_row.run("SQLite", f"sqlite:///{folder}/races.sqlite3")]
+        if base_url:
+            with load.postgresql_schema(base_url) as url:
+                results.append(races_row.run("PostgreSQL", url))
+        figure, ok = races_row.describe(results)
+        if not base_url:
+            figure += "; PostgreSQL not run: TEST_DATABASE_URL is not set"
+        return figure, ok and bool(base_url), races_row.details(results)
+
+    return row
+
+
 def all_rows(postgresql_url: str) -> dict[str, tuple[str, str, Row]]:
     under_load = "0 responses ≥ 500 (503 too), p95 < 2 s, every script finished, > 0 requests"
     return {
@@ -70,6 +89,11 @@ def all_rows(postgresql_url: str) -> dict[str, tuple[str, str, Row]]:
             "observations lost after kill -9",
             "0 lost, 0 duplicated, SQLite and PostgreSQL",
             _kill(postgresql_url),
+        ),
+        "races": (
+            "the review's races, six requests at once",
+            "0 × 5xx, 0 wrong rows, SQLite and PostgreSQL",
+            _races(postgresql_url),
         ),
         "timing": (
             "sign-in timing",
