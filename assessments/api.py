@@ -22,7 +22,7 @@ from flask import Flask, request
 from assessments import schemas, services
 from assessments.models import Cohort, Enrolment, Observation, ObservationRequest
 from assessments.services import enrolments, moderation, requests, scope, submissions
-from assessments.services.observations import agreed_results
+from assessments.services.observations import NOT_YOUR_DRAFT, agreed_results
 from assessments.services.register import register_data
 from assessments.views.base import today
 from core import api
@@ -87,6 +87,17 @@ def _observation(observation_id: int) -> Observation:
     found = scope.observation_for(observation_id, _me()) or api.fail(404, "No observation of yours has this id")
     if _reads_as_trainee(found.enrolment) and found.id in moderation.held_observations(found.enrolment.cohort_id):
         api.fail(404, "No observation of yours has this id")  # awaiting moderation in a cohort that holds results back
+    return found
+
+
+def _own_draft(observation_id: int) -> Observation:
+    """A draft the caller may change or submit: theirs alone. Another mentor's draft is 404 (or 403
+    where the provider lets co-mentors read drafts: they may see it, not change it)."""
+    found = _observation(observation_id)
+    if found.submitted:
+        api.fail(409, "This observation was submitted and can no longer be changed")
+    if not scope.owns_draft(found, _me()):
+        api.fail(403, NOT_YOUR_DRAFT, "observation_id")
     return found
 
 
@@ -244,7 +255,7 @@ def get_progress(enrolment_id: int) -> dict[str, Any]:
     held = frozenset(moderation.held_observations(enrolment.cohort_id)) if _reads_as_trainee(enrolment) else frozenset()
     return schemas.progress_document(
         enrolment,
-        services.progress(enrolment, submitted_only=submitted_only, held=held),
+        services.progress(enrolment, submitted_only=submitted_only, held=held, reader_id=_me()),
         services.senco_duty(enrolment, today()),
         submitted_only,
     )
@@ -314,9 +325,7 @@ def get_observation(observation_id: int) -> Any:
 @api.documented_lock(bp)
 def change_observation(data: dict[str, Any], observation_id: int) -> Any:
     """Change a draft: only the fields sent change, and it is scored again. A submitted one is 409. Needs If-Match."""
-    found = _observation(observation_id)
-    if found.submitted:
-        api.fail(409, "This observation was submitted and can no longer be changed")
+    found = _own_draft(observation_id)
     seen = api.checked_lock(found.lock_version, data.pop("lock_version"))
     given = services.ObservationInput(
         found.scenario_key,
@@ -340,6 +349,7 @@ def submit_observation(data: dict[str, Any], observation_id: int) -> Any:
     found = _observation(observation_id)
     if found.submitted:
         return _tagged(found)  # a retry of a submit that worked: the same answer
+    _own_draft(observation_id)
     seen = api.checked_lock(found.lock_version, data["lock_version"])
     return _tagged(services.submit_observation(found.id, _me(), seen))
 

@@ -177,4 +177,6 @@ def from_environment(instance_path: str) -> dict[str, object]:
         # Where the list of given names for the children's-names check is kept (core.name_check);
         # unset: ~/.cache/npq-senco-designer (it holds public data only).
         "GIVEN_NAMES_DIR": os.environ.get("GIVEN_NAMES_DIR", "").strip() or None,
+        # Whether a trainee's other mentors may read a mentor's draft observation (never change it): off.
+        "CO_MENTORS_READ_DRAFTS": _env_flag("CO_MENTORS_READ_DRAFTS", default=False),
     }

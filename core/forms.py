@@ -212,3 +212,17 @@ class HiddenIdsUnique(Form):
         for field in self:
             if isinstance(field.widget, HiddenInput):
                 field.widget = HIDDEN_INPUT_ON_PAGE
+
+
+# ---- the lock version a form sent back ------------------------------------------------------
+
+NO_LOCK_SENT = -1  # matches no version: a form that left the lock out is refused as a stale one
+
+
+def sent_lock_version(field: Field) -> int:
+    """The lock version the person's page sent, read from what was posted, never from the default
+    the form was built with: a stale page that leaves the hidden field out must not pass as the
+    newest version (it would overwrite the newer save). Missing or garbled: :data:`NO_LOCK_SENT`."""
+    raw = field.raw_data or []
+    text = str(raw[0]).strip() if raw else ""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else NO_LOCK_SENT

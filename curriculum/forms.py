@@ -15,7 +15,15 @@ from govuk_frontend_wtf.wtforms_widgets import (
 from wtforms import HiddenField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
-from core.forms import ChoiceField, ChoicesField, HiddenIdsUnique, RealDateField, TextChecked, WholeNumberField
+from core.forms import (
+    ChoiceField,
+    ChoicesField,
+    HiddenIdsUnique,
+    RealDateField,
+    TextChecked,
+    WholeNumberField,
+    sent_lock_version,
+)
 from curriculum import rules
 from curriculum.rules import HOURS_MESSAGE, NAME_MAX_LENGTH, TITLE_MAX_LENGTH
 
@@ -28,11 +36,9 @@ class LockedForm(TextChecked, HiddenIdsUnique, FlaskForm):
 
     lock_version = HiddenField()
 
-    def seen_lock_version(self) -> int | None:
-        try:
-            return int(self.lock_version.data)
-        except (TypeError, ValueError):
-            return None
+    def seen_lock_version(self) -> int:
+        """The version the page was opened on; a form that left it out is refused as a stale one."""
+        return sent_lock_version(self.lock_version)
 
 
 class ProgrammeForm(LockedForm):

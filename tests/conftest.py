@@ -32,6 +32,7 @@ TEST_SCHEMA = f"senco_test_{RUN_ID}"
 _created_schemas: list[str] = []
 PASSWORD = "correct horse battery staple"
 CSRF_INPUT = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
+LOCK_INPUT = re.compile(r'<input[^>]*name="lock_version"[^>]*value="([^"]*)"')
 
 
 def postgresql_url(schema: str = TEST_SCHEMA) -> str:
@@ -215,10 +216,16 @@ def csrf_token(html: str) -> str:
     return match.group(1)
 
 
+def page_lock(html: str) -> dict[str, str]:
+    """The page's hidden ``lock_version`` (the first, if several forms carry one), as a browser sends it."""
+    match = LOCK_INPUT.search(html)
+    return {"lock_version": match.group(1)} if match else {}
+
+
 def post_form(client: FlaskClient, url: str, data: dict[str, object], form_url: str | None = None):  # type: ignore[no-untyped-def]
-    """Submit a form as a browser would: fetch the page for its CSRF token, then post."""
-    page = client.get(form_url or url)
-    return client.post(url, data={"csrf_token": csrf_token(page.get_data(as_text=True)), **data})
+    """Submit a form as a browser would: fetch the page for its CSRF token and lock version, then post."""
+    html = client.get(form_url or url).get_data(as_text=True)
+    return client.post(url, data={"csrf_token": csrf_token(html), **page_lock(html), **data})
 
 
 @dataclass

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from verify import canary_row, client_rows, hostile_row, kill_row, load, pdf_row, privacy_row, restore_row, sign_in_rows
+from verify import (
+    canary_row,
+    client_rows,
+    hostile_row,
+    kill_row,
+    load,
+    pdf_row,
+    privacy_row,
+    races_row,
+    restore_row,
+    sign_in_rows,
+)
 
 Row = Callable[[], tuple[str, bool, list[str]]]
 
@@ -54,6 +65,10 @@ def _kill(base_url: str) -> Row:
 def _restore_drill(base_url: str) -> Row:
     """Both databases in one row, as kill -9: a miss on either misses the row."""
 
+
+def _races(base_url: str) -> Row:
+    """The review's races on both databases in one row: a miss on either misses the row."""
+
     def row() -> tuple[str, bool, list[str]]:
         import tempfile
 
@@ -70,6 +85,15 @@ def _restore_drill(base_url: str) -> Row:
         )
         notes = [n for r in results for n in restore_row.details(r)]
         return figure, bool(base_url) and all(ok for _, ok in described), notes
+        with tempfile.TemporaryDirectory(prefix="verify-races-sqlite-") as folder:
+            results = [races_row.run("SQLite", f"sqlite:///{folder}/races.sqlite3")]
+        if base_url:
+            with load.postgresql_schema(base_url) as url:
+                results.append(races_row.run("PostgreSQL", url))
+        figure, ok = races_row.describe(results)
+        if not base_url:
+            figure += "; PostgreSQL not run: TEST_DATABASE_URL is not set"
+        return figure, ok and bool(base_url), races_row.details(results)
 
     return row
 
@@ -108,6 +132,11 @@ def all_rows(postgresql_url: str) -> dict[str, tuple[str, str, Row]]:
             "personal-data columns without a privacy rule",
             "0 (every model reflected against the privacy registry)",
             privacy_row.columns_without_a_rule,
+        ),
+        "races": (
+            "the review's races, six requests at once",
+            "0 × 5xx, 0 wrong rows, SQLite and PostgreSQL",
+            _races(postgresql_url),
         ),
         "timing": (
             "sign-in timing",

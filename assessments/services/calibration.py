@@ -29,6 +29,7 @@ from competencies import services as competency_services
 from competencies.models import RubricVersion
 from core.accounts.models import User, utcnow
 from core.accounts.roles import Role
+from core.database import commit_or_conflict
 from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
 
@@ -122,6 +123,9 @@ def attempt_of(exemplar_id: int, mentor_id: int) -> CalibrationAttempt | None:
     )
 
 
+SCORED_ALREADY = "You have already scored this exemplar"
+
+
 def score(exemplar_id: int, mentor_id: int, marks: dict[str, Any]) -> CalibrationAttempt:
     """A mentor's own marks for an exemplar, once: then the agreed marks are shown beside them."""
     exemplar = get_exemplar(exemplar_id)
@@ -129,7 +133,7 @@ def score(exemplar_id: int, mentor_id: int, marks: dict[str, Any]) -> Calibratio
     if exemplar is None or mentor is None or Role.MENTOR not in mentor.roles:
         raise Invalid("Choose an exemplar", "exemplar_id")
     if attempt_of(exemplar.id, mentor_id) is not None:
-        raise Conflict("You have already scored this exemplar")
+        raise Conflict(SCORED_ALREADY, "exemplar_id")
     rubric = rubric_of(exemplar)
     if not _judged(rubric, marks):
         raise Invalid("Choose your level for at least one criterion", "judgements")
@@ -140,7 +144,7 @@ def score(exemplar_id: int, mentor_id: int, marks: dict[str, Any]) -> Calibratio
         result=_scored(rubric, marks, f"person-{mentor_id}", f"exemplar-{exemplar.id}"),
     )
     db.session.add(found)
-    db.session.commit()
+    commit_or_conflict(SCORED_ALREADY, "exemplar_id")  # the same form sent twice at once: the first stands
     return found
 
 

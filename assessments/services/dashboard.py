@@ -83,7 +83,7 @@ def mentor_dashboard(mentor_id: int, page: int, today: date) -> Dashboard:
             .offset((page - 1) * PAGE_SIZE)
         )
     )
-    found = progress_of(shown)
+    found = progress_of(shown, reader_id=mentor_id)
     rows = tuple(TraineeRow(e, tuple(found[e.id]), senco_duty(e, today)) for e in shown)
     drafts = tuple(
         db.session.scalars(

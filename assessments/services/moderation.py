@@ -39,12 +39,14 @@ from assessments.models import (
     SampleMethod,
     enrolment_mentor,
 )
+from assessments.services import scope
 from assessments.services.observations import _scored
 from competencies import engine
 from competencies import services as competency_services
 from core.accounts.models import User, utcnow
 from core.accounts.roles import Role
 from core.csv_safe import write_csv
+from core.database import commit_or_conflict
 from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
 
@@ -143,8 +145,16 @@ def _cohort_with_candidates(cohort_id: int) -> tuple[Cohort, list[Observation]]:
 def _save_sample(sample: ModerationSample, observation_ids: Iterable[int]) -> ModerationSample:
     sample.items = [ModerationItem(observation_id=i) for i in sorted(observation_ids)]
     db.session.add(sample)
-    db.session.commit()
+    # Two moderators drawing at once: an observation is in one sample only (a unique rule), so the
+    # later draw is refused whole and can be drawn again from what is left.
+    commit_or_conflict(DRAWN_MEANWHILE, "cohort_id")
     return sample
+
+
+DRAWN_MEANWHILE = (
+    "Someone drew a sample from this cohort at the same time, so nothing was drawn. "
+    "Check the samples, then draw again from the observations left"
+)
 
 
 def draw_random(cohort_id: int, moderator_id: int, percent: int, seed: str | None = None) -> ModerationSample:
@@ -417,11 +427,12 @@ def record_marks(observation_id: int, moderator_id: int, marks: dict[str, Any]) 
 
 
 def may_see_both(item: ModerationItem, person_id: int) -> bool:
-    """After the moderator has submitted: that moderator and the mentor who made the observation;
-    and, for an observation sent to adjudication, any other moderator who may decide it."""
+    """After the moderator has submitted: that moderator and the mentor who made the observation
+    (while they still mentor the trainee: scope's rule); and, for an observation sent to
+    adjudication, any other moderator who may decide it."""
     if not item.marked:
         return False
-    if person_id in (item.moderator_id, item.observation.observer_id):
+    if person_id == item.moderator_id or scope.observer_still_mentors(item.observation, person_id):
         return True
     return item.adjudicate and _is_moderator(person_id) and third_marker_refusal(item, person_id) is None
 
@@ -581,7 +592,7 @@ def items_for_mentor(mentor_id: int) -> list[ModerationItem]:
         for i in db.session.scalars(
             select(ModerationItem)
             .join(Observation)
-            .where(Observation.observer_id == mentor_id)
+            .where(Observation.observer_id == mentor_id, scope.currently_mentored_by(mentor_id))
             .order_by(ModerationItem.id)
         )
         if i.marked

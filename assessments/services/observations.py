@@ -32,7 +32,7 @@ from assessments.models import (
     RequestStatus,
 )
 from assessments.services.cohorts import AGGREGATION_LABELS, DEFAULT_AGGREGATION, current_rubric, policies
-from assessments.services.scope import enrolment_for_mentor
+from assessments.services.scope import drafts_read_by, enrolment_for_mentor, mentor_observation, owns_draft
 from competencies import engine
 from competencies import services as competency_services
 from competencies.models import RubricVersion, Scenario
@@ -80,11 +80,12 @@ class AmendmentInput:
     present_notes: str = ""
 
 
+NOT_YOUR_DRAFT = "Only the mentor who started this draft can change or submit it"
+
+
 def get_observation_for_mentor(observation_id: int, mentor_id: int) -> Observation | None:
-    found = db.session.get(Observation, observation_id)
-    if found is None or enrolment_for_mentor(found.enrolment_id, mentor_id) is None:
-        return None
-    return found
+    """The observation for one of its trainee's current mentors (a draft: only one they may read)."""
+    return mentor_observation(observation_id, mentor_id)
 
 
 def _detail_problems(
@@ -167,12 +168,20 @@ def earlier_record(enrolment_id: int, given: ObservationInput) -> Observation | 
 def record_observation(
     enrolment_id: int, observer_id: int, given: ObservationInput, today: date, observation_id: int | None = None
 ) -> Observation:
+    """Save (or change) a draft observation: see :func:`record_or_replay`."""
+    return record_or_replay(enrolment_id, observer_id, given, today, observation_id)[0]
+
+
+def record_or_replay(
+    enrolment_id: int, observer_id: int, given: ObservationInput, today: date, observation_id: int | None = None
+) -> tuple[Observation, bool]:
     """Save (or change) a draft observation, scored by the scenario's rubric; ``submit`` locks it.
 
     Any mentor assigned to the trainee may record one: observers are counted by their account, so
     two mentors meet a sign-off policy's "J different observers". The idempotency key makes a
     repeated post (a double click, a retry) return the first record rather than make a second one.
-    A submitted observation is never changed here (see :func:`amend_observation`).
+    A submitted observation is never changed here (see :func:`amend_observation`). The flag says
+    whether the answer is a replay: the record an earlier (or racing) use of the key made.
     """
     enrolment = enrolment_for_mentor(enrolment_id, observer_id)
     observer = db.session.get(User, observer_id)
@@ -180,7 +189,7 @@ def record_observation(
         raise Invalid("Choose one of your trainees", "enrolment_id")
     existing = earlier_record(enrolment_id, given) if observation_id is None else None
     if existing is not None:
-        return existing
+        return existing, True
     problems = _observation_problems(enrolment, given, today)
     if problems:
         raise Invalid(problems)
@@ -197,6 +206,8 @@ def record_observation(
             raise Invalid("Choose one of your observations", "observation_id")
         if observation.submitted:
             raise Conflict("This observation was submitted and can no longer be changed")
+        if not owns_draft(observation, observer_id):
+            raise Invalid(NOT_YOUR_DRAFT, "observation_id")
         if given.lock_version != observation.lock_version:  # a change must say which version it saw
             raise Conflict(CHANGED_SINCE)
     observation.scenario_key = given.scenario_key
@@ -210,7 +221,7 @@ def record_observation(
     observation.result = _scored(observation, observer_id, competency_services.rubric_of(version))
     if given.submit:
         _lock(observation, version)
-    return _commit(observation)
+    return _commit_or_winner(observation)
 
 
 def _lock(observation: Observation, version: RubricVersion) -> None:
@@ -240,21 +251,26 @@ def _close_requests(observation: Observation) -> None:
         found.observation = observation
 
 
-def _commit(observation: Observation) -> Observation:
+def _commit_or_winner(observation: Observation) -> tuple[Observation, bool]:
+    """Commit; ``(record, replayed)``. The same key sent twice at once: the loser answers the
+    winner's record as a replay, exactly as a key sent again later does."""
+    key = observation.idempotency_key
     try:
         db.session.commit()
     except IntegrityError:  # the same form posted twice at once: the first one won
         db.session.rollback()
-        winner = db.session.scalar(
-            select(Observation).where(Observation.idempotency_key == observation.idempotency_key)
-        )
+        winner = db.session.scalar(select(Observation).where(Observation.idempotency_key == key))
         if winner is None:
-            raise
-        return winner
+            raise Conflict(CHANGED_SINCE) from None  # another unique rule: a conflict, never a 500
+        return winner, True
     except StaleDataError:
         db.session.rollback()
         raise Conflict(CHANGED_SINCE) from None
-    return observation
+    return observation, False
+
+
+def _commit(observation: Observation) -> Observation:
+    return _commit_or_winner(observation)[0]
 
 
 def submit_observation(observation_id: int, mentor_id: int, lock_version: int) -> Observation:
@@ -264,6 +280,8 @@ def submit_observation(observation_id: int, mentor_id: int, lock_version: int) -
         raise Invalid("Choose one of your observations", "observation_id")
     if observation.submitted:
         return observation
+    if not owns_draft(observation, mentor_id):
+        raise Invalid(NOT_YOUR_DRAFT, "observation_id")
     if lock_version != observation.lock_version:
         raise Conflict("Someone changed this observation since you opened it. Check it and submit again")
     _lock(observation, observation.rubric_version)
@@ -451,17 +469,24 @@ def overall(
 
 
 def progress(
-    enrolment: Enrolment, submitted_only: bool = False, held: frozenset[int] = frozenset()
+    enrolment: Enrolment,
+    submitted_only: bool = False,
+    held: frozenset[int] = frozenset(),
+    reader_id: int | None = None,
 ) -> list[ScenarioProgress]:
     """Each scenario's observations, outcomes and reasons, the cohort's aggregate and what sign-off
     still needs, in words. Only submitted observations count; a trainee sees only those. A judgement
     agreed after moderation replaces the mentor's for its observation; ``held`` observations
-    (awaiting moderation in a cohort that holds results back) are left out and counted."""
-    return progress_of([enrolment], submitted_only, held)[enrolment.id]
+    (awaiting moderation in a cohort that holds results back) are left out and counted. A mentor
+    ``reader_id`` sees only the drafts they may read (their own, unless co-mentors read drafts)."""
+    return progress_of([enrolment], submitted_only, held, reader_id)[enrolment.id]
 
 
 def progress_of(
-    enrolments: list[Enrolment], submitted_only: bool = False, held: frozenset[int] = frozenset()
+    enrolments: list[Enrolment],
+    submitted_only: bool = False,
+    held: frozenset[int] = frozenset(),
+    reader_id: int | None = None,
 ) -> dict[int, list[ScenarioProgress]]:
     """:func:`progress` for many enrolments in a number of queries that does not grow with them:
     every observation in one query, the agreed judgements in one, the scenario library once."""
@@ -482,6 +507,8 @@ def progress_of(
     )
     if submitted_only:
         query = query.where(Observation.status == ObservationStatus.SUBMITTED)
+    elif reader_id is not None:
+        query = query.where(drafts_read_by(reader_id))
     by_enrolment: dict[int, list[Observation]] = defaultdict(list)
     for o in db.session.scalars(_ordered(query)):
         by_enrolment[o.enrolment_id].append(o)

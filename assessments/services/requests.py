@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -70,12 +70,33 @@ def request_for_mentor(request_id: int, mentor_id: int) -> ObservationRequest | 
     return found
 
 
+ANSWERED_ALREADY = "This request has already been answered"
+
+
 def _open_request(request_id: int, mentor_id: int) -> ObservationRequest:
     found = request_for_mentor(request_id, mentor_id)
     if found is None:
         raise Invalid("Choose one of the requests made to you", "request_id")
     if found.status != RequestStatus.OPEN:
-        raise Conflict("This request has already been answered")
+        raise Conflict(ANSWERED_ALREADY)
+    return found
+
+
+def _answer(found: ObservationRequest, **answer: object) -> ObservationRequest:
+    """Record one answer, only while the request is still open: a single conditional UPDATE, so of
+    two answers at once (accept in one tab, decline in another) exactly one wins, on SQLite and
+    PostgreSQL alike; the others are told it was already answered and change nothing."""
+    changed = db.session.execute(
+        update(ObservationRequest)
+        .where(ObservationRequest.id == found.id, ObservationRequest.status == RequestStatus.OPEN)
+        .values(answered_at=utcnow(), **answer)
+        .execution_options(synchronize_session=False)
+    )
+    if changed.rowcount != 1:  # type: ignore[attr-defined]
+        db.session.rollback()
+        raise Conflict(ANSWERED_ALREADY)
+    db.session.commit()
+    db.session.refresh(found)
     return found
 
 
@@ -84,9 +105,7 @@ def accept(request_id: int, mentor_id: int, planned_on: date, today: date) -> Ob
     found = _open_request(request_id, mentor_id)
     if planned_on < today:
         raise Invalid("The date you plan to observe must be today or later", "planned_on")
-    found.status, found.planned_on, found.answered_at = RequestStatus.ACCEPTED, planned_on, utcnow()
-    db.session.commit()
-    return found
+    return _answer(found, status=RequestStatus.ACCEPTED, planned_on=planned_on)
 
 
 def decline(request_id: int, mentor_id: int, reason: str) -> ObservationRequest:
@@ -97,9 +116,7 @@ def decline(request_id: int, mentor_id: int, reason: str) -> ObservationRequest:
         raise Invalid("Enter why you are declining, so your trainee knows what to do next", "reason")
     if len(reason) > REASON_MAX_LENGTH:
         raise Invalid(too_long(REASON_MAX_LENGTH, "Reason"), "reason")
-    found.status, found.decline_reason, found.answered_at = RequestStatus.DECLINED, reason, utcnow()
-    db.session.commit()
-    return found
+    return _answer(found, status=RequestStatus.DECLINED, decline_reason=reason)
 
 
 def open_requests_for_mentor(mentor_id: int) -> list[ObservationRequest]:

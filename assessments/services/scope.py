@@ -4,13 +4,19 @@ Designers and administrators see every cohort and enrolment; a mentor sees only 
 mentor; a trainee sees only their own training (through the API, only submitted observations).
 Anything else is "not found" (``None``; a 404 on the page), whether or not it exists, so a reader
 cannot learn which ids are taken. Every other service asks here first.
+
+A draft belongs to the mentor who started it: only they change or submit it, and the trainee's
+other mentors read it only where the provider allows (``CO_MENTORS_READ_DRAFTS``, off by default).
+A mentor's access follows current mentorship: once removed from an enrolment they no longer see
+its moderation either.
 """
 
 from __future__ import annotations
 
 from typing import TypeVar
 
-from sqlalchemy import ColumnElement, Select, func, or_, select
+from flask import current_app
+from sqlalchemy import ColumnElement, Select, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from assessments.models import Cohort, Enrolment, Observation, ObservationStatus, enrolment_mentor
@@ -124,15 +130,62 @@ def mentors(enrolment: Enrolment, person_id: int) -> bool:
     return any(m.id == person_id for m in enrolment.mentors)
 
 
+def mentors_now(enrolment_id: int, person_id: int) -> bool:
+    """Whether ``person_id`` mentors the enrolment today: a mentor removed from it has no access left."""
+    return enrolment_for_mentor(enrolment_id, person_id) is not None
+
+
+def observer_still_mentors(observation: Observation, person_id: int) -> bool:
+    """Whether ``person_id`` made the observation and mentors its trainee today: the mentor's side
+    of its moderation (both sets of marks, the agreed judgement) ends with their mentorship."""
+    return observation.observer_id == person_id and mentors_now(observation.enrolment_id, person_id)
+
+
+def currently_mentored_by(mentor_id: int) -> ColumnElement[bool]:
+    """Observations (in a query joined to them) of trainees ``mentor_id`` mentors today."""
+    return Observation.enrolment_id.in_(
+        select(enrolment_mentor.c.enrolment_id).where(enrolment_mentor.c.mentor_id == mentor_id)
+    )
+
+
+# ---- drafts: the mentor who started one owns it ---------------------------------------------
+
+
+def co_mentors_read_drafts() -> bool:
+    """The provider's choice (config ``CO_MENTORS_READ_DRAFTS``, off unless set): whether a trainee's
+    other mentors may read a draft. Nobody but its own mentor ever changes or submits one."""
+    return bool(current_app.config.get("CO_MENTORS_READ_DRAFTS", False))
+
+
+def owns_draft(observation: Observation, person_id: int) -> bool:
+    """Whether ``person_id`` started this draft, so may change or submit it. Anyone else changing it
+    would put their name on another mentor's marks and count as a second observer for sign-off."""
+    return not observation.submitted and observation.observer_id == person_id
+
+
+def drafts_read_by(person_id: int) -> ColumnElement[bool]:
+    """The observations whose drafts ``person_id`` (a mentor of the trainee) may read: submitted
+    ones, and drafts of their own (every draft where the provider lets co-mentors read them)."""
+    if co_mentors_read_drafts():
+        return true()
+    return or_(Observation.status == ObservationStatus.SUBMITTED, Observation.observer_id == person_id)
+
+
 def _sees_drafts(enrolment: Enrolment, person_id: int) -> bool:
     # Drafts are a mentor's working notes: the trainee sees an observation once it is submitted.
     return mentors(enrolment, person_id)
+
+
+def _reads_draft(observation: Observation, enrolment: Enrolment, person_id: int) -> bool:
+    return _sees_drafts(enrolment, person_id) and (observation.observer_id == person_id or co_mentors_read_drafts())
 
 
 def _observations_query(enrolment: Enrolment, person_id: int) -> Select[tuple[Observation]]:
     query = select(Observation).options(*_OBSERVATION_LOADS).where(Observation.enrolment_id == enrolment.id)
     if not _sees_drafts(enrolment, person_id):
         query = query.where(Observation.status == ObservationStatus.SUBMITTED)
+    else:
+        query = query.where(drafts_read_by(person_id))
     return query.order_by(Observation.observed_on, Observation.id)
 
 
@@ -152,14 +205,27 @@ def observations_for(
 
 
 def observation_for(observation_id: int, person_id: int) -> Observation | None:
-    """The observation if ``person_id`` mentors its trainee, or is its trainee and it is submitted."""
+    """The observation if ``person_id`` mentors its trainee (a draft: if it is theirs, or co-mentors
+    may read drafts), or is its trainee and it is submitted."""
     found = db.session.get(Observation, observation_id)
     if found is None:
         return None
     enrolment = enrolment_for(found.enrolment_id, person_id)
     if enrolment is None or not _reads_observations(enrolment, person_id):
         return None
-    if not found.submitted and not _sees_drafts(enrolment, person_id):
+    if not found.submitted and not _reads_draft(found, enrolment, person_id):
+        return None
+    return found
+
+
+def mentor_observation(observation_id: int, mentor_id: int) -> Observation | None:
+    """The observation for one of its trainee's current mentors, on the mentor's pages: a submitted
+    one, or a draft they may read (see :func:`owns_draft` for who may change it)."""
+    found = db.session.get(Observation, observation_id)
+    if found is None:
+        return None
+    enrolment = enrolment_for_mentor(found.enrolment_id, mentor_id)
+    if enrolment is None or (not found.submitted and not _reads_draft(found, enrolment, mentor_id)):
         return None
     return found
 

@@ -47,9 +47,7 @@ def record_once(enrolment_id: int, observer_id: int, given: observing.Observatio
         return Recorded(earlier, True)
     # The date and every other rule are record_observation's, the same for the pages.
     # Two attempts at once: the loser is answered with the winner's record (see record_observation).
-    return Recorded(
-        observing.record_observation(enrolment_id, observer_id, replace(given, lock_version=None), today), False
-    )
+    return Recorded(*observing.record_or_replay(enrolment_id, observer_id, replace(given, lock_version=None), today))
 
 
 def change_draft(observation_id: int, mentor_id: int, given: observing.ObservationInput, today: date) -> Observation:

@@ -16,13 +16,8 @@ from assessments.views.base import bp, today
 from core.access import roles_required
 from core.accounts.roles import Role
 from core.extensions import db
+from core.forms import sent_lock_version
 from core.problems import Invalid, blame_fields
-
-
-def _seen(form: CaseStudyForm | SubmissionForm) -> int:
-    """The version the form was opened on; a missing or garbled one never matches (-1)."""
-    seen = str(form.lock_version.data or "")
-    return int(seen) if seen.isascii() and seen.isdigit() and len(seen) < 10 else -1
 
 
 def _enrolment(enrolment_id: int) -> Enrolment:
@@ -51,7 +46,7 @@ def case_study_page(enrolment_id: int):  # type: ignore[no-untyped-def]
             form.result_on.data,
         )
         try:
-            case_study.record(enrolment.id, given, current_user.id, today(), _seen(form))
+            case_study.record(enrolment.id, given, current_user.id, today(), sent_lock_version(form.lock_version))
         except Invalid as error:
             blame_fields(form, error, "result")
         else:
@@ -71,7 +66,9 @@ def my_case_study(enrolment_id: int):  # type: ignore[no-untyped-def]
     )
     if current.result is None and form.validate_on_submit():
         try:
-            case_study.record_submission(enrolment.id, current_user.id, form.submitted_on.data, today(), _seen(form))
+            case_study.record_submission(
+                enrolment.id, current_user.id, form.submitted_on.data, today(), sent_lock_version(form.lock_version)
+            )
         except Invalid as error:
             blame_fields(form, error, "submitted_on")
         else:

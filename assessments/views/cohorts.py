@@ -17,6 +17,7 @@ from assessments.views.base import bp, today
 from assessments.views.enrolments import enrolment_input, mentor_choices
 from core.access import roles_required
 from core.accounts.roles import Role
+from core.forms import sent_lock_version
 from core.problems import Invalid, blame_fields
 
 ENROLMENT_FIELDS = {"cohort_id": "trainee_id"}
@@ -122,9 +123,8 @@ def cohort_settings(cohort_id: int):  # type: ignore[no-untyped-def]
             {k: getattr(form, k).data for k in cohort_services.SIGN_OFF_FIELDS},
             {k: getattr(form, f"pin_{k}").data for k in pins if getattr(form, f"pin_{k}").data is not None},
         )
-        lock = form.lock_version.data or ""
         try:
-            cohort_services.update_settings(found.id, given, int(lock) if lock.isdigit() else -1)
+            cohort_services.update_settings(found.id, given, sent_lock_version(form.lock_version))
         except Invalid as error:
             blame_fields(form, error, "method")
         else:
@@ -152,14 +152,13 @@ def move_rubric(cohort_id: int, scenario_key: str):  # type: ignore[no-untyped-d
     form = MoveRubricForm(lock_version=found.lock_version)
     form.rubric_version_id.choices = [SelectChoice(v.id, cohort_services.version_label(v)) for v in option.newer]
     if form.validate_on_submit():
-        lock = form.lock_version.data or ""
         try:
             cohort_services.move_rubric(
                 found.id,
                 scenario_key,
                 form.rubric_version_id.data,
                 current_user.id,
-                int(lock) if lock.isdigit() else -1,
+                sent_lock_version(form.lock_version),
             )
         except Invalid as error:
             blame_fields(form, error, "rubric_version_id")

@@ -18,6 +18,7 @@ from assessments.views.base import bp, today
 from core import importing
 from core.access import roles_required
 from core.accounts.roles import Role
+from core.forms import sent_lock_version
 from core.problems import Invalid, Problem, blame_fields
 
 
@@ -69,10 +70,9 @@ def change_enrolment(enrolment_id: int):  # type: ignore[no-untyped-def]
     form.submit.label.text = "Save changes"
     if form.validate_on_submit():
         given = enrolment_input(form, found.trainee_id)
-        lock = form.lock_version.data or ""
         if given is not None:
             try:
-                enrolments.update_enrolment(found.id, given, int(lock) if lock.isdigit() else -1, today())
+                enrolments.update_enrolment(found.id, given, sent_lock_version(form.lock_version), today())
             except Invalid as error:
                 blame_fields(form, error, "school")
             else:

@@ -18,6 +18,7 @@ from assessments.views.base import bp, today
 from competencies import services as competency_services
 from core.access import roles_required
 from core.accounts.roles import Role
+from core.forms import sent_lock_version
 from core.problems import Invalid, blame_fields
 
 
@@ -165,8 +166,7 @@ def moderated(item_id: int):  # type: ignore[no-untyped-def]
         rubric, request.form if request.method == "POST" else None, reason=True, final=item.adjudicate, **values
     )
     if request.method == "POST" and form.validate():
-        seen = str(form.lock_version.data or "")
-        lock = int(seen) if seen.isdigit() else None
+        lock = sent_lock_version(form.lock_version)
         try:
             services.agree(item.id, current_user.id, evidence_of(form, rubric), form.reason.data or "", lock)
         except Invalid as error:
@@ -218,7 +218,6 @@ def moderation_report(cohort_id: int):  # type: ignore[no-untyped-def]
         lock_version=services.policy_version(cohort.id),
     )
     if form.validate_on_submit():
-        seen = str(form.lock_version.data or "")
         try:
             services.set_policy(
                 cohort.id,
@@ -232,7 +231,7 @@ def moderation_report(cohort_id: int):  # type: ignore[no-untyped-def]
                 form.new_mentor_first.data,
                 form.interim_share.data,
                 form.interim_on.data,
-                int(seen) if seen.isascii() and seen.isdigit() and len(seen) < 10 else None,
+                sent_lock_version(form.lock_version),
             )
         except Invalid as error:
             blame_fields(form, error, "minimum_kappa")

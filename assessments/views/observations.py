@@ -11,13 +11,14 @@ from assessments import services
 from assessments.case_study_rules import in_words
 from assessments.forms import NextStepForm, ReviewNextStepForm, answers_of, evidence_of, observation_form
 from assessments.models import Observation
-from assessments.services import dashboard, feedback, moderation
+from assessments.services import dashboard, feedback, moderation, scope
 from assessments.services.case_study import dates_of
 from assessments.services.observations import history
 from assessments.views.base import bp, page_number, today, whole_number
 from competencies import services as competency_services
 from core.access import roles_required
 from core.accounts.roles import Role
+from core.forms import NO_LOCK_SENT, sent_lock_version
 from core.problems import Invalid, blame_fields
 
 OBSERVATION_FIELDS = {
@@ -50,7 +51,7 @@ def trainee(enrolment_id: int) -> str:
     return render_template(
         "assessments/trainee.html",
         enrolment=enrolment,
-        progress=services.progress(enrolment),
+        progress=services.progress(enrolment, reader_id=current_user.id),
         duty=services.senco_duty(enrolment, today()),
         next_steps=feedback.open_next_steps([enrolment.id]),
         criterion_title=feedback.criterion_title,
@@ -70,7 +71,7 @@ def _observation_page(enrolment, scenario, observation: Observation | None):  # 
         rubric, list(scenario.present), request.form if request.method == "POST" else None, **values
     )
     if request.method == "POST" and form.validate():
-        lock = whole_number(form.lock_version.data)
+        lock = sent_lock_version(form.lock_version) if observation is not None else None
         given = services.ObservationInput(
             scenario.key,
             form.observed_on.data,
@@ -137,7 +138,7 @@ def _my_observation(observation_id: int) -> Observation:
 @roles_required(Role.MENTOR)
 def change_observation(observation_id: int):  # type: ignore[no-untyped-def]
     found = _my_observation(observation_id)
-    if found.submitted:
+    if not scope.owns_draft(found, current_user.id):  # submitted, or another mentor's draft
         abort(404)
     scenario = competency_services.get_scenario(found.scenario_key) or abort(404)
     return _observation_page(found.enrolment, scenario, found)
@@ -171,6 +172,7 @@ def _observation_view(found: Observation, next_step_form: NextStepForm) -> str:
         next_step_form=next_step_form,
         side_by_side=feedback.side_by_side(found),
         can_correct=found.observer_id == current_user.id,
+        can_change=scope.owns_draft(found, current_user.id),
         form=next_step_form if next_step_form.errors else None,  # the error summary's form
         moderation=moderation.item_of_observation(found.id),
     )
@@ -239,7 +241,7 @@ def correct_observation(observation_id: int):  # type: ignore[no-untyped-def]
                 current_user.id,
                 given,
                 form.reason.data or "",
-                whole_number(form.lock_version.data) or -1,
+                sent_lock_version(form.lock_version),
                 today(),
             )
         except Invalid as error:
@@ -271,8 +273,12 @@ def observation_history(observation_id: int) -> str:
 @roles_required(Role.MENTOR)
 def submit_observation(observation_id: int) -> Response:
     found = _my_observation(observation_id)
+    if not found.submitted and not scope.owns_draft(found, current_user.id):
+        abort(404)
     try:
-        services.submit_observation(found.id, current_user.id, whole_number(request.form.get("lock_version")) or -1)
+        services.submit_observation(
+            found.id, current_user.id, whole_number(request.form.get("lock_version")) or NO_LOCK_SENT
+        )
     except Invalid as error:
         flash(error.message, "error")
     else:

@@ -21,7 +21,7 @@ from core.accounts.roles import Role
 from core.extensions import db
 from core.problems import Conflict, Invalid
 from tests import pdf_reading as read
-from tests.conftest import csrf_token
+from tests.conftest import csrf_token, page_lock
 
 from .conftest import TODAY
 
@@ -76,7 +76,7 @@ def mentor_marks(app, enrolment_id, people) -> int:  # type: ignore[no-untyped-d
 
 def _form(client, url: str, data: dict):  # type: ignore[no-untyped-def,type-arg]
     page = client.get(url).get_data(as_text=True)
-    return client.post(url, data={"csrf_token": csrf_token(page), **data})
+    return client.post(url, data={"csrf_token": csrf_token(page), **page_lock(page), **data})
 
 
 def _sample_of(app, cohort_id: int, moderator_id: int, observation_ids: list[int]) -> int:  # type: ignore[no-untyped-def]

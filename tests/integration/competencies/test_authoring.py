@@ -8,7 +8,7 @@ import re
 
 from competencies.models import Rubric
 from core.extensions import db
-from tests.conftest import csrf_token, post_form
+from tests.conftest import csrf_token, page_lock, post_form
 
 
 def _new_rubric(client, **fields) -> str:  # type: ignore[no-untyped-def]
@@ -49,7 +49,7 @@ def test_author_try_publish_and_revise_a_rubric(app, client, designer):
     tried = post_form(client, url, {"c0": "1", "c1": "3"}).get_data(as_text=True)
     assert "Outcome: not yet met" in tried and "it must reach level 2 (Partial) whatever the total" in tried
 
-    assert client.post(f"{url}/publish", data={"csrf_token": csrf_token(tried)}).status_code == 302
+    assert client.post(f"{url}/publish", data={"csrf_token": csrf_token(tried), **page_lock(tried)}).status_code == 302
     with app.app_context():
         rubric = db.session.scalar(db.select(Rubric).where(Rubric.title == "Lead a multi-agency meeting"))
         assert (

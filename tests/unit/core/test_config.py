@@ -45,3 +45,10 @@ def test_secure_cookies_are_the_default_and_only_an_explicit_0_turns_them_off(mo
     monkeypatch.setenv("SESSION_COOKIE_SECURE", "0")
     assert from_environment(str(tmp_path))["SESSION_COOKIE_SECURE"] is False
     assert session_cookie_name(True) == "__Host-session" and session_cookie_name(False) == "session"
+
+
+def test_co_mentors_read_drafts_only_when_the_provider_turns_it_on(monkeypatch, tmp_path):
+    monkeypatch.delenv("CO_MENTORS_READ_DRAFTS", raising=False)
+    assert from_environment(str(tmp_path))["CO_MENTORS_READ_DRAFTS"] is False
+    monkeypatch.setenv("CO_MENTORS_READ_DRAFTS", "1")
+    assert from_environment(str(tmp_path))["CO_MENTORS_READ_DRAFTS"] is True
