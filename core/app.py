@@ -16,6 +16,7 @@ import curriculum.views
 from core import access, api, config, database, errors, jobs, layout, printing, security
 from core.accounts import cli as accounts_cli
 from core.accounts import views as accounts_views
+from core.audit import views as audit_views
 from core.extensions import csrf, db, login_manager, migrate
 from core.setup import setup_command
 
@@ -64,6 +65,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     jobs.init_app(app)  # before the rooms, which register their kinds of job
     api.init_app(app)  # before the rooms, which register their API blueprints on it
     accounts_views.init_app(app)
+    audit_views.init_app(app)
     curriculum.views.init_app(app)
     competencies.views.init_app(app)
     assessments.views.init_app(app)

@@ -150,6 +150,8 @@ def from_environment(instance_path: str) -> dict[str, object]:
         # 0 (unset) means core.printing's defaults: stored PDFs unused for 30 days go, and the store keeps to 512 MiB.
         "DOCUMENTS_KEEP_DAYS": _env_int("DOCUMENTS_KEEP_DAYS", 0),
         "DOCUMENTS_MAX_MIB": _env_int("DOCUMENTS_MAX_MIB", 0),
+        # 0 (unset) means core.audit's default: `flask audit purge` removes audit events older than 6 years.
+        "AUDIT_KEEP_DAYS": _env_int("AUDIT_KEEP_DAYS", 0),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": secure_cookies,

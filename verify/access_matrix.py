@@ -49,6 +49,8 @@ ACCESS: dict[str, Access] = {
     "people.edit": Access("GET POST", ADMIN, {"person_id": "person:mentor"}),
     "people.deactivate": Access("GET POST", ADMIN, {"person_id": "person:spare"}),
     "people.reactivate": Access("POST", ADMIN, {"person_id": "person:spare"}),
+    # the audit log (administrators)
+    "audit.index": Access("GET", ADMIN),
     # curriculum (course designers)
     "curriculum.index": Access("GET", DESIGNER),
     "curriculum.catalogue": Access("GET", DESIGNER),

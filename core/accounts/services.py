@@ -23,6 +23,7 @@ from core.accounts.models import (
 )
 from core.accounts.passwords import hash_password, needs_rehash, password_problem, verify_password
 from core.accounts.roles import Role
+from core.audit import Action, Subject, record
 from core.extensions import db
 from core.problems import Invalid
 
@@ -189,7 +190,7 @@ def _check_new_password(password: str, email: str, name: str, field: str) -> Non
         raise AccountError(problem, field=field)
 
 
-def _store_password_hash(person_id: int, password_hash: str) -> User:
+def _store_password_hash(person_id: int, password_hash: str, *, own: bool) -> User:
     """A new password ends every session and revokes every API token of the person."""
     person = db.session.get(User, person_id)
     if person is None:
@@ -197,6 +198,7 @@ def _store_password_hash(person_id: int, password_hash: str) -> User:
     person.password_hash = password_hash
     person.rotate_session_token()
     _delete_tokens(person.id)
+    _audit(Action.PERSON_PASSWORD_SET, person, own=own)
     db.session.commit()
     return person
 
@@ -216,12 +218,12 @@ def change_password(
         _record_failure(email, address, now, policy)
         raise AccountError("Your current password is not right", field="current_password")
     _check_new_password(new_password, email, name, "new_password")
-    _store_password_hash(user_id, hash_password(new_password))
+    _store_password_hash(user_id, hash_password(new_password), own=True)
 
 
 def set_password(person: User, password: str) -> None:
     _check_new_password(password, person.email, person.name, "password")
-    _store_password_hash(person.id, _hash_outside_transaction(password))
+    _store_password_hash(person.id, _hash_outside_transaction(password), own=False)
 
 
 def _check_details(name: str, email: str) -> None:
@@ -256,6 +258,8 @@ def create_person(name: str, email: str, password: str, roles: set[Role], active
     user = User(name=name.strip(), email=email, password_hash=password_hash, active=active)
     user.set_roles(roles)
     db.session.add(user)
+    db.session.flush()  # the new id, for the audit event
+    _audit(Action.PERSON_ADDED, user, roles=roles, active=active)
     db.session.commit()
     return user
 
@@ -283,17 +287,33 @@ def update_person(
         _check_new_password(new_password, email, name, "password")
         new_hash = _hash_outside_transaction(new_password)
     _check_email_free(email, person.id)
+    changed = [field for field, value in (("name", name.strip()), ("email", email)) if getattr(person, field) != value]
+    if changed:
+        _audit(Action.PERSON_DETAILS_CHANGED, person, fields=changed)
     person.name = name.strip()
     person.email = email
-    person.set_roles(roles)
+    _change_roles(person, roles)
     if person.active != active:
         _on_activity_change(person, active)
     if new_hash is not None:
         person.password_hash = new_hash
         person.rotate_session_token()
         _delete_tokens(person.id)
+        _audit(Action.PERSON_PASSWORD_SET, person, own=False)
     db.session.commit()
     return person
+
+
+def _audit(action: Action, person: User, **details: object) -> None:
+    """Record an administrative change to ``person`` in the transaction that makes it."""
+    record(action, Subject("user", person.id), person, **details)
+
+
+def _change_roles(person: User, roles: set[Role]) -> None:
+    before = person.roles
+    if roles != before:
+        _audit(Action.PERSON_ROLES_CHANGED, person, added=roles - before, removed=before - roles)
+    person.set_roles(roles)
 
 
 def _on_activity_change(person: User, active: bool) -> None:
@@ -302,6 +322,7 @@ def _on_activity_change(person: User, active: bool) -> None:
         person.rotate_session_token()
     person.active = active
     _delete_tokens(person.id)
+    _audit(Action.PERSON_REACTIVATED if active else Action.PERSON_DEACTIVATED, person)
 
 
 def _check_roles(roles: set[Role]) -> None:
@@ -311,7 +332,7 @@ def _check_roles(roles: set[Role]) -> None:
 
 def set_roles(person: User, roles: set[Role]) -> User:
     _check_roles(roles)
-    person.set_roles(roles)
+    _change_roles(person, roles)
     db.session.commit()
     return person
 
