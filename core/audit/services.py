@@ -105,9 +105,15 @@ def changed_fields(row: object) -> list[str]:
 
 def record_read(action: Action, subject: Subject, person: User | int | None = None, **details: Any) -> None:
     """Record a read (a page seen, a file downloaded) and commit it at once: one short INSERT.
-    Call it once the page or file is made, as the commit expires what the session had loaded."""
+    What the request loaded stays loaded (a read changed none of it), so the page or the API
+    answer made after this costs no queries again."""
     record(action, subject, person, **details)
-    db.session.commit()
+    session = db.session()
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    finally:
+        session.expire_on_commit = expire
 
 
 def keep_days(configured: int) -> int:

@@ -15,7 +15,7 @@ from core.audit import Action, Subject, purge_audit_events, record
 from core.audit.guard import AppendOnly
 from core.audit.models import AuditEvent
 from core.extensions import db
-from tests.conftest import post_form
+from tests.conftest import PASSWORD, post_form
 
 
 def _rows(client, url: str) -> str:  # type: ignore[no-untyped-def]
@@ -70,6 +70,29 @@ def test_a_password_set_and_a_deactivation_are_recorded_but_never_the_password(a
     assert password_set.actor_id == deactivated.actor_id == admin_id
     assert password_set.person_id == deactivated.person_id == mentor_id
     assert all(new_password not in repr(e.details) for e in _events(app))
+
+
+def test_a_changed_email_a_reactivation_and_ones_own_new_password_are_recorded(
+    app, client, auth, admin_id, make_person
+):  # type: ignore[no-untyped-def]
+    mentor_id = make_person("mentor@example.org", Role.MENTOR, name="Mo Mentor", active=False)
+    post_form(
+        client,
+        f"/admin/people/{mentor_id}",
+        {"name": "Mo Mentor", "email": "mo@example.org", "roles": ["mentor"], "password": ""},
+    )
+    post_form(client, f"/admin/people/{mentor_id}/reactivate", {}, form_url=f"/admin/people/{mentor_id}")
+    [details] = _events(app, Action.PERSON_DETAILS_CHANGED)
+    [reactivated] = _events(app, Action.PERSON_REACTIVATED)
+    assert details.details == {"fields": ["email"]} and details.person_id == mentor_id
+    assert (reactivated.actor_id, reactivated.person_id) == (admin_id, mentor_id)
+    auth.sign_out()
+    auth.sign_in("mo@example.org")
+    new = "another very long passphrase"
+    form = {"current_password": PASSWORD, "new_password": new, "confirm_password": new}
+    assert post_form(client, "/account/password", form).status_code == 302
+    [own] = _events(app, Action.PERSON_PASSWORD_SET)
+    assert (own.actor_id, own.person_id, own.details) == (mentor_id, mentor_id, {"own": True})
 
 
 def test_a_change_made_on_the_command_line_is_recorded_with_no_one_signed_in(app, runner, make_person):  # type: ignore[no-untyped-def]
