@@ -191,3 +191,11 @@ def test_the_retention_purge_removes_only_older_events_and_records_itself(app, m
 def test_details_hold_ids_and_names_only_never_free_text(app):  # type: ignore[no-untyped-def]
     with app.app_context(), pytest.raises(ValueError, match="ids and field names only"):
         record(Action.SETTINGS_CHANGED, Subject("cohort", 1), comment="Views were read out, not discussed.")
+
+
+def test_flask_audit_purge_keeps_six_years_unless_told_otherwise(app, runner, make_person):  # type: ignore[no-untyped-def]
+    make_person("mentor@example.org", Role.MENTOR)
+    result = runner.invoke(args=["audit", "purge"])
+    assert result.exit_code == 0, result.output
+    assert "Removed 0 audit events older than 2,190 days." in result.output
+    assert [e.action for e in _events(app)] == [Action.PERSON_ADDED, Action.AUDIT_PURGED]

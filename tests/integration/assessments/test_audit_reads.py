@@ -134,3 +134,20 @@ def test_reading_an_observation_through_the_api_is_recorded_for_the_tokens_owner
     assert _events(app, Action.OBSERVATION_VIEWED) == [
         (people["mentor"], people["trainee"], "observation", observation_id, {"via": "api"})
     ]
+
+
+def test_the_register_the_agreement_report_and_the_moderation_pack_are_recorded(
+    app, client, auth, make_person, cohort_id
+):  # type: ignore[no-untyped-def]
+    moderator_id = make_person("moderator@example.org", Role.MODERATOR, Role.DESIGNER)
+    auth.sign_in("moderator@example.org")
+    assert client.get("/assessments/register.csv?show=all").status_code == 200
+    assert client.get(f"/assessments/moderation/cohorts/{cohort_id}/report.csv").status_code == 200
+    assert client.get(f"/assessments/moderation/cohorts/{cohort_id}/pack.zip").status_code == 200
+    assert _events(app, Action.CSV_EXPORTED) == [
+        (moderator_id, None, "cohort", None, {"document": "register"}),
+        (moderator_id, None, "cohort", cohort_id, {"document": "agreement_report"}),
+    ]
+    assert _events(app, Action.ZIP_DOWNLOADED) == [
+        (moderator_id, None, "cohort", cohort_id, {"document": "moderation_pack"})
+    ]
