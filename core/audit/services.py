@@ -16,6 +16,7 @@ from typing import Any, NamedTuple
 from flask import g, has_request_context
 from flask_login import current_user
 from sqlalchemy import Select, delete, func, inspect, select
+from sqlalchemy.orm import selectinload
 
 from core.accounts.models import User, utcnow
 from core.audit import guard
@@ -166,6 +167,7 @@ def events_page(filters: AuditFilters, number: int, size: int = PAGE_SIZE) -> Pa
     number = clamp(number, total, size)
     rows = db.session.scalars(
         _filtered(select(AuditEvent), filters)
+        .options(selectinload(AuditEvent.actor), selectinload(AuditEvent.person))  # two queries, not two a row
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         .offset((number - 1) * size)
         .limit(size)
