@@ -38,5 +38,7 @@ class AuditFilterForm(TextChecked, FlaskForm):
         description="The email address of the person the record is about",
         validators=[Optional(), Length(max=EMAIL_MAX_LENGTH, message=EMAIL_TOO_LONG)],
     )
-    date_from = RealDateField("From", format="%d %m %Y", description="For example, 27 3 2026", validators=[Optional()])
-    date_to = RealDateField("To", format="%d %m %Y", description="For example, 31 3 2026", validators=[Optional()])
+    date_from = RealDateField(
+        "Date from", format="%d %m %Y", description="For example, 27 3 2026", validators=[Optional()]
+    )
+    date_to = RealDateField("Date to", format="%d %m %Y", description="For example, 31 3 2026", validators=[Optional()])

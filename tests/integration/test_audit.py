@@ -136,7 +136,7 @@ def test_unreadable_filters_are_named_in_the_error_summary_and_show_no_events(cl
     response = client.get("/audit/?date_from=31&date_from=2&date_from=2026&actor=nobody@example.org")
     page = response.get_data(as_text=True)
     assert response.status_code == 400
-    assert 'href="#date_from-day">From must be a real date' in page
+    assert 'href="#date_from-day">Date from must be a real date' in page
     assert 'href="#actor">No one has this email address' in page
     assert "<tbody" not in page
     backwards = client.get("/audit/?date_from=2&date_from=3&date_from=2026&date_to=1&date_to=3&date_to=2026").get_data(
