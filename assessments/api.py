@@ -27,6 +27,7 @@ from assessments.services.register import register_data
 from assessments.views.base import today
 from core import api
 from core.accounts.roles import Role
+from core.audit import Action, Subject, record_read
 
 bp = api.api_blueprint(
     "assessments_api",
@@ -315,7 +316,9 @@ def _evidence(given: dict[str, Any] | None) -> dict[str, Any]:
 @bp.response(200, schemas.ObservationSchema, headers=api.ETAG_HEADER)
 def get_observation(observation_id: int) -> Any:
     """One observation with the engine's outcome and reasons; its ETag is its lock_version."""
-    return _tagged(_observation(observation_id))
+    found = _observation(observation_id)
+    record_read(Action.OBSERVATION_VIEWED, Subject("observation", found.id), found.enrolment.trainee_id, via="api")
+    return _tagged(found)
 
 
 @bp.patch("/observations/<int:observation_id>")

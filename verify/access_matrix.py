@@ -53,6 +53,8 @@ ACCESS: dict[str, Access] = {
     "people.export_job": Access("GET", ADMIN, {"job_id": "export_job_id"}),
     "people.export_status": Access("GET", ADMIN, {"job_id": "export_job_id"}),
     "people.download_export": Access("GET", ADMIN, {"job_id": "export_job_id"}),
+    # the audit log (administrators)
+    "audit.index": Access("GET", ADMIN),
     # curriculum (course designers)
     "curriculum.index": Access("GET", DESIGNER),
     "curriculum.catalogue": Access("GET", DESIGNER),

@@ -27,6 +27,7 @@ from assessments.models import NAME_MAX_LENGTH, Cohort, Enrolment, Observation, 
 from competencies import engine
 from competencies.models import Rubric, RubricVersion, Scenario
 from core.accounts.models import utcnow
+from core.audit import Action, Subject, changed_fields, record
 from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
 from curriculum.models import ProgrammeVersion, VersionStatus
@@ -292,6 +293,8 @@ def update_settings(cohort_id: int, given: CohortSettings, lock_version: int) ->
     cohort.aggregation = aggregation
     cohort.sign_off_policy = dict(given.sign_off)
     cohort.rubric_pins = {**cohort.rubric_pins, **given.pins}
+    if fields := changed_fields(cohort):
+        record(Action.SETTINGS_CHANGED, Subject("cohort", cohort_id), settings="cohort", fields=fields)
     return _commit(cohort)
 
 

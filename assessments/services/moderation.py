@@ -45,6 +45,7 @@ from competencies import engine
 from competencies import services as competency_services
 from core.accounts.models import User, utcnow
 from core.accounts.roles import Role
+from core.audit import Action, Subject, changed_fields, record
 from core.csv_safe import write_csv
 from core.database import commit_or_conflict
 from core.extensions import db
@@ -889,6 +890,8 @@ def set_policy(
     if hold_results is not None:
         found.hold_results = hold_results
     db.session.add(found)
+    if fields := changed_fields(found):
+        record(Action.SETTINGS_CHANGED, Subject("cohort", cohort_id), settings="moderation", fields=fields)
     try:
         db.session.commit()
     except (StaleDataError, IntegrityError):  # saved by someone else between our read and write

@@ -16,6 +16,7 @@ from assessments.views.base import bp
 from core import jobs
 from core.access import roles_required
 from core.accounts.roles import Role
+from core.audit import Action, Subject, record_read
 from core.errors import render_error
 from core.problems import Invalid
 
@@ -76,6 +77,8 @@ def download_cohort_plans(job_id: int):  # type: ignore[no-untyped-def]
     path = jobs.result_path(job)
     if path is None:
         return render_error(410, *EXPIRED)
+    cohort_id = int(job.params.get("cohort_id", 0)) or None
+    record_read(Action.ZIP_DOWNLOADED, Subject("cohort", cohort_id), document="training_plans", job_id=job.id)
     return send_file(
         path, mimetype="application/zip", as_attachment=True, download_name=job.result_name or path.name, max_age=0
     )

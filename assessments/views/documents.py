@@ -10,6 +10,7 @@ from assessments.services import plans
 from assessments.views.base import bp, today
 from core.access import roles_required
 from core.accounts.roles import Role
+from core.audit import Action, Subject, record_read
 from core.printing import safe_filename, send_pdf
 
 EVERY_ROLE = (Role.TRAINEE, Role.MENTOR, Role.DESIGNER, Role.ADMIN)
@@ -24,7 +25,11 @@ def training_plan_pdf(enrolment_id: int) -> Response:
     document = plans.training_plan_pdf(
         enrolment.id, today(), for_trainee=enrolment.trainee_id == current_user.id
     ) or abort(404)
-    return send_pdf(document, safe_filename("training-plan", enrolment.trainee.name))
+    filename = safe_filename("training-plan", enrolment.trainee.name)
+    record_read(
+        Action.PDF_DOWNLOADED, Subject("enrolment", enrolment.id), enrolment.trainee_id, document="training_plan"
+    )
+    return send_pdf(document, filename)
 
 
 @bp.route("/observations/<int:observation_id>/record.pdf")
@@ -41,4 +46,10 @@ def observation_record_pdf(observation_id: int) -> Response:
     if plans.record_held_from(observation_id, current_user.id):
         abort(404)  # awaiting moderation in a cohort that holds results back, as on the trainee's page
     document = plans.observation_record_pdf(observation_id) or abort(404)
+    record_read(
+        Action.PDF_DOWNLOADED,
+        Subject("observation", observation_id),
+        enrolment.trainee_id,
+        document="observation_record",
+    )
     return send_pdf(document, safe_filename("observation", record.scenario, record.observed_on))

@@ -9,6 +9,7 @@ from assessments.services import grid as grid_service
 from assessments.views.base import bp
 from core.access import roles_required
 from core.accounts.roles import Role
+from core.audit import Action, Subject, record_read
 from core.paging import page_number
 
 
@@ -54,6 +55,7 @@ def cohort_grid_csv(cohort_id: int) -> Response:
     text = grid_service.grid_csv(cohort_id, _filters())
     if text is None:
         abort(404)
+    record_read(Action.CSV_EXPORTED, Subject("cohort", cohort_id), document="cohort_grid")
     return Response(
         text,
         mimetype="text/csv",

@@ -18,6 +18,7 @@ from assessments.views.base import bp, today
 from competencies import services as competency_services
 from core.access import roles_required
 from core.accounts.roles import Role
+from core.audit import Action, Subject, record_read
 from core.forms import sent_lock_version
 from core.problems import Invalid, blame_fields
 
@@ -256,6 +257,7 @@ def moderation_report_csv(cohort_id: int) -> Response:
     text = services.report_csv(cohort_id)
     if text is None:
         abort(404)
+    record_read(Action.CSV_EXPORTED, Subject("cohort", cohort_id), document="agreement_report")
     return Response(
         text,
         mimetype="text/csv",
@@ -269,6 +271,7 @@ def moderation_pack(cohort_id: int) -> Response:
     """The external moderation pack: a ZIP of the PDF (sampled observations, both sets of marks, the
     agreed judgements, the agreement report) and the CSV parts."""
     body = moderation_pack_service.pack_zip(cohort_id) or abort(404)
+    record_read(Action.ZIP_DOWNLOADED, Subject("cohort", cohort_id), document="moderation_pack")
     return Response(
         body,
         mimetype="application/zip",

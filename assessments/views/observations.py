@@ -18,6 +18,7 @@ from assessments.views.base import bp, page_number, today, whole_number
 from competencies import services as competency_services
 from core.access import roles_required
 from core.accounts.roles import Role
+from core.audit import Action, Subject, record_read
 from core.forms import NO_LOCK_SENT, sent_lock_version
 from core.problems import Invalid, blame_fields
 
@@ -150,7 +151,10 @@ def observation(observation_id: int) -> str:
     """One observation: who observed, its outcome and reasons, the trainee's self-assessment and
     reflection, its next step; a draft can be changed or submitted, a submitted one corrected."""
     found = _my_observation(observation_id)
-    return _observation_view(found, _next_step_form(found))
+    trainee_id = found.enrolment.trainee_id
+    page = _observation_view(found, _next_step_form(found))
+    record_read(Action.OBSERVATION_VIEWED, Subject("observation", observation_id), trainee_id)
+    return page
 
 
 def _next_step_form(found: Observation, data=None) -> NextStepForm:  # type: ignore[no-untyped-def]

@@ -9,6 +9,7 @@ from assessments.services import register as register_service
 from assessments.views.base import bp
 from core.access import roles_required
 from core.accounts.roles import Role
+from core.audit import Action, Subject, record_read
 from core.paging import page_number
 
 
@@ -41,8 +42,10 @@ def register() -> str:
 @roles_required(Role.DESIGNER, Role.ADMIN)
 def register_csv() -> Response:
     cohort_id, completed_only = _choice()
+    text = register_service.register_csv(cohort_id, completed_only)
+    record_read(Action.CSV_EXPORTED, Subject("cohort", cohort_id), document="register")
     return Response(
-        register_service.register_csv(cohort_id, completed_only),
+        text,
         mimetype="text/csv",
         headers={"Content-Disposition": 'attachment; filename="register.csv"'},
     )

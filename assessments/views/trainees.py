@@ -17,6 +17,7 @@ from competencies import engine
 from competencies import services as competency_services
 from core.access import roles_required
 from core.accounts.roles import Role
+from core.audit import Action, Subject, record_read
 from core.problems import Invalid, blame_fields
 
 
@@ -75,7 +76,9 @@ def _page(found: Observation, rate_form=None, reflection_form=None) -> str:  # t
 def my_observation(observation_id: int) -> str:
     """One of the trainee's observations. While the mentor's record is a draft it shows no marks
     and the trainee may rate themselves; once submitted, the marks, side by side with theirs."""
-    return _page(_mine(observation_id))
+    page = _page(_mine(observation_id))
+    record_read(Action.OBSERVATION_VIEWED, Subject("observation", observation_id), current_user.id)
+    return page
 
 
 @bp.route("/my-training/observations/<int:observation_id>/self-assessment", methods=["POST"])

@@ -31,6 +31,7 @@ from core.accounts.passwords import (
     verify_password,
 )
 from core.accounts.roles import Role
+from core.audit import Action, Subject, record
 from core.extensions import db
 from core.problems import Invalid
 
@@ -234,6 +235,7 @@ def _store_password_hash(person_id: int, password_hash: str, *, temporary: bool)
     _mark_password(person, temporary=temporary)
     person.rotate_session_token()
     _delete_tokens(person.id)
+    _audit(Action.PERSON_PASSWORD_SET, person, own=not temporary)
     db.session.commit()
     return person
 
@@ -306,6 +308,8 @@ def create_person(
     user.set_roles(roles)
     _mark_password(user, temporary=temporary)
     db.session.add(user)
+    db.session.flush()  # the new id, for the audit event
+    _audit(Action.PERSON_ADDED, user, roles=roles, active=active)
     db.session.commit()
     return user
 
@@ -334,9 +338,12 @@ def update_person(
         _check_new_password(new_password, email, name, "password")
         new_hash = _hash_outside_transaction(new_password)
     _check_email_free(email, person.id)
+    changed = [field for field, value in (("name", name.strip()), ("email", email)) if getattr(person, field) != value]
+    if changed:
+        _audit(Action.PERSON_DETAILS_CHANGED, person, fields=changed)
     person.name = name.strip()
     person.email = email
-    person.set_roles(roles)
+    _change_roles(person, roles)
     if person.active != active:
         _on_activity_change(person, active)
     if new_hash is not None:
@@ -344,8 +351,21 @@ def update_person(
         _mark_password(person, temporary=person.id != acting.id)
         person.rotate_session_token()
         _delete_tokens(person.id)
+        _audit(Action.PERSON_PASSWORD_SET, person, own=person.id == acting.id)
     db.session.commit()
     return person
+
+
+def _audit(action: Action, person: User, **details: object) -> None:
+    """Record an administrative change to ``person`` in the transaction that makes it."""
+    record(action, Subject("user", person.id), person, **details)
+
+
+def _change_roles(person: User, roles: set[Role]) -> None:
+    before = person.roles
+    if roles != before:
+        _audit(Action.PERSON_ROLES_CHANGED, person, added=roles - before, removed=before - roles)
+    person.set_roles(roles)
 
 
 def _on_activity_change(person: User, active: bool) -> None:
@@ -355,6 +375,7 @@ def _on_activity_change(person: User, active: bool) -> None:
     person.active = active
     person.deactivated_at = None if active else utcnow()  # the retention period of accounts counts from it
     _delete_tokens(person.id)
+    _audit(Action.PERSON_REACTIVATED if active else Action.PERSON_DEACTIVATED, person)
 
 
 def _check_roles(roles: set[Role]) -> None:
@@ -364,7 +385,7 @@ def _check_roles(roles: set[Role]) -> None:
 
 def set_roles(person: User, roles: set[Role]) -> User:
     _check_roles(roles)
-    person.set_roles(roles)
+    _change_roles(person, roles)
     db.session.commit()
     return person
 

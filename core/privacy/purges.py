@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import Flask
-from sqlalchemy import MetaData, Table, delete, inspect, select
+from sqlalchemy import delete, select
 
 from core import jobs, printing
 from core.accounts.models import ApiToken, RoleGrant, SignInFailure, User
+from core.audit import purge_audit_events
 from core.extensions import db
 from core.importing import StagedImport
 from core.privacy.retention import Counts, register
@@ -69,14 +70,16 @@ def api_tokens(now: datetime, period: timedelta, dry_run: bool) -> Counts:
 
 
 def _referred_to(user_ids: set[int]) -> set[int]:
-    """Those of ``user_ids`` that a row outside the account's own tables names (any room's table,
+    """Those of ``user_ids`` that a row outside the account's own tables needs (any room's table,
     found from the foreign keys, so a new table is covered without a change here)."""
     found: set[int] = set()
     for table in db.metadata.sorted_tables:
         if table.name in ACCOUNT_OWN_TABLES:
             continue
         for column in table.columns:
-            if any(key.column.table.name == "user" for key in column.foreign_keys):
+            # A reference that outlives the person by design (ON DELETE SET NULL: the audit log's
+            # "who") does not hold an account back.
+            if any(key.column.table.name == "user" and key.ondelete != "SET NULL" for key in column.foreign_keys):
                 found.update(db.session.scalars(select(column).where(column.in_(user_ids)).distinct()))
     return found
 
@@ -98,15 +101,10 @@ def accounts(now: datetime, period: timedelta, dry_run: bool) -> Counts:
 
 
 def audit_log(now: datetime, period: timedelta, dry_run: bool) -> Counts:
-    """Audit events older than the period. The audit log is being added on another branch: until
-    its table exists this removes nothing.
-    LEAD, at merge: call ``core.audit.purge_audit_events(now - period)`` here instead, so that the
-    append-only guard lets exactly this purge delete."""
+    """Audit events older than the period, through the audit log's own purge (the only delete its
+    append-only guard allows, and one that records itself)."""
     counts = Counts()
-    if not inspect(db.session.connection()).has_table(AUDIT_TABLE):
-        return counts
-    events = Table(AUDIT_TABLE, MetaData(), autoload_with=db.session.connection())
-    counts.add(AUDIT_TABLE, _deleted(delete(events).where(events.c.at <= now - period)))
+    counts.add("audit_event", purge_audit_events(now - period))
     return counts
 
 

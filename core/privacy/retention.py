@@ -98,7 +98,7 @@ RULES: tuple[Rule, ...] = (
     Rule("observations", SIX_YEARS_DAYS, "RETENTION_OBSERVATIONS_DAYS", DAY, "the cohort ended"),
     Rule("enrolments", SIX_YEARS_DAYS, "RETENTION_ENROLMENTS_DAYS", DAY, "the cohort ended"),
     Rule("accounts", SIX_YEARS_DAYS, "RETENTION_ACCOUNTS_DAYS", DAY, "the account was deactivated"),
-    Rule("audit_log", 2 * YEAR_DAYS, "RETENTION_AUDIT_LOG_DAYS", DAY, "the event was recorded"),
+    Rule("audit_log", 6 * YEAR_DAYS, "RETENTION_AUDIT_LOG_DAYS", DAY, "the event was recorded"),
 )
 RULES_BY_KIND = {rule.kind: rule for rule in RULES}
 # Settings that other modules already owned keep their home (core.jobs, core.printing read them).

@@ -17,9 +17,18 @@ HOMES = {
     Role.TRAINEE: ("/assessments/my-training", "My training"),
     Role.MODERATOR: ("/assessments/moderation", "Moderation"),
 }
-NAV_ITEMS = {"People", "Programmes", "Scenarios and rubrics", "Observations", "My training", "Moderation", "Moderated"}
+NAV_ITEMS = {
+    "People",
+    "Audit log",
+    "Programmes",
+    "Scenarios and rubrics",
+    "Observations",
+    "My training",
+    "Moderation",
+    "Moderated",
+}
 NAV_FOR = {
-    Role.ADMIN: {"People"},
+    Role.ADMIN: {"People", "Audit log"},
     Role.DESIGNER: {"Programmes", "Scenarios and rubrics"},
     Role.MENTOR: {"Observations", "Moderated"},
     Role.TRAINEE: {"My training"},
@@ -96,6 +105,33 @@ def test_an_admin_adds_a_person_and_edits_their_roles_in_the_browser(page: Page)
     page.get_by_role("button", name="Save changes").click()
     expect(page.get_by_role("row").filter(has_text="pat@school.example")).to_contain_text("Mentor")
     expect(page.get_by_role("row").filter(has_text="pat@school.example")).not_to_contain_text("Trainee")
+
+
+def test_an_admin_reads_the_audit_log_filters_it_and_is_told_of_a_date_that_cannot_be(page: Page):
+    sign_in(page, Role.ADMIN)
+    page.get_by_role("navigation", name="Main menu").get_by_role("link", name="Audit log", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Audit log")
+    assert_accessible(page)
+
+    page.get_by_label("Whose record").fill("mentor@example.org")
+    page.get_by_label("What they did").select_option(label="Added a person")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.locator("tbody tr").first).to_contain_text("Mo Mentor")
+    expect(page.locator("tbody tr").first).to_contain_text("Added a person")
+    assert_accessible(page)
+
+    date_from = page.get_by_role("group", name="Date from")
+    date_from.get_by_label("Day").fill("31")
+    date_from.get_by_label("Month").fill("2")
+    date_from.get_by_label("Year").fill("2026")
+    page.get_by_role("button", name="Filter").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_be_focused()
+    expect(summary.get_by_role("link", name="Date from must be a real date")).to_have_attribute(
+        "href", "#date_from-day"
+    )
+    expect(page).to_have_title(re.compile("^Error: Audit log"))
+    assert_accessible(page)
 
 
 def test_the_404_page_is_in_the_layout_and_accessible(page: Page):

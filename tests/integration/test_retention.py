@@ -16,6 +16,8 @@ from core import jobs
 from core.accounts.models import ApiToken, SignInFailure, User, utcnow
 from core.accounts.roles import Role
 from core.app import create_app
+from core.audit import Action, Subject, record
+from core.audit.models import AuditEvent
 from core.extensions import db
 from core.importing import StagedImport
 from core.privacy import RETENTION_KINDS, retention
@@ -175,23 +177,15 @@ def test_every_kind_the_privacy_registry_names_has_a_period_and_a_registered_pur
     assert set(app.extensions["retention_purges"]) == set(RETENTION_KINDS)
 
 
-def test_the_audit_log_is_purged_by_age_once_its_table_exists(app):
-    """The audit table comes from another branch; until then its kind removes nothing."""
+def test_the_audit_log_is_purged_by_age_through_its_own_purge_which_records_itself(app):
     with app.app_context():
-        report = next(r for r in retention.purge(NOW) if r.rule.kind == "audit_log")
-        assert (report.error, report.counts.removed) == (None, {})
-        db.session.execute(text("CREATE TABLE audit_event (id INTEGER PRIMARY KEY, at TIMESTAMP NOT NULL)"))
-        for event_id, at in ((1, NOW - 731 * DAY), (2, NOW - 729 * DAY)):
-            db.session.execute(text("INSERT INTO audit_event (id, at) VALUES (:id, :at)"), {"id": event_id, "at": at})
+        old, recent = (record(Action.SETTINGS_CHANGED, Subject("cohort", n)) for n in (1, 2))
+        old.at, recent.at = NOW - (6 * retention.YEAR_DAYS + 1) * DAY, NOW - (6 * retention.YEAR_DAYS - 1) * DAY
         db.session.commit()
-        try:
-            report = next(r for r in retention.purge(NOW) if r.rule.kind == "audit_log")
-            assert report.counts.removed == {"audit_event": 1}
-            assert db.session.scalars(text("SELECT id FROM audit_event")).all() == [2]
-        finally:
-            db.session.rollback()
-            db.session.execute(text("DROP TABLE audit_event"))
-            db.session.commit()
+        report = next(r for r in retention.purge(NOW) if r.rule.kind == "audit_log")
+        assert (report.error, report.counts.removed) == (None, {"audit_event": 1})
+        left = db.session.execute(select(AuditEvent.action, AuditEvent.subject_id).order_by(AuditEvent.id)).all()
+        assert [(a, i) for a, i in left] == [(Action.SETTINGS_CHANGED, 2), (Action.AUDIT_PURGED, None)]
 
 
 def daily_app(database_url: str, tmp_path: Path):  # type: ignore[no-untyped-def]

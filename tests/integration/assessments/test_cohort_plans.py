@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 
 from assessments import services
 from assessments.models import Enrolment
@@ -21,6 +21,8 @@ from assessments.services import cohort_plans
 from core import jobs, pdf
 from core.accounts.models import utcnow
 from core.accounts.roles import Role
+from core.audit import Action
+from core.audit.models import AuditEvent
 from core.extensions import db
 from tests.conftest import _empty_all_tables, make_app, post_form
 from tests.integration.assessments.conftest import TODAY
@@ -81,7 +83,7 @@ def wait_until_finished(client, job_url: str, seconds: float = 180) -> dict:  # 
 
 
 def test_a_designer_downloads_the_cohorts_plans_as_a_zip_of_one_safely_named_pdf_per_trainee(
-    client, auth, designer, cohort_id, enrolled
+    app, client, auth, designer, cohort_id, enrolled
 ):
     auth.sign_in("designer@example.org")
     page = client.get(f"/assessments/cohorts/{cohort_id}").get_data(as_text=True)
@@ -120,6 +122,9 @@ def test_a_designer_downloads_the_cohorts_plans_as_a_zip_of_one_safely_named_pdf
         text = " ".join(page.extract_text() for page in reader.pages)
         if trainee.isascii() and "<" not in trainee:
             assert trainee in text, f"{name} is not {trainee}'s plan"
+    with app.app_context():  # the download is in the audit log
+        [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == Action.ZIP_DOWNLOADED))
+        assert (event.actor_id, event.subject_id, event.details["document"]) == (designer, cohort_id, "training_plans")
 
 
 def test_a_cohort_with_no_trainees_says_so_and_makes_no_job_and_no_zip(app, client, auth, designer, cohort_id):

@@ -1,0 +1,48 @@
+"""The one list of what the audit log records, with each action's words for the page."""
+
+from __future__ import annotations
+
+import enum
+
+ACTION_MAX_LENGTH = 40
+
+
+class Action(str, enum.Enum):
+    # reading or taking a copy of someone's record
+    OBSERVATION_VIEWED = "observation.viewed"
+    PDF_DOWNLOADED = "pdf.downloaded"
+    ZIP_DOWNLOADED = "zip.downloaded"
+    CSV_EXPORTED = "csv.exported"
+    EXPORT_DOWNLOADED = "export.downloaded"  # a subject access export (wired in where it is built)
+    AUDIT_PURGED = "audit.purged"  # events past the retention period removed
+    # administrative changes
+    PERSON_ADDED = "person.added"
+    PERSON_DETAILS_CHANGED = "person.details_changed"
+    PERSON_ROLES_CHANGED = "person.roles_changed"
+    PERSON_PASSWORD_SET = "person.password_set"
+    PERSON_DEACTIVATED = "person.deactivated"
+    PERSON_REACTIVATED = "person.reactivated"
+    PERSON_ERASED = "person.erased"  # wired in where erasure is built
+    SETTINGS_CHANGED = "settings.changed"
+
+    @property
+    def label(self) -> str:
+        return ACTION_LABELS[self]
+
+
+ACTION_LABELS = {
+    Action.OBSERVATION_VIEWED: "Viewed an observation",
+    Action.PDF_DOWNLOADED: "Downloaded a PDF",
+    Action.ZIP_DOWNLOADED: "Downloaded a ZIP file",
+    Action.CSV_EXPORTED: "Downloaded a CSV file",
+    Action.EXPORT_DOWNLOADED: "Downloaded a subject access export",
+    Action.AUDIT_PURGED: "Removed events past the retention period",
+    Action.PERSON_ADDED: "Added a person",
+    Action.PERSON_DETAILS_CHANGED: "Changed a person’s name or email",
+    Action.PERSON_ROLES_CHANGED: "Changed a person’s roles",
+    Action.PERSON_PASSWORD_SET: "Set a person’s password",
+    Action.PERSON_DEACTIVATED: "Deactivated a person",
+    Action.PERSON_REACTIVATED: "Reactivated a person",
+    Action.PERSON_ERASED: "Erased a person",
+    Action.SETTINGS_CHANGED: "Changed settings",
+}
