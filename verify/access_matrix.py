@@ -49,6 +49,7 @@ ACCESS: dict[str, Access] = {
     "people.edit": Access("GET POST", ADMIN, {"person_id": "person:mentor"}),
     "people.deactivate": Access("GET POST", ADMIN, {"person_id": "person:spare"}),
     "people.reactivate": Access("POST", ADMIN, {"person_id": "person:spare"}),
+    "people.erase": Access("GET POST", ADMIN, {"person_id": "person:erasable"}),
     # curriculum (course designers)
     "curriculum.index": Access("GET", DESIGNER),
     "curriculum.catalogue": Access("GET", DESIGNER),

@@ -38,6 +38,9 @@ class User(UserMixin, db.Model):
     session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_signed_in_at: Mapped[datetime | None]
+    # Set when the person's personal data was erased: the row stays as a tombstone ("Erased
+    # person 17") because others' records (observations they wrote, a cohort's register) point at it.
+    erased_at: Mapped[datetime | None]
 
     role_grants: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -53,6 +56,10 @@ class User(UserMixin, db.Model):
     @property
     def roles(self) -> frozenset[Role]:
         return frozenset(grant.role for grant in self.role_grants)
+
+    @property
+    def erased(self) -> bool:
+        return self.erased_at is not None
 
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))

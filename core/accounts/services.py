@@ -183,6 +183,15 @@ def sign_out(user: User) -> None:
     db.session.commit()
 
 
+ERASED = "This person’s personal data was erased: their account can no longer be changed"
+
+
+def _refuse_erased(person: User) -> None:
+    """An erased account stays a tombstone: nobody may give it a name, a password or roles again."""
+    if person.erased:
+        raise AccountError(ERASED, field="email")
+
+
 def _check_new_password(password: str, email: str, name: str, field: str) -> None:
     problem = password_problem(password, email=normalise_email(email), name=name)
     if problem is not None:
@@ -220,6 +229,7 @@ def change_password(
 
 
 def set_password(person: User, password: str) -> None:
+    _refuse_erased(person)
     _check_new_password(password, person.email, person.name, "password")
     _store_password_hash(person.id, _hash_outside_transaction(password))
 
@@ -271,6 +281,7 @@ def update_person(
     new_password: str | None = None,
 ) -> User:
     """Apply an admin's edit. Admins cannot lock themselves out by accident."""
+    _refuse_erased(person)
     email = normalise_email(email)
     _check_details(name, email)
     _check_roles(roles)
@@ -310,6 +321,7 @@ def _check_roles(roles: set[Role]) -> None:
 
 
 def set_roles(person: User, roles: set[Role]) -> User:
+    _refuse_erased(person)
     _check_roles(roles)
     person.set_roles(roles)
     db.session.commit()
@@ -317,6 +329,7 @@ def set_roles(person: User, roles: set[Role]) -> User:
 
 
 def set_active(acting: User | None, person: User, active: bool) -> None:
+    _refuse_erased(person)
     if acting is not None and person.id == acting.id and not active:
         raise AccountError("You cannot deactivate your own account", field="active")
     if person.active != active:
@@ -343,6 +356,7 @@ def _token_hash(token: str) -> str:
 
 def issue_token(person: User, name: str, lifetime: timedelta = API_TOKEN_LIFETIME) -> str:
     """A new API token for ``person``, valid for ``lifetime``; returned once, stored only as a hash."""
+    _refuse_erased(person)
     if lifetime <= timedelta(0):
         raise AccountError("Enter a token life of at least 1 day", field="days")
     token = secrets.token_urlsafe(32)
