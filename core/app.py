@@ -15,8 +15,10 @@ import competencies.views
 import curriculum.views
 from core import access, api, config, database, errors, jobs, layout, printing, security
 from core.accounts import cli as accounts_cli
+from core.accounts import privacy as accounts_privacy
 from core.accounts import views as accounts_views
 from core.extensions import csrf, db, login_manager, migrate
+from core.privacy import core_tables as core_privacy
 from core.setup import setup_command
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -63,6 +65,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     jobs.init_app(app)  # before the rooms, which register their kinds of job
     api.init_app(app)  # before the rooms, which register their API blueprints on it
+    core_privacy.init_app(app)  # core's personal data; each room registers its own
+    accounts_privacy.init_app(app)
     accounts_views.init_app(app)
     curriculum.views.init_app(app)
     competencies.views.init_app(app)

@@ -19,6 +19,7 @@ from core.layout import navigation
 from core.problems import Conflict, Invalid, blame_fields, problems_of
 from curriculum import api as curriculum_api
 from curriculum import cli, prerequisites, rules, services
+from curriculum import privacy as curriculum_privacy
 from curriculum.diff import diff
 from curriculum.forms import AddModulesForm, ImportForm, LockedForm, ModuleForm, OwnModuleForm, ProgrammeForm
 from curriculum.models import Programme, ProgrammeModule, ProgrammeVersion
@@ -463,6 +464,7 @@ def init_app(app: Flask) -> None:
     PROGRAMME_IMPORT.register(Role.DESIGNER)
     app.register_blueprint(bp)
     curriculum_api.init_app(app)
+    curriculum_privacy.init_app(app)  # what the room holds about people (core.privacy)
     app.cli.add_command(cli.catalogue_cli)
     register_loader(app, "Catalogue", catalogue_service.load_catalogue)
     nav = navigation(app)

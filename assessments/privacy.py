@@ -1,0 +1,217 @@
+"""What the assessments room holds about people, for the privacy registry (core.privacy): enrolments,
+observations and everything written on them, moderation, appeals and calibration.
+
+Observations and everything attached to them are kept for 6 years after the cohort ends (the
+"observations" retention kind): the record of an NPQ assessment must outlive the course.
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from core import privacy
+from core.privacy import Basis, Erase, Export, ImpersonalTable, PersonalField, PersonalTable
+
+TRAINEE_SIDE = "the trainee, their mentors, designers, administrators"
+MODERATION_SIDE = "the trainee, the mentor, moderators, designers, administrators"
+PROVIDER_STAFF = "designers, administrators"
+MENTOR_OWN = "the mentor, designers, administrators"
+
+
+def _field(
+    holds: str, seen_by: str = TRAINEE_SIDE, export: str = Export.AS_IS, erase: str = Erase.KEEP
+) -> PersonalField:
+    # The assessments record is held to deliver the NPQ the trainee is enrolled on: a contract.
+    return PersonalField(holds, Basis.CONTRACT, seen_by, export, erase)
+
+
+def _author(who: str, seen_by: str = TRAINEE_SIDE) -> PersonalField:
+    # Who wrote a record about someone else: cleared when the author is erased, the record stays.
+    return _field(who, seen_by, Export.OTHERS_REMOVED, Erase.NULL)
+
+
+COHORT = PersonalTable(
+    "cohort",
+    {"rubric_moves": _author("each move to another rubric version, with the id of who made it", PROVIDER_STAFF)},
+    retention="observations",
+    not_personal=("name",),  # the cohort's name, chosen by the provider ("Spring 2026")
+)
+ENROLMENT = PersonalTable(
+    "enrolment",
+    {
+        "trainee_id": _field("whose enrolment it is", erase=Erase.DELETE),
+        "school": _field("the trainee's school", erase=Erase.DELETE),
+        "became_senco": _field("when the trainee became a SENCO", erase=Erase.DELETE),
+        "earlier_senco_months": _field("months served as a SENCO before, as stated", erase=Erase.DELETE),
+        "earlier_service": _field("earlier periods as a SENCO, here or elsewhere", erase=Erase.DELETE),
+        "head_teacher": _field("whether the trainee is a head teacher acting as SENCO", erase=Erase.DELETE),
+        "nasenco_started": _field("when the trainee started the NASENCO award", erase=Erase.DELETE),
+        "nasenco_completed": _field("when the trainee completed the NASENCO award", erase=Erase.DELETE),
+    },
+    retention="enrolments",
+    not_personal=("cohort_id",),  # refers to the cohort, not to a person
+)
+ENROLMENT_MENTOR = PersonalTable(
+    "enrolment_mentor",
+    {
+        "enrolment_id": _field("the trainee a mentor is assigned to", erase=Erase.DELETE),
+        "mentor_id": _field("a mentor assigned to the trainee", erase=Erase.DELETE),
+    },
+    retention="enrolments",
+)
+OBSERVATION = PersonalTable(
+    "observation",
+    {
+        "enrolment_id": _field("the trainee observed", erase=Erase.DELETE),
+        "observer_id": _author("the mentor who observed"),
+        "observed_on": _field("the day of the observation", erase=Erase.DELETE),
+        "setting": _field("where the observation took place", erase=Erase.DELETE),
+        "present": _field("who was present, by role (never children's names)", erase=Erase.DELETE),
+        "present_notes": _field("notes on who was present, by role", erase=Erase.DELETE),
+        "evidence": _field("the marks and comments the mentor wrote about the trainee", erase=Erase.DELETE),
+        "result": _field("the outcome the rubric gave", erase=Erase.DELETE),
+        "reflection": _field("the trainee's own reflection on the observation", erase=Erase.DELETE),
+        "reflected_at": _field("when the trainee wrote the reflection", erase=Erase.DELETE),
+    },
+    retention="observations",
+)
+OBSERVATION_REVISION = PersonalTable(
+    "observation_revision",
+    {
+        "observation_id": _field("the observation corrected", erase=Erase.DELETE),
+        "author_id": _author("who corrected it"),
+        "reason": _field("why it was corrected, in the corrector's words", erase=Erase.DELETE),
+        "before": _field("the observation's marks and comments before the correction", erase=Erase.DELETE),
+        "after": _field("the observation's marks and comments after the correction", erase=Erase.DELETE),
+    },
+    retention="observations",
+)
+OBSERVATION_REQUEST = PersonalTable(
+    "observation_request",
+    {
+        "enrolment_id": _field("the trainee who asked to be observed", erase=Erase.DELETE),
+        "mentor_id": _field("the mentor asked", export=Export.OTHERS_REMOVED, erase=Erase.DELETE),
+        "note": _field("the trainee's note to the mentor", erase=Erase.DELETE),
+        "decline_reason": _field("why the mentor declined, in their words", erase=Erase.DELETE),
+        "planned_on": _field("the day the mentor planned to observe", erase=Erase.DELETE),
+        "observation_id": _field("the observation that answered it", erase=Erase.DELETE),
+    },
+    retention="observations",
+)
+SELF_ASSESSMENT = PersonalTable(
+    "self_assessment",
+    {
+        "observation_id": _field("the observation it belongs to", erase=Erase.DELETE),
+        "ratings": _field("the trainee's own levels on each criterion", erase=Erase.DELETE),
+    },
+    retention="observations",
+)
+NEXT_STEP = PersonalTable(
+    "next_step",
+    {
+        "observation_id": _field("the observation it was set on", erase=Erase.DELETE),
+        "enrolment_id": _field("the trainee it is for", erase=Erase.DELETE),
+        "text": _field("what the mentor asked the trainee to work on next", erase=Erase.DELETE),
+        "set_by_id": _author("the mentor who set it"),
+    },
+    retention="observations",
+)
+CASE_STUDY = PersonalTable(
+    "case_study",
+    {
+        "enrolment_id": _field("the trainee's case study", erase=Erase.DELETE),
+        "submitted_on": _field("when the trainee submitted it", erase=Erase.DELETE),
+        "result": _field("the DfE's result", erase=Erase.DELETE),
+        "result_on": _field("when the result came", erase=Erase.DELETE),
+        "updated_by_id": _author("who last changed the record"),
+    },
+    retention="observations",
+    not_personal=("window_opens", "window_closes"),  # the cohort's submission window, the same for all
+)
+MODERATION_SAMPLE = PersonalTable(
+    "moderation_sample",
+    {
+        "drawn_by_id": _author("who drew the sample", PROVIDER_STAFF),
+        "candidates": _field(
+            "the observations it was drawn from, with the id of each observation's mentor",
+            "moderators, designers, administrators",
+            Export.NOT_EXPORTED,  # ids only: the sampled observations are exported as moderation items
+            Erase.KEEP,  # the draw must be repeatable to be checked; ids name nobody once the account is erased
+        ),
+    },
+    retention="observations",
+)
+MODERATION_ITEM = PersonalTable(
+    "moderation_item",
+    {
+        "observation_id": _field("the trainee's observation second-marked", MODERATION_SIDE, erase=Erase.DELETE),
+        "moderator_id": _author("the moderator who second-marked it", MODERATION_SIDE),
+        "moderator_evidence": _field("the moderator's marks and comments", MODERATION_SIDE, erase=Erase.DELETE),
+        "moderator_result": _field("the outcome of the moderator's marks", MODERATION_SIDE, erase=Erase.DELETE),
+        "agreed_evidence": _field("the agreed marks", MODERATION_SIDE, erase=Erase.DELETE),
+        "agreed_result": _field("the agreed outcome", MODERATION_SIDE, erase=Erase.DELETE),
+        "agreed_reason": _field(
+            "why the judgement was agreed, in the markers' words", MODERATION_SIDE, erase=Erase.DELETE
+        ),
+        "agreed_by_id": _author("who agreed the judgement", MODERATION_SIDE),
+    },
+    retention="observations",
+    not_personal=("sample_id",),  # the sample it was drawn in (a cohort's), not a person
+)
+MODERATION_APPEAL = PersonalTable(
+    "moderation_appeal",
+    {
+        "item_id": _field("the moderated judgement appealed against", MODERATION_SIDE, erase=Erase.DELETE),
+        "trainee_id": _field("the trainee who appealed", MODERATION_SIDE, erase=Erase.DELETE),
+        "reason": _field("why the trainee asked for a review, in their words", MODERATION_SIDE, erase=Erase.DELETE),
+        "reviewer_id": _author("who reviewed the appeal", MODERATION_SIDE),
+        "decision_reason": _field("why the reviewer decided as they did", MODERATION_SIDE, erase=Erase.DELETE),
+        "previous_result": _field("the judgement appealed against", MODERATION_SIDE, erase=Erase.DELETE),
+        "new_evidence": _field("the reviewer's new marks", MODERATION_SIDE, erase=Erase.DELETE),
+        "new_result": _field("the new judgement", MODERATION_SIDE, erase=Erase.DELETE),
+    },
+    retention="observations",
+)
+CALIBRATION_EXEMPLAR = PersonalTable(
+    "calibration_exemplar",
+    {"created_by_id": _author("who wrote the exemplar", "mentors, designers, administrators")},
+    retention="calibration",
+    # A written account of practice made up for calibration, and its agreed marks: no real person.
+    not_personal=("account", "evidence"),
+)
+CALIBRATION_ATTEMPT = PersonalTable(
+    "calibration_attempt",
+    {
+        "mentor_id": _field("the mentor who scored the exemplar", MENTOR_OWN, erase=Erase.DELETE),
+        "evidence": _field("the mentor's marks for the exemplar", MENTOR_OWN, erase=Erase.DELETE),
+        "result": _field("how the mentor's marks compared with the agreed ones", MENTOR_OWN, erase=Erase.DELETE),
+    },
+    retention="calibration",
+    not_personal=("exemplar_id",),  # the exemplar scored, which describes no real person
+)
+
+
+class AssessmentsProvider(privacy.Provider):
+    name = "Assessments"
+    tables = (
+        COHORT,
+        ENROLMENT,
+        ENROLMENT_MENTOR,
+        OBSERVATION,
+        OBSERVATION_REVISION,
+        OBSERVATION_REQUEST,
+        SELF_ASSESSMENT,
+        NEXT_STEP,
+        CASE_STUDY,
+        MODERATION_SAMPLE,
+        MODERATION_ITEM,
+        MODERATION_APPEAL,
+        CALIBRATION_EXEMPLAR,
+        CALIBRATION_ATTEMPT,
+    )
+    # A cohort's settings: the sampling rates for new mentors in general, not for a person.
+    impersonal = (ImpersonalTable("moderation_policy", ("new_mentor_first", "new_mentor_rate")),)
+
+
+def init_app(app: Flask) -> None:
+    privacy.register(app, AssessmentsProvider())

@@ -1,0 +1,44 @@
+"""What the curriculum room holds about people, for the privacy registry (core.privacy): only who
+made and published a programme. The catalogue and programmes themselves describe no one."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from core import privacy
+from core.privacy import Basis, Erase, Export, ImpersonalTable, PersonalField, PersonalTable
+
+DESIGNERS = "designers"
+
+
+class CurriculumProvider(privacy.Provider):
+    name = "Curriculum"
+    tables = (
+        PersonalTable(
+            "programme",
+            {
+                "created_by_id": PersonalField(
+                    "the designer who created the programme", Basis.CONTRACT, DESIGNERS, Export.AS_IS, Erase.NULL
+                )
+            },
+            retention="accounts",
+        ),
+        PersonalTable(
+            "programme_version",
+            {
+                "published_by_id": PersonalField(
+                    "the designer who published the version", Basis.CONTRACT, DESIGNERS, Export.AS_IS, Erase.NULL
+                )
+            },
+            retention="accounts",
+            not_personal=("name",),  # the programme's name
+        ),
+    )
+    impersonal = (
+        ImpersonalTable("programme_outcome", ("text",)),  # an outcome's wording
+        ImpersonalTable("catalogue_outcome", ("text",)),  # the built-in catalogue's wording
+    )
+
+
+def init_app(app: Flask) -> None:
+    privacy.register(app, CurriculumProvider())
