@@ -4,6 +4,10 @@ made and published a programme. The catalogue and programmes themselves describe
 from __future__ import annotations
 
 from flask import Flask
+from sqlalchemy import update
+
+from core.extensions import db
+from curriculum.models import Programme, ProgrammeVersion
 
 from core import privacy
 from core.privacy import Basis, Erase, Export, ImpersonalTable, PersonalField, PersonalTable
@@ -38,6 +42,18 @@ class CurriculumProvider(privacy.Provider):
         ImpersonalTable("programme_outcome", ("text",)),  # an outcome's wording
         ImpersonalTable("catalogue_outcome", ("text",)),  # the built-in catalogue's wording
     )
+
+    def erase(self, person_id: int) -> list[str]:
+        # Programmes stay (cohorts are taught from them); only who made or published them goes.
+        made = db.session.execute(
+            update(Programme).where(Programme.created_by_id == person_id).values(created_by_id=None)
+        ).rowcount
+        published = db.session.execute(
+            update(ProgrammeVersion).where(ProgrammeVersion.published_by_id == person_id).values(published_by_id=None)
+        ).rowcount
+        if not made + published:
+            return []
+        return [f"{made + published:,} programmes and versions this person made or published kept, without their name."]
 
 
 def init_app(app: Flask) -> None:

@@ -8,6 +8,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from core import privacy
+from core.accounts.erasure import erase_account
 from core.accounts.models import ApiToken, SignInFailure, User
 from core.extensions import db
 from core.privacy import Basis, Erase, Export, PersonalField, PersonalTable
@@ -136,6 +137,9 @@ class AccountsProvider(privacy.Provider):
                 {"email": f.email, "address": f.address, "occurred_at": f.occurred_at} for f in failures
             ],
         }
+
+    def erase(self, person_id: int) -> list[str]:
+        return erase_account(person_id)
 
 
 def init_app(app: Flask) -> None:

@@ -22,10 +22,11 @@ from core import jobs, printing
 from core.accounts.models import User
 from core.extensions import db
 from core.importing import StagedImport
-from core.privacy import providers
+from core.privacy import Provider, providers
 from core.problems import Invalid
 
 _pending: contextvars.ContextVar[list[Path] | None] = contextvars.ContextVar("erasure_files", default=None)
+ACCOUNT_TABLE = "user"
 NOT_YOURSELF = "You cannot erase your own account. Ask another administrator"
 
 
@@ -59,7 +60,7 @@ def erase_person(person_id: int, acting_id: int | None = None) -> Erased:
     pending: list[Path] = []
     token = _pending.set(pending)
     try:
-        kept = [line for provider in reversed(providers()) for line in provider.erase(person_id)]
+        kept = [line for provider in _in_erasure_order() for line in provider.erase(person_id)]
         db.session.commit()
     except BaseException:
         db.session.rollback()
@@ -72,6 +73,12 @@ def erase_person(person_id: int, acting_id: int | None = None) -> Erased:
             path.unlink(missing_ok=True)
             removed += 1
     return Erased(person_id, person.name, already, tuple(kept), removed)
+
+
+def _in_erasure_order() -> list[Provider]:
+    """The rooms built on core first (newest registered first), the provider of the account itself
+    last: until then every provider can still read the person's name and email to find them."""
+    return sorted(reversed(providers()), key=lambda p: any(t.table == ACCOUNT_TABLE for t in p.tables))
 
 
 # ---- core's part: jobs, staged imports, stored PDFs -------------------------------------------
