@@ -18,6 +18,7 @@ from core.accounts import cli as accounts_cli
 from core.accounts import privacy as accounts_privacy
 from core.accounts import views as accounts_views
 from core.extensions import csrf, db, login_manager, migrate
+from core.privacy import cli as privacy_cli
 from core.privacy import core_tables as core_privacy
 from core.setup import setup_command
 
@@ -67,6 +68,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)  # before the rooms, which register their API blueprints on it
     core_privacy.init_app(app)  # core's personal data; each room registers its own
     accounts_privacy.init_app(app)
+    privacy_cli.init_app(app)  # subject access: the command and its job kind
     accounts_views.init_app(app)
     curriculum.views.init_app(app)
     competencies.views.init_app(app)

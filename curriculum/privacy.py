@@ -3,14 +3,15 @@ made and published a programme. The catalogue and programmes themselves describe
 
 from __future__ import annotations
 
-from flask import Flask
-from sqlalchemy import update
+from typing import Any
 
-from core.extensions import db
-from curriculum.models import Programme, ProgrammeVersion
+from flask import Flask
+from sqlalchemy import select, update
 
 from core import privacy
+from core.extensions import db
 from core.privacy import Basis, Erase, Export, ImpersonalTable, PersonalField, PersonalTable
+from curriculum.models import Programme, ProgrammeVersion
 
 DESIGNERS = "designers"
 
@@ -26,6 +27,7 @@ class CurriculumProvider(privacy.Provider):
                 )
             },
             retention="accounts",
+            title="Programmes you created",
         ),
         PersonalTable(
             "programme_version",
@@ -35,6 +37,7 @@ class CurriculumProvider(privacy.Provider):
                 )
             },
             retention="accounts",
+            title="Programme versions you published",
             not_personal=("name",),  # the programme's name
         ),
     )
@@ -42,6 +45,20 @@ class CurriculumProvider(privacy.Provider):
         ImpersonalTable("programme_outcome", ("text",)),  # an outcome's wording
         ImpersonalTable("catalogue_outcome", ("text",)),  # the built-in catalogue's wording
     )
+
+    def export(self, person_id: int) -> dict[str, list[dict[str, Any]]]:
+        created = db.session.scalars(
+            select(Programme).where(Programme.created_by_id == person_id).order_by(Programme.id)
+        )
+        published = db.session.scalars(
+            select(ProgrammeVersion).where(ProgrammeVersion.published_by_id == person_id).order_by(ProgrammeVersion.id)
+        )
+        return {
+            "programme": [{"programme": p.current.name, "created_at": p.created_at} for p in created],
+            "programme_version": [
+                {"programme": v.name, "version": v.number, "published_at": v.published_at} for v in published
+            ],
+        }
 
     def erase(self, person_id: int) -> list[str]:
         # Programmes stay (cohorts are taught from them); only who made or published them goes.

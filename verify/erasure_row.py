@@ -178,12 +178,14 @@ def seed(app: Flask, today: date | None = None) -> Seeded:
 
 
 def export(app: Flask, person_id: int) -> str:
-    """Everything held about the person, as the JSON the subject access export gives."""
-    from core import privacy
+    """The subject access export's JSON, as ``flask privacy export`` writes it (outside the
+    instance folder, which is searched after erasure)."""
+    from core.privacy import export as subject_access
 
-    with app.app_context():
-        held = {p.name: p.export(person_id) for p in privacy.providers()}
-        return json.dumps(held, default=str, ensure_ascii=False)
+    with app.app_context(), tempfile.TemporaryDirectory(prefix="verify-export-") as folder:
+        output = Path(folder) / "export.json"
+        subject_access.write(subject_access.collect(person_id), output, as_pdf=False)
+        return output.read_text(encoding="utf-8")
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from verify import client_rows, hostile_row, kill_row, load, pdf_row, sign_in_rows
+from verify import client_rows, hostile_row, kill_row, load, pdf_row, privacy_row, sign_in_rows
 
 Row = Callable[[], tuple[str, bool, list[str]]]
 
@@ -70,6 +70,11 @@ def all_rows(postgresql_url: str) -> dict[str, tuple[str, str, Row]]:
             "observations lost after kill -9",
             "0 lost, 0 duplicated, SQLite and PostgreSQL",
             _kill(postgresql_url),
+        ),
+        "privacy-columns": (
+            "personal-data columns without a privacy rule",
+            "0 (every model reflected against the privacy registry)",
+            privacy_row.columns_without_a_rule,
         ),
         "timing": (
             "sign-in timing",

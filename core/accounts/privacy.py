@@ -52,6 +52,7 @@ USER = PersonalTable(
         ),
     },
     retention="accounts",
+    title="Your account",
 )
 ROLE_GRANT = PersonalTable(
     "role_grant",
@@ -62,6 +63,7 @@ ROLE_GRANT = PersonalTable(
         ),
     },
     retention="accounts",
+    title="Roles",
 )
 SIGN_IN_FAILURE = PersonalTable(
     "sign_in_failure",
@@ -85,6 +87,7 @@ SIGN_IN_FAILURE = PersonalTable(
         ),
     },
     retention="sign_in_failures",
+    title="Failed sign-ins with your email address",
 )
 API_TOKEN = PersonalTable(
     "api_token",
@@ -103,6 +106,7 @@ API_TOKEN = PersonalTable(
         ),
     },
     retention="api_tokens",
+    title="API tokens",
 )
 
 

@@ -16,6 +16,9 @@ from typing import Any
 
 from flask import Flask, current_app
 
+from core.extensions import db
+from core.privacy import reflection
+
 PROVIDERS = "privacy_providers"
 # How long each kind of record is kept: the periods live in core.privacy.retention; the registry
 # names a kind for each table and file.
@@ -81,6 +84,7 @@ class PersonalTable:
     fields: Mapping[str, PersonalField]
     retention: str  # a retention kind (core.privacy.retention)
     not_personal: tuple[str, ...] = ()
+    title: str = ""  # a heading for subject access ("Observations"); the table's name if empty
 
 
 @dataclass(frozen=True)
@@ -177,3 +181,10 @@ def declared_columns(app: Flask | None = None) -> dict[str, set[str]]:
         for impersonal in provider.impersonal:
             columns.setdefault(impersonal.table, set()).update(impersonal.not_personal)
     return columns
+
+
+def gaps(app: Flask | None = None) -> tuple[list[reflection.Undeclared], list[str]]:
+    """Columns that refer to a person and are not declared, and declarations of columns that do not
+    exist: both empty when the registry matches the models. The test and ``make verify`` ask this."""
+    declared = declared_columns(app)
+    return reflection.undeclared(db.metadata, declared), reflection.unknown(db.metadata, declared)

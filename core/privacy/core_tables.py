@@ -41,6 +41,7 @@ JOB = PersonalTable(
         "error": PersonalField("why the job failed, in words", Basis.CONTRACT, OWNER, Export.AS_IS, Erase.DELETE),
     },
     retention="jobs",
+    title="Jobs you started",
 )
 STAGED_IMPORT = PersonalTable(
     "staged_import",
@@ -56,6 +57,7 @@ STAGED_IMPORT = PersonalTable(
         ),
     },
     retention="staged_imports",
+    title="Files you uploaded, waiting to be confirmed",
 )
 STORED_DOCUMENTS = PersonalFiles(
     "stored PDFs (instance/documents)",
