@@ -139,9 +139,7 @@ def seed(app: Flask, today: date | None = None) -> Seeded:
         moderation.record_marks(observed.id, moderator, marks)
         appeals.ask(observed.id, person, CANARIES["appeal_reason"])
         # As a mentor of another trainee: an observation of them, a calibration attempt.
-        theirs = assessments.enrol(
-            cohort_id, assessments.EnrolmentInput(other, (person,), "Other School"), today
-        )
+        theirs = assessments.enrol(cohort_id, assessments.EnrolmentInput(other, (person,), "Other School"), today)
         assessments.record_observation(
             theirs.id,
             person,
@@ -327,17 +325,17 @@ def canaries_row(postgresql_url: str) -> tuple[str, bool, list[str]]:
         with app.app_context():
             db.engine.dispose()
     if postgresql_url:
-        with tempfile.TemporaryDirectory(prefix="verify-erasure-pg-") as folder, load.postgresql_schema(
-            postgresql_url
-        ) as url:
+        with (
+            tempfile.TemporaryDirectory(prefix="verify-erasure-pg-") as folder,
+            load.postgresql_schema(postgresql_url) as url,
+        ):
             app = _app(url, folder)
             results.append(("PostgreSQL", run(app)))
             with app.app_context():
                 db.engine.dispose()
     described = [describe(name, outcome) for name, outcome in results]
-    figure = "; ".join(f for f, _ in described) + ("" if postgresql_url else "; PostgreSQL not run: TEST_DATABASE_URL is not set")
+    figure = "; ".join(f for f, _ in described) + (
+        "" if postgresql_url else "; PostgreSQL not run: TEST_DATABASE_URL is not set"
+    )
     notes = [n for _, outcome in results for n in details(outcome)]
     return figure, bool(postgresql_url) and all(ok for _, ok in described), notes
-
-
-

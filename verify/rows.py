@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from verify import client_rows, hostile_row, kill_row, load, pdf_row, privacy_row, sign_in_rows
+from verify import client_rows, erasure_row, hostile_row, kill_row, load, pdf_row, privacy_row, sign_in_rows
 
 Row = Callable[[], tuple[str, bool, list[str]]]
 
@@ -75,6 +75,11 @@ def all_rows(postgresql_url: str) -> dict[str, tuple[str, str, Row]]:
             "personal-data columns without a privacy rule",
             "0 (every model reflected against the privacy registry)",
             privacy_row.columns_without_a_rule,
+        ),
+        "export-erasure": (
+            "canaries after export and erasure",
+            "export has every canary; 0 remain after erasure (SQLite and PostgreSQL)",
+            lambda: erasure_row.canaries_row(postgresql_url),
         ),
         "timing": (
             "sign-in timing",

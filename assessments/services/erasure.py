@@ -99,8 +99,7 @@ def _erase_as_trainee(person_id: int) -> list[str]:
     appeals = list(
         db.session.scalars(
             select(ModerationAppeal).where(
-                (ModerationAppeal.trainee_id == person_id)
-                | ModerationAppeal.item_id.in_([i.id for i in items] or [-1])
+                (ModerationAppeal.trainee_id == person_id) | ModerationAppeal.item_id.in_([i.id for i in items] or [-1])
             )
         )
     )

@@ -78,7 +78,8 @@ def erase_person(person_id: int, acting_id: int | None = None) -> Erased:
 def _in_erasure_order() -> list[Provider]:
     """The rooms built on core first (newest registered first), the provider of the account itself
     last: until then every provider can still read the person's name and email to find them."""
-    return sorted(reversed(providers()), key=lambda p: any(t.table == ACCOUNT_TABLE for t in p.tables))
+    newest_first = providers()[::-1]
+    return sorted(newest_first, key=lambda p: any(t.table == ACCOUNT_TABLE for t in p.tables))
 
 
 # ---- core's part: jobs, staged imports, stored PDFs -------------------------------------------
@@ -91,9 +92,7 @@ def erase_jobs(person_id: int) -> list[str]:
     folder = jobs.results_folder()
     owned = list(db.session.scalars(select(jobs.Job).where(jobs.Job.owner_id == person_id)))
     others = list(
-        db.session.scalars(
-            select(jobs.Job).where(jobs.Job.owner_id != person_id, jobs.Job.result_file.is_not(None))
-        )
+        db.session.scalars(select(jobs.Job).where(jobs.Job.owner_id != person_id, jobs.Job.result_file.is_not(None)))
     )
     for job in owned + others:
         if job.result_file:
@@ -128,4 +127,6 @@ def erase_stored_documents() -> list[str]:
     folder = Path(current_app.instance_path) / printing.CACHE_FOLDER
     found = sorted(folder.glob("*.pdf")) if folder.is_dir() else []
     remove_after_commit(*found)
-    return ["Every stored PDF is removed; each is made again, without this person, when next downloaded."] if found else []
+    return (
+        ["Every stored PDF is removed; each is made again, without this person, when next downloaded."] if found else []
+    )
