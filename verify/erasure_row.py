@@ -66,8 +66,9 @@ def _person(name: str, email: str, *roles: Any) -> int:
     return accounts.create_person(name, email, PASSWORD, set(roles)).id
 
 
-def seed(app: Flask, today: date | None = None) -> Seeded:
-    """The canary person and everything they touch; needs the built-in content loaded."""
+def seed(app: Flask, today: date | None = None, files: bool = True) -> Seeded:
+    """The canary person and everything they touch; needs the built-in content loaded. ``files``:
+    also their stored PDFs and jobs' result files (the slow part: PDFs are rendered)."""
     from assessments import demo
     from assessments import services as assessments
     from assessments.services import appeals, calibration, feedback, moderation, plans, requests
@@ -161,9 +162,9 @@ def seed(app: Flask, today: date | None = None) -> Seeded:
         # Files: the training plans (stored PDFs), a cohort's ZIP of plans as a job of theirs and of the admin's.
         from assessments.services import cohort_plans
 
-        for enrolment in (mine, theirs):
+        for enrolment in (mine, theirs) if files else ():
             plans.render_training_plan(enrolment.id)
-        for owner in (person, admin):
+        for owner in (person, admin) if files else ():
             jobs.execute(cohort_plans.start(cohort_id, owner).id)
         folder = Path(app.instance_path)
         return Seeded(

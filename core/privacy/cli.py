@@ -50,9 +50,10 @@ def export_command(email: str, output: Path, as_pdf: bool) -> None:
 @click.option("--yes", is_flag=True, help="Do not ask for confirmation (for scripts).")
 @with_appcontext
 def erase_command(email: str, yes: bool) -> None:
-    """Erase everything held about the person with EMAIL (or id); what others need stays, anonymised."""
+    """Erase everything held about the person with EMAIL (or their number: an erased person has no
+    email); what others need stays, anonymised."""
     try:
-        person = export.find_person(email)
+        person = export.find_person(int(email) if email.isdigit() else email)
     except export.NoSuchPerson as error:
         raise click.ClickException(str(error)) from error
     if not yes:

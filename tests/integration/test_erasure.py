@@ -37,7 +37,7 @@ def test_no_canary_is_left_anywhere_after_erasure_and_the_export_held_them_all(a
 
 
 def test_what_others_need_stays_anonymised_and_the_result_says_why(app, content):
-    seeded = erasure_row.seed(app)
+    seeded = erasure_row.seed(app, files=False)
     with app.app_context():
         observations_before = db.session.scalar(select(func.count()).select_from(Observation))
         erased = erasure.erase_person(seeded.person_id, seeded.admin_id)
@@ -52,7 +52,7 @@ def test_what_others_need_stays_anonymised_and_the_result_says_why(app, content)
 
 
 def test_erasing_twice_changes_nothing_more(app, content):
-    seeded = erasure_row.seed(app)
+    seeded = erasure_row.seed(app, files=False)
     with app.app_context():
         erasure.erase_person(seeded.person_id, seeded.admin_id)
         first = erasure_row.search_tables(app)
@@ -124,3 +124,18 @@ def test_an_admin_cannot_erase_themselves(app, auth, client, make_person):
         assert db.session.get(User, admin_id).erased_at is None
     with app.app_context(), pytest.raises(Invalid):
         erasure.erase_person(admin_id, admin_id)
+
+
+def test_the_cli_erases_after_yes_and_prints_what_was_kept(app, runner, make_person):
+    person_id = make_person("leaver@example.org", Role.TRAINEE, name="Lee Leaver")
+    asked = runner.invoke(args=["privacy", "erase", "leaver@example.org"], input="n\n")
+    assert asked.exit_code == 1 and "This cannot be undone" in asked.output
+    with app.app_context():
+        assert db.session.get(User, person_id).erased_at is None
+    done = runner.invoke(args=["privacy", "erase", "leaver@example.org", "--yes"])
+    assert done.exit_code == 0, done.output
+    assert f"the account is now “Erased person {person_id}”" in done.output and "Kept, and why:" in done.output
+    again = runner.invoke(args=["privacy", "erase", str(person_id), "--yes"])
+    assert again.exit_code == 0 and "Erased again" in again.output
+    unknown = runner.invoke(args=["privacy", "erase", "nobody@example.org", "--yes"])
+    assert unknown.exit_code == 1 and "nobody@example.org" in unknown.output
