@@ -221,6 +221,9 @@ def _add_cohort(world: World) -> None:
     from assessments.services import cohort_plans
 
     world.ids["plan_job_id"] = cohort_plans.start(enrolment.cohort_id, world.ids["person:designer"]).id  # type: ignore[arg-type]
+    from core.privacy import export as subject_access
+
+    world.ids["export_job_id"] = subject_access.start(world.ids["person:trainee"], world.ids["person:admin"], False).id  # type: ignore[arg-type]
     # Settled by a second moderator (the same marks as the mentor's): one the trainee may appeal,
     # one they have appealed, which the verify moderator (who marked neither) may review.
     from assessments.services import appeals

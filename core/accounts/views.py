@@ -4,18 +4,34 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    session,
+    url_for,
+)
 from flask_login import current_user, login_user, logout_user
 from werkzeug.wrappers import Response
 
+from core import jobs
 from core.access import public, restrict_blueprint
 from core.accounts import services
 from core.accounts.forms import ChangePasswordForm, ConfirmForm, EditPersonForm, NewPersonForm, SignInForm
 from core.accounts.models import User, utcnow
 from core.accounts.roles import Role
+from core.errors import render_error
 from core.extensions import db, login_manager
 from core.layout import navigation
 from core.privacy import erasure
+from core.privacy import export as subject_access
 from core.problems import Invalid
 from core.redirects import redirect_to_local
 
@@ -245,6 +261,65 @@ def erase(person_id: int):  # type: ignore[no-untyped-def]
     return render_template(
         "accounts/confirm_erase.html", form=form, person=person, page_errors=page_errors
     ), 400 if error else 200
+
+
+# ---- subject access: everything held about a person, as a job (core.privacy.export) ----------------
+
+EXPORT_EXPIRED = (
+    "This download has expired",
+    "Exports are kept for a day after they are made. Make it again from the person's page.",
+)
+EXPORT_MIMETYPES = {"json": "application/json", "pdf": "application/pdf"}
+
+
+def _own_export(job_id: int) -> jobs.Job:
+    """The export, only if this administrator started it: anyone else's is not found."""
+    job = jobs.job_for(job_id, current_user.id)
+    if job is None or job.kind != subject_access.KIND:
+        abort(404)
+    return job
+
+
+@people.route("/<int:person_id>/personal-data/<any(json, pdf):kind>", methods=["POST"])
+def start_export(person_id: int, kind: str) -> Response:
+    """Start gathering everything held about the person, then show how far it has got."""
+    person = _person_or_404(person_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    job = subject_access.start(person.id, current_user.id, as_pdf=kind == "pdf")
+    return redirect(url_for("people.export_job", job_id=job.id), code=303)
+
+
+@people.route("/personal-data/<int:job_id>")
+def export_job(job_id: int) -> str:
+    """How far an export has got; the download once it is made."""
+    job = _own_export(job_id)
+    person = db.session.get(User, int(job.params.get("person_id", 0)))
+    return render_template(
+        "accounts/personal_data_job.html", job=job, person=person, form=ConfirmForm(), states=jobs.JobStatus
+    )
+
+
+@people.route("/personal-data/<int:job_id>/status")
+def export_status(job_id: int) -> Response:
+    """The export's progress as JSON, for the progress page's script."""
+    job = _own_export(job_id)
+    return jsonify(
+        status=job.status, done=job.done, total=job.total, percent=job.percent, error=job.error, expired=job.expired
+    )
+
+
+@people.route("/personal-data/<int:job_id>/download")
+def download_export(job_id: int):  # type: ignore[no-untyped-def]
+    """The export's file, once made and until it expires."""
+    job = _own_export(job_id)
+    if job.state is not jobs.JobStatus.DONE:
+        return redirect(url_for("people.export_job", job_id=job.id))
+    path = jobs.result_path(job)
+    if path is None:
+        return render_error(410, *EXPORT_EXPIRED)
+    mimetype = EXPORT_MIMETYPES.get(str(job.params.get("format")), "application/octet-stream")
+    return send_file(path, mimetype=mimetype, as_attachment=True, download_name=job.result_name or path.name, max_age=0)
 
 
 @login_manager.user_loader

@@ -146,11 +146,15 @@ def register(app: Flask, provider: Provider) -> None:
     """Add a room's provider (called from the room's ``init_app``). A table declared twice is refused:
     one home for each table's rules."""
     registry: Registry = app.extensions.setdefault(PROVIDERS, Registry())
-    known = {t.table for p in registry.providers for t in (*p.tables, *p.impersonal)}
-    twice = known & {t.table for t in (*provider.tables, *provider.impersonal)}
+    known = {name for p in registry.providers for name in _table_names(p)}
+    twice = known & _table_names(provider)
     if twice:
         raise ValueError(f"tables declared twice in the privacy registry: {sorted(twice)}")
     registry.providers.append(provider)
+
+
+def _table_names(provider: Provider) -> set[str]:
+    return {t.table for t in provider.tables} | {t.table for t in provider.impersonal}
 
 
 def providers(app: Flask | None = None) -> list[Provider]:

@@ -10,7 +10,7 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from core import jobs
-from core.privacy import erasure, export
+from core.privacy import docs, erasure, export
 from core.problems import Invalid
 
 
@@ -43,6 +43,13 @@ def export_command(email: str, output: Path, as_pdf: bool) -> None:
     access = export.collect(person.id)
     export.write(access, output, as_pdf=as_pdf)
     click.echo(f"Wrote the personal data of {person.name} to {output} ({'PDF' if as_pdf else 'JSON'}).")
+
+
+@privacy_command.command("table")
+@with_appcontext
+def table_command() -> None:
+    """Print the registry as the README's table of personal data."""
+    click.echo(docs.markdown(), nl=False)
 
 
 @privacy_command.command("erase")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import enum
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -34,6 +35,19 @@ NOTES = (
     "Text that people typed (comments, notes, reasons, reflections) is given as it was written.",
 )
 Progress = Callable[[int, int], None]
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+# Field names that read badly as words (acronyms, ids); others are shown as "Observed on".
+LABELS = {
+    "became_senco": "Became a SENCO on",
+    "earlier_senco_months": "Earlier months as a SENCO",
+    "earlier_service": "Earlier service as a SENCO",
+    "head_teacher": "Head teacher acting as SENCO",
+    "nasenco_started": "NASENCO award started",
+    "nasenco_completed": "NASENCO award completed",
+    "observation": "Observation number",
+    "api_token": "API token",
+    "result_name": "Result file",
+}
 GONE = "This person's account no longer exists, so there is nothing to export."
 
 
@@ -170,6 +184,8 @@ def _printable(value: Any) -> Any:
         return format_date(value)
     if isinstance(value, enum.Enum):
         return value.value
+    if isinstance(value, str) and ISO_DATE.fullmatch(value):  # a date kept as text inside JSON
+        return format_date(date.fromisoformat(value))
     return value
 
 
@@ -180,6 +196,7 @@ def render_pdf(access: SubjectAccess) -> bytes:
         PRINT_TEMPLATE,
         access=printable,
         notes=NOTES,
+        labels=LABELS,
         title=f"Personal data held about {access.name}",
         header=f"Personal data held about {access.name}",
         footer=f"Made on {format_date(access.made_at)}",

@@ -3,6 +3,8 @@ an export rule, an erasure rule and a retention kind."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from flask import Flask
 from sqlalchemy import Column, MetaData, String
@@ -10,7 +12,7 @@ from sqlalchemy import Column, MetaData, String
 from core import privacy
 from core.app import create_app
 from core.extensions import db
-from core.privacy import Basis, Erase, Export, reflection
+from core.privacy import Basis, Erase, Export, docs, reflection
 
 BASES = {Basis.CONTRACT, Basis.PUBLIC_TASK, Basis.LEGITIMATE_INTERESTS, Basis.LEGAL_OBLIGATION}
 EXPORTS = {Export.AS_IS, Export.OTHERS_REMOVED, Export.NOT_EXPORTED}
@@ -96,3 +98,12 @@ def test_a_table_declared_by_two_rooms_is_refused(every_room: Flask) -> None:
 
     with pytest.raises(ValueError, match="declared twice"):
         privacy.register(every_room, Again())
+
+
+def test_the_readme_table_of_personal_data_is_the_registrys(every_room: Flask) -> None:
+    """After changing a declaration, `flask privacy table` gives the README's new table."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    with every_room.app_context():
+        table = docs.markdown()
+    start, end = readme.index(docs.START), readme.index(docs.END) + len(docs.END) + 1
+    assert readme[start:end] == table

@@ -12,9 +12,23 @@ function show(root, part) {
   if (focus) focus.focus();
 }
 
-function describe(job) {
-  if (job.status === 'queued' && job.done === 0) return `Waiting to start: ${job.total} ${job.total === 1 ? 'plan' : 'plans'} to make.`;
-  return `${job.done} of ${job.total} plans made (${job.percent}%).`;
+// What the job makes, in words: a page may name it (data-item-one, data-item-many, data-made,
+// data-to-make, data-ready-text, data-failed-text); the defaults are the cohort's training plans.
+function words(root) {
+  const d = root.dataset;
+  return {
+    one: d.itemOne || 'plan',
+    many: d.itemMany || 'plans',
+    made: d.made || 'made',
+    toMake: d.toMake || 'to make',
+    ready: d.readyText || 'Your training plans are ready to download.',
+    failed: d.failedText || 'The training plans could not be made.',
+  };
+}
+
+function describe(job, w) {
+  if (job.status === 'queued' && job.done === 0) return `Waiting to start: ${job.total} ${job.total === 1 ? w.one : w.many} ${w.toMake}.`;
+  return `${job.done} of ${job.total} ${w.many} ${w.made} (${job.percent}%).`;
 }
 
 function follow(root) {
@@ -22,6 +36,7 @@ function follow(root) {
   const text = root.querySelector('[data-job-text]');
   const announce = root.querySelector('[data-job-announce]');
   const refresh = root.querySelector('[data-job-refresh]');
+  const w = words(root);
   let announced = 0;
   if (refresh) refresh.hidden = true; // the page now updates itself
 
@@ -29,11 +44,11 @@ function follow(root) {
     bar.max = Math.max(job.total, 1);
     bar.value = job.done;
     bar.textContent = `${job.done} of ${job.total}`;
-    text.textContent = describe(job);
+    text.textContent = describe(job, w);
     const milestone = MILESTONES.filter((m) => job.percent >= m).pop() || 0;
     if (milestone > announced) {
       announced = milestone;
-      announce.textContent = `${milestone}% of the plans made.`;
+      announce.textContent = `${milestone}% of the ${w.many} ${w.made}.`;
     }
   };
 
@@ -51,11 +66,11 @@ function follow(root) {
     update(job);
     if (job.status === 'done') {
       show(root, job.expired ? 'expired' : 'done');
-      announce.textContent = job.expired ? 'This download has expired.' : 'Your training plans are ready to download.';
+      announce.textContent = job.expired ? 'This download has expired.' : w.ready;
     } else if (job.status === 'failed') {
       root.querySelector('[data-job-error]').textContent = job.error || '';
       show(root, 'failed');
-      announce.textContent = 'The training plans could not be made.';
+      announce.textContent = w.failed;
     } else {
       setTimeout(poll, POLL_MS);
     }
