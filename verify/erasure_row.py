@@ -166,6 +166,10 @@ def seed(app: Flask, today: date | None = None, files: bool = True) -> Seeded:
             plans.render_training_plan(enrolment.id)
         for owner in (person, admin) if files else ():
             jobs.execute(cohort_plans.start(cohort_id, owner).id)
+        if files:  # the administrator's subject access export, downloaded as a job's result
+            from core.privacy import export as subject_access
+
+            jobs.execute(subject_access.start(person, admin, as_pdf=False).id)
         folder = Path(app.instance_path)
         return Seeded(
             person,

@@ -99,6 +99,7 @@ def erase_jobs(person_id: int) -> list[str]:
             remove_after_commit(folder / job.result_file)
     for job in others:
         job.result_file = None
+    _forget_name_in_download_names(person_id)
     db.session.execute(delete(jobs.Job).where(jobs.Job.owner_id == person_id))
     if not others:
         return []
@@ -106,6 +107,20 @@ def erase_jobs(person_id: int) -> list[str]:
         f"{len(others):,} other people’s job downloads removed: they may hold this person and are "
         "made again by starting the job again."
     ]
+
+
+def _forget_name_in_download_names(person_id: int) -> None:
+    """A download's name may carry the person's name (a subject access export is
+    ``personal-data-ann-smith.json``): such names go, expired downloads' included."""
+    person = db.session.get(User, person_id)
+    if person is None or person.erased:
+        return
+    slug = printing.safe_filename(person.name).removesuffix(".pdf")
+    if len(slug) < 3:
+        return
+    named = func.lower(jobs.Job.result_name).contains(slug, autoescape=True)
+    for job in db.session.scalars(select(jobs.Job).where(jobs.Job.owner_id != person_id, named)):
+        job.result_name = None
 
 
 def erase_staged_imports(person_id: int) -> None:
