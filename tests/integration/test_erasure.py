@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from assessments.models import Enrolment, Observation
 from core import privacy
+from core.accounts import services
 from core.accounts.erasure import erase_account
 from core.accounts.models import User
 from core.accounts.roles import Role
@@ -139,3 +140,16 @@ def test_the_cli_erases_after_yes_and_prints_what_was_kept(app, runner, make_per
     assert again.exit_code == 0 and "Erased again" in again.output
     unknown = runner.invoke(args=["privacy", "erase", "nobody@example.org", "--yes"])
     assert unknown.exit_code == 1 and "nobody@example.org" in unknown.output
+
+
+def test_the_erased_persons_open_sessions_end_and_their_tokens_stop(app, make_person):
+    person_id = make_person("leaver@example.org", Role.TRAINEE, name="Lee Leaver")
+    browser = app.test_client()
+    Auth(browser).sign_in("leaver@example.org")
+    assert browser.get("/").status_code == 302 and "/sign-in" not in browser.get("/").headers["Location"]
+    with app.app_context():
+        token = services.issue_token(db.session.get(User, person_id), "script")
+        erasure.erase_person(person_id)
+    assert "/sign-in" in browser.get("/").headers["Location"]
+    with app.app_context():
+        assert services.user_for_token(token) is None
