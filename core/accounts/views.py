@@ -280,10 +280,12 @@ def _own_export(job_id: int) -> jobs.Job:
     return job
 
 
-@people.route("/<int:person_id>/personal-data/<any(json, pdf):kind>", methods=["POST"])
+@people.route("/<int:person_id>/personal-data/<kind>", methods=["POST"])
 def start_export(person_id: int, kind: str) -> Response:
     """Start gathering everything held about the person, then show how far it has got."""
     person = _person_or_404(person_id)
+    if kind not in subject_access.FORMATS:
+        abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
     job = subject_access.start(person.id, current_user.id, as_pdf=kind == "pdf")

@@ -26,7 +26,6 @@ from core.layout import format_date, format_time
 from core.privacy import Other
 
 YOU = "You"
-NOBODY = "Nobody (no longer recorded)"
 PRINT_TEMPLATE = "privacy/subject_access.html"
 PRINT_CSS = Path(__file__).resolve().parent / "print.css"
 NOTES = (
@@ -63,9 +62,9 @@ class Labels:
     given: dict[int, str] = field(default_factory=dict)
     counts: dict[str, int] = field(default_factory=dict)
 
-    def of(self, other: Other) -> str:
-        if other.person_id is None:
-            return NOBODY
+    def of(self, other: Other) -> str | None:
+        if other.person_id is None:  # nobody yet (an appeal not reviewed), or an account erased
+            return None
         if other.person_id == self.person_id:
             return YOU
         if other.person_id not in self.given:

@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from assessments import services
 from assessments.demo import create_demo_cohort
-from assessments.models import Cohort
+from assessments.models import Cohort, Observation
+from assessments.services import appeals, moderation
 from core import jobs, printing
 from core.accounts import services as accounts
 from core.accounts.models import User
@@ -77,6 +78,30 @@ def test_a_mentors_export_holds_what_they_wrote_about_trainees_with_each_trainee
     assert "Notice went out three weeks before." in text  # the mentor's own comment
     assert "reflection" not in observation  # the trainee's own words are theirs, not the mentor's
     for other in ("Tia Trainee", "trainee@example.org", "Sam Second", "Demo Primary School"):
+        assert other not in text
+
+
+def test_second_marking_and_appeals_are_in_the_trainees_export_and_the_moderators_names_nobody(app, demo, make_person):
+    moderator = make_person("moderator@example.org", Role.MODERATOR, name="Mia Moderator")
+    with app.app_context():
+        observed = db.session.scalar(select(Observation).order_by(Observation.id))
+        moderation.draw_chosen(observed.enrolment.cohort_id, moderator, [observed.id])
+        moderation.record_marks(observed.id, moderator, observed.evidence)  # the same marks: settled
+        appeals.ask(observed.id, demo["trainee"], "Please look at the child's voice again.")
+
+    trainee, text = _export(app, demo["trainee"])
+    [item] = trainee["data"]["Assessments"]["moderation_item"]
+    assert (item["trainee"], item["mentor"], item["moderator"]) == ("You", "Mentor 1", "Moderator 1")
+    assert item["moderator_outcome"] == "not yet met"
+    [appeal] = trainee["data"]["Assessments"]["moderation_appeal"]
+    assert appeal["reason"] == "Please look at the child's voice again." and appeal["reviewer"] is None
+    assert "Mia Moderator" not in text
+
+    marked, text = _export(app, moderator)
+    [item] = marked["data"]["Assessments"]["moderation_item"]
+    assert (item["trainee"], item["mentor"], item["moderator"]) == ("Trainee 1", "Mentor 1", "You")
+    assert "moderation_appeal" not in marked["data"]["Assessments"]  # the trainee's appeal is not the moderator's
+    for other in ("Tia Trainee", "Mo Mentor", "Demo Primary School"):
         assert other not in text
 
 
@@ -148,6 +173,7 @@ def test_the_json_export_downloads_as_json_and_a_second_click_follows_the_same_j
     auth.sign_in("admin@example.org")
     first = _start(client, demo["mentor"], "json").headers["Location"]
     assert _start(client, demo["mentor"], "json").headers["Location"] == first
+    assert _start(client, demo["mentor"], "xml").status_code == 404  # only the two kinds the page offers
     with app.app_context():
         jobs.execute(int(first.rsplit("/", 1)[1]))
     download = client.get(f"{first}/download")
