@@ -11,7 +11,7 @@ from typing import Any
 
 from flask import Flask
 
-from assessments.services import subject_access
+from assessments.services import erasure, subject_access
 from core import privacy
 from core.privacy import Basis, Erase, Export, ImpersonalTable, PersonalField, PersonalTable
 
@@ -29,8 +29,10 @@ def _field(
 
 
 def _author(who: str, seen_by: str = TRAINEE_SIDE) -> PersonalField:
-    # Who wrote a record about someone else: cleared when the author is erased, the record stays.
-    return _field(who, seen_by, Export.OTHERS_REMOVED, Erase.NULL)
+    # Who wrote a record about someone else: the record stays and keeps pointing at the author's
+    # account, which erasure turns into a tombstone ("Erased person 17") that names nobody; a
+    # sign-off counts different observers and moderation statistics count markers by account.
+    return _field(who, seen_by, Export.OTHERS_REMOVED, Erase.ANONYMISE)
 
 
 COHORT = PersonalTable(
@@ -43,14 +45,14 @@ COHORT = PersonalTable(
 ENROLMENT = PersonalTable(
     "enrolment",
     {
-        "trainee_id": _field("whose enrolment it is", erase=Erase.DELETE),
-        "school": _field("the trainee's school", erase=Erase.DELETE),
-        "became_senco": _field("when the trainee became a SENCO", erase=Erase.DELETE),
-        "earlier_senco_months": _field("months served as a SENCO before, as stated", erase=Erase.DELETE),
-        "earlier_service": _field("earlier periods as a SENCO, here or elsewhere", erase=Erase.DELETE),
-        "head_teacher": _field("whether the trainee is a head teacher acting as SENCO", erase=Erase.DELETE),
-        "nasenco_started": _field("when the trainee started the NASENCO award", erase=Erase.DELETE),
-        "nasenco_completed": _field("when the trainee completed the NASENCO award", erase=Erase.DELETE),
+        "trainee_id": _field("whose enrolment it is (kept for the cohort's register)", erase=Erase.ANONYMISE),
+        "school": _field("the trainee's school", erase=Erase.ANONYMISE),
+        "became_senco": _field("when the trainee became a SENCO", erase=Erase.ANONYMISE),
+        "earlier_senco_months": _field("months served as a SENCO before, as stated", erase=Erase.ANONYMISE),
+        "earlier_service": _field("earlier periods as a SENCO, here or elsewhere", erase=Erase.ANONYMISE),
+        "head_teacher": _field("whether the trainee is a head teacher acting as SENCO", erase=Erase.ANONYMISE),
+        "nasenco_started": _field("when the trainee started the NASENCO award", erase=Erase.ANONYMISE),
+        "nasenco_completed": _field("when the trainee completed the NASENCO award", erase=Erase.ANONYMISE),
     },
     retention="enrolments",
     title="Enrolments",
@@ -59,7 +61,7 @@ ENROLMENT = PersonalTable(
 ENROLMENT_MENTOR = PersonalTable(
     "enrolment_mentor",
     {
-        "enrolment_id": _field("the trainee a mentor is assigned to", erase=Erase.DELETE),
+        "enrolment_id": _field("the trainee a mentor is assigned to", erase=Erase.KEEP),
         "mentor_id": _field("a mentor assigned to the trainee", erase=Erase.DELETE),
     },
     retention="enrolments",
@@ -68,16 +70,16 @@ ENROLMENT_MENTOR = PersonalTable(
 OBSERVATION = PersonalTable(
     "observation",
     {
-        "enrolment_id": _field("the trainee observed", erase=Erase.DELETE),
+        "enrolment_id": _field("the trainee observed (kept: moderation statistics count it)", erase=Erase.ANONYMISE),
         "observer_id": _author("the mentor who observed"),
-        "observed_on": _field("the day of the observation", erase=Erase.DELETE),
-        "setting": _field("where the observation took place", erase=Erase.DELETE),
-        "present": _field("who was present, by role (never children's names)", erase=Erase.DELETE),
-        "present_notes": _field("notes on who was present, by role", erase=Erase.DELETE),
-        "evidence": _field("the marks and comments the mentor wrote about the trainee", erase=Erase.DELETE),
-        "result": _field("the outcome the rubric gave", erase=Erase.DELETE),
-        "reflection": _field("the trainee's own reflection on the observation", erase=Erase.DELETE),
-        "reflected_at": _field("when the trainee wrote the reflection", erase=Erase.DELETE),
+        "observed_on": _field("the day of the observation", erase=Erase.KEEP),
+        "setting": _field("where the observation took place", erase=Erase.ANONYMISE),
+        "present": _field("who was present, by role (never children's names)", erase=Erase.KEEP),
+        "present_notes": _field("notes on who was present, by role", erase=Erase.ANONYMISE),
+        "evidence": _field("the marks and comments the mentor wrote about the trainee", erase=Erase.ANONYMISE),
+        "result": _field("the outcome the rubric gave", erase=Erase.ANONYMISE),
+        "reflection": _field("the trainee's own reflection on the observation", erase=Erase.ANONYMISE),
+        "reflected_at": _field("when the trainee wrote the reflection", erase=Erase.NULL),
     },
     retention="observations",
     title="Observations",
@@ -85,11 +87,11 @@ OBSERVATION = PersonalTable(
 OBSERVATION_REVISION = PersonalTable(
     "observation_revision",
     {
-        "observation_id": _field("the observation corrected", erase=Erase.DELETE),
+        "observation_id": _field("the observation corrected", erase=Erase.KEEP),
         "author_id": _author("who corrected it"),
-        "reason": _field("why it was corrected, in the corrector's words", erase=Erase.DELETE),
-        "before": _field("the observation's marks and comments before the correction", erase=Erase.DELETE),
-        "after": _field("the observation's marks and comments after the correction", erase=Erase.DELETE),
+        "reason": _field("why it was corrected, in the corrector's words", erase=Erase.ANONYMISE),
+        "before": _field("the observation's marks and comments before the correction", erase=Erase.ANONYMISE),
+        "after": _field("the observation's marks and comments after the correction", erase=Erase.ANONYMISE),
     },
     retention="observations",
     title="Corrections to observations",
@@ -130,10 +132,10 @@ NEXT_STEP = PersonalTable(
 CASE_STUDY = PersonalTable(
     "case_study",
     {
-        "enrolment_id": _field("the trainee's case study", erase=Erase.DELETE),
-        "submitted_on": _field("when the trainee submitted it", erase=Erase.DELETE),
-        "result": _field("the DfE's result", erase=Erase.DELETE),
-        "result_on": _field("when the result came", erase=Erase.DELETE),
+        "enrolment_id": _field("the trainee's case study (kept for the cohort's register)", erase=Erase.KEEP),
+        "submitted_on": _field("when the trainee submitted it (kept for the cohort's register)", erase=Erase.KEEP),
+        "result": _field("the DfE's result (kept for the cohort's register)", erase=Erase.KEEP),
+        "result_on": _field("when the result came (kept for the cohort's register)", erase=Erase.KEEP),
         "updated_by_id": _author("who last changed the record"),
     },
     retention="observations",
@@ -157,14 +159,14 @@ MODERATION_SAMPLE = PersonalTable(
 MODERATION_ITEM = PersonalTable(
     "moderation_item",
     {
-        "observation_id": _field("the trainee's observation second-marked", MODERATION_SIDE, erase=Erase.DELETE),
+        "observation_id": _field("the trainee's observation second-marked", MODERATION_SIDE, erase=Erase.KEEP),
         "moderator_id": _author("the moderator who second-marked it", MODERATION_SIDE),
-        "moderator_evidence": _field("the moderator's marks and comments", MODERATION_SIDE, erase=Erase.DELETE),
-        "moderator_result": _field("the outcome of the moderator's marks", MODERATION_SIDE, erase=Erase.DELETE),
-        "agreed_evidence": _field("the agreed marks", MODERATION_SIDE, erase=Erase.DELETE),
-        "agreed_result": _field("the agreed outcome", MODERATION_SIDE, erase=Erase.DELETE),
+        "moderator_evidence": _field("the moderator's marks and comments", MODERATION_SIDE, erase=Erase.ANONYMISE),
+        "moderator_result": _field("the outcome of the moderator's marks", MODERATION_SIDE, erase=Erase.ANONYMISE),
+        "agreed_evidence": _field("the agreed marks", MODERATION_SIDE, erase=Erase.ANONYMISE),
+        "agreed_result": _field("the agreed outcome", MODERATION_SIDE, erase=Erase.ANONYMISE),
         "agreed_reason": _field(
-            "why the judgement was agreed, in the markers' words", MODERATION_SIDE, erase=Erase.DELETE
+            "why the judgement was agreed, in the markers' words", MODERATION_SIDE, erase=Erase.ANONYMISE
         ),
         "agreed_by_id": _author("who agreed the judgement", MODERATION_SIDE),
     },
@@ -175,14 +177,14 @@ MODERATION_ITEM = PersonalTable(
 MODERATION_APPEAL = PersonalTable(
     "moderation_appeal",
     {
-        "item_id": _field("the moderated judgement appealed against", MODERATION_SIDE, erase=Erase.DELETE),
-        "trainee_id": _field("the trainee who appealed", MODERATION_SIDE, erase=Erase.DELETE),
-        "reason": _field("why the trainee asked for a review, in their words", MODERATION_SIDE, erase=Erase.DELETE),
+        "item_id": _field("the moderated judgement appealed against", MODERATION_SIDE, erase=Erase.KEEP),
+        "trainee_id": _field("the trainee who appealed", MODERATION_SIDE, erase=Erase.NULL),
+        "reason": _field("why the trainee asked for a review, in their words", MODERATION_SIDE, erase=Erase.ANONYMISE),
         "reviewer_id": _author("who reviewed the appeal", MODERATION_SIDE),
-        "decision_reason": _field("why the reviewer decided as they did", MODERATION_SIDE, erase=Erase.DELETE),
-        "previous_result": _field("the judgement appealed against", MODERATION_SIDE, erase=Erase.DELETE),
-        "new_evidence": _field("the reviewer's new marks", MODERATION_SIDE, erase=Erase.DELETE),
-        "new_result": _field("the new judgement", MODERATION_SIDE, erase=Erase.DELETE),
+        "decision_reason": _field("why the reviewer decided as they did", MODERATION_SIDE, erase=Erase.ANONYMISE),
+        "previous_result": _field("the judgement appealed against", MODERATION_SIDE, erase=Erase.ANONYMISE),
+        "new_evidence": _field("the reviewer's new marks", MODERATION_SIDE, erase=Erase.ANONYMISE),
+        "new_result": _field("the new judgement", MODERATION_SIDE, erase=Erase.ANONYMISE),
     },
     retention="observations",
     title="Appeals",
@@ -228,6 +230,9 @@ class AssessmentsProvider(privacy.Provider):
     )
     # A cohort's settings: the sampling rates for new mentors in general, not for a person.
     impersonal = (ImpersonalTable("moderation_policy", ("new_mentor_first", "new_mentor_rate")),)
+
+    def erase(self, person_id: int) -> list[str]:
+        return erasure.erase(person_id)
 
     def export(self, person_id: int) -> dict[str, list[dict[str, Any]]]:
         return subject_access.export(person_id)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core import privacy
 from core.extensions import db
@@ -59,6 +59,18 @@ class CurriculumProvider(privacy.Provider):
                 {"programme": v.name, "version": v.number, "published_at": v.published_at} for v in published
             ],
         }
+
+    def erase(self, person_id: int) -> list[str]:
+        # Programmes stay (cohorts are taught from them); only who made or published them goes.
+        made = db.session.execute(
+            update(Programme).where(Programme.created_by_id == person_id).values(created_by_id=None)
+        ).rowcount
+        published = db.session.execute(
+            update(ProgrammeVersion).where(ProgrammeVersion.published_by_id == person_id).values(published_by_id=None)
+        ).rowcount
+        if not made + published:
+            return []
+        return [f"{made + published:,} programmes and versions this person made or published kept, without their name."]
 
 
 def init_app(app: Flask) -> None:

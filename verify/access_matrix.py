@@ -49,6 +49,7 @@ ACCESS: dict[str, Access] = {
     "people.edit": Access("GET POST", ADMIN, {"person_id": "person:mentor"}),
     "people.deactivate": Access("GET POST", ADMIN, {"person_id": "person:spare"}),
     "people.reactivate": Access("POST", ADMIN, {"person_id": "person:spare"}),
+    "people.erase": Access("GET POST", ADMIN, {"person_id": "person:erasable"}),
     "people.start_export": Access("POST", ADMIN, {"person_id": "person:trainee", "kind": "json"}),
     "people.export_job": Access("GET", ADMIN, {"job_id": "export_job_id"}),
     "people.export_status": Access("GET", ADMIN, {"job_id": "export_job_id"}),

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from verify import (
     canary_row,
     client_rows,
+    erasure_row,
     hostile_row,
     kill_row,
     load,
@@ -137,6 +138,11 @@ def all_rows(postgresql_url: str) -> dict[str, tuple[str, str, Row]]:
             "the review's races, six requests at once",
             "0 × 5xx, 0 wrong rows, SQLite and PostgreSQL",
             _races(postgresql_url),
+        ),
+        "export-erasure": (
+            "canaries after export and erasure",
+            "export has every canary; 0 remain after erasure (SQLite and PostgreSQL)",
+            lambda: erasure_row.canaries_row(postgresql_url),
         ),
         "timing": (
             "sign-in timing",

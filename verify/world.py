@@ -108,6 +108,9 @@ def build(**config: object) -> World:
         # without locking out one of the audiences.
         spare = accounts.create_person("Verify Spare", "spare@verify.example", PASSWORD, {Role.TRAINEE})
         world.ids["person:spare"] = spare.id
+        # And one whom the erase route may erase (an erased person stays erased).
+        erasable = accounts.create_person("Verify Erasable", "erasable@verify.example", PASSWORD, {Role.TRAINEE})
+        world.ids["person:erasable"] = erasable.id
         _add_cohort(world)
         details = curriculum.ProgrammeDetails("Verify programme", "Verify Hub", date(2026, 9, 7), 78)
         programme = curriculum.create_programme(None, details)

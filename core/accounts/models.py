@@ -44,6 +44,9 @@ class User(UserMixin, db.Model):
     password_expires_at: Mapped[datetime | None]
     must_change_password: Mapped[bool] = mapped_column(default=False, server_default=false())
     deactivated_at: Mapped[datetime | None]  # when it was last deactivated; None while active
+    # Set when the person's personal data was erased: the row stays as a tombstone ("Erased
+    # person 17") because others' records (observations they wrote, a cohort's register) point at it.
+    erased_at: Mapped[datetime | None]
 
     role_grants: Mapped[list[RoleGrant]] = relationship(
         back_populates="user", cascade="all, delete-orphan", lazy="selectin"
@@ -59,6 +62,10 @@ class User(UserMixin, db.Model):
     @property
     def roles(self) -> frozenset[Role]:
         return frozenset(grant.role for grant in self.role_grants)
+
+    @property
+    def erased(self) -> bool:
+        return self.erased_at is not None
 
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))

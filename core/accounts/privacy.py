@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from core import privacy
 from core.accounts import services
+from core.accounts.erasure import erase_account
 from core.accounts.models import ApiToken, SignInFailure, User
 from core.extensions import db
 from core.privacy import Basis, Erase, Export, PersonalField, PersonalTable
@@ -165,6 +166,9 @@ class AccountsProvider(privacy.Provider):
             ],
             "sign_in_failure": [{"address": f.address, "occurred_at": f.occurred_at} for f in failures],
         }
+
+    def erase(self, person_id: int) -> list[str]:
+        return erase_account(person_id)
 
 
 def init_app(app: Flask) -> None:

@@ -213,6 +213,15 @@ def sign_out(user: User) -> None:
     db.session.commit()
 
 
+ERASED = "This person’s personal data was erased: their account can no longer be changed"
+
+
+def _refuse_erased(person: User) -> None:
+    """An erased account stays a tombstone: nobody may give it a name, a password or roles again."""
+    if person.erased:
+        raise AccountError(ERASED, field="email")
+
+
 def _check_new_password(password: str, email: str, name: str, field: str) -> None:
     problem = password_problem(password, email=normalise_email(email), name=name)
     if problem is not None:
@@ -262,6 +271,7 @@ def change_password(
 
 def set_password(person: User, password: str) -> None:
     """Set someone else's password (the CLI): a temporary one, as an administrator's always is."""
+    _refuse_erased(person)
     _check_new_password(password, person.email, person.name, "password")
     _store_password_hash(person.id, _hash_outside_transaction(password), temporary=True)
 
@@ -326,6 +336,7 @@ def update_person(
 ) -> User:
     """Apply an admin's edit. Admins cannot lock themselves out by accident. A password set for
     someone else is temporary; one an administrator sets for themselves is not."""
+    _refuse_erased(person)
     email = normalise_email(email)
     _check_details(name, email)
     _check_roles(roles)
@@ -384,6 +395,7 @@ def _check_roles(roles: set[Role]) -> None:
 
 
 def set_roles(person: User, roles: set[Role]) -> User:
+    _refuse_erased(person)
     _check_roles(roles)
     _change_roles(person, roles)
     db.session.commit()
@@ -391,6 +403,7 @@ def set_roles(person: User, roles: set[Role]) -> User:
 
 
 def set_active(acting: User | None, person: User, active: bool) -> None:
+    _refuse_erased(person)
     if acting is not None and person.id == acting.id and not active:
         raise AccountError("You cannot deactivate your own account", field="active")
     if person.active != active:
@@ -417,6 +430,7 @@ def _token_hash(token: str) -> str:
 
 def issue_token(person: User, name: str, lifetime: timedelta = API_TOKEN_LIFETIME) -> str:
     """A new API token for ``person``, valid for ``lifetime``; returned once, stored only as a hash."""
+    _refuse_erased(person)
     if lifetime <= timedelta(0):
         raise AccountError("Enter a token life of at least 1 day", field="days")
     token = secrets.token_urlsafe(32)

@@ -27,10 +27,13 @@ from core.accounts import services
 from core.accounts.forms import ChangePasswordForm, ConfirmForm, EditPersonForm, NewPersonForm, SignInForm
 from core.accounts.models import User, utcnow
 from core.accounts.roles import Role
+from core.audit import Action, Subject, record_read
 from core.errors import render_error
 from core.extensions import db, login_manager
 from core.layout import navigation
+from core.privacy import erasure
 from core.privacy import export as subject_access
+from core.problems import Invalid
 from core.redirects import redirect_to_local
 
 auth = Blueprint("auth", __name__)
@@ -235,9 +238,32 @@ def reactivate(person_id: int) -> Response:
     person = _person_or_404(person_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    services.set_active(current_user._get_current_object(), person, True)
-    flash(f"{person.name} has been reactivated and can sign in again.", "success")
+    try:
+        services.set_active(current_user._get_current_object(), person, True)
+    except services.AccountError as refused:
+        flash(refused.message, "error")
+    else:
+        flash(f"{person.name} has been reactivated and can sign in again.", "success")
     return redirect(url_for("people.edit", person_id=person.id))
+
+
+@people.route("/<int:person_id>/erase", methods=["GET", "POST"])
+def erase(person_id: int):  # type: ignore[no-untyped-def]
+    """Ask, then erase a person's personal data everywhere, and say what was kept and why."""
+    person = _person_or_404(person_id)
+    form = ConfirmForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            erased = erasure.erase_person(person.id, current_user.id)
+        except Invalid as refused:
+            error = refused.message
+        else:
+            return render_template("accounts/erased.html", erased=erased)
+    page_errors = [{"text": error, "href": "#erase"}] if error else None
+    return render_template(
+        "accounts/confirm_erase.html", form=form, person=person, page_errors=page_errors
+    ), 400 if error else 200
 
 
 # ---- subject access: everything held about a person, as a job (core.privacy.export) ----------------
@@ -298,6 +324,8 @@ def download_export(job_id: int):  # type: ignore[no-untyped-def]
     if path is None:
         return render_error(410, *EXPORT_EXPIRED)
     mimetype = EXPORT_MIMETYPES.get(str(job.params.get("format")), "application/octet-stream")
+    person_id = int(job.params.get("person_id", 0)) or None
+    record_read(Action.EXPORT_DOWNLOADED, Subject("user", person_id), person_id, format=str(job.params.get("format")))
     return send_file(path, mimetype=mimetype, as_attachment=True, download_name=job.result_name or path.name, max_age=0)
 
 

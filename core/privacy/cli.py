@@ -11,12 +11,14 @@ from flask.cli import with_appcontext
 
 from core import jobs
 from core.accounts.models import utcnow
-from core.privacy import docs, export, retention
+from core.audit import Action, Subject, record_read
+from core.privacy import docs, erasure, export, retention
+from core.problems import Invalid
 
 
 @click.group("privacy")
 def privacy_command() -> None:
-    """Personal data: subject access exports, and removing what is past its retention period."""
+    """Personal data: subject access exports, erasure, and removing what is past its retention period."""
 
 
 @privacy_command.command("export")
@@ -42,6 +44,7 @@ def export_command(email: str, output: Path, as_pdf: bool) -> None:
     as_pdf = as_pdf or output.suffix.lower() == ".pdf"
     access = export.collect(person.id)
     export.write(access, output, as_pdf=as_pdf)
+    record_read(Action.EXPORT_DOWNLOADED, Subject("user", person.id), person.id, format="pdf" if as_pdf else "json")
     click.echo(f"Wrote the personal data of {person.name} to {output} ({'PDF' if as_pdf else 'JSON'}).")
 
 
@@ -67,6 +70,32 @@ def purge_command(dry_run: bool) -> None:
 def table_command() -> None:
     """Print the registry as the README's table of personal data."""
     click.echo(docs.markdown(), nl=False)
+
+
+@privacy_command.command("erase")
+@click.argument("email")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation (for scripts).")
+@with_appcontext
+def erase_command(email: str, yes: bool) -> None:
+    """Erase everything held about the person with EMAIL (or their number: an erased person has no
+    email); what others need stays, anonymised."""
+    try:
+        person = export.find_person(int(email) if email.isdigit() else email)
+    except export.NoSuchPerson as error:
+        raise click.ClickException(str(error)) from error
+    if not yes:
+        click.confirm(f"Erase the personal data of {person.name} <{person.email}>? This cannot be undone", abort=True)
+    try:
+        erased = erasure.erase_person(person.id)
+    except Invalid as error:
+        raise click.ClickException(error.message) from error
+    click.echo(
+        f"{'Erased again' if erased.already else 'Erased'} the personal data of person {erased.person_id}: "
+        f"the account is now “{erased.name}”; {erased.files_removed:,} stored files removed."
+    )
+    click.echo("Kept, and why:")
+    for line in erased.kept:
+        click.echo(f"- {line}")
 
 
 def init_app(app: Flask) -> None:

@@ -11,7 +11,7 @@ from core import privacy
 from core.extensions import db
 from core.importing import StagedImport
 from core.jobs import Job
-from core.privacy import Basis, Erase, Export, PersonalField, PersonalFiles, PersonalTable
+from core.privacy import Basis, Erase, Export, PersonalField, PersonalFiles, PersonalTable, erasure
 
 OWNER = "the person who started it"
 
@@ -95,6 +95,10 @@ class CoreProvider(privacy.Provider):
             ],
             "staged_import": [{"kind": s.kind, "created_at": s.created_at} for s in staged],
         }
+
+    def erase(self, person_id: int) -> list[str]:
+        erasure.erase_staged_imports(person_id)
+        return [*erasure.erase_jobs(person_id), *erasure.erase_stored_documents()]
 
 
 def init_app(app: Flask) -> None:

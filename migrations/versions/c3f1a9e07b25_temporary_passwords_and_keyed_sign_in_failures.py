@@ -40,6 +40,7 @@ def downgrade():
         batch_op.drop_column("account_key")
         batch_op.add_column(sa.Column("email", sa.String(length=254), nullable=False))
         batch_op.create_index("ix_sign_in_failure_email_at", ["email", "occurred_at"], unique=False)
-    with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.drop_column("must_change_password")
-        batch_op.drop_column("password_expires_at")
+    # Not a batch on "user": on SQLite that drops the table, and with foreign keys on every row
+    # that refers to a person with it. SQLite 3.35+ drops a column in place, as PostgreSQL does.
+    op.execute('ALTER TABLE "user" DROP COLUMN must_change_password')
+    op.execute('ALTER TABLE "user" DROP COLUMN password_expires_at')

@@ -19,6 +19,8 @@ from core import jobs, printing
 from core.accounts import services as accounts
 from core.accounts.models import User
 from core.accounts.roles import Role
+from core.audit import Action
+from core.audit.models import AuditEvent
 from core.extensions import db
 from core.privacy import export
 from tests import pdf_reading
@@ -167,6 +169,13 @@ def test_an_administrator_exports_a_persons_pdf_from_their_page_as_a_job(app, cl
     assert download.headers["Content-Disposition"] == "attachment; filename=personal-data-tia-trainee.pdf"
     assert "Personal data held about Tia Trainee" in pdf_reading.text(download.data)
     assert not list((Path(app.instance_path) / printing.CACHE_FOLDER).glob("*.pdf"))  # only the job's file holds it
+    with app.app_context():
+        event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == Action.EXPORT_DOWNLOADED)).one()
+        assert (event.person_id, event.actor.email, event.details) == (
+            demo["trainee"],
+            "admin@example.org",
+            {"format": "pdf"},
+        )
 
 
 def test_the_json_export_downloads_as_json_and_a_second_click_follows_the_same_job(app, client, auth: Auth, demo):
