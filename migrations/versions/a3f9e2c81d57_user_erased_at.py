@@ -19,8 +19,7 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("erased_at", core.types.UTCDateTime(timezone=True), nullable=True))
+    op.add_column("user", sa.Column("erased_at", core.types.UTCDateTime(timezone=True), nullable=True))
 
 
 def downgrade():

@@ -27,8 +27,7 @@ def upgrade():
         batch_op.alter_column("owner_id", existing_type=sa.INTEGER(), nullable=True)
         batch_op.create_unique_constraint(batch_op.f("uq_job_schedule_key"), ["schedule_key"])
 
-    with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("deactivated_at", core.types.UTCDateTime(timezone=True), nullable=True))
+    op.add_column("user", sa.Column("deactivated_at", core.types.UTCDateTime(timezone=True), nullable=True))
 
     # Accounts deactivated before this revision: when is not known, so their period counts from now.
     user = sa.table("user", sa.column("active", sa.Boolean), sa.column("deactivated_at", core.types.UTCDateTime()))

@@ -20,9 +20,10 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.add_column(sa.Column("password_expires_at", core.types.UTCDateTime(timezone=True), nullable=True))
-        batch_op.add_column(sa.Column("must_change_password", sa.Boolean(), server_default=sa.false(), nullable=False))
+    # Not a batch on "user": with a default SQLite would copy the table and drop the original, and
+    # with foreign keys on that deletes every row that refers to a person. ADD COLUMN is in place.
+    op.add_column("user", sa.Column("password_expires_at", core.types.UTCDateTime(timezone=True), nullable=True))
+    op.add_column("user", sa.Column("must_change_password", sa.Boolean(), server_default=sa.false(), nullable=False))
     # The old rows hold what was typed into the email field, perhaps a password: they go. They
     # only ever counted the last 15 minutes of failures, so the throttle loses next to nothing.
     op.execute(sa.table("sign_in_failure").delete())
