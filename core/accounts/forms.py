@@ -33,7 +33,8 @@ def _email_field(label: str = "Email address") -> EmailField:
     )
 
 
-def _new_password_field(label: str, required: bool = True, hint: str = "") -> PasswordField:
+def _new_password_field(label: str, required: bool = True, hint: str = "", whose: str = "your own") -> PasswordField:
+    """``whose``: "your own" on one's own page, "the person’s" where an administrator sets it."""
     first = InputRequired(message=PASSWORD_RULE) if required else Optional()
     return PasswordField(
         label,
@@ -41,7 +42,7 @@ def _new_password_field(label: str, required: bool = True, hint: str = "") -> Pa
         validators=[first, Length(min=PASSWORD_MIN_LENGTH, max=PASSWORD_MAX_LENGTH, message=PASSWORD_RULE)],
         description=(
             f"At least {PASSWORD_MIN_LENGTH} characters. A few unrelated words make a strong password; "
-            "common passwords and your own name or email address are refused." + (f" {hint}" if hint else "")
+            f"common passwords and {whose} name or email address are refused." + (f" {hint}" if hint else "")
         ),
     )
 
@@ -133,12 +134,14 @@ class PersonForm(FlaskForm):
 
 
 class NewPersonForm(PersonForm):
-    password = _new_password_field("Temporary password", hint=TEMPORARY_PASSWORD_HINT)
+    password = _new_password_field("Temporary password", hint=TEMPORARY_PASSWORD_HINT, whose="the person’s")
     submit = SubmitField("Add person", widget=GovSubmitInput())
 
 
 class EditPersonForm(PersonForm):
-    password = _new_password_field("New temporary password (optional)", required=False, hint=TEMPORARY_PASSWORD_HINT)
+    password = _new_password_field(
+        "New temporary password (optional)", required=False, hint=TEMPORARY_PASSWORD_HINT, whose="the person’s"
+    )
     submit = SubmitField("Save changes", widget=GovSubmitInput())
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 from sqlalchemy import delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from core.accounts.models import (
     ADDRESS_MAX_LENGTH,
@@ -37,6 +38,7 @@ from core.problems import Invalid
 
 # An API token stops working after this unless issued for less (`flask users token --days`).
 API_TOKEN_LIFETIME = timedelta(days=90)
+EMAIL_TAKEN = "A person with this email address already exists"
 
 
 class AccountError(Invalid):
@@ -295,7 +297,7 @@ def _check_email_free(email: str, user_id: int | None = None) -> None:
     if user_id is not None:
         query = query.where(User.id != user_id)
     if db.session.scalar(query) is not None:
-        raise AccountError("A person with this email address already exists", field="email")
+        raise AccountError(EMAIL_TAKEN, field="email")
 
 
 def create_person(
@@ -318,7 +320,11 @@ def create_person(
     user.set_roles(roles)
     _mark_password(user, temporary=temporary)
     db.session.add(user)
-    db.session.flush()  # the new id, for the audit event
+    try:
+        db.session.flush()  # the new id, for the audit event
+    except IntegrityError:  # another request added this email since the check above
+        db.session.rollback()
+        raise AccountError(EMAIL_TAKEN, field="email") from None
     _audit(Action.PERSON_ADDED, user, roles=roles, active=active)
     db.session.commit()
     return user

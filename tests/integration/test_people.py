@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+import threading
 
+from sqlalchemy import func, select
+
+from core.accounts import services
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
-from tests.conftest import Auth, post_form
+from tests.conftest import PASSWORD, Auth, post_form
 
 NEW_PERSON = {
     "name": "Sam Senco",
@@ -148,3 +151,28 @@ def test_a_guessable_temporary_password_is_refused_and_nothing_is_saved(app, aut
     assert 'href="#password">Enter a password that is harder to guess' in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(User).where(User.email == "sam@school.example")) is None
+
+
+def test_administrators_adding_the_same_email_at_once_get_one_person_and_a_message(app):
+    """Several may pass the check for a free email before one saves: the database's unique rule
+    decides, and the others are told beside the email field, never shown a server error."""
+    outcomes: list[str] = []
+    start = threading.Barrier(6)
+
+    def add(name: str) -> None:
+        with app.app_context():
+            start.wait()
+            try:
+                services.create_person(name, "twin@example.org", PASSWORD, {Role.MENTOR})
+                outcomes.append("added")
+            except services.AccountError as error:
+                outcomes.append(str(error))  # "field: message"
+
+    threads = [threading.Thread(target=add, args=(f"Ann {n}",)) for n in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["added"] + ["email: A person with this email address already exists"] * 5
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User).where(User.email == "twin@example.org")) == 1
