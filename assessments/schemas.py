@@ -25,6 +25,7 @@ from assessments.models import (
 from assessments.services.observations import PRESENT_MAX
 from assessments.services.submissions import IDEMPOTENCY_KEY_MAX_LENGTH
 from competencies import engine
+from competencies.engine import signoff
 from competencies.engine.evidence import COMMENT_MAX
 from core import api
 
@@ -35,13 +36,24 @@ def _whole(**kwargs: Any) -> fields.Integer:
     return fields.Integer(strict=True, **kwargs)
 
 
+def _policy_part(name: str, description: str) -> fields.Integer:
+    """One part of the sign-off policy, with the engine's range (so the OpenAPI document states it)."""
+    least = signoff.POLICY_LEAST[name]
+    return _whole(
+        validate=validate.Range(
+            least, signoff.POLICY_MAX, error=f"Enter a whole number from {least} to {signoff.POLICY_MAX:,}"
+        ),
+        metadata={"description": description},
+    )
+
+
 class SignOffPolicySchema(Schema):
     """K met observations, by J different observers, in S different settings, no dangerous fault in the last M."""
 
-    min_met = _whole(metadata={"description": "K: met observations needed"})
-    min_observers = _whole(metadata={"description": "J: different observers among them"})
-    min_settings = _whole(metadata={"description": "S: different settings among them"})
-    no_dangerous_in_last = _whole(metadata={"description": "M: no dangerous fault in the last M observations"})
+    min_met = _policy_part("min_met", "K: met observations needed")
+    min_observers = _policy_part("min_observers", "J: different observers among them")
+    min_settings = _policy_part("min_settings", "S: different settings among them")
+    no_dangerous_in_last = _policy_part("no_dangerous_in_last", "M: no dangerous fault in the last M observations")
 
 
 class CohortInSchema(Schema):
@@ -165,7 +177,8 @@ class DeclineInSchema(Schema):
 
 
 class RegisterQuerySchema(Schema):
-    cohort_id = _whole(load_default=None, metadata={"description": "Only this cohort"})
+    # Not strict: a query string's value is always text, "3" among them.
+    cohort_id = fields.Integer(load_default=None, metadata={"description": "Only this cohort"})
     completed_only = fields.Boolean(
         load_default=True, metadata={"description": "false: every enrolment, not only those who completed"}
     )

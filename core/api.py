@@ -140,10 +140,23 @@ class _Parser(FlaskParser):
         raise ApiError(400, located(messages))
 
 
+# What X-Pagination holds, as sent: a header's value is text, here a JSON object (flask-smorest
+# documents it as the object itself, which no header can be).
+PAGINATION_HEADER = {
+    "description": "The page's place, as JSON text: "
+    '{"total", "total_pages", "first_page", "last_page", "page", "previous_page", "next_page"} '
+    "(whole numbers; previous_page and next_page only when there is one)",
+    "schema": {"type": "string"},
+}
+
+
 class ApiBlueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = _Parser()
     # ?page= and ?page_size= too: a bad one is a located 400 like any other argument, not a bare 422.
     PAGINATION_ARGUMENTS_PARSER = _Parser()
+
+    def _document_pagination_metadata(self, spec: Any, resp_doc: dict[str, Any]) -> None:
+        resp_doc.setdefault("headers", {})[self.PAGINATION_HEADER_NAME] = PAGINATION_HEADER
 
 
 # ---- imports: ?dry_run=true answers the preview and saves nothing ------------------------
@@ -164,12 +177,22 @@ DRY_RUN_PARAMETER = {
     "name": "dry_run",
     "required": False,
     "schema": {"type": "boolean"},
-    "description": "true: check the document and answer the preview; nothing is saved",
+    "description": "true: check the document and answer the preview; nothing is saved. Once, true or false",
 }
 
 
+DRY_RUN_VALUES = {"true": True, "false": False}
+
+
 def dry_run_requested() -> bool:
-    return request.args.get("dry_run", "").lower() in ("true", "1")
+    """``?dry_run=true`` or ``false`` (or none); anything else, or the parameter twice, is a 400 at
+    ``dry_run``: a mistyped ``dry_run=ture`` must never save what was meant as a preview."""
+    given = request.args.getlist("dry_run")
+    if not given:
+        return False
+    if len(given) > 1 or given[0] not in DRY_RUN_VALUES:
+        fail(400, "Send dry_run once, as true or false", "dry_run")
+    return DRY_RUN_VALUES[given[0]]
 
 
 def dry_run_answer(preview: list[tuple[str, str]]) -> Response:
