@@ -23,7 +23,7 @@ from assessments.models import (
     SETTING_MAX_LENGTH,
 )
 from assessments.services.observations import PRESENT_MAX
-from assessments.services.submissions import IDEMPOTENCY_KEY_MAX_LENGTH
+from assessments.services.submissions import IDEMPOTENCY_KEY_PATTERN, KEY_MESSAGE
 from competencies import engine
 from competencies.engine import signoff
 from competencies.engine.evidence import COMMENT_MAX
@@ -34,6 +34,14 @@ from core import api
 
 def _whole(**kwargs: Any) -> fields.Integer:
     return fields.Integer(strict=True, **kwargs)
+
+
+# Words, not only spaces: the services strip a reason and refuse it if nothing is left.
+NOT_BLANK = r"\s*\S"
+
+
+def _written(max_length: int) -> list[validate.Validator]:
+    return [validate.Length(max=max_length), validate.Regexp(NOT_BLANK, error="Enter it in words")]
 
 
 def _policy_part(name: str, description: str) -> fields.Integer:
@@ -59,9 +67,7 @@ class SignOffPolicySchema(Schema):
 class CohortInSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(1, NAME_MAX_LENGTH))
     programme_version_id = _whole(required=True, metadata={"description": "A published programme version"})
-    sign_off = fields.Nested(
-        SignOffPolicySchema, load_default=None, metadata={"description": "The provider's usual policy unless given"}
-    )
+    sign_off = fields.Nested(SignOffPolicySchema, metadata={"description": "The provider's usual policy unless given"})
 
 
 class _EnrolmentDetailsSchema(Schema):
@@ -110,7 +116,7 @@ class EvidenceInSchema(Schema):
 class _ObservationFieldsSchema(Schema):
     observed_on = fields.Date(metadata={"description": "Not in the future, not before the cohort started"})
     setting = fields.String(
-        validate=validate.Length(max=SETTING_MAX_LENGTH),
+        validate=_written(SETTING_MAX_LENGTH),
         metadata={"description": "Where, e.g. ‘Year 4 classroom’: counted by its exact text"},
     )
     present = fields.List(
@@ -126,7 +132,7 @@ class ObservationInSchema(_ObservationFieldsSchema):
     observed_on = fields.Date(
         required=True, metadata={"description": "Not in the future, not before the cohort started"}
     )
-    setting = fields.String(required=True, validate=validate.Length(max=SETTING_MAX_LENGTH))
+    setting = fields.String(required=True, validate=_written(SETTING_MAX_LENGTH))
     submit = fields.Boolean(
         truthy={True},
         falsy={False},
@@ -135,7 +141,7 @@ class ObservationInSchema(_ObservationFieldsSchema):
     )
     idempotency_key = fields.String(
         load_default=None,
-        validate=validate.Length(max=IDEMPOTENCY_KEY_MAX_LENGTH),
+        validate=validate.Regexp(IDEMPOTENCY_KEY_PATTERN, error=KEY_MESSAGE),
         metadata={"description": "Or the Idempotency-Key header: the same key again answers the same record"},
     )
 
@@ -149,7 +155,7 @@ class AmendmentInSchema(_ObservationFieldsSchema, api.LockSchema):
 
     reason = fields.String(
         required=True,
-        validate=validate.Length(max=REASON_MAX_LENGTH),
+        validate=_written(REASON_MAX_LENGTH),
         metadata={"description": "Why it is corrected: kept with the revision"},
     )
     present_notes = fields.String(
@@ -171,7 +177,7 @@ class AcceptInSchema(Schema):
 class DeclineInSchema(Schema):
     reason = fields.String(
         required=True,
-        validate=validate.Length(max=REASON_MAX_LENGTH),
+        validate=_written(REASON_MAX_LENGTH),
         metadata={"description": "Why: your trainee reads it"},
     )
 

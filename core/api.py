@@ -8,6 +8,7 @@ Every error, whatever raised it, answers ``{"errors": [{"path": …, "message": 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, NoReturn
@@ -241,11 +242,15 @@ class LockQuerySchema(Schema):
     lock_version = fields.Integer(load_default=None, metadata={"description": "Or send If-Match"})
 
 
+# An ETag as this API sends it ("7"), weak (W/"7") or bare (7) accepted alike; ASCII digits only.
+ETAG_PATTERN = r'^(W/)?"?([0-9]{1,18})"?$'
+_ETAG = re.compile(ETAG_PATTERN)
+
 IF_MATCH_PARAMETER = {
     "in": "header",
     "name": LOCK_HEADER,
     "required": False,
-    "schema": {"type": "string"},
+    "schema": {"type": "string", "pattern": ETAG_PATTERN},
     "description": 'The draft\'s ETag as last seen, e.g. "7". Required unless lock_version is sent.',
 }
 ETAG_HEADER = {"ETag": {"description": "The draft's lock_version, quoted", "schema": {"type": "string"}}}
@@ -263,10 +268,10 @@ def required_lock(lock_version: int | None) -> int:
     header = request.headers.get(LOCK_HEADER)
     from_header = None
     if header is not None:
-        tag = header.strip().removeprefix("W/").strip('"')
-        if not tag.isdigit():
+        tag = _ETAG.fullmatch(header.strip())
+        if tag is None:
             fail(400, f'Send {LOCK_HEADER} as the ETag you were given, for example "3"', LOCK_HEADER)
-        from_header = int(tag)
+        from_header = int(tag.group(2))
     if from_header is not None and lock_version is not None and from_header != lock_version:
         fail(400, f"{LOCK_HEADER} and lock_version disagree: send one of them", "lock_version")
     seen = from_header if from_header is not None else lock_version

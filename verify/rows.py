@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from verify import client_rows, hostile_row, kill_row, load, pdf_row, sign_in_rows
+from verify import api_fuzz, client_rows, hostile_row, kill_row, load, pdf_row, sign_in_rows
 
 Row = Callable[[], tuple[str, bool, list[str]]]
 
@@ -51,6 +51,22 @@ def _kill(base_url: str) -> Row:
     return row
 
 
+def _api_fuzz(base_url: str) -> Row:
+    """schemathesis over the OpenAPI document, each role's token, on SQLite then PostgreSQL."""
+
+    def row() -> tuple[str, bool, list[str]]:
+        results = [api_fuzz.run("SQLite")]
+        if base_url:
+            with load.postgresql_schema(base_url) as url:
+                results.append(api_fuzz.run("PostgreSQL", url))
+        figure, ok = api_fuzz.describe(results)
+        if not base_url:
+            figure += "; PostgreSQL not run: TEST_DATABASE_URL is not set"
+        return figure, ok and bool(base_url), api_fuzz.details(results)
+
+    return row
+
+
 def all_rows(postgresql_url: str) -> dict[str, tuple[str, str, Row]]:
     under_load = "0 responses ≥ 500 (503 too), p95 < 2 s, every script finished, > 0 requests"
     return {
@@ -70,6 +86,11 @@ def all_rows(postgresql_url: str) -> dict[str, tuple[str, str, Row]]:
             "observations lost after kill -9",
             "0 lost, 0 duplicated, SQLite and PostgreSQL",
             _kill(postgresql_url),
+        ),
+        "api-fuzz": (
+            "API fuzzing (schemathesis)",
+            "0 failing checks, every operation exercised with each role's token, SQLite and PostgreSQL",
+            _api_fuzz(postgresql_url),
         ),
         "timing": (
             "sign-in timing",

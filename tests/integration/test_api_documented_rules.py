@@ -8,10 +8,12 @@ from typing import Any
 
 import pytest
 
+from assessments.services.submissions import IDEMPOTENCY_KEY_PATTERN
 from competencies.engine.signoff import POLICY_LEAST, POLICY_MAX
 from core.accounts import services as accounts
 from core.accounts.models import User
 from core.accounts.roles import Role
+from core.api import ETAG_PATTERN
 from core.extensions import db
 from tests.conftest import load_content
 
@@ -72,3 +74,38 @@ def test_the_register_takes_a_cohort_id_from_the_query_string(client, headers):
     assert response.status_code == 200 and response.json == []
     refused = client.get("/api/v1/register?cohort_id=one", headers=headers)
     assert refused.status_code == 400 and refused.json["errors"][0]["path"] == "cohort_id"
+
+
+def test_the_document_states_what_if_match_an_idempotency_key_and_a_reason_may_hold(spec):
+    patch = spec["paths"]["/api/v1/enrolments/{enrolment_id}"]["patch"]
+    if_match = next(p for p in patch["parameters"] if p["name"] == "If-Match")
+    assert if_match["schema"]["pattern"] == ETAG_PATTERN
+    schemas = spec["components"]["schemas"]
+    assert schemas["ObservationIn"]["properties"]["idempotency_key"]["pattern"] == IDEMPOTENCY_KEY_PATTERN
+    assert schemas["DeclineIn"]["properties"]["reason"]["pattern"] == r"\s*\S"
+    assert schemas["Try"]["properties"]["evidence"]["additionalProperties"] is False
+
+
+@pytest.mark.parametrize("tag", ["²", '"1²"', "*", '"1" "2"'])
+def test_an_if_match_that_is_not_an_etag_is_a_located_400_never_a_server_error(client, headers, tag):
+    created = client.post("/api/v1/programmes", json=DOCUMENT, headers=headers).json
+    response = client.post(f"/api/v1/programmes/{created['id']}/publish", headers=headers | {"If-Match": tag})
+    assert response.status_code == 400 and response.json["errors"][0]["path"] == "If-Match"
+
+
+def test_a_weak_or_bare_etag_in_if_match_is_read_as_the_same_number(client, headers):
+    created = client.post("/api/v1/programmes", json=DOCUMENT, headers=headers).json
+    url = f"/api/v1/programmes/{created['id']}/draft/modules"
+    body = {"catalogue_key": "send-law-foundations"}
+    stale = client.post(url, json=body, headers=headers | {"If-Match": 'W/"99"'})
+    assert stale.status_code == 412
+    added = client.post(url, json=body, headers=headers | {"If-Match": str(created["lock_version"])})
+    assert added.status_code == 201 and added.json["lock_version"] == created["lock_version"] + 1
+
+
+def test_a_cohort_with_sign_off_null_is_refused_at_sign_off_as_the_document_says(spec, client, headers):
+    assert "nullable" not in json.dumps(spec["components"]["schemas"]["CohortIn"]["properties"]["sign_off"])
+    response = client.post(
+        "/api/v1/cohorts", json={"name": "C", "programme_version_id": 1, "sign_off": None}, headers=headers
+    )
+    assert response.status_code == 400 and response.json["errors"][0]["path"] == "sign_off"
