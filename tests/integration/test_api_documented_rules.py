@@ -109,3 +109,11 @@ def test_a_cohort_with_sign_off_null_is_refused_at_sign_off_as_the_document_says
         "/api/v1/cohorts", json={"name": "C", "programme_version_id": 1, "sign_off": None}, headers=headers
     )
     assert response.status_code == 400 and response.json["errors"][0]["path"] == "sign_off"
+
+
+def test_the_document_says_a_change_may_send_no_body_and_a_setting_needs_words(spec):
+    for path in ("/api/v1/enrolments/{enrolment_id}", "/api/v1/observations/{observation_id}"):
+        assert spec["paths"][path]["patch"]["requestBody"].get("required", False) is False
+    schemas = spec["components"]["schemas"]
+    assert schemas["ObservationIn"]["properties"]["setting"]["pattern"] == r"\s*\S"
+    assert schemas["Try"]["properties"]["evidence"]["properties"]["faults"]["nullable"] is True
