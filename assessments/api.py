@@ -45,7 +45,7 @@ IDEMPOTENCY_PARAMETER = {
     "in": "header",
     "name": IDEMPOTENCY_HEADER,
     "required": False,
-    "schema": {"type": "string"},
+    "schema": {"type": "string", "pattern": submissions.IDEMPOTENCY_KEY_PATTERN},
     "description": "A key you make for this observation (8–64 letters, digits, . : - _; a UUID will do). "
     "Required here or as idempotency_key in the body. Sending it again answers the same record.",
 }

@@ -28,12 +28,18 @@ from competencies import engine
 from competencies.engine import signoff
 from competencies.engine.evidence import COMMENT_MAX
 from core import api
+from core.database import ID_MAX
 
 # ---- what goes in ----------------------------------------------------------------------
 
 
 def _whole(**kwargs: Any) -> fields.Integer:
     return fields.Integer(strict=True, **kwargs)
+
+
+def _id(**kwargs: Any) -> fields.Integer:
+    """A record's id: what an id column holds (a larger number would be a database error, not a 400)."""
+    return _whole(validate=validate.Range(1, ID_MAX, error=f"Enter an id from 1 to {ID_MAX}"), **kwargs)
 
 
 # Words, not only spaces: the services strip a reason and refuse it if nothing is left.
@@ -66,7 +72,7 @@ class SignOffPolicySchema(Schema):
 
 class CohortInSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(1, NAME_MAX_LENGTH))
-    programme_version_id = _whole(required=True, metadata={"description": "A published programme version"})
+    programme_version_id = _id(required=True, metadata={"description": "A published programme version"})
     sign_off = fields.Nested(SignOffPolicySchema, metadata={"description": "The provider's usual policy unless given"})
 
 
@@ -79,18 +85,20 @@ class _EnrolmentDetailsSchema(Schema):
     )
     nasenco_started = fields.Date(allow_none=True)
     nasenco_completed = fields.Date(allow_none=True)
-    head_teacher = fields.Boolean(metadata={"description": "Also the school's head teacher (changes the SENCO duty)"})
+    head_teacher = api.Boolean(
+        metadata={"description": "Also the school's head teacher (changes the SENCO duty)"},
+    )
 
 
 class EnrolmentInSchema(_EnrolmentDetailsSchema):
-    trainee_id = _whole(required=True)
-    mentor_ids = fields.List(_whole(), required=True, validate=validate.Length(1, 20))
+    trainee_id = _id(required=True)
+    mentor_ids = fields.List(_id(), required=True, validate=validate.Length(1, 20))
 
 
 class EnrolmentChangesSchema(_EnrolmentDetailsSchema, api.LockSchema):
     """Only the fields sent change; the trainee and the cohort never do."""
 
-    mentor_ids = fields.List(_whole(), validate=validate.Length(1, 20))
+    mentor_ids = fields.List(_id(), validate=validate.Length(1, 20))
 
 
 class JudgementInSchema(Schema):
@@ -99,7 +107,7 @@ class JudgementInSchema(Schema):
         allow_none=True, metadata={"description": "One of the criterion's levels; null: observed (faults rubrics)"}
     )
     comment = fields.String(validate=validate.Length(max=COMMENT_MAX))
-    not_applicable = fields.Boolean(truthy={True}, falsy={False})
+    not_applicable = api.Boolean()
 
 
 class FaultInSchema(Schema):
@@ -133,9 +141,7 @@ class ObservationInSchema(_ObservationFieldsSchema):
         required=True, metadata={"description": "Not in the future, not before the cohort started"}
     )
     setting = fields.String(required=True, validate=_written(SETTING_MAX_LENGTH))
-    submit = fields.Boolean(
-        truthy={True},
-        falsy={False},
+    submit = api.Boolean(
         load_default=False,
         metadata={"description": "true: submit at once (locked, counted for sign-off)"},
     )
@@ -165,7 +171,7 @@ class AmendmentInSchema(_ObservationFieldsSchema, api.LockSchema):
 
 
 class RequestInSchema(Schema):
-    mentor_id = _whole(required=True, metadata={"description": "One of your mentors"})
+    mentor_id = _id(required=True, metadata={"description": "One of your mentors"})
     scenario_key = fields.String(required=True, validate=validate.Length(1, KEY_MAX_LENGTH))
     note = fields.String(load_default="", validate=validate.Length(max=NOTE_MAX_LENGTH))
 
@@ -184,7 +190,9 @@ class DeclineInSchema(Schema):
 
 class RegisterQuerySchema(Schema):
     # Not strict: a query string's value is always text, "3" among them.
-    cohort_id = fields.Integer(load_default=None, metadata={"description": "Only this cohort"})
+    cohort_id = fields.Integer(
+        load_default=None, validate=validate.Range(1, ID_MAX), metadata={"description": "Only this cohort"}
+    )
     completed_only = fields.Boolean(
         load_default=True, metadata={"description": "false: every enrolment, not only those who completed"}
     )

@@ -160,6 +160,16 @@ class ApiBlueprint(flask_smorest.Blueprint):
         resp_doc.setdefault("headers", {})[self.PAGINATION_HEADER_NAME] = PAGINATION_HEADER
 
 
+class Boolean(fields.Boolean):
+    """A JSON ``true`` or ``false`` only, as the document says: marshmallow's would take 1, "yes" or
+    "on" (and ``truthy={True}`` still lets 1 in, since 1 == True)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
+
+
 # ---- imports: ?dry_run=true answers the preview and saves nothing ------------------------
 
 

@@ -34,13 +34,15 @@ ROLES = tuple(role.value for role in Role)
 # refusal, at these paths only ([] for any index), is counted apart (data_refusals), not as a
 # failing check; a 400 at any other path still fails.
 _EVIDENCE = ("evidence.judgements", "evidence.faults")
-# Every change that takes the lock: lock_version in the body and If-Match that disagree (across a
-# header and a body field). The type of each is the document's; their agreement cannot be.
-ACROSS_HEADER_AND_BODY = ("lock_version",)
+# the SENCO history: dates against today and each other, the head teacher rule (the page's checks)
+_SENCO_HISTORY = ("became_senco", "nasenco_started", "nasenco_completed", "earlier_senco_months", "head_teacher")
+# lock_version and If-Match, idempotency_key and Idempotency-Key, that disagree (across a header and
+# a body field). The type of each is the document's; their agreement cannot be.
+ACROSS_HEADER_AND_BODY = ("lock_version", "idempotency_key")
 RULES_OF_DATA: dict[str, tuple[str, ...]] = {
     "POST /api/v1/cohorts": ("programme_version_id",),
-    "POST /api/v1/cohorts/{cohort_id}/enrolments": ("trainee_id", "mentor_ids"),
-    "PATCH /api/v1/enrolments/{enrolment_id}": ("mentor_ids",),
+    "POST /api/v1/cohorts/{cohort_id}/enrolments": ("trainee_id", "mentor_ids", *_SENCO_HISTORY),
+    "PATCH /api/v1/enrolments/{enrolment_id}": ("mentor_ids", *_SENCO_HISTORY),
     "POST /api/v1/programmes": tuple(
         f"modules[].{name}"
         for name in ("area", "catalogue_module", "scenarios", "prerequisites", "outcomes[].npq_areas")

@@ -117,3 +117,20 @@ def test_the_document_says_a_change_may_send_no_body_and_a_setting_needs_words(s
     schemas = spec["components"]["schemas"]
     assert schemas["ObservationIn"]["properties"]["setting"]["pattern"] == r"\s*\S"
     assert schemas["Try"]["properties"]["evidence"]["properties"]["faults"]["nullable"] is True
+
+
+def test_an_id_no_id_column_can_hold_is_a_located_400_on_every_database(client, headers):
+    # On PostgreSQL such an id once reached the database and answered 500.
+    body = {"trainee_id": 2**31, "mentor_ids": [2**40]}
+    response = client.post("/api/v1/cohorts/1/enrolments", json=body, headers=headers)
+    assert response.status_code == 400
+    assert {e["path"] for e in response.json["errors"]} == {"trainee_id", "mentor_ids[0]"}
+    cohort = client.post("/api/v1/cohorts", json={"name": "C", "programme_version_id": 2**31}, headers=headers)
+    assert cohort.status_code == 400 and cohort.json["errors"][0]["path"] == "programme_version_id"
+
+
+@pytest.mark.parametrize("value", ["yes", 1, "true"])
+def test_head_teacher_takes_only_true_or_false_as_documented(client, headers, value):
+    body = {"trainee_id": 1, "mentor_ids": [1], "head_teacher": value}
+    response = client.post("/api/v1/cohorts/1/enrolments", json=body, headers=headers)
+    assert response.status_code == 400 and [e["path"] for e in response.json["errors"]] == ["head_teacher"]
