@@ -87,7 +87,7 @@ class ProgrammeSchema(Schema):
 
 
 class VersionSchema(Schema):
-    number = fields.Integer(allow_none=True)
+    number = fields.Integer(allow_none=True, strict=True)
     status = fields.String()
     published_at = fields.AwareDateTime(allow_none=True)
 

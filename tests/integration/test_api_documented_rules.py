@@ -134,3 +134,13 @@ def test_head_teacher_takes_only_true_or_false_as_documented(client, headers, va
     body = {"trainee_id": 1, "mentor_ids": [1], "head_teacher": value}
     response = client.post("/api/v1/cohorts/1/enrolments", json=body, headers=headers)
     assert response.status_code == 400 and [e["path"] for e in response.json["errors"]] == ["head_teacher"]
+
+
+def test_a_module_not_in_the_draft_is_not_found_and_hours_have_their_documented_range(spec, client, headers):
+    hours = spec["components"]["schemas"]["ModuleChanges"]["properties"]["hours"]
+    assert (hours["minimum"], hours["maximum"]) == (1, 1000)
+    created = client.post("/api/v1/programmes", json=DOCUMENT, headers=headers).json
+    url = f"/api/v1/programmes/{created['id']}/draft/modules/no-such-module"
+    lock = {"lock_version": created["lock_version"]}
+    assert client.patch(url, json={"hours": 5, **lock}, headers=headers).status_code == 404
+    assert client.delete(f"{url}?lock_version={created['lock_version']}", headers=headers).status_code == 404
