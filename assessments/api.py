@@ -46,7 +46,7 @@ IDEMPOTENCY_PARAMETER = {
     "in": "header",
     "name": IDEMPOTENCY_HEADER,
     "required": False,
-    "schema": {"type": "string"},
+    "schema": {"type": "string", "pattern": submissions.IDEMPOTENCY_KEY_PATTERN},
     "description": "A key you make for this observation (8–64 letters, digits, . : - _; a UUID will do). "
     "Required here or as idempotency_key in the body. Sending it again answers the same record.",
 }
@@ -168,7 +168,7 @@ def list_cohorts(pagination_parameters: Any) -> list[Cohort]:
 @bp.response(201, schemas.CohortSchema)
 def create_cohort(data: dict[str, Any]) -> Cohort:
     """Start a cohort on a published programme version, with its sign-off policy (the usual one unless given)."""
-    return services.create_cohort(data["name"], data["programme_version_id"], data["sign_off"])
+    return services.create_cohort(data["name"], data["programme_version_id"], data.get("sign_off"))
 
 
 @bp.get("/cohorts/<int:cohort_id>")
@@ -231,7 +231,7 @@ def get_enrolment(enrolment_id: int) -> Any:
 
 @bp.patch("/enrolments/<int:enrolment_id>")
 @api.roles(*STAFF)
-@bp.arguments(schemas.EnrolmentChangesSchema)
+@bp.arguments(schemas.EnrolmentChangesSchema, required=False)
 @bp.response(200, schemas.EnrolmentSchema, headers=api.ETAG_HEADER)
 @api.documented_lock(bp)
 def change_enrolment(data: dict[str, Any], enrolment_id: int) -> Any:
@@ -323,7 +323,7 @@ def get_observation(observation_id: int) -> Any:
 
 @bp.patch("/observations/<int:observation_id>")
 @api.roles(Role.MENTOR)
-@bp.arguments(schemas.ObservationChangesSchema)
+@bp.arguments(schemas.ObservationChangesSchema, required=False)
 @bp.response(200, schemas.ObservationSchema, headers=api.ETAG_HEADER)
 @api.documented_lock(bp)
 def change_observation(data: dict[str, Any], observation_id: int) -> Any:

@@ -23,10 +23,12 @@ from assessments.models import (
     SETTING_MAX_LENGTH,
 )
 from assessments.services.observations import PRESENT_MAX
-from assessments.services.submissions import IDEMPOTENCY_KEY_MAX_LENGTH
+from assessments.services.submissions import IDEMPOTENCY_KEY_PATTERN, KEY_MESSAGE
 from competencies import engine
+from competencies.engine import signoff
 from competencies.engine.evidence import COMMENT_MAX
 from core import api
+from core.database import ID_MAX
 
 # ---- what goes in ----------------------------------------------------------------------
 
@@ -35,21 +37,43 @@ def _whole(**kwargs: Any) -> fields.Integer:
     return fields.Integer(strict=True, **kwargs)
 
 
+def _id(**kwargs: Any) -> fields.Integer:
+    """A record's id: what an id column holds (a larger number would be a database error, not a 400)."""
+    return _whole(validate=validate.Range(1, ID_MAX, error=f"Enter an id from 1 to {ID_MAX}"), **kwargs)
+
+
+# Words, not only spaces: the services strip a reason and refuse it if nothing is left.
+NOT_BLANK = r"\s*\S"
+
+
+def _written(max_length: int) -> list[validate.Validator]:
+    return [validate.Length(max=max_length), validate.Regexp(NOT_BLANK, error="Enter it in words")]
+
+
+def _policy_part(name: str, description: str) -> fields.Integer:
+    """One part of the sign-off policy, with the engine's range (so the OpenAPI document states it)."""
+    least = signoff.POLICY_LEAST[name]
+    return _whole(
+        validate=validate.Range(
+            least, signoff.POLICY_MAX, error=f"Enter a whole number from {least} to {signoff.POLICY_MAX:,}"
+        ),
+        metadata={"description": description},
+    )
+
+
 class SignOffPolicySchema(Schema):
     """K met observations, by J different observers, in S different settings, no dangerous fault in the last M."""
 
-    min_met = _whole(metadata={"description": "K: met observations needed"})
-    min_observers = _whole(metadata={"description": "J: different observers among them"})
-    min_settings = _whole(metadata={"description": "S: different settings among them"})
-    no_dangerous_in_last = _whole(metadata={"description": "M: no dangerous fault in the last M observations"})
+    min_met = _policy_part("min_met", "K: met observations needed")
+    min_observers = _policy_part("min_observers", "J: different observers among them")
+    min_settings = _policy_part("min_settings", "S: different settings among them")
+    no_dangerous_in_last = _policy_part("no_dangerous_in_last", "M: no dangerous fault in the last M observations")
 
 
 class CohortInSchema(Schema):
     name = fields.String(required=True, validate=validate.Length(1, NAME_MAX_LENGTH))
-    programme_version_id = _whole(required=True, metadata={"description": "A published programme version"})
-    sign_off = fields.Nested(
-        SignOffPolicySchema, load_default=None, metadata={"description": "The provider's usual policy unless given"}
-    )
+    programme_version_id = _id(required=True, metadata={"description": "A published programme version"})
+    sign_off = fields.Nested(SignOffPolicySchema, metadata={"description": "The provider's usual policy unless given"})
 
 
 class _EnrolmentDetailsSchema(Schema):
@@ -61,18 +85,20 @@ class _EnrolmentDetailsSchema(Schema):
     )
     nasenco_started = fields.Date(allow_none=True)
     nasenco_completed = fields.Date(allow_none=True)
-    head_teacher = fields.Boolean(metadata={"description": "Also the school's head teacher (changes the SENCO duty)"})
+    head_teacher = api.Boolean(
+        metadata={"description": "Also the school's head teacher (changes the SENCO duty)"},
+    )
 
 
 class EnrolmentInSchema(_EnrolmentDetailsSchema):
-    trainee_id = _whole(required=True)
-    mentor_ids = fields.List(_whole(), required=True, validate=validate.Length(1, 20))
+    trainee_id = _id(required=True)
+    mentor_ids = fields.List(_id(), required=True, validate=validate.Length(1, 20))
 
 
 class EnrolmentChangesSchema(_EnrolmentDetailsSchema, api.LockSchema):
     """Only the fields sent change; the trainee and the cohort never do."""
 
-    mentor_ids = fields.List(_whole(), validate=validate.Length(1, 20))
+    mentor_ids = fields.List(_id(), validate=validate.Length(1, 20))
 
 
 class JudgementInSchema(Schema):
@@ -81,7 +107,7 @@ class JudgementInSchema(Schema):
         allow_none=True, metadata={"description": "One of the criterion's levels; null: observed (faults rubrics)"}
     )
     comment = fields.String(validate=validate.Length(max=COMMENT_MAX))
-    not_applicable = fields.Boolean(truthy={True}, falsy={False})
+    not_applicable = api.Boolean()
 
 
 class FaultInSchema(Schema):
@@ -98,7 +124,7 @@ class EvidenceInSchema(Schema):
 class _ObservationFieldsSchema(Schema):
     observed_on = fields.Date(metadata={"description": "Not in the future, not before the cohort started"})
     setting = fields.String(
-        validate=validate.Length(max=SETTING_MAX_LENGTH),
+        validate=_written(SETTING_MAX_LENGTH),
         metadata={"description": "Where, e.g. ‘Year 4 classroom’: counted by its exact text"},
     )
     present = fields.List(
@@ -114,16 +140,14 @@ class ObservationInSchema(_ObservationFieldsSchema):
     observed_on = fields.Date(
         required=True, metadata={"description": "Not in the future, not before the cohort started"}
     )
-    setting = fields.String(required=True, validate=validate.Length(max=SETTING_MAX_LENGTH))
-    submit = fields.Boolean(
-        truthy={True},
-        falsy={False},
+    setting = fields.String(required=True, validate=_written(SETTING_MAX_LENGTH))
+    submit = api.Boolean(
         load_default=False,
         metadata={"description": "true: submit at once (locked, counted for sign-off)"},
     )
     idempotency_key = fields.String(
         load_default=None,
-        validate=validate.Length(max=IDEMPOTENCY_KEY_MAX_LENGTH),
+        validate=validate.Regexp(IDEMPOTENCY_KEY_PATTERN, error=KEY_MESSAGE),
         metadata={"description": "Or the Idempotency-Key header: the same key again answers the same record"},
     )
 
@@ -137,7 +161,7 @@ class AmendmentInSchema(_ObservationFieldsSchema, api.LockSchema):
 
     reason = fields.String(
         required=True,
-        validate=validate.Length(max=REASON_MAX_LENGTH),
+        validate=_written(REASON_MAX_LENGTH),
         metadata={"description": "Why it is corrected: kept with the revision"},
     )
     present_notes = fields.String(
@@ -147,7 +171,7 @@ class AmendmentInSchema(_ObservationFieldsSchema, api.LockSchema):
 
 
 class RequestInSchema(Schema):
-    mentor_id = _whole(required=True, metadata={"description": "One of your mentors"})
+    mentor_id = _id(required=True, metadata={"description": "One of your mentors"})
     scenario_key = fields.String(required=True, validate=validate.Length(1, KEY_MAX_LENGTH))
     note = fields.String(load_default="", validate=validate.Length(max=NOTE_MAX_LENGTH))
 
@@ -159,13 +183,16 @@ class AcceptInSchema(Schema):
 class DeclineInSchema(Schema):
     reason = fields.String(
         required=True,
-        validate=validate.Length(max=REASON_MAX_LENGTH),
+        validate=_written(REASON_MAX_LENGTH),
         metadata={"description": "Why: your trainee reads it"},
     )
 
 
 class RegisterQuerySchema(Schema):
-    cohort_id = _whole(load_default=None, metadata={"description": "Only this cohort"})
+    # Not strict: a query string's value is always text, "3" among them.
+    cohort_id = fields.Integer(
+        load_default=None, validate=validate.Range(1, ID_MAX), metadata={"description": "Only this cohort"}
+    )
     completed_only = fields.Boolean(
         load_default=True, metadata={"description": "false: every enrolment, not only those who completed"}
     )

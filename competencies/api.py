@@ -18,6 +18,7 @@ from competencies.services import authoring
 from competencies.services import imports as rubric_imports
 from core import api
 from core.accounts.roles import Role
+from core.keys import KEY_PATTERN
 from core.validation import LocatedError
 
 bp = api.api_blueprint("competencies_api", __name__, Role.DESIGNER, description="Scenarios and rubrics")
@@ -53,24 +54,34 @@ class FaultTypeSchema(Schema):
 class RubricDefinitionSchema(Schema):
     """The engine's rubric format, described for readers; the engine checks it and names each path."""
 
-    key = fields.String(required=True)
-    title = fields.String(required=True)
+    key = fields.String(required=True, metadata={"pattern": KEY_PATTERN})
+    title = fields.String(required=True, metadata={"minLength": 1})
     model = fields.String(required=True, metadata={"enum": [m.value for m in engine.RubricModel]})
     threshold = fields.Raw(allow_none=True, metadata={"type": "number"})
     fault_limit = fields.Integer(allow_none=True)
     pass_rationale = fields.String()
-    criteria = fields.List(fields.Nested(CriterionSchema), required=True)
+    criteria = fields.List(fields.Nested(CriterionSchema), required=True, metadata={"minItems": 1})
     fault_types = fields.List(fields.Nested(FaultTypeSchema))
 
 
+_ITEMS = {"type": "array", "items": {"type": "object"}, "nullable": True}  # null or left out: none
+# The keys of the engine's evidence (competencies/engine/evidence.py), which refuses any other.
+EVIDENCE_DOCUMENT = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "judgements": {**_ITEMS, "description": '[{"criterion", "level", "comment", "not_applicable"}]'},
+        "faults": {**_ITEMS, "description": '[{"fault", "severity", "note"}]'},
+        "observation_id": {"type": "string"},
+        "observed_at": {"type": "string", "description": "A date and time, like 2026-03-03T10:30"},
+        "observer": {"type": "string"},
+        "setting": {"type": "string"},
+    },
+}
+
+
 class TrySchema(Schema):
-    evidence = fields.Dict(
-        required=True,
-        metadata={
-            "description": 'Sample evidence: {"judgements": [{"criterion", "level", "comment", '
-            '"not_applicable"}], "faults": [{"fault", "severity", "note"}]}'
-        },
-    )
+    evidence = fields.Dict(required=True, metadata={"description": "Sample evidence", **EVIDENCE_DOCUMENT})
     version = fields.Integer(load_default=None, strict=True, metadata={"description": "The newest unless given"})
 
 

@@ -8,6 +8,7 @@ Every error, whatever raised it, answers ``{"errors": [{"path": …, "message": 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, NoReturn
@@ -140,10 +141,33 @@ class _Parser(FlaskParser):
         raise ApiError(400, located(messages))
 
 
+# What X-Pagination holds, as sent: a header's value is text, here a JSON object (flask-smorest
+# documents it as the object itself, which no header can be).
+PAGINATION_HEADER = {
+    "description": "The page's place, as JSON text: "
+    '{"total", "total_pages", "first_page", "last_page", "page", "previous_page", "next_page"} '
+    "(whole numbers; previous_page and next_page only when there is one)",
+    "schema": {"type": "string"},
+}
+
+
 class ApiBlueprint(flask_smorest.Blueprint):
     ARGUMENTS_PARSER = _Parser()
     # ?page= and ?page_size= too: a bad one is a located 400 like any other argument, not a bare 422.
     PAGINATION_ARGUMENTS_PARSER = _Parser()
+
+    def _document_pagination_metadata(self, spec: Any, resp_doc: dict[str, Any]) -> None:
+        resp_doc.setdefault("headers", {})[self.PAGINATION_HEADER_NAME] = PAGINATION_HEADER
+
+
+class Boolean(fields.Boolean):
+    """A JSON ``true`` or ``false`` only, as the document says: marshmallow's would take 1, "yes" or
+    "on" (and ``truthy={True}`` still lets 1 in, since 1 == True)."""
+
+    def _deserialize(self, value: Any, attr: Any, data: Any, **kwargs: Any) -> bool:
+        if not isinstance(value, bool):
+            raise self.make_error("invalid", input=value)
+        return value
 
 
 # ---- imports: ?dry_run=true answers the preview and saves nothing ------------------------
@@ -164,12 +188,22 @@ DRY_RUN_PARAMETER = {
     "name": "dry_run",
     "required": False,
     "schema": {"type": "boolean"},
-    "description": "true: check the document and answer the preview; nothing is saved",
+    "description": "true: check the document and answer the preview; nothing is saved. Once, true or false",
 }
 
 
+DRY_RUN_VALUES = {"true": True, "false": False}
+
+
 def dry_run_requested() -> bool:
-    return request.args.get("dry_run", "").lower() in ("true", "1")
+    """``?dry_run=true`` or ``false`` (or none); anything else, or the parameter twice, is a 400 at
+    ``dry_run``: a mistyped ``dry_run=ture`` must never save what was meant as a preview."""
+    given = request.args.getlist("dry_run")
+    if not given:
+        return False
+    if len(given) > 1 or given[0] not in DRY_RUN_VALUES:
+        fail(400, "Send dry_run once, as true or false", "dry_run")
+    return DRY_RUN_VALUES[given[0]]
 
 
 def dry_run_answer(preview: list[tuple[str, str]]) -> Response:
@@ -218,11 +252,15 @@ class LockQuerySchema(Schema):
     lock_version = fields.Integer(load_default=None, metadata={"description": "Or send If-Match"})
 
 
+# An ETag as this API sends it ("7"), weak (W/"7") or bare (7) accepted alike; ASCII digits only.
+ETAG_PATTERN = r'^(W/)?"?([0-9]{1,18})"?$'
+_ETAG = re.compile(ETAG_PATTERN)
+
 IF_MATCH_PARAMETER = {
     "in": "header",
     "name": LOCK_HEADER,
     "required": False,
-    "schema": {"type": "string"},
+    "schema": {"type": "string", "pattern": ETAG_PATTERN},
     "description": 'The draft\'s ETag as last seen, e.g. "7". Required unless lock_version is sent.',
 }
 ETAG_HEADER = {"ETag": {"description": "The draft's lock_version, quoted", "schema": {"type": "string"}}}
@@ -240,10 +278,10 @@ def required_lock(lock_version: int | None) -> int:
     header = request.headers.get(LOCK_HEADER)
     from_header = None
     if header is not None:
-        tag = header.strip().removeprefix("W/").strip('"')
-        if not tag.isdigit():
+        tag = _ETAG.fullmatch(header.strip())
+        if tag is None:
             fail(400, f'Send {LOCK_HEADER} as the ETag you were given, for example "3"', LOCK_HEADER)
-        from_header = int(tag)
+        from_header = int(tag.group(2))
     if from_header is not None and lock_version is not None and from_header != lock_version:
         fail(400, f"{LOCK_HEADER} and lock_version disagree: send one of them", "lock_version")
     seen = from_header if from_header is not None else lock_version

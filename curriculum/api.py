@@ -15,7 +15,7 @@ from marshmallow import Schema, fields, validate
 
 from core import api
 from core.accounts.roles import Role
-from curriculum import exchange, services
+from curriculum import exchange, rules, services
 from curriculum.analysis import WarningCode
 from curriculum.diff import diff
 from curriculum.models import Programme, ProgrammeVersion
@@ -43,8 +43,12 @@ class AddModuleSchema(api.LockSchema):
 
 
 class ModuleChangesSchema(api.LockSchema):
-    hours = fields.Integer(required=True, strict=True)
-    block = fields.String(load_default="", validate=validate.Length(max=120))
+    hours = fields.Integer(
+        required=True,
+        strict=True,
+        validate=validate.Range(rules.HOURS_PER_MODULE_MIN, rules.HOURS_PER_MODULE_MAX, error=rules.HOURS_MESSAGE),
+    )
+    block = fields.String(load_default="", validate=validate.Length(max=rules.NAME_MAX_LENGTH))
     prerequisites = fields.List(fields.String(), load_default=list)
 
 
@@ -215,6 +219,14 @@ def _draft(programme: Programme) -> ProgrammeVersion:
     return programme.draft or api.fail(409, "This programme has no draft: start one with POST …/draft")
 
 
+def _draft_module(programme: Programme, key: str) -> ProgrammeVersion:
+    """The draft, which must hold the module of the address (404 otherwise, like any unknown address)."""
+    draft = _draft(programme)
+    if draft.module(key) is None:
+        api.fail(404, f"This programme's draft has no module ‘{key}’")
+    return draft
+
+
 def _tagged(programme: Programme, status: int = 200) -> tuple[Programme, int, dict[str, str]]:
     """The programme as an answer, with the draft's lock_version as its ETag."""
     draft = programme.draft
@@ -313,7 +325,7 @@ def add_module(data: dict[str, Any], programme_id: int) -> Any:
 def change_module(data: dict[str, Any], programme_id: int, key: str) -> Any:
     """Change a draft module's hours, block and prerequisites."""
     programme = _programme(programme_id)
-    lock = api.checked_lock(_draft(programme).lock_version, data["lock_version"])
+    lock = api.checked_lock(_draft_module(programme, key).lock_version, data["lock_version"])
     changes = services.ModuleChanges(data["hours"], data["block"], frozenset(data["prerequisites"]))
     _run(lambda: services.update_module(programme_id, lock, key, changes))
     return _tagged(programme)
@@ -326,7 +338,7 @@ def change_module(data: dict[str, Any], programme_id: int, key: str) -> Any:
 def remove_module(query: dict[str, Any], programme_id: int, key: str) -> Any:
     """Remove a module from the draft."""
     programme = _programme(programme_id)
-    lock = api.checked_lock(_draft(programme).lock_version, query["lock_version"])
+    lock = api.checked_lock(_draft_module(programme, key).lock_version, query["lock_version"])
     _run(lambda: services.remove_module(programme_id, lock, key))
     return _tagged(programme)
 

@@ -87,7 +87,7 @@ class ProgrammeSchema(Schema):
 
 
 class VersionSchema(Schema):
-    number = fields.Integer(allow_none=True)
+    number = fields.Integer(allow_none=True, strict=True)
     status = fields.String()
     published_at = fields.AwareDateTime(allow_none=True)
 
@@ -101,7 +101,7 @@ class ProgrammeDocumentSchema(Schema):
     programme = fields.Nested(ProgrammeSchema, required=True)
     # Written on export to say which version the file holds; accepted and ignored on import,
     # since an imported programme always starts as a new draft.
-    version = fields.Nested(VersionSchema, load_default=None)
+    version = fields.Nested(VersionSchema)  # not null: OpenAPI 3.0 can only say "null or any object"
     modules = fields.List(fields.Nested(ModuleSchema), required=True)
 
 

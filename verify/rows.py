@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from verify import (
+    api_fuzz,
     canary_row,
     client_rows,
     erasure_row,
@@ -96,6 +97,20 @@ def _races(base_url: str) -> Row:
             figure += "; PostgreSQL not run: TEST_DATABASE_URL is not set"
         return figure, ok and bool(base_url), races_row.details(results)
 
+
+def _api_fuzz(base_url: str) -> Row:
+    """schemathesis over the OpenAPI document, each role's token, on SQLite then PostgreSQL."""
+
+    def row() -> tuple[str, bool, list[str]]:
+        results = [api_fuzz.run("SQLite")]
+        if base_url:
+            with load.postgresql_schema(base_url) as url:
+                results.append(api_fuzz.run("PostgreSQL", url))
+        figure, ok = api_fuzz.describe(results)
+        if not base_url:
+            figure += "; PostgreSQL not run: TEST_DATABASE_URL is not set"
+        return figure, ok and bool(base_url), api_fuzz.details(results)
+
     return row
 
 
@@ -143,6 +158,11 @@ def all_rows(postgresql_url: str) -> dict[str, tuple[str, str, Row]]:
             "canaries after export and erasure",
             "export has every canary; 0 remain after erasure (SQLite and PostgreSQL)",
             lambda: erasure_row.canaries_row(postgresql_url),
+        ),
+        "api-fuzz": (
+            "API fuzzing (schemathesis)",
+            "0 failing checks, every operation exercised with each role's token, SQLite and PostgreSQL",
+            _api_fuzz(postgresql_url),
         ),
         "timing": (
             "sign-in timing",

@@ -20,6 +20,9 @@ from competencies.engine.results import Missing, Result, SignOff
 from competencies.engine.scoring import NOT_APPLICABLE
 
 POLICY_MAX = 1_000
+# The fewest each part of the policy may ask for (K needs at least one met observation; 0 turns a
+# check off): read by the API's schema too, so its document states the range the engine enforces.
+POLICY_LEAST = {"min_met": 1, "min_observers": 0, "min_settings": 0, "no_dangerous_in_last": 0}
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +35,7 @@ class SignOffPolicy:
 
     def __post_init__(self) -> None:
         problems: list[Problem] = []
-        for name, least in (("min_met", 1), ("min_observers", 0), ("min_settings", 0), ("no_dangerous_in_last", 0)):
+        for name, least in POLICY_LEAST.items():
             value = whole(getattr(self, name))
             if value is None or not least <= value <= POLICY_MAX:
                 problems.append(Problem(name, f"Enter a whole number from {least} to {POLICY_MAX:,}"))
