@@ -51,7 +51,7 @@ class AuditProvider(privacy.Provider):
                 {
                     "at": e.at,
                     "by": Other(e.actor_id, "Staff member") if e.actor_id else "No one signed in",
-                    "action": e.action.value,
+                    "action": e.action.label,
                     "record": f"{e.subject_type} {e.subject_id or ''}".strip(),
                     "about": Other(e.person_id, "Person") if e.person_id else "",
                 }
