@@ -64,14 +64,7 @@ class Search:
 @contextmanager
 def _server(folder: str, database_url: str, secret_key: str) -> Iterator[tuple[str, Path, Path]]:
     """gunicorn on the world's database, as `make serve` runs it; its stdout and stderr kept."""
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "INSTANCE_PATH": folder,
-        "SECRET_KEY": secret_key,
-        "SESSION_COOKIE_SECURE": "0",  # plain http on 127.0.0.1
-        "JOBS_RUNNER": "none",
-    }
+    env = load.server_environment(database_url, folder, SECRET_KEY=secret_key, JOBS_RUNNER="none")
     port = load._free_port()
     out, err = Path(folder) / "gunicorn.out.log", Path(folder) / "gunicorn.err.log"
     with open(out, "w") as stdout, open(err, "w") as stderr:
@@ -86,14 +79,7 @@ def _server(folder: str, database_url: str, secret_key: str) -> Iterator[tuple[s
         )
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.5)
-        else:
-            raise RuntimeError("gunicorn did not answer /health within 60 s")
+        load.wait_for_health(base)
         yield base, out, err
     finally:
         os.killpg(process.pid, signal.SIGTERM)

@@ -118,13 +118,8 @@ class _Server:
             stderr=open(self.log, "a"),
             start_new_session=True,
         )
-        for _ in range(120):
-            try:
-                if httpx.get(f"{self.base}/health", timeout=2).status_code == 200:
-                    return time.perf_counter() - started
-            except httpx.TransportError:
-                time.sleep(0.5)
-        raise RuntimeError("gunicorn did not answer /health within 60 s")
+        load.wait_for_health(self.base)
+        return time.perf_counter() - started
 
     def kill(self) -> None:
         """SIGKILL to the whole process group: no worker finishes its request, nothing is flushed."""
@@ -145,16 +140,7 @@ class _Server:
 def _world(database_url: str) -> Iterator[tuple[dict[str, str], dict[str, object], Path]]:
     """A migrated database with the built-in content, a mentor with a token and one trainee enrolled."""
     instance = tempfile.mkdtemp(prefix="verify-kill-")
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "INSTANCE_PATH": instance,
-        "SECRET_KEY": secrets.token_hex(16),
-        "FLASK_APP": "wsgi",
-        "SESSION_COOKIE_SECURE": "0",
-        "GUNICORN_WORKERS": str(load.WORKERS),
-        "GUNICORN_THREADS": str(load.THREADS),
-    }
+    env = load.server_environment(database_url, instance)
     try:
         load._run([str(load.BIN / "flask"), "setup", "--no-demo"], env)
         seeded = subprocess.run(

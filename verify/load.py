@@ -99,11 +99,10 @@ def _run(args: list[str], env: dict[str, str]) -> None:
         raise RuntimeError(f"{' '.join(args[:3])} failed: {done.stderr.strip()[-600:]}")
 
 
-@contextmanager
-def _server(database_url: str, result: LoadResult) -> Iterator[str]:
-    """A migrated database with content and 50 people, served by gunicorn; stopped afterwards."""
-    instance = tempfile.mkdtemp(prefix="verify-load-")
-    env = {
+def server_environment(database_url: str, instance: str, **settings: str) -> dict[str, str]:
+    """The environment the rows give `flask` and gunicorn: as `make serve` would, on this database
+    and instance folder, over plain http on 127.0.0.1; ``settings`` add to it or replace."""
+    return {
         **os.environ,
         "DATABASE_URL": database_url,
         "INSTANCE_PATH": instance,
@@ -112,7 +111,26 @@ def _server(database_url: str, result: LoadResult) -> Iterator[str]:
         "SESSION_COOKIE_SECURE": "0",  # plain http on 127.0.0.1: a Secure cookie would never come back
         "GUNICORN_WORKERS": str(WORKERS),
         "GUNICORN_THREADS": str(THREADS),
+        **settings,
     }
+
+
+def wait_for_health(base: str) -> None:
+    """Until the server at ``base`` answers /health (60 s at most)."""
+    for _ in range(120):
+        try:
+            if httpx.get(f"{base}/health", timeout=2).status_code == 200:
+                return
+        except httpx.TransportError:
+            time.sleep(0.5)
+    raise RuntimeError("gunicorn did not answer /health within 60 s")
+
+
+@contextmanager
+def _server(database_url: str, result: LoadResult) -> Iterator[str]:
+    """A migrated database with content and 50 people, served by gunicorn; stopped afterwards."""
+    instance = tempfile.mkdtemp(prefix="verify-load-")
+    env = server_environment(database_url, instance)
     port = _free_port()
     process = None
     try:
@@ -134,14 +152,7 @@ def _server(database_url: str, result: LoadResult) -> Iterator[str]:
             start_new_session=True,
         )
         base = f"http://127.0.0.1:{port}"
-        for _ in range(120):
-            try:
-                if httpx.get(f"{base}/health", timeout=2).status_code == 200:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.5)
-        else:
-            raise RuntimeError("gunicorn did not answer /health within 60 s")
+        wait_for_health(base)
         yield base
     finally:
         if process is not None:

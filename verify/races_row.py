@@ -12,7 +12,6 @@ of its own). Bounded: a fixed number of requests, a timeout on each.
 from __future__ import annotations
 
 import json
-import os
 import re
 import secrets
 import shutil
@@ -309,16 +308,7 @@ def _replay(base: str, seeded: dict[str, Any], url: str) -> Race:
 def _world(database_url: str) -> Iterator[tuple[dict[str, str], Path]]:
     """A migrated database with the built-in content (``flask setup``), as ``make serve`` would use."""
     instance = tempfile.mkdtemp(prefix="verify-races-")
-    env = {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "INSTANCE_PATH": instance,
-        "SECRET_KEY": secrets.token_hex(16),
-        "FLASK_APP": "wsgi",
-        "SESSION_COOKIE_SECURE": "0",
-        "GUNICORN_WORKERS": str(load.WORKERS),
-        "GUNICORN_THREADS": str(load.THREADS),
-    }
+    env = load.server_environment(database_url, instance)
     try:
         load._run([str(load.BIN / "flask"), "setup", "--no-demo"], env)
         yield env, Path(instance)
