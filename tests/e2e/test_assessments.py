@@ -16,14 +16,12 @@ from core.app import create_app
 from core.extensions import db
 from tests.e2e.conftest import PEOPLE, assert_accessible, sign_in
 
-# Other tests enrol the same trainee with the same mentor on cohorts of theirs: this one's own name.
-COHORT = "Browser cohort for recording"
-
 
 @pytest.fixture
 def enrolled(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> int:
     """The e2e trainee enrolled with the e2e mentor, in the live server's database (found where
-    the live_server fixture made it): the enrolment's id."""
+    the live_server fixture made it): the enrolment's id. Other tests use it too, so the trainee
+    has several such enrolments with this mentor: each test reads its own by id."""
     database = next(tmp_path_factory.getbasetemp().glob("e2e*/e2e.sqlite3"))
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "INSTANCE_PATH": str(database.parent)})
     today = date.today()
@@ -32,7 +30,7 @@ def enrolled(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> int:
             db.session.scalar(select(User).where(User.email == PEOPLE[role][1])) for role in (Role.TRAINEE, Role.MENTOR)
         )
         version = published_programme(today - timedelta(days=30))
-        cohort = services.create_cohort(COHORT, version.id)
+        cohort = services.create_cohort("Browser cohort", version.id)
         enrolment_id = services.enrol(
             cohort.id,
             services.EnrolmentInput(trainee.id, (mentor.id,), "Hill Primary", today - timedelta(days=400)),
@@ -81,7 +79,7 @@ def test_a_mentor_records_and_submits_an_observation_and_the_trainee_reads_it(pa
 
     sign_in(page, Role.TRAINEE)
     page.goto("/assessments/my-training")
-    mine = page.get_by_role("region", name=COHORT)
+    mine = page.locator(f'[role="region"][aria-labelledby="enrolment-{enrolled}"]')  # this enrolment's part
     expect(mine.get_by_text("On track")).to_be_visible()
     expect(mine.locator(".app-result").first).to_contain_text("Outcome: not yet met")
     expect(mine.get_by_text("The latest observation must be met.").first).to_be_visible()
