@@ -76,6 +76,9 @@ def _build_programme_and_cohort(page: Page) -> None:
     _fill_date(page, "Cohort start date", date.today() - timedelta(days=30))
     page.get_by_label("Length in weeks").fill("78")
     page.get_by_role("button", name="Save").click()
+    # The programme's page, scripts run: a click before then can land on the page being replaced.
+    expect(page.get_by_role("button", name="Add modules from the catalogue")).to_be_visible()
+    page.wait_for_load_state("load")
     for area, module in (
         ("Identification of need and in-school screening", "Screening reading and spelling"),
         (None, "The Children and Families Act and the Code of Practice"),
