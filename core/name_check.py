@@ -61,7 +61,13 @@ def _given_names(path: Path) -> frozenset[str]:
 
 
 def given_names() -> frozenset[str]:
-    return _given_names(ensure_list(list_path()))
+    """The list, or none when it cannot be made here (no writable cache folder, the package
+    missing): the check is a warning, so it must never stop a save; the log says why."""
+    try:
+        return _given_names(ensure_list(list_path()))
+    except (OSError, ImportError, MemoryError) as error:
+        log.warning("children's names check skipped: the list of given names could not be made (%s)", error)
+        return frozenset()
 
 
 def known_people() -> frozenset[str]:

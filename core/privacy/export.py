@@ -184,7 +184,10 @@ def _printable(value: Any) -> Any:
     if isinstance(value, enum.Enum):
         return value.value
     if isinstance(value, str) and ISO_DATE.fullmatch(value):  # a date kept as text inside JSON
-        return format_date(date.fromisoformat(value))
+        try:
+            return format_date(date.fromisoformat(value))
+        except ValueError:  # typed text that only looks like a date ("2024-02-30"): as written
+            return value
     return value
 
 

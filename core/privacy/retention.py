@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 
 from flask import Flask, current_app
 
-from core import jobs
+from core import jobs, printing
 from core.accounts.models import utcnow
 from core.config import env_int
 from core.extensions import db
@@ -92,7 +92,13 @@ RULES: tuple[Rule, ...] = (
     Rule("staged_imports", 1, "RETENTION_STAGED_IMPORTS_DAYS", DAY, "the file was checked and staged"),
     Rule("job_results", jobs.JOB_RESULT_SECONDS, "JOB_RESULT_SECONDS", SECOND, "the job finished"),
     Rule("jobs", 30, "RETENTION_JOBS_DAYS", DAY, "the job finished"),
-    Rule("stored_documents", 30, "DOCUMENTS_KEEP_DAYS", DAY, "the PDF was last made or downloaded"),
+    Rule(
+        "stored_documents",
+        printing.DOCUMENTS_KEEP_DAYS,
+        "DOCUMENTS_KEEP_DAYS",
+        DAY,
+        "the PDF was last made or downloaded",
+    ),
     Rule("api_tokens", 30, "RETENTION_API_TOKENS_DAYS", DAY, "the token expired"),
     Rule("calibration", 3 * YEAR_DAYS, "RETENTION_CALIBRATION_DAYS", DAY, "the mentor scored the exemplar"),
     Rule("observations", SIX_YEARS_DAYS, "RETENTION_OBSERVATIONS_DAYS", DAY, "the cohort ended"),

@@ -213,3 +213,11 @@ def test_an_export_of_an_account_removed_before_the_job_ran_fails_with_a_clear_m
         assert jobs.execute(int(job_url.rsplit("/", 1)[1])) is jobs.JobStatus.FAILED
     page = client.get(job_url).get_data(as_text=True)
     assert "could not be gathered" in page and export.GONE.replace("'", "&#39;") in page
+
+
+def test_typed_text_that_only_looks_like_a_date_is_printed_as_written():
+    """A comment "2024-02-30" is not a date: the PDF prints it as typed instead of failing."""
+    assert export._printable({"comment": "2024-02-30", "on": "2024-02-28"}) == {
+        "comment": "2024-02-30",
+        "on": "28 February 2024",
+    }

@@ -83,3 +83,19 @@ def test_a_reflection_naming_known_staff_is_saved_and_the_log_says_only_that_the
     checks = [r.getMessage() for r in caplog.records if "names check" in r.getMessage()]
     assert checks and all("Muhammad" not in message for message in checks)
     assert "Muhammad" not in caplog.text
+
+
+def test_without_a_list_of_names_text_is_saved_and_the_log_says_the_check_was_skipped(
+    app, client, auth, enrolment_id, tmp_path, caplog
+):
+    """A server whose cache folder cannot be written (a service account with no home) saves
+    practice text unchecked rather than refusing every save."""
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the list's folder should be")
+    app.config["GIVEN_NAMES_DIR"] = str(blocked)
+    auth.sign_in("mentor@example.org")
+    data = _observation_form(client, enrolment_id, "Oliver answered first.", "")
+    with caplog.at_level(logging.WARNING):
+        assert client.post(NEW.format(enrolment_id), data=data).status_code == 302
+    assert _observations(app) == 1
+    assert "children's names check skipped" in caplog.text
