@@ -23,6 +23,8 @@ class Action(str, enum.Enum):
     PERSON_DEACTIVATED = "person.deactivated"
     PERSON_REACTIVATED = "person.reactivated"
     PERSON_ERASED = "person.erased"  # wired in where erasure is built
+    PERSON_INVITED = "person.invited"
+    INVITATION_ACCEPTED = "invitation.accepted"
     SETTINGS_CHANGED = "settings.changed"
 
     @property
@@ -44,5 +46,7 @@ ACTION_LABELS = {
     Action.PERSON_DEACTIVATED: "Deactivated a person",
     Action.PERSON_REACTIVATED: "Reactivated a person",
     Action.PERSON_ERASED: "Erased a person",
+    Action.PERSON_INVITED: "Invited a person",
+    Action.INVITATION_ACCEPTED: "Accepted an invitation",
     Action.SETTINGS_CHANGED: "Changed settings",
 }
