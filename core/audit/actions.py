@@ -24,6 +24,9 @@ class Action(str, enum.Enum):
     PERSON_REACTIVATED = "person.reactivated"
     PERSON_ERASED = "person.erased"  # wired in where erasure is built
     SETTINGS_CHANGED = "settings.changed"
+    # single sign-on (core.accounts.sso_services): who came in through which issuer, and who was refused
+    SIGNED_IN_WITH_SSO = "sign_in.sso"
+    SSO_REFUSED = "sign_in.sso_refused"
 
     @property
     def label(self) -> str:
@@ -45,4 +48,6 @@ ACTION_LABELS = {
     Action.PERSON_REACTIVATED: "Reactivated a person",
     Action.PERSON_ERASED: "Erased a person",
     Action.SETTINGS_CHANGED: "Changed settings",
+    Action.SIGNED_IN_WITH_SSO: "Signed in with a school account",
+    Action.SSO_REFUSED: "Refused a sign-in with a school account",
 }
