@@ -94,7 +94,8 @@ def start(name: str) -> Response | tuple[str, int]:
     if current_user.is_authenticated:
         return redirect(url_for("auth.home"))
     try:
-        return _client(issuer).authorize_redirect(url_for("sso.callback", name=name, _external=True))
+        response: Response = _client(issuer).authorize_redirect(url_for("sso.callback", name=name, _external=True))
+        return response
     except (*_NETWORK_ERRORS, *_TOKEN_ERRORS):
         return _refused(issuer, Refused(Refusal.UNAVAILABLE))
 
