@@ -36,7 +36,15 @@ EXTENSION = "sso"  # app.extensions key of this app's Authlib registry (one per 
 # How long a started sign-in may take at the issuer before its state is refused: long enough to
 # type a password and a second factor, short enough that an old tab's link is dead.
 STATE_LIFETIME_SECONDS = 10 * 60
-# The issuer's answers that mean "try later" rather than "you may not".
+# The issuer's error answers: the person (or their school's rules) stopped the sign-in; the issuer
+# is in trouble (try later); anything else (invalid_request, unauthorized_client) is a refused request.
+_PERSON_STOPPED = {
+    "access_denied",
+    "login_required",
+    "consent_required",
+    "interaction_required",
+    "account_selection_required",
+}
 _ISSUER_TROUBLE = {"server_error", "temporarily_unavailable"}
 # An authorization code the issuer will not swap (used already, expired): the sign-in is spent.
 _SPENT_CODE = {"invalid_grant"}
@@ -116,7 +124,9 @@ def _token(issuer: OidcIssuer) -> dict[str, Any]:
     error = request.args.get("error")
     if error:
         _forget_state(issuer)
-        raise Refused(Refusal.UNAVAILABLE if error in _ISSUER_TROUBLE else Refusal.DENIED)
+        if error in _PERSON_STOPPED:
+            raise Refused(Refusal.DENIED)
+        raise Refused(Refusal.UNAVAILABLE if error in _ISSUER_TROUBLE else Refusal.TOKEN)
     if not _state_is_current(issuer):
         _forget_state(issuer)
         raise Refused(Refusal.STATE)

@@ -9,7 +9,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 from flask import Flask
@@ -136,6 +136,19 @@ def test_the_request_to_the_provider_carries_pkce_s256_a_state_and_a_nonce(sso_c
     assert query["state"][0] and query["nonce"][0]
     assert query["scope"] == ["openid email profile"]
     assert query["redirect_uri"] == ["http://localhost/sign-in/school/school/callback"]
+
+
+def test_the_provider_refuses_a_request_without_pkce_and_the_person_is_told(app, sso_client, make_person):
+    """The local provider requires PKCE, as the app always sends it: a request stripped of it fails."""
+    make_person("alice@school.example", Role.TRAINEE)
+    client = sso_client()
+    parts = urlsplit(_start(client))
+    query = {k: v for k, v in parse_qs(parts.query).items() if not k.startswith("code_challenge")}
+    stripped = parts._replace(query=urlencode(query, doseq=True)).geturl()
+    back = sign_in_at_provider(stripped, "alice@school.example")
+    assert "error=invalid_request" in back
+    _refused_with(client.get(_callback_path(back)), Refusal.TOKEN, 400)
+    assert not _signed_in(client)
 
 
 def test_signing_in_with_a_school_account_starts_a_fresh_session_as_a_password_does(app, sso_client, make_person):
