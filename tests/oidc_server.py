@@ -6,6 +6,7 @@ Use the fixture by importing it into a test module (``from tests.oidc_server imp
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
@@ -63,10 +64,14 @@ def free_port() -> int:
 
 
 def _install() -> None:
-    if not (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
-        npm = shutil.which("npm")
-        assert npm, "npm is needed to install the test OpenID Connect provider"
-        subprocess.run([npm, "ci", "--quiet", "--no-audit", "--no-fund"], cwd=PROVIDER_DIR, check=True)
+    """``npm ci`` once if the provider is not installed (.ci/run installs it first); a lock keeps
+    two test processes starting together from installing over each other."""
+    with open(PROVIDER_DIR / ".install.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (PROVIDER_DIR / "node_modules" / "oidc-provider").is_dir():
+            npm = shutil.which("npm")
+            assert npm, "npm is needed to install the test OpenID Connect provider"
+            subprocess.run([npm, "ci", "--quiet", "--no-audit", "--no-fund"], cwd=PROVIDER_DIR, check=True)
 
 
 def _wait_for_discovery(process: subprocess.Popen[bytes], url: str) -> None:
