@@ -13,16 +13,19 @@ import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin
 
 import httpx
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from joserfc.jwk import KeySet, RSAKey
 
 from core.config import OidcIssuer
+from tests.conftest import make_app
 
 PROVIDER_DIR = Path(__file__).resolve().parent / "oidc_provider"
 CLIENT_ID = "senco"
@@ -133,6 +136,20 @@ def oidc_provider(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Provider
     provider, process = start_provider(tmp_path_factory.mktemp("oidc-provider"))
     yield provider
     stop_provider(process)
+
+
+@pytest.fixture
+def sso_client(app: Flask, database_url: str, tmp_path: Path, oidc_provider: Provider) -> Callable[..., FlaskClient]:
+    """A browser on an app that trusts the given issuers (by default the local provider as "school").
+
+    Built on the same database as ``app``, whose fixture empties it afterwards."""
+
+    def make(*issuers: object, **config: object) -> FlaskClient:
+        chosen = issuers or (oidc_provider.configured(),)
+        sso_app = make_app(database_url, INSTANCE_PATH=str(tmp_path), OIDC_ISSUERS=chosen, **config)
+        return sso_app.test_client()
+
+    return make
 
 
 def sign_in_at_provider(authorize_url: str, account: str | None = None, deny: bool = False) -> str:

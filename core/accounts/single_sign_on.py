@@ -40,6 +40,13 @@ class Refusal(str, enum.Enum):
     def message(self) -> str:
         return REFUSAL_MESSAGES[self]
 
+    @property
+    def status(self) -> int:
+        """The sign-in page's HTTP status with this refusal: not allowed, try later, or a bad request."""
+        if self in {Refusal.NO_ACCOUNT, Refusal.DEACTIVATED, Refusal.UNVERIFIED, Refusal.DENIED}:
+            return 403
+        return 503 if self is Refusal.UNAVAILABLE else 400
+
 
 REFUSAL_MESSAGES = {
     Refusal.STATE: "Your sign-in with your school account timed out or was already used. Try again.",

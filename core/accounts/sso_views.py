@@ -86,12 +86,9 @@ def verify_id_token(issuer: OidcIssuer, token: Mapping[str, Any], nonce: str) ->
 def _refused(issuer: OidcIssuer, refused: Refused) -> tuple[str, int]:
     """The sign-in page again, with the reason at the top, and an audit event."""
     sso_services.record_refusal(issuer, refused)
-    status = 503 if refused.refusal is Refusal.UNAVAILABLE else 400
-    if refused.refusal in {Refusal.NO_ACCOUNT, Refusal.DEACTIVATED, Refusal.UNVERIFIED, Refusal.DENIED}:
-        status = 403
     errors = [{"text": refused.refusal.message, "href": "#single-sign-on"}]
     page = render_template("accounts/sign_in.html", form=SignInForm(), page_errors=errors, issuers=configured_issuers())
-    return page, status
+    return page, refused.refusal.status
 
 
 @sso.route("/<name>")
