@@ -29,9 +29,11 @@ from core.accounts.forms import SignInForm
 from core.accounts.single_sign_on import SCOPES, Refusal, Refused
 from core.accounts.views import _start_session
 from core.config import OidcIssuer
+from core.redirects import local_target, redirect_to_local
 
 sso = Blueprint("sso", __name__, url_prefix="/sign-in/school")
 
+NEXT = "sso_next"  # session key: the page to open after signing in (a local path only)
 EXTENSION = "sso"  # app.extensions key of this app's Authlib registry (one per app: tests make many)
 # How long a started sign-in may take at the issuer before its state is refused: long enough to
 # type a password and a second factor, short enough that an old tab's link is dead.
@@ -100,6 +102,7 @@ def start(name: str) -> Response | tuple[str, int]:
         return redirect(url_for("auth.home"))
     try:
         response: Response = _client(issuer).authorize_redirect(url_for("sso.callback", name=name, _external=True))
+        session[NEXT] = local_target(request.args.get("next"))
         return response
     except (*_NETWORK_ERRORS, *_TOKEN_ERRORS):
         return _refused(issuer, Refused(Refusal.UNAVAILABLE))
@@ -170,8 +173,9 @@ def callback(name: str) -> Response | tuple[str, int]:
         person = sso_services.sign_in(issuer, _claims(issuer, token))
     except Refused as refused:
         return _refused(issuer, refused)
+    next_page = session.get(NEXT)
     _start_session(person)
-    return redirect(url_for("auth.home"))
+    return redirect_to_local(next_page, url_for("auth.home"))
 
 
 def init_app(app: Flask) -> None:

@@ -97,6 +97,23 @@ def test_a_person_whose_verified_school_email_has_an_account_signs_in_and_lands_
     assert _person(app, "alice@school.example").last_signed_in_at is not None
 
 
+def test_the_page_asked_for_before_signing_in_opens_after_a_school_sign_in(app, sso_client, make_person):
+    make_person("alice@school.example", Role.TRAINEE)
+    client = sso_client()
+    asked = client.get("/account/password")
+    sign_in_page = client.get(asked.headers["Location"]).get_data(as_text=True)
+    assert 'href="/sign-in/school/school?next=/account/password"' in sign_in_page
+    back = sign_in_at_provider(_start(client, "school?next=%2Faccount%2Fpassword"), "alice@school.example")
+    assert client.get(_callback_path(back)).headers["Location"] == "/account/password"
+
+
+def test_a_next_page_on_another_site_is_ignored(app, sso_client, make_person):
+    make_person("alice@school.example", Role.TRAINEE)
+    client = sso_client()
+    back = sign_in_at_provider(_start(client, "school?next=https%3A%2F%2Fevil.example%2F"), "alice@school.example")
+    assert client.get(_callback_path(back)).headers["Location"] == "/"
+
+
 def test_the_email_address_is_matched_whatever_its_case(app, sso_client, make_person):
     make_person("bob.jones@school.example", Role.MENTOR)
     client = sso_client()
