@@ -1,6 +1,6 @@
 // A real OpenID Connect provider (the certified `oidc-provider` package, 8.x: the line that supports
 // Node 20; 9.x wants Node 22) for the single sign-on
-// tests, started by tests/oidc_provider.py. Test-friendly on purpose, and nothing else:
+// tests, started by tests/oidc_server.py. Test-friendly on purpose, and nothing else:
 // - any account id is an email address; it is verified unless it starts with "unverified";
 // - the interaction page lists a link that signs in as the account named in ?account=, or
 //   refuses the request (?deny=1, the provider answers error=access_denied);
