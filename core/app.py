@@ -17,6 +17,7 @@ from core import access, api, config, database, errors, jobs, layout, printing, 
 from core.accounts import cli as accounts_cli
 from core.accounts import link_views
 from core.accounts import privacy as accounts_privacy
+from core.accounts import sso_views
 from core.accounts import views as accounts_views
 from core.audit import views as audit_views
 from core.backups import cli as backups_cli
@@ -79,6 +80,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     privacy_cli.init_app(app)  # flask privacy (export, purge) and the export's job kind
     accounts_views.init_app(app)
     link_views.init_app(app)
+    sso_views.init_app(app)
     audit_views.init_app(app)
     curriculum.views.init_app(app)
     competencies.views.init_app(app)
