@@ -15,9 +15,8 @@ import competencies.views
 import curriculum.views
 from core import access, api, config, database, errors, jobs, layout, printing, security
 from core.accounts import cli as accounts_cli
-from core.accounts import link_views
+from core.accounts import link_views, sso_views
 from core.accounts import privacy as accounts_privacy
-from core.accounts import sso_views
 from core.accounts import views as accounts_views
 from core.audit import views as audit_views
 from core.backups import cli as backups_cli
