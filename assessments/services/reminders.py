@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from flask import Flask
@@ -126,7 +126,7 @@ def _enrolments(today: date, *where: ColumnElement[bool]) -> tuple[rule.Enrolmen
 
 def _requests(today: date, *where: ColumnElement[bool]) -> tuple[rule.OpenRequest, ...]:
     """Unanswered requests old enough to chase, to mentors who still mentor the trainee."""
-    cutoff = datetime.combine(today - timedelta(days=rule.REQUEST_UNANSWERED_DAYS - 1), time.min)
+    cutoff = datetime.combine(today - timedelta(days=rule.REQUEST_UNANSWERED_DAYS - 1), time.min, tzinfo=UTC)
     found = list(
         db.session.scalars(
             select(ObservationRequest)
