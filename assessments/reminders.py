@@ -161,7 +161,8 @@ def iso_week(day: date) -> str:
 
 
 def _senco(e: EnrolmentFacts, today: date) -> Iterator[Reminder]:
-    if e.senco_deadline is None:
+    # A passed case study completes the NPQ (case_study_rules): the qualification is held.
+    if e.senco_deadline is None or e.case_study.completed:
         return
     kind = senco_kind(e.senco_deadline, today)
     if kind is None:

@@ -70,6 +70,12 @@ def test_no_deadline_known_means_no_senco_reminder():
     assert kinds_on(date(2030, 1, 1), EnrolmentFacts(10, TRAINEE, (MENTOR,))) == []
 
 
+def test_a_passed_case_study_completes_the_qualification_so_no_senco_reminder_follows():
+    passed = CaseStudyDates(submitted_on=date(2027, 2, 1), result=CaseStudyResult.PASSED, result_on=date(2027, 3, 1))
+    facts = EnrolmentFacts(10, TRAINEE, (MENTOR,), senco_deadline=DEADLINE, case_study=passed)
+    assert kinds_on(DEADLINE + timedelta(days=1), facts) == []
+
+
 def test_each_senco_reminder_names_the_deadline_so_a_corrected_date_is_told_again():
     first = due(Situation(date(2027, 4, 1), (senco(),)))[0]
     corrected = due(Situation(date(2027, 4, 1), (senco(date(2027, 10, 1)),)))[0]
