@@ -63,22 +63,22 @@ MESSAGE_KINDS = (
     ),
     _kind(
         rule.SENCO_6_MONTHS,
-        "{{ whose }} SENCO qualification deadline is in 6 months",
-        "the SENCO qualification must be held by a deadline set in law, and you or your trainee are on the course",
+        "{{ whose }} SENCO qualification deadline is within 6 months",
+        "the law sets a date by which a SENCO must hold the qualification, and you are training for it or mentor someone who is",
     ),
     _kind(
         rule.SENCO_3_MONTHS,
-        "{{ whose }} SENCO qualification deadline is in 3 months",
-        "the SENCO qualification must be held by a deadline set in law, and you or your trainee are on the course",
+        "{{ whose }} SENCO qualification deadline is within 3 months",
+        "the law sets a date by which a SENCO must hold the qualification, and you are training for it or mentor someone who is",
     ),
     _kind(
         rule.SENCO_OVERDUE,
         "{{ whose }} SENCO qualification deadline has passed",
-        "the SENCO qualification must be held by a deadline set in law, and you or your trainee are on the course",
+        "the law sets a date by which a SENCO must hold the qualification, and you are training for it or mentor someone who is",
     ),
     _kind(
         rule.REQUEST_UNANSWERED,
-        "A request to observe a trainee has waited 7 days for your answer",
+        "A request to observe a trainee is still waiting for your answer",
         "a trainee you mentor asked you to observe them",
     ),
     _kind(

@@ -64,10 +64,10 @@ def test_a_senco_email_says_what_and_by_when_with_a_link_that_needs_signing_in_a
     by_address = {m.to_address: m for m in _messages(app)}
     trainee, mentor = by_address["trainee@example.org"], by_address["mentor@example.org"]
     words = f"{DEADLINE.day} {DEADLINE:%B %Y}"
-    assert trainee.subject == "Your SENCO qualification deadline is in 3 months"
+    assert trainee.subject == "Your SENCO qualification deadline is within 3 months"
     assert f"You must hold the SENCO qualification by {words}" in trainee.body
     assert "http://127.0.0.1:5000/assessments/my-training" in trainee.body
-    assert mentor.subject == "Your trainee’s SENCO qualification deadline is in 3 months"
+    assert mentor.subject == "Your trainee’s SENCO qualification deadline is within 3 months"
     assert f"/assessments/trainees/{enrolment_id}" in mentor.body
     assert "Tia Trainee" not in mentor.subject + mentor.body  # the link shows who, after signing in
     for message in (trainee, mentor):
@@ -134,8 +134,8 @@ def test_a_dry_run_writes_nothing_and_prints_each_recipient_and_subject(app, run
     assert dry.exit_code == 0, dry.output
     assert "(dry run: nothing was written)" in dry.output
     assert "reminder_senco_6_months: would send 2" in dry.output
-    assert "  trainee@example.org  Your SENCO qualification deadline is in 6 months" in dry.output
-    assert "  mentor@example.org  Your trainee’s SENCO qualification deadline is in 6 months" in dry.output
+    assert "  trainee@example.org  Your SENCO qualification deadline is within 6 months" in dry.output
+    assert "  mentor@example.org  Your trainee’s SENCO qualification deadline is within 6 months" in dry.output
     assert _messages(app) == []
     sent = runner.invoke(args=["reminders", "send", "--on", day])
     assert "reminder_senco_6_months: sent 2" in sent.output and "reminder_request_unanswered: sent 0" in sent.output
