@@ -6,15 +6,16 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from assessments import reminders as rule
 from assessments.case_study_rules import CaseStudyDates
 from assessments.deadlines import add_months, third_anniversary
 from assessments.models import Enrolment, ObservationRequest
-from assessments.services import case_study, moderation, requests
+from assessments.services import EnrolmentInput, case_study, enrol, moderation, requests
 from assessments.services import reminders as service
 from core import jobs
+from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
 from core.messages import Message
@@ -220,3 +221,36 @@ def test_the_moderators_home_page_lists_the_backlog_with_a_link_to_the_cohorts(
     page = client.get("/assessments/moderation").get_data(as_text=True)
     assert "Moderation waiting: 1 observation to second-mark" in page
     assert 'href="/assessments/moderation#cohorts"' in page
+
+
+def _statements_to_load(app, day: date) -> int:  # type: ignore[no-untyped-def]
+    statements: list[str] = []
+
+    def counted(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", counted)
+        try:
+            found = service.situation(day)
+        finally:
+            event.remove(db.engine, "before_cursor_execute", counted)
+    assert found.enrolments and found.requests
+    return len(statements)
+
+
+def test_the_daily_run_loads_the_day_in_as_many_queries_for_twelve_trainees_as_for_two(app, cohort_id, people):  # type: ignore[no-untyped-def]
+    """No query a trainee: the enrolments, their people, case studies and requests come in one query each."""
+    counts = []
+    for size in (2, 12):
+        with app.app_context():
+            for i in range(len(counts) * 2, len(counts) * 2 + size):
+                trainee = User(name=f"Trainee {i}", email=f"t{i}@size.example", password_hash="!unusable")
+                trainee.set_roles({Role.TRAINEE})
+                db.session.add(trainee)
+                db.session.commit()
+                given = EnrolmentInput(trainee.id, (people["mentor"],), "School", BECAME_SENCO)
+                enrolment = enrol(cohort_id, given, TODAY)
+                requests.ask(enrolment.id, trainee.id, people["mentor"], "annual-review")
+        counts.append(_statements_to_load(app, add_months(DEADLINE, -6)))
+    assert counts[0] == counts[1]
