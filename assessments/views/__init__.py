@@ -12,7 +12,9 @@ from assessments import privacy as assessments_privacy
 from assessments.cli import enrol
 from assessments.demo import create_demo_cohort
 from assessments.plans_cli import plans_command
+from assessments.reminders_cli import reminders_command
 from assessments.services import cohort_plans as cohort_plans_service
+from assessments.services import reminders as reminders_service
 from assessments.views import (  # noqa: F401  (registers the routes)
     appeals,
     calibration,
@@ -46,7 +48,9 @@ def init_app(app: Flask) -> None:
     assessments_privacy.init_app(app)  # what the room holds about people (core.privacy)
     app.cli.add_command(enrol)
     app.cli.add_command(plans_command)
+    app.cli.add_command(reminders_command)
     jobs.register_kind(app, cohort_plans_service.KIND, cohort_plans_service.run)
+    reminders_service.init_app(app)  # the reminder emails and their daily job
     retention.init_app(app)  # the purge functions for observations, enrolments and calibration
     app.extensions.setdefault("demo_data", []).append(_demo_data)  # run by ``flask setup`` after the demo people
     nav = navigation(app)

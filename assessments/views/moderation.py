@@ -10,7 +10,8 @@ from wtforms.fields.choices import SelectChoice
 from assessments import agreement
 from assessments.forms import CalibrationForm, RandomSampleForm, answers_of, chosen_sample_form, evidence_of, marks_form
 from assessments.models import Cohort, ModerationItem
-from assessments.services import appeals
+from assessments.reminders import Audience
+from assessments.services import appeals, reminders
 from assessments.services import calibration as calibration_services
 from assessments.services import moderation as services
 from assessments.services import moderation_pack as moderation_pack_service
@@ -26,8 +27,9 @@ from core.problems import Invalid, blame_fields
 @bp.route("/moderation")
 @roles_required(Role.MODERATOR)
 def moderation() -> str:
-    """The moderator's home: each cohort and how far its moderation has gone."""
-    return render_template("assessments/moderation/index.html", cohorts=services.cohorts())
+    """The moderator's home: what needs them this week, each cohort and how far its moderation has gone."""
+    needs = reminders.needs_of(current_user.id, Audience.MODERATOR, today())
+    return render_template("assessments/moderation/index.html", cohorts=services.cohorts(), needs=needs)
 
 
 def _cohort(cohort_id: int) -> Cohort:

@@ -11,7 +11,8 @@ from assessments import services
 from assessments.case_study_rules import in_words
 from assessments.forms import NextStepForm, ReviewNextStepForm, answers_of, evidence_of, observation_form
 from assessments.models import Observation
-from assessments.services import dashboard, feedback, moderation, scope
+from assessments.reminders import Audience
+from assessments.services import dashboard, feedback, moderation, reminders, scope
 from assessments.services.case_study import dates_of
 from assessments.services.observations import history
 from assessments.views.base import bp, page_number, today, whole_number
@@ -33,10 +34,11 @@ OBSERVATION_FIELDS = {
 @bp.route("/observations")
 @roles_required(Role.MENTOR)
 def observations() -> str:
-    """The mentor's home: their trainees (a page at a time) with progress and what is due,
+    """The mentor's home: what needs them today, their trainees (a page at a time) with progress and what is due,
     open requests, drafts, open next steps and SENCO deadlines close."""
     found = dashboard.mentor_dashboard(current_user.id, page_number(), today())
-    return render_template("assessments/observations.html", dashboard=found)
+    needs = reminders.needs_of(current_user.id, Audience.MENTOR, today())
+    return render_template("assessments/observations.html", dashboard=found, needs=needs)
 
 
 def _my_trainee(enrolment_id: int):  # type: ignore[no-untyped-def]

@@ -9,7 +9,8 @@ from assessments import services
 from assessments.case_study_rules import in_words
 from assessments.forms import ReflectionForm, ratings_of, self_assessment_form
 from assessments.models import Observation
-from assessments.services import appeals, feedback, moderation, requests
+from assessments.reminders import Audience
+from assessments.services import appeals, feedback, moderation, reminders, requests
 from assessments.services.case_study import dates_of
 from assessments.services.observations import history
 from assessments.views.base import bp, today
@@ -24,7 +25,7 @@ from core.problems import Invalid, blame_fields
 @bp.route("/my-training")
 @roles_required(Role.TRAINEE)
 def my_training() -> str:
-    """The trainee's home: the SENCO deadline, each scenario's progress, what sign-off needs,
+    """The trainee's home: what needs them today, the SENCO deadline, each scenario's progress, what sign-off needs,
     their requests and open next steps."""
     enrolments = services.trainee_enrolments(current_user.id)
     held = frozenset().union(*(moderation.held_observations(c) for c in {e.cohort_id for e in enrolments}))
@@ -39,6 +40,7 @@ def my_training() -> str:
         awaiting=feedback.awaiting_self_assessment([e.id for e in enrolments]),
         criterion_title=feedback.criterion_title,
         case_studies={e.id: in_words(dates_of(e.case_study)) for e in enrolments},
+        needs=reminders.needs_of(current_user.id, Audience.TRAINEE, today()),
     )
 
 
