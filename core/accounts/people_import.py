@@ -272,6 +272,15 @@ def _as_after(read: _Read, found: User | None, provisional_id: int) -> tuple[Per
     return person, after, []
 
 
+def _named(lines: Iterable[_Read | PersonLine], extras: Iterable[PeopleColumns]) -> set[str]:
+    """Every email the file names: its people, and those the rooms' columns name (mentors)."""
+    named = set()
+    for line in lines:
+        named.add(line.email)
+        named.update(e.strip().lower() for extra in extras for e in extra.emails_named(line.cells) if e.strip())
+    return named
+
+
 def _line_of(problem: Problem) -> int:
     head = problem.path.split(".")[0]
     return int(head[5:]) if head.startswith("line ") and head[5:].isdigit() else 0
@@ -283,10 +292,7 @@ def check_people(document: dict[str, Any], importer_id: int | None, today: date)
     read, problems = _read_lines(document, all_columns())
     if problems and not read:
         csv_rows.raise_all(problems)
-    named = {r.email for r in read} | {
-        e.strip().lower() for r in read for extra in extras for e in extra.emails_named(r.cells) if e.strip()
-    }
-    existing = _existing(named)
+    existing = _existing(_named(read, extras))
     lines: list[PersonLine] = []
     people = dict(existing)
     for index, r in enumerate(read):
@@ -352,7 +358,7 @@ def preview(draft: PeopleDraft) -> list[tuple[str, str]]:
 
 def add(draft: PeopleDraft, importer_id: int | None) -> Imported:
     """Create the new people, add the roles, invite the new, then each room's rows; no commit."""
-    existing = _existing({p.email for p in draft.lines})
+    existing = _existing(_named(draft.lines, [extra for extra, _ in draft.extras]))
     created: list[User] = []
     for person in draft.lines:
         if person.status is Status.NEW:
