@@ -16,11 +16,13 @@ import curriculum.views
 from core import access, api, config, database, errors, jobs, layout, printing, security
 from core.accounts import cli as accounts_cli
 from core.accounts import import_views as people_import_views  # its routes join the people blueprint
+from core.accounts import link_views
 from core.accounts import privacy as accounts_privacy
 from core.accounts import views as accounts_views
 from core.audit import views as audit_views
 from core.backups import cli as backups_cli
 from core.extensions import csrf, db, login_manager, migrate
+from core.messages import privacy as messages_privacy
 from core.privacy import cli as privacy_cli
 from core.privacy import core_tables as core_privacy
 from core.privacy import purges, retention
@@ -74,9 +76,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     api.init_app(app)  # before the rooms, which register their API blueprints on it
     core_privacy.init_app(app)  # core's personal data; each room registers its own
     accounts_privacy.init_app(app)
+    messages_privacy.init_app(app)
     privacy_cli.init_app(app)  # flask privacy (export, purge) and the export's job kind
     accounts_views.init_app(app)
     people_import_views.init_app()
+    link_views.init_app(app)
     audit_views.init_app(app)
     curriculum.views.init_app(app)
     competencies.views.init_app(app)

@@ -144,6 +144,8 @@ def from_environment(instance_path: str) -> dict[str, object]:
         # hide_parameters: a failed statement's message (logged, or shown in a traceback) names the
         # statement but never the values bound to it, which may be marks, notes or names.
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "hide_parameters": True},
+        # The address people reach the app at: the links in emails start with it.
+        "BASE_URL": os.environ.get("BASE_URL", "").strip() or "http://127.0.0.1:5000",
         "REDIS_URL": os.environ.get("REDIS_URL"),
         # Bulk jobs (core.jobs): "rq" when REDIS_URL is set, else "local"; "none" leaves rows queued.
         "JOBS_RUNNER": os.environ.get("JOBS_RUNNER", "").strip() or None,

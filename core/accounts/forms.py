@@ -102,6 +102,21 @@ class ChangePasswordForm(FlaskForm):
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
 
+class ChoosePasswordForm(FlaskForm):
+    """A password chosen through an emailed link (an invitation or a reset)."""
+
+    new_password = _new_password_field("Password")
+    confirm_password = PasswordField(
+        "Confirm password",
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired(message="Enter your password again"),
+            EqualTo("new_password", message="The passwords do not match"),
+        ],
+    )
+    submit = SubmitField("Save password and sign in", widget=GovSubmitInput())
+
+
 ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in HOME_PRIORITY]
 
 

@@ -15,6 +15,9 @@ from core.extensions import db
 EMAIL_MAX_LENGTH = 254
 NAME_MAX_LENGTH = 120
 ADDRESS_MAX_LENGTH = 64  # an IPv6 address with zone fits; anything longer is cut, never stored whole
+# The password of a person invited who has not yet chosen one: no typed text matches it, and checking
+# it still costs one Argon2 verification (core.accounts.passwords.verify_password).
+NO_PASSWORD = ""
 
 
 def utcnow() -> datetime:

@@ -32,7 +32,7 @@ from sqlalchemy import select
 
 from core import csv_rows, importing
 from core.accounts import invitations
-from core.accounts.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, User
+from core.accounts.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, NO_PASSWORD, User
 from core.accounts.roles import HOME_PRIORITY, Role
 from core.audit import Action, Subject, record
 from core.csv_safe import write_csv
@@ -362,7 +362,7 @@ def add(draft: PeopleDraft, importer_id: int | None) -> Imported:
     created: list[User] = []
     for person in draft.lines:
         if person.status is Status.NEW:
-            user = User(name=person.name, email=person.email, password_hash=invitations.NO_PASSWORD, active=True)
+            user = User(name=person.name, email=person.email, password_hash=NO_PASSWORD, active=True)
             user.set_roles(set(person.roles))
             created.append(user)
         elif person.added_roles:

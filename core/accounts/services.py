@@ -155,13 +155,13 @@ def _record_failure(account: str, address: str, now: datetime, policy: ThrottleP
     db.session.commit()
 
 
-def _end_read() -> None:
+def end_read() -> None:
     """End the read transaction, so that the slow Argon2 work that follows holds no lock."""
     db.session.rollback()
 
 
-def _hash_outside_transaction(password: str) -> str:
-    _end_read()
+def hash_outside_transaction(password: str) -> str:
+    end_read()
     return hash_password(password)
 
 
@@ -181,7 +181,7 @@ def sign_in(email: str, password: str, address: str, policy: ThrottlePolicy) -> 
     found = db.session.execute(
         select(User.id, User.password_hash, User.active, User.password_expires_at).where(User.email == email)
     ).one_or_none()
-    _end_read()
+    end_read()
     if retry_after is not None:
         return SignInResult(retry_after=retry_after)
 
@@ -194,7 +194,7 @@ def sign_in(email: str, password: str, address: str, policy: ThrottlePolicy) -> 
     new_hash = hash_password(password) if needs_rehash(found.password_hash) else None
     user = db.session.get(User, found.id)
     if user is None or user.password_hash != found.password_hash or not user.active:
-        _end_read()  # changed while we checked: treat as a failure rather than guess
+        end_read()  # changed while we checked: treat as a failure rather than guess
         _record_failure(account, address, now, policy)
         return SignInResult()
     if new_hash is not None:
@@ -224,7 +224,7 @@ def _refuse_erased(person: User) -> None:
         raise AccountError(ERASED, field="email")
 
 
-def _check_new_password(password: str, email: str, name: str, field: str) -> None:
+def check_new_password(password: str, email: str, name: str, field: str) -> None:
     problem = password_problem(password, email=normalise_email(email), name=name)
     if problem is not None:
         raise AccountError(problem, field=field)
@@ -259,13 +259,13 @@ def change_password(
     account, address = _bounded(email, address)
     now = utcnow()
     retry_after = _retry_after(account, address, policy, now)
-    _end_read()
+    end_read()
     if retry_after is not None:
         raise Throttled(retry_after)
     if not verify_password(old_hash, current_password):
         _record_failure(account, address, now, policy)
         raise AccountError("Your current password is not right", field="current_password")
-    _check_new_password(new_password, email, name, "new_password")
+    check_new_password(new_password, email, name, "new_password")
     if verify_password(old_hash, new_password):
         raise AccountError("Enter a new password that is different from your current one", field="new_password")
     _store_password_hash(user_id, hash_password(new_password), temporary=False)
@@ -274,8 +274,8 @@ def change_password(
 def set_password(person: User, password: str) -> None:
     """Set someone else's password (the CLI): a temporary one, as an administrator's always is."""
     _refuse_erased(person)
-    _check_new_password(password, person.email, person.name, "password")
-    _store_password_hash(person.id, _hash_outside_transaction(password), temporary=True)
+    check_new_password(password, person.email, person.name, "password")
+    _store_password_hash(person.id, hash_outside_transaction(password), temporary=True)
 
 
 def _check_details(name: str, email: str) -> None:
@@ -307,8 +307,8 @@ def create_person(
     email = normalise_email(email)
     _check_details(name, email)
     _check_roles(roles)
-    _check_new_password(password, email, name, "password")
-    password_hash = _hash_outside_transaction(password)
+    check_new_password(password, email, name, "password")
+    password_hash = hash_outside_transaction(password)
     _check_email_free(email)
     user = User(
         name=name.strip(),
@@ -352,8 +352,8 @@ def update_person(
         raise AccountError("You cannot deactivate your own account", field="active")
     new_hash = None
     if new_password:
-        _check_new_password(new_password, email, name, "password")
-        new_hash = _hash_outside_transaction(new_password)
+        check_new_password(new_password, email, name, "password")
+        new_hash = hash_outside_transaction(new_password)
     _check_email_free(email, person.id)
     changed = [field for field, value in (("name", name.strip()), ("email", email)) if getattr(person, field) != value]
     if changed:

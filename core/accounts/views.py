@@ -59,7 +59,7 @@ def _too_many_attempts(retry_after: datetime):  # type: ignore[no-untyped-def]
     return page, 429, {"Retry-After": _seconds_until(retry_after)}
 
 
-def _start_session(user: User) -> None:
+def start_session(user: User) -> None:
     """A fresh session at sign-in: nothing from before (CSRF token included) carries over."""
     session.clear()
     login_user(user)
@@ -97,7 +97,7 @@ def sign_in():  # type: ignore[no-untyped-def]
             # One message, on the first field: it must not hint which of the two was wrong.
             form.email.errors.append("Enter a correct email address and password")
         else:
-            _start_session(result.user)
+            start_session(result.user)
             return redirect_to_local(request.args.get("next"), url_for("auth.home"))
     return render_template("accounts/sign_in.html", form=form)
 

@@ -34,6 +34,8 @@ RETENTION_KINDS = (
     "calibration",
     "audit_log",
     "api_tokens",
+    "account_links",
+    "messages",
 )
 
 

@@ -10,14 +10,16 @@ from flask import Flask
 from sqlalchemy import delete, select
 
 from core import jobs, printing
+from core.accounts.links import AccountLink
 from core.accounts.models import ApiToken, RoleGrant, SignInFailure, User
 from core.audit import purge_audit_events
 from core.extensions import db
 from core.importing import StagedImport
+from core.messages.models import Message, MessageStatus
 from core.privacy.retention import Counts, register
 
 # An account's own attachments, deleted with it; a row anywhere else that names the account keeps it.
-ACCOUNT_OWN_TABLES = frozenset({"user", "role_grant", "api_token"})
+ACCOUNT_OWN_TABLES = frozenset({"user", "role_grant", "api_token", "account_link", "message"})
 AUDIT_TABLE = "audit_event"  # added by the audit log's branch; its time column is ``at``
 STILL_REFERRED_TO = "deactivated accounts past the period that records still refer to (user)"
 
@@ -59,6 +61,22 @@ def job_rows(now: datetime, period: timedelta, dry_run: bool) -> Counts:
 def stored_documents(now: datetime, period: timedelta, dry_run: bool) -> Counts:
     counts = Counts()
     counts.add(f"instance/{printing.CACHE_FOLDER} (files)", printing.purge_unused(now, period, dry_run))
+    return counts
+
+
+def messages(now: datetime, period: timedelta, dry_run: bool) -> Counts:
+    """Emails written more than the period ago; one still waiting to go is kept until it goes or fails."""
+    counts = Counts()
+    waiting = (MessageStatus.PENDING.value, MessageStatus.DIGEST.value, MessageStatus.SENDING.value)
+    old = delete(Message).where(Message.created_at <= now - period, Message.status.not_in(waiting))
+    counts.add("message", _deleted(old))
+    return counts
+
+
+def account_links(now: datetime, period: timedelta, dry_run: bool) -> Counts:
+    """Emailed links stop working when they expire; kept a while to answer "did they use it?"."""
+    counts = Counts()
+    counts.add("account_link", _deleted(delete(AccountLink).where(AccountLink.expires_at <= now - period)))
     return counts
 
 
@@ -116,5 +134,7 @@ def init_app(app: Flask) -> None:
     register(app, "jobs", job_rows)
     register(app, "stored_documents", stored_documents)
     register(app, "api_tokens", api_tokens)
+    register(app, "messages", messages)
+    register(app, "account_links", account_links)
     register(app, "accounts", accounts)
     register(app, "audit_log", audit_log)

@@ -100,6 +100,8 @@ RULES: tuple[Rule, ...] = (
         "the PDF was last made or downloaded",
     ),
     Rule("api_tokens", 30, "RETENTION_API_TOKENS_DAYS", DAY, "the token expired"),
+    Rule("account_links", 30, "RETENTION_ACCOUNT_LINKS_DAYS", DAY, "the emailed link expired"),
+    Rule("messages", YEAR_DAYS, "RETENTION_MESSAGES_DAYS", DAY, "the email was written"),
     Rule("calibration", 3 * YEAR_DAYS, "RETENTION_CALIBRATION_DAYS", DAY, "the mentor scored the exemplar"),
     Rule("observations", SIX_YEARS_DAYS, "RETENTION_OBSERVATIONS_DAYS", DAY, "the cohort ended"),
     Rule("enrolments", SIX_YEARS_DAYS, "RETENTION_ENROLMENTS_DAYS", DAY, "the cohort ended"),

@@ -1,0 +1,82 @@
+"""What the emails and emailed links hold about people, for the privacy registry (core.privacy)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import delete, select
+
+from core import privacy
+from core.accounts.links import AccountLink
+from core.extensions import db
+from core.messages.models import Message
+from core.privacy import Basis, Erase, Export, PersonalField, PersonalTable
+
+RECIPIENT = "the person, administrators (the outbox)"
+
+
+def _field(holds: str, export: str = Export.AS_IS) -> PersonalField:
+    return PersonalField(holds, Basis.CONTRACT, RECIPIENT, export, Erase.DELETE)
+
+
+MESSAGE = PersonalTable(
+    "message",
+    {
+        "recipient_id": _field("who the email was written for"),
+        "to_address": _field("the address it was sent to"),
+        "about": _field("what it tells of, as ids of records (e.g. an observation request)"),
+        "subject": _field("its subject line"),
+        "body": _field("its text (links in it are single-use or need signing in)"),
+        "error": _field("why sending it failed, if it did"),
+        "sent_at": _field("when it was sent"),
+    },
+    retention="messages",
+    not_personal=("kind", "category", "status", "attempts", "send_after"),
+    title="Emails we sent you",
+)
+ACCOUNT_LINK = PersonalTable(
+    "account_link",
+    {
+        "user_id": _field("whose link it is"),
+        "token_hash": _field("the SHA-256 of the link's secret (never exported)", Export.NOT_EXPORTED),
+        "new_email": _field("the new email address a change-of-email link confirms"),
+        "used_at": _field("when the link was used"),
+    },
+    retention="account_links",
+    title="Links we emailed you (invitations, password resets, email changes)",
+)
+
+
+class MessagesProvider(privacy.Provider):
+    name = "Emails"
+    tables = (MESSAGE, ACCOUNT_LINK)
+
+    def export(self, person_id: int) -> dict[str, list[dict[str, Any]]]:
+        messages = db.session.scalars(select(Message).where(Message.recipient_id == person_id).order_by(Message.id))
+        found = db.session.scalars(select(AccountLink).where(AccountLink.user_id == person_id).order_by(AccountLink.id))
+        return {
+            "message": [
+                {
+                    "to_address": m.to_address,
+                    "subject": m.subject,
+                    "body": m.body,
+                    "status": m.status,
+                    "sent_at": m.sent_at,
+                }
+                for m in messages
+            ],
+            "account_link": [
+                {"purpose": a.purpose, "new_email": a.new_email, "created_at": a.created_at, "used_at": a.used_at}
+                for a in found
+            ],
+        }
+
+    def erase(self, person_id: int) -> list[str]:
+        db.session.execute(delete(Message).where(Message.recipient_id == person_id))
+        db.session.execute(delete(AccountLink).where(AccountLink.user_id == person_id))
+        return ["Every email written for the person, and every link emailed to them, is deleted."]
+
+
+def init_app(app: Flask) -> None:
+    privacy.register(app, MessagesProvider())
