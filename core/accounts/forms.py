@@ -6,6 +6,7 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovPasswordInput,
+    GovRadioInput,
     GovSubmitInput,
     GovTextInput,
 )
@@ -13,10 +14,13 @@ from wtforms import EmailField, Field, PasswordField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, StopValidation, ValidationError
 
+from core.accounts.links import Purpose
 from core.accounts.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
 from core.accounts.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_RULE, TEMPORARY_PASSWORD_HINT
 from core.accounts.roles import HOME_PRIORITY, Role
-from core.forms import ChoicesField
+from core.forms import ChoiceField, ChoicesField
+
+INVITATION_DAYS = Purpose.INVITATION.lifetime.days
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
 
@@ -148,9 +152,37 @@ class PersonForm(FlaskForm):
             raise ValidationError("Enter the person’s full name")
 
 
+INVITE, TEMPORARY = "invite", "temporary"
+ACCESS_CHOICES = [
+    SelectChoice(INVITE, "Email them an invitation to choose their own password (recommended)"),
+    SelectChoice(TEMPORARY, "Set a password for them, only if they cannot get email at this address"),
+]
+
+
 class NewPersonForm(PersonForm):
-    password = _new_password_field("Temporary password", hint=TEMPORARY_PASSWORD_HINT, whose="the person’s")
+    access = ChoiceField(
+        "How will they get in?",
+        choices=ACCESS_CHOICES,
+        default=INVITE,
+        widget=GovRadioInput(),
+        invalid_message="Choose how they will get in",
+        validators=[InputRequired(message="Choose how they will get in")],
+        description=f"An invitation link works once, for {INVITATION_DAYS} days.",
+    )
+    password = _new_password_field(
+        "Temporary password",
+        required=False,
+        hint="Only if you set a password for them. " + TEMPORARY_PASSWORD_HINT + " Give it to them in person.",
+        whose="the person’s",
+    )
     submit = SubmitField("Add person", widget=GovSubmitInput())
+
+    def invited(self) -> bool:
+        return self.access.data != TEMPORARY
+
+    def validate_password(self, field: PasswordField) -> None:
+        if self.access.data == TEMPORARY and not field.data:
+            raise ValidationError(PASSWORD_RULE)
 
 
 class EditPersonForm(PersonForm):

@@ -22,7 +22,7 @@ HEADER = "name,email,roles\r\n"
 GOOD = HEADER + (
     "Tia Trainee,Tia.Trainee@School.example,trainee\r\n"
     "Mo Mentor,mo@school.example,mentor; Trainee\r\n"
-    'Ada A.,admin@example.org,Administrator;mentor\r\n'
+    "Ada A.,admin@example.org,Administrator;mentor\r\n"
     '"=HYPERLINK(""http://x"")",formula@school.example,trainee\r\n'
 )
 

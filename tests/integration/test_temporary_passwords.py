@@ -15,7 +15,13 @@ from tests.conftest import PASSWORD, Auth, post_form
 
 TEMPORARY = "a long temporary password"
 OWN = "plum orchard lantern ferry"
-SAM = {"name": "Sam Senco", "email": "sam@school.example", "roles": ["mentor"], "password": TEMPORARY}
+SAM = {
+    "name": "Sam Senco",
+    "email": "sam@school.example",
+    "roles": ["mentor"],
+    "access": "temporary",
+    "password": TEMPORARY,
+}
 
 
 def _admin_adds_sam(app, make_person) -> None:  # type: ignore[no-untyped-def]
@@ -90,7 +96,13 @@ def test_an_admins_new_password_for_someone_else_is_temporary_but_for_themselves
     mo_id = make_person("mo@example.org", Role.MENTOR, name="Mo Mentor")
     admin = app.test_client()
     Auth(admin).sign_in("admin@example.org")
-    edit = {"name": "Mo Mentor", "email": "mo@example.org", "roles": ["mentor"], "password": TEMPORARY}
+    edit = {
+        "name": "Mo Mentor",
+        "email": "mo@example.org",
+        "roles": ["mentor"],
+        "access": "temporary",
+        "password": TEMPORARY,
+    }
     assert post_form(admin, f"/admin/people/{mo_id}", edit).status_code == 302
     own = {"name": "Ada Admin", "email": "admin@example.org", "roles": ["admin"], "password": OWN}
     assert post_form(admin, f"/admin/people/{admin_id}", own).status_code == 302

@@ -28,9 +28,7 @@ COHORT_FILE = HEADER + (
 
 def _enrolments(app) -> dict[str, set[str]]:  # type: ignore[no-untyped-def]
     with app.app_context():
-        return {
-            e.trainee.email: {m.email for m in e.mentors} for e in db.session.scalars(select(Enrolment))
-        }
+        return {e.trainee.email: {m.email for m in e.mentors} for e in db.session.scalars(select(Enrolment))}
 
 
 def _admin(auth, make_person) -> None:  # type: ignore[no-untyped-def]
@@ -78,7 +76,9 @@ def test_enrolment_problems_are_named_at_their_line_and_column_and_nothing_is_sa
     assert response.status_code == 400
     found = "\n".join(problems(response))
     assert "Line 2, column cohort: You manage no cohort called ‘Winter cohort’" in found
-    assert "Line 3, column mentor_emails: nobody@school.example is neither an account nor a person in this file" in found
+    assert (
+        "Line 3, column mentor_emails: nobody@school.example is neither an account nor a person in this file" in found
+    )
     assert "Line 4, column roles: Only a trainee can be enrolled on a cohort: add trainee" in found
     assert "Line 5, column mentor_emails: Sam Second (second@example.org) is not a mentor" in found
     assert "Line 5, column became_senco: 31/02/2024 is not a date" in found
