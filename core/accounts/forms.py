@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -180,9 +182,14 @@ class NewPersonForm(PersonForm):
     def invited(self) -> bool:
         return self.access.data != TEMPORARY
 
-    def validate_password(self, field: PasswordField) -> None:
-        if self.access.data == TEMPORARY and not field.data:
-            raise ValidationError(PASSWORD_RULE)
+    def validate(self, extra_validators: Any = None) -> bool:
+        # The password field is optional (its Optional() ends its own checks when empty), so the
+        # rule "a password when you set one" is checked here.
+        valid = super().validate(extra_validators)
+        if self.access.data == TEMPORARY and not self.password.data:
+            self.password.errors = [*self.password.errors, PASSWORD_RULE]
+            return False
+        return valid
 
 
 class EditPersonForm(PersonForm):
