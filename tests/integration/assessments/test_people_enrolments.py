@@ -106,3 +106,38 @@ def test_flask_people_import_enrols_the_cohort(app, runner, tmp_path, cohort_id,
     assert done.exit_code == 0, done.output
     assert "Added 2 people (each invited by email), changed 0, left 1 unchanged, enrolled 2." in done.output
     assert set(_enrolments(app)) == {"nia@school.example", "trainee@example.org"}
+
+
+def _lines(count: int) -> str:
+    """``count`` lines: one in five a new mentor, the rest new trainees enrolled with them."""
+    rows = []
+    for i in range(count):
+        if i % 5 == 0:
+            rows.append(f"Mentor {i},m{i}@school.example,mentor,,,,")
+        else:
+            rows.append(
+                f"Trainee {i},t{i}@school.example,trainee,Autumn cohort,m{i - i % 5}@school.example; mentor@example.org,,"
+            )
+    return HEADER + "\r\n".join(rows) + "\r\n"
+
+
+def test_checking_a_file_takes_as_many_queries_for_100_lines_as_for_10(app, cohort_id, people):
+    from sqlalchemy import event
+
+    counts = []
+    with app.app_context():
+        for size in (10, 100):
+            statements: list[str] = []
+
+            def count(*args: object) -> None:
+                statements.append(str(args[2]))
+
+            event.listen(db.engine, "before_cursor_execute", count)
+            try:
+                result = importing.import_document(people_csv(None, date.today()), _lines(size), None, dry_run=True)
+            finally:
+                event.remove(db.engine, "before_cursor_execute", count)
+            assert len(result.draft.lines) == size
+            counts.append(len(statements))
+            db.session.rollback()
+    assert counts[0] == counts[1], counts
