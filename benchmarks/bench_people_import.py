@@ -140,7 +140,9 @@ def main() -> None:
     ratio = large_seconds / small_seconds
     queued_ok = (small_queued, large_queued) == (SMALL, SMALL * GROWTH) and small_smtp == large_smtp == 0
     print("people import from a CSV file (upload + confirm, through the page; 1 in 10 a mentor, the rest enrolled)")
-    print(f"  {SMALL:>6,} people  {small_seconds:7.2f} s  {small_queued:,} invitations queued, {small_smtp} SMTP connections")
+    print(
+        f"  {SMALL:>6,} people  {small_seconds:7.2f} s  {small_queued:,} invitations queued, {small_smtp} SMTP connections"
+    )
     print(
         f"  {SMALL * GROWTH:>6,} people  {large_seconds:7.2f} s  {large_queued:,} invitations queued, "
         f"{large_smtp} SMTP connections"
