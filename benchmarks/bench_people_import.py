@@ -1,7 +1,10 @@
 """Importing 1,250 people from a CSV file and 5,000 (4× the rows), through the page, as an administrator.
 
 Each file is uploaded (checked and staged) and confirmed (checked again, saved, every new person
-invited): the two requests are timed together, each size on a fresh database. One line in ten is a
+invited): the two requests are timed together, each size on a fresh database. The time is the
+process's CPU time (SQLite runs in the process, so it is all the work): on a shared 2-core machine
+the wall-clock time mostly measures how long other people's work kept us waiting, and a ratio of
+waits says nothing of growth. One line in ten is a
 mentor; the others are trainees enrolled on a cohort with a mentor from the same file, so the
 enrolment columns are checked and saved too. Linear growth means 4× the rows cost about 4× the
 time. Target: ≤ 5×. Best of REPEATS per size.
@@ -91,7 +94,7 @@ def _token(client: Any, url: str) -> str:
 
 
 def timed_import(raw: bytes) -> tuple[float, int, int]:
-    """Seconds for the upload and the confirm; invitations waiting to be sent; SMTP connections."""
+    """CPU seconds for the upload and the confirm; invitations waiting to be sent; SMTP connections."""
     from sqlalchemy import func, select
 
     from core.extensions import db
@@ -106,7 +109,7 @@ def timed_import(raw: bytes) -> tuple[float, int, int]:
         )
         upload_token = _token(client, "/admin/people/import")
         SMTP_CONNECTIONS[0] = 0
-        started = time.perf_counter()
+        started = time.process_time()
         checked = client.post(
             "/admin/people/import",
             data={"csrf_token": upload_token, "document": (io.BytesIO(raw), "people.csv")},
@@ -114,7 +117,7 @@ def timed_import(raw: bytes) -> tuple[float, int, int]:
         )
         assert checked.status_code == 302, checked.get_data(as_text=True)[:2000]
         confirmed = client.post(checked.headers["Location"], data={"csrf_token": upload_token})
-        took = time.perf_counter() - started
+        took = time.process_time() - started
         assert confirmed.status_code == 302
         sent_during = SMTP_CONNECTIONS[0]
         with app.app_context():
@@ -141,10 +144,10 @@ def main() -> None:
     queued_ok = (small_queued, large_queued) == (SMALL, SMALL * GROWTH) and small_smtp == large_smtp == 0
     print("people import from a CSV file (upload + confirm, through the page; 1 in 10 a mentor, the rest enrolled)")
     print(
-        f"  {SMALL:>6,} people  {small_seconds:7.2f} s  {small_queued:,} invitations queued, {small_smtp} SMTP connections"
+        f"  {SMALL:>6,} people  {small_seconds:7.2f} s CPU  {small_queued:,} invitations queued, {small_smtp} SMTP connections"
     )
     print(
-        f"  {SMALL * GROWTH:>6,} people  {large_seconds:7.2f} s  {large_queued:,} invitations queued, "
+        f"  {SMALL * GROWTH:>6,} people  {large_seconds:7.2f} s CPU  {large_queued:,} invitations queued, "
         f"{large_smtp} SMTP connections"
     )
     print(
