@@ -96,13 +96,7 @@ def test_an_admins_new_password_for_someone_else_is_temporary_but_for_themselves
     mo_id = make_person("mo@example.org", Role.MENTOR, name="Mo Mentor")
     admin = app.test_client()
     Auth(admin).sign_in("admin@example.org")
-    edit = {
-        "name": "Mo Mentor",
-        "email": "mo@example.org",
-        "roles": ["mentor"],
-        "access": "temporary",
-        "password": TEMPORARY,
-    }
+    edit = {"name": "Mo Mentor", "email": "mo@example.org", "roles": ["mentor"], "password": TEMPORARY}
     assert post_form(admin, f"/admin/people/{mo_id}", edit).status_code == 302
     own = {"name": "Ada Admin", "email": "admin@example.org", "roles": ["admin"], "password": OWN}
     assert post_form(admin, f"/admin/people/{admin_id}", own).status_code == 302
