@@ -93,8 +93,8 @@ def _token(client: Any, url: str) -> str:
     return match.group(1)
 
 
-def timed_import(raw: bytes) -> tuple[float, int, int]:
-    """CPU seconds for the upload and the confirm; invitations waiting to be sent; SMTP connections."""
+def timed_import(raw: bytes) -> tuple[float, float, int, int]:
+    """CPU and wall seconds for the upload and the confirm; invitations waiting to be sent; SMTP connections."""
     from sqlalchemy import func, select
 
     from core.extensions import db
@@ -109,7 +109,7 @@ def timed_import(raw: bytes) -> tuple[float, int, int]:
         )
         upload_token = _token(client, "/admin/people/import")
         SMTP_CONNECTIONS[0] = 0
-        started = time.process_time()
+        started, wall = time.process_time(), time.perf_counter()
         checked = client.post(
             "/admin/people/import",
             data={"csrf_token": upload_token, "document": (io.BytesIO(raw), "people.csv")},
@@ -117,7 +117,7 @@ def timed_import(raw: bytes) -> tuple[float, int, int]:
         )
         assert checked.status_code == 302, checked.get_data(as_text=True)[:2000]
         confirmed = client.post(checked.headers["Location"], data={"csrf_token": upload_token})
-        took = time.process_time() - started
+        took, wall = time.process_time() - started, time.perf_counter() - wall
         assert confirmed.status_code == 302
         sent_during = SMTP_CONNECTIONS[0]
         with app.app_context():
@@ -127,27 +127,27 @@ def timed_import(raw: bytes) -> tuple[float, int, int]:
                 .where(Message.kind == "invitation", Message.status == MessageStatus.PENDING.value)
             )
             db.engine.dispose()
-        return took, queued or 0, sent_during
+        return took, wall, queued or 0, sent_during
 
 
-def best(raw: bytes) -> tuple[float, int, int]:
+def best(raw: bytes) -> tuple[float, float, int, int]:
     runs = [timed_import(raw) for _ in range(REPEATS)]
-    return min(r[0] for r in runs), runs[-1][1], max(r[2] for r in runs)
+    return min(r[0] for r in runs), min(r[1] for r in runs), runs[-1][2], max(r[3] for r in runs)
 
 
 def main() -> None:
     smtplib.SMTP.connect = _counting_connect(smtplib.SMTP.connect)  # type: ignore[method-assign]
     load_before = os.getloadavg()[0]
-    small_seconds, small_queued, small_smtp = best(document(SMALL))
-    large_seconds, large_queued, large_smtp = best(document(SMALL * GROWTH))
+    small_seconds, small_wall, small_queued, small_smtp = best(document(SMALL))
+    large_seconds, large_wall, large_queued, large_smtp = best(document(SMALL * GROWTH))
     ratio = large_seconds / small_seconds
     queued_ok = (small_queued, large_queued) == (SMALL, SMALL * GROWTH) and small_smtp == large_smtp == 0
     print("people import from a CSV file (upload + confirm, through the page; 1 in 10 a mentor, the rest enrolled)")
     print(
-        f"  {SMALL:>6,} people  {small_seconds:7.2f} s CPU  {small_queued:,} invitations queued, {small_smtp} SMTP connections"
+        f"  {SMALL:>6,} people  {small_seconds:7.2f} s CPU ({small_wall:.1f} s wall)  {small_queued:,} invitations queued, {small_smtp} SMTP connections"
     )
     print(
-        f"  {SMALL * GROWTH:>6,} people  {large_seconds:7.2f} s CPU  {large_queued:,} invitations queued, "
+        f"  {SMALL * GROWTH:>6,} people  {large_seconds:7.2f} s CPU ({large_wall:.1f} s wall)  {large_queued:,} invitations queued, "
         f"{large_smtp} SMTP connections"
     )
     print(
