@@ -16,7 +16,7 @@ import curriculum.views
 from core import access, api, config, database, errors, jobs, layout, printing, security
 from core.accounts import cli as accounts_cli
 from core.accounts import import_views as people_import_views  # its routes join the people blueprint
-from core.accounts import link_views
+from core.accounts import link_views, sso_views
 from core.accounts import privacy as accounts_privacy
 from core.accounts import views as accounts_views
 from core.audit import views as audit_views
@@ -81,6 +81,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     accounts_views.init_app(app)
     people_import_views.init_app()
     link_views.init_app(app)
+    sso_views.init_app(app)
     audit_views.init_app(app)
     curriculum.views.init_app(app)
     competencies.views.init_app(app)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import os
+import re
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -33,6 +35,58 @@ def _env_int(name: str, default: int) -> int:
 
 
 env_int = _env_int  # for a module that owns its settings (core.privacy.retention)
+
+# Single sign-on (core.accounts.sso_views): how long the app waits for an issuer's answer
+# (discovery, keys, tokens) before telling the person it is not answering.
+OIDC_TIMEOUT_SECONDS = 10
+_OIDC_NAME = re.compile(r"[a-z][a-z0-9_]{0,30}")
+
+
+@dataclass(frozen=True)
+class OidcIssuer:
+    """One OpenID Connect issuer a provider trusts to sign people in (a school's Microsoft 365
+    or Google Workspace). ``create_for_domains``: the email domains whose people may be given a
+    trainee account at their first sign-in; empty means nobody is created."""
+
+    name: str
+    issuer: str
+    client_id: str
+    client_secret: str
+    label: str
+    create_for_domains: frozenset[str] = frozenset()
+
+    @property
+    def discovery_url(self) -> str:
+        return self.issuer.rstrip("/") + "/.well-known/openid-configuration"
+
+
+def _oidc_issuer(name: str) -> OidcIssuer:
+    prefix = f"OIDC_{name.upper()}_"
+
+    def setting(key: str, required: bool = True) -> str:
+        value = os.environ.get(prefix + key, "").strip()
+        if required and not value:
+            raise SystemExit(f"OIDC_PROVIDERS names {name!r}: set {prefix}{key} too")
+        return value
+
+    domains = setting("CREATE_FOR_DOMAINS", required=False)
+    return OidcIssuer(
+        name=name,
+        issuer=setting("ISSUER"),
+        client_id=setting("CLIENT_ID"),
+        client_secret=setting("CLIENT_SECRET"),
+        label=setting("LABEL", required=False) or f"Sign in with {name}",
+        create_for_domains=frozenset(d.strip().lower().lstrip("@") for d in domains.split(",") if d.strip()),
+    )
+
+
+def oidc_issuers() -> tuple[OidcIssuer, ...]:
+    """The issuers named in OIDC_PROVIDERS (``school,google``), each from its OIDC_<NAME>_* settings."""
+    names = [n.strip().lower() for n in os.environ.get("OIDC_PROVIDERS", "").split(",") if n.strip()]
+    for name in names:
+        if not _OIDC_NAME.fullmatch(name):
+            raise SystemExit(f"OIDC_PROVIDERS: {name!r} must be letters, digits and _ (starting with a letter)")
+    return tuple(_oidc_issuer(name) for name in dict.fromkeys(names))
 
 
 def default_database_url(instance_path: str) -> str:
@@ -181,4 +235,7 @@ def from_environment(instance_path: str) -> dict[str, object]:
         "GIVEN_NAMES_DIR": os.environ.get("GIVEN_NAMES_DIR", "").strip() or None,
         # Whether a trainee's other mentors may read a mentor's draft observation (never change it): off.
         "CO_MENTORS_READ_DRAFTS": _env_flag("CO_MENTORS_READ_DRAFTS", default=False),
+        # Single sign-on: the OpenID Connect issuers (OIDC_PROVIDERS and OIDC_<NAME>_*); none by default.
+        "OIDC_ISSUERS": oidc_issuers(),
+        "OIDC_TIMEOUT_SECONDS": _env_int("OIDC_TIMEOUT_SECONDS", OIDC_TIMEOUT_SECONDS),
     }

@@ -99,7 +99,7 @@ def sign_in():  # type: ignore[no-untyped-def]
         else:
             start_session(result.user)
             return redirect_to_local(request.args.get("next"), url_for("auth.home"))
-    return render_template("accounts/sign_in.html", form=form)
+    return render_template("accounts/sign_in.html", form=form, issuers=current_app.config.get("OIDC_ISSUERS") or ())
 
 
 def _seconds_until(moment: datetime) -> str:

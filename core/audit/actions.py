@@ -27,6 +27,9 @@ class Action(str, enum.Enum):
     PERSON_INVITED = "person.invited"
     INVITATION_ACCEPTED = "invitation.accepted"
     SETTINGS_CHANGED = "settings.changed"
+    # single sign-on (core.accounts.sso_services): who came in through which issuer, and who was refused
+    SIGNED_IN_WITH_SSO = "sign_in.sso"
+    SSO_REFUSED = "sign_in.sso_refused"
 
     @property
     def label(self) -> str:
@@ -51,4 +54,6 @@ ACTION_LABELS = {
     Action.PERSON_INVITED: "Invited a person",
     Action.INVITATION_ACCEPTED: "Accepted an invitation",
     Action.SETTINGS_CHANGED: "Changed settings",
+    Action.SIGNED_IN_WITH_SSO: "Signed in with a school account",
+    Action.SSO_REFUSED: "Refused a sign-in with a school account",
 }
