@@ -5,16 +5,21 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 
+import pytest
 from sqlalchemy import func, select
 
+from core import importing
+from core.accounts.links import AccountLink
 from core.accounts.models import User
-from core.accounts.people_import import ROWS_MAX
+from core.accounts.people_import import ROWS_MAX, PeopleColumns, people_csv
 from core.accounts.roles import Role
 from core.audit import Action
 from core.audit.models import AuditEvent
 from core.extensions import db
 from core.importing import StagedImport
+from core.messages import Message
 from tests.conftest import csrf_token, post_form
 
 URL = "/admin/people/import"
@@ -179,3 +184,22 @@ def test_flask_people_import_checks_with_a_dry_run_then_imports(app, runner, tmp
     path.write_text(HEADER + "Bad,bad,trainee\r\n", encoding="utf-8")
     bad = runner.invoke(args=["people", "import", str(path)])
     assert bad.exit_code == 1 and "Line 2, column email:" in bad.output
+
+
+def test_a_failure_while_saving_leaves_no_person_no_role_and_no_invitation(app, make_person):
+    """All or nothing at the save too: a room's rows failing after the people were written undoes them."""
+
+    def fail(draft: object, people: object) -> dict[str, int]:
+        raise RuntimeError("the room's rows could not be saved")
+
+    make_person("admin@example.org", Role.ADMIN, name="Ada Admin")
+    failing = PeopleColumns(
+        "failing", (), {}, {}, lambda cells: (), lambda context: (None, []), lambda d: ([], {}), fail
+    )
+    app.extensions["people_columns"].append(failing)
+    with app.app_context():
+        with pytest.raises(RuntimeError):
+            importing.import_document(people_csv(None, date.today()), GOOD, None)
+        assert db.session.scalar(select(func.count()).select_from(Message)) == 0
+        assert db.session.scalar(select(func.count()).select_from(AccountLink)) == 0
+    assert _people(app) == {"admin@example.org": {"admin"}}
