@@ -253,7 +253,11 @@ def _as_after(read: _Read, found: User | None, provisional_id: int) -> tuple[Per
         return person, after, []
     if not found.active:
         problem = csv_rows.located(
-            read.line, "email", f"{found.name}’s account is deactivated: reactivate it on their page first"
+            read.line,
+            "email",
+            "This address belongs to an erased account: use another"
+            if found.erased
+            else f"{found.name}’s account is deactivated: reactivate it on their page first",
         )
         return PersonLine(read.line, read.name, read.email, read.roles, read.cells, Status.UNCHANGED), found, [problem]
     added = read.roles - found.roles
