@@ -15,6 +15,7 @@ import competencies.views
 import curriculum.views
 from core import access, api, config, database, errors, jobs, layout, printing, security
 from core.accounts import cli as accounts_cli
+from core.accounts import import_views as people_import_views  # its routes join the people blueprint
 from core.accounts import link_views, sso_views
 from core.accounts import privacy as accounts_privacy
 from core.accounts import views as accounts_views
@@ -78,6 +79,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     messages_privacy.init_app(app)
     privacy_cli.init_app(app)  # flask privacy (export, purge) and the export's job kind
     accounts_views.init_app(app)
+    people_import_views.init_app()
     link_views.init_app(app)
     sso_views.init_app(app)
     audit_views.init_app(app)
@@ -86,6 +88,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     assessments.views.init_app(app)
 
     app.cli.add_command(accounts_cli.users)
+    app.cli.add_command(accounts_cli.people)
     app.cli.add_command(setup_command)
     app.cli.add_command(backups_cli.backup)
     app.cli.add_command(backups_cli.restore)

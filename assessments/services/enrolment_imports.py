@@ -187,8 +187,35 @@ def _known(cohort: Cohort, rows: list[dict[str, str]]) -> _Known:
     return _Known(people, enrolled)
 
 
-def _read_row(cells: dict[str, str], line: int, known: _Known) -> tuple[EnrolmentInput | None, list[Problem]]:
-    """One row's values, or the problems with them (each named by line and column)."""
+@dataclass(frozen=True)
+class Details:
+    """An enrolment's school and SENCO history, as read from a line's cells."""
+
+    school: str
+    became_senco: date | None
+    earlier_months: int
+    nasenco_started: date | None
+    nasenco_completed: date | None
+    earlier_service: tuple[deadlines.ServicePeriod, ...]
+    head_teacher: bool
+
+    def input_for(self, trainee_id: int, mentor_ids: tuple[int, ...]) -> EnrolmentInput:
+        return EnrolmentInput(
+            trainee_id,
+            mentor_ids,
+            self.school,
+            self.became_senco,
+            self.earlier_months,
+            self.nasenco_started,
+            self.nasenco_completed,
+            self.earlier_service,
+            self.head_teacher,
+        )
+
+
+def read_details(cells: dict[str, str], line: int) -> tuple[Details, list[Problem]]:
+    """The school and history columns of a line (the enrolment CSV's and the people CSV's), and
+    the problems with them, each named by line and column."""
     problems: list[Problem] = []
 
     def value(column: str, parse: Any) -> Any:
@@ -198,6 +225,31 @@ def _read_row(cells: dict[str, str], line: int, known: _Known) -> tuple[Enrolmen
             problems.append(_located(line, column, error.message))
             return None
 
+    months_text = cells.get("earlier_months", "").strip() or "0"
+    months = int(months_text) if months_text.isascii() and months_text.isdigit() and len(months_text) <= 4 else None
+    if months is None:
+        problems.append(
+            _located(
+                line,
+                "earlier_months",
+                f"Enter earlier service as a whole number of months between 0 and {deadlines.EARLIER_MONTHS_MAX:,}",
+            )
+        )
+    details = Details(
+        cells.get("school", "").strip(),
+        value("became_senco", enrolment_rules.optional_day),
+        months or 0,
+        value("nasenco_started", enrolment_rules.optional_day),
+        value("nasenco_completed", enrolment_rules.optional_day),
+        value("earlier_service", enrolment_rules.parse_periods) or (),
+        bool(value("head_teacher", enrolment_rules.parse_yes_no)),
+    )
+    return details, problems
+
+
+def _read_row(cells: dict[str, str], line: int, known: _Known) -> tuple[EnrolmentInput | None, list[Problem]]:
+    """One row's values, or the problems with them (each named by line and column)."""
+    problems: list[Problem] = []
     trainee_email = cells.get("trainee_email", "").strip().lower()
     trainee = known.people.get(trainee_email)
     if not trainee_email:
@@ -218,27 +270,9 @@ def _read_row(cells: dict[str, str], line: int, known: _Known) -> tuple[Enrolmen
             problems.append(_located(line, "mentor_emails", f"No mentor has the email address {email[:80]}"))
         else:
             mentor_ids.append(mentor.id)
-    months_text = cells.get("earlier_months", "").strip() or "0"
-    months = int(months_text) if months_text.isascii() and months_text.isdigit() and len(months_text) <= 4 else None
-    if months is None:
-        problems.append(
-            _located(
-                line,
-                "earlier_months",
-                f"Enter earlier service as a whole number of months between 0 and {deadlines.EARLIER_MONTHS_MAX:,}",
-            )
-        )
-    given = EnrolmentInput(
-        trainee.id if trainee else 0,
-        tuple(mentor_ids),
-        cells.get("school", "").strip(),
-        value("became_senco", enrolment_rules.optional_day),
-        months or 0,
-        value("nasenco_started", enrolment_rules.optional_day),
-        value("nasenco_completed", enrolment_rules.optional_day),
-        value("earlier_service", enrolment_rules.parse_periods) or (),
-        bool(value("head_teacher", enrolment_rules.parse_yes_no)),
-    )
+    details, found = read_details(cells, line)
+    problems += found
+    given = details.input_for(trainee.id if trainee else 0, tuple(mentor_ids))
     return (None if problems else given), problems
 
 

@@ -8,6 +8,7 @@ written by :mod:`assessments.enrolment_rules`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -48,8 +49,8 @@ class EnrolmentInput:
     head_teacher: bool = False
 
 
-def _person_with(person_id: int, role: Role) -> User | None:
-    person = db.session.get(User, person_id)
+def _person_with(person_id: int, role: Role, people: Mapping[int, User] | None = None) -> User | None:
+    person = people.get(person_id) if people is not None else db.session.get(User, person_id)
     return person if person is not None and role in person.roles and person.active else None
 
 
@@ -88,9 +89,11 @@ def history_problems(given: EnrolmentInput, today: date) -> list[tuple[str, str]
     return problems
 
 
-def _mentor_problems(mentor_ids: tuple[int, ...]) -> tuple[list[User], list[tuple[str, str]]]:
+def _mentor_problems(
+    mentor_ids: tuple[int, ...], people: Mapping[int, User] | None
+) -> tuple[list[User], list[tuple[str, str]]]:
     ids = tuple(dict.fromkeys(mentor_ids))
-    mentors = [_person_with(i, Role.MENTOR) for i in ids]
+    mentors = [_person_with(i, Role.MENTOR, people) for i in ids]
     if not ids or None in mentors:
         return [], [("mentor_ids", "Choose at least one mentor")]
     if len(ids) > MENTORS_MAX:
@@ -104,16 +107,19 @@ def enrolment_problems(
     today: date,
     enrolment_id: int | None = None,
     enrolled: set[int] | None = None,
+    people: Mapping[int, User] | None = None,
 ) -> tuple[User | None, list[User], list[tuple[str, str]]]:
     """Every problem with an enrolment (new, or ``enrolment_id`` changed), with the people it names.
-    ``enrolled``: the cohort's trainee ids, when the caller has read them once for many rows."""
+    ``enrolled``: the cohort's trainee ids, when the caller has read them once for many rows;
+    ``people``: the people the rows name by id, when the caller has read them once (the people
+    CSV also passes people it is about to create, with provisional ids)."""
     problems: list[tuple[str, str]] = []
     if cohort.programme_version.status is not VersionStatus.PUBLISHED:
         problems.append(("cohort_id", "Trainees can be enrolled only on a published programme version"))
-    trainee = _person_with(given.trainee_id, Role.TRAINEE)
+    trainee = _person_with(given.trainee_id, Role.TRAINEE, people)
     if trainee is None:
         problems.append(("trainee_id", "Choose a trainee"))
-    mentors, found = _mentor_problems(given.mentor_ids)
+    mentors, found = _mentor_problems(given.mentor_ids, people)
     problems += found
     if trainee is not None and trainee.id in given.mentor_ids:
         problems.append(("mentor_ids", "A trainee cannot mentor themselves"))

@@ -81,6 +81,12 @@ def _person(person_id: int) -> User | None:
     return db.session.get(User, person_id)
 
 
+def may_manage_cohort(cohort: Cohort, person: User | None) -> bool:
+    """Whether ``person`` may enrol trainees on ``cohort`` (a page, the people CSV). Designers and
+    administrators manage every cohort; ``None`` is the command line, an operator on the server."""
+    return person is None or person.has_role(*STAFF)
+
+
 def cohorts(offset: int, limit: int) -> tuple[list[Cohort], int]:
     return page_of(select(Cohort).options(selectinload(Cohort.programme_version)).order_by(Cohort.id), offset, limit)
 

@@ -15,6 +15,7 @@ from assessments.plans_cli import plans_command
 from assessments.reminders_cli import reminders_command
 from assessments.services import cohort_plans as cohort_plans_service
 from assessments.services import reminders as reminders_service
+from assessments.services.people_enrolments import ENROLMENT_COLUMNS
 from assessments.views import (  # noqa: F401  (registers the routes)
     appeals,
     calibration,
@@ -32,6 +33,7 @@ from assessments.views import (  # noqa: F401  (registers the routes)
 )
 from assessments.views.base import bp, today
 from core import jobs
+from core.accounts.people_import import register_columns
 from core.accounts.roles import Role
 from core.errors import UPLOAD_PAGES
 from core.layout import navigation
@@ -52,6 +54,7 @@ def init_app(app: Flask) -> None:
     jobs.register_kind(app, cohort_plans_service.KIND, cohort_plans_service.run)
     reminders_service.init_app(app)  # the reminder emails and their daily job
     retention.init_app(app)  # the purge functions for observations, enrolments and calibration
+    register_columns(app, ENROLMENT_COLUMNS)  # the people CSV's cohort, mentors and school
     app.extensions.setdefault("demo_data", []).append(_demo_data)  # run by ``flask setup`` after the demo people
     nav = navigation(app)
     nav.add("Cohorts", "assessments.cohorts", Role.DESIGNER, Role.ADMIN, section="/assessments/cohorts")

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from core.accounts import services
+from core import importing
+from core.accounts import people_import, services
 from core.accounts.models import utcnow
 from core.accounts.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, TEMPORARY_PASSWORD_HOURS
 from core.accounts.roles import Role
+from core.problems import Invalid
 
 ROLE_NAMES = [role.value for role in Role]
 
@@ -146,4 +149,35 @@ def set_password(email: str, password: str) -> None:
     click.echo(
         f"Temporary password set for {email}: it works for one sign-in within {TEMPORARY_PASSWORD_HOURS} hours, "
         "then they must choose their own. Their sessions have ended and API tokens are revoked."
+    )
+
+
+@click.group()
+def people() -> None:
+    """People in bulk."""
+
+
+@people.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and say what it would do; save nothing.")
+@with_appcontext
+def import_people(path: Path, dry_run: bool) -> None:
+    """Add people from a CSV file (the page's template) and invite the new ones: all, or none."""
+    fmt = people_import.people_csv(None, date.today())
+    try:
+        result = importing.import_document(fmt, path.read_bytes(), None, dry_run=dry_run)
+    except Invalid as error:
+        raise click.ClickException("Nothing was imported:\n" + "\n".join(p.message for p in error.problems)) from None
+    draft = result.draft
+    new, changed = draft.count(people_import.Status.NEW), draft.count(people_import.Status.CHANGED)
+    unchanged = draft.count(people_import.Status.UNCHANGED)
+    if dry_run:
+        click.echo("Dry run: nothing was saved and no one was invited.")
+        for label, value in result.preview:
+            click.echo(f"  {label}: {value}")
+        return
+    enrolled = result.created.counts.get("enrolled", 0)
+    click.echo(
+        f"Added {new:,} people (each invited by email), changed {changed:,}, left {unchanged:,} unchanged"
+        + (f", enrolled {enrolled:,}." if enrolled else ".")
     )

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovPasswordInput,
+    GovRadioInput,
     GovSubmitInput,
     GovTextInput,
 )
@@ -13,10 +16,13 @@ from wtforms import EmailField, Field, PasswordField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, StopValidation, ValidationError
 
+from core.accounts.links import Purpose
 from core.accounts.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
 from core.accounts.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_RULE, TEMPORARY_PASSWORD_HINT
 from core.accounts.roles import HOME_PRIORITY, Role
-from core.forms import ChoicesField
+from core.forms import ChoiceField, ChoicesField
+
+INVITATION_DAYS = Purpose.INVITATION.lifetime.days
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
 
@@ -148,9 +154,42 @@ class PersonForm(FlaskForm):
             raise ValidationError("Enter the person’s full name")
 
 
+INVITE, TEMPORARY = "invite", "temporary"
+ACCESS_CHOICES = [
+    SelectChoice(INVITE, "Email them an invitation to choose their own password (recommended)"),
+    SelectChoice(TEMPORARY, "Set a password for them, only if they cannot get email at this address"),
+]
+
+
 class NewPersonForm(PersonForm):
-    password = _new_password_field("Temporary password", hint=TEMPORARY_PASSWORD_HINT, whose="the person’s")
+    access = ChoiceField(
+        "How will they get in?",
+        choices=ACCESS_CHOICES,
+        default=INVITE,
+        widget=GovRadioInput(),
+        invalid_message="Choose how they will get in",
+        validators=[InputRequired(message="Choose how they will get in")],
+        description=f"An invitation link works once, for {INVITATION_DAYS} days.",
+    )
+    password = _new_password_field(
+        "Temporary password",
+        required=False,
+        hint="Only if you set a password for them. " + TEMPORARY_PASSWORD_HINT + " Give it to them in person.",
+        whose="the person’s",
+    )
     submit = SubmitField("Add person", widget=GovSubmitInput())
+
+    def invited(self) -> bool:
+        return self.access.data != TEMPORARY
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        # The password field is optional (its Optional() ends its own checks when empty), so the
+        # rule "a password when you set one" is checked here.
+        valid = super().validate(extra_validators)
+        if self.access.data == TEMPORARY and not self.password.data:
+            self.password.errors = [*self.password.errors, PASSWORD_RULE]
+            return False
+        return valid
 
 
 class EditPersonForm(PersonForm):

@@ -7,13 +7,17 @@ Argon2 verification, as for an unknown address.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask import Flask
+from sqlalchemy import func, select
 
 from core.accounts import links, services
-from core.accounts.links import Purpose
+from core.accounts.links import AccountLink, Purpose
 from core.accounts.models import NO_PASSWORD, User
+from core.accounts.roles import Role
 from core.audit import Action, Subject, record
 from core.extensions import db
 from core.messages import Category, MessageKind, link_to, notify, register_kind
@@ -43,6 +47,61 @@ def invite(user: User, now: datetime | None = None) -> None:
 def awaiting(user: User) -> bool:
     """Invited and has not yet chosen a password."""
     return user.password_hash == NO_PASSWORD
+
+
+def add_and_invite(name: str, email: str, roles: set[Role]) -> User:
+    """Add a person with no password and invite them, in one transaction (the "Add a person" form)."""
+    user = services.add_person(name, email, None, roles)
+    invite(user)
+    db.session.commit()
+    return user
+
+
+NOT_AWAITING = "{name} has already chosen a password: there is no invitation to send again"
+
+
+def resend(person_id: int) -> User:
+    """A new invitation for someone who has not accepted theirs; the earlier link stops working."""
+    user = db.session.get(User, person_id)
+    if user is None or user.erased or not user.active:
+        raise services.AccountError("Only an active person can be invited", field="email")
+    if not awaiting(user):
+        raise services.AccountError(NOT_AWAITING.format(name=user.name), field="email")
+    invite(user)
+    record(Action.PERSON_INVITED, Subject("user", user.id), user, resent=True)
+    db.session.commit()
+    return user
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """An invitation not yet accepted: when the newest was sent, and whether its link still works."""
+
+    sent_at: datetime
+    expires_at: datetime
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at <= now
+
+
+def waiting(user_ids: Iterable[int]) -> dict[int, Waiting]:
+    """Who of ``user_ids`` has not accepted their invitation, with their newest invitation: one query
+    for the whole list (the People page)."""
+    ids = list(user_ids)
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(AccountLink.user_id, func.max(AccountLink.created_at), func.max(AccountLink.expires_at))
+        .join(User, User.id == AccountLink.user_id)
+        .where(
+            AccountLink.user_id.in_(ids),
+            AccountLink.purpose == Purpose.INVITATION.value,
+            User.password_hash == NO_PASSWORD,
+        )
+        .group_by(AccountLink.user_id)
+    )
+    # func.max keeps the column's type: aware UTC times, on SQLite too.
+    return {user_id: Waiting(sent, expires) for user_id, sent, expires in rows}
 
 
 def accept(token: str, password: str) -> User:

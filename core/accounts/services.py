@@ -19,6 +19,7 @@ from core.accounts.models import (
     ADDRESS_MAX_LENGTH,
     EMAIL_MAX_LENGTH,
     NAME_MAX_LENGTH,
+    NO_PASSWORD,
     ApiToken,
     SignInFailure,
     User,
@@ -304,11 +305,23 @@ def create_person(
     name: str, email: str, password: str, roles: set[Role], active: bool = True, *, temporary: bool = False
 ) -> User:
     """Add a person; ``temporary`` when someone else (an administrator) chose the password."""
+    user = add_person(name, email, password, roles, active, temporary=temporary)
+    db.session.commit()
+    return user
+
+
+def add_person(
+    name: str, email: str, password: str | None, roles: set[Role], active: bool = True, *, temporary: bool = False
+) -> User:
+    """:func:`create_person` without the commit, for a caller adding more to the transaction; with
+    ``password`` None the person has none yet (:data:`NO_PASSWORD`: see core.accounts.invitations)."""
     email = normalise_email(email)
     _check_details(name, email)
     _check_roles(roles)
-    check_new_password(password, email, name, "password")
-    password_hash = hash_outside_transaction(password)
+    password_hash = NO_PASSWORD
+    if password is not None:
+        check_new_password(password, email, name, "password")
+        password_hash = hash_outside_transaction(password)
     _check_email_free(email)
     user = User(
         name=name.strip(),
@@ -318,15 +331,14 @@ def create_person(
         deactivated_at=None if active else utcnow(),
     )
     user.set_roles(roles)
-    _mark_password(user, temporary=temporary)
+    _mark_password(user, temporary=temporary and password is not None)
     db.session.add(user)
     try:
         db.session.flush()  # the new id, for the audit event
     except IntegrityError:  # another request added this email since the check above
         db.session.rollback()
         raise AccountError(EMAIL_TAKEN, field="email") from None
-    _audit(Action.PERSON_ADDED, user, roles=roles, active=active)
-    db.session.commit()
+    _audit(Action.PERSON_ADDED, user, roles=roles, active=active, invited=password is None)
     return user
 
 

@@ -23,7 +23,7 @@ from werkzeug.wrappers import Response
 
 from core import jobs
 from core.access import public, restrict_blueprint
-from core.accounts import services
+from core.accounts import invitations, services
 from core.accounts.forms import ChangePasswordForm, ConfirmForm, EditPersonForm, NewPersonForm, SignInForm
 from core.accounts.models import User, utcnow
 from core.accounts.roles import Role
@@ -142,26 +142,52 @@ def change_password():  # type: ignore[no-untyped-def]
 
 @people.route("/")
 def index() -> str:
-    """List people, with a search by name or email."""
+    """List people, with a search by name or email, and who has not accepted their invitation."""
     search = request.args.get("q", "").strip()
-    return render_template("accounts/people.html", people=services.list_people(search), search=search)
+    found = services.list_people(search)
+    return render_template(
+        "accounts/people.html",
+        people=found,
+        search=search,
+        waiting=invitations.waiting(p.id for p in found),
+        now=utcnow(),
+    )
 
 
 @people.route("/new", methods=["GET", "POST"])
 def new():  # type: ignore[no-untyped-def]
-    """Add a person with a temporary password and one or more roles."""
+    """Add a person with one or more roles: invited by email, or (without email) a temporary password."""
     form = NewPersonForm()
     if form.validate_on_submit():
         try:
-            person = services.create_person(
-                form.name.data, form.email.data, form.password.data, form.selected_roles(), temporary=True
-            )
+            if form.invited():
+                person = invitations.add_and_invite(form.name.data, form.email.data, form.selected_roles())
+            else:
+                person = services.create_person(
+                    form.name.data, form.email.data, form.password.data, form.selected_roles(), temporary=True
+                )
         except services.AccountError as error:
             getattr(form, error.field or "email").errors.append(error.message)
         else:
-            flash(f"{person.name} has been added.", "success")
+            how = "An invitation has been emailed to them." if form.invited() else "Give them the password yourself."
+            flash(f"{person.name} has been added. {how}", "success")
             return redirect(url_for("people.index"))
     return render_template("accounts/person_form.html", form=form, person=None)
+
+
+@people.route("/<int:person_id>/invitation", methods=["POST"])
+def resend_invitation(person_id: int) -> Response:
+    """Email a new invitation to someone who has not accepted theirs; the earlier link stops working."""
+    person = _person_or_404(person_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        invitations.resend(person.id)
+    except services.AccountError as refused:
+        flash(refused.message, "error")
+    else:
+        flash(f"A new invitation has been emailed to {person.name}. The earlier link no longer works.", "success")
+    return redirect(url_for("people.index"))
 
 
 def _person_or_404(person_id: int) -> User:

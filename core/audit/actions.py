@@ -23,6 +23,7 @@ class Action(str, enum.Enum):
     PERSON_DEACTIVATED = "person.deactivated"
     PERSON_REACTIVATED = "person.reactivated"
     PERSON_ERASED = "person.erased"  # wired in where erasure is built
+    PEOPLE_IMPORTED = "people.imported"  # a CSV file of people: how many added and changed
     PERSON_INVITED = "person.invited"
     INVITATION_ACCEPTED = "invitation.accepted"
     SETTINGS_CHANGED = "settings.changed"
@@ -49,6 +50,7 @@ ACTION_LABELS = {
     Action.PERSON_DEACTIVATED: "Deactivated a person",
     Action.PERSON_REACTIVATED: "Reactivated a person",
     Action.PERSON_ERASED: "Erased a person",
+    Action.PEOPLE_IMPORTED: "Imported people from a CSV file",
     Action.PERSON_INVITED: "Invited a person",
     Action.INVITATION_ACCEPTED: "Accepted an invitation",
     Action.SETTINGS_CHANGED: "Changed settings",

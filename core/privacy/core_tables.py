@@ -48,7 +48,8 @@ STAGED_IMPORT = PersonalTable(
     {
         "owner_id": PersonalField("who uploaded the file", Basis.CONTRACT, OWNER, Export.AS_IS, Erase.DELETE),
         "document": PersonalField(
-            "an uploaded file waiting to be confirmed: an enrolment CSV holds trainees' names, emails and schools "
+            "an uploaded file waiting to be confirmed: an enrolment or people CSV holds people's names, emails, "
+            "roles and schools "
             "(not exported: it is the uploader's copy of other people's data, kept an hour)",
             Basis.CONTRACT,
             OWNER,

@@ -63,6 +63,7 @@ def _add_person(page: Page, name: str, email: str, role: str) -> None:
     page.get_by_label("Full name").fill(name)
     page.get_by_label("Email address").fill(email)
     page.get_by_label(role).check()
+    page.get_by_label("Set a password for them").check()
     page.get_by_label("Temporary password").fill(PASSWORD)
     page.get_by_role("button", name="Add person").click()
     expect(page.get_by_text(f"{name} has been added.")).to_be_visible()

@@ -16,6 +16,7 @@ NEW_PERSON = {
     "name": "Sam Senco",
     "email": "sam@school.example",
     "roles": ["mentor", "trainee"],
+    "access": "temporary",
     "password": "a long temporary password",
 }
 

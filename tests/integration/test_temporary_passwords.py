@@ -15,7 +15,13 @@ from tests.conftest import PASSWORD, Auth, post_form
 
 TEMPORARY = "a long temporary password"
 OWN = "plum orchard lantern ferry"
-SAM = {"name": "Sam Senco", "email": "sam@school.example", "roles": ["mentor"], "password": TEMPORARY}
+SAM = {
+    "name": "Sam Senco",
+    "email": "sam@school.example",
+    "roles": ["mentor"],
+    "access": "temporary",
+    "password": TEMPORARY,
+}
 
 
 def _admin_adds_sam(app, make_person) -> None:  # type: ignore[no-untyped-def]
