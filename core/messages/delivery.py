@@ -180,6 +180,8 @@ def _note_written(session: Session, _context: object) -> None:
 
 
 def _after_commit(session: Session) -> None:
+    if session.in_nested_transaction():  # a savepoint: the transaction around it has not committed yet
+        return
     if not session.info.pop(WRITTEN, False):
         return
     try:

@@ -42,5 +42,7 @@ def message(message_id: int) -> Message | None:
 
 def counts() -> dict[MessageStatus, int]:
     """How many messages are in each state (the page's summary, and ``flask messages list``)."""
-    found = dict(db.session.execute(select(Message.status, func.count()).group_by(Message.status)).tuples().all())
+    found = {
+        status: n for status, n in db.session.execute(select(Message.status, func.count()).group_by(Message.status))
+    }
     return {status: int(found.get(status.value, 0)) for status in MessageStatus}

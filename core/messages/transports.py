@@ -121,6 +121,8 @@ def describe(error: BaseException) -> str:
         return "The mail server refused the address."
     if isinstance(error, smtplib.SMTPSenderRefused):
         return "The mail server refused the sender's address (MAIL_DEFAULT_SENDER)."
+    if isinstance(error, smtplib.SMTPNotSupportedError):
+        return "The mail server does not offer what MAIL_USE_TLS or MAIL_USERNAME ask for."
     if isinstance(error, smtplib.SMTPResponseException):
         return f"The mail server answered {error.smtp_code}."
     if isinstance(error, smtplib.SMTPServerDisconnected):

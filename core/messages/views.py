@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from werkzeug.wrappers import Response
 
 from core.access import restrict_blueprint
 from core.accounts.roles import Role
