@@ -7,6 +7,7 @@ from typing import Any
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSubmitInput
 from wtforms import RadioField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, ValidationError
 
 from core.messages.preferences import Frequency
@@ -33,12 +34,15 @@ class _Radios(RadioField):
 class EmailChoicesForm(FlaskForm):
     frequency = _Radios(
         "How often should we email you?",
-        choices=[(f.value, f.label) for f in Frequency],
+        choices=[SelectChoice(f.value, f.label) for f in Frequency],
         message=CHOOSE_FREQUENCY,
     )
     reminders = _Radios(
         "Should we send you reminders?",
-        choices=[(REMINDERS_ON, "Yes, remind me when something is due"), (REMINDERS_OFF, "No, no reminders")],
+        choices=[
+            SelectChoice(REMINDERS_ON, "Yes, remind me when something is due"),
+            SelectChoice(REMINDERS_OFF, "No, no reminders"),
+        ],
         description="Reminders tell you about deadlines and requests waiting for an answer.",
         message=CHOOSE_REMINDERS,
     )

@@ -42,7 +42,6 @@ def message(message_id: int) -> Message | None:
 
 def counts() -> dict[MessageStatus, int]:
     """How many messages are in each state (the page's summary, and ``flask messages list``)."""
-    found = {
-        status: n for status, n in db.session.execute(select(Message.status, func.count()).group_by(Message.status))
-    }
+    rows = db.session.execute(select(Message.status, func.count()).group_by(Message.status)).all()
+    found = {status: number for status, number in rows}  # noqa: C416 (rows are Row objects, not pairs dict() takes)
     return {status: int(found.get(status.value, 0)) for status in MessageStatus}
