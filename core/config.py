@@ -137,9 +137,18 @@ def session_cookie_name(secure: bool) -> str:
     return "__Host-session" if secure else "session"
 
 
+def _mail_security() -> tuple[bool, bool]:
+    """MAIL_USE_TLS (STARTTLS) and MAIL_USE_SSL (TLS from the start): one or the other, not both."""
+    tls, ssl = _env_flag("MAIL_USE_TLS"), _env_flag("MAIL_USE_SSL")
+    if tls and ssl:
+        raise SystemExit("Set MAIL_USE_TLS (STARTTLS, usually port 587) or MAIL_USE_SSL (port 465), not both")
+    return tls, ssl
+
+
 def from_environment(instance_path: str) -> dict[str, object]:
     # Secure cookies by default: only `make run` on http://127.0.0.1 turns them off, explicitly.
     secure_cookies = _env_flag("SESSION_COOKIE_SECURE", default=True)
+    mail_tls, mail_ssl = _mail_security()
     return {
         "SECRET_KEY": secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
@@ -185,8 +194,8 @@ def from_environment(instance_path: str) -> dict[str, object]:
         # instance/outbox/ and shown on the Outbox page instead of being sent.
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", "").strip() or None,
         "MAIL_PORT": _env_int("MAIL_PORT", 25),
-        "MAIL_USE_TLS": _env_flag("MAIL_USE_TLS"),
-        "MAIL_USE_SSL": _env_flag("MAIL_USE_SSL"),
+        "MAIL_USE_TLS": mail_tls,
+        "MAIL_USE_SSL": mail_ssl,
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", "").strip() or None,
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
         "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "").strip() or MAIL_DEFAULT_SENDER,

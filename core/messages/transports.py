@@ -73,8 +73,17 @@ class SmtpTransport:
         self.connection: Any = mail.get_connection(fail_silently=False)
 
     def send(self, email: EmailMessage, message_id: int) -> None:
-        self.connection.open()
-        if self.connection.send_messages([email]) != 1:
+        fresh = self.connection.open()
+        try:
+            sent = self.connection.send_messages([email])
+        except smtplib.SMTPServerDisconnected:
+            # A server may close a connection kept for many messages: one new connection, then give up.
+            self.close()
+            if fresh:
+                raise
+            self.connection.open()
+            sent = self.connection.send_messages([email])
+        if sent != 1:
             raise smtplib.SMTPException("the server did not take the message")
 
     def close(self) -> None:

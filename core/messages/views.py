@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from core.access import restrict_blueprint
 from core.accounts.roles import Role
+from core.audit import Action, Subject, record_read
 from core.layout import navigation
 from core.messages import outbox, preferences, transports
 from core.messages.forms import REMINDERS_OFF, REMINDERS_ON, EmailChoicesForm
@@ -47,7 +48,9 @@ def show(message_id: int) -> str:
     found = outbox.message(message_id)
     if found is None:
         abort(404)
-    return render_template("messages/outbox_message.html", message=found, **_labels())
+    record_read(Action.MESSAGE_VIEWED, Subject("message", found.id), found.recipient_id)
+    text = outbox.text_for_administrators(found, transports.smtp_configured())
+    return render_template("messages/outbox_message.html", message=found, text=text, **_labels())
 
 
 @choices_bp.route(SETTINGS_PATH, methods=["GET", "POST"])

@@ -14,10 +14,12 @@ from core import jobs
 from core.accounts.invitations import invite
 from core.accounts.models import NO_PASSWORD, User, utcnow
 from core.accounts.roles import Role
+from core.audit import Action
+from core.audit.models import AuditEvent
 from core.extensions import db
 from core.messages import Message, MessageStatus
 from core.messages.delivery import ATTEMPTS_MAX, DELIVERY_JOB, deliver_due
-from core.messages.transports import message_id_header
+from core.messages.transports import SmtpTransport, email_for, message_id_header
 from tests.conftest import Auth, _empty_all_tables, make_app
 from tests.smtp import SmtpServer
 
@@ -224,3 +226,30 @@ def test_flask_messages_send_delivers_what_is_due_and_list_shows_it(app, smtp_se
     assert "new.trainee@example.org" in listed.output and "sent 1" in listed.output
     assert "is not one of" in runner.invoke(args=["messages", "list", "--status", "lost"]).output
     assert len(smtp_server.messages) == 1
+
+
+def test_a_connection_the_server_closed_is_opened_again_for_the_next_message(app, smtp_server):
+    with app.app_context():
+        transport = SmtpTransport()
+        try:
+            transport.send(email_for(1, "one@example.org", "One", "First", 0), 1)
+            smtp_server.stop()  # the server goes away between two messages of one run, and comes back
+            smtp_server.start()
+            transport.send(email_for(2, "two@example.org", "Two", "Second", 0), 2)
+        finally:
+            transport.close()
+    assert [m["To"] for m in smtp_server.messages] == ["one@example.org", "two@example.org"]
+
+
+def test_once_mail_really_goes_out_the_outbox_hides_the_secret_of_a_security_link(app, smtp_server, make_person, auth):
+    message_id = _invite(app)
+    make_person("admin@example.org", Role.ADMIN)
+    auth.sign_in("admin@example.org")
+    page = auth.client.get(f"/admin/outbox/{message_id}").get_data(as_text=True)
+    assert "/account/invitation/[hidden: this link works once, for the person it was sent to]" in page
+    with app.app_context():
+        body = db.session.get(Message, message_id).body
+        token = body.split("/account/invitation/")[1].split()[0]
+        assert token not in page
+        [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == Action.MESSAGE_VIEWED.value))
+        assert (event.subject_type, event.subject_id) == ("message", message_id)
