@@ -1,4 +1,4 @@
-"""Where a new message starts, for each kind of message and each choice a person can make."""
+"""Where a new message starts, for each kind of message and each choice a person can make; how long a failed one waits."""
 
 from __future__ import annotations
 
@@ -31,3 +31,13 @@ def test_reminders_off_writes_no_reminder_but_still_the_activity():
     assert first_status(Category.REMINDER, Choices(AT_ONCE, False)) is None
     assert first_status(Category.REMINDER, Choices(DIGEST, False)) is None
     assert first_status(Category.ACTIVITY, Choices(AT_ONCE, False)) is MessageStatus.PENDING
+
+
+def test_retries_wait_longer_after_each_failure_up_to_the_last_wait():
+    from datetime import timedelta
+
+    from core.messages.delivery import ATTEMPTS_MAX, RETRY_AFTER_SECONDS, retry_after
+
+    waits = [retry_after(n) for n in range(1, ATTEMPTS_MAX + 2)]
+    assert waits == sorted(waits) and waits[0] == timedelta(minutes=1)
+    assert waits[-1] == timedelta(seconds=RETRY_AFTER_SECONDS[-1])
