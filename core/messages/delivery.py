@@ -113,8 +113,10 @@ def _send_one(transport: transports.Transport, message_id: int, now: datetime, r
         select(Message.to_address, Message.subject, Message.body, Message.created_at, Message.attempts).where(
             Message.id == message_id
         )
-    ).one()
+    ).one_or_none()
     db.session.rollback()
+    if row is None:  # erased since it was claimed: nothing to send
+        return True
     if row.attempts > ATTEMPTS_MAX:  # claimed again and again by senders that died
         _failed(message_id, row.attempts, INTERRUPTED, now, result)
         return True
