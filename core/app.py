@@ -23,6 +23,7 @@ from core.audit import views as audit_views
 from core.backups import cli as backups_cli
 from core.extensions import csrf, db, login_manager, migrate
 from core.messages import privacy as messages_privacy
+from core.messages import wiring as messages
 from core.privacy import cli as privacy_cli
 from core.privacy import core_tables as core_privacy
 from core.privacy import purges, retention
@@ -82,6 +83,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     people_import_views.init_app()
     link_views.init_app(app)
     sso_views.init_app(app)
+    messages.init_app(app)  # delivery, digests, the Outbox and each person's choices
     audit_views.init_app(app)
     curriculum.views.init_app(app)
     competencies.views.init_app(app)

@@ -15,6 +15,8 @@ SESSION_LIFETIME_SECONDS = 8 * 60 * 60  # a working day; the session dies after 
 API_TOKEN_LIFETIME_DAYS = 90
 PRIVATE_FILE_MODE = 0o600  # instance files (database, key): the server's user only
 PRIVATE_FOLDER_MODE = 0o700
+MAIL_DEFAULT_SENDER = "NPQ for SENCOs <no-reply@localhost>"
+MAIL_TIMEOUT_SECONDS = 30  # connecting to, and each answer from, the SMTP server
 
 
 def _env_flag(name: str, default: bool = False) -> bool:
@@ -189,9 +191,18 @@ def session_cookie_name(secure: bool) -> str:
     return "__Host-session" if secure else "session"
 
 
+def _mail_security() -> tuple[bool, bool]:
+    """MAIL_USE_TLS (STARTTLS) and MAIL_USE_SSL (TLS from the start): one or the other, not both."""
+    tls, ssl = _env_flag("MAIL_USE_TLS"), _env_flag("MAIL_USE_SSL")
+    if tls and ssl:
+        raise SystemExit("Set MAIL_USE_TLS (STARTTLS, usually port 587) or MAIL_USE_SSL (port 465), not both")
+    return tls, ssl
+
+
 def from_environment(instance_path: str) -> dict[str, object]:
     # Secure cookies by default: only `make run` on http://127.0.0.1 turns them off, explicitly.
     secure_cookies = _env_flag("SESSION_COOKIE_SECURE", default=True)
+    mail_tls, mail_ssl = _mail_security()
     return {
         "SECRET_KEY": secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url(instance_path),
@@ -233,6 +244,16 @@ def from_environment(instance_path: str) -> dict[str, object]:
         # Where the list of given names for the children's-names check is kept (core.name_check);
         # unset: ~/.cache/npq-senco-designer (it holds public data only).
         "GIVEN_NAMES_DIR": os.environ.get("GIVEN_NAMES_DIR", "").strip() or None,
+        # Email (core.messages.delivery). No MAIL_SERVER: the embedded outbox, each message written to
+        # instance/outbox/ and shown on the Outbox page instead of being sent.
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", "").strip() or None,
+        "MAIL_PORT": _env_int("MAIL_PORT", 25),
+        "MAIL_USE_TLS": mail_tls,
+        "MAIL_USE_SSL": mail_ssl,
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", "").strip() or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": os.environ.get("MAIL_DEFAULT_SENDER", "").strip() or MAIL_DEFAULT_SENDER,
+        "MAIL_TIMEOUT": _env_int("MAIL_TIMEOUT_SECONDS", MAIL_TIMEOUT_SECONDS),
         # Whether a trainee's other mentors may read a mentor's draft observation (never change it): off.
         "CO_MENTORS_READ_DRAFTS": _env_flag("CO_MENTORS_READ_DRAFTS", default=False),
         # Single sign-on: the OpenID Connect issuers (OIDC_PROVIDERS and OIDC_<NAME>_*); none by default.

@@ -22,6 +22,7 @@ from core.accounts.roles import Role
 from core.app import create_app
 from core.content import loaders
 from core.extensions import db
+from tests.smtp import SmtpServer
 
 # Each test run, and each of its xdist workers, gets schemas of its own, so that two runs on one
 # server never meet; they are dropped when the run ends. Redis queues and SQLite files are named or
@@ -198,6 +199,15 @@ def app(database_url: str, tmp_path) -> Iterator[Flask]:  # type: ignore[no-unty
     with app.app_context():
         _empty_all_tables()
         db.engine.dispose()
+
+
+@pytest.fixture
+def smtp_server() -> Iterator[SmtpServer]:
+    """A real SMTP server on a free port, started; ``.messages`` holds what arrived (tests/smtp.py)."""
+    server = SmtpServer()
+    server.start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ class Action(str, enum.Enum):
     CSV_EXPORTED = "csv.exported"
     EXPORT_DOWNLOADED = "export.downloaded"  # a subject access export (wired in where it is built)
     AUDIT_PURGED = "audit.purged"  # events past the retention period removed
+    MESSAGE_VIEWED = "message.viewed"  # an email's text read on the Outbox page
     # administrative changes
     PERSON_ADDED = "person.added"
     PERSON_DETAILS_CHANGED = "person.details_changed"
@@ -42,6 +43,7 @@ ACTION_LABELS = {
     Action.ZIP_DOWNLOADED: "Downloaded a ZIP file",
     Action.CSV_EXPORTED: "Downloaded a CSV file",
     Action.EXPORT_DOWNLOADED: "Downloaded a subject access export",
+    Action.MESSAGE_VIEWED: "Read an email in the outbox",
     Action.AUDIT_PURGED: "Removed events past the retention period",
     Action.PERSON_ADDED: "Added a person",
     Action.PERSON_DETAILS_CHANGED: "Changed a person’s name or email",

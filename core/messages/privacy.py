@@ -11,7 +11,9 @@ from core import privacy
 from core.accounts.links import AccountLink
 from core.extensions import db
 from core.messages.models import Message
-from core.privacy import Basis, Erase, Export, PersonalField, PersonalTable
+from core.messages.preferences import MessagePreference
+from core.messages.transports import eml_path
+from core.privacy import Basis, Erase, Export, PersonalField, PersonalFiles, PersonalTable, erasure
 
 RECIPIENT = "the person, administrators (the outbox)"
 
@@ -47,10 +49,37 @@ ACCOUNT_LINK = PersonalTable(
     title="Links we emailed you (invitations, password resets, email changes)",
 )
 
+MESSAGE_PREFERENCE = PersonalTable(
+    "message_preference",
+    {
+        "user_id": PersonalField("whose choices they are", Basis.CONTRACT, "the person", Export.AS_IS, Erase.DELETE),
+        "daily_digest": PersonalField(
+            "whether they get one email a day instead of each at once",
+            Basis.CONTRACT,
+            "the person",
+            Export.AS_IS,
+            Erase.DELETE,
+        ),
+        "reminders": PersonalField(
+            "whether they get reminders", Basis.CONTRACT, "the person", Export.AS_IS, Erase.DELETE
+        ),
+    },
+    retention="accounts",
+    not_personal=("updated_at",),
+    title="How we email you",
+)
+OUTBOX_FILES = PersonalFiles(
+    "emails written to the outbox (instance/outbox)",
+    "each email as an .eml file, when no mail server is set up: the address, subject and text",
+    retention="messages",
+    erase=Erase.DELETE,
+)
+
 
 class MessagesProvider(privacy.Provider):
     name = "Emails"
-    tables = (MESSAGE, ACCOUNT_LINK)
+    tables = (MESSAGE, ACCOUNT_LINK, MESSAGE_PREFERENCE)
+    files = (OUTBOX_FILES,)
 
     def export(self, person_id: int) -> dict[str, list[dict[str, Any]]]:
         messages = db.session.scalars(select(Message).where(Message.recipient_id == person_id).order_by(Message.id))
@@ -70,12 +99,22 @@ class MessagesProvider(privacy.Provider):
                 {"purpose": a.purpose, "new_email": a.new_email, "created_at": a.created_at, "used_at": a.used_at}
                 for a in found
             ],
+            "message_preference": [
+                {"daily_digest": p.daily_digest, "reminders": p.reminders, "updated_at": p.updated_at}
+                for p in db.session.scalars(select(MessagePreference).where(MessagePreference.user_id == person_id))
+            ],
         }
 
     def erase(self, person_id: int) -> list[str]:
+        written = db.session.scalars(select(Message.id).where(Message.recipient_id == person_id))
+        erasure.remove_after_commit(*(p for p in map(eml_path, written) if p.exists()))
         db.session.execute(delete(Message).where(Message.recipient_id == person_id))
         db.session.execute(delete(AccountLink).where(AccountLink.user_id == person_id))
-        return ["Every email written for the person, and every link emailed to them, is deleted."]
+        db.session.execute(delete(MessagePreference).where(MessagePreference.user_id == person_id))
+        return [
+            "Every email written for the person (and its outbox file), every link emailed to them, "
+            "and their choices of how we email them, are deleted."
+        ]
 
 
 def init_app(app: Flask) -> None:

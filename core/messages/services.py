@@ -12,13 +12,15 @@ from sqlalchemy.exc import IntegrityError
 
 from core.accounts.models import User, utcnow
 from core.extensions import db
-from core.messages.kinds import Category, MessageKind, kind_named
+from core.messages import preferences
+from core.messages.kinds import MessageKind, kind_named
 from core.messages.models import ABOUT_MAX_LENGTH, SUBJECT_MAX_LENGTH, Message, MessageStatus
 
 TEXT_ENVIRONMENT = "message_text_environment"  # app.extensions key
 FOOTER_TEMPLATE = "messages/_footer.txt"
 # Where a person chooses how they get emails; the footer of every message links to it.
 SETTINGS_PATH = "/account/emails"
+DIGEST_KIND_NAME = "digest"  # the daily digest (core.messages.digest)
 
 
 def base_url() -> str:
@@ -55,12 +57,11 @@ def render(kind: MessageKind, recipient: User, context: dict[str, Any]) -> tuple
 
 
 def _first_status(kind: MessageKind, recipient: User) -> MessageStatus | None:
-    """PENDING to send at once; None when the person has chosen not to get this kind."""
-    # The person's choices (daily digest, reminders off) are applied here.
-    del recipient
-    if kind.category is Category.SECURITY:
-        return MessageStatus.PENDING
-    return MessageStatus.PENDING
+    """PENDING to send at once, DIGEST to wait for the person's daily digest; None when the person
+    has turned this kind off (core.messages.preferences: security emails ignore every choice)."""
+    if kind.name == DIGEST_KIND_NAME:
+        return MessageStatus.PENDING  # the digest itself goes at once, or it would wait for itself
+    return preferences.status_for(kind, recipient.id)
 
 
 def already_told(recipient_id: int, kind: str, about: str) -> bool:

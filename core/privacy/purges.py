@@ -16,10 +16,11 @@ from core.audit import purge_audit_events
 from core.extensions import db
 from core.importing import StagedImport
 from core.messages.models import Message, MessageStatus
+from core.messages.transports import OUTBOX_FOLDER, eml_path
 from core.privacy.retention import Counts, register
 
 # An account's own attachments, deleted with it; a row anywhere else that names the account keeps it.
-ACCOUNT_OWN_TABLES = frozenset({"user", "role_grant", "api_token", "account_link", "message"})
+ACCOUNT_OWN_TABLES = frozenset({"user", "role_grant", "api_token", "account_link", "message", "message_preference"})
 AUDIT_TABLE = "audit_event"  # added by the audit log's branch; its time column is ``at``
 STILL_REFERRED_TO = "deactivated accounts past the period that records still refer to (user)"
 
@@ -68,8 +69,13 @@ def messages(now: datetime, period: timedelta, dry_run: bool) -> Counts:
     """Emails written more than the period ago; one still waiting to go is kept until it goes or fails."""
     counts = Counts()
     waiting = (MessageStatus.PENDING.value, MessageStatus.DIGEST.value, MessageStatus.SENDING.value)
-    old = delete(Message).where(Message.created_at <= now - period, Message.status.not_in(waiting))
-    counts.add("message", _deleted(old))
+    past = (Message.created_at <= now - period, Message.status.not_in(waiting))
+    files = [path for path in map(eml_path, db.session.scalars(select(Message.id).where(*past))) if path.exists()]
+    counts.add("message", _deleted(delete(Message).where(*past)))
+    counts.add(f"instance/{OUTBOX_FOLDER} (files)", len(files))
+    if not dry_run:
+        for path in files:
+            path.unlink(missing_ok=True)
     return counts
 
 

@@ -20,6 +20,7 @@ HOMES = {
 NAV_ITEMS = {
     "People",
     "Audit log",
+    "Outbox",
     "Programmes",
     "Scenarios and rubrics",
     "Observations",
@@ -28,7 +29,7 @@ NAV_ITEMS = {
     "Moderated",
 }
 NAV_FOR = {
-    Role.ADMIN: {"People", "Audit log"},
+    Role.ADMIN: {"People", "Audit log", "Outbox"},
     Role.DESIGNER: {"Programmes", "Scenarios and rubrics"},
     Role.MENTOR: {"Observations", "Moderated"},
     Role.TRAINEE: {"My training"},

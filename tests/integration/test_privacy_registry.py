@@ -80,7 +80,7 @@ def test_each_declaration_says_why_who_sees_it_how_it_is_exported_erased_and_kep
             assert field.export in EXPORTS, where
             assert field.erase in ERASES, where
             assert field.holds and field.seen_by, where
-    assert {f.retention for f in files} == {"stored_documents", "job_results"}
+    assert {f.retention for f in files} == {"stored_documents", "job_results", "messages"}
 
 
 def test_secrets_are_never_exported(every_room: Flask) -> None:

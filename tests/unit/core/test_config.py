@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from core.config import create_private_file, database_url, from_environment, masked, secret_key, session_cookie_name
 
 
@@ -52,3 +54,15 @@ def test_co_mentors_read_drafts_only_when_the_provider_turns_it_on(monkeypatch, 
     assert from_environment(str(tmp_path))["CO_MENTORS_READ_DRAFTS"] is False
     monkeypatch.setenv("CO_MENTORS_READ_DRAFTS", "1")
     assert from_environment(str(tmp_path))["CO_MENTORS_READ_DRAFTS"] is True
+
+
+def test_mail_settings_default_to_the_embedded_outbox_and_refuse_tls_and_ssl_together(monkeypatch, tmp_path):
+    for name in ("MAIL_SERVER", "MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_TIMEOUT_SECONDS"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("SECRET_KEY", "x")
+    config = from_environment(str(tmp_path))
+    assert (config["MAIL_SERVER"], config["MAIL_USE_TLS"], config["MAIL_TIMEOUT"]) == (None, False, 30)
+    monkeypatch.setenv("MAIL_USE_TLS", "1")
+    monkeypatch.setenv("MAIL_USE_SSL", "1")
+    with pytest.raises(SystemExit, match="not both"):
+        from_environment(str(tmp_path))
