@@ -26,6 +26,12 @@ class Action(str, enum.Enum):
     PERSON_INVITED = "person.invited"
     INVITATION_ACCEPTED = "invitation.accepted"
     SETTINGS_CHANGED = "settings.changed"
+    # a person getting back in, or changing their address (core.accounts.resets, email_change)
+    PASSWORD_RESET_REQUESTED = "password_reset.requested"  # never says whether the account exists
+    PASSWORD_RESET_THROTTLED = "password_reset.throttled"
+    PASSWORD_RESET = "password_reset.done"
+    EMAIL_CHANGE_REQUESTED = "email_change.requested"
+    EMAIL_CHANGED = "email_change.confirmed"
 
     @property
     def label(self) -> str:
@@ -49,4 +55,9 @@ ACTION_LABELS = {
     Action.PERSON_INVITED: "Invited a person",
     Action.INVITATION_ACCEPTED: "Accepted an invitation",
     Action.SETTINGS_CHANGED: "Changed settings",
+    Action.PASSWORD_RESET_REQUESTED: "Asked for a password reset link",
+    Action.PASSWORD_RESET_THROTTLED: "Asked for too many password reset links",
+    Action.PASSWORD_RESET: "Chose a new password through a reset link",
+    Action.EMAIL_CHANGE_REQUESTED: "Asked to change their email address",
+    Action.EMAIL_CHANGED: "Confirmed a new email address",
 }
