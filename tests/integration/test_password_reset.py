@@ -232,3 +232,16 @@ def test_a_request_handled_twice_sends_one_link(app: Flask, client, make_person)
         assert resets.handle_waiting() == 1
         assert resets.handle_waiting() == 0
     assert len(_messages(app)) == 1
+
+
+def test_the_daily_purge_forgets_requests_older_than_a_day(app: Flask, client) -> None:  # type: ignore[no-untyped-def]
+    from core.privacy import retention
+
+    _ask(client, "someone@example.org")
+    with app.app_context():
+        db.session.execute(update(resets.ResetRequest).values(requested_at=datetime(2020, 1, 1, tzinfo=UTC)))
+        db.session.commit()
+        _ask(client, "someone.else@example.org")
+        retention.purge(datetime.now(UTC))
+        left = db.session.scalars(select(resets.ResetRequest.requested_at)).all()
+    assert len(left) == 1 and left[0].year > 2020
