@@ -62,6 +62,7 @@ def test_asking_sends_a_link_to_the_new_address_tells_the_old_one_and_changes_no
     sent = {m.kind: m for m in _messages(app)}
     assert sent["email_change_confirm"].to_address == "maya.new@example.org"
     assert "stops working after 24 hours" in sent["email_change_confirm"].body
+    assert "Maya Mentor" not in sent["email_change_confirm"].body  # whoever reads that address needs no name
     assert sent["email_change_asked"].to_address == "mentor@example.org"
     assert "maya.new@example.org" in sent["email_change_asked"].body
     assert _emails(app) == ["mentor@example.org"]
