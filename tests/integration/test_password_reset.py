@@ -11,6 +11,7 @@ from sqlalchemy import func, select, update
 
 from core import jobs
 from core.accounts import resets, services
+from core.accounts.invitations import invite
 from core.accounts.links import AccountLink
 from core.accounts.models import NO_PASSWORD, ApiToken, User
 from core.accounts.roles import Role
@@ -167,16 +168,25 @@ def test_a_weak_password_is_refused_and_the_link_still_works(app: Flask, client,
     assert client.get(path).status_code == 200
 
 
-def test_an_invited_person_who_never_accepted_may_use_a_reset(app: Flask, client) -> None:  # type: ignore[no-untyped-def]
+def test_an_invited_person_who_never_accepted_may_use_a_reset_and_the_invitation_stops_working(
+    app: Flask, client
+) -> None:  # type: ignore[no-untyped-def]
     with app.app_context():
         person = User(name="Nia Newcomer", email="new@example.org", password_hash=NO_PASSWORD)
         person.set_roles({Role.TRAINEE})
         db.session.add(person)
+        db.session.flush()
+        invite(person)
         db.session.commit()
+    invitation = re.search(
+        r"http://127\.0\.0\.1:5000(/account/invitation/[\w-]+)", _messages(app, "invitation")[0].body
+    )
+    assert invitation and client.get(invitation.group(1)).status_code == 200
     _ask(client, "new@example.org")
     _run_jobs(app)
     assert _choose(client, _link(app)).status_code == 302
     assert Auth(app.test_client()).sign_in("new@example.org", NEW_PASSWORD).status_code == 302
+    assert app.test_client().get(invitation.group(1)).status_code == 404
 
 
 def test_a_deactivated_person_gets_no_link(app: Flask, client, make_person) -> None:  # type: ignore[no-untyped-def]
