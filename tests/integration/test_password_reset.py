@@ -255,3 +255,32 @@ def test_the_daily_purge_forgets_requests_older_than_a_day(app: Flask, client) -
         retention.purge(datetime.now(UTC))
         left = db.session.scalars(select(resets.ResetRequest.requested_at)).all()
     assert len(left) == 1 and left[0].year > 2020
+
+
+def test_two_tabs_using_one_link_at_once_save_one_password(app: Flask, make_person) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    make_person("mentor@example.org", Role.MENTOR)
+    _ask(app.test_client(), "mentor@example.org")
+    _run_jobs(app)
+    path = _link(app)
+    tabs = [app.test_client() for _ in range(2)]
+    tokens = [csrf_token(tab.get(path).get_data(as_text=True)) for tab in tabs]
+    passwords = [NEW_PASSWORD, "copper violin beneath three lakes"]
+    start, statuses = threading.Barrier(2), [0, 0]
+
+    def use(i: int) -> None:
+        start.wait()
+        data = {"csrf_token": tokens[i], "new_password": passwords[i], "confirm_password": passwords[i]}
+        statuses[i] = tabs[i].post(path, data=data).status_code
+
+    threads = [threading.Thread(target=use, args=(i,)) for i in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(statuses) == [302, 404]
+    winner = passwords[statuses.index(302)]
+    loser = passwords[statuses.index(404)]
+    assert Auth(app.test_client()).sign_in("mentor@example.org", winner).status_code == 302
+    assert Auth(app.test_client()).sign_in("mentor@example.org", loser).status_code == 200
