@@ -43,6 +43,14 @@ ACCESS: dict[str, Access] = {
     "auth.sign_out": Access("POST", SIGNED_IN),
     "auth.home": Access("GET", SIGNED_IN),
     "auth.change_password": Access("GET POST", SIGNED_IN),
+    # pages reached from emailed links (a made-up link answers "This link no longer works"), and
+    # asking for a reset link: for people who cannot sign in
+    "links.accept_invitation": Access("GET POST", PUBLIC, {"token": "not-a-link"}),
+    "links.forgot_password": Access("GET POST", PUBLIC),
+    "links.reset_sent": Access("GET", PUBLIC),
+    "links.reset_password": Access("GET POST", PUBLIC, {"token": "not-a-link"}),
+    "links.change_email": Access("GET POST", SIGNED_IN),
+    "links.confirm_email": Access("GET POST", PUBLIC, {"token": "not-a-link"}),
     # people (administrators)
     "people.index": Access("GET", ADMIN),
     "people.new": Access("GET POST", ADMIN),

@@ -74,6 +74,7 @@ def seed(app: Flask, today: date | None = None, files: bool = True) -> Seeded:
     from assessments.services import appeals, calibration, feedback, moderation, plans, requests
     from assessments.services.enrolment_imports import enrolment_csv
     from core import importing, jobs
+    from core.accounts import resets
     from core.accounts import services as accounts
     from core.accounts.roles import Role
 
@@ -151,8 +152,9 @@ def seed(app: Flask, today: date | None = None, files: bool = True) -> Seeded:
         )
         exemplar = calibration.publish(admin, demo.DEMO_SCENARIO, "Exemplar", "An account of practice.", first.evidence)
         calibration.score(exemplar.id, person, marks)
-        # Accounts: a failed sign-in, an API token.
+        # Accounts: a failed sign-in, an API token, a password reset asked for (waiting for its job).
         accounts.sign_in(EMAIL, "not the password at all", CANARIES["address"], accounts.ThrottlePolicy())
+        resets.request_reset(EMAIL, CANARIES["address"])
         accounts.issue_token(db.session.get(accounts.User, person), CANARIES["token_name"])
         # Staged imports: theirs, and an administrator's CSV naming them.
         rows = f"trainee_email,mentor_emails\r\n{EMAIL},mentor@canary.example\r\n"

@@ -16,6 +16,7 @@ from verify import (
     pdf_row,
     privacy_row,
     races_row,
+    reset_rows,
     restore_row,
     sign_in_rows,
 )
@@ -174,6 +175,16 @@ def all_rows(postgresql_url: str) -> dict[str, tuple[str, str, Row]]:
             "API fuzzing (schemathesis)",
             "0 failing checks, every operation exercised with each role's token, SQLite and PostgreSQL",
             _api_fuzz(postgresql_url),
+        ),
+        "account-discovery": (
+            "account discovery (reset, sign-in)",
+            "known/unknown email: identical wording, median difference within the run's noise (real gunicorn)",
+            reset_rows.account_discovery,
+        ),
+        "reset-links": (
+            "reset links single-use and expiring",
+            "used twice works once; past 1 hour, tampered, over-long refused (real gunicorn)",
+            reset_rows.reset_links,
         ),
         "timing": (
             "sign-in timing",

@@ -123,6 +123,24 @@ class ChoosePasswordForm(FlaskForm):
     submit = SubmitField("Save password and sign in", widget=GovSubmitInput())
 
 
+class ForgotPasswordForm(FlaskForm):
+    email = _email_field()
+    submit = SubmitField("Send the link", widget=GovSubmitInput())
+
+
+class ChangeEmailForm(FlaskForm):
+    new_email = _email_field("New email address")
+    current_password = PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired(message="Enter your current password"),
+            _NotLongerThan(PASSWORD_MAX_LENGTH, f"Password must be {PASSWORD_MAX_LENGTH} characters or fewer"),
+        ],
+    )
+    submit = SubmitField("Send a confirmation link", widget=GovSubmitInput())
+
+
 ROLE_CHOICES = [SelectChoice(role.value, role.label) for role in HOME_PRIORITY]
 
 

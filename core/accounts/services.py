@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from core.accounts.links import Purpose, withdraw
 from core.accounts.models import (
     ADDRESS_MAX_LENGTH,
     EMAIL_MAX_LENGTH,
@@ -33,8 +34,10 @@ from core.accounts.passwords import (
     verify_password,
 )
 from core.accounts.roles import Role
+from core.accounts.security_messages import EMAIL_CHANGED
 from core.audit import Action, Subject, record
 from core.extensions import db
+from core.messages import notify
 from core.problems import Invalid
 
 # An API token stops working after this unless issued for less (`flask users token --days`).
@@ -257,6 +260,18 @@ def change_password(
 ) -> None:
     """Change one's own password; wrong current passwords count as failed sign-ins."""
     user_id, name, email, old_hash = user.id, user.name, user.email, user.password_hash
+    check_current_password(user, current_password, address=address, policy=policy)
+    check_new_password(new_password, email, name, "new_password")
+    if verify_password(old_hash, new_password):
+        raise AccountError("Enter a new password that is different from your current one", field="new_password")
+    _store_password_hash(user_id, hash_password(new_password), temporary=False)
+
+
+def check_current_password(user: User, current_password: str, *, address: str, policy: ThrottlePolicy) -> None:
+    """Before a change to one's own account: a wrong current password counts as a failed sign-in
+    (:class:`Throttled` once too many), so the change pages cannot be used to guess it. Ends the
+    read transaction (the Argon2 check holds no lock)."""
+    email, old_hash = user.email, user.password_hash
     account, address = _bounded(email, address)
     now = utcnow()
     retry_after = _retry_after(account, address, policy, now)
@@ -266,10 +281,12 @@ def change_password(
     if not verify_password(old_hash, current_password):
         _record_failure(account, address, now, policy)
         raise AccountError("Your current password is not right", field="current_password")
-    check_new_password(new_password, email, name, "new_password")
-    if verify_password(old_hash, new_password):
-        raise AccountError("Enter a new password that is different from your current one", field="new_password")
-    _store_password_hash(user_id, hash_password(new_password), temporary=False)
+
+
+def store_chosen_password(person_id: int, password_hash: str) -> User:
+    """A password the person chose through an emailed link: their own, ending every other session
+    and revoking their API tokens. Commits, with whatever the caller added (the spent link)."""
+    return _store_password_hash(person_id, password_hash, temporary=False)
 
 
 def set_password(person: User, password: str) -> None:
@@ -283,14 +300,17 @@ def _check_details(name: str, email: str) -> None:
     """The rules forms check too, enforced here for the CLI and any future API."""
     if not name.strip() or len(name.strip()) > NAME_MAX_LENGTH:
         raise AccountError(f"Enter a name of 1 to {NAME_MAX_LENGTH} characters", field="name")
+    check_email(email)
+
+
+def check_email(email: str, field: str = "email") -> None:
+    """An address in the right format and not too long (the forms check the same)."""
+    if len(email) > EMAIL_MAX_LENGTH:
+        raise AccountError(f"Email address must be {EMAIL_MAX_LENGTH} characters or fewer", field=field)
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError:
-        raise AccountError(
-            "Enter an email address in the correct format, like name@example.org", field="email"
-        ) from None
-    if len(email) > EMAIL_MAX_LENGTH:
-        raise AccountError(f"Email address must be {EMAIL_MAX_LENGTH} characters or fewer", field="email")
+        raise AccountError("Enter an email address in the correct format, like name@example.org", field=field) from None
 
 
 def _check_email_free(email: str, user_id: int | None = None) -> None:
@@ -370,8 +390,11 @@ def update_person(
     changed = [field for field, value in (("name", name.strip()), ("email", email)) if getattr(person, field) != value]
     if changed:
         _audit(Action.PERSON_DETAILS_CHANGED, person, fields=changed)
+    old_email = person.email
     person.name = name.strip()
     person.email = email
+    if old_email != email:
+        _tell_old_address(person, old_email)
     _change_roles(person, roles)
     if person.active != active:
         _on_activity_change(person, active)
@@ -383,6 +406,21 @@ def update_person(
         _audit(Action.PERSON_PASSWORD_SET, person, own=person.id == acting.id)
     db.session.commit()
     return person
+
+
+def _tell_old_address(person: User, old_email: str) -> None:
+    """An administrator changed the person's address: the old one is told, in case it was not expected.
+    Links emailed to the old address stop working (they were for whoever reads it)."""
+    withdraw(person.id, Purpose.PASSWORD_RESET)
+    withdraw(person.id, Purpose.EMAIL_CHANGE)
+    notify(
+        person,
+        EMAIL_CHANGED.name,
+        about=f"email-changed:{person.id}:{utcnow():%Y%m%d%H%M%S%f}",
+        to_address=old_email,
+        new_email=person.email,
+        by_administrator=True,
+    )
 
 
 def _audit(action: Action, person: User, **details: object) -> None:

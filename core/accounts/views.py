@@ -44,17 +44,17 @@ restrict_blueprint(people, Role.ADMIN)
 SIGNED_IN_AT = "signed_in_at"  # session key: when this session signed in, in epoch seconds
 
 
-def _throttle_policy() -> services.ThrottlePolicy:
+def throttle_policy() -> services.ThrottlePolicy:
     return services.ThrottlePolicy.from_config(current_app.config)
 
 
-def _client_address() -> str:
+def client_address() -> str:
     # The proxy's X-Forwarded-For is only read when TRUSTED_PROXY_HOPS says how many to trust
     # (ProxyFix in core.app); otherwise this is the connecting address.
     return request.remote_addr or "unknown"
 
 
-def _too_many_attempts(retry_after: datetime):  # type: ignore[no-untyped-def]
+def too_many_attempts(retry_after: datetime):  # type: ignore[no-untyped-def]
     page = render_template("accounts/too_many_attempts.html", retry_after=retry_after)
     return page, 429, {"Retry-After": _seconds_until(retry_after)}
 
@@ -90,9 +90,9 @@ def sign_in():  # type: ignore[no-untyped-def]
         return redirect(url_for("auth.home"))
     form = SignInForm()
     if form.validate_on_submit():
-        result = services.sign_in(form.email.data, form.password.data, _client_address(), _throttle_policy())
+        result = services.sign_in(form.email.data, form.password.data, client_address(), throttle_policy())
         if result.throttled:
-            return _too_many_attempts(result.retry_after)
+            return too_many_attempts(result.retry_after)
         if result.user is None:
             # One message, on the first field: it must not hint which of the two was wrong.
             form.email.errors.append("Enter a correct email address and password")
@@ -126,11 +126,11 @@ def change_password():  # type: ignore[no-untyped-def]
                 user,
                 form.current_password.data,
                 form.new_password.data,
-                address=_client_address(),
-                policy=_throttle_policy(),
+                address=client_address(),
+                policy=throttle_policy(),
             )
         except services.Throttled as throttled:
-            return _too_many_attempts(throttled.retry_after)
+            return too_many_attempts(throttled.retry_after)
         except services.AccountError as error:
             getattr(form, error.field or "current_password").errors.append(error.message)
         else:

@@ -31,6 +31,12 @@ class Action(str, enum.Enum):
     # single sign-on (core.accounts.sso_services): who came in through which issuer, and who was refused
     SIGNED_IN_WITH_SSO = "sign_in.sso"
     SSO_REFUSED = "sign_in.sso_refused"
+    # a person getting back in, or changing their address (core.accounts.resets, email_change)
+    PASSWORD_RESET_REQUESTED = "password_reset.requested"  # never says whether the account exists
+    PASSWORD_RESET_THROTTLED = "password_reset.throttled"
+    PASSWORD_RESET = "password_reset.done"
+    EMAIL_CHANGE_REQUESTED = "email_change.requested"
+    EMAIL_CHANGED = "email_change.confirmed"
 
     @property
     def label(self) -> str:
@@ -58,4 +64,9 @@ ACTION_LABELS = {
     Action.SETTINGS_CHANGED: "Changed settings",
     Action.SIGNED_IN_WITH_SSO: "Signed in with a school account",
     Action.SSO_REFUSED: "Refused a sign-in with a school account",
+    Action.PASSWORD_RESET_REQUESTED: "Asked for a password reset link",
+    Action.PASSWORD_RESET_THROTTLED: "Asked for too many password reset links",
+    Action.PASSWORD_RESET: "Chose a new password through a reset link",
+    Action.EMAIL_CHANGE_REQUESTED: "Asked to change their email address",
+    Action.EMAIL_CHANGED: "Confirmed a new email address",
 }

@@ -71,13 +71,17 @@ def already_told(recipient_id: int, kind: str, about: str) -> bool:
     return found is not None
 
 
-def notify(recipient: User, kind_name: str, *, about: str, **context: Any) -> Message | None:
+def notify(
+    recipient: User, kind_name: str, *, about: str, to_address: str | None = None, **context: Any
+) -> Message | None:
     """Write message ``kind_name`` for ``recipient`` about ``about``, in the caller's transaction.
 
     ``about`` names what the message tells of ("request:12:accepted"): the same person is never
     told the same thing twice, so a second call (a reminder job run again) writes nothing and
     returns None. Nothing is written for an erased or deactivated person, or for a kind the person
     turned off. Not committed here: it is sent only if the caller's change is committed.
+    ``to_address`` sends it elsewhere than the person's current address (a change of email:
+    the confirmation goes to the new address).
     """
     kind = kind_named(kind_name)
     if len(about) > ABOUT_MAX_LENGTH:
@@ -90,7 +94,7 @@ def notify(recipient: User, kind_name: str, *, about: str, **context: Any) -> Me
     subject, body = render(kind, recipient, context)
     message = Message(
         recipient_id=recipient.id,
-        to_address=recipient.email,
+        to_address=to_address or recipient.email,
         kind=kind.name,
         about=about,
         subject=subject,

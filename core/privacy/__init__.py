@@ -24,6 +24,7 @@ PROVIDERS = "privacy_providers"
 # names a kind for each table and file.
 RETENTION_KINDS = (
     "sign_in_failures",
+    "reset_requests",
     "staged_imports",
     "jobs",
     "job_results",

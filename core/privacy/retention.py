@@ -89,6 +89,7 @@ SIX_YEARS_DAYS = 6 * YEAR_DAYS  # limitation period for contract claims (Limitat
 # its own counts are its own (observations before enrolments, job result files before job rows).
 RULES: tuple[Rule, ...] = (
     Rule("sign_in_failures", 1, "RETENTION_SIGN_IN_FAILURES_DAYS", DAY, "the failed sign-in"),
+    Rule("reset_requests", 1, "RETENTION_RESET_REQUESTS_DAYS", DAY, "the password reset was asked for"),
     Rule("staged_imports", 1, "RETENTION_STAGED_IMPORTS_DAYS", DAY, "the file was checked and staged"),
     Rule("job_results", jobs.JOB_RESULT_SECONDS, "JOB_RESULT_SECONDS", SECOND, "the job finished"),
     Rule("jobs", 30, "RETENTION_JOBS_DAYS", DAY, "the job finished"),

@@ -7,8 +7,16 @@ from werkzeug.routing import IntegerConverter
 
 from core.accounts.roles import Role
 
-# The API's description and its page are public: they describe the calls, not anyone's data.
-PUBLIC = {"/sign-in", "/health", "/api/v1/openapi.json", "/api/v1/docs"}
+# The API's description and its page are public: they describe the calls, not anyone's data. Asking
+# for a password reset link is for people who cannot sign in.
+PUBLIC = {
+    "/sign-in",
+    "/health",
+    "/api/v1/openapi.json",
+    "/api/v1/docs",
+    "/account/forgot-password",
+    "/account/forgot-password/sent",
+}
 
 
 def _plain_get_routes(app):  # type: ignore[no-untyped-def]
