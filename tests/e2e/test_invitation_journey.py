@@ -168,4 +168,6 @@ def test_imported_people_are_invited_by_email_and_the_request_and_its_answer_arr
     trainee.close()
     # The moderator was invited too; nobody was sent anything else.
     assert "Mel New" in email_to(smtp, MODERATOR, "You have been invited")
-    assert sorted(r for envelope in smtp.recipients for r in envelope) == sorted([MENTOR, MENTOR, MODERATOR, TRAINEE, TRAINEE])
+    assert sorted(r for envelope in smtp.recipients for r in envelope) == sorted(
+        [MENTOR, MENTOR, MODERATOR, TRAINEE, TRAINEE]
+    )
