@@ -32,6 +32,7 @@ import multiprocessing
 import os
 import secrets
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -63,6 +64,7 @@ JOB_ATTEMPTS_MAX = 3  # tries before a job that keeps dying is marked failed
 JOB_TIMEOUT_SECONDS = 60 * 60  # RQ's wall-clock limit for one job
 POLL_SECONDS = 2.0  # how often an idle local runner looks for work
 DAILY_POLL_SECONDS = 60.0  # how often ``flask jobs worker`` on Redis looks whether a daily job is due
+PERIODIC_SECONDS = 60.0  # how often a runner makes the periodic checks (emails due for a retry)
 QUEUE_NAME = "senco-jobs"
 FAILED_UNEXPECTEDLY = "The job stopped because of an error on our side. Start it again; if it fails again, tell us."
 DIED_TOO_OFTEN = "The job was interrupted too many times. Start it again."
@@ -235,6 +237,28 @@ def purge_expired() -> int:
 def register_daily(app: Flask, kind: str) -> None:
     """Run jobs of ``kind`` (registered with :func:`register_kind`) once a day, started by the runner."""
     app.extensions.setdefault("daily_jobs", []).append(kind)
+
+
+def register_periodic(app: Flask, check: Callable[[], object]) -> None:
+    """Call ``check`` about every :data:`PERIODIC_SECONDS` from whichever runner is alive (the
+    local runner's loop, or the daily loop beside an RQ worker), where daily jobs are on: for work
+    that falls due between requests, such as an email waiting for its retry. It should only look,
+    and start a job if there is something to do."""
+    app.extensions.setdefault("periodic_checks", []).append(check)
+
+
+def run_periodic(app: Flask) -> None:
+    """Make the periodic checks if this process has not made them for :data:`PERIODIC_SECONDS`."""
+    now = time.monotonic()
+    last = app.extensions.get("periodic_last")
+    if last is not None and now - last < PERIODIC_SECONDS:
+        return
+    app.extensions["periodic_last"] = now
+    for check in app.extensions.get("periodic_checks", []):
+        try:
+            check()
+        except Exception:  # one broken check must not stop the others, nor the runner
+            log.exception("jobs: a periodic check failed")
 
 
 def daily_jobs_on(app: Flask) -> bool:
@@ -563,6 +587,7 @@ class LocalRunner:
             purge_expired()
             if daily_jobs_on(self.app):
                 start_daily()
+                run_periodic(self.app)
             for job_id in claimable():
                 if self.stopping.is_set():
                     break
@@ -628,6 +653,7 @@ def _start_daily_loop(app: Flask, once: bool) -> None:
             try:
                 with app.app_context():
                     start_daily()
+                    run_periodic(app)
                     db.session.remove()
             except Exception:  # a broken database must not end the loop; it tries again
                 log.exception("jobs: could not start the daily jobs")

@@ -9,7 +9,8 @@ A failure puts it back to pending, ``send_after`` pushed back by :data:`RETRY_AF
 :data:`ATTEMPTS_MAX` tries; then it is ``failed``, with a few words on the outbox page saying why.
 A message claimed by a sender that died stays ``sending`` until its lease (``send_after``, set at
 the claim) runs out, then any run may take it again. A retry goes with the next delivery run: the
-next message written, ``flask messages send``, or the daily run, so nothing waits for ever.
+runner's periodic check (about once a minute, :func:`start_if_due`) starts one when a message's
+time has come; so do the next message written, ``flask messages send`` and the daily run.
 """
 
 from __future__ import annotations
@@ -207,8 +208,18 @@ def _listen() -> None:
             event.listen(db.session, name, function)
 
 
+def start_if_due() -> int | None:
+    """Queue a delivery run if a message waiting for its retry (or a dead sender's lease) is due."""
+    due = db.session.scalar(
+        select(Message.id).where(Message.status.in_(WAITING), Message.send_after <= utcnow()).limit(1)
+    )
+    db.session.rollback()  # end the read: the check holds nothing while the runner goes on
+    return request_delivery() if due is not None else None
+
+
 def init_app(app: Flask) -> None:
     transports.init_app(app)
     jobs.register_kind(app, DELIVERY_JOB, _delivery_job)
     jobs.register_daily(app, DELIVERY_JOB)  # whatever waits for a retry goes at least once a day
+    jobs.register_periodic(app, start_if_due)  # and, where a runner is alive, within a minute of its time
     _listen()

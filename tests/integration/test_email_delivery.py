@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core import jobs
 from core.accounts.invitations import invite
@@ -105,6 +105,30 @@ def test_while_the_server_is_down_a_message_waits_and_is_delivered_once_when_it_
     assert len(smtp_server.messages) == 1
     sent = _message(app, message_id)
     assert (sent.state, sent.attempts, sent.error) == (MessageStatus.SENT, 2, None)
+
+
+def test_a_retry_that_falls_due_between_requests_is_sent_by_the_runners_periodic_check(app, smtp_server):
+    message_id = _invite(app)
+    smtp_server.stop()
+    with app.app_context():
+        assert jobs.execute(_queued_delivery()) is jobs.JobStatus.DONE  # the server is down: to retry later
+        jobs.run_periodic(app)
+        assert _queued_delivery() is None  # its time has not come: nothing is started
+    waiting = _message(app, message_id)
+    smtp_server.start()
+    with app.app_context():
+        db.session.execute(update(Message).values(send_after=waiting.created_at))  # now it has
+        db.session.commit()
+        app.extensions.pop("periodic_last", None)  # as a minute later
+        jobs.run_periodic(app)
+        assert jobs.execute(_queued_delivery()) is jobs.JobStatus.DONE
+    assert [m["To"] for m in smtp_server.messages] == ["new.trainee@example.org"]
+
+
+def _queued_delivery() -> int | None:
+    return db.session.scalar(
+        select(jobs.Job.id).where(jobs.Job.kind == DELIVERY_JOB, jobs.Job.status == jobs.JobStatus.QUEUED.value)
+    )
 
 
 def test_two_delivery_runs_at_once_send_one_copy(app, smtp_server):
