@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
@@ -41,6 +41,7 @@ from core.accounts.models import RoleGrant, User
 from core.accounts.roles import Role
 from core.extensions import db
 from core.messages import Category, MessageKind, link_to, notify, register_kind
+from core.needs import Item
 
 JOB_KIND = "reminders"
 REMINDED_STATUSES = (deadlines.Status.ON_TRACK, deadlines.Status.DUE_SOON, deadlines.Status.OVERDUE)
@@ -190,17 +191,6 @@ def due(today: date) -> list[Reminder]:
 
 
 # ---- "What needs you" ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Item:
-    """One line of "What needs you": what, and the page to act on it (an endpoint and its values)."""
-
-    text: str
-    endpoint: str
-    values: dict[str, Any] = field(default_factory=dict)
-    status: str = "To do"  # the tag beside it: words, never colour alone
-    colour: str = "blue"
 
 
 def needs_of(person_id: int, audience: Audience, today: date) -> list[Item]:

@@ -23,7 +23,7 @@ from werkzeug.wrappers import Response
 
 from core import jobs
 from core.access import public, restrict_blueprint
-from core.accounts import invitations, services
+from core.accounts import invitations, needs, services
 from core.accounts.forms import ChangePasswordForm, ConfirmForm, EditPersonForm, NewPersonForm, SignInForm
 from core.accounts.models import User, utcnow
 from core.accounts.roles import Role
@@ -145,12 +145,19 @@ def index() -> str:
     """List people, with a search by name or email, and who has not accepted their invitation."""
     search = request.args.get("q", "").strip()
     found = services.list_people(search)
+    waiting = invitations.waiting(p.id for p in found)
+    not_accepted = request.args.get("show") == needs.NOT_ACCEPTED
+    if not_accepted:
+        found = [person for person in found if person.id in waiting]
+    now = utcnow()
     return render_template(
         "accounts/people.html",
         people=found,
         search=search,
-        waiting=invitations.waiting(p.id for p in found),
-        now=utcnow(),
+        waiting=waiting,
+        not_accepted=not_accepted,
+        needs=needs.administrator_needs(now),
+        now=now,
     )
 
 
