@@ -12,6 +12,7 @@ from verify import (
     hostile_row,
     kill_row,
     load,
+    messages_row,
     pdf_row,
     privacy_row,
     races_row,
@@ -171,6 +172,11 @@ def all_rows(postgresql_url: str) -> dict[str, tuple[str, str, Row]]:
             "API fuzzing (schemathesis)",
             "0 failing checks, every operation exercised with each role's token, SQLite and PostgreSQL",
             _api_fuzz(postgresql_url),
+        ),
+        "messages": (
+            "emails with a held mark or a child's name",
+            "0 with a mark or outcome, 0 with a child's name or typed text, every kind of email sent",
+            messages_row.row,
         ),
         "timing": (
             "sign-in timing",
