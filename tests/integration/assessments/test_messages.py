@@ -133,7 +133,7 @@ def test_a_request_to_be_observed_is_emailed_to_the_mentor_asked_with_a_link_to_
     assert f"Tia Trainee: {SCENARIO_TITLE}" in _opens(app, "mentor@example.org", message.path)
 
 
-def test_the_trainee_is_told_a_request_was_accepted_with_the_planned_date(app, client, auth, enrolment_id, people):
+def test_the_trainee_is_told_a_request_was_accepted_with_the_planned_date(app, enrolment_id, people):
     planned = TODAY + timedelta(days=10)
     with app.app_context():
         request_id = requests.ask(enrolment_id, people["trainee"], people["mentor"], SCENARIO, TYPED).id
@@ -147,7 +147,7 @@ def test_the_trainee_is_told_a_request_was_accepted_with_the_planned_date(app, c
     assert "Mo Mentor" in _opens(app, "trainee@example.org", message.path)
 
 
-def test_a_declined_request_is_told_without_the_mentors_reason(app, client, auth, enrolment_id, people):
+def test_a_declined_request_is_told_without_the_mentors_reason(app, enrolment_id, people):
     with app.app_context():
         request_id = requests.ask(enrolment_id, people["trainee"], people["mentor"], SCENARIO).id
         requests.decline(request_id, people["mentor"], TYPED)
@@ -193,7 +193,7 @@ def test_an_answer_whose_commit_fails_writes_no_email(app, enrolment_id, people)
 # ---- observations --------------------------------------------------------------------------
 
 
-def test_a_submitted_observation_is_told_to_the_trainee_with_no_mark_in_it(app, client, auth, enrolment_id, people):
+def test_a_submitted_observation_is_told_to_the_trainee_with_no_mark_in_it(app, enrolment_id, people):
     observation_id = _observe(app, enrolment_id, people["mentor"])
     [message] = sent(app)
     assert message.recipient_id == people["trainee"] and message.kind == "observation_submitted"
@@ -213,7 +213,7 @@ def test_a_submit_whose_commit_fails_writes_no_email(app, enrolment_id, people):
     assert sent(app, "observation_submitted") == []
 
 
-def test_a_new_draft_invites_the_trainee_to_rate_themselves_once(app, client, auth, enrolment_id, people):
+def test_a_new_draft_invites_the_trainee_to_rate_themselves_once(app, enrolment_id, people):
     draft = _observe(app, enrolment_id, people["mentor"], submit=False)
     with app.app_context():
         observation = db.session.get(Observation, draft)
@@ -235,7 +235,7 @@ def test_a_new_draft_invites_the_trainee_to_rate_themselves_once(app, client, au
     assert "Rate yourself" in _opens(app, "trainee@example.org", message.path)
 
 
-def test_a_correction_is_told_to_the_trainee_without_its_reason(app, client, auth, enrolment_id, people):
+def test_a_correction_is_told_to_the_trainee_without_its_reason(app, enrolment_id, people):
     observation_id = _observe(app, enrolment_id, people["mentor"])
     with app.app_context():
         found = db.session.get(Observation, observation_id)
@@ -247,7 +247,7 @@ def test_a_correction_is_told_to_the_trainee_without_its_reason(app, client, aut
     assert TYPED in _opens(app, "trainee@example.org", message.path)
 
 
-def test_a_next_step_is_told_to_the_trainee_without_its_text(app, client, auth, enrolment_id, people):
+def test_a_next_step_is_told_to_the_trainee_without_its_text(app, enrolment_id, people):
     observation_id = _observe(app, enrolment_id, people["mentor"])
     with app.app_context():
         feedback.set_next_step(observation_id, people["mentor"], "child-voice", TYPED)
@@ -279,7 +279,7 @@ def test_a_next_step_of_a_held_observation_is_not_told(app, held, people):
     assert sent(app, "next_step_set") == []
 
 
-def test_the_same_marks_release_the_result_to_the_trainee_and_tell_the_mentor(app, client, auth, held, people):
+def test_the_same_marks_release_the_result_to_the_trainee_and_tell_the_mentor(app, held, people):
     observation_id, item_id, moderator_id = held
     with app.app_context():
         moderation.record_marks(observation_id, moderator_id, _evidence((3, 3, 2, 3, 3, 3)))
@@ -328,9 +328,7 @@ def test_no_longer_holding_results_releases_each_held_one_to_its_trainee(app, co
     _clean(message)
 
 
-def test_an_appeal_goes_to_moderators_who_may_decide_it_and_its_decision_to_the_trainee(
-    app, client, auth, held, people, make_person
-):
+def test_an_appeal_goes_to_moderators_who_may_decide_it_and_its_decision_to_the_trainee(app, held, people, make_person):
     observation_id, item_id, moderator_id = held
     reviewer = make_person("reviewer@example.org", Role.MODERATOR, name="Rae Reviewer")
     make_person("gone@example.org", Role.MODERATOR, name="Gil Gone", active=False)
