@@ -4,6 +4,7 @@ the person who did it, and never holding a mark or any text a person typed."""
 
 from __future__ import annotations
 
+import json
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -381,3 +382,14 @@ def test_erasing_a_trainee_takes_their_name_out_of_emails_written_for_others(app
         bodies = list(db.session.scalars(select(Message.subject + Message.body)))
         assert db.session.scalar(select(func.count()).select_from(Message)) == 1  # the mentor's, kept
     assert bodies and not any("Tia Trainee" in b for b in bodies)
+
+
+def test_a_trainees_export_lists_their_emails_naming_nobody_else(app, enrolment_id, people):
+    from core.privacy import export
+
+    _observe(app, enrolment_id, people["mentor"])
+    with app.app_context():
+        data = json.loads(export.collect(people["trainee"]).to_json())
+    [email] = data["data"]["Emails"]["message"]
+    assert "another person has recorded an observation of you" in email["body"]
+    assert "Dear Tia Trainee" in email["body"] and "Mo Mentor" not in email["body"]
