@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from assessments import messages
 from assessments.models import (
@@ -25,10 +26,9 @@ from assessments.models import (
     Observation,
 )
 from assessments.services import moderation
-from assessments.services.enrolments import people_with
 from assessments.services.observations import _scored
 from competencies import engine
-from core.accounts.models import User, utcnow
+from core.accounts.models import RoleGrant, User, utcnow
 from core.accounts.roles import Role
 from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
@@ -121,8 +121,15 @@ def ask(observation_id: int, trainee_id: int, reason: str) -> ModerationAppeal:
 
 
 def reviewers_of(appeal: ModerationAppeal) -> list[User]:
-    """The moderators who may decide the appeal (see :func:`refusal`)."""
-    return [person for person in people_with(Role.MODERATOR) if refusal(appeal, person.id) is None]
+    """The moderators who may decide the appeal (see :func:`refusal`): one query for them, not one a person."""
+    moderators = db.session.scalars(
+        select(User)
+        .join(RoleGrant)
+        .where(RoleGrant.role == Role.MODERATOR, User.active.is_(True))
+        .options(selectinload(User.role_grants))
+        .order_by(User.id)
+    )
+    return [person for person in moderators if refusal(appeal, person.id) is None]
 
 
 def refusal(appeal: ModerationAppeal, reviewer_id: int) -> str | None:
