@@ -154,6 +154,7 @@ def test_a_declined_request_is_told_without_the_mentors_reason(app, enrolment_id
         requests.decline(request_id, people["mentor"], TYPED)
     [message] = sent(app, "request_declined")
     assert message.recipient_id == people["trainee"] and "has declined your request" in message.body
+    assert message.subject == "Your mentor declined your request to be observed"
     _clean(message)
     assert TYPED in _opens(app, "trainee@example.org", message.path)  # the page tells why
 
@@ -244,6 +245,7 @@ def test_a_correction_is_told_to_the_trainee_without_its_reason(app, enrolment_i
         services.amend_observation(observation_id, people["mentor"], given, TYPED, found.lock_version, TODAY)
     [message] = sent(app, "observation_corrected")
     assert message.recipient_id == people["trainee"] and "has corrected their observation" in message.body
+    assert message.subject == "Your mentor corrected an observation of you"
     _clean(message)
     assert TYPED in _opens(app, "trainee@example.org", message.path)
 
@@ -255,6 +257,7 @@ def test_a_next_step_is_told_to_the_trainee_without_its_text(app, enrolment_id, 
         feedback.set_next_step(observation_id, people["mentor"], "chairing", "Another step")  # replaced: told once
     [message] = sent(app, "next_step_set")
     assert message.recipient_id == people["trainee"] and "has set you a next step" in message.body
+    assert message.subject == "Your mentor set you a next step"
     _clean(message)
     assert "Another step" in _opens(app, "trainee@example.org", message.path)
 
@@ -287,6 +290,8 @@ def test_the_same_marks_release_the_result_to_the_trainee_and_tell_the_mentor(ap
     trainee, mentor = sent(app, "moderation_released"), sent(app, "moderation_finished")
     assert [m.recipient_id for m in trainee] == [people["trainee"]]
     assert [m.recipient_id for m in mentor] == [people["mentor"]]
+    assert trainee[0].subject == "The result of your observation is ready"
+    assert mentor[0].subject == "The moderation of your observation of Tia Trainee is finished"
     assert f"The moderation of your observation for ‘{SCENARIO_TITLE}’" in trainee[0].body
     assert f"your observation of Tia Trainee for ‘{SCENARIO_TITLE}’" in mentor[0].body
     for message in trainee + mentor:
@@ -327,6 +332,7 @@ def test_no_longer_holding_results_releases_each_held_one_to_its_trainee(app, co
     assert message.recipient_id == people["trainee"] and "no longer held back" in message.body
     assert message.path == f"/assessments/my-training/observations/{observation_id}"
     _clean(message)
+    assert "Outcome" in _opens(app, "trainee@example.org", message.path)
 
 
 def test_an_appeal_goes_to_moderators_who_may_decide_it_and_its_decision_to_the_trainee(app, held, people, make_person):
@@ -347,6 +353,7 @@ def test_an_appeal_goes_to_moderators_who_may_decide_it_and_its_decision_to_the_
         appeals.decide(appeal_id, reviewer, "upheld", TYPED)
     [decided] = sent(app, "appeal_decided")
     assert decided.recipient_id == people["trainee"] and "A moderator has reviewed" in decided.body
+    assert decided.subject == "Your request for a review has been decided"
     _clean(decided)
     assert TYPED in _opens(app, "trainee@example.org", decided.path)
 
