@@ -883,6 +883,8 @@ def set_policy(
         problems.append(("adjudication_gap", f"Enter the gap as a whole number of levels from 0 to {GAP_MAX}"))
     if problems:
         raise Invalid(problems)
+    # Read before the settings change (so before anything is flushed): what stops being held.
+    released = held_observations(cohort_id) if hold_results is False else set()
     found = db.session.get(ModerationPolicy, cohort_id) or ModerationPolicy(cohort_id=cohort_id)
     found.adjudication_gap = gap_levels if gap_levels is not None else found.adjudication_gap or 1
     found.sample_rate = sample_rate if sample_rate is not None else found.sample_rate or sampling.DEFAULT_RATE
@@ -901,7 +903,6 @@ def set_policy(
     found.interim_on = interim_on  # blank: no interim date
     found.minimum_kappa = str(minimum.normalize())
     found.min_pairs = min_pairs
-    released = held_observations(cohort_id) if hold_results is False else set()
     if hold_results is not None:
         found.hold_results = hold_results
     db.session.add(found)
