@@ -13,6 +13,7 @@ from verify import (
     hostile_row,
     kill_row,
     load,
+    messages_row,
     pdf_row,
     privacy_row,
     races_row,
@@ -185,6 +186,11 @@ def all_rows(postgresql_url: str) -> dict[str, tuple[str, str, Row]]:
             "reset links single-use and expiring",
             "used twice works once; past 1 hour, tampered, over-long refused (real gunicorn)",
             reset_rows.reset_links,
+        ),
+        "messages": (
+            "emails with a held mark or a child's name",
+            "0 with a mark or outcome, 0 with a child's name or typed text, every kind of email sent",
+            messages_row.row,
         ),
         "timing": (
             "sign-in timing",

@@ -14,7 +14,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from assessments import messages
 from assessments.models import (
     AGREED_REASON_MAX_LENGTH,
     APPEAL_REASON_MAX_LENGTH,
@@ -26,7 +28,8 @@ from assessments.models import (
 from assessments.services import moderation
 from assessments.services.observations import _scored
 from competencies import engine
-from core.accounts.models import User, utcnow
+from core.accounts.models import RoleGrant, User, utcnow
+from core.accounts.roles import Role
 from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
 
@@ -111,8 +114,22 @@ def ask(observation_id: int, trainee_id: int, reason: str) -> ModerationAppeal:
         return existing
     appeal = ModerationAppeal(item_id=item.id, trainee_id=trainee_id, reason=reason, status=AppealStatus.OPEN)
     db.session.add(appeal)
+    db.session.flush()
+    messages.tell_appeal_received(appeal, reviewers_of(appeal), trainee_id)
     db.session.commit()
     return appeal
+
+
+def reviewers_of(appeal: ModerationAppeal) -> list[User]:
+    """The moderators who may decide the appeal (see :func:`refusal`): one query for them, not one a person."""
+    moderators = db.session.scalars(
+        select(User)
+        .join(RoleGrant)
+        .where(RoleGrant.role == Role.MODERATOR, User.active.is_(True))
+        .options(selectinload(User.role_grants))
+        .order_by(User.id)
+    )
+    return [person for person in moderators if refusal(appeal, person.id) is None]
 
 
 def refusal(appeal: ModerationAppeal, reviewer_id: int) -> str | None:
@@ -180,5 +197,5 @@ def decide(
     appeal.decision_reason = reason
     appeal.reviewer_id = reviewer_id
     appeal.decided_at = utcnow()
-    moderation._commit()
+    moderation._commit(lambda: messages.tell_appeal_decided(appeal, reviewer_id))
     return appeal

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import delete, func, select
 
+from assessments import messages
 from assessments.models import (
     CalibrationAttempt,
     CalibrationExemplar,
@@ -39,6 +40,7 @@ from assessments.models import (
 from core.accounts.erasure import tombstone_name
 from core.accounts.models import User
 from core.extensions import db
+from core.messages import Message
 
 Scrub = Callable[[str], str]
 
@@ -48,7 +50,35 @@ def erase(person_id: int) -> list[str]:
     person = db.session.get(User, person_id)
     if person is None:
         return []
-    return [*_erase_as_trainee(person_id), *_erase_as_author(person_id, _redactor(person))]
+    scrub = _redactor(person)
+    return [*_erase_as_trainee(person_id), *_erase_as_author(person_id, scrub), *_scrub_messages(person, scrub)]
+
+
+def _scrub_messages(person: User, scrub: Scrub) -> list[str]:
+    """Emails this room wrote for other people name the person (the trainee who asked, the mentor
+    who answered), always by their account's name: it is replaced there too. Their own emails go
+    with core's erasure."""
+    if not person.name.strip():
+        return []
+    found = db.session.scalars(
+        select(Message).where(
+            Message.kind.in_(sorted(messages.KIND_NAMES)),
+            Message.recipient_id != person.id,
+            Message.subject.contains(person.name, autoescape=True)
+            | Message.body.contains(person.name, autoescape=True),
+        )
+    )
+    changed = 0
+    for message in found:
+        subject, body = scrub(message.subject), scrub(message.body)
+        if (subject, body) != (message.subject, message.body):
+            message.subject, message.body = subject, body
+            changed += 1
+    return (
+        [f"{_count(changed, 'email')} to other people naming this person kept, with the name replaced."]
+        if changed
+        else []
+    )
 
 
 # ---- the person as a trainee ----------------------------------------------------------------

@@ -16,6 +16,7 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from assessments import messages
 from assessments.models import (
     NEXT_STEP_MAX_LENGTH,
     REFLECTION_MAX_LENGTH,
@@ -25,8 +26,8 @@ from assessments.models import (
     ObservationStatus,
     SelfAssessment,
 )
-from assessments.services.observations import get_observation_for_mentor
-from competencies import engine
+from assessments.services import moderation
+from assessments.services.observations import get_observation_for_mentor, rateable_criteria
 from competencies import services as competency_services
 from core.accounts.models import utcnow
 from core.extensions import db
@@ -60,12 +61,6 @@ def awaiting_self_assessment(enrolment_ids: list[int]) -> list[Observation]:
 
 
 # ---- self-assessment -----------------------------------------------------------------------
-
-
-def rateable_criteria(observation: Observation) -> list[engine.Criterion]:
-    """The criteria a trainee can rate: those with levels (a faults rubric has none to rate)."""
-    rubric = competency_services.rubric_of(observation.rubric_version)
-    return [] if rubric.model is engine.RubricModel.FAULTS else list(rubric.criteria)
 
 
 def self_assess(observation_id: int, trainee_id: int, ratings: dict[str, int | None]) -> SelfAssessment:
@@ -183,6 +178,8 @@ def set_next_step(observation_id: int, mentor_id: int, criterion_key: str, text:
         db.session.add(step)
     step.criterion_key, step.text, step.set_by_id = criterion_key, text, mentor_id
     step.status = NextStepStatus.OPEN
+    held = observation.id in moderation.held_of_enrolment(observation.enrolment_id)
+    messages.tell_next_step_set(observation, held, mentor_id)
     db.session.commit()
     return step
 

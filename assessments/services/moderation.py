@@ -14,7 +14,7 @@ else, never the observation itself.
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from assessments import agreement, sampling
+from assessments import agreement, messages, sampling
 from assessments.models import (
     AGREED_REASON_MAX_LENGTH,
     GAP_MAX,
@@ -388,8 +388,11 @@ def rubric_of_item(item: ModerationItem) -> engine.Rubric:
     return competency_services.rubric_of(item.observation.rubric_version)
 
 
-def _commit() -> None:
+def _commit(tell: Callable[[], None] | None = None) -> None:
+    """Commit, after ``tell`` writes the messages about the change (it flushes, so inside the ``try``)."""
     try:
+        if tell is not None:
+            tell()
         db.session.commit()
     except StaleDataError:
         db.session.rollback()
@@ -420,8 +423,14 @@ def record_marks(observation_id: int, moderator_id: int, marks: dict[str, Any]) 
     item.moderator_id = moderator_id
     item.marked_at = utcnow()
     item.adjudicate = gap(item) > adjudication_gap(item.sample.cohort_id)
-    _commit()
+    _commit(lambda: _tell_if_settled(item, moderator_id))
     return item
+
+
+def _tell_if_settled(item: ModerationItem, actor_id: int) -> None:
+    """Moderation that ends here (the same marks, or a judgement agreed) is news for the trainee and mentor."""
+    if status_of(item) in ("same", "agreed"):
+        messages.tell_moderation_finished(item, actor_id)
 
 
 # ---- side by side and the agreed judgement -------------------------------------------------
@@ -582,7 +591,7 @@ def agree(
     item.agreed_reason = reason
     item.agreed_by_id = person_id
     item.agreed_at = utcnow()
-    _commit()
+    _commit(lambda: _tell_if_settled(item, person_id))
     return item
 
 
@@ -690,6 +699,10 @@ def held_observations(cohort_id: int) -> set[int]:
         for i in _items_of_cohort(cohort_id)
         if status_of(i) in ("to-mark", "to-agree", "to-adjudicate")
     }
+
+
+def _observations(ids: Iterable[int]) -> list[Observation]:
+    return list(db.session.scalars(select(Observation).where(Observation.id.in_(list(ids))).order_by(Observation.id)))
 
 
 def held_of_enrolment(enrolment_id: int) -> set[int]:
@@ -834,6 +847,7 @@ def set_policy(
     interim_share: int | None = None,
     interim_on: date | None = None,
     lock_version: int | None = None,
+    actor_id: int | None = None,
 ) -> agreement.CalibrationPolicy:
     """The provider's threshold for flagging a mentor: a quadratic-weighted kappa from -1 to 1,
     and the fewest pairs that may flag anyone; whether trainees wait for moderation; and the
@@ -869,6 +883,8 @@ def set_policy(
         problems.append(("adjudication_gap", f"Enter the gap as a whole number of levels from 0 to {GAP_MAX}"))
     if problems:
         raise Invalid(problems)
+    # Read before the settings change (so before anything is flushed): what stops being held.
+    released = held_observations(cohort_id) if hold_results is False else set()
     found = db.session.get(ModerationPolicy, cohort_id) or ModerationPolicy(cohort_id=cohort_id)
     found.adjudication_gap = gap_levels if gap_levels is not None else found.adjudication_gap or 1
     found.sample_rate = sample_rate if sample_rate is not None else found.sample_rate or sampling.DEFAULT_RATE
@@ -893,6 +909,8 @@ def set_policy(
     if fields := changed_fields(found):
         record(Action.SETTINGS_CHANGED, Subject("cohort", cohort_id), settings="moderation", fields=fields)
     try:
+        # Results no longer held back: each trainee whose result was waiting may read it now.
+        messages.tell_results_released(_observations(released), actor_id)
         db.session.commit()
     except (StaleDataError, IntegrityError):  # saved by someone else between our read and write
         db.session.rollback()

@@ -8,7 +8,7 @@ that same rubric version and appends a revision (before, after, who, when, why).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from assessments import revisions
+from assessments import messages, revisions
 from assessments.models import (
     PRESENT_NOTES_MAX_LENGTH,
     REASON_MAX_LENGTH,
@@ -221,7 +221,22 @@ def record_or_replay(
     observation.result = _scored(observation, observer_id, competency_services.rubric_of(version))
     if given.submit:
         _lock(observation, version)
-    return _commit_or_winner(observation)
+    new_draft = observation_id is None and not given.submit
+    return _commit_or_winner(observation, lambda found: _tell_recorded(found, observer_id, new_draft))
+
+
+def _tell_recorded(observation: Observation, observer_id: int, new_draft: bool) -> None:
+    """A submitted observation is news for its trainee; a new draft invites them to rate themselves first."""
+    if observation.submitted:
+        messages.tell_observation_submitted(observation, observer_id)
+    elif new_draft and rateable_criteria(observation):
+        messages.tell_self_assessment_invitation(observation, observer_id)
+
+
+def rateable_criteria(observation: Observation) -> list[engine.Criterion]:
+    """The criteria a trainee can rate on their self-assessment: those with levels (a faults rubric has none)."""
+    rubric = competency_services.rubric_of(observation.rubric_version)
+    return [] if rubric.model is engine.RubricModel.FAULTS else list(rubric.criteria)
 
 
 def _lock(observation: Observation, version: RubricVersion) -> None:
@@ -251,11 +266,19 @@ def _close_requests(observation: Observation) -> None:
         found.observation = observation
 
 
-def _commit_or_winner(observation: Observation) -> tuple[Observation, bool]:
+Tell = Callable[[Observation], None]
+
+
+def _commit_or_winner(observation: Observation, tell: Tell | None = None) -> tuple[Observation, bool]:
     """Commit; ``(record, replayed)``. The same key sent twice at once: the loser answers the
-    winner's record as a replay, exactly as a key sent again later does."""
+    winner's record as a replay, exactly as a key sent again later does. ``tell`` writes the
+    messages about the change inside the transaction (they go only if it commits; it flushes, so
+    inside the ``try``)."""
     key = observation.idempotency_key
     try:
+        if tell is not None:
+            db.session.flush()  # a duplicate key fails here, caught below, before anything is told
+            tell(observation)
         db.session.commit()
     except IntegrityError:  # the same form posted twice at once: the first one won
         db.session.rollback()
@@ -269,8 +292,8 @@ def _commit_or_winner(observation: Observation) -> tuple[Observation, bool]:
     return observation, False
 
 
-def _commit(observation: Observation) -> Observation:
-    return _commit_or_winner(observation)[0]
+def _commit(observation: Observation, tell: Tell | None = None) -> Observation:
+    return _commit_or_winner(observation, tell)[0]
 
 
 def submit_observation(observation_id: int, mentor_id: int, lock_version: int) -> Observation:
@@ -285,7 +308,7 @@ def submit_observation(observation_id: int, mentor_id: int, lock_version: int) -
     if lock_version != observation.lock_version:
         raise Conflict("Someone changed this observation since you opened it. Check it and submit again")
     _lock(observation, observation.rubric_version)
-    return _commit(observation)
+    return _commit(observation, lambda found: messages.tell_observation_submitted(found, mentor_id))
 
 
 # ---- corrections ---------------------------------------------------------------------------
@@ -351,17 +374,13 @@ def amend_observation(
     if not revisions.changes(before, after, revisions.Titles()):
         db.session.rollback()
         raise Invalid("Nothing was changed. Change a level, comment, fault or detail, or go back", "evidence")
+    number = len(observation.revisions) + 1
     db.session.add(
         ObservationRevision(
-            observation=observation,
-            number=len(observation.revisions) + 1,
-            author_id=actor_id,
-            reason=reason,
-            before=before,
-            after=after,
+            observation=observation, number=number, author_id=actor_id, reason=reason, before=before, after=after
         )
     )
-    return _commit(observation)
+    return _commit(observation, lambda found: messages.tell_observation_corrected(found, number, actor_id))
 
 
 def titles_of(observation: Observation) -> revisions.Titles:

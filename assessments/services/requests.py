@@ -5,11 +5,13 @@ observation of that scenario is submitted (see :func:`assessments.services.obser
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from assessments import messages
 from assessments.models import (
     NOTE_MAX_LENGTH,
     REASON_MAX_LENGTH,
@@ -54,6 +56,7 @@ def ask(enrolment_id: int, trainee_id: int, mentor_id: int, scenario_key: str, n
     request = ObservationRequest(enrolment_id=enrolment.id, mentor_id=mentor_id, scenario_key=scenario_key, note=note)
     db.session.add(request)
     try:
+        messages.tell_observation_requested(request, trainee_id)  # flushes: the race below is caught here too
         db.session.commit()
     except IntegrityError:  # the same request posted twice at once: the first one stands
         db.session.rollback()
@@ -82,7 +85,7 @@ def _open_request(request_id: int, mentor_id: int) -> ObservationRequest:
     return found
 
 
-def _answer(found: ObservationRequest, **answer: object) -> ObservationRequest:
+def _answer(found: ObservationRequest, **answer: Any) -> ObservationRequest:
     """Record one answer, only while the request is still open: a single conditional UPDATE, so of
     two answers at once (accept in one tab, decline in another) exactly one wins, on SQLite and
     PostgreSQL alike; the others are told it was already answered and change nothing."""
@@ -95,6 +98,7 @@ def _answer(found: ObservationRequest, **answer: object) -> ObservationRequest:
     if changed.rowcount != 1:  # type: ignore[attr-defined]
         db.session.rollback()
         raise Conflict(ANSWERED_ALREADY)
+    messages.tell_request_answered(found, answer["status"], answer.get("planned_on"), found.mentor_id)
     db.session.commit()
     db.session.refresh(found)
     return found

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from assessments import api, retention
+from assessments import api, messages, retention
 from assessments import privacy as assessments_privacy
 from assessments.cli import enrol
 from assessments.demo import create_demo_cohort
@@ -47,6 +47,7 @@ def init_app(app: Flask) -> None:
     UPLOAD_PAGES["assessments.import_enrolments"] = ((Role.DESIGNER, Role.ADMIN), enrolments.import_too_large)
     app.register_blueprint(bp)
     api.init_app(app)  # the room's JSON API (assessments/api.py)
+    messages.init_app(app)  # the emails the room sends when something happens
     assessments_privacy.init_app(app)  # what the room holds about people (core.privacy)
     app.cli.add_command(enrol)
     app.cli.add_command(plans_command)

@@ -235,6 +235,7 @@ def moderation_report(cohort_id: int):  # type: ignore[no-untyped-def]
                 form.interim_share.data,
                 form.interim_on.data,
                 sent_lock_version(form.lock_version),
+                current_user.id,
             )
         except Invalid as error:
             blame_fields(form, error, "minimum_kappa")

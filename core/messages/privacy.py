@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -9,6 +11,7 @@ from sqlalchemy import delete, select
 
 from core import privacy
 from core.accounts.links import AccountLink
+from core.accounts.models import User
 from core.extensions import db
 from core.messages.models import Message
 from core.messages.preferences import MessagePreference
@@ -16,6 +19,20 @@ from core.messages.transports import eml_path
 from core.privacy import Basis, Erase, Export, PersonalField, PersonalFiles, PersonalTable, erasure
 
 RECIPIENT = "the person, administrators (the outbox)"
+# What an export says in place of another person's name in an email written for this one.
+OTHER_PERSON = "another person"
+NAME_MIN_LENGTH = 3  # shorter names are not looked for: they would match inside ordinary words
+
+
+def others_named_out(person_id: int) -> Callable[[str], str]:
+    """Emails name other people (the trainee who asked, the mentor who answered), always by their
+    account's name; a subject access export names nobody else, so each becomes "another person"."""
+    names = {n.strip() for n in db.session.scalars(select(User.name).where(User.id != person_id))}
+    names = {n for n in names if len(n) >= NAME_MIN_LENGTH}
+    if not names:
+        return lambda text: text
+    pattern = re.compile("|".join(rf"(?<!\w){re.escape(n)}(?!\w)" for n in sorted(names, key=len, reverse=True)))
+    return lambda text: pattern.sub(OTHER_PERSON, text)
 
 
 def _field(holds: str, export: str = Export.AS_IS) -> PersonalField:
@@ -84,12 +101,13 @@ class MessagesProvider(privacy.Provider):
     def export(self, person_id: int) -> dict[str, list[dict[str, Any]]]:
         messages = db.session.scalars(select(Message).where(Message.recipient_id == person_id).order_by(Message.id))
         found = db.session.scalars(select(AccountLink).where(AccountLink.user_id == person_id).order_by(AccountLink.id))
+        named_out = others_named_out(person_id)
         return {
             "message": [
                 {
                     "to_address": m.to_address,
-                    "subject": m.subject,
-                    "body": m.body,
+                    "subject": named_out(m.subject),
+                    "body": named_out(m.body),
                     "status": m.status,
                     "sent_at": m.sent_at,
                 }

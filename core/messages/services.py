@@ -104,6 +104,9 @@ def notify(
         created_at=utcnow(),
         send_after=utcnow(),
     )
+    # The caller's own pending changes go first, outside the savepoint: an error of theirs is theirs
+    # to handle, never mistaken below for this message having been written already.
+    db.session.flush()
     try:
         with db.session.begin_nested():  # two writers at once: the second finds the first's row
             db.session.add(message)
