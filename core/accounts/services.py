@@ -410,9 +410,14 @@ def update_person(
 
 def _tell_old_address(person: User, old_email: str) -> None:
     """An administrator changed the person's address: the old one is told, in case it was not expected.
-    Links emailed to the old address stop working (they were for whoever reads it)."""
-    withdraw(person.id, Purpose.PASSWORD_RESET)
-    withdraw(person.id, Purpose.EMAIL_CHANGE)
+    Links emailed to the old address stop working (they were for whoever reads it): an invitation
+    too, or whoever got one sent to a mistyped address could choose the account's password. Someone
+    who never accepted their invitation never showed the old address was theirs: it is not told
+    (nor shown the new one); core.accounts.invitations invites them again at the new address."""
+    for purpose in Purpose:
+        withdraw(person.id, purpose)
+    if person.password_hash == NO_PASSWORD:
+        return
     notify(
         person,
         EMAIL_CHANGED.name,

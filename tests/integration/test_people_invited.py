@@ -109,3 +109,22 @@ def test_resending_needs_the_form_token(app, client, auth, make_person):
         person_id = db.session.scalar(select(User.id).where(User.email == "nia@school.example"))
     assert client.post(f"/admin/people/{person_id}/invitation").status_code == 400
     assert len(_messages(app, "nia@school.example")) == 1
+
+
+def test_correcting_a_mistyped_address_stops_the_first_invitation_and_invites_the_new_address(
+    app, client, auth, make_person
+):
+    _admin(auth, make_person)
+    post_form(client, "/admin/people/new", {**NEW, "email": "nia@schoool.example"})
+    mistyped = _link(_messages(app, "nia@schoool.example")[0])
+    with app.app_context():
+        person_id = db.session.scalar(select(User.id).where(User.email == "nia@schoool.example"))
+    fixed = {"name": "Nia Newcomer", "email": "nia@school.example", "roles": ["trainee"], "password": ""}
+    assert post_form(client, f"/admin/people/{person_id}", fixed).status_code == 302
+    stranger = app.test_client()
+    assert stranger.get(mistyped).status_code == 404  # whoever reads the mistyped address cannot get in
+    assert len(_messages(app, "nia@schoool.example")) == 1  # and is not told the new address
+    invited = _messages(app, "nia@school.example")
+    assert len(invited) == 1
+    assert "choose your password" in invited[0]
+    assert stranger.get(_link(invited[0])).status_code == 200
