@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session, SessionTransaction
 from core import jobs
 from core.accounts.models import utcnow
 from core.extensions import db
-from core.messages import transports
+from core.messages import outbox, transports
 from core.messages.models import MESSAGE_ERROR_MAX_LENGTH, Message, MessageStatus
 
 log = logging.getLogger(__name__)
@@ -111,9 +111,9 @@ def _failed(message_id: int, attempts: int, error: str, now: datetime, result: D
 def _send_one(transport: transports.Transport, message_id: int, now: datetime, result: Delivered) -> bool:
     """Send one claimed message; False when the run should stop (the server is unreachable)."""
     row = db.session.execute(
-        select(Message.to_address, Message.subject, Message.body, Message.created_at, Message.attempts).where(
-            Message.id == message_id
-        )
+        select(
+            Message.to_address, Message.subject, Message.body, Message.created_at, Message.attempts, Message.category
+        ).where(Message.id == message_id)
     ).one_or_none()
     db.session.rollback()
     if row is None:  # erased since it was claimed: nothing to send
@@ -128,7 +128,12 @@ def _send_one(transport: transports.Transport, message_id: int, now: datetime, r
         log.warning("message %s not sent: %s", message_id, type(error).__name__)
         _failed(message_id, row.attempts, transports.describe(error), now, result)
         return not transports.stops_the_run(error)
-    _set(message_id, status=MessageStatus.SENT.value, sent_at=utcnow(), error=None)
+    sent: dict[str, Any] = {"status": MessageStatus.SENT.value, "sent_at": utcnow(), "error": None}
+    if isinstance(transport, transports.SmtpTransport):
+        # Gone to the person: the stored copy keeps no working link (only its hash is kept elsewhere),
+        # so a database backup or an export gives nobody a way into someone else's account.
+        sent["body"] = outbox.without_link_secrets(row.body, row.category)
+    _set(message_id, **sent)
     result.sent += 1
     return True
 
