@@ -25,7 +25,7 @@ from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from core import jobs
-from core.accounts.models import utcnow
+from core.accounts.models import User, utcnow
 from core.extensions import db
 from core.messages import outbox, transports
 from core.messages.models import MESSAGE_ERROR_MAX_LENGTH, Message, MessageStatus
@@ -39,6 +39,7 @@ SENDING_LEASE_SECONDS = 10 * 60  # a message "sending" this long was claimed by 
 LEASE_TIMEOUTS = 10  # and never less than this many SMTP timeouts, so a slow live sender keeps its claim
 DUE_BATCH = 200  # messages read at a time
 INTERRUPTED = "The sender stopped while sending it, too many times."
+NO_LONGER_ACTIVE = "Not sent: the person's account was deactivated or erased before it went."
 WRITTEN = "messages_written"  # session.info key: this transaction wrote a message to send at once
 WAITING = (MessageStatus.PENDING.value, MessageStatus.SENDING.value)
 
@@ -112,11 +113,24 @@ def _send_one(transport: transports.Transport, message_id: int, now: datetime, r
     """Send one claimed message; False when the run should stop (the server is unreachable)."""
     row = db.session.execute(
         select(
-            Message.to_address, Message.subject, Message.body, Message.created_at, Message.attempts, Message.category
-        ).where(Message.id == message_id)
+            Message.to_address,
+            Message.subject,
+            Message.body,
+            Message.created_at,
+            Message.attempts,
+            Message.category,
+            User.active,
+            User.erased_at,
+        )
+        .join(User, User.id == Message.recipient_id)
+        .where(Message.id == message_id)
     ).one_or_none()
     db.session.rollback()
     if row is None:  # erased since it was claimed: nothing to send
+        return True
+    if not row.active or row.erased_at is not None:  # notify's rule, again at the moment it would go
+        _set(message_id, status=MessageStatus.FAILED.value, error=NO_LONGER_ACTIVE)
+        result.failed += 1
         return True
     if row.attempts > ATTEMPTS_MAX:  # claimed again and again by senders that died
         _failed(message_id, row.attempts, INTERRUPTED, now, result)
