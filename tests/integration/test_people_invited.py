@@ -128,3 +128,11 @@ def test_correcting_a_mistyped_address_stops_the_first_invitation_and_invites_th
     assert len(invited) == 1
     assert "choose your password" in invited[0]
     assert stranger.get(_link(invited[0])).status_code == 200
+
+
+def test_the_page_an_invitation_opens_is_kept_by_no_cache(app, client, auth, make_person):
+    _admin(auth, make_person)
+    post_form(client, "/admin/people/new", NEW)
+    page = app.test_client().get(_link(_messages(app, "nia@school.example")[0]))
+    assert page.status_code == 200 and "Nia Newcomer" in page.get_data(as_text=True)
+    assert page.headers["Cache-Control"] == "no-store"  # it names the person and holds the link's secret
