@@ -4,15 +4,18 @@ from the CSV import; the People page shows who has not accepted, and resends a n
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from core.accounts.models import NO_PASSWORD, User
+from core.accounts.links import AccountLink
+from core.accounts.models import NO_PASSWORD, User, utcnow
 from core.accounts.roles import Role
 from core.audit import Action
 from core.audit.models import AuditEvent
 from core.extensions import db
 from core.messages import Message
+from core.privacy import retention
 from tests.conftest import Auth, post_form
 from tests.integration.test_people_import import GOOD, upload
 
@@ -136,3 +139,17 @@ def test_the_page_an_invitation_opens_is_kept_by_no_cache(app, client, auth, mak
     page = app.test_client().get(_link(_messages(app, "nia@school.example")[0]))
     assert page.status_code == 200 and "Nia Newcomer" in page.get_data(as_text=True)
     assert page.headers["Cache-Control"] == "no-store"  # it names the person and holds the link's secret
+
+
+def test_an_invitation_that_ran_out_long_ago_still_shows_as_not_accepted_after_the_retention_purge(
+    app, client, auth, make_person
+):
+    _admin(auth, make_person)
+    post_form(client, "/admin/people/new", NEW)
+    with app.app_context():
+        long_ago = utcnow() - timedelta(days=400)
+        db.session.execute(update(AccountLink).values(created_at=long_ago, expires_at=long_ago + timedelta(days=7)))
+        db.session.commit()
+        retention.purge(utcnow())
+    listing = client.get("/admin/people/?show=not-accepted").get_data(as_text=True)
+    assert "Nia Newcomer" in listing and "Resend invitation" in listing
