@@ -51,9 +51,11 @@ class Delivered:
     sent: int = 0
     retrying: int = 0  # failed this time, tried again later
     failed: int = 0  # failed for the last time
+    withheld: int = 0  # not sent: the person is no longer active
 
     def summary(self) -> str:
-        return f"Sent {self.sent}, to retry {self.retrying}, failed {self.failed}."
+        withheld = f", withheld {self.withheld}" if self.withheld else ""
+        return f"Sent {self.sent}, to retry {self.retrying}, failed {self.failed}{withheld}."
 
 
 def retry_after(attempts: int) -> timedelta:
@@ -129,8 +131,8 @@ def _send_one(transport: transports.Transport, message_id: int, now: datetime, r
     if row is None:  # erased since it was claimed: nothing to send
         return True
     if not row.active or row.erased_at is not None:  # notify's rule, again at the moment it would go
-        _set(message_id, status=MessageStatus.FAILED.value, error=NO_LONGER_ACTIVE)
-        result.failed += 1
+        _set(message_id, status=MessageStatus.WITHHELD.value, error=NO_LONGER_ACTIVE)
+        result.withheld += 1
         return True
     if row.attempts > ATTEMPTS_MAX:  # claimed again and again by senders that died
         _failed(message_id, row.attempts, INTERRUPTED, now, result)

@@ -18,6 +18,7 @@ STATUS_LABELS = {
     MessageStatus.SENT: "Sent",
     MessageStatus.FAILED: "Failed",
     MessageStatus.BUNDLED: "Sent in a daily digest",
+    MessageStatus.WITHHELD: "Not sent: the account was deactivated",
 }
 STATUS_COLOURS = {
     MessageStatus.PENDING: "govuk-tag--blue",
@@ -26,6 +27,7 @@ STATUS_COLOURS = {
     MessageStatus.SENT: "govuk-tag--green",
     MessageStatus.FAILED: "govuk-tag--red",
     MessageStatus.BUNDLED: "govuk-tag--green",
+    MessageStatus.WITHHELD: "govuk-tag--grey",
 }
 
 
