@@ -67,6 +67,27 @@ class _NotLongerThan:
             raise StopValidation(self.message)
 
 
+def _current_password_field() -> PasswordField:
+    """The current password, asked before a change to one's own account."""
+    return PasswordField(
+        "Current password",
+        widget=GovPasswordInput(),
+        validators=[
+            InputRequired(message="Enter your current password"),
+            _NotLongerThan(PASSWORD_MAX_LENGTH, f"Password must be {PASSWORD_MAX_LENGTH} characters or fewer"),
+        ],
+    )
+
+
+def _confirm_password_field(label: str, missing: str) -> PasswordField:
+    """The new password typed again (``new_password`` in the same form)."""
+    return PasswordField(
+        label,
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message=missing), EqualTo("new_password", message="The passwords do not match")],
+    )
+
+
 class SignInForm(FlaskForm):
     email = EmailField(
         "Email address",
@@ -88,23 +109,9 @@ class SignInForm(FlaskForm):
 
 
 class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(
-        "Current password",
-        widget=GovPasswordInput(),
-        validators=[
-            InputRequired(message="Enter your current password"),
-            _NotLongerThan(PASSWORD_MAX_LENGTH, f"Password must be {PASSWORD_MAX_LENGTH} characters or fewer"),
-        ],
-    )
+    current_password = _current_password_field()
     new_password = _new_password_field("New password")
-    confirm_password = PasswordField(
-        "Confirm new password",
-        widget=GovPasswordInput(),
-        validators=[
-            InputRequired(message="Enter your new password again"),
-            EqualTo("new_password", message="The passwords do not match"),
-        ],
-    )
+    confirm_password = _confirm_password_field("Confirm new password", "Enter your new password again")
     submit = SubmitField("Change password", widget=GovSubmitInput())
 
 
@@ -112,14 +119,7 @@ class ChoosePasswordForm(FlaskForm):
     """A password chosen through an emailed link (an invitation or a reset)."""
 
     new_password = _new_password_field("Password")
-    confirm_password = PasswordField(
-        "Confirm password",
-        widget=GovPasswordInput(),
-        validators=[
-            InputRequired(message="Enter your password again"),
-            EqualTo("new_password", message="The passwords do not match"),
-        ],
-    )
+    confirm_password = _confirm_password_field("Confirm password", "Enter your password again")
     submit = SubmitField("Save password and sign in", widget=GovSubmitInput())
 
 
@@ -130,14 +130,7 @@ class ForgotPasswordForm(FlaskForm):
 
 class ChangeEmailForm(FlaskForm):
     new_email = _email_field("New email address")
-    current_password = PasswordField(
-        "Current password",
-        widget=GovPasswordInput(),
-        validators=[
-            InputRequired(message="Enter your current password"),
-            _NotLongerThan(PASSWORD_MAX_LENGTH, f"Password must be {PASSWORD_MAX_LENGTH} characters or fewer"),
-        ],
-    )
+    current_password = _current_password_field()
     submit = SubmitField("Send a confirmation link", widget=GovSubmitInput())
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from flask import Flask
 from sqlalchemy import func, select
@@ -71,6 +72,19 @@ def resend(person_id: int) -> User:
     record(Action.PERSON_INVITED, Subject("user", user.id), user, resent=True)
     db.session.commit()
     return user
+
+
+def update_person(acting: User, person: User, **changes: Any) -> User:
+    """An administrator's edit (:func:`core.accounts.services.update_person`). A new address withdraws
+    the invitation sent to the old one, so someone who has not accepted theirs is invited again at
+    the new address."""
+    old_email = person.email
+    person = services.update_person(acting, person, **changes)
+    if person.email != old_email and awaiting(person) and person.active:
+        invite(person)
+        record(Action.PERSON_INVITED, Subject("user", person.id), person, resent=True, email_changed=True)
+        db.session.commit()
+    return person
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Flask, flash, redirect, render_template, url_for
 from flask_login import current_user, logout_user
+from werkzeug.wrappers import Response
 
 from core.access import public
 from core.accounts import email_change, invitations, links, reset_privacy, resets, security_messages
@@ -14,6 +15,15 @@ from core.accounts.services import AccountError, Throttled, normalise_email
 from core.accounts.views import client_address, start_session, throttle_policy, too_many_attempts
 
 bp = Blueprint("links", __name__, url_prefix="/account")
+
+
+@bp.after_request
+def _kept_by_no_cache(response: Response) -> Response:
+    """A page reached from an emailed link names its person and carries the link's secret in its
+    address, before anyone has signed in (the app's no-store is for signed-in pages): no browser
+    history or shared cache may keep it."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 def _link_gone() -> tuple[str, int]:

@@ -41,9 +41,11 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
-    """Exactly one Argon2 verification whatever the input: a missing hash checks the dummy."""
+    """Exactly one Argon2 verification whatever the input: a missing hash, or the empty one of a
+    person who has not chosen a password yet (``NO_PASSWORD``), checks the dummy, and never matches
+    (the dummy's password is in the source for anyone to read)."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password) and password_hash is not None
+        return _hasher.verify(password_hash or _DUMMY_HASH, password) and bool(password_hash)
     except (VerificationError, InvalidHashError):
         return False
 

@@ -372,9 +372,13 @@ def add(draft: PeopleDraft, importer_id: int | None) -> Imported:
         elif person.added_roles:
             found = existing[person.email]
             found.set_roles(set(found.roles | person.added_roles))
+            # Each person's own event, as an edit on their page writes: a role (administrator
+            # included) given through a file is as traceable as one given by hand.
+            record(Action.PERSON_ROLES_CHANGED, Subject("user", found.id), found, added=person.added_roles, removed=())
     db.session.add_all(created)
     db.session.flush()  # the new ids, for the invitations and the rooms' rows
     for user in created:
+        record(Action.PERSON_ADDED, Subject("user", user.id), user, roles=user.roles, active=True, invited=True)
         invitations.invite(user)
     people = {**existing, **{u.email: u for u in created}}
     counts: dict[str, int] = {}

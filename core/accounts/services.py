@@ -242,10 +242,13 @@ def _mark_password(person: User, *, temporary: bool) -> None:
 
 
 def _store_password_hash(person_id: int, password_hash: str, *, temporary: bool) -> User:
-    """A new password ends every session and revokes every API token of the person."""
+    """A new password ends every session and revokes every API token of the person, and stops a
+    change of email waiting for confirmation: "change your password" is what the email telling of
+    that change advises someone who did not ask for it, so it must stop whoever did."""
     person = db.session.get(User, person_id)
     if person is None:
         raise AccountError("This person no longer exists", field="email")
+    withdraw(person_id, Purpose.EMAIL_CHANGE)
     person.password_hash = password_hash
     _mark_password(person, temporary=temporary)
     person.rotate_session_token()
@@ -399,6 +402,7 @@ def update_person(
     if person.active != active:
         _on_activity_change(person, active)
     if new_hash is not None:
+        withdraw(person.id, Purpose.EMAIL_CHANGE)  # as _store_password_hash: a new password stops a pending change
         person.password_hash = new_hash
         _mark_password(person, temporary=person.id != acting.id)
         person.rotate_session_token()
@@ -410,9 +414,14 @@ def update_person(
 
 def _tell_old_address(person: User, old_email: str) -> None:
     """An administrator changed the person's address: the old one is told, in case it was not expected.
-    Links emailed to the old address stop working (they were for whoever reads it)."""
-    withdraw(person.id, Purpose.PASSWORD_RESET)
-    withdraw(person.id, Purpose.EMAIL_CHANGE)
+    Links emailed to the old address stop working (they were for whoever reads it): an invitation
+    too, or whoever got one sent to a mistyped address could choose the account's password. Someone
+    who never accepted their invitation never showed the old address was theirs: it is not told
+    (nor shown the new one); core.accounts.invitations invites them again at the new address."""
+    for purpose in Purpose:
+        withdraw(person.id, purpose)
+    if person.password_hash == NO_PASSWORD:
+        return
     notify(
         person,
         EMAIL_CHANGED.name,

@@ -210,7 +210,7 @@ def edit(person_id: int):  # type: ignore[no-untyped-def]
         form.roles.data = [role.value for role in person.sorted_roles()]
     if form.validate_on_submit():
         try:
-            services.update_person(
+            invitations.update_person(
                 current_user._get_current_object(),
                 person,
                 name=form.name.data,

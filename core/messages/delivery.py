@@ -25,9 +25,9 @@ from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from core import jobs
-from core.accounts.models import utcnow
+from core.accounts.models import User, utcnow
 from core.extensions import db
-from core.messages import transports
+from core.messages import outbox, transports
 from core.messages.models import MESSAGE_ERROR_MAX_LENGTH, Message, MessageStatus
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,7 @@ SENDING_LEASE_SECONDS = 10 * 60  # a message "sending" this long was claimed by 
 LEASE_TIMEOUTS = 10  # and never less than this many SMTP timeouts, so a slow live sender keeps its claim
 DUE_BATCH = 200  # messages read at a time
 INTERRUPTED = "The sender stopped while sending it, too many times."
+NO_LONGER_ACTIVE = "Not sent: the person's account was deactivated or erased before it went."
 WRITTEN = "messages_written"  # session.info key: this transaction wrote a message to send at once
 WAITING = (MessageStatus.PENDING.value, MessageStatus.SENDING.value)
 
@@ -50,9 +51,11 @@ class Delivered:
     sent: int = 0
     retrying: int = 0  # failed this time, tried again later
     failed: int = 0  # failed for the last time
+    withheld: int = 0  # not sent: the person is no longer active
 
     def summary(self) -> str:
-        return f"Sent {self.sent}, to retry {self.retrying}, failed {self.failed}."
+        withheld = f", withheld {self.withheld}" if self.withheld else ""
+        return f"Sent {self.sent}, to retry {self.retrying}, failed {self.failed}{withheld}."
 
 
 def retry_after(attempts: int) -> timedelta:
@@ -111,12 +114,25 @@ def _failed(message_id: int, attempts: int, error: str, now: datetime, result: D
 def _send_one(transport: transports.Transport, message_id: int, now: datetime, result: Delivered) -> bool:
     """Send one claimed message; False when the run should stop (the server is unreachable)."""
     row = db.session.execute(
-        select(Message.to_address, Message.subject, Message.body, Message.created_at, Message.attempts).where(
-            Message.id == message_id
+        select(
+            Message.to_address,
+            Message.subject,
+            Message.body,
+            Message.created_at,
+            Message.attempts,
+            Message.category,
+            User.active,
+            User.erased_at,
         )
+        .join(User, User.id == Message.recipient_id)
+        .where(Message.id == message_id)
     ).one_or_none()
     db.session.rollback()
     if row is None:  # erased since it was claimed: nothing to send
+        return True
+    if not row.active or row.erased_at is not None:  # notify's rule, again at the moment it would go
+        _set(message_id, status=MessageStatus.WITHHELD.value, error=NO_LONGER_ACTIVE)
+        result.withheld += 1
         return True
     if row.attempts > ATTEMPTS_MAX:  # claimed again and again by senders that died
         _failed(message_id, row.attempts, INTERRUPTED, now, result)
@@ -128,7 +144,12 @@ def _send_one(transport: transports.Transport, message_id: int, now: datetime, r
         log.warning("message %s not sent: %s", message_id, type(error).__name__)
         _failed(message_id, row.attempts, transports.describe(error), now, result)
         return not transports.stops_the_run(error)
-    _set(message_id, status=MessageStatus.SENT.value, sent_at=utcnow(), error=None)
+    sent: dict[str, Any] = {"status": MessageStatus.SENT.value, "sent_at": utcnow(), "error": None}
+    if isinstance(transport, transports.SmtpTransport):
+        # Gone to the person: the stored copy keeps no working link (only its hash is kept elsewhere),
+        # so a database backup or an export gives nobody a way into someone else's account.
+        sent["body"] = outbox.without_link_secrets(row.body, row.category)
+    _set(message_id, **sent)
     result.sent += 1
     return True
 

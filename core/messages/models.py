@@ -24,6 +24,7 @@ class MessageStatus(str, enum.Enum):
     SENT = "sent"  # handed to the SMTP server, or written to the outbox
     FAILED = "failed"  # given up after the last attempt; the error says why
     BUNDLED = "bundled"  # sent as part of a digest (the digest is its own message)
+    WITHHELD = "withheld"  # not sent: the person was deactivated or erased after it was written
 
 
 class Message(db.Model):

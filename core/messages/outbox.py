@@ -18,6 +18,7 @@ STATUS_LABELS = {
     MessageStatus.SENT: "Sent",
     MessageStatus.FAILED: "Failed",
     MessageStatus.BUNDLED: "Sent in a daily digest",
+    MessageStatus.WITHHELD: "Not sent: the account was deactivated",
 }
 STATUS_COLOURS = {
     MessageStatus.PENDING: "govuk-tag--blue",
@@ -26,6 +27,7 @@ STATUS_COLOURS = {
     MessageStatus.SENT: "govuk-tag--green",
     MessageStatus.FAILED: "govuk-tag--red",
     MessageStatus.BUNDLED: "govuk-tag--green",
+    MessageStatus.WITHHELD: "govuk-tag--grey",
 }
 
 
@@ -53,9 +55,12 @@ def text_for_administrators(found: Message, sent_by_smtp: bool) -> str:
     single-use link in a security email (an invitation, a password reset) is hidden: whoever reads
     the outbox must not be able to use someone else's link. In the embedded default nothing is sent,
     so the outbox is how the link reaches the person, and it is shown whole."""
-    if sent_by_smtp and found.category == Category.SECURITY.value:
-        return LINK_SECRET.sub(SECRET_HIDDEN, found.body)
-    return found.body
+    return without_link_secrets(found.body, found.category) if sent_by_smtp else found.body
+
+
+def without_link_secrets(body: str, category: str) -> str:
+    """A security email's text with the secret of each single-use link hidden; any other as it is."""
+    return LINK_SECRET.sub(SECRET_HIDDEN, body) if category == Category.SECURITY.value else body
 
 
 def counts() -> dict[MessageStatus, int]:

@@ -10,8 +10,8 @@ from flask import Flask
 from sqlalchemy import delete, select
 
 from core import jobs, printing
-from core.accounts.links import AccountLink
-from core.accounts.models import ApiToken, RoleGrant, SignInFailure, User
+from core.accounts.links import AccountLink, Purpose
+from core.accounts.models import NO_PASSWORD, ApiToken, RoleGrant, SignInFailure, User
 from core.audit import purge_audit_events
 from core.extensions import db
 from core.importing import StagedImport
@@ -82,7 +82,12 @@ def messages(now: datetime, period: timedelta, dry_run: bool) -> Counts:
 def account_links(now: datetime, period: timedelta, dry_run: bool) -> Counts:
     """Emailed links stop working when they expire; kept a while to answer "did they use it?"."""
     counts = Counts()
-    counts.add("account_link", _deleted(delete(AccountLink).where(AccountLink.expires_at <= now - period)))
+    # Except the invitations of people who never accepted: the People page finds who is still
+    # waiting (and offers to resend) through them, and would otherwise lose them after the period.
+    awaiting = select(User.id).where(User.password_hash == NO_PASSWORD)
+    still_waiting = (AccountLink.purpose == Purpose.INVITATION.value) & AccountLink.user_id.in_(awaiting)
+    old = delete(AccountLink).where(AccountLink.expires_at <= now - period, ~still_waiting)
+    counts.add("account_link", _deleted(old))
     return counts
 
 

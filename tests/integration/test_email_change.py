@@ -151,3 +151,17 @@ def test_an_administrator_changing_an_address_tells_the_old_one(app: Flask, make
     assert [m.to_address for m in told] == ["trainee@example.org"]
     assert "An administrator of your provider made this change" in told[0].body
     assert "tia@example.org" in _emails(app)
+
+
+def test_changing_the_password_as_the_warning_email_says_stops_a_change_someone_else_asked_for(
+    app: Flask, make_person
+) -> None:  # type: ignore[no-untyped-def]
+    intruder = _signed_in(app, make_person)  # someone who learned the password
+    _ask(intruder, "intruder@elsewhere.example")
+    path = _confirmation_link(app)
+    owner = app.test_client()
+    Auth(owner).sign_in("mentor@example.org")
+    new = "violet tram orchard spoon"
+    post_form(owner, "/account/password", {"current_password": PASSWORD, "new_password": new, "confirm_password": new})
+    assert app.test_client().get(path).status_code == 404  # the intruder's link no longer works
+    assert _emails(app) == ["mentor@example.org"]

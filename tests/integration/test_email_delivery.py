@@ -277,3 +277,27 @@ def test_once_mail_really_goes_out_the_outbox_hides_the_secret_of_a_security_lin
         assert token not in page
         [event] = db.session.scalars(select(AuditEvent).where(AuditEvent.action == Action.MESSAGE_VIEWED.value))
         assert (event.subject_type, event.subject_id) == ("message", message_id)
+
+
+def test_once_an_invitation_has_reached_the_mail_server_the_database_keeps_no_working_link(app, smtp_server):
+    message_id = _invite(app)
+    with app.app_context():
+        deliver_due()
+    [received] = smtp_server.messages
+    path = received.get_payload(decode=True).decode().split("http://127.0.0.1:5000")[1].split()[0]
+    token = path.rsplit("/", 1)[1]
+    assert token not in _message(app, message_id).body  # a backup or an export gives nobody the link
+    assert "[hidden: this link works once, for the person it was sent to]" in _message(app, message_id).body
+    assert app.test_client().get(path).status_code == 200  # the person's own copy still works
+
+
+def test_a_message_waiting_for_a_person_deactivated_meanwhile_is_not_sent(app, smtp_server):
+    message_id = _invite(app)
+    with app.app_context():
+        person_id = db.session.get(Message, message_id).recipient_id
+        db.session.execute(update(User).where(User.id == person_id).values(active=False, deactivated_at=utcnow()))
+        db.session.commit()
+        deliver_due()
+    assert smtp_server.messages == []
+    row = _message(app, message_id)
+    assert row.state is MessageStatus.WITHHELD and "deactivated" in row.error  # not counted as a failure to fix

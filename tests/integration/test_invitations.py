@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from flask import Flask
 from sqlalchemy import select, update
 
+from core.accounts import passwords
 from core.accounts.invitations import invite
 from core.accounts.links import AccountLink
 from core.accounts.models import NO_PASSWORD, User
@@ -123,3 +124,15 @@ def test_an_invitation_to_the_same_person_about_the_same_thing_is_written_once(a
         assert notify(person, "invitation", about="same", link="x", days=7) is None
         db.session.commit()
         assert db.session.scalar(select(db.func.count()).select_from(Message)) == 1
+
+
+def test_no_typed_password_lets_anyone_into_an_invited_account_not_even_the_timing_dummys(
+    app: Flask, auth: Auth
+) -> None:
+    _invite(app)
+    # The dummy hash checked for unknown addresses has a password written in the public source.
+    assert passwords.verify_password(passwords._DUMMY_HASH, "not a real password, only for timing")  # it is that one
+    response = auth.sign_in("new.trainee@example.org", "not a real password, only for timing")
+    # The same answer as any wrong password (before: a 500, which told an invited account from others).
+    assert response.status_code == 200
+    assert "Enter a correct email address and password" in response.get_data(as_text=True)

@@ -203,3 +203,18 @@ def test_a_failure_while_saving_leaves_no_person_no_role_and_no_invitation(app, 
         assert db.session.scalar(select(func.count()).select_from(Message)) == 0
         assert db.session.scalar(select(func.count()).select_from(AccountLink)) == 0
     assert _people(app) == {"admin@example.org": {"admin"}}
+
+
+def test_each_person_added_or_given_a_role_by_a_file_has_their_own_audit_event(app, client, auth, make_person):
+    admin_id = _admin(auth, make_person)
+    checked = upload(client, GOOD)
+    post_form(client, checked.headers["Location"], {})
+    with app.app_context():
+        ids = {u.email: u.id for u in db.session.scalars(select(User))}
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.action.in_([Action.PERSON_ADDED, Action.PERSON_ROLES_CHANGED]))
+        )
+        seen = {(e.action, e.person_id, e.actor_id) for e in events}
+    assert (Action.PERSON_ROLES_CHANGED, admin_id, admin_id) in seen  # the administrator role's holder gained mentor
+    for email in ("tia.trainee@school.example", "mo@school.example", "formula@school.example"):
+        assert (Action.PERSON_ADDED, ids[email], admin_id) in seen

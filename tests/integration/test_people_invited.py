@@ -4,15 +4,18 @@ from the CSV import; the People page shows who has not accepted, and resends a n
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from core.accounts.models import NO_PASSWORD, User
+from core.accounts.links import AccountLink
+from core.accounts.models import NO_PASSWORD, User, utcnow
 from core.accounts.roles import Role
 from core.audit import Action
 from core.audit.models import AuditEvent
 from core.extensions import db
 from core.messages import Message
+from core.privacy import retention
 from tests.conftest import Auth, post_form
 from tests.integration.test_people_import import GOOD, upload
 
@@ -109,3 +112,44 @@ def test_resending_needs_the_form_token(app, client, auth, make_person):
         person_id = db.session.scalar(select(User.id).where(User.email == "nia@school.example"))
     assert client.post(f"/admin/people/{person_id}/invitation").status_code == 400
     assert len(_messages(app, "nia@school.example")) == 1
+
+
+def test_correcting_a_mistyped_address_stops_the_first_invitation_and_invites_the_new_address(
+    app, client, auth, make_person
+):
+    _admin(auth, make_person)
+    post_form(client, "/admin/people/new", {**NEW, "email": "nia@schoool.example"})
+    mistyped = _link(_messages(app, "nia@schoool.example")[0])
+    with app.app_context():
+        person_id = db.session.scalar(select(User.id).where(User.email == "nia@schoool.example"))
+    fixed = {"name": "Nia Newcomer", "email": "nia@school.example", "roles": ["trainee"], "password": ""}
+    assert post_form(client, f"/admin/people/{person_id}", fixed).status_code == 302
+    stranger = app.test_client()
+    assert stranger.get(mistyped).status_code == 404  # whoever reads the mistyped address cannot get in
+    assert len(_messages(app, "nia@schoool.example")) == 1  # and is not told the new address
+    invited = _messages(app, "nia@school.example")
+    assert len(invited) == 1
+    assert "choose your password" in invited[0]
+    assert stranger.get(_link(invited[0])).status_code == 200
+
+
+def test_the_page_an_invitation_opens_is_kept_by_no_cache(app, client, auth, make_person):
+    _admin(auth, make_person)
+    post_form(client, "/admin/people/new", NEW)
+    page = app.test_client().get(_link(_messages(app, "nia@school.example")[0]))
+    assert page.status_code == 200 and "Nia Newcomer" in page.get_data(as_text=True)
+    assert page.headers["Cache-Control"] == "no-store"  # it names the person and holds the link's secret
+
+
+def test_an_invitation_that_ran_out_long_ago_still_shows_as_not_accepted_after_the_retention_purge(
+    app, client, auth, make_person
+):
+    _admin(auth, make_person)
+    post_form(client, "/admin/people/new", NEW)
+    with app.app_context():
+        long_ago = utcnow() - timedelta(days=400)
+        db.session.execute(update(AccountLink).values(created_at=long_ago, expires_at=long_ago + timedelta(days=7)))
+        db.session.commit()
+        retention.purge(utcnow())
+    listing = client.get("/admin/people/?show=not-accepted").get_data(as_text=True)
+    assert "Nia Newcomer" in listing and "Resend invitation" in listing
