@@ -33,12 +33,14 @@ INVITATION = MessageKind(
 INVITATION_DAYS = Purpose.INVITATION.lifetime.days
 
 
-def invite(user: User, now: datetime | None = None) -> None:
-    """Send ``user`` a new invitation (an earlier one stops working). In the caller's transaction."""
-    token = links.issue(user, Purpose.INVITATION, now=now)
+def invite(user: User, now: datetime | None = None, *, new_person: bool = False) -> None:
+    """Send ``user`` a new invitation (an earlier one stops working). In the caller's transaction.
+    ``new_person``: added in this transaction (nothing to withdraw, nobody told before)."""
+    token = links.issue(user, Purpose.INVITATION, now=now, first=new_person)
     notify(
         user,
         INVITATION.name,
+        new_recipient=new_person,
         about=f"invitation:{links.token_hash(token)[:16]}",
         link=link_to("links.accept_invitation", token=token),
         days=INVITATION_DAYS,
@@ -53,7 +55,7 @@ def awaiting(user: User) -> bool:
 def add_and_invite(name: str, email: str, roles: set[Role]) -> User:
     """Add a person with no password and invite them, in one transaction (the "Add a person" form)."""
     user = services.add_person(name, email, None, roles)
-    invite(user)
+    invite(user, new_person=True)
     db.session.commit()
     return user
 

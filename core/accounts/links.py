@@ -66,10 +66,14 @@ def token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue(user: User, purpose: Purpose, *, new_email: str | None = None, now: datetime | None = None) -> str:
-    """A new link for ``user``, in the session (not committed); earlier unused ones of the same purpose stop working."""
+def issue(
+    user: User, purpose: Purpose, *, new_email: str | None = None, now: datetime | None = None, first: bool = False
+) -> str:
+    """A new link for ``user``, in the session (not committed); earlier unused ones of the same purpose
+    stop working (``first``: the person was added in this transaction and has none)."""
     now = now or utcnow()
-    withdraw(user.id, purpose, now)
+    if not first:
+        withdraw(user.id, purpose, now)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     db.session.add(
         AccountLink(

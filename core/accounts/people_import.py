@@ -379,7 +379,7 @@ def add(draft: PeopleDraft, importer_id: int | None) -> Imported:
     db.session.flush()  # the new ids, for the invitations and the rooms' rows
     for user in created:
         record(Action.PERSON_ADDED, Subject("user", user.id), user, roles=user.roles, active=True, invited=True)
-        invitations.invite(user)
+        invitations.invite(user, new_person=True)
     people = {**existing, **{u.email: u for u in created}}
     counts: dict[str, int] = {}
     for extra, extra_draft in draft.extras:

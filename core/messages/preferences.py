@@ -70,6 +70,8 @@ def first_status(category: Category, choices: Choices) -> MessageStatus | None:
 
 
 def status_for(kind: MessageKind, user_id: int) -> MessageStatus | None:
+    if kind.category is Category.SECURITY:  # no choice applies: no need to read them
+        return first_status(kind.category, Choices())
     return first_status(kind.category, choices_of(user_id))
 
 

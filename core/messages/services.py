@@ -6,7 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
-from jinja2 import Environment, StrictUndefined
+from jinja2 import Environment, StrictUndefined, Template
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -17,6 +17,7 @@ from core.messages.kinds import MessageKind, kind_named
 from core.messages.models import ABOUT_MAX_LENGTH, SUBJECT_MAX_LENGTH, Message, MessageStatus
 
 TEXT_ENVIRONMENT = "message_text_environment"  # app.extensions key
+SUBJECTS = "message_subjects"  # app.extensions key: compiled subject lines
 FOOTER_TEMPLATE = "messages/_footer.txt"
 # Where a person chooses how they get emails; the footer of every message links to it.
 SETTINGS_PATH = "/account/emails"
@@ -46,11 +47,19 @@ def _text_environment() -> Environment:
     return environment
 
 
+def _subject_template(environment: Environment, subject: str) -> Template:
+    """A kind's subject line compiled once per app (a bulk import writes thousands of the same kind)."""
+    compiled: dict[str, Template] = current_app.extensions.setdefault(SUBJECTS, {})
+    if subject not in compiled:
+        compiled[subject] = environment.from_string(subject)
+    return compiled[subject]
+
+
 def render(kind: MessageKind, recipient: User, context: dict[str, Any]) -> tuple[str, str]:
     """The subject line and the body (the kind's text, then why the person gets it and how to change that)."""
     environment = _text_environment()
     values = {"name": recipient.name, **context, "kind": kind, "settings_link": base_url() + SETTINGS_PATH}
-    subject = " ".join(environment.from_string(kind.subject).render(values).split())
+    subject = " ".join(_subject_template(environment, kind.subject).render(values).split())
     body = environment.get_template(kind.template).render(values).strip()
     footer = environment.get_template(FOOTER_TEMPLATE).render(values).strip()
     return subject[:SUBJECT_MAX_LENGTH], f"{body}\n\n{footer}\n"
@@ -72,7 +81,13 @@ def already_told(recipient_id: int, kind: str, about: str) -> bool:
 
 
 def notify(
-    recipient: User, kind_name: str, *, about: str, to_address: str | None = None, **context: Any
+    recipient: User,
+    kind_name: str,
+    *,
+    about: str,
+    to_address: str | None = None,
+    new_recipient: bool = False,
+    **context: Any,
 ) -> Message | None:
     """Write message ``kind_name`` for ``recipient`` about ``about``, in the caller's transaction.
 
@@ -81,12 +96,16 @@ def notify(
     returns None. Nothing is written for an erased or deactivated person, or for a kind the person
     turned off. Not committed here: it is sent only if the caller's change is committed.
     ``to_address`` sends it elsewhere than the person's current address (a change of email:
-    the confirmation goes to the new address).
+    the confirmation goes to the new address). ``new_recipient``: the person was added in this very
+    transaction, so nothing can have been told to them yet and neither the check nor the guard
+    against a second writer is needed (an import inviting thousands).
     """
     kind = kind_named(kind_name)
     if len(about) > ABOUT_MAX_LENGTH:
         raise ValueError(f"a message's 'about' is at most {ABOUT_MAX_LENGTH} characters: {about!r}")
-    if recipient.erased or not recipient.active or already_told(recipient.id, kind.name, about):
+    if recipient.erased or not recipient.active:
+        return None
+    if not new_recipient and already_told(recipient.id, kind.name, about):
         return None
     status = _first_status(kind, recipient)
     if status is None:
@@ -104,6 +123,9 @@ def notify(
         created_at=utcnow(),
         send_after=utcnow(),
     )
+    if new_recipient:
+        db.session.add(message)
+        return message
     # The caller's own pending changes go first, outside the savepoint: an error of theirs is theirs
     # to handle, never mistaken below for this message having been written already.
     db.session.flush()
