@@ -31,6 +31,7 @@ from core.audit import Action, Subject, record_read
 from core.errors import render_error
 from core.extensions import db, login_manager
 from core.layout import navigation
+from core.paging import page_number, page_of
 from core.privacy import erasure
 from core.privacy import export as subject_access
 from core.problems import Invalid
@@ -145,14 +146,20 @@ def index() -> str:
     """List people, with a search by name or email, and who has not accepted their invitation."""
     search = request.args.get("q", "").strip()
     found = services.list_people(search)
-    waiting = invitations.waiting(p.id for p in found)
     not_accepted = request.args.get("show") == needs.NOT_ACCEPTED
     if not_accepted:
+        waiting = invitations.waiting(p.id for p in found)
         found = [person for person in found if person.id in waiting]
+    # A cohort imported from a CSV file is thousands of people: one page of them at a time.
+    shown = page_of(found, page_number(request.args.get("page")))
+    if not not_accepted:
+        waiting = invitations.waiting(p.id for p in shown.items)
     now = utcnow()
+    show = needs.NOT_ACCEPTED if not_accepted else None
     return render_template(
         "accounts/people.html",
-        people=found,
+        people=shown,
+        page_url=lambda n: url_for("people.index", q=search or None, show=show, page=n),
         search=search,
         waiting=waiting,
         not_accepted=not_accepted,

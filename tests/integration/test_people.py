@@ -177,3 +177,21 @@ def test_administrators_adding_the_same_email_at_once_get_one_person_and_a_messa
     assert sorted(outcomes) == ["added"] + ["email: A person with this email address already exists"] * 5
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User).where(User.email == "twin@example.org")) == 1
+
+
+def test_a_cohort_of_people_is_listed_a_page_at_a_time_and_a_search_keeps_its_pages(app, auth, client, make_person):
+    from core.accounts.models import NO_PASSWORD
+    from core.paging import PAGE_SIZE
+
+    _signed_in_admin(auth, make_person)
+    with app.app_context():
+        for i in range(PAGE_SIZE + 5):
+            db.session.add(User(name=f"Trainee {i:02}", email=f"t{i:02}@cohort.example", password_hash=NO_PASSWORD))
+        db.session.commit()
+    first = client.get("/admin/people/").get_data(as_text=True)
+    assert f"{PAGE_SIZE + 6} people" in first
+    assert first.count('<tr class="govuk-table__row">') == PAGE_SIZE + 1  # the header row, then one page
+    assert "Showing 1 to 25 of 31 people" in first and 'href="/admin/people/?page=2"' in first
+    found = client.get("/admin/people/?q=cohort.example&page=2").get_data(as_text=True)
+    assert "Showing 26 to 30 of 30 people" in found and "t29@cohort.example" in found
+    assert "admin@example.org" not in found
