@@ -17,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, StopValidation, ValidationError
 
 from core.accounts.links import Purpose
-from core.accounts.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
+from core.accounts.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, NAME_UNSAFE, name_is_safe
 from core.accounts.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_RULE, TEMPORARY_PASSWORD_HINT
 from core.accounts.roles import HOME_PRIORITY, Role
 from core.forms import ChoiceField, ChoicesField
@@ -170,6 +170,8 @@ class PersonForm(FlaskForm):
     def validate_name(self, field: StringField) -> None:
         if not field.data.strip():
             raise ValidationError("Enter the person’s full name")
+        if not name_is_safe(field.data):
+            raise ValidationError(NAME_UNSAFE)
 
 
 INVITE, TEMPORARY = "invite", "temporary"

@@ -32,7 +32,7 @@ from sqlalchemy import select
 
 from core import csv_rows, importing
 from core.accounts import invitations
-from core.accounts.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, NO_PASSWORD, User
+from core.accounts.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, NAME_UNSAFE, NO_PASSWORD, User, name_is_safe
 from core.accounts.roles import HOME_PRIORITY, Role
 from core.audit import Action, Subject, record
 from core.csv_safe import write_csv
@@ -196,6 +196,8 @@ def _name(text: str, line: int) -> tuple[str, list[Problem]]:
         return "", [csv_rows.located(line, "name", "Enter the person’s full name")]
     if len(name) > NAME_MAX_LENGTH:
         return "", [csv_rows.located(line, "name", f"A name must be {NAME_MAX_LENGTH} characters or fewer")]
+    if not name_is_safe(name):
+        return "", [csv_rows.located(line, "name", NAME_UNSAFE)]
     return name, []
 
 

@@ -20,10 +20,12 @@ from core.accounts.models import (
     ADDRESS_MAX_LENGTH,
     EMAIL_MAX_LENGTH,
     NAME_MAX_LENGTH,
+    NAME_UNSAFE,
     NO_PASSWORD,
     ApiToken,
     SignInFailure,
     User,
+    name_is_safe,
     utcnow,
 )
 from core.accounts.passwords import (
@@ -300,6 +302,8 @@ def _check_details(name: str, email: str) -> None:
     """The rules forms check too, enforced here for the CLI and any future API."""
     if not name.strip() or len(name.strip()) > NAME_MAX_LENGTH:
         raise AccountError(f"Enter a name of 1 to {NAME_MAX_LENGTH} characters", field="name")
+    if not name_is_safe(name):
+        raise AccountError(NAME_UNSAFE, field="name")
     check_email(email)
 
 

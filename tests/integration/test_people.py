@@ -195,3 +195,13 @@ def test_a_cohort_of_people_is_listed_a_page_at_a_time_and_a_search_keeps_its_pa
     found = client.get("/admin/people/?q=cohort.example&page=2").get_data(as_text=True)
     assert "Showing 26 to 30 of 30 people" in found and "t29@cohort.example" in found
     assert "admin@example.org" not in found
+
+
+def test_a_name_with_a_line_break_is_refused_on_the_form_and_nothing_is_saved(app, auth, client, make_person):
+    _signed_in_admin(auth, make_person)
+    refused = post_form(client, "/admin/people/new", {**NEW_PERSON, "name": "Eve\r\nBcc: someone@example.net"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 200
+    assert "Enter the name without line breaks, tabs or hidden control characters" in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User).where(User.email == NEW_PERSON["email"])) == 0

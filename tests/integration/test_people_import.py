@@ -203,3 +203,18 @@ def test_a_failure_while_saving_leaves_no_person_no_role_and_no_invitation(app, 
         assert db.session.scalar(select(func.count()).select_from(Message)) == 0
         assert db.session.scalar(select(func.count()).select_from(AccountLink)) == 0
     assert _people(app) == {"admin@example.org": {"admin"}}
+
+
+def test_a_name_with_a_line_break_or_a_direction_override_is_refused_at_its_line(app, client, auth, make_person):
+    # The name opens every email ("Dear …"): a line break in it would write lines of its own.
+    _admin(auth, make_person)
+    bad = (
+        HEADER
+        + '"Eve\r\nBcc: someone@example.net",eve@school.example,trainee\r\nAl \u202eevE,al@school.example,trainee\r\n'
+    )
+    found = problems(upload(client, bad))
+    assert [p.split(" (line")[0] for p in found] == [
+        "Line 2, column name: Enter the name without line breaks, tabs or hidden control characters",
+        "Line 4, column name: Enter the name without line breaks, tabs or hidden control characters",
+    ]
+    assert set(_people(app)) == {"admin@example.org"}
