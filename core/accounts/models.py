@@ -24,6 +24,12 @@ ADDRESS_MAX_LENGTH = 64  # an IPv6 address with zone fits; anything longer is cu
 NO_PASSWORD = ""
 
 
+def normalise_email(email: str) -> str:
+    """The one spelling of an address that is stored and compared: trimmed, lower case, and NFC,
+    so "jö@…" typed with a combining mark (as some keyboards and exports do) is the same person."""
+    return unicodedata.normalize("NFC", email.strip()).lower()
+
+
 def name_is_safe(name: str) -> bool:
     """Whether a person's name holds only printable text: it starts every email ("Dear …"), so a
     line break in it could write lines of the email's own, and a direction override disguise it."""

@@ -26,6 +26,7 @@ from core.accounts.models import (
     SignInFailure,
     User,
     name_is_safe,
+    normalise_email,
     utcnow,
 )
 from core.accounts.passwords import (
@@ -97,10 +98,6 @@ class Throttled(Exception):
     def __init__(self, retry_after: datetime) -> None:
         super().__init__(retry_after)
         self.retry_after = retry_after
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def find_by_email(email: str) -> User | None:

@@ -218,3 +218,12 @@ def test_a_name_with_a_line_break_or_a_direction_override_is_refused_at_its_line
         "Line 4, column name: Enter the name without line breaks, tabs or hidden control characters",
     ]
     assert set(_people(app)) == {"admin@example.org"}
+
+
+def test_one_address_typed_with_a_combining_accent_is_the_same_person(app, client, auth, make_person):
+    import unicodedata
+
+    _admin(auth, make_person)
+    composed, decomposed = (unicodedata.normalize(form, "jö@school.example") for form in ("NFC", "NFD"))
+    found = problems(upload(client, HEADER + f"Jo One,{composed},trainee\r\nJo Two,{decomposed},trainee\r\n"))
+    assert [p.split(" (line")[0] for p in found] == ["Line 3, column email: This email address is already on line 2"]
