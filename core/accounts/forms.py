@@ -27,10 +27,16 @@ INVITATION_DAYS = Purpose.INVITATION.lifetime.days
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
 
 
+def _trimmed(value: Any) -> Any:
+    # A pasted address often brings a space with it; the text input (not type=email) keeps it.
+    return value.strip() if isinstance(value, str) else value
+
+
 def _email_field(label: str = "Email address") -> EmailField:
     return EmailField(
         label,
         widget=GovTextInput(),
+        filters=[_trimmed],
         validators=[
             InputRequired(message="Enter an email address"),
             Length(max=EMAIL_MAX_LENGTH, message=f"Email address must be {EMAIL_MAX_LENGTH} characters or fewer"),

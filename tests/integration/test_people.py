@@ -205,3 +205,11 @@ def test_a_name_with_a_line_break_is_refused_on_the_form_and_nothing_is_saved(ap
     assert "Enter the name without line breaks, tabs or hidden control characters" in page
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User).where(User.email == NEW_PERSON["email"])) == 0
+
+
+def test_an_email_address_pasted_with_spaces_around_it_is_taken(app, auth, client, make_person):
+    _signed_in_admin(auth, make_person)
+    added = post_form(client, "/admin/people/new", {**NEW_PERSON, "email": "  sam@school.example "})
+    assert added.headers["Location"] == "/admin/people/"
+    with app.app_context():
+        assert db.session.scalar(select(User.email).where(User.name == "Sam Senco")) == "sam@school.example"
