@@ -146,23 +146,24 @@ def index() -> str:
     """List people, with a search by name or email, and who has not accepted their invitation."""
     search = request.args.get("q", "").strip()
     found = services.list_people(search)
-    not_accepted = request.args.get("show") == needs.NOT_ACCEPTED
-    if not_accepted:
+    now = utcnow()
+    show = request.args.get("show") if request.args.get("show") in needs.FILTERS else None
+    if show:
         waiting = invitations.waiting(p.id for p in found)
-        found = [person for person in found if person.id in waiting]
+        expired_only = show == needs.EXPIRED  # the need "… ran out: resend" lists only those
+        found = [p for p in found if p.id in waiting and (not expired_only or waiting[p.id].expired(now))]
     # A cohort imported from a CSV file is thousands of people: one page of them at a time.
     shown = page_of(found, page_number(request.args.get("page")))
-    if not not_accepted:
+    if not show:
         waiting = invitations.waiting(p.id for p in shown.items)
-    now = utcnow()
-    show = needs.NOT_ACCEPTED if not_accepted else None
     return render_template(
         "accounts/people.html",
         people=shown,
         page_url=lambda n: url_for("people.index", q=search or None, show=show, page=n),
         search=search,
         waiting=waiting,
-        not_accepted=not_accepted,
+        not_accepted=show is not None,
+        filter_words=needs.FILTERS.get(show or "", ("", "")),
         needs=needs.administrator_needs(now),
         now=now,
     )
