@@ -164,6 +164,7 @@ def index() -> str:
         waiting=waiting,
         not_accepted=show is not None,
         filter_words=needs.FILTERS.get(show or "", ("", "")),
+        not_accepted_filter=needs.NOT_ACCEPTED,
         needs=needs.administrator_needs(now),
         now=now,
     )
