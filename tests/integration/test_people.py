@@ -192,6 +192,7 @@ def test_a_cohort_of_people_is_listed_a_page_at_a_time_and_a_search_keeps_its_pa
     assert f"{PAGE_SIZE + 6} people" in first
     assert first.count('<tr class="govuk-table__row">') == PAGE_SIZE + 1  # the header row, then one page
     assert "Showing 1 to 25 of 31 people" in first and 'href="/admin/people/?page=2"' in first
+    assert 'href="/admin/people/?show=not-accepted">Show only people who have not accepted' in first
     found = client.get("/admin/people/?q=cohort.example&page=2").get_data(as_text=True)
     assert "Showing 26 to 30 of 30 people" in found and "t29@cohort.example" in found
     assert "admin@example.org" not in found
