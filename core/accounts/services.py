@@ -471,8 +471,11 @@ def set_active(acting: User | None, person: User, active: bool) -> None:
 def list_people(search: str | None = None) -> list[User]:
     query = select(User).order_by(func.lower(User.name), User.email)
     if search:
-        pattern = f"%{search.strip().lower()}%"
-        query = query.where(or_(func.lower(User.name).like(pattern), User.email.like(pattern)))
+        # autoescape: a typed % or _ is that character, not "anything" (which listed everyone).
+        term = search.strip().lower()
+        query = query.where(
+            or_(func.lower(User.name).contains(term, autoescape=True), User.email.contains(term, autoescape=True))
+        )
     return list(db.session.scalars(query))
 
 

@@ -214,3 +214,12 @@ def test_an_email_address_pasted_with_spaces_around_it_is_taken(app, auth, clien
     assert added.headers["Location"] == "/admin/people/"
     with app.app_context():
         assert db.session.scalar(select(User.email).where(User.name == "Sam Senco")) == "sam@school.example"
+
+
+def test_a_search_for_a_percent_sign_or_an_underscore_finds_only_names_that_hold_one(auth, client, make_person):
+    _signed_in_admin(auth, make_person)
+    make_person("jo_smith@example.org", Role.TRAINEE, name="Jo Smith")
+    underscore = client.get("/admin/people/?q=_").get_data(as_text=True)
+    assert "1 person matching “_”" in underscore and "jo_smith@example.org" in underscore
+    percent = client.get("/admin/people/?q=%25").get_data(as_text=True)
+    assert "No one matches “%”" in percent
