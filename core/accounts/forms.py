@@ -200,7 +200,7 @@ class NewPersonForm(PersonForm):
     password = _new_password_field(
         "Temporary password",
         required=False,
-        hint="Only if you set a password for them. " + TEMPORARY_PASSWORD_HINT + " Give it to them in person.",
+        hint=TEMPORARY_PASSWORD_HINT + " Give it to them in person.",
         whose="the person’s",
     )
     submit = SubmitField("Add person", widget=GovSubmitInput())
