@@ -7,6 +7,8 @@ export FLASK_APP := wsgi
 TEST_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Links in emails point here; `make run PORT=…` changes both, so an emailed link opens the running app.
+BASE_URL ?= http://$(HOST):$(PORT)
 
 
 .PHONY: lint run serve worker setup test test-unit test-integration test-e2e mutate bench verify install clean
@@ -25,7 +27,7 @@ install: $(BIN)/flask
 ## Set up (venv, migrated database, built-in content, demo accounts) and serve the app.
 # Plain HTTP on this machine only, so the session cookie may not carry the Secure flag here.
 run: setup
-	SESSION_COOKIE_SECURE=0 $(BIN)/flask run --host $(HOST) --port $(PORT)
+	SESSION_COOKIE_SECURE=0 BASE_URL='$(BASE_URL)' $(BIN)/flask run --host $(HOST) --port $(PORT)
 
 setup: install
 	$(BIN)/flask setup

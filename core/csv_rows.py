@@ -63,12 +63,21 @@ def parse(raw: bytes | str, limits: Limits) -> dict[str, Any]:
                     )
             start = reader.line_num + 1
     except csv.Error as error:
-        raise Invalid(
-            f"Line {reader.line_num}: the file cannot be read as CSV ({error}). Save it again as CSV (UTF-8)"
-        ) from None
+        raise Invalid(f"Line {reader.line_num}: {_unreadable(error, limits)}") from None
     if header is None:
-        raise Invalid(f"The file is empty. Use the template: a header line, then one line per {limits.rows_named}")
+        raise Invalid(f"The file is empty. Use the template: a header line, then the {limits.rows_named}, one a line")
     return {"header": header, "rows": rows}
+
+
+def _unreadable(error: csv.Error, limits: Limits) -> str:
+    """What the csv module could not read, in the words of the person who saved the file."""
+    reason = str(error)
+    if reason.startswith("field larger than field limit"):
+        # The csv module stops at 131,072 characters, long before the cell check of cells_of.
+        return f"a cell is far too long. A cell must be {limits.cell_max:,} characters or fewer"
+    if reason == "unexpected end of data":
+        return 'a quote mark (") opens a cell that is never closed. Close it, or remove the quote mark'
+    return f"the file cannot be read as CSV ({reason}). Save it again as CSV (UTF-8)"
 
 
 def header_problems(

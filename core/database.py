@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import sqlite3
 import time
+import zlib
 from typing import Any
 
 from flask import Flask
@@ -100,6 +101,18 @@ def take_write_lock() -> None:
     connection = db.session.connection()
     if connection.dialect.name == "sqlite":
         _take_write_lock(connection)
+
+
+def serialise(name: str) -> None:
+    """Make the units of work that call this with the same ``name`` run one after another until
+    each commits: for a rule that counts rows and then adds one (a throttle), which two requests
+    at once would otherwise both pass. SQLite's write lock; on PostgreSQL a transaction-level
+    advisory lock on the name."""
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        _take_write_lock(connection)
+    elif connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": zlib.crc32(name.encode())})
 
 
 def _configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:

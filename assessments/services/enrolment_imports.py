@@ -30,7 +30,7 @@ from assessments.models import Cohort, Enrolment
 from assessments.services.cohorts import get_cohort
 from assessments.services.enrolments import EnrolmentInput, add_checked, enrolment_problems
 from core import importing
-from core.accounts.models import User
+from core.accounts.models import User, normalise_email
 from core.csv_safe import write_csv
 from core.documents import read_text
 from core.extensions import db
@@ -177,7 +177,7 @@ def _known(cohort: Cohort, rows: list[dict[str, str]]) -> _Known:
     emails = {
         e for r in rows for e in [r.get("trainee_email", ""), *r.get("mentor_emails", "").split(";")] if e.strip()
     }
-    wanted = {e.strip().lower() for e in emails}
+    wanted = {normalise_email(e) for e in emails}
     people = (
         {u.email: u for u in db.session.scalars(select(User).where(func.lower(User.email).in_(wanted)))}
         if wanted
@@ -264,7 +264,7 @@ def _read_row(cells: dict[str, str], line: int, known: _Known) -> tuple[Enrolmen
             )
         )
     mentor_ids = []
-    for email in (e.strip().lower() for e in cells.get("mentor_emails", "").split(";") if e.strip()):
+    for email in (normalise_email(e) for e in cells.get("mentor_emails", "").split(";") if e.strip()):
         mentor = known.people.get(email)
         if mentor is None:
             problems.append(_located(line, "mentor_emails", f"No mentor has the email address {email[:80]}"))

@@ -23,7 +23,7 @@ from assessments.models import Cohort, Enrolment
 from assessments.services import enrolment_imports, scope
 from assessments.services.enrolment_imports import Details, read_details
 from assessments.services.enrolments import add_checked, enrolment_problems
-from core.accounts.models import User
+from core.accounts.models import User, normalise_email
 from core.accounts.people_import import CheckContext, PeopleColumns, PersonLine
 from core.accounts.roles import Role
 from core.csv_rows import located
@@ -74,7 +74,7 @@ class EnrolDraft:
 
 
 def _mentor_emails(cells: Mapping[str, str]) -> list[str]:
-    return [e.strip().lower() for e in cells.get("mentor_emails", "").split(";") if e.strip()]
+    return [normalise_email(e) for e in cells.get("mentor_emails", "").split(";") if e.strip()]
 
 
 def _emails_named(cells: Mapping[str, str]) -> Iterable[str]:

@@ -17,7 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, StopValidation, ValidationError
 
 from core.accounts.links import Purpose
-from core.accounts.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
+from core.accounts.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, NAME_UNSAFE, name_is_safe
 from core.accounts.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_RULE, TEMPORARY_PASSWORD_HINT
 from core.accounts.roles import HOME_PRIORITY, Role
 from core.forms import ChoiceField, ChoicesField
@@ -27,10 +27,16 @@ INVITATION_DAYS = Purpose.INVITATION.lifetime.days
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.org"
 
 
+def _trimmed(value: Any) -> Any:
+    # A pasted address often brings a space with it; the text input (not type=email) keeps it.
+    return value.strip() if isinstance(value, str) else value
+
+
 def _email_field(label: str = "Email address") -> EmailField:
     return EmailField(
         label,
         widget=GovTextInput(),
+        filters=[_trimmed],
         validators=[
             InputRequired(message="Enter an email address"),
             Length(max=EMAIL_MAX_LENGTH, message=f"Email address must be {EMAIL_MAX_LENGTH} characters or fewer"),
@@ -163,6 +169,8 @@ class PersonForm(FlaskForm):
     def validate_name(self, field: StringField) -> None:
         if not field.data.strip():
             raise ValidationError("Enter the person’s full name")
+        if not name_is_safe(field.data):
+            raise ValidationError(NAME_UNSAFE)
 
 
 INVITE, TEMPORARY = "invite", "temporary"
@@ -185,7 +193,7 @@ class NewPersonForm(PersonForm):
     password = _new_password_field(
         "Temporary password",
         required=False,
-        hint="Only if you set a password for them. " + TEMPORARY_PASSWORD_HINT + " Give it to them in person.",
+        hint=TEMPORARY_PASSWORD_HINT + " Give it to them in person.",
         whose="the person’s",
     )
     submit = SubmitField("Add person", widget=GovSubmitInput())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import unicodedata
 from datetime import UTC, datetime
 
 from flask_login import UserMixin
@@ -14,10 +15,25 @@ from core.extensions import db
 
 EMAIL_MAX_LENGTH = 254
 NAME_MAX_LENGTH = 120
+NAME_UNSAFE = "Enter the name without line breaks, tabs or hidden control characters"
+# Text-direction overrides and isolates: in a name they make "Eve" display as something else.
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 ADDRESS_MAX_LENGTH = 64  # an IPv6 address with zone fits; anything longer is cut, never stored whole
 # The password of a person invited who has not yet chosen one: no typed text matches it, and checking
 # it still costs one Argon2 verification (core.accounts.passwords.verify_password).
 NO_PASSWORD = ""
+
+
+def normalise_email(email: str) -> str:
+    """The one spelling of an address that is stored and compared: trimmed, lower case, and NFC,
+    so "jö@…" typed with a combining mark (as some keyboards and exports do) is the same person."""
+    return unicodedata.normalize("NFC", email.strip()).lower()
+
+
+def name_is_safe(name: str) -> bool:
+    """Whether a person's name holds only printable text: it starts every email ("Dear …"), so a
+    line break in it could write lines of the email's own, and a direction override disguise it."""
+    return not any(unicodedata.category(c) == "Cc" or c in _BIDI_CONTROLS for c in name)
 
 
 def utcnow() -> datetime:

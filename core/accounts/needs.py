@@ -14,6 +14,12 @@ from core.messages import Message, MessageStatus
 from core.needs import Item
 
 NOT_ACCEPTED = "not-accepted"  # the People page's filter: people who have not accepted their invitation
+EXPIRED = "invitation-expired"  # …and of those, people whose invitation ran out (what an administrator resends)
+# Each filter: the words after "N people" on the page, and what it says when nobody is left.
+FILTERS = {
+    NOT_ACCEPTED: ("who have not accepted their invitation", "Everyone invited has accepted their invitation."),
+    EXPIRED: ("whose invitation ran out before they accepted it", "No invitation has run out unaccepted."),
+}
 
 
 def _expired_invitations(now: datetime) -> int:
@@ -41,7 +47,7 @@ def administrator_needs(now: datetime) -> list[Item]:
             Item(
                 f"{expired} {people} ran out before they were accepted: resend",
                 "people.index",
-                {"show": NOT_ACCEPTED},
+                {"show": EXPIRED},
                 "Expired",
                 "yellow",
             )

@@ -32,7 +32,15 @@ from sqlalchemy import select
 
 from core import csv_rows, importing
 from core.accounts import invitations
-from core.accounts.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, NO_PASSWORD, User
+from core.accounts.models import (
+    EMAIL_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    NAME_UNSAFE,
+    NO_PASSWORD,
+    User,
+    name_is_safe,
+    normalise_email,
+)
 from core.accounts.roles import HOME_PRIORITY, Role
 from core.audit import Action, Subject, record
 from core.csv_safe import write_csv
@@ -156,7 +164,7 @@ def template_csv() -> str:
 
 
 def _email(text: str, line: int) -> tuple[str, list[Problem]]:
-    email = text.strip().lower()
+    email = normalise_email(text)
     if not email:
         return "", [csv_rows.located(line, "email", "Enter the person’s email address")]
     if len(email) > EMAIL_MAX_LENGTH:
@@ -196,6 +204,8 @@ def _name(text: str, line: int) -> tuple[str, list[Problem]]:
         return "", [csv_rows.located(line, "name", "Enter the person’s full name")]
     if len(name) > NAME_MAX_LENGTH:
         return "", [csv_rows.located(line, "name", f"A name must be {NAME_MAX_LENGTH} characters or fewer")]
+    if not name_is_safe(name):
+        return "", [csv_rows.located(line, "name", NAME_UNSAFE)]
     return name, []
 
 
@@ -281,7 +291,7 @@ def _named(lines: Iterable[_Read | PersonLine], extras: Iterable[PeopleColumns])
     named = set()
     for line in lines:
         named.add(line.email)
-        named.update(e.strip().lower() for extra in extras for e in extra.emails_named(line.cells) if e.strip())
+        named.update(normalise_email(e) for extra in extras for e in extra.emails_named(line.cells) if e.strip())
     return named
 
 

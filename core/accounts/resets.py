@@ -28,6 +28,7 @@ from core.accounts.links import Purpose
 from core.accounts.models import ACCOUNT_KEY_LENGTH, ADDRESS_MAX_LENGTH, EMAIL_MAX_LENGTH, User, utcnow
 from core.accounts.security_messages import PASSWORD_RESET, RESET_HOURS
 from core.audit import Action, Subject, record
+from core.database import serialise
 from core.extensions import db
 from core.messages import link_to, notify
 from core.privacy import retention
@@ -39,6 +40,7 @@ JOB_KIND = "password_resets"
 RESET_THROTTLE_WINDOW = timedelta(hours=1)
 RESET_REQUESTS_PER_ACCOUNT_MAX = 5  # per RESET_THROTTLE_WINDOW, for one typed address
 RESET_REQUESTS_PER_ADDRESS_MAX = 20  # per RESET_THROTTLE_WINDOW, from one client (IP) address
+RESET_THROTTLE_LOCK = "password reset requests"  # requests are counted one at a time (core.database.serialise)
 
 
 class ResetRequest(db.Model):
@@ -71,6 +73,7 @@ def request_reset(email: str, address: str, now: datetime | None = None) -> bool
     email = services.normalise_email(email)
     account, address = services.account_key(email), address[:ADDRESS_MAX_LENGTH]
     since = now - RESET_THROTTLE_WINDOW
+    serialise(RESET_THROTTLE_LOCK)  # 50 requests at once must not all pass the counts below
     throttled = (
         _recent(ResetRequest.account_key == account, since=since) >= RESET_REQUESTS_PER_ACCOUNT_MAX
         or _recent(ResetRequest.address == address, since=since) >= RESET_REQUESTS_PER_ADDRESS_MAX

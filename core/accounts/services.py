@@ -20,10 +20,13 @@ from core.accounts.models import (
     ADDRESS_MAX_LENGTH,
     EMAIL_MAX_LENGTH,
     NAME_MAX_LENGTH,
+    NAME_UNSAFE,
     NO_PASSWORD,
     ApiToken,
     SignInFailure,
     User,
+    name_is_safe,
+    normalise_email,
     utcnow,
 )
 from core.accounts.passwords import (
@@ -95,10 +98,6 @@ class Throttled(Exception):
     def __init__(self, retry_after: datetime) -> None:
         super().__init__(retry_after)
         self.retry_after = retry_after
-
-
-def normalise_email(email: str) -> str:
-    return email.strip().lower()
 
 
 def find_by_email(email: str) -> User | None:
@@ -303,6 +302,8 @@ def _check_details(name: str, email: str) -> None:
     """The rules forms check too, enforced here for the CLI and any future API."""
     if not name.strip() or len(name.strip()) > NAME_MAX_LENGTH:
         raise AccountError(f"Enter a name of 1 to {NAME_MAX_LENGTH} characters", field="name")
+    if not name_is_safe(name):
+        raise AccountError(NAME_UNSAFE, field="name")
     check_email(email)
 
 
@@ -479,8 +480,11 @@ def set_active(acting: User | None, person: User, active: bool) -> None:
 def list_people(search: str | None = None) -> list[User]:
     query = select(User).order_by(func.lower(User.name), User.email)
     if search:
-        pattern = f"%{search.strip().lower()}%"
-        query = query.where(or_(func.lower(User.name).like(pattern), User.email.like(pattern)))
+        # autoescape: a typed % or _ is that character, not "anything" (which listed everyone).
+        term = search.strip().lower()
+        query = query.where(
+            or_(func.lower(User.name).contains(term, autoescape=True), User.email.contains(term, autoescape=True))
+        )
     return list(db.session.scalars(query))
 
 

@@ -24,13 +24,14 @@ from werkzeug.wrappers import Response
 from core import jobs
 from core.access import public, restrict_blueprint
 from core.accounts import invitations, needs, services
-from core.accounts.forms import ChangePasswordForm, ConfirmForm, EditPersonForm, NewPersonForm, SignInForm
+from core.accounts.forms import TEMPORARY, ChangePasswordForm, ConfirmForm, EditPersonForm, NewPersonForm, SignInForm
 from core.accounts.models import User, utcnow
 from core.accounts.roles import Role
 from core.audit import Action, Subject, record_read
 from core.errors import render_error
 from core.extensions import db, login_manager
 from core.layout import navigation
+from core.paging import page_number, page_of
 from core.privacy import erasure
 from core.privacy import export as subject_access
 from core.problems import Invalid
@@ -145,17 +146,25 @@ def index() -> str:
     """List people, with a search by name or email, and who has not accepted their invitation."""
     search = request.args.get("q", "").strip()
     found = services.list_people(search)
-    waiting = invitations.waiting(p.id for p in found)
-    not_accepted = request.args.get("show") == needs.NOT_ACCEPTED
-    if not_accepted:
-        found = [person for person in found if person.id in waiting]
     now = utcnow()
+    show = request.args.get("show") if request.args.get("show") in needs.FILTERS else None
+    if show:
+        waiting = invitations.waiting(p.id for p in found)
+        expired_only = show == needs.EXPIRED  # the need "… ran out: resend" lists only those
+        found = [p for p in found if p.id in waiting and (not expired_only or waiting[p.id].expired(now))]
+    # A cohort imported from a CSV file is thousands of people: one page of them at a time.
+    shown = page_of(found, page_number(request.args.get("page")))
+    if not show:
+        waiting = invitations.waiting(p.id for p in shown.items)
     return render_template(
         "accounts/people.html",
-        people=found,
+        people=shown,
+        page_url=lambda n: url_for("people.index", q=search or None, show=show, page=n),
         search=search,
         waiting=waiting,
-        not_accepted=not_accepted,
+        not_accepted=show is not None,
+        filter_words=needs.FILTERS.get(show or "", ("", "")),
+        not_accepted_filter=needs.NOT_ACCEPTED,
         needs=needs.administrator_needs(now),
         now=now,
     )
@@ -179,7 +188,7 @@ def new():  # type: ignore[no-untyped-def]
             how = "An invitation has been emailed to them." if form.invited() else "Give them the password yourself."
             flash(f"{person.name} has been added. {how}", "success")
             return redirect(url_for("people.index"))
-    return render_template("accounts/person_form.html", form=form, person=None)
+    return render_template("accounts/person_form.html", form=form, person=None, temporary=TEMPORARY)
 
 
 @people.route("/<int:person_id>/invitation", methods=["POST"])

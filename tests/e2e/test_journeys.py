@@ -250,3 +250,12 @@ def test_an_admin_deactivates_a_person_after_confirming_and_a_failed_search_help
     expect(page.get_by_text("part of a name only, like “Zebe”")).to_be_visible()
     assert_accessible(page)
     _shot(page, "people-no-match")
+
+
+def test_on_a_320_pixel_screen_the_people_table_scrolls_inside_its_box_not_the_page(page: Page):
+    sign_in(page, Role.ADMIN)
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(page.url.split("/admin/")[0] + "/admin/people/")
+    expect(page.get_by_role("link", name="Edit Mo Mentor")).to_be_attached()
+    # The hidden words of "Edit Mo Mentor" sat past the table's edge and made the page scroll.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 320

@@ -52,9 +52,14 @@ def test_expired_invitations_and_failed_emails_are_listed_with_a_link_to_act_on_
     auth.sign_in("admin@example.org")
     page = auth.client.get("/admin/people/").get_data(as_text=True)
     assert "2 people’s invitations ran out before they were accepted: resend" in page
-    assert 'href="/admin/people/?show=not-accepted"' in page
+    assert 'href="/admin/people/?show=invitation-expired"' in page
     assert "1 email could not be sent: see why" in page and 'href="/admin/outbox/"' in page
 
     listed = auth.client.get("/admin/people/?show=not-accepted").get_data(as_text=True)
     assert "3 people who have not accepted their invitation" in listed
     assert "admin@example.org" not in listed.split("</caption>")[1]
+    # The need's own link lists only those to resend, not everyone still within their week.
+    expired = auth.client.get("/admin/people/?show=invitation-expired").get_data(as_text=True)
+    assert "2 people whose invitation ran out before they accepted it" in expired
+    rows = expired.split("</caption>")[1]
+    assert "nia@example.org" in rows and "omar@example.org" in rows and "pat@example.org" not in rows

@@ -104,3 +104,14 @@ def test_the_retention_purge_removes_old_sent_messages_and_their_files_but_keeps
         retention.purge(utcnow())
         assert db.session.scalars(select(Message.id)).all() == [waiting]
     assert not (_outbox(app) / f"message-{sent}.eml").exists()
+
+
+def test_a_long_list_counts_its_rows_with_thousands_separated(app: Flask) -> None:
+    from flask import render_template_string
+
+    from core.paging import Page
+
+    include = '{% set noun = "emails" %}{% include "includes/pagination.html" %}'
+    with app.test_request_context():
+        html = render_template_string(include, page=Page((), 201, 25, 5015), page_url=lambda n: f"?page={n}")
+    assert "Showing 5,001 to 5,015 of 5,015 emails" in html

@@ -284,3 +284,27 @@ def test_two_tabs_using_one_link_at_once_save_one_password(app: Flask, make_pers
     loser = passwords[statuses.index(404)]
     assert Auth(app.test_client()).sign_in("mentor@example.org", winner).status_code == 302
     assert Auth(app.test_client()).sign_in("mentor@example.org", loser).status_code == 200
+
+
+def test_many_requests_at_once_for_one_address_still_queue_no_more_than_the_limit(app: Flask, make_person) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    make_person("mentor@example.org", Role.MENTOR)
+    count = resets.RESET_REQUESTS_PER_ACCOUNT_MAX * 3
+    browsers = [app.test_client() for _ in range(count)]
+    tokens = [csrf_token(b.get("/account/forgot-password").get_data(as_text=True)) for b in browsers]
+    start, answers = threading.Barrier(count), [""] * count
+
+    def ask(i: int) -> None:
+        start.wait()
+        data = {"csrf_token": tokens[i], "email": "mentor@example.org"}
+        answers[i] = browsers[i].post("/account/forgot-password", data=data).location or ""
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert set(answers) == {"/account/forgot-password/sent"}
+    _run_jobs(app)
+    assert len(_messages(app)) == resets.RESET_REQUESTS_PER_ACCOUNT_MAX

@@ -177,3 +177,57 @@ def test_administrators_adding_the_same_email_at_once_get_one_person_and_a_messa
     assert sorted(outcomes) == ["added"] + ["email: A person with this email address already exists"] * 5
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(User).where(User.email == "twin@example.org")) == 1
+
+
+def test_a_cohort_of_people_is_listed_a_page_at_a_time_and_a_search_keeps_its_pages(app, auth, client, make_person):
+    from core.accounts.models import NO_PASSWORD
+    from core.paging import PAGE_SIZE
+
+    _signed_in_admin(auth, make_person)
+    with app.app_context():
+        for i in range(PAGE_SIZE + 5):
+            db.session.add(User(name=f"Trainee {i:02}", email=f"t{i:02}@cohort.example", password_hash=NO_PASSWORD))
+        db.session.commit()
+    first = client.get("/admin/people/").get_data(as_text=True)
+    assert f"{PAGE_SIZE + 6} people" in first
+    assert first.count('<tr class="govuk-table__row">') == PAGE_SIZE + 1  # the header row, then one page
+    assert "Showing 1 to 25 of 31 people" in first and 'href="/admin/people/?page=2"' in first
+    assert 'href="/admin/people/?show=not-accepted">Show only people who have not accepted' in first
+    found = client.get("/admin/people/?q=cohort.example&page=2").get_data(as_text=True)
+    assert "Showing 26 to 30 of 30 people" in found and "t29@cohort.example" in found
+    assert "admin@example.org" not in found
+
+
+def test_a_name_with_a_line_break_is_refused_on_the_form_and_nothing_is_saved(app, auth, client, make_person):
+    _signed_in_admin(auth, make_person)
+    refused = post_form(client, "/admin/people/new", {**NEW_PERSON, "name": "Eve\r\nBcc: someone@example.net"})
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 200
+    assert "Enter the name without line breaks, tabs or hidden control characters" in page
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(User).where(User.email == NEW_PERSON["email"])) == 0
+
+
+def test_an_email_address_pasted_with_spaces_around_it_is_taken(app, auth, client, make_person):
+    _signed_in_admin(auth, make_person)
+    added = post_form(client, "/admin/people/new", {**NEW_PERSON, "email": "  sam@school.example "})
+    assert added.headers["Location"] == "/admin/people/"
+    with app.app_context():
+        assert db.session.scalar(select(User.email).where(User.name == "Sam Senco")) == "sam@school.example"
+
+
+def test_a_search_for_a_percent_sign_or_an_underscore_finds_only_names_that_hold_one(auth, client, make_person):
+    _signed_in_admin(auth, make_person)
+    make_person("jo_smith@example.org", Role.TRAINEE, name="Jo Smith")
+    underscore = client.get("/admin/people/?q=_").get_data(as_text=True)
+    assert "1 person matching “_”" in underscore and "jo_smith@example.org" in underscore
+    percent = client.get("/admin/people/?q=%25").get_data(as_text=True)
+    assert "No one matches “%”" in percent
+
+
+def test_the_temporary_password_is_asked_for_under_the_choice_that_needs_it(auth, client, make_person):
+    _signed_in_admin(auth, make_person)
+    page = client.get("/admin/people/new").get_data(as_text=True)
+    assert 'data-aria-controls="conditional-access-2"' in page  # GOV.UK's conditional reveal
+    revealed = page.split('id="conditional-access-2"')[1].split("</fieldset>")[0]
+    assert 'id="password"' in revealed and "Temporary password" in revealed

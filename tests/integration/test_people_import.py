@@ -218,3 +218,27 @@ def test_each_person_added_or_given_a_role_by_a_file_has_their_own_audit_event(a
     assert (Action.PERSON_ROLES_CHANGED, admin_id, admin_id) in seen  # the administrator role's holder gained mentor
     for email in ("tia.trainee@school.example", "mo@school.example", "formula@school.example"):
         assert (Action.PERSON_ADDED, ids[email], admin_id) in seen
+
+
+def test_a_name_with_a_line_break_or_a_direction_override_is_refused_at_its_line(app, client, auth, make_person):
+    # The name opens every email ("Dear …"): a line break in it would write lines of its own.
+    _admin(auth, make_person)
+    bad = (
+        HEADER
+        + '"Eve\r\nBcc: someone@example.net",eve@school.example,trainee\r\nAl \u202eevE,al@school.example,trainee\r\n'
+    )
+    found = problems(upload(client, bad))
+    assert [p.split(" (line")[0] for p in found] == [
+        "Line 2, column name: Enter the name without line breaks, tabs or hidden control characters",
+        "Line 4, column name: Enter the name without line breaks, tabs or hidden control characters",
+    ]
+    assert set(_people(app)) == {"admin@example.org"}
+
+
+def test_one_address_typed_with_a_combining_accent_is_the_same_person(app, client, auth, make_person):
+    import unicodedata
+
+    _admin(auth, make_person)
+    composed, decomposed = (unicodedata.normalize(form, "jö@school.example") for form in ("NFC", "NFD"))
+    found = problems(upload(client, HEADER + f"Jo One,{composed},trainee\r\nJo Two,{decomposed},trainee\r\n"))
+    assert [p.split(" (line")[0] for p in found] == ["Line 3, column email: This email address is already on line 2"]

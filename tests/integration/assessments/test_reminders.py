@@ -255,3 +255,12 @@ def test_the_daily_run_loads_the_day_in_as_many_queries_for_twelve_trainees_as_f
                 requests.ask(enrolment.id, trainee.id, people["mentor"], "annual-review")
         counts.append(_statements_to_load(app, add_months(DEADLINE, -6)))
     assert counts[0] == counts[1]
+
+
+def test_a_mentor_with_a_fresh_request_is_not_told_nothing_needs_them(app, client, auth, enrolment_id, people):  # type: ignore[no-untyped-def]
+    with app.app_context():
+        requests.ask(enrolment_id, people["trainee"], people["mentor"], "annual-review")
+    auth.sign_in("mentor@example.org")
+    page = client.get("/assessments/observations").get_data(as_text=True)
+    assert "Needs an answer" in page and "Nothing needs you today." not in page
+    assert "Nothing is overdue. Answer the requests to observe below." in page
