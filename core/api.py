@@ -33,7 +33,7 @@ from werkzeug.exceptions import HTTPException
 
 from core import importing
 from core.access import public
-from core.accounts import services
+from core.accounts import api_tokens
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.documents import parse_json  # strict: UTF-8 only, no repeated keys, NaN, huge numbers or deep nesting
@@ -341,7 +341,7 @@ def current_api_user() -> User:
 def _authenticate(roles: tuple[Role, ...]) -> Response | None:
     header = request.headers.get("Authorization", "")
     token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
-    user = services.user_for_token(token) if token else None
+    user = api_tokens.user_for_token(token) if token else None
     if user is None:
         return error_response(401, [LocatedError("", "Send a valid API token: Authorization: Bearer <token>")])
     if roles and not user.has_role(*roles):

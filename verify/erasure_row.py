@@ -74,7 +74,7 @@ def seed(app: Flask, today: date | None = None, files: bool = True) -> Seeded:
     from assessments.services import appeals, calibration, feedback, moderation, plans, requests
     from assessments.services.enrolment_imports import enrolment_csv
     from core import importing, jobs
-    from core.accounts import resets
+    from core.accounts import api_tokens, resets
     from core.accounts import services as accounts
     from core.accounts.roles import Role
 
@@ -155,7 +155,7 @@ def seed(app: Flask, today: date | None = None, files: bool = True) -> Seeded:
         # Accounts: a failed sign-in, an API token, a password reset asked for (waiting for its job).
         accounts.sign_in(EMAIL, "not the password at all", CANARIES["address"], accounts.ThrottlePolicy())
         resets.request_reset(EMAIL, CANARIES["address"])
-        accounts.issue_token(db.session.get(accounts.User, person), CANARIES["token_name"])
+        api_tokens.issue_token(db.session.get(accounts.User, person), CANARIES["token_name"])
         # Staged imports: theirs, and an administrator's CSV naming them.
         rows = f"trainee_email,mentor_emails\r\n{EMAIL},mentor@canary.example\r\n"
         later = assessments.create_cohort("Next cohort", mine.cohort.programme_version_id).id

@@ -45,6 +45,7 @@ import json, sys
 from datetime import date, timedelta
 from core.app import create_app
 from core.accounts import services as accounts
+from core.accounts import api_tokens
 from core.accounts.roles import Role
 from assessments import services
 from assessments.demo import published_programme
@@ -56,7 +57,7 @@ with app.app_context():
     version = published_programme(today - timedelta(days=30))
     cohort = services.create_cohort("Kill cohort", version.id)
     enrolment = services.enrol(cohort.id, services.EnrolmentInput(trainee.id, (mentor.id,), "Kill School"), today)
-    print(json.dumps({"token": accounts.issue_token(mentor, "kill -9"), "enrolment_id": enrolment.id}))
+    print(json.dumps({"token": api_tokens.issue_token(mentor, "kill -9"), "enrolment_id": enrolment.id}))
 """
 EVIDENCE = {
     "judgements": [

@@ -82,6 +82,7 @@ def _build() -> World:
     from assessments import services
     from assessments.demo import published_programme
     from assessments.services import moderation
+    from core.accounts import api_tokens
     from core.accounts import services as accounts
     from core.accounts.roles import Role
     from core.app import create_app
@@ -116,7 +117,7 @@ def _build() -> World:
         ):
             person = accounts.create_person(name, f"{audience}@verify.example", worlds.PASSWORD, {role})
             world.ids[audience] = person.id
-            world.tokens[audience] = accounts.issue_token(person, "verify")
+            world.tokens[audience] = api_tokens.issue_token(person, "verify")
         version = published_programme(today - timedelta(days=30))
         cohort = services.create_cohort("Verify cohort", version.id)
         given = services.EnrolmentInput(world.ids["trainee"], (world.ids["mentor"],), "Hill Primary")

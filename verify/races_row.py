@@ -51,6 +51,7 @@ import json, sys
 from datetime import date, timedelta
 from core.app import create_app
 from core.accounts import services as accounts
+from core.accounts import api_tokens
 from core.accounts.roles import Role
 from assessments import services
 from assessments.demo import published_programme
@@ -80,8 +81,8 @@ with app.app_context():
     asked = requests.ask(enrolment.id, trainee.id, mentor.id, "annual-review", "Please observe me")
     exemplar = calibration.publish(designer.id, "annual-review", "Race exemplar", "An account of practice.", evidence)
     print(json.dumps({
-        "mentor_token": accounts.issue_token(mentor, "races"),
-        "co_mentor_token": accounts.issue_token(co_mentor, "races"),
+        "mentor_token": api_tokens.issue_token(mentor, "races"),
+        "co_mentor_token": api_tokens.issue_token(co_mentor, "races"),
         "enrolment_id": enrolment.id, "cohort_id": cohort.id, "submitted": submitted,
         "draft_id": draft.id, "draft_lock": draft.lock_version, "mentor_id": mentor.id,
         "request_id": asked.id, "exemplar_id": exemplar.id,

@@ -15,6 +15,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
+from core.accounts import api_tokens
 from core.accounts import services as accounts
 from core.accounts.roles import Role
 from core.app import create_app
@@ -102,7 +103,7 @@ def build(**config: object) -> World:
             email = f"{audience}@verify.example"
             person = accounts.create_person(f"Verify {audience.title()}", email, PASSWORD, roles)
             world.emails[audience] = email
-            world.tokens[audience] = accounts.issue_token(person, "verify")
+            world.tokens[audience] = api_tokens.issue_token(person, "verify")
             world.ids[f"person:{audience}"] = person.id
         # Another person, whom the administrator's deactivate/reactivate routes may act on
         # without locking out one of the audiences.

@@ -10,7 +10,8 @@ from flask import current_app
 from flask.cli import with_appcontext
 
 from core import importing
-from core.accounts import people_import, services
+from core.accounts import api_tokens, people_import, services
+from core.accounts.errors import AccountError
 from core.accounts.models import utcnow
 from core.accounts.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, TEMPORARY_PASSWORD_HOURS
 from core.accounts.roles import Role
@@ -66,7 +67,7 @@ def create(email: str, name: str, roles: tuple[str, ...], password: str, tempora
     """Add a person."""
     try:
         person = services.create_person(name, email, password, {Role(r) for r in roles}, temporary=temporary)
-    except services.AccountError as error:
+    except AccountError as error:
         raise click.ClickException(f"--{error.field or 'email'}: {error.message}") from None
     click.echo(f"Added {person.name} <{person.email}> as {', '.join(r.label for r in person.sorted_roles())}.")
 
@@ -120,7 +121,7 @@ def token(email: str, name: str, days: int | None) -> None:
     if days is not None and days > longest:
         raise click.BadParameter(f"use 1 to {longest} days", param_hint="--days")
     lifetime = timedelta(days=days or longest)
-    issued = services.issue_token(_person(email), name, lifetime)
+    issued = api_tokens.issue_token(_person(email), name, lifetime)
     ends = utcnow() + lifetime
     expires = f"{ends.day} {ends:%B %Y}"
     click.echo(f"API token for {email} (shown once; keep it secret; expires {expires}):\n{issued}")
@@ -131,7 +132,7 @@ def token(email: str, name: str, days: int | None) -> None:
 @with_appcontext
 def revoke_tokens(email: str) -> None:
     """Revoke every API token of a person."""
-    count = services.revoke_tokens(_person(email))
+    count = api_tokens.revoke_tokens(_person(email))
     click.echo(f"Revoked {count} API token{'s' if count != 1 else ''} of {email}.")
 
 
@@ -144,7 +145,7 @@ def set_password(email: str, password: str) -> None:
     must choose their own (their sessions end and API tokens are revoked)."""
     try:
         services.set_password(_person(email), password)
-    except services.AccountError as error:
+    except AccountError as error:
         raise click.ClickException(f"--password: {error.message}") from None
     click.echo(
         f"Temporary password set for {email}: it works for one sign-in within {TEMPORARY_PASSWORD_HOURS} hours, "

@@ -12,6 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.accounts import links, services
+from core.accounts.errors import AccountError
 from core.accounts.links import Purpose
 from core.accounts.models import User
 from core.accounts.security_messages import (
@@ -20,7 +21,7 @@ from core.accounts.security_messages import (
     EMAIL_CHANGE_HOURS,
     EMAIL_CHANGED,
 )
-from core.accounts.services import AccountError, ThrottlePolicy
+from core.accounts.throttle import ThrottlePolicy
 from core.audit import Action, Subject, record
 from core.extensions import db
 from core.messages import link_to, notify
@@ -41,7 +42,7 @@ class EmailInUse(AccountError):
 
 def request_change(user: User, new_email: str, current_password: str, *, address: str, policy: ThrottlePolicy) -> None:
     """Send a confirmation link to ``new_email`` and tell the current address. Raises AccountError
-    (a field to blame) or services.Throttled; changes nothing else."""
+    (a field to blame) or throttle.Throttled; changes nothing else."""
     user_id, current_email = user.id, user.email
     new_email = services.normalise_email(new_email)
     services.check_email(new_email, field="new_email")

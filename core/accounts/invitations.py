@@ -16,6 +16,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from core.accounts import links, services
+from core.accounts.errors import AccountError
 from core.accounts.links import AccountLink, Purpose
 from core.accounts.models import NO_PASSWORD, User
 from core.accounts.roles import Role
@@ -67,9 +68,9 @@ def resend(person_id: int) -> User:
     """A new invitation for someone who has not accepted theirs; the earlier link stops working."""
     user = db.session.get(User, person_id)
     if user is None or user.erased or not user.active:
-        raise services.AccountError("Only an active person can be invited", field="email")
+        raise AccountError("Only an active person can be invited", field="email")
     if not awaiting(user):
-        raise services.AccountError(NOT_AWAITING.format(name=user.name), field="email")
+        raise AccountError(NOT_AWAITING.format(name=user.name), field="email")
     invite(user)
     record(Action.PERSON_INVITED, Subject("user", user.id), user, resent=True)
     db.session.commit()

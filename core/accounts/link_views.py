@@ -9,9 +9,11 @@ from werkzeug.wrappers import Response
 
 from core.access import public
 from core.accounts import email_change, invitations, links, reset_privacy, resets, security_messages
+from core.accounts.errors import AccountError
 from core.accounts.forms import ChangeEmailForm, ChoosePasswordForm, ConfirmForm, ForgotPasswordForm
 from core.accounts.links import Purpose
-from core.accounts.services import AccountError, Throttled, normalise_email
+from core.accounts.models import normalise_email
+from core.accounts.throttle import Throttled
 from core.accounts.views import client_address, start_session, throttle_policy, too_many_attempts
 
 bp = Blueprint("links", __name__, url_prefix="/account")

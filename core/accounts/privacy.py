@@ -8,7 +8,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from core import privacy
-from core.accounts import services
+from core.accounts import throttle
 from core.accounts.erasure import erase_account
 from core.accounts.models import ApiToken, SignInFailure, User
 from core.extensions import db
@@ -143,7 +143,7 @@ class AccountsProvider(privacy.Provider):
         tokens = db.session.scalars(select(ApiToken).where(ApiToken.user_id == person_id).order_by(ApiToken.id))
         failures = db.session.scalars(
             select(SignInFailure)
-            .where(SignInFailure.account_key == services.account_key(person.email))
+            .where(SignInFailure.account_key == throttle.account_key(person.email))
             .order_by(SignInFailure.id)
         )
         return {

@@ -8,7 +8,7 @@ from flask import Flask
 from sqlalchemy import delete, select
 
 from core import privacy
-from core.accounts import services
+from core.accounts import throttle
 from core.accounts.models import User
 from core.accounts.resets import ResetRequest
 from core.extensions import db
@@ -39,7 +39,7 @@ def _rows_of(person_id: int) -> Any:
     person = db.session.get(User, person_id)
     if person is None:
         return None
-    return ResetRequest.account_key == services.account_key(person.email)
+    return ResetRequest.account_key == throttle.account_key(person.email)
 
 
 class ResetRequestsProvider(privacy.Provider):

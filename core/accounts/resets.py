@@ -23,7 +23,7 @@ from sqlalchemy import String, delete, func, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core import jobs
-from core.accounts import links, services
+from core.accounts import links, services, throttle
 from core.accounts.links import Purpose
 from core.accounts.models import ACCOUNT_KEY_LENGTH, ADDRESS_MAX_LENGTH, EMAIL_MAX_LENGTH, User, utcnow
 from core.accounts.security_messages import PASSWORD_RESET, RESET_HOURS
@@ -71,7 +71,7 @@ def request_reset(email: str, address: str, now: datetime | None = None) -> bool
     """
     now = now or utcnow()
     email = services.normalise_email(email)
-    account, address = services.account_key(email), address[:ADDRESS_MAX_LENGTH]
+    account, address = throttle.account_key(email), address[:ADDRESS_MAX_LENGTH]
     since = now - RESET_THROTTLE_WINDOW
     serialise(RESET_THROTTLE_LOCK)  # 50 requests at once must not all pass the counts below
     throttled = (

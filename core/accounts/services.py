@@ -2,27 +2,21 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-import secrets
-from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import Any
+from datetime import datetime
 
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
+from core.accounts.api_tokens import delete_tokens
+from core.accounts.errors import AccountError, refuse_erased
 from core.accounts.links import Purpose, withdraw
 from core.accounts.models import (
-    ADDRESS_MAX_LENGTH,
     EMAIL_MAX_LENGTH,
     NAME_MAX_LENGTH,
     NAME_UNSAFE,
     NO_PASSWORD,
-    ApiToken,
     SignInFailure,
     User,
     name_is_safe,
@@ -38,48 +32,12 @@ from core.accounts.passwords import (
 )
 from core.accounts.roles import Role
 from core.accounts.security_messages import EMAIL_CHANGED
+from core.accounts.throttle import Throttled, ThrottlePolicy, bounded, next_try_at, record_failure
 from core.audit import Action, Subject, record
 from core.extensions import db
 from core.messages import notify
-from core.problems import Invalid
 
-# An API token stops working after this unless issued for less (`flask users token --days`).
-API_TOKEN_LIFETIME = timedelta(days=90)
 EMAIL_TAKEN = "A person with this email address already exists"
-
-
-class AccountError(Invalid):
-    """A request that breaks an accounts rule, located at the form field to blame (``field``)."""
-
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message, path=field or "")
-
-
-@dataclass(frozen=True)
-class ThrottlePolicy:
-    """How failed sign-ins (and wrong current passwords) slow guessing down.
-
-    One address guessing one account is paused after a few failures; one address guessing many
-    accounts after more. An account under attack from many addresses is slowed down, not locked:
-    only addresses that have already failed on it wait, so its owner signing in from a clean
-    address always gets in with the right password.
-    """
-
-    max_failures_per_account_and_address: int = 5
-    max_failures_per_address: int = 30
-    slow_down_after_account_failures: int = 10
-    slow_down_max: timedelta = timedelta(minutes=5)
-    window: timedelta = timedelta(minutes=15)
-
-    @classmethod
-    def from_config(cls, config: Mapping[str, Any]) -> ThrottlePolicy:
-        return cls(
-            max_failures_per_account_and_address=config["SIGN_IN_MAX_FAILURES_PER_ACCOUNT_AND_ADDRESS"],
-            max_failures_per_address=config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"],
-            slow_down_after_account_failures=config["SIGN_IN_SLOW_DOWN_AFTER_ACCOUNT_FAILURES"],
-            slow_down_max=timedelta(seconds=config["SIGN_IN_SLOW_DOWN_MAX_SECONDS"]),
-            window=timedelta(seconds=config["SIGN_IN_WINDOW_SECONDS"]),
-        )
 
 
 @dataclass(frozen=True)
@@ -92,70 +50,8 @@ class SignInResult:
         return self.retry_after is not None
 
 
-class Throttled(Exception):
-    """Too many wrong passwords lately; try again at ``retry_after``."""
-
-    def __init__(self, retry_after: datetime) -> None:
-        super().__init__(retry_after)
-        self.retry_after = retry_after
-
-
 def find_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == normalise_email(email)))
-
-
-def account_key(email: str) -> str:
-    """What a failure record keeps of the typed email: an HMAC of it under the app's secret key.
-
-    The same address always gives the same key, so failures still count per account; the text
-    itself (perhaps a password typed into the wrong field) is never stored, and without the
-    secret key the keys cannot be checked against a list of addresses either."""
-    secret = str(current_app.config["SECRET_KEY"]).encode()
-    return hmac.new(secret, normalise_email(email).encode(), hashlib.sha256).hexdigest()
-
-
-def _bounded(email: str, address: str) -> tuple[str, str]:
-    """What a failure record stores: the account's key and an address cut to its column."""
-    return account_key(email), address[:ADDRESS_MAX_LENGTH]
-
-
-def _count_and_span(*conditions: Any) -> tuple[int, datetime | None, datetime | None]:
-    count, oldest, newest = db.session.execute(
-        select(func.count(), func.min(SignInFailure.occurred_at), func.max(SignInFailure.occurred_at)).where(
-            *conditions
-        )
-    ).one()
-    return count, oldest, newest
-
-
-def _retry_after(account: str, address: str, policy: ThrottlePolicy, now: datetime) -> datetime | None:
-    """When this address may next try this account, if not now. Reads only."""
-    recent = SignInFailure.occurred_at > now - policy.window
-    pair_count, pair_oldest, _ = _count_and_span(
-        SignInFailure.account_key == account, SignInFailure.address == address, recent
-    )
-    if pair_count >= policy.max_failures_per_account_and_address:
-        return pair_oldest + policy.window  # func.min keeps the column's type: aware UTC
-    address_count, address_oldest, _ = _count_and_span(SignInFailure.address == address, recent)
-    if address_count >= policy.max_failures_per_address:
-        return address_oldest + policy.window
-    if pair_count == 0:
-        return None  # a clean address is never slowed down: the owner cannot be locked out
-    account_count, _, account_newest = _count_and_span(SignInFailure.account_key == account, recent)
-    excess = account_count - policy.slow_down_after_account_failures + 1
-    if excess <= 0:
-        return None
-    delay = min(policy.slow_down_max, timedelta(seconds=2 ** min(excess, 20)))
-    ready = account_newest + delay
-    return ready if ready > now else None
-
-
-def _record_failure(account: str, address: str, now: datetime, policy: ThrottlePolicy) -> None:
-    """Keep this failure, and forget those older than the throttle's window: no rule reads them,
-    so the table holds one window of failures however long the app runs (no job to schedule)."""
-    db.session.execute(delete(SignInFailure).where(SignInFailure.occurred_at <= now - policy.window))
-    db.session.add(SignInFailure(account_key=account, address=address, occurred_at=now))
-    db.session.commit()
 
 
 def end_read() -> None:
@@ -178,9 +74,9 @@ def sign_in(email: str, password: str, address: str, policy: ThrottlePolicy) -> 
     anything else (``User.must_change_password``).
     """
     email = normalise_email(email)
-    account, address = _bounded(email, address)
+    account, address = bounded(email, address)
     now = utcnow()
-    retry_after = _retry_after(account, address, policy, now)
+    retry_after = next_try_at(account, address, policy, now)
     found = db.session.execute(
         select(User.id, User.password_hash, User.active, User.password_expires_at).where(User.email == email)
     ).one_or_none()
@@ -191,14 +87,14 @@ def sign_in(email: str, password: str, address: str, policy: ThrottlePolicy) -> 
     right = verify_password(found.password_hash if found else None, password)
     expired = found is not None and found.password_expires_at is not None and found.password_expires_at <= now
     if found is None or not right or not found.active or expired:
-        _record_failure(account, address, now, policy)
+        record_failure(account, address, now, policy)
         return SignInResult()
 
     new_hash = hash_password(password) if needs_rehash(found.password_hash) else None
     user = db.session.get(User, found.id)
     if user is None or user.password_hash != found.password_hash or not user.active:
         end_read()  # changed while we checked: treat as a failure rather than guess
-        _record_failure(account, address, now, policy)
+        record_failure(account, address, now, policy)
         return SignInResult()
     if new_hash is not None:
         user.password_hash = new_hash
@@ -216,15 +112,6 @@ def sign_out(user: User) -> None:
     """End every session of this person, including copies of the cookie elsewhere."""
     user.rotate_session_token()
     db.session.commit()
-
-
-ERASED = "This person’s personal data was erased: their account can no longer be changed"
-
-
-def _refuse_erased(person: User) -> None:
-    """An erased account stays a tombstone: nobody may give it a name, a password or roles again."""
-    if person.erased:
-        raise AccountError(ERASED, field="email")
 
 
 def check_new_password(password: str, email: str, name: str, field: str) -> None:
@@ -251,7 +138,7 @@ def _store_password_hash(person_id: int, password_hash: str, *, temporary: bool)
     person.password_hash = password_hash
     _mark_password(person, temporary=temporary)
     person.rotate_session_token()
-    _delete_tokens(person.id)
+    delete_tokens(person.id)
     _audit(Action.PERSON_PASSWORD_SET, person, own=not temporary)
     db.session.commit()
     return person
@@ -274,14 +161,14 @@ def check_current_password(user: User, current_password: str, *, address: str, p
     (:class:`Throttled` once too many), so the change pages cannot be used to guess it. Ends the
     read transaction (the Argon2 check holds no lock)."""
     email, old_hash = user.email, user.password_hash
-    account, address = _bounded(email, address)
+    account, address = bounded(email, address)
     now = utcnow()
-    retry_after = _retry_after(account, address, policy, now)
+    retry_after = next_try_at(account, address, policy, now)
     end_read()
     if retry_after is not None:
         raise Throttled(retry_after)
     if not verify_password(old_hash, current_password):
-        _record_failure(account, address, now, policy)
+        record_failure(account, address, now, policy)
         raise AccountError("Your current password is not right", field="current_password")
 
 
@@ -293,7 +180,7 @@ def store_chosen_password(person_id: int, password_hash: str) -> User:
 
 def set_password(person: User, password: str) -> None:
     """Set someone else's password (the CLI): a temporary one, as an administrator's always is."""
-    _refuse_erased(person)
+    refuse_erased(person)
     check_new_password(password, person.email, person.name, "password")
     _store_password_hash(person.id, hash_outside_transaction(password), temporary=True)
 
@@ -378,7 +265,7 @@ def update_person(
 ) -> User:
     """Apply an admin's edit. Admins cannot lock themselves out by accident. A password set for
     someone else is temporary; one an administrator sets for themselves is not."""
-    _refuse_erased(person)
+    refuse_erased(person)
     email = normalise_email(email)
     _check_details(name, email)
     _check_roles(roles)
@@ -407,7 +294,7 @@ def update_person(
         person.password_hash = new_hash
         _mark_password(person, temporary=person.id != acting.id)
         person.rotate_session_token()
-        _delete_tokens(person.id)
+        delete_tokens(person.id)
         _audit(Action.PERSON_PASSWORD_SET, person, own=person.id == acting.id)
     db.session.commit()
     return person
@@ -451,7 +338,7 @@ def _on_activity_change(person: User, active: bool) -> None:
         person.rotate_session_token()
     person.active = active
     person.deactivated_at = None if active else utcnow()  # the retention period of accounts counts from it
-    _delete_tokens(person.id)
+    delete_tokens(person.id)
     _audit(Action.PERSON_REACTIVATED if active else Action.PERSON_DEACTIVATED, person)
 
 
@@ -461,7 +348,7 @@ def _check_roles(roles: set[Role]) -> None:
 
 
 def set_roles(person: User, roles: set[Role]) -> User:
-    _refuse_erased(person)
+    refuse_erased(person)
     _check_roles(roles)
     _change_roles(person, roles)
     db.session.commit()
@@ -469,7 +356,7 @@ def set_roles(person: User, roles: set[Role]) -> User:
 
 
 def set_active(acting: User | None, person: User, active: bool) -> None:
-    _refuse_erased(person)
+    refuse_erased(person)
     if acting is not None and person.id == acting.id and not active:
         raise AccountError("You cannot deactivate your own account", field="active")
     if person.active != active:
@@ -491,48 +378,3 @@ def list_people(search: str | None = None) -> list[User]:
 def load_user(session_token: str) -> User | None:
     """Flask-Login's loader: an unknown (rotated) token or a deactivated person is nobody."""
     return db.session.scalar(select(User).where(User.session_token == session_token, User.active.is_(True)))
-
-
-def _token_hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def issue_token(person: User, name: str, lifetime: timedelta = API_TOKEN_LIFETIME) -> str:
-    """A new API token for ``person``, valid for ``lifetime``; returned once, stored only as a hash."""
-    _refuse_erased(person)
-    if lifetime <= timedelta(0):
-        raise AccountError("Enter a token life of at least 1 day", field="days")
-    token = secrets.token_urlsafe(32)
-    now = utcnow()
-    db.session.add(
-        ApiToken(
-            user=person,
-            name=name.strip()[:NAME_MAX_LENGTH] or "API token",
-            token_hash=_token_hash(token),
-            created_at=now,
-            expires_at=now + lifetime,
-        )
-    )
-    db.session.commit()
-    return token
-
-
-def _delete_tokens(person_id: int) -> int:
-    return db.session.execute(delete(ApiToken).where(ApiToken.user_id == person_id)).rowcount
-
-
-def revoke_tokens(person: User) -> int:
-    count = _delete_tokens(person.id)
-    db.session.commit()
-    return count
-
-
-def user_for_token(token: str) -> User | None:
-    """The active person an unexpired token belongs to, or None."""
-    found = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_hash(token)))
-    now = utcnow()
-    if found is None or found.expires_at <= now or not found.user.active or found.user.must_change_password:
-        return None
-    found.last_used_at = now
-    db.session.commit()
-    return found.user

@@ -23,7 +23,8 @@ from werkzeug.wrappers import Response
 
 from core import jobs
 from core.access import public, restrict_blueprint
-from core.accounts import invitations, needs, services
+from core.accounts import invitations, needs, services, throttle
+from core.accounts.errors import AccountError
 from core.accounts.forms import TEMPORARY, ChangePasswordForm, ConfirmForm, EditPersonForm, NewPersonForm, SignInForm
 from core.accounts.models import User, utcnow
 from core.accounts.roles import Role
@@ -45,8 +46,8 @@ restrict_blueprint(people, Role.ADMIN)
 SIGNED_IN_AT = "signed_in_at"  # session key: when this session signed in, in epoch seconds
 
 
-def throttle_policy() -> services.ThrottlePolicy:
-    return services.ThrottlePolicy.from_config(current_app.config)
+def throttle_policy() -> throttle.ThrottlePolicy:
+    return throttle.ThrottlePolicy.from_config(current_app.config)
 
 
 def client_address() -> str:
@@ -130,9 +131,9 @@ def change_password():  # type: ignore[no-untyped-def]
                 address=client_address(),
                 policy=throttle_policy(),
             )
-        except services.Throttled as throttled:
+        except throttle.Throttled as throttled:
             return too_many_attempts(throttled.retry_after)
-        except services.AccountError as error:
+        except AccountError as error:
             getattr(form, error.field or "current_password").errors.append(error.message)
         else:
             _keep_session(user)  # this session carries on under the new token
@@ -182,7 +183,7 @@ def new():  # type: ignore[no-untyped-def]
                 person = services.create_person(
                     form.name.data, form.email.data, form.password.data, form.selected_roles(), temporary=True
                 )
-        except services.AccountError as error:
+        except AccountError as error:
             getattr(form, error.field or "email").errors.append(error.message)
         else:
             how = "An invitation has been emailed to them." if form.invited() else "Give them the password yourself."
@@ -199,7 +200,7 @@ def resend_invitation(person_id: int) -> Response:
         abort(400)
     try:
         invitations.resend(person.id)
-    except services.AccountError as refused:
+    except AccountError as refused:
         flash(refused.message, "error")
     else:
         flash(f"A new invitation has been emailed to {person.name}. The earlier link no longer works.", "success")
@@ -228,7 +229,7 @@ def edit(person_id: int):  # type: ignore[no-untyped-def]
                 active=person.active,
                 new_password=form.password.data or None,
             )
-        except services.AccountError as error:
+        except AccountError as error:
             db.session.rollback()
             getattr(form, error.field or "email").errors.append(error.message)
         else:
@@ -263,7 +264,7 @@ def deactivate(person_id: int):  # type: ignore[no-untyped-def]
     if form.validate_on_submit():
         try:
             services.set_active(current_user._get_current_object(), person, False)
-        except services.AccountError as refused:
+        except AccountError as refused:
             error = refused.message
         else:
             flash(f"{person.name} has been deactivated. They can no longer sign in.", "success")
@@ -282,7 +283,7 @@ def reactivate(person_id: int) -> Response:
         abort(400)
     try:
         services.set_active(current_user._get_current_object(), person, True)
-    except services.AccountError as refused:
+    except AccountError as refused:
         flash(refused.message, "error")
     else:
         flash(f"{person.name} has been reactivated and can sign in again.", "success")

@@ -18,7 +18,7 @@ from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 from sqlalchemy import select
 
-from core.accounts import services as accounts
+from core.accounts import api_tokens
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.api import UniqueSchemaNames
@@ -59,7 +59,7 @@ def headers(app, make_person) -> dict[str, str]:  # type: ignore[no-untyped-def]
     load_content(app, "Catalogue", "Scenarios")
     person_id = make_person("contract@example.org", Role.DESIGNER)
     with app.app_context():
-        return {"Authorization": f"Bearer {accounts.issue_token(db.session.get(User, person_id), 'contract')}"}
+        return {"Authorization": f"Bearer {api_tokens.issue_token(db.session.get(User, person_id), 'contract')}"}
 
 
 def _operations(spec: dict[str, Any]) -> list[tuple[str, str, dict[str, Any]]]:
@@ -145,7 +145,7 @@ def test_the_docs_script_asks_no_other_host_for_anything(client):
 def _token(app, make_person, email: str, role: Role) -> tuple[int, dict[str, str]]:  # type: ignore[no-untyped-def]
     person_id = make_person(email, role)
     with app.app_context():
-        return person_id, {"Authorization": f"Bearer {accounts.issue_token(db.session.get(User, person_id), email)}"}
+        return person_id, {"Authorization": f"Bearer {api_tokens.issue_token(db.session.get(User, person_id), email)}"}
 
 
 def _published_version_id(app) -> int:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ import pytest
 
 from assessments.services.submissions import IDEMPOTENCY_KEY_PATTERN
 from competencies.engine.signoff import POLICY_LEAST, POLICY_MAX
-from core.accounts import services as accounts
+from core.accounts import api_tokens
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.api import ETAG_PATTERN
@@ -30,7 +30,7 @@ def headers(app, make_person) -> dict[str, str]:  # type: ignore[no-untyped-def]
     load_content(app, "Catalogue", "Scenarios")
     person_id = make_person("documented@example.org", Role.DESIGNER)
     with app.app_context():
-        return {"Authorization": f"Bearer {accounts.issue_token(db.session.get(User, person_id), 'documented')}"}
+        return {"Authorization": f"Bearer {api_tokens.issue_token(db.session.get(User, person_id), 'documented')}"}
 
 
 def test_the_document_states_each_sign_off_parts_range_as_the_engine_enforces_it(spec):

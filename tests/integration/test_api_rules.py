@@ -8,7 +8,7 @@ import pytest
 
 from competencies.services import authoring
 from core.access import public
-from core.accounts import services as accounts
+from core.accounts import api_tokens
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
@@ -34,7 +34,7 @@ def headers(app, make_person) -> dict[str, str]:  # type: ignore[no-untyped-def]
     load_content(app, "Catalogue")
     person_id = make_person("rules@example.org", Role.DESIGNER)
     with app.app_context():
-        return {"Authorization": f"Bearer {accounts.issue_token(db.session.get(User, person_id), 'rules')}"}
+        return {"Authorization": f"Bearer {api_tokens.issue_token(db.session.get(User, person_id), 'rules')}"}
 
 
 @pytest.fixture

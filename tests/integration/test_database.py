@@ -14,6 +14,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, OperationalError
 
+from core.accounts import api_tokens
 from core.accounts.models import User
 from core.database import is_busy, take_write_lock
 from core.extensions import db
@@ -156,7 +157,7 @@ def test_an_api_write_that_cannot_get_the_lock_in_time_is_a_json_503(tmp_path):
     app = make_app(f"sqlite:///{tmp_path / 'busy.sqlite3'}", INSTANCE_PATH=str(tmp_path), SQLITE_BUSY_TIMEOUT_MS=50)
     with app.app_context():
         upgrade()
-        token = services.issue_token(
+        token = api_tokens.issue_token(
             services.create_person("Dee", "dee@example.org", "a long enough password", {Role.DESIGNER}), "t"
         )
     blocker = sqlite3.connect(tmp_path / "busy.sqlite3", isolation_level=None)

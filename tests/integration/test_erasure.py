@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from assessments.models import Enrolment, Observation
 from core import privacy
-from core.accounts import services
+from core.accounts import api_tokens
 from core.accounts.erasure import erase_account
 from core.accounts.models import User
 from core.accounts.roles import Role
@@ -152,8 +152,8 @@ def test_the_erased_persons_open_sessions_end_and_their_tokens_stop(app, make_pe
     Auth(browser).sign_in("leaver@example.org")
     assert browser.get("/").status_code == 302 and "/sign-in" not in browser.get("/").headers["Location"]
     with app.app_context():
-        token = services.issue_token(db.session.get(User, person_id), "script")
+        token = api_tokens.issue_token(db.session.get(User, person_id), "script")
         erasure.erase_person(person_id)
     assert "/sign-in" in browser.get("/").headers["Location"]
     with app.app_context():
-        assert services.user_for_token(token) is None
+        assert api_tokens.user_for_token(token) is None

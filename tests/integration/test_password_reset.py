@@ -10,7 +10,7 @@ from flask import Flask
 from sqlalchemy import func, select, update
 
 from core import jobs
-from core.accounts import resets, services
+from core.accounts import api_tokens, resets
 from core.accounts.invitations import invite
 from core.accounts.links import AccountLink
 from core.accounts.models import NO_PASSWORD, ApiToken, User
@@ -97,7 +97,7 @@ def test_the_link_sets_a_new_password_ends_other_sessions_and_revokes_api_tokens
     Auth(elsewhere).sign_in("mentor@example.org")
     assert elsewhere.get("/account/password").status_code == 200
     with app.app_context():
-        services.issue_token(db.session.get(User, person_id), "script")
+        api_tokens.issue_token(db.session.get(User, person_id), "script")
     here = app.test_client()
     _ask(here, "mentor@example.org")
     _run_jobs(app)

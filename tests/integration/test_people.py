@@ -7,6 +7,7 @@ import threading
 from sqlalchemy import func, select
 
 from core.accounts import services
+from core.accounts.errors import AccountError
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
@@ -166,7 +167,7 @@ def test_administrators_adding_the_same_email_at_once_get_one_person_and_a_messa
             try:
                 services.create_person(name, "twin@example.org", PASSWORD, {Role.MENTOR})
                 outcomes.append("added")
-            except services.AccountError as error:
+            except AccountError as error:
                 outcomes.append(str(error))  # "field: message"
 
     threads = [threading.Thread(target=add, args=(f"Ann {n}",)) for n in range(6)]

@@ -6,7 +6,7 @@ import os
 
 from flask_migrate import upgrade
 
-from core.accounts import services
+from core.accounts import api_tokens
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.app import create_app
@@ -84,7 +84,7 @@ def test_api_answers_are_never_cached_whether_or_not_the_token_is_good(client):
 def test_an_api_answer_to_a_good_token_is_not_cached(app, client, make_person):
     person_id = make_person("designer@example.org", Role.DESIGNER)
     with app.app_context():
-        token = services.issue_token(db.session.get(User, person_id), "tests")
+        token = api_tokens.issue_token(db.session.get(User, person_id), "tests")
     response = client.get("/api/v1/programmes", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
 

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
-from core.accounts import services
+from core.accounts import api_tokens, services
 from core.accounts.models import ApiToken, User, utcnow
 from core.accounts.roles import Role
 from core.accounts.views import SIGNED_IN_AT
@@ -147,7 +147,7 @@ def _token_works(app, client, token: str) -> bool:  # type: ignore[no-untyped-de
 
 def _issue(app, person_id: int, **lifetime):  # type: ignore[no-untyped-def]
     with app.app_context():
-        return services.issue_token(db.session.get(User, person_id), "script", **lifetime)
+        return api_tokens.issue_token(db.session.get(User, person_id), "script", **lifetime)
 
 
 def test_api_tokens_expire(app, client, make_person):

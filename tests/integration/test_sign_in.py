@@ -10,7 +10,7 @@ import pytest
 from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
-from core.accounts import passwords, services
+from core.accounts import passwords, throttle
 from core.accounts.models import ADDRESS_MAX_LENGTH, SignInFailure, utcnow
 from core.accounts.roles import Role
 from core.extensions import db
@@ -258,7 +258,7 @@ def test_failure_records_hold_bounded_values_whatever_is_sent(app, make_person):
     _sign_in_from(app, {"REMOTE_ADDR": "2001:db8::" + "f" * 200}, long_email, "guess guess guess")
     with app.app_context():
         failure = db.session.scalars(select(SignInFailure)).one()
-        assert failure.account_key == services.account_key(long_email) and len(failure.address) == ADDRESS_MAX_LENGTH
+        assert failure.account_key == throttle.account_key(long_email) and len(failure.address) == ADDRESS_MAX_LENGTH
 
 
 def test_a_password_typed_into_the_email_field_is_never_stored_only_a_keyed_hash_of_it(app, make_person):
@@ -270,9 +270,9 @@ def test_a_password_typed_into_the_email_field_is_never_stored_only_a_keyed_hash
         rows = db.session.execute(select(SignInFailure.__table__)).all()
         assert len(rows) == 1
         assert not any(typed.lower() in str(value).lower() for value in rows[0])
-        assert rows[0].account_key == services.account_key(typed) != services.account_key("mentor@example.org")
+        assert rows[0].account_key == throttle.account_key(typed) != throttle.account_key("mentor@example.org")
         assert (
-            services.account_key(typed)
+            throttle.account_key(typed)
             == hmac.new(app.config["SECRET_KEY"].encode(), typed.lower().encode(), hashlib.sha256).hexdigest()
         )
 
@@ -291,4 +291,4 @@ def test_failures_older_than_the_throttle_window_are_forgotten_when_the_next_is_
     _sign_in_from(app, ATTACKER, "mentor@example.org", "guess guess guess")
     with app.app_context():
         kept = sorted(f.account_key for f in db.session.scalars(select(SignInFailure)))
-        assert kept == sorted([services.account_key("mentor@example.org"), "recent"])
+        assert kept == sorted([throttle.account_key("mentor@example.org"), "recent"])

@@ -16,6 +16,7 @@ from assessments.demo import create_demo_cohort
 from assessments.models import Cohort, Observation
 from assessments.services import appeals, moderation
 from core import jobs, printing
+from core.accounts import api_tokens
 from core.accounts import services as accounts
 from core.accounts.models import User
 from core.accounts.roles import Role
@@ -110,9 +111,9 @@ def test_second_marking_and_appeals_are_in_the_trainees_export_and_the_moderator
 def test_tokens_and_failed_sign_ins_are_listed_but_secrets_are_left_out(app, demo):
     with app.app_context():
         person = db.session.get(User, demo["trainee"])
-        token = accounts.issue_token(person, "My marking script")
+        token = api_tokens.issue_token(person, "My marking script")
         accounts.sign_in("Trainee@Example.org", "not the password", "198.51.100.7", accounts.ThrottlePolicy())
-        secrets = (person.password_hash, person.session_token, token, accounts._token_hash(token))
+        secrets = (person.password_hash, person.session_token, token, api_tokens.token_hash(token))
     data, text = _export(app, demo["trainee"])
     held = data["data"]["Accounts"]
     assert [t["name"] for t in held["api_token"]] == ["My marking script"]

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
-from core.accounts import services
+from core.accounts import api_tokens
 from core.accounts.models import User, utcnow
 from core.accounts.passwords import TEMPORARY_PASSWORD_LIFETIME
 from core.accounts.roles import Role
@@ -115,7 +115,7 @@ def test_the_cli_sets_a_temporary_password_and_the_api_refuses_tokens_until_it_i
     with app.app_context():
         person = db.session.get(User, person_id)
         assert person is not None and person.must_change_password
-        token = services.issue_token(person, "script")
+        token = api_tokens.issue_token(person, "script")
     api = app.test_client()
     assert api.get("/api/v1/programmes", headers={"Authorization": f"Bearer {token}"}).status_code == 401
     designer = app.test_client()
@@ -123,7 +123,7 @@ def test_the_cli_sets_a_temporary_password_and_the_api_refuses_tokens_until_it_i
     assert _change(designer, TEMPORARY, OWN).status_code == 302
     assert api.get("/api/v1/programmes", headers={"Authorization": f"Bearer {token}"}).status_code == 401  # revoked
     with app.app_context():
-        fresh = services.issue_token(db.session.get(User, person_id), "script")  # type: ignore[arg-type]
+        fresh = api_tokens.issue_token(db.session.get(User, person_id), "script")  # type: ignore[arg-type]
     assert api.get("/api/v1/programmes", headers={"Authorization": f"Bearer {fresh}"}).status_code == 200
 
 

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from assessments.case_study_rules import CaseStudyDates, CaseStudyResult
 from assessments.models import Enrolment, Observation
 from assessments.services import case_study
-from core.accounts import services as accounts
+from core.accounts import api_tokens
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
@@ -52,7 +52,7 @@ def token(app, make_person, people):  # type: ignore[no-untyped-def]
         if who not in made:
             made[who] = make_person(f"{who}@example.org", Role(who))
         with app.app_context():
-            return {"Authorization": f"Bearer {accounts.issue_token(db.session.get(User, made[who]), who)}"}
+            return {"Authorization": f"Bearer {api_tokens.issue_token(db.session.get(User, made[who]), who)}"}
 
     return headers
 
@@ -484,7 +484,7 @@ def test_a_cohort_on_a_draft_programme_version_is_refused(app, client, token):
 
 def _bearer(make_person, email: str) -> str:  # type: ignore[no-untyped-def]
     person_id = make_person(email, Role.MENTOR)
-    return f"Bearer {accounts.issue_token(db.session.get(User, person_id), 'third')}"
+    return f"Bearer {api_tokens.issue_token(db.session.get(User, person_id), 'third')}"
 
 
 def _submitted(client, token, enrolment_id: int):  # type: ignore[no-untyped-def]

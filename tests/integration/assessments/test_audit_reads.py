@@ -12,7 +12,7 @@ from sqlalchemy import select
 from assessments import services
 from assessments.models import Cohort
 from assessments.services import moderation
-from core.accounts import services as accounts
+from core.accounts import api_tokens
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.audit import Action
@@ -128,7 +128,7 @@ def test_a_cohort_settings_save_names_the_settings_changed(app, cohort_id):  # t
 def test_reading_an_observation_through_the_api_is_recorded_for_the_tokens_owner(app, client, people, enrolment_id):  # type: ignore[no-untyped-def]
     observation_id = _observed(app, enrolment_id, people["mentor"])
     with app.app_context():
-        token = accounts.issue_token(db.session.get(User, people["mentor"]), "script")
+        token = api_tokens.issue_token(db.session.get(User, people["mentor"]), "script")
     response = client.get(f"/api/v1/observations/{observation_id}", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200 and response.json["id"] == observation_id
     assert _events(app, Action.OBSERVATION_VIEWED) == [

@@ -15,7 +15,7 @@ from assessments import services
 from assessments.models import Enrolment, ModerationItem, ModerationSample, Observation
 from assessments.services import moderation
 from competencies import services as competency_services
-from core.accounts import services as accounts
+from core.accounts import api_tokens
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
@@ -220,7 +220,7 @@ def test_before_the_moderator_submits_no_page_or_api_answer_shows_the_mentors_le
     with app.app_context():
         observation = services.explained(db.session.get(Observation, mentor_marks))
         secrets_ = [str(escape(r)) for r in observation.reasons]
-        token = accounts.issue_token(db.session.get(User, moderator_id), "test")
+        token = api_tokens.issue_token(db.session.get(User, moderator_id), "test")
         sample_id = db.session.get(ModerationItem, item_id).sample_id
     assert observation.result.outcome.value == "not yet met" and secrets_
     ids = {

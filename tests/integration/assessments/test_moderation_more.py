@@ -368,14 +368,14 @@ def test_a_new_mentors_first_observations_are_sampled_at_the_higher_rate_and_the
 def test_the_api_keeps_held_results_from_the_trainee_and_answers_the_agreed_judgement(
     app, client, auth, cohort_id, enrolment_id, people, moderator_id, mentor_marks
 ):
-    from core.accounts import services as accounts
+    from core.accounts import api_tokens
     from core.accounts.models import User
 
     item_id = _sample_of(app, cohort_id, moderator_id, [mentor_marks])
     with app.app_context():
         moderation.set_policy(cohort_id, "0.6", 10, hold_results=True)
-        trainee = accounts.issue_token(db.session.get(User, people["trainee"]), "test")
-        mentor = accounts.issue_token(db.session.get(User, people["mentor"]), "test")
+        trainee = api_tokens.issue_token(db.session.get(User, people["trainee"]), "test")
+        mentor = api_tokens.issue_token(db.session.get(User, people["mentor"]), "test")
 
     def get(url: str, token: str):  # type: ignore[no-untyped-def]
         return client.get(url, headers={"Authorization": f"Bearer {token}"})

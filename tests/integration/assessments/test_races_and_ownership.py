@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from assessments import services
 from assessments.models import ModerationItem, Observation, ObservationRequest, RequestStatus
 from assessments.services import calibration, enrolments, moderation, requests
-from core.accounts import services as accounts
+from core.accounts import api_tokens
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
@@ -91,7 +91,7 @@ def shared(app, cohort_id, people) -> int:  # type: ignore[no-untyped-def]
 def token(app, people):  # type: ignore[no-untyped-def]
     def headers(who: str) -> dict[str, str]:
         with app.app_context():
-            return {"Authorization": f"Bearer {accounts.issue_token(db.session.get(User, people[who]), who)}"}
+            return {"Authorization": f"Bearer {api_tokens.issue_token(db.session.get(User, people[who]), who)}"}
 
     return headers
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from core.accounts import services as accounts
+from core.accounts import api_tokens
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
@@ -27,7 +27,7 @@ def headers(app, make_person):  # type: ignore[no-untyped-def]
     load_content(app, "Catalogue", "Scenarios")
     person_id = make_person("script@example.org", Role.DESIGNER)
     with app.app_context():
-        return {"Authorization": f"Bearer {accounts.issue_token(db.session.get(User, person_id), 'tests')}"}
+        return {"Authorization": f"Bearer {api_tokens.issue_token(db.session.get(User, person_id), 'tests')}"}
 
 
 def test_a_script_creates_tries_and_publishes_a_rubric(client, headers):

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from competencies.models import Rubric
-from core.accounts import services as accounts
+from core.accounts import api_tokens
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
@@ -38,7 +38,7 @@ def headers(app, auth, make_person):  # type: ignore[no-untyped-def]
     person_id = make_person("designer@example.org", Role.DESIGNER)
     auth.sign_in("designer@example.org")
     with app.app_context():
-        return {"Authorization": f"Bearer {accounts.issue_token(db.session.get(User, person_id), 'tests')}"}
+        return {"Authorization": f"Bearer {api_tokens.issue_token(db.session.get(User, person_id), 'tests')}"}
 
 
 def _rubrics(app) -> int:  # type: ignore[no-untyped-def]

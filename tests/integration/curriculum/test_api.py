@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.accounts import api_tokens
 from core.accounts import services as accounts
 from core.accounts.models import User
 from core.accounts.roles import Role
@@ -22,7 +23,7 @@ def token(app, make_person):  # type: ignore[no-untyped-def]
     load_content(app, "Catalogue")
     person_id = make_person("script@example.org", Role.DESIGNER)
     with app.app_context():
-        return accounts.issue_token(db.session.get(User, person_id), "tests")
+        return api_tokens.issue_token(db.session.get(User, person_id), "tests")
 
 
 def _headers(token: str) -> dict[str, str]:
@@ -46,7 +47,7 @@ def test_a_session_cookie_alone_does_not_open_the_api(client, auth, make_person,
 def test_another_roles_token_gets_403(app, client, make_person):
     person_id = make_person("mentor@example.org", Role.MENTOR)
     with app.app_context():
-        mentor_token = accounts.issue_token(db.session.get(User, person_id), "x")
+        mentor_token = api_tokens.issue_token(db.session.get(User, person_id), "x")
     assert client.get("/api/v1/programmes", headers=_headers(mentor_token)).status_code == 403
 
 

@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from core.accounts import services as accounts
+from core.accounts import api_tokens
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
@@ -29,7 +29,7 @@ def token(app, auth, make_person):  # type: ignore[no-untyped-def]
     person_id = make_person("designer@example.org", Role.DESIGNER)
     auth.sign_in("designer@example.org")
     with app.app_context():
-        return accounts.issue_token(db.session.get(User, person_id), "tests")
+        return api_tokens.issue_token(db.session.get(User, person_id), "tests")
 
 
 def _api(token: str) -> dict[str, str]:
