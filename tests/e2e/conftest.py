@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -42,10 +43,21 @@ PEOPLE = {
 pytestmark = pytest.mark.e2e
 
 
+LIVE_FOLDER = "e2e"  # the live server's folder under the session's base temp: e2e0 (other servers' are named apart)
+
+
+def live_database(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The live server's SQLite file, for a test that sets up its own records in it (read them by id:
+    the other tests' records share it). Matched exactly, so another server's folder (e2e-sso0, say) is never taken."""
+    found = sorted(tmp_path_factory.getbasetemp().glob(f"{LIVE_FOLDER}[0-9]*/e2e.sqlite3"))
+    assert len(found) == 1, f"the live server's database: {found}"
+    return found[0]
+
+
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The app served on a free localhost port from a migrated SQLite file with one person per role."""
-    folder = tmp_path_factory.mktemp("e2e")
+    folder = tmp_path_factory.mktemp(LIVE_FOLDER)
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'e2e.sqlite3'}",

@@ -14,7 +14,7 @@ from core.accounts.models import User
 from core.accounts.roles import Role
 from core.app import create_app
 from core.extensions import db
-from tests.e2e.conftest import PEOPLE, assert_accessible, sign_in
+from tests.e2e.conftest import PEOPLE, assert_accessible, live_database, sign_in
 
 
 @pytest.fixture
@@ -22,7 +22,7 @@ def enrolled(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> int:
     """The e2e trainee enrolled with the e2e mentor, in the live server's database (found where
     the live_server fixture made it): the enrolment's id. Other tests use it too, so the trainee
     has several such enrolments with this mentor: each test reads its own by id."""
-    database = next(tmp_path_factory.getbasetemp().glob("e2e*/e2e.sqlite3"))
+    database = live_database(tmp_path_factory)
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "INSTANCE_PATH": str(database.parent)})
     today = date.today()
     with app.app_context():

@@ -19,7 +19,7 @@ from core.accounts.models import User
 from core.accounts.roles import Role
 from core.app import create_app
 from core.extensions import db
-from tests.e2e.conftest import PASSWORD, PEOPLE, assert_accessible, sign_in
+from tests.e2e.conftest import PASSWORD, PEOPLE, assert_accessible, live_database, sign_in
 
 TRAINEES = ("Plan Trainee Ŵyn", "Plan Trainee Two")
 
@@ -27,7 +27,7 @@ TRAINEES = ("Plan Trainee Ŵyn", "Plan Trainee Two")
 @pytest.fixture(scope="module")
 def plans_cohort(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> int:
     """A cohort of two trainees in the live server's database (found where live_server made it)."""
-    database = next(tmp_path_factory.getbasetemp().glob("e2e*/e2e.sqlite3"))
+    database = live_database(tmp_path_factory)
     app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",

@@ -12,13 +12,13 @@ from assessments.demo import published_programme
 from core.accounts.roles import Role
 from core.app import create_app
 from core.extensions import db
-from tests.e2e.conftest import PEOPLE, assert_accessible, sign_in
+from tests.e2e.conftest import PEOPLE, assert_accessible, live_database, sign_in
 
 
 @pytest.fixture
 def published(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> None:
     """A published programme version to start the cohort on (the programme pages are tested elsewhere)."""
-    database = next(tmp_path_factory.getbasetemp().glob("e2e*/e2e.sqlite3"))
+    database = live_database(tmp_path_factory)
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "INSTANCE_PATH": str(database.parent)})
     with app.app_context():
         published_programme(date.today() - timedelta(days=30))

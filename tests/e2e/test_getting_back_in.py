@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -15,7 +14,7 @@ from core.accounts import services
 from core.accounts.roles import Role
 from core.app import create_app
 from core.extensions import db
-from tests.e2e.conftest import PASSWORD, assert_accessible, sign_in_with
+from tests.e2e.conftest import PASSWORD, assert_accessible, live_database, sign_in_with
 
 EMAIL = "forgetful.mentor@example.org"
 NEW_PASSWORD = "amber kettle under nine bridges"
@@ -27,10 +26,9 @@ EMAIL_WAIT_SECONDS = 60.0
 @pytest.fixture
 def database(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> str:
     """The live server's database (the session's e2e folder), with a person of our own in it."""
-    found = sorted(Path(tmp_path_factory.getbasetemp()).glob("e2e*/e2e.sqlite3"))
-    assert found, "the live server's database was not found"
-    url = f"sqlite:///{found[0]}"
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(found[0].parent)})
+    found = live_database(tmp_path_factory)
+    url = f"sqlite:///{found}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "INSTANCE_PATH": str(found.parent)})
     with app.app_context():
         if services.find_by_email(EMAIL) is None:
             services.create_person("Fran Forgetful", EMAIL, PASSWORD, {Role.MENTOR})

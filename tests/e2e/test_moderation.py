@@ -16,7 +16,7 @@ from core.accounts.models import User
 from core.accounts.roles import Role
 from core.app import create_app
 from core.extensions import db
-from tests.e2e.conftest import PASSWORD, PEOPLE, assert_accessible, sign_in
+from tests.e2e.conftest import PASSWORD, PEOPLE, assert_accessible, live_database, sign_in
 
 CRITERIA = ("statutory-timelines", "facts-and-law", "child-voice", "evidence-of-progress", "chairing", "agreed-actions")
 LABELS = (
@@ -33,7 +33,7 @@ LABELS = (
 def submitted(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> None:
     """A cohort of its own: a trainee whom the e2e mentor observed five times, each judged not yet
     met (the child's voice at 2, below its must-meet level of 3)."""
-    database = next(tmp_path_factory.getbasetemp().glob("e2e*/e2e.sqlite3"))
+    database = live_database(tmp_path_factory)
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "INSTANCE_PATH": str(database.parent)})
     today = date.today()
     with app.app_context():

@@ -17,7 +17,7 @@ from core.accounts.models import User
 from core.accounts.roles import Role
 from core.app import create_app
 from core.extensions import db
-from tests.e2e.conftest import PASSWORD, PEOPLE, assert_accessible, sign_in, sign_in_with
+from tests.e2e.conftest import PASSWORD, PEOPLE, assert_accessible, live_database, sign_in, sign_in_with
 
 CRITERIA = ("statutory-timelines", "facts-and-law", "child-voice", "evidence-of-progress", "chairing", "agreed-actions")
 TRAINEE = "ari.appeal@example.org"
@@ -36,7 +36,7 @@ def _evidence(child_voice: int) -> dict:  # type: ignore[type-arg]
 def agreed(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> None:
     """An observation by the e2e mentor, judged not yet met, second-marked by another moderator as
     met, and agreed as met: settled, so the trainee may ask for a review."""
-    database = next(tmp_path_factory.getbasetemp().glob("e2e*/e2e.sqlite3"))
+    database = live_database(tmp_path_factory)
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "INSTANCE_PATH": str(database.parent)})
     today = date.today()
     with app.app_context():

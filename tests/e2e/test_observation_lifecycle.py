@@ -17,7 +17,7 @@ from core.accounts.models import User
 from core.accounts.roles import Role
 from core.app import create_app
 from core.extensions import db
-from tests.e2e.conftest import PEOPLE, assert_accessible, sign_in
+from tests.e2e.conftest import PEOPLE, assert_accessible, live_database, sign_in
 
 SCENARIO = "Lead the annual review of an EHC plan"
 COHORT = "Lifecycle cohort"
@@ -36,7 +36,7 @@ def enrolled(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> None
     """The e2e trainee enrolled with the e2e mentor on a cohort of this test's own (once per server).
     Other tests enrol the same trainee on cohorts of theirs, so the pages below are read within
     this cohort's part of the page."""
-    database = next(tmp_path_factory.getbasetemp().glob("e2e*/e2e.sqlite3"))
+    database = live_database(tmp_path_factory)
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "INSTANCE_PATH": str(database.parent)})
     today = date.today()
     with app.app_context():

@@ -14,7 +14,7 @@ from assessments.demo import published_programme
 from core.accounts import services as accounts
 from core.accounts.roles import Role
 from core.app import create_app
-from tests.e2e.conftest import PASSWORD, assert_accessible, sign_in_with
+from tests.e2e.conftest import PASSWORD, assert_accessible, live_database, sign_in_with
 
 TRAINEE, MENTOR = "rhi.reminded@example.org", "mel.reminder@example.org"
 
@@ -22,7 +22,7 @@ TRAINEE, MENTOR = "rhi.reminded@example.org", "mel.reminder@example.org"
 @pytest.fixture
 def deadline_close(live_server: str, tmp_path_factory: pytest.TempPathFactory) -> int:
     """A trainee of their own who became SENCO almost three years ago: the deadline is 40 days away."""
-    database = next(tmp_path_factory.getbasetemp().glob("e2e*/e2e.sqlite3"))
+    database = live_database(tmp_path_factory)
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}", "INSTANCE_PATH": str(database.parent)})
     today = date.today()
     with app.app_context():
