@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import ForeignKey
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.accounts.models import utcnow
@@ -76,11 +77,21 @@ def status_for(kind: MessageKind, user_id: int) -> MessageStatus | None:
 
 
 def save_choices(user_id: int, frequency: Frequency, reminders: bool) -> Choices:
-    """Store the person's choices (their own settings page); committed here."""
+    """Store the person's choices (their own settings page); committed here. Two tabs saving a
+    first choice at once both insert: the second then updates the row the first made (the last
+    save wins, as it would have one after the other)."""
+    try:
+        _store(user_id, frequency, reminders)
+    except IntegrityError:
+        db.session.rollback()
+        _store(user_id, frequency, reminders)
+    return Choices(frequency, reminders)
+
+
+def _store(user_id: int, frequency: Frequency, reminders: bool) -> None:
     row = db.session.get(MessagePreference, user_id) or MessagePreference(user_id=user_id)
     row.daily_digest = frequency is Frequency.DAILY_DIGEST
     row.reminders = reminders
     row.updated_at = utcnow()
     db.session.add(row)
     db.session.commit()
-    return Choices(frequency, reminders)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import event, insert, select
 
 from core.accounts.invitations import invite
 from core.accounts.models import User
@@ -96,6 +96,30 @@ def test_an_unknown_choice_is_refused_with_a_message_and_nothing_is_saved(app, t
     assert "Choose how often we email you" in page and "Choose whether we send you reminders" in page
     with app.app_context():
         assert db.session.get(MessagePreference, trainee) is None
+
+
+def test_a_first_save_in_two_tabs_at_once_keeps_the_last_and_answers_both(app, trainee, auth: Auth):
+    """The other tab's first save lands between this one's read (no row yet) and its insert."""
+    other_tab = {"saved": False}
+
+    def other_tab_saves_first(session, _context, _instances):  # type: ignore[no-untyped-def]
+        if not other_tab["saved"] and any(isinstance(o, MessagePreference) for o in session.new):
+            other_tab["saved"] = True
+            with db.engine.begin() as connection:
+                connection.execute(
+                    insert(MessagePreference).values(user_id=trainee, daily_digest=False, reminders=True)
+                )
+
+    with app.app_context():
+        event.listen(db.session, "before_flush", other_tab_saves_first)
+        try:
+            saved = _choose(auth, "daily_digest", "off")
+        finally:
+            event.remove(db.session, "before_flush", other_tab_saves_first)
+    assert other_tab["saved"] and saved.status_code == 302
+    with app.app_context():
+        row = db.session.get(MessagePreference, trainee)
+        assert (row.daily_digest, row.reminders) == (True, False)
 
 
 def test_the_page_needs_signing_in(app, client):  # type: ignore[no-untyped-def]
