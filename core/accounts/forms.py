@@ -193,7 +193,7 @@ class NewPersonForm(PersonForm):
     password = _new_password_field(
         "Temporary password",
         required=False,
-        hint=TEMPORARY_PASSWORD_HINT + " Give it to them in person.",
+        hint="Only if you set a password for them. " + TEMPORARY_PASSWORD_HINT + " Give it to them in person.",
         whose="the person’s",
     )
     submit = SubmitField("Add person", widget=GovSubmitInput())

@@ -25,7 +25,7 @@ from core import jobs
 from core.access import public, restrict_blueprint
 from core.accounts import invitations, needs, services, throttle
 from core.accounts.errors import AccountError
-from core.accounts.forms import TEMPORARY, ChangePasswordForm, ConfirmForm, EditPersonForm, NewPersonForm, SignInForm
+from core.accounts.forms import ChangePasswordForm, ConfirmForm, EditPersonForm, NewPersonForm, SignInForm
 from core.accounts.models import User, utcnow
 from core.accounts.roles import Role
 from core.audit import Action, Subject, record_read
@@ -189,7 +189,7 @@ def new():  # type: ignore[no-untyped-def]
             how = "An invitation has been emailed to them." if form.invited() else "Give them the password yourself."
             flash(f"{person.name} has been added. {how}", "success")
             return redirect(url_for("people.index"))
-    return render_template("accounts/person_form.html", form=form, person=None, temporary=TEMPORARY)
+    return render_template("accounts/person_form.html", form=form, person=None)
 
 
 @people.route("/<int:person_id>/invitation", methods=["POST"])

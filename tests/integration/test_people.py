@@ -224,11 +224,3 @@ def test_a_search_for_a_percent_sign_or_an_underscore_finds_only_names_that_hold
     assert "1 person matching “_”" in underscore and "jo_smith@example.org" in underscore
     percent = client.get("/admin/people/?q=%25").get_data(as_text=True)
     assert "No one matches “%”" in percent
-
-
-def test_the_temporary_password_is_asked_for_under_the_choice_that_needs_it(auth, client, make_person):
-    _signed_in_admin(auth, make_person)
-    page = client.get("/admin/people/new").get_data(as_text=True)
-    assert 'data-aria-controls="conditional-access-2"' in page  # GOV.UK's conditional reveal
-    revealed = page.split('id="conditional-access-2"')[1].split("</fieldset>")[0]
-    assert 'id="password"' in revealed and "Temporary password" in revealed
