@@ -48,7 +48,9 @@ _OIDC_NAME = re.compile(r"[a-z][a-z0-9_]{0,30}")
 class OidcIssuer:
     """One OpenID Connect issuer a provider trusts to sign people in (a school's Microsoft 365
     or Google Workspace). ``create_for_domains``: the email domains whose people may be given a
-    trainee account at their first sign-in; empty means nobody is created."""
+    trainee account at their first sign-in; empty means nobody is created. ``sign_in_domains``: the
+    only email domains whose accounts this issuer may sign in (a school's tenant vouches for its own
+    addresses, not the provider's administrators'); empty means any."""
 
     name: str
     issuer: str
@@ -56,6 +58,7 @@ class OidcIssuer:
     client_secret: str
     label: str
     create_for_domains: frozenset[str] = frozenset()
+    sign_in_domains: frozenset[str] = frozenset()
 
     @property
     def discovery_url(self) -> str:
@@ -71,14 +74,18 @@ def _oidc_issuer(name: str) -> OidcIssuer:
             raise SystemExit(f"OIDC_PROVIDERS names {name!r}: set {prefix}{key} too")
         return value
 
-    domains = setting("CREATE_FOR_DOMAINS", required=False)
+    def domains(key: str) -> frozenset[str]:
+        listed = setting(key, required=False)
+        return frozenset(d.strip().lower().lstrip("@") for d in listed.split(",") if d.strip())
+
     return OidcIssuer(
         name=name,
         issuer=setting("ISSUER"),
         client_id=setting("CLIENT_ID"),
         client_secret=setting("CLIENT_SECRET"),
         label=setting("LABEL", required=False) or f"Sign in with {name}",
-        create_for_domains=frozenset(d.strip().lower().lstrip("@") for d in domains.split(",") if d.strip()),
+        create_for_domains=domains("CREATE_FOR_DOMAINS"),
+        sign_in_domains=domains("SIGN_IN_DOMAINS"),
     )
 
 

@@ -35,6 +35,7 @@ class Refusal(str, enum.Enum):
     UNVERIFIED = "unverified"  # the issuer does not vouch for the email address
     NO_ACCOUNT = "no_account"  # nobody has this email address, and the domain may not be created
     DEACTIVATED = "deactivated"  # the account exists but may not sign in (deactivated or erased)
+    OTHER_DOMAIN = "other_domain"  # the address is outside the domains this issuer may sign in
 
     @property
     def message(self) -> str:
@@ -43,7 +44,7 @@ class Refusal(str, enum.Enum):
     @property
     def status(self) -> int:
         """The sign-in page's HTTP status with this refusal: not allowed, try later, or a bad request."""
-        if self in {Refusal.NO_ACCOUNT, Refusal.DEACTIVATED, Refusal.UNVERIFIED, Refusal.DENIED}:
+        if self in {Refusal.NO_ACCOUNT, Refusal.DEACTIVATED, Refusal.UNVERIFIED, Refusal.DENIED, Refusal.OTHER_DOMAIN}:
             return 403
         return 503 if self is Refusal.UNAVAILABLE else 400
 
@@ -65,6 +66,9 @@ REFUSAL_MESSAGES = {
     Refusal.DEACTIVATED: (
         "There is no account you can use for your school email address. "
         "Ask your programme’s administrator to add you or to check your account."
+    ),
+    Refusal.OTHER_DOMAIN: (
+        "This school account cannot be used to sign in here. Sign in with your email address and password instead."
     ),
 }
 
@@ -132,3 +136,9 @@ def may_create(email: str, create_for_domains: Collection[str]) -> bool:
     """Whether a person with no account may be given one: only for a domain the provider listed,
     matched whole (``school.example`` does not admit ``evilschool.example`` or ``a.school.example``)."""
     return email_domain(email) in create_for_domains
+
+
+def may_sign_in(email: str, sign_in_domains: Collection[str]) -> bool:
+    """Whether this issuer may sign in the account with ``email``: any, unless the provider listed
+    the domains it vouches for (matched whole, as :func:`may_create`)."""
+    return not sign_in_domains or email_domain(email) in sign_in_domains

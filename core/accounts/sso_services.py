@@ -60,6 +60,8 @@ def sign_in(issuer: OidcIssuer, claims: Mapping[str, Any]) -> User:
     the issuer's ``create_for_domains``: then as a trainee with no password of their own.
     """
     identity = rules.identity_from_claims(claims, email_max_length=EMAIL_MAX_LENGTH, name_max_length=NAME_MAX_LENGTH)
+    if not rules.may_sign_in(identity.email, issuer.sign_in_domains):
+        raise rules.Refused(rules.Refusal.OTHER_DOMAIN)  # before any look-up: it says nothing of who has an account
     person = _matching(identity.email)
     if person is None and rules.may_create(identity.email, issuer.create_for_domains):
         try:

@@ -222,6 +222,19 @@ def test_only_the_exact_domain_listed_may_be_created(app, sso_client, oidc_provi
     assert _person(app, "eve@staff.school.example") is None
 
 
+def test_an_issuer_limited_to_its_schools_domains_signs_in_nobody_else_not_even_an_administrator(
+    app, sso_client, oidc_provider, make_person
+):
+    make_person("alice@school.example", Role.TRAINEE)
+    make_person("admin@provider.example", Role.ADMIN)
+    limited = oidc_provider.configured(sign_in_domains=frozenset({"school.example"}))
+    _refused_with(sign_in_with_school(sso_client(limited), "admin@provider.example"), Refusal.OTHER_DOMAIN, 403)
+    assert _events(app, Action.SSO_REFUSED)[0].details == {"issuer": "school", "reason": "other_domain"}
+    school = sso_client(limited)
+    sign_in_with_school(school, "alice@school.example")
+    assert _signed_in(school)
+
+
 # ---- a callback that is not what was started ---------------------------------------------------
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from core import config
-from core.accounts.single_sign_on import Refusal, Refused, email_domain, identity_from_claims, may_create
+from core.accounts.single_sign_on import Refusal, Refused, email_domain, identity_from_claims, may_create, may_sign_in
 
 LIMITS = {"email_max_length": 254, "name_max_length": 120}
 
@@ -55,6 +55,15 @@ def test_a_long_name_is_cut_to_the_accounts_limit():
 def test_only_a_listed_domain_matched_whole_may_be_created(email, allowed):
     assert may_create(email, frozenset({"school.example"})) is allowed
     assert may_create(email, frozenset()) is False
+
+
+@pytest.mark.parametrize(
+    "email, allowed",
+    [("ann@school.example", True), ("ann@staff.school.example", False), ("admin@provider.example", False)],
+)
+def test_an_issuer_limited_to_domains_signs_in_only_those_matched_whole_and_any_when_none_are_listed(email, allowed):
+    assert may_sign_in(email, frozenset({"school.example"})) is allowed
+    assert may_sign_in(email, frozenset()) is True
 
 
 def test_the_domain_is_what_follows_the_last_at_sign():
