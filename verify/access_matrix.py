@@ -62,6 +62,17 @@ ACCESS: dict[str, Access] = {
     "people.export_job": Access("GET", ADMIN, {"job_id": "export_job_id"}),
     "people.export_status": Access("GET", ADMIN, {"job_id": "export_job_id"}),
     "people.download_export": Access("GET", ADMIN, {"job_id": "export_job_id"}),
+    "people.resend_invitation": Access("POST", ADMIN, {"person_id": "person:spare"}),
+    "people.import_people": Access("GET POST", ADMIN),
+    "people.confirm_import": Access("GET POST", ADMIN, {"staged_id": "not-staged"}),
+    "people.import_template": Access("GET", ADMIN),
+    # emails: every message the app wrote (administrators), and each person's own choices
+    "outbox.index": Access("GET", ADMIN),
+    "outbox.show": Access("GET", ADMIN, {"message_id": 1}),
+    "emails.choose": Access("GET POST", SIGNED_IN),
+    # single sign-on: for people who are not signed in (no issuer is configured here: a 404 for all)
+    "sso.start": Access("GET", PUBLIC, {"name": "school"}),
+    "sso.callback": Access("GET", PUBLIC, {"name": "school"}),
     # the audit log (administrators)
     "audit.index": Access("GET", ADMIN),
     # curriculum (course designers)

@@ -172,6 +172,10 @@ def seed(app: Flask, today: date | None = None, files: bool = True) -> Seeded:
             from core.privacy import export as subject_access
 
             jobs.execute(subject_access.start(person, admin, as_pdf=False).id)
+        # Emails: everything written so far goes to the outbox (.eml files, the embedded default).
+        from core.messages.delivery import deliver_due
+
+        deliver_due()
         folder = Path(app.instance_path)
         return Seeded(
             person,
@@ -288,8 +292,16 @@ def _app(url: str, folder: str) -> Flask:
     from core.app import create_app
     from core.content import loaders
 
+    # No background runner: the row runs each job itself, so none is still writing a file when the
+    # erasure starts (the emails the seeding writes would otherwise start one).
     app = create_app(
-        {"TESTING": False, "SECRET_KEY": "verify", "INSTANCE_PATH": folder, "SQLALCHEMY_DATABASE_URI": url}
+        {
+            "TESTING": False,
+            "SECRET_KEY": "verify",
+            "INSTANCE_PATH": folder,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "JOBS_RUNNER": "none",
+        }
     )
     app.logger.setLevel(logging.CRITICAL)
     with app.app_context():

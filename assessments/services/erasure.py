@@ -41,6 +41,7 @@ from core.accounts.erasure import tombstone_name
 from core.accounts.models import User
 from core.extensions import db
 from core.messages import Message
+from core.messages.privacy import forget_outbox_copies
 
 Scrub = Callable[[str], str]
 
@@ -68,14 +69,15 @@ def _scrub_messages(person: User, scrub: Scrub) -> list[str]:
             | Message.body.contains(person.name, autoescape=True),
         )
     )
-    changed = 0
+    changed = []
     for message in found:
         subject, body = scrub(message.subject), scrub(message.body)
         if (subject, body) != (message.subject, message.body):
             message.subject, message.body = subject, body
-            changed += 1
+            changed.append(message.id)
+    forget_outbox_copies(changed)  # each copy still holds the name
     return (
-        [f"{_count(changed, 'email')} to other people naming this person kept, with the name replaced."]
+        [f"{_count(len(changed), 'email')} to other people naming this person kept, with the name replaced."]
         if changed
         else []
     )

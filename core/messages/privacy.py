@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask import Flask
@@ -93,6 +93,13 @@ OUTBOX_FILES = PersonalFiles(
 )
 
 
+def forget_outbox_copies(message_ids: Iterable[int]) -> None:
+    """Remove the outbox's .eml copies of these messages once the erasure commits: the copy of a
+    message whose text changed (a name replaced) would still hold what was erased. The Outbox page
+    reads the row, so it shows the new text."""
+    erasure.remove_after_commit(*(p for p in map(eml_path, message_ids) if p.exists()))
+
+
 class MessagesProvider(privacy.Provider):
     name = "Emails"
     tables = (MESSAGE, ACCOUNT_LINK, MESSAGE_PREFERENCE)
@@ -124,8 +131,7 @@ class MessagesProvider(privacy.Provider):
         }
 
     def erase(self, person_id: int) -> list[str]:
-        written = db.session.scalars(select(Message.id).where(Message.recipient_id == person_id))
-        erasure.remove_after_commit(*(p for p in map(eml_path, written) if p.exists()))
+        forget_outbox_copies(db.session.scalars(select(Message.id).where(Message.recipient_id == person_id)))
         db.session.execute(delete(Message).where(Message.recipient_id == person_id))
         db.session.execute(delete(AccountLink).where(AccountLink.user_id == person_id))
         db.session.execute(delete(MessagePreference).where(MessagePreference.user_id == person_id))
