@@ -113,7 +113,9 @@ _axe = Axe()
 
 
 def assert_accessible(page: Page) -> None:
-    """axe-core finds no WCAG 2.2 A or AA violation on the page as it is now."""
+    """axe-core finds no WCAG 2.2 A or AA violation on the page as it is now (once a navigation a
+    click started has loaded: axe run mid-navigation finds no document)."""
+    page.wait_for_load_state()
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
 
