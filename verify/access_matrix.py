@@ -64,7 +64,7 @@ ACCESS: dict[str, Access] = {
     "people.download_export": Access("GET", ADMIN, {"job_id": "export_job_id"}),
     "people.resend_invitation": Access("POST", ADMIN, {"person_id": "person:spare"}),
     "people.import_people": Access("GET POST", ADMIN),
-    "people.confirm_import": Access("GET POST", ADMIN, {"staged_id": "not-staged"}),
+    "people.confirm_import": Access("GET POST", ADMIN, {"staged_id": "staged_people"}),
     "people.import_template": Access("GET", ADMIN),
     # emails: every message the app wrote (administrators), and each person's own choices
     "outbox.index": Access("GET", ADMIN),

@@ -275,6 +275,14 @@ def _stage_imports(world: World) -> None:
         rows,  # type: ignore[arg-type]
         world.ids["person:admin"],
     )[0]  # type: ignore[arg-type]
+    # A people CSV adding one person, staged by the administrator (its confirm page is a form too).
+    from core.accounts.people_import import people_csv
+
+    world.ids["staged_people"] = importing.stage(
+        people_csv(world.ids["person:admin"], date.today()),
+        "name,email,roles\r\nNew Person,new.person@verify.example,trainee\r\n",  # type: ignore[arg-type]
+        world.ids["person:admin"],
+    )[0]  # type: ignore[arg-type]
     db.session.commit()
 
 
