@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 import assessments.views
 import competencies.views
 import curriculum.views
+import dfe.views
 from core import access, api, config, database, errors, jobs, layout, printing, security
 from core.accounts import cli as accounts_cli
 from core.accounts import import_views as people_import_views  # its routes join the people blueprint
@@ -88,6 +89,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     curriculum.views.init_app(app)
     competencies.views.init_app(app)
     assessments.views.init_app(app)
+    dfe.views.init_app(app)  # the link to the DfE, above the assessments room it reads
 
     app.cli.add_command(accounts_cli.users)
     app.cli.add_command(accounts_cli.people)

@@ -70,6 +70,10 @@ ACCESS: dict[str, Access] = {
     "outbox.index": Access("GET", ADMIN),
     "outbox.show": Access("GET", ADMIN, {"message_id": 1}),
     "emails.choose": Access("GET POST", SIGNED_IN),
+    # the link to the DfE's NPQ API (administrators: the token and the funding decisions)
+    "dfe.settings": Access("GET POST", ADMIN),
+    "dfe.test_connection": Access("POST", ADMIN),
+    "dfe.schedules": Access("GET POST", ADMIN),
     # single sign-on: for people who are not signed in (no issuer is configured here: a 404 for all)
     "sso.start": Access("GET", PUBLIC, {"name": "school"}),
     "sso.callback": Access("GET", PUBLIC, {"name": "school"}),

@@ -1,0 +1,104 @@
+"""What the DfE's NPQ Registration API (v3) calls things: one home for its codes.
+
+Source: the DfE's OpenAPI document, repository DFE-Digital/npq-registration, file
+``public/api/docs/v3/swagger.yaml`` (vendored in ``tests/fixtures/dfe_npq_api_v3/``). The app's own
+words for these codes live beside the code that shows them; the codes here are the API's spelling.
+"""
+
+from __future__ import annotations
+
+import enum
+
+COURSE = "npq-senco"  # the only course this app runs; an application for another course is not ours
+API_PREFIX = "/api/v3"
+PER_PAGE = 100  # the API's default page size (its maximum is 3,000)
+UUID_LENGTH = 36
+
+
+class Environment(str, enum.Enum):
+    """The DfE runs a sandbox for providers to try their integration, and production."""
+
+    SANDBOX = "sandbox"
+    PRODUCTION = "production"
+
+    @property
+    def label(self) -> str:
+        return {"sandbox": "Sandbox", "production": "Production"}[self.value]
+
+
+# The base URLs the DfE publishes (guidance page "test-environments"); an administrator may change them.
+DEFAULT_BASE_URLS = {
+    Environment.SANDBOX: "https://sandbox.register-npq.education.gov.uk",
+    Environment.PRODUCTION: "https://register-national-professional-qualifications.education.gov.uk",
+}
+
+
+class ApplicationStatus(str, enum.Enum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+
+
+# The schedules the DfE assigns to specialist NPQs, the SENCO NPQ among them (guidance page
+# "schedules-and-milestone-dates").
+SCHEDULES = ("npq-specialist-autumn", "npq-specialist-spring")
+
+
+class DeclarationState(str, enum.Enum):
+    """A declaration's state at the DfE (guidance page "data-states"), and ours before it is sent."""
+
+    QUEUED = "queued"  # ours: checked by a person, waiting for the job to send it
+    REFUSED = "refused"  # ours: the DfE answered 422, so it was never created there
+    SUBMITTED = "submitted"
+    ELIGIBLE = "eligible"
+    PAYABLE = "payable"
+    PAID = "paid"
+    VOIDED = "voided"
+    INELIGIBLE = "ineligible"
+    AWAITING_CLAWBACK = "awaiting_clawback"
+    CLAWED_BACK = "clawed_back"
+
+
+# A declaration in one of these states stands: another of the same type for the same participant
+# would be a duplicate.
+STANDING_DECLARATION_STATES = frozenset(
+    {
+        DeclarationState.QUEUED,
+        DeclarationState.SUBMITTED,
+        DeclarationState.ELIGIBLE,
+        DeclarationState.PAYABLE,
+        DeclarationState.PAID,
+    }
+)
+# A person may void these (guidance "submit-view-and-void-declarations": a paid one becomes awaiting clawback).
+VOIDABLE_DECLARATION_STATES = frozenset(
+    {DeclarationState.SUBMITTED, DeclarationState.ELIGIBLE, DeclarationState.PAYABLE, DeclarationState.PAID}
+)
+
+
+class TrainingStatus(str, enum.Enum):
+    ACTIVE = "active"
+    DEFERRED = "deferred"
+    WITHDRAWN = "withdrawn"
+
+
+class ReportKind(str, enum.Enum):
+    """A change this app tells the DfE about, queued and sent by the job runner."""
+
+    WITHDRAW = "withdraw"
+    DEFER = "defer"
+    RESUME = "resume"
+    CHANGE_SCHEDULE = "change-schedule"
+    OUTCOME = "outcome"
+
+
+class ReportState(str, enum.Enum):
+    QUEUED = "queued"
+    SENT = "sent"
+    REFUSED = "refused"  # the DfE answered 422: a person must look
+
+
+class OutcomeState(str, enum.Enum):
+    PASSED = "passed"
+    FAILED = "failed"
+    VOIDED = "voided"

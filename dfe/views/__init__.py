@@ -1,0 +1,19 @@
+"""The DfE pages, for administrators: settings, applications, declarations, participants, statements.
+
+Each subject is its own module adding routes to the one blueprint; importing them here registers them."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from core.accounts.roles import Role
+from core.layout import navigation
+from dfe import privacy
+from dfe.views import settings  # noqa: F401  (registers its routes)
+from dfe.views.base import bp
+
+
+def init_app(app: Flask) -> None:
+    privacy.init_app(app)
+    app.register_blueprint(bp)
+    navigation(app).add("DfE", "dfe.settings", Role.ADMIN, section="/admin/dfe")
