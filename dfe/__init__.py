@@ -1,0 +1,1 @@
+"""The link to the DfE's NPQ Registration API (v3)."""
