@@ -3,13 +3,17 @@
 Source: the DfE's OpenAPI document, repository DFE-Digital/npq-registration, file
 ``public/api/docs/v3/swagger.yaml`` (vendored in ``tests/fixtures/dfe_npq_api_v3/``). The app's own
 words for these codes live beside the code that shows them; the codes here are the API's spelling.
+The declaration types and states, training statuses and schedules live in :mod:`dfe.milestones`
+(the pure rules need them); this module holds the rest.
 """
 
 from __future__ import annotations
 
 import enum
 
-COURSE = "npq-senco"  # the only course this app runs; an application for another course is not ours
+from dfe.milestones import COURSE_IDENTIFIER, Schedule
+
+COURSE = COURSE_IDENTIFIER  # the only course this app runs; an application for another course is not ours
 API_PREFIX = "/api/v3"
 PER_PAGE = 100  # the API's default page size (its maximum is 3,000)
 UUID_LENGTH = 36
@@ -39,47 +43,17 @@ class ApplicationStatus(str, enum.Enum):
     REJECTED = "rejected"
 
 
-# The schedules the DfE assigns to specialist NPQs, the SENCO NPQ among them (guidance page
-# "schedules-and-milestone-dates").
-SCHEDULES = ("npq-specialist-autumn", "npq-specialist-spring")
+SCHEDULES = tuple(schedule.value for schedule in Schedule)
 
 
-class DeclarationState(str, enum.Enum):
-    """A declaration's state at the DfE (guidance page "data-states"), and ours before it is sent."""
-
-    QUEUED = "queued"  # ours: checked by a person, waiting for the job to send it
-    REFUSED = "refused"  # ours: the DfE answered 422, so it was never created there
-    SUBMITTED = "submitted"
-    ELIGIBLE = "eligible"
-    PAYABLE = "payable"
-    PAID = "paid"
-    VOIDED = "voided"
-    INELIGIBLE = "ineligible"
-    AWAITING_CLAWBACK = "awaiting_clawback"
-    CLAWED_BACK = "clawed_back"
-
-
+# A declaration's state is the DfE's (dfe.milestones.DeclarationState) once sent; before that, ours:
+QUEUED = "queued"  # checked by a person, waiting for the job to send it
+REFUSED = "refused"  # the DfE answered 422, so it was never created there
 # A declaration in one of these states stands: another of the same type for the same participant
 # would be a duplicate.
-STANDING_DECLARATION_STATES = frozenset(
-    {
-        DeclarationState.QUEUED,
-        DeclarationState.SUBMITTED,
-        DeclarationState.ELIGIBLE,
-        DeclarationState.PAYABLE,
-        DeclarationState.PAID,
-    }
-)
+STANDING_DECLARATION_STATES = frozenset({QUEUED, "submitted", "eligible", "payable", "paid"})
 # A person may void these (guidance "submit-view-and-void-declarations": a paid one becomes awaiting clawback).
-VOIDABLE_DECLARATION_STATES = frozenset(
-    {DeclarationState.SUBMITTED, DeclarationState.ELIGIBLE, DeclarationState.PAYABLE, DeclarationState.PAID}
-)
-
-
-class TrainingStatus(str, enum.Enum):
-    ACTIVE = "active"
-    DEFERRED = "deferred"
-    WITHDRAWN = "withdrawn"
+VOIDABLE_DECLARATION_STATES = frozenset({"submitted", "eligible", "payable", "paid"})
 
 
 class ReportKind(str, enum.Enum):

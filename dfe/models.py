@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from assessments.models import Cohort, Enrolment
 from core.accounts.models import User, utcnow
 from core.extensions import db
-from dfe.contract import STANDING_DECLARATION_STATES, UUID_LENGTH, DeclarationState, ReportState
+from dfe.contract import QUEUED, STANDING_DECLARATION_STATES, UUID_LENGTH, ReportState
 
 BASE_URL_MAX_LENGTH = 200
 TOKEN_MAX_LENGTH = 500  # the DfE's tokens are far shorter; a longer paste is a mistake
@@ -127,7 +127,7 @@ class DfeParticipant(db.Model):
 
 # A declaration that stands blocks another of its type for the participant: the duplicate is
 # refused here, by the database, before anything is sent.
-_STANDING = ", ".join(sorted(f"'{state.value}'" for state in STANDING_DECLARATION_STATES))
+_STANDING = ", ".join(sorted(f"'{state}'" for state in STANDING_DECLARATION_STATES))
 
 
 class DfeDeclaration(db.Model):
@@ -152,7 +152,7 @@ class DfeDeclaration(db.Model):
     declaration_type: Mapped[str] = mapped_column(String(20))  # dfe.milestones
     declaration_date: Mapped[datetime]
     has_passed: Mapped[bool | None]
-    state: Mapped[str] = mapped_column(String(20), default=DeclarationState.QUEUED.value, index=True)
+    state: Mapped[str] = mapped_column(String(20), default=QUEUED, index=True)
     remote_id: Mapped[str | None] = mapped_column(String(UUID_LENGTH), unique=True)
     statement_id: Mapped[str | None] = mapped_column(String(UUID_LENGTH), index=True)
     clawback_statement_id: Mapped[str | None] = mapped_column(String(UUID_LENGTH))
