@@ -37,6 +37,10 @@ QUIRKS = (
     "A declaration's `has_passed` is typed `string`, but the DfE's serializer (app/serializers/api/"
     "declaration_serializer.rb, `has_passed?`) sends true, false or null. The property accepts a boolean "
     "as well as a string, so a client is checked against what the service really sends.",
+    "Properties marked `nullable: true` with an `enum` (an application's status, funding_choice, "
+    "ineligible_for_funding_reason, schedule_identifier; a declaration's ineligible_for_funding_reason) "
+    "do not list null in the enum, so by OpenAPI 3.0.3 null is refused although the document's own "
+    "examples send it. null is added to those enums.",
 )
 
 
@@ -75,6 +79,20 @@ def original_document() -> dict[str, Any]:
     return document
 
 
+def _null_in_nullable_enums(node: Any) -> int:
+    added = 0
+    if isinstance(node, dict):
+        if node.get("nullable") is True and isinstance(node.get("enum"), list) and None not in node["enum"]:
+            node["enum"].append(None)
+            added += 1
+        for value in node.values():
+            added += _null_in_nullable_enums(value)
+    elif isinstance(node, list):
+        for value in node:
+            added += _null_in_nullable_enums(value)
+    return added
+
+
 def _has_passed_as_sent(document: dict[str, Any]) -> None:
     attributes = document["components"]["schemas"]["ParticipantDeclaration"]["properties"]["attributes"]
     has_passed = attributes["properties"]["has_passed"]
@@ -96,6 +114,7 @@ def derived_document() -> dict[str, Any]:
     _drop_boolean_required(document)
     _explode_deep_objects(document)
     _has_passed_as_sent(document)
+    _null_in_nullable_enums(document)
     return document
 
 
