@@ -236,9 +236,7 @@ def _content_type(headers: Mapping[str, str] | None, default: str) -> str:
     return default
 
 
-def validate_request(
-    method: str, url: str, headers: Mapping[str, str] | None = None, body: Any = None
-) -> list[str]:
+def validate_request(method: str, url: str, headers: Mapping[str, str] | None = None, body: Any = None) -> list[str]:
     """What is wrong with this request by the document (empty: nothing). ``body`` may be bytes,
     text or a JSON-able value."""
     request = _request(method, url, headers, body)

@@ -32,7 +32,9 @@ from tests.dfe_contract import validate_request, validate_response
 API = "/api/v3"
 UNAUTHORISED = {"error": "HTTP Token: Access denied"}
 NOT_FOUND = {"error": "Resource not found"}
-BAD_REQUEST = {"errors": [{"title": "Bad request", "detail": "correct json data structure required. See API docs for reference"}]}
+BAD_REQUEST = {
+    "errors": [{"title": "Bad request", "detail": "correct json data structure required. See API docs for reference"}]
+}
 DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 3000  # the document: "Maximum is 3000 … it will fallback to 3000"
 # Declarations in these states do not block a new one of the same type (they were retracted).
@@ -146,7 +148,9 @@ class DfeSimulator:
 
     def start(self) -> DfeSimulator:
         self._server = make_server("127.0.0.1", 0, self._wsgi, threaded=True)
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="dfe-simulator", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, name="dfe-simulator", daemon=True
+        )
         self._thread.start()
         return self
 
@@ -259,7 +263,9 @@ class DfeSimulator:
             declaration["state"] = state
             declaration["updated_at"] = stamp(self._clock.now())
 
-    def withdraw_remotely(self, participant_id: str, reason: str = "other", course_identifier: str = "npq-senco") -> None:
+    def withdraw_remotely(
+        self, participant_id: str, reason: str = "other", course_identifier: str = "npq-senco"
+    ) -> None:
         """A withdrawal made at the DfE, not through the API (the client finds it by polling)."""
         with self._lock:
             self._withdraw(participant_id, course_identifier, reason)
@@ -396,7 +402,8 @@ class DfeSimulator:
             raise unprocessable("funded_place", "Set '#/funded_place' to true or false.")
         if funded_place and not application["eligible_for_funding"]:
             raise unprocessable(
-                "funded_place", "The participant is not eligible for funding, so '#/funded_place' cannot be set to true."
+                "funded_place",
+                "The participant is not eligible for funding, so '#/funded_place' cannot be set to true.",
             )
         schedule = attributes.get("schedule_identifier") or DEFAULT_SCHEDULE.get(
             application["course_identifier"], "npq-leadership-autumn"
@@ -427,9 +434,7 @@ class DfeSimulator:
             raise unprocessable(
                 "funded_place", "This participant is not eligible for funding. Contact us if you think this is wrong."
             )
-        if any(
-            d["application_id"] == id and d["state"] not in RETRACTED_STATES for d in self.declarations.values()
-        ):
+        if any(d["application_id"] == id and d["state"] not in RETRACTED_STATES for d in self.declarations.values()):
             raise unprocessable(
                 "funded_place",
                 "You cannot change the funded place because declarations have been submitted. You will need to void "
@@ -494,7 +499,11 @@ class DfeSimulator:
         )
 
     def _participant(self, participant_id: str) -> dict[str, Any]:
-        return {"id": participant_id, "type": "npq-participant", "attributes": json.loads(json.dumps(self.participants[participant_id]))}
+        return {
+            "id": participant_id,
+            "type": "npq-participant",
+            "attributes": json.loads(json.dumps(self.participants[participant_id])),
+        }
 
     def _list_participants(self, request: Request, _body: Any) -> dict[str, Any]:
         rows = _since(list(self.participants.items()), request.args.get("filter[updated_since]"))
@@ -540,9 +549,7 @@ class DfeSimulator:
             raise unprocessable("participant_id", "The participant is already deferred")
         if enrolment["training_status"] == "withdrawn":
             raise unprocessable("participant_id", "The participant is already withdrawn")
-        if not any(
-            d["participant_id"] == id and d["state"] in LIVE_STATES for d in self.declarations.values()
-        ):
+        if not any(d["participant_id"] == id and d["state"] in LIVE_STATES for d in self.declarations.values()):
             raise unprocessable("participant_id", "You cannot defer an NPQ participant that has no declarations")
         enrolment["training_status"] = "deferred"
         enrolment["deferral"] = {"reason": attributes["reason"], "date": stamp(self._clock.now())}
@@ -583,7 +590,11 @@ class DfeSimulator:
     # -- declarations --------------------------------------------------------------------------
 
     def _declaration(self, declaration_id: str) -> dict[str, Any]:
-        return {"id": declaration_id, "type": "participant-declaration", "attributes": dict(self.declarations[declaration_id])}
+        return {
+            "id": declaration_id,
+            "type": "participant-declaration",
+            "attributes": dict(self.declarations[declaration_id]),
+        }
 
     def _create_declaration(self, _request: Request, body: Any) -> dict[str, Any]:
         attributes = body["data"]["attributes"]
@@ -601,10 +612,13 @@ class DfeSimulator:
             raise unprocessable("declaration_date", "Enter a valid RFC3339 '#/declaration_date'.")
         if declared > now:
             raise unprocessable(
-                "declaration_date", "The '#/declaration_date' value cannot be a future date. Check the date and try again."
+                "declaration_date",
+                "The '#/declaration_date' value cannot be a future date. Check the date and try again.",
             )
         if declared.date() < schedule_start(enrolment["schedule_identifier"], enrolment["cohort"]):
-            raise unprocessable("declaration_date", "Enter a '#/declaration_date' that's on or after the schedule start.")
+            raise unprocessable(
+                "declaration_date", "Enter a '#/declaration_date' that's on or after the schedule start."
+            )
         withdrawal = enrolment["withdrawal"]
         if enrolment["training_status"] == "withdrawn" and withdrawal and declared > parse_time(withdrawal["date"]):  # type: ignore[operator]
             raise unprocessable(
@@ -646,7 +660,9 @@ class DfeSimulator:
             "updated_at": stamp(now),
         }
         if attributes["declaration_type"] == "completed":
-            self._add_outcome(participant_id, course, "passed" if attributes["has_passed"] else "failed", declared.date().isoformat())
+            self._add_outcome(
+                participant_id, course, "passed" if attributes["has_passed"] else "failed", declared.date().isoformat()
+            )
         return {"data": self._declaration(declaration_id)}
 
     def _list_declarations(self, request: Request, _body: Any) -> dict[str, Any]:
@@ -698,12 +714,17 @@ class DfeSimulator:
         self._enrolment(id, attributes["course_identifier"])
         completed = parse_time(attributes["completion_date"])
         if completed is None:
-            raise unprocessable("completion_date", "The '#/completion_date' value must be in the following format: 'yyyy-mm-dd'")
+            raise unprocessable(
+                "completion_date", "The '#/completion_date' value must be in the following format: 'yyyy-mm-dd'"
+            )
         if completed > self._clock.now():
             raise unprocessable(
-                "completion_date", "The '#/completion_date' value cannot be a future date. Check the date and try again."
+                "completion_date",
+                "The '#/completion_date' value cannot be a future date. Check the date and try again.",
             )
-        outcome_id = self._add_outcome(id, attributes["course_identifier"], attributes["state"], attributes["completion_date"])
+        outcome_id = self._add_outcome(
+            id, attributes["course_identifier"], attributes["state"], attributes["completion_date"]
+        )
         return {"data": self._outcome(outcome_id)}
 
     def _list_outcomes(self, request: Request, _body: Any) -> dict[str, Any]:

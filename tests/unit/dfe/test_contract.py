@@ -96,7 +96,9 @@ def test_paging_filters_and_sort_are_read_as_deep_objects() -> None:
 
 
 def test_a_path_id_that_is_not_a_uuid_and_an_unknown_path_are_problems() -> None:
-    assert validate_request("GET", "http://x/api/v3/statements/42", AUTH) == ["path parameter 'id': '42' is not a 'uuid'"]
+    assert validate_request("GET", "http://x/api/v3/statements/42", AUTH) == [
+        "path parameter 'id': '42' is not a 'uuid'"
+    ]
     assert validate_request("GET", "http://x/api/v3/nowhere", AUTH) == [
         "PathNotFound: Path not found for http://0.0.0.0:3000/api/v3/nowhere"
     ]

@@ -21,7 +21,9 @@ def api(dfe_api: DfeSimulator) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=f"{dfe_api.base_url}/api/v3", headers=dfe_api.headers, timeout=10) as client:
         yield client
     # The simulator's answers are the document's, whatever the test did.
-    assert dfe_api.invalid_responses() == [], [(e.method, e.path, e.status, e.response_problems) for e in dfe_api.invalid_responses()]
+    assert dfe_api.invalid_responses() == [], [
+        (e.method, e.path, e.status, e.response_problems) for e in dfe_api.invalid_responses()
+    ]
 
 
 def accept(api: httpx.Client, application_id: str, **attributes: Any) -> httpx.Response:
@@ -32,7 +34,9 @@ def accept(api: httpx.Client, application_id: str, **attributes: Any) -> httpx.R
     )
 
 
-def declare(api: httpx.Client, participant_id: str, declaration_type: str = "started", **changes: Any) -> httpx.Response:
+def declare(
+    api: httpx.Client, participant_id: str, declaration_type: str = "started", **changes: Any
+) -> httpx.Response:
     attributes = {
         "participant_id": participant_id,
         "declaration_type": declaration_type,
@@ -40,12 +44,18 @@ def declare(api: httpx.Client, participant_id: str, declaration_type: str = "sta
         "course_identifier": "npq-senco",
         **changes,
     }
-    return api.post("/participant-declarations", json={"data": {"type": "participant-declaration", "attributes": attributes}})
+    return api.post(
+        "/participant-declarations", json={"data": {"type": "participant-declaration", "attributes": attributes}}
+    )
 
 
-def participant_update(api: httpx.Client, participant_id: str, action: str, kind: str, **attributes: Any) -> httpx.Response:
+def participant_update(
+    api: httpx.Client, participant_id: str, action: str, kind: str, **attributes: Any
+) -> httpx.Response:
     attributes.setdefault("course_identifier", "npq-senco")
-    return api.put(f"/participants/npq/{participant_id}/{action}", json={"data": {"type": kind, "attributes": attributes}})
+    return api.put(
+        f"/participants/npq/{participant_id}/{action}", json={"data": {"type": kind, "attributes": attributes}}
+    )
 
 
 def accepted_participant(sim: DfeSimulator, api: httpx.Client, **attributes: Any) -> str:
@@ -67,7 +77,9 @@ def test_without_the_token_the_answer_is_the_documents_401(dfe_api: DfeSimulator
     assert dfe_api.invalid_responses() == []
 
 
-def test_an_invalid_request_gets_a_422_naming_the_attribute_and_is_logged(api: httpx.Client, dfe_api: DfeSimulator) -> None:
+def test_an_invalid_request_gets_a_422_naming_the_attribute_and_is_logged(
+    api: httpx.Client, dfe_api: DfeSimulator
+) -> None:
     participant_id = accepted_participant(dfe_api, api)
     response = declare(api, participant_id, evidence="x")
     assert response.status_code == 422
@@ -139,15 +151,22 @@ def test_accepting_twice_or_after_rejecting_is_422(api: httpx.Client, dfe_api: D
     accept(api, accepted)
     again = accept(api, accepted)
     assert again.status_code == 422
-    assert again.json()["errors"] == [{"title": "application", "detail": "This NPQ application has already been accepted"}]
+    assert again.json()["errors"] == [
+        {"title": "application", "detail": "This NPQ application has already been accepted"}
+    ]
     rejected = dfe_api.add_application()
     assert api.post(f"/npq-applications/{rejected}/reject").json()["data"]["attributes"]["status"] == "rejected"
     assert accept(api, rejected).status_code == 422
 
 
-def test_funded_place_is_needed_to_accept_a_funding_eligible_application(api: httpx.Client, dfe_api: DfeSimulator) -> None:
+def test_funded_place_is_needed_to_accept_a_funding_eligible_application(
+    api: httpx.Client, dfe_api: DfeSimulator
+) -> None:
     application_id = dfe_api.add_application()
-    response = api.post(f"/npq-applications/{application_id}/accept", json={"data": {"type": "npq-application-accept", "attributes": {}}})
+    response = api.post(
+        f"/npq-applications/{application_id}/accept",
+        json={"data": {"type": "npq-application-accept", "attributes": {}}},
+    )
     assert response.status_code == 422
     assert response.json()["errors"] == [{"title": "funded_place", "detail": "Set '#/funded_place' to true or false."}]
     assert dfe_api.applications[application_id]["status"] == "pending"
@@ -183,17 +202,24 @@ def test_a_duplicate_declaration_is_422_until_the_first_is_voided(api: httpx.Cli
     first = declare(api, participant_id).json()["data"]["id"]
     duplicate = declare(api, participant_id)
     assert duplicate.status_code == 422
-    assert duplicate.json()["errors"][0]["detail"] == "There is already a declaration with state eligible for this application"
+    assert (
+        duplicate.json()["errors"][0]["detail"]
+        == "There is already a declaration with state eligible for this application"
+    )
     assert api.put(f"/participant-declarations/{first}/void").json()["data"]["attributes"]["state"] == "voided"
     assert declare(api, participant_id).status_code == 200
 
 
-def test_declaration_dates_in_the_future_or_before_the_schedule_are_422(api: httpx.Client, dfe_api: DfeSimulator) -> None:
+def test_declaration_dates_in_the_future_or_before_the_schedule_are_422(
+    api: httpx.Client, dfe_api: DfeSimulator
+) -> None:
     participant_id = accepted_participant(dfe_api, api)
     future = declare(api, participant_id, declaration_date=(NOW + timedelta(days=2)).strftime("%Y-%m-%dT%H:%M:%SZ"))
     assert future.status_code == 422
     assert future.json()["errors"][0]["title"] == "declaration_date"
-    early = declare(api, participant_id, declaration_date="2025-08-31T10:00:00Z")  # the 2025 autumn schedule starts 1 Sept
+    early = declare(
+        api, participant_id, declaration_date="2025-08-31T10:00:00Z"
+    )  # the 2025 autumn schedule starts 1 Sept
     assert early.status_code == 422
     assert "on or after the schedule start" in early.json()["errors"][0]["detail"]
 
@@ -211,10 +237,15 @@ def test_voiding_a_paid_declaration_awaits_clawback(api: httpx.Client, dfe_api: 
     participant_id = accepted_participant(dfe_api, api)
     declaration_id = declare(api, participant_id).json()["data"]["id"]
     dfe_api.set_declaration_state(declaration_id, "paid")
-    assert api.put(f"/participant-declarations/{declaration_id}/void").json()["data"]["attributes"]["state"] == "awaiting_clawback"
+    assert (
+        api.put(f"/participant-declarations/{declaration_id}/void").json()["data"]["attributes"]["state"]
+        == "awaiting_clawback"
+    )
 
 
-def test_declarations_are_listed_by_participant_and_fetched_one_by_one(api: httpx.Client, dfe_api: DfeSimulator) -> None:
+def test_declarations_are_listed_by_participant_and_fetched_one_by_one(
+    api: httpx.Client, dfe_api: DfeSimulator
+) -> None:
     first = accepted_participant(dfe_api, api)
     second = accepted_participant(dfe_api, api)
     mine = declare(api, first).json()["data"]["id"]
@@ -222,7 +253,9 @@ def test_declarations_are_listed_by_participant_and_fetched_one_by_one(api: http
     listed = api.get("/participant-declarations", params={"filter[participant_id]": first}).json()["data"]
     assert [d["id"] for d in listed] == [mine]
     assert api.get(f"/participant-declarations/{mine}").json()["data"]["attributes"]["participant_id"] == first
-    assert len(api.get("/participant-declarations", params={"page[per_page]": "1", "page[page]": "2"}).json()["data"]) == 1
+    assert (
+        len(api.get("/participant-declarations", params={"page[per_page]": "1", "page[page]": "2"}).json()["data"]) == 1
+    )
 
 
 # -- participants ------------------------------------------------------------------------------
@@ -240,7 +273,9 @@ def test_withdrawal_needs_a_started_declaration(api: httpx.Client, dfe_api: DfeS
     assert enrolment["training_status"] == "withdrawn"
     assert enrolment["withdrawal"]["reason"] == "personal-reason-moving-school"
     # Declaring after the withdrawal date is refused.
-    late = declare(api, participant_id, "retained-1", declaration_date=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"))
+    late = declare(
+        api, participant_id, "retained-1", declaration_date=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    )
     assert late.status_code == 422
     assert "on or before the withdrawal date" in late.json()["errors"][0]["detail"]
 
@@ -271,7 +306,9 @@ def test_defer_resume_and_change_schedule(api: httpx.Client, dfe_api: DfeSimulat
     assert changed.json()["data"]["attributes"]["npq_enrolments"][0]["schedule_identifier"] == "npq-specialist-spring"
 
 
-def test_a_remote_withdrawal_shows_in_the_participant_listing_since_the_last_poll(api: httpx.Client, dfe_api: DfeSimulator) -> None:
+def test_a_remote_withdrawal_shows_in_the_participant_listing_since_the_last_poll(
+    api: httpx.Client, dfe_api: DfeSimulator
+) -> None:
     participant_id = accepted_participant(dfe_api, api)
     declare(api, participant_id)
     since = dfe_api.participants[participant_id]["updated_at"]
@@ -286,11 +323,18 @@ def test_a_remote_withdrawal_shows_in_the_participant_listing_since_the_last_pol
 
 def test_outcomes_are_recorded_and_listed(api: httpx.Client, dfe_api: DfeSimulator) -> None:
     participant_id = accepted_participant(dfe_api, api)
-    body = {"data": {"type": "npq-outcome-confirmation", "attributes": {"course_identifier": "npq-senco", "state": "passed", "completion_date": "2026-01-15"}}}
+    body = {
+        "data": {
+            "type": "npq-outcome-confirmation",
+            "attributes": {"course_identifier": "npq-senco", "state": "passed", "completion_date": "2026-01-15"},
+        }
+    }
     created = api.post(f"/participants/npq/{participant_id}/outcomes", json=body)
     assert created.status_code == 200
     assert created.json()["data"]["attributes"]["state"] == "passed"
-    assert [o["id"] for o in api.get(f"/participants/npq/{participant_id}/outcomes").json()["data"]] == [created.json()["data"]["id"]]
+    assert [o["id"] for o in api.get(f"/participants/npq/{participant_id}/outcomes").json()["data"]] == [
+        created.json()["data"]["id"]
+    ]
     assert len(api.get("/participants/npq/outcomes").json()["data"]) == 1
 
 
@@ -304,7 +348,9 @@ def test_statements_are_listed_and_fetched(api: httpx.Client, dfe_api: DfeSimula
 # -- failure switches --------------------------------------------------------------------------
 
 
-def test_fail_next_answers_the_given_status_that_many_times_and_changes_nothing(api: httpx.Client, dfe_api: DfeSimulator) -> None:
+def test_fail_next_answers_the_given_status_that_many_times_and_changes_nothing(
+    api: httpx.Client, dfe_api: DfeSimulator
+) -> None:
     application_id = dfe_api.add_application()
     dfe_api.fail_next(status=503, times=2)
     assert accept(api, application_id).status_code == 503
