@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, post_load, validate
 
 from dfe.client import DfeBadAnswer
 from dfe.contract import UUID_LENGTH
@@ -100,6 +100,12 @@ class DeclarationAttributes(_Tolerant):
     clawback_statement_id = _text(UUID_LENGTH)
     application_id = _text(UUID_LENGTH)
     updated_at = fields.AwareDateTime(allow_none=True, load_default=None)
+
+    @post_load
+    def _one_spelling(self, data: dict[str, Any], **_: Any) -> dict[str, Any]:
+        # The document spells "awaiting_clawback"; the DfE's serializer sends "awaiting-clawback".
+        data["state"] = data["state"].replace("-", "_")
+        return data
 
 
 class OutcomeAttributes(_Tolerant):

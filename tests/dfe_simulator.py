@@ -14,6 +14,7 @@ Use it through the ``dfe_api`` fixture (tests/conftest.py) or ``with DfeSimulato
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 import uuid
@@ -328,6 +329,7 @@ class DfeSimulator:
                     response_body=body,
                 )
             )
+        _append_to_contract_log(request.method, request.path, status, request_problems, response_problems, injected)
         return Response(payload, status=status, headers=headers)
 
     def _answer(self, request: Request, raw: bytes, problems: list[str]) -> tuple[int, dict[str, Any]]:
@@ -787,6 +789,28 @@ _ROUTES = (
 
 
 # -- helpers -----------------------------------------------------------------------------------
+
+
+def _append_to_contract_log(
+    method: str, path: str, status: int, request_problems: list[str], response_problems: list[str], injected: bool
+) -> None:
+    """With ``DFE_CONTRACT_LOG`` set (make verify's dfe-contract row), every exchange is also written
+    there as a JSON line, so a run of the journeys can be counted from outside the test process."""
+    target = os.environ.get("DFE_CONTRACT_LOG")
+    if not target:
+        return
+    line = json.dumps(
+        {
+            "method": method,
+            "path": path,
+            "status": status,
+            "request_problems": request_problems,
+            "response_problems": response_problems,
+            "injected": injected,
+        }
+    )
+    with open(target, "a", encoding="utf-8") as log:  # one short append a line: workers do not interleave
+        log.write(line + "\n")
 
 
 def _json_or_text(raw: bytes) -> Any:
