@@ -9,6 +9,7 @@ from verify import (
     api_fuzz,
     canary_row,
     client_rows,
+    dfe_row,
     erasure_row,
     hostile_row,
     kill_row,
@@ -191,6 +192,11 @@ def all_rows(postgresql_url: str) -> dict[str, tuple[str, str, Row]]:
             "emails with a held mark or a child's name",
             "0 with a mark or outcome, 0 with a child's name or typed text, every kind of email sent",
             messages_row.row,
+        ),
+        "dfe-contract": (
+            "requests to the DfE's NPQ API",
+            "0 invalid against the DfE's OpenAPI document, over every DfE journey",
+            dfe_row.row,
         ),
         "timing": (
             "sign-in timing",
