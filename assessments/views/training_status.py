@@ -45,14 +45,12 @@ def _back(found: Enrolment) -> Response:
     return redirect(url_for("assessments.change_enrolment", enrolment_id=found.id))
 
 
-@bp.route(
-    "/enrolments/<int:enrolment_id>/training-status/<any(withdraw, defer, resume):change>", methods=["GET", "POST"]
-)
+@bp.route("/enrolments/<int:enrolment_id>/training-status/<change>", methods=["GET", "POST"])
 @roles_required(Role.DESIGNER, Role.ADMIN)
 def change_training_status(enrolment_id: int, change: str):  # type: ignore[no-untyped-def]
     """Withdraw, defer or resume: choose the reason, add a note, confirm."""
     found = _enrolment(enrolment_id)
-    to = CHANGES[change]
+    to = CHANGES.get(change) or abort(404)
     refused = [p for p in rules.change_problems(found.status, rules.StatusChange(to)) if p.path == "to_status"]
     if refused:  # a link to a change no longer possible (an old tab): say why on the enrolment page
         flash(refused[0].message, "error")
