@@ -19,6 +19,7 @@ TRAINEE_SIDE = "the trainee, their mentors, designers, administrators"
 MODERATION_SIDE = "the trainee, the mentor, moderators, designers, administrators"
 PROVIDER_STAFF = "designers, administrators"
 MENTOR_OWN = "the mentor, designers, administrators"
+TRAINEE_AND_STAFF = "the trainee, designers, administrators"  # a reason may be about their health: not mentors
 
 
 def _field(
@@ -57,7 +58,9 @@ ENROLMENT = PersonalTable(
             "whether the trainee is training, deferred or withdrawn (kept for the register and the DfE)",
             erase=Erase.KEEP,
         ),
-        "status_reason": _field("the DfE's reason for the latest deferral or withdrawal", erase=Erase.NULL),
+        "status_reason": _field(
+            "the DfE's reason for the latest deferral or withdrawal", TRAINEE_AND_STAFF, erase=Erase.NULL
+        ),
         "status_changed_at": _field("when the training status last changed", erase=Erase.KEEP),
     },
     retention="enrolments",
