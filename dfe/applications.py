@@ -48,7 +48,12 @@ ACCEPT_TYPE = "npq-application-accept"  # the document's example of ApplicationA
 # The DfE's error titles name an attribute of the request; the decision form's field for each.
 DFE_FIELDS = {"funded_place": "funded_place", "schedule_identifier": "cohort_id"}
 # The enrolment checks' paths, as the decision form names them.
-ENROLMENT_FIELDS = {"trainee_id": "cohort_id", "became_senco": "cohort_id", "school": "cohort_id"}
+ENROLMENT_FIELDS = {
+    "trainee_id": "cohort_id",
+    "became_senco": "cohort_id",
+    "school": "cohort_id",
+    "mentor_ids": "mentor_id",
+}
 HEAD_TEACHER_NOW = "yes_"  # headteacher_status values meaning they are (or will be) a head teacher
 
 
@@ -296,6 +301,8 @@ def plan(application: DfeApplication, cohort_id: int | None, mentor_ids: tuple[i
                 f"this application is for {cohort_year(application)}",
             )
         )
+    if not mentor_ids:
+        problems.append(Problem("mentor_id", "Choose the trainee’s mentor"))
     found, after, person_problems = _person(application)
     problems += person_problems
     given = EnrolmentInput(
@@ -305,7 +312,7 @@ def plan(application: DfeApplication, cohort_id: int | None, mentor_ids: tuple[i
         became_senco=_senco_start(application, today),
         head_teacher=str(application.attributes.get("headteacher_status") or "").startswith(HEAD_TEACHER_NOW),
     )
-    if link is not None and not person_problems:
+    if link is not None and mentor_ids and not person_problems:
         mentors = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(mentor_ids)))}
         _, _, found_problems = enrolment_problems(link.cohort, given, today, people={**mentors, after.id: after})
         problems += [Problem(ENROLMENT_FIELDS.get(path, path), message) for path, message in found_problems]

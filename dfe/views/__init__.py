@@ -8,8 +8,9 @@ from flask import Flask
 
 from core.accounts.roles import Role
 from core.layout import navigation
-from dfe import applications, cli, privacy, sync
-from dfe.views import applications as application_views  # noqa: F401  (registers its routes)
+from dfe import cli, privacy, sync
+from dfe import applications as applications_in
+from dfe.views import applications  # noqa: F401  (registers its routes)
 from dfe.views import settings  # noqa: F401  (registers its routes)
 from dfe.views.base import bp
 
@@ -17,7 +18,7 @@ from dfe.views.base import bp
 def init_app(app: Flask) -> None:
     privacy.init_app(app)
     sync.init_app(app)
-    applications.init_app()
+    applications_in.init_app()
     app.cli.add_command(cli.dfe)
     app.register_blueprint(bp)
     navigation(app).add("DfE", "dfe.settings", Role.ADMIN, section="/admin/dfe")
