@@ -365,10 +365,10 @@ def accept(
         problems += error.problems
     if problems:
         raise Invalid(problems)
-    attributes = {"funded_place": bool(funded_place) if eligible(application) else False}
-    attributes["schedule_identifier"] = chosen.schedule_identifier
+    funded = bool(funded_place) if eligible(application) else False  # always sent: see the module's docstring
+    attributes = {"funded_place": funded, "schedule_identifier": chosen.schedule_identifier}
     answer = _send(application, "accept", {"data": {"type": ACCEPT_TYPE, "attributes": attributes}})
-    return _record_acceptance(application, answer, chosen, actor, attributes["funded_place"])
+    return _record_acceptance(application, answer, chosen, actor, funded)
 
 
 def _record_acceptance(

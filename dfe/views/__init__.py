@@ -8,10 +8,12 @@ from flask import Flask
 
 from core.accounts.roles import Role
 from core.layout import navigation
-from dfe import cli, privacy, sync
 from dfe import applications as applications_in
-from dfe.views import applications  # noqa: F401  (registers its routes)
-from dfe.views import settings  # noqa: F401  (registers its routes)
+from dfe import cli, privacy, sync
+from dfe.views import (
+    applications,  # noqa: F401  (registers its routes)
+    settings,  # noqa: F401  (registers its routes)
+)
 from dfe.views.base import bp
 
 
