@@ -20,6 +20,8 @@ DESIGNER = frozenset({Role.DESIGNER})
 MENTOR = frozenset({Role.MENTOR})
 TRAINEE = frozenset({Role.TRAINEE})
 MODERATOR = frozenset({Role.MODERATOR})
+# The verify world reads no applications from the DfE: an id that names none (administrators get a 404).
+APPLICATION_ID = "00000000-0000-4000-8000-000000000000"
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,12 @@ ACCESS: dict[str, Access] = {
     "dfe.settings": Access("GET POST", ADMIN),
     "dfe.test_connection": Access("POST", ADMIN),
     "dfe.schedules": Access("GET POST", ADMIN),
+    "dfe.applications_list": Access("GET", ADMIN),
+    "dfe.applications_sync": Access("POST", ADMIN),
+    "dfe.application_page": Access("GET", ADMIN, {"application_id": APPLICATION_ID}),
+    "dfe.application_accept": Access("POST", ADMIN, {"application_id": APPLICATION_ID}),
+    "dfe.application_reject": Access("POST", ADMIN, {"application_id": APPLICATION_ID}),
+    "dfe.application_finish": Access("POST", ADMIN, {"application_id": APPLICATION_ID}),
     # single sign-on: for people who are not signed in (no issuer is configured here: a 404 for all)
     "sso.start": Access("GET", PUBLIC, {"name": "school"}),
     "sso.callback": Access("GET", PUBLIC, {"name": "school"}),

@@ -38,6 +38,9 @@ class Action(str, enum.Enum):
     PASSWORD_RESET = "password_reset.done"
     EMAIL_CHANGE_REQUESTED = "email_change.requested"
     EMAIL_CHANGED = "email_change.confirmed"
+    # the link to the DfE (dfe.applications): a decision sent to the DfE on an application
+    DFE_APPLICATION_ACCEPTED = "dfe_application.accepted"
+    DFE_APPLICATION_REJECTED = "dfe_application.rejected"
 
     @property
     def label(self) -> str:
@@ -71,4 +74,6 @@ ACTION_LABELS = {
     Action.PASSWORD_RESET: "Chose a new password through a reset link",
     Action.EMAIL_CHANGE_REQUESTED: "Asked to change their email address",
     Action.EMAIL_CHANGED: "Confirmed a new email address",
+    Action.DFE_APPLICATION_ACCEPTED: "Accepted a DfE application and enrolled the trainee",
+    Action.DFE_APPLICATION_REJECTED: "Rejected a DfE application",
 }
