@@ -74,6 +74,10 @@ ACCESS: dict[str, Access] = {
     "dfe.settings": Access("GET POST", ADMIN),
     "dfe.test_connection": Access("POST", ADMIN),
     "dfe.schedules": Access("GET POST", ADMIN),
+    "dfe.declarations": Access("GET", ADMIN),
+    "dfe.submit_declarations": Access("POST", ADMIN),
+    "dfe.void_declaration": Access("POST", ADMIN, {"declaration_id": 1}),
+    "dfe.statements": Access("GET", ADMIN),
     # single sign-on: for people who are not signed in (no issuer is configured here: a 404 for all)
     "sso.start": Access("GET", PUBLIC, {"name": "school"}),
     "sso.callback": Access("GET", PUBLIC, {"name": "school"}),

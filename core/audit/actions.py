@@ -37,6 +37,9 @@ class Action(str, enum.Enum):
     PASSWORD_RESET = "password_reset.done"
     EMAIL_CHANGE_REQUESTED = "email_change.requested"
     EMAIL_CHANGED = "email_change.confirmed"
+    # the DfE's NPQ API (dfe.declarations): declarations checked by a person, and retracted
+    DFE_DECLARATIONS_SUBMITTED = "dfe.declarations_submitted"
+    DFE_DECLARATION_VOIDED = "dfe.declaration_voided"
 
     @property
     def label(self) -> str:
@@ -69,4 +72,6 @@ ACTION_LABELS = {
     Action.PASSWORD_RESET: "Chose a new password through a reset link",
     Action.EMAIL_CHANGE_REQUESTED: "Asked to change their email address",
     Action.EMAIL_CHANGED: "Confirmed a new email address",
+    Action.DFE_DECLARATIONS_SUBMITTED: "Submitted declarations to the DfE",
+    Action.DFE_DECLARATION_VOIDED: "Voided a declaration at the DfE",
 }

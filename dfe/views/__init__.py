@@ -9,13 +9,18 @@ from flask import Flask
 from core.accounts.roles import Role
 from core.layout import navigation
 from dfe import cli, privacy, sync
-from dfe.views import settings  # noqa: F401  (registers its routes)
+from dfe import declarations as declaration_service
+from dfe.views import (
+    declarations,  # noqa: F401  (registers its routes)
+    settings,  # noqa: F401  (registers its routes)
+)
 from dfe.views.base import bp
 
 
 def init_app(app: Flask) -> None:
     privacy.init_app(app)
     sync.init_app(app)
+    declaration_service.init_app(app)
     app.cli.add_command(cli.dfe)
     app.register_blueprint(bp)
     navigation(app).add("DfE", "dfe.settings", Role.ADMIN, section="/admin/dfe")
