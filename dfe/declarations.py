@@ -653,7 +653,7 @@ def statements(env: Environment | None = None) -> list[StatementRow]:
         .where(DfeDeclaration.environment == env.value, DfeDeclaration.statement_id.is_not(None))
         .group_by(DfeDeclaration.statement_id, DfeDeclaration.declaration_type, DfeDeclaration.state)
     ):
-        counts[statement_id][(kind, state)] = number
+        counts[str(statement_id)][(kind, state)] = number
     rows = db.session.scalars(
         select(DfeStatement)
         .where(DfeStatement.environment == env.value)
