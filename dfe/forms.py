@@ -6,7 +6,16 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
-from wtforms import PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
@@ -129,3 +138,16 @@ def schedules_form(cohorts: list[Cohort], current: dict[int, tuple[int, str]]) -
             ),
         )
     return SchedulesForm()
+
+
+class SubmitDeclarationsForm(FlaskForm):
+    """The proposals ticked to submit (their keys), or all of them; the service checks each key."""
+
+    declarations = SelectMultipleField("Declarations to submit", validate_choice=False)
+    submit_all = BooleanField(default=False)
+
+
+class VoidDeclarationForm(FlaskForm):
+    """Why a declaration is voided; the length rule is the service's (dfe.declarations.void)."""
+
+    reason = TextAreaField("Why are you voiding this declaration?")

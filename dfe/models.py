@@ -163,6 +163,9 @@ class DfeDeclaration(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     sent_at: Mapped[datetime | None]
+    # A sender took this queued declaration and holds it until then (dfe.declarations): a sender
+    # that died lets it go when the moment passes, and the next one checks the DfE before sending.
+    claimed_until: Mapped[datetime | None]
     remote_updated_at: Mapped[datetime | None]
     lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
     enrolment: Mapped[Enrolment | None] = relationship()

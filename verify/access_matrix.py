@@ -82,6 +82,10 @@ ACCESS: dict[str, Access] = {
     "dfe.application_accept": Access("POST", ADMIN, {"application_id": APPLICATION_ID}),
     "dfe.application_reject": Access("POST", ADMIN, {"application_id": APPLICATION_ID}),
     "dfe.application_finish": Access("POST", ADMIN, {"application_id": APPLICATION_ID}),
+    "dfe.declarations": Access("GET", ADMIN),
+    "dfe.submit_declarations": Access("POST", ADMIN),
+    "dfe.void_declaration": Access("POST", ADMIN, {"declaration_id": 1}),
+    "dfe.statements": Access("GET", ADMIN),
     # single sign-on: for people who are not signed in (no issuer is configured here: a 404 for all)
     "sso.start": Access("GET", PUBLIC, {"name": "school"}),
     "sso.callback": Access("GET", PUBLIC, {"name": "school"}),

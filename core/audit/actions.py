@@ -41,6 +41,9 @@ class Action(str, enum.Enum):
     # the link to the DfE (dfe.applications): a decision sent to the DfE on an application
     DFE_APPLICATION_ACCEPTED = "dfe_application.accepted"
     DFE_APPLICATION_REJECTED = "dfe_application.rejected"
+    # the DfE's NPQ API (dfe.declarations): declarations checked by a person, and retracted
+    DFE_DECLARATIONS_SUBMITTED = "dfe.declarations_submitted"
+    DFE_DECLARATION_VOIDED = "dfe.declaration_voided"
 
     @property
     def label(self) -> str:
@@ -76,4 +79,6 @@ ACTION_LABELS = {
     Action.EMAIL_CHANGED: "Confirmed a new email address",
     Action.DFE_APPLICATION_ACCEPTED: "Accepted a DfE application and enrolled the trainee",
     Action.DFE_APPLICATION_REJECTED: "Rejected a DfE application",
+    Action.DFE_DECLARATIONS_SUBMITTED: "Submitted declarations to the DfE",
+    Action.DFE_DECLARATION_VOIDED: "Voided a declaration at the DfE",
 }

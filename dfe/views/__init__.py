@@ -10,8 +10,10 @@ from core.accounts.roles import Role
 from core.layout import navigation
 from dfe import applications as applications_in
 from dfe import cli, privacy, sync
+from dfe import declarations as declaration_service
 from dfe.views import (
     applications,  # noqa: F401  (registers its routes)
+    declarations,  # noqa: F401  (registers its routes)
     settings,  # noqa: F401  (registers its routes)
 )
 from dfe.views.base import bp
@@ -21,6 +23,7 @@ def init_app(app: Flask) -> None:
     privacy.init_app(app)
     sync.init_app(app)
     applications_in.init_app()
+    declaration_service.init_app(app)
     app.cli.add_command(cli.dfe)
     app.register_blueprint(bp)
-    navigation(app).add("DfE", "dfe.settings", Role.ADMIN, section="/admin/dfe")
+    navigation(app).add("DfE", "dfe.applications_list", Role.ADMIN, section="/admin/dfe")
