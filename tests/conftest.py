@@ -7,6 +7,7 @@ import re
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import pytest
 from flask import Flask
@@ -23,6 +24,9 @@ from core.app import create_app
 from core.content import loaders
 from core.extensions import db
 from tests.smtp import SmtpServer
+
+if TYPE_CHECKING:
+    from tests.dfe_simulator import DfeSimulator
 
 # Each test run, and each of its xdist workers, gets schemas of its own, so that two runs on one
 # server never meet; they are dropped when the run ends. Redis queues and SQLite files are named or
@@ -282,3 +286,25 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     finish together instead of one waiting on a long file at the end."""
     first = {"e2e": 0, "unit": 1}
     items.sort(key=lambda item: first.get(item.path.relative_to(item.config.rootpath).parts[1], 2))
+
+
+# The DfE NPQ API v3 (issue 23): a stateful simulator per test, and Prism once per process.
+# Imported inside the fixtures so that test runs which do not use them do not load openapi-core.
+
+
+@pytest.fixture
+def dfe_api() -> Iterator[DfeSimulator]:
+    """A fresh simulator of the DfE's NPQ API on a free port (tests/dfe_simulator.py)."""
+    from tests.dfe_simulator import DfeSimulator
+
+    with DfeSimulator() as simulator:
+        yield simulator
+
+
+@pytest.fixture(scope="session")
+def prism_api(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Stoplight Prism mocking the DfE's NPQ API document with --errors (tests/prism.py); its URL."""
+    from tests.prism import running_prism
+
+    with running_prism(tmp_path_factory.mktemp("prism")) as url:
+        yield url
