@@ -21,7 +21,7 @@ from wtforms import BooleanField, HiddenField, StringField, SubmitField, TextAre
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from assessments import sampling
+from assessments import sampling, training_status
 from assessments.case_study_rules import CaseStudyResult
 from assessments.deadlines import EARLIER_MONTHS_MAX, ServicePeriod
 from assessments.enrolment_rules import PERIODS_TEXT_MAX, RuleError, parse_periods
@@ -759,3 +759,26 @@ def exemplar_form(rubric: engine.Rubric, data: Any = None) -> FlaskForm:
 
     _add_marks(ExemplarForm, rubric)
     return ExemplarForm(formdata=data)
+
+
+class TrainingStatusForm(TextChecked, FlaskForm):
+    """Withdraw, defer or resume a trainee: the DfE's reason (none to resume), an optional note,
+    then a confirmation (``confirmed`` is set by the confirmation page's button)."""
+
+    reason = SelectField(
+        "Reason",
+        widget=GovRadioInput(),
+        invalid="Choose a reason from the list",
+        validators=[Optional()],  # the rule says whether this change needs one (assessments.training_status)
+    )
+    note = TextAreaField(
+        "Note (optional)",
+        widget=GovTextArea(),
+        description="For the provider’s own record. It is not sent to the DfE",
+        validators=[
+            Length(max=training_status.NOTE_MAX_LENGTH, message=too_long(training_status.NOTE_MAX_LENGTH, "Note"))
+        ],
+    )
+    lock_version = HiddenField()
+    confirmed = HiddenField()
+    submit = SubmitField("Continue", widget=GovSubmitInput())

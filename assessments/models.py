@@ -12,6 +12,9 @@ from typing import Any
 from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, column, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from assessments.training_status import NOTE_MAX_LENGTH as STATUS_NOTE_MAX_LENGTH
+from assessments.training_status import REASON_MAX_LENGTH as STATUS_REASON_MAX_LENGTH
+from assessments.training_status import STATUS_MAX_LENGTH, TrainingStatus, may_start_observation
 from competencies.models import RubricVersion
 from core.accounts.models import User, utcnow
 from core.extensions import db
@@ -89,6 +92,14 @@ class Enrolment(db.Model):
     # Optimistic locking: a change based on an older value is refused (the page's "changed since you
     # opened it", the API's ETag / If-Match).
     lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
+    # Where the trainee's training stands (assessments.training_status), as the DfE is told it:
+    # reminders and mentors' to-do items leave out anyone not active; the history is in
+    # enrolment_status_change, the latest reason and time here for the lists.
+    training_status: Mapped[str] = mapped_column(
+        String(STATUS_MAX_LENGTH), default=TrainingStatus.ACTIVE.value, server_default="active", index=True
+    )
+    status_reason: Mapped[str | None] = mapped_column(String(STATUS_REASON_MAX_LENGTH))  # a DfE reason code
+    status_changed_at: Mapped[datetime | None]
     cohort: Mapped[Cohort] = relationship(back_populates="enrolments")
     trainee: Mapped[User] = relationship()
     mentors: Mapped[list[User]] = relationship(secondary=enrolment_mentor, order_by="User.name")
@@ -97,6 +108,36 @@ class Enrolment(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": lock_version}
+
+    @property
+    def status(self) -> TrainingStatus:
+        return TrainingStatus(self.training_status)
+
+    @property
+    def is_active(self) -> bool:
+        return self.training_status == TrainingStatus.ACTIVE.value
+
+    @property
+    def may_be_observed(self) -> bool:
+        """Whether a mentor may start a new observation (assessments.training_status's rule)."""
+        return may_start_observation(self.status)
+
+
+class EnrolmentStatusChange(db.Model):
+    """One change of a trainee's training status: from what to what, the DfE's reason code, who
+    and when, and an optional note. Never changed once written; the DfE report is made from it."""
+
+    __tablename__ = "enrolment_status_change"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    enrolment_id: Mapped[int] = mapped_column(ForeignKey("enrolment.id", ondelete="CASCADE"), index=True)
+    from_status: Mapped[str] = mapped_column(String(STATUS_MAX_LENGTH))
+    to_status: Mapped[str] = mapped_column(String(STATUS_MAX_LENGTH))
+    reason: Mapped[str | None] = mapped_column(String(STATUS_REASON_MAX_LENGTH))  # None when resuming
+    changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"), index=True)
+    note: Mapped[str] = mapped_column(String(STATUS_NOTE_MAX_LENGTH), default="", server_default="")
+    enrolment: Mapped[Enrolment] = relationship()
+    changed_by: Mapped[User | None] = relationship()
 
 
 class Observation(db.Model):

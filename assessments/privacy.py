@@ -53,6 +53,12 @@ ENROLMENT = PersonalTable(
         "head_teacher": _field("whether the trainee is a head teacher acting as SENCO", erase=Erase.ANONYMISE),
         "nasenco_started": _field("when the trainee started the NASENCO award", erase=Erase.ANONYMISE),
         "nasenco_completed": _field("when the trainee completed the NASENCO award", erase=Erase.ANONYMISE),
+        "training_status": _field(
+            "whether the trainee is training, deferred or withdrawn (kept for the register and the DfE)",
+            erase=Erase.KEEP,
+        ),
+        "status_reason": _field("the DfE's reason for the latest deferral or withdrawal", erase=Erase.NULL),
+        "status_changed_at": _field("when the training status last changed", erase=Erase.KEEP),
     },
     retention="enrolments",
     title="Enrolments",
@@ -66,6 +72,20 @@ ENROLMENT_MENTOR = PersonalTable(
     },
     retention="enrolments",
     title="Trainees you mentor",
+)
+ENROLMENT_STATUS_CHANGE = PersonalTable(
+    "enrolment_status_change",
+    {
+        "enrolment_id": _field("the trainee withdrawn, deferred or resumed", PROVIDER_STAFF, erase=Erase.KEEP),
+        "from_status": _field("the training status before the change", PROVIDER_STAFF, erase=Erase.KEEP),
+        "to_status": _field("the training status after the change (told to the DfE)", PROVIDER_STAFF, erase=Erase.KEEP),
+        "reason": _field("the DfE's reason code for the change", PROVIDER_STAFF, erase=Erase.NULL),
+        "changed_at": _field("when the training status changed", PROVIDER_STAFF, erase=Erase.KEEP),
+        "changed_by_id": _author("who changed the training status", PROVIDER_STAFF),
+        "note": _field("a note on the change, in the changer's words", PROVIDER_STAFF, erase=Erase.ANONYMISE),
+    },
+    retention="enrolments",
+    title="Changes of training status",
 )
 OBSERVATION = PersonalTable(
     "observation",
@@ -216,6 +236,7 @@ class AssessmentsProvider(privacy.Provider):
         COHORT,
         ENROLMENT,
         ENROLMENT_MENTOR,
+        ENROLMENT_STATUS_CHANGE,
         OBSERVATION,
         OBSERVATION_REVISION,
         OBSERVATION_REQUEST,

@@ -24,6 +24,7 @@ from assessments.models import (
 )
 from assessments.services.observations import PRESENT_MAX
 from assessments.services.submissions import IDEMPOTENCY_KEY_PATTERN, KEY_MESSAGE
+from assessments.training_status import TrainingStatus
 from competencies import engine
 from competencies.engine import signoff
 from competencies.engine.evidence import COMMENT_MAX
@@ -239,6 +240,14 @@ class EnrolmentSchema(Schema):
     nasenco_completed = fields.Date(required=True, allow_none=True)
     lock_version = fields.Integer(
         required=True, metadata={"description": "Its ETag: send it back as If-Match to change it"}
+    )
+    training_status = fields.String(
+        required=True,
+        dump_only=True,
+        metadata={
+            "enum": [s.value for s in TrainingStatus],
+            "description": "Read-only: staff withdraw, defer and resume a trainee on the enrolment's page",
+        },
     )
     url = _url("get_enrolment", enrolment_id="id")
     observations_url = _url("enrolment_observations", enrolment_id="id")

@@ -147,6 +147,9 @@ ACCESS: dict[str, Access] = {
         "GET POST", DESIGNER | ADMIN, {"cohort_id": "cohort_id", "scenario_key": "annual-review"}
     ),
     "assessments.change_enrolment": Access("GET POST", DESIGNER | ADMIN, {"enrolment_id": "enrolment_id"}),
+    "assessments.change_training_status": Access(
+        "GET POST", DESIGNER | ADMIN, {"enrolment_id": "enrolment_id", "change": "defer"}
+    ),
     "assessments.import_enrolments": Access("GET POST", DESIGNER | ADMIN, {"cohort_id": "cohort_id"}),
     "assessments.confirm_enrolments": Access(
         "GET POST", DESIGNER | ADMIN, {"cohort_id": "cohort_id", "staged_id": "staged_enrolments"}

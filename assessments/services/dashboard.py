@@ -102,9 +102,12 @@ def mentor_dashboard(mentor_id: int, page: int, today: date) -> Dashboard:
             select(Enrolment).where(Enrolment.id.in_(mine)).options(*eager[:1], eager[2]).order_by(Enrolment.id)
         )
     )
+    # To-do items (deadlines close, next steps to review, requests to answer) are for trainees in
+    # training only: a withdrawn or deferred trainee stays in the list of trainees, with their status.
+    training = [e for e in every if e.is_active]
     close = tuple(
         (e, duty)
-        for e in every
+        for e in training
         if (duty := senco_duty(e, today)).duty is not None and duty.duty.status in CLOSE_STATUSES
     )
     return Dashboard(
@@ -112,9 +115,9 @@ def mentor_dashboard(mentor_id: int, page: int, today: date) -> Dashboard:
         page,
         pages,
         total,
-        tuple(open_requests_for_mentor(mentor_id)),
+        tuple(r for r in open_requests_for_mentor(mentor_id) if r.enrolment.is_active),
         drafts,
-        tuple(open_next_steps([e.id for e in every])),
+        tuple(open_next_steps([e.id for e in training])),
         close,
         {sc.key: sc.title for sc in competency_services.list_scenarios(rubrics=False)},
     )

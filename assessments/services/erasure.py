@@ -26,6 +26,7 @@ from assessments.models import (
     CalibrationAttempt,
     CalibrationExemplar,
     Enrolment,
+    EnrolmentStatusChange,
     ModerationAppeal,
     ModerationItem,
     ModerationSample,
@@ -103,6 +104,12 @@ def _erase_as_trainee(person_id: int) -> list[str]:
         enrolment.head_teacher = False
         enrolment.nasenco_started = None
         enrolment.nasenco_completed = None
+        # The status and its dates stay (the register and the DfE's record count them); why, and
+        # any note about the trainee, go: a reason may be about their health.
+        enrolment.status_reason = None
+    for change in db.session.scalars(select(EnrolmentStatusChange).where(EnrolmentStatusChange.enrolment_id.in_(ids))):
+        change.reason = None
+        change.note = ""
     observations = list(
         db.session.scalars(select(Observation).where(Observation.enrolment_id.in_(ids)).order_by(Observation.id))
     )
@@ -152,8 +159,9 @@ def _erase_as_trainee(person_id: int) -> list[str]:
         )
     )
     kept = [
-        f"{_count(len(enrolments), 'enrolment')} kept, with the school and SENCO history removed: "
-        "each cohort’s register counts its trainees, and the case study’s dates and result stay on it."
+        f"{_count(len(enrolments), 'enrolment')} kept, with the school, SENCO history and reasons for "
+        "changes of training status removed: each cohort’s register counts its trainees, and the case "
+        "study’s dates and result and the training status stay on it."
     ]
     if observations:
         kept.append(
@@ -209,6 +217,10 @@ def _erase_as_author(person_id: int, scrub: Scrub) -> list[str]:
         revision.reason = scrub(revision.reason)
     for step in db.session.scalars(select(NextStep).where(NextStep.set_by_id == person_id)):
         step.text = scrub(step.text)
+    for change in db.session.scalars(
+        select(EnrolmentStatusChange).where(EnrolmentStatusChange.changed_by_id == person_id)
+    ):
+        change.note = scrub(change.note)
     marked = list(
         db.session.scalars(
             select(ModerationItem).where(

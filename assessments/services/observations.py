@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from assessments import messages, revisions
+from assessments import messages, revisions, training_status
 from assessments.models import (
     PRESENT_NOTES_MAX_LENGTH,
     REASON_MAX_LENGTH,
@@ -190,6 +190,8 @@ def record_or_replay(
     existing = earlier_record(enrolment_id, given) if observation_id is None else None
     if existing is not None:
         return existing, True
+    if observation_id is None and not training_status.may_start_observation(enrolment.status):
+        raise Invalid(training_status.WITHDRAWN_NO_OBSERVATION, "enrolment_id")
     problems = _observation_problems(enrolment, given, today)
     if problems:
         raise Invalid(problems)

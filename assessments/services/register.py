@@ -20,6 +20,7 @@ from assessments.grid_rules import CellStatus
 from assessments.models import CaseStudy, Cohort, Enrolment
 from assessments.services.case_study import dates_of
 from assessments.services.grid import Judge, library, scenarios_for, submitted_results
+from assessments.training_status import TrainingStatus
 from core.accounts.models import User
 from core.csv_safe import write_csv
 from core.extensions import db
@@ -40,6 +41,11 @@ class RegisterRow:
     case_study: str  # in words
     scenarios_evidenced: int  # observed scenarios evidenced for sign-off
     scenarios: int
+    training_status: str = TrainingStatus.ACTIVE.value  # active, deferred or withdrawn (assessments.training_status)
+
+    @property
+    def status_label(self) -> str:
+        return TrainingStatus(self.training_status).label
 
     @property
     def sign_off(self) -> str:
@@ -95,6 +101,7 @@ def register(cohort_id: int | None = None, completed_only: bool = True) -> list[
                 in_words(dates),
                 evidenced,
                 len(scenarios),
+                e.training_status,
             )
         )
     rows.sort(key=lambda r: -(r.completed_on or date.min).toordinal())  # stable: names stay in order within a day
@@ -124,6 +131,7 @@ CSV_HEADER = (
     "Case-study assessment",
     "Observed scenarios evidenced for sign-off",
     "Observed scenarios",
+    "Training status",
 )
 
 
@@ -140,6 +148,7 @@ def register_csv(cohort_id: int | None, completed_only: bool) -> str:
             r.case_study,
             r.scenarios_evidenced,
             r.scenarios,
+            r.status_label,
         ]
         for r in register(cohort_id, completed_only)
     )

@@ -35,6 +35,7 @@ from assessments.reminders import Audience, Reminder
 from assessments.services import moderation
 from assessments.services.case_study import dates_of
 from assessments.services.enrolments import senco_duty
+from assessments.services.training_status import in_training
 from competencies import services as competency_services
 from core import jobs
 from core.accounts.models import RoleGrant, User
@@ -103,7 +104,7 @@ def _enrolments(today: date, *where: ColumnElement[bool]) -> tuple[rule.Enrolmen
     found = db.session.scalars(
         select(Enrolment)
         .where(or_(Enrolment.became_senco.is_not(None), Enrolment.case_study.has(CaseStudy.window_opens.is_not(None))))
-        .where(*where)
+        .where(in_training(), *where)  # a withdrawn or deferred trainee is not reminded, nor are their mentors
         .options(
             selectinload(Enrolment.trainee),
             selectinload(Enrolment.mentors),
@@ -136,7 +137,13 @@ def _requests(today: date, *where: ColumnElement[bool]) -> tuple[rule.OpenReques
                 (enrolment_mentor.c.enrolment_id == ObservationRequest.enrolment_id)
                 & (enrolment_mentor.c.mentor_id == ObservationRequest.mentor_id),
             )
-            .where(ObservationRequest.status == RequestStatus.OPEN, ObservationRequest.created_at < cutoff, *where)
+            .join(Enrolment, Enrolment.id == ObservationRequest.enrolment_id)
+            .where(
+                ObservationRequest.status == RequestStatus.OPEN,
+                ObservationRequest.created_at < cutoff,
+                in_training(),
+                *where,
+            )
             .options(selectinload(ObservationRequest.enrolment).selectinload(Enrolment.trainee))
             .order_by(ObservationRequest.id)
         )

@@ -87,6 +87,12 @@ def may_manage_cohort(cohort: Cohort, person: User | None) -> bool:
     return person is None or person.has_role(*STAFF)
 
 
+def may_change_enrolment(person: User | None) -> bool:
+    """Whether ``person`` may change an enrolment: its mentors, school and history, and its training
+    status (withdraw, defer, resume). The people who manage cohorts; ``None`` is the command line."""
+    return person is None or person.has_role(*STAFF)
+
+
 def cohorts(offset: int, limit: int) -> tuple[list[Cohort], int]:
     return page_of(select(Cohort).options(selectinload(Cohort.programme_version)).order_by(Cohort.id), offset, limit)
 

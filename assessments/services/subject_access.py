@@ -14,6 +14,7 @@ from assessments.models import (
     CaseStudy,
     Cohort,
     Enrolment,
+    EnrolmentStatusChange,
     ModerationAppeal,
     ModerationItem,
     ModerationSample,
@@ -40,6 +41,7 @@ def export(person_id: int) -> dict[str, list[Row]]:
     return {
         "enrolment": [_enrolment(e) for e in _enrolments(person_id)],
         "enrolment_mentor": _mentoring(person_id),
+        "enrolment_status_change": [_status_change(c) for c in _status_changes(person_id)],
         "observation": [_observation(o, person_id, scenarios) for o in observations],
         "observation_revision": [_revision(r) for r in _revisions(person_id, ids)],
         "observation_request": [_request(r, scenarios) for r in _requests(person_id)],
@@ -81,6 +83,34 @@ def _enrolment(e: Enrolment) -> Row:
         "nasenco_completed": e.nasenco_completed,
         "mentors": [Other(m.id, _MENTOR) for m in e.mentors],
         "enrolled_at": e.created_at,
+        "training_status": e.training_status,
+        "status_reason": e.status_reason,
+        "status_changed_at": e.status_changed_at,
+    }
+
+
+def _status_changes(person_id: int) -> list[EnrolmentStatusChange]:
+    """Changes of the person's own training status, and those they made to others'."""
+    return list(
+        db.session.scalars(
+            select(EnrolmentStatusChange)
+            .join(Enrolment, EnrolmentStatusChange.enrolment_id == Enrolment.id)
+            .where((Enrolment.trainee_id == person_id) | (EnrolmentStatusChange.changed_by_id == person_id))
+            .order_by(EnrolmentStatusChange.id)
+        )
+    )
+
+
+def _status_change(c: EnrolmentStatusChange) -> Row:
+    return {
+        "trainee": _trainee(c.enrolment),
+        "cohort": c.enrolment.cohort.name,
+        "from_status": c.from_status,
+        "to_status": c.to_status,
+        "reason": c.reason,
+        "changed_at": c.changed_at,
+        "changed_by": Other(c.changed_by_id, "Staff"),
+        "note": c.note,
     }
 
 

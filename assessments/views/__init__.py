@@ -30,6 +30,7 @@ from assessments.views import (  # noqa: F401  (registers the routes)
     register,
     requests,
     trainees,
+    training_status,
 )
 from assessments.views.base import bp, today
 from core import jobs

@@ -10,11 +10,13 @@ from sqlalchemy.exc import IntegrityError
 from wtforms.fields.choices import SelectChoice
 
 from assessments import services
+from assessments import training_status as status_rules
 from assessments.enrolment_rules import format_periods
 from assessments.forms import EnrolmentForm, EnrolmentImportForm
 from assessments.models import Enrolment
-from assessments.services import enrolment_imports, enrolments
+from assessments.services import enrolment_imports, enrolments, training_status
 from assessments.views.base import bp, today
+from assessments.views.training_status import CHANGES
 from core import importing
 from core.access import roles_required
 from core.accounts.roles import Role
@@ -79,8 +81,27 @@ def change_enrolment(enrolment_id: int):  # type: ignore[no-untyped-def]
                 flash("Enrolment saved.", "success")
                 return redirect(url_for("assessments.cohort", cohort_id=found.cohort_id))
     return render_template(
-        "assessments/enrolment_form.html", enrolment=found, form=form, duty=services.senco_duty(found, today())
+        "assessments/enrolment_form.html",
+        enrolment=found,
+        form=form,
+        duty=services.senco_duty(found, today()),
+        status_changes=training_status.history(found.id),
+        status_actions=status_actions(found),
+        reason_label=status_rules.reason_label,
     )
+
+
+def status_actions(found: Enrolment) -> list[tuple[str, str]]:
+    """(button words, URL) of each change of training status the rule allows now."""
+    return [
+        (
+            status_rules.ACTION_NAMES[to],
+            url_for("assessments.change_training_status", enrolment_id=found.id, change=name),
+        )
+        for to in status_rules.allowed_changes(found.status)
+        for name, target in CHANGES.items()
+        if target is to
+    ]
 
 
 def import_too_large(message: str):  # type: ignore[no-untyped-def]

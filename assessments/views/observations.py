@@ -15,6 +15,7 @@ from assessments.reminders import Audience
 from assessments.services import dashboard, feedback, moderation, reminders, scope
 from assessments.services.case_study import dates_of
 from assessments.services.observations import history
+from assessments.training_status import WITHDRAWN_NO_OBSERVATION
 from assessments.views.base import bp, page_number, today, whole_number
 from competencies import services as competency_services
 from core.access import roles_required
@@ -130,6 +131,9 @@ def _answers(observation: Observation, rubric) -> dict:  # type: ignore[no-untyp
 def new_observation(enrolment_id: int, scenario_key: str):  # type: ignore[no-untyped-def]
     enrolment = _my_trainee(enrolment_id)
     scenario = next((s for s in services.scenarios_of(enrolment) if s.key == scenario_key), None) or abort(404)
+    if not enrolment.may_be_observed:  # withdrawn: said before the mentor fills in a form that cannot be saved
+        flash(WITHDRAWN_NO_OBSERVATION, "error")
+        return redirect(url_for("assessments.trainee", enrolment_id=enrolment.id))
     return _observation_page(enrolment, scenario, None)
 
 

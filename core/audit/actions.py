@@ -28,6 +28,7 @@ class Action(str, enum.Enum):
     PERSON_INVITED = "person.invited"
     INVITATION_ACCEPTED = "invitation.accepted"
     SETTINGS_CHANGED = "settings.changed"
+    ENROLMENT_STATUS_CHANGED = "enrolment.status_changed"  # a trainee withdrawn, deferred or resumed
     # single sign-on (core.accounts.sso_services): who came in through which issuer, and who was refused
     SIGNED_IN_WITH_SSO = "sign_in.sso"
     SSO_REFUSED = "sign_in.sso_refused"
@@ -62,6 +63,7 @@ ACTION_LABELS = {
     Action.PERSON_INVITED: "Invited a person",
     Action.INVITATION_ACCEPTED: "Accepted an invitation",
     Action.SETTINGS_CHANGED: "Changed settings",
+    Action.ENROLMENT_STATUS_CHANGED: "Changed a trainee’s training status",
     Action.SIGNED_IN_WITH_SSO: "Signed in with a school account",
     Action.SSO_REFUSED: "Refused a sign-in with a school account",
     Action.PASSWORD_RESET_REQUESTED: "Asked for a password reset link",
