@@ -74,6 +74,9 @@ ACCESS: dict[str, Access] = {
     "dfe.settings": Access("GET POST", ADMIN),
     "dfe.test_connection": Access("POST", ADMIN),
     "dfe.schedules": Access("GET POST", ADMIN),
+    "dfe.participants_list": Access("GET", ADMIN),
+    "dfe.participant": Access("GET POST", ADMIN),
+    "dfe.send_report_again": Access("POST", ADMIN),
     # single sign-on: for people who are not signed in (no issuer is configured here: a 404 for all)
     "sso.start": Access("GET", PUBLIC, {"name": "school"}),
     "sso.callback": Access("GET", PUBLIC, {"name": "school"}),
