@@ -54,7 +54,9 @@ JOB_KIND = "dfe-reports"
 RETRY_AFTER_SECONDS = (60, 5 * 60, 30 * 60, 2 * 60 * 60)  # after the 1st, 2nd, 3rd, 4th and later failures
 CLAIM_SECONDS = 10 * 60  # a report claimed this long ago by a sender that died is due again
 NOT_SENT_YET = "Not sent yet"
-CHOOSE_SCHEDULE = "Choose the schedule to move the participant to"  # the title of the error kept while a report waits for its retry
+CHOOSE_SCHEDULE = (
+    "Choose the schedule to move the participant to"  # the title of the error kept while a report waits for its retry
+)
 
 # The DfE's request type for each kind of report (the document's ``data.type`` examples).
 REQUEST_TYPES = {
@@ -67,7 +69,10 @@ REQUEST_TYPES = {
 # What each training-status change here is reported as, and the DfE status it leads to.
 REPORT_FOR_STATUS = {"withdrawn": ReportKind.WITHDRAW, "deferred": ReportKind.DEFER, "active": ReportKind.RESUME}
 STATUS_AFTER = {ReportKind.WITHDRAW: "withdrawn", ReportKind.DEFER: "deferred", ReportKind.RESUME: "active"}
-OUTCOME_FOR_RESULT = {CaseStudyResult.PASSED.value: OutcomeState.PASSED, CaseStudyResult.NOT_PASSED.value: OutcomeState.FAILED}
+OUTCOME_FOR_RESULT = {
+    CaseStudyResult.PASSED.value: OutcomeState.PASSED,
+    CaseStudyResult.NOT_PASSED.value: OutcomeState.FAILED,
+}
 KIND_WORDS = {
     ReportKind.WITHDRAW: "Withdrawal",
     ReportKind.DEFER: "Deferral",
@@ -131,7 +136,9 @@ def _on_case_study_result(_sender: object, enrolment: Enrolment, case_study: Cas
     queue(participant, ReportKind.OUTCOME, attributes, case_study.updated_by_id)
 
 
-def change_schedule(participant: DfeParticipant, schedule: str | None, cohort_year: int | None, actor: User) -> DfeReport:
+def change_schedule(
+    participant: DfeParticipant, schedule: str | None, cohort_year: int | None, actor: User
+) -> DfeReport:
     """Queue a change of schedule (and, optionally, of cohort: the DfE allows that only until a
     ``started`` declaration is submitted, and says so with a 422 if not)."""
     problems = []
@@ -225,7 +232,8 @@ def _already_there(client: DfeClient, report: DfeReport) -> bool:
         return any(
             isinstance(o, dict)
             and (o.get("attributes") or {}).get("state") == report.payload.get("state")
-            and str((o.get("attributes") or {}).get("completion_date", ""))[:10] == report.payload.get("completion_date")
+            and str((o.get("attributes") or {}).get("completion_date", ""))[:10]
+            == report.payload.get("completion_date")
             for o in answer.get("data") or []
         )
     found = schemas.read_one(schemas.PARTICIPANT, client.get(f"/participants/npq/{report.participant_id}"))
@@ -393,7 +401,11 @@ def upsert_participant(raw: Any, env: Environment) -> bool | str:
         row.application_id = application_id
     if row.enrolment_id is None and row.application_id:  # tie it to the enrolment its application became
         application = db.session.get(DfeApplication, row.application_id)
-        if application is not None and application.enrolment_id is not None and participant_of(application.enrolment_id) is None:
+        if (
+            application is not None
+            and application.enrolment_id is not None
+            and participant_of(application.enrolment_id) is None
+        ):
             row.enrolment_id = application.enrolment_id
     return before != (row.training_status, row.schedule_identifier, row.cohort_year, row.attributes)
 

@@ -37,9 +37,7 @@ def participant(participant_id: int) -> Response | tuple[str, int]:
     form = ChangeScheduleForm()
     if form.validate_on_submit():
         try:
-            participants.change_schedule(
-                standing.participant, form.schedule_identifier.data, form.year(), current_user
-            )
+            participants.change_schedule(standing.participant, form.schedule_identifier.data, form.year(), current_user)
             db.session.commit()
             flash("Change of schedule queued: the app will send it to the DfE shortly.", "success")
             return redirect(url_for("dfe.participant", participant_id=participant_id))
@@ -77,7 +75,9 @@ def send_report_again(report_id: int) -> Response:
 
 
 def _participant_page(report: DfeReport) -> str:
-    row = db.session.query(DfeParticipant).filter_by(
-        environment=report.environment, participant_id=report.participant_id
-    ).first()
+    row = (
+        db.session.query(DfeParticipant)
+        .filter_by(environment=report.environment, participant_id=report.participant_id)
+        .first()
+    )
     return url_for("dfe.participant", participant_id=row.id) if row else url_for("dfe.participants_list")

@@ -17,7 +17,6 @@ if TYPE_CHECKING:  # the simulator loads openapi-core: only the tests that use i
     from tests.dfe_simulator import DfeSimulator
 
 
-
 @pytest.fixture
 def connected(app: Flask, dfe_api: DfeSimulator) -> DfeSimulator:
     with app.app_context():

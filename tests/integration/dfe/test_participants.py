@@ -249,7 +249,9 @@ def test_a_refusal_is_shown_with_the_dfes_words_and_can_be_sent_again(
     _declare_started(connected, participant_id)  # what the DfE asked for, put right
     with app.app_context():
         report_id = db.session.scalars(select(DfeReport.id)).one()
-    response = post_form(client, f"/admin/dfe/reports/{report_id}/send-again", {}, form_url=f"/admin/dfe/participants/{row_id}")
+    response = post_form(
+        client, f"/admin/dfe/reports/{report_id}/send-again", {}, form_url=f"/admin/dfe/participants/{row_id}"
+    )
     assert response.status_code == 302
     assert _reports(app) == [("withdraw", "queued")]
     assert _send(app).sent == 1
@@ -297,7 +299,9 @@ def test_a_participant_read_from_the_dfe_without_a_senco_course_is_not_kept(app:
         assert db.session.scalars(select(DfeParticipant)).all() == []
 
 
-def test_a_report_claimed_by_one_runner_is_not_claimed_by_another(app: Flask, connected: DfeSimulator, admin_id: int, enrolment_id: int) -> None:
+def test_a_report_claimed_by_one_runner_is_not_claimed_by_another(
+    app: Flask, connected: DfeSimulator, admin_id: int, enrolment_id: int
+) -> None:
     participant_id = _participant_at_dfe(connected)
     _link(app, enrolment_id, participant_id)
     _change(app, enrolment_id, "withdrawn", "change-in-career", admin_id)
