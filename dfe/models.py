@@ -190,6 +190,9 @@ class DfeReport(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     sent_at: Mapped[datetime | None]
+    # Not tried before this moment: the wait after the DfE could not be reached, or the claim of
+    # the sender that has it in hand (dfe.participants). None: due now.
+    send_after: Mapped[datetime | None]
 
 
 class DfeOutcome(db.Model):

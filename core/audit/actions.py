@@ -29,6 +29,8 @@ class Action(str, enum.Enum):
     INVITATION_ACCEPTED = "invitation.accepted"
     SETTINGS_CHANGED = "settings.changed"
     ENROLMENT_STATUS_CHANGED = "enrolment.status_changed"  # a trainee withdrawn, deferred or resumed
+    DFE_SCHEDULE_CHANGE_QUEUED = "dfe.schedule_change_queued"  # a participant's new schedule, to tell the DfE
+    DFE_REPORT_SENT_AGAIN = "dfe.report_sent_again"  # a report the DfE refused, queued again
     # single sign-on (core.accounts.sso_services): who came in through which issuer, and who was refused
     SIGNED_IN_WITH_SSO = "sign_in.sso"
     SSO_REFUSED = "sign_in.sso_refused"
@@ -70,6 +72,8 @@ ACTION_LABELS = {
     Action.INVITATION_ACCEPTED: "Accepted an invitation",
     Action.SETTINGS_CHANGED: "Changed settings",
     Action.ENROLMENT_STATUS_CHANGED: "Changed a trainee’s training status",
+    Action.DFE_SCHEDULE_CHANGE_QUEUED: "Asked the DfE to change a participant’s schedule",
+    Action.DFE_REPORT_SENT_AGAIN: "Queued a refused DfE report to send again",
     Action.SIGNED_IN_WITH_SSO: "Signed in with a school account",
     Action.SSO_REFUSED: "Refused a sign-in with a school account",
     Action.PASSWORD_RESET_REQUESTED: "Asked for a password reset link",
