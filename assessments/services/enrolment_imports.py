@@ -17,8 +17,6 @@ text it is: nothing here evaluates it, and pages escape it when they show it.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -29,17 +27,16 @@ from assessments import deadlines, enrolment_rules
 from assessments.models import Cohort, Enrolment
 from assessments.services.cohorts import get_cohort
 from assessments.services.enrolments import EnrolmentInput, add_checked, enrolment_problems
-from core import importing
+from core import csv_rows, importing
 from core.accounts.models import User, normalise_email
 from core.csv_safe import write_csv
-from core.documents import read_text
 from core.extensions import db
 from core.problems import Invalid, Problem
 
 CSV_BYTES_MAX = 512 * 1024  # half a megabyte holds thousands of rows; more is the wrong file
 ROWS_MAX = 1_000  # trainees in one file; a cohort is tens to hundreds
 CELL_MAX = 1_000  # characters in one cell
-PROBLEMS_SHOWN_MAX = 200  # a file that is wrong throughout says so without listing every cell
+LIMITS = csv_rows.Limits(CSV_BYTES_MAX, ROWS_MAX, CELL_MAX, "trainees")
 
 COLUMNS = (
     "trainee_email",
@@ -107,64 +104,6 @@ class EnrolmentsDraft:
     rows: tuple[Row, ...]
 
 
-def _located(line: int, column: str, message: str) -> Problem:
-    where = f"Line {line}, column {column}" if column else f"Line {line}"
-    return Problem(f"line {line}.{column}" if column else f"line {line}", f"{where}: {message}")
-
-
-def parse_csv(raw: bytes | str) -> dict[str, Any]:
-    """The file's header and rows, each row with its 1-based line; Invalid if it cannot be read."""
-    size = len(raw) if isinstance(raw, bytes) else len(raw.encode("utf-8", "surrogatepass"))
-    if size > CSV_BYTES_MAX:
-        raise Invalid(
-            f"The file is {size / 1024:,.0f} KB: a CSV file of enrolments must be {CSV_BYTES_MAX // 1024:,} KB or "
-            f"smaller ({ROWS_MAX:,} trainees at most). Split it into smaller files"
-        )
-    text = read_text(raw)
-    if "\x00" in text:
-        raise Invalid("The file holds a NUL character, so it is not a text CSV file. Save it again as CSV (UTF-8)")
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    rows: list[dict[str, Any]] = []
-    header: list[str] | None = None
-    start = 1
-    try:
-        for cells in reader:
-            if header is None:
-                header = cells
-            elif any(c.strip() for c in cells):
-                rows.append({"line": start, "cells": cells})
-                if len(rows) > ROWS_MAX:
-                    raise Invalid(f"The file has more than {ROWS_MAX:,} trainees. Split it into smaller files")
-            start = reader.line_num + 1
-    except csv.Error as error:
-        raise Invalid(
-            f"Line {reader.line_num}: the file cannot be read as CSV ({error}). Save it again as CSV (UTF-8)"
-        ) from None
-    if header is None:
-        raise Invalid("The file is empty. Use the template: a header line, then one line per trainee")
-    return {"header": header, "rows": rows}
-
-
-def _header_problems(header: list[str]) -> tuple[list[str], list[Problem]]:
-    names = [h.strip().lower() for h in header]
-    problems = [
-        _located(
-            1,
-            h or f"{i + 1}",
-            f"‘{h[:40]}’ is not a column this import knows. Use the columns of the template: {', '.join(COLUMNS)}",
-        )
-        for i, h in enumerate(names)
-        if h not in COLUMNS
-    ]
-    seen: set[str] = set()
-    for name in names:
-        if name in seen and name in COLUMNS:
-            problems.append(_located(1, name, "This column appears more than once; keep one"))
-        seen.add(name)
-    problems += [_located(1, name, "This column is missing; it is needed") for name in REQUIRED if name not in names]
-    return names, problems
-
-
 @dataclass
 class _Known:
     """The people and enrolments the file names, read once for the whole file."""
@@ -222,14 +161,14 @@ def read_details(cells: dict[str, str], line: int) -> tuple[Details, list[Proble
         try:
             return parse(cells.get(column, ""))
         except enrolment_rules.RuleError as error:
-            problems.append(_located(line, column, error.message))
+            problems.append(csv_rows.located(line, column, error.message))
             return None
 
     months_text = cells.get("earlier_months", "").strip() or "0"
     months = int(months_text) if months_text.isascii() and months_text.isdigit() and len(months_text) <= 4 else None
     if months is None:
         problems.append(
-            _located(
+            csv_rows.located(
                 line,
                 "earlier_months",
                 f"Enter earlier service as a whole number of months between 0 and {deadlines.EARLIER_MONTHS_MAX:,}",
@@ -253,10 +192,10 @@ def _read_row(cells: dict[str, str], line: int, known: _Known) -> tuple[Enrolmen
     trainee_email = cells.get("trainee_email", "").strip().lower()
     trainee = known.people.get(trainee_email)
     if not trainee_email:
-        problems.append(_located(line, "trainee_email", "Enter the trainee’s email address"))
+        problems.append(csv_rows.located(line, "trainee_email", "Enter the trainee’s email address"))
     elif trainee is None:
         problems.append(
-            _located(
+            csv_rows.located(
                 line,
                 "trainee_email",
                 f"No one has the email address {trainee_email[:80]}: "
@@ -267,7 +206,7 @@ def _read_row(cells: dict[str, str], line: int, known: _Known) -> tuple[Enrolmen
     for email in (normalise_email(e) for e in cells.get("mentor_emails", "").split(";") if e.strip()):
         mentor = known.people.get(email)
         if mentor is None:
-            problems.append(_located(line, "mentor_emails", f"No mentor has the email address {email[:80]}"))
+            problems.append(csv_rows.located(line, "mentor_emails", f"No mentor has the email address {email[:80]}"))
         else:
             mentor_ids.append(mentor.id)
     details, found = read_details(cells, line)
@@ -276,27 +215,12 @@ def _read_row(cells: dict[str, str], line: int, known: _Known) -> tuple[Enrolmen
     return (None if problems else given), problems
 
 
-def _cells(names: list[str], row: dict[str, Any]) -> tuple[dict[str, str], list[Problem]]:
-    values: list[str] = row["cells"]
-    line: int = row["line"]
-    problems = []
-    if len(values) > len(names):
-        problems.append(
-            _located(line, "", f"This line has {len(values)} cells but the header names {len(names)} columns")
-        )
-    cells = dict(zip(names, values))
-    for column, text in cells.items():
-        if len(text) > CELL_MAX:
-            problems.append(_located(line, column, f"A cell must be {CELL_MAX:,} characters or fewer"))
-    return cells, problems
-
-
 def check_rows(cohort: Cohort, document: dict[str, Any], today: date) -> EnrolmentsDraft:
     """Every row checked by the enrolment rules; Invalid listing every problem by line and column."""
-    names, problems = _header_problems(document["header"])
+    names, problems = csv_rows.header_problems(document["header"], COLUMNS, REQUIRED)
     if problems:
         raise Invalid(problems)
-    read = [_cells(names, row) for row in document["rows"]]
+    read = [csv_rows.cells_of(names, row, CELL_MAX) for row in document["rows"]]
     known = _known(cohort, [cells for cells, _ in read])
     rows: list[Row] = []
     first_line: dict[int, int] = {}
@@ -308,7 +232,9 @@ def check_rows(cohort: Cohort, document: dict[str, Any], today: date) -> Enrolme
             found += _service_problems(cohort, given, today, line, known)
             if given.trainee_id in first_line:
                 found.append(
-                    _located(line, "trainee_email", f"This trainee is already on line {first_line[given.trainee_id]}")
+                    csv_rows.located(
+                        line, "trainee_email", f"This trainee is already on line {first_line[given.trainee_id]}"
+                    )
                 )
             first_line.setdefault(given.trainee_id, line)
         problems += found
@@ -316,17 +242,13 @@ def check_rows(cohort: Cohort, document: dict[str, Any], today: date) -> Enrolme
             rows.append(_row(given, line, known))
     if not document["rows"]:
         problems.append(Problem("", "The file has no trainees: add one line per trainee under the header"))
-    if problems:
-        shown = problems[:PROBLEMS_SHOWN_MAX]
-        if len(problems) > PROBLEMS_SHOWN_MAX:
-            shown.append(Problem("", f"… and {len(problems) - PROBLEMS_SHOWN_MAX:,} more problems"))
-        raise Invalid(shown)
+    csv_rows.raise_all(problems)
     return EnrolmentsDraft(cohort.id, cohort.name, tuple(rows))
 
 
 def _service_problems(cohort: Cohort, given: EnrolmentInput, today: date, line: int, known: _Known) -> list[Problem]:
     _, _, found = enrolment_problems(cohort, given, today, enrolled=known.enrolled)
-    return [_located(line, FIELD_COLUMNS.get(path, path), message) for path, message in found]
+    return [csv_rows.located(line, FIELD_COLUMNS.get(path, path), message) for path, message in found]
 
 
 def _row(given: EnrolmentInput, line: int, known: _Known) -> Row:
@@ -374,7 +296,11 @@ def enrolment_csv(cohort_id: int, today: date) -> importing.Format[EnrolmentsDra
         return check_rows(cohort, document, today)
 
     return importing.Format[EnrolmentsDraft](
-        kind=f"enrolments-{cohort_id}", check=check, preview=_preview, add=_add, parse=parse_csv
+        kind=f"enrolments-{cohort_id}",
+        check=check,
+        preview=_preview,
+        add=_add,
+        parse=lambda raw: csv_rows.parse(raw, LIMITS),
     )
 
 

@@ -1,6 +1,6 @@
 """Requests: a trainee asks one of their mentors to observe a scenario; the mentor accepts with a
 date or declines with a reason. An accepted (or unanswered) request closes itself when an
-observation of that scenario is submitted (see :func:`assessments.services.observations._lock`)."""
+observation of that scenario is submitted (see :func:`assessments.services.observations.recording._lock`)."""
 
 from __future__ import annotations
 

@@ -47,7 +47,7 @@ def _demo_data() -> str:
 def init_app(app: Flask) -> None:
     UPLOAD_PAGES["assessments.import_enrolments"] = ((Role.DESIGNER, Role.ADMIN), enrolments.import_too_large)
     app.register_blueprint(bp)
-    api.init_app(app)  # the room's JSON API (assessments/api.py)
+    api.init_app(app)  # the room's JSON API (the assessments/api/ package)
     messages.init_app(app)  # the emails the room sends when something happens
     assessments_privacy.init_app(app)  # what the room holds about people (core.privacy)
     app.cli.add_command(enrol)

@@ -20,16 +20,15 @@ from core.accounts.errors import AccountError
 from core.accounts.links import AccountLink, Purpose
 from core.accounts.models import NO_PASSWORD, User
 from core.accounts.roles import Role
+from core.accounts.security_messages import security_kind
 from core.audit import Action, Subject, record
 from core.extensions import db
-from core.messages import Category, MessageKind, link_to, notify, register_kind
+from core.messages import link_to, notify, register_kind
 
-INVITATION = MessageKind(
-    name="invitation",
-    subject="You have been invited to NPQ for SENCOs: choose your password",
-    template="messages/invitation.txt",
-    category=Category.SECURITY,
-    why="an administrator of your NPQ for SENCOs provider added you",
+INVITATION = security_kind(
+    "invitation",
+    "You have been invited to NPQ for SENCOs: choose your password",
+    "an administrator of your NPQ for SENCOs provider added you",
 )
 INVITATION_DAYS = Purpose.INVITATION.lifetime.days
 
@@ -123,10 +122,7 @@ def waiting(user_ids: Iterable[int]) -> dict[int, Waiting]:
 
 def accept(token: str, password: str) -> User:
     """Choose a password through an invitation link; the link is spent and the person may sign in."""
-    link = links.peek(token, Purpose.INVITATION)
-    user_id, email, name = link.user_id, link.user.email, link.user.name
-    services.check_new_password(password, email, name, "new_password")
-    password_hash = services.hash_outside_transaction(password)
+    user_id, password_hash = services.chosen_password_hash(token, Purpose.INVITATION, password)
     link = links.spend(token, Purpose.INVITATION)
     user = link.user
     user.password_hash = password_hash

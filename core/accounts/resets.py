@@ -145,10 +145,7 @@ def _run_job(work: jobs.Work) -> str:
 def reset_password(token: str, password: str) -> User:
     """Choose a new password through a reset link: the link is spent, every other reset (and
     invitation) link withdrawn, every session ended and every API token revoked."""
-    link = links.peek(token, Purpose.PASSWORD_RESET)
-    user_id, email, name = link.user_id, link.user.email, link.user.name
-    services.check_new_password(password, email, name, "new_password")
-    password_hash = services.hash_outside_transaction(password)
+    user_id, password_hash = services.chosen_password_hash(token, Purpose.PASSWORD_RESET, password)
     links.spend(token, Purpose.PASSWORD_RESET)
     links.withdraw(user_id, Purpose.PASSWORD_RESET)
     links.withdraw(user_id, Purpose.INVITATION)

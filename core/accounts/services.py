@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core.accounts.api_tokens import delete_tokens
 from core.accounts.errors import AccountError, refuse_erased
-from core.accounts.links import Purpose, withdraw
+from core.accounts.links import Purpose, peek, withdraw
 from core.accounts.models import (
     EMAIL_MAX_LENGTH,
     NAME_MAX_LENGTH,
@@ -170,6 +170,15 @@ def check_current_password(user: User, current_password: str, *, address: str, p
     if not verify_password(old_hash, current_password):
         record_failure(account, address, now, policy)
         raise AccountError("Your current password is not right", field="current_password")
+
+
+def chosen_password_hash(token: str, purpose: Purpose, password: str) -> tuple[int, str]:
+    """The person an emailed link is for and the hash of the password they chose through it, once
+    the password passes the rules (checked before the slow hash). The link is not spent here."""
+    link = peek(token, purpose)
+    user_id, email, name = link.user_id, link.user.email, link.user.name
+    check_new_password(password, email, name, "new_password")
+    return user_id, hash_outside_transaction(password)
 
 
 def store_chosen_password(person_id: int, password_hash: str) -> User:

@@ -4,7 +4,6 @@ process of its own, configured by the environment as a server is) sends it to th
 from __future__ import annotations
 
 import os
-import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -21,25 +20,12 @@ from core.accounts.roles import Role
 from core.extensions import db
 from core.messages import Message, MessageStatus
 from core.messages.delivery import DELIVERY_JOB
-from tests.conftest import RUN_ID, _empty_all_tables, make_app
+from tests.conftest import _empty_all_tables, make_app
+from tests.redis_queue import REDIS_URL, queue_name  # noqa: F401 (a fixture)
 from tests.smtp import SmtpServer
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 FLASK = Path(sys.executable).with_name("flask")
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def queue_name() -> str:
-    try:
-        Redis.from_url(REDIS_URL).ping()
-    except Exception as error:  # any failure to reach Redis means the same here
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis at {REDIS_URL} is unreachable: {error}")
-        pytest.skip(f"Redis at {REDIS_URL} is unreachable (.ci/run starts it)")
-    name = f"senco-test-{RUN_ID}-{secrets.token_hex(3)}"
-    yield name
-    Queue(name, connection=Redis.from_url(REDIS_URL)).delete(delete_jobs=True)
 
 
 @pytest.fixture

@@ -3,38 +3,22 @@
 from __future__ import annotations
 
 import os
-import secrets
 import subprocess
 import sys
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from redis import Redis
-from rq import Queue
 from sqlalchemy import select
 
 from core import jobs
 from core.accounts.models import SignInFailure, utcnow
 from core.extensions import db
-from tests.conftest import RUN_ID, _empty_all_tables, make_app
+from tests.conftest import _empty_all_tables, make_app
+from tests.redis_queue import REDIS_URL, queue_name  # noqa: F401 (a fixture)
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 FLASK = Path(sys.executable).with_name("flask")
 REPO = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def queue_name() -> str:
-    try:
-        Redis.from_url(REDIS_URL).ping()
-    except Exception as error:  # any failure to reach Redis means the same here
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis at {REDIS_URL} is unreachable: {error}")
-        pytest.skip(f"Redis at {REDIS_URL} is unreachable (.ci/run starts it)")
-    name = f"senco-test-{RUN_ID}-{secrets.token_hex(3)}"  # a queue of this test's own
-    yield name
-    Queue(name, connection=Redis.from_url(REDIS_URL)).delete(delete_jobs=True)
 
 
 @pytest.fixture

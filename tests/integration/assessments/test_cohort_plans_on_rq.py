@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import secrets
 import signal
 import subprocess
 import sys
@@ -20,23 +19,12 @@ from assessments import services
 from core import jobs
 from core.accounts.roles import Role
 from core.extensions import db
-from tests.conftest import RUN_ID, _empty_all_tables, make_app
+from tests.conftest import _empty_all_tables, make_app
 from tests.integration.assessments.conftest import TODAY
 from tests.integration.assessments.test_cohort_plans import start, wait_until_finished
+from tests.redis_queue import REDIS_URL, queue_name  # noqa: F401 (a fixture)
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 RQ = Path(sys.executable).with_name("rq")
-
-
-@pytest.fixture
-def queue_name() -> str:
-    try:
-        Redis.from_url(REDIS_URL).ping()
-    except Exception as error:  # any failure to reach Redis means the same here
-        if os.environ.get("CI"):
-            pytest.fail(f"Redis at {REDIS_URL} is unreachable: {error}")
-        pytest.skip(f"Redis at {REDIS_URL} is unreachable (.ci/run starts it)")
-    return f"senco-test-{RUN_ID}-{secrets.token_hex(3)}"  # a queue of this test's own
 
 
 @pytest.fixture
@@ -48,8 +36,6 @@ def app(database_url, tmp_path, queue_name):  # type: ignore[no-untyped-def]
     with app.app_context():
         _empty_all_tables()
         db.engine.dispose()
-    queue = Queue(queue_name, connection=Redis.from_url(REDIS_URL))
-    queue.delete(delete_jobs=True)
 
 
 @pytest.fixture

@@ -19,13 +19,12 @@ from assessments.models import (
     SelfAssessment,
 )
 from assessments.services import feedback, requests
-from core.accounts.models import utcnow
 from core.accounts.roles import Role
 from core.extensions import db
 from core.problems import Conflict, Invalid
 from tests.conftest import csrf_token
 
-from .conftest import TODAY
+from .conftest import TODAY, an_open_request_lands_first
 
 SCENARIO = "annual-review"
 NEW = "/assessments/trainees/{}/observations/new/" + SCENARIO
@@ -269,22 +268,7 @@ def test_the_same_request_posted_twice_at_once_leaves_one_open_request(app, enro
     """The second post passes the service's check before the first is saved (simulated: the first
     lands on its own connection just before the second's insert); the database keeps one."""
     with app.app_context():
-
-        def the_other_post_lands_first(*_: object) -> None:
-            with db.engine.begin() as other:
-                other.execute(
-                    ObservationRequest.__table__.insert().values(
-                        enrolment_id=enrolment_id,
-                        mentor_id=people["mentor"],
-                        scenario_key=SCENARIO,
-                        note="",
-                        status=RequestStatus.OPEN,
-                        decline_reason="",
-                        created_at=utcnow(),
-                    )
-                )
-
-        event.listen(db.session, "before_flush", the_other_post_lands_first, once=True)
+        an_open_request_lands_first(enrolment_id, people["mentor"], SCENARIO)
         with pytest.raises(Invalid, match="already asked this mentor") as refused:
             requests.ask(enrolment_id, people["trainee"], people["mentor"], SCENARIO)
         assert refused.value.problems[0].path == "scenario_key"

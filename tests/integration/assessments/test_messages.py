@@ -14,9 +14,9 @@ import pytest
 from sqlalchemy import delete, event, func, select
 
 from assessments import services
-from assessments.models import Observation, ObservationRequest, RequestStatus, enrolment_mentor
+from assessments.models import Observation, enrolment_mentor
 from assessments.services import appeals, feedback, moderation, requests
-from core.accounts.models import User, utcnow
+from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
 from core.layout import format_date
@@ -24,7 +24,7 @@ from core.messages import Message
 from core.problems import Invalid
 from tests.conftest import Auth, csrf_token
 
-from .conftest import TODAY
+from .conftest import TODAY, an_open_request_lands_first
 from .test_moderation import _evidence, _sample_of
 
 SCENARIO = "annual-review"
@@ -163,22 +163,7 @@ def test_a_request_that_loses_a_race_writes_no_email(app, enrolment_id, people):
     """The same request posted twice at once: the second is refused at its flush, and the email it
     was about to write goes with it (simulated as in test_lifecycle: the first lands just before)."""
     with app.app_context():
-
-        def the_other_post_lands_first(*_: object) -> None:
-            with db.engine.begin() as other:
-                other.execute(
-                    ObservationRequest.__table__.insert().values(
-                        enrolment_id=enrolment_id,
-                        mentor_id=people["mentor"],
-                        scenario_key=SCENARIO,
-                        note="",
-                        status=RequestStatus.OPEN,
-                        decline_reason="",
-                        created_at=utcnow(),
-                    )
-                )
-
-        event.listen(db.session, "before_flush", the_other_post_lands_first, once=True)
+        an_open_request_lands_first(enrolment_id, people["mentor"], SCENARIO)
         with pytest.raises(Invalid, match="already asked this mentor"):
             requests.ask(enrolment_id, people["trainee"], people["mentor"], SCENARIO)
     assert sent(app) == []

@@ -1,13 +1,11 @@
-"""Observations: a mentor records, scores, submits and corrects them; progress is read from them.
+"""A mentor records, scores and submits an observation.
 
 A submitted observation is locked: its result is stored as data with the rubric version that
-scored it. A correction needs a reason, is made only by the mentor who observed, re-scores with
-that same rubric version and appends a revision (before, after, who, when, why).
+scored it.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -15,24 +13,20 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from assessments import messages, revisions, training_status
+from assessments import messages, training_status
 from assessments.models import (
     PRESENT_NOTES_MAX_LENGTH,
-    REASON_MAX_LENGTH,
     SETTING_MAX_LENGTH,
     Enrolment,
-    ModerationItem,
     Observation,
     ObservationRequest,
-    ObservationRevision,
     ObservationStatus,
     RequestStatus,
 )
-from assessments.services.cohorts import AGGREGATION_LABELS, DEFAULT_AGGREGATION, current_rubric, policies
-from assessments.services.scope import drafts_read_by, enrolment_for_mentor, mentor_observation, owns_draft
+from assessments.services.cohorts import current_rubric
+from assessments.services.scope import enrolment_for_mentor, mentor_observation, owns_draft
 from competencies import engine
 from competencies import services as competency_services
 from competencies.models import RubricVersion, Scenario
@@ -311,274 +305,3 @@ def submit_observation(observation_id: int, mentor_id: int, lock_version: int) -
         raise Conflict("Someone changed this observation since you opened it. Check it and submit again")
     _lock(observation, observation.rubric_version)
     return _commit(observation, lambda found: messages.tell_observation_submitted(found, mentor_id))
-
-
-# ---- corrections ---------------------------------------------------------------------------
-
-
-def _snapshot(observation: Observation) -> dict[str, Any]:
-    return revisions.snapshot(
-        observation.observed_on,
-        observation.setting,
-        observation.present,
-        observation.present_notes,
-        observation.evidence,
-        observation.result,
-    )
-
-
-IN_SAMPLE = (
-    "This observation is in a moderation sample, so it can no longer be corrected here. "
-    "Change its outcome through the moderation's agreed judgement instead"
-)
-
-
-def amend_observation(
-    observation_id: int, actor_id: int, given: AmendmentInput, reason: str, lock_version: int, today: date
-) -> Observation:
-    """Correct a submitted observation: only its observer, only with a reason, only from what they saw.
-
-    It is re-scored with the rubric version that scored it first (never a newer one, so a
-    correction cannot move the goalposts), and a revision keeps what it was before and after.
-    ``lock_version`` is the version the person opened: a correction based on an older one is
-    refused, so two corrections never silently overwrite each other.
-    """
-    observation = get_observation_for_mentor(observation_id, actor_id)
-    if observation is None:
-        raise Invalid("Choose one of your observations", "observation_id")
-    if not observation.submitted:
-        raise Conflict("This observation is a draft: change the draft instead", "observation_id")
-    if observation.observer_id != actor_id:
-        raise Invalid("Only the mentor who made this observation can correct it", "observation_id")
-    if lock_version != observation.lock_version:
-        raise Conflict(CHANGED_SINCE)
-    if db.session.scalar(select(ModerationItem.id).where(ModerationItem.observation_id == observation.id)) is not None:
-        # The mentor may already have read the moderator's marks: a change now goes through the agreed judgement.
-        raise Conflict(IN_SAMPLE, "observation_id")
-    reason = reason.strip()
-    problems = _detail_problems(
-        observation.enrolment, given.observed_on, given.setting, given.present, given.present_notes, today
-    )
-    if not reason:
-        problems.append(("reason", "Enter why you are correcting this observation"))
-    elif len(reason) > REASON_MAX_LENGTH:
-        problems.append(("reason", too_long(REASON_MAX_LENGTH, "Reason")))
-    if problems:
-        raise Invalid(problems)
-    before = _snapshot(observation)
-    observation.observed_on = given.observed_on
-    observation.setting = given.setting.strip()
-    observation.present = list(given.present)
-    observation.present_notes = given.present_notes.strip()
-    observation.evidence = given.evidence
-    observation.result = _scored(observation, actor_id, competency_services.rubric_of(observation.rubric_version))
-    after = _snapshot(observation)
-    if not revisions.changes(before, after, revisions.Titles()):
-        db.session.rollback()
-        raise Invalid("Nothing was changed. Change a level, comment, fault or detail, or go back", "evidence")
-    number = len(observation.revisions) + 1
-    db.session.add(
-        ObservationRevision(
-            observation=observation, number=number, author_id=actor_id, reason=reason, before=before, after=after
-        )
-    )
-    return _commit(observation, lambda found: messages.tell_observation_corrected(found, number, actor_id))
-
-
-def titles_of(observation: Observation) -> revisions.Titles:
-    """The criterion and fault titles of the rubric version that scored ``observation``."""
-    rubric = competency_services.rubric_of(observation.rubric_version)
-    return revisions.Titles({c.key: c.title for c in rubric.criteria}, {f.key: f.title for f in rubric.fault_types})
-
-
-@dataclass(frozen=True)
-class RevisionView:
-    revision: ObservationRevision
-    changes: tuple[str, ...]
-
-
-def history(observation: Observation) -> list[RevisionView]:
-    """Each correction, newest last, with what it changed in words."""
-    titles = titles_of(observation)
-    return [RevisionView(r, tuple(revisions.changes(r.before, r.after, titles))) for r in observation.revisions]
-
-
-# ---- progress ------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ObservationView:
-    observation: Observation
-    result: engine.Result
-    reasons: tuple[str, ...]
-    moderated: bool = False  # the result is the judgement agreed after moderation, not the mentor's
-
-
-@dataclass(frozen=True)
-class ScenarioProgress:
-    scenario: Scenario
-    observations: tuple[ObservationView, ...]
-    sign_off: engine.SignOff | None
-    missing: tuple[str, ...]  # in words
-    never_met: tuple[str, ...]  # criterion titles
-    left_out: tuple[ObservationView, ...] = ()  # scored with another rubric version: not counted
-    held: int = 0  # observations awaiting moderation, not shown to the trainee yet
-    overall: engine.Aggregate | None = None  # the cohort's aggregation of the counted observations
-    method: str = ""  # that aggregation method, in words
-
-    @property
-    def in_words(self) -> str:
-        if self.sign_off is None:
-            return "No rubric published yet"
-        if self.sign_off.evidenced:
-            return "Evidenced: ready for sign-off"
-        submitted = sum(1 for o in self.observations if o.observation.submitted)
-        if not submitted:
-            return "Not started"
-        return f"In progress: {self.sign_off.met} met observation{'s' if self.sign_off.met != 1 else ''} so far"
-
-    @property
-    def overall_in_words(self) -> str:
-        """The cohort's aggregate, e.g. "Overall (average of all observations): met." ("" before any)."""
-        if self.overall is None:
-            return ""
-        return f"Overall ({self.method.lower()}): {self.overall.outcome.value}."
-
-
-def explained(observation: Observation, agreed: dict[str, Any] | None = None) -> ObservationView:
-    """The observation's result and reasons: the agreed judgement after moderation, if given."""
-    rubric = competency_services.rubric_of(observation.rubric_version)
-    result = engine.Result.from_dict(agreed if agreed is not None else observation.result)
-    return ObservationView(observation, result, engine.render_all(result.reasons, rubric), agreed is not None)
-
-
-def agreed_results(observation_ids: list[int]) -> dict[int, dict[str, Any]]:
-    """Agreed judgements after moderation, by observation: they replace the mentor's in progress."""
-    if not observation_ids:
-        return {}
-    rows = db.session.execute(
-        select(ModerationItem.observation_id, ModerationItem.agreed_result).where(
-            ModerationItem.observation_id.in_(observation_ids), ModerationItem.agreed_result.is_not(None)
-        )
-    )
-    return {observation_id: result for observation_id, result in rows if result}
-
-
-def _ordered(query: Any) -> Any:
-    # Recorded order breaks a same-day tie, as the engine's evidence id does (see _evidence_id).
-    return query.order_by(Observation.observed_on, Observation.created_at, Observation.id)
-
-
-def observations_of(enrolment_id: int, submitted_only: bool = False) -> list[Observation]:
-    query = select(Observation).where(Observation.enrolment_id == enrolment_id)
-    if submitted_only:
-        query = query.where(Observation.status == ObservationStatus.SUBMITTED)
-    return list(db.session.scalars(_ordered(query)))
-
-
-def overall(
-    rubric: engine.Rubric, results: list[engine.Result], policy: engine.AggregationPolicy
-) -> engine.Aggregate | None:
-    """The cohort's aggregation of ``results`` (None: nothing counted yet)."""
-    if not results:
-        return None
-    try:
-        return engine.aggregate(rubric, results, policy)
-    except engine.PolicyError:
-        # Faults do not average: a faults rubric falls back to its latest observation, the engine's rule.
-        return engine.aggregate(rubric, results, DEFAULT_AGGREGATION)
-
-
-def progress(
-    enrolment: Enrolment,
-    submitted_only: bool = False,
-    held: frozenset[int] = frozenset(),
-    reader_id: int | None = None,
-) -> list[ScenarioProgress]:
-    """Each scenario's observations, outcomes and reasons, the cohort's aggregate and what sign-off
-    still needs, in words. Only submitted observations count; a trainee sees only those. A judgement
-    agreed after moderation replaces the mentor's for its observation; ``held`` observations
-    (awaiting moderation in a cohort that holds results back) are left out and counted. A mentor
-    ``reader_id`` sees only the drafts they may read (their own, unless co-mentors read drafts)."""
-    return progress_of([enrolment], submitted_only, held, reader_id)[enrolment.id]
-
-
-def progress_of(
-    enrolments: list[Enrolment],
-    submitted_only: bool = False,
-    held: frozenset[int] = frozenset(),
-    reader_id: int | None = None,
-) -> dict[int, list[ScenarioProgress]]:
-    """:func:`progress` for many enrolments in a number of queries that does not grow with them:
-    every observation in one query, the agreed judgements in one, the scenario library once."""
-    if not enrolments:
-        return {}
-    # Only the rubric versions the cohorts pin are read, not every version of the library (an
-    # unpinned scenario loads its rubric when asked), and first: the observations' versions are
-    # mostly these, and a lazy load of a many-to-one finds them in the session without a query (one
-    # query each for the few others). Held in a name until the end: the session keeps objects weakly.
-    pinned = competency_services.rubric_versions([v for e in enrolments for v in e.cohort.rubric_pins.values()])
-    query = (
-        select(Observation)
-        .where(Observation.enrolment_id.in_([e.id for e in enrolments]))
-        .options(
-            selectinload(Observation.observer).lazyload(User.role_grants),
-            selectinload(Observation.revisions),
-        )
-    )
-    if submitted_only:
-        query = query.where(Observation.status == ObservationStatus.SUBMITTED)
-    elif reader_id is not None:
-        query = query.where(drafts_read_by(reader_id))
-    by_enrolment: dict[int, list[Observation]] = defaultdict(list)
-    for o in db.session.scalars(_ordered(query)):
-        by_enrolment[o.enrolment_id].append(o)
-    agreed = agreed_results([o.id for found in by_enrolment.values() for o in found if o.id not in held])
-    library = competency_services.list_scenarios(rubrics=False)
-    found = {e.id: _progress(e, by_enrolment[e.id], library, agreed, held) for e in enrolments}
-    del pinned
-    return found
-
-
-def _progress(
-    enrolment: Enrolment,
-    found_all: list[Observation],
-    library: list[Scenario],
-    agreed: dict[int, dict[str, Any]],
-    held: frozenset[int],
-) -> list[ScenarioProgress]:
-    every = [o for o in found_all if o.id not in held]
-    waiting: dict[str, int] = defaultdict(int)
-    for o in found_all:
-        if o.id in held:
-            waiting[o.scenario_key] += 1
-    aggregation, policy = policies(enrolment.cohort)
-    method = AGGREGATION_LABELS.get(aggregation.method, aggregation.method.value)
-    found = []
-    for scenario in scenarios_for(enrolment.cohort.programme_version, library):
-        version = current_rubric(scenario, enrolment.cohort)
-        mine = [explained(o, agreed.get(o.id)) for o in every if o.scenario_key == scenario.key]
-        # Scored with another rubric version than the cohort's pin: kept as evidence, shown apart,
-        # and left out of sign-off (the engine's leave-out rule), never mixed in silently.
-        views = tuple(v for v in mine if version is None or v.observation.rubric_version_id == version.id)
-        left_out = tuple(v for v in mine if version is not None and v.observation.rubric_version_id != version.id)
-        if version is None:
-            found.append(ScenarioProgress(scenario, views, None, (), (), held=waiting.get(scenario.key, 0)))
-            continue
-        rubric = competency_services.rubric_of(version)
-        counted = [v.result for v in views if v.observation.submitted]
-        decision = engine.sign_off(rubric, counted, policy)
-        found.append(
-            ScenarioProgress(
-                scenario,
-                views,
-                decision,
-                tuple(engine.render_missing(m) for m in decision.missing),
-                tuple(rubric.title_of(k) for k in decision.never_met),
-                left_out,
-                waiting.get(scenario.key, 0),
-                overall(rubric, counted, aggregation),
-                method,
-            )
-        )
-    return found

@@ -1,0 +1,71 @@
+"""What goes in and out of the assessments API as JSON: cohorts, enrolments, observations, progress.
+
+The package re-exports the schemas of :mod:`.inputs` and :mod:`.outputs`, so the API keeps
+writing ``schemas.CohortSchema``.
+"""
+
+from assessments.schemas.inputs import (
+    NOT_BLANK,
+    AcceptInSchema,
+    AmendmentInSchema,
+    CohortInSchema,
+    DeclineInSchema,
+    EnrolmentChangesSchema,
+    EnrolmentInSchema,
+    EvidenceInSchema,
+    FaultInSchema,
+    JudgementInSchema,
+    ObservationChangesSchema,
+    ObservationInSchema,
+    RegisterQuerySchema,
+    RequestInSchema,
+    SignOffPolicySchema,
+)
+from assessments.schemas.outputs import (
+    CohortSchema,
+    DutySchema,
+    EnrolmentSchema,
+    JudgementOutSchema,
+    MissingSchema,
+    ObservationBriefSchema,
+    ObservationSchema,
+    PersonSchema,
+    ProgressSchema,
+    RegisterRowSchema,
+    RequestSchema,
+    RevisionSchema,
+    ScenarioProgressSchema,
+    progress_document,
+)
+
+__all__ = [
+    "AcceptInSchema",
+    "AmendmentInSchema",
+    "CohortInSchema",
+    "CohortSchema",
+    "DeclineInSchema",
+    "DutySchema",
+    "EnrolmentChangesSchema",
+    "EnrolmentInSchema",
+    "EnrolmentSchema",
+    "EvidenceInSchema",
+    "FaultInSchema",
+    "JudgementInSchema",
+    "JudgementOutSchema",
+    "MissingSchema",
+    "NOT_BLANK",
+    "ObservationBriefSchema",
+    "ObservationChangesSchema",
+    "ObservationInSchema",
+    "ObservationSchema",
+    "PersonSchema",
+    "ProgressSchema",
+    "RegisterQuerySchema",
+    "RegisterRowSchema",
+    "RequestInSchema",
+    "RequestSchema",
+    "RevisionSchema",
+    "ScenarioProgressSchema",
+    "SignOffPolicySchema",
+    "progress_document",
+]
