@@ -366,9 +366,18 @@ def accept(
     if problems:
         raise Invalid(problems)
     funded = bool(funded_place) if eligible(application) else False  # always sent: see the module's docstring
-    attributes = {"funded_place": funded, "schedule_identifier": chosen.schedule_identifier}
-    answer = _send(application, "accept", {"data": {"type": ACCEPT_TYPE, "attributes": attributes}})
+    answer = _send(application, "accept", accept_body(funded, chosen.schedule_identifier))
     return _record_acceptance(application, answer, chosen, actor, funded)
+
+
+def accept_body(funded_place: bool, schedule_identifier: str) -> dict[str, Any]:
+    """The document's ApplicationAcceptRequest."""
+    return {
+        "data": {
+            "type": ACCEPT_TYPE,
+            "attributes": {"funded_place": funded_place, "schedule_identifier": schedule_identifier},
+        }
+    }
 
 
 def _record_acceptance(

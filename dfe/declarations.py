@@ -385,7 +385,7 @@ def _remote_values(resource: dict[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _body(row: DfeDeclaration) -> dict[str, Any]:
+def request_body(row: DfeDeclaration) -> dict[str, Any]:
     """The request the document asks for (ParticipantDeclarationRequest): has_passed for completed only."""
     declared = row.declaration_date
     declared = declared.astimezone(UTC) if declared.tzinfo else declared.replace(tzinfo=UTC)
@@ -426,7 +426,7 @@ def _send_participant(client: DfeClient, rows: list[DfeDeclaration], result: Sen
             result.adopted += 1
             continue
         try:
-            answer = client.send("POST", "/participant-declarations", _body(row))
+            answer = client.send("POST", "/participant-declarations", request_body(row))
         except DfeRefused as error:
             problems = error.problems or [{"title": "", "detail": str(error)}]
             _settle(row.id, state=REFUSED, errors=problems)
