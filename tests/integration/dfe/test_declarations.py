@@ -194,7 +194,7 @@ def test_a_declaration_the_dfe_already_holds_is_adopted_not_sent_again(
     post_form(client, f"{PAGE}/submit", {"declarations": _key(trainee, "started", date(2025, 10, 1))}, form_url=PAGE)
     # The sender that took it sent it, then died before recording the answer.
     with app.app_context(), connection.client() as dfe:
-        body = service._body(db.session.scalars(select(DfeDeclaration)).one())
+        body = service.request_body(db.session.scalars(select(DfeDeclaration)).one())
         made = dfe.send("POST", "/participant-declarations", body)["data"]["id"]
     assert "already at the DfE 1" in _run_sender(app)
     [row] = _rows(app)
