@@ -5,7 +5,8 @@ Telling (a queue, :class:`~dfe.models.DfeReport`):
 - withdrawing, deferring or resuming a trainee (:data:`assessments.signals.training_status_changed`)
   queues a ``withdraw`` / ``defer`` / ``resume`` report in the same transaction as the change;
 - recording a case-study result passed or not passed (:data:`assessments.signals.
-  case_study_result_recorded`) queues an ``outcome`` report (passed / failed, with its date);
+  case_study_result_recorded`) queues an ``outcome`` report (passed / failed, with its date) once
+  a ``completed`` declaration stands at the DfE (before that, the declaration's ``has_passed`` carries it);
 - an administrator's "Change schedule" on the participant page queues a ``change-schedule`` report.
 
 Only an enrolment tied to a DfE participant (:class:`~dfe.models.DfeParticipant`) is reported. The
@@ -46,6 +47,7 @@ from core.problems import Invalid, Problem
 from dfe import connection, differences, schemas, sync
 from dfe.client import DfeClient, DfeError, DfeNotFound, DfeRefused, DfeUnauthorised, DfeUnreachable
 from dfe.contract import COURSE, SCHEDULES, Environment, OutcomeState, ReportKind, ReportState
+from dfe.milestones import RETRACTED, DeclarationType
 from dfe.models import DfeApplication, DfeDeclaration, DfeOutcome, DfeParticipant, DfeReport
 
 log = logging.getLogger(__name__)
@@ -127,10 +129,31 @@ def _on_training_status_changed(_sender: object, enrolment: Enrolment, change: E
     queue(participant, kind, attributes, change.changed_by_id)
 
 
+def _completed_at_the_dfe(participant: DfeParticipant) -> bool:
+    """Whether the DfE holds a standing ``completed`` declaration for the participant."""
+    found = db.session.scalar(
+        select(DfeDeclaration.id)
+        .where(
+            DfeDeclaration.environment == participant.environment,
+            DfeDeclaration.participant_id == participant.participant_id,
+            DfeDeclaration.declaration_type == DeclarationType.COMPLETED.value,
+            DfeDeclaration.remote_id.is_not(None),
+            DfeDeclaration.state.not_in([s.value for s in RETRACTED]),
+        )
+        .limit(1)
+    )
+    return found is not None
+
+
 def _on_case_study_result(_sender: object, enrolment: Enrolment, case_study: CaseStudy) -> None:
     participant = participant_of(enrolment.id)
     state = OUTCOME_FOR_RESULT.get(case_study.result or "")
     if participant is None or state is None or case_study.result_on is None:
+        return
+    # The first outcome rides on the completed declaration (its has_passed); the DfE refuses an
+    # outcome with no completed declaration (guidance "view-and-update-participant-data", "Submit an
+    # NPQ outcome"). Only a result changed after that declaration is sent as an outcome of its own.
+    if not _completed_at_the_dfe(participant):
         return
     attributes = {"state": state.value, "completion_date": case_study.result_on.isoformat()}
     queue(participant, ReportKind.OUTCOME, attributes, case_study.updated_by_id)

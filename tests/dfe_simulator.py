@@ -40,6 +40,11 @@ DEFAULT_PER_PAGE = 100
 MAX_PER_PAGE = 3000  # the document: "Maximum is 3000 … it will fallback to 3000"
 # Declarations in these states do not block a new one of the same type (they were retracted).
 RETRACTED_STATES = frozenset({"voided", "awaiting_clawback", "clawed_back"})
+# The DfE's words (config/locales/en.yml, no_completed_declarations).
+NO_COMPLETED_DECLARATION = (
+    "The participant has not had a 'completed' declaration submitted for them. "
+    "Therefore you cannot update their outcome."
+)
 # Declarations in these states count as "started" for a withdrawal.
 LIVE_STATES = frozenset({"submitted", "eligible", "payable", "paid"})
 # Cohorts from 2024 have a funding cap: accepting a funding-eligible application needs funded_place.
@@ -714,6 +719,16 @@ class DfeSimulator:
         attributes = body["data"]["attributes"]
         self._find(self.participants, id)
         self._enrolment(id, attributes["course_identifier"])
+        # The DfE takes an outcome only against a standing completed declaration (ParticipantOutcomes::
+        # Create, participant_has_no_completed_declarations): the first outcome rides on that declaration.
+        if not any(
+            d["participant_id"] == id
+            and d["course_identifier"] == attributes["course_identifier"]
+            and d["declaration_type"] == "completed"
+            and d["state"] not in RETRACTED_STATES
+            for d in self.declarations.values()
+        ):
+            raise unprocessable("base", NO_COMPLETED_DECLARATION)
         completed = parse_time(attributes["completion_date"])
         if completed is None:
             raise unprocessable(

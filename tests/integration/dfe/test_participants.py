@@ -203,30 +203,70 @@ def test_a_change_of_schedule_from_the_participant_page_reaches_the_dfe(
     assert dfe_connected.invalid_requests() == []
 
 
-def test_a_passed_case_study_is_sent_as_an_outcome_and_read_back(
+def _declare_completed(sim: DfeSimulator, participant_id: str, has_passed: bool) -> None:
+    with _dfe(sim) as http:
+        answer = http.post(
+            "/participant-declarations",
+            json={
+                "data": {
+                    "type": "participant-declaration",
+                    "attributes": {
+                        "participant_id": participant_id,
+                        "declaration_type": "completed",
+                        "declaration_date": "2025-12-01T09:00:00Z",
+                        "course_identifier": COURSE,
+                        "has_passed": has_passed,
+                    },
+                }
+            },
+        )
+        assert answer.status_code == 200, answer.text
+
+
+def test_a_case_study_result_before_the_completed_declaration_is_not_sent_as_an_outcome(
+    app: Flask, dfe_connected: DfeSimulator, admin_id: int, enrolment_id: int
+) -> None:
+    """The DfE refuses an outcome with no completed declaration: the declaration's has_passed carries it."""
+    participant_id = _participant_at_dfe(dfe_connected)
+    _link(app, enrolment_id, participant_id)
+    with app.app_context():
+        given = CaseStudyDates(
+            None, None, TODAY - timedelta(days=20), CaseStudyResult.PASSED, TODAY - timedelta(days=3)
+        )
+        case_study.record(enrolment_id, given, admin_id, TODAY)
+    assert _reports(app) == []
+    assert _send(app).refused == 0
+    assert dfe_connected.outcomes == {}
+
+
+def test_a_changed_case_study_result_is_sent_as_an_outcome_and_read_back(
     app: Flask, client: FlaskClient, dfe_connected: DfeSimulator, admin_id: int, enrolment_id: int
 ) -> None:
     participant_id = _participant_at_dfe(dfe_connected)
+    _declare_completed(dfe_connected, participant_id, has_passed=False)  # failed at first: the DfE's outcome
     _link(app, enrolment_id, participant_id)
-    passed_on = TODAY - timedelta(days=3)
     with app.app_context():
+        sync.run(["declarations"])
+    passed_on = TODAY - timedelta(days=3)
+    with app.app_context():  # a retake passed
         given = CaseStudyDates(None, None, TODAY - timedelta(days=20), CaseStudyResult.PASSED, passed_on)
         case_study.record(enrolment_id, given, admin_id, TODAY)
     assert _reports(app) == [("outcome", "queued")]
-    assert "No outcome at the DfE, case study passed here" in client.get("/admin/dfe/participants").get_data(
-        as_text=True
-    )
 
     assert _send(app).sent == 1
-    assert [(o["state"], o["completion_date"]) for o in dfe_connected.outcomes.values()] == [
-        ("passed", passed_on.isoformat())
+    assert sorted((o["state"], o["completion_date"]) for o in dfe_connected.outcomes.values()) == [
+        ("failed", "2025-12-01"),
+        ("passed", passed_on.isoformat()),
     ]
     with app.app_context():  # read back from the DfE, not from what was sent
         db.session.execute(delete(DfeOutcome))
         db.session.commit()
         sync.run(["outcomes"])
         kept = db.session.scalars(select(DfeOutcome)).all()
-        assert [(o.participant_id, o.state, o.completion_date) for o in kept] == [(participant_id, "passed", passed_on)]
+        assert sorted((o.participant_id, o.state, o.completion_date) for o in kept) == [
+            (participant_id, "failed", date(2025, 12, 1)),
+            (participant_id, "passed", passed_on),
+        ]
     page = client.get("/admin/dfe/participants").get_data(as_text=True)
     assert "Passed" in page and "Agrees" in page and "Differs" not in page
     assert any("filter%5Bcreated_since%5D" in e.query or e.path.endswith("/outcomes") for e in dfe_connected.log)

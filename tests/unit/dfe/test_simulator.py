@@ -329,13 +329,17 @@ def test_outcomes_are_recorded_and_listed(api: httpx.Client, dfe_api: DfeSimulat
             "attributes": {"course_identifier": "npq-senco", "state": "passed", "completion_date": "2026-01-15"},
         }
     }
+    # No completed declaration yet: the DfE refuses an outcome of its own (the declaration carries the first).
+    refused = api.post(f"/participants/npq/{participant_id}/outcomes", json=body)
+    assert refused.status_code == 422
+    assert "has not had a 'completed' declaration" in refused.json()["errors"][0]["detail"]
+    assert declare(api, participant_id, "completed", has_passed=False).status_code == 200
     created = api.post(f"/participants/npq/{participant_id}/outcomes", json=body)
     assert created.status_code == 200
     assert created.json()["data"]["attributes"]["state"] == "passed"
-    assert [o["id"] for o in api.get(f"/participants/npq/{participant_id}/outcomes").json()["data"]] == [
-        created.json()["data"]["id"]
-    ]
-    assert len(api.get("/participants/npq/outcomes").json()["data"]) == 1
+    listed = api.get(f"/participants/npq/{participant_id}/outcomes").json()["data"]
+    assert [o["attributes"]["state"] for o in listed] == ["failed", "passed"]
+    assert len(api.get("/participants/npq/outcomes").json()["data"]) == 2
 
 
 def test_statements_are_listed_and_fetched(api: httpx.Client, dfe_api: DfeSimulator) -> None:
