@@ -27,3 +27,15 @@ from blinker import Namespace
 signals = Namespace()
 
 training_status_changed = signals.signal("training-status-changed")
+
+# ---- the case-study result (issue 23: the DfE is told each outcome) ---------------------------
+
+case_study_result_recorded = signals.signal("case-study-result-recorded")
+"""Sent by :func:`assessments.services.case_study.record` when a judged result (passed or not
+passed, :data:`assessments.case_study_rules.JUDGED`) is recorded, or its result or date changed, in
+the save's transaction, before it commits (a receiver's rows are saved with the result or not at
+all). Not sent when the result is cleared, set to withdrawn, or saved again unchanged.
+
+The sender is the :class:`~assessments.models.Enrolment`; keyword arguments: ``enrolment``, and
+``case_study`` (the :class:`~assessments.models.CaseStudy`, its ``result`` and ``result_on`` the new ones).
+"""

@@ -6,13 +6,23 @@ from typing import Any
 
 from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
-from wtforms import PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms import (
+    BooleanField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Optional, ValidationError
 
 from assessments.models import Cohort
 from dfe.connection import COHORT_YEARS, base_url_problem, token_problem
 from dfe.contract import SCHEDULES, Environment
+from dfe.participants import CHOOSE_SCHEDULE
 
 CHOOSE_ENVIRONMENT = "Choose which DfE environment to use"
 SCHEDULE_LABELS = {
@@ -129,3 +139,52 @@ def schedules_form(cohorts: list[Cohort], current: dict[int, tuple[int, str]]) -
             ),
         )
     return SchedulesForm()
+
+
+class SubmitDeclarationsForm(FlaskForm):
+    """The proposals ticked to submit (their keys), or all of them; the service checks each key."""
+
+    declarations = SelectMultipleField("Declarations to submit", validate_choice=False)
+    submit_all = BooleanField(default=False)
+
+
+class VoidDeclarationForm(FlaskForm):
+    """Why a declaration is voided; the length rule is the service's (dfe.declarations.void)."""
+
+    reason = TextAreaField("Why are you voiding this declaration?")
+
+
+class ChangeScheduleForm(FlaskForm):
+    """Move a participant to another DfE schedule (and, until their ``started`` declaration, cohort)."""
+
+    schedule_identifier = RadioField(
+        "Which schedule should the participant move to?",
+        choices=[SelectChoice(s, SCHEDULE_LABELS[s]) for s in SCHEDULES],
+        widget=GovRadioInput(),
+        validators=[InputRequired(CHOOSE_SCHEDULE)],
+        validate_choice=False,  # an unknown value gets the same message as a missing one
+    )
+    cohort = StringField(
+        "New cohort year (optional)",
+        widget=GovTextInput(),
+        validators=[Optional()],
+        description="Only until the participant's started declaration is submitted, for example 2025. "
+        "Leave it blank to keep their cohort.",
+    )
+    submit = SubmitField("Change schedule", widget=GovSubmitInput())
+
+    def validate_schedule_identifier(self, field: Any) -> None:
+        if field.data not in SCHEDULES:
+            raise ValidationError(CHOOSE_SCHEDULE)
+
+    def validate_cohort(self, field: Any) -> None:
+        self.year()
+
+    def year(self) -> int | None:
+        return _year(
+            self.cohort.data, f"Enter a cohort year from {COHORT_YEARS[0]} to {COHORT_YEARS[-1]}, or leave it empty"
+        )
+
+
+class SendAgainForm(FlaskForm):
+    submit = SubmitField("Send again", widget=GovSubmitInput())

@@ -163,6 +163,9 @@ class DfeDeclaration(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     sent_at: Mapped[datetime | None]
+    # A sender took this queued declaration and holds it until then (dfe.declarations): a sender
+    # that died lets it go when the moment passes, and the next one checks the DfE before sending.
+    claimed_until: Mapped[datetime | None]
     remote_updated_at: Mapped[datetime | None]
     lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
     enrolment: Mapped[Enrolment | None] = relationship()
@@ -187,6 +190,9 @@ class DfeReport(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     sent_at: Mapped[datetime | None]
+    # Not tried before this moment: the wait after the DfE could not be reached, or the claim of
+    # the sender that has it in hand (dfe.participants). None: due now.
+    send_after: Mapped[datetime | None]
 
 
 class DfeOutcome(db.Model):

@@ -75,8 +75,10 @@ def paged(
     path: str,
     upsert: Upsert,
     params: dict[str, Any] | None = None,
+    since_param: str = "filter[updated_since]",
 ) -> SyncResult:
-    """Read ``path`` page by page into ``upsert``, resumable as the module says."""
+    """Read ``path`` page by page into ``upsert``, resumable as the module says. ``since_param``
+    is the listing's filter for the cursor (outcomes have only ``filter[created_since]``)."""
     result = SyncResult(resource)
     row = cursor(env, resource)
     if row.started_at is None:  # a fresh run; otherwise resume where the stopped one got to
@@ -84,7 +86,7 @@ def paged(
     since: datetime | None = row.updated_since
     query = dict(params or {})
     if since is not None:
-        query["filter[updated_since]"] = since.strftime("%Y-%m-%dT%H:%M:%SZ")
+        query[since_param] = since.strftime("%Y-%m-%dT%H:%M:%SZ")
     db.session.commit()
     try:
         for page, records in client.pages(path, query, first_page=row.next_page):

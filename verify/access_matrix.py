@@ -20,6 +20,8 @@ DESIGNER = frozenset({Role.DESIGNER})
 MENTOR = frozenset({Role.MENTOR})
 TRAINEE = frozenset({Role.TRAINEE})
 MODERATOR = frozenset({Role.MODERATOR})
+# The verify world reads no applications from the DfE: an id that names none (administrators get a 404).
+APPLICATION_ID = "00000000-0000-4000-8000-000000000000"
 
 
 @dataclass(frozen=True)
@@ -74,6 +76,19 @@ ACCESS: dict[str, Access] = {
     "dfe.settings": Access("GET POST", ADMIN),
     "dfe.test_connection": Access("POST", ADMIN),
     "dfe.schedules": Access("GET POST", ADMIN),
+    "dfe.applications_list": Access("GET", ADMIN),
+    "dfe.applications_sync": Access("POST", ADMIN),
+    "dfe.application_page": Access("GET", ADMIN, {"application_id": APPLICATION_ID}),
+    "dfe.application_accept": Access("POST", ADMIN, {"application_id": APPLICATION_ID}),
+    "dfe.application_reject": Access("POST", ADMIN, {"application_id": APPLICATION_ID}),
+    "dfe.application_finish": Access("POST", ADMIN, {"application_id": APPLICATION_ID}),
+    "dfe.declarations": Access("GET", ADMIN),
+    "dfe.submit_declarations": Access("POST", ADMIN),
+    "dfe.void_declaration": Access("POST", ADMIN, {"declaration_id": 1}),
+    "dfe.statements": Access("GET", ADMIN),
+    "dfe.participants_list": Access("GET", ADMIN),
+    "dfe.participant": Access("GET POST", ADMIN),
+    "dfe.send_report_again": Access("POST", ADMIN),
     # single sign-on: for people who are not signed in (no issuer is configured here: a 404 for all)
     "sso.start": Access("GET", PUBLIC, {"name": "school"}),
     "sso.callback": Access("GET", PUBLIC, {"name": "school"}),

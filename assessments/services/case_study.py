@@ -10,8 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
-from assessments.case_study_rules import CaseStudyDates, CaseStudyResult, problems
+from assessments.case_study_rules import JUDGED, CaseStudyDates, CaseStudyResult, problems
 from assessments.models import CaseStudy, Enrolment
+from assessments.signals import case_study_result_recorded
 from core.extensions import db
 from core.problems import Conflict, Invalid
 
@@ -48,13 +49,18 @@ def _save(enrolment: Enrolment, given: CaseStudyDates, by_id: int, lock_version:
     if lock_version is not None and lock_version != version_of(enrolment.case_study):
         raise Conflict(CHANGED)
     record = enrolment.case_study or CaseStudy(enrolment=enrolment)
+    before = (record.result, record.result_on)
     record.window_opens, record.window_closes = given.window_opens, given.window_closes
     record.submitted_on = given.submitted_on
     record.result = given.result.value if given.result else None
     record.result_on = given.result_on
     record.updated_by_id = by_id
     db.session.add(record)
+    judged = given.result in JUDGED and before != (record.result, record.result_on)
     try:
+        if judged:  # the DfE room queues the outcome in this transaction
+            db.session.flush()
+            case_study_result_recorded.send(enrolment, enrolment=enrolment, case_study=record)
         db.session.commit()
     except (StaleDataError, IntegrityError):  # saved by someone else between our read and write
         db.session.rollback()

@@ -29,6 +29,8 @@ class Action(str, enum.Enum):
     INVITATION_ACCEPTED = "invitation.accepted"
     SETTINGS_CHANGED = "settings.changed"
     ENROLMENT_STATUS_CHANGED = "enrolment.status_changed"  # a trainee withdrawn, deferred or resumed
+    DFE_SCHEDULE_CHANGE_QUEUED = "dfe.schedule_change_queued"  # a participant's new schedule, to tell the DfE
+    DFE_REPORT_SENT_AGAIN = "dfe.report_sent_again"  # a report the DfE refused, queued again
     # single sign-on (core.accounts.sso_services): who came in through which issuer, and who was refused
     SIGNED_IN_WITH_SSO = "sign_in.sso"
     SSO_REFUSED = "sign_in.sso_refused"
@@ -38,6 +40,12 @@ class Action(str, enum.Enum):
     PASSWORD_RESET = "password_reset.done"
     EMAIL_CHANGE_REQUESTED = "email_change.requested"
     EMAIL_CHANGED = "email_change.confirmed"
+    # the link to the DfE (dfe.applications): a decision sent to the DfE on an application
+    DFE_APPLICATION_ACCEPTED = "dfe_application.accepted"
+    DFE_APPLICATION_REJECTED = "dfe_application.rejected"
+    # the DfE's NPQ API (dfe.declarations): declarations checked by a person, and retracted
+    DFE_DECLARATIONS_SUBMITTED = "dfe.declarations_submitted"
+    DFE_DECLARATION_VOIDED = "dfe.declaration_voided"
 
     @property
     def label(self) -> str:
@@ -64,6 +72,8 @@ ACTION_LABELS = {
     Action.INVITATION_ACCEPTED: "Accepted an invitation",
     Action.SETTINGS_CHANGED: "Changed settings",
     Action.ENROLMENT_STATUS_CHANGED: "Changed a trainee’s training status",
+    Action.DFE_SCHEDULE_CHANGE_QUEUED: "Asked the DfE to change a participant’s schedule",
+    Action.DFE_REPORT_SENT_AGAIN: "Queued a refused DfE report to send again",
     Action.SIGNED_IN_WITH_SSO: "Signed in with a school account",
     Action.SSO_REFUSED: "Refused a sign-in with a school account",
     Action.PASSWORD_RESET_REQUESTED: "Asked for a password reset link",
@@ -71,4 +81,8 @@ ACTION_LABELS = {
     Action.PASSWORD_RESET: "Chose a new password through a reset link",
     Action.EMAIL_CHANGE_REQUESTED: "Asked to change their email address",
     Action.EMAIL_CHANGED: "Confirmed a new email address",
+    Action.DFE_APPLICATION_ACCEPTED: "Accepted a DfE application and enrolled the trainee",
+    Action.DFE_APPLICATION_REJECTED: "Rejected a DfE application",
+    Action.DFE_DECLARATIONS_SUBMITTED: "Submitted declarations to the DfE",
+    Action.DFE_DECLARATION_VOIDED: "Voided a declaration at the DfE",
 }
