@@ -5,9 +5,11 @@ The observed scenarios are formative evidence beside it. What the provider recor
 - a **submission window**: providers set an assessment window at the start of the course, eight
   days long at the providers we read (Leading Learning, "NPQ Assessments"; Church of England
   Foundation for Educational Leadership, "NPQ Assessment FAQs");
-- the date the trainee **submitted** the written case study (a single case study of about
-  1,500–2,500 words: Dobson, seed 001; DfE, "Special educational needs co-ordinator's (SENCO)
-  national professional qualification", course overview);
+- the date the trainee **submitted** the written case study (a single 2,500-word case study:
+  Dobson, seed 001, section "National Professional Qualifications"; DfE, "Special educational
+  needs co-ordinator's (SENCO) national professional qualification", course overview). The range
+  of 1,500 to 2,500 words is Moloney's, seed 003, and describes the final assessments of NPQLBC
+  and NPQH, not the NPQ for SENCOs;
 - the **result** and its date: *passed* or *not passed* — completing an NPQ needs the case
   study passed (with at least 90% participation: Leading Learning, as above) — or *withdrawn*,
   the provider's own record that the trainee left the assessment without a result (not a DfE

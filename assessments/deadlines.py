@@ -28,6 +28,20 @@ How dates are counted (one rule, :func:`add_months`):
   same rule as any month step that lands on a day the month lacks: 31 August + 6 months is the
   end of February). We take the earlier of the two candidate days so that the tracker never
   shows someone as within time on a day a stricter reading would call overdue.
+- Only earlier service at a *relevant school* counts towards the twelve months (reg. 49(4);
+  a relevant school is a mainstream school or a maintained nursery school in England, Children and
+  Families Act 2014 s.67(1)). Each period records its kind of school (:class:`SchoolKind`); a
+  period at a special or independent school, or outside England, is not counted, and the reasons
+  name it. ASSUMPTION, the cautious choice: a period whose kind is not recorded (periods stored
+  before the kind was asked for read as ``unknown``) is not counted either, so it can never lift
+  the duty; the reasons say so and ask for the kind. A stated total of months
+  (``earlier_months``) is taken as service at relevant schools, as the form asks.
+- The deadline's starting point: reg. 49(4) counts three years from "becoming the SENCO", read
+  here as becoming SENCO at this school (the regulation speaks of earlier service "at that or any
+  other relevant school" separately). A stricter reading counts from the first appointment as
+  SENCO. Where earlier service that may count exists (relevant or of unknown kind) and the duty
+  applies, the reasons give the stricter reading's deadline beside the one shown, so a school can
+  act on the earlier date; the status itself follows this school's appointment.
 - Earlier service given as date ranges counts both end days. Overlapping ranges count once. Whole
   calendar months are counted per range; days left over from several ranges are pooled and every
   31 pooled days count as one more month. ASSUMPTION: 31 (the longest month) is the cautious
@@ -73,12 +87,43 @@ QUALIFICATION_NAMES = {
 }
 
 
+class SchoolKind(Enum):
+    """Where an earlier period as SENCO was served; only a relevant school counts (s.67(1))."""
+
+    MAINSTREAM = "mainstream"  # a mainstream school in England (maintained school or academy)
+    MAINTAINED_NURSERY = "maintained-nursery"  # a maintained nursery school in England
+    SPECIAL = "special"
+    INDEPENDENT = "independent"
+    OUTSIDE_ENGLAND = "outside-england"
+    UNKNOWN = "unknown"  # not recorded: not counted (see the module docstring)
+
+    @property
+    def relevant(self) -> bool:
+        return self in RELEVANT_SCHOOL_KINDS
+
+
+RELEVANT_SCHOOL_KINDS = frozenset({SchoolKind.MAINSTREAM, SchoolKind.MAINTAINED_NURSERY})
+SCHOOL_KIND_WORDS = {
+    SchoolKind.MAINSTREAM: "a mainstream school in England",
+    SchoolKind.MAINTAINED_NURSERY: "a maintained nursery school in England",
+    SchoolKind.SPECIAL: "a special school",
+    SchoolKind.INDEPENDENT: "an independent school",
+    SchoolKind.OUTSIDE_ENGLAND: "a school outside England",
+    SchoolKind.UNKNOWN: "a school of a kind not recorded",
+}
+
+
 @dataclass(frozen=True)
 class ServicePeriod:
     """A stretch as SENCO before this appointment, here or elsewhere; both days count."""
 
     start: date
     end: date
+    kind: SchoolKind = SchoolKind.UNKNOWN
+
+    @property
+    def counts(self) -> bool:
+        return self.kind.relevant
 
 
 @dataclass(frozen=True)
@@ -300,6 +345,20 @@ def _timing(deadline: date, due_soon_from: date, today: date) -> tuple[Status, R
     return Status.ON_TRACK, _reason("deadline_ahead", deadline=deadline)
 
 
+def _service_notes(history: SencoHistory, deadline: date) -> list[Reason]:
+    """Which earlier periods were not counted and why, and the stricter reading's deadline."""
+    notes = [
+        _reason("earlier_period_not_counted", start=p.start, end=p.end, kind=p.kind.value)
+        for p in sorted(history.earlier_service, key=lambda p: p.start)
+        if not p.counts
+    ]
+    maybe = [p.start for p in history.earlier_service if p.counts or p.kind is SchoolKind.UNKNOWN]
+    if maybe:
+        first = min(maybe)
+        notes.append(_reason("stricter_deadline", first=first, deadline=third_anniversary(first), shown=deadline))
+    return notes
+
+
 def track(history: SencoHistory, today: date) -> Duty:
     """How ``history`` stands against the qualification duty on ``today``.
 
@@ -309,7 +368,8 @@ def track(history: SencoHistory, today: date) -> Duty:
     the deadline, the deadline day included); on track.
     """
     check(history, today)
-    service = earlier_service(history.earlier_service, history.earlier_months)
+    counted = tuple(p for p in history.earlier_service if p.counts)
+    service = earlier_service(counted, history.earlier_months)
     deadline = third_anniversary(history.became_senco)
     due_soon_from = add_months(deadline, -DUE_SOON_MONTHS)
     exemption = _exemption(history, service)
@@ -327,6 +387,8 @@ def track(history: SencoHistory, today: date) -> Duty:
         )
     if exemption is None and history.head_teacher:
         notes.insert(0, _reason("head_teacher_not_exempt"))
+    if exemption is None:
+        notes += _service_notes(history, deadline)
     held = _held(history)
     if held is not None:
         status, reasons = Status.QUALIFIED, [held]
@@ -388,6 +450,23 @@ def render(r: Reason) -> str:
         return (
             f"Earlier service as SENCO totals {_span(p['months'], p['days'])}, not more than "
             f"{p['limit']} months, so the duty still applies."
+        )
+    if code == "earlier_period_not_counted":
+        kind = SchoolKind(p["kind"])
+        period = f"Earlier service from {format_date(p['start'])} to {format_date(p['end'])}"
+        if kind is SchoolKind.UNKNOWN:
+            return (
+                f"{period} was not counted: the kind of school is not recorded. Only service at a mainstream "
+                "school or a maintained nursery school in England counts; record the kind if it was one."
+            )
+        return (
+            f"{period}, at {SCHOOL_KIND_WORDS[kind]}, was not counted: only service at a mainstream school or a "
+            "maintained nursery school in England counts (SEND Regulations 2014, reg. 49(4))."
+        )
+    if code == "stricter_deadline":
+        return (
+            f"The deadline counts from becoming SENCO at this school. A stricter reading counts from the first "
+            f"appointment as SENCO, on {format_date(p['first'])}, which would make it {format_date(p['deadline'])}."
         )
     if code == "head_teacher_not_exempt":
         return (

@@ -56,7 +56,9 @@ def create_demo_cohort(trainee_email: str, mentor_email: str, today: date) -> st
     # Five months as SENCO at another school some years before: not more than twelve months, so
     # the duty still applies, and the tracker says why.
     elsewhere = deadlines.ServicePeriod(
-        became_senco - timedelta(days=3 * 365), became_senco - timedelta(days=3 * 365 - 150)
+        became_senco - timedelta(days=3 * 365),
+        became_senco - timedelta(days=3 * 365 - 150),
+        deadlines.SchoolKind.MAINSTREAM,
     )
     second = _second_mentor()
     enrolment = services.enrol(

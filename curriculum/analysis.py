@@ -70,6 +70,7 @@ class Reference:
     hours_per_week_low: float = 1.0
     hours_per_week_high: float = 2.0
     weak_survey_percent: int = 65  # survey outcomes met well by fewer than this are "weakest"
+    survey_caveat: str = ""  # who commissioned the survey and whom it reached, shown beside its figures
 
 
 # ---- results -------------------------------------------------------------------------
@@ -129,6 +130,7 @@ class ProgrammeAnalysis:
     modules_without_scenario: tuple[str, ...]  # module keys
     outcomes_without_source: tuple[tuple[str, str], ...]  # (module key, outcome key)
     warnings: tuple[Warning, ...]
+    survey_caveat: str = ""
 
 
 # ---- the rules -----------------------------------------------------------------------
@@ -251,4 +253,5 @@ def analyse(plan: Plan, ref: Reference) -> ProgrammeAnalysis:
         modules_without_scenario=no_scenario,
         outcomes_without_source=no_source,
         warnings=tuple(warnings),
+        survey_caveat=ref.survey_caveat,
     )

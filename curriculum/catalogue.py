@@ -51,6 +51,26 @@ class Outcome:
     npq_areas: tuple[str, ...]
     survey_outcomes: tuple[str, ...]
     sources: tuple[str, ...]  # full citations
+    npq_statements: tuple[str, ...] = ()  # keys of the framework's own statements it covers
+
+
+@dataclass(frozen=True)
+class NpqStatement:
+    """One of the NPQ framework's "learn that / learn how to" statements, by its reference."""
+
+    key: str
+    reference: str
+    area_key: str
+    text: str
+
+
+@dataclass(frozen=True)
+class FrameworkStatements:
+    """The framework's own statements as far as they are known here, with the note the page shows."""
+
+    statements: tuple[NpqStatement, ...]
+    note: str
+    source: str  # full citation
 
 
 @dataclass(frozen=True)
@@ -83,6 +103,8 @@ class Catalogue:
     hours_band: HoursBand
     survey_source: str  # full citation
     survey_base: str  # who answered, and how many, section by section
+    survey_caveat: str  # who commissioned the survey and whom it reached
+    framework: FrameworkStatements
 
     @property
     def modules(self) -> tuple[Module, ...]:
@@ -90,6 +112,33 @@ class Catalogue:
 
     def module(self, key: str) -> Module | None:
         return next((m for m in self.modules if m.key == key), None)
+
+
+@dataclass(frozen=True)
+class StatementCoverage:
+    statement: NpqStatement
+    modules: tuple[str, ...]  # titles of the modules with an outcome mapped to it
+
+
+@dataclass(frozen=True)
+class AreaCoverage:
+    key: str
+    title: str
+    modules: tuple[str, ...]  # titles of the modules with an outcome mapped to the area
+
+
+def framework_coverage(data: Catalogue) -> tuple[tuple[AreaCoverage, ...], tuple[StatementCoverage, ...]]:
+    """Which catalogue modules cover each NPQ area and each framework statement; a statement no
+    module covers has no titles, so the page can list it as a gap."""
+
+    def covering(test: Any) -> tuple[str, ...]:
+        return tuple(m.title for m in data.modules if any(test(o) for o in m.outcomes))
+
+    areas = tuple(AreaCoverage(a.key, a.title, covering(lambda o, k=a.key: k in o.npq_areas)) for a in data.npq_areas)
+    statements = tuple(
+        StatementCoverage(s, covering(lambda o, k=s.key: k in o.npq_statements)) for s in data.framework.statements
+    )
+    return areas, statements
 
 
 def cite(source: dict[str, Any], at: str) -> str:
@@ -138,6 +187,7 @@ def _cross_check(reference: dict[str, Any], areas: list[dict[str, Any]], file: s
     """Keys must be unique and every reference must name something that exists."""
     npq = {a["key"] for a in reference["npq_areas"]}
     survey = {o["key"] for g in reference["survey"]["groups"] for o in g["outcomes"]}
+    statements = {s["key"] for s in reference["npq_statements"]["statements"]}
     modules = [m for a in areas for m in a["modules"]]
     outcomes = [o for m in modules for o in m["outcomes"]]
     twice = {
@@ -157,7 +207,11 @@ def _cross_check(reference: dict[str, Any], areas: list[dict[str, Any]], file: s
                 at = f"{path}.outcomes[{k}]"
                 if outcome["key"] in twice["outcome"]:
                     errors.append(LocatedError(f"{at}.key", f"The key ‘{outcome['key']}’ is used more than once"))
-                for name, known, what in (("npq", npq, "NPQ area"), ("survey", survey, "survey outcome")):
+                for name, known, what in (
+                    ("npq", npq, "NPQ area"),
+                    ("survey", survey, "survey outcome"),
+                    ("npq_statements", statements, "NPQ framework statement"),
+                ):
                     for n, key in enumerate(outcome[name]):
                         if key not in known:
                             errors.append(LocatedError(f"{at}.{name}[{n}]", f"No {what} has the key ‘{key}’"))
@@ -174,6 +228,7 @@ def _outcome(data: dict[str, Any], citations: dict[str, dict[str, Any]]) -> Outc
         npq_areas=tuple(data["npq"]),
         survey_outcomes=tuple(data["survey"]),
         sources=resolve(citations, data["sources"]),
+        npq_statements=tuple(data["npq_statements"]),
     )
 
 
@@ -189,6 +244,14 @@ def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
         citations, reference["hours_per_week_band"]["sources"], "reference.yaml: hours_per_week_band.sources"
     )
     errors += unknown_citations(citations, [reference["survey"]["source"]], "reference.yaml: survey.source")
+    framework = reference["npq_statements"]
+    errors += unknown_citations(citations, [framework["source"]], "reference.yaml: npq_statements.source")
+    npq_keys = {a["key"] for a in reference["npq_areas"]}
+    errors += [
+        LocatedError(f"reference.yaml: npq_statements.statements[{i}].area", f"No NPQ area has the key ‘{s['area']}’")
+        for i, s in enumerate(framework["statements"])
+        if s["area"] not in npq_keys
+    ]
     if errors:
         raise CatalogueError(errors)
     survey = reference["survey"]
@@ -232,4 +295,10 @@ def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
         ),
         survey_source=resolve(citations, [survey["source"]])[0],
         survey_base=survey["base"],
+        survey_caveat=survey["caveat"],
+        framework=FrameworkStatements(
+            tuple(NpqStatement(s["key"], s["reference"], s["area"], s["text"]) for s in framework["statements"]),
+            framework["note"],
+            resolve(citations, [framework["source"]])[0],
+        ),
     )

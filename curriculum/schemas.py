@@ -75,6 +75,8 @@ class SurveyGroupSchema(TitledSchema):
 class SurveySchema(Schema):
     source = fields.Nested(CitationSchema, required=True)
     base = fields.String(required=True, validate=validate.Length(1, 500))
+    # Who commissioned the survey and whom it reached: shown wherever its figures are.
+    caveat = fields.String(required=True, validate=validate.Length(1, 1000))
     groups = fields.List(fields.Nested(SurveyGroupSchema), required=True, validate=validate.Length(min=1))
 
 
@@ -92,6 +94,28 @@ class BandSchema(Schema):
     sources = citations(required=True, validate=validate.Length(min=1))
 
 
+class NpqStatementSchema(Schema):
+    """One of the NPQ framework's own statements, by the framework's reference (e.g. "1.1")."""
+
+    key = fields.String(required=True, validate=KEY)
+    reference = fields.String(required=True, validate=validate.Length(1, 20))  # as the framework numbers it
+    area = fields.String(required=True, validate=KEY)  # an NPQ area key
+    text = fields.String(required=True, validate=text(rules.OUTCOME_TEXT_MAX_LENGTH, "Statement"))
+
+    @validates("text")
+    def _phrased_as_npq(self, text: str, **_kwargs: Any) -> None:
+        if rules.outcome_kind(text) is None:
+            raise ValidationError(rules.OUTCOME_WORDING_MESSAGE)
+
+
+class NpqStatementsSchema(Schema):
+    """The framework's statements, or none and a note saying why (shown on the catalogue page)."""
+
+    note = fields.String(required=True, validate=validate.Length(1, 1000))
+    source = fields.Nested(CitationSchema, required=True)
+    statements = fields.List(fields.Nested(NpqStatementSchema), load_default=list)
+
+
 class ReferenceSchema(Schema):
     sources = fields.Dict(keys=fields.String(validate=KEY), values=fields.Nested(SourceSchema), required=True)
     npq_areas = fields.List(
@@ -102,6 +126,7 @@ class ReferenceSchema(Schema):
     survey = fields.Nested(SurveySchema, required=True)
     benchmarks = fields.List(fields.Nested(BenchmarkSchema), required=True)
     hours_per_week_band = fields.Nested(BandSchema, required=True)
+    npq_statements = fields.Nested(NpqStatementsSchema, required=True)
 
 
 class OutcomeSchema(Schema):
@@ -109,6 +134,7 @@ class OutcomeSchema(Schema):
     text = fields.String(required=True, validate=text(rules.OUTCOME_TEXT_MAX_LENGTH, "Outcome"))
     npq = _keys(required=True, validate=validate.Length(min=1, error="Map the outcome to at least one NPQ area"))
     survey = _keys(load_default=list)
+    npq_statements = _keys(load_default=list)  # the framework's own statements, by reference
     sources = citations(required=True, validate=validate.Length(min=1, error="Cite at least one source"))
 
     @validates("text")

@@ -440,7 +440,12 @@ def confirm_import(staged_id: str) -> ResponseReturnValue:
 def catalogue() -> str:
     """Browse and search the built-in catalogue."""
     filters = catalogue_service.Filters.from_args(request.args)
-    return render_template("curriculum/catalogue.html", filters=filters, **catalogue_service.browse(filters))
+    return render_template(
+        "curriculum/catalogue.html",
+        filters=filters,
+        **catalogue_service.browse(filters),
+        **catalogue_service.framework(),
+    )
 
 
 @bp.route("/catalogue/<key>")

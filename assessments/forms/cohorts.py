@@ -22,7 +22,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from assessments import sampling, training_status
 from assessments.deadlines import EARLIER_MONTHS_MAX, ServicePeriod
-from assessments.enrolment_rules import PERIODS_TEXT_MAX, RuleError, parse_periods
+from assessments.enrolment_rules import KINDS_HELP, PERIODS_TEXT_MAX, RuleError, parse_periods
 from assessments.models import (
     GAP_MAX,
     NAME_MAX_LENGTH,
@@ -94,16 +94,20 @@ class EnrolmentForm(TextChecked, FlaskForm):
         "The head teacher is the SENCO",
         widget=GovCheckboxInput(),
         validators=[Optional()],
-        description="The law lets a head teacher be the SENCO; the qualification duty still applies",
+        description="The law lets a head teacher be the SENCO; the qualification duty still applies to them",
     )
     earlier_service = TextAreaField(
         "Earlier SENCO service, here or at other schools (optional)",
         widget=GovTextArea(),
-        description="One period a line, from the first day to the last, for example 1/9/2019 to 31/8/2020",
+        description=(
+            "One period a line: the first day, the last day and the kind of school, for example "
+            f"1/9/2019 to 31/8/2020 at mainstream. Kinds: {KINDS_HELP}. Only service at a mainstream "
+            "school or a maintained nursery school in England counts towards the 12 months"
+        ),
         validators=[Optional(), Length(max=PERIODS_TEXT_MAX, message=too_long(PERIODS_TEXT_MAX, "Earlier service"))],
     )
     earlier_senco_months = WholeNumberField(
-        "Other earlier SENCO service whose dates are not known, in months",
+        "Other earlier SENCO service at mainstream or maintained nursery schools in England whose dates are not known, in months",
         widget=GovTextInput(),
         default=0,
         message="Enter earlier service as a whole number of months between 0 and 1,200",

@@ -80,12 +80,15 @@ class _EnrolmentDetailsSchema(Schema):
     became_senco = fields.Date(allow_none=True, metadata={"description": "The date they became SENCO at this school"})
     earlier_senco_months = _whole(
         validate=validate.Range(0, deadlines.EARLIER_MONTHS_MAX),
-        metadata={"description": "Earlier SENCO service anywhere, in whole months"},
+        metadata={
+            "description": "Earlier SENCO service whose dates are not known, in whole months, at relevant schools "
+            "only (mainstream schools and maintained nursery schools in England; CFA 2014 s.67(1))"
+        },
     )
     nasenco_started = fields.Date(allow_none=True)
     nasenco_completed = fields.Date(allow_none=True)
     head_teacher = api.Boolean(
-        metadata={"description": "Also the school's head teacher (changes the SENCO duty)"},
+        metadata={"description": "Also the school's head teacher (the qualification duty still applies: reg. 49(4))"},
     )
 
 

@@ -66,6 +66,21 @@ def reference() -> dict[str, Any]:
         "npq_areas": npq,
         "npq_titles": {a.key: a.title for a in npq},
         "survey_titles": {s.key: s.title for s in survey},
+        "survey_caveat": shipped_catalogue().survey_caveat,
+    }
+
+
+def framework() -> dict[str, Any]:
+    """The NPQ framework's areas and statements with the catalogue modules covering each, and
+    the evidence's caveats, for the catalogue page (read from the shipped files)."""
+    data = shipped_catalogue()
+    areas, statements = catalogue.framework_coverage(data)
+    return {
+        "framework_areas": areas,
+        "framework_statements": statements,
+        "framework_note": data.framework.note,
+        "framework_source": data.framework.source,
+        "survey_source": data.survey_source,
     }
 
 
@@ -193,6 +208,7 @@ def reference_for_analysis(data: catalogue.Catalogue | None = None) -> analysis.
         mandatory_areas=tuple(analysis.NamedItem(a.key, a.title) for a in mandatory_areas()),
         hours_per_week_low=data.hours_band.low,
         hours_per_week_high=data.hours_band.high,
+        survey_caveat=data.survey_caveat,
     )
 
 

@@ -39,7 +39,7 @@ def test_a_trainee_is_enrolled_with_two_mentors_earlier_service_and_a_nasenco_an
             "school": "Hill Primary",
             "became_senco": ["1", "9", "2024"],
             "head_teacher": "y",
-            "earlier_service": "1/9/2019 to 31/8/2020\n1/1/2022 to 31/3/2022",
+            "earlier_service": "1/9/2019 to 31/8/2020 at mainstream\n1/1/2022 to 31/3/2022 at maintained nursery",
             "nasenco_started": ["1", "6", "2024"],
         },
     )

@@ -43,8 +43,8 @@ def test_the_catalogue_loads_idempotently_on_this_database(app):
     with app.app_context():
         first = catalogue_service.load_catalogue()
         second = catalogue_service.load_catalogue()
-        assert first == second == "17 areas, 35 modules and 84 outcomes up to date"
-        assert db.session.query(CatalogueModule).count() == 35
+        assert first == second == "17 areas, 37 modules and 94 outcomes up to date"
+        assert db.session.query(CatalogueModule).count() == 37
 
 
 def test_the_catalogue_can_be_searched_by_keyword_area_and_npq_area(client, designer):

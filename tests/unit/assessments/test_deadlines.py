@@ -14,6 +14,7 @@ from assessments.deadlines import (
     Course,
     DeadlineInputError,
     Qualification,
+    SchoolKind,
     SencoHistory,
     Service,
     ServicePeriod,
@@ -26,6 +27,11 @@ from assessments.deadlines import (
 )
 
 TODAY = date(2026, 11, 26)
+
+
+def mainstream(start: date, end: date) -> ServicePeriod:
+    """Earlier service at a relevant school (a mainstream school in England), which counts."""
+    return ServicePeriod(start, end, SchoolKind.MAINSTREAM)
 
 
 def codes(duty):  # type: ignore[no-untyped-def]
@@ -98,7 +104,7 @@ def test_an_appointment_on_1_september_2009_itself_carries_no_duty_and_the_next_
 
 def test_exactly_twelve_months_of_earlier_service_elsewhere_leaves_the_duty_in_place() -> None:
     history = SencoHistory(
-        became_senco=date(2025, 9, 1), earlier_service=(ServicePeriod(date(2020, 9, 1), date(2021, 8, 31)),)
+        became_senco=date(2025, 9, 1), earlier_service=(mainstream(date(2020, 9, 1), date(2021, 8, 31)),)
     )
     duty = track(history, TODAY)
     assert duty.duty_applies and (duty.earlier_service.months, duty.earlier_service.days) == (12, 0)
@@ -109,7 +115,7 @@ def test_exactly_twelve_months_of_earlier_service_elsewhere_leaves_the_duty_in_p
 
 def test_twelve_months_and_a_day_of_earlier_service_lifts_the_duty() -> None:
     history = SencoHistory(
-        became_senco=date(2025, 9, 1), earlier_service=(ServicePeriod(date(2020, 9, 1), date(2021, 9, 1)),)
+        became_senco=date(2025, 9, 1), earlier_service=(mainstream(date(2020, 9, 1), date(2021, 9, 1)),)
     )
     duty = track(history, TODAY)
     assert duty.status is Status.NOT_REQUIRED
@@ -125,11 +131,11 @@ def test_a_stated_total_of_twelve_months_keeps_the_duty_and_thirteen_lifts_it() 
 
 
 def test_earlier_service_at_two_schools_adds_up_and_overlaps_count_once() -> None:
-    two_halves = (ServicePeriod(date(2018, 1, 1), date(2018, 6, 30)), ServicePeriod(date(2019, 1, 1), date(2019, 7, 1)))
+    two_halves = (mainstream(date(2018, 1, 1), date(2018, 6, 30)), mainstream(date(2019, 1, 1), date(2019, 7, 1)))
     assert not track(SencoHistory(date(2025, 9, 1), earlier_service=two_halves), TODAY).duty_applies
     overlapping = (
-        ServicePeriod(date(2018, 1, 1), date(2018, 9, 30)),
-        ServicePeriod(date(2018, 4, 1), date(2018, 12, 31)),
+        mainstream(date(2018, 1, 1), date(2018, 9, 30)),
+        mainstream(date(2018, 4, 1), date(2018, 12, 31)),
     )
     duty = track(SencoHistory(date(2025, 9, 1), earlier_service=overlapping), TODAY)
     assert duty.duty_applies and (duty.earlier_service.months, duty.earlier_service.days) == (12, 0)
@@ -138,12 +144,12 @@ def test_earlier_service_at_two_schools_adds_up_and_overlaps_count_once() -> Non
 def test_leftover_days_from_separate_stretches_make_a_month_only_at_31_days() -> None:
     # 5 months 15 days + 6 months 16 days = 11 months and 31 days: one more month, exactly 12 in all,
     # so the duty stays (a 30-day month would have made it 12 months and 1 day and lifted it).
-    a = ServicePeriod(date(2017, 1, 1), date(2017, 6, 15))
-    b = ServicePeriod(date(2019, 1, 1), date(2019, 7, 16))
+    a = mainstream(date(2017, 1, 1), date(2017, 6, 15))
+    b = mainstream(date(2019, 1, 1), date(2019, 7, 16))
     duty = track(SencoHistory(date(2025, 9, 1), earlier_service=(a, b)), TODAY)
     assert (duty.earlier_service.months, duty.earlier_service.days) == (12, 0)
     assert duty.duty_applies
-    one_day_more = ServicePeriod(date(2019, 1, 1), date(2019, 7, 17))
+    one_day_more = mainstream(date(2019, 1, 1), date(2019, 7, 17))
     assert not track(SencoHistory(date(2025, 9, 1), earlier_service=(a, one_day_more)), TODAY).duty_applies
 
 
@@ -221,7 +227,7 @@ def test_dates_in_the_future_are_refused_each_with_its_field() -> None:
     history = SencoHistory(
         became_senco=tomorrow,
         npq=Course(date(2025, 1, 1), tomorrow),
-        earlier_service=(ServicePeriod(tomorrow, tomorrow),),
+        earlier_service=(mainstream(tomorrow, tomorrow),),
     )
     with pytest.raises(DeadlineInputError) as caught:
         track(history, TODAY)
@@ -235,8 +241,8 @@ def test_inconsistent_dates_are_refused_with_what_to_do() -> None:
         became_senco=date(2020, 1, 1),
         earlier_months=-1,
         earlier_service=(
-            ServicePeriod(date(2019, 6, 1), date(2019, 5, 1)),
-            ServicePeriod(date(2019, 6, 1), date(2020, 1, 1)),
+            mainstream(date(2019, 6, 1), date(2019, 5, 1)),
+            mainstream(date(2019, 6, 1), date(2020, 1, 1)),
         ),
         nasenco=Course(date(2021, 1, 1), date(2020, 1, 1)),
     )
@@ -264,7 +270,7 @@ def test_a_result_is_data_that_pickles_and_writes_as_json() -> None:
 def test_two_stretches_of_earlier_service_a_day_apart_are_not_joined_into_one() -> None:
     # 6 months, then (1 July not served) 2 July 2020 to 1 January 2021: 6 months. 12 in all, so the
     # duty stays; joining them over the gap would count 1 July and make it 12 months and a day.
-    gap = (ServicePeriod(date(2020, 1, 1), date(2020, 6, 30)), ServicePeriod(date(2020, 7, 2), date(2021, 1, 1)))
+    gap = (mainstream(date(2020, 1, 1), date(2020, 6, 30)), mainstream(date(2020, 7, 2), date(2021, 1, 1)))
     duty = track(SencoHistory(date(2025, 9, 1), earlier_service=gap), TODAY)
     assert (duty.earlier_service.months, duty.earlier_service.days) == (12, 0)
     assert duty.status is Status.ON_TRACK
@@ -272,7 +278,7 @@ def test_two_stretches_of_earlier_service_a_day_apart_are_not_joined_into_one() 
 
 def test_two_stretches_of_earlier_service_sharing_a_day_count_that_day_once() -> None:
     # 1 January to 1 July 2020 and 1 July to 31 December 2020: one year, 1 July counted once.
-    overlap = (ServicePeriod(date(2020, 1, 1), date(2020, 7, 1)), ServicePeriod(date(2020, 7, 1), date(2020, 12, 31)))
+    overlap = (mainstream(date(2020, 1, 1), date(2020, 7, 1)), mainstream(date(2020, 7, 1), date(2020, 12, 31)))
     duty = track(SencoHistory(date(2025, 9, 1), earlier_service=overlap), TODAY)
     assert (duty.earlier_service.months, duty.earlier_service.days) == (12, 0)
     assert duty.status is Status.ON_TRACK
@@ -287,7 +293,7 @@ def test_a_senco_who_is_not_the_head_teacher_is_not_told_about_head_teachers() -
 def test_a_result_writes_every_field_to_json_under_its_own_name() -> None:
     history = SencoHistory(
         date(2025, 1, 6),
-        earlier_service=(ServicePeriod(date(2020, 1, 1), date(2020, 3, 5)),),
+        earlier_service=(mainstream(date(2020, 1, 1), date(2020, 3, 5)),),
         npq=Course(date(2025, 2, 1)),
     )
     assert track(history, TODAY).to_dict() == {
@@ -301,6 +307,10 @@ def test_a_result_writes_every_field_to_json_under_its_own_name() -> None:
             {"code": "deadline_ahead", "params": {"deadline": "2028-01-06"}},
             {"code": "earlier_service_within", "params": {"months": 2, "days": 5, "limit": 12}},
             {"code": "npq_in_progress", "params": {"started": "2025-02-01"}},
+            {
+                "code": "stricter_deadline",
+                "params": {"first": "2020-01-01", "deadline": "2023-01-01", "shown": "2028-01-06"},
+            },
         ],
     }
 
@@ -316,7 +326,7 @@ def test_a_result_writes_every_field_to_json_under_its_own_name() -> None:
     ],
 )
 def test_earlier_service_is_told_in_months_and_days_singular_or_plural(end: date, words: str) -> None:
-    history = SencoHistory(date(2025, 1, 6), earlier_service=(ServicePeriod(date(2020, 1, 1), end),))
+    history = SencoHistory(date(2025, 1, 6), earlier_service=(mainstream(date(2020, 1, 1), end),))
     assert f"Earlier service as SENCO totals {words}, not more than 12 months, so the duty still applies." in (
         render_all(track(history, TODAY).reasons)
     )
@@ -324,7 +334,7 @@ def test_earlier_service_is_told_in_months_and_days_singular_or_plural(end: date
 
 def test_a_stretch_from_mid_april_counts_its_whole_month_then_the_days_left() -> None:
     # 15 April to 9 June 2020: 15 April to 14 May is one month, then 15 May to 9 June is 26 days.
-    history = SencoHistory(date(2025, 1, 6), earlier_service=(ServicePeriod(date(2020, 4, 15), date(2020, 6, 9)),))
+    history = SencoHistory(date(2025, 1, 6), earlier_service=(mainstream(date(2020, 4, 15), date(2020, 6, 9)),))
     assert (
         "Earlier service as SENCO totals 1 month and 26 days, not more than 12 months, so the duty still applies."
         in render_all(track(history, TODAY).reasons)
@@ -334,7 +344,7 @@ def test_a_stretch_from_mid_april_counts_its_whole_month_then_the_days_left() ->
 def test_two_stretches_back_to_back_are_counted_as_one() -> None:
     # 1 to 30 January and 31 January to 27 February 2021: 1 January to 27 February, 1 month and 27 days
     # (apart, they would be 30 days and 1 month).
-    periods = (ServicePeriod(date(2021, 1, 1), date(2021, 1, 30)), ServicePeriod(date(2021, 1, 31), date(2021, 2, 27)))
+    periods = (mainstream(date(2021, 1, 1), date(2021, 1, 30)), mainstream(date(2021, 1, 31), date(2021, 2, 27)))
     assert earlier_service(periods) == Service(1, 27)
     assert earlier_service(()) == Service(0, 0)
 
@@ -350,7 +360,7 @@ def test_future_course_and_service_dates_are_refused_saying_which_date() -> None
     tomorrow = TODAY + timedelta(days=1)
     history = SencoHistory(
         became_senco=date(2025, 1, 6),
-        earlier_service=(ServicePeriod(tomorrow, date(2025, 1, 1)),),
+        earlier_service=(mainstream(tomorrow, date(2025, 1, 1)),),
         nasenco=Course(tomorrow, tomorrow),
     )
     with pytest.raises(DeadlineInputError) as caught:
@@ -407,7 +417,7 @@ def test_what_is_said_about_a_nasenco_carries_its_dates_in_json(course: Course, 
 
 def test_a_stretch_shorter_than_a_month_from_mid_april_is_counted_in_days() -> None:
     # 15 April to 9 May 2020: 25 days (not a month less 5 days, which pooled would be 26).
-    periods = (ServicePeriod(date(2020, 4, 15), date(2020, 5, 9)),)
+    periods = (mainstream(date(2020, 4, 15), date(2020, 5, 9)),)
     assert earlier_service(periods) == Service(0, 25)
 
 
@@ -418,13 +428,14 @@ def test_with_no_earlier_service_nothing_is_said_about_it() -> None:
 
 def test_a_head_teacher_is_told_first_then_about_earlier_service() -> None:
     history = SencoHistory(
-        date(2025, 1, 6), earlier_service=(ServicePeriod(date(2020, 1, 1), date(2020, 3, 5)),), head_teacher=True
+        date(2025, 1, 6), earlier_service=(mainstream(date(2020, 1, 1), date(2020, 3, 5)),), head_teacher=True
     )
     assert codes(track(history, TODAY)) == [
         "deadline_ahead",
         "head_teacher_not_exempt",
         "earlier_service_within",
         "no_course",
+        "stricter_deadline",
     ]
 
 
@@ -450,7 +461,7 @@ def histories(draw: st.DrawFn) -> tuple[SencoHistory, date]:
     for _ in range(draw(st.integers(0, 3))):
         end = draw(st.dates(min_value=date(2000, 1, 1), max_value=became - timedelta(days=1)))
         start = draw(st.dates(min_value=date(1995, 1, 1), max_value=end))
-        periods.append(ServicePeriod(start, end))
+        periods.append(mainstream(start, end))
 
     def course() -> Course | None:
         if not draw(st.booleans()):
@@ -479,7 +490,7 @@ def test_more_earlier_service_never_brings_the_duty_back(
 ) -> None:
     history, today = case
     end = history.became_senco - timedelta(days=1)
-    extra = ServicePeriod(end - timedelta(days=extra_days), end)
+    extra = mainstream(end - timedelta(days=extra_days), end)
     more = SencoHistory(
         history.became_senco,
         (*history.earlier_service, extra),

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from assessments.deadlines import Course, SencoHistory, ServicePeriod, Status, render_all, track
+from assessments.deadlines import Course, SchoolKind, SencoHistory, ServicePeriod, Status, render_all, track
 from assessments.enrolment_rules import (
     PERIODS_MAX,
     RuleError,
@@ -76,7 +76,10 @@ def test_overlapping_periods_and_periods_ending_in_the_future_are_named() -> Non
 def test_periods_that_meet_end_to_start_do_not_overlap() -> None:
     assert (
         period_problems(
-            (ServicePeriod(date(2018, 1, 1), date(2018, 8, 31)), ServicePeriod(date(2018, 9, 1), date(2019, 8, 31))),
+            (
+                ServicePeriod(date(2018, 1, 1), date(2018, 8, 31), SchoolKind.MAINSTREAM),
+                ServicePeriod(date(2018, 9, 1), date(2019, 8, 31), SchoolKind.MAINSTREAM),
+            ),
             TODAY,
         )
         == []
@@ -138,9 +141,9 @@ def test_the_tracker_counts_periods_the_rules_accept_without_refusing_them(perio
 
 
 def test_a_year_as_senco_elsewhere_ending_the_day_before_keeps_the_duty_and_a_day_more_lifts_it() -> None:
-    year = parse_periods("1/9/2022 to 31/8/2023")
+    year = parse_periods("1/9/2022 to 31/8/2023 at mainstream")
     assert track(SencoHistory(date(2024, 1, 8), earlier_service=year), TODAY).duty_applies
-    year_and_a_day = parse_periods("1/9/2022 to 1/9/2023")
+    year_and_a_day = parse_periods("1/9/2022 to 1/9/2023 at mainstream")
     assert track(SencoHistory(date(2024, 1, 8), earlier_service=year_and_a_day), TODAY).status is Status.NOT_REQUIRED
 
 
