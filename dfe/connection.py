@@ -76,6 +76,9 @@ def base_url_problem(url: str) -> str | None:
     """Why ``url`` cannot be the API's address, or None. https only, except to this machine."""
     if len(url) > BASE_URL_MAX_LENGTH:
         return f"The address must be {BASE_URL_MAX_LENGTH} characters or fewer"
+    # urlsplit quietly drops tabs and line breaks that the HTTP client later refuses: refuse them here.
+    if not url.isprintable() or any(character.isspace() for character in url):
+        return "The address must have no spaces, line breaks or hidden characters"
     try:
         parts = urlsplit(url)
         port = parts.port

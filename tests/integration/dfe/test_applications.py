@@ -74,6 +74,9 @@ def test_a_sync_reads_three_applications_and_a_second_changes_nothing(
     assert response.status_code == 200, page[:3000]
     assert all(f"Applicant {n}" in page for n in range(3))
     assert "URN" in page and "100000" in page and "1 September 2023" in page
+    # Ten columns: the table scrolls inside its own labelled region, not the whole page.
+    assert '<div class="app-table-wrapper" role="region" aria-labelledby="applications-caption"' in page
+    assert 'id="applications-caption"' in page
     with app.app_context():
         versions = {a.id: a.lock_version for a in db.session.scalars(select(DfeApplication))}
     assert set(versions) == set(ids)

@@ -72,6 +72,19 @@ def test_a_plain_http_address_elsewhere_and_a_token_with_spaces_are_refused(
         assert db.session.get(DfeConnection, "sandbox") is None
 
 
+def test_an_address_with_a_line_break_or_hidden_character_is_refused_on_its_field(
+    app: Flask, client: FlaskClient, auth: Auth, make_person
+) -> None:  # type: ignore[no-untyped-def]
+    """Once saved, such an address made "Test the connection" fail with a server error."""
+    _admin(make_person, auth)
+    for address in ("https://example.org\r\nX: 1", "https://exam\x00ple.org", "https://example.org /api"):
+        response = post_form(client, "/admin/dfe/settings", {**FORM, "sandbox_base_url": address})
+        assert response.status_code == 400
+        assert 'href="#sandbox_base_url"' in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(DfeConnection, "sandbox") is None
+
+
 def test_testing_the_connection_without_a_token_says_what_to_do(client: FlaskClient, auth: Auth, make_person) -> None:  # type: ignore[no-untyped-def]
     _admin(make_person, auth)
     response = post_form(client, "/admin/dfe/settings/test", {}, form_url="/admin/dfe/settings")
