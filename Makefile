@@ -42,7 +42,8 @@ serve: install
 worker: install
 	$(BIN)/flask jobs worker
 
-## Guard rails: ruff, mypy (strict for the engine and the pure domain rules), import-linter contracts.
+## Guard rails: ruff, mypy (strict for the engine and the pure domain rules), import-linter contracts,
+## and the documentation site built strictly (a broken link or anchor in docs/ fails).
 PURE_MODULES := competencies/engine curriculum/analysis.py curriculum/prerequisites.py curriculum/diff.py curriculum/schedule.py \
 	curriculum/drafts.py core/keys.py core/paging.py core/given_names.py core/csv_safe.py assessments/deadlines.py assessments/agreement.py assessments/reasons.py \
 	assessments/enrolment_rules.py assessments/revisions.py assessments/case_study_rules.py assessments/grid_rules.py assessments/sampling.py \
@@ -53,6 +54,7 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy $(PURE_MODULES)
 	$(BIN)/lint-imports
+	$(BIN)/mkdocs build --strict --quiet
 
 ## The whole suite: guard rails, then unit, integration on SQLite and PostgreSQL, end-to-end in headless chromium,
 ## on every core (pytest-xdist: each worker its own schemas, SQLite files, ports and queues; a test

@@ -3,7 +3,7 @@
 Requests and answers are described by the marshmallow schemas below (and so in
 /api/v1/openapi.json); every error names its path. A change to a draft needs the draft's
 ``lock_version`` (its ETag), in the body or as ``If-Match``: 428 without it, 412 for a stale
-``If-Match``, 409 for a stale ``lock_version`` (``core.api.checked_lock``). See README "JSON API".
+``If-Match``, 409 for a stale ``lock_version`` (``core.api.checked_lock``). See docs/api.md.
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """The programme document: JSON export and import of one programme version (schema version 1).
 
-See README "Programme JSON". :func:`check` finds every problem in one pass — shape, keys,
+See docs/programmes.md, "Programme JSON". :func:`check` finds every problem in one pass — shape, keys,
 references, loops — each located by JSON path and named for people ("Module 2 ‘EHC needs
 assessments’, hours: …"); it is linear in the document and touches no database (the catalogue's
 keys come in as :class:`KnownKeys`). No Flask.

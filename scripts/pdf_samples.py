@@ -1,4 +1,4 @@
-"""Make the README's samples: page 1 of each printed document, from the demo data, as PNG in docs/.
+"""Make the samples of docs/printed-documents.md: page 1 of each printed document, from the demo data, as PNG in docs/.
 
 .venv/bin/python scripts/pdf_samples.py
 """

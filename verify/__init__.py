@@ -1,1 +1,1 @@
-"""`make verify`: the figures of issue 10, each printed with its target (see README)."""
+"""`make verify`: the figures of issue 10, each printed with its target (see docs/verify.md)."""

@@ -7,7 +7,7 @@ exists. Lists are paginated (``?page=``, ``?page_size=``, totals in ``X-Paginati
 record's ``lock_version`` is its ETag, and a change needs it back in ``If-Match`` (428 without;
 412 if it is stale; 409 if sent as ``lock_version`` in the body and stale: every room's rule,
 ``core.api.checked_lock``). Creating an observation needs an idempotency key: sending the same
-key again answers the record the first request made, never a second one. See README "JSON API".
+key again answers the record the first request made, never a second one. See docs/api.md.
 
 The routes live by subject in this package's modules; importing them here puts them on the one
 blueprint, in the order the OpenAPI document lists them.

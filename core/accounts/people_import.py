@@ -109,7 +109,7 @@ class PeopleColumns:
 
     name: str
     columns: tuple[str, ...]
-    notes: Mapping[str, str]  # column → what to write in it, for the page and the README
+    notes: Mapping[str, str]  # column → what to write in it, for the page and docs/people.md
     example: Mapping[str, str]  # column → the template's example value
     emails_named: Callable[[Mapping[str, str]], Iterable[str]]  # other people a line names (read in the same query)
     check: Callable[[CheckContext], tuple[Any, list[Problem]]]  # the room's draft and every problem; saves nothing

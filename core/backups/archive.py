@@ -4,7 +4,7 @@ The manifest (``manifest.json``, the last member) names the app version, the Ale
 the kind of database, the row count of every table as it was in the dumped snapshot, and the
 SHA-256 of every other member. Reading checks every member against it before anything is
 restored, so a truncated or corrupt archive is refused whole. The checksums catch damage, not a
-forger who rewrites the manifest too: archives are kept encrypted (see the README).
+forger who rewrites the manifest too: archives are kept encrypted (see docs/backups.md).
 
 Standard library only: the app's parts are handed in by :mod:`core.backups.services`.
 """

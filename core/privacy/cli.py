@@ -68,7 +68,7 @@ def purge_command(dry_run: bool) -> None:
 @privacy_command.command("table")
 @with_appcontext
 def table_command() -> None:
-    """Print the registry as the README's table of personal data."""
+    """Print the registry as the table of personal data in docs/privacy.md."""
     click.echo(docs.markdown(), nl=False)
 
 

@@ -1,4 +1,4 @@
-"""The registry as the README's table (``flask privacy table``), so the README says what the code
+"""The registry as docs/privacy.md's table (``flask privacy table``), so the docs say what the code
 declares; a test fails when they differ."""
 
 from __future__ import annotations

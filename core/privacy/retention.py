@@ -68,7 +68,7 @@ class Rule:
     default: int  # in ``unit``s
     setting: str  # the configuration key (and environment variable) that changes it
     unit: timedelta  # DAY or SECOND, as the setting's name says
-    counts_from: str  # what the period counts from, in plain words (README, CLI)
+    counts_from: str  # what the period counts from, in plain words (docs/privacy.md, CLI)
 
     def period(self, config: Mapping[str, object]) -> timedelta:
         """The configured period; unset or 0 means the default (never "keep nothing")."""

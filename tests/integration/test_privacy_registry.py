@@ -100,10 +100,10 @@ def test_a_table_declared_by_two_rooms_is_refused(every_room: Flask) -> None:
         privacy.register(every_room, Again())
 
 
-def test_the_readme_table_of_personal_data_is_the_registrys(every_room: Flask) -> None:
-    """After changing a declaration, `flask privacy table` gives the README's new table."""
-    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+def test_the_documented_table_of_personal_data_is_the_registrys(every_room: Flask) -> None:
+    """After changing a declaration, `flask privacy table` gives docs/privacy.md's new table."""
+    page = (Path(__file__).resolve().parents[2] / "docs" / "privacy.md").read_text(encoding="utf-8")
     with every_room.app_context():
         table = docs.markdown()
-    start, end = readme.index(docs.START), readme.index(docs.END) + len(docs.END) + 1
-    assert readme[start:end] == table
+    start, end = page.index(docs.START), page.index(docs.END) + len(docs.END) + 1
+    assert page[start:end] == table
