@@ -72,6 +72,9 @@ class DfeSync(db.Model):
     next_page: Mapped[int] = mapped_column(default=1)  # where a stopped sync resumes
     finished_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # A sync reading this kind of record holds it until then (dfe.sync): a second sync at the same
+    # time is told to wait, and one that died lets go when the moment passes.
+    running_until: Mapped[datetime | None]
 
 
 class DfeApplication(db.Model):

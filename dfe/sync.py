@@ -15,11 +15,12 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
+from sqlalchemy.exc import IntegrityError
 
 from core import jobs
 from core.accounts.models import utcnow
@@ -31,6 +32,17 @@ from dfe.models import DfeSync
 
 log = logging.getLogger(__name__)
 JOB_KIND = "dfe-sync"
+# A sync holds a kind of record this long, renewed at every page: longer than the slowest page
+# (three reads of 20 seconds and the waits between them), so a live sync never loses it.
+LEASE_SECONDS = 5 * 60
+BUSY = "Another sync is running; try again in a minute"
+
+
+class SyncBusy(Exception):
+    """Another sync holds this kind of record: two at once would store the same records twice."""
+
+    def __init__(self) -> None:
+        super().__init__(BUSY)
 
 
 @dataclass
@@ -68,6 +80,43 @@ def cursor(env: Environment, resource: str) -> DfeSync:
     return row
 
 
+def _hold(env: Environment, resource: str) -> None:
+    """Take (or renew) this sync's lease on the kind of record: one conditional UPDATE, so of
+    two syncs only one reads it; :class:`SyncBusy` for the other."""
+    try:
+        row_id = cursor(env, resource).id
+        db.session.commit()
+    except IntegrityError:  # another sync made the row a moment ago
+        db.session.rollback()
+        row_id = cursor(env, resource).id
+    now = utcnow()
+    held = db.session.execute(
+        update(DfeSync)
+        .where(DfeSync.id == row_id, or_(DfeSync.running_until.is_(None), DfeSync.running_until < now))
+        .values(running_until=now + timedelta(seconds=LEASE_SECONDS))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if held.rowcount != 1:  # type: ignore[attr-defined]
+        raise SyncBusy()
+
+
+def _renew(row: DfeSync) -> None:
+    """Keep the lease while pages come in (committed with the page)."""
+    row.running_until = utcnow() + timedelta(seconds=LEASE_SECONDS)
+
+
+def _let_go(env: Environment, resource: str) -> None:
+    db.session.rollback()
+    db.session.execute(
+        update(DfeSync)
+        .where(DfeSync.environment == env.value, DfeSync.resource == resource)
+        .values(running_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
 def paged(
     client: DfeClient,
     env: Environment,
@@ -78,7 +127,24 @@ def paged(
     since_param: str = "filter[updated_since]",
 ) -> SyncResult:
     """Read ``path`` page by page into ``upsert``, resumable as the module says. ``since_param``
-    is the listing's filter for the cursor (outcomes have only ``filter[created_since]``)."""
+    is the listing's filter for the cursor (outcomes have only ``filter[created_since]``).
+    :class:`SyncBusy` when another sync is reading the same kind of record."""
+    _hold(env, resource)
+    try:
+        return _paged(client, env, resource, path, upsert, params, since_param)
+    finally:
+        _let_go(env, resource)
+
+
+def _paged(
+    client: DfeClient,
+    env: Environment,
+    resource: str,
+    path: str,
+    upsert: Upsert,
+    params: dict[str, Any] | None,
+    since_param: str,
+) -> SyncResult:
     result = SyncResult(resource)
     row = cursor(env, resource)
     if row.started_at is None:  # a fresh run; otherwise resume where the stopped one got to
@@ -98,6 +164,7 @@ def paged(
                 elif isinstance(outcome, str):
                     result.skipped.append(outcome)
             row.next_page = page + 1
+            _renew(row)
             db.session.commit()  # this page is kept, and where to resume with it
     except DfeError as error:
         db.session.rollback()
@@ -129,7 +196,7 @@ def last_syncs(env: Environment) -> list[DfeSync]:
 def _daily(work: jobs.Work) -> str:
     try:
         results = run()
-    except connection.NotConnected as error:
+    except (connection.NotConnected, SyncBusy) as error:
         work.output.write_text(f"{error}\n")
         return "dfe-sync.txt"
     work.progress(len(results), len(results))

@@ -47,6 +47,8 @@ def applications_sync() -> Response:
     if SyncForm().validate_on_submit():
         try:
             results = sync.run([applications.RESOURCE])
+        except sync.SyncBusy as error:
+            flash(f"{error}.", "error")
         except (connection.NotConnected, TokenUnreadable, DfeError) as error:
             flash(f"Not synced: {error}.", "error")
         else:

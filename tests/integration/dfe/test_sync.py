@@ -1,0 +1,56 @@
+"""The sync, against the DfE simulator: two syncs at once, "Sync now" as a job, a malformed record,
+the daily job, and the margin against clock skew."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import func, select
+
+from core.extensions import db
+from dfe import sync
+from dfe.models import DfeApplication
+from tests.conftest import post_form
+from tests.dfe_simulator import DfeSimulator
+from tests.integration.dfe.test_applications import BASE, world
+
+__all__ = ["world"]  # the fixture, shared with the applications' tests
+
+
+def _sync(app: Flask) -> sync.SyncResult:
+    with app.app_context():
+        (result,) = sync.run(["applications"])
+        return result
+
+
+def _stored(app: Flask) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(DfeApplication)) or 0
+
+
+def test_a_second_sync_while_one_runs_is_told_to_wait_and_nothing_is_stored_twice(
+    app: Flask, world: dict[str, Any], client: FlaskClient
+) -> None:
+    sim: DfeSimulator = world["sim"]
+    for n in range(3):
+        sim.add_application(full_name=f"Applicant {n}")
+    seen: dict[str, Any] = {}
+
+    def others_sync_meanwhile() -> None:
+        # While the first sync waits for its page, the CLI and the "Sync now" button try too.
+        cli = app.test_cli_runner().invoke(args=["dfe", "sync"])
+        seen["cli"] = (cli.exit_code, cli.output)
+        clicked = post_form(client, f"{BASE}/sync", {}, form_url=BASE)
+        seen["page"] = client.get(clicked.headers["Location"]).get_data(as_text=True)
+
+    sim.when_requested("GET", "/npq-applications", others_sync_meanwhile)
+    first = _sync(app)
+    assert (first.read, first.changed, first.error) == (3, 3, "")
+    assert seen["cli"][0] == 1 and "Another sync is running; try again in a minute" in seen["cli"][1]
+    assert "Another sync is running; try again in a minute" in seen["page"]
+    assert _stored(app) == 3
+    # The first sync let go: the next one runs.
+    assert _sync(app).error == ""
+    assert sim.invalid_requests() == []
