@@ -178,15 +178,58 @@ def _paged(
     return result
 
 
-def run(resources: Iterable[str] | None = None, env: Environment | None = None) -> list[SyncResult]:
-    """Read every registered kind of record (or those named) from the chosen environment."""
+def run(
+    resources: Iterable[str] | None = None,
+    env: Environment | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[SyncResult]:
+    """Read every registered kind of record (or those named) from the chosen environment;
+    ``progress(done, total)`` after each kind."""
     env = env or connection.environment()
+    wanted = [(name, reader) for name, reader in _READERS.items() if resources is None or name in resources]
     results = []
     with connection.client(env) as client:
-        for resource, reader in _READERS.items():
-            if resources is None or resource in resources:
-                results.append(reader(client, env))
+        for _, reader in wanted:
+            results.append(reader(client, env))
+            if progress is not None:
+                progress(len(results), len(wanted))
     return results
+
+
+def running(env: Environment, resource: str) -> bool:
+    """Whether a sync holds this kind of record now."""
+    until = db.session.scalar(select(DfeSync.running_until).filter_by(environment=env.value, resource=resource))
+    return until is not None and until > utcnow()
+
+
+def start(resources: list[str], owner_id: int) -> jobs.Job:
+    """Queue a sync of ``resources`` as a job for ``owner_id`` (the "Sync now" button), so the
+    page does not wait on the DfE. What stops it is said now: no token, a token this server cannot
+    read (TokenUnreadable), or another sync under way (SyncBusy). While one of the owner's is still
+    waiting or running, that one is the answer."""
+    env = connection.environment()
+    connection.client(env).close()
+    if any(running(env, resource) for resource in resources):
+        raise SyncBusy()
+    for job in jobs.unfinished(JOB_KIND, owner_id):
+        return job
+    return jobs.start(JOB_KIND, {"resources": resources}, owner_id, total=len(resources))
+
+
+def latest_job(owner_id: int) -> jobs.Job | None:
+    """The owner's most recent sync job, for its page to show how far it got or what it read."""
+    return db.session.scalar(
+        select(jobs.Job)
+        .where(jobs.Job.kind == JOB_KIND, jobs.Job.owner_id == owner_id)
+        .order_by(jobs.Job.id.desc())
+        .limit(1)
+    )
+
+
+def job_report(job: jobs.Job) -> list[str]:
+    """What a finished sync job read, line by line (empty while it runs or once its file is gone)."""
+    path = jobs.result_path(job)
+    return path.read_text(encoding="utf-8").splitlines() if path is not None else []
 
 
 def last_syncs(env: Environment) -> list[DfeSync]:
@@ -194,12 +237,13 @@ def last_syncs(env: Environment) -> list[DfeSync]:
 
 
 def _daily(work: jobs.Work) -> str:
+    """The daily sync of everything, or (``resources`` in its params) what "Sync now" asked for."""
+    resources = work.params.get("resources")
     try:
-        results = run()
+        results = run(resources or None, progress=work.progress)
     except (connection.NotConnected, SyncBusy) as error:
         work.output.write_text(f"{error}\n")
         return "dfe-sync.txt"
-    work.progress(len(results), len(results))
     work.output.write_text("\n".join(r.describe() for r in results) + "\n")
     return "dfe-sync.txt"
 

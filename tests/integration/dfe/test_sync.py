@@ -10,6 +10,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from core.extensions import db
+from core.jobs import Job, JobStatus, execute
 from dfe import sync
 from dfe.models import DfeApplication
 from tests.conftest import post_form
@@ -53,4 +54,35 @@ def test_a_second_sync_while_one_runs_is_told_to_wait_and_nothing_is_stored_twic
     assert _stored(app) == 3
     # The first sync let go: the next one runs.
     assert _sync(app).error == ""
+    assert sim.invalid_requests() == []
+
+
+def test_sync_now_queues_a_job_whose_progress_and_result_the_page_shows(
+    app: Flask, world: dict[str, Any], client: FlaskClient
+) -> None:
+    sim: DfeSimulator = world["sim"]
+    for n in range(3):
+        sim.add_application(full_name=f"Applicant {n}")
+    clicked = post_form(client, f"{BASE}/sync", {}, form_url=BASE)
+    assert clicked.status_code == 302
+    assert not [e for e in sim.log if e.path.endswith("/npq-applications")]  # nothing read in the request
+    waiting = client.get(BASE).get_data(as_text=True)
+    assert "Your sync is waiting to start" in waiting and "Applicant 0" not in waiting
+    post_form(client, f"{BASE}/sync", {}, form_url=BASE)  # a second click: the same job
+    with app.app_context():
+        queued = list(db.session.scalars(select(Job).where(Job.kind == sync.JOB_KIND)))
+        assert len(queued) == 1 and queued[0].owner_id == world["admin"]
+        assert execute(queued[0].id) is JobStatus.DONE
+    done = client.get(BASE).get_data(as_text=True)
+    assert "Your last sync finished" in done and "applications: 3 read, 3 new or changed" in done
+    assert all(f"Applicant {n}" in done for n in range(3))
+    assert sim.invalid_requests() == []
+
+
+def test_flask_dfe_sync_still_reads_in_the_foreground(app: Flask, world: dict[str, Any]) -> None:
+    sim: DfeSimulator = world["sim"]
+    sim.add_application()
+    result = app.test_cli_runner().invoke(args=["dfe", "sync", "--only", "applications"])
+    assert result.exit_code == 0 and "applications: 1 read, 1 new or changed" in result.output
+    assert _stored(app) == 1
     assert sim.invalid_requests() == []
