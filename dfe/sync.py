@@ -26,7 +26,7 @@ from core import jobs
 from core.accounts.models import utcnow
 from core.extensions import db
 from dfe import connection
-from dfe.client import DfeClient, DfeError
+from dfe.client import DfeBadAnswer, DfeClient, DfeError
 from dfe.contract import Environment
 from dfe.models import DfeSync
 
@@ -156,9 +156,12 @@ def _paged(
     db.session.commit()
     try:
         for page, records in client.pages(path, query, first_page=row.next_page):
-            for record in records:
+            for index, record in enumerate(records):
                 result.read += 1
-                outcome = upsert(record, env)
+                try:
+                    outcome = upsert(record, env)
+                except DfeBadAnswer as error:  # one malformed record must not stop the listing at this page
+                    outcome = _malformed(page, index, record, error)
                 if outcome is True:
                     result.changed += 1
                 elif isinstance(outcome, str):
@@ -176,6 +179,13 @@ def _paged(
     row.finished_at, row.last_error = utcnow(), ""
     db.session.commit()
     return result
+
+
+def _malformed(page: int, index: int, record: Any, error: DfeBadAnswer) -> str:
+    """Why a record was not kept, located: its page, its place there (as a JSON path) and its id."""
+    named = record.get("id") if isinstance(record, dict) else None
+    which = f" ({str(named)[:40]})" if isinstance(named, str) else ""
+    return f"page {page}, data[{index}]{which}: {error}"
 
 
 def run(

@@ -86,3 +86,24 @@ def test_flask_dfe_sync_still_reads_in_the_foreground(app: Flask, world: dict[st
     assert result.exit_code == 0 and "applications: 1 read, 1 new or changed" in result.output
     assert _stored(app) == 1
     assert sim.invalid_requests() == []
+
+
+def test_a_malformed_record_is_skipped_with_its_path_and_the_listing_goes_on(
+    app: Flask, world: dict[str, Any], client: FlaskClient
+) -> None:
+    sim: DfeSimulator = world["sim"]
+    sim.add_application(full_name="Applicant 0")
+    broken = sim.add_application(full_name="x" * 300)  # longer than any name the app keeps
+    sim.add_application(full_name="Applicant 2")
+    first = _sync(app)
+    assert (first.read, first.changed, first.error) == (3, 2, "")
+    assert first.skipped == [
+        f"page 1, data[1] ({broken}): The DfE's answer was not in the API's shape: "
+        "data.attributes.full_name: Longer than maximum length 200."
+    ]
+    assert "1 not kept (page 1, data[1]" in first.describe()
+    # The cursor moved on: the next sync does not stop at the same page.
+    sim.add_application(full_name="Applicant 3")
+    second = _sync(app)
+    assert second.error == "" and _stored(app) == 3
+    assert sim.invalid_requests() == []
