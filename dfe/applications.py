@@ -87,6 +87,10 @@ def upsert(record_: dict[str, Any], env: Environment) -> bool | str:
     if course != COURSE:
         return f"1 for {course[:80]}"
     row = db.session.get(DfeApplication, data["id"])
+    if row is not None and row.erased_at is not None:
+        before = (row.status, row.remote_updated_at)
+        _store(row, env, attributes, data["attributes"].get("updated_at"))
+        return before != (row.status, row.remote_updated_at)
     if row is not None and row.attributes == attributes and row.environment == env.value:
         return False
     if row is None:
@@ -107,6 +111,8 @@ def _store(row: DfeApplication, env: Environment, attributes: dict[str, Any], up
     row.synced_at = utcnow()
     if attributes.get("funded_place") is not None:
         row.funded_place = attributes["funded_place"]
+    if row.erased_at is not None:  # erased here: what names the person is never written again
+        row.full_name, row.email, row.attributes = "", "", {}
 
 
 def _stored_answer(row: DfeApplication, answer: dict[str, Any]) -> None:

@@ -99,6 +99,8 @@ class DfeApplication(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     errors: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)  # the DfE's last 422, located
     enrolment_id: Mapped[int | None] = mapped_column(ForeignKey("enrolment.id", ondelete="SET NULL"))
+    # The applicant was erased here (dfe.privacy): a sync keeps the DfE's status, never their details.
+    erased_at: Mapped[datetime | None]
     lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
     enrolment: Mapped[Enrolment | None] = relationship()
     decided_by: Mapped[User | None] = relationship()
@@ -125,6 +127,8 @@ class DfeParticipant(db.Model):
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     remote_updated_at: Mapped[datetime | None]
     synced_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The trainee was erased here (dfe.privacy): a sync keeps the DfE's status, never their details.
+    erased_at: Mapped[datetime | None]
     enrolment: Mapped[Enrolment | None] = relationship()
 
 

@@ -407,7 +407,7 @@ def upsert_participant(raw: Any, env: Environment) -> bool | str:
     row.training_status = enrolment.get("training_status")
     row.schedule_identifier = enrolment.get("schedule_identifier")
     row.cohort_year = _cohort_year(enrolment.get("cohort"))
-    row.attributes = raw["attributes"]
+    row.attributes = {} if row.erased_at is not None else raw["attributes"]  # erased here: never written again
     row.remote_updated_at = found["attributes"].get("updated_at")
     row.synced_at = utcnow()
     if not row.application_id and application_id:

@@ -22,6 +22,7 @@ from core.audit.models import AuditEvent
 from core.extensions import db
 from core.jobs import Job, JobStatus, execute
 from core.messages import Message
+from core.privacy.erasure import erase_person
 from dfe import connection, sync
 from dfe.models import DfeApplication, DfeParticipant, DfeSync
 from tests.conftest import Auth, csrf_token, load_content, page_lock, post_form
@@ -351,4 +352,30 @@ def test_an_application_accepted_at_the_dfe_but_not_here_can_be_finished(
     found = _enrolment_of(app, application_id)
     assert found["became_senco"] == date(2023, 9, 1) and found["invited"] == 1
     assert "Finish enrolment" not in client.get(f"{BASE}/{application_id}").get_data(as_text=True)
+    assert sim.invalid_requests() == []
+
+
+def test_an_erased_trainees_details_stay_empty_after_the_next_sync(
+    app: Flask, world: dict[str, Any], client: FlaskClient
+) -> None:
+    sim: DfeSimulator = world["sim"]
+    application_id = sim.add_application(full_name="Eve Erased", email="eve@school.example.com")
+    _sync(app)
+    response = _accept(client, application_id, funded_place="yes", cohort_id=world["cohort"], mentor_id=world["mentor"])
+    assert response.status_code == 302
+    with app.app_context():
+        sync.run(["participants"])
+        trainee_id = _enrolment_of(app, application_id)["trainee"].id
+        erase_person(trainee_id, world["admin"])
+    # The DfE still holds the applicant's details, and changes the records after the erasure.
+    sim.applications[application_id]["updated_at"] = "2099-01-01T00:00:00.000000Z"
+    sim.participants[sim.applications[application_id]["participant_id"]]["updated_at"] = "2099-01-01T00:00:00.000000Z"
+    with app.app_context():
+        sync.run(["applications", "participants"])
+        application = db.session.get(DfeApplication, application_id)
+        assert application is not None
+        assert (application.full_name, application.email, application.attributes) == ("", "", {})
+        assert application.status == "accepted"
+        participant = db.session.scalars(select(DfeParticipant)).one()
+        assert participant.attributes == {} and participant.training_status == "active"
     assert sim.invalid_requests() == []
