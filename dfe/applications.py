@@ -36,7 +36,7 @@ from core.extensions import db
 from core.paging import PAGE_SIZE, Page, clamp
 from core.problems import Conflict, Invalid, Problem
 from dfe import connection, schemas, sync
-from dfe.client import DfeClient, DfeError, DfeRefused
+from dfe.client import DfeClient, DfeError, DfeRefused, DfeUnreachable
 from dfe.contract import COURSE, ApplicationStatus, Environment
 from dfe.milestones import TrainingStatus
 from dfe.models import REASON_MAX_LENGTH, DfeApplication, DfeCohortSchedule, DfeParticipant, DfeSettings
@@ -339,9 +339,35 @@ def _send(application: DfeApplication, path: str, body: dict[str, Any] | None) -
         application.errors = error.problems or [{"title": "", "detail": str(error)}]
         db.session.commit()
         raise DfeFailed("The DfE refused this: " + _words(error.problems), error.problems) from error
+    except DfeUnreachable as error:
+        # The request may have reached the DfE and only its answer been lost: ask before saying so.
+        db.session.rollback()
+        done = _done_at_the_dfe(env, application.id, path)
+        if done is None:
+            raise DfeFailed(f"{error}. Nothing was changed: try again later") from error
+        return done
     except DfeError as error:
         db.session.rollback()
         raise DfeFailed(f"{error}. Nothing was changed: try again later") from error
+
+
+# What each decision leaves the application as, at the DfE.
+DECIDED_STATUS = {"accept": ApplicationStatus.ACCEPTED.value, "reject": ApplicationStatus.REJECTED.value}
+
+
+def _done_at_the_dfe(env: Environment, application_id: str, path: str) -> dict[str, Any] | None:
+    """The application as the DfE now holds it, if it holds the decision (``path``) as made; None
+    if it does not. DfeFailed when the DfE cannot be asked either: then nobody knows yet."""
+    try:
+        with connection.client(env) as client:
+            answer = client.get(f"{PATH}/{application_id}")
+        status = schemas.read_one(schemas.APPLICATION, answer)["attributes"].get("status")
+    except DfeError as error:
+        raise DfeFailed(
+            f"{error}, so this app cannot tell whether the DfE recorded your decision. "
+            "Sync the applications in a few minutes, then check this application before deciding again"
+        ) from error
+    return answer if status == DECIDED_STATUS[path] else None
 
 
 def _words(problems: list[dict[str, str]]) -> str:

@@ -521,6 +521,9 @@ def void(declaration_id: int, reason: str, actor: User) -> DfeDeclaration:
     except DfeRefused as error:
         said = "; ".join(p["detail"] or p["title"] for p in error.problems) or str(error)
         raise Invalid(f"The DfE refused to void it: {said}", path) from None
+    except DfeUnreachable as error:
+        # The DfE may have voided it and only its answer been lost: ask before saying it did not.
+        answer = _voided_at_the_dfe(Environment(row.environment), remote_id, error, path)
     except DfeError as error:
         raise Invalid(f"{error}: nothing was voided. Try again later", path) from None
     row = db.session.get(DfeDeclaration, declaration_id)
@@ -531,6 +534,23 @@ def void(declaration_id: int, reason: str, actor: User) -> DfeDeclaration:
     record(Action.DFE_DECLARATION_VOIDED, Subject("dfe_declaration", row.id), None, state=row.state)
     db.session.commit()
     return row
+
+
+def _voided_at_the_dfe(env: Environment, remote_id: str, error: DfeError, path: str) -> dict[str, Any]:
+    """The declaration as the DfE holds it, if it is voided (or awaiting clawback) there; else
+    Invalid saying nothing was voided, or that nobody can tell yet."""
+    try:
+        with connection.client(env) as client:
+            answer = client.get(f"/participant-declarations/{remote_id}")
+        state = read_one(DECLARATION, answer)["attributes"]["state"]
+    except DfeError as again:
+        raise Invalid(
+            f"{again}, so this app cannot tell whether the DfE voided it. Sync in a few minutes, then check it",
+            path,
+        ) from None
+    if state not in RETRACTED_STATES:
+        raise Invalid(f"{error}: nothing was voided. Try again later", path) from None
+    return answer
 
 
 # ---- reading from the DfE ------------------------------------------------------------------

@@ -379,3 +379,37 @@ def test_an_erased_trainees_details_stay_empty_after_the_next_sync(
         participant = db.session.scalars(select(DfeParticipant)).one()
         assert participant.attributes == {} and participant.training_status == "active"
     assert sim.invalid_requests() == []
+
+
+def test_an_acceptance_whose_answer_was_lost_is_read_back_and_enrols(
+    app: Flask, world: dict[str, Any], client: FlaskClient
+) -> None:
+    sim: DfeSimulator = world["sim"]
+    application_id = sim.add_application(full_name="Lou Lost", email="lou@school.example.com")
+    _sync(app)
+    sim.lose_next_answer(503)  # the DfE accepts, but its answer never arrives
+    response = _accept(client, application_id, funded_place="yes", cohort_id=world["cohort"], mentor_id=world["mentor"])
+    assert response.status_code == 302
+    shown = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Accepted at the DfE. Lou Lost is enrolled on Autumn 2025 and invited." in shown
+    found = _enrolment_of(app, application_id)
+    assert found["status"] == "accepted" and found["email"] == "lou@school.example.com" and found["invited"] == 1
+    assert [e.method for e in sim.log if application_id in e.path][-2:] == ["POST", "GET"]
+    assert sim.invalid_requests() == []
+
+
+def test_a_rejection_whose_answer_was_lost_is_read_back_and_recorded(
+    app: Flask, world: dict[str, Any], client: FlaskClient
+) -> None:
+    sim: DfeSimulator = world["sim"]
+    application_id = sim.add_application()
+    _sync(app)
+    sim.lose_next_answer(504)
+    page = f"{BASE}/{application_id}"
+    response = post_form(client, f"{page}/reject", {"reason": "No place this year"}, form_url=page)
+    assert response.status_code == 302
+    with app.app_context():
+        application = db.session.get(DfeApplication, application_id)
+        assert application is not None and application.status == "rejected"
+        assert application.rejection_reason == "No place this year"
+    assert sim.invalid_requests() == []

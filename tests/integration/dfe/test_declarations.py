@@ -285,6 +285,39 @@ def test_state_and_statements_follow_the_dfe_and_a_paid_declaration_is_voided_fo
     assert sim.invalid_requests() == []
 
 
+def test_a_void_whose_answer_was_lost_is_read_back_and_recorded(
+    app: Flask, client: FlaskClient, trainee: dict[str, object]
+) -> None:
+    sim: DfeSimulator = trainee["sim"]  # type: ignore[assignment]
+    _observe(app, trainee, date(2025, 10, 1))
+    post_form(client, f"{PAGE}/submit", {"submit_all": "y"}, form_url=PAGE)
+    _run_sender(app)
+    [row] = _rows(app)
+    sim.lose_next_answer(503)  # the DfE voids it, but its answer never arrives
+    response = post_form(client, f"{PAGE}/{row.id}/void", {"reason": "Declared too early"}, form_url=PAGE)
+    assert response.status_code == 302
+    [row] = _rows(app)
+    assert (row.state, row.void_reason) == ("voided", "Declared too early")
+    assert sim.declarations[str(row.remote_id)]["state"] == "voided"
+    assert sim.invalid_requests() == []
+
+
+def test_a_void_the_dfe_did_not_make_says_nothing_was_voided(
+    app: Flask, client: FlaskClient, trainee: dict[str, object]
+) -> None:
+    sim: DfeSimulator = trainee["sim"]  # type: ignore[assignment]
+    _observe(app, trainee, date(2025, 10, 1))
+    post_form(client, f"{PAGE}/submit", {"submit_all": "y"}, form_url=PAGE)
+    _run_sender(app)
+    [row] = _rows(app)
+    sim.fail_next(503)  # refused before anything was done
+    response = post_form(client, f"{PAGE}/{row.id}/void", {"reason": "Declared too early"}, form_url=PAGE)
+    assert response.status_code == 400 and "nothing was voided" in response.get_data(as_text=True)
+    [row] = _rows(app)
+    assert row.state == "eligible" and sim.declarations[str(row.remote_id)]["state"] == "eligible"
+    assert sim.invalid_requests() == []
+
+
 def test_each_participants_declarations_are_claimed_just_before_they_are_sent(
     app: Flask, trainee: dict[str, object]
 ) -> None:
