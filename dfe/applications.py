@@ -18,10 +18,10 @@ enrolment", which does the local half again without sending anything.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -55,6 +55,9 @@ ENROLMENT_FIELDS = {
     "mentor_ids": "mentor_id",
 }
 HEAD_TEACHER_NOW = "yes_"  # headteacher_status values meaning they are (or will be) a head teacher
+# A decision holds its application this long: longer than the request and the read-back after it.
+DECIDING_SECONDS = 5 * 60
+DECIDING = "Another administrator is deciding this application. Open it again in a minute to see what they decided"
 
 
 class DfeFailed(Exception):
@@ -328,6 +331,36 @@ def plan(application: DfeApplication, cohort_id: int | None, mentor_ids: tuple[i
     return Plan(link.cohort, link.schedule_identifier, found, given)
 
 
+def _hold(application: DfeApplication) -> None:
+    """Mark the pending application as being decided, committed before the DfE is called: one
+    conditional UPDATE, so of two administrators deciding at once only one sends; Conflict for the other."""
+    now = utcnow()
+    held = db.session.execute(
+        update(DfeApplication)
+        .where(
+            DfeApplication.id == application.id,
+            DfeApplication.status == ApplicationStatus.PENDING.value,
+            or_(DfeApplication.deciding_until.is_(None), DfeApplication.deciding_until < now),
+        )
+        .values(deciding_until=now + timedelta(seconds=DECIDING_SECONDS))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if held.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(DECIDING, "application")
+
+
+def _let_go(application_id: str) -> None:
+    db.session.rollback()
+    db.session.execute(
+        update(DfeApplication)
+        .where(DfeApplication.id == application_id)
+        .values(deciding_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
 def _send(application: DfeApplication, path: str, body: dict[str, Any] | None) -> dict[str, Any]:
     """One decision sent; on a refusal the DfE's errors are kept on the application (and committed)."""
     env = Environment(application.environment)
@@ -398,8 +431,12 @@ def accept(
     if problems:
         raise Invalid(problems)
     funded = bool(funded_place) if eligible(application) else False  # always sent: see the module's docstring
-    answer = _send(application, "accept", accept_body(funded, chosen.schedule_identifier))
-    return _record_acceptance(application, answer, chosen, actor, funded)
+    _hold(application)
+    try:
+        answer = _send(application, "accept", accept_body(funded, chosen.schedule_identifier))
+        return _record_acceptance(application, answer, chosen, actor, funded)
+    finally:
+        _let_go(application_id)
 
 
 def accept_body(funded_place: bool, schedule_identifier: str) -> dict[str, Any]:
@@ -429,7 +466,7 @@ def _record_acceptance(
         )
         db.session.commit()
         return enrolment
-    except (IntegrityError, StaleDataError, AccountError, DfeError):
+    except (IntegrityError, StaleDataError, AccountError, DfeError, Invalid):
         # Accepted at the DfE, not saved here: keep what the DfE said, so the page offers "Finish enrolment".
         db.session.rollback()
         kept = db.session.get(DfeApplication, application.id)
@@ -529,15 +566,19 @@ def reject(application_id: str, lock_version: int | None, reason: str, actor: Us
         raise Invalid("Enter why you are rejecting this application", "reason")
     if len(reason) > REASON_MAX_LENGTH:
         raise Invalid(f"The reason must be {REASON_MAX_LENGTH:,} characters or fewer", "reason")
-    answer = _send(application, "reject", None)
+    _hold(application)
     try:
-        _stored_answer(application, answer)
-    except DfeError:
-        application.status = ApplicationStatus.REJECTED.value
-    application.rejection_reason = reason
-    application.decided_at = utcnow()
-    application.decided_by_id = actor.id
-    application.errors = []
-    record(Action.DFE_APPLICATION_REJECTED, Subject("dfe_application"), None, application=application.id)
-    db.session.commit()
+        answer = _send(application, "reject", None)
+        try:
+            _stored_answer(application, answer)
+        except DfeError:
+            application.status = ApplicationStatus.REJECTED.value
+        application.rejection_reason = reason
+        application.decided_at = utcnow()
+        application.decided_by_id = actor.id
+        application.errors = []
+        record(Action.DFE_APPLICATION_REJECTED, Subject("dfe_application"), None, application=application.id)
+        db.session.commit()
+    finally:
+        _let_go(application_id)
     return application

@@ -101,6 +101,9 @@ class DfeApplication(db.Model):
     enrolment_id: Mapped[int | None] = mapped_column(ForeignKey("enrolment.id", ondelete="SET NULL"))
     # The applicant was erased here (dfe.privacy): a sync keeps the DfE's status, never their details.
     erased_at: Mapped[datetime | None]
+    # An administrator's decision is on its way to the DfE until then (dfe.applications): another
+    # administrator deciding at the same time is told so, and one that died lets go when it passes.
+    deciding_until: Mapped[datetime | None]
     lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
     enrolment: Mapped[Enrolment | None] = relationship()
     decided_by: Mapped[User | None] = relationship()

@@ -413,3 +413,33 @@ def test_a_rejection_whose_answer_was_lost_is_read_back_and_recorded(
         assert application is not None and application.status == "rejected"
         assert application.rejection_reason == "No place this year"
     assert sim.invalid_requests() == []
+
+
+def test_a_second_administrator_deciding_at_the_same_time_is_told_and_nothing_is_sent_twice(
+    app: Flask, world: dict[str, Any], client: FlaskClient, make_person
+) -> None:  # type: ignore[no-untyped-def]
+    sim: DfeSimulator = world["sim"]
+    application_id = sim.add_application(full_name="Dee Decided")
+    _sync(app)
+    make_person("second-admin@example.org", Role.ADMIN)
+    other = app.test_client()
+    Auth(other).sign_in("second-admin@example.org")
+    seen: dict[str, Any] = {}
+
+    def the_other_administrator_rejects_meanwhile() -> None:
+        page = f"{BASE}/{application_id}"
+        response = post_form(other, f"{page}/reject", {"reason": "Duplicate"}, form_url=page)
+        seen["reject"] = (response.status_code, response.get_data(as_text=True))
+
+    sim.when_requested("POST", "/accept", the_other_administrator_rejects_meanwhile)
+    response = _accept(client, application_id, funded_place="yes", cohort_id=world["cohort"], mentor_id=world["mentor"])
+    assert response.status_code == 302
+    status, page = seen["reject"]
+    assert status == 409 and "Another administrator is deciding this application" in page
+    assert [e.path.rsplit("/", 1)[-1] for e in sim.log if e.method == "POST"] == ["accept"]
+    assert _enrolment_of(app, application_id)["status"] == "accepted"
+    # Decided: the hold is gone, and the page says what was decided.
+    with app.app_context():
+        application = db.session.get(DfeApplication, application_id)
+        assert application is not None and application.deciding_until is None
+    assert sim.invalid_requests() == []
