@@ -29,6 +29,7 @@ from dfe import connection
 from dfe.client import DfeBadAnswer, DfeClient, DfeError
 from dfe.contract import Environment
 from dfe.models import DfeSync
+from dfe.token_store import TokenUnreadable
 
 log = logging.getLogger(__name__)
 JOB_KIND = "dfe-sync"
@@ -251,7 +252,11 @@ def _daily(work: jobs.Work) -> str:
     resources = work.params.get("resources")
     try:
         results = run(resources or None, progress=work.progress)
-    except (connection.NotConnected, SyncBusy) as error:
+    except (
+        connection.NotConnected,
+        TokenUnreadable,
+        SyncBusy,
+    ) as error:  # said in the job's result, as the CLI says it
         work.output.write_text(f"{error}\n")
         return "dfe-sync.txt"
     work.output.write_text("\n".join(r.describe() for r in results) + "\n")

@@ -10,9 +10,9 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from core.extensions import db
-from core.jobs import Job, JobStatus, execute
+from core.jobs import Job, JobStatus, execute, result_path
 from dfe import sync
-from dfe.models import DfeApplication
+from dfe.models import DfeApplication, DfeConnection
 from tests.conftest import post_form
 from tests.dfe_simulator import DfeSimulator
 from tests.integration.dfe.test_applications import BASE, world
@@ -106,4 +106,24 @@ def test_a_malformed_record_is_skipped_with_its_path_and_the_listing_goes_on(
     sim.add_application(full_name="Applicant 3")
     second = _sync(app)
     assert second.error == "" and _stored(app) == 3
+    assert sim.invalid_requests() == []
+
+
+def test_the_daily_sync_with_an_unreadable_token_says_so_and_does_not_fail(app: Flask, world: dict[str, Any]) -> None:
+    sim: DfeSimulator = world["sim"]
+    with app.app_context():
+        row = db.session.get(DfeConnection, "sandbox")
+        assert row is not None
+        row.token_ciphertext = "sealed-with-another-servers-key"
+        db.session.commit()
+        job = Job(kind=sync.JOB_KIND, params={}, owner_id=None, status=JobStatus.QUEUED.value)
+        db.session.add(job)
+        db.session.commit()
+        assert execute(job.id) is JobStatus.DONE
+        db.session.rollback()
+        finished = db.session.get(Job, job.id)
+        assert finished is not None
+        path = result_path(finished)
+        assert path is not None and "cannot be read with this server's key" in path.read_text()
+    assert sim.log == []  # nothing was asked of the DfE
     assert sim.invalid_requests() == []
