@@ -36,6 +36,9 @@ JOB_KIND = "dfe-sync"
 # A sync holds a kind of record this long, renewed at every page: longer than the slowest page
 # (three reads of 20 seconds and the waits between them), so a live sync never loses it.
 LEASE_SECONDS = 5 * 60
+# Records changed this long before the cursor are asked for again, in case the DfE's clock is behind
+# ours: a record stamped by the DfE a little "before" our last sync started is not missed.
+CLOCK_MARGIN_SECONDS = 5 * 60
 BUSY = "Another sync is running; try again in a minute"
 
 
@@ -152,8 +155,8 @@ def _paged(
         row.started_at, row.next_page = utcnow(), 1
     since: datetime | None = row.updated_since
     query = dict(params or {})
-    if since is not None:
-        query[since_param] = since.strftime("%Y-%m-%dT%H:%M:%SZ")
+    if since is not None:  # a margin for the DfE's clock and ours disagreeing: re-reading is harmless
+        query[since_param] = (since - timedelta(seconds=CLOCK_MARGIN_SECONDS)).strftime("%Y-%m-%dT%H:%M:%SZ")
     db.session.commit()
     try:
         for page, records in client.pages(path, query, first_page=row.next_page):

@@ -3,6 +3,7 @@ the daily job, and the margin against clock skew."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask
@@ -12,7 +13,7 @@ from sqlalchemy import func, select
 from core.extensions import db
 from core.jobs import Job, JobStatus, execute, result_path
 from dfe import sync
-from dfe.models import DfeApplication, DfeConnection
+from dfe.models import DfeApplication, DfeConnection, DfeSync
 from tests.conftest import post_form
 from tests.dfe_simulator import DfeSimulator
 from tests.integration.dfe.test_applications import BASE, world
@@ -126,4 +127,21 @@ def test_the_daily_sync_with_an_unreadable_token_says_so_and_does_not_fail(app: 
         path = result_path(finished)
         assert path is not None and "cannot be read with this server's key" in path.read_text()
     assert sim.log == []  # nothing was asked of the DfE
+    assert sim.invalid_requests() == []
+
+
+def test_a_record_the_dfes_slow_clock_stamped_before_the_last_sync_is_still_read(
+    app: Flask, world: dict[str, Any]
+) -> None:
+    sim: DfeSimulator = world["sim"]
+    sim.add_application(full_name="Applicant 0")
+    _sync(app)
+    with app.app_context():
+        cursor = db.session.scalars(select(DfeSync)).one().updated_since
+        assert cursor is not None
+    # Changed at the DfE after that sync, but its clock runs two minutes behind ours.
+    skewed = cursor - timedelta(minutes=2)
+    sim.add_application(full_name="Applicant 1", updated_at=skewed.isoformat().replace("+00:00", "Z"))
+    second = _sync(app)
+    assert second.error == "" and second.changed == 1 and _stored(app) == 2
     assert sim.invalid_requests() == []
