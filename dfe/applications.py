@@ -37,7 +37,7 @@ from core.paging import PAGE_SIZE, Page, clamp
 from core.problems import Conflict, Invalid, Problem
 from dfe import connection, schemas, sync
 from dfe.client import DfeClient, DfeError, DfeRefused, DfeUnreachable
-from dfe.contract import COURSE, ApplicationStatus, Environment
+from dfe.contract import COURSE, ApplicationStatus, Environment, cohort_year_of
 from dfe.milestones import TrainingStatus
 from dfe.models import REASON_MAX_LENGTH, DfeApplication, DfeCohortSchedule, DfeParticipant, DfeSettings
 
@@ -160,8 +160,7 @@ def eligible(application: DfeApplication) -> bool:
 
 
 def cohort_year(application: DfeApplication) -> int | None:
-    text = str(application.attributes.get("cohort") or "")
-    return int(text) if text.isdigit() else None
+    return cohort_year_of(application.attributes.get("cohort"))
 
 
 def linked_cohorts() -> list[DfeCohortSchedule]:

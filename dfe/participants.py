@@ -46,7 +46,7 @@ from core.extensions import db
 from core.problems import Invalid, Problem
 from dfe import connection, differences, queues, schemas, sync
 from dfe.client import DfeClient, DfeError, DfeNotFound, DfeRefused, DfeUnauthorised, DfeUnreachable
-from dfe.contract import COURSE, SCHEDULES, Environment, OutcomeState, ReportKind, ReportState
+from dfe.contract import COURSE, SCHEDULES, Environment, OutcomeState, ReportKind, ReportState, cohort_year_of
 from dfe.milestones import RETRACTED, DeclarationType
 from dfe.models import DfeApplication, DfeDeclaration, DfeOutcome, DfeParticipant, DfeReport
 from dfe.queues import CLAIM_SECONDS, NOT_SENT_YET
@@ -386,10 +386,6 @@ def _senco_enrolment(found: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def _cohort_year(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() and len(text) == 4 else None
-
-
 def upsert_participant(raw: Any, env: Environment) -> bool | str:
     """Keep one participant as the DfE holds it; True when new or changed here."""
     found = schemas.read(schemas.PARTICIPANT, raw)
@@ -406,7 +402,7 @@ def upsert_participant(raw: Any, env: Environment) -> bool | str:
     before = (row.training_status, row.schedule_identifier, row.cohort_year, row.attributes)
     row.training_status = enrolment.get("training_status")
     row.schedule_identifier = enrolment.get("schedule_identifier")
-    row.cohort_year = _cohort_year(enrolment.get("cohort"))
+    row.cohort_year = cohort_year_of(enrolment.get("cohort"))
     row.attributes = {} if row.erased_at is not None else raw["attributes"]  # erased here: never written again
     row.remote_updated_at = found["attributes"].get("updated_at")
     row.synced_at = utcnow()

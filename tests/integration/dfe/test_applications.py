@@ -443,3 +443,15 @@ def test_a_second_administrator_deciding_at_the_same_time_is_told_and_nothing_is
         application = db.session.get(DfeApplication, application_id)
         assert application is not None and application.deciding_until is None
     assert sim.invalid_requests() == []
+
+
+def test_an_application_whose_cohort_is_not_a_year_still_opens(
+    app: Flask, world: dict[str, Any], client: FlaskClient
+) -> None:
+    sim: DfeSimulator = world["sim"]
+    application_id = sim.add_application(cohort="²⁰²⁵")  # digits to str.isdigit, no year to int()
+    _sync(app)
+    response = client.get(f"{BASE}/{application_id}")
+    assert response.status_code == 200
+    assert "DfE cohort" in response.get_data(as_text=True)
+    assert sim.invalid_requests() == []
