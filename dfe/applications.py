@@ -18,10 +18,10 @@ enrolment", which does the local half again without sending anything.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -36,8 +36,8 @@ from core.extensions import db
 from core.paging import PAGE_SIZE, Page, clamp
 from core.problems import Conflict, Invalid, Problem
 from dfe import connection, schemas, sync
-from dfe.client import DfeClient, DfeError, DfeRefused
-from dfe.contract import COURSE, ApplicationStatus, Environment
+from dfe.client import DfeClient, DfeError, DfeRefused, DfeUnreachable
+from dfe.contract import COURSE, ApplicationStatus, Environment, cohort_year_of
 from dfe.milestones import TrainingStatus
 from dfe.models import REASON_MAX_LENGTH, DfeApplication, DfeCohortSchedule, DfeParticipant, DfeSettings
 
@@ -55,6 +55,9 @@ ENROLMENT_FIELDS = {
     "mentor_ids": "mentor_id",
 }
 HEAD_TEACHER_NOW = "yes_"  # headteacher_status values meaning they are (or will be) a head teacher
+# A decision holds its application this long: longer than the request and the read-back after it.
+DECIDING_SECONDS = 5 * 60
+DECIDING = "Another administrator is deciding this application. Open it again in a minute to see what they decided"
 
 
 class DfeFailed(Exception):
@@ -87,6 +90,10 @@ def upsert(record_: dict[str, Any], env: Environment) -> bool | str:
     if course != COURSE:
         return f"1 for {course[:80]}"
     row = db.session.get(DfeApplication, data["id"])
+    if row is not None and row.erased_at is not None:
+        before = (row.status, row.remote_updated_at)
+        _store(row, env, attributes, data["attributes"].get("updated_at"))
+        return before != (row.status, row.remote_updated_at)
     if row is not None and row.attributes == attributes and row.environment == env.value:
         return False
     if row is None:
@@ -107,6 +114,8 @@ def _store(row: DfeApplication, env: Environment, attributes: dict[str, Any], up
     row.synced_at = utcnow()
     if attributes.get("funded_place") is not None:
         row.funded_place = attributes["funded_place"]
+    if row.erased_at is not None:  # erased here: what names the person is never written again
+        row.full_name, row.email, row.attributes = "", "", {}
 
 
 def _stored_answer(row: DfeApplication, answer: dict[str, Any]) -> None:
@@ -151,8 +160,7 @@ def eligible(application: DfeApplication) -> bool:
 
 
 def cohort_year(application: DfeApplication) -> int | None:
-    text = str(application.attributes.get("cohort") or "")
-    return int(text) if text.isdigit() else None
+    return cohort_year_of(application.attributes.get("cohort"))
 
 
 def linked_cohorts() -> list[DfeCohortSchedule]:
@@ -322,6 +330,36 @@ def plan(application: DfeApplication, cohort_id: int | None, mentor_ids: tuple[i
     return Plan(link.cohort, link.schedule_identifier, found, given)
 
 
+def _hold(application: DfeApplication) -> None:
+    """Mark the pending application as being decided, committed before the DfE is called: one
+    conditional UPDATE, so of two administrators deciding at once only one sends; Conflict for the other."""
+    now = utcnow()
+    held = db.session.execute(
+        update(DfeApplication)
+        .where(
+            DfeApplication.id == application.id,
+            DfeApplication.status == ApplicationStatus.PENDING.value,
+            or_(DfeApplication.deciding_until.is_(None), DfeApplication.deciding_until < now),
+        )
+        .values(deciding_until=now + timedelta(seconds=DECIDING_SECONDS))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+    if held.rowcount != 1:  # type: ignore[attr-defined]
+        raise Conflict(DECIDING, "application")
+
+
+def _let_go(application_id: str) -> None:
+    db.session.rollback()
+    db.session.execute(
+        update(DfeApplication)
+        .where(DfeApplication.id == application_id)
+        .values(deciding_until=None)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
+
+
 def _send(application: DfeApplication, path: str, body: dict[str, Any] | None) -> dict[str, Any]:
     """One decision sent; on a refusal the DfE's errors are kept on the application (and committed)."""
     env = Environment(application.environment)
@@ -333,9 +371,35 @@ def _send(application: DfeApplication, path: str, body: dict[str, Any] | None) -
         application.errors = error.problems or [{"title": "", "detail": str(error)}]
         db.session.commit()
         raise DfeFailed("The DfE refused this: " + _words(error.problems), error.problems) from error
+    except DfeUnreachable as error:
+        # The request may have reached the DfE and only its answer been lost: ask before saying so.
+        db.session.rollback()
+        done = _done_at_the_dfe(env, application.id, path)
+        if done is None:
+            raise DfeFailed(f"{error}. Nothing was changed: try again later") from error
+        return done
     except DfeError as error:
         db.session.rollback()
         raise DfeFailed(f"{error}. Nothing was changed: try again later") from error
+
+
+# What each decision leaves the application as, at the DfE.
+DECIDED_STATUS = {"accept": ApplicationStatus.ACCEPTED.value, "reject": ApplicationStatus.REJECTED.value}
+
+
+def _done_at_the_dfe(env: Environment, application_id: str, path: str) -> dict[str, Any] | None:
+    """The application as the DfE now holds it, if it holds the decision (``path``) as made; None
+    if it does not. DfeFailed when the DfE cannot be asked either: then nobody knows yet."""
+    try:
+        with connection.client(env) as client:
+            answer = client.get(f"{PATH}/{application_id}")
+        status = schemas.read_one(schemas.APPLICATION, answer)["attributes"].get("status")
+    except DfeError as error:
+        raise DfeFailed(
+            f"{error}, so this app cannot tell whether the DfE recorded your decision. "
+            "Sync the applications in a few minutes, then check this application before deciding again"
+        ) from error
+    return answer if status == DECIDED_STATUS[path] else None
 
 
 def _words(problems: list[dict[str, str]]) -> str:
@@ -366,8 +430,12 @@ def accept(
     if problems:
         raise Invalid(problems)
     funded = bool(funded_place) if eligible(application) else False  # always sent: see the module's docstring
-    answer = _send(application, "accept", accept_body(funded, chosen.schedule_identifier))
-    return _record_acceptance(application, answer, chosen, actor, funded)
+    _hold(application)
+    try:
+        answer = _send(application, "accept", accept_body(funded, chosen.schedule_identifier))
+        return _record_acceptance(application, answer, chosen, actor, funded)
+    finally:
+        _let_go(application_id)
 
 
 def accept_body(funded_place: bool, schedule_identifier: str) -> dict[str, Any]:
@@ -397,7 +465,7 @@ def _record_acceptance(
         )
         db.session.commit()
         return enrolment
-    except (IntegrityError, StaleDataError, AccountError, DfeError):
+    except (IntegrityError, StaleDataError, AccountError, DfeError, Invalid):
         # Accepted at the DfE, not saved here: keep what the DfE said, so the page offers "Finish enrolment".
         db.session.rollback()
         kept = db.session.get(DfeApplication, application.id)
@@ -497,15 +565,19 @@ def reject(application_id: str, lock_version: int | None, reason: str, actor: Us
         raise Invalid("Enter why you are rejecting this application", "reason")
     if len(reason) > REASON_MAX_LENGTH:
         raise Invalid(f"The reason must be {REASON_MAX_LENGTH:,} characters or fewer", "reason")
-    answer = _send(application, "reject", None)
+    _hold(application)
     try:
-        _stored_answer(application, answer)
-    except DfeError:
-        application.status = ApplicationStatus.REJECTED.value
-    application.rejection_reason = reason
-    application.decided_at = utcnow()
-    application.decided_by_id = actor.id
-    application.errors = []
-    record(Action.DFE_APPLICATION_REJECTED, Subject("dfe_application"), None, application=application.id)
-    db.session.commit()
+        answer = _send(application, "reject", None)
+        try:
+            _stored_answer(application, answer)
+        except DfeError:
+            application.status = ApplicationStatus.REJECTED.value
+        application.rejection_reason = reason
+        application.decided_at = utcnow()
+        application.decided_by_id = actor.id
+        application.errors = []
+        record(Action.DFE_APPLICATION_REJECTED, Subject("dfe_application"), None, application=application.id)
+        db.session.commit()
+    finally:
+        _let_go(application_id)
     return application

@@ -17,7 +17,7 @@ def sync_command(only: tuple[str, ...]) -> None:
     """Read what changed at the DfE since the last sync; a stopped sync resumes where it got to."""
     try:
         results = sync.run(only or None)
-    except (connection.NotConnected, TokenUnreadable) as error:
+    except (connection.NotConnected, TokenUnreadable, sync.SyncBusy) as error:
         raise click.ClickException(str(error)) from error
     for result in results:
         click.echo(result.describe())

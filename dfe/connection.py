@@ -4,6 +4,7 @@ for a client (:func:`client`) and never sees the token."""
 
 from __future__ import annotations
 
+import ipaddress
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -21,6 +22,7 @@ from dfe.models import BASE_URL_MAX_LENGTH, TOKEN_MAX_LENGTH, DfeCohortSchedule,
 
 COHORT_YEARS = range(2021, 2041)  # the DfE's call-off contracts start in 2021
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})  # plain http only to this machine (tests, a tunnel)
+UNIQUE_LOCAL = ipaddress.ip_network("fc00::/7")  # IPv6's private addresses
 
 
 class NotConnected(Exception):
@@ -85,11 +87,35 @@ def base_url_problem(url: str) -> str | None:
     except ValueError:
         return "Enter an address like https://sandbox.register-npq.education.gov.uk"
     del port
-    if parts.scheme not in ("https", "http") or not parts.hostname or parts.username or parts.query or parts.fragment:
+    if parts.username is not None or parts.password is not None:
+        return "Remove the user name and password from the address: the token is the only credential sent"
+    if parts.scheme not in ("https", "http") or not parts.hostname or parts.query or parts.fragment:
         return "Enter an address like https://sandbox.register-npq.education.gov.uk"
     if parts.scheme == "http" and parts.hostname not in LOCAL_HOSTS:
         return "The address must start with https:// (the token must not cross the internet in the clear)"
+    if _inside(parts.hostname) and not (parts.scheme == "http" and parts.hostname in LOCAL_HOSTS):
+        return "The address must be the DfE’s service on the internet, not a private, local or link-local address"
     return None
+
+
+def _inside(hostname: str) -> bool:
+    """Whether ``hostname`` is an IP address of a private, loopback, link-local or unique-local
+    network: the token (and the server's reach) must not be pointed inside the provider's network."""
+    try:
+        address = ipaddress.ip_address(hostname)
+    except ValueError:
+        return hostname.lower() == "localhost" or hostname.lower().endswith(".localhost")
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return (
+        address.is_private
+        or address.is_loopback
+        or address.is_link_local
+        or address.is_reserved
+        or address.is_unspecified
+        or address.is_multicast
+        or address in UNIQUE_LOCAL
+    )
 
 
 def token_problem(token: str) -> str | None:

@@ -46,6 +46,16 @@ class ApplicationStatus(str, enum.Enum):
 SCHEDULES = tuple(schedule.value for schedule in Schedule)
 
 
+def cohort_year_of(text: object) -> int | None:
+    """The DfE's cohort (a call-off contract's year, spelt "2025") as a number, or None when
+    ``text`` is not four ASCII digits. The one reading of a cohort year: what the DfE sends and
+    what an administrator types ("²⁰²⁵" passes ``str.isdigit`` but is no year)."""
+    if not isinstance(text, str | int) or isinstance(text, bool):
+        return None
+    spelt = str(text).strip()
+    return int(spelt) if len(spelt) == 4 and spelt.isascii() and spelt.isdigit() else None
+
+
 # A declaration's state is the DfE's (dfe.milestones.DeclarationState) once sent; before that, ours:
 QUEUED = "queued"  # checked by a person, waiting for the job to send it
 REFUSED = "refused"  # the DfE answered 422, so it was never created there

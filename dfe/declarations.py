@@ -31,8 +31,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
-from flask import Flask, current_app
-from sqlalchemy import func, insert, or_, select, update
+from flask import Flask
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -43,7 +43,7 @@ from core.accounts.models import User, utcnow
 from core.audit import Action, Subject, record
 from core.extensions import db
 from core.problems import Invalid, too_long
-from dfe import connection, sync
+from dfe import connection, queues, sync
 from dfe.client import DfeClient, DfeError, DfeRefused, DfeUnauthorised, DfeUnreachable
 from dfe.contract import (
     COURSE,
@@ -57,15 +57,14 @@ from dfe.declaration_rules import DeclarationRule, NotYet, Proposal, describe, f
 from dfe.evidence import evidence_for
 from dfe.milestones import RETRACTED, DeclarationState, DeclarationType, windows
 from dfe.models import REASON_MAX_LENGTH, DfeCohortSchedule, DfeDeclaration, DfeParticipant, DfeStatement
+from dfe.queues import CLAIM_SECONDS, NOT_SENT_YET
 from dfe.schemas import DECLARATION, STATEMENT, read, read_one
 
 log = logging.getLogger(__name__)
 
 JOB_KIND = "dfe-declarations"
-CLAIM_SECONDS = 10 * 60  # a sender holds a declaration this long; one that died lets go after it
 FIELD = "declarations"  # the page's checkboxes: where a problem with a submission is shown
 RETRACTED_STATES = frozenset(s.value for s in RETRACTED)
-NOT_SENT_YET = "Not sent yet"
 
 
 # ---- proposals -----------------------------------------------------------------------------
@@ -271,29 +270,8 @@ def submit(keys: Sequence[str], actor: User, env: Environment | None = None, tod
 
 def request_sending(owner_id: int | None = None) -> int | None:
     """Queue a sender unless one is already waiting; the new job's id, if one was queued."""
-    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
-    with db.engine.begin() as link:
-        waiting = link.scalar(
-            select(jobs.Job.id)
-            .where(jobs.Job.kind == JOB_KIND, jobs.Job.status == jobs.JobStatus.QUEUED.value)
-            .limit(1)
-        )
-        if waiting is not None:
-            return None
-        total = link.scalar(select(func.count()).select_from(DfeDeclaration).where(DfeDeclaration.state == QUEUED))
-        created = link.execute(
-            insert(jobs.Job).values(
-                kind=JOB_KIND,
-                params={},
-                owner_id=owner_id,
-                total=total or 0,
-                status=jobs.JobStatus.QUEUED.value,
-                created_at=utcnow(),
-            )
-        )
-        job_id = int(created.inserted_primary_key[0])  # type: ignore[index]
-    jobs.runner(app).submit(job_id)
-    return job_id
+    waiting = select(func.count()).select_from(DfeDeclaration).where(DfeDeclaration.state == QUEUED)
+    return queues.start_sender(JOB_KIND, owner_id, waiting)
 
 
 def sending_job() -> jobs.Job | None:
@@ -442,19 +420,32 @@ def _send_participant(client: DfeClient, rows: list[DfeDeclaration], result: Sen
         result.sent += 1
 
 
-def send_queued(work: jobs.Work | None = None) -> Sent:
-    """Send every queued declaration that no other sender holds; what was done."""
-    result = Sent()
-    now = utcnow()
-    ids = list(db.session.scalars(select(DfeDeclaration.id).where(_claimable(now)).order_by(DfeDeclaration.id)))
-    db.session.rollback()  # no transaction stays open while the DfE is called
-    claimed = [i for i in ids if _claim(i, now)]
-    rows = list(db.session.scalars(select(DfeDeclaration).where(DfeDeclaration.id.in_(claimed))))
-    db.session.rollback()
-    by_env: dict[str, dict[str, list[DfeDeclaration]]] = defaultdict(lambda: defaultdict(list))
+def _held_rows(ids: list[int]) -> list[DfeDeclaration]:
+    """The rows claimed, loaded and let go of the session: no transaction stays open while the DfE is called."""
+    rows = list(
+        db.session.scalars(select(DfeDeclaration).where(DfeDeclaration.id.in_(ids)).order_by(DfeDeclaration.id))
+    )
     for row in rows:
-        by_env[row.environment][row.participant_id].append(row)
-    total, done = len(rows), 0
+        db.session.expunge(row)
+    db.session.rollback()
+    return rows
+
+
+def send_queued(work: jobs.Work | None = None) -> Sent:
+    """Send every queued declaration that no other sender holds; what was done. Each participant's
+    declarations are claimed just before they are sent (with the clock as it is then), so however
+    slow the DfE is, no claim runs out while its row waits its turn."""
+    result = Sent()
+    waiting = db.session.execute(
+        select(DfeDeclaration.id, DfeDeclaration.environment, DfeDeclaration.participant_id)
+        .where(_claimable(utcnow()))
+        .order_by(DfeDeclaration.id)
+    ).all()
+    db.session.rollback()  # no transaction stays open while the DfE is called
+    by_env: dict[str, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
+    for declaration_id, env_value, participant_id in waiting:
+        by_env[env_value][participant_id].append(declaration_id)
+    total, done = len(waiting), 0
     if work is not None:
         work.progress(0, total)
     for env_value, participants in by_env.items():
@@ -462,18 +453,21 @@ def send_queued(work: jobs.Work | None = None) -> Sent:
         try:
             client = connection.client(env)
         except connection.NotConnected as error:
-            for group in participants.values():
-                for row in group:
-                    _settle(row.id, errors=[{"title": NOT_SENT_YET, "detail": str(error)}])
-                    result.waiting += 1
+            for ids in participants.values():
+                for declaration_id in ids:
+                    if _claim(declaration_id, utcnow()):
+                        _settle(declaration_id, errors=[{"title": NOT_SENT_YET, "detail": str(error)}])
+                        result.waiting += 1
             continue
         with client:
-            for group in participants.values():
-                if result.stopped:  # the DfE stopped answering: the rest wait for the next run
-                    for row in group:
-                        _release_if_held(row.id)
-                        result.waiting += 1
+            for ids in participants.values():
+                if result.stopped:  # the DfE stopped answering: the rest wait for the next run, unclaimed
+                    result.waiting += len(ids)
                     continue
+                claimed = [i for i in ids if _claim(i, utcnow())]
+                if not claimed:  # another sender has them
+                    continue
+                group = _held_rows(claimed)
                 try:
                     _send_participant(client, group, result)
                 except (DfeUnreachable, DfeUnauthorised) as error:
@@ -486,20 +480,6 @@ def send_queued(work: jobs.Work | None = None) -> Sent:
                 if work is not None:
                     work.progress(done, total)
     return result
-
-
-def _release_if_held(declaration_id: int) -> None:
-    """A claimed declaration this run did not reach goes back to waiting, for the next run."""
-    with db.engine.begin() as link:
-        link.execute(
-            update(DfeDeclaration)
-            .where(
-                DfeDeclaration.id == declaration_id,
-                DfeDeclaration.state == QUEUED,
-                DfeDeclaration.claimed_until.is_not(None),
-            )
-            .values(claimed_until=None)
-        )
 
 
 def _sending_job(work: jobs.Work) -> str:
@@ -541,6 +521,9 @@ def void(declaration_id: int, reason: str, actor: User) -> DfeDeclaration:
     except DfeRefused as error:
         said = "; ".join(p["detail"] or p["title"] for p in error.problems) or str(error)
         raise Invalid(f"The DfE refused to void it: {said}", path) from None
+    except DfeUnreachable as error:
+        # The DfE may have voided it and only its answer been lost: ask before saying it did not.
+        answer = _voided_at_the_dfe(Environment(row.environment), remote_id, error, path)
     except DfeError as error:
         raise Invalid(f"{error}: nothing was voided. Try again later", path) from None
     row = db.session.get(DfeDeclaration, declaration_id)
@@ -551,6 +534,23 @@ def void(declaration_id: int, reason: str, actor: User) -> DfeDeclaration:
     record(Action.DFE_DECLARATION_VOIDED, Subject("dfe_declaration", row.id), None, state=row.state)
     db.session.commit()
     return row
+
+
+def _voided_at_the_dfe(env: Environment, remote_id: str, error: DfeError, path: str) -> dict[str, Any]:
+    """The declaration as the DfE holds it, if it is voided (or awaiting clawback) there; else
+    Invalid saying nothing was voided, or that nobody can tell yet."""
+    try:
+        with connection.client(env) as client:
+            answer = client.get(f"/participant-declarations/{remote_id}")
+        state = read_one(DECLARATION, answer)["attributes"]["state"]
+    except DfeError as again:
+        raise Invalid(
+            f"{again}, so this app cannot tell whether the DfE voided it. Sync in a few minutes, then check it",
+            path,
+        ) from None
+    if state not in RETRACTED_STATES:
+        raise Invalid(f"{error}: nothing was voided. Try again later", path) from None
+    return answer
 
 
 # ---- reading from the DfE ------------------------------------------------------------------

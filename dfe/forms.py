@@ -21,7 +21,7 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 
 from assessments.models import Cohort
 from dfe.connection import COHORT_YEARS, base_url_problem, token_problem
-from dfe.contract import SCHEDULES, Environment
+from dfe.contract import SCHEDULES, Environment, cohort_year_of
 from dfe.participants import CHOOSE_SCHEDULE
 
 CHOOSE_ENVIRONMENT = "Choose which DfE environment to use"
@@ -35,9 +35,10 @@ def _year(field_value: str | None, message: str) -> int | None:
     text = (field_value or "").strip()
     if not text:
         return None
-    if not text.isdigit() or len(text) != 4 or int(text) not in COHORT_YEARS:
+    year = cohort_year_of(text)
+    if year not in COHORT_YEARS:
         raise ValidationError(message)
-    return int(text)
+    return year
 
 
 class ConnectionForm(FlaskForm):

@@ -72,6 +72,9 @@ class DfeSync(db.Model):
     next_page: Mapped[int] = mapped_column(default=1)  # where a stopped sync resumes
     finished_at: Mapped[datetime | None]
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # A sync reading this kind of record holds it until then (dfe.sync): a second sync at the same
+    # time is told to wait, and one that died lets go when the moment passes.
+    running_until: Mapped[datetime | None]
 
 
 class DfeApplication(db.Model):
@@ -96,6 +99,11 @@ class DfeApplication(db.Model):
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     errors: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)  # the DfE's last 422, located
     enrolment_id: Mapped[int | None] = mapped_column(ForeignKey("enrolment.id", ondelete="SET NULL"))
+    # The applicant was erased here (dfe.privacy): a sync keeps the DfE's status, never their details.
+    erased_at: Mapped[datetime | None]
+    # An administrator's decision is on its way to the DfE until then (dfe.applications): another
+    # administrator deciding at the same time is told so, and one that died lets go when it passes.
+    deciding_until: Mapped[datetime | None]
     lock_version: Mapped[int] = mapped_column(default=1, server_default="1")
     enrolment: Mapped[Enrolment | None] = relationship()
     decided_by: Mapped[User | None] = relationship()
@@ -122,6 +130,8 @@ class DfeParticipant(db.Model):
     attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     remote_updated_at: Mapped[datetime | None]
     synced_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The trainee was erased here (dfe.privacy): a sync keeps the DfE's status, never their details.
+    erased_at: Mapped[datetime | None]
     enrolment: Mapped[Enrolment | None] = relationship()
 
 

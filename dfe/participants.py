@@ -33,8 +33,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from flask import Flask, current_app
-from sqlalchemy import func, insert, or_, select, update
+from flask import Flask
+from sqlalchemy import func, or_, select, update
 
 from assessments.case_study_rules import CaseStudyResult
 from assessments.models import CaseStudy, Enrolment, EnrolmentStatusChange
@@ -44,18 +44,17 @@ from core.accounts.models import User, utcnow
 from core.audit import Action, Subject, record
 from core.extensions import db
 from core.problems import Invalid, Problem
-from dfe import connection, differences, schemas, sync
+from dfe import connection, differences, queues, schemas, sync
 from dfe.client import DfeClient, DfeError, DfeNotFound, DfeRefused, DfeUnauthorised, DfeUnreachable
-from dfe.contract import COURSE, SCHEDULES, Environment, OutcomeState, ReportKind, ReportState
+from dfe.contract import COURSE, SCHEDULES, Environment, OutcomeState, ReportKind, ReportState, cohort_year_of
 from dfe.milestones import RETRACTED, DeclarationType
 from dfe.models import DfeApplication, DfeDeclaration, DfeOutcome, DfeParticipant, DfeReport
+from dfe.queues import CLAIM_SECONDS, NOT_SENT_YET
 
 log = logging.getLogger(__name__)
 
 JOB_KIND = "dfe-reports"
 RETRY_AFTER_SECONDS = (60, 5 * 60, 30 * 60, 2 * 60 * 60)  # after the 1st, 2nd, 3rd, 4th and later failures
-CLAIM_SECONDS = 10 * 60  # a report claimed this long ago by a sender that died is due again
-NOT_SENT_YET = "Not sent yet"
 CHOOSE_SCHEDULE = (
     "Choose the schedule to move the participant to"  # the title of the error kept while a report waits for its retry
 )
@@ -318,10 +317,17 @@ def _keep_answer(report: DfeReport, answer: dict[str, Any]) -> None:
 
 
 def send_due(now: datetime | None = None) -> Sent:
-    """Send every report due at ``now`` (default: the clock) to the chosen environment."""
+    """Send every report due at ``now`` (default: the clock) to the chosen environment. Each
+    report is claimed at the moment it is reached (``now`` moved on by the time the run has
+    taken), so a slow run never claims with a lease that has already run out."""
     result = Sent()
     env = connection.environment()
-    moment = now or utcnow()
+    started = utcnow()
+    moment = now or started
+
+    def clock() -> datetime:
+        return moment + (utcnow() - started)
+
     due = _due(env, moment)
     if not due:
         return result
@@ -329,10 +335,10 @@ def send_due(now: datetime | None = None) -> Sent:
         while due:  # again after each pass: a participant's next report is due once the one before is sent
             claimed = False
             for report_id in due:
-                if not _claim(report_id, moment):
+                if not _claim(report_id, clock()):
                     continue
                 claimed = True
-                if not _send_one(client, report_id, moment, result):
+                if not _send_one(client, report_id, clock(), result):
                     return result
             if not claimed:  # another runner has them
                 return result
@@ -352,23 +358,7 @@ def _sender_job(work: jobs.Work) -> str:
 
 def request_sending(app: Flask | None = None) -> int | None:
     """Queue a sending job unless one is already waiting; the new job's id, if one was queued."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
-    with db.engine.begin() as conn:
-        waiting = conn.scalar(
-            select(jobs.Job.id)
-            .where(jobs.Job.kind == JOB_KIND, jobs.Job.status == jobs.JobStatus.QUEUED.value)
-            .limit(1)
-        )
-        if waiting is not None:
-            return None
-        created = conn.execute(
-            insert(jobs.Job).values(
-                kind=JOB_KIND, params={}, owner_id=None, status=jobs.JobStatus.QUEUED.value, created_at=utcnow()
-            )
-        )
-        job_id = int(created.inserted_primary_key[0])  # type: ignore[index]
-    jobs.runner(app).submit(job_id)
-    return job_id
+    return queues.start_sender(JOB_KIND, app=app)
 
 
 def start_if_due() -> int | None:
@@ -396,10 +386,6 @@ def _senco_enrolment(found: dict[str, Any]) -> dict[str, Any] | None:
     return None
 
 
-def _cohort_year(text: str | None) -> int | None:
-    return int(text) if text and text.isdigit() and len(text) == 4 else None
-
-
 def upsert_participant(raw: Any, env: Environment) -> bool | str:
     """Keep one participant as the DfE holds it; True when new or changed here."""
     found = schemas.read(schemas.PARTICIPANT, raw)
@@ -416,8 +402,8 @@ def upsert_participant(raw: Any, env: Environment) -> bool | str:
     before = (row.training_status, row.schedule_identifier, row.cohort_year, row.attributes)
     row.training_status = enrolment.get("training_status")
     row.schedule_identifier = enrolment.get("schedule_identifier")
-    row.cohort_year = _cohort_year(enrolment.get("cohort"))
-    row.attributes = raw["attributes"]
+    row.cohort_year = cohort_year_of(enrolment.get("cohort"))
+    row.attributes = {} if row.erased_at is not None else raw["attributes"]  # erased here: never written again
     row.remote_updated_at = found["attributes"].get("updated_at")
     row.synced_at = utcnow()
     if not row.application_id and application_id:

@@ -17,7 +17,7 @@ from sqlalchemy import or_, select, update
 
 from assessments.models import Enrolment
 from core import privacy
-from core.accounts.models import User
+from core.accounts.models import User, utcnow
 from core.extensions import db
 from core.privacy import Basis, Erase, Export, ImpersonalTable, Other, PersonalField, PersonalTable
 from dfe.models import DfeApplication, DfeDeclaration, DfeOutcome, DfeParticipant, DfeReport
@@ -181,11 +181,14 @@ class DfeProvider(privacy.Provider):
         for application in applications:
             application.full_name, application.email, application.attributes = "", "", {}
             application.rejection_reason, application.errors = "", []
+            application.erased_at = utcnow()  # and a later sync does not write them back
         if applications:
             done.append(f"Emptied {len(applications)} DfE application(s) of name, email and details")
         participants = _participant_ids(person_id)
         db.session.execute(
-            update(DfeParticipant).where(DfeParticipant.participant_id.in_(participants)).values(attributes={})
+            update(DfeParticipant)
+            .where(DfeParticipant.participant_id.in_(participants))
+            .values(attributes={}, erased_at=utcnow())
         )
         db.session.execute(
             update(DfeDeclaration)

@@ -146,6 +146,8 @@ class DfeSimulator:
         self._failures: list[_Failure] = []
         self._delays: list[float] = []
         self._insert_during_paging = False
+        self._hooks: list[tuple[str, str, Callable[[], object]]] = []
+        self._lost: list[int] = []
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
         self._urls = Map([Rule(f"{API}{rule}", endpoint=name, methods=[method]) for rule, method, name in _ROUTES])
@@ -286,6 +288,18 @@ class DfeSimulator:
         with self._lock:
             self._delays.append(seconds)
 
+    def when_requested(self, method: str, path_end: str, hook: Callable[[], object]) -> None:
+        """Call ``hook`` (once, in the server's thread) when the next ``method`` request whose path
+        ends with ``path_end`` arrives, before it is answered: something happening at the same time."""
+        with self._lock:
+            self._hooks.append((method, path_end, hook))
+
+    def lose_next_answer(self, status: int = 503) -> None:
+        """The next request is carried out, but its answer is lost: the client gets ``status``
+        (a gateway timing out after the DfE did the work)."""
+        with self._lock:
+            self._lost.append(status)
+
     def insert_during_paging(self) -> None:
         """After the next application listing's page 1 is sent, a new application appears."""
         with self._lock:
@@ -304,6 +318,13 @@ class DfeSimulator:
         request_problems = validate_request(request.method, url, dict(request.headers), raw or None)
         injected = False
         with self._lock:
+            hooks = [h for h in self._hooks if h[0] == request.method and request.path.endswith(h[1])][:1]
+            for hook in hooks:
+                self._hooks.remove(hook)
+        for _, _, hook in hooks:
+            hook()
+        with self._lock:
+            lost = self._lost.pop(0) if self._lost else None
             delay = self._delays.pop(0) if self._delays else 0.0
             failure = self._failures[0] if self._failures else None
             if failure is not None:
@@ -317,6 +338,8 @@ class DfeSimulator:
             status, body = failure.status, (UNAUTHORISED if failure.status == 401 else {"error": "Injected failure"})
         else:
             status, body = self._answer(request, raw, request_problems)
+            if lost is not None:
+                injected, status, body = True, lost, {"error": "Injected failure: the answer was lost"}
         payload = json.dumps(body).encode()
         headers = {"Content-Type": "application/json"}
         response_problems = validate_response(request.method, url, status, headers, payload)

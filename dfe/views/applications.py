@@ -17,7 +17,6 @@ from core.paging import page_number
 from core.problems import Conflict, Invalid, Problem, blame_fields
 from dfe import applications, connection, sync
 from dfe.application_forms import STATUS_FILTERS, AcceptForm, FinishForm, RejectForm, SyncForm, choose, chosen_id
-from dfe.client import DfeError
 from dfe.forms import SCHEDULE_LABELS
 from dfe.models import DfeApplication
 from dfe.token_store import TokenUnreadable
@@ -36,6 +35,8 @@ def applications_list() -> str:
         filters=STATUS_FILTERS,
         summary=applications.summary,
         sync_form=SyncForm(),
+        sync_job=(job := sync.latest_job(current_user.id)),
+        sync_report=sync.job_report(job) if job else [],
         syncs=[s for s in sync.last_syncs(connection.environment()) if s.resource == applications.RESOURCE],
         page_url=lambda n: url_for("dfe.applications_list", status=status, page=n),
     )
@@ -43,15 +44,14 @@ def applications_list() -> str:
 
 @bp.route("/applications/sync", methods=["POST"])
 def applications_sync() -> Response:
-    """Read the applications changed at the DfE since the last sync, now, in this request."""
+    """Queue a sync of the applications changed at the DfE; the list shows how it goes."""
     if SyncForm().validate_on_submit():
         try:
-            results = sync.run([applications.RESOURCE])
-        except (connection.NotConnected, TokenUnreadable, DfeError) as error:
+            sync.start([applications.RESOURCE], current_user.id)
+        except sync.SyncBusy as error:
+            flash(f"{error}.", "error")
+        except (connection.NotConnected, TokenUnreadable) as error:
             flash(f"Not synced: {error}.", "error")
-        else:
-            for result in results:
-                flash(f"Synced {result.describe()}.", "error" if result.error else "success")
     return redirect(url_for("dfe.applications_list"))
 
 

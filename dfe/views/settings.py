@@ -11,7 +11,7 @@ from core.extensions import db
 from core.problems import Invalid, blame_fields
 from dfe import connection
 from dfe.client import DfeError
-from dfe.contract import Environment
+from dfe.contract import Environment, cohort_year_of
 from dfe.forms import ConnectionForm, TestConnectionForm, schedules_form
 from dfe.token_store import TokenUnreadable
 from dfe.views.base import bp
@@ -69,9 +69,9 @@ def schedules() -> Response | tuple[str, int]:
             for cohort in cohorts:
                 year_text = (getattr(form, f"cohort_{cohort.id}_year").data or "").strip()
                 schedule = getattr(form, f"cohort_{cohort.id}_schedule").data or None
-                year = (
-                    int(year_text) if year_text.isdigit() and len(year_text) == 4 else (None if not year_text else -1)
-                )
+                year = cohort_year_of(year_text) if year_text else None
+                if year_text and year is None:
+                    year = -1  # not a year: map_cohort says so on the field
                 try:
                     connection.map_cohort(cohort, year, schedule)
                 except Invalid as error:

@@ -20,7 +20,9 @@ from core.accounts.models import User
 from core.accounts.roles import Role
 from core.audit.models import AuditEvent
 from core.extensions import db
+from core.jobs import Job, JobStatus, execute
 from core.messages import Message
+from core.privacy.erasure import erase_person
 from dfe import connection, sync
 from dfe.models import DfeApplication, DfeParticipant, DfeSync
 from tests.conftest import Auth, csrf_token, load_content, page_lock, post_form
@@ -36,7 +38,7 @@ def world(app: Flask, dfe_connected: DfeSimulator, auth: Auth, make_person) -> d
     mentor, and an administrator signed in."""
     load_content(app, "Catalogue", "Scenarios")
     mentor = make_person("mentor@example.org", Role.MENTOR, name="Mo Mentor")
-    make_person("admin@example.org", Role.ADMIN)
+    admin = make_person("admin@example.org", Role.ADMIN)
     with app.app_context():
         version = published_programme(TODAY - timedelta(days=30))
         cohort = assessment_services.create_cohort("Autumn 2025", version.id)
@@ -44,7 +46,7 @@ def world(app: Flask, dfe_connected: DfeSimulator, auth: Auth, make_person) -> d
         db.session.commit()
         cohort_id = cohort.id
     auth.sign_in("admin@example.org")
-    return {"sim": dfe_connected, "cohort": cohort_id, "mentor": mentor}
+    return {"sim": dfe_connected, "cohort": cohort_id, "mentor": mentor, "admin": admin}
 
 
 def _sync(app: Flask) -> sync.SyncResult:
@@ -135,8 +137,12 @@ def test_an_application_for_another_course_is_not_kept_and_said_so(
     result = _sync(app)
     assert result.changed == 1 and result.skipped == ["1 for npq-headship"]
     assert "1 not kept (1 for npq-headship)" in result.describe()
-    response = post_form(client, f"{BASE}/sync", {}, form_url=BASE)
-    assert "1 not kept (1 for npq-headship)" in client.get(response.headers["Location"]).get_data(as_text=True)
+    post_form(client, f"{BASE}/sync", {}, form_url=BASE)
+    with app.app_context():
+        (job_id,) = db.session.scalars(select(Job.id).where(Job.kind == sync.JOB_KIND))
+        assert execute(job_id) is JobStatus.DONE
+    shown = client.get(BASE).get_data(as_text=True)
+    assert "not kept (1 for npq-headship)" in shown
     assert _count(app, DfeApplication) == 1
     assert sim.invalid_requests() == []
 
@@ -349,4 +355,106 @@ def test_an_application_accepted_at_the_dfe_but_not_here_can_be_finished(
     found = _enrolment_of(app, application_id)
     assert found["became_senco"] == date(2023, 9, 1) and found["invited"] == 1
     assert "Finish enrolment" not in client.get(f"{BASE}/{application_id}").get_data(as_text=True)
+    assert sim.invalid_requests() == []
+
+
+def test_an_erased_trainees_details_stay_empty_after_the_next_sync(
+    app: Flask, world: dict[str, Any], client: FlaskClient
+) -> None:
+    sim: DfeSimulator = world["sim"]
+    application_id = sim.add_application(full_name="Eve Erased", email="eve@school.example.com")
+    _sync(app)
+    response = _accept(client, application_id, funded_place="yes", cohort_id=world["cohort"], mentor_id=world["mentor"])
+    assert response.status_code == 302
+    with app.app_context():
+        sync.run(["participants"])
+        trainee_id = _enrolment_of(app, application_id)["trainee"].id
+        erase_person(trainee_id, world["admin"])
+    # The DfE still holds the applicant's details, and changes the records after the erasure.
+    sim.applications[application_id]["updated_at"] = "2099-01-01T00:00:00.000000Z"
+    sim.participants[sim.applications[application_id]["participant_id"]]["updated_at"] = "2099-01-01T00:00:00.000000Z"
+    with app.app_context():
+        sync.run(["applications", "participants"])
+        application = db.session.get(DfeApplication, application_id)
+        assert application is not None
+        assert (application.full_name, application.email, application.attributes) == ("", "", {})
+        assert application.status == "accepted"
+        participant = db.session.scalars(select(DfeParticipant)).one()
+        assert participant.attributes == {} and participant.training_status == "active"
+    assert sim.invalid_requests() == []
+
+
+def test_an_acceptance_whose_answer_was_lost_is_read_back_and_enrols(
+    app: Flask, world: dict[str, Any], client: FlaskClient
+) -> None:
+    sim: DfeSimulator = world["sim"]
+    application_id = sim.add_application(full_name="Lou Lost", email="lou@school.example.com")
+    _sync(app)
+    sim.lose_next_answer(503)  # the DfE accepts, but its answer never arrives
+    response = _accept(client, application_id, funded_place="yes", cohort_id=world["cohort"], mentor_id=world["mentor"])
+    assert response.status_code == 302
+    shown = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Accepted at the DfE. Lou Lost is enrolled on Autumn 2025 and invited." in shown
+    found = _enrolment_of(app, application_id)
+    assert found["status"] == "accepted" and found["email"] == "lou@school.example.com" and found["invited"] == 1
+    assert [e.method for e in sim.log if application_id in e.path][-2:] == ["POST", "GET"]
+    assert sim.invalid_requests() == []
+
+
+def test_a_rejection_whose_answer_was_lost_is_read_back_and_recorded(
+    app: Flask, world: dict[str, Any], client: FlaskClient
+) -> None:
+    sim: DfeSimulator = world["sim"]
+    application_id = sim.add_application()
+    _sync(app)
+    sim.lose_next_answer(504)
+    page = f"{BASE}/{application_id}"
+    response = post_form(client, f"{page}/reject", {"reason": "No place this year"}, form_url=page)
+    assert response.status_code == 302
+    with app.app_context():
+        application = db.session.get(DfeApplication, application_id)
+        assert application is not None and application.status == "rejected"
+        assert application.rejection_reason == "No place this year"
+    assert sim.invalid_requests() == []
+
+
+def test_a_second_administrator_deciding_at_the_same_time_is_told_and_nothing_is_sent_twice(
+    app: Flask, world: dict[str, Any], client: FlaskClient, make_person
+) -> None:  # type: ignore[no-untyped-def]
+    sim: DfeSimulator = world["sim"]
+    application_id = sim.add_application(full_name="Dee Decided")
+    _sync(app)
+    make_person("second-admin@example.org", Role.ADMIN)
+    other = app.test_client()
+    Auth(other).sign_in("second-admin@example.org")
+    seen: dict[str, Any] = {}
+
+    def the_other_administrator_rejects_meanwhile() -> None:
+        page = f"{BASE}/{application_id}"
+        response = post_form(other, f"{page}/reject", {"reason": "Duplicate"}, form_url=page)
+        seen["reject"] = (response.status_code, response.get_data(as_text=True))
+
+    sim.when_requested("POST", "/accept", the_other_administrator_rejects_meanwhile)
+    response = _accept(client, application_id, funded_place="yes", cohort_id=world["cohort"], mentor_id=world["mentor"])
+    assert response.status_code == 302
+    status, page = seen["reject"]
+    assert status == 409 and "Another administrator is deciding this application" in page
+    assert [e.path.rsplit("/", 1)[-1] for e in sim.log if e.method == "POST"] == ["accept"]
+    assert _enrolment_of(app, application_id)["status"] == "accepted"
+    # Decided: the hold is gone, and the page says what was decided.
+    with app.app_context():
+        application = db.session.get(DfeApplication, application_id)
+        assert application is not None and application.deciding_until is None
+    assert sim.invalid_requests() == []
+
+
+def test_an_application_whose_cohort_is_not_a_year_still_opens(
+    app: Flask, world: dict[str, Any], client: FlaskClient
+) -> None:
+    sim: DfeSimulator = world["sim"]
+    application_id = sim.add_application(cohort="²⁰²⁵")  # digits to str.isdigit, no year to int()
+    _sync(app)
+    response = client.get(f"{BASE}/{application_id}")
+    assert response.status_code == 200
+    assert "DfE cohort" in response.get_data(as_text=True)
     assert sim.invalid_requests() == []

@@ -5,7 +5,7 @@ and statement follow the DfE. Every request the app made must be one the DfE's d
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from flask import Flask
@@ -282,4 +282,81 @@ def test_state_and_statements_follow_the_dfe_and_a_paid_declaration_is_voided_fo
     assert sim.declarations[str(row.remote_id)]["state"] == "awaiting_clawback"
     # Retracted, so started is proposed again.
     assert "Started, 1 October 2025</label>" in page
+    assert sim.invalid_requests() == []
+
+
+def test_a_void_whose_answer_was_lost_is_read_back_and_recorded(
+    app: Flask, client: FlaskClient, trainee: dict[str, object]
+) -> None:
+    sim: DfeSimulator = trainee["sim"]  # type: ignore[assignment]
+    _observe(app, trainee, date(2025, 10, 1))
+    post_form(client, f"{PAGE}/submit", {"submit_all": "y"}, form_url=PAGE)
+    _run_sender(app)
+    [row] = _rows(app)
+    sim.lose_next_answer(503)  # the DfE voids it, but its answer never arrives
+    response = post_form(client, f"{PAGE}/{row.id}/void", {"reason": "Declared too early"}, form_url=PAGE)
+    assert response.status_code == 302
+    [row] = _rows(app)
+    assert (row.state, row.void_reason) == ("voided", "Declared too early")
+    assert sim.declarations[str(row.remote_id)]["state"] == "voided"
+    assert sim.invalid_requests() == []
+
+
+def test_a_void_the_dfe_did_not_make_says_nothing_was_voided(
+    app: Flask, client: FlaskClient, trainee: dict[str, object]
+) -> None:
+    sim: DfeSimulator = trainee["sim"]  # type: ignore[assignment]
+    _observe(app, trainee, date(2025, 10, 1))
+    post_form(client, f"{PAGE}/submit", {"submit_all": "y"}, form_url=PAGE)
+    _run_sender(app)
+    [row] = _rows(app)
+    sim.fail_next(503)  # refused before anything was done
+    response = post_form(client, f"{PAGE}/{row.id}/void", {"reason": "Declared too early"}, form_url=PAGE)
+    assert response.status_code == 400 and "nothing was voided" in response.get_data(as_text=True)
+    [row] = _rows(app)
+    assert row.state == "eligible" and sim.declarations[str(row.remote_id)]["state"] == "eligible"
+    assert sim.invalid_requests() == []
+
+
+def test_each_participants_declarations_are_claimed_just_before_they_are_sent(
+    app: Flask, trainee: dict[str, object]
+) -> None:
+    """A slow run must not hold the rows it has not reached: their claim would run out first, and
+    a second sender would send them too."""
+    sim: DfeSimulator = trainee["sim"]  # type: ignore[assignment]
+    other_application = sim.add_application(cohort="2025")
+    with app.app_context():
+        with connection.client() as client:
+            client.send(
+                "POST",
+                f"/npq-applications/{other_application}/accept",
+                {"data": {"type": "npq-application-accept", "attributes": {"funded_place": True}}},
+            )
+        other = sim.applications[other_application]["participant_id"]
+        for participant_id in (trainee["participant_id"], other):
+            db.session.add(
+                DfeDeclaration(
+                    environment="sandbox",
+                    participant_id=participant_id,
+                    declaration_type="started",
+                    declaration_date=datetime(2025, 10, 1, tzinfo=UTC),
+                    state="queued",
+                    errors=[],
+                )
+            )
+        db.session.commit()
+        service.request_sending()
+    seen: dict[str, object] = {}
+
+    def while_the_first_is_sent() -> None:
+        with app.app_context():
+            seen["other claimed"] = db.session.scalar(
+                select(DfeDeclaration.claimed_until).where(DfeDeclaration.participant_id == other)
+            )
+            db.session.remove()
+
+    sim.when_requested("POST", "/participant-declarations", while_the_first_is_sent)
+    assert "Sent 2," in _run_sender(app)
+    assert seen == {"other claimed": None}
+    assert _declaration_posts(sim) == 2
     assert sim.invalid_requests() == []

@@ -22,7 +22,7 @@ from assessments.services import case_study, training_status
 from core.accounts.models import User, utcnow
 from core.accounts.roles import Role
 from core.extensions import db
-from dfe import participants, sync
+from dfe import participants, queues, sync
 from dfe.contract import COURSE, Environment, ReportState
 from dfe.models import DfeOutcome, DfeParticipant, DfeReport
 from tests.conftest import Auth, load_content, post_form
@@ -351,3 +351,27 @@ def test_a_report_claimed_by_one_runner_is_not_claimed_by_another(
         assert participants._claim(report_id, now) is True
         assert participants._claim(report_id, now) is False
         assert db.session.get(DfeReport, report_id).state == ReportState.QUEUED.value  # type: ignore[union-attr]
+
+
+def test_a_slow_run_claims_each_report_when_it_reaches_it_not_when_it_started(
+    app: Flask, dfe_connected: DfeSimulator, admin_id: int, enrolment_id: int
+) -> None:
+    participant_id = _participant_at_dfe(dfe_connected)
+    _link(app, enrolment_id, participant_id)
+    _change(app, enrolment_id, "deferred", "parental-leave", admin_id)
+    _change(app, enrolment_id, "active", None, admin_id)
+    seen: dict[str, object] = {}
+
+    def while_the_resumption_is_sent() -> None:
+        with app.app_context():
+            defer, resume = db.session.scalars(select(DfeReport).order_by(DfeReport.id))
+            seen["deferral sent"], seen["resumption held until"] = defer.sent_at, resume.send_after
+            db.session.remove()
+
+    dfe_connected.when_requested("PUT", "/resume", while_the_resumption_is_sent)
+    assert _send(app).sent == 2
+    sent, held = seen["deferral sent"], seen["resumption held until"]
+    assert isinstance(sent, datetime) and isinstance(held, datetime)
+    # Claimed after the deferral went, for the whole claim: not from the moment the run began.
+    assert held - timedelta(seconds=queues.CLAIM_SECONDS) >= sent
+    assert dfe_connected.invalid_requests() == []

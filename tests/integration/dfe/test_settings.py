@@ -3,6 +3,7 @@ address or token is refused on its field with nothing saved."""
 
 from __future__ import annotations
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
@@ -103,3 +104,41 @@ def test_the_environment_chosen_is_the_one_the_client_uses(app: Flask) -> None:
         connection.choose(Environment.PRODUCTION, None)
         db.session.commit()
         assert connection.environment() is Environment.PRODUCTION
+
+
+@pytest.mark.parametrize(
+    ("address", "says"),
+    [
+        ("https://10.0.0.5", "not a private, local or link-local address"),
+        ("https://192.168.1.1/api/v3", "not a private, local or link-local address"),
+        ("https://172.16.0.1", "not a private, local or link-local address"),
+        ("https://169.254.169.254", "not a private, local or link-local address"),  # a cloud's metadata service
+        ("https://127.0.0.1:8443", "not a private, local or link-local address"),
+        ("https://[::1]", "not a private, local or link-local address"),
+        ("https://[fd12:3456::1]", "not a private, local or link-local address"),
+        ("https://[fe80::1]", "not a private, local or link-local address"),
+        ("https://[::ffff:10.0.0.5]", "not a private, local or link-local address"),
+        ("https://user:secret@sandbox.register-npq.education.gov.uk", "Remove the user name and password"),
+        ("https://user@sandbox.register-npq.education.gov.uk", "Remove the user name and password"),
+        ("https://:secret@sandbox.register-npq.education.gov.uk", "Remove the user name and password"),
+    ],
+)
+def test_an_address_inside_the_network_or_carrying_credentials_is_refused_on_its_field(
+    app: Flask, client: FlaskClient, auth: Auth, make_person, address: str, says: str
+) -> None:  # type: ignore[no-untyped-def]
+    _admin(make_person, auth)
+    response = post_form(client, "/admin/dfe/settings", {**FORM, "sandbox_base_url": address})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert says in page and 'href="#sandbox_base_url"' in page
+    with app.app_context():
+        assert db.session.get(DfeConnection, "sandbox") is None
+
+
+def test_plain_http_to_this_machine_is_allowed_for_tests(
+    app: Flask, client: FlaskClient, auth: Auth, make_person
+) -> None:  # type: ignore[no-untyped-def]
+    _admin(make_person, auth)
+    for address in ("http://127.0.0.1:8080", "http://localhost:8080", "http://[::1]:8080"):
+        response = post_form(client, "/admin/dfe/settings", {**FORM, "sandbox_base_url": address})
+        assert response.status_code == 302, address
