@@ -53,7 +53,7 @@ class ConnectionForm(FlaskForm):
         "Cohort year",
         widget=GovTextInput(),
         validators=[Optional()],
-        description="The DfE's cohort (call-off contract) to read applications for, for example 2025. "
+        description="The DfE’s cohort (call-off contract) to read applications for, for example 2025. "
         "Leave it blank to read every cohort.",
     )
     sandbox_base_url = StringField(
