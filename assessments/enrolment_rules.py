@@ -18,6 +18,7 @@ import re
 from datetime import date
 
 from assessments.deadlines import SchoolKind, ServicePeriod
+from core.rule_problems import ProblemError
 
 PERIODS_MAX = 20  # earlier appointments one person can have had; more is a pasting slip
 PERIODS_TEXT_MAX = 1_000  # characters of the earlier-service text
@@ -53,12 +54,8 @@ _AT = re.compile(r"\s*,\s*|\s+at\s+", re.IGNORECASE)  # between a period's dates
 _ARTICLES = {"a", "an", "the", "school"}
 
 
-class RuleError(ValueError):
+class RuleError(ProblemError):
     """A value that cannot be read; ``message`` says what to do."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def _shown(text: str) -> str:

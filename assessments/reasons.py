@@ -2,13 +2,19 @@
 decided as it did, as data (a code with parameters; each module renders its own codes to
 English), and why it could not decide at all (a list of located problems).
 
-Standard library only, like the rules that use it: the services translate a :class:`RuleInputError`
-into :class:`core.problems.Invalid` at the room's edge."""
+Standard library only, like the rules that use it (the error family's base,
+:mod:`core.rule_problems`, is standard library only too): the services translate a
+:class:`RuleInputError` into :class:`core.problems.Invalid` at the room's edge."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+
+from core.rule_problems import Problem, ProblemError
+
+__all__ = ["Problem", "Reason", "RuleInputError"]
 
 
 @dataclass(frozen=True)
@@ -30,21 +36,13 @@ class Reason:
         return f"{self.code} ({', '.join(f'{k}: {v}' for k, v in self.params)})"
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One located problem with a rule's input, in the shape of :class:`core.problems.Problem`."""
+class RuleInputError(ProblemError):
+    """The input cannot be judged as given; ``problems`` lists every located problem, not just the first.
 
-    path: str  # the field, e.g. "earlier_service[1].end"; empty when the input as a whole is wrong
-    message: str  # what to do, in GOV.UK style
+    Its problems are a tuple: a rule's verdict on its input does not change afterwards."""
 
+    problems: tuple[Problem, ...]
 
-class RuleInputError(ValueError):
-    """The input cannot be judged as given; ``problems`` lists every located problem, not just the first."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("; ".join(f"{p.path}: {p.message}" if p.path else p.message for p in self.problems))
-
-    @property
-    def errors(self) -> tuple[Problem, ...]:
-        return self.problems
+    def __init__(self, problems: Iterable[tuple[str, str]] | str, path: str = "") -> None:
+        super().__init__(problems, path)
+        self.problems = tuple(self.problems)

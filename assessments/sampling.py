@@ -21,7 +21,7 @@ import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from assessments.reasons import Reason
+from assessments.reasons import Problem, Reason, RuleInputError
 
 PERCENT_MIN, PERCENT_MAX = 1, 100
 SEED_MAX_LENGTH = 64
@@ -40,16 +40,8 @@ class Candidate:
         return (self.mentor, self.scenario)
 
 
-@dataclass(frozen=True)
-class Problem:
-    path: str
-    message: str
-
-
-class SamplingInputError(ValueError):
-    def __init__(self, problems: list[Problem]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("; ".join(f"{p.path}: {p.message}" for p in self.problems))
+class SamplingInputError(RuleInputError):
+    """Settings or candidates a sample cannot be drawn from; ``problems`` lists each, located."""
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from competencies.services import imports as rubric_imports
 from core import api
 from core.accounts.roles import Role
 from core.keys import KEY_PATTERN
-from core.validation import LocatedError
+from core.problems import Problem
 
 bp = api.api_blueprint("competencies_api", __name__, Role.DESIGNER, description="Scenarios and rubrics")
 
@@ -172,8 +172,8 @@ def _tagged(rubric: Rubric, status: int = 200) -> tuple[Rubric, int, dict[str, s
     return rubric, status, ({"ETag": api.etag(_lock_version(draft))} if draft else {})
 
 
-def _located(errors: list[tuple[str, str]], prefix: str = "") -> list[LocatedError]:
-    return [LocatedError(f"{prefix}{path}" if path else prefix.rstrip("."), message) for path, message in errors]
+def _located(errors: list[tuple[str, str]], prefix: str = "") -> list[Problem]:
+    return [Problem(f"{prefix}{path}" if path else prefix.rstrip("."), message) for path, message in errors]
 
 
 # ---- routes --------------------------------------------------------------------------

@@ -16,15 +16,14 @@ from marshmallow import ValidationError, validate
 from competencies.engine import ENTRUSTMENT_SCALE, Rubric, RubricError, rubric_from_dict
 from competencies.schemas import ScenarioSchema
 from core.documents import read_yaml
-from core.problems import Invalid
-from core.validation import DocumentError, LocatedError, located
+from core.problems import Invalid, Problem, from_marshmallow
 from curriculum.catalogue import load_sources, resolve, unknown_citations
 from curriculum.schemas import citations
 
 DATA_DIR = Path(__file__).parent / "data" / "scenarios"
 
 
-class ScenarioError(DocumentError):
+class ScenarioError(Invalid):
     """The scenario files are not valid."""
 
 
@@ -67,7 +66,7 @@ def _cited_parts(rubric: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
-def _resolve_rubric_sources(rubric: dict[str, Any], sources: dict[str, Any], name: str) -> list[LocatedError]:
+def _resolve_rubric_sources(rubric: dict[str, Any], sources: dict[str, Any], name: str) -> list[Problem]:
     """Criteria and fault types cite like everything else; the engine receives readable strings."""
     errors = []
     for path, part in _cited_parts(rubric):
@@ -76,7 +75,8 @@ def _resolve_rubric_sources(rubric: dict[str, Any], sources: dict[str, Any], nam
             cited = _CITED.deserialize(part.get("sources") or [])
         except ValidationError as error:
             errors += [
-                LocatedError(f"{name}: {e.path}", e.message) for e in located(error.messages, f"rubric.{path}.sources")
+                Problem(f"{name}: {e.path}", e.message)
+                for e in from_marshmallow(error.messages, f"rubric.{path}.sources")
             ]
             continue
         problems = unknown_citations(sources, cited, at)
@@ -88,20 +88,20 @@ def _resolve_rubric_sources(rubric: dict[str, Any], sources: dict[str, Any], nam
 
 def _load_file(
     path: Path, module_keys: set[str] | None, sources: dict[str, Any]
-) -> tuple[Scenario | None, list[LocatedError]]:
+) -> tuple[Scenario | None, list[Problem]]:
     name = path.name
     try:
         data = ScenarioSchema().load(read_yaml(path))
     except Invalid as error:  # missing, not UTF-8, or not YAML
         return None, list(error.problems)
     except ValidationError as error:
-        return None, [LocatedError(f"{name}: {e.path}", e.message) for e in located(error.messages)]
+        return None, [Problem(f"{name}: {e.path}", e.message) for e in from_marshmallow(error.messages)]
     errors = []
     if data["key"] != path.stem:
-        errors.append(LocatedError(f"{name}: key", f"The key must match the file name ‘{path.stem}’"))
+        errors.append(Problem(f"{name}: key", f"The key must match the file name ‘{path.stem}’"))
     if module_keys is not None:
         errors += [
-            LocatedError(f"{name}: prepared_by[{i}]", f"No curriculum module has the key ‘{key}’")
+            Problem(f"{name}: prepared_by[{i}]", f"No curriculum module has the key ‘{key}’")
             for i, key in enumerate(data["prepared_by"])
             if key not in module_keys
         ]
@@ -113,9 +113,7 @@ def _load_file(
     try:
         rubric = rubric_from_dict(data["rubric"])
     except RubricError as error:
-        return None, errors + [
-            LocatedError(f"{name}: rubric.{p}" if p else f"{name}: rubric", m) for p, m in error.errors
-        ]
+        return None, errors + [Problem(f"{name}: rubric.{p}" if p else f"{name}: rubric", m) for p, m in error.errors]
     if errors:
         return None, errors
     return Scenario(

@@ -38,8 +38,7 @@ from core.accounts.models import User
 from core.accounts.roles import Role
 from core.documents import parse_json  # strict: UTF-8 only, no repeated keys, NaN, huge numbers or deep nesting
 from core.extensions import csrf
-from core.problems import Invalid
-from core.validation import LocatedError, located
+from core.problems import Invalid, Problem, from_marshmallow
 
 API_PREFIX = "/api/v1"
 API_BLUEPRINTS = "api_blueprints"
@@ -50,14 +49,14 @@ CHANGED_SINCE = "This record changed since you read it (its ETag is no longer {s
 
 
 class ApiError(Exception):
-    def __init__(self, status: int, errors: list[LocatedError]) -> None:
+    def __init__(self, status: int, errors: list[Problem]) -> None:
         super().__init__(errors)
         self.status = status
         self.errors = errors
 
 
 def fail(status: int, message: str, path: str = "") -> NoReturn:
-    raise ApiError(status, [LocatedError(path, message)])
+    raise ApiError(status, [Problem(path, message)])
 
 
 class ErrorSchema(Schema):
@@ -71,7 +70,7 @@ class ErrorsSchema(Schema):
     errors = fields.List(fields.Nested(ErrorSchema), required=True)
 
 
-def error_response(status: int, errors: list[LocatedError]) -> Response:
+def error_response(status: int, errors: list[Problem]) -> Response:
     response = jsonify({"errors": [{"path": e.path, "message": e.message} for e in errors]})
     response.status_code = status
     if status == 401:
@@ -94,7 +93,7 @@ def http_error_response(error: HTTPException) -> Response:
     message = HTTP_MESSAGES.get(status, error.description or error.name)
     if status == 413:
         message = message.format(limit_mb=current_app.config["MAX_CONTENT_LENGTH"] // (1024 * 1024))
-    response = error_response(status, [LocatedError("", message)])
+    response = error_response(status, [Problem("", message)])
     if error.response is None:
         for name, value in error.get_headers():  # e.g. Allow on 405, Retry-After on 429
             if name.lower() != "content-type":
@@ -138,7 +137,7 @@ class _Parser(FlaskParser):
         # webargs files messages under their location ({"json": {...}}); paths start inside it.
         if isinstance(messages, dict) and len(messages) == 1 and next(iter(messages)) in {"json", "query"}:
             messages = next(iter(messages.values()))
-        raise ApiError(400, located(messages))
+        raise ApiError(400, from_marshmallow(messages))
 
 
 # What X-Pagination holds, as sent: a header's value is text, here a JSON object (flask-smorest
@@ -343,9 +342,9 @@ def _authenticate(roles: tuple[Role, ...]) -> Response | None:
     token = header.removeprefix("Bearer ").strip() if header.startswith("Bearer ") else ""
     user = api_tokens.user_for_token(token) if token else None
     if user is None:
-        return error_response(401, [LocatedError("", "Send a valid API token: Authorization: Bearer <token>")])
+        return error_response(401, [Problem("", "Send a valid API token: Authorization: Bearer <token>")])
     if roles and not user.has_role(*roles):
-        return error_response(403, [LocatedError("", "Your account does not have the role this API needs")])
+        return error_response(403, [Problem("", "Your account does not have the role this API needs")])
     g.api_user = user
     return None
 

@@ -6,49 +6,28 @@ by its 1-based position and title ("Module 2, ‘EHC needs assessments’: enter
 :class:`Invalid` carries them all. It is translated once for forms (:func:`blame_fields`: field
 errors, which the GOV.UK error summary lists) and once for the API (:func:`api_errors`).
 
-The rubric engine keeps its own errors without importing this module: any exception with a
-``problems`` (or ``errors``) list of ``(path, message)`` pairs is read by :func:`problems_of`.
+The pure modules (the rubric engine, the rooms' rules) raise their own errors without importing
+this module, but every one of them, and :class:`Invalid` itself, is a
+:class:`core.rule_problems.ProblemError`: :func:`problems_of` reads any of them the same way.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, TypeVar
+
+from core.rule_problems import Problem as Problem  # re-exported: every edge names it from here
+from core.rule_problems import ProblemError
 
 T = TypeVar("T")
 
 
-class Problem(NamedTuple):
-    path: str
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}: {self.message}" if self.path else self.message
-
-
-class Invalid(ValueError):
+class Invalid(ProblemError):
     """A rule broken: every problem found, each with where it is. Nothing was saved."""
 
     status = 400
-
-    def __init__(self, problems: Iterable[tuple[str, str]] | str, path: str = "") -> None:
-        found = [Problem(path, problems)] if isinstance(problems, str) else [Problem(*p) for p in problems]
-        super().__init__("; ".join(str(p) for p in found))
-        self.problems: list[Problem] = found
-
-    @property
-    def errors(self) -> list[Problem]:
-        """The name the older error types used; kept while callers move to ``problems``."""
-        return self.problems
-
-    @property
-    def message(self) -> str:
-        return self.problems[0].message if self.problems else ""
-
-    @property
-    def field(self) -> str | None:
-        return self.problems[0].path or None if self.problems else None
+    problems: list[Problem]
 
 
 class Conflict(Invalid):
@@ -71,7 +50,11 @@ def too_long(maximum: int, what: str = "Text") -> str:
 
 
 def problems_of(error: BaseException) -> list[Problem]:
-    """The located problems of ``error``: ours, the engine's (``.errors`` pairs), or its text."""
+    """The located problems of ``error``: any of the error family's (``Invalid``, the engine's, the
+    rooms' rules'); else a ``problems`` (or ``errors``) list of ``(path, message)`` pairs an error
+    from outside the family carries (the API's own :class:`core.api.ApiError`); else its text."""
+    if isinstance(error, ProblemError):
+        return list(error.problems)
     for name in ("problems", "errors"):
         found = getattr(error, name, None)
         if isinstance(found, list) and all(isinstance(p, tuple) and len(p) == 2 for p in found):

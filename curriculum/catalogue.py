@@ -14,8 +14,7 @@ from typing import Any
 from marshmallow import ValidationError
 
 from core.documents import read_yaml
-from core.problems import Invalid
-from core.validation import DocumentError, LocatedError, located
+from core.problems import Invalid, Problem, from_marshmallow
 from curriculum.analysis import NamedItem, SurveyItem
 from curriculum.rules import outcome_kind
 from curriculum.schemas import AreasSchema, ReferenceSchema
@@ -23,7 +22,7 @@ from curriculum.schemas import AreasSchema, ReferenceSchema
 DATA_DIR = Path(__file__).parent / "data"
 
 
-class CatalogueError(DocumentError):
+class CatalogueError(Invalid):
     """The shipped (or given) catalogue files are not valid."""
 
 
@@ -155,9 +154,9 @@ def resolve(sources: dict[str, dict[str, Any]], cited: list[dict[str, str]]) -> 
     return tuple(cite(sources[c["ref"]], c["at"]) for c in cited)
 
 
-def unknown_citations(sources: dict[str, Any], cited: list[dict[str, str]], path: str) -> list[LocatedError]:
+def unknown_citations(sources: dict[str, Any], cited: list[dict[str, str]], path: str) -> list[Problem]:
     return [
-        LocatedError(f"{path}[{n}].ref", f"No source in reference.yaml has the key ‘{c['ref']}’")
+        Problem(f"{path}[{n}].ref", f"No source in reference.yaml has the key ‘{c['ref']}’")
         for n, c in enumerate(cited)
         if c["ref"] not in sources
     ]
@@ -175,7 +174,7 @@ def _validated(schema: Any, path: Path) -> dict[str, Any]:
         raise CatalogueError(error.problems) from None
     except ValidationError as error:
         raise CatalogueError(
-            [LocatedError(f"{path.name}: {e.path}", e.message) for e in located(error.messages)]
+            [Problem(f"{path.name}: {e.path}", e.message) for e in from_marshmallow(error.messages)]
         ) from None
 
 
@@ -183,7 +182,7 @@ def _duplicates(keys: list[str]) -> set[str]:
     return {key for key, count in Counter(keys).items() if count > 1}
 
 
-def _cross_check(reference: dict[str, Any], areas: list[dict[str, Any]], file: str) -> list[LocatedError]:
+def _cross_check(reference: dict[str, Any], areas: list[dict[str, Any]], file: str) -> list[Problem]:
     """Keys must be unique and every reference must name something that exists."""
     npq = {a["key"] for a in reference["npq_areas"]}
     survey = {o["key"] for g in reference["survey"]["groups"] for o in g["outcomes"]}
@@ -198,15 +197,15 @@ def _cross_check(reference: dict[str, Any], areas: list[dict[str, Any]], file: s
     errors = []
     for i, area in enumerate(areas):
         if area["key"] in twice["area"]:
-            errors.append(LocatedError(f"{file}: areas[{i}].key", f"The key ‘{area['key']}’ is used more than once"))
+            errors.append(Problem(f"{file}: areas[{i}].key", f"The key ‘{area['key']}’ is used more than once"))
         for j, module in enumerate(area["modules"]):
             path = f"{file}: areas[{i}].modules[{j}]"
             if module["key"] in twice["module"]:
-                errors.append(LocatedError(f"{path}.key", f"The key ‘{module['key']}’ is used more than once"))
+                errors.append(Problem(f"{path}.key", f"The key ‘{module['key']}’ is used more than once"))
             for k, outcome in enumerate(module["outcomes"]):
                 at = f"{path}.outcomes[{k}]"
                 if outcome["key"] in twice["outcome"]:
-                    errors.append(LocatedError(f"{at}.key", f"The key ‘{outcome['key']}’ is used more than once"))
+                    errors.append(Problem(f"{at}.key", f"The key ‘{outcome['key']}’ is used more than once"))
                 for name, known, what in (
                     ("npq", npq, "NPQ area"),
                     ("survey", survey, "survey outcome"),
@@ -214,7 +213,7 @@ def _cross_check(reference: dict[str, Any], areas: list[dict[str, Any]], file: s
                 ):
                     for n, key in enumerate(outcome[name]):
                         if key not in known:
-                            errors.append(LocatedError(f"{at}.{name}[{n}]", f"No {what} has the key ‘{key}’"))
+                            errors.append(Problem(f"{at}.{name}[{n}]", f"No {what} has the key ‘{key}’"))
                 errors += unknown_citations(reference["sources"], outcome["sources"], f"{at}.sources")
     return errors
 
@@ -248,7 +247,7 @@ def load_catalogue(data_dir: Path = DATA_DIR) -> Catalogue:
     errors += unknown_citations(citations, [framework["source"]], "reference.yaml: npq_statements.source")
     npq_keys = {a["key"] for a in reference["npq_areas"]}
     errors += [
-        LocatedError(f"reference.yaml: npq_statements.statements[{i}].area", f"No NPQ area has the key ‘{s['area']}’")
+        Problem(f"reference.yaml: npq_statements.statements[{i}].area", f"No NPQ area has the key ‘{s['area']}’")
         for i, s in enumerate(framework["statements"])
         if s["area"] not in npq_keys
     ]

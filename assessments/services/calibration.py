@@ -31,7 +31,7 @@ from core.accounts.models import User, utcnow
 from core.accounts.roles import Role
 from core.database import commit_or_conflict
 from core.extensions import db
-from core.problems import Conflict, Invalid, too_long
+from core.problems import Conflict, Invalid, invalid, too_long
 
 
 def published_version(scenario_key: str) -> RubricVersion | None:
@@ -70,7 +70,7 @@ def _scored(rubric: engine.Rubric, marks: dict[str, Any], who: str, key: str) ->
     try:
         return engine.score(rubric, engine.evidence_from_dict(evidence)).to_dict()
     except engine.EngineError as error:
-        raise Invalid([(f"evidence.{p.path}" if p.path else "evidence", p.message) for p in error.problems]) from None
+        raise invalid(error, "evidence") from None
 
 
 def _judged(rubric: engine.Rubric, marks: dict[str, Any]) -> bool:

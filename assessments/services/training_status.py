@@ -18,7 +18,7 @@ from assessments.signals import training_status_changed
 from core.accounts.models import User, utcnow
 from core.audit import Action, Subject, record
 from core.extensions import db
-from core.problems import Conflict, Invalid
+from core.problems import Conflict, Invalid, invalid
 
 CHANGED = "Someone changed this enrolment since you opened it. Check its training status and try again"
 
@@ -47,7 +47,7 @@ def change_status(
     try:
         rules.check_change(enrolment.status, given)
     except RuleInputError as error:
-        raise Invalid((p.path, p.message) for p in error.problems) from None
+        raise invalid(error) from None
     now = utcnow()
     change = EnrolmentStatusChange(
         enrolment=enrolment,

@@ -32,7 +32,7 @@ from competencies import services as competency_services
 from competencies.models import RubricVersion, Scenario
 from core.accounts.models import User, utcnow
 from core.extensions import db
-from core.problems import Conflict, Invalid, too_long
+from core.problems import Conflict, Invalid, invalid, too_long
 from curriculum.models import ProgrammeVersion
 
 PRESENT_MAX = 20  # roles present at one observation
@@ -143,7 +143,7 @@ def _scored(
     try:
         return engine.score(rubric, engine.evidence_from_dict(evidence)).to_dict()
     except engine.EngineError as error:
-        raise Invalid([(f"evidence.{p.path}" if p.path else "evidence", p.message) for p in error.problems]) from None
+        raise invalid(error, "evidence") from None
 
 
 KEY_USED = "This form (its idempotency key) was already used for another observation. Start a new observation"
