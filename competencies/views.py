@@ -20,6 +20,7 @@ from core.content import register_loader, register_titles
 from core.import_pages import ImportPages
 from core.layout import navigation
 from core.problems import Invalid, blame_fields
+from core.whole_numbers import RECORD_NUMBER_MAX, whole_number
 from curriculum.forms import LockedForm
 from curriculum.services import catalogue as catalogue_service
 
@@ -315,7 +316,7 @@ def new_rubric_draft(rubric_id: int) -> Response:
 def export_rubric(rubric_id: int) -> Response:
     """Download the newest version (or ?version=N) as JSON in the engine's format."""
     found = _rubric(rubric_id)
-    number = request.args.get("version", type=int)
+    number = whole_number(request.args.get("version"), RECORD_NUMBER_MAX)
     version = next((v for v in found.versions if v.number == number), None) if number else found.latest
     if version is None:
         abort(404)

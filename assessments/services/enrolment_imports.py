@@ -32,6 +32,7 @@ from core.accounts.models import User, normalise_email
 from core.csv_safe import write_csv
 from core.extensions import db
 from core.problems import Invalid, Problem
+from core.whole_numbers import whole_number
 
 CSV_BYTES_MAX = 512 * 1024  # half a megabyte holds thousands of rows; more is the wrong file
 ROWS_MAX = 1_000  # trainees in one file; a cohort is tens to hundreds
@@ -165,7 +166,7 @@ def read_details(cells: dict[str, str], line: int) -> tuple[Details, list[Proble
             return None
 
     months_text = cells.get("earlier_months", "").strip() or "0"
-    months = int(months_text) if months_text.isascii() and months_text.isdigit() and len(months_text) <= 4 else None
+    months = whole_number(months_text, 9_999)  # four digits read; the enrolment rules check the range
     if months is None:
         problems.append(
             csv_rows.located(

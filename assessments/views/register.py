@@ -11,12 +11,12 @@ from core.access import roles_required
 from core.accounts.roles import Role
 from core.audit import Action, Subject, record_read
 from core.paging import page_number
+from core.whole_numbers import RECORD_NUMBER_MAX, whole_number
 
 
 def _choice() -> tuple[int | None, bool]:
     """``?cohort=`` (any other value: every cohort) and ``?show=all`` (otherwise completed only)."""
-    raw = request.args.get("cohort", "")
-    cohort_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+    cohort_id = whole_number(request.args.get("cohort"), RECORD_NUMBER_MAX)
     return cohort_id, request.args.get("show") != "all"
 
 
