@@ -31,7 +31,12 @@ restrict_blueprint(bp, Role.DESIGNER)
 @bp.route("/")
 def index() -> str:
     """The scenario library: real situations trainees are observed in, like a driving test."""
-    return render_template("competencies/index.html", scenarios=services.list_scenarios(), models=engine.RubricModel)
+    return render_template(
+        "competencies/index.html",
+        scenarios=services.list_scenarios(),
+        models=engine.RubricModel,
+        words_of=engine.words_of,
+    )
 
 
 @bp.route("/scenarios/<key>", methods=["GET", "POST"])
@@ -111,7 +116,7 @@ def new_rubric():  # type: ignore[no-untyped-def]
         else:
             flash("Rubric started. Add its criteria, try it, then publish it.", "success")
             return redirect(url_for("competencies.rubric", rubric_id=rubric.id))
-    return render_template("competencies/rubric_form.html", form=form, rubric=None)
+    return render_template("competencies/rubric_form.html", form=form, rubric=None, words_of=engine.words_of)
 
 
 @bp.route("/rubrics/<int:rubric_id>/settings", methods=["GET", "POST"])
@@ -143,7 +148,7 @@ def rubric_settings(rubric_id: int):  # type: ignore[no-untyped-def]
             blame_fields(form, error, "title")  # a problem no field names goes on the title
         else:
             return redirect(url_for("competencies.rubric", rubric_id=rubric.id))
-    return render_template("competencies/rubric_form.html", form=form, rubric=rubric)
+    return render_template("competencies/rubric_form.html", form=form, rubric=rubric, words_of=engine.words_of)
 
 
 @bp.route("/rubrics/<int:rubric_id>", methods=["GET", "POST"])

@@ -19,7 +19,9 @@ def test_what_only_looks_like_a_number_is_no_number():
     # "²".isdigit() is true but int("²") raises; int reads "١" and "１" as 1 and " 2 " as 2.
     for text in (None, "", "²", "2²", "١", "１", "٣٤", " 2", "2 ", "+2", "-2", "1_000", "1,000", "1.0", "0x1", "2\n"):
         assert whole_number(text, RECORD_NUMBER_MAX) is None, text
-    assert whole_number("9" * 5000, RECORD_NUMBER_MAX) is None  # refused before int, which would raise past 4,300 digits
+    assert (
+        whole_number("9" * 5000, RECORD_NUMBER_MAX) is None
+    )  # refused before int, which would raise past 4,300 digits
 
 
 @given(st.integers(min_value=0, max_value=10**12), st.integers(min_value=0, max_value=10**12))
