@@ -39,10 +39,8 @@ ROWS_MAX = 1_000  # trainees in one file; a cohort is tens to hundreds
 CELL_MAX = 1_000  # characters in one cell
 LIMITS = csv_rows.Limits(CSV_BYTES_MAX, ROWS_MAX, CELL_MAX, "trainees")
 
-COLUMNS = (
-    "trainee_email",
-    "trainee_name",
-    "mentor_emails",
+# The school and history columns read by read_details: the people CSV carries them too.
+DETAIL_COLUMNS = (
     "school",
     "became_senco",
     "earlier_service",
@@ -51,6 +49,7 @@ COLUMNS = (
     "nasenco_started",
     "nasenco_completed",
 )
+COLUMNS = ("trainee_email", "trainee_name", "mentor_emails", *DETAIL_COLUMNS)
 REQUIRED = ("trainee_email", "mentor_emails")
 EXAMPLE_ROW = (
     "trainee@example.org",
