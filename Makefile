@@ -45,7 +45,7 @@ worker: install
 ## Guard rails: ruff, mypy (strict for the engine and the pure domain rules), import-linter contracts,
 ## and the documentation site built strictly (a broken link or anchor in docs/ fails).
 PURE_MODULES := competencies/engine curriculum/analysis.py curriculum/prerequisites.py curriculum/diff.py curriculum/schedule.py \
-	curriculum/drafts.py core/keys.py core/paging.py core/given_names.py core/csv_safe.py core/rule_problems.py assessments/deadlines.py assessments/agreement.py assessments/reasons.py \
+	curriculum/drafts.py core/keys.py core/paging.py core/whole_numbers.py core/given_names.py core/csv_safe.py core/rule_problems.py assessments/deadlines.py assessments/agreement.py assessments/reasons.py \
 	assessments/enrolment_rules.py assessments/revisions.py assessments/case_study_rules.py assessments/grid_rules.py assessments/sampling.py \
 	assessments/file_names.py assessments/calibration.py assessments/reminders.py assessments/training_status.py core/backups/archive.py core/accounts/single_sign_on.py \
 	dfe/milestones.py dfe/declaration_rules.py dfe/differences.py

@@ -30,11 +30,6 @@ FORM = printing.Printed(
 HANDBOOK = printing.Printed(
     "handbook", "competencies/print/handbook.html", PRINT_CSS, ("competencies/print/_rubric.html",)
 )
-MODEL_WORDS = {
-    engine.RubricModel.ANALYTIC: "Levels for each criterion, weighted, against a pass mark",
-    engine.RubricModel.FAULTS: "Faults recorded as minor, serious or dangerous, as in the driving test",
-    engine.RubricModel.ENTRUSTMENT: "How much the observer had to do, on the O-SCORE entrustment scale",
-}
 
 
 @dataclass(frozen=True)
@@ -100,7 +95,7 @@ def rubric_text(version: RubricVersion) -> RubricText:
     return RubricText(
         rubric.title,
         version.number,
-        MODEL_WORDS.get(rubric.model, rubric.model.value),
+        engine.words_of(rubric.model).description,
         pass_rule(rubric),
         criteria,
         faults,

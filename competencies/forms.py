@@ -153,11 +153,7 @@ def evidence_of(form: FlaskForm, rubric: engine.Rubric) -> dict[str, Any]:
     return {"judgements": judgements, "faults": faults}
 
 
-MODEL_CHOICES = [
-    SelectChoice(engine.RubricModel.ANALYTIC.value, "Levels and weights, with a pass mark"),
-    SelectChoice(engine.RubricModel.FAULTS.value, "Faults, as in the driving test"),
-    SelectChoice(engine.RubricModel.ENTRUSTMENT.value, "Entrustment: how much supervision was needed"),
-]
+MODEL_CHOICES = [SelectChoice(model.value, engine.words_of(model).choice) for model in engine.RubricModel]
 SEVERITY_CHOICES = [
     SelectChoice(engine.FaultSeverity.MINOR.value, "Minor: counts against the most minor faults allowed"),
     SelectChoice(engine.FaultSeverity.SERIOUS.value, "Serious: the observation is not yet met"),

@@ -20,6 +20,7 @@ from core.content import register_loader, register_titles
 from core.import_pages import ImportPages
 from core.layout import navigation
 from core.problems import Invalid, blame_fields
+from core.whole_numbers import RECORD_NUMBER_MAX, whole_number
 from curriculum.forms import LockedForm
 from curriculum.services import catalogue as catalogue_service
 
@@ -30,7 +31,12 @@ restrict_blueprint(bp, Role.DESIGNER)
 @bp.route("/")
 def index() -> str:
     """The scenario library: real situations trainees are observed in, like a driving test."""
-    return render_template("competencies/index.html", scenarios=services.list_scenarios(), models=engine.RubricModel)
+    return render_template(
+        "competencies/index.html",
+        scenarios=services.list_scenarios(),
+        models=engine.RubricModel,
+        words_of=engine.words_of,
+    )
 
 
 @bp.route("/scenarios/<key>", methods=["GET", "POST"])
@@ -110,7 +116,7 @@ def new_rubric():  # type: ignore[no-untyped-def]
         else:
             flash("Rubric started. Add its criteria, try it, then publish it.", "success")
             return redirect(url_for("competencies.rubric", rubric_id=rubric.id))
-    return render_template("competencies/rubric_form.html", form=form, rubric=None)
+    return render_template("competencies/rubric_form.html", form=form, rubric=None, words_of=engine.words_of)
 
 
 @bp.route("/rubrics/<int:rubric_id>/settings", methods=["GET", "POST"])
@@ -142,7 +148,7 @@ def rubric_settings(rubric_id: int):  # type: ignore[no-untyped-def]
             blame_fields(form, error, "title")  # a problem no field names goes on the title
         else:
             return redirect(url_for("competencies.rubric", rubric_id=rubric.id))
-    return render_template("competencies/rubric_form.html", form=form, rubric=rubric)
+    return render_template("competencies/rubric_form.html", form=form, rubric=rubric, words_of=engine.words_of)
 
 
 @bp.route("/rubrics/<int:rubric_id>", methods=["GET", "POST"])
@@ -315,7 +321,7 @@ def new_rubric_draft(rubric_id: int) -> Response:
 def export_rubric(rubric_id: int) -> Response:
     """Download the newest version (or ?version=N) as JSON in the engine's format."""
     found = _rubric(rubric_id)
-    number = request.args.get("version", type=int)
+    number = whole_number(request.args.get("version"), RECORD_NUMBER_MAX)
     version = next((v for v in found.versions if v.number == number), None) if number else found.latest
     if version is None:
         abort(404)

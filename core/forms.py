@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from typing import Any
 
 from flask import g, has_app_context, session
@@ -21,9 +20,10 @@ from wtforms.validators import StopValidation, ValidationError
 from wtforms.widgets import HiddenInput
 
 from core.documents import INTEGER_DIGITS_MAX, UNSTORABLE
+from core.whole_numbers import RECORD_NUMBER_MAX, whole_number
 
-# ASCII digits only: not "²" or "١"; "1,000" is how people write a thousand (and how hints show it).
-_WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,%d}" % INTEGER_DIGITS_MAX)
+_TYPED_NUMBER_MAX = 10**INTEGER_DIGITS_MAX - 1  # as many digits as a stored number may have
+_YEAR_MAX = 9_999  # a date's day, month and year are each at most four digits
 
 
 class _ParseErrorStops:
@@ -64,7 +64,7 @@ class RealDateField(_ParseErrorStops, DateField):
         if not any(parts):
             self.data = None  # nothing typed: the "Enter …" message of InputRequired says so
             return
-        if len(parts) != 3 or not all(part.isascii() and part.isdigit() for part in parts):
+        if len(parts) != 3 or any(whole_number(part, _YEAR_MAX) is None for part in parts):
             self.data = None
             raise ValueError(self.invalid_message)
         try:
@@ -91,14 +91,17 @@ class WholeNumberField(_ParseErrorStops, IntegerField):
     def process_formdata(self, valuelist: list[Any]) -> None:
         if not valuelist:
             return
+        # "1,000" is how people write a thousand (and how hints show it); a sign may lead.
         text = str(valuelist[0]).strip().replace(",", "")
         if not text:
             self.data = None  # nothing typed: the "Enter …" message of InputRequired says so
             return
-        if not _WHOLE_NUMBER.fullmatch(text):
+        sign, digits = (text[0], text[1:]) if text[0] in "+-" else ("", text)
+        found = whole_number(digits, _TYPED_NUMBER_MAX)
+        if found is None:
             self.data = None
             raise ValueError(self.invalid_message or f"Enter {self.label.text.lower()} as a whole number")
-        self.data = int(text)
+        self.data = -found if sign == "-" else found
 
 
 class _OwnChoiceMessage:
@@ -225,4 +228,5 @@ def sent_lock_version(field: Field) -> int:
     newest version (it would overwrite the newer save). Missing or garbled: :data:`NO_LOCK_SENT`."""
     raw = field.raw_data or []
     text = str(raw[0]).strip() if raw else ""
-    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else NO_LOCK_SENT
+    found = whole_number(text, RECORD_NUMBER_MAX)
+    return NO_LOCK_SENT if found is None else found

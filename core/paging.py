@@ -11,6 +11,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+from core.whole_numbers import whole_number
+
 T = TypeVar("T")
 PAGE_SIZE = 25  # rows of a list on one page
 PAGE_NUMBER_MAX = 10**6  # a longer number is not a page anybody asked for
@@ -37,11 +39,10 @@ class Page(Generic[T]):
 
 
 def page_number(raw: str | None) -> int:
-    """``?page=`` as a page number: 1 for anything that is not a whole number from 1 up."""
-    text = (raw or "").strip()
-    if not text.isascii() or not text.isdigit() or len(text) > len(str(PAGE_NUMBER_MAX)):
-        return 1
-    return min(max(int(text), 1), PAGE_NUMBER_MAX)
+    """``?page=`` as a page number: 1 for anything that is not a whole number from 1 to
+    :data:`PAGE_NUMBER_MAX` (the one reading of ``?page=`` for every page and list)."""
+    found = whole_number((raw or "").strip(), PAGE_NUMBER_MAX)
+    return found if found else 1
 
 
 def clamp(number: int, total: int, size: int = PAGE_SIZE) -> int:

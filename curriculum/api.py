@@ -15,6 +15,7 @@ from marshmallow import Schema, fields, validate
 
 from core import api
 from core.accounts.roles import Role
+from core.whole_numbers import RECORD_NUMBER_MAX, whole_number
 from curriculum import exchange, rules, services
 from curriculum.analysis import WarningCode
 from curriculum.diff import diff
@@ -207,11 +208,8 @@ def _programme(programme_id: int) -> Programme:
 def _version(programme: Programme, label: str) -> ProgrammeVersion:
     if label == "draft" and programme.draft is not None:
         return programme.draft
-    found = (
-        services.get_version(programme.id, int(label))
-        if label.isascii() and label.isdigit() and len(label) < 10
-        else None
-    )
+    number = whole_number(label, RECORD_NUMBER_MAX)
+    found = services.get_version(programme.id, number) if number is not None else None
     return found or api.fail(404, f"This programme has no version ‘{label}’")
 
 

@@ -17,6 +17,7 @@ from core.content import register_loader, titles
 from core.import_pages import ImportPages
 from core.layout import navigation
 from core.problems import Conflict, Invalid, blame_fields, problems_of
+from core.whole_numbers import RECORD_NUMBER_MAX, whole_number
 from curriculum import api as curriculum_api
 from curriculum import cli, prerequisites, rules, services
 from curriculum import privacy as curriculum_privacy
@@ -371,8 +372,9 @@ def version(programme_id: int, number: int) -> str:
 def _version_by_label(programme: Programme, label: str | None) -> ProgrammeVersion:
     if label == "draft" and programme.draft is not None:
         return programme.draft
-    if label and label.isascii() and label.isdigit() and len(label) < 10:
-        found = services.get_version(programme.id, int(label))
+    number = whole_number(label, RECORD_NUMBER_MAX)
+    if number is not None:
+        found = services.get_version(programme.id, number)
         if found is not None:
             return found
     abort(404)

@@ -23,7 +23,6 @@ bp = api.api_blueprint(
     Role.TRAINEE,
     description="Cohorts, enrolments, observations and progress",
 )
-STAFF = (Role.DESIGNER, Role.ADMIN)
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 

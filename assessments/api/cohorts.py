@@ -7,11 +7,12 @@ import json
 from typing import Any
 
 from assessments import schemas, services
-from assessments.api.base import STAFF, _offset, _page, _tagged, bp
+from assessments.api.base import _offset, _page, _tagged, bp
 from assessments.models import Cohort, Enrolment
 from assessments.services import scope
 from assessments.views.base import today
 from core import api
+from core.accounts.roles import STAFF
 
 # ---- cohorts (designers and administrators) ----------------------------------------------
 

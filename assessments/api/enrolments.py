@@ -6,11 +6,12 @@ from dataclasses import replace
 from typing import Any
 
 from assessments import schemas, services
-from assessments.api.base import STAFF, _enrolment, _me, _offset, _page, _reads_as_trainee, _tagged, bp
+from assessments.api.base import _enrolment, _me, _offset, _page, _reads_as_trainee, _tagged, bp
 from assessments.models import Enrolment
 from assessments.services import enrolments, moderation, scope
 from assessments.views.base import today
 from core import api
+from core.accounts.roles import STAFF
 
 # ---- enrolments (staff: all; a mentor: their trainees; a trainee: their own) ---------------
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from assessments import schemas
-from assessments.api.base import STAFF, _offset, _page, bp
+from assessments.api.base import _offset, _page, bp
 from assessments.services.register import register_data
 from core import api
+from core.accounts.roles import STAFF
 
 # ---- the register (designers and administrators) -----------------------------------------
 

@@ -19,6 +19,7 @@ from competencies.forms import (
     SelectField,
 )
 from core.forms import RealDateField, TextChecked
+from core.whole_numbers import RECORD_NUMBER_MAX, whole_number
 
 RESULT_CHOICES = [SelectChoice("", "No result yet"), *(SelectChoice(r.value, r.label) for r in CaseStudyResult)]
 
@@ -55,10 +56,10 @@ def ascii_id(value: Any) -> int:
     full-width digit, as 1 and so pick a person nobody chose)."""
     if isinstance(value, int):
         return value
-    text = str(value)
-    if not (text.isascii() and text.isdigit() and len(text) < 10):
-        raise ValueError(text)
-    return int(text)
+    found = whole_number(str(value), RECORD_NUMBER_MAX)
+    if found is None:
+        raise ValueError(value)
+    return found
 
 
 class AddMentorForm(TextChecked, FlaskForm):

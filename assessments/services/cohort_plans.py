@@ -21,6 +21,7 @@ from assessments.services import plans
 from core import jobs
 from core.extensions import db
 from core.problems import Invalid
+from core.whole_numbers import RECORD_NUMBER_MAX, whole_number
 
 KIND = "cohort-plans"
 NO_TRAINEES = "This cohort has no trainees yet, so it has no training plans. Enrol trainees first."
@@ -104,6 +105,7 @@ def run(work: jobs.Work) -> str:
 
 def find_cohort(given: str) -> Cohort | None:
     """A cohort by its number or its exact name (for the command line)."""
-    if given.strip().isdigit():
-        return db.session.get(Cohort, int(given))
+    number = whole_number(given.strip(), RECORD_NUMBER_MAX)
+    if number is not None:
+        return db.session.get(Cohort, number)
     return db.session.scalar(select(Cohort).where(Cohort.name == given.strip()).order_by(Cohort.id.desc()))

@@ -32,16 +32,15 @@ from core.accounts.models import User, normalise_email
 from core.csv_safe import write_csv
 from core.extensions import db
 from core.problems import Invalid, Problem
+from core.whole_numbers import whole_number
 
 CSV_BYTES_MAX = 512 * 1024  # half a megabyte holds thousands of rows; more is the wrong file
 ROWS_MAX = 1_000  # trainees in one file; a cohort is tens to hundreds
 CELL_MAX = 1_000  # characters in one cell
 LIMITS = csv_rows.Limits(CSV_BYTES_MAX, ROWS_MAX, CELL_MAX, "trainees")
 
-COLUMNS = (
-    "trainee_email",
-    "trainee_name",
-    "mentor_emails",
+# The school and history columns read by read_details: the people CSV carries them too.
+DETAIL_COLUMNS = (
     "school",
     "became_senco",
     "earlier_service",
@@ -50,6 +49,7 @@ COLUMNS = (
     "nasenco_started",
     "nasenco_completed",
 )
+COLUMNS = ("trainee_email", "trainee_name", "mentor_emails", *DETAIL_COLUMNS)
 REQUIRED = ("trainee_email", "mentor_emails")
 EXAMPLE_ROW = (
     "trainee@example.org",
@@ -165,7 +165,7 @@ def read_details(cells: dict[str, str], line: int) -> tuple[Details, list[Proble
             return None
 
     months_text = cells.get("earlier_months", "").strip() or "0"
-    months = int(months_text) if months_text.isascii() and months_text.isdigit() and len(months_text) <= 4 else None
+    months = whole_number(months_text, 9_999)  # four digits read; the enrolment rules check the range
     if months is None:
         problems.append(
             csv_rows.located(

@@ -32,6 +32,7 @@ from core.accounts.models import User
 from core.csv_safe import write_csv
 from core.extensions import db
 from core.paging import PAGE_SIZE, Page, page_of
+from core.whole_numbers import RECORD_NUMBER_MAX, whole_number
 
 
 @dataclass(frozen=True)
@@ -194,7 +195,7 @@ def grid_csv(cohort_id: int, filters: GridFilters) -> str | None:
 
 def parse_filters(mentor: str | None, status: str | None, scenario: str | None) -> GridFilters:
     """The filter form's GET values; anything unknown means "any" rather than an error page."""
-    mentor_id = int(mentor) if mentor and mentor.isascii() and mentor.isdigit() and len(mentor) < 10 else None
+    mentor_id = whole_number(mentor, RECORD_NUMBER_MAX)
     known = {s.value for s in CellStatus}
     scenario_key = scenario if scenario and len(scenario) <= 80 else None
     return GridFilters(mentor_id, CellStatus(status) if status in known else None, scenario_key)

@@ -21,7 +21,7 @@ from sqlalchemy import func, select
 
 from assessments.models import Cohort, Enrolment
 from assessments.services import enrolment_imports, scope
-from assessments.services.enrolment_imports import Details, read_details
+from assessments.services.enrolment_imports import DETAIL_COLUMNS, Details, read_details
 from assessments.services.enrolments import add_checked, enrolment_problems
 from core.accounts.models import User, normalise_email
 from core.accounts.people_import import CheckContext, PeopleColumns, PersonLine
@@ -30,15 +30,6 @@ from core.csv_rows import located
 from core.extensions import db
 from core.problems import Problem
 
-DETAIL_COLUMNS = (
-    "school",
-    "became_senco",
-    "earlier_service",
-    "earlier_months",
-    "head_teacher",
-    "nasenco_started",
-    "nasenco_completed",
-)
 COLUMNS = ("cohort", "mentor_emails", *DETAIL_COLUMNS)
 NOTES = {
     "cohort": "optional: the name of a cohort to enrol a trainee on, as on the Cohorts page",

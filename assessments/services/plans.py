@@ -26,7 +26,6 @@ from assessments.services.case_study import dates_of
 from competencies import services as competency_services
 from core import printing
 from core.accounts.models import User
-from core.accounts.roles import Role
 from core.extensions import db
 from curriculum import schedule
 from curriculum.models import ProgrammeModule, ProgrammeVersion
@@ -36,13 +35,6 @@ PLAN = printing.Printed(
     "training-plan", "assessments/print/training_plan.html", PRINT_CSS, ("assessments/print/_chart.html",)
 )
 FEEDBACK_MAX = 6  # comments from the latest observation of each competency
-DUTY_LABELS = {
-    "on_track": "On track",
-    "due_soon": "Due within 6 months",
-    "overdue": "Overdue",
-    "not_required": "Not required",
-    "qualified": "Qualified",
-}
 
 
 @dataclass(frozen=True)
@@ -259,7 +251,7 @@ def training_plan(enrolment_id: int, today: date, for_trainee: bool = False) -> 
         made_on=format_date(today.isoformat()),
         starts=format_date(version.cohort_start.isoformat()),
         ends=format_date(end.isoformat()),
-        duty_status=DUTY_LABELS.get(duty.duty.status.value, duty.duty.status.value) if duty.duty else "",
+        duty_status=duty.status_name if duty.duty else "",
         deadline=format_date(duty.duty.deadline.isoformat()) if duty.duty and duty.duty.duty_applies else "",
         duty_reasons=duty.reasons,
         case_study=_case_study_words(case_study, end),
@@ -333,24 +325,6 @@ def render_training_plan(enrolment_id: int) -> bytes:
 
 def plan_filename(plan_or_name: str) -> str:
     return printing.safe_filename("training-plan", plan_or_name)
-
-
-# ---- who may see which document ------------------------------------------------------------------
-
-
-def visible_enrolment(enrolment_id: int, person_id: int, roles: frozenset[Role]) -> Enrolment | None:
-    """The enrolment if this person may see its documents: designers and administrators all, a mentor
-    their trainees', a trainee their own. Anyone else gets None, whether or not it exists."""
-    enrolment = db.session.get(Enrolment, enrolment_id)
-    if enrolment is None:
-        return None
-    if roles & {Role.DESIGNER, Role.ADMIN}:
-        return enrolment
-    if Role.TRAINEE in roles and enrolment.trainee_id == person_id:
-        return enrolment
-    if Role.MENTOR in roles and any(m.id == person_id for m in enrolment.mentors):
-        return enrolment
-    return None
 
 
 # ---- the record of a submitted observation -----------------------------------------------------------

@@ -21,7 +21,7 @@ from sqlalchemy.orm import selectinload
 
 from assessments.models import Cohort, Enrolment, Observation, ObservationStatus, enrolment_mentor
 from core.accounts.models import User
-from core.accounts.roles import Role
+from core.accounts.roles import STAFF, Role
 from core.extensions import db
 
 
@@ -62,7 +62,6 @@ def enrolment_for_trainee(enrolment_id: int, trainee_id: int) -> Enrolment | Non
 # ---- any reader, by their roles (the API) -------------------------------------------------
 
 T = TypeVar("T")
-STAFF = (Role.DESIGNER, Role.ADMIN)
 
 
 def page_of(query: Select[tuple[T]], offset: int, limit: int) -> tuple[list[T], int]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Blueprint, request
+from flask import Blueprint
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments", template_folder="../templates")
 
@@ -12,15 +12,3 @@ bp = Blueprint("assessments", __name__, url_prefix="/assessments", template_fold
 def today() -> date:
     """Today, in one place, so every page judges dates (future, deadlines) alike."""
     return date.today()
-
-
-def page_number() -> int:
-    """The ``page`` query argument as a page number from 1; anything else (text, huge, negative) is page 1."""
-    found = whole_number(request.args.get("page"))
-    return found if found is not None and 0 < found < 1_000_000 else 1
-
-
-def whole_number(text: str | None) -> int | None:
-    """``text`` as a whole number if it is one in ASCII digits (``"²".isdigit()`` is true, yet not a number)."""
-    text = text or ""
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None

@@ -11,12 +11,12 @@ from assessments.models import CalibrationExemplar
 from assessments.services import calibration as services
 from assessments.views.base import bp
 from core.access import roles_required
-from core.accounts.roles import Role
+from core.accounts.roles import STAFF, Role
 from core.problems import Conflict, Invalid, blame_fields
 
 
 @bp.route("/calibration/exemplars")
-@roles_required(Role.DESIGNER, Role.ADMIN)
+@roles_required(*STAFF)
 def exemplars() -> str:
     """The published exemplars, and a scenario to publish a new one for."""
     return render_template(
@@ -25,7 +25,7 @@ def exemplars() -> str:
 
 
 @bp.route("/calibration/exemplars/new/<scenario_key>", methods=["GET", "POST"])
-@roles_required(Role.DESIGNER, Role.ADMIN)
+@roles_required(*STAFF)
 def new_exemplar(scenario_key: str):  # type: ignore[no-untyped-def]
     """Publish an exemplar for a scenario: the account and its agreed marks by the scenario's rubric."""
     version = services.published_version(scenario_key) or abort(404)

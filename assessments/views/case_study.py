@@ -14,7 +14,7 @@ from assessments.models import Enrolment
 from assessments.services import case_study, enrolment_mentors
 from assessments.views.base import bp, today
 from core.access import roles_required
-from core.accounts.roles import Role
+from core.accounts.roles import STAFF, Role
 from core.extensions import db
 from core.forms import sent_lock_version
 from core.problems import Invalid, blame_fields
@@ -25,7 +25,7 @@ def _enrolment(enrolment_id: int) -> Enrolment:
 
 
 @bp.route("/enrolments/<int:enrolment_id>/case-study", methods=["GET", "POST"])
-@roles_required(Role.DESIGNER, Role.ADMIN)
+@roles_required(*STAFF)
 def case_study_page(enrolment_id: int):  # type: ignore[no-untyped-def]
     """Record the case-study assessment's window, submission and result for one trainee."""
     enrolment = _enrolment(enrolment_id)
@@ -80,7 +80,7 @@ def my_case_study(enrolment_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/enrolments/<int:enrolment_id>/mentors", methods=["GET", "POST"])
-@roles_required(Role.DESIGNER, Role.ADMIN)
+@roles_required(*STAFF)
 def add_mentor(enrolment_id: int):  # type: ignore[no-untyped-def]
     """Add a mentor to a trainee's enrolment: a second observer, or a replacement."""
     enrolment = _enrolment(enrolment_id)

@@ -15,7 +15,7 @@ from assessments.services import cohort_plans
 from assessments.views.base import bp
 from core import jobs
 from core.access import roles_required
-from core.accounts.roles import Role
+from core.accounts.roles import STAFF
 from core.audit import Action, Subject, record_read
 from core.errors import render_error
 from core.problems import Invalid
@@ -34,7 +34,7 @@ def _own_job(job_id: int) -> jobs.Job:
 
 
 @bp.route("/cohorts/<int:cohort_id>/plans", methods=["POST"])
-@roles_required(Role.DESIGNER, Role.ADMIN)
+@roles_required(*STAFF)
 def start_cohort_plans(cohort_id: int):  # type: ignore[no-untyped-def]
     """Start making every trainee's plan into one ZIP, then show its progress."""
     services.get_cohort(cohort_id) or abort(404)
@@ -47,7 +47,7 @@ def start_cohort_plans(cohort_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/plan-jobs/<int:job_id>")
-@roles_required(Role.DESIGNER, Role.ADMIN)
+@roles_required(*STAFF)
 def cohort_plans_job(job_id: int) -> str:
     """How far the plans have got; the download once they are made."""
     job = _own_job(job_id)
@@ -58,7 +58,7 @@ def cohort_plans_job(job_id: int) -> str:
 
 
 @bp.route("/plan-jobs/<int:job_id>/status")
-@roles_required(Role.DESIGNER, Role.ADMIN)
+@roles_required(*STAFF)
 def cohort_plans_status(job_id: int):  # type: ignore[no-untyped-def]
     """The job's progress as JSON, for the progress page's script."""
     job = _own_job(job_id)
@@ -68,7 +68,7 @@ def cohort_plans_status(job_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/plan-jobs/<int:job_id>/download")
-@roles_required(Role.DESIGNER, Role.ADMIN)
+@roles_required(*STAFF)
 def download_cohort_plans(job_id: int):  # type: ignore[no-untyped-def]
     """The ZIP, once made and until it expires."""
     job = _own_job(job_id)

@@ -16,7 +16,7 @@ from assessments.services.case_study import dates_of
 from assessments.views.base import bp, today
 from assessments.views.enrolments import enrolment_input, mentor_choices
 from core.access import roles_required
-from core.accounts.roles import Role
+from core.accounts.roles import STAFF, Role
 from core.forms import sent_lock_version
 from core.problems import Invalid, blame_fields
 
@@ -24,7 +24,7 @@ ENROLMENT_FIELDS = {"cohort_id": "trainee_id"}
 
 
 @bp.route("/cohorts", methods=["GET", "POST"])
-@roles_required(Role.DESIGNER, Role.ADMIN)
+@roles_required(*STAFF)
 def cohorts():  # type: ignore[no-untyped-def]
     """Cohorts, and a form to start one on a published programme version."""
     form = CohortForm()
@@ -47,7 +47,7 @@ def _cohort(cohort_id: int) -> Cohort:
 
 
 @bp.route("/cohorts/<int:cohort_id>", methods=["GET", "POST"])
-@roles_required(Role.DESIGNER, Role.ADMIN)
+@roles_required(*STAFF)
 def cohort(cohort_id: int):  # type: ignore[no-untyped-def]
     """A cohort's trainees with their SENCO deadline status, and a form to enrol one."""
     found = cohort_services.cohort_with_enrolments(cohort_id) or abort(404)
@@ -94,7 +94,7 @@ def _pin_choices(found: Cohort) -> dict[str, tuple[str, list[SelectChoice]]]:
 
 
 @bp.route("/cohorts/<int:cohort_id>/settings", methods=["GET", "POST"])
-@roles_required(Role.DESIGNER, Role.ADMIN)
+@roles_required(*STAFF)
 def cohort_settings(cohort_id: int):  # type: ignore[no-untyped-def]
     """How observations add up, the sign-off policy and each scenario's rubric version; read-only
     once the first observation is submitted, with the reason."""
@@ -143,7 +143,7 @@ def cohort_settings(cohort_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/cohorts/<int:cohort_id>/rubrics/<scenario_key>/move", methods=["GET", "POST"])
-@roles_required(Role.DESIGNER, Role.ADMIN)
+@roles_required(*STAFF)
 def move_rubric(cohort_id: int, scenario_key: str):  # type: ignore[no-untyped-def]
     """Move one scenario of the cohort to another rubric version: the page says how earlier
     observations count, and the move is made only when confirmed."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Response, abort
 from flask_login import current_user
 
-from assessments.services import plans
+from assessments.services import plans, scope
 from assessments.views.base import bp, today
 from core.access import roles_required
 from core.accounts.roles import Role
@@ -20,7 +20,7 @@ EVERY_ROLE = (Role.TRAINEE, Role.MENTOR, Role.DESIGNER, Role.ADMIN)
 @roles_required(*EVERY_ROLE)
 def training_plan_pdf(enrolment_id: int) -> Response:
     """The trainee's plan: for the trainee, their mentors, designers and administrators; 404 for anyone else."""
-    enrolment = plans.visible_enrolment(enrolment_id, current_user.id, current_user.roles) or abort(404)
+    enrolment = scope.enrolment_for(enrolment_id, current_user.id) or abort(404)
     # The trainee's own copy leaves out results their cohort holds back until moderated.
     document = plans.training_plan_pdf(
         enrolment.id, today(), for_trainee=enrolment.trainee_id == current_user.id
@@ -38,9 +38,7 @@ def observation_record_pdf(observation_id: int) -> Response:
     """The record of a submitted observation, for those who may see the trainee's plan; 404 for a draft."""
     record = plans.observation_record(observation_id) or abort(404)
     enrolment_id = plans.enrolment_of_observation(observation_id)
-    enrolment = (
-        None if enrolment_id is None else plans.visible_enrolment(enrolment_id, current_user.id, current_user.roles)
-    )
+    enrolment = None if enrolment_id is None else scope.enrolment_for(enrolment_id, current_user.id)
     if enrolment is None:
         abort(404)
     if plans.record_held_from(observation_id, current_user.id):

@@ -19,7 +19,7 @@ from assessments.views.base import bp, today
 from assessments.views.training_status import CHANGES
 from core import importing
 from core.access import roles_required
-from core.accounts.roles import Role
+from core.accounts.roles import STAFF, Role
 from core.forms import sent_lock_version
 from core.problems import Invalid, Problem, blame_fields
 
@@ -52,7 +52,7 @@ def _enrolment(enrolment_id: int) -> Enrolment:
 
 
 @bp.route("/enrolments/<int:enrolment_id>/change", methods=["GET", "POST"])
-@roles_required(Role.DESIGNER, Role.ADMIN)
+@roles_required(*STAFF)
 def change_enrolment(enrolment_id: int):  # type: ignore[no-untyped-def]
     """Change a trainee's mentors, school and SENCO history; a second editor is told it changed."""
     found = _enrolment(enrolment_id)
@@ -117,7 +117,7 @@ def import_too_large(message: str):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/cohorts/<int:cohort_id>/enrolments/import", methods=["GET", "POST"])
-@roles_required(Role.DESIGNER, Role.ADMIN)
+@roles_required(*STAFF)
 def import_enrolments(cohort_id: int):  # type: ignore[no-untyped-def]
     """Check a CSV file of enrolments: every problem is listed by line and column, nothing saved yet."""
     cohort = services.get_cohort(cohort_id) or abort(404)
@@ -143,7 +143,7 @@ def import_enrolments(cohort_id: int):  # type: ignore[no-untyped-def]
 
 
 @bp.route("/cohorts/<int:cohort_id>/enrolments/import/<staged_id>", methods=["GET", "POST"])
-@roles_required(Role.DESIGNER, Role.ADMIN)
+@roles_required(*STAFF)
 def confirm_enrolments(cohort_id: int, staged_id: str):  # type: ignore[no-untyped-def]
     """Who a checked file enrols, and the button that enrols them all."""
     cohort = services.get_cohort(cohort_id) or abort(404)
@@ -171,7 +171,7 @@ def confirm_enrolments(cohort_id: int, staged_id: str):  # type: ignore[no-untyp
 
 
 @bp.route("/enrolments/template.csv")
-@roles_required(Role.DESIGNER, Role.ADMIN)
+@roles_required(*STAFF)
 def enrolment_template() -> Response:
     """A CSV file to fill in: the columns the import reads and one example row."""
     return Response(

@@ -8,7 +8,7 @@ from assessments.grid_rules import CellStatus
 from assessments.services import grid as grid_service
 from assessments.views.base import bp
 from core.access import roles_required
-from core.accounts.roles import Role
+from core.accounts.roles import STAFF
 from core.audit import Action, Subject, record_read
 from core.paging import page_number
 
@@ -32,7 +32,7 @@ def _query(filters: grid_service.GridFilters) -> dict[str, object]:
 
 
 @bp.route("/cohorts/<int:cohort_id>/grid")
-@roles_required(Role.DESIGNER, Role.ADMIN)
+@roles_required(*STAFF)
 def cohort_grid(cohort_id: int) -> str:
     """The cohort as a table: a row a trainee, a column an observed scenario, each cell in words."""
     filters = _filters()
@@ -49,7 +49,7 @@ def cohort_grid(cohort_id: int) -> str:
 
 
 @bp.route("/cohorts/<int:cohort_id>/grid.csv")
-@roles_required(Role.DESIGNER, Role.ADMIN)
+@roles_required(*STAFF)
 def cohort_grid_csv(cohort_id: int) -> Response:
     """The same grid, every row that passes the filters, as CSV."""
     text = grid_service.grid_csv(cohort_id, _filters())

@@ -18,7 +18,7 @@ from assessments.services import moderation_pack as moderation_pack_service
 from assessments.views.base import bp, today
 from competencies import services as competency_services
 from core.access import roles_required
-from core.accounts.roles import Role
+from core.accounts.roles import STAFF, Role
 from core.audit import Action, Subject, record_read
 from core.forms import sent_lock_version
 from core.problems import Invalid, blame_fields
@@ -269,7 +269,7 @@ def moderation_report_csv(cohort_id: int) -> Response:
 
 
 @bp.route("/moderation/cohorts/<int:cohort_id>/pack.zip")
-@roles_required(Role.DESIGNER, Role.ADMIN, Role.MODERATOR)
+@roles_required(*STAFF, Role.MODERATOR)
 def moderation_pack(cohort_id: int) -> Response:
     """The external moderation pack: a ZIP of the PDF (sampled observations, both sets of marks, the
     agreed judgements, the agreement report) and the CSV parts."""

@@ -16,13 +16,15 @@ from assessments.services import dashboard, feedback, moderation, reminders, sco
 from assessments.services.case_study import dates_of
 from assessments.services.observations import history
 from assessments.training_status import WITHDRAWN_NO_OBSERVATION
-from assessments.views.base import bp, page_number, today, whole_number
+from assessments.views.base import bp, today
 from competencies import services as competency_services
 from core.access import roles_required
 from core.accounts.roles import Role
 from core.audit import Action, Subject, record_read
 from core.forms import NO_LOCK_SENT, sent_lock_version
+from core.paging import page_number
 from core.problems import Invalid, blame_fields
+from core.whole_numbers import RECORD_NUMBER_MAX, whole_number
 
 OBSERVATION_FIELDS = {
     "scenario_key": "setting",
@@ -37,7 +39,7 @@ OBSERVATION_FIELDS = {
 def observations() -> str:
     """The mentor's home: what needs them today, their trainees (a page at a time) with progress and what is due,
     open requests, drafts, open next steps and SENCO deadlines close."""
-    found = dashboard.mentor_dashboard(current_user.id, page_number(), today())
+    found = dashboard.mentor_dashboard(current_user.id, page_number(request.args.get("page")), today())
     needs = reminders.needs_of(current_user.id, Audience.MENTOR, today())
     return render_template("assessments/observations.html", dashboard=found, needs=needs)
 
@@ -287,7 +289,7 @@ def submit_observation(observation_id: int) -> Response:
         abort(404)
     try:
         services.submit_observation(
-            found.id, current_user.id, whole_number(request.form.get("lock_version")) or NO_LOCK_SENT
+            found.id, current_user.id, whole_number(request.form.get("lock_version"), RECORD_NUMBER_MAX) or NO_LOCK_SENT
         )
     except Invalid as error:
         flash(error.message, "error")

@@ -8,20 +8,20 @@ from assessments import services
 from assessments.services import register as register_service
 from assessments.views.base import bp
 from core.access import roles_required
-from core.accounts.roles import Role
+from core.accounts.roles import STAFF
 from core.audit import Action, Subject, record_read
 from core.paging import page_number
+from core.whole_numbers import RECORD_NUMBER_MAX, whole_number
 
 
 def _choice() -> tuple[int | None, bool]:
     """``?cohort=`` (any other value: every cohort) and ``?show=all`` (otherwise completed only)."""
-    raw = request.args.get("cohort", "")
-    cohort_id = int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 10 else None
+    cohort_id = whole_number(request.args.get("cohort"), RECORD_NUMBER_MAX)
     return cohort_id, request.args.get("show") != "all"
 
 
 @bp.route("/register")
-@roles_required(Role.DESIGNER, Role.ADMIN)
+@roles_required(*STAFF)
 def register() -> str:
     """Who completed the qualification (case-study assessment passed), when, on which programme version."""
     cohort_id, completed_only = _choice()
@@ -39,7 +39,7 @@ def register() -> str:
 
 
 @bp.route("/register.csv")
-@roles_required(Role.DESIGNER, Role.ADMIN)
+@roles_required(*STAFF)
 def register_csv() -> Response:
     cohort_id, completed_only = _choice()
     text = register_service.register_csv(cohort_id, completed_only)

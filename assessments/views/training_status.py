@@ -15,7 +15,7 @@ from assessments.services import enrolments, scope
 from assessments.services import training_status as service
 from assessments.views.base import bp
 from core.access import roles_required
-from core.accounts.roles import Role
+from core.accounts.roles import STAFF
 from core.extensions import db
 from core.forms import sent_lock_version
 from core.problems import Conflict, Invalid, blame_fields, summary_items
@@ -46,7 +46,7 @@ def _back(found: Enrolment) -> Response:
 
 
 @bp.route("/enrolments/<int:enrolment_id>/training-status/<change>", methods=["GET", "POST"])
-@roles_required(Role.DESIGNER, Role.ADMIN)
+@roles_required(*STAFF)
 def change_training_status(enrolment_id: int, change: str):  # type: ignore[no-untyped-def]
     """Withdraw, defer or resume: choose the reason, add a note, confirm."""
     found = _enrolment(enrolment_id)

@@ -31,6 +31,7 @@ from competencies.engine.results import RESULT_SCHEMA, Aggregate, Missing, Reaso
 from competencies.engine.scoring import NOT_APPLICABLE, OBSERVED, score, score_many, score_rows
 from competencies.engine.serialise import evidence_from_dict, rubric_from_dict, rubric_to_dict
 from competencies.engine.signoff import SignOffPolicy, sign_off
+from competencies.engine.wording import MODEL_WORDS, ModelWords, words_of
 
 __all__ = [
     "DVSA_MINOR_FAULT_LIMIT",
@@ -49,6 +50,8 @@ __all__ = [
     "Fault",
     "FaultSeverity",
     "FaultType",
+    "MODEL_WORDS",
+    "ModelWords",
     "Judgement",
     "Level",
     "Missing",
@@ -68,6 +71,7 @@ __all__ = [
     "aggregate",
     "canonical_form",
     "evidence_from_dict",
+    "words_of",
     "render",
     "render_all",
     "render_missing",

@@ -46,6 +46,7 @@ from core.audit import Action, Subject, record
 from core.csv_safe import write_csv
 from core.extensions import db
 from core.problems import Problem
+from core.whole_numbers import RECORD_NUMBER_MAX, whole_number
 
 KIND = "people"
 # 5,000 people with every column filled run to about 1.5 MB; four allows long names and notes.
@@ -297,7 +298,7 @@ def _named(lines: Iterable[_Read | PersonLine], extras: Iterable[PeopleColumns])
 
 def _line_of(problem: Problem) -> int:
     head = problem.path.split(".")[0]
-    return int(head[5:]) if head.startswith("line ") and head[5:].isdigit() else 0
+    return (whole_number(head[5:], RECORD_NUMBER_MAX) if head.startswith("line ") else None) or 0
 
 
 def check_people(document: dict[str, Any], importer_id: int | None, today: date) -> PeopleDraft:

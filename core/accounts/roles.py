@@ -17,6 +17,10 @@ class Role(str, enum.Enum):
         return ROLE_LABELS[self]
 
 
+# Who counts as staff: the provider's own people, who see every cohort, enrolment and observation
+# (and so cannot mark blind). Pages, the API and the services all ask here.
+STAFF = (Role.DESIGNER, Role.ADMIN)
+
 ROLE_LABELS = {
     Role.ADMIN: "Administrator",
     Role.DESIGNER: "Course designer",

@@ -14,6 +14,7 @@ from core.accounts.models import utcnow
 from core.audit import Action, Subject, record_read
 from core.privacy import docs, erasure, export, retention
 from core.problems import Invalid
+from core.whole_numbers import RECORD_NUMBER_MAX, whole_number
 
 
 @click.group("privacy")
@@ -80,7 +81,8 @@ def erase_command(email: str, yes: bool) -> None:
     """Erase everything held about the person with EMAIL (or their number: an erased person has no
     email); what others need stays, anonymised."""
     try:
-        person = export.find_person(int(email) if email.isdigit() else email)
+        number = whole_number(email, RECORD_NUMBER_MAX)
+        person = export.find_person(email if number is None else number)
     except export.NoSuchPerson as error:
         raise click.ClickException(str(error)) from error
     if not yes:

@@ -157,3 +157,11 @@ def test_the_erased_persons_open_sessions_end_and_their_tokens_stop(app, make_pe
     assert "/sign-in" in browser.get("/").headers["Location"]
     with app.app_context():
         assert api_tokens.user_for_token(token) is None
+
+
+def test_the_cli_reads_a_superscript_two_as_an_email_not_a_person_number(runner, make_person):
+    # "²".isdigit() is true, and int("²") raised: the command crashed with a traceback.
+    make_person("leaver@example.org", Role.TRAINEE, name="Lee Leaver")
+    result = runner.invoke(args=["privacy", "erase", "²", "--yes"])
+    assert result.exit_code == 1 and not isinstance(result.exception, ValueError)
+    assert "²" in result.output

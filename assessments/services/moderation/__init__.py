@@ -12,7 +12,6 @@ The package re-exports every public name of its modules, so callers keep writing
 
 from assessments.services.moderation.marking import (
     STAFF_REFUSAL,
-    STAFF_ROLES,
     STATUS_WORDS,
     BlindView,
     Comment,
@@ -111,7 +110,6 @@ __all__ = [
     "Report",
     "Row",
     "STAFF_REFUSAL",
-    "STAFF_ROLES",
     "STATUS_WORDS",
     "Section",
     "_commit",

@@ -28,7 +28,7 @@ from assessments.services.observations import _scored
 from competencies import engine
 from competencies import services as competency_services
 from core.accounts.models import User, utcnow
-from core.accounts.roles import Role
+from core.accounts.roles import STAFF, Role
 from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
 
@@ -87,8 +87,7 @@ def _is_moderator(person_id: int) -> bool:
     return person is not None and person.active and Role.MODERATOR in person.roles
 
 
-# Designers and administrators can open every observation's record and marks, so they cannot mark blind.
-STAFF_ROLES = frozenset({Role.DESIGNER, Role.ADMIN})
+# Staff can open every observation's record and marks, so they cannot mark blind.
 STAFF_REFUSAL = (
     "You are also a designer or an administrator and can read the mentor’s marks, "
     "so you cannot mark observations blind. Ask a moderator without those roles."
@@ -113,7 +112,7 @@ def refusal(item: ModerationItem, moderator_id: int) -> str | None:
         return "You made this observation, so someone else must moderate it."
     if moderator_id in _mentors_of(o.enrolment_id):
         return "You mentor this trainee and can read the mentor’s marks, so you cannot mark this observation blind."
-    if STAFF_ROLES & _roles_of(moderator_id):
+    if _roles_of(moderator_id).intersection(STAFF):
         return STAFF_REFUSAL
     if item.marked and item.moderator_id != moderator_id:
         return "Another moderator has already marked this observation."

@@ -76,3 +76,12 @@ def test_a_trainee_on_two_cohorts_is_asked_which(app, runner, cohort_id, enrolme
     )
     assert chosen.exit_code == 0, chosen.output
     assert output.read_bytes().startswith(b"%PDF-")
+
+
+def test_cohort_named_by_a_superscript_two_is_no_such_cohort_not_a_crash(runner, cohort_id, tmp_path):
+    # "²".isdigit() is true, and int("²") raised: the command crashed with a traceback.
+    output = tmp_path / "plans.zip"
+    result = runner.invoke(args=["plans", "cohort", "²", "-o", str(output)])
+    assert result.exit_code == 1 and not isinstance(result.exception, ValueError)
+    assert "No cohort has the number or name '²'" in result.output
+    assert not output.exists()
