@@ -8,6 +8,7 @@ from wtforms import HiddenField, RadioField, SelectField, SubmitField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from core.whole_numbers import RECORD_NUMBER_MAX, whole_number
 from dfe.models import REASON_MAX_LENGTH
 
 STATUS_FILTERS = {"pending": "Waiting for a decision", "accepted": "Accepted", "rejected": "Rejected", "": "All"}
@@ -20,9 +21,10 @@ class SyncForm(FlaskForm):
 class _Decision(FlaskForm):
     lock_version = HiddenField()
 
-    def lock(self) -> int | None:
-        text = (self.lock_version.data or "").strip()
-        return int(text) if text.isdigit() else None
+    def lock(self) -> int:
+        # The page always sends the version it showed; one missing or unreadable ("²") is no version
+        # a record has (they start at 1), so the decision is refused as made on a stale page.
+        return whole_number((self.lock_version.data or "").strip(), RECORD_NUMBER_MAX) or 0
 
 
 def _placement(form: _Decision, cohorts: list[SelectChoice], mentors: list[SelectChoice]) -> None:
@@ -71,5 +73,4 @@ def choose(form: AcceptForm | FinishForm, cohorts: list[SelectChoice], mentors: 
 
 
 def chosen_id(text: str | None) -> int | None:
-    text = (text or "").strip()
-    return int(text) if text.isdigit() and len(text) < 10 else None
+    return whole_number((text or "").strip(), RECORD_NUMBER_MAX)

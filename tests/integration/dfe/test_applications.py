@@ -458,3 +458,23 @@ def test_an_application_whose_cohort_is_not_a_year_still_opens(
     assert response.status_code == 200
     assert "DfE cohort" in response.get_data(as_text=True)
     assert sim.invalid_requests() == []
+
+
+def test_a_lock_version_in_other_digits_is_a_stale_page_not_a_crash(
+    app, client, auth, make_person, dfe_connected
+) -> None:  # type: ignore[no-untyped-def]
+    """'²' passes str.isdigit but not int(): the decision form reads it by the one whole-number rule."""
+    make_person("admin@example.org", Role.ADMIN)
+    auth.sign_in("admin@example.org")
+    application_id = dfe_connected.add_application(full_name="Dee Digits")
+    with app.app_context():
+        sync.run(["applications"])
+    response = post_form(
+        client,
+        f"/admin/dfe/applications/{application_id}/reject",
+        {"reason": "Not in a SENCO role yet.", "lock_version": "²"},
+        form_url=f"/admin/dfe/applications/{application_id}",
+    )
+    assert response.status_code in (400, 409)
+    assert dfe_connected.applications[application_id]["status"] == "pending"
+    assert dfe_connected.invalid_requests() == []
