@@ -22,7 +22,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from core import jobs
-from core.accounts.models import utcnow
+from core.clock import utcnow
 from core.extensions import db
 from dfe import connection
 from dfe.client import DfeClient, DfeError

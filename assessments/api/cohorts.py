@@ -10,8 +10,8 @@ from assessments import schemas, services
 from assessments.api.base import STAFF, _offset, _page, _tagged, bp
 from assessments.models import Cohort, Enrolment
 from assessments.services import scope
-from assessments.views.base import today
 from core import api
+from core.clock import today
 
 # ---- cohorts (designers and administrators) ----------------------------------------------
 

@@ -9,8 +9,8 @@ from assessments import schemas, services
 from assessments.api.base import STAFF, _enrolment, _me, _offset, _page, _reads_as_trainee, _tagged, bp
 from assessments.models import Enrolment
 from assessments.services import enrolments, moderation, scope
-from assessments.views.base import today
 from core import api
+from core.clock import today
 
 # ---- enrolments (staff: all; a mentor: their trainees; a trainee: their own) ---------------
 

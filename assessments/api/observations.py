@@ -24,10 +24,10 @@ from assessments.api.base import (
 from assessments.models import Observation
 from assessments.services import moderation, scope, submissions
 from assessments.services.observations import agreed_results
-from assessments.views.base import today
 from core import api
 from core.accounts.roles import Role
 from core.audit import Action, Subject, record_read
+from core.clock import today
 
 # ---- observations (a mentor of the trainee; the trainee reads submitted ones) ---------------
 

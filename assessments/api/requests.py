@@ -8,9 +8,9 @@ from assessments import schemas
 from assessments.api.base import _me, _offset, _page, bp
 from assessments.models import ObservationRequest
 from assessments.services import requests, scope
-from assessments.views.base import today
 from core import api
 from core.accounts.roles import Role
+from core.clock import today
 
 # ---- requests (a trainee asks a mentor to observe them; the mentor answers) ----------------
 

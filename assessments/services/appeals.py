@@ -28,8 +28,9 @@ from assessments.models import (
 from assessments.services import moderation
 from assessments.services.observations import _scored
 from competencies import engine
-from core.accounts.models import RoleGrant, User, utcnow
+from core.accounts.models import RoleGrant, User
 from core.accounts.roles import Role
+from core.clock import utcnow
 from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
 

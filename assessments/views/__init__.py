@@ -32,10 +32,11 @@ from assessments.views import (  # noqa: F401  (registers the routes)
     trainees,
     training_status,
 )
-from assessments.views.base import bp, today
+from assessments.views.base import bp
 from core import jobs
 from core.accounts.people_import import register_columns
 from core.accounts.roles import Role
+from core.clock import today
 from core.errors import UPLOAD_PAGES
 from core.layout import navigation
 

@@ -2,16 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Blueprint, request
 
 bp = Blueprint("assessments", __name__, url_prefix="/assessments", template_folder="../templates")
-
-
-def today() -> date:
-    """Today, in one place, so every page judges dates (future, deadlines) alike."""
-    return date.today()
 
 
 def page_number() -> int:

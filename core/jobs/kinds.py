@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from core.accounts.models import utcnow
+from core.clock import utcnow
 from core.extensions import db
 from core.jobs.models import (
     JOB_RESULT_SECONDS,

@@ -16,7 +16,7 @@ from flask import Flask, current_app
 from sqlalchemy import JSON, ForeignKey, String, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.accounts.models import utcnow
+from core.clock import utcnow
 from core.config import PRIVATE_FOLDER_MODE
 from core.extensions import db
 

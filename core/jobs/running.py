@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from flask import Flask, current_app
 from sqlalchemy import or_, select, update
 
-from core.accounts.models import utcnow
+from core.clock import utcnow
 from core.extensions import db
 from core.jobs.models import (
     DIED_TOO_OFTEN,

@@ -27,8 +27,9 @@ from assessments.services.moderation.samples import _moderator
 from assessments.services.observations import _scored
 from competencies import engine
 from competencies import services as competency_services
-from core.accounts.models import User, utcnow
+from core.accounts.models import User
 from core.accounts.roles import Role
+from core.clock import utcnow
 from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
 

@@ -30,7 +30,8 @@ from assessments.services.scope import enrolment_for_mentor, mentor_observation,
 from competencies import engine
 from competencies import services as competency_services
 from competencies.models import RubricVersion, Scenario
-from core.accounts.models import User, utcnow
+from core.accounts.models import User
+from core.clock import utcnow
 from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
 from curriculum.models import ProgrammeVersion
