@@ -72,7 +72,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     access.init_app(app)
     printing.init_app(app)
 
-    jobs.init_app(app)  # before the rooms, which register their kinds of job
+    jobs.init_app(app, factory=create_app)  # before the rooms, which register their kinds of job
     retention.init_app(app)  # before the rooms, which register their purge functions
     purges.init_app(app)
     api.init_app(app)  # before the rooms, which register their API blueprints on it

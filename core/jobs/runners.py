@@ -8,7 +8,6 @@ from typing import Any
 from flask import Flask
 
 from core.extensions import db
-from core.jobs import running
 from core.jobs.kinds import daily_jobs_on, purge_expired, run_periodic, start_daily
 from core.jobs.models import JOB_TIMEOUT_SECONDS, POLL_SECONDS, QUEUE_NAME, Runner, _config, log
 from core.jobs.running import claimable, execute
@@ -29,14 +28,14 @@ class NoRunner:
         pass
 
 
-def run_queued_job(job_id: int) -> str | None:
-    """What an RQ worker runs: the app built from the environment, then :func:`execute`."""
-    # One app a process, kept where a pool process's start-up keeps its own (running._enter_app).
-    if running._worker_app is None:
-        from core.app import create_app
+# What RQ workers import and run, by name: ``worker.py`` beside ``wsgi.py`` builds the app (the
+# factory knows the rooms; the job runner does not) and hands it to :func:`run_queued_job`.
+WORKER_FUNCTION = "worker.run_queued_job"
 
-        running._worker_app = create_app()
-    with running._worker_app.app_context():
+
+def run_queued_job(app: Flask, job_id: int) -> str | None:
+    """What an RQ worker runs, in the app its process built: :func:`execute`, then the purge of expired results."""
+    with app.app_context():
         status = execute(job_id)
         purge_expired()
     return status.value if status else None
@@ -58,7 +57,7 @@ class RQRunner:
 
     def submit(self, job_id: int) -> None:
         self.queue().enqueue(
-            run_queued_job,
+            WORKER_FUNCTION,
             job_id,
             job_timeout=int(_config(self.app, "JOB_TIMEOUT_SECONDS", JOB_TIMEOUT_SECONDS)),
             result_ttl=3600,

@@ -145,18 +145,17 @@ def claimable() -> list[int]:
 
 # ---- spreading a job's work over the machine's cores -----------------------------------------
 
-_worker_app: Flask | None = None
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+AppFactory = Callable[[dict[str, Any]], Flask]
 
 
-def _enter_app(config: dict[str, Any]) -> None:
-    """Pool process start-up: its own app (and database connections), its context kept pushed."""
-    global _worker_app
-    from core.app import create_app  # the factory knows the rooms; only a process's start-up needs it
+def _enter_app(factory: AppFactory, config: dict[str, Any]) -> None:
+    """Pool process start-up: its own app (and database connections), its context kept pushed.
 
-    _worker_app = create_app(config)
-    _worker_app.app_context().push()
+    ``factory`` is the one :func:`core.jobs.init_app` was given (pickled by its dotted name), so the
+    job runner never imports the app factory that imports it."""
+    factory(config).app_context().push()
     # The pool process's own PDF worker ends with it (and is waited for, so its CPU time is counted
     # where ``make bench`` reads it); multiprocessing runs finalizers, not atexit, in its children.
     from multiprocessing.util import Finalize
@@ -164,6 +163,14 @@ def _enter_app(config: dict[str, Any]) -> None:
     from core import pdf
 
     Finalize(pdf, pdf.close_worker, exitpriority=10)
+
+
+def app_factory(app: Flask) -> AppFactory:
+    """The app factory handed to :func:`core.jobs.init_app`: a pool process builds its app with it."""
+    factory: AppFactory | None = app.extensions.get("job_app_factory")
+    if factory is None:
+        raise RuntimeError("core.jobs.init_app was not given the app factory, so no pool process can build the app.")
+    return factory
 
 
 def _portable_config(app: Flask) -> dict[str, Any]:
@@ -190,6 +197,6 @@ def parallel_map(
         max_workers=count,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_enter_app,
-        initargs=(_portable_config(app),),
+        initargs=(app_factory(app), _portable_config(app)),
     ) as pool:
         yield from pool.map(function, items)
