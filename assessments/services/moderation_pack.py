@@ -127,7 +127,7 @@ def pack(cohort_id: int, today: date | None = None) -> Pack | None:
     )
     flags = tuple(f"{found.name(c.mentor)}: {agreement.render(c.reason)}" for c in found.flags if c.flagged)
     titles = {s.key: s.title for s in competency_services.list_scenarios()}
-    observations = tuple(_observation(i, titles) for i in moderation._items_of_cohort(cohort_id))
+    observations = tuple(_observation(i, titles) for i in moderation.items_of_cohort(cohort_id))
     return Pack(
         found.cohort.name,
         format_date((today or clock.today()).isoformat()),

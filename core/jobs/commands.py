@@ -12,7 +12,7 @@ from sqlalchemy import select
 from core.extensions import db
 from core.jobs.kinds import daily_jobs_on, run_periodic, start_daily
 from core.jobs.models import DAILY_POLL_SECONDS, POLL_SECONDS, Job, log, runner
-from core.jobs.runners import LocalRunner, RQRunner, _make_runner
+from core.jobs.runners import LocalRunner, RQRunner, make_runner
 from core.jobs.running import AppFactory
 
 # ---- the command line ------------------------------------------------------------------------
@@ -122,7 +122,7 @@ def init_app(app: Flask, factory: AppFactory | None = None) -> None:
     the job runner, below the rooms, never imports the factory that knows them. A pool process of
     :func:`parallel_map` builds its app with it."""
     app.extensions["job_app_factory"] = factory
-    app.extensions["job_runner"] = _make_runner(app)
+    app.extensions["job_runner"] = make_runner(app)
     app.extensions["job_runner_started"] = threading.Event()
     app.extensions["job_runner_lock"] = threading.Lock()
 

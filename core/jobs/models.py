@@ -120,7 +120,7 @@ def results_folder() -> Path:
     return folder
 
 
-def _config(app: Flask, name: str, default: float) -> float:
+def setting(app: Flask, name: str, default: float) -> float:
     return float(app.config.get(name) or default)
 
 

@@ -9,7 +9,7 @@ from flask import Flask
 
 from core.extensions import db
 from core.jobs.kinds import daily_jobs_on, purge_expired, run_periodic, start_daily
-from core.jobs.models import JOB_TIMEOUT_SECONDS, POLL_SECONDS, QUEUE_NAME, Runner, _config, log
+from core.jobs.models import JOB_TIMEOUT_SECONDS, POLL_SECONDS, QUEUE_NAME, Runner, log, setting
 from core.jobs.running import claimable, execute
 
 # ---- runners ---------------------------------------------------------------------------------
@@ -59,7 +59,7 @@ class RQRunner:
         self.queue().enqueue(
             WORKER_FUNCTION,
             job_id,
-            job_timeout=int(_config(self.app, "JOB_TIMEOUT_SECONDS", JOB_TIMEOUT_SECONDS)),
+            job_timeout=int(setting(self.app, "JOB_TIMEOUT_SECONDS", JOB_TIMEOUT_SECONDS)),
             result_ttl=3600,
             failure_ttl=24 * 3600,
         )
@@ -137,7 +137,7 @@ class LocalRunner:
         return ran
 
 
-def _make_runner(app: Flask) -> Runner:
+def make_runner(app: Flask) -> Runner:
     choice = app.config.get("JOBS_RUNNER") or (
         "none" if app.testing else "rq" if app.config.get("REDIS_URL") else "local"
     )

@@ -29,9 +29,9 @@ from core.jobs.models import (
     JobFailed,
     JobStatus,
     Work,
-    _config,
     log,
     results_folder,
+    setting,
 )
 
 # ---- running one job (in whichever process the runner chose) ---------------------------------
@@ -41,7 +41,7 @@ def _claim(job_id: int) -> bool:
     """Take the job if it is queued, or running with a heartbeat older than the lease (its
     runner died). One conditional UPDATE, so of two runners only one wins."""
     now = utcnow()
-    stale = now - timedelta(seconds=_config(current_app, "JOB_LEASE_SECONDS", JOB_LEASE_SECONDS))
+    stale = now - timedelta(seconds=setting(current_app, "JOB_LEASE_SECONDS", JOB_LEASE_SECONDS))
     with db.engine.begin() as connection:
         claimed = connection.execute(
             update(Job)
@@ -71,7 +71,7 @@ class _Heartbeat:
         self.thread = threading.Thread(target=self._beat, name=f"job-{job_id}-heartbeat", daemon=True)
 
     def _beat(self) -> None:
-        interval = _config(self.app, "JOB_LEASE_SECONDS", JOB_LEASE_SECONDS) / 4
+        interval = setting(self.app, "JOB_LEASE_SECONDS", JOB_LEASE_SECONDS) / 4
         while not self.stopped.wait(interval):
             try:
                 with self.app.app_context(), db.engine.begin() as connection:
@@ -96,7 +96,7 @@ def execute(job_id: int) -> JobStatus | None:
         select(Job.kind, Job.params, Job.attempts).where(Job.id == job_id)
     ).one()
     db.session.rollback()  # no transaction stays open while the work runs
-    if attempts > int(_config(current_app, "JOB_ATTEMPTS_MAX", JOB_ATTEMPTS_MAX)):
+    if attempts > int(setting(current_app, "JOB_ATTEMPTS_MAX", JOB_ATTEMPTS_MAX)):
         _finish(job_id, status=JobStatus.FAILED.value, error=DIED_TOO_OFTEN)
         return JobStatus.FAILED
     function = current_app.extensions.get("job_kinds", {}).get(kind)
@@ -119,7 +119,7 @@ def execute(job_id: int) -> JobStatus | None:
         output.unlink(missing_ok=True)
         _finish(job_id, status=JobStatus.FAILED.value, error=FAILED_UNEXPECTEDLY)
         return JobStatus.FAILED
-    expires = utcnow() + timedelta(seconds=_config(current_app, "JOB_RESULT_SECONDS", JOB_RESULT_SECONDS))
+    expires = utcnow() + timedelta(seconds=setting(current_app, "JOB_RESULT_SECONDS", JOB_RESULT_SECONDS))
     _finish(
         job_id, status=JobStatus.DONE.value, result_file=final.name, result_name=name, expires_at=expires, error=None
     )
@@ -128,7 +128,7 @@ def execute(job_id: int) -> JobStatus | None:
 
 def claimable() -> list[int]:
     """Ids of the jobs a runner may take now: queued, or running without a heartbeat for a lease."""
-    stale = utcnow() - timedelta(seconds=_config(current_app, "JOB_LEASE_SECONDS", JOB_LEASE_SECONDS))
+    stale = utcnow() - timedelta(seconds=setting(current_app, "JOB_LEASE_SECONDS", JOB_LEASE_SECONDS))
     return list(
         db.session.scalars(
             select(Job.id)
