@@ -48,7 +48,7 @@ PURE_MODULES := competencies/engine curriculum/analysis.py curriculum/prerequisi
 	curriculum/drafts.py core/keys.py core/paging.py core/whole_numbers.py core/given_names.py core/csv_safe.py core/rule_problems.py assessments/deadlines.py assessments/agreement.py assessments/reasons.py \
 	assessments/enrolment_rules.py assessments/revisions.py assessments/case_study_rules.py assessments/grid_rules.py assessments/sampling.py \
 	assessments/file_names.py assessments/calibration.py assessments/reminders.py assessments/training_status.py core/backups/archive.py core/accounts/single_sign_on.py \
-	dfe/milestones.py dfe/declaration_rules.py dfe/differences.py
+	dfe/milestones.py dfe/declaration_rules.py dfe/differences.py core/clock.py core/roles.py
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from assessments import enrolment_rules, services
 from assessments.services.enrolment_imports import enrolment_csv
-from core import importing
+from core import clock, importing
 from core.accounts.models import User
 from core.extensions import db
 from core.problems import Invalid
@@ -43,7 +43,7 @@ def _day(value: datetime | None) -> date | None:
 
 def _from_csv(cohort_id: int, path: Path) -> None:
     try:
-        result = importing.import_document(enrolment_csv(cohort_id, date.today()), path.read_bytes(), None)
+        result = importing.import_document(enrolment_csv(cohort_id, clock.today()), path.read_bytes(), None)
     except Invalid as error:
         raise click.ClickException("Nothing was imported:\n" + "\n".join(p.message for p in error.problems)) from None
     click.echo(f"Enrolled {len(result.draft.rows):,} trainees on {result.draft.cohort_name}.")
@@ -108,7 +108,7 @@ def enrol(
         head_teacher,
     )
     try:
-        enrolment = services.enrol(cohort_id, given, date.today())
+        enrolment = services.enrol(cohort_id, given, clock.today())
     except Invalid as error:
         raise click.ClickException(
             "; ".join(f"{FIELD_OPTIONS.get(p.path, p.path)}: {p.message}" for p in error.problems)

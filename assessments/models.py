@@ -16,7 +16,8 @@ from assessments.training_status import NOTE_MAX_LENGTH as STATUS_NOTE_MAX_LENGT
 from assessments.training_status import REASON_MAX_LENGTH as STATUS_REASON_MAX_LENGTH
 from assessments.training_status import STATUS_MAX_LENGTH, TrainingStatus, may_start_observation
 from competencies.models import RubricVersion
-from core.accounts.models import User, utcnow
+from core.accounts.models import User
+from core.clock import utcnow
 from core.extensions import db
 from curriculum.models import ProgrammeVersion
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 import click
 from flask.cli import with_appcontext
 
 from assessments.deadlines import format_date
 from assessments.services import reminders
+from core import clock
 
 
 @click.group("reminders")
@@ -28,7 +29,7 @@ def reminders_command() -> None:
 @with_appcontext
 def send_command(dry_run: bool, day: datetime | None) -> None:
     """Write every reminder due today (once per person and subject), or with --dry-run print each one."""
-    today = day.date() if day else date.today()
+    today = day.date() if day else clock.today()
     outcomes = reminders.send(today, dry_run=dry_run)
     head = f"Reminders for {format_date(today.isoformat())}"
     click.echo(head + (" (dry run: nothing was written)" if dry_run else ""))

@@ -4,21 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, Flask, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from wtforms.fields.choices import SelectChoice
 
-from competencies import api as competencies_api
-from competencies import cli, document_views, documents, engine, services
+from competencies import documents, engine, services
 from competencies.forms import CriterionForm, FaultTypeForm, ImportRubricForm, RubricForm, evidence_of, try_form
 from competencies.models import Rubric
 from competencies.services import authoring
 from competencies.services.imports import RUBRIC_JSON
 from core.access import restrict_blueprint
 from core.accounts.roles import Role
-from core.content import register_loader, register_titles
 from core.import_pages import ImportPages
-from core.layout import navigation
 from core.problems import Invalid, blame_fields
 from core.whole_numbers import RECORD_NUMBER_MAX, whole_number
 from curriculum.forms import LockedForm
@@ -352,14 +349,3 @@ def import_rubric() -> ResponseReturnValue:
 def confirm_import(staged_id: str) -> ResponseReturnValue:
     """What a checked rubric file will create, and the button that creates it."""
     return RUBRIC_IMPORT.confirm(staged_id)
-
-
-def init_app(app: Flask) -> None:
-    RUBRIC_IMPORT.register(Role.DESIGNER)
-    app.register_blueprint(bp)
-    document_views.init_app(app)
-    competencies_api.init_app(app)
-    app.cli.add_command(cli.scenarios)
-    register_loader(app, "Scenarios", services.load_library)
-    register_titles(app, "scenario", lambda: {s.key: s.title for s in services.list_scenarios(rubrics=False)})
-    navigation(app).add("Scenarios and rubrics", "competencies.index", Role.DESIGNER, section="/competencies")

@@ -10,7 +10,7 @@ from flask import Blueprint, Flask, abort, current_app, redirect, request, url_f
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from core.accounts.roles import Role
+from core.roles import Role
 
 View = TypeVar("View", bound=Callable[..., Any])
 

@@ -35,10 +35,10 @@ from core import importing
 from core.access import public
 from core.accounts import api_tokens
 from core.accounts.models import User
-from core.accounts.roles import Role
 from core.documents import parse_json  # strict: UTF-8 only, no repeated keys, NaN, huge numbers or deep nesting
 from core.extensions import csrf
 from core.problems import Invalid, Problem, from_marshmallow
+from core.roles import Role
 
 API_PREFIX = "/api/v1"
 API_BLUEPRINTS = "api_blueprints"

@@ -10,10 +10,10 @@ from flask import Flask
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-import assessments.views
-import competencies.views
-import curriculum.views
-import dfe.views
+import assessments
+import competencies
+import curriculum
+import dfe
 from core import access, api, config, database, errors, jobs, layout, printing, security
 from core.accounts import cli as accounts_cli
 from core.accounts import import_views as people_import_views  # its routes join the people blueprint
@@ -72,7 +72,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     access.init_app(app)
     printing.init_app(app)
 
-    jobs.init_app(app)  # before the rooms, which register their kinds of job
+    jobs.init_app(app, factory=create_app)  # before the rooms, which register their kinds of job
     retention.init_app(app)  # before the rooms, which register their purge functions
     purges.init_app(app)
     api.init_app(app)  # before the rooms, which register their API blueprints on it
@@ -86,10 +86,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     sso_views.init_app(app)
     messages.init_app(app)  # delivery, digests, the Outbox and each person's choices
     audit_views.init_app(app)
-    curriculum.views.init_app(app)
-    competencies.views.init_app(app)
-    assessments.views.init_app(app)
-    dfe.views.init_app(app)  # the link to the DfE, above the assessments room it reads
+    curriculum.init_app(app)
+    competencies.init_app(app)
+    assessments.init_app(app)
+    dfe.init_app(app)  # the link to the DfE, above the assessments room it reads
 
     app.cli.add_command(accounts_cli.users)
     app.cli.add_command(accounts_cli.people)

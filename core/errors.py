@@ -13,9 +13,9 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from core import api
-from core.accounts.roles import Role
 from core.database import RETRY_AFTER_SECONDS, is_busy
 from core.extensions import db
+from core.roles import Role
 
 MESSAGES: dict[int, tuple[str, str]] = {
     400: ("Sorry, there is a problem with your request", "Check what you entered and try again."),

@@ -19,9 +19,9 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import IntegrityError
 
 from core import importing
-from core.accounts.roles import Role
 from core.errors import UPLOAD_PAGES
 from core.problems import Invalid, Problem
+from core.roles import Role
 
 STAGED_ERRORS_SHOWN = 3  # a staged file that no longer passes: the first few problems, then choose again
 FILE_HAS_PROBLEMS = "The file has problems, listed below. Nothing was imported."

@@ -19,7 +19,7 @@ from typing import Any, Generic, TypeVar
 from sqlalchemy import ForeignKey, String, Text, delete, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.accounts.models import utcnow
+from core.clock import utcnow
 from core.documents import ensure_object, parse_object, read_text
 from core.extensions import db
 from core.problems import Invalid

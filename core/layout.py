@@ -14,8 +14,8 @@ from flask import Flask, current_app, request, url_for
 from flask_login import current_user
 from govuk_frontend_wtf.main import WTFormsHelpers, wtforms_errors
 
-from core.accounts.roles import HOME_PRIORITY, Role
 from core.forms import name_warnings
+from core.roles import HOME_PRIORITY, Role
 
 UK = ZoneInfo("Europe/London")
 PRODUCT_NAME = "NPQ SENCO designer"

@@ -14,9 +14,9 @@ from core import name_check
 from core.accounts import services
 from core.accounts.models import User
 from core.accounts.passwords import password_problem
-from core.accounts.roles import Role
 from core.content import loaders
 from core.extensions import db
+from core.roles import Role
 
 DEMO_PEOPLE = (
     ("Ada Admin", "admin@example.org", {Role.ADMIN}),

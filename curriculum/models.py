@@ -12,7 +12,8 @@ from datetime import date, datetime
 from sqlalchemy import JSON, CheckConstraint, Enum, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.accounts.models import User, utcnow
+from core.accounts.models import User
+from core.clock import utcnow
 from core.extensions import db
 from core.keys import KEY_MAX_LENGTH
 from curriculum.rules import (

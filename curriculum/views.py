@@ -6,21 +6,18 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from core.access import restrict_blueprint
 from core.accounts.roles import Role
-from core.content import register_loader, titles
+from core.content import titles
 from core.import_pages import ImportPages
-from core.layout import navigation
 from core.problems import Conflict, Invalid, blame_fields, problems_of
 from core.whole_numbers import RECORD_NUMBER_MAX, whole_number
-from curriculum import api as curriculum_api
-from curriculum import cli, prerequisites, rules, services
-from curriculum import privacy as curriculum_privacy
+from curriculum import prerequisites, rules, services
 from curriculum.diff import diff
 from curriculum.forms import AddModulesForm, ImportForm, LockedForm, ModuleForm, OwnModuleForm, ProgrammeForm
 from curriculum.models import Programme, ProgrammeModule, ProgrammeVersion
@@ -465,16 +462,3 @@ def catalogue_module(key: str) -> str:
         lock_form=LockedForm,
         **catalogue_service.reference(),
     )
-
-
-def init_app(app: Flask) -> None:
-    PROGRAMME_IMPORT.register(Role.DESIGNER)
-    app.register_blueprint(bp)
-    curriculum_api.init_app(app)
-    curriculum_privacy.init_app(app)  # what the room holds about people (core.privacy)
-    app.cli.add_command(cli.catalogue_cli)
-    register_loader(app, "Catalogue", catalogue_service.load_catalogue)
-    nav = navigation(app)
-    nav.add("Programmes", "curriculum.index", Role.DESIGNER, section="/curriculum/programmes")
-    nav.add("Catalogue", "curriculum.catalogue", Role.DESIGNER, section="/curriculum/catalogue")
-    nav.set_home(Role.DESIGNER, "curriculum.index")

@@ -29,9 +29,10 @@ from assessments.models import Cohort, Enrolment
 from assessments.services.enrolments import EnrolmentInput, add_checked, enrolment_problems
 from core.accounts import invitations, services
 from core.accounts.errors import AccountError
-from core.accounts.models import NAME_MAX_LENGTH, User, name_is_safe, normalise_email, utcnow
+from core.accounts.models import NAME_MAX_LENGTH, User, name_is_safe, normalise_email
 from core.accounts.roles import Role
 from core.audit import Action, Subject, record
+from core.clock import utcnow
 from core.extensions import db
 from core.paging import PAGE_SIZE, Page, clamp
 from core.problems import Conflict, Invalid, Problem

@@ -11,8 +11,9 @@ from urllib.parse import urlsplit
 from sqlalchemy import select
 
 from assessments.models import Cohort
-from core.accounts.models import User, utcnow
+from core.accounts.models import User
 from core.audit import Action, Subject, record
+from core.clock import utcnow
 from core.extensions import db
 from core.problems import Invalid, Problem
 from dfe import token_store

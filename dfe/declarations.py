@@ -38,9 +38,10 @@ from sqlalchemy.orm import selectinload
 
 from assessments.models import Enrolment
 from assessments.reasons import RuleInputError
-from core import jobs
-from core.accounts.models import User, utcnow
+from core import clock, jobs
+from core.accounts.models import User
 from core.audit import Action, Subject, record
+from core.clock import utcnow
 from core.extensions import db
 from core.problems import Invalid, too_long
 from dfe import connection, queues, sync
@@ -147,7 +148,7 @@ def _schedule_of(participant: DfeParticipant, mapped: dict[int, DfeCohortSchedul
 def proposals(env: Environment | None = None, today: date | None = None) -> list[ParticipantProposals]:
     """For every participant linked to an enrolment, what the rule proposes now, and why not the rest."""
     env = env or connection.environment()
-    today = today or date.today()
+    today = today or clock.today()
     participants = _linked(env)
     enrolments = [p.enrolment for p in participants if p.enrolment is not None]
     evidence = evidence_for(enrolments)

@@ -11,7 +11,8 @@ from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from assessments.models import Cohort, Enrolment
-from core.accounts.models import User, utcnow
+from core.accounts.models import User
+from core.clock import utcnow
 from core.extensions import db
 from dfe.contract import QUEUED, STANDING_DECLARATION_STATES, UUID_LENGTH, ReportState
 

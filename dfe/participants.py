@@ -40,8 +40,9 @@ from assessments.case_study_rules import CaseStudyResult
 from assessments.models import CaseStudy, Enrolment, EnrolmentStatusChange
 from assessments.signals import case_study_result_recorded, training_status_changed
 from core import jobs
-from core.accounts.models import User, utcnow
+from core.accounts.models import User
 from core.audit import Action, Subject, record
+from core.clock import utcnow
 from core.extensions import db
 from core.problems import Invalid, Problem
 from dfe import connection, differences, queues, schemas, sync

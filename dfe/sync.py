@@ -23,7 +23,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core import jobs
-from core.accounts.models import utcnow
+from core.clock import utcnow
 from core.extensions import db
 from dfe import connection
 from dfe.client import DfeBadAnswer, DfeClient, DfeError

@@ -45,43 +45,43 @@ REPLAYED = {
 # ---- helpers ---------------------------------------------------------------------------
 
 
-def _me() -> int:
+def caller_id() -> int:
     return api.current_api_user().id
 
 
-def _page(found: tuple[list[Any], int], pagination_parameters: Any) -> list[Any]:
+def one_page(found: tuple[list[Any], int], pagination_parameters: Any) -> list[Any]:
     items, total = found
     pagination_parameters.item_count = total
     return items
 
 
-def _offset(pagination_parameters: Any) -> tuple[int, int]:
+def first_and_size(pagination_parameters: Any) -> tuple[int, int]:
     return pagination_parameters.first_item, pagination_parameters.page_size
 
 
-def _tagged(record: Enrolment | Observation, status: int = 200, **headers: str) -> tuple[Any, int, dict[str, str]]:
-    answer = _judged(record) if isinstance(record, Observation) else record
+def tagged(record: Enrolment | Observation, status: int = 200, **headers: str) -> tuple[Any, int, dict[str, str]]:
+    answer = judged(record) if isinstance(record, Observation) else record
     return answer, status, {"ETag": api.etag(record.lock_version), **headers}
 
 
-def _enrolment(enrolment_id: int) -> Enrolment:
-    return scope.enrolment_for(enrolment_id, _me()) or api.fail(404, "No enrolment of yours has this id")
+def own_enrolment(enrolment_id: int) -> Enrolment:
+    return scope.enrolment_for(enrolment_id, caller_id()) or api.fail(404, "No enrolment of yours has this id")
 
 
-def _observation(observation_id: int) -> Observation:
-    found = scope.observation_for(observation_id, _me()) or api.fail(404, "No observation of yours has this id")
-    if _reads_as_trainee(found.enrolment) and found.id in moderation.held_observations(found.enrolment.cohort_id):
+def own_observation(observation_id: int) -> Observation:
+    found = scope.observation_for(observation_id, caller_id()) or api.fail(404, "No observation of yours has this id")
+    if reads_as_trainee(found.enrolment) and found.id in moderation.held_observations(found.enrolment.cohort_id):
         api.fail(404, "No observation of yours has this id")  # awaiting moderation in a cohort that holds results back
     return found
 
 
-def _own_draft(observation_id: int) -> Observation:
+def own_draft(observation_id: int) -> Observation:
     """A draft the caller may change or submit: theirs alone. Another mentor's draft is 404 (or 403
     where the provider lets co-mentors read drafts: they may see it, not change it)."""
-    found = _observation(observation_id)
+    found = own_observation(observation_id)
     if found.submitted:
         api.fail(409, "This observation was submitted and can no longer be changed")
-    if not scope.owns_draft(found, _me()):
+    if not scope.owns_draft(found, caller_id()):
         api.fail(403, NOT_YOUR_DRAFT, "observation_id")
     return found
 
@@ -89,9 +89,9 @@ def _own_draft(observation_id: int) -> Observation:
 # ---- moderation: what a trainee reads (held results, the agreed judgement) -------------------
 
 
-def _reads_as_trainee(enrolment: Enrolment) -> bool:
+def reads_as_trainee(enrolment: Enrolment) -> bool:
     """The trainee of the enrolment (not also one of its mentors): held results are kept from them."""
-    return enrolment.trainee_id == _me() and not scope.mentors(enrolment, _me())
+    return enrolment.trainee_id == caller_id() and not scope.mentors(enrolment, caller_id())
 
 
 class _AsJudged:
@@ -99,23 +99,23 @@ class _AsJudged:
     the place of the mentor's ``result`` (everything else is the observation's own)."""
 
     def __init__(self, observation: Observation, agreed: dict[str, Any] | None, in_force: bool) -> None:
-        self._observation = observation
+        self.own_observation = observation
         self.agreed_result = agreed
         self.result = agreed if agreed is not None and in_force else observation.result
 
     def __getattr__(self, name: str) -> Any:
-        return getattr(self._observation, name)
+        return getattr(self.own_observation, name)
 
 
-def _judged(observation: Observation, agreed: dict[int, dict[str, Any]] | None = None) -> Any:
+def judged(observation: Observation, agreed: dict[int, dict[str, Any]] | None = None) -> Any:
     """For the trainee, the agreed judgement replaces the mentor's (as in their progress); a mentor
     reads their own marks as recorded, with the agreed outcome beside them. ``agreed``: the agreed
     judgements of a whole page, looked up at once."""
     found = agreed.get(observation.id) if agreed is not None else moderation.agreed_result_of(observation.id)
-    return _AsJudged(observation, found, _reads_as_trainee(observation.enrolment))
+    return _AsJudged(observation, found, reads_as_trainee(observation.enrolment))
 
 
-def _idempotency_key(body_key: str | None) -> str:
+def idempotency_key_sent(body_key: str | None) -> str:
     header = request.headers.get(IDEMPOTENCY_HEADER)
     if header is not None and body_key is not None and header != body_key:
         api.fail(

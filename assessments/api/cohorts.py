@@ -7,12 +7,12 @@ import json
 from typing import Any
 
 from assessments import schemas, services
-from assessments.api.base import _offset, _page, _tagged, bp
+from assessments.api.base import bp, first_and_size, one_page, tagged
 from assessments.models import Cohort, Enrolment
 from assessments.services import scope
-from assessments.views.base import today
 from core import api
 from core.accounts.roles import STAFF
+from core.clock import today
 
 # ---- cohorts (designers and administrators) ----------------------------------------------
 
@@ -23,7 +23,7 @@ from core.accounts.roles import STAFF
 @bp.paginate()
 def list_cohorts(pagination_parameters: Any) -> list[Cohort]:
     """Cohorts, oldest first, a page at a time."""
-    return _page(scope.cohorts(*_offset(pagination_parameters)), pagination_parameters)
+    return one_page(scope.cohorts(*first_and_size(pagination_parameters)), pagination_parameters)
 
 
 @bp.post("/cohorts")
@@ -52,7 +52,7 @@ def get_cohort(cohort_id: int) -> Any:
 def cohort_enrolments(cohort_id: int, pagination_parameters: Any) -> list[Enrolment]:
     """A cohort's enrolments, a page at a time."""
     services.get_cohort(cohort_id) or api.fail(404, "No cohort has this id")
-    return _page(scope.cohort_enrolments(cohort_id, *_offset(pagination_parameters)), pagination_parameters)
+    return one_page(scope.cohort_enrolments(cohort_id, *first_and_size(pagination_parameters)), pagination_parameters)
 
 
 @bp.post("/cohorts/<int:cohort_id>/enrolments")
@@ -72,4 +72,4 @@ def enrol(data: dict[str, Any], cohort_id: int) -> Any:
         data.get("nasenco_completed"),
         head_teacher=data.get("head_teacher", False),
     )
-    return _tagged(services.enrol(cohort_id, given, today()), 201)
+    return tagged(services.enrol(cohort_id, given, today()), 201)

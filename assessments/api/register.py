@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from assessments import schemas
-from assessments.api.base import _offset, _page, bp
+from assessments.api.base import bp, first_and_size, one_page
 from assessments.services.register import register_data
 from core import api
 from core.accounts.roles import STAFF
@@ -22,5 +22,5 @@ def register(query: dict[str, Any], pagination_parameters: Any) -> list[dict[str
     """The register of completions (the register page's rows), a page at a time: by default only
     those who completed; ``completed_only=false`` for every enrolment."""
     rows = register_data(query["cohort_id"], query["completed_only"])
-    first, size = _offset(pagination_parameters)
-    return _page((rows[first : first + size], len(rows)), pagination_parameters)
+    first, size = first_and_size(pagination_parameters)
+    return one_page((rows[first : first + size], len(rows)), pagination_parameters)

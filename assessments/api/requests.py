@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from assessments import schemas
-from assessments.api.base import _me, _offset, _page, bp
+from assessments.api.base import bp, caller_id, first_and_size, one_page
 from assessments.models import ObservationRequest
 from assessments.services import requests, scope
-from assessments.views.base import today
 from core import api
 from core.accounts.roles import Role
+from core.clock import today
 
 # ---- requests (a trainee asks a mentor to observe them; the mentor answers) ----------------
 
@@ -27,8 +27,8 @@ def list_requests(pagination_parameters: Any) -> list[ObservationRequest]:
         found += requests.open_requests_for_mentor(person.id)
     if person.has_role(Role.TRAINEE):
         found += [r for r in requests.requests_of_trainee(person.id) if r not in found]
-    first, size = _offset(pagination_parameters)
-    return _page((found[first : first + size], len(found)), pagination_parameters)
+    first, size = first_and_size(pagination_parameters)
+    return one_page((found[first : first + size], len(found)), pagination_parameters)
 
 
 @bp.post("/enrolments/<int:enrolment_id>/requests")
@@ -37,13 +37,13 @@ def list_requests(pagination_parameters: Any) -> list[ObservationRequest]:
 @bp.response(201, schemas.RequestSchema)
 def ask_for_observation(data: dict[str, Any], enrolment_id: int) -> ObservationRequest:
     """Ask one of your mentors to observe you in a scenario of your programme."""
-    if scope.enrolment_for_trainee(enrolment_id, _me()) is None:
+    if scope.enrolment_for_trainee(enrolment_id, caller_id()) is None:
         api.fail(404, "No enrolment of yours has this id")
-    return requests.ask(enrolment_id, _me(), data["mentor_id"], data["scenario_key"], data["note"])
+    return requests.ask(enrolment_id, caller_id(), data["mentor_id"], data["scenario_key"], data["note"])
 
 
 def _request(request_id: int) -> ObservationRequest:
-    return requests.request_for_mentor(request_id, _me()) or api.fail(404, "No request to you has this id")
+    return requests.request_for_mentor(request_id, caller_id()) or api.fail(404, "No request to you has this id")
 
 
 @bp.post("/requests/<int:request_id>/accept")
@@ -52,7 +52,7 @@ def _request(request_id: int) -> ObservationRequest:
 @bp.response(200, schemas.RequestSchema)
 def accept_request(data: dict[str, Any], request_id: int) -> ObservationRequest:
     """Accept a request made to you, saying when you plan to observe; an answered one is 409."""
-    return requests.accept(_request(request_id).id, _me(), data["planned_on"], today())
+    return requests.accept(_request(request_id).id, caller_id(), data["planned_on"], today())
 
 
 @bp.post("/requests/<int:request_id>/decline")
@@ -61,4 +61,4 @@ def accept_request(data: dict[str, Any], request_id: int) -> ObservationRequest:
 @bp.response(200, schemas.RequestSchema)
 def decline_request(data: dict[str, Any], request_id: int) -> ObservationRequest:
     """Decline a request made to you, saying why (your trainee reads it); an answered one is 409."""
-    return requests.decline(_request(request_id).id, _me(), data["reason"])
+    return requests.decline(_request(request_id).id, caller_id(), data["reason"])

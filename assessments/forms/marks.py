@@ -85,7 +85,7 @@ def observation_form(
         save_draft = SubmitField("Save as draft", widget=GovSubmitInput())
         submit_observation = SubmitField("Submit observation", widget=GovSubmitInput())
 
-    _add_marks(ObservationForm, rubric)
+    add_marks(ObservationForm, rubric)
     if correction:
         ObservationForm.reason = TextAreaField(  # type: ignore[attr-defined]
             "Why are you correcting this observation?",
@@ -100,7 +100,7 @@ def observation_form(
     return ObservationForm(formdata=data, **values)
 
 
-def _add_marks(form: type[FlaskForm], rubric: engine.Rubric) -> None:
+def add_marks(form: type[FlaskForm], rubric: engine.Rubric) -> None:
     """A level and a comment per criterion, and the rubric's named faults as counts."""
     add_level_fields(form, rubric)
     for i, criterion in enumerate(rubric.criteria):
@@ -127,7 +127,7 @@ def marks_form(
         lock_version = HiddenField()
         submit = SubmitField(button, widget=GovSubmitInput())
 
-    _add_marks(MarksForm, rubric)
+    add_marks(MarksForm, rubric)
     if reason:
         MarksForm.reason = TextAreaField(  # type: ignore[attr-defined]
             "Reason for the agreed judgement",

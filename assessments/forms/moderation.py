@@ -19,7 +19,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from assessments import sampling
 from assessments.forms.cohorts import GAP_MESSAGE, PERCENT_MESSAGE, RATE_MESSAGE
-from assessments.forms.marks import _add_marks
+from assessments.forms.marks import add_marks
 from assessments.models import (
     APPEAL_REASON_MAX_LENGTH,
     EXEMPLAR_ACCOUNT_MAX_LENGTH,
@@ -201,7 +201,7 @@ def appeal_decision_form(rubric: engine.Rubric, data: Any = None, **values: Any)
         )
         submit = SubmitField("Record the decision", widget=GovSubmitInput())
 
-    _add_marks(DecisionForm, rubric)
+    add_marks(DecisionForm, rubric)
     return DecisionForm(formdata=data, **values)
 
 
@@ -229,5 +229,5 @@ def exemplar_form(rubric: engine.Rubric, data: Any = None) -> FlaskForm:
         )
         submit = SubmitField("Publish the exemplar", widget=GovSubmitInput())
 
-    _add_marks(ExemplarForm, rubric)
+    add_marks(ExemplarForm, rubric)
     return ExemplarForm(formdata=data)

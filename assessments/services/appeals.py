@@ -26,10 +26,11 @@ from assessments.models import (
     Observation,
 )
 from assessments.services import moderation
-from assessments.services.observations import _scored
+from assessments.services.observations import scored_result
 from competencies import engine
-from core.accounts.models import RoleGrant, User, utcnow
+from core.accounts.models import RoleGrant, User
 from core.accounts.roles import Role
+from core.clock import utcnow
 from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
 
@@ -110,7 +111,7 @@ def ask(observation_id: int, trainee_id: int, reason: str) -> ModerationAppeal:
     reason = _reason(reason, "reason", "Enter why you are asking for a review")
     if existing is not None:
         existing.reason = reason
-        moderation._commit()
+        moderation.commit_marking()
         return existing
     appeal = ModerationAppeal(item_id=item.id, trainee_id=trainee_id, reason=reason, status=AppealStatus.OPEN)
     db.session.add(appeal)
@@ -137,11 +138,11 @@ def refusal(appeal: ModerationAppeal, reviewer_id: int) -> str | None:
     item = appeal.item
     if appeal.reviewer_id is not None and appeal.reviewer_id == reviewer_id:
         return None  # they decided it (a changed judgement is recorded as theirs): they may read it again
-    if not moderation._is_moderator(reviewer_id):
+    if not moderation.is_moderator(reviewer_id):
         return "Only a moderator can review an appeal."
     if reviewer_id in (item.observation.observer_id, item.moderator_id, item.agreed_by_id):
         return "You have already marked this observation, so another moderator must review the appeal."
-    if reviewer_id in moderation._mentors_of(item.observation.enrolment_id):
+    if reviewer_id in moderation.mentors_of(item.observation.enrolment_id):
         return "You mentor this trainee, so another moderator must review the appeal."
     return None
 
@@ -187,7 +188,7 @@ def decide(
             raise Invalid("Choose the new level for at least one criterion", "judgements")
         reviewer = db.session.get(User, reviewer_id)
         assert reviewer is not None
-        new = _scored(item.observation, reviewer.id, rubric, marks)
+        new = scored_result(item.observation, reviewer.id, rubric, marks)
         appeal.new_evidence, appeal.new_result = marks, new
         # Progress reads the agreed judgement: the changed one takes its place (the old one is kept above).
         item.agreed_result, item.agreed_evidence = new, marks
@@ -197,5 +198,5 @@ def decide(
     appeal.decision_reason = reason
     appeal.reviewer_id = reviewer_id
     appeal.decided_at = utcnow()
-    moderation._commit(lambda: messages.tell_appeal_decided(appeal, reviewer_id))
+    moderation.commit_marking(lambda: messages.tell_appeal_decided(appeal, reviewer_id))
     return appeal

@@ -27,8 +27,9 @@ from assessments.models import Enrolment as EnrolmentRow
 from competencies import engine
 from competencies import services as competency_services
 from competencies.models import RubricVersion
-from core.accounts.models import User, utcnow
+from core.accounts.models import User
 from core.accounts.roles import Role
+from core.clock import utcnow
 from core.database import commit_or_conflict
 from core.extensions import db
 from core.problems import Conflict, Invalid, invalid, too_long

@@ -26,8 +26,8 @@ from sqlalchemy.orm.exc import StaleDataError
 from assessments.models import NAME_MAX_LENGTH, Cohort, Enrolment, Observation, ObservationStatus
 from competencies import engine
 from competencies.models import Rubric, RubricVersion, Scenario
-from core.accounts.models import utcnow
 from core.audit import Action, Subject, changed_fields, record
+from core.clock import utcnow
 from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
 from curriculum.models import ProgrammeVersion, VersionStatus

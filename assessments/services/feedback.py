@@ -29,7 +29,7 @@ from assessments.models import (
 from assessments.services import moderation
 from assessments.services.observations import get_observation_for_mentor, rateable_criteria
 from competencies import services as competency_services
-from core.accounts.models import utcnow
+from core.clock import utcnow
 from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
 

@@ -20,7 +20,7 @@ from assessments.models import ModerationItem
 from assessments.services import appeals, moderation
 from assessments.services.plans import PRINT_CSS
 from competencies import services as competency_services
-from core import printing
+from core import clock, printing
 
 PACK = printing.Printed("moderation-pack", "assessments/print/moderation_pack.html", PRINT_CSS)
 
@@ -127,10 +127,10 @@ def pack(cohort_id: int, today: date | None = None) -> Pack | None:
     )
     flags = tuple(f"{found.name(c.mentor)}: {agreement.render(c.reason)}" for c in found.flags if c.flagged)
     titles = {s.key: s.title for s in competency_services.list_scenarios()}
-    observations = tuple(_observation(i, titles) for i in moderation._items_of_cohort(cohort_id))
+    observations = tuple(_observation(i, titles) for i in moderation.items_of_cohort(cohort_id))
     return Pack(
         found.cohort.name,
-        format_date((today or date.today()).isoformat()),
+        format_date((today or clock.today()).isoformat()),
         observations,
         found.marked,
         found.policy.min_pairs,

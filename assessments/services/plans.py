@@ -24,7 +24,7 @@ from assessments.models import Cohort, Enrolment, Observation
 from assessments.services import ScenarioProgress, explained, moderation, progress, senco_duty
 from assessments.services.case_study import dates_of
 from competencies import services as competency_services
-from core import printing
+from core import clock, printing
 from core.accounts.models import User
 from core.extensions import db
 from curriculum import schedule
@@ -284,13 +284,9 @@ def training_plan(enrolment_id: int, today: date, for_trainee: bool = False) -> 
     )
 
 
-def _today() -> date:
-    return date.today()
-
-
 def training_plan_key(enrolment_id: int, today: date | None = None) -> str:
     """The cache key of the plan: a hash of everything it shows and of its templates ("" if none)."""
-    plan = training_plan(enrolment_id, today or _today())
+    plan = training_plan(enrolment_id, today or clock.today())
     return PLAN.key(plan) if plan else ""
 
 
@@ -308,7 +304,7 @@ def training_plan_pdf(
 ) -> printing.StoredPdf | None:
     """The stored plan, or a new one if anything it shows has changed; None if there is no such enrolment.
     ``for_trainee``: the trainee's own copy, without results held back until moderated."""
-    plan = training_plan(enrolment_id, today or _today(), for_trainee)
+    plan = training_plan(enrolment_id, today or clock.today(), for_trainee)
     if plan is None:
         return None
     return printing.make_pdf(PLAN.key(plan), lambda: training_plan_html(plan), [PRINT_CSS])

@@ -37,7 +37,7 @@ from assessments.services.case_study import dates_of
 from assessments.services.enrolments import senco_duty
 from assessments.services.training_status import in_training
 from competencies import services as competency_services
-from core import jobs
+from core import clock, jobs
 from core.accounts.models import RoleGrant, User
 from core.accounts.roles import Role
 from core.extensions import db
@@ -336,7 +336,7 @@ def describe(outcomes: list[Outcome], dry_run: bool) -> list[str]:
 def run_daily(work: jobs.Work) -> str:
     """The daily job: send the day's reminders, keep the counts as the job's result."""
     day = work.params.get("day")
-    today = date.fromisoformat(day) if day else date.today()
+    today = date.fromisoformat(day) if day else clock.today()
     outcomes = send(today)
     work.progress(len(outcomes), len(outcomes))
     work.output.write_text("\n".join(describe(outcomes, dry_run=False)) + "\n")

@@ -22,7 +22,7 @@ from assessments.models import (
 )
 from assessments.services.observations import scenarios_of
 from assessments.services.scope import enrolment_for_mentor, enrolment_for_trainee
-from core.accounts.models import utcnow
+from core.clock import utcnow
 from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
 

@@ -15,8 +15,9 @@ from assessments import training_status as rules
 from assessments.models import Enrolment, EnrolmentStatusChange
 from assessments.reasons import RuleInputError
 from assessments.signals import training_status_changed
-from core.accounts.models import User, utcnow
+from core.accounts.models import User
 from core.audit import Action, Subject, record
+from core.clock import utcnow
 from core.extensions import db
 from core.problems import Conflict, Invalid, invalid
 

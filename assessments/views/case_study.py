@@ -12,9 +12,10 @@ from assessments.case_study_rules import CaseStudyDates, CaseStudyResult, in_wor
 from assessments.forms import AddMentorForm, CaseStudyForm, SubmissionForm
 from assessments.models import Enrolment
 from assessments.services import case_study, enrolment_mentors
-from assessments.views.base import bp, today
+from assessments.views.base import bp
 from core.access import roles_required
 from core.accounts.roles import STAFF, Role
+from core.clock import today
 from core.extensions import db
 from core.forms import sent_lock_version
 from core.problems import Invalid, blame_fields

@@ -13,10 +13,11 @@ from assessments.forms import CohortForm, EnrolmentForm, MoveRubricForm, setting
 from assessments.models import Cohort
 from assessments.services import cohorts as cohort_services
 from assessments.services.case_study import dates_of
-from assessments.views.base import bp, today
+from assessments.views.base import bp
 from assessments.views.enrolments import enrolment_input, mentor_choices
 from core.access import roles_required
 from core.accounts.roles import STAFF, Role
+from core.clock import today
 from core.forms import sent_lock_version
 from core.problems import Invalid, blame_fields
 

@@ -7,10 +7,11 @@ from flask import Response, abort
 from flask_login import current_user
 
 from assessments.services import plans, scope
-from assessments.views.base import bp, today
+from assessments.views.base import bp
 from core.access import roles_required
 from core.accounts.roles import Role
 from core.audit import Action, Subject, record_read
+from core.clock import today
 from core.printing import safe_filename, send_pdf
 
 EVERY_ROLE = (Role.TRAINEE, Role.MENTOR, Role.DESIGNER, Role.ADMIN)

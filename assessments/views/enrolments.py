@@ -15,11 +15,12 @@ from assessments.enrolment_rules import format_periods
 from assessments.forms import EnrolmentForm, EnrolmentImportForm
 from assessments.models import Enrolment
 from assessments.services import enrolment_imports, enrolments, training_status
-from assessments.views.base import bp, today
+from assessments.views.base import bp
 from assessments.views.training_status import CHANGES
 from core import importing
 from core.access import roles_required
 from core.accounts.roles import STAFF, Role
+from core.clock import today
 from core.forms import sent_lock_version
 from core.problems import Invalid, Problem, blame_fields
 

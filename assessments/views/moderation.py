@@ -15,11 +15,12 @@ from assessments.services import appeals, reminders
 from assessments.services import calibration as calibration_services
 from assessments.services import moderation as services
 from assessments.services import moderation_pack as moderation_pack_service
-from assessments.views.base import bp, today
+from assessments.views.base import bp
 from competencies import services as competency_services
 from core.access import roles_required
 from core.accounts.roles import STAFF, Role
 from core.audit import Action, Subject, record_read
+from core.clock import today
 from core.forms import sent_lock_version
 from core.problems import Invalid, blame_fields
 

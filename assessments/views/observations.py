@@ -16,11 +16,12 @@ from assessments.services import dashboard, feedback, moderation, reminders, sco
 from assessments.services.case_study import dates_of
 from assessments.services.observations import history
 from assessments.training_status import WITHDRAWN_NO_OBSERVATION
-from assessments.views.base import bp, today
+from assessments.views.base import bp
 from competencies import services as competency_services
 from core.access import roles_required
 from core.accounts.roles import Role
 from core.audit import Action, Subject, record_read
+from core.clock import today
 from core.forms import NO_LOCK_SENT, sent_lock_version
 from core.paging import page_number
 from core.problems import Invalid, blame_fields

@@ -9,9 +9,10 @@ from wtforms.fields.choices import SelectChoice
 from assessments import services
 from assessments.forms import AcceptRequestForm, DeclineRequestForm, RequestForm
 from assessments.services import requests
-from assessments.views.base import bp, today
+from assessments.views.base import bp
 from core.access import roles_required
 from core.accounts.roles import Role
+from core.clock import today
 from core.problems import Invalid, blame_fields
 
 

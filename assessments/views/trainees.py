@@ -13,12 +13,13 @@ from assessments.reminders import Audience
 from assessments.services import appeals, feedback, moderation, reminders, requests
 from assessments.services.case_study import dates_of
 from assessments.services.observations import history
-from assessments.views.base import bp, today
+from assessments.views.base import bp
 from competencies import engine
 from competencies import services as competency_services
 from core.access import roles_required
 from core.accounts.roles import Role
 from core.audit import Action, Subject, record_read
+from core.clock import today
 from core.problems import Invalid, blame_fields
 
 

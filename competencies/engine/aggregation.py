@@ -50,7 +50,7 @@ class MixedRubrics(str, enum.Enum):
     LEAVE_OUT = "leave-out"  # count only results of this rubric, and say how many were left out
 
 
-def _enum(kind: type[enum.Enum], value: Any, path: str, problems: list[Problem]) -> Any:
+def read_enum(kind: type[enum.Enum], value: Any, path: str, problems: list[Problem]) -> Any:
     if isinstance(value, kind):
         return value
     try:
@@ -71,8 +71,10 @@ class AggregationPolicy:
 
     def __post_init__(self) -> None:
         problems: list[Problem] = []
-        object.__setattr__(self, "method", _enum(AggregationMethod, self.method, "method", problems))
-        object.__setattr__(self, "mixed_rubrics", _enum(MixedRubrics, self.mixed_rubrics, "mixed_rubrics", problems))
+        object.__setattr__(self, "method", read_enum(AggregationMethod, self.method, "method", problems))
+        object.__setattr__(
+            self, "mixed_rubrics", read_enum(MixedRubrics, self.mixed_rubrics, "mixed_rubrics", problems)
+        )
         weight = exact(self.decay_weight)
         if weight is None or not 0 < weight < 1:
             problems.append(
@@ -113,7 +115,7 @@ class AggregationPolicy:
 
 _new = cast(TupleNew, tuple.__new__)  # builds a NamedTuple without its Python-level __new__
 _INSUFFICIENT = Outcome.INSUFFICIENT_EVIDENCE
-_order = attrgetter("observation")
+by_observation = attrgetter("observation")
 _STAMP = attrgetter("rubric")
 _ID = attrgetter("id")  # Observation's fields begin (observed_at, id): time, then id
 
@@ -156,7 +158,7 @@ def usable_results(rubric: Rubric, results: Sequence[Result], mixed: MixedRubric
         notes.append(reason("other_rubric_left_out", count=len(others), version=rubric.version))
         left = set(others)
         results = [r for i, r in enumerate(results) if i not in left]
-    if len(set(map(_ID, map(_order, results)))) != len(results):
+    if len(set(map(_ID, map(by_observation, results)))) != len(results):
         seen: dict[str, int] = {}
         for i, r in enumerate(results):
             if r.observation.id and seen.setdefault(r.observation.id, i) != i:
@@ -212,7 +214,7 @@ def aggregate(rubric: Rubric, results: Sequence[Result], policy: AggregationPoli
         raise PolicyError(
             [Problem("method", "A faults rubric is aggregated by latest or n times: faults do not average")]
         )
-    counted = sorted([r for r in kept if r.outcome is not _INSUFFICIENT], key=_order)
+    counted = sorted([r for r in kept if r.outcome is not _INSUFFICIENT], key=by_observation)
 
     def done(outcome: Outcome, value: float | None, reasons: list[Reason], count: int | None = None) -> Aggregate:
         return _new(

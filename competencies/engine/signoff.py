@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from competencies.engine.aggregation import MixedRubrics, _enum, _order, usable_results
+from competencies.engine.aggregation import MixedRubrics, by_observation, read_enum, usable_results
 from competencies.engine.errors import EvidenceError, PolicyError, Problem
 from competencies.engine.model import ENGINE_VERSION, FaultSeverity, Outcome, Rubric, RubricModel
 from competencies.engine.numbers import whole
@@ -39,7 +39,9 @@ class SignOffPolicy:
             value = whole(getattr(self, name))
             if value is None or not least <= value <= POLICY_MAX:
                 problems.append(Problem(name, f"Enter a whole number from {least} to {POLICY_MAX:,}"))
-        object.__setattr__(self, "mixed_rubrics", _enum(MixedRubrics, self.mixed_rubrics, "mixed_rubrics", problems))
+        object.__setattr__(
+            self, "mixed_rubrics", read_enum(MixedRubrics, self.mixed_rubrics, "mixed_rubrics", problems)
+        )
         if problems:
             raise PolicyError(problems)
 
@@ -85,7 +87,7 @@ def sign_off(rubric: Rubric, results: Sequence[Result], policy: SignOffPolicy) -
     ]
     if problems:
         raise EvidenceError(problems)
-    ordered = sorted(kept, key=_order)
+    ordered = sorted(kept, key=by_observation)
     counted = [r for r in ordered if r.outcome is not Outcome.INSUFFICIENT_EVIDENCE]
     met = [r for r in counted if r.outcome is Outcome.MET]
     observers = tuple(sorted({r.observation.observer for r in met}))

@@ -26,7 +26,7 @@ from competencies import engine
 from competencies.engine.numbers import exact, plain
 from competencies.models import Rubric, RubricVersion, Scenario
 from competencies.services import imports as rubric_imports
-from core.accounts.models import utcnow
+from core.clock import utcnow
 from core.extensions import db
 from core.keys import slug, unique_key
 from core.problems import Conflict, Invalid, found

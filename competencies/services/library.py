@@ -11,7 +11,7 @@ from sqlalchemy.orm import lazyload
 from competencies import engine
 from competencies.models import Rubric, RubricVersion, Scenario
 from competencies.scenarios import load_scenarios
-from core.accounts.models import utcnow
+from core.clock import utcnow
 from core.extensions import db
 from curriculum.services import catalogue as catalogue_service
 

@@ -9,7 +9,8 @@ from datetime import timedelta
 from sqlalchemy import delete, select
 
 from core.accounts.errors import AccountError, refuse_erased
-from core.accounts.models import NAME_MAX_LENGTH, ApiToken, User, utcnow
+from core.accounts.models import NAME_MAX_LENGTH, ApiToken, User
+from core.clock import utcnow
 from core.extensions import db
 
 # An API token stops working after this unless issued for less (`flask users token --days`).

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from core import importing
+from core import clock, importing
 from core.accounts import api_tokens, people_import, services
 from core.accounts.errors import AccountError
-from core.accounts.models import utcnow
 from core.accounts.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, TEMPORARY_PASSWORD_HOURS
-from core.accounts.roles import Role
+from core.clock import utcnow
 from core.problems import Invalid
+from core.roles import Role
 
 ROLE_NAMES = [role.value for role in Role]
 
@@ -164,7 +164,7 @@ def people() -> None:
 @with_appcontext
 def import_people(path: Path, dry_run: bool) -> None:
     """Add people from a CSV file (the page's template) and invite the new ones: all, or none."""
-    fmt = people_import.people_csv(None, date.today())
+    fmt = people_import.people_csv(None, clock.today())
     try:
         result = importing.import_document(fmt, path.read_bytes(), None, dry_run=dry_run)
     except Invalid as error:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from sqlalchemy import delete
 
-from core.accounts.models import ApiToken, SignInFailure, User, new_session_token, utcnow
+from core.accounts.models import ApiToken, SignInFailure, User, new_session_token
 from core.accounts.throttle import account_key
+from core.clock import utcnow
 from core.extensions import db
 
 ERASED_DOMAIN = "erased.invalid"  # a reserved top-level domain: no mail is ever sent there

@@ -19,8 +19,8 @@ from wtforms.validators import Email, EqualTo, InputRequired, Length, Optional, 
 from core.accounts.links import Purpose
 from core.accounts.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, NAME_UNSAFE, name_is_safe
 from core.accounts.passwords import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, PASSWORD_RULE, TEMPORARY_PASSWORD_HINT
-from core.accounts.roles import HOME_PRIORITY, Role
 from core.forms import ChoiceField, ChoicesField
+from core.roles import HOME_PRIORITY, Role
 
 INVITATION_DAYS = Purpose.INVITATION.lifetime.days
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -12,11 +10,11 @@ from flask_wtf.file import FileField, FileRequired
 from govuk_frontend_wtf.wtforms_widgets import GovFileInput, GovSubmitInput
 from wtforms import SubmitField
 
-from core import importing
+from core import clock, importing
 from core.accounts import people_import
-from core.accounts.roles import Role
 from core.accounts.views import people
 from core.import_pages import ImportPages
+from core.roles import Role
 
 
 class PeopleImportForm(FlaskForm):
@@ -29,7 +27,7 @@ class PeopleImportForm(FlaskForm):
 
 
 def _format() -> importing.Format[people_import.PeopleDraft]:
-    return people_import.people_csv(current_user.id, date.today())
+    return people_import.people_csv(current_user.id, clock.today())
 
 
 def _imported(done: people_import.Imported) -> str:

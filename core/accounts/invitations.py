@@ -19,11 +19,11 @@ from core.accounts import links, services
 from core.accounts.errors import AccountError
 from core.accounts.links import AccountLink, Purpose
 from core.accounts.models import NO_PASSWORD, User
-from core.accounts.roles import Role
 from core.accounts.security_messages import security_kind
 from core.audit import Action, Subject, record
 from core.extensions import db
 from core.messages import link_to, notify, register_kind
+from core.roles import Role
 
 INVITATION = security_kind(
     "invitation",

@@ -15,7 +15,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import ForeignKey, String, select, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.accounts.models import EMAIL_MAX_LENGTH, User, utcnow
+from core.accounts.models import EMAIL_MAX_LENGTH, User
+from core.clock import utcnow
 from core.extensions import db
 from core.problems import Invalid
 

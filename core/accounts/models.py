@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import secrets
 import unicodedata
-from datetime import UTC, datetime
+from datetime import datetime
 
 from flask_login import UserMixin
 from sqlalchemy import Enum, ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.accounts.roles import HOME_PRIORITY, Role
+from core.clock import utcnow
 from core.extensions import db
+from core.roles import HOME_PRIORITY, Role
 
 EMAIL_MAX_LENGTH = 254
 NAME_MAX_LENGTH = 120
@@ -34,10 +35,6 @@ def name_is_safe(name: str) -> bool:
     """Whether a person's name holds only printable text: it starts every email ("Dear …"), so a
     line break in it could write lines of the email's own, and a direction override disguise it."""
     return not any(unicodedata.category(c) == "Cc" or c in _BIDI_CONTROLS for c in name)
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def new_session_token() -> str:

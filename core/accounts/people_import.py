@@ -41,11 +41,11 @@ from core.accounts.models import (
     name_is_safe,
     normalise_email,
 )
-from core.accounts.roles import HOME_PRIORITY, Role
 from core.audit import Action, Subject, record
 from core.csv_safe import write_csv
 from core.extensions import db
 from core.problems import Problem
+from core.roles import HOME_PRIORITY, Role
 from core.whole_numbers import RECORD_NUMBER_MAX, whole_number
 
 KIND = "people"

@@ -25,9 +25,10 @@ from sqlalchemy.orm import Mapped, mapped_column
 from core import jobs
 from core.accounts import links, services, throttle
 from core.accounts.links import Purpose
-from core.accounts.models import ACCOUNT_KEY_LENGTH, ADDRESS_MAX_LENGTH, EMAIL_MAX_LENGTH, User, utcnow
+from core.accounts.models import ACCOUNT_KEY_LENGTH, ADDRESS_MAX_LENGTH, EMAIL_MAX_LENGTH, User
 from core.accounts.security_messages import PASSWORD_RESET, RESET_HOURS
 from core.audit import Action, Subject, record
+from core.clock import utcnow
 from core.database import serialise
 from core.extensions import db
 from core.messages import link_to, notify

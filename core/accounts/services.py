@@ -30,12 +30,12 @@ from core.accounts.passwords import (
     password_problem,
     verify_password,
 )
-from core.accounts.roles import Role
 from core.accounts.security_messages import EMAIL_CHANGED
 from core.accounts.throttle import Throttled, ThrottlePolicy, bounded, next_try_at, record_failure
 from core.audit import Action, Subject, record
 from core.extensions import db
 from core.messages import notify
+from core.roles import Role
 
 EMAIL_TAKEN = "A person with this email address already exists"
 

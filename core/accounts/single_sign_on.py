@@ -15,7 +15,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
-from core.accounts.roles import Role
+from core.roles import Role
 
 # What an account made at first sign-in may do: follow its own training, nothing more. An
 # administrator gives any other role by hand.

@@ -11,9 +11,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from core.accounts import single_sign_on as rules
-from core.accounts.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, User, utcnow
+from core.accounts.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, User
 from core.accounts.passwords import hash_password
 from core.audit import Action, Subject, record
+from core.clock import utcnow
 from core.config import OidcIssuer
 from core.extensions import db
 

@@ -26,9 +26,9 @@ from core.access import public, restrict_blueprint
 from core.accounts import invitations, needs, services, throttle
 from core.accounts.errors import AccountError
 from core.accounts.forms import ChangePasswordForm, ConfirmForm, EditPersonForm, NewPersonForm, SignInForm
-from core.accounts.models import User, utcnow
-from core.accounts.roles import Role
+from core.accounts.models import User
 from core.audit import Action, Subject, record_read
+from core.clock import utcnow
 from core.errors import render_error
 from core.extensions import db, login_manager
 from core.layout import navigation
@@ -37,6 +37,7 @@ from core.privacy import erasure
 from core.privacy import export as subject_access
 from core.problems import Invalid
 from core.redirects import redirect_to_local
+from core.roles import Role
 
 auth = Blueprint("auth", __name__)
 people = Blueprint("people", __name__, url_prefix="/admin/people")

@@ -8,8 +8,9 @@ from typing import Any
 from sqlalchemy import JSON, Enum, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.accounts.models import User, utcnow
+from core.accounts.models import User
 from core.audit.actions import ACTION_MAX_LENGTH, Action
+from core.clock import utcnow
 from core.extensions import db
 
 SUBJECT_TYPE_MAX_LENGTH = 40

@@ -18,10 +18,11 @@ from flask_login import current_user
 from sqlalchemy import Select, delete, func, inspect, select
 from sqlalchemy.orm import selectinload
 
-from core.accounts.models import User, utcnow
+from core.accounts.models import User
 from core.audit import guard
 from core.audit.actions import Action
 from core.audit.models import SUBJECT_TYPE_MAX_LENGTH, AuditEvent
+from core.clock import utcnow
 from core.extensions import db
 from core.layout import UK
 from core.paging import PAGE_SIZE, Page, clamp

@@ -5,12 +5,12 @@ from __future__ import annotations
 from flask import Blueprint, Flask, render_template, request, url_for
 
 from core.access import restrict_blueprint
-from core.accounts.roles import Role
 from core.audit import privacy, services
 from core.audit.forms import AuditFilterForm
 from core.layout import navigation
 from core.paging import page_number
 from core.problems import Invalid, blame_fields
+from core.roles import Role
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 restrict_blueprint(bp, Role.ADMIN)

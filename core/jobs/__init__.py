@@ -4,7 +4,8 @@ A job is a row (kind, parameters, status, progress, result file, error, owner, t
 runs it depends on the configuration, behind one interface (:class:`Runner`):
 
 - ``REDIS_URL`` set: **RQ workers over Redis** (``flask jobs worker`` or ``rq worker``). The web
-  process only enqueues the row's id; the worker builds the app from the same environment.
+  process only enqueues the row's id, to ``worker.run_queued_job`` by name; that module (beside
+  ``wsgi.py``) builds the app from the same environment.
 - otherwise: a **local runner**, a thread in each app process that claims rows from the
   database and runs them, the work itself spread over a process pool (:func:`parallel_map`).
   Nothing but Python is needed, as for ``make run``.
@@ -76,12 +77,15 @@ from core.jobs.models import (
     runner,
 )
 from core.jobs.runners import (
+    WORKER_FUNCTION,
     LocalRunner,
     NoRunner,
     RQRunner,
     run_queued_job,
 )
 from core.jobs.running import (
+    AppFactory,
+    app_factory,
     claimable,
     execute,
     parallel_map,
@@ -89,6 +93,7 @@ from core.jobs.running import (
 )
 
 __all__ = [
+    "AppFactory",
     "DAILY_POLL_SECONDS",
     "DIED_TOO_OFTEN",
     "ERROR_MAX_LENGTH",
@@ -109,8 +114,10 @@ __all__ = [
     "QUEUE_NAME",
     "RESULT_FOLDER",
     "RQRunner",
+    "WORKER_FUNCTION",
     "Runner",
     "Work",
+    "app_factory",
     "claimable",
     "daily_jobs_on",
     "execute",

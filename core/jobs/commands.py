@@ -12,7 +12,8 @@ from sqlalchemy import select
 from core.extensions import db
 from core.jobs.kinds import daily_jobs_on, run_periodic, start_daily
 from core.jobs.models import DAILY_POLL_SECONDS, POLL_SECONDS, Job, log, runner
-from core.jobs.runners import LocalRunner, RQRunner, _make_runner
+from core.jobs.runners import LocalRunner, RQRunner, make_runner
+from core.jobs.running import AppFactory
 
 # ---- the command line ------------------------------------------------------------------------
 
@@ -113,10 +114,15 @@ def start_if_serving(app: Flask) -> None:
         start_runner(app)
 
 
-def init_app(app: Flask) -> None:
+def init_app(app: Flask, factory: AppFactory | None = None) -> None:
     """Choose the runner. The serving process starts it at once (:func:`start_runner`); under any
-    other server it starts with the first request."""
-    app.extensions["job_runner"] = _make_runner(app)
+    other server it starts with the first request.
+
+    ``factory`` builds the app from a configuration (``core.app.create_app``): handed in as data, so
+    the job runner, below the rooms, never imports the factory that knows them. A pool process of
+    :func:`parallel_map` builds its app with it."""
+    app.extensions["job_app_factory"] = factory
+    app.extensions["job_runner"] = make_runner(app)
     app.extensions["job_runner_started"] = threading.Event()
     app.extensions["job_runner_lock"] = threading.Lock()
 

@@ -12,7 +12,7 @@ from flask import Flask, current_app
 from sqlalchemy import delete, or_, select
 from sqlalchemy.exc import IntegrityError
 
-from core.accounts.models import utcnow
+from core.clock import utcnow
 from core.extensions import db
 from core.jobs.models import (
     JOB_RESULT_SECONDS,
@@ -20,10 +20,10 @@ from core.jobs.models import (
     Job,
     JobStatus,
     KindFunction,
-    _config,
     log,
     results_folder,
     runner,
+    setting,
 )
 
 # ---- kinds and starting a job ----------------------------------------------------------------
@@ -100,7 +100,7 @@ def purge_finished(now: datetime, period: timedelta, dry_run: bool = False) -> i
 
 def purge_expired() -> int:
     """Remove result files past their expiry now (each runner pass; the daily purge does it too)."""
-    period = timedelta(seconds=_config(current_app, "JOB_RESULT_SECONDS", JOB_RESULT_SECONDS))
+    period = timedelta(seconds=setting(current_app, "JOB_RESULT_SECONDS", JOB_RESULT_SECONDS))
     removed = purge_results(utcnow(), period)
     db.session.commit()
     return removed

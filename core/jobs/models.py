@@ -16,7 +16,7 @@ from flask import Flask, current_app
 from sqlalchemy import JSON, ForeignKey, String, update
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.accounts.models import utcnow
+from core.clock import utcnow
 from core.config import PRIVATE_FOLDER_MODE
 from core.extensions import db
 
@@ -120,7 +120,7 @@ def results_folder() -> Path:
     return folder
 
 
-def _config(app: Flask, name: str, default: float) -> float:
+def setting(app: Flask, name: str, default: float) -> float:
     return float(app.config.get(name) or default)
 
 

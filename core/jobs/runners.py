@@ -8,9 +8,8 @@ from typing import Any
 from flask import Flask
 
 from core.extensions import db
-from core.jobs import running
 from core.jobs.kinds import daily_jobs_on, purge_expired, run_periodic, start_daily
-from core.jobs.models import JOB_TIMEOUT_SECONDS, POLL_SECONDS, QUEUE_NAME, Runner, _config, log
+from core.jobs.models import JOB_TIMEOUT_SECONDS, POLL_SECONDS, QUEUE_NAME, Runner, log, setting
 from core.jobs.running import claimable, execute
 
 # ---- runners ---------------------------------------------------------------------------------
@@ -29,14 +28,14 @@ class NoRunner:
         pass
 
 
-def run_queued_job(job_id: int) -> str | None:
-    """What an RQ worker runs: the app built from the environment, then :func:`execute`."""
-    # One app a process, kept where a pool process's start-up keeps its own (running._enter_app).
-    if running._worker_app is None:
-        from core.app import create_app
+# What RQ workers import and run, by name: ``worker.py`` beside ``wsgi.py`` builds the app (the
+# factory knows the rooms; the job runner does not) and hands it to :func:`run_queued_job`.
+WORKER_FUNCTION = "worker.run_queued_job"
 
-        running._worker_app = create_app()
-    with running._worker_app.app_context():
+
+def run_queued_job(app: Flask, job_id: int) -> str | None:
+    """What an RQ worker runs, in the app its process built: :func:`execute`, then the purge of expired results."""
+    with app.app_context():
         status = execute(job_id)
         purge_expired()
     return status.value if status else None
@@ -58,9 +57,9 @@ class RQRunner:
 
     def submit(self, job_id: int) -> None:
         self.queue().enqueue(
-            run_queued_job,
+            WORKER_FUNCTION,
             job_id,
-            job_timeout=int(_config(self.app, "JOB_TIMEOUT_SECONDS", JOB_TIMEOUT_SECONDS)),
+            job_timeout=int(setting(self.app, "JOB_TIMEOUT_SECONDS", JOB_TIMEOUT_SECONDS)),
             result_ttl=3600,
             failure_ttl=24 * 3600,
         )
@@ -138,7 +137,7 @@ class LocalRunner:
         return ran
 
 
-def _make_runner(app: Flask) -> Runner:
+def make_runner(app: Flask) -> Runner:
     choice = app.config.get("JOBS_RUNNER") or (
         "none" if app.testing else "rq" if app.config.get("REDIS_URL") else "local"
     )

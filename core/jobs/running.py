@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from flask import Flask, current_app
 from sqlalchemy import or_, select, update
 
-from core.accounts.models import utcnow
+from core.clock import utcnow
 from core.extensions import db
 from core.jobs.models import (
     DIED_TOO_OFTEN,
@@ -29,9 +29,9 @@ from core.jobs.models import (
     JobFailed,
     JobStatus,
     Work,
-    _config,
     log,
     results_folder,
+    setting,
 )
 
 # ---- running one job (in whichever process the runner chose) ---------------------------------
@@ -41,7 +41,7 @@ def _claim(job_id: int) -> bool:
     """Take the job if it is queued, or running with a heartbeat older than the lease (its
     runner died). One conditional UPDATE, so of two runners only one wins."""
     now = utcnow()
-    stale = now - timedelta(seconds=_config(current_app, "JOB_LEASE_SECONDS", JOB_LEASE_SECONDS))
+    stale = now - timedelta(seconds=setting(current_app, "JOB_LEASE_SECONDS", JOB_LEASE_SECONDS))
     with db.engine.begin() as connection:
         claimed = connection.execute(
             update(Job)
@@ -71,7 +71,7 @@ class _Heartbeat:
         self.thread = threading.Thread(target=self._beat, name=f"job-{job_id}-heartbeat", daemon=True)
 
     def _beat(self) -> None:
-        interval = _config(self.app, "JOB_LEASE_SECONDS", JOB_LEASE_SECONDS) / 4
+        interval = setting(self.app, "JOB_LEASE_SECONDS", JOB_LEASE_SECONDS) / 4
         while not self.stopped.wait(interval):
             try:
                 with self.app.app_context(), db.engine.begin() as connection:
@@ -96,7 +96,7 @@ def execute(job_id: int) -> JobStatus | None:
         select(Job.kind, Job.params, Job.attempts).where(Job.id == job_id)
     ).one()
     db.session.rollback()  # no transaction stays open while the work runs
-    if attempts > int(_config(current_app, "JOB_ATTEMPTS_MAX", JOB_ATTEMPTS_MAX)):
+    if attempts > int(setting(current_app, "JOB_ATTEMPTS_MAX", JOB_ATTEMPTS_MAX)):
         _finish(job_id, status=JobStatus.FAILED.value, error=DIED_TOO_OFTEN)
         return JobStatus.FAILED
     function = current_app.extensions.get("job_kinds", {}).get(kind)
@@ -119,7 +119,7 @@ def execute(job_id: int) -> JobStatus | None:
         output.unlink(missing_ok=True)
         _finish(job_id, status=JobStatus.FAILED.value, error=FAILED_UNEXPECTEDLY)
         return JobStatus.FAILED
-    expires = utcnow() + timedelta(seconds=_config(current_app, "JOB_RESULT_SECONDS", JOB_RESULT_SECONDS))
+    expires = utcnow() + timedelta(seconds=setting(current_app, "JOB_RESULT_SECONDS", JOB_RESULT_SECONDS))
     _finish(
         job_id, status=JobStatus.DONE.value, result_file=final.name, result_name=name, expires_at=expires, error=None
     )
@@ -128,7 +128,7 @@ def execute(job_id: int) -> JobStatus | None:
 
 def claimable() -> list[int]:
     """Ids of the jobs a runner may take now: queued, or running without a heartbeat for a lease."""
-    stale = utcnow() - timedelta(seconds=_config(current_app, "JOB_LEASE_SECONDS", JOB_LEASE_SECONDS))
+    stale = utcnow() - timedelta(seconds=setting(current_app, "JOB_LEASE_SECONDS", JOB_LEASE_SECONDS))
     return list(
         db.session.scalars(
             select(Job.id)
@@ -145,18 +145,17 @@ def claimable() -> list[int]:
 
 # ---- spreading a job's work over the machine's cores -----------------------------------------
 
-_worker_app: Flask | None = None
 Item = TypeVar("Item")
 Result = TypeVar("Result")
+AppFactory = Callable[[dict[str, Any]], Flask]
 
 
-def _enter_app(config: dict[str, Any]) -> None:
-    """Pool process start-up: its own app (and database connections), its context kept pushed."""
-    global _worker_app
-    from core.app import create_app  # the factory knows the rooms; only a process's start-up needs it
+def _enter_app(factory: AppFactory, config: dict[str, Any]) -> None:
+    """Pool process start-up: its own app (and database connections), its context kept pushed.
 
-    _worker_app = create_app(config)
-    _worker_app.app_context().push()
+    ``factory`` is the one :func:`core.jobs.init_app` was given (pickled by its dotted name), so the
+    job runner never imports the app factory that imports it."""
+    factory(config).app_context().push()
     # The pool process's own PDF worker ends with it (and is waited for, so its CPU time is counted
     # where ``make bench`` reads it); multiprocessing runs finalizers, not atexit, in its children.
     from multiprocessing.util import Finalize
@@ -164,6 +163,14 @@ def _enter_app(config: dict[str, Any]) -> None:
     from core import pdf
 
     Finalize(pdf, pdf.close_worker, exitpriority=10)
+
+
+def app_factory(app: Flask) -> AppFactory:
+    """The app factory handed to :func:`core.jobs.init_app`: a pool process builds its app with it."""
+    factory: AppFactory | None = app.extensions.get("job_app_factory")
+    if factory is None:
+        raise RuntimeError("core.jobs.init_app was not given the app factory, so no pool process can build the app.")
+    return factory
 
 
 def _portable_config(app: Flask) -> dict[str, Any]:
@@ -190,6 +197,6 @@ def parallel_map(
         max_workers=count,
         mp_context=multiprocessing.get_context("spawn"),
         initializer=_enter_app,
-        initargs=(_portable_config(app),),
+        initargs=(app_factory(app), _portable_config(app)),
     ) as pool:
         yield from pool.map(function, items)

@@ -25,7 +25,8 @@ from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session, SessionTransaction
 
 from core import jobs
-from core.accounts.models import User, utcnow
+from core.accounts.models import User
+from core.clock import utcnow
 from core.extensions import db
 from core.messages import outbox, transports
 from core.messages.models import MESSAGE_ERROR_MAX_LENGTH, Message, MessageStatus

@@ -16,7 +16,8 @@ from flask import Flask
 from sqlalchemy import select, update
 
 from core import jobs
-from core.accounts.models import User, utcnow
+from core.accounts.models import User
+from core.clock import utcnow
 from core.extensions import db
 from core.messages.kinds import Category, MessageKind, register_kind
 from core.messages.models import Message, MessageStatus

@@ -8,7 +8,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.accounts.models import EMAIL_MAX_LENGTH, utcnow
+from core.accounts.models import EMAIL_MAX_LENGTH
+from core.clock import utcnow
 from core.extensions import db
 from core.messages.kinds import KIND_NAME_MAX_LENGTH
 

@@ -14,7 +14,7 @@ from sqlalchemy import ForeignKey
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.accounts.models import utcnow
+from core.clock import utcnow
 from core.extensions import db
 from core.messages.kinds import Category, MessageKind
 from core.messages.models import MessageStatus

@@ -10,7 +10,8 @@ from jinja2 import Environment, StrictUndefined, Template
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from core.accounts.models import User, utcnow
+from core.accounts.models import User
+from core.clock import utcnow
 from core.extensions import db
 from core.messages import preferences
 from core.messages.kinds import MessageKind, kind_named

@@ -6,7 +6,6 @@ from flask import Blueprint, Flask, abort, flash, redirect, render_template, req
 from flask_login import current_user
 
 from core.access import restrict_blueprint
-from core.accounts.roles import Role
 from core.audit import Action, Subject, record_read
 from core.layout import navigation
 from core.messages import outbox, preferences, transports
@@ -14,6 +13,7 @@ from core.messages.forms import REMINDERS_OFF, REMINDERS_ON, EmailChoicesForm
 from core.messages.models import MessageStatus
 from core.messages.services import SETTINGS_PATH
 from core.paging import page_number
+from core.roles import Role
 
 bp = Blueprint("outbox", __name__, url_prefix="/admin/outbox")
 restrict_blueprint(bp, Role.ADMIN)

@@ -10,8 +10,8 @@ from flask import Flask
 from flask.cli import with_appcontext
 
 from core import jobs
-from core.accounts.models import utcnow
 from core.audit import Action, Subject, record_read
+from core.clock import utcnow
 from core.privacy import docs, erasure, export, retention
 from core.problems import Invalid
 from core.whole_numbers import RECORD_NUMBER_MAX, whole_number

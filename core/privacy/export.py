@@ -20,7 +20,8 @@ from typing import Any
 from sqlalchemy import func, select
 
 from core import jobs, pdf, printing, privacy
-from core.accounts.models import User, utcnow
+from core.accounts.models import User
+from core.clock import utcnow
 from core.extensions import db
 from core.layout import format_date, format_time
 from core.privacy import Other

@@ -28,7 +28,7 @@ from datetime import datetime, timedelta
 from flask import Flask, current_app
 
 from core import jobs, printing
-from core.accounts.models import utcnow
+from core.clock import utcnow
 from core.config import env_int
 from core.extensions import db
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from core.accounts.models import utcnow
+from core.clock import utcnow
 from core.extensions import db
 from core.keys import slug, unique_key
 from core.problems import Conflict, Invalid, found

@@ -3,7 +3,6 @@ administrator accepts (enrolling the trainee) or rejects it."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -12,6 +11,7 @@ from werkzeug.wrappers import Response
 from wtforms.fields.choices import SelectChoice
 
 from assessments.services.enrolments import people_with
+from core import clock
 from core.accounts.roles import Role
 from core.paging import page_number
 from core.problems import Conflict, Invalid, Problem, blame_fields
@@ -166,7 +166,7 @@ def application_accept(application_id: str) -> Response | tuple[str, int]:
             chosen_id(form.cohort_id.data),
             tuple(i for i in [chosen_id(form.mentor_id.data)] if i is not None),
             current_user,
-            date.today(),
+            clock.today(),
         )
         return f"Accepted at the DfE. {application.full_name} is enrolled on {enrolment.cohort.name} and invited."
 
@@ -182,7 +182,7 @@ def application_finish(application_id: str) -> Response | tuple[str, int]:
             chosen_id(form.cohort_id.data),
             tuple(i for i in [chosen_id(form.mentor_id.data)] if i is not None),
             current_user,
-            date.today(),
+            clock.today(),
         )
         return f"{application.full_name} is enrolled on {enrolment.cohort.name}."
 

@@ -9,11 +9,12 @@ import pytest
 from sqlalchemy import select, update
 
 from core.accounts import services as accounts
-from core.accounts.models import User, utcnow
+from core.accounts.models import User
 from core.accounts.roles import Role
 from core.audit import Action, Subject, purge_audit_events, record
 from core.audit.guard import AppendOnly
 from core.audit.models import AuditEvent
+from core.clock import utcnow
 from core.extensions import db
 from tests.conftest import PASSWORD, post_form
 

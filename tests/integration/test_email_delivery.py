@@ -12,10 +12,11 @@ from sqlalchemy import select, update
 
 from core import jobs
 from core.accounts.invitations import invite
-from core.accounts.models import NO_PASSWORD, User, utcnow
+from core.accounts.models import NO_PASSWORD, User
 from core.accounts.roles import Role
 from core.audit import Action
 from core.audit.models import AuditEvent
+from core.clock import utcnow
 from core.extensions import db
 from core.messages import Message, MessageStatus
 from core.messages.delivery import ATTEMPTS_MAX, DELIVERY_JOB, deliver_due

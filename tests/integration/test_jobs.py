@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import update
 
 from core import jobs
-from core.accounts.models import utcnow
 from core.accounts.roles import Role
+from core.clock import utcnow
 from core.extensions import db
 from tests.conftest import _empty_all_tables, make_app
 

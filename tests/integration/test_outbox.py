@@ -11,8 +11,9 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import select, update
 
-from core.accounts.models import User, utcnow
+from core.accounts.models import User
 from core.accounts.roles import Role
+from core.clock import utcnow
 from core.extensions import db
 from core.messages import Message, MessageStatus, notify
 from core.messages.delivery import deliver_due

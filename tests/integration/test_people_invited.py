@@ -9,10 +9,11 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 
 from core.accounts.links import AccountLink
-from core.accounts.models import NO_PASSWORD, User, utcnow
+from core.accounts.models import NO_PASSWORD, User
 from core.accounts.roles import Role
 from core.audit import Action
 from core.audit.models import AuditEvent
+from core.clock import utcnow
 from core.extensions import db
 from core.messages import Message
 from core.privacy import retention

@@ -13,11 +13,12 @@ import pytest
 from sqlalchemy import func, select, text
 
 from core import jobs
-from core.accounts.models import ApiToken, SignInFailure, User, utcnow
+from core.accounts.models import ApiToken, SignInFailure, User
 from core.accounts.roles import Role
 from core.app import create_app
 from core.audit import Action, Subject, record
 from core.audit.models import AuditEvent
+from core.clock import utcnow
 from core.extensions import db
 from core.importing import StagedImport
 from core.privacy import RETENTION_KINDS, retention

@@ -9,8 +9,9 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import select
 
 from core import jobs
-from core.accounts.models import RoleGrant, User, utcnow
+from core.accounts.models import RoleGrant, User
 from core.accounts.roles import Role
+from core.clock import utcnow
 from core.extensions import db
 
 

@@ -12,7 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from core import jobs
-from core.accounts.models import SignInFailure, utcnow
+from core.accounts.models import SignInFailure
+from core.clock import utcnow
 from core.extensions import db
 from tests.conftest import _empty_all_tables, make_app
 from tests.redis_queue import REDIS_URL, queue_name  # noqa: F401 (a fixture)

@@ -8,9 +8,10 @@ import pytest
 from sqlalchemy import select
 
 from core.accounts import api_tokens, services
-from core.accounts.models import ApiToken, User, utcnow
+from core.accounts.models import ApiToken, User
 from core.accounts.roles import Role
 from core.accounts.views import SIGNED_IN_AT
+from core.clock import utcnow
 from core.extensions import db
 from tests.conftest import PASSWORD, Auth, csrf_token, post_form
 

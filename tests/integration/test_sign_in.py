@@ -11,8 +11,9 @@ from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from core.accounts import passwords, throttle
-from core.accounts.models import ADDRESS_MAX_LENGTH, SignInFailure, utcnow
+from core.accounts.models import ADDRESS_MAX_LENGTH, SignInFailure
 from core.accounts.roles import Role
+from core.clock import utcnow
 from core.extensions import db
 from tests.conftest import PASSWORD, csrf_token, make_app, post_form
 

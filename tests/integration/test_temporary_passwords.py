@@ -7,9 +7,10 @@ from datetime import timedelta
 from sqlalchemy import select, update
 
 from core.accounts import api_tokens
-from core.accounts.models import User, utcnow
+from core.accounts.models import User
 from core.accounts.passwords import TEMPORARY_PASSWORD_LIFETIME
 from core.accounts.roles import Role
+from core.clock import utcnow
 from core.extensions import db
 from tests.conftest import PASSWORD, Auth, post_form
 

@@ -23,12 +23,13 @@ from assessments.models import (
     enrolment_mentor,
 )
 from assessments.services import scope
-from assessments.services.moderation.samples import _moderator
-from assessments.services.observations import _scored
+from assessments.services.moderation.samples import active_moderator
+from assessments.services.observations import scored_result
 from competencies import engine
 from competencies import services as competency_services
-from core.accounts.models import User, utcnow
+from core.accounts.models import User
 from core.accounts.roles import STAFF, Role
+from core.clock import utcnow
 from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
 
@@ -77,12 +78,12 @@ def third_marker_refusal(item: ModerationItem, person_id: int) -> str | None:
     """Why this person may not adjudicate: they marked it, or mentor the trainee."""
     if person_id in (item.moderator_id, item.observation.observer_id):
         return "You have already marked this observation, so a third marker must decide."
-    if person_id in _mentors_of(item.observation.enrolment_id):
+    if person_id in mentors_of(item.observation.enrolment_id):
         return "You mentor this trainee, so a third marker must decide."
     return None
 
 
-def _is_moderator(person_id: int) -> bool:
+def is_moderator(person_id: int) -> bool:
     person = db.session.get(User, person_id)
     return person is not None and person.active and Role.MODERATOR in person.roles
 
@@ -99,7 +100,7 @@ def _roles_of(person_id: int) -> frozenset[Role]:
     return frozenset(person.roles) if person is not None else frozenset()
 
 
-def _mentors_of(enrolment_id: int) -> set[int]:
+def mentors_of(enrolment_id: int) -> set[int]:
     return set(
         db.session.scalars(select(enrolment_mentor.c.mentor_id).where(enrolment_mentor.c.enrolment_id == enrolment_id))
     )
@@ -110,7 +111,7 @@ def refusal(item: ModerationItem, moderator_id: int) -> str | None:
     o = item.observation
     if o.observer_id == moderator_id:
         return "You made this observation, so someone else must moderate it."
-    if moderator_id in _mentors_of(o.enrolment_id):
+    if moderator_id in mentors_of(o.enrolment_id):
         return "You mentor this trainee and can read the mentor’s marks, so you cannot mark this observation blind."
     if _roles_of(moderator_id).intersection(STAFF):
         return STAFF_REFUSAL
@@ -191,7 +192,7 @@ def rubric_of_item(item: ModerationItem) -> engine.Rubric:
     return competency_services.rubric_of(item.observation.rubric_version)
 
 
-def _commit(tell: Callable[[], None] | None = None) -> None:
+def commit_marking(tell: Callable[[], None] | None = None) -> None:
     """Commit, after ``tell`` writes the messages about the change (it flushes, so inside the ``try``)."""
     try:
         if tell is not None:
@@ -207,7 +208,7 @@ def record_marks(observation_id: int, moderator_id: int, marks: dict[str, Any]) 
     and rubric version as the mentor's. Refused for an observation not in a sample, one's own
     observation, a trainee one mentors, and one another moderator has marked; marks once given
     are not changed (the agreed judgement is where they are settled)."""
-    moderator = _moderator(moderator_id)
+    moderator = active_moderator(moderator_id)
     item = item_of_observation(observation_id)
     if item is None:
         raise Invalid("This observation is not in a moderation sample", "observation_id")
@@ -221,12 +222,12 @@ def record_marks(observation_id: int, moderator_id: int, marks: dict[str, Any]) 
     if rubric.model is not engine.RubricModel.FAULTS and not judged:
         # a blank form is a slip, not a second marking: it would count as "not observed" throughout
         raise Invalid("Choose your level for at least one criterion", "judgements")
-    item.moderator_result = _scored(item.observation, moderator.id, rubric, marks)
+    item.moderator_result = scored_result(item.observation, moderator.id, rubric, marks)
     item.moderator_evidence = marks
     item.moderator_id = moderator_id
     item.marked_at = utcnow()
     item.adjudicate = gap(item) > adjudication_gap(item.sample.cohort_id)
-    _commit(lambda: _tell_if_settled(item, moderator_id))
+    commit_marking(lambda: _tell_if_settled(item, moderator_id))
     return item
 
 
@@ -247,13 +248,13 @@ def may_see_both(item: ModerationItem, person_id: int) -> bool:
         return False
     if person_id == item.moderator_id or scope.observer_still_mentors(item.observation, person_id):
         return True
-    return item.adjudicate and _is_moderator(person_id) and third_marker_refusal(item, person_id) is None
+    return item.adjudicate and is_moderator(person_id) and third_marker_refusal(item, person_id) is None
 
 
 def may_agree(item: ModerationItem, person_id: int) -> bool:
     """Who records the final judgement: the two markers together, or the third marker alone."""
     if item.adjudicate:
-        return _is_moderator(person_id) and third_marker_refusal(item, person_id) is None
+        return is_moderator(person_id) and third_marker_refusal(item, person_id) is None
     return may_see_both(item, person_id)
 
 
@@ -389,12 +390,12 @@ def agree(
         raise Invalid("Enter the reason for the agreed judgement", "reason")
     if len(reason) > AGREED_REASON_MAX_LENGTH:
         raise Invalid(too_long(AGREED_REASON_MAX_LENGTH, "Reason"), "reason")
-    item.agreed_result = _scored(item.observation, person.id, rubric_of_item(item), marks)
+    item.agreed_result = scored_result(item.observation, person.id, rubric_of_item(item), marks)
     item.agreed_evidence = marks
     item.agreed_reason = reason
     item.agreed_by_id = person_id
     item.agreed_at = utcnow()
-    _commit(lambda: _tell_if_settled(item, person_id))
+    commit_marking(lambda: _tell_if_settled(item, person_id))
     return item
 
 

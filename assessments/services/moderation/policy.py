@@ -19,7 +19,7 @@ from assessments.models import (
     Observation,
 )
 from assessments.services.moderation.marking import status_of
-from assessments.services.moderation.samples import DEFAULT_MINIMUM_KAPPA, MIN_PAIRS_MAX, _items_of_cohort, get_cohort
+from assessments.services.moderation.samples import DEFAULT_MINIMUM_KAPPA, MIN_PAIRS_MAX, get_cohort, items_of_cohort
 from core.audit import Action, Subject, changed_fields, record
 from core.extensions import db
 from core.problems import Conflict, Invalid
@@ -43,9 +43,7 @@ def held_observations(cohort_id: int) -> set[int]:
     if not holds_results(cohort_id):
         return set()
     return {
-        i.observation_id
-        for i in _items_of_cohort(cohort_id)
-        if status_of(i) in ("to-mark", "to-agree", "to-adjudicate")
+        i.observation_id for i in items_of_cohort(cohort_id) if status_of(i) in ("to-mark", "to-agree", "to-adjudicate")
     }
 
 

@@ -20,7 +20,7 @@ from assessments.models import (
 )
 from assessments.services.moderation.marking import comparison, rubric_of_item, status_of
 from assessments.services.moderation.policy import policy_of
-from assessments.services.moderation.samples import OUTCOMES, _candidate, _items_of_cohort, _submitted, get_cohort
+from assessments.services.moderation.samples import OUTCOMES, candidate_of, get_cohort, items_of_cohort, submitted_in
 from competencies import engine
 from competencies import services as competency_services
 from core.csv_safe import write_csv
@@ -107,10 +107,10 @@ def cohort_summary(cohort_id: int) -> CohortSummary | None:
     cohort = get_cohort(cohort_id)
     if cohort is None:
         return None
-    items = _items_of_cohort(cohort.id)
+    items = items_of_cohort(cohort.id)
     return CohortSummary(
         cohort,
-        len(_submitted(cohort.id)),
+        len(submitted_in(cohort.id)),
         len(items),
         sum(1 for i in items if i.marked),
         sum(1 for i in items if status_of(i) in ("to-agree", "to-adjudicate")),
@@ -188,20 +188,20 @@ def sampling_plan(cohort_id: int) -> list[PlanRow]:
     early: dict[str, int] = {}
     names: dict[str, str] = {}
     settings = plan_settings(cohort_id)
-    observations = _submitted(cohort_id)
+    observations = submitted_in(cohort_id)
     firsts = (
         _first_observations({o.observer_id for o in observations if o.observer_id}, settings.new_first)
         if settings.new_first
         else set()
     )
     for o in observations:
-        who = _candidate(o).mentor
+        who = candidate_of(o).mentor
         submitted[who] = submitted.get(who, 0) + 1
         early[who] = early.get(who, 0) + (o.id in firsts)
         names[who] = o.observer.name if o.observer else "A removed account"
     sampled: dict[str, int] = {}
-    for item in _items_of_cohort(cohort_id):
-        who = _candidate(item.observation).mentor
+    for item in items_of_cohort(cohort_id):
+        who = candidate_of(item.observation).mentor
         sampled[who] = sampled.get(who, 0) + 1
     found = report(cohort_id)
     flagged = frozenset(c.mentor for c in found.flags if c.flagged) if found else frozenset()
@@ -231,7 +231,7 @@ def report(cohort_id: int) -> Report | None:
     cohort = get_cohort(cohort_id)
     if cohort is None:
         return None
-    items = _items_of_cohort(cohort_id)
+    items = items_of_cohort(cohort_id)
     levels, outcomes, names = _pairs(items)
     scale = tuple(sorted({p.mentor_rating for p in levels} | {p.moderator_rating for p in levels}))  # type: ignore[type-var]
     if scale:
@@ -346,7 +346,7 @@ def marks_csv(cohort_id: int) -> str:
     """Every sampled observation's marks, one row per criterion and fault type for each of mentor,
     moderator and the agreed judgement: the marks part of the external moderation pack."""
     rows: list[Sequence[object]] = []
-    for item in _items_of_cohort(cohort_id):
+    for item in items_of_cohort(cohort_id):
         o = item.observation
         head = (
             o.id,

@@ -36,7 +36,7 @@ OUTCOMES = tuple(sorted(engine.Outcome, key=lambda o: o.rank))
 # ---- samples -------------------------------------------------------------------------------
 
 
-def _submitted(cohort_id: int) -> list[Observation]:
+def submitted_in(cohort_id: int) -> list[Observation]:
     return list(
         db.session.scalars(
             select(Observation)
@@ -47,7 +47,7 @@ def _submitted(cohort_id: int) -> list[Observation]:
     )
 
 
-def _items_of_cohort(cohort_id: int) -> list[ModerationItem]:
+def items_of_cohort(cohort_id: int) -> list[ModerationItem]:
     return list(
         db.session.scalars(
             select(ModerationItem)
@@ -65,15 +65,15 @@ def get_cohort(cohort_id: int) -> Cohort | None:
 def candidates(cohort_id: int) -> list[Observation]:
     """Submitted observations of the cohort not yet in any sample."""
     taken = set(db.session.scalars(select(ModerationItem.observation_id)))
-    return [o for o in _submitted(cohort_id) if o.id not in taken]
+    return [o for o in submitted_in(cohort_id) if o.id not in taken]
 
 
-def _candidate(o: Observation) -> sampling.Candidate:
+def candidate_of(o: Observation) -> sampling.Candidate:
     # strata by the people's ids and the scenario's key, which never change, not by names
     return sampling.Candidate(o.id, f"person-{o.observer_id}" if o.observer_id else "nobody", o.scenario_key)
 
 
-def _moderator(person_id: int) -> User:
+def active_moderator(person_id: int) -> User:
     person = db.session.get(User, person_id)
     if person is None or not person.active or Role.MODERATOR not in person.roles:
         raise Invalid("Only a moderator can do this", "moderator")
@@ -84,7 +84,7 @@ def _cohort_with_candidates(cohort_id: int) -> tuple[Cohort, list[Observation]]:
     cohort = get_cohort(cohort_id)
     if cohort is None:
         raise Invalid("Choose a cohort", "cohort_id")
-    if not _submitted(cohort_id):
+    if not submitted_in(cohort_id):
         raise Invalid("This cohort has no submitted observations yet, so there is nothing to sample", "cohort_id")
     found = candidates(cohort_id)
     if not found:
@@ -110,7 +110,7 @@ DRAWN_MEANWHILE = (
 def draw_random(cohort_id: int, moderator_id: int, percent: int, seed: str | None = None) -> ModerationSample:
     """A random ``percent`` % of the cohort's unsampled submitted observations, stratified by mentor
     and scenario. The seed (a new one unless given) and the candidates are recorded."""
-    _moderator(moderator_id)
+    active_moderator(moderator_id)
     seed = secrets.token_hex(8) if seed is None or not seed.strip() else seed.strip()
     problems = []
     try:
@@ -120,7 +120,7 @@ def draw_random(cohort_id: int, moderator_id: int, percent: int, seed: str | Non
     if problems:
         raise Invalid(problems)
     cohort, found = _cohort_with_candidates(cohort_id)
-    pool = [_candidate(o) for o in found]
+    pool = [candidate_of(o) for o in found]
     drawn = sampling.draw(pool, percent, seed)
     sample = ModerationSample(
         cohort_id=cohort.id,
@@ -135,7 +135,7 @@ def draw_random(cohort_id: int, moderator_id: int, percent: int, seed: str | Non
 
 def draw_chosen(cohort_id: int, moderator_id: int, observation_ids: Sequence[int]) -> ModerationSample:
     """The observations the moderator ticked, each a submitted, unsampled one of this cohort."""
-    _moderator(moderator_id)
+    active_moderator(moderator_id)
     _, found = _cohort_with_candidates(cohort_id)
     if not observation_ids:
         raise Invalid("Choose at least one observation", "observation_ids")

@@ -1,7 +1,7 @@
 """Observations: a mentor records, scores, submits and corrects them; progress is read from them.
 
 The package re-exports the public names of :mod:`.recording`, :mod:`.corrections` and
-:mod:`.progress` (and ``_scored``, which appeals and moderation score with), so callers keep
+:mod:`.progress` (and ``scored_result``, which appeals and moderation score with), so callers keep
 importing from ``assessments.services.observations``.
 """
 
@@ -30,7 +30,6 @@ from assessments.services.observations.recording import (
     AmendmentInput,
     ObservationInput,
     Tell,
-    _scored,
     earlier_record,
     get_observation_for_mentor,
     rateable_criteria,
@@ -38,6 +37,7 @@ from assessments.services.observations.recording import (
     record_or_replay,
     scenarios_for,
     scenarios_of,
+    scored_result,
     submit_observation,
 )
 
@@ -53,7 +53,7 @@ __all__ = [
     "RevisionView",
     "ScenarioProgress",
     "Tell",
-    "_scored",
+    "scored_result",
     "agreed_results",
     "amend_observation",
     "earlier_record",

@@ -22,10 +22,10 @@ from assessments.models import (
 from assessments.services.observations.recording import (
     CHANGED_SINCE,
     AmendmentInput,
-    _commit,
-    _detail_problems,
-    _scored,
+    commit_observation,
+    detail_problems,
     get_observation_for_mentor,
+    scored_result,
 )
 from competencies import services as competency_services
 from core.extensions import db
@@ -74,7 +74,7 @@ def amend_observation(
         # The mentor may already have read the moderator's marks: a change now goes through the agreed judgement.
         raise Conflict(IN_SAMPLE, "observation_id")
     reason = reason.strip()
-    problems = _detail_problems(
+    problems = detail_problems(
         observation.enrolment, given.observed_on, given.setting, given.present, given.present_notes, today
     )
     if not reason:
@@ -89,7 +89,7 @@ def amend_observation(
     observation.present = list(given.present)
     observation.present_notes = given.present_notes.strip()
     observation.evidence = given.evidence
-    observation.result = _scored(observation, actor_id, competency_services.rubric_of(observation.rubric_version))
+    observation.result = scored_result(observation, actor_id, competency_services.rubric_of(observation.rubric_version))
     after = _snapshot(observation)
     if not revisions.changes(before, after, revisions.Titles()):
         db.session.rollback()
@@ -100,7 +100,7 @@ def amend_observation(
             observation=observation, number=number, author_id=actor_id, reason=reason, before=before, after=after
         )
     )
-    return _commit(observation, lambda found: messages.tell_observation_corrected(found, number, actor_id))
+    return commit_observation(observation, lambda found: messages.tell_observation_corrected(found, number, actor_id))
 
 
 def titles_of(observation: Observation) -> revisions.Titles:

@@ -30,7 +30,8 @@ from assessments.services.scope import enrolment_for_mentor, mentor_observation,
 from competencies import engine
 from competencies import services as competency_services
 from competencies.models import RubricVersion, Scenario
-from core.accounts.models import User, utcnow
+from core.accounts.models import User
+from core.clock import utcnow
 from core.extensions import db
 from core.problems import Conflict, Invalid, invalid, too_long
 from curriculum.models import ProgrammeVersion
@@ -82,7 +83,7 @@ def get_observation_for_mentor(observation_id: int, mentor_id: int) -> Observati
     return mentor_observation(observation_id, mentor_id)
 
 
-def _detail_problems(
+def detail_problems(
     enrolment: Enrolment, observed_on: date, setting: str, present: tuple[str, ...], present_notes: str, today: date
 ) -> list[tuple[str, str]]:
     """The rules for when, where and who, shared by a new observation and a correction."""
@@ -113,7 +114,7 @@ def _observation_problems(enrolment: Enrolment, given: ObservationInput, today: 
     problems = []
     if given.scenario_key not in {s.key for s in scenarios_of(enrolment)}:
         problems.append(("scenario_key", "Choose a scenario"))
-    return problems + _detail_problems(
+    return problems + detail_problems(
         enrolment, given.observed_on, given.setting, given.present, given.present_notes, today
     )
 
@@ -127,7 +128,7 @@ def _evidence_id(observation: Observation) -> str:
     return f"{observation.created_at:%Y%m%dT%H%M%S%f}-{observation.idempotency_key}"
 
 
-def _scored(
+def scored_result(
     observation: Observation, observer_id: int, rubric: engine.Rubric, marks: dict[str, Any] | None = None
 ) -> dict[str, Any]:
     """The engine's result for ``marks`` (the observation's own evidence unless given: a second
@@ -214,7 +215,7 @@ def record_or_replay(
     observation.present = list(given.present)
     observation.present_notes = given.present_notes.strip()
     observation.evidence = given.evidence
-    observation.result = _scored(observation, observer_id, competency_services.rubric_of(version))
+    observation.result = scored_result(observation, observer_id, competency_services.rubric_of(version))
     if given.submit:
         _lock(observation, version)
     new_draft = observation_id is None and not given.submit
@@ -246,7 +247,7 @@ def _close_requests(observation: Observation) -> None:
     """The trainee's open or accepted requests for this scenario are answered by this observation.
 
     Nothing is flushed here: a second post of the same form must fail at the commit, where
-    :func:`_commit` turns the duplicate idempotency key into the first record."""
+    :func:`commit_observation` turns the duplicate idempotency key into the first record."""
     with db.session.no_autoflush:
         answered = list(
             db.session.scalars(
@@ -288,7 +289,7 @@ def _commit_or_winner(observation: Observation, tell: Tell | None = None) -> tup
     return observation, False
 
 
-def _commit(observation: Observation, tell: Tell | None = None) -> Observation:
+def commit_observation(observation: Observation, tell: Tell | None = None) -> Observation:
     return _commit_or_winner(observation, tell)[0]
 
 
@@ -304,4 +305,4 @@ def submit_observation(observation_id: int, mentor_id: int, lock_version: int) -
     if lock_version != observation.lock_version:
         raise Conflict("Someone changed this observation since you opened it. Check it and submit again")
     _lock(observation, observation.rubric_version)
-    return _commit(observation, lambda found: messages.tell_observation_submitted(found, mentor_id))
+    return commit_observation(observation, lambda found: messages.tell_observation_submitted(found, mentor_id))

@@ -10,8 +10,8 @@ from sqlalchemy import event
 from assessments import services
 from assessments.demo import published_programme
 from assessments.models import ObservationRequest, RequestStatus
-from core.accounts.models import utcnow
 from core.accounts.roles import Role
+from core.clock import utcnow
 from core.extensions import db
 from tests.conftest import load_content
 

@@ -19,10 +19,10 @@ from assessments import services
 from assessments.models import Enrolment
 from assessments.services import cohort_plans
 from core import jobs, pdf
-from core.accounts.models import utcnow
 from core.accounts.roles import Role
 from core.audit import Action
 from core.audit.models import AuditEvent
+from core.clock import utcnow
 from core.extensions import db
 from tests.conftest import _empty_all_tables, make_app, post_form
 from tests.integration.assessments.conftest import TODAY

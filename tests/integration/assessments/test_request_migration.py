@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from assessments.models import ObservationRequest, RequestStatus
-from core.accounts.models import utcnow
+from core.clock import utcnow
 from core.extensions import db
 
 BEFORE = "4fc00ed590ca"

@@ -22,8 +22,9 @@ from assessments.models import (
 )
 from assessments.services import calibration, feedback
 from core.accounts import services as accounts
-from core.accounts.models import User, utcnow
+from core.accounts.models import User
 from core.accounts.roles import Role
+from core.clock import utcnow
 from core.extensions import db
 from core.privacy import retention
 

@@ -11,8 +11,8 @@ import pytest
 from assessments.demo import published_programme
 from competencies import services as competency_services
 from competencies.models import RubricVersion
-from core.accounts.models import utcnow
 from core.accounts.roles import Role
+from core.clock import utcnow
 from core.extensions import db
 from tests import pdf_reading as read
 from tests.conftest import load_content

@@ -19,8 +19,9 @@ from assessments.case_study_rules import CaseStudyDates, CaseStudyResult
 from assessments.demo import published_programme
 from assessments.models import Enrolment
 from assessments.services import case_study, training_status
-from core.accounts.models import User, utcnow
+from core.accounts.models import User
 from core.accounts.roles import Role
+from core.clock import utcnow
 from core.extensions import db
 from dfe import participants, queues, sync
 from dfe.contract import COURSE, Environment, ReportState
