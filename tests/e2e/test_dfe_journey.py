@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 from sqlalchemy import select
 
 from assessments import services
@@ -81,6 +81,15 @@ def _observe_farah(tmp_path_factory: pytest.TempPathFactory) -> None:
         )
 
 
+def _reload_until(page: Page, found: Locator, tries: int = 60) -> None:
+    """Reload (as a person would, following the page's "Refresh this page") until ``found`` shows."""
+    for _ in range(tries):
+        if found.count():
+            return
+        page.wait_for_timeout(500)
+        page.reload()
+
+
 def _decide(page: Page, name: str) -> None:
     page.goto("/admin/dfe/applications")
     page.get_by_role("link", name=name).click()
@@ -125,6 +134,8 @@ def test_applications_in_and_a_started_declaration_out(
 
     page.get_by_role("link", name="Applications").first.click()
     page.get_by_role("button", name="Sync now").click()
+    expect(page.get_by_text("Your sync is", exact=False)).to_be_visible()  # queued as a job, said on the page
+    _reload_until(page, page.get_by_role("link", name=REJECTED))  # the job runner reads them
     for name in (FUNDED, UNFUNDED, REJECTED):
         expect(page.get_by_role("link", name=name)).to_be_visible()
     assert_accessible(page)
@@ -155,11 +166,7 @@ def test_applications_in_and_a_started_declaration_out(
     proposal.check()
     page.get_by_role("button", name="Submit chosen declarations").click()
     sent = page.get_by_role("row").filter(has_text=FUNDED).filter(has_text="Eligible")
-    for _ in range(30):  # the job runner sends it; the page shows the DfE's state once it has
-        if sent.count():
-            break
-        page.wait_for_timeout(500)
-        page.reload()
+    _reload_until(page, sent)  # the job runner sends it; the page shows the DfE's state once it has
     expect(sent).to_be_visible()
     assert_accessible(page)
     declared = [d for d in sim.declarations.values() if d["declaration_type"] == "started"]
