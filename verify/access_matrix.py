@@ -87,8 +87,8 @@ ACCESS: dict[str, Access] = {
     "dfe.void_declaration": Access("POST", ADMIN, {"declaration_id": 1}),
     "dfe.statements": Access("GET", ADMIN),
     "dfe.participants_list": Access("GET", ADMIN),
-    "dfe.participant": Access("GET POST", ADMIN),
-    "dfe.send_report_again": Access("POST", ADMIN),
+    "dfe.participant": Access("GET POST", ADMIN, {"participant_id": 1}),
+    "dfe.send_report_again": Access("POST", ADMIN, {"report_id": 1}),
     # single sign-on: for people who are not signed in (no issuer is configured here: a 404 for all)
     "sso.start": Access("GET", PUBLIC, {"name": "school"}),
     "sso.callback": Access("GET", PUBLIC, {"name": "school"}),
