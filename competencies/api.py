@@ -73,7 +73,11 @@ EVIDENCE_DOCUMENT = {
         "judgements": {**_ITEMS, "description": '[{"criterion", "level", "comment", "not_applicable"}]'},
         "faults": {**_ITEMS, "description": '[{"fault", "severity", "note"}]'},
         "observation_id": {"type": "string"},
-        "observed_at": {"type": "string", "description": "A date and time, like 2026-03-03T10:30"},
+        "observed_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "A date and time, like 2026-03-03T10:30:00Z (without an offset, UTC)",
+        },
         "observer": {"type": "string"},
         "setting": {"type": "string"},
     },

@@ -36,7 +36,8 @@ ROLES_BY_DATABASE = {"SQLite": ROLES[0::2], "PostgreSQL": ROLES[1::2]}
 # needs): the API refuses it with a 400 at that path, a rule no JSON schema can state. Such a
 # refusal, at these paths only ([] for any index), is counted apart (data_refusals), not as a
 # failing check; a 400 at any other path still fails.
-_EVIDENCE = ("evidence.judgements", "evidence.faults")
+# observed_at: a date-time whose offset carries it past year 1 or 9999 in UTC (the engine keeps UTC)
+_EVIDENCE = ("evidence.judgements", "evidence.faults", "evidence.observed_at")
 # the SENCO history: dates against today and each other, the head teacher rule (the page's checks)
 _SENCO_HISTORY = ("became_senco", "nasenco_started", "nasenco_completed", "earlier_senco_months", "head_teacher")
 # lock_version and If-Match, idempotency_key and Idempotency-Key, that disagree (across a header and

@@ -36,7 +36,9 @@ def row() -> Figure:
         environment = {**os.environ, "DFE_CONTRACT_LOG": str(log), "TEST_DATABASE_URL": ""}
         journeys = [j for j in JOURNEYS if (ROOT / j).exists()]
         finished = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-n", "2", "-p", "no:randomly", *journeys],
+            # SQLite only: the PostgreSQL copies of these tests send the same requests, and make test
+            # runs them; deselected rather than skipped, as CI forbids a skipped PostgreSQL run.
+            [sys.executable, "-m", "pytest", "-q", "-n", "2", "-p", "no:randomly", "-k", "not postgresql", *journeys],
             cwd=ROOT,
             env=environment,
             capture_output=True,

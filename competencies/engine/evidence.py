@@ -79,7 +79,10 @@ def moment(value: Any) -> str | None:
             return None
     if isinstance(value, datetime):
         aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-        return aware.astimezone(UTC).isoformat(timespec="microseconds")
+        try:
+            return aware.astimezone(UTC).isoformat(timespec="microseconds")
+        except OverflowError:  # 0001-01-01T00:00+01:00 is before the first moment UTC can hold
+            return None
     if isinstance(value, date):
         return datetime(value.year, value.month, value.day, tzinfo=UTC).isoformat(timespec="microseconds")
     return None

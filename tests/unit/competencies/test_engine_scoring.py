@@ -418,6 +418,16 @@ def test_identical_results_are_equal_picklable_and_stored_as_json():
     assert first.rubric == rubric.stamp and first.engine_version
 
 
+@pytest.mark.parametrize(
+    "observed_at",
+    ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "2026-13-01T10:30", "yesterday"],
+)
+def test_a_moment_utc_cannot_hold_or_a_non_date_is_refused_at_observed_at(observed_at):
+    with pytest.raises(EvidenceError) as refused:
+        evidence_from_dict({"observed_at": observed_at, "judgements": []})
+    assert [p.path for p in refused.value.problems] == ["observed_at"]
+
+
 def test_every_reason_code_renders_to_english():
     rubric = rubric_from_dict(ANALYTIC)
     result = score(rubric, judged(voice=2, timelines=1, actions=1))
