@@ -75,8 +75,8 @@ EVIDENCE_DOCUMENT = {
         "observation_id": {"type": "string"},
         "observed_at": {
             "type": "string",
-            "format": "date-time",
-            "description": "A date and time, like 2026-03-03T10:30:00Z (without an offset, UTC)",
+            "pattern": engine.MOMENT_PATTERN,
+            "description": "A date, or date and time, like 2026-03-03T10:30 (without an offset, UTC)",
         },
         "observer": {"type": "string"},
         "setting": {"type": "string"},

@@ -10,7 +10,7 @@ evidence travel as dicts through :func:`rubric_from_dict` / :func:`rubric_to_dic
 
 from competencies.engine.aggregation import AggregationMethod, AggregationPolicy, MixedRubrics, aggregate
 from competencies.engine.errors import EngineError, EvidenceError, PolicyError, Problem, RubricError
-from competencies.engine.evidence import Evidence, Fault, Judgement, Observation
+from competencies.engine.evidence import MOMENT_PATTERN, Evidence, Fault, Judgement, Observation
 from competencies.engine.model import (
     DVSA_MINOR_FAULT_LIMIT,
     ENGINE_VERSION,
@@ -34,6 +34,7 @@ from competencies.engine.signoff import SignOffPolicy, sign_off
 from competencies.engine.wording import MODEL_WORDS, ModelWords, words_of
 
 __all__ = [
+    "MOMENT_PATTERN",
     "DVSA_MINOR_FAULT_LIMIT",
     "ENGINE_VERSION",
     "ENTRUSTMENT_SCALE",

@@ -3,6 +3,7 @@ types; whether it fits a rubric is checked when it is scored against that rubric
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, NamedTuple
@@ -68,11 +69,21 @@ class Observation(NamedTuple):
     setting: str = ""
 
 
+# The text form of a moment: an ISO 8601 date, or date and time, with an optional offset (none is
+# UTC). The API's document states this pattern, so what it calls valid is what the engine takes.
+MOMENT_PATTERN = (
+    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$"
+)
+_MOMENT = re.compile(MOMENT_PATTERN)
+
+
 def moment(value: Any) -> str | None:
     """``value`` as UTC ISO 8601 text with microseconds (so that text order is time order)."""
     if isinstance(value, str):
         if value == "":
             return ""
+        if not _MOMENT.fullmatch(value):
+            return None
         try:
             value = datetime.fromisoformat(value)
         except ValueError:

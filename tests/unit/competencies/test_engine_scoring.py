@@ -420,12 +420,24 @@ def test_identical_results_are_equal_picklable_and_stored_as_json():
 
 @pytest.mark.parametrize(
     "observed_at",
-    ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "2026-13-01T10:30", "yesterday"],
+    ["0001-01-01T00:00:00+01:00", "9999-12-31T23:59:59-01:00", "2026-13-01T10:30", "yesterday", "20260303T1030"],
 )
 def test_a_moment_utc_cannot_hold_or_a_non_date_is_refused_at_observed_at(observed_at):
     with pytest.raises(EvidenceError) as refused:
         evidence_from_dict({"observed_at": observed_at, "judgements": []})
     assert [p.path for p in refused.value.problems] == ["observed_at"]
+
+
+@pytest.mark.parametrize(
+    ("observed_at", "stored"),
+    [
+        ("2026-03-03", "2026-03-03T00:00:00.000000+00:00"),
+        ("2026-03-03T10:30Z", "2026-03-03T10:30:00.000000+00:00"),
+        ("2026-03-03T10:30:15.5+01:00", "2026-03-03T09:30:15.500000+00:00"),
+    ],
+)
+def test_a_moment_in_the_documented_pattern_is_kept_in_utc(observed_at, stored):
+    assert evidence_from_dict({"observed_at": observed_at, "judgements": []}).observed_at == stored
 
 
 def test_every_reason_code_renders_to_english():
