@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pytest
+from argon2 import profiles
 from flask import Flask
 from flask.testing import FlaskClient
 from jinja2 import BytecodeCache
@@ -18,7 +19,7 @@ from sqlalchemy import Integer, Table, create_engine, func, insert, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
-from core.accounts import services
+from core.accounts import passwords, services
 from core.accounts.roles import Role
 from core.app import create_app
 from core.content import loaders
@@ -27,6 +28,11 @@ from tests.smtp import SmtpServer
 
 if TYPE_CHECKING:
     from tests.dfe_simulator import DfeSimulator
+
+# argon2-cffi's profile for tests: the suite hashes and checks thousands of passwords, at about
+# 30 ms each with the production settings (tests/unit/core/test_passwords.py checks those). The
+# servers the browser tests start, and make verify, use the production settings.
+passwords.use_parameters(profiles.CHEAPEST)
 
 # Each test run, and each of its xdist workers, gets schemas of its own, so that two runs on one
 # server never meet; they are dropped when the run ends. Redis queues and SQLite files are named or

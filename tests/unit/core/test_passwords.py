@@ -58,7 +58,19 @@ def test_demo_passwords_always_pass_the_rule(person):
     assert password_problem(demo_password(name, email), email=email, name=name) is None
 
 
-def test_new_hashes_use_owasps_argon2id_settings_and_older_ones_are_upgraded():
+@pytest.fixture
+def production_hashing():  # type: ignore[no-untyped-def]
+    """The settings the app hashes with outside the suite (tests/conftest.py uses cheaper ones)."""
+    from argon2 import profiles
+
+    from core.accounts import passwords
+
+    passwords.use_parameters(passwords.OWASP_PARAMETERS)
+    yield
+    passwords.use_parameters(profiles.CHEAPEST)
+
+
+def test_new_hashes_use_owasps_argon2id_settings_and_older_ones_are_upgraded(production_hashing):
     from argon2 import PasswordHasher
 
     from core.accounts.passwords import hash_password, needs_rehash
