@@ -45,7 +45,7 @@ worker: install
 ## Guard rails: ruff, mypy (strict for the engine and the pure domain rules), import-linter contracts,
 ## and the documentation site built strictly (a broken link or anchor in docs/ fails).
 PURE_MODULES := competencies/engine curriculum/analysis.py curriculum/prerequisites.py curriculum/diff.py curriculum/schedule.py \
-	curriculum/drafts.py core/keys.py core/paging.py core/whole_numbers.py core/given_names.py core/csv_safe.py core/rule_problems.py assessments/deadlines.py assessments/agreement.py assessments/reasons.py \
+	curriculum/drafts.py core/keys.py core/paging.py core/whole_numbers.py core/given_names.py core/csv_safe.py core/rule_problems.py assessments/deadlines assessments/agreement.py assessments/reasons.py \
 	assessments/enrolment_rules.py assessments/revisions.py assessments/case_study_rules.py assessments/grid_rules.py assessments/sampling.py \
 	assessments/file_names.py assessments/calibration.py assessments/reminders.py assessments/training_status.py core/backups/archive.py core/accounts/single_sign_on.py \
 	dfe/milestones.py dfe/declaration_rules.py dfe/differences.py core/clock.py core/roles.py
@@ -77,7 +77,7 @@ test-integration: install
 test-e2e: install
 	$(BIN)/python -m pytest tests/e2e
 
-## Mutation testing (issue 20), not part of make test or CI: mutmut mutates the four pure modules of
+## Mutation testing (issue 20), not part of make test or CI: mutmut mutates the pure modules of
 ## [tool.mutmut] in pyproject.toml and runs the unit tests against each mutant, hypothesis in its CI
 ## profile; then prints each module's score and fails if any is under 90%. MUTATE_CHILDREN mutants at once.
 MUTATE_CHILDREN ?= $(shell $(PYTHON) -c 'import os; print(os.cpu_count() or 1)')

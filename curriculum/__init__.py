@@ -19,8 +19,9 @@ def init_app(app: Flask) -> None:
     from core.layout import navigation
     from curriculum import api, cli, privacy, views
     from curriculum.services import catalogue
+    from curriculum.views.versions import PROGRAMME_IMPORT
 
-    views.PROGRAMME_IMPORT.register(Role.DESIGNER)
+    PROGRAMME_IMPORT.register(Role.DESIGNER)
     app.register_blueprint(views.bp)
     api.init_app(app)
     privacy.init_app(app)  # what the room holds about people (core.privacy)

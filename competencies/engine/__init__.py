@@ -28,7 +28,8 @@ from competencies.engine.model import (
 )
 from competencies.engine.reasons import render, render_all, render_missing
 from competencies.engine.results import RESULT_SCHEMA, Aggregate, Missing, Reason, Result, SignOff
-from competencies.engine.scoring import NOT_APPLICABLE, OBSERVED, score, score_many, score_rows
+from competencies.engine.rows import NOT_APPLICABLE, OBSERVED
+from competencies.engine.scoring import score, score_many, score_rows
 from competencies.engine.serialise import evidence_from_dict, rubric_from_dict, rubric_to_dict
 from competencies.engine.signoff import SignOffPolicy, sign_off
 from competencies.engine.wording import MODEL_WORDS, ModelWords, words_of

@@ -30,7 +30,7 @@ from competencies.engine.errors import EvidenceError, PolicyError, Problem
 from competencies.engine.model import ENGINE_VERSION, Outcome, Rubric, RubricModel
 from competencies.engine.numbers import exact, whole
 from competencies.engine.results import Aggregate, Reason, Result, TupleNew, reason
-from competencies.engine.scoring import NOT_APPLICABLE
+from competencies.engine.rows import NOT_APPLICABLE
 
 TIMES_MAX = 1_000
 

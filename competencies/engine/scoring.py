@@ -1,14 +1,9 @@
-"""Scoring one observation against a rubric: the rule of each model, decided exactly.
-
-- Any serious or dangerous fault, or a fault whose type fails alone, makes the observation
-  *not yet met*, whatever the model and whatever else was (or was not) observed.
-- Otherwise a criterion neither judged nor marked not applicable gives *insufficient evidence*.
-- Analytic: met when Σ(weight × level) ÷ Σ(weight × top level) reaches the pass mark and every
-  must-meet criterion reaches its level. Not-applicable criteria leave both sums.
-- Faults: met when the minor faults are at most the limit.
-- Entrustment: met when every criterion reaches the pass level (and its must-meet level).
-Comparisons are on integers: weights are scaled by their common denominator and the pass mark
-p/q is compared as 100·q·earned ≥ p·possible, so 0.1 + 0.2 against 30 % is exactly met.
+"""Scoring observations against a rubric: the entry points :func:`score` (one observation),
+:func:`score_many` (many, one rubric) and :func:`score_rows` (bulk rows of levels, as a CSV import
+or a query gives them). Each checks what it is given, lays the evidence out as a row
+(:mod:`competencies.engine.rows`) and applies the rule (:mod:`competencies.engine.rules`); the
+common cases (a complete analytic row with no fault, a row of levels that fits) take fast paths
+that must give the same results as the rule itself.
 """
 
 from __future__ import annotations
@@ -19,317 +14,20 @@ from operator import contains, itemgetter, lt, mul
 from typing import Any, cast
 
 from competencies.engine.errors import EngineError, EvidenceError, Problem
-from competencies.engine.evidence import (
-    IDENTITY_MAX,
-    Evidence,
-    Fault,
-    Judgement,
-    Observation,
-    judgement_problems,
-    moment,
+from competencies.engine.evidence import IDENTITY_MAX, Evidence, Judgement, Observation, judgement_problems, moment
+from competencies.engine.model import ENGINE_VERSION, Outcome, Rubric, RubricModel
+from competencies.engine.results import Reason, Result
+from competencies.engine.rows import NOT_APPLICABLE, resolved_faults, row_of
+from competencies.engine.rules import (
+    NO_OBSERVATION,
+    analytic_rule,
+    entrustment,
+    judge,
+    new_tuple,
+    reached_once,
 )
-from competencies.engine.model import ENGINE_VERSION, FaultSeverity, Outcome, Rubric, RubricModel
-from competencies.engine.results import Reason, Result, TupleNew, reason
 
-NOT_APPLICABLE = "n/a"  # in a row or in Result.levels: the criterion did not arise
-OBSERVED = "observed"  # in Result.levels of a faults rubric: the criterion was observed
-_NO_OBSERVATION = Observation()
-
-
-# ---- checking evidence against the rubric ------------------------------------------------------
-
-
-def _judgement_problems(rubric: Rubric, i: int, j: Judgement, seen: set[str]) -> list[Problem]:
-    path = f"judgements[{i}]"
-    criterion = rubric.criterion(j.criterion)
-    if criterion is None:
-        return [Problem(f"{path}.criterion", f"The rubric has no criterion ‘{j.criterion}’")]
-    problems = []
-    if j.criterion in seen:
-        problems.append(Problem(f"{path}.criterion", f"‘{criterion.title}’ is judged twice"))
-    seen.add(j.criterion)
-    if j.not_applicable:
-        if criterion.critical_level is not None:
-            problems.append(
-                Problem(
-                    f"{path}.not_applicable",
-                    f"‘{criterion.title}’ must be met whatever else: it cannot be marked not applicable",
-                )
-            )
-    elif rubric.model is RubricModel.FAULTS:
-        if j.level is not None:
-            problems.append(Problem(f"{path}.level", "Leave out the level: a faults rubric records faults"))
-    elif j.level is None:
-        problems.append(Problem(f"{path}.level", f"Give a level for ‘{criterion.title}’, or mark it not applicable"))
-    elif j.level not in rubric.index.scales[rubric.index.positions[j.criterion]]:
-        problems.append(
-            Problem(
-                f"{path}.level",
-                f"Level {j.level} is not on the scale of ‘{criterion.title}’ ({criterion.bottom} to {criterion.top})",
-            )
-        )
-    return problems
-
-
-def _fault_problems(rubric: Rubric, i: int, fault: Fault) -> list[Problem]:
-    kind = rubric.index.fault_types.get(fault.fault)
-    if kind is None:
-        return [Problem(f"faults[{i}].fault", f"The rubric has no fault type ‘{fault.fault}’")]
-    if fault.severity is not None and kind.fails_alone and fault.severity.rank < kind.severity.rank:
-        return [
-            Problem(
-                f"faults[{i}].severity",
-                f"Record ‘{kind.title}’ as {kind.severity.value} or more severe: it fails the observation on its own",
-            )
-        ]
-    return []
-
-
-def _row_of(rubric: Rubric, evidence: Evidence) -> list[Any]:
-    """The evidence as a row in criterion order (None: not observed), or EvidenceError."""
-    if not isinstance(evidence, Evidence):
-        raise EvidenceError([Problem("", "Give the evidence as an Evidence")])
-    if rubric.model is not RubricModel.FAULTS:
-        graded = _graded_row(rubric, evidence)
-        if graded is not None:
-            return graded
-    problems: list[Problem] = []
-    seen: set[str] = set()
-    for i, j in enumerate(evidence.judgements):
-        problems += _judgement_problems(rubric, i, j, seen)
-    for i, fault in enumerate(evidence.faults):
-        problems += _fault_problems(rubric, i, fault)
-    if problems:
-        raise EvidenceError(problems)
-    row: list[Any] = [None] * len(rubric.criteria)
-    faults_model = rubric.model is RubricModel.FAULTS
-    positions = rubric.index.positions
-    for j in evidence.judgements:
-        row[positions[j.criterion]] = NOT_APPLICABLE if j.not_applicable else (OBSERVED if faults_model else j.level)
-    return row
-
-
-def _graded_row(rubric: Rubric, evidence: Evidence) -> list[Any] | None:
-    """The common case, checked fast: every judgement a level on its scale, every fault a known
-    type recorded no less severe than its type allows. None: let the full check say what is wrong."""
-    index = rubric.index
-    positions, scales = index.positions, index.scales
-    row: list[Any] = [None] * len(scales)
-    for criterion, level, _, not_applicable in evidence.judgements:
-        position = positions.get(criterion)
-        if (
-            position is None
-            or not_applicable
-            or row[position] is not None
-            or type(level) is not int
-            or level not in scales[position]
-        ):
-            return None
-        row[position] = level
-    types = index.fault_types
-    for fault in evidence.faults:
-        kind = types.get(fault.fault)
-        if kind is None or (
-            fault.severity is not None and kind.fails_alone and fault.severity.rank < kind.severity.rank
-        ):
-            return None
-    return row
-
-
-def _resolved(rubric: Rubric, faults: tuple[Fault, ...]) -> tuple[Fault, ...]:
-    types = rubric.index.fault_types
-    return tuple(f if f.severity is not None else Fault(f.fault, types[f.fault].severity, f.note) for f in faults)
-
-
-# ---- the rule ------------------------------------------------------------------------------------
-
-
-def _fault_reasons(rubric: Rubric, faults: tuple[Fault, ...]) -> tuple[list[Reason], bool]:
-    """Reasons for each fault that fails the observation, and whether any is dangerous."""
-    types = rubric.index.fault_types
-    reasons = []
-    dangerous = False
-    for f in faults:
-        kind = types[f.fault]
-        if f.severity is not FaultSeverity.MINOR or kind.fails_alone:
-            reasons.append(reason("fault_fails", kind.criterion, fault=f.fault, severity=f.severity.value, note=f.note))  # type: ignore[union-attr]
-        dangerous = dangerous or f.severity is FaultSeverity.DANGEROUS
-    return reasons, dangerous
-
-
-def judge(
-    rubric: Rubric, row: Sequence[Any], faults: tuple[Fault, ...] = (), observation: Observation = _NO_OBSERVATION
-) -> Result:
-    """The rule, in one place, for a checked row (criterion order) and resolved faults."""
-    keys = rubric.index.keys
-    blocking, dangerous = _fault_reasons(rubric, faults) if faults else ([], False)
-    blocked = bool(blocking)
-    missing = tuple(k for k, v in zip(keys, row) if v is None) if None in row else ()
-    levels = tuple(row)
-    if missing:
-        outcome = Outcome.NOT_YET_MET if blocked else Outcome.INSUFFICIENT_EVIDENCE
-        return Result(
-            outcome,
-            0.0,
-            (*blocking, reason("not_observed", criteria=missing)),
-            keys,
-            levels,
-            faults,
-            False,
-            blocked,
-            dangerous,
-            observation,
-            rubric.stamp,
-            ENGINE_VERSION,
-        )
-    if rubric.model is RubricModel.ANALYTIC:
-        met, percent, reasons = _analytic(rubric, row)
-    elif rubric.model is RubricModel.ENTRUSTMENT:
-        met, percent, reasons = _entrustment(rubric, row)
-    else:
-        met, percent, reasons = _faults(rubric, faults, blocked)
-    if met is None:
-        outcome = Outcome.NOT_YET_MET if blocked else Outcome.INSUFFICIENT_EVIDENCE
-    else:
-        outcome = Outcome.MET if met and not blocked else Outcome.NOT_YET_MET
-    return _new(
-        Result,
-        (
-            outcome,
-            0.0 if blocked else percent,
-            (*blocking, *reasons),
-            keys,
-            levels,
-            faults,
-            True,
-            blocked,
-            dangerous,
-            observation,
-            rubric.stamp,
-            ENGINE_VERSION,
-        ),
-    )
-
-
-def _must_meet(rubric: Rubric, row: Sequence[Any]) -> list[Reason]:
-    keys = rubric.index.keys
-    return [
-        reason("must_meet_below", keys[i], given=row[i], needed=level)
-        for i, level in rubric.index.critical
-        if row[i] < level
-    ]
-
-
-def _analytic(rubric: Rubric, row: Sequence[Any]) -> tuple[bool | None, float, list[Reason]]:
-    index = rubric.index
-    weights, tops = index.int_weights, index.tops
-    if NOT_APPLICABLE in row:
-        pairs = [(w, lv, top) for w, lv, top in zip(weights, row, tops) if lv != NOT_APPLICABLE]
-        earned = sum(w * lv for w, lv, _ in pairs)
-        possible = sum(w * top for w, _, top in pairs)
-        if possible == 0:
-            return None, 0.0, [reason("nothing_applicable")]
-    else:
-        earned, possible = sum(map(mul, weights, row)), index.possible
-    return _analytic_rule(rubric, row, earned, possible)
-
-
-def _analytic_rule(rubric: Rubric, row: Sequence[Any], earned: int, possible: int) -> tuple[bool, float, list[Reason]]:
-    index = rubric.index
-    made = index.reasons
-    reasons = (
-        [
-            made.get((i, row[i]))
-            or _made(
-                made, (i, row[i]), Reason("must_meet_below", index.keys[i], (("given", row[i]), ("needed", level)))
-            )
-            for i, level in index.critical
-            if row[i] < level
-        ]
-        if index.critical
-        else []
-    )
-    percent = 100.0 * earned / possible
-    if 100 * index.pass_denominator * earned >= index.pass_numerator * possible:
-        reasons.append(_reached(index, earned, possible))
-        return len(reasons) == 1, percent, reasons
-    lowest = _lowest(index, row)
-    key = (earned, possible, lowest, row[lowest])
-    reasons.append(
-        made.get(key)
-        or _made(
-            made,
-            key,
-            Reason(
-                "score_below",
-                index.keys[lowest],
-                (
-                    ("percent", round(percent, 2)),
-                    ("needed", index.pass_mark),
-                    ("given", row[lowest]),
-                    ("top", index.tops[lowest]),
-                ),
-            ),
-        )
-    )
-    return False, percent, reasons
-
-
-_REASONS_KEPT_MAX = 10_000
-
-
-def _made(made: dict[Any, Reason], key: Any, reason: Reason) -> Reason:
-    """Keep a reason for reuse: a rubric gives the same few reasons again and again."""
-    if len(made) < _REASONS_KEPT_MAX:
-        made[key] = reason
-    return reason
-
-
-def _lowest(index: Any, row: Sequence[Any]) -> int:
-    """The weighted criterion rated lowest for its scale (first of equals): what to work on."""
-    if index.uniform and NOT_APPLICABLE not in row:
-        return row.index(min(row))
-    return min(
-        (i for i, lv in enumerate(row) if lv != NOT_APPLICABLE and index.int_weights[i]),
-        key=lambda i: (row[i] - index.bottoms[i]) / (index.tops[i] - index.bottoms[i]),
-    )
-
-
-def _entrustment(rubric: Rubric, row: Sequence[Any]) -> tuple[bool | None, float, list[Reason]]:
-    index = rubric.index
-    applicable = [i for i, lv in enumerate(row) if lv != NOT_APPLICABLE]
-    if not applicable:
-        return None, 0.0, [reason("nothing_applicable")]
-    reasons = _must_meet(rubric, row) if index.critical else []
-    needed = rubric.threshold
-    reasons += [
-        reason("below_pass_level", index.keys[i], given=row[i], needed=needed) for i in applicable if row[i] < needed
-    ]
-    met = not reasons
-    if met:
-        reasons.append(reason("entrusted", needed=needed))
-    percent = min(100.0 * (row[i] - index.bottoms[i]) / (index.tops[i] - index.bottoms[i]) for i in applicable)
-    return met, percent, reasons
-
-
-def _faults(rubric: Rubric, faults: tuple[Fault, ...], blocked: bool) -> tuple[bool, float, list[Reason]]:
-    types = rubric.index.fault_types
-    minor = sum(1 for f in faults if f.severity is FaultSeverity.MINOR and not types[f.fault].fails_alone)
-    limit = rubric.fault_limit
-    if minor > limit:
-        return (
-            False,
-            max(0.0, 100.0 * (1 - minor / (limit + 1))),
-            [reason("minor_faults_over", given=minor, allowed=limit)],
-        )
-    return (
-        True,
-        100.0 * (1 - minor / (limit + 1)),
-        [] if blocked else [reason("minor_faults_within", given=minor, allowed=limit)],
-    )
-
-
-# ---- entry points ------------------------------------------------------------------------------
+_MET, _NOT_YET_MET = Outcome.MET, Outcome.NOT_YET_MET
 
 
 def _check_rubric(rubric: Any) -> None:
@@ -341,18 +39,18 @@ def score(rubric: Rubric, evidence: Evidence) -> Result:
     """The explained result of one observation. Evidence that does not fit raises EvidenceError."""
     if type(rubric) is not Rubric:
         _check_rubric(rubric)
-    row = _row_of(rubric, evidence)
+    row = row_of(rubric, evidence)
     if not evidence.faults and rubric.model is RubricModel.ANALYTIC and None not in row and NOT_APPLICABLE not in row:
         return _complete_analytic(rubric, tuple(row), evidence.observation)
-    return judge(rubric, row, _resolved(rubric, evidence.faults) if evidence.faults else (), evidence.observation)
+    return judge(rubric, row, resolved_faults(rubric, evidence.faults) if evidence.faults else (), evidence.observation)
 
 
 def _complete_analytic(rubric: Rubric, levels: tuple[int, ...], observation: Observation) -> Result:
     """The analytic rule for a complete row with no fault: what score_rows inlines."""
     index = rubric.index
     earned = sum(map(mul, index.int_weights, levels))
-    met, percent, reasons = _analytic_rule(rubric, levels, earned, index.possible)
-    return _new(
+    met, percent, reasons = analytic_rule(rubric, levels, earned, index.possible)
+    return new_tuple(
         Result,
         (
             _MET if met else _NOT_YET_MET,
@@ -406,7 +104,7 @@ def score_rows(
     # The must-meet check as one C-level comparison of the must-meet positions with their levels.
     must_positions, must_levels = tuple(i for i, _ in critical), tuple(level for _, level in critical)
     must_get = itemgetter(*must_positions) if len(must_positions) > 1 else None
-    # The analytic rule, inlined for the common case (see _analytic_rule, which it must equal).
+    # The analytic rule, inlined for the common case (see rules.analytic_rule, which it must equal).
     pass_left, pass_right = 100 * index.pass_denominator, index.pass_numerator * possible
     table = cast("Sequence[Sequence[Any]]", rows) if type(rows) in _SEQUENCES else list(rows)
     if observations is not None and len(observations) < len(table):
@@ -418,7 +116,7 @@ def score_rows(
     percent: float
     reasons: tuple[Reason, ...]
     for number, (row, observation) in enumerate(
-        zip(table, repeat(_NO_OBSERVATION) if observations is None else observations)
+        zip(table, repeat(NO_OBSERVATION) if observations is None else observations)
     ):
         try:
             fits = (
@@ -444,16 +142,16 @@ def score_rows(
                 )
                 or pass_left * earned < pass_right
             ):
-                met, percent, found = _analytic_rule(rubric, levels, earned, possible)
+                met, percent, found = analytic_rule(rubric, levels, earned, possible)
                 reasons = tuple(found)
             else:
                 met = True
-                percent, reasons = reached.get(earned) or _reached_once(index, earned, possible)
+                percent, reasons = reached.get(earned) or reached_once(index, earned, possible)
         else:
-            met, percent, found = _entrustment(rubric, levels)
+            met, percent, found = entrustment(rubric, levels)
             reasons = tuple(found)
         append(
-            _new(
+            new_tuple(
                 Result,
                 (
                     _MET if met else _NOT_YET_MET,
@@ -472,26 +170,6 @@ def score_rows(
             )
         )
     return results
-
-
-def _reached_once(index: Any, earned: int, possible: int) -> tuple[float, tuple[Reason, ...]]:
-    found = (100.0 * earned / possible, (_reached(index, earned, possible),))
-    if len(index.reached) < _REASONS_KEPT_MAX:
-        index.reached[earned] = found
-    return found
-
-
-def _reached(index: Any, earned: int, possible: int) -> Reason:
-    key = (earned, possible)
-    return index.reasons.get(key) or _made(
-        index.reasons,
-        key,
-        Reason("score_reached", None, (("percent", round(100.0 * earned / possible, 2)), ("needed", index.pass_mark))),
-    )
-
-
-_new = cast(TupleNew, tuple.__new__)  # builds a NamedTuple without its Python-level __new__: once per observation
-_MET, _NOT_YET_MET = Outcome.MET, Outcome.NOT_YET_MET
 
 
 _INTS = {int}
@@ -560,7 +238,7 @@ def _slow_row(rubric: Rubric, number: int, row: Any, observation: Observation) -
         judgements, (), observation.id, observation.observed_at, observation.observer, observation.setting
     )
     try:
-        fitted = _row_of(rubric, evidence)
+        fitted = row_of(rubric, evidence)
     except EvidenceError as error:
         raise EvidenceError(error.within(f"rows[{number}]").problems) from None
     return judge(rubric, fitted, (), evidence.observation)

@@ -17,7 +17,7 @@ from competencies.engine.errors import EvidenceError, PolicyError, Problem
 from competencies.engine.model import ENGINE_VERSION, FaultSeverity, Outcome, Rubric, RubricModel
 from competencies.engine.numbers import whole
 from competencies.engine.results import Missing, Result, SignOff
-from competencies.engine.scoring import NOT_APPLICABLE
+from competencies.engine.rows import NOT_APPLICABLE
 
 POLICY_MAX = 1_000
 # The fewest each part of the policy may ask for (K needs at least one met observation; 0 turns a

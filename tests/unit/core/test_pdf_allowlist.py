@@ -57,7 +57,7 @@ SECRET_KEY = pdf.PROJECT_DIR / "instance" / "secret_key"
 def test_a_render_that_opens_the_secret_key_or_a_stored_pdf_or_the_apps_code_is_flagged(opened: Path) -> None:
     """The worker's own folders: Python's code is trusted, the project folder (and instance/) is not."""
     events = [("open", str(FONT)), ("open", str(opened))]
-    bad = pdf.outside_allowlist(events, [FONT], pdf._code_folders(), pdf.denied_folders())
+    bad = pdf.outside_allowlist(events, [FONT], pdf.code_folders(), pdf.denied_folders())
     assert bad == [("open", str(opened))]
 
 
@@ -70,7 +70,7 @@ def test_the_instance_folder_is_flagged_even_where_an_allowed_folder_holds_it() 
 
 
 def test_pythons_own_code_stays_allowed_and_no_folder_above_the_project_is_trusted() -> None:
-    folders = pdf._code_folders()
+    folders = pdf.code_folders()
     assert pdf.outside_allowlist([("open", json.__file__)], [], folders) == []
     assert pdf.outside_allowlist([("open", hypothesis.__file__)], [], folders) == []
     project = str(pdf.PROJECT_DIR) + "/"
