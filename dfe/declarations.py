@@ -36,6 +36,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from assessments.deadlines import format_date
 from assessments.models import Enrolment
 from assessments.reasons import RuleInputError
 from core import clock, jobs
@@ -54,7 +55,7 @@ from dfe.contract import (
     VOIDABLE_DECLARATION_STATES,
     Environment,
 )
-from dfe.declaration_rules import DeclarationRule, NotYet, Proposal, describe, format_date, propose
+from dfe.declaration_rules import DeclarationRule, NotYet, Proposal, describe, propose
 from dfe.evidence import evidence_for
 from dfe.milestones import RETRACTED, DeclarationState, DeclarationType, windows
 from dfe.models import REASON_MAX_LENGTH, DfeCohortSchedule, DfeDeclaration, DfeParticipant, DfeStatement
