@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from assessments.case_study_rules import CaseStudyResult
+from assessments.deadlines import format_date  # the one home of GOV.UK dates (3 October 2025)
 from assessments.reasons import Problem, Reason, RuleInputError
 from dfe.milestones import (
     DECLARATION_TYPE_LABELS,
@@ -288,18 +289,6 @@ def _completion(evidence: EnrolmentEvidence, window: MilestoneWindow, withdrawn_
         return NotYet(kind, _reason("before_period_opens", kind, on=day, opens=window.opens))
     reason = _reason("case_study", kind, on=day, result=result.value, opens=window.opens, closes=window.closes)
     return Proposal(kind, day, result is CaseStudyResult.PASSED, reason)
-
-
-MONTH_NAMES = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-
-
-def format_date(iso: str) -> str:
-    """GOV.UK style: 3 October 2025."""
-    day = date.fromisoformat(iso)
-    return f"{day.day} {MONTH_NAMES[day.month - 1]} {day.year}"
 
 
 def _period(p: Mapping[str, object]) -> str:

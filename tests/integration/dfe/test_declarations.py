@@ -177,7 +177,7 @@ def test_the_database_refuses_a_second_standing_declaration_of_a_type(app: Flask
                     environment="sandbox",
                     participant_id=str(trainee["participant_id"]),
                     declaration_type="started",
-                    declaration_date=service._midnight(date(2025, 10, 1)),
+                    declaration_date=service.midnight(date(2025, 10, 1)),
                     state="queued",
                 )
             )

@@ -349,8 +349,8 @@ def test_a_report_claimed_by_one_runner_is_not_claimed_by_another(
     with app.app_context():
         report_id = db.session.scalars(select(DfeReport.id)).one()
         now = datetime.now(UTC)
-        assert participants._claim(report_id, now) is True
-        assert participants._claim(report_id, now) is False
+        assert participants.claim(report_id, now) is True
+        assert participants.claim(report_id, now) is False
         assert db.session.get(DfeReport, report_id).state == ReportState.QUEUED.value  # type: ignore[union-attr]
 
 
