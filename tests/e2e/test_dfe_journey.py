@@ -23,24 +23,11 @@ from core.app import create_app
 from core.extensions import db
 from tests.dfe_simulator import DfeSimulator
 from tests.e2e.conftest import PEOPLE, assert_accessible, live_database, sign_in
+from tests.marks import MET_ANNUAL_REVIEW as MET
 
 COHORT = "DfE journey, autumn 2025"
 FUNDED, UNFUNDED, REJECTED = "Farah Funded", "Uma Unfunded", "Reza Rejected"
 OBSERVED_ON = date(2025, 10, 6)  # within the specialist autumn 2025 schedule, which opens on 1 August 2025
-MET = {
-    "judgements": [
-        {"criterion": k, "level": 3}
-        for k in (
-            "statutory-timelines",
-            "facts-and-law",
-            "child-voice",
-            "evidence-of-progress",
-            "chairing",
-            "agreed-actions",
-        )
-    ],
-    "faults": [],
-}
 
 
 @pytest.fixture

@@ -7,23 +7,9 @@ from datetime import timedelta
 from assessments import services
 from assessments.models import Enrolment
 from core.extensions import db
+from tests.marks import MET_ANNUAL_REVIEW as MET
 
 from .conftest import TODAY
-
-MET = {
-    "judgements": [
-        {"criterion": k, "level": 3}
-        for k in (
-            "statutory-timelines",
-            "facts-and-law",
-            "child-voice",
-            "evidence-of-progress",
-            "chairing",
-            "agreed-actions",
-        )
-    ],
-    "faults": [],
-}
 
 
 def _observe(enrolment_id: int, mentor_id: int, setting: str, days_ago: int, key: str) -> None:

@@ -22,23 +22,10 @@ from dfe import declarations as service
 from dfe.models import DfeDeclaration, DfeParticipant
 from tests.conftest import Auth, load_content, post_form
 from tests.dfe_simulator import DfeSimulator
+from tests.marks import MET_ANNUAL_REVIEW as MET
 
 TODAY = date.today()
 SCHEDULE = "npq-specialist-autumn"
-MET = {
-    "judgements": [
-        {"criterion": k, "level": 3}
-        for k in (
-            "statutory-timelines",
-            "facts-and-law",
-            "child-voice",
-            "evidence-of-progress",
-            "chairing",
-            "agreed-actions",
-        )
-    ],
-    "faults": [],
-}
 PAGE = "/admin/dfe/declarations"
 
 
