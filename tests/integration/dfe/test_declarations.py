@@ -101,6 +101,15 @@ def _run_sender(app: Flask) -> str:
         return path.read_text()
 
 
+def _started_and_sent(app: Flask, client: FlaskClient, trainee: dict[str, object]) -> DfeDeclaration:
+    """An observation on 1 October 2025, its started declaration submitted and sent; its row."""
+    _observe(app, trainee, date(2025, 10, 1))
+    post_form(client, f"{PAGE}/submit", {"submit_all": "y"}, form_url=PAGE)
+    _run_sender(app)
+    [row] = _rows(app)
+    return row
+
+
 def _declaration_posts(sim: DfeSimulator) -> int:
     return sum(1 for e in sim.log if e.method == "POST" and e.path == "/api/v3/participant-declarations")
 
@@ -235,10 +244,7 @@ def test_state_and_statements_follow_the_dfe_and_a_paid_declaration_is_voided_fo
     app: Flask, client: FlaskClient, trainee: dict[str, object]
 ) -> None:
     sim: DfeSimulator = trainee["sim"]  # type: ignore[assignment]
-    _observe(app, trainee, date(2025, 10, 1))
-    post_form(client, f"{PAGE}/submit", {"submit_all": "y"}, form_url=PAGE)
-    _run_sender(app)
-    [row] = _rows(app)
+    row = _started_and_sent(app, client, trainee)
     statement_id = sim.add_statement(month="January", year="2026", cohort="2025", cut_off_date="2025-12-31",
                                      payment_date="2026-01-25", paid=True)  # fmt: skip
     sim.declarations[str(row.remote_id)]["statement_id"] = statement_id
@@ -276,10 +282,7 @@ def test_a_void_whose_answer_was_lost_is_read_back_and_recorded(
     app: Flask, client: FlaskClient, trainee: dict[str, object]
 ) -> None:
     sim: DfeSimulator = trainee["sim"]  # type: ignore[assignment]
-    _observe(app, trainee, date(2025, 10, 1))
-    post_form(client, f"{PAGE}/submit", {"submit_all": "y"}, form_url=PAGE)
-    _run_sender(app)
-    [row] = _rows(app)
+    row = _started_and_sent(app, client, trainee)
     sim.lose_next_answer(503)  # the DfE voids it, but its answer never arrives
     response = post_form(client, f"{PAGE}/{row.id}/void", {"reason": "Declared too early"}, form_url=PAGE)
     assert response.status_code == 302
@@ -293,10 +296,7 @@ def test_a_void_the_dfe_did_not_make_says_nothing_was_voided(
     app: Flask, client: FlaskClient, trainee: dict[str, object]
 ) -> None:
     sim: DfeSimulator = trainee["sim"]  # type: ignore[assignment]
-    _observe(app, trainee, date(2025, 10, 1))
-    post_form(client, f"{PAGE}/submit", {"submit_all": "y"}, form_url=PAGE)
-    _run_sender(app)
-    [row] = _rows(app)
+    row = _started_and_sent(app, client, trainee)
     sim.fail_next(503)  # refused before anything was done
     response = post_form(client, f"{PAGE}/{row.id}/void", {"reason": "Declared too early"}, form_url=PAGE)
     assert response.status_code == 400 and "nothing was voided" in response.get_data(as_text=True)

@@ -55,23 +55,28 @@ def _dfe(sim: DfeSimulator) -> httpx.Client:
     return httpx.Client(base_url=f"{sim.base_url}/api/v3", headers=sim.headers)
 
 
-def _declare_started(sim: DfeSimulator, participant_id: str) -> None:
+def _declare(sim: DfeSimulator, participant_id: str, kind: str, on: str, **extra: object) -> None:
+    """A declaration sent straight to the DfE (as another system of the provider's might have)."""
+    attributes = {
+        "participant_id": participant_id,
+        "declaration_type": kind,
+        "declaration_date": f"{on}T09:00:00Z",
+        "course_identifier": COURSE,
+        **extra,
+    }
     with _dfe(sim) as http:
         answer = http.post(
-            "/participant-declarations",
-            json={
-                "data": {
-                    "type": "participant-declaration",
-                    "attributes": {
-                        "participant_id": participant_id,
-                        "declaration_type": "started",
-                        "declaration_date": "2025-10-01T09:00:00Z",
-                        "course_identifier": COURSE,
-                    },
-                }
-            },
+            "/participant-declarations", json={"data": {"type": "participant-declaration", "attributes": attributes}}
         )
         assert answer.status_code == 200, answer.text
+
+
+def _declare_started(sim: DfeSimulator, participant_id: str) -> None:
+    _declare(sim, participant_id, "started", "2025-10-01")
+
+
+def _declare_completed(sim: DfeSimulator, participant_id: str, has_passed: bool) -> None:
+    _declare(sim, participant_id, "completed", "2025-12-01", has_passed=has_passed)
 
 
 def _participant_at_dfe(sim: DfeSimulator, started: bool = True) -> str:
@@ -202,26 +207,6 @@ def test_a_change_of_schedule_from_the_participant_page_reaches_the_dfe(
     page = client.get(url).get_data(as_text=True)
     assert "Specialist, spring start, cohort 2026" in page
     assert dfe_connected.invalid_requests() == []
-
-
-def _declare_completed(sim: DfeSimulator, participant_id: str, has_passed: bool) -> None:
-    with _dfe(sim) as http:
-        answer = http.post(
-            "/participant-declarations",
-            json={
-                "data": {
-                    "type": "participant-declaration",
-                    "attributes": {
-                        "participant_id": participant_id,
-                        "declaration_type": "completed",
-                        "declaration_date": "2025-12-01T09:00:00Z",
-                        "course_identifier": COURSE,
-                        "has_passed": has_passed,
-                    },
-                }
-            },
-        )
-        assert answer.status_code == 200, answer.text
 
 
 def test_a_case_study_result_before_the_completed_declaration_is_not_sent_as_an_outcome(
