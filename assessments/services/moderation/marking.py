@@ -193,7 +193,7 @@ def rubric_of_item(item: ModerationItem) -> engine.Rubric:
 
 
 def commit_marking(tell: Callable[[], None] | None = None) -> None:
-    """Commit, after ``tell`` writes the messages about the change (it flushes, so inside the ``try``)."""
+    """Commit, after ``tell`` writes the messages about the change (it flushes, so inside the unit)."""
     with saving("Someone changed this moderation since you opened it. Check it and try again"):
         if tell is not None:
             tell()
