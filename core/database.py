@@ -23,13 +23,12 @@ from typing import Any
 from flask import Flask
 from sqlalchemy import event, text
 from sqlalchemy.engine import Connection, Engine, ExceptionContext
-from sqlalchemy.exc import DBAPIError, IntegrityError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.routing import IntegerConverter, Map
 
 from core.config import masked
 from core.extensions import db
-from core.problems import Conflict
 
 # The bounded retry for the write lock: SQLite's busy handler retries with back-off for this
 # long, then the request is answered 503 (see core.errors) rather than waiting on.
@@ -203,14 +202,3 @@ def check_reachable(engine: Engine) -> None:
             f"Cannot connect to the database named by DATABASE_URL "
             f"({masked(engine.url.render_as_string(hide_password=False))}): {reason}"
         ) from None
-
-
-def commit_or_conflict(message: str, path: str = "") -> None:
-    """Commit the unit of work; if a unique rule refuses it because someone else's request saved the
-    same thing first (two tabs, a double click, six threads), answer :class:`Conflict` (409, or a
-    message on the form) with nothing saved, never a 500. The one home of that translation."""
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        raise Conflict(message, path) from None

@@ -30,9 +30,9 @@ from competencies.models import RubricVersion
 from core.accounts.models import User
 from core.accounts.roles import Role
 from core.clock import utcnow
-from core.database import commit_or_conflict
 from core.extensions import db
 from core.problems import Conflict, Invalid, invalid, too_long
+from core.unit_of_work import commit_or_conflict
 
 
 def published_version(scenario_key: str) -> RubricVersion | None:

@@ -8,13 +8,13 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from assessments.case_study_rules import JUDGED, CaseStudyDates, CaseStudyResult, problems
 from assessments.models import CaseStudy, Enrolment
 from assessments.signals import case_study_result_recorded
 from core.extensions import db
 from core.problems import Conflict, Invalid
+from core.unit_of_work import saving
 
 CHANGED = "Someone changed this case-study assessment since you opened it. Check it and save again"
 NO_RECORD_YET = 0  # the version a form opened before any record was made carries
@@ -58,12 +58,12 @@ def _save(enrolment: Enrolment, given: CaseStudyDates, by_id: int, lock_version:
     db.session.add(record)
     judged = given.result in JUDGED and before != (record.result, record.result_on)
     try:
-        if judged:  # the DfE room queues the outcome in this transaction
-            db.session.flush()
-            case_study_result_recorded.send(enrolment, enrolment=enrolment, case_study=record)
-        db.session.commit()
-    except (StaleDataError, IntegrityError):  # saved by someone else between our read and write
-        db.session.rollback()
+        with saving(CHANGED):  # a stale version: saved by someone else between our read and write
+            if judged:  # the DfE room queues the outcome in this transaction
+                db.session.flush()
+                case_study_result_recorded.send(enrolment, enrolment=enrolment, case_study=record)
+            db.session.commit()
+    except IntegrityError:  # the enrolment's first record, made by someone else meanwhile: the same conflict
         raise Conflict(CHANGED) from None
     return record
 

@@ -21,7 +21,6 @@ from typing import Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from assessments.models import NAME_MAX_LENGTH, Cohort, Enrolment, Observation, ObservationStatus
 from competencies import engine
@@ -30,6 +29,7 @@ from core.audit import Action, Subject, changed_fields, record
 from core.clock import utcnow
 from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
+from core.unit_of_work import commit
 from curriculum.models import ProgrammeVersion, VersionStatus
 
 DEFAULT_AGGREGATION = engine.AggregationPolicy(
@@ -299,11 +299,7 @@ def update_settings(cohort_id: int, given: CohortSettings, lock_version: int) ->
 
 
 def _commit(cohort: Cohort) -> Cohort:
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(CHANGED) from None
+    commit(CHANGED)
     return cohort
 
 

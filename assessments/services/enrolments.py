@@ -14,7 +14,6 @@ from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm.attributes import flag_modified
-from sqlalchemy.orm.exc import StaleDataError
 
 from assessments import deadlines, enrolment_rules
 from assessments.models import SCHOOL_MAX_LENGTH, Cohort, Enrolment
@@ -23,6 +22,7 @@ from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
+from core.unit_of_work import commit
 from curriculum.models import VersionStatus
 
 CHANGED = "Someone changed this enrolment since you opened it. Check it and save again"
@@ -222,11 +222,7 @@ def update_enrolment(enrolment_id: int, given: EnrolmentInput, lock_version: int
     # The mentors live in another table; bump the version so that a change of mentors alone
     # still tells a second editor the enrolment changed.
     flag_modified(enrolment, "school")
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(CHANGED) from None
+    commit(CHANGED)
     return enrolment
 
 

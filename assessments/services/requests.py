@@ -8,7 +8,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from assessments import messages
@@ -25,6 +24,7 @@ from assessments.services.scope import enrolment_for_mentor, enrolment_for_train
 from core.clock import utcnow
 from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
+from core.unit_of_work import saving
 
 ASKED_ALREADY = "You have already asked this mentor to observe this scenario"
 
@@ -55,12 +55,10 @@ def ask(enrolment_id: int, trainee_id: int, mentor_id: int, scenario_key: str, n
         raise Invalid(problems)
     request = ObservationRequest(enrolment_id=enrolment.id, mentor_id=mentor_id, scenario_key=scenario_key, note=note)
     db.session.add(request)
-    try:
-        messages.tell_observation_requested(request, trainee_id)  # flushes: the race below is caught here too
+    # The same request posted twice at once: the first one stands, the second is told as if it came after.
+    with saving(None, unique={"uq_observation_request_open": ("scenario_key", ASKED_ALREADY)}):
+        messages.tell_observation_requested(request, trainee_id)  # flushes: the race is caught here too
         db.session.commit()
-    except IntegrityError:  # the same request posted twice at once: the first one stands
-        db.session.rollback()
-        raise Invalid(ASKED_ALREADY, "scenario_key") from None
     return request
 
 

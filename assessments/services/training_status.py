@@ -9,7 +9,6 @@ may_change_training_status`'s rule (the people who may change an enrolment).
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from assessments import training_status as rules
 from assessments.models import Enrolment, EnrolmentStatusChange
@@ -20,6 +19,7 @@ from core.audit import Action, Subject, record
 from core.clock import utcnow
 from core.extensions import db
 from core.problems import Conflict, Invalid, invalid
+from core.unit_of_work import saving
 
 CHANGED = "Someone changed this enrolment since you opened it. Check its training status and try again"
 
@@ -71,11 +71,8 @@ def change_status(
         to_status=change.to_status,
         reason=given.reason,
     )
-    try:
+    with saving(CHANGED):
         db.session.flush()  # the version check runs here: a second editor's change loses
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(CHANGED) from None
     training_status_changed.send(enrolment, enrolment=enrolment, change=change)
     return change
 

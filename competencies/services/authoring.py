@@ -20,7 +20,6 @@ from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from competencies import engine
 from competencies.engine.numbers import exact, plain
@@ -30,6 +29,7 @@ from core.clock import utcnow
 from core.extensions import db
 from core.keys import slug, unique_key
 from core.problems import Conflict, Invalid, found
+from core.unit_of_work import commit
 
 CHANGED_SINCE_OPENED = (
     "This rubric was changed by someone else since you opened it. "
@@ -38,13 +38,6 @@ CHANGED_SINCE_OPENED = (
 
 
 AuthoringError = Invalid  # the older name, kept while callers move
-
-
-class ConflictError(Conflict):
-    """The draft changed since the person opened it (optimistic locking)."""
-
-    def __init__(self) -> None:
-        super().__init__(CHANGED_SINCE_OPENED)
 
 
 @dataclass(frozen=True)
@@ -211,17 +204,13 @@ def _draft(rubric_id: int, seen_lock_version: int | None) -> RubricVersion:
     if rubric.draft is None:
         raise AuthoringError([("", "Published versions never change. Start a new draft to edit.")])
     if seen_lock_version is not None and seen_lock_version != rubric.draft.lock_version:
-        raise ConflictError()
+        raise Conflict(CHANGED_SINCE_OPENED)
     return rubric.draft
 
 
 def _save(version: RubricVersion, definition: dict[str, Any]) -> None:
     version.definition = definition  # a new dict, so the JSON column sees the change
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise ConflictError() from None
+    commit(CHANGED_SINCE_OPENED)
 
 
 def update_settings(rubric_id: int, seen_lock_version: int | None, settings: Settings) -> None:
@@ -390,11 +379,7 @@ def publish(rubric_id: int, seen_lock_version: int | None = None) -> RubricVersi
     if problems:
         raise AuthoringError(problems)
     draft.published_at = utcnow()
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise ConflictError() from None
+    commit(CHANGED_SINCE_OPENED)
     return draft
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from core.clock import utcnow
 from core.extensions import db
 from core.keys import slug, unique_key
 from core.problems import Conflict, Invalid, found
+from core.unit_of_work import commit
 from curriculum import prerequisites, rules
 from curriculum.drafts import ModuleDraft, OutcomeDraft, ProgrammeDetails
 from curriculum.models import (
@@ -118,11 +118,7 @@ def _draft(programme_id: int, seen_lock_version: int | None) -> ProgrammeVersion
 def _commit(version: ProgrammeVersion) -> None:
     """Commit a change to ``version``; a concurrent save of the same draft makes this fail."""
     version.updated_at = utcnow()  # bumps lock_version even when only modules changed
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(CHANGED_SINCE_OPENED) from None
+    commit(CHANGED_SINCE_OPENED)
 
 
 def _requires(version: ProgrammeVersion) -> dict[str, set[str]]:

@@ -19,7 +19,6 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from assessments.models import Enrolment
 from core.accounts.errors import AccountError
@@ -28,6 +27,7 @@ from core.audit import Action, Subject, record
 from core.clock import utcnow
 from core.extensions import db
 from core.problems import Conflict, Invalid, Problem
+from core.unit_of_work import commit, saving
 from dfe.applications.pages import eligible, get, needs_enrolment
 from dfe.applications.planning import Plan, enrol, plan
 from dfe.applications.reading import store_answer
@@ -86,20 +86,22 @@ def _record_acceptance(
     application: DfeApplication, answer: dict[str, Any], chosen: Plan, actor: User, funded_place: bool
 ) -> Enrolment:
     try:
-        store_answer(application, answer)
-        application.funded_place = funded_place
-        enrolment = enrol(application, chosen, actor)
-        record(
-            Action.DFE_APPLICATION_ACCEPTED,
-            Subject("enrolment", enrolment.id),
-            enrolment.trainee_id,
-            application=application.id,
-            funded_place=funded_place,
-            cohort=chosen.cohort.id,
-        )
-        db.session.commit()
+        with saving(CHANGED, "application"):
+            store_answer(application, answer)
+            application.funded_place = funded_place
+            enrolment = enrol(application, chosen, actor)
+            record(
+                Action.DFE_APPLICATION_ACCEPTED,
+                Subject("enrolment", enrolment.id),
+                enrolment.trainee_id,
+                application=application.id,
+                funded_place=funded_place,
+                cohort=chosen.cohort.id,
+            )
+            db.session.commit()
         return enrolment
-    except (IntegrityError, StaleDataError, AccountError, DfeError, Invalid):
+    # A stale version arrives as Conflict, one of the Invalid family.
+    except (IntegrityError, AccountError, DfeError, Invalid):
         # Accepted at the DfE, not saved here: keep what the DfE said, so the page offers "Finish enrolment".
         db.session.rollback()
         kept = db.session.get(DfeApplication, application.id)
@@ -139,11 +141,7 @@ def finish(
         finished=True,
         cohort=chosen.cohort.id,
     )
-    try:
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(CHANGED, "application") from None
+    commit(CHANGED, "application")
     return enrolment
 
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from assessments import messages
 from assessments.models import (
@@ -32,6 +31,7 @@ from core.accounts.roles import STAFF, Role
 from core.clock import utcnow
 from core.extensions import db
 from core.problems import Conflict, Invalid, too_long
+from core.unit_of_work import saving
 
 # ---- who may mark --------------------------------------------------------------------------
 
@@ -193,14 +193,11 @@ def rubric_of_item(item: ModerationItem) -> engine.Rubric:
 
 
 def commit_marking(tell: Callable[[], None] | None = None) -> None:
-    """Commit, after ``tell`` writes the messages about the change (it flushes, so inside the ``try``)."""
-    try:
+    """Commit, after ``tell`` writes the messages about the change (it flushes, so inside the unit)."""
+    with saving("Someone changed this moderation since you opened it. Check it and try again"):
         if tell is not None:
             tell()
         db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict("Someone changed this moderation since you opened it. Check it and try again") from None
 
 
 def record_marks(observation_id: int, moderator_id: int, marks: dict[str, Any]) -> ModerationItem:

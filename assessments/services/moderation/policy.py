@@ -9,7 +9,6 @@ from fractions import Fraction
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from assessments import agreement, messages, sampling
 from assessments.models import (
@@ -23,6 +22,7 @@ from assessments.services.moderation.samples import DEFAULT_MINIMUM_KAPPA, MIN_P
 from core.audit import Action, Subject, changed_fields, record
 from core.extensions import db
 from core.problems import Conflict, Invalid
+from core.unit_of_work import saving
 
 
 def policy_of(cohort_id: int) -> agreement.CalibrationPolicy:
@@ -157,10 +157,10 @@ def set_policy(
     if fields := changed_fields(found):
         record(Action.SETTINGS_CHANGED, Subject("cohort", cohort_id), settings="moderation", fields=fields)
     try:
-        # Results no longer held back: each trainee whose result was waiting may read it now.
-        messages.tell_results_released(_observations(released), actor_id)
-        db.session.commit()
-    except (StaleDataError, IntegrityError):  # saved by someone else between our read and write
-        db.session.rollback()
+        with saving(POLICY_CHANGED):  # a stale version: saved by someone else between our read and write
+            # Results no longer held back: each trainee whose result was waiting may read it now.
+            messages.tell_results_released(_observations(released), actor_id)
+            db.session.commit()
+    except IntegrityError:  # the cohort's first policy, made by someone else meanwhile: the same conflict
         raise Conflict(POLICY_CHANGED) from None
     return policy_of(cohort_id)

@@ -24,9 +24,9 @@ from assessments.models import (
 from competencies import engine
 from core.accounts.models import User
 from core.accounts.roles import Role
-from core.database import commit_or_conflict
 from core.extensions import db
 from core.problems import Invalid
+from core.unit_of_work import commit_or_conflict
 
 DEFAULT_MINIMUM_KAPPA = Fraction(6, 10)  # "substantial" on Landis and Koch's (1977) bands begins at 0.61
 MIN_PAIRS_MAX = 1_000

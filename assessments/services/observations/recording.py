@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from assessments import messages, training_status
 from assessments.models import (
@@ -34,6 +33,7 @@ from core.accounts.models import User
 from core.clock import utcnow
 from core.extensions import db
 from core.problems import Conflict, Invalid, invalid, too_long
+from core.unit_of_work import saving
 from curriculum.models import ProgrammeVersion
 
 PRESENT_MAX = 20  # roles present at one observation
@@ -273,19 +273,16 @@ def _commit_or_winner(observation: Observation, tell: Tell | None = None) -> tup
     inside the ``try``)."""
     key = observation.idempotency_key
     try:
-        if tell is not None:
-            db.session.flush()  # a duplicate key fails here, caught below, before anything is told
-            tell(observation)
-        db.session.commit()
+        with saving(CHANGED_SINCE):  # rolls back what it refuses
+            if tell is not None:
+                db.session.flush()  # a duplicate key fails here, caught below, before anything is told
+                tell(observation)
+            db.session.commit()
     except IntegrityError:  # the same form posted twice at once: the first one won
-        db.session.rollback()
         winner = db.session.scalar(select(Observation).where(Observation.idempotency_key == key))
         if winner is None:
             raise Conflict(CHANGED_SINCE) from None  # another unique rule: a conflict, never a 500
         return winner, True
-    except StaleDataError:
-        db.session.rollback()
-        raise Conflict(CHANGED_SINCE) from None
     return observation, False
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from assessments import services
 from assessments.models import ModerationItem, Observation, ObservationRequest, RequestStatus
@@ -23,6 +24,7 @@ from core.accounts.models import User
 from core.accounts.roles import Role
 from core.extensions import db
 from core.problems import Conflict, Invalid
+from core.unit_of_work import unique_rule_of
 from tests.conftest import csrf_token, page_lock, post_form
 
 from .conftest import TODAY
@@ -262,6 +264,34 @@ def test_six_concurrent_accepts_and_declines_of_one_request_give_one_answer_and_
             assert row.planned_on is not None and row.decline_reason in (None, "")
         else:
             assert row.status == RequestStatus.DECLINED and row.decline_reason and row.planned_on is None
+
+
+def test_six_concurrent_asks_for_one_observation_keep_one_open_request_and_tell_the_rest_where(
+    app, enrolment_id, people
+):
+    found = _race(
+        app, lambda i: requests.ask(enrolment_id, people["trainee"], people["mentor"], "annual-review", "").id
+    )
+    assert sum(isinstance(f, int) for f in found) == 1
+    # The losers: refused by the service's check, or (racing it) by the database's unique rule.
+    refused = [f for f in found if not isinstance(f, int)]
+    assert all(isinstance(f, Invalid) and f.problems == [("scenario_key", requests.ASKED_ALREADY)] for f in refused)
+    with app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ObservationRequest)) == 1
+
+
+def test_a_second_open_request_breaks_the_unique_rule_named_alike_on_both_databases(app, enrolment_id, people):
+    with app.app_context():
+        requests.ask(enrolment_id, people["trainee"], people["mentor"], "annual-review", "")
+        db.session.add(
+            ObservationRequest(
+                enrolment_id=enrolment_id, mentor_id=people["mentor"], scenario_key="annual-review", note=""
+            )
+        )
+        with pytest.raises(IntegrityError) as refused:
+            db.session.commit()
+        db.session.rollback()
+        assert unique_rule_of(refused.value) == "uq_observation_request_open"
 
 
 def test_six_concurrent_scores_of_one_exemplar_keep_one_and_answer_the_rest_as_a_conflict(
