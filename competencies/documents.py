@@ -86,7 +86,7 @@ def rubric_text(version: RubricVersion) -> RubricText:
         CriterionText(
             c.title,
             f"Must reach {c.label_of(c.critical_level)} ({c.critical_level})" if c.critical_level is not None else "",
-            tuple(LevelText(lv.value, lv.label, lv.descriptor) for lv in c.levels),
+            tuple(LevelText(lv.value, lv.label, engine.descriptor_of(rubric.model, lv)) for lv in c.levels),
             tuple(c.sources),
         )
         for c in rubric.criteria

@@ -77,6 +77,55 @@ class RadioField(_Readable, _RadioField):
 NOT_APPLICABLE_CHOICE = "n/a"
 
 
+class GovRadioWithHints(GovRadioInput):
+    """GOV.UK radios whose choices carry a hint each (``field.hints``: value → text), with an "or"
+    divider before ``field.divider_before``: govuk-frontend-wtf gives its items neither."""
+
+    def map_gov_params(self, field: Any, **kwargs: Any) -> dict[str, Any]:
+        params: dict[str, Any] = super().map_gov_params(field, **kwargs)
+        if not (params.get("hint") or {}).get("text"):
+            params.pop("hint", None)  # no empty hint under the legend
+        params["fieldset"].setdefault("legend", {}).setdefault("classes", "govuk-fieldset__legend--s")
+        items = []
+        for item in params["items"]:
+            if item["value"] == field.divider_before and items:
+                items.append({"divider": "or"})
+            hint = field.hints.get(item["value"])
+            items.append({**item, "hint": {"text": hint}} if hint else item)
+        params["items"] = items
+        return params
+
+
+class LevelField(RadioField):
+    """A criterion's level as radios: each level's label, its descriptor as the hint."""
+
+    def __init__(self, *args: Any, hints: dict[str, str], divider_before: str | None = None, **kwargs: Any) -> None:
+        self.hints = hints
+        self.divider_before = divider_before
+        super().__init__(*args, widget=GovRadioWithHints(), **kwargs)
+
+
+def level_field(
+    criterion: engine.Criterion, model: engine.RubricModel, blank: str, not_applicable: bool, rule: bool = True
+) -> LevelField:
+    """The levels of ``criterion`` first, each with what a marker reads for it, then ``blank``
+    (posted as "") and, if allowed, not applicable: one field for marking and self-assessment alike.
+    ``rule``: say the criterion's must-reach level, if it has one, above the radios."""
+    levels = [SelectChoice(str(lv.value), f"{lv.value}: {lv.label}") for lv in criterion.levels]
+    others = [SelectChoice("", blank)]
+    if not_applicable:
+        others.append(SelectChoice(NOT_APPLICABLE_CHOICE, engine.NOT_APPLICABLE_WORDS))
+    return LevelField(
+        criterion.title,
+        choices=levels + others,
+        hints={str(lv.value): engine.descriptor_of(model, lv) for lv in criterion.levels},
+        divider_before="",
+        validators=[Optional()],
+        invalid=f"Choose a level for ‘{criterion.title}’ from the list",
+        description=engine.must_reach(criterion) if rule else "",
+    )
+
+
 def add_level_fields(form: type[FlaskForm], rubric: engine.Rubric) -> None:
     """A level field ``c<i>`` per criterion (a level, not observed, or not applicable where the
     criterion has no must-reach level), shared by the try-out and the observation forms. Faults
@@ -84,24 +133,18 @@ def add_level_fields(form: type[FlaskForm], rubric: engine.Rubric) -> None:
     if rubric.model is engine.RubricModel.FAULTS:
         return
     for i, criterion in enumerate(rubric.criteria):
-        choices = [SelectChoice("", "Not observed")]
-        if criterion.critical_level is None:
-            choices.append(SelectChoice(NOT_APPLICABLE_CHOICE, "Not applicable in this observation"))
-        choices += [SelectChoice(str(lv.value), f"{lv.value}: {lv.label}") for lv in criterion.levels]
         setattr(
             form,
             f"c{i}",
-            SelectField(
-                criterion.title,
-                choices=choices,
-                widget=GovSelect(),
-                validators=[Optional()],
-                invalid=f"Choose a level for ‘{criterion.title}’ from the list",
-                description=f"Must reach level {criterion.critical_level} whatever the total"
-                if criterion.critical_level is not None
-                else "",
-            ),
+            level_field(criterion, rubric.model, engine.NOT_OBSERVED_WORDS, criterion.critical_level is None),
         )
+
+
+def fault_hint(kind: engine.FaultType) -> str:
+    """What a marker reads beside a fault's count: its severity, whether it fails alone, and why."""
+    words = f"{kind.severity.value.capitalize()} fault"
+    words += "; fails the observation on its own." if kind.fails_alone else "."
+    return f"{words} {kind.why}" if kind.why else words
 
 
 def add_fault_fields(form: type[FlaskForm], rubric: engine.Rubric) -> None:
@@ -112,10 +155,11 @@ def add_fault_fields(form: type[FlaskForm], rubric: engine.Rubric) -> None:
             form,
             f"f{i}",
             IntegerField(
-                f"{kind.title} ({kind.severity.value}{', fails on its own' if kind.fails_alone else ''})",
+                kind.title,
                 widget=GovTextInput(),
                 default=0,
                 invalid=message,
+                description=fault_hint(kind),
                 validators=[Optional(), NumberRange(0, FAULT_COUNT_MAX, message=message)],
             ),
         )

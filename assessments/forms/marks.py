@@ -8,7 +8,6 @@ from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovDateInput,
-    GovSelect,
     GovSubmitInput,
     GovTextArea,
     GovTextInput,
@@ -27,10 +26,10 @@ from competencies import engine
 from competencies.engine.evidence import COMMENT_MAX
 from competencies.forms import (
     NOT_APPLICABLE_CHOICE,
-    SelectField,
     SelectMultipleField,
     add_fault_fields,
     add_level_fields,
+    level_field,
 )
 from core.forms import NamesChecked, RealDateField, TextChecked
 from core.problems import too_long
@@ -183,26 +182,18 @@ def answers_of(evidence: dict[str, Any], rubric: engine.Rubric) -> dict[str, Any
     return values
 
 
-def self_assessment_form(criteria: list[engine.Criterion], data: Any = None) -> FlaskForm:
-    """The trainee's own level on each criterion, or not rated."""
+def self_assessment_form(
+    criteria: list[engine.Criterion], data: Any = None, model: engine.RubricModel = engine.RubricModel.ANALYTIC
+) -> FlaskForm:
+    """The trainee's own level on each criterion, or not rated: the same radios, with the same
+    descriptors, as the mentor's form, without the pass rule (it applies to the mentor's marks)."""
 
     class SelfAssessmentForm(FlaskForm):
         rate = SubmitField("Save my ratings", widget=GovSubmitInput())
 
     for i, criterion in enumerate(criteria):
-        choices = [SelectChoice("", "Not rated")] + [
-            SelectChoice(str(lv.value), f"{lv.value}: {lv.label}") for lv in criterion.levels
-        ]
         setattr(
-            SelfAssessmentForm,
-            f"r{i}",
-            SelectField(
-                criterion.title,
-                choices=choices,
-                widget=GovSelect(),
-                validators=[Optional()],
-                invalid=f"Choose a level for ‘{criterion.title}’ from the list",
-            ),
+            SelfAssessmentForm, f"r{i}", level_field(criterion, model, "Not rated", not_applicable=False, rule=False)
         )
     return SelfAssessmentForm(formdata=data)
 

@@ -28,6 +28,7 @@ from assessments.models import (
 )
 from assessments.services import moderation
 from assessments.services.observations import get_observation_for_mentor, rateable_criteria
+from competencies import engine
 from competencies import services as competency_services
 from core.clock import utcnow
 from core.extensions import db
@@ -130,6 +131,42 @@ def side_by_side(observation: Observation) -> list[SideBySide]:
             SideBySide(criterion.title, "Not rated" if mine is None else f"{mine}: {criterion.label_of(mine)}", mentor)
         )
     return rows
+
+
+@dataclass(frozen=True)
+class Mark:
+    """One criterion of a recorded observation as its page shows it."""
+
+    criterion: str
+    level: str  # "3: Secure", not observed or not applicable; "" on a faults rubric, which has no levels
+    descriptor: str  # what that level means, in the rubric's words (as on the scoring form)
+    comment: str
+
+
+def marks_of(observation: Observation) -> list[Mark]:
+    """Each criterion's recorded level with its descriptor, and the mentor's comment, in rubric
+    order; a faults rubric's criteria only where the mentor commented."""
+    rubric = competency_services.rubric_of(observation.rubric_version)
+    judged = {j["criterion"]: j for j in observation.evidence.get("judgements", [])}
+    marks = []
+    for criterion in rubric.criteria:
+        judgement = judged.get(criterion.key, {})
+        comment = str(judgement.get("comment") or "")
+        value = judgement.get("level")
+        if rubric.model is engine.RubricModel.FAULTS:
+            if comment:
+                marks.append(Mark(criterion.title, "", "", comment))
+            continue
+        if judgement.get("not_applicable"):
+            words, descriptor = engine.NOT_APPLICABLE_WORDS, ""
+        elif value is None:
+            words, descriptor = engine.NOT_OBSERVED_WORDS, ""
+        else:
+            level = next((lv for lv in criterion.levels if lv.value == int(value)), None)
+            words = f"{value}: {criterion.label_of(int(value))}"
+            descriptor = engine.descriptor_of(rubric.model, level) if level else ""
+        marks.append(Mark(criterion.title, words, descriptor, comment))
+    return marks
 
 
 # ---- reflection ----------------------------------------------------------------------------

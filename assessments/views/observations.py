@@ -184,6 +184,7 @@ def _observation_view(found: Observation, next_step_form: NextStepForm) -> str:
         next_step=feedback.next_step_of(found.id),
         next_step_form=next_step_form,
         side_by_side=feedback.side_by_side(found),
+        marks=feedback.marks_of(found),
         can_correct=found.observer_id == current_user.id,
         can_change=scope.owns_draft(found, current_user.id),
         form=next_step_form if next_step_form.errors else None,  # the error summary's form

@@ -52,6 +52,10 @@ def _mine(observation_id: int) -> Observation:
     return found
 
 
+def _model_of(found: Observation) -> engine.RubricModel:
+    return competency_services.rubric_of(found.rubric_version).model
+
+
 def _page(found: Observation, rate_form=None, reflection_form=None) -> str:  # type: ignore[no-untyped-def]
     criteria = feedback.rateable_criteria(found)
     failed = next((f for f in (rate_form, reflection_form) if f is not None and f.errors), None)
@@ -62,10 +66,11 @@ def _page(found: Observation, rate_form=None, reflection_form=None) -> str:  # t
         view=services.explained(found, moderation.agreed_result_of(found.id)),
         scenario=competency_services.get_scenario(found.scenario_key),
         visible=feedback.feedback_visible(found),
-        rate_form=rate_form or self_assessment_form(criteria),
+        rate_form=rate_form or self_assessment_form(criteria, model=_model_of(found)),
         criteria=criteria,
         reflection_form=reflection_form or ReflectionForm(formdata=None, reflection=found.reflection),
         side_by_side=feedback.side_by_side(found),
+        marks=feedback.marks_of(found),
         next_step=feedback.next_step_of(found.id),
         criterion_title=feedback.criterion_title,
         revisions=history(found),
@@ -90,7 +95,7 @@ def self_assess(observation_id: int):  # type: ignore[no-untyped-def]
     """The trainee's own levels on a draft observation's criteria, before the mentor's marks are shown."""
     found = _mine(observation_id)
     criteria = feedback.rateable_criteria(found)
-    form = self_assessment_form(criteria, request.form)
+    form = self_assessment_form(criteria, request.form, model=_model_of(found))
     if form.validate_on_submit():
         try:
             feedback.self_assess(found.id, current_user.id, ratings_of(form, criteria))

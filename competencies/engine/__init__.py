@@ -32,7 +32,15 @@ from competencies.engine.rows import NOT_APPLICABLE, OBSERVED
 from competencies.engine.scoring import score, score_many, score_rows
 from competencies.engine.serialise import evidence_from_dict, rubric_from_dict, rubric_to_dict
 from competencies.engine.signoff import SignOffPolicy, sign_off
-from competencies.engine.wording import MODEL_WORDS, ModelWords, words_of
+from competencies.engine.wording import (
+    MODEL_WORDS,
+    NOT_APPLICABLE_WORDS,
+    NOT_OBSERVED_WORDS,
+    ModelWords,
+    descriptor_of,
+    must_reach,
+    words_of,
+)
 
 __all__ = [
     "MOMENT_PATTERN",
@@ -40,6 +48,8 @@ __all__ = [
     "ENGINE_VERSION",
     "ENTRUSTMENT_SCALE",
     "NOT_APPLICABLE",
+    "NOT_APPLICABLE_WORDS",
+    "NOT_OBSERVED_WORDS",
     "OBSERVED",
     "RESULT_SCHEMA",
     "Aggregate",
@@ -72,7 +82,9 @@ __all__ = [
     "SignOffPolicy",
     "aggregate",
     "canonical_form",
+    "descriptor_of",
     "evidence_from_dict",
+    "must_reach",
     "words_of",
     "render",
     "render_all",

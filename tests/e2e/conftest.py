@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,7 +11,7 @@ from pathlib import Path
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from flask_migrate import upgrade
-from playwright.sync_api import Browser, ConsoleMessage, Page, sync_playwright
+from playwright.sync_api import Browser, ConsoleMessage, Locator, Page, sync_playwright
 from werkzeug.serving import make_server
 
 from core.accounts import services
@@ -118,6 +119,16 @@ def assert_accessible(page: Page) -> None:
     page.wait_for_load_state()
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+
+
+def levels_of(where: Page | Locator, criterion: str) -> Locator:
+    """The radios of ``criterion`` on a scoring form: a group named by its title."""
+    return where.get_by_role("group", name=criterion, exact=True)
+
+
+def choose_level(where: Page | Locator, criterion: str, level: str) -> None:
+    """Choose ``level`` ("3") for ``criterion`` as a mentor does: the radio labelled "3: …"."""
+    levels_of(where, criterion).get_by_role("radio", name=re.compile(rf"^{re.escape(level)}: ")).check()
 
 
 def sign_in_with(page: Page, email: str, password: str) -> None:

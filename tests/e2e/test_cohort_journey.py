@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from playwright.sync_api import Page, expect
 
 from core.accounts.roles import Role
-from tests.e2e.conftest import PASSWORD, PEOPLE, assert_accessible, sign_in
+from tests.e2e.conftest import PASSWORD, PEOPLE, assert_accessible, choose_level, sign_in
 
 SCENARIO = "Lead the annual review of an EHC plan"
 CRITERIA = [
@@ -110,7 +110,7 @@ def _observe(page: Page, setting: str, levels: list[str], day: date) -> None:
     _fill_date(page, "Date of the observation", day)
     page.get_by_label("Setting").fill(setting)
     for label, level in zip(CRITERIA, levels, strict=True):
-        page.get_by_label(label, exact=True).select_option(level)
+        choose_level(page, label, level)
     page.get_by_role("button", name="Submit observation").click()
     expect(page.get_by_text("Submitted", exact=True)).to_be_visible()
 

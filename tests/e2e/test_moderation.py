@@ -16,7 +16,7 @@ from core.accounts.models import User
 from core.accounts.roles import Role
 from core.app import create_app
 from core.extensions import db
-from tests.e2e.conftest import PASSWORD, PEOPLE, assert_accessible, live_database, sign_in
+from tests.e2e.conftest import PASSWORD, PEOPLE, assert_accessible, choose_level, levels_of, live_database, sign_in
 
 CRITERIA = ("statutory-timelines", "facts-and-law", "child-voice", "evidence-of-progress", "chairing", "agreed-actions")
 LABELS = (
@@ -96,8 +96,8 @@ def test_a_moderator_samples_marks_blind_agrees_the_differences_and_the_report_u
     expect(page.get_by_text("The pupil's views were read out only.")).to_be_visible()
     expect(page.get_by_text("not yet met")).to_have_count(0)  # blind: no outcome before marking
     for label in LABELS:
-        expect(page.get_by_label(label, exact=True)).to_have_value("")
-        page.get_by_label(label, exact=True).select_option("3")
+        expect(levels_of(page, label).locator("input:checked")).to_have_count(0)  # blind: no level chosen for them
+        choose_level(page, label, "3")
     assert_accessible(page)
     page.get_by_role("button", name="Submit my marks").click()
 
@@ -110,7 +110,7 @@ def test_a_moderator_samples_marks_blind_agrees_the_differences_and_the_report_u
     expect(page.locator(".govuk-error-summary")).to_contain_text("Enter the reason for the agreed judgement")
     assert_accessible(page)
     for label in LABELS:
-        page.get_by_label(label, exact=True).select_option("3")
+        choose_level(page, label, "3")
     page.get_by_label("Reason for the agreed judgement").fill("The pupil spoke for themselves in the second half.")
     page.get_by_role("button", name="Record the agreed judgement").click()
     expect(page.get_by_role("heading", name="Agreed judgement: met")).to_be_visible()

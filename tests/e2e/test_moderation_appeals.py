@@ -17,7 +17,15 @@ from core.accounts.models import User
 from core.accounts.roles import Role
 from core.app import create_app
 from core.extensions import db
-from tests.e2e.conftest import PASSWORD, PEOPLE, assert_accessible, live_database, sign_in, sign_in_with
+from tests.e2e.conftest import (
+    PASSWORD,
+    PEOPLE,
+    assert_accessible,
+    choose_level,
+    live_database,
+    sign_in,
+    sign_in_with,
+)
 
 CRITERIA = ("statutory-timelines", "facts-and-law", "child-voice", "evidence-of-progress", "chairing", "agreed-actions")
 TRAINEE = "ari.appeal@example.org"
@@ -98,7 +106,7 @@ def test_a_trainee_appeals_and_a_reviewer_who_did_not_mark_it_changes_the_judgem
         )
         assert_accessible(reviewer)
         reviewer.get_by_label("The judgement changes to the marks below").check()
-        reviewer.get_by_label("Keeps the child's voice central", exact=True).select_option("2")
+        choose_level(reviewer, "Keeps the child's voice central", "2")
         reviewer.get_by_label("Reason for your decision").fill("The pupil's views were read out, not heard.")
         reviewer.get_by_role("button", name="Record the decision").click()
         expect(reviewer.get_by_text("Judgement changed").first).to_be_visible()

@@ -17,7 +17,7 @@ from core.accounts.models import User
 from core.accounts.roles import Role
 from core.app import create_app
 from core.extensions import db
-from tests.e2e.conftest import PEOPLE, assert_accessible, live_database, sign_in
+from tests.e2e.conftest import PEOPLE, assert_accessible, choose_level, live_database, sign_in
 
 SCENARIO = "Lead the annual review of an EHC plan"
 COHORT = "Lifecycle cohort"
@@ -65,7 +65,7 @@ def _observe(page: Page, setting: str, submit: bool = True) -> None:
     page.get_by_label("Setting").fill(setting)
     page.get_by_label("Parents or carers").check()
     for label, level in LEVELS:
-        page.get_by_label(label, exact=True).select_option(level)
+        choose_level(page, label, level)
     page.get_by_role("button", name="Submit observation" if submit else "Save as draft").click()
 
 

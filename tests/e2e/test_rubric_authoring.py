@@ -5,7 +5,7 @@ from __future__ import annotations
 from playwright.sync_api import Page, expect
 
 from core.accounts.roles import Role
-from tests.e2e.conftest import assert_accessible, sign_in
+from tests.e2e.conftest import assert_accessible, choose_level, sign_in
 
 
 def test_a_designer_authors_tries_and_publishes_a_rubric(page: Page):
@@ -44,8 +44,8 @@ def test_a_designer_authors_tries_and_publishes_a_rubric(page: Page):
     page.get_by_role("button", name="Save fault").click()
     expect(page.get_by_role("cell", name="Shares a pupil's details without consent", exact=True)).to_be_visible()
 
-    page.get_by_label("Keeps the child's voice central").select_option("3")
-    page.get_by_label("Agrees actions").select_option("1")
+    choose_level(page, "Keeps the child's voice central", "3")
+    choose_level(page, "Agrees actions", "1")
     page.get_by_role("button", name="Try the rubric").click()
     # (2×3 + 1×1) / 9 = 78 % ≥ 60 %, voice at 3 ≥ 2: met.
     expect(page.locator(".app-result")).to_contain_text("Outcome: met")

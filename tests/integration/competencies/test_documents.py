@@ -9,6 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from assessments.demo import published_programme
+from competencies import engine
 from competencies import services as competency_services
 from competencies.models import RubricVersion
 from core.accounts.roles import Role
@@ -49,6 +50,24 @@ def test_a_mentor_prints_a_blank_form_with_every_criterion_and_tick_boxes(app, c
     ]
     assert read.language(body) == "en-GB" and 'pdfuaid:part="1"' in read.xmp(body)
     assert all(embedded for _, embedded in read.fonts(body))
+
+
+@pytest.mark.parametrize("key", ["annual-review", "staff-training"])  # levels and weights; entrustment
+def test_the_blank_form_lists_every_levels_descriptor_as_on_the_scoring_form(
+    app, client, auth, make_person, programme_id, key
+):  # type: ignore[no-untyped-def]
+    make_person("mentor@example.org", Role.MENTOR)
+    auth.sign_in("mentor@example.org")
+    response = client.get(f"/documents/scenarios/{key}/observation-form.pdf")
+    assert response.status_code == 200
+    words = read.compact(read.text(response.data))
+    with app.app_context():
+        rubric = competency_services.rubric_of(competency_services.get_scenario(key).rubric.published[-1])
+    levels = [(c, lv) for c in rubric.criteria for lv in c.levels]
+    assert levels
+    for criterion, level in levels:
+        descriptor = engine.descriptor_of(rubric.model, level)
+        assert descriptor and read.compact(descriptor) in words, (criterion.title, level.value)
 
 
 def test_trainees_cannot_print_blank_forms_and_an_unknown_scenario_is_not_found(
