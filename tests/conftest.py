@@ -30,8 +30,8 @@ if TYPE_CHECKING:
     from tests.dfe_simulator import DfeSimulator
 
 # argon2-cffi's profile for tests: the suite hashes and checks thousands of passwords, at about
-# 30 ms each with the production settings (tests/unit/core/test_passwords.py checks those). The
-# servers the browser tests start, and make verify, use the production settings.
+# 30 ms each with the production settings (tests/unit/core/test_passwords.py checks those, and
+# make verify's servers use them).
 passwords.use_parameters(profiles.CHEAPEST)
 
 # Each test run, and each of its xdist workers, gets schemas of its own, so that two runs on one
