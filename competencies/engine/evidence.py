@@ -70,9 +70,10 @@ class Observation(NamedTuple):
 
 
 # The text form of a moment: an ISO 8601 date, or date and time, with an optional offset (none is
-# UTC). The API's document states this pattern, so what it calls valid is what the engine takes.
+# UTC), or "" (not known). The API's document states this pattern, so what it calls valid is what
+# the engine takes.
 MOMENT_PATTERN = (
-    r"^[0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?$"
+    r"^([0-9]{4}-[0-9]{2}-[0-9]{2}([T ][0-9]{2}:[0-9]{2}(:[0-9]{2}(\.[0-9]{1,6})?)?(Z|[+-][0-9]{2}:[0-9]{2})?)?)?$"
 )
 _MOMENT = re.compile(MOMENT_PATTERN)
 
