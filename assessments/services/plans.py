@@ -23,6 +23,7 @@ from assessments.deadlines import format_date
 from assessments.models import Cohort, Enrolment, Observation
 from assessments.services import ScenarioProgress, explained, moderation, progress, senco_duty
 from assessments.services.case_study import dates_of
+from assessments.services.feedback import Mark, marks_of
 from competencies import services as competency_services
 from core import clock, printing
 from core.accounts.models import User
@@ -329,13 +330,6 @@ RECORD = printing.Printed("observation-record", "assessments/print/observation_r
 
 
 @dataclass(frozen=True)
-class JudgementLine:
-    criterion: str
-    level: str
-    comment: str
-
-
-@dataclass(frozen=True)
 class FaultLine:
     fault: str
     severity: str
@@ -356,7 +350,7 @@ class ObservationRecord:
     rubric: str
     outcome: str
     reasons: tuple[str, ...]
-    judgements: tuple[JudgementLine, ...]
+    marks: tuple[Mark, ...]  # each criterion's level with its descriptor, as the observation's page shows them
     faults: tuple[FaultLine, ...]
     submitted_at: str
 
@@ -368,19 +362,6 @@ def observation_record(observation_id: int) -> ObservationRecord | None:
         return None
     view = explained(found, moderation.agreed_result_of(found.id))  # an agreed judgement overrules the mentor's
     rubric = competency_services.rubric_of(found.rubric_version)
-    judgements = []
-    for j in found.evidence.get("judgements", []):
-        criterion = rubric.criterion(str(j.get("criterion")))
-        level = j.get("level")
-        if j.get("not_applicable"):
-            words = "Did not arise"
-        elif level is None:
-            words = "Observed"
-        else:
-            words = f"{level} {criterion.label_of(int(level))}" if criterion else str(level)
-        judgements.append(
-            JudgementLine(criterion.title if criterion else str(j.get("criterion")), words, str(j.get("comment") or ""))
-        )
     faults = tuple(
         FaultLine(
             rubric.title_of(str(f.get("fault"))), str(f.get("severity") or "as its type"), str(f.get("note") or "")
@@ -403,7 +384,7 @@ def observation_record(observation_id: int) -> ObservationRecord | None:
         f"{rubric.title}, version {found.rubric_version.number}",
         view.result.outcome.value,
         view.reasons,
-        tuple(judgements),
+        tuple(marks_of(found)),
         faults,
         format_date(submitted),
     )

@@ -12,8 +12,10 @@ import pytest
 from assessments import services
 from assessments.case_study_rules import CaseStudyDates, CaseStudyResult
 from assessments.deadlines import format_date
-from assessments.models import Enrolment
+from assessments.models import Enrolment, Observation
 from assessments.services import case_study, plans
+from competencies import engine
+from competencies import services as competency_services
 from core import pdf, printing
 from core.accounts.models import User
 from core.accounts.roles import Role
@@ -241,6 +243,25 @@ def test_a_record_of_a_submitted_observation_for_its_mentor_and_trainee(app, cli
     auth.sign_out()
     auth.sign_in("other@example.org")
     assert client.get(url).status_code == 404  # another mentor's trainee
+
+
+def test_the_record_shows_each_criterions_chosen_level_with_its_descriptor_and_comment(
+    app, client, auth, people, enrolment_id
+):  # type: ignore[no-untyped-def]
+    observation_id = _observe(app, enrolment_id, people["mentor"], "obs-record-marks")
+    auth.sign_in("mentor@example.org")
+    body = client.get(f"/assessments/observations/{observation_id}/record.pdf").data
+    words = read.compact(read.text(body))
+    with app.app_context():
+        rubric = competency_services.rubric_of(db.session.get(Observation, observation_id).rubric_version)
+    chosen = {j["criterion"]: j["level"] for j in NOT_MET["judgements"]}
+    for criterion in rubric.criteria:
+        level = next(lv for lv in criterion.levels if lv.value == chosen[criterion.key])
+        descriptor = engine.descriptor_of(rubric.model, level)
+        assert descriptor, criterion.key
+        # the level and what it means, in the rubric's words, on the criterion's row
+        assert read.compact(f"{criterion.title} {level.value}: {level.label} {descriptor}") in words, criterion.key
+    assert read.compact("Views were read out, not discussed.") in words
 
 
 def test_a_draft_observation_has_no_record(app, client, auth, people, enrolment_id):  # type: ignore[no-untyped-def]
