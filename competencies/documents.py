@@ -42,7 +42,7 @@ class LevelText:
 @dataclass(frozen=True)
 class CriterionText:
     title: str
-    must_meet: str  # "" or "Must reach Secure (3)"
+    must_meet: str  # "" or engine.must_reach's words, as on the scoring form
     levels: tuple[LevelText, ...]
     sources: tuple[str, ...]
 
@@ -85,7 +85,7 @@ def rubric_text(version: RubricVersion) -> RubricText:
     criteria = tuple(
         CriterionText(
             c.title,
-            f"Must reach {c.label_of(c.critical_level)} ({c.critical_level})" if c.critical_level is not None else "",
+            engine.must_reach(c),
             tuple(LevelText(lv.value, lv.label, engine.descriptor_of(rubric.model, lv)) for lv in c.levels),
             tuple(c.sources),
         )

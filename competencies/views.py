@@ -57,6 +57,7 @@ def scenario(key: str) -> str:
         reasons=services.explained(result, rubric) if result else (),
         modules=modules,
         models=engine.RubricModel,
+        must_reach=engine.must_reach,
         own_rubrics=authoring.rubrics_for_scenario(found.key),
     )
 

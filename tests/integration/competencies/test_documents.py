@@ -70,6 +70,20 @@ def test_the_blank_form_lists_every_levels_descriptor_as_on_the_scoring_form(
         assert descriptor and read.compact(descriptor) in words, (criterion.title, level.value)
 
 
+def test_the_blank_form_words_each_must_reach_rule_as_the_scoring_form_does(
+    app, client, auth, make_person, programme_id
+):  # type: ignore[no-untyped-def]
+    make_person("mentor@example.org", Role.MENTOR)
+    auth.sign_in("mentor@example.org")
+    words = read.compact(read.text(client.get(FORM).data))
+    with app.app_context():
+        rubric = competency_services.rubric_of(competency_services.get_scenario("annual-review").rubric.published[-1])
+    rules = [engine.must_reach(c) for c in rubric.criteria if c.critical_level is not None]
+    assert rules
+    for rule in rules:
+        assert read.compact(rule) in words
+
+
 def test_trainees_cannot_print_blank_forms_and_an_unknown_scenario_is_not_found(
     app, client, auth, make_person, programme_id
 ):  # type: ignore[no-untyped-def]

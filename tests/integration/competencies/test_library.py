@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 import pytest
 from sqlalchemy import select
 
-from competencies import services
+from competencies import engine, services
 from competencies.models import Rubric, Scenario
 from core.accounts.roles import Role
 from core.extensions import db
@@ -69,9 +72,6 @@ def test_a_blank_level_on_the_try_form_counts_as_not_observed(client, auth, make
 
 
 def test_the_try_page_shows_the_engines_own_outcome_and_rendered_reasons(app, client, auth, make_person, library):
-    import html
-
-    from competencies import engine
     from competencies.scenarios import load_scenarios
 
     make_person("designer@example.org", Role.DESIGNER)
@@ -122,6 +122,25 @@ def test_a_scenario_page_shows_observers_the_formative_framing_and_linked_source
         in page
     )
     assert 'href="https://www.pearsonclinical.co.uk/information/qualificationcodes.aspx"' in page
+
+
+def test_a_scenario_page_says_each_must_reach_rule_in_the_scoring_forms_words_in_a_neutral_tag(
+    app, client, auth, make_person, library
+):  # type: ignore[no-untyped-def]
+    make_person("designer@example.org", Role.DESIGNER)
+    auth.sign_in("designer@example.org")
+    page = html.unescape(client.get("/competencies/scenarios/annual-review").get_data(as_text=True))
+    with app.app_context():
+        rubric = services.rubric_of(services.get_scenario("annual-review").rubric.latest)
+    rules = [engine.must_reach(c) for c in rubric.criteria if c.critical_level is not None]
+    assert rules
+    tags = [
+        (classes, text.strip())
+        for classes, text in re.findall(r'<strong class="govuk-tag ([^"]*)">(.*?)</strong>', page, re.S)
+    ]
+    for rule in rules:
+        assert ("govuk-tag--grey", rule) in tags  # red is kept for what is wrong
+    assert "govuk-tag--red" not in page
 
 
 def test_every_library_scenario_page_opens_with_its_faults_and_observers(client, auth, make_person, library):
