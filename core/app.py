@@ -14,7 +14,7 @@ import assessments
 import competencies
 import curriculum
 import dfe
-from core import access, api, config, database, errors, jobs, layout, printing, security
+from core import access, api, config, database, errors, forms, jobs, layout, printing, security
 from core.accounts import cli as accounts_cli
 from core.accounts import import_views as people_import_views  # its routes join the people blueprint
 from core.accounts import link_views, sso_views
@@ -66,6 +66,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     migrate.init_app(app, db, directory=str(MIGRATIONS_DIR), render_as_batch=True, compare_type=True)
     login_manager.init_app(app)
     csrf.init_app(app)
+    forms.number_csrf_token_ids()
     security.init_app(app)
     errors.init_app(app)
     layout.init_app(app)

@@ -8,6 +8,7 @@ from wtforms import HiddenField, RadioField, SelectField, SubmitField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
 
+from core.forms import HiddenIdsUnique
 from core.whole_numbers import RECORD_NUMBER_MAX, whole_number
 from dfe.models import REASON_MAX_LENGTH
 
@@ -18,7 +19,7 @@ class SyncForm(FlaskForm):
     submit = SubmitField("Sync now", widget=GovSubmitInput())
 
 
-class _Decision(FlaskForm):
+class _Decision(HiddenIdsUnique, FlaskForm):  # several decisions a page, each with its lock_version
     lock_version = HiddenField()
 
     def lock(self) -> int:

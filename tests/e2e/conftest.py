@@ -112,13 +112,50 @@ def page(browser: Browser, live_server: str) -> Iterator[Page]:
 
 _axe = Axe()
 
+HTMLCS_JS = Path(__file__).parents[1] / "htmlcs" / "node_modules" / "html_codesniffer" / "build" / "HTMLCS.js"
+HTMLCS_INSTALL = "npm ci --prefix tests/htmlcs --quiet --no-audit --no-fund"
+HTMLCS_ERROR = 1  # HTMLCS.ERROR: notices and warnings ask for a person's judgement, errors fail
+# HTML_CodeSniffer findings judged wrong, by exact code, each with why (keep this short and honest).
+HTMLCS_FALSE_POSITIVES: dict[str, str] = {}
+
+# Runs in the page: HTMLCS's WCAG2AA errors, each with its code, the element and the message.
+_HTMLCS_ERRORS = (
+    """() => new Promise((resolve) => {
+  HTMLCS.process("WCAG2AA", document, () => {
+    resolve(HTMLCS.getMessages().filter((m) => m.type === %d).map((m) => ({
+      code: m.code,
+      element: m.element.outerHTML.slice(0, 200),
+      where: (m.element.id ? "#" + m.element.id : m.element.tagName.toLowerCase()),
+      message: m.msg,
+    })));
+  });
+})"""
+    % HTMLCS_ERROR
+)
+
+
+def htmlcs_errors(page: Page) -> list[dict[str, str]]:
+    """HTML_CodeSniffer's WCAG 2 AA errors on the page, less the judged false positives. The
+    script is evaluated, not added as a <script> tag: the app's Content-Security-Policy (script-src
+    'self') rightly refuses inline scripts, and the page is checked as served."""
+    assert HTMLCS_JS.is_file(), f"HTML_CodeSniffer is not installed: run `{HTMLCS_INSTALL}`"
+    if not page.evaluate("() => typeof HTMLCS !== 'undefined'"):  # once a document
+        page.evaluate(HTMLCS_JS.read_text(encoding="utf-8"))
+    errors: list[dict[str, str]] = page.evaluate(_HTMLCS_ERRORS)
+    return [error for error in errors if error["code"] not in HTMLCS_FALSE_POSITIVES]
+
 
 def assert_accessible(page: Page) -> None:
-    """axe-core finds no WCAG 2.2 A or AA violation on the page as it is now (once a navigation a
-    click started has loaded: axe run mid-navigation finds no document)."""
+    """Two engines find no WCAG 2 A or AA failure on the page as it is now: axe-core (WCAG 2.2 tags)
+    and HTML_CodeSniffer (WCAG2AA errors); each catches what the other misses. Checked once a
+    navigation a click started has loaded: run mid-navigation they find no document."""
     page.wait_for_load_state()
     results = _axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}})
     assert results.violations_count == 0, f"{page.url}\n{results.generate_report()}"
+    errors = htmlcs_errors(page)
+    assert errors == [], f"{page.url}: HTML_CodeSniffer found\n" + "\n".join(
+        f"- {error['code']} at {error['where']} {error['element']}\n  {error['message']}" for error in errors
+    )
 
 
 def levels_of(where: Page | Locator, criterion: str) -> Locator:

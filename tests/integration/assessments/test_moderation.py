@@ -22,6 +22,7 @@ from core.extensions import db
 from core.problems import Conflict, Invalid
 from tests import pdf_reading as read
 from tests.conftest import csrf_token, page_lock
+from tests.integration.test_unique_ids import repeated_ids
 from tests.radios import radio_groups
 
 from .conftest import TODAY
@@ -525,3 +526,13 @@ def test_a_level_of_only_spaces_or_newlines_counts_as_not_observed_not_a_server_
     with app.app_context():
         levels = moderation.engine.Result.from_dict(db.session.get(ModerationItem, item_id).moderator_result).levels
     assert levels[-1] is None
+
+
+def test_the_cohort_page_with_its_two_sample_forms_has_each_id_once(
+    app, client, auth, cohort_id, mentor_marks, moderator_id
+):
+    """Each form's CSRF token has an id of its own: a repeated id fails WCAG 2's parsing check."""
+    auth.sign_in(MODERATOR)
+    page = client.get(f"/assessments/moderation/cohorts/{cohort_id}").get_data(as_text=True)
+    assert page.count('name="csrf_token"') >= 2  # the random sample and the chosen one (and signing out)
+    assert repeated_ids(page) == {}

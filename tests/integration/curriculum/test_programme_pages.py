@@ -196,6 +196,15 @@ def test_export_and_import_through_the_pages(app, client, designer):
         assert db.session.query(Programme).count() == 2
 
 
+def test_the_import_file_input_keeps_its_name_once_the_script_hides_it(client, designer):
+    """GOV.UK's enhanced file upload hides the input and points the label at its own button; the
+    input still needs a name of its own (HTML_CodeSniffer, WCAG 1.3.1 F68 / 4.1.2)."""
+    page = client.get("/curriculum/programmes/import").get_data(as_text=True)
+    file_input = re.search(r'<input[^>]*type="file"[^>]*>', page)
+    assert file_input is not None
+    assert 'aria-label="Programme file (JSON)"' in file_input.group(0)
+
+
 def test_a_staged_import_belongs_to_the_person_who_uploaded_it(app, client, designer, make_person):
     programme_id = _create(client)
     exported = client.get(f"/curriculum/programmes/{programme_id}/export.json")
