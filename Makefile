@@ -11,7 +11,9 @@ PORT ?= 5000
 BASE_URL ?= http://$(HOST):$(PORT)
 
 
-.PHONY: lint run serve worker setup test test-unit test-integration test-e2e mutate bench verify install clean
+NODE_PACKAGES := tests/oidc_provider tests/prism tests/htmlcs
+
+.PHONY: node lint run serve worker setup test test-unit test-integration test-e2e mutate bench verify install clean
 
 # Pinned versions from requirements.lock (reproducible), then the project itself.
 $(BIN)/flask: pyproject.toml requirements.lock
@@ -23,6 +25,13 @@ $(BIN)/flask: pyproject.toml requirements.lock
 	touch $(BIN)/flask
 
 install: $(BIN)/flask
+
+## The Node packages the tests run (the local OpenID provider, Prism, HTML_CodeSniffer), from their
+## lock files, again only when a lock file changes (npm writes node_modules/.package-lock.json).
+node: $(addsuffix /node_modules/.package-lock.json,$(NODE_PACKAGES))
+
+%/node_modules/.package-lock.json: %/package-lock.json
+	npm ci --prefix $* --quiet --no-audit --no-fund
 
 ## Set up (venv, migrated database, built-in content, demo accounts) and serve the app.
 # Plain HTTP on this machine only, so the session cookie may not carry the Secure flag here.
@@ -60,7 +69,7 @@ lint: install
 ## on every core (pytest-xdist: each worker its own schemas, SQLite files, ports and queues; a test
 ## file stays on one worker, in order). It prints the 20 slowest tests and, last, its own time.
 TEST_WORKERS ?= auto
-test: install
+test: install node
 	@started=$$(date +%s); status=0; \
 	$(MAKE) --no-print-directory lint && \
 	TEST_DATABASE_URL='$(TEST_DATABASE_URL)' $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile --durations=20 \
