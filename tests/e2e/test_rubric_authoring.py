@@ -34,6 +34,8 @@ def test_a_designer_authors_tries_and_publishes_a_rubric(page: Page):
         page.get_by_label("Must-meet level (optional)").fill(critical)
         page.get_by_label("Levels", exact=True).fill("Absent: not seen\nPartial: sometimes\nSecure: throughout")
         page.get_by_role("button", name="Save criterion").click()
+        # The rubric's page lists the saved criterion: the next click is on that page, not on the form.
+        expect(page.get_by_text(title, exact=True).first).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("button", name="Add a fault").click()
